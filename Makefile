@@ -1,0 +1,61 @@
+# scrutiny — set-up, tests, demo and benchmarks. Every target installs what it needs first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+STAMP := $(VENV)/.scrutiny-built
+CSRC := $(wildcard csrc/core/*.[ch] csrc/binding/*.[ch])
+WARN := -Wall -Wextra -Wshadow -Wstrict-prototypes
+# CI sets WERROR=1: compiler warnings become errors.
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+PYTEST_ARGS ?=
+
+.PHONY: install gsl demo test bench asan valgrind clean
+
+install: $(STAMP)
+
+# GSL headers and library from Debian's packages when missing (non-interactive).
+gsl:
+	@command -v gsl-config >/dev/null 2>&1 || { \
+	  echo "GSL not found: installing libgsl-dev with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libgsl-dev >/dev/null; }
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip setuptools wheel "numpy>=2"
+
+$(STAMP): pyproject.toml setup.py $(CSRC) | gsl $(PY)
+	SCRUTINY_CFLAGS="$(WARN) $(EXTRA_CFLAGS)" SCRUTINY_LDFLAGS="$(EXTRA_LDFLAGS)" \
+	  $(PY) -m pip install -q --no-build-isolation -e ".[test]"
+	touch $@
+
+demo: install
+	$(PY) -m scrutiny demo
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m pip install -q pymannkendall ruptures || true
+	$(PY) tests/benchmarks/run.py
+
+# The extension rebuilt with AddressSanitizer + UBSan, the suite run under it, then a normal rebuild.
+asan: install
+	rm -f $(STAMP)
+	$(MAKE) install EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g" EXTRA_LDFLAGS="-fsanitize=address,undefined"
+	LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
+	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(PY) -m pytest -x -p no:cacheprovider --ignore=tests/test_notebooks.py $(PYTEST_ARGS); \
+	status=$$?; rm -f $(STAMP); $(MAKE) install; exit $$status
+
+# The suite under valgrind's memcheck (slow: C-level tests only).
+valgrind: install
+	PYTHONMALLOC=malloc valgrind --error-exitcode=1 --leak-check=no -q \
+	  $(PY) -m pytest -x -q --ignore=tests/test_notebooks.py $(PYTEST_ARGS)
+
+clean:
+	rm -rf build $(VENV) python/scrutiny/_core*.so python/*.egg-info scrutiny-output

@@ -1,0 +1,20 @@
+#include "sc_parallel.h"
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+/* Below this many units a loop runs on one thread. */
+#define SC_PARALLEL_MIN 2048
+
+int sc_threads(int requested, size_t n)
+{
+#ifdef _OPENMP
+    int avail = omp_get_num_procs();
+    int t = requested > 0 ? requested : avail;
+    if (n < SC_PARALLEL_MIN) return 1;
+    return t < 1 ? 1 : t;
+#else
+    (void)requested; (void)n;
+    return 1;
+#endif
+}

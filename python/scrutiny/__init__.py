@@ -1,0 +1,30 @@
+"""scrutiny: statistics for police performance scrutiny.
+
+Is this area really different, or is it noise from small numbers?  Is that rise real?  What
+drives victim satisfaction?  Every function is importable from here and from its family module.
+"""
+from .errors import ConvergenceError, NumericalError  # noqa: F401  (first: the C core imports it)
+from . import _core  # noqa: F401
+from .rates import (  # noqa: F401
+    compare_proportions,
+    compare_rates,
+    dsr,
+    homogeneity,
+    isr,
+    multiple_testing,
+    proportion_ci,
+    rate_ci,
+    test_target,
+)
+from .disparity import disparity_indices, funnel, ratio_significance, shrink  # noqa: F401
+from . import data  # noqa: F401
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ConvergenceError", "NumericalError",
+    "proportion_ci", "rate_ci", "test_target", "compare_proportions", "compare_rates",
+    "homogeneity", "multiple_testing", "dsr", "isr",
+    "funnel", "ratio_significance", "disparity_indices", "shrink",
+    "data",
+]
