@@ -19,6 +19,7 @@
 #define SOLVE_MAXITER 200
 /* Relative size of a Halley step below which the iterate is taken as converged. */
 #define SOLVE_TOL 1e-9
+#define FAST_TOL 1e-4
 
 /* Stirling's remainder: lgamma(x) - ((x - 1/2) log x - x + log sqrt(2 pi)). */
 static double stirling_rem(double x)
@@ -191,10 +192,7 @@ double sc_norm_quantile(double p)
 static double beta_start(double p, double a, double b)
 {
     if (a >= 1.0 && b >= 1.0) {
-        double pp = (p < 0.5) ? p : 1.0 - p;
-        double t = sqrt(-2.0 * log(pp));
-        double x = (2.30753 + t * 0.27061) / (1.0 + t * (0.99229 + t * 0.04481)) - t;
-        if (p < 0.5) x = -x;
+        double x = -gsl_cdf_ugaussian_Pinv(p);
         double al = (x * x - 3.0) / 6.0;
         double h = 2.0 / (1.0 / (2.0 * a - 1.0) + 1.0 / (2.0 * b - 1.0));
         double w = (x * sqrt(al + h) / h) - (1.0 / (2.0 * b - 1.0) - 1.0 / (2.0 * a - 1.0)) * (al + 5.0 / 6.0 - 2.0 / (3.0 * h));
@@ -217,6 +215,9 @@ double sc_beta_quantile(double p, double a, double b)
     double x = beta_start(p, a, b);
     if (!(x > 0.0 && x < 1.0)) x = a / (a + b);
     const double lconst = beta_prefactor_const(a, b);
+    /* For near-normal shapes a Halley step below FAST_TOL standard deviations leaves an error
+     * of order FAST_TOL^3 standard deviations, so the first such step ends the search. */
+    const double fast = (a >= 5.0 && b >= 5.0) ? FAST_TOL * sqrt(a * b / (a + b + 1.0)) / (a + b) : 0.0;
     for (int it = 0; it < SOLVE_MAXITER; it++) {
         double P, Q, lpre, y = 1.0 - x;
         beta_inc_c(x, y, a, b, lconst, &P, &Q, &lpre);
@@ -235,6 +236,7 @@ double sc_beta_quantile(double p, double a, double b)
         /* a Halley step this small leaves an error far below it (outside the bracket it is
          * rounding noise in f, and x itself is the answer) */
         if (fabs(step) <= SOLVE_TOL * x) return inside ? xn : x;
+        if (inside && fabs(step) <= fast && fabs(step) <= FAST_TOL * GSL_MIN(x, y)) return xn;
         if (!inside || !isfinite(xn)) xn = (lo > 0.0) ? 0.5 * (lo + hi) : 0.1 * hi;
         if (hi - lo <= 4.0 * DBL_EPSILON * hi) return xn;
         x = xn;
@@ -296,7 +298,7 @@ double sc_gamma_quantile(double p, double shape)
 double sc_binom_pmf(double r, double n, double prob)
 {
     if (!(n >= 0 && prob >= 0 && prob <= 1) || r < 0 || r > n) return (r < 0 || r > n) ? 0.0 : NAN;
-    if (prob == 0.0) return r == 0.0 ? 1.0 : 0.0;
+    if (prob == 0.0 || n == 0.0) return r == 0.0 ? 1.0 : 0.0;
     if (prob == 1.0) return r == n ? 1.0 : 0.0;
     /* f(r) = x^(r+1) y^(n-r+1) / B(r+1, n-r+1) / ((n+1) p q) */
     return exp(log_beta_prefactor(prob, 1.0 - prob, r + 1.0, n - r + 1.0)) / ((n + 1.0) * prob * (1.0 - prob));
