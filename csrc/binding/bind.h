@@ -42,5 +42,6 @@ extern PyMethodDef sc_rates_methods[];
 extern PyMethodDef sc_funnel_methods[];
 extern PyMethodDef sc_disparity_methods[];
 extern PyMethodDef sc_dist_methods[];
+extern PyMethodDef sc_check_methods[];
 
 #endif

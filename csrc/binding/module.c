@@ -10,7 +10,7 @@ static struct PyModuleDef core_module = {
 };
 
 static PyMethodDef *const tables[] = {
-    sc_dist_methods, sc_rates_methods, sc_funnel_methods, sc_disparity_methods,
+    sc_check_methods, sc_dist_methods, sc_rates_methods, sc_funnel_methods, sc_disparity_methods,
 };
 
 static int load_errors(void)

@@ -1,0 +1,24 @@
+/* One-pass scans that find the first value breaking an input rule, so that the Python layer
+ * can name the argument, the area and the rule in its message (python/scrutiny/_validation.py). */
+#ifndef SC_CHECK_H
+#define SC_CHECK_H
+
+#include <stddef.h>
+
+/* Rules a value must meet; each a bit. */
+enum {
+    SC_CHECK_FINITE = 1,     /* not NaN, not infinite */
+    SC_CHECK_NONNEG = 2,     /* >= 0 */
+    SC_CHECK_POSITIVE = 4,   /* > 0 */
+    SC_CHECK_WHOLE = 8       /* a whole number */
+};
+
+/* Given x[0..n-1] and a set of rules.  Returned: the index of the first value that breaks a
+ * rule (n when none does); *rule receives that rule's bit (0 when none).  Rules are tested in
+ * the order above, so a NaN is reported as not finite. */
+size_t sc_check_values(const double *x, size_t n, int rules, int *rule);
+
+/* Given num and den of length n.  Returned: the first index with num > den (n when none). */
+size_t sc_check_not_above(const double *num, const double *den, size_t n);
+
+#endif
