@@ -43,5 +43,8 @@ extern PyMethodDef sc_funnel_methods[];
 extern PyMethodDef sc_disparity_methods[];
 extern PyMethodDef sc_dist_methods[];
 extern PyMethodDef sc_check_methods[];
+extern PyMethodDef sc_trend_methods[];
+extern PyMethodDef sc_glm_methods[];
+extern PyMethodDef sc_changepoint_methods[];
 
 #endif
