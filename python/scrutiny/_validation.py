@@ -12,7 +12,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import _core
+
 NAN_POLICIES = ("propagate", "omit", "raise")
+# rule bits of the C scan (csrc/core/sc_check.h)
+_FINITE, _NONNEG, _POSITIVE, _WHOLE = 1, 2, 4, 8
 
 
 def _where(index, labels=None) -> str:
@@ -38,7 +42,10 @@ def as_float_array(value, name: str, *, allow_empty: bool = False, ndim: int | N
         arr = arr.astype(float)
     elif arr.dtype.kind not in "iuf":
         raise TypeError(f"{name} must be numeric (got dtype {arr.dtype})")
-    arr = np.array(arr, dtype=np.float64, copy=True)
+    arr = np.asarray(arr, dtype=np.float64)
+    if np.may_share_memory(arr, value):
+        arr = arr.view()
+        arr.flags.writeable = False  # the caller's data: read, never written
     if ndim is not None and arr.ndim != ndim:
         raise ValueError(f"{name} must be {ndim}-dimensional (got {arr.ndim} dimensions)")
     if arr.size == 0 and not allow_empty:
@@ -46,45 +53,51 @@ def as_float_array(value, name: str, *, allow_empty: bool = False, ndim: int | N
     return arr
 
 
+def _scan(arr: np.ndarray, rules: int) -> tuple[int, int]:
+    """(index of the first value breaking one of ``rules``, that rule), or (-1, 0): one C pass."""
+    return _core.check_values(arr.ravel(), rules)
+
+
+def _fail(name: str, arr: np.ndarray, index: int, rule: int, labels=None) -> None:
+    v = arr.ravel()[index]
+    where = _where(index, labels)
+    if rule == _FINITE:
+        raise ValueError(f"{name} must be finite ({where} is {'NaN' if np.isnan(v) else 'infinite'})")
+    if rule == _NONNEG:
+        raise ValueError(f"{name} must be non-negative ({where}: {v:g})")
+    if rule == _POSITIVE:
+        raise ValueError(f"{name} must be positive ({where}: {v:g})")
+    raise ValueError(f"{name} must be whole counts ({where}: {v:g})")
+
+
 def check_no_nan(arr: np.ndarray, name: str, labels=None) -> None:
-    bad = np.flatnonzero(~np.isfinite(arr.ravel()))
-    if bad.size:
-        i = bad[0]
-        kind = "NaN" if np.isnan(arr.ravel()[i]) else "infinite"
-        raise ValueError(f"{name} must be finite ({_where(i, labels)} is {kind})")
+    index, rule = _scan(arr, _FINITE)
+    if index >= 0:
+        _fail(name, arr, index, rule, labels)
 
 
 def counts(value, name: str, *, integer: bool = True, labels=None, allow_empty: bool = False) -> np.ndarray:
     """Non-negative (whole, unless ``integer=False``) finite counts."""
     arr = as_float_array(value, name, allow_empty=allow_empty)
-    check_no_nan(arr, name, labels)
-    flat = arr.ravel()
-    neg = np.flatnonzero(flat < 0)
-    if neg.size:
-        raise ValueError(f"{name} must be non-negative ({_where(neg[0], labels)}: {flat[neg[0]]:g})")
-    if integer:
-        frac = np.flatnonzero(flat != np.floor(flat))
-        if frac.size:
-            raise ValueError(f"{name} must be whole counts ({_where(frac[0], labels)}: {flat[frac[0]]:g})")
+    index, rule = _scan(arr, _FINITE | _NONNEG | (_WHOLE if integer else 0))
+    if index >= 0:
+        _fail(name, arr, index, rule, labels)
     return arr
 
 
 def positive(value, name: str, *, labels=None, allow_empty: bool = False) -> np.ndarray:
     """Strictly positive finite values (denominators, exposures, expected counts)."""
     arr = as_float_array(value, name, allow_empty=allow_empty)
-    check_no_nan(arr, name, labels)
-    flat = arr.ravel()
-    bad = np.flatnonzero(flat <= 0)
-    if bad.size:
-        raise ValueError(f"{name} must be positive ({_where(bad[0], labels)}: {flat[bad[0]]:g})")
+    index, rule = _scan(arr, _FINITE | _POSITIVE)
+    if index >= 0:
+        _fail(name, arr, index, rule, labels)
     return arr
 
 
 def numerator_within(num: np.ndarray, den: np.ndarray, num_name: str, den_name: str, labels=None) -> None:
     """``den >= num`` elementwise (arrays already broadcast)."""
-    bad = np.flatnonzero((num > den).ravel())
-    if bad.size:
-        i = bad[0]
+    i = _core.check_not_above(np.ravel(num), np.ravel(den))
+    if i >= 0:
         raise ValueError(
             f"{den_name} must be >= {num_name} ({_where(i, labels)}: "
             f"{den.ravel()[i]:g} < {num.ravel()[i]:g})"
@@ -98,7 +111,7 @@ def broadcast(**arrays) -> list[np.ndarray]:
     except ValueError:
         shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
         raise ValueError(f"shape mismatch: {shapes} cannot be broadcast together") from None
-    return [np.ascontiguousarray(a) for a in out]
+    return [np.array(a, order="C") for a in out]  # a copy; 0-d stays 0-d
 
 
 def same_length(**arrays) -> None:
@@ -155,3 +168,100 @@ def labels_for(labels, n: int, name: str = "labels"):
     if len(out) != n:
         raise ValueError(f"{name} has {len(out)} entries but there are {n} units")
     return out
+
+
+def number(value, name: str, *, positive: bool = False, minimum: float | None = None) -> float:
+    """One finite real number (optionally > 0, or >= ``minimum``)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a single number (got {type(value).__name__})")
+    v = float(value)
+    if not np.isfinite(v):
+        raise ValueError(f"{name} must be finite (got {v:g})")
+    if positive and v <= 0:
+        raise ValueError(f"{name} must be positive (got {v:g})")
+    if minimum is not None and v < minimum:
+        raise ValueError(f"{name} must be >= {minimum:g} (got {v:g})")
+    return v
+
+
+def conf_level(conf, name: str = "conf") -> float:
+    """One confidence level in (0, 1), where a sequence of levels makes no sense."""
+    levels, is_seq = conf_levels(conf, name)
+    if is_seq:
+        raise TypeError(f"{name} must be a single number in (0, 1), not a sequence")
+    return float(levels[0])
+
+
+def pvalues(value, name: str = "pvalues") -> np.ndarray:
+    """P-values in [0, 1]; NaN (missing) allowed, infinities not."""
+    arr = as_float_array(value, name)
+    flat = arr.ravel()
+    bad = np.flatnonzero(~np.isnan(flat) & ~((flat >= 0) & (flat <= 1)))
+    if bad.size:
+        raise ValueError(f"{name} must lie in [0, 1] (position {bad[0]}: {flat[bad[0]]:g})")
+    return arr
+
+
+def dimensions(arr: np.ndarray, name: str, allowed: tuple, meaning: str) -> None:
+    """``arr.ndim`` in ``allowed``; ``meaning`` says what the shapes stand for."""
+    if arr.ndim not in allowed:
+        raise ValueError(f"{name} must be {meaning} (got {arr.ndim} dimensions)")
+
+
+def size_is(arr: np.ndarray, name: str, n: int, meaning: str) -> None:
+    """A 1-D array of ``n`` values, e.g. one per band."""
+    if arr.ndim != 1 or arr.size != n:
+        raise ValueError(f"{name} must hold {meaning} ({n} values), got shape {arr.shape}")
+
+
+def at_least(arr: np.ndarray, name: str, k: int, unit: str = "areas") -> None:
+    if arr.size < k:
+        raise ValueError(f"{name} must hold at least {k} {unit} (got {arr.size})")
+
+
+def positive_total(arr: np.ndarray, name: str) -> None:
+    if not arr.sum() > 0:
+        raise ValueError(f"{name} must have a positive total")
+
+
+def shape_is(arr: np.ndarray, name: str, shape: tuple, meaning: str) -> None:
+    if arr.shape != tuple(shape):
+        raise ValueError(f"{name} must have shape {tuple(shape)} ({meaning}), got {arr.shape}")
+
+
+def whole_number(value, name: str, *, minimum: int = 0) -> int:
+    """One whole number >= ``minimum`` (bools refused), e.g. a replicate count or a seed."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number (got {value!r})")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum} (got {value})")
+    return int(value)
+
+
+def number_in(value, name: str, low: float, high: float) -> float:
+    """One finite number in the half-open interval [low, high)."""
+    v = number(value, name)
+    if not low <= v < high:
+        raise ValueError(f"{name} must lie in [{low:g}, {high:g}) (got {v:g})")
+    return v
+
+
+def distinct(arr: np.ndarray, name: str) -> None:
+    """No value repeated."""
+    if np.unique(arr).size != arr.size:
+        shown = ", ".join(f"{v:g}" for v in np.ravel(arr))
+        raise ValueError(f"{name} must be distinct (got {shown})")
+
+
+def below(arr: np.ndarray, name: str, bound: float, why: str) -> None:
+    """Every value < ``bound``; ``why`` says what needs it."""
+    bad = np.flatnonzero(np.ravel(arr) >= bound)
+    if bad.size:
+        raise ValueError(f"{name} must be below {bound:g} {why} "
+                         f"({_where(bad[0])}: {np.ravel(arr)[bad[0]]:g})")
+
+
+def not_all_full(num: np.ndarray, den: np.ndarray, num_name: str, den_name: str) -> None:
+    """``num < den`` in at least one area (the pooled proportion is below 1)."""
+    if np.all(num >= den):
+        raise ValueError(f"{num_name} equals {den_name} in every area (the pooled proportion is 1)")

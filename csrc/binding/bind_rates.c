@@ -1,0 +1,256 @@
+/* Binding of the rates family (sc_rates): arrays in, arrays out, the core run without the GIL.
+ * The Python layer (scrutiny/rates.py) validates, broadcasts and passes equal-length 1-D
+ * arrays; methods and alternatives arrive as the integer codes of sc_rates.h. */
+#include "bind.h"
+#include "sc_rates.h"
+#include "sc_status.h"
+
+
+/* Convert k inputs of one length *n and make nout outputs of shape (n) or, when ncol > 0,
+ * (n, ncol).  Returns 0, or -1 with an exception set and nothing held. */
+static int prepare(int k, PyObject **objs, const char **names, PyArrayObject **in, npy_intp *n,
+                   int nout, npy_intp ncol, PyArrayObject **out)
+{
+    for (int j = 0; j < nout; j++) out[j] = NULL;
+    if (sc_py_double_arrays(k, objs, names, in, n) < 0) return -1;
+    npy_intp dims[2] = {*n, ncol};
+    for (int j = 0; j < nout; j++) {
+        out[j] = sc_py_empty(ncol > 0 ? 2 : 1, dims);
+        if (out[j] == NULL) {
+            sc_py_release(k, in);
+            sc_py_release(nout, out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* Release the inputs; on success return the outputs as a tuple, else raise for the status. */
+static PyObject *finish(int status, const char *func, int k, PyArrayObject **in, int nout,
+                        PyArrayObject **out)
+{
+    sc_py_release(k, in);
+    if (status != 0) {
+        sc_py_release(nout, out);
+        return sc_py_raise(status, func);
+    }
+    PyObject *t = PyTuple_New(nout);
+    if (t == NULL) {
+        sc_py_release(nout, out);
+        return NULL;
+    }
+    for (int j = 0; j < nout; j++) PyTuple_SET_ITEM(t, j, (PyObject *)out[j]);
+    return t;
+}
+
+static PyObject *py_rates_proportion_ci(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *objs[3];
+    int method, threads;
+    if (!PyArg_ParseTuple(args, "OOOii:rates_proportion_ci", &objs[0], &objs[1], &objs[2], &method,
+                          &threads))
+        return NULL;
+    static const char *names[] = {"x", "n"};
+    PyArrayObject *conf = sc_py_double_array(objs[2], "conf");
+    if (conf == NULL) return NULL;
+    PyArrayObject *in[2], *out[2];
+    npy_intp n, nconf = PyArray_SIZE(conf);
+    if (prepare(2, objs, names, in, &n, 2, nconf, out) < 0) {
+        Py_DECREF(conf);
+        return NULL;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_rates_proportion_ci(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)n, SC_DATA(conf),
+                                    (size_t)nconf, (sc_prop_method)method, threads,
+                                    SC_DATA(out[0]), SC_DATA(out[1]));
+    Py_END_ALLOW_THREADS
+    Py_DECREF(conf);
+    return finish(status, "proportion_ci", 2, in, 2, out);
+}
+
+static PyObject *py_rates_rate_ci(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *objs[4];
+    int method, threads;
+    if (!PyArg_ParseTuple(args, "OOOOii:rates_rate_ci", &objs[0], &objs[1], &objs[2], &objs[3],
+                          &method, &threads))
+        return NULL;
+    static const char *names[] = {"count", "exposure", "per"};
+    PyArrayObject *conf = sc_py_double_array(objs[3], "conf");
+    if (conf == NULL) return NULL;
+    PyArrayObject *in[3], *out[2];
+    npy_intp n, nconf = PyArray_SIZE(conf);
+    if (prepare(3, objs, names, in, &n, 2, nconf, out) < 0) {
+        Py_DECREF(conf);
+        return NULL;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_rates_rate_ci(SC_DATA(in[0]), SC_DATA(in[1]), SC_DATA(in[2]), (size_t)n,
+                              SC_DATA(conf), (size_t)nconf, (sc_rate_method)method, threads,
+                              SC_DATA(out[0]), SC_DATA(out[1]));
+    Py_END_ALLOW_THREADS
+    Py_DECREF(conf);
+    return finish(status, "rate_ci", 3, in, 2, out);
+}
+
+static PyObject *py_rates_binom_test(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *objs[3];
+    int alternative, threads;
+    double conf;
+    if (!PyArg_ParseTuple(args, "OOOidi:rates_binom_test", &objs[0], &objs[1], &objs[2],
+                          &alternative, &conf, &threads))
+        return NULL;
+    static const char *names[] = {"x", "n", "target"};
+    PyArrayObject *in[3], *out[3];
+    npy_intp n;
+    if (prepare(3, objs, names, in, &n, 3, 0, out) < 0) return NULL;
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_rates_binom_test(SC_DATA(in[0]), SC_DATA(in[1]), SC_DATA(in[2]), (size_t)n,
+                                 (sc_alternative)alternative, conf, threads, SC_DATA(out[0]),
+                                 SC_DATA(out[1]), SC_DATA(out[2]));
+    Py_END_ALLOW_THREADS
+    return finish(status, "test_target", 3, in, 3, out);
+}
+
+static PyObject *py_rates_poisson_test2(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *objs[4];
+    int alternative, threads;
+    double conf;
+    if (!PyArg_ParseTuple(args, "OOOOidi:rates_poisson_test2", &objs[0], &objs[1], &objs[2],
+                          &objs[3], &alternative, &conf, &threads))
+        return NULL;
+    static const char *names[] = {"count1", "exposure1", "count2", "exposure2"};
+    PyArrayObject *in[4], *out[3];
+    npy_intp n;
+    if (prepare(4, objs, names, in, &n, 3, 0, out) < 0) return NULL;
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_rates_poisson_test2(SC_DATA(in[0]), SC_DATA(in[1]), SC_DATA(in[2]), SC_DATA(in[3]),
+                                    (size_t)n, (sc_alternative)alternative, conf, threads,
+                                    SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]));
+    Py_END_ALLOW_THREADS
+    return finish(status, "compare_rates", 4, in, 3, out);
+}
+
+static PyObject *py_rates_prop_test2(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *objs[4];
+    int correct, threads;
+    double conf;
+    if (!PyArg_ParseTuple(args, "OOOOdpi:rates_prop_test2", &objs[0], &objs[1], &objs[2],
+                          &objs[3], &conf, &correct, &threads))
+        return NULL;
+    static const char *names[] = {"x1", "n1", "x2", "n2"};
+    PyArrayObject *in[4], *out[4];
+    npy_intp n;
+    if (prepare(4, objs, names, in, &n, 4, 0, out) < 0) return NULL;
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_rates_prop_test2(SC_DATA(in[0]), SC_DATA(in[1]), SC_DATA(in[2]), SC_DATA(in[3]),
+                                 (size_t)n, conf, correct, threads, SC_DATA(out[0]),
+                                 SC_DATA(out[1]), SC_DATA(out[2]), SC_DATA(out[3]));
+    Py_END_ALLOW_THREADS
+    return finish(status, "compare_proportions", 4, in, 4, out);
+}
+
+static PyObject *py_rates_homogeneity(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *objs[2];
+    int correct;
+    if (!PyArg_ParseTuple(args, "OOp:rates_homogeneity", &objs[0], &objs[1], &correct)) return NULL;
+    static const char *names[] = {"x", "n"};
+    PyArrayObject *in[2];
+    npy_intp n;
+    if (sc_py_double_arrays(2, objs, names, in, &n) < 0) return NULL;
+    double statistic, pvalue;
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_rates_homogeneity(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)n, correct, &statistic,
+                                  &pvalue);
+    Py_END_ALLOW_THREADS
+    sc_py_release(2, in);
+    if (status != 0) return sc_py_raise(status, "homogeneity");
+    return Py_BuildValue("dd", statistic, pvalue);
+}
+
+static PyObject *py_rates_dsr(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *objs[4];
+    double min_count, per;
+    int threads;
+    if (!PyArg_ParseTuple(args, "OOOOddi:rates_dsr", &objs[0], &objs[1], &objs[2], &objs[3],
+                          &min_count, &per, &threads))
+        return NULL;
+    static const char *names[] = {"counts", "populations"};
+    PyArrayObject *in[4] = {NULL, NULL, NULL, NULL}, *out[3];
+    npy_intp n;
+    in[2] = sc_py_double_array(objs[2], "standard");
+    in[3] = in[2] ? sc_py_double_array(objs[3], "conf") : NULL;
+    if (in[3] == NULL) {
+        sc_py_release(4, in);
+        return NULL;
+    }
+    npy_intp bands = PyArray_SIZE(in[2]), nconf = PyArray_SIZE(in[3]);
+    if (bands == 0) {
+        sc_py_release(4, in);
+        return sc_py_raise(SC_EEMPTY, "dsr");
+    }
+    if (sc_py_double_arrays(2, objs, names, in, &n) < 0) {
+        sc_py_release(4, in);
+        return NULL;
+    }
+    if (PyArray_NDIM(in[0]) != 2 || PyArray_DIM(in[0], 1) != bands) {
+        sc_py_release(4, in);
+        PyErr_Format(PyExc_ValueError, "dsr: counts must be a 2-D table with one column per band (%zd)",
+                     (Py_ssize_t)bands);
+        return NULL;
+    }
+    npy_intp areas = n / bands, dims[2] = {areas, nconf};
+    out[0] = sc_py_empty(1, dims);
+    out[1] = out[0] ? sc_py_empty(2, dims) : NULL;
+    out[2] = out[1] ? sc_py_empty(2, dims) : NULL;
+    if (out[2] == NULL) {
+        sc_py_release(4, in);
+        sc_py_release(3, out);
+        return NULL;
+    }
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_rates_dsr(SC_DATA(in[0]), SC_DATA(in[1]), SC_DATA(in[2]), (size_t)areas,
+                          (size_t)bands, SC_DATA(in[3]), (size_t)nconf, min_count, per, threads,
+                          SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]));
+    Py_END_ALLOW_THREADS
+    return finish(status, "dsr", 4, in, 3, out);
+}
+
+PyMethodDef sc_rates_methods[] = {
+    {"rates_proportion_ci", py_rates_proportion_ci, METH_VARARGS,
+     "rates_proportion_ci(x, n, conf, method, threads) -> (lower, upper), shape (len, nconf)"},
+    {"rates_rate_ci", py_rates_rate_ci, METH_VARARGS,
+     "rates_rate_ci(count, exposure, per, conf, method, threads) -> (lower, upper)"},
+    {"rates_binom_test", py_rates_binom_test, METH_VARARGS,
+     "rates_binom_test(x, n, target, alternative, conf, threads) -> (pvalue, lower, upper)"},
+    {"rates_poisson_test2", py_rates_poisson_test2, METH_VARARGS,
+     "rates_poisson_test2(count1, exposure1, count2, exposure2, alternative, conf, threads)"
+     " -> (pvalue, lower, upper)"},
+    {"rates_prop_test2", py_rates_prop_test2, METH_VARARGS,
+     "rates_prop_test2(x1, n1, x2, n2, conf, correct, threads) -> (statistic, pvalue, lower, upper)"},
+    {"rates_homogeneity", py_rates_homogeneity, METH_VARARGS,
+     "rates_homogeneity(x, n, correct) -> (statistic, pvalue)"},
+    {"rates_dsr", py_rates_dsr, METH_VARARGS,
+     "rates_dsr(counts, populations, standard, conf, min_count, per, threads)"
+     " -> (value, lower, upper)"},
+    {NULL, NULL, 0, NULL},
+};

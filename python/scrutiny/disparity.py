@@ -1,0 +1,694 @@
+"""Disparity across areas: funnel plots, per-unit significance of ratios, inequality indices
+and empirical-Bayes shrinkage.
+
+Is North Worcestershire's arrest rate really low, or is it small numbers?  A funnel plot
+compares every area with a target using limits that narrow as the denominator grows, so that
+an area is flagged only when it differs by more than chance allows.  The limits, z-scores and
+overdispersion are computed in the C core, over many areas in parallel.  Numbers follow
+Spiegelhalter (2005), FunnelPlotR and PHEindicatormethods, as each function says.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from . import _validation as _v
+from ._results import Result
+
+__all__ = [
+    "funnel", "ratio_significance", "disparity_indices", "shrink",
+    "FunnelResult", "RatioSignificanceResult", "DisparityResult", "ShrinkResult",
+]
+
+_METHODS = {
+    "proportion": ("exact", "normal", "arcsine", "wilson"),
+    "rate": ("exact", "normal"),
+    "ratio": ("exact", "log", "sqrt"),
+}
+_OVERDISPERSION = ("multiplicative", "additive")
+_RESAMPLE = ("poisson", "binomial", "areas")
+_INDICES = ("range", "ratio", "cv", "gini", "theil", "mld")
+_ALL_CORES = 0
+
+
+# ---- shared helpers -----------------------------------------------------------------------
+
+def _level_label(level: float) -> str:
+    """0.95 -> '95%', 0.998 -> '99.8%'."""
+    return f"{round(100.0 * float(level), 10):g}%"
+
+
+def _flags(high: np.ndarray, low: np.ndarray, levels) -> np.ndarray:
+    """Per-unit labels from (unit x level) masks, named after the widest level exceeded."""
+    names = ["within"]
+    code = np.zeros(high.shape[0], dtype=np.intp)
+    for j in np.argsort(levels):                 # narrowest first: wider levels overwrite
+        label = _level_label(levels[j])
+        names += [f"high ({label})", f"low ({label})"]
+        code[high[:, j]] = len(names) - 2
+        code[low[:, j]] = len(names) - 1
+    return np.array(names, dtype=object)[code]
+
+
+def _levels(levels) -> tuple[np.ndarray, bool]:
+    arr, several = _v.conf_levels(levels, "levels")
+    _v.distinct(arr, "levels")
+    return arr, several
+
+
+def _one_dimensional(**arrays) -> list[np.ndarray]:
+    """Broadcast, then require at most one dimension (one value per unit); returns 1-D arrays."""
+    out = _v.broadcast(**arrays)
+    for name, arr in zip(arrays, out):
+        _v.dimensions(arr, name, (0, 1), "one-dimensional (one value per unit)")
+    return [np.atleast_1d(a) for a in out]
+
+
+# ---- funnel -------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class FunnelResult(Result):
+    """A funnel plot: limits around a target and the units outside them (see :func:`funnel`).
+
+    ``lower`` and ``upper`` are (units x levels), in the order of ``levels``; ``table`` has one
+    row per unit.  ``curve()`` gives the limits over a grid of denominators, ``plot()`` draws
+    the funnel and ``narrative()`` reports each unit in words.
+    """
+
+    target: float
+    z: np.ndarray
+    phi: float
+    tau2: float
+    levels: tuple
+    lower: np.ndarray
+    upper: np.ndarray
+    flag: np.ndarray
+    table: Any
+    value: np.ndarray
+    se: np.ndarray
+    kind: str
+    method: str
+    overdispersion: Any
+    trim: float
+    pooled_target: bool
+    numerator: np.ndarray
+    denominator: np.ndarray
+    labels: Any
+    _hidden: tuple = dataclasses.field(
+        default=("numerator", "denominator", "labels", "se"), init=False, repr=False, compare=False)
+
+    def to_frame(self):
+        """The per-unit table (a copy)."""
+        return self.table.copy()
+
+    def curve(self, n_points: int = 200):
+        """Limits over a grid of denominators spanning the data, for drawing.
+
+        Parameters
+        ----------
+        n_points : int
+            Grid size (geometric spacing; whole numbers for proportions, so fewer points may
+            remain where the denominators are small).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per grid denominator and level: ``denominator``, ``level``, ``target``,
+            ``lower``, ``upper``.
+        """
+        import pandas as pd
+
+        n_points = _v.whole_number(n_points, "n_points", minimum=2)
+        lo, hi = float(self.denominator.min()), float(self.denominator.max())
+        grid = np.geomspace(lo, hi, n_points) if hi > lo else np.array([lo])
+        if self.kind == "proportion":
+            grid = np.unique(np.round(grid))
+        grid = np.ascontiguousarray(grid, dtype=float)
+        lower, upper = _core.funnel_limits(
+            grid, self.kind, self.method, self.overdispersion or "none", self.target,
+            np.asarray(self.levels, dtype=float), self.phi, self.tau2, _ALL_CORES)
+        m = len(self.levels)
+        return pd.DataFrame({
+            "denominator": np.repeat(grid, m),
+            "level": np.tile(np.asarray(self.levels, dtype=float), grid.size),
+            "target": self.target,
+            "lower": lower.reshape(-1),
+            "upper": upper.reshape(-1),
+        })
+
+    def plot(self, ax=None, n_points: int = 200):
+        """Draw the funnel: limits, target, units and the labels of flagged units.
+
+        Returns the matplotlib Axes (a new figure's when ``ax`` is None)."""
+        from .plot import funnel_plot
+
+        return funnel_plot(self, ax=ax, n_points=n_points)
+
+    def narrative(self, measure: str | None = None, reference: str | None = None,
+                  per: float | None = None, which: str = "all") -> str:
+        """Each unit's position in careful plain English, one sentence per line.
+
+        Parameters
+        ----------
+        measure : str, optional
+            What the value is, e.g. ``"arrest rate"`` (default: proportion, rate, or ratio of
+            observed to expected).
+        reference : str, optional
+            What the target is, e.g. ``"force rate"`` (default: ``"overall proportion"`` /
+            ``"overall rate"`` for a pooled target, ``"target"`` otherwise, ``"benchmark"`` for
+            ratios).
+        per : float, optional
+            Rates are shown per this many units of exposure (e.g. 1000).
+        which : {"all", "flagged"}
+            Report every unit or only those outside a limit.
+
+        Examples
+        --------
+        "North Worcestershire's arrest rate (24.0%) is below the force rate (33.0%) by more than
+        expected from chance (99.8% limits)."
+        """
+        which = _v.choice(which, "which", ("all", "flagged"))
+        scale = None if per is None else _v.number(per, "per", positive=True)
+        measure = measure or {"proportion": "proportion", "rate": "rate",
+                              "ratio": "ratio of observed to expected"}[self.kind]
+        if reference is None:
+            reference = ("benchmark" if self.kind == "ratio" else
+                         f"overall {self.kind}" if self.pooled_target else "target")
+        adjusted = ", allowing for overdispersion" if self.overdispersion else ""
+        narrowest = _level_label(min(self.levels))
+        lines = []
+        for i, flag in enumerate(self.flag):
+            if which == "flagged" and flag == "within":
+                continue
+            name = str(self.labels[i]) if self.labels is not None else f"Area {i}"
+            owner = f"{name}'" if name.endswith("s") else f"{name}'s"
+            shown = self._format(self.value[i], scale)
+            if flag == "within":
+                lines.append(f"{owner} {measure} ({shown}) is within the range expected from "
+                             f"chance ({narrowest} limits{adjusted}).")
+            else:
+                side, level = flag.split(" ", 1)
+                direction = "above" if side == "high" else "below"
+                lines.append(f"{owner} {measure} ({shown}) is {direction} the {reference} "
+                             f"({self._format(self.target, scale)}) by more than expected from "
+                             f"chance ({level.strip('()')} limits{adjusted}).")
+        return "\n".join(lines)
+
+    def _format(self, v: float, per: float | None) -> str:
+        if self.kind == "proportion":
+            return f"{100.0 * v:.1f}%"
+        if self.kind == "rate" and per is not None:
+            return f"{v * per:.3g} per {per:,g}"
+        return f"{v:.3g}" if self.kind == "rate" else f"{v:.2f}"
+
+
+def _funnel_inputs(numerator, denominator, kind: str):
+    num = _v.counts(numerator, "numerator")
+    if kind == "proportion":
+        den = _v.positive(_v.counts(denominator, "denominator"), "denominator")
+    else:
+        den = _v.positive(denominator, "denominator")
+    num, den = _one_dimensional(numerator=num, denominator=den)
+    if kind == "proportion":
+        _v.numerator_within(num, den, "numerator", "denominator")
+    return num, den
+
+
+def _funnel_target(target, num: np.ndarray, den: np.ndarray, kind: str) -> tuple[float, bool]:
+    if target is None:
+        if kind == "ratio":
+            return 1.0, False
+        _v.positive_total(num, "numerator")
+        if kind == "proportion":
+            _v.not_all_full(num, den, "numerator", "denominator")
+        return float(num.sum() / den.sum()), True
+    t = _v.number(target, "target", positive=True)
+    if kind == "proportion":
+        _v.probability(t, "target")
+    return t, False
+
+
+def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95, 0.998),
+           method=None, overdispersion=None, trim=0.1, labels=None) -> FunnelResult:
+    """Funnel plot limits, z-scores and flags for units compared with a target.
+
+    Parameters
+    ----------
+    numerator : array_like
+        Counts per unit (events, arrests, deaths): whole numbers >= 0.
+    denominator : array_like
+        Trials (``kind="proportion"``, whole numbers >= numerator), exposure (``"rate"``) or
+        expected counts (``"ratio"``), all > 0.  Broadcast against ``numerator``.
+    kind : {"proportion", "rate", "ratio"}
+        x of n, count per exposure, or observed / expected.
+    target : float, optional
+        The centre line.  Default: the pooled value sum(numerator) / sum(denominator), or 1 for
+        ratios.  Must lie in (0, 1) for proportions and be positive otherwise.
+    levels : sequence of float
+        Two-sided limit levels in (0, 1), distinct; default (0.95, 0.998).
+    method : str, optional
+        The scale of z-scores and limits.  Proportions: ``"exact"`` (default), ``"normal"``,
+        ``"arcsine"``, ``"wilson"``; rates: ``"exact"`` (default), ``"normal"``; ratios:
+        ``"exact"`` (default), ``"log"``, ``"sqrt"``.
+    overdispersion : {None, "multiplicative", "additive"}
+        None: unadjusted limits.  ``phi`` and ``tau2`` are reported either way.
+    trim : float
+        Fraction winsorised (truncated for ``"log"``) at each end before estimating
+        overdispersion, in [0, 0.5).
+    labels : sequence, optional
+        Unit names (one per unit), used in the table, the plot and the narrative.
+
+    Returns
+    -------
+    FunnelResult
+        ``target``, ``z``, ``phi``, ``tau2``, ``levels``, ``lower``, ``upper`` (units x levels),
+        ``flag`` (``"high (99.8%)"``, ``"high (95%)"``, ``"within"``, ``"low (95%)"``,
+        ``"low (99.8%)"``, named after the levels), ``table``; also ``value`` (the unit's
+        proportion, rate or ratio) and ``se`` (standard error at the target on the method's
+        scale).  Methods ``curve()``, ``plot()``, ``narrative()``.
+
+    Raises
+    ------
+    ValueError
+        Bad counts or denominators, a numerator above its denominator (proportions), an unknown
+        ``kind`` / ``method`` / ``overdispersion``, ``trim`` outside [0, 0.5), ``levels``
+        outside (0, 1) or repeated, a ``target`` outside its range, ``labels`` of the wrong
+        length, zero numerators with ``method="log"``, or overdispersion with fewer than three
+        units.
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    For unit i with value y_i (proportion x/n, rate x/n, or ratio O/E) and the target y0,
+    z_i = (g(y_i) - g(y0)) / s_i on the method's scale g:
+
+    * ``"exact"``, ``"normal"``, ``"wilson"``: the natural scale, s = sqrt(p0 (1 - p0) / n)
+      (proportions), sqrt(r0 / n) (rates), sqrt(t / E) (ratios);
+    * ``"arcsine"``: g = asin(sqrt(p)), s = 1 / (2 sqrt(n)) (FunnelPlotR ``data_type="PR"``);
+    * ``"log"``: g = log, s = 1 / sqrt(E), so z = sqrt(E) log(O/E) (SHMI);
+    * ``"sqrt"``: g = sqrt, s = 1 / (2 sqrt(E)), so z = 2 (sqrt(O) - sqrt(E)) (CQC).
+
+    Limits at level L, with a = (1 - L) / 2 and q = Phi^-1(1 - a):
+
+    * exact proportions / rates: r_p = F^-1(p) of Binomial(n, p0) / Poisson(r0 n) at p = a and
+      1 - a, interpolated as (r_p - alpha) / n with alpha = (F(r_p) - p) / (F(r_p) - F(r_p - 1))
+      (Spiegelhalter 2005, appendix), kept >= 0;
+    * exact ratios: chi2inv(a; 2tE) / (2E) and chi2inv(1 - a; 2(tE + 1)) / (2E) (E continuous);
+    * other methods: g^-1(g(y0) -+ q s), kept inside the natural range (the arcsine angle inside
+      [0, pi/2], the square root >= 0).
+    * ``"wilson"`` gives PHEindicatormethods' proportion funnel: the observed proportion whose
+      Wilson score bound equals p0.  That bound inverts the score test, whose standard error is
+      taken at p0, so these limits coincide algebraically with ``"normal"``'s p0 -+ q s.
+
+    Overdispersion (Spiegelhalter 2005, Qual Saf Health Care): the z-scores are winsorised at
+    their ``trim`` and 1 - ``trim`` quantiles (R type 7); for ``"log"`` the units in the outer
+    rank groups are dropped instead (FunnelPlotR's SHMI truncation: group
+    floor(rank k' / (k + 1)), k' = 1 / trim, kept when strictly between 0 and k' - 1).  With k
+    units used, phi = sum(z_w^2) / k and tau2 = max(0, (k phi - (k - 1)) / (sum w - sum w^2 /
+    sum w)), w = 1 / s^2 (0 when k phi < k - 1).
+    ``"multiplicative"`` widens by sqrt(phi) when phi > 1 (no narrowing when phi <= 1);
+    ``"additive"`` uses sqrt(s^2 + tau2) in place of s.  Exact limits are adjusted the same
+    way on the natural scale: each limit's distance from the target is multiplied by sqrt(phi)
+    or by sqrt((s^2 + tau2) / s^2), s the natural-scale standard error at the target.
+
+    Flags: a unit strictly above (below) a level's upper (lower) limit is ``"high"``
+    (``"low"``), named after the widest level it exceeds.
+
+    References
+    ----------
+    Spiegelhalter DJ (2005). Funnel plots for comparing institutional performance. Statistics
+    in Medicine 24:1185-1202.  Spiegelhalter DJ (2005). Handling over-dispersion of performance
+    indicators. Quality and Safety in Health Care 14:347-351.  FunnelPlotR 0.6.0;
+    PHEindicatormethods 2.0 (``calculate_funnel_limits``).
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> res = sc.funnel([24, 40, 61], [100, 120, 180])
+    >>> res.flag.tolist()
+    ['within', 'within', 'within']
+    """
+    kind = _v.choice(kind, "kind", tuple(_METHODS))
+    method = _v.choice("exact" if method is None else method, f"method (for kind={kind!r})",
+                       _METHODS[kind])
+    if overdispersion is not None:
+        overdispersion = _v.choice(overdispersion, "overdispersion", _OVERDISPERSION)
+    trim = _v.number_in(trim, "trim", 0.0, 0.5)
+    level_arr, _ = _levels(levels)
+    num, den = _funnel_inputs(numerator, denominator, kind)
+    labels = _v.labels_for(labels, num.size)
+    if method == "log":
+        _v.positive(num, "numerator")          # log(0) is undefined: use "sqrt" or "exact"
+    if overdispersion is not None:
+        _v.at_least(num, "numerator", 3, "units to estimate overdispersion")
+    t, pooled = _funnel_target(target, num, den, kind)
+    z, se, phi, tau2, lower, upper = _core.funnel_fit(
+        num, den, kind, method, overdispersion or "none", t, trim, level_arr, _ALL_CORES)
+    value = num / den
+    flag = _flags(value[:, None] > upper, value[:, None] < lower, level_arr)
+    levels_out = tuple(float(v) for v in level_arr)
+    return FunnelResult(
+        target=t, z=z, phi=float(phi), tau2=float(tau2), levels=levels_out, lower=lower,
+        upper=upper, flag=flag,
+        table=_funnel_table(labels, num, den, value, z, lower, upper, flag, levels_out),
+        value=value, se=se, kind=kind, method=method, overdispersion=overdispersion, trim=trim,
+        pooled_target=pooled, numerator=num, denominator=den, labels=labels)
+
+
+def _funnel_table(labels, num, den, value, z, lower, upper, flag, levels):
+    import pandas as pd
+
+    cols = {"unit": labels if labels is not None else np.arange(num.size),
+            "numerator": num, "denominator": den, "value": value, "z": z}
+    for j, level in enumerate(levels):
+        cols[f"lower ({_level_label(level)})"] = lower[:, j]
+        cols[f"upper ({_level_label(level)})"] = upper[:, j]
+    cols["flag"] = flag
+    return pd.DataFrame(cols)
+
+
+# ---- ratio significance -------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class RatioSignificanceResult(Result):
+    """Per-unit confidence limits of observed / expected compared with 1 (see
+    :func:`ratio_significance`)."""
+
+    ratio: Any
+    lower: Any
+    upper: Any
+    flag: Any
+    levels: Any
+
+
+def ratio_significance(observed, expected, levels=(0.95, 0.998)) -> RatioSignificanceResult:
+    """Whether each unit's observed / expected ratio differs from 1, as PHEindicatormethods.
+
+    Parameters
+    ----------
+    observed : array_like
+        Observed counts, whole numbers >= 0.
+    expected : array_like
+        Expected counts, > 0 (broadcast against ``observed``).
+    levels : float or sequence of float
+        Confidence level(s) in (0, 1), distinct; a sequence adds a trailing axis.
+
+    Returns
+    -------
+    RatioSignificanceResult
+        ``ratio`` (O/E), ``lower``, ``upper`` (per unit, x level for a sequence), ``flag`` (per
+        unit: ``"high (99.8%)"``, ``"high (95%)"``, ``"within"``, ``"low (95%)"``,
+        ``"low (99.8%)"``, named after the levels), ``levels``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Negative or non-whole counts, non-positive expected counts, levels outside (0, 1).
+
+    Notes
+    -----
+    The interval of the count O is exact (Garwood) below 10 observed,
+    [chi2inv(a; 2O) / 2, chi2inv(1 - a; 2O + 2) / 2] with a = (1 - L) / 2 (0 when O = 0), and
+    Byar's approximation from 10 on: O (1 - 1/(9O) - q/(3 sqrt O))^3 and
+    (O + 1)(1 - 1/(9(O + 1)) + q/(3 sqrt(O + 1)))^3, q = Phi^-1(1 - a).  Both ends are divided by
+    E.  A unit is ``"high"`` when its lower limit is above 1 and ``"low"`` when its upper limit
+    is below 1, at the widest level where that holds (as ``assign_funnel_significance(statistic
+    = "ratio")``).
+
+    References
+    ----------
+    PHEindicatormethods 2.0, ``assign_funnel_significance``; Breslow NE, Day NE (1987)
+    Statistical Methods in Cancer Research II.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> sc.ratio_significance([3, 25], [10.0, 12.5]).flag.tolist()
+    ['low (95%)', 'high (95%)']
+    """
+    level_arr, several = _levels(levels)
+    obs = _v.counts(observed, "observed")
+    exp = _v.positive(expected, "expected")
+    obs, exp = _v.broadcast(observed=obs, expected=exp)
+    shape = obs.shape
+    o, e = obs.reshape(-1), exp.reshape(-1)
+    lower, upper = _core.funnel_ratio_ci(o, e, level_arr, _ALL_CORES)
+    flag = _flags(lower > 1.0, upper < 1.0, level_arr)
+    out_shape = shape + ((level_arr.size,) if several else ())
+    lower, upper = lower.reshape(out_shape), upper.reshape(out_shape)
+    ratio = (o / e).reshape(shape)
+    flag = flag.reshape(shape)
+    if not shape:
+        ratio, flag = float(ratio), str(flag)
+        if not several:
+            lower, upper = float(lower), float(upper)
+    levels_out = tuple(float(v) for v in level_arr) if several else float(level_arr[0])
+    return RatioSignificanceResult(ratio=ratio, lower=lower, upper=upper, flag=flag,
+                                   levels=levels_out)
+
+
+# ---- inequality indices -------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class DisparityResult(Result):
+    """Inequality of area rates (see :func:`disparity_indices`)."""
+
+    range: float
+    ratio: float
+    cv: float
+    gini: float
+    theil: float
+    mld: float
+    lower: Any
+    upper: Any
+    conf: float
+    bootstrap: int
+    resample: str
+    seed: Any
+    weighted: bool
+    rates: np.ndarray
+    replicates: Any
+    _hidden: tuple = dataclasses.field(default=("replicates",), init=False, repr=False,
+                                       compare=False)
+
+    def to_frame(self):
+        """One row per index: ``index``, ``estimate``, ``lower``, ``upper``."""
+        import pandas as pd
+
+        nan = np.full(len(_INDICES), np.nan)
+        return pd.DataFrame({
+            "index": list(_INDICES),
+            "estimate": [getattr(self, k) for k in _INDICES],
+            "lower": nan if self.lower is None else self.lower.to_numpy(),
+            "upper": nan if self.upper is None else self.upper.to_numpy(),
+        })
+
+
+def _seed(seed) -> int:
+    """The seed given, or one drawn from the operating system's entropy."""
+    if seed is None:
+        return int(np.random.SeedSequence().entropy % 2**64)
+    return _v.whole_number(seed, "seed") % 2**64
+
+
+def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
+                      resample="poisson") -> DisparityResult:
+    """Range, ratio, coefficient of variation, Gini, Theil and mean log deviation of area rates.
+
+    Parameters
+    ----------
+    x : array_like
+        Counts per area (whole numbers >= 0).
+    n : array_like
+        Denominators per area (population, exposure), > 0.
+    bootstrap : int
+        Number of bootstrap replicates for percentile intervals (0: none).
+    conf : float
+        Level of the bootstrap intervals, in (0, 1).
+    seed : int, optional
+        Seed of the bootstrap (the same seed gives the same intervals on any number of cores).
+        None draws one from the operating system; it is reported in the result.
+    weights : None, "n" or array_like
+        None: every area counts once (indices of the areas, as ineq).  ``"n"``: areas weighted
+        by their denominator, i.e. the indices of the population's exposure to its area's rate.
+        An array gives other positive weights.
+    resample : {"poisson", "binomial", "areas"}
+        Bootstrap scheme: redraw each area's count from Poisson(x) or Binomial(n, x/n) keeping
+        the areas, or draw areas with replacement (each keeps its rate and weight).
+
+    Returns
+    -------
+    DisparityResult
+        ``range``, ``ratio`` (highest / lowest; inf when the lowest rate is 0), ``cv``,
+        ``gini``, ``theil``, ``mld`` (inf when a rate is 0), ``lower`` / ``upper`` (pandas
+        Series indexed by index name, None without bootstrap), ``rates``, ``seed``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Bad counts or denominators, fewer than two areas, ``conf`` outside (0, 1), an unknown
+        ``resample``, non-whole ``n`` or ``x > n`` for binomial resampling, bad weights, a
+        negative ``bootstrap`` or ``seed``.
+
+    Notes
+    -----
+    With rates r_i = x_i / n_i, weights w_i, W = sum w and mean m = sum w r / W:
+    CV = sqrt(sum w (r - m)^2 / W) / m (population SD, as ineq's ``var.coeff``);
+    Gini = sum_ij w_i w_j |r_i - r_j| / (2 W^2 m) (ineq's ``Gini``, uncorrected);
+    Theil = sum w (r/m) log(r/m) / W, with 0 log 0 = 0 (ineq's ``Theil(parameter = 0)`` drops
+    zero rates before taking the mean, so differs when a rate is 0);
+    MLD = sum w log(m / r) / W (ineq's ``Theil(parameter = 1)``).
+    The bootstrap intervals are percentile intervals (type-7 quantiles of the replicates that
+    are defined); each replicate has its own seeded Mersenne Twister stream.
+
+    References
+    ----------
+    Cowell FA (2011) Measuring Inequality, 3rd ed.; Zeileis A, ineq 0.2-13 (R package).
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> round(sc.disparity_indices([12, 30, 18], [1000, 1500, 1200]).gini, 4)
+    0.1135
+    """
+    conf = _v.conf_level(conf)
+    how = _v.choice(resample, "resample", _RESAMPLE)
+    reps = _v.whole_number(bootstrap, "bootstrap")
+    xs = _v.counts(x, "x")
+    ns = _v.positive(n, "n")
+    xs, ns = _one_dimensional(x=xs, n=ns)
+    _v.at_least(xs, "x", 2)
+    if how == "binomial":
+        _v.counts(ns, "n")
+        _v.numerator_within(xs, ns, "x", "n")
+        _v.below(ns, "n", 2.0**32, "for binomial resampling")
+    if weights is None:
+        w = None
+    elif isinstance(weights, str):
+        _v.choice(weights, "weights", ("n",))
+        w = ns
+    else:
+        w = _v.positive(weights, "weights")
+        _v.dimensions(w, "weights", (1,), "one weight per area")
+        _v.same_length(x=xs, weights=w)
+    rates = xs / ns
+    est = _core.disparity_indices(rates, w)
+    lower = upper = replicates = None
+    used_seed = None
+    if reps:
+        used_seed = _seed(seed)
+        replicates, lo, hi = _core.disparity_bootstrap(xs, ns, w, how, reps, used_seed, conf,
+                                                       _ALL_CORES)
+        import pandas as pd
+
+        lower, upper = pd.Series(lo, index=_INDICES), pd.Series(hi, index=_INDICES)
+    return DisparityResult(
+        **dict(zip(_INDICES, (float(v) for v in est))), lower=lower, upper=upper, conf=conf,
+        bootstrap=reps, resample=how, seed=used_seed, weighted=w is not None, rates=rates,
+        replicates=replicates)
+
+
+# ---- empirical Bayes ----------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ShrinkResult(Result):
+    """Empirical-Bayes area estimates (see :func:`shrink`)."""
+
+    estimate: np.ndarray
+    raw: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    weight: np.ndarray
+    conf: float
+    prior_alpha: float
+    prior_beta: float
+    prior_mean: float
+    pooled: bool
+    loglik: float
+    iterations: int
+    kind: str
+    method: str
+
+
+def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:
+    """Empirical-Bayes estimates of area proportions or rates, so small areas are not over-read.
+
+    Parameters
+    ----------
+    x : array_like
+        Counts per area (whole numbers >= 0).
+    n : array_like
+        Trials (``kind="proportion"``: whole numbers >= x) or exposure (``"rate"``), > 0.
+    kind : {"proportion", "rate"}
+        Beta-binomial or gamma-Poisson model.
+    method : {"mle", "moments"}
+        Prior fitted by maximum marginal likelihood or by the method of moments.
+    conf : float
+        Level of the equal-tailed posterior intervals, in (0, 1).
+
+    Returns
+    -------
+    ShrinkResult
+        ``estimate`` (posterior mean), ``raw`` (x / n), ``lower``, ``upper`` (posterior
+        interval), ``weight`` (the share of the area's own data in its estimate),
+        ``prior_alpha``, ``prior_beta``, ``prior_mean``, ``pooled``, ``loglik`` (marginal).
+
+    Raises
+    ------
+    ValueError, TypeError
+        Bad counts or denominators, fewer than two areas, every count 0 (or every count equal
+        to its denominator for proportions), unknown ``kind`` or ``method``.
+    scrutiny.ConvergenceError
+        When the marginal likelihood has no interior maximum.
+
+    Notes
+    -----
+    Proportions: x_i ~ Binomial(n_i, p_i), p_i ~ Beta(alpha, beta); estimate
+    (alpha + x) / (alpha + beta + n) = w raw + (1 - w) alpha / (alpha + beta) with
+    w = n / (n + alpha + beta); interval from Beta(alpha + x, beta + n - x).
+    Rates: x_i ~ Poisson(n_i l_i), l_i ~ Gamma(alpha, rate beta); estimate
+    (alpha + x) / (beta + n), w = n / (n + beta); interval from Gamma(alpha + x, beta + n).
+    Maximum likelihood maximises the marginal (beta-binomial / negative binomial) likelihood by
+    damped Newton steps from the moment estimates (Kleinman 1973 weighting of the between-area
+    sum of squares).  When the fitted prior is worth more than 10^4 times the largest
+    denominator, or the moments show no variation beyond chance, the prior is a point mass at
+    the pooled rate (``pooled=True``; every estimate and interval end equals it).
+
+    References
+    ----------
+    Kleinman JC (1973) JASA 68:46-54.  Clayton D, Kaldor J (1987) Biometrics 43:671-681.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> res = sc.shrink([2, 30, 45, 8, 60], [10, 100, 150, 40, 180])
+    >>> bool(res.estimate[0] > res.raw[0])
+    True
+    """
+    kind = _v.choice(kind, "kind", ("proportion", "rate"))
+    method = _v.choice(method, "method", ("mle", "moments"))
+    conf = _v.conf_level(conf)
+    xs = _v.counts(x, "x")
+    if kind == "proportion":
+        ns = _v.positive(_v.counts(n, "n"), "n")
+    else:
+        ns = _v.positive(n, "n")
+    xs, ns = _one_dimensional(x=xs, n=ns)
+    _v.at_least(xs, "x", 2)
+    if kind == "proportion":
+        _v.numerator_within(xs, ns, "x", "n")
+        _v.not_all_full(xs, ns, "x", "n")
+    _v.positive_total(xs, "x")
+    est, lower, upper, alpha, beta, mean, loglik, iters, pooled = _core.disparity_shrink(
+        xs, ns, kind, method, conf, _ALL_CORES)
+    strength = alpha + beta if kind == "proportion" else beta
+    weight = np.zeros_like(ns) if pooled else ns / (ns + strength)
+    return ShrinkResult(
+        estimate=est, raw=xs / ns, lower=lower, upper=upper, weight=weight, conf=conf,
+        prior_alpha=float(alpha), prior_beta=float(beta), prior_mean=float(mean),
+        pooled=bool(pooled), loglik=float(loglik), iterations=int(iters), kind=kind,
+        method=method)

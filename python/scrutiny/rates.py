@@ -1,0 +1,862 @@
+"""Proportions and rates: confidence intervals, exact tests, comparisons and standardised rates.
+
+Is an area's proportion of solved burglaries really below the 25 % target, or is it small
+numbers?  Every function takes scalars or arrays (one value per area), broadcasts them with
+NumPy's rules and computes in the C core, the intervals over many areas in parallel.  The
+numbers are those of R's ``stats`` (``prop.test``, ``binom.test``, ``poisson.test``,
+``p.adjust``), statsmodels' ``proportion_confint`` and PHEindicatormethods, as each function
+says.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from . import _validation as _v
+from ._results import Result, TestResult, scalar_or_array
+
+__all__ = [
+    "proportion_ci", "rate_ci", "test_target", "compare_proportions", "compare_rates",
+    "homogeneity", "multiple_testing", "dsr", "isr",
+    "ProportionCIResult", "RateCIResult", "BinomialTestResult", "TwoProportionTestResult",
+    "RateRatioTestResult", "HomogeneityTestResult", "DSRResult", "ISRResult",
+]
+
+# Codes of the C core's enums (csrc/core/sc_rates.h).
+_PROPORTION_METHODS = {"wilson": 0, "exact": 1, "jeffreys": 2, "agresti-coull": 3, "wald": 4}
+_RATE_METHODS = {"byar": 0, "exact": 1, "phe": 2}
+_ALTERNATIVES = {"two-sided": 0, "less": 1, "greater": 2}
+_ADJUST_METHODS = ("bh", "by", "holm", "bonferroni", "hochberg")
+_ALL_CORES = 0
+
+
+# ---- results ------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ProportionCIResult(Result):
+    """Confidence interval of a proportion (see :func:`proportion_ci`)."""
+
+    estimate: Any
+    lower: Any
+    upper: Any
+    conf: Any
+    method: str
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class RateCIResult(Result):
+    """Confidence interval of a rate (see :func:`rate_ci`)."""
+
+    estimate: Any
+    lower: Any
+    upper: Any
+    conf: Any
+    method: str
+    per: Any
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class BinomialTestResult(TestResult):
+    """Exact binomial test against a target proportion (see :func:`test_target`)."""
+
+    statistic: Any
+    pvalue: Any
+    estimate: Any
+    lower: Any
+    upper: Any
+    target: Any
+    alternative: str
+    conf: float
+    method: str = "Exact binomial test"
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class TwoProportionTestResult(TestResult):
+    """Chi-square test of two proportions (see :func:`compare_proportions`)."""
+
+    statistic: Any
+    pvalue: Any
+    df: float
+    estimate: Any
+    difference: Any
+    lower: Any
+    upper: Any
+    ratio: Any
+    p1: Any
+    p2: Any
+    conf: float
+    correct: bool
+    method: str
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class RateRatioTestResult(TestResult):
+    """Exact conditional test of two Poisson rates (see :func:`compare_rates`)."""
+
+    statistic: Any
+    pvalue: Any
+    ratio: Any
+    lower: Any
+    upper: Any
+    rate1: Any
+    rate2: Any
+    expected: Any
+    alternative: str
+    conf: float
+    method: str = "Comparison of Poisson rates"
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class HomogeneityTestResult(TestResult):
+    """Chi-square test that k areas share one proportion (see :func:`homogeneity`)."""
+
+    statistic: float
+    pvalue: float
+    df: float
+    estimate: np.ndarray
+    correct: bool
+    method: str
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class DSRResult(Result):
+    """Directly standardised rates (see :func:`dsr`)."""
+
+    estimate: Any
+    lower: Any
+    upper: Any
+    total_count: Any
+    total_population: Any
+    conf: Any
+    per: float
+    method: str = "Dobson"
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ISRResult(Result):
+    """Indirectly standardised ratios (see :func:`isr`)."""
+
+    estimate: Any
+    lower: Any
+    upper: Any
+    observed: Any
+    expected: Any
+    method: Any
+    conf: Any
+    refvalue: float
+
+
+# ---- shared steps -------------------------------------------------------------------------
+
+def _trials(value, name: str) -> np.ndarray:
+    """Whole, strictly positive numbers of trials."""
+    return _v.positive(_v.counts(value, name), name)
+
+
+def _limits(flat: np.ndarray, shape: tuple, several: bool):
+    """Kernel limits (units x levels) in the broadcast shape, a trailing axis for several levels."""
+    if several:
+        return flat.reshape(shape + flat.shape[1:])
+    return scalar_or_array(flat[:, 0], shape)
+
+
+def _conf_field(levels: np.ndarray, several: bool):
+    return tuple(float(c) for c in levels) if several else float(levels[0])
+
+
+def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+    """num / den with IEEE results (inf, nan) and no warning where den is 0."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return num / den
+
+
+# ---- intervals ----------------------------------------------------------------------------
+
+def proportion_ci(x, n, conf=0.95, method="wilson") -> ProportionCIResult:
+    """Confidence interval of a proportion x / n, for one area or many.
+
+    Parameters
+    ----------
+    x : int or array_like
+        Numbers of successes (whole, 0 <= x <= n).
+    n : int or array_like
+        Numbers of trials (whole, > 0); broadcast with `x`.
+    conf : float or sequence of float, default 0.95
+        Confidence level(s) in (0, 1); a sequence adds a trailing axis to `lower` and `upper`.
+    method : {"wilson", "exact", "jeffreys", "agresti-coull", "wald"}
+        ``"wilson"``: score interval without continuity correction, as R
+        ``prop.test(x, n, correct=FALSE)`` (lower = 0 when x = 0, upper = 1 when x = n).
+        ``"exact"``: Clopper-Pearson, as R ``binom.test``.  ``"jeffreys"``,
+        ``"agresti-coull"`` and ``"wald"``: as statsmodels ``proportion_confint`` with
+        ``"jeffreys"``, ``"agresti_coull"`` and ``"normal"`` (the last two clipped to [0, 1],
+        Jeffreys not adjusted at x = 0 or x = n).
+
+    Returns
+    -------
+    ProportionCIResult
+        ``estimate`` (x / n), ``lower``, ``upper``, ``conf``, ``method``: floats for scalar
+        input, else arrays of the broadcast shape.
+
+    Raises
+    ------
+    ValueError
+        Negative, fractional or non-finite counts, ``n`` not positive, ``x > n``, ``conf``
+        outside (0, 1), an unknown method, or shapes that do not broadcast.
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    With :math:`\\hat p = x/n` and :math:`z = \\Phi^{-1}((1 + c)/2)`, Wilson's limits are
+    :math:`(\\hat p + z^2/2n \\mp z\\sqrt{\\hat p(1-\\hat p)/n + z^2/4n^2}) / (1 + z^2/n)`;
+    Clopper-Pearson's are the :math:`\\alpha/2` and :math:`1-\\alpha/2` quantiles of
+    Beta(x, n - x + 1) and Beta(x + 1, n - x); Jeffreys' those of Beta(x + 1/2, n - x + 1/2).
+    Agresti-Coull applies the Wald formula to :math:`\\tilde p = (x + z^2/2)/(n + z^2)` with
+    :math:`\\tilde n = n + z^2`.
+
+    References
+    ----------
+    Brown LD, Cai TT, DasGupta A (2001). Interval estimation for a binomial proportion.
+    Statistical Science 16:101-133.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> r = sc.proportion_ci(23, 61)
+    >>> round(r.lower, 4), round(r.upper, 4)
+    (0.2661, 0.5025)
+    >>> sc.proportion_ci([0, 17], [17, 17], method="exact").upper.round(4)
+    array([0.1951, 1.    ])
+    """
+    code = _PROPORTION_METHODS[_v.choice(method, "method", tuple(_PROPORTION_METHODS))]
+    levels, several = _v.conf_levels(conf)
+    xs = _v.counts(x, "x")
+    ns = _trials(n, "n")
+    xs, ns = _v.broadcast(x=xs, n=ns)
+    _v.numerator_within(xs, ns, "x", "n")
+    lower, upper = _core.rates_proportion_ci(xs.ravel(), ns.ravel(), levels, code, _ALL_CORES)
+    shape = xs.shape
+    return ProportionCIResult(
+        estimate=scalar_or_array(xs / ns, shape),
+        lower=_limits(lower, shape, several),
+        upper=_limits(upper, shape, several),
+        conf=_conf_field(levels, several),
+        method=method,
+    )
+
+
+def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0) -> RateCIResult:
+    """Confidence interval of the rate ``count / exposure * per``, for one area or many.
+
+    Parameters
+    ----------
+    count : int or array_like
+        Numbers of events (whole, >= 0).
+    exposure : float or array_like, default 1.0
+        Person-time, population or other denominator (> 0); broadcast with `count`.
+    conf : float or sequence of float, default 0.95
+        Confidence level(s) in (0, 1); a sequence adds a trailing axis to `lower` and `upper`.
+    method : {"byar", "exact", "phe"}
+        ``"exact"``: Garwood's limits, as R ``poisson.test``.  ``"byar"``: Byar's
+        approximation, as PHEindicatormethods' ``byars_lower`` / ``byars_upper``, at every
+        count (the lower limit is 0 at 0 events and where the approximation falls below 0).
+        ``"phe"``: exact below 10 events and Byar from 10, as PHEindicatormethods
+        ``phe_rate``.
+    per : float or array_like, default 1.0
+        Multiplier, e.g. 1000 for a rate per 1,000 (> 0).
+
+    Returns
+    -------
+    RateCIResult
+        ``estimate``, ``lower``, ``upper``, ``conf``, ``method``, ``per``.
+
+    Raises
+    ------
+    ValueError
+        Negative or fractional counts, exposure or per not positive, non-finite values,
+        ``conf`` outside (0, 1), an unknown method.
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    Garwood: lower :math:`G^{-1}(\\alpha/2; x)`, upper :math:`G^{-1}(1-\\alpha/2; x+1)` with
+    :math:`G` the Gamma(shape, 1) distribution function.  Byar: lower
+    :math:`x(1 - 1/(9x) - z/(3\\sqrt{x}))^3`, upper
+    :math:`(x+1)(1 - 1/(9(x+1)) + z/(3\\sqrt{x+1}))^3`.  Each is divided by the exposure and
+    multiplied by `per`.
+
+    References
+    ----------
+    Garwood F (1936). Fiducial limits for the Poisson distribution. Biometrika 28:437-442.
+    Breslow NE, Day NE (1987). Statistical methods in cancer research, vol. II. IARC.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> r = sc.rate_ci(37, 52000, per=100000, method="exact")
+    >>> round(r.estimate, 2), round(r.lower, 2), round(r.upper, 2)
+    (71.15, 50.1, 98.08)
+    """
+    code = _RATE_METHODS[_v.choice(method, "method", tuple(_RATE_METHODS))]
+    levels, several = _v.conf_levels(conf)
+    cs = _v.counts(count, "count")
+    es = _v.positive(exposure, "exposure")
+    ps = _v.positive(per, "per")
+    cs, es, ps = _v.broadcast(count=cs, exposure=es, per=ps)
+    lower, upper = _core.rates_rate_ci(cs.ravel(), es.ravel(), ps.ravel(), levels, code, _ALL_CORES)
+    shape = cs.shape
+    return RateCIResult(
+        estimate=scalar_or_array(cs / es * ps, shape),
+        lower=_limits(lower, shape, several),
+        upper=_limits(upper, shape, several),
+        conf=_conf_field(levels, several),
+        method=method,
+        per=scalar_or_array(ps, shape),
+    )
+
+
+# ---- tests --------------------------------------------------------------------------------
+
+def test_target(x, n, target, alternative="two-sided", conf=0.95) -> BinomialTestResult:
+    """Exact binomial test of x successes in n trials against a target proportion.
+
+    As R ``binom.test(x, n, p=target, alternative, conf.level=conf)``, vectorised over areas.
+
+    Parameters
+    ----------
+    x : int or array_like
+        Numbers of successes (whole, 0 <= x <= n).
+    n : int or array_like
+        Numbers of trials (whole, > 0).
+    target : float or array_like
+        Proportion under the null hypothesis, in [0, 1].
+    alternative : {"two-sided", "less", "greater"}
+        ``"less"``: the true proportion is below the target.
+    conf : float, default 0.95
+        Level of the Clopper-Pearson interval, which is one-sided for one-sided alternatives.
+
+    Returns
+    -------
+    BinomialTestResult
+        ``statistic`` (= x), ``pvalue``, ``estimate`` (x / n), ``lower``, ``upper``,
+        ``target``, ``alternative``, ``conf``, ``method``.  Unpacks as
+        ``statistic, pvalue``.
+
+    Raises
+    ------
+    ValueError
+        Invalid counts, ``x > n``, target outside [0, 1], ``conf`` outside (0, 1), an unknown
+        alternative.
+    TypeError
+        Non-numeric input, or a sequence for `conf`.
+
+    Notes
+    -----
+    ``"less"``: :math:`P(X \\le x)`; ``"greater"``: :math:`P(X \\ge x)`; two-sided: the sum of
+    :math:`P(X = i)` over the outcomes with :math:`P(X = i) \\le (1 + 10^{-7}) P(X = x)`, the
+    relative tolerance R uses so that ties are not lost to rounding.
+
+    References
+    ----------
+    Clopper CJ, Pearson ES (1934). The use of confidence or fiducial limits illustrated in the
+    case of the binomial. Biometrika 26:404-413.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> r = sc.test_target(12, 50, 0.2385)
+    >>> round(r.pvalue, 4)
+    1.0
+    >>> statistic, pvalue = sc.test_target(3, 20, 0.5)
+    >>> round(pvalue, 6)
+    0.002577
+    """
+    alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
+    level = _v.conf_level(conf)
+    xs = _v.counts(x, "x")
+    ns = _trials(n, "n")
+    ts = _v.probability(target, "target", open_interval=False)
+    xs, ns, ts = _v.broadcast(x=xs, n=ns, target=ts)
+    _v.numerator_within(xs, ns, "x", "n")
+    pvalue, lower, upper = _core.rates_binom_test(
+        xs.ravel(), ns.ravel(), ts.ravel(), _ALTERNATIVES[alt], level, _ALL_CORES)
+    shape = xs.shape
+    return BinomialTestResult(
+        statistic=scalar_or_array(xs, shape),
+        pvalue=scalar_or_array(pvalue, shape),
+        estimate=scalar_or_array(xs / ns, shape),
+        lower=scalar_or_array(lower, shape),
+        upper=scalar_or_array(upper, shape),
+        target=scalar_or_array(ts, shape),
+        alternative=alt,
+        conf=level,
+    )
+
+
+test_target.__test__ = False  # a public function, not a test for pytest to collect
+
+
+def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False) -> TwoProportionTestResult:
+    """Chi-square test that two proportions are equal, with the interval of their difference.
+
+    As R ``prop.test(c(x1, x2), c(n1, n2), correct=correct, conf.level=conf)``, vectorised
+    over pairs.
+
+    Parameters
+    ----------
+    x1, n1 : int or array_like
+        Successes and trials of the first group (whole, 0 <= x1 <= n1, n1 > 0).
+    x2, n2 : int or array_like
+        The same for the second group; all four broadcast together.
+    conf : float, default 0.95
+        Level of the interval of the difference.
+    correct : bool, default False
+        Yates' continuity correction (R's default is ``True``).
+
+    Returns
+    -------
+    TwoProportionTestResult
+        ``statistic`` (Pearson chi-square), ``pvalue``, ``df`` (1), ``estimate`` (p1, p2: a
+        trailing axis of 2 for arrays), ``difference`` (p1 - p2), ``lower``, ``upper``
+        (Wald interval of the difference), ``ratio`` (p1 / p2), ``p1``, ``p2``, ``conf``,
+        ``correct``, ``method``.
+
+    Raises
+    ------
+    ValueError
+        Invalid counts, ``x > n``, ``conf`` outside (0, 1).
+    TypeError
+        Non-numeric input, or a sequence for `conf`.
+
+    Notes
+    -----
+    With the pooled :math:`\\bar p`, expected counts :math:`E = n\\bar p` and
+    :math:`n(1-\\bar p)`: :math:`X^2 = \\sum (|O - E| - Y)^2 / E` over the four cells, where
+    :math:`Y = \\min(1/2, |p_1 - p_2| / (1/n_1 + 1/n_2))` with `correct` and 0 without.  The
+    interval is :math:`p_1 - p_2 \\pm (z\\sqrt{p_1(1-p_1)/n_1 + p_2(1-p_2)/n_2} +
+    Y(1/n_1 + 1/n_2))`, clipped to [-1, 1].  When both proportions are 0 (or both 1) the
+    statistic and p-value are NaN, as in R.  R warns when an expected count is below 5; the
+    chi-square approximation is then rough.
+
+    References
+    ----------
+    Newcombe RG (1998). Interval estimation for the difference between independent
+    proportions. Statistics in Medicine 17:873-890.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> r = sc.compare_proportions(15, 83, 27, 91)
+    >>> round(r.statistic, 4), round(r.pvalue, 4)
+    (3.1887, 0.0741)
+    """
+    level = _v.conf_level(conf)
+    x1s, n1s = _v.counts(x1, "x1"), _trials(n1, "n1")
+    x2s, n2s = _v.counts(x2, "x2"), _trials(n2, "n2")
+    x1s, n1s, x2s, n2s = _v.broadcast(x1=x1s, n1=n1s, x2=x2s, n2=n2s)
+    _v.numerator_within(x1s, n1s, "x1", "n1")
+    _v.numerator_within(x2s, n2s, "x2", "n2")
+    statistic, pvalue, lower, upper = _core.rates_prop_test2(
+        x1s.ravel(), n1s.ravel(), x2s.ravel(), n2s.ravel(), level, bool(correct), _ALL_CORES)
+    shape = x1s.shape
+    p1, p2 = x1s / n1s, x2s / n2s
+    estimate = np.stack([p1, p2], axis=-1)
+    return TwoProportionTestResult(
+        statistic=scalar_or_array(statistic, shape),
+        pvalue=scalar_or_array(pvalue, shape),
+        df=1.0,
+        estimate=tuple(float(e) for e in estimate) if not shape else estimate,
+        difference=scalar_or_array(p1 - p2, shape),
+        lower=scalar_or_array(lower, shape),
+        upper=scalar_or_array(upper, shape),
+        ratio=scalar_or_array(_ratio(p1, p2), shape),
+        p1=scalar_or_array(p1, shape),
+        p2=scalar_or_array(p2, shape),
+        conf=level,
+        correct=bool(correct),
+        method="2-sample test for equality of proportions "
+               + ("with" if correct else "without") + " continuity correction",
+    )
+
+
+def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
+                  alternative="two-sided") -> RateRatioTestResult:
+    """Exact conditional test and interval of the ratio of two Poisson rates.
+
+    As R ``poisson.test(c(count1, count2), c(exposure1, exposure2))``, vectorised over
+    pairs: given the total, count1 is binomial with probability
+    exposure1 / (exposure1 + exposure2) when the rates are equal.
+
+    Parameters
+    ----------
+    count1, exposure1 : array_like
+        Events (whole, >= 0) and exposure (> 0) of the first group.
+    count2, exposure2 : array_like
+        The same for the second group; all four broadcast together.
+    conf : float, default 0.95
+        Level of the interval of the rate ratio.
+    alternative : {"two-sided", "less", "greater"}
+        ``"greater"``: the first rate is higher.
+
+    Returns
+    -------
+    RateRatioTestResult
+        ``statistic`` (= count1, as R), ``pvalue``, ``ratio`` (rate 1 / rate 2), ``lower``,
+        ``upper``, ``rate1``, ``rate2``, ``expected`` (count1 expected under equal rates),
+        ``alternative``, ``conf``, ``method``.
+
+    Raises
+    ------
+    ValueError
+        Invalid counts, exposures not positive, ``conf`` outside (0, 1), an unknown
+        alternative.
+    TypeError
+        Non-numeric input, or a sequence for `conf`.
+
+    Notes
+    -----
+    The Clopper-Pearson limits :math:`p_L, p_U` of count1 in count1 + count2 give the ratio
+    limits :math:`p/(1-p) \\cdot t_2/t_1`.  With no events in either group R stops; here the
+    p-value is 1, the interval [0, inf] and the ratio NaN.
+
+    References
+    ----------
+    Fay MP (2010). Two-sided exact tests and matching confidence intervals for discrete data.
+    R Journal 2(1):53-58.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> r = sc.compare_rates(11, 2.385, 23, 3.1)
+    >>> round(r.ratio, 4), round(r.pvalue, 4)
+    (0.6216, 0.2271)
+    """
+    alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
+    level = _v.conf_level(conf)
+    c1, t1 = _v.counts(count1, "count1"), _v.positive(exposure1, "exposure1")
+    c2, t2 = _v.counts(count2, "count2"), _v.positive(exposure2, "exposure2")
+    c1, t1, c2, t2 = _v.broadcast(count1=c1, exposure1=t1, count2=c2, exposure2=t2)
+    pvalue, lower, upper = _core.rates_poisson_test2(
+        c1.ravel(), t1.ravel(), c2.ravel(), t2.ravel(), _ALTERNATIVES[alt], level, _ALL_CORES)
+    shape = c1.shape
+    rate1, rate2 = c1 / t1, c2 / t2
+    return RateRatioTestResult(
+        statistic=scalar_or_array(c1, shape),
+        pvalue=scalar_or_array(pvalue, shape),
+        ratio=scalar_or_array(_ratio(rate1, rate2), shape),
+        lower=scalar_or_array(lower, shape),
+        upper=scalar_or_array(upper, shape),
+        rate1=scalar_or_array(rate1, shape),
+        rate2=scalar_or_array(rate2, shape),
+        expected=scalar_or_array((c1 + c2) * t1 / (t1 + t2), shape),
+        alternative=alt,
+        conf=level,
+    )
+
+
+def homogeneity(x, n, correct=False) -> HomogeneityTestResult:
+    """Pearson chi-square test that k areas share one proportion.
+
+    As R ``prop.test(x, n, correct=correct)`` on k >= 2 groups.
+
+    Parameters
+    ----------
+    x : array_like
+        Successes per area (whole, 0 <= x <= n), one-dimensional.
+    n : array_like
+        Trials per area (whole, > 0), the same length.
+    correct : bool, default False
+        Yates' continuity correction; R applies it only to two groups, and so does this.
+
+    Returns
+    -------
+    HomogeneityTestResult
+        ``statistic``, ``pvalue``, ``df`` (k - 1), ``estimate`` (x / n per area),
+        ``correct``, ``method``.
+
+    Raises
+    ------
+    ValueError
+        Fewer than 2 areas, invalid counts, ``x > n``, lengths that differ.
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    :math:`X^2 = \\sum_i \\sum_{cells} (O - E)^2 / E` with :math:`E = n_i\\bar p` and
+    :math:`n_i(1-\\bar p)`, :math:`\\bar p = \\sum x / \\sum n`, on k - 1 degrees of freedom.
+    NaN when no area (or every area) has a success, as in R.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> r = sc.homogeneity([12, 25, 31, 9], [100, 180, 210, 95])
+    >>> round(r.statistic, 4), r.df
+    (1.8023, 3.0)
+    """
+    xs = _v.counts(x, "x")
+    ns = _trials(n, "n")
+    for arr, name in ((xs, "x"), (ns, "n")):
+        _v.dimensions(arr, name, (1,), "one-dimensional (one value per area)")
+    _v.same_length(x=xs, n=ns)
+    _v.at_least(xs, "x", 2)
+    _v.numerator_within(xs, ns, "x", "n")
+    statistic, pvalue = _core.rates_homogeneity(xs, ns, bool(correct))
+    yates = bool(correct) and xs.size == 2
+    return HomogeneityTestResult(
+        statistic=statistic,
+        pvalue=pvalue,
+        df=float(xs.size - 1),
+        estimate=xs / ns,
+        correct=bool(correct),
+        method=f"{xs.size}-sample test for equality of proportions "
+               + ("with" if yates else "without") + " continuity correction",
+    )
+
+
+def multiple_testing(pvalues, method="bh"):
+    """Adjust p-values for multiple testing, as R ``p.adjust``.
+
+    Parameters
+    ----------
+    pvalues : array_like
+        P-values in [0, 1], any shape; all of them form one family.  NaN entries stay NaN and
+        do not count towards the number of tests, as in R.
+    method : {"bh", "by", "holm", "bonferroni", "hochberg"}
+        Benjamini-Hochberg and Benjamini-Yekutieli (false discovery rate), Holm, Bonferroni,
+        Hochberg (family-wise error rate).
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        Adjusted p-values in the input's shape (a Series keeps its index).
+
+    Raises
+    ------
+    ValueError
+        P-values outside [0, 1] or infinite, an unknown method, empty input.
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    For m tests with sorted p-values :math:`p_{(i)}`: Bonferroni :math:`\\min(1, m p)`; Holm
+    :math:`\\max_{j \\le i} \\min(1, (m - j + 1) p_{(j)})`; Hochberg
+    :math:`\\min_{j \\ge i} (m - j + 1) p_{(j)}`; BH :math:`\\min_{j \\ge i} m p_{(j)} / j`;
+    BY multiplies BH's by :math:`\\sum_{k=1}^m 1/k`; all capped at 1.
+
+    References
+    ----------
+    Benjamini Y, Hochberg Y (1995). JRSS B 57:289-300.  Benjamini Y, Yekutieli D (2001).
+    Annals of Statistics 29:1165-1188.  Holm S (1979). Scand J Stat 6:65-70.  Hochberg Y
+    (1988). Biometrika 75:800-802.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> sc.multiple_testing([0.01, 0.04, 0.03, 0.2])
+    array([0.04      , 0.05333333, 0.05333333, 0.2       ])
+    """
+    name = _v.choice(method, "method", _ADJUST_METHODS)
+    series = hasattr(pvalues, "to_numpy") and hasattr(pvalues, "index") and np.ndim(pvalues) == 1
+    p = _v.pvalues(pvalues)
+    flat = p.ravel()
+    known = ~np.isnan(flat)
+    out = flat.copy()
+    out[known] = _adjust(flat[known], name)
+    if series:
+        return type(pvalues)(out, index=pvalues.index, name=pvalues.name)
+    return scalar_or_array(out, p.shape)
+
+
+def _adjust(p: np.ndarray, method: str) -> np.ndarray:
+    """R p.adjust on p-values without NaN (n = their number)."""
+    m = p.size
+    if m <= 1:
+        return p.copy()
+    if method == "bonferroni":
+        return np.minimum(1.0, m * p)
+    if method == "holm":
+        order = np.argsort(p, kind="stable")
+        i = np.arange(1, m + 1)
+        adjusted = np.minimum(1.0, np.maximum.accumulate((m + 1 - i) * p[order]))
+    else:
+        order = np.argsort(-p, kind="stable")
+        i = np.arange(m, 0, -1)
+        if method == "hochberg":
+            scaled = (m + 1 - i) * p[order]
+        elif method == "bh":
+            scaled = m / i * p[order]
+        else:
+            scaled = np.sum(1.0 / np.arange(1, m + 1)) * m / i * p[order]
+        adjusted = np.minimum(1.0, np.minimum.accumulate(scaled))
+    out = np.empty(m)
+    out[order] = adjusted
+    return out
+
+
+# ---- standardised rates -------------------------------------------------------------------
+
+def _nonnegative(value, name: str) -> np.ndarray:
+    return _v.counts(value, name, integer=False)
+
+
+def _bands_table(value, name: str, validate) -> np.ndarray:
+    """A (bands,) or (areas, bands) table, validated by ``validate``."""
+    arr = validate(value, name)
+    _v.dimensions(arr, name, (1, 2), "1-D (bands) or 2-D (areas x bands)")
+    return arr
+
+
+def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> DSRResult:
+    """Directly standardised rates with Dobson's confidence limits, as PHEindicatormethods.
+
+    Parameters
+    ----------
+    counts : array_like
+        Events per standardisation band (e.g. age band): 1-D for one area, or 2-D with one
+        row per area (whole, >= 0).
+    populations : array_like
+        Populations in the same shape as `counts` (> 0).
+    standard : array_like
+        Standard population per band (>= 0, positive total), e.g. the European Standard
+        Population 2013.
+    conf : float or sequence of float, default 0.95
+        Confidence level(s); a sequence adds a trailing axis to `lower` and `upper`.
+    per : float, default 100000
+        Multiplier: rates per 100,000 by default.
+    min_count : float, default 10
+        Areas with fewer events in total get NaN, as PHEindicatormethods (which suppresses
+        totals below 10); must be >= 1.
+
+    Returns
+    -------
+    DSRResult
+        ``estimate``, ``lower``, ``upper``, ``total_count``, ``total_population``, ``conf``,
+        ``per``, ``method`` (floats for one area, arrays for several).
+
+    Raises
+    ------
+    ValueError
+        Invalid counts, populations not positive, a negative or all-zero standard, shapes
+        that differ, ``conf`` outside (0, 1), ``min_count`` below 1.
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    With weights :math:`w_b = s_b / n_b`, total :math:`X = \\sum x_b` and :math:`S = \\sum s_b`:
+    DSR :math:`= \\sum x_b w_b / S \\cdot` per, :math:`V = \\sum x_b w_b^2 / S^2`, and each limit
+    is DSR :math:`+ \\sqrt{V/X}\\,(B(X) - X) \\cdot` per with :math:`B` Byar's lower or upper
+    limit for the count X (Dobson et al.).  As in PHEindicatormethods the lower limit is not
+    clipped and can fall below 0 when there are few events.
+
+    References
+    ----------
+    Dobson AJ, Kuulasmaa K, Eberle E, Scherer J (1991). Confidence intervals for weighted sums
+    of Poisson parameters. Statistics in Medicine 10:457-462.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> r = sc.dsr([12, 30, 41], [5000, 12000, 3000], [5500, 12500, 3500])
+    >>> round(r.estimate, 2), round(r.lower, 2), round(r.upper, 2)
+    (429.22, 341.75, 532.23)
+    """
+    levels, several = _v.conf_levels(conf)
+    xs = _bands_table(counts, "counts", _v.counts)
+    ns = _bands_table(populations, "populations", _v.positive)
+    _v.same_length(counts=xs, populations=ns)
+    std = _nonnegative(standard, "standard")
+    _v.size_is(std, "standard", xs.shape[-1], "one value per band")
+    _v.positive_total(std, "standard")
+    per_value = _v.number(per, "per", positive=True)
+    least = _v.number(min_count, "min_count", minimum=1)
+    table_x, table_n = np.atleast_2d(xs), np.atleast_2d(ns)
+    value, lower, upper = _core.rates_dsr(table_x, table_n, std, levels, least, per_value, _ALL_CORES)
+    shape = xs.shape[:-1]
+    return DSRResult(
+        estimate=scalar_or_array(value, shape),
+        lower=_limits(lower, shape, several),
+        upper=_limits(upper, shape, several),
+        total_count=scalar_or_array(table_x.sum(axis=1), shape),
+        total_population=scalar_or_array(table_n.sum(axis=1), shape),
+        conf=_conf_field(levels, several),
+        per=per_value,
+    )
+
+
+def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRResult:
+    """Indirectly standardised ratios (observed / expected), as PHEindicatormethods.
+
+    Parameters
+    ----------
+    observed : array_like
+        Observed events: per band in the shape of `populations` (summed over bands), or one
+        total per area (whole, >= 0).
+    populations : array_like
+        Populations per band: 1-D for one area or 2-D with one row per area (>= 0).
+    reference_rates : array_like
+        Reference event rate per band, e.g. national events / national population (>= 0).
+    conf : float or sequence of float, default 0.95
+        Confidence level(s); a sequence adds a trailing axis to `lower` and `upper`.
+    refvalue : float, default 1.0
+        Multiplier of the ratio and its limits (100 for an SMR-style index).
+
+    Returns
+    -------
+    ISRResult
+        ``estimate``, ``lower``, ``upper``, ``observed`` (total per area), ``expected``
+        (:math:`\\sum` population x reference rate), ``method`` (``"exact"`` below 10
+        observed, ``"byar"`` from 10), ``conf``, ``refvalue``.
+
+    Raises
+    ------
+    ValueError
+        Invalid counts, negative populations or rates, an area with no expected events,
+        shapes that do not match, ``conf`` outside (0, 1).
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    As PHEindicatormethods ``calculate_ISRatio``: with O observed and E expected, limits
+    :math:`G^{-1}(\\alpha/2; O)/E` and :math:`G^{-1}(1-\\alpha/2; O+1)/E` (exact, Gamma
+    quantiles) when O < 10, Byar's limits of O over E from 10, times `refvalue`.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> r = sc.isr(42, [2385, 4761, 5012], [0.0021, 0.0032, 0.0041])
+    >>> round(r.expected, 3), round(r.estimate, 4), r.method
+    (40.793, 1.0296, 'byar')
+    """
+    levels, several = _v.conf_levels(conf)
+    ns = _bands_table(populations, "populations", _nonnegative)
+    rates = _nonnegative(reference_rates, "reference_rates")
+    _v.size_is(rates, "reference_rates", ns.shape[-1], "one value per band")
+    obs = _v.counts(observed, "observed")
+    if obs.shape == ns.shape:
+        obs = obs.sum(axis=-1)
+    shape = ns.shape[:-1]
+    _v.shape_is(obs, "observed", shape, "one total per area, or one value per band as populations")
+    expected = _v.positive(np.atleast_1d(ns @ rates), "expected events (populations x reference_rates)")
+    ref = _v.number(refvalue, "refvalue", positive=True)
+    flat_obs = np.atleast_1d(obs).ravel()
+    refs = np.full(flat_obs.shape, ref)
+    lower, upper = _core.rates_rate_ci(flat_obs, expected, refs, levels, _RATE_METHODS["phe"], _ALL_CORES)
+    method = np.where(flat_obs < 10, "exact", "byar")
+    return ISRResult(
+        estimate=scalar_or_array(flat_obs / expected * refs, shape),
+        lower=_limits(lower, shape, several),
+        upper=_limits(upper, shape, several),
+        observed=scalar_or_array(flat_obs, shape),
+        expected=scalar_or_array(expected, shape),
+        method=method.reshape(shape) if shape else str(method[0]),
+        conf=_conf_field(levels, several),
+        refvalue=ref,
+    )
