@@ -36,6 +36,9 @@ PyArrayObject *sc_py_empty(int nd, const npy_intp *dims);
  * Message: "<func>: <reason>". */
 PyObject *sc_py_raise(int status, const char *func);
 
+/* Index of `value` in the NULL-terminated list `names`, or -1 with a ValueError naming `arg`. */
+int sc_py_lookup(const char *value, const char *const *names, const char *arg);
+
 #define SC_DATA(a) ((double *)PyArray_DATA(a))
 
 extern PyMethodDef sc_rates_methods[];

@@ -2,7 +2,6 @@
  * disparity_shrink. */
 #include "bind.h"
 
-#include <string.h>
 
 #include "sc_disparity.h"
 #include "sc_status.h"
@@ -10,14 +9,6 @@
 static const char *const RESAMPLE[] = {"poisson", "binomial", "areas", NULL};
 static const char *const MODELS[] = {"proportion", "rate", NULL};
 static const char *const FITS[] = {"mle", "moments", NULL};
-
-static int lookup(const char *value, const char *const *names, const char *arg)
-{
-    for (int i = 0; names[i] != NULL; i++)
-        if (strcmp(value, names[i]) == 0) return i;
-    PyErr_Format(PyExc_ValueError, "%s: unknown value '%s'", arg, value);
-    return -1;
-}
 
 /* Rates and optional weights (None) as arrays of one size; weights may stay NULL. */
 static int rates_and_weights(PyObject *rate_obj, PyObject *w_obj, PyArrayObject **arrs,
@@ -66,7 +57,7 @@ static PyObject *py_disparity_bootstrap(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOOsnKd|i", &objs[0], &objs[1], &objs[2], &resample, &reps,
                           &seed, &conf, &threads))
         return NULL;
-    int how = lookup(resample, RESAMPLE, "resample");
+    int how = sc_py_lookup(resample, RESAMPLE, "resample");
     if (how < 0) return NULL;
     if (reps < 1) {
         PyErr_SetString(PyExc_ValueError, "bootstrap must be a positive number of replicates");
@@ -115,7 +106,7 @@ static PyObject *py_disparity_shrink(PyObject *self, PyObject *args)
     int threads = 0;
     if (!PyArg_ParseTuple(args, "OOssd|i", &objs[0], &objs[1], &kind, &fit_name, &conf, &threads))
         return NULL;
-    int model = lookup(kind, MODELS, "kind"), fit = lookup(fit_name, FITS, "method");
+    int model = sc_py_lookup(kind, MODELS, "kind"), fit = sc_py_lookup(fit_name, FITS, "method");
     if (model < 0 || fit < 0) return NULL;
     const char *names[2] = {"x", "n"};
     PyArrayObject *in[2], *est = NULL, *lower = NULL, *upper = NULL;

@@ -2,7 +2,6 @@
 #include "bind.h"
 
 #include <math.h>
-#include <string.h>
 
 #include "sc_funnel.h"
 #include "sc_status.h"
@@ -11,21 +10,12 @@ static const char *const KINDS[] = {"proportion", "rate", "ratio", NULL};
 static const char *const METHODS[] = {"exact", "normal", "arcsine", "wilson", "log", "sqrt", NULL};
 static const char *const OVERDISPERSION[] = {"none", "multiplicative", "additive", NULL};
 
-/* Index of value in a NULL-terminated name table, or -1 with a ValueError naming arg. */
-static int lookup(const char *value, const char *const *names, const char *arg)
-{
-    for (int i = 0; names[i] != NULL; i++)
-        if (strcmp(value, names[i]) == 0) return i;
-    PyErr_Format(PyExc_ValueError, "%s: unknown value '%s'", arg, value);
-    return -1;
-}
-
 /* Fill a spec from the names; levels must stay alive while the spec is used. */
 static int make_spec(sc_funnel_spec *spec, const char *kind, const char *method, const char *od,
                      double target, double trim, PyArrayObject *levels, int threads)
 {
-    int k = lookup(kind, KINDS, "kind"), m = lookup(method, METHODS, "method");
-    int o = lookup(od, OVERDISPERSION, "overdispersion");
+    int k = sc_py_lookup(kind, KINDS, "kind"), m = sc_py_lookup(method, METHODS, "method");
+    int o = sc_py_lookup(od, OVERDISPERSION, "overdispersion");
     if (k < 0 || m < 0 || o < 0) return -1;
     spec->kind = (sc_funnel_kind)k;
     spec->method = (sc_funnel_method)m;

@@ -1,6 +1,8 @@
 #include "bind.h"
 #include "sc_status.h"
 
+#include <string.h>
+
 PyObject *sc_NumericalError = NULL;
 PyObject *sc_ConvergenceError = NULL;
 
@@ -66,4 +68,12 @@ PyObject *sc_py_raise(int status, const char *func)
     if (type == NULL) type = PyExc_ArithmeticError;
     PyErr_Format(type, "%s: %s", func, sc_strerror(status));
     return NULL;
+}
+
+int sc_py_lookup(const char *value, const char *const *names, const char *arg)
+{
+    for (int i = 0; names[i] != NULL; i++)
+        if (strcmp(value, names[i]) == 0) return i;
+    PyErr_Format(PyExc_ValueError, "%s: unknown value '%s'", arg, value);
+    return -1;
 }
