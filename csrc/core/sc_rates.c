@@ -105,10 +105,11 @@ static void binom_test(double x, double n, double p, sc_alternative alt, double 
 
 /* ---- intervals ------------------------------------------------------------------------- */
 
-static void proportion_limits(double x, double n, double conf, sc_prop_method method,
+/* Limits at level conf, given z = two_sided_z(conf) and a = (1 - conf) / 2. */
+static void proportion_limits(double x, double n, double z, double a, sc_prop_method method,
                               double *lo, double *hi)
 {
-    const double p = x / n, z = two_sided_z(conf), a = 0.5 * (1.0 - conf);
+    const double p = x / n;
     switch (method) {
     case SC_PROP_WILSON: {                          /* R prop.test(correct = FALSE) */
         double z22n = z * z / (2.0 * n), s = z * sqrt(p * (1.0 - p) / n + z22n / (2.0 * n));
@@ -145,15 +146,17 @@ int sc_rates_proportion_ci(const double *x, const double *n, size_t len, const d
     if (method < SC_PROP_WILSON || method > SC_PROP_WALD) return SC_EINVAL;
     if (!valid_conf(conf, nconf)) return SC_EDOM;
     int status = SC_SUCCESS;
-    #pragma omp parallel for num_threads(sc_threads(threads, len)) schedule(static)
-    for (size_t i = 0; i < len; i++) {
-        if (!(whole(x[i]) && whole(n[i]) && n[i] > 0.0 && x[i] <= n[i])) {
-            fail(&status, SC_EDOM);
-            continue;
-        }
-        for (size_t j = 0; j < nconf; j++) {
+    for (size_t j = 0; j < nconf; j++) {
+        const double z = two_sided_z(conf[j]), a = 0.5 * (1.0 - conf[j]);
+        #pragma omp parallel for num_threads(sc_threads(threads, len)) schedule(static)
+        for (size_t i = 0; i < len; i++) {
             double *lo = &lower[i * nconf + j], *hi = &upper[i * nconf + j];
-            proportion_limits(x[i], n[i], conf[j], method, lo, hi);
+            if (!(whole(x[i]) && whole(n[i]) && n[i] > 0.0 && x[i] <= n[i])) {
+                *lo = *hi = NAN;
+                fail(&status, SC_EDOM);
+                continue;
+            }
+            proportion_limits(x[i], n[i], z, a, method, lo, hi);
             if (isnan(*lo) || isnan(*hi)) fail(&status, SC_ENAN);
         }
     }
@@ -161,13 +164,13 @@ int sc_rates_proportion_ci(const double *x, const double *n, size_t len, const d
 }
 
 /* Limits of a Poisson count (not yet divided by the exposure). */
-static void count_limits(double c, double conf, sc_rate_method method, double *lo, double *hi)
+static void count_limits(double c, double conf, double z, sc_rate_method method, double *lo,
+                         double *hi)
 {
     if (method == SC_RATE_EXACT || (method == SC_RATE_PHE && c < 10.0)) {
         *lo = sc_garwood_lower(c, conf);
         *hi = sc_garwood_upper(c, conf);
     } else {
-        double z = two_sided_z(conf);
         *lo = fmax(0.0, sc_byar_lower(c, z));
         *hi = sc_byar_upper(c, z);
     }
@@ -180,19 +183,21 @@ int sc_rates_rate_ci(const double *count, const double *exposure, const double *
     if (method < SC_RATE_BYAR || method > SC_RATE_PHE) return SC_EINVAL;
     if (!valid_conf(conf, nconf)) return SC_EDOM;
     int status = SC_SUCCESS;
-    #pragma omp parallel for num_threads(sc_threads(threads, len)) schedule(static)
-    for (size_t i = 0; i < len; i++) {
-        if (!(whole(count[i]) && exposure[i] > 0.0 && per[i] > 0.0 && isfinite(exposure[i])
-              && isfinite(per[i]))) {
-            fail(&status, SC_EDOM);
-            continue;
-        }
-        for (size_t j = 0; j < nconf; j++) {
-            double lo, hi;
-            count_limits(count[i], conf[j], method, &lo, &hi);
-            lower[i * nconf + j] = lo / exposure[i] * per[i];
-            upper[i * nconf + j] = hi / exposure[i] * per[i];
-            if (isnan(lo) || isnan(hi)) fail(&status, SC_ENAN);
+    for (size_t j = 0; j < nconf; j++) {
+        const double z = two_sided_z(conf[j]);
+        #pragma omp parallel for num_threads(sc_threads(threads, len)) schedule(static)
+        for (size_t i = 0; i < len; i++) {
+            double *lo = &lower[i * nconf + j], *hi = &upper[i * nconf + j];
+            if (!(whole(count[i]) && exposure[i] > 0.0 && per[i] > 0.0 && isfinite(exposure[i])
+                  && isfinite(per[i]))) {
+                *lo = *hi = NAN;
+                fail(&status, SC_EDOM);
+                continue;
+            }
+            count_limits(count[i], conf[j], z, method, lo, hi);
+            if (isnan(*lo) || isnan(*hi)) fail(&status, SC_ENAN);
+            *lo = *lo / exposure[i] * per[i];
+            *hi = *hi / exposure[i] * per[i];
         }
     }
     return status;
