@@ -49,7 +49,7 @@ core = Extension(
     sources=sources,
     include_dirs=["csrc/core", "csrc/binding", numpy.get_include()],
     define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_20_API_VERSION")],
-    extra_compile_args=["-std=c99", "-O2", "-fopenmp", *gsl_cflags, *shlex.split(os.environ.get("SCRUTINY_CFLAGS", ""))],
+    extra_compile_args=["-std=c99", "-O3", "-fno-math-errno", "-fopenmp", *gsl_cflags, *shlex.split(os.environ.get("SCRUTINY_CFLAGS", ""))],
     extra_link_args=["-fopenmp", *gsl_libs, *shlex.split(os.environ.get("SCRUTINY_LDFLAGS", ""))],
 )
 

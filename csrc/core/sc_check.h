@@ -3,6 +3,7 @@
 #ifndef SC_CHECK_H
 #define SC_CHECK_H
 
+#include <math.h>
 #include <stddef.h>
 
 /* Rules a value must meet; each a bit. */
@@ -13,10 +14,21 @@ enum {
     SC_CHECK_WHOLE = 8       /* a whole number */
 };
 
+/* Whether v is a finite whole number: below 2^52 in size, adding and subtracting 2^52 rounds
+ * v to a whole number (branch-free, so loops using it vectorise); from 2^52 every finite
+ * double is whole. */
+static inline int sc_is_whole(double v)
+{
+    const double big = 4503599627370496.0;
+    double a = fabs(v);
+    return a < big ? a == (a + big) - big : a <= 1.7976931348623157e308;
+}
+
 /* Given x[0..n-1] and a set of rules.  Returned: the index of the first value that breaks a
  * rule (n when none does); *rule receives that rule's bit (0 when none).  Rules are tested in
  * the order above, so a NaN is reported as not finite. */
 size_t sc_check_values(const double *x, size_t n, int rules, int *rule);
+/* (runs on several threads for long inputs; the first breaking index is still the one reported) */
 
 /* Given num and den of length n.  Returned: the first index with num > den (n when none). */
 size_t sc_check_not_above(const double *num, const double *den, size_t n);

@@ -76,10 +76,12 @@ def check_no_nan(arr: np.ndarray, name: str, labels=None) -> None:
         _fail(name, arr, index, rule, labels)
 
 
-def counts(value, name: str, *, integer: bool = True, labels=None, allow_empty: bool = False) -> np.ndarray:
-    """Non-negative (whole, unless ``integer=False``) finite counts."""
+def counts(value, name: str, *, integer: bool = True, positive: bool = False, labels=None,
+           allow_empty: bool = False) -> np.ndarray:
+    """Non-negative (whole, unless ``integer=False``; > 0 with ``positive``) finite counts."""
     arr = as_float_array(value, name, allow_empty=allow_empty)
-    index, rule = _scan(arr, _FINITE | _NONNEG | (_WHOLE if integer else 0))
+    rules = _FINITE | _NONNEG | (_WHOLE if integer else 0) | (_POSITIVE if positive else 0)
+    index, rule = _scan(arr, rules)
     if index >= 0:
         _fail(name, arr, index, rule, labels)
     return arr
@@ -105,13 +107,23 @@ def numerator_within(num: np.ndarray, den: np.ndarray, num_name: str, den_name: 
 
 
 def broadcast(**arrays) -> list[np.ndarray]:
-    """Broadcast named arrays together (NumPy rules); the error names the arguments."""
+    """Broadcast named arrays together (NumPy rules); the error names the arguments.
+
+    Arrays already of the common shape and C-contiguous are returned as they are (read-only
+    views stay read-only); the others are broadcast into new arrays (0-d stays 0-d)."""
     try:
-        out = np.broadcast_arrays(*arrays.values())
+        shape = np.broadcast_shapes(*(np.shape(v) for v in arrays.values()))
     except ValueError:
         shapes = ", ".join(f"{k} {np.shape(v)}" for k, v in arrays.items())
         raise ValueError(f"shape mismatch: {shapes} cannot be broadcast together") from None
-    return [np.array(a, order="C") for a in out]  # a copy; 0-d stays 0-d
+    out = []
+    for a in arrays.values():
+        a = np.asarray(a)
+        if a.shape == shape and a.flags.c_contiguous:
+            out.append(a)
+        else:
+            out.append(np.array(np.broadcast_to(a, shape), order="C"))
+    return out
 
 
 def same_length(**arrays) -> None:

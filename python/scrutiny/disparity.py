@@ -208,7 +208,7 @@ class FunnelResult(Result):
 def _funnel_inputs(numerator, denominator, kind: str):
     num = _v.counts(numerator, "numerator")
     if kind == "proportion":
-        den = _v.positive(_v.counts(denominator, "denominator"), "denominator")
+        den = _v.counts(denominator, "denominator", positive=True)
     else:
         den = _v.positive(denominator, "denominator")
     num, den = _one_dimensional(numerator=num, denominator=den)
@@ -674,7 +674,7 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:
     conf = _v.conf_level(conf)
     xs = _v.counts(x, "x")
     if kind == "proportion":
-        ns = _v.positive(_v.counts(n, "n"), "n")
+        ns = _v.counts(n, "n", positive=True)
     else:
         ns = _v.positive(n, "n")
     xs, ns = _one_dimensional(x=xs, n=ns)

@@ -153,7 +153,7 @@ class ISRResult(Result):
 
 def _trials(value, name: str) -> np.ndarray:
     """Whole, strictly positive numbers of trials."""
-    return _v.positive(_v.counts(value, name), name)
+    return _v.counts(value, name, positive=True)
 
 
 def _limits(flat: np.ndarray, shape: tuple, several: bool):
