@@ -49,5 +49,7 @@ extern PyMethodDef sc_check_methods[];
 extern PyMethodDef sc_trend_methods[];
 extern PyMethodDef sc_glm_methods[];
 extern PyMethodDef sc_changepoint_methods[];
+extern PyMethodDef sc_spc_methods[];
+extern PyMethodDef sc_drivers_methods[];
 
 #endif
