@@ -493,3 +493,10 @@ def test_kernels_refuse_bad_input_directly():
         core.rates_dsr(np.ones((2, 3)), np.ones((2, 3)), np.ones(2), np.array([0.95]), 10.0, 1e5, 0)
     with pytest.raises(ValueError, match="homogeneity"):
         core.rates_homogeneity(np.array([1.0]), np.array([3.0]), False)
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    failures, tried = doctest.testmod(rates, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert tried >= 20 and failures == 0

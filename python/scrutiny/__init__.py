@@ -17,6 +17,8 @@ from .rates import (  # noqa: F401
     test_target,
 )
 from .disparity import disparity_indices, funnel, ratio_significance, shrink  # noqa: F401
+from .models import count_trend, its  # noqa: F401
+from .changepoints import changepoints  # noqa: F401
 from . import data  # noqa: F401
 
 __version__ = "0.1.0"
@@ -26,5 +28,6 @@ __all__ = [
     "proportion_ci", "rate_ci", "test_target", "compare_proportions", "compare_rates",
     "homogeneity", "multiple_testing", "dsr", "isr",
     "funnel", "ratio_significance", "disparity_indices", "shrink",
+    "count_trend", "its", "changepoints",
     "data",
 ]

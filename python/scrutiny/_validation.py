@@ -277,3 +277,181 @@ def not_all_full(num: np.ndarray, den: np.ndarray, num_name: str, den_name: str)
     """``num < den`` in at least one area (the pooled proportion is below 1)."""
     if np.all(num >= den):
         raise ValueError(f"{num_name} equals {den_name} in every area (the pooled proportion is 1)")
+
+
+# ---- series: one per row (trends, count models, change points) ------------------------------
+
+def _series_where(index: int, ncols: int, rows: int) -> str:
+    r, i = divmod(int(index), ncols)
+    return f"position {i}" if rows == 1 else f"series {r}, position {i}"
+
+
+def _series_fail(name: str, mat: np.ndarray, index: int, rule: int) -> None:
+    v = mat.reshape(-1)[index]
+    where = _series_where(index, mat.shape[1], mat.shape[0])
+    if rule == _FINITE:
+        raise ValueError(f"{name} must be finite ({where} is {'NaN' if np.isnan(v) else 'infinite'})")
+    if rule == _NONNEG:
+        raise ValueError(f"{name} must be non-negative ({where}: {v:g})")
+    if rule == _POSITIVE:
+        raise ValueError(f"{name} must be positive ({where}: {v:g})")
+    raise ValueError(f"{name} must be whole counts ({where}: {v:g})")
+
+
+def _series_scan_with_nan(name: str, mat: np.ndarray, rules: int, chunk: int = 1 << 16) -> None:
+    """The rules on the values that are not NaN (missing values allowed), a block of rows at a time."""
+    step = max(1, chunk // max(1, mat.shape[1]))
+    for start in range(0, mat.shape[0], step):
+        block = mat[start:start + step]
+        bad = np.isinf(block)
+        if rules & _NONNEG:
+            bad |= block < 0
+        if rules & _POSITIVE:
+            bad |= block <= 0
+        if rules & _WHOLE:
+            with np.errstate(invalid="ignore"):
+                bad |= np.isfinite(block) & (block != np.floor(block))
+        if bad.any():
+            r, i = np.unravel_index(np.flatnonzero(bad)[0], block.shape)
+            index = (start + r) * mat.shape[1] + i
+            v = mat[start + r, i]
+            rule = (_FINITE if np.isinf(v) else _NONNEG if (rules & _NONNEG and v < 0)
+                    else _POSITIVE if (rules & _POSITIVE and v <= 0) else _WHOLE)
+            _series_fail(name, mat, index, rule)
+
+
+def series(value, name: str, *, nan_policy: str | None = "omit", nonneg: bool = False,
+           whole: bool = False, positive: bool = False) -> tuple[np.ndarray, bool]:
+    """One series (1-D) or one series per row (2-D) as a 2-D float64 array (a read-only view of
+    the input when it already is float64), and whether the input was a single series.  Infinite
+    values are refused; NaN (missing) is allowed under ``nan_policy`` "omit" or "propagate",
+    refused under "raise" and, with ``nan_policy=None``, refused as not finite;
+    ``nonneg`` / ``whole`` / ``positive`` apply to the other values.  Messages name the series
+    and position, e.g. ``"counts must be whole counts (series 3, position 7: 2.5)"``."""
+    arr = as_float_array(value, name)
+    dimensions(arr, name, (1, 2), "one series (1-D) or one series per row (2-D)")
+    single = arr.ndim == 1
+    mat = arr.reshape(1, -1) if single else arr
+    if mat.shape[1] == 0:
+        raise ValueError(f"{name} is empty")
+    rules = (_FINITE | (_NONNEG if nonneg else 0) | (_WHOLE if whole else 0)
+             | (_POSITIVE if positive else 0))
+    index, rule = _scan(mat, rules)
+    if index >= 0:
+        if rule == _FINITE and np.isnan(mat.reshape(-1)[index]) and nan_policy in ("omit", "propagate"):
+            _series_scan_with_nan(name, mat, rules)
+        else:
+            if rule == _FINITE and np.isnan(mat.reshape(-1)[index]) and nan_policy == "raise":
+                where = _series_where(index, mat.shape[1], mat.shape[0])
+                raise ValueError(f"{name} has a missing value ({where}) and nan_policy='raise'")
+            _series_fail(name, mat, index, rule)
+    return mat, single
+
+
+def series_length(ncols: int, name: str, minimum: int, why: str) -> None:
+    """At least ``minimum`` observations per series; ``why`` says what needs them."""
+    if ncols < minimum:
+        raise ValueError(f"{name} is too short: {why} needs at least {minimum} observations "
+                         f"per series (got {ncols})")
+
+
+def strictly_increasing(value, name: str, n: int) -> np.ndarray:
+    """A finite, strictly increasing 1-D array of ``n`` values (a time index)."""
+    arr = as_float_array(value, name)
+    size_is(arr, name, n, "one value per observation")
+    check_no_nan(arr, name)
+    steps = np.diff(arr)
+    if np.any(steps <= 0):
+        i = int(np.flatnonzero(steps <= 0)[0])
+        raise ValueError(f"{name} must be strictly increasing (position {i + 1}: {arr[i + 1]:g} "
+                         f"after {arr[i]:g})")
+    return arr
+
+
+def index_within(value, name: str, low: int, high: int, what: str) -> np.ndarray:
+    """Whole number(s) in [low, high] (one, or one per series); ``what`` says why."""
+    arr = as_float_array(value, name)
+    dimensions(arr, name, (0, 1), "one index or one per series")
+    flat = arr.reshape(-1)
+    check_no_nan(flat, name)
+    bad = np.flatnonzero((flat != np.floor(flat)) | (flat < low) | (flat > high))
+    if bad.size:
+        where = "" if arr.ndim == 0 else f"series {bad[0]}: "
+        raise ValueError(f"{name} must be a whole index from {low} to {high} {what} "
+                         f"({where}got {flat[bad[0]]:g})")
+    return arr
+
+
+def threads(value) -> int:
+    """A thread count: None (all cores, passed as 0) or a whole number >= 1."""
+    return 0 if value is None else whole_number(value, "threads", minimum=1)
+
+
+# ---- SPC charts -------------------------------------------------------------------------------
+
+def boolean(value, name: str) -> bool:
+    """A bool (True / False, NumPy bools included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False (got {value!r})")
+    return bool(value)
+
+
+def optional_whole(value, name: str, *, minimum: int):
+    """None, or one whole number >= ``minimum``."""
+    return None if value is None else whole_number(value, name, minimum=minimum)
+
+
+def series_not_above(num: np.ndarray, den: np.ndarray, num_name: str, den_name: str) -> None:
+    """``num <= den`` wherever both are present (series x points arrays of one shape)."""
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero((num > den).reshape(-1))
+    if bad.size:
+        i = int(bad[0])
+        where = _series_where(i, num.shape[1], num.shape[0])
+        raise ValueError(f"{den_name} must be >= {num_name} ({where}: "
+                         f"{den.reshape(-1)[i]:g} < {num.reshape(-1)[i]:g})")
+
+
+def per_series(value, name: str, rows: int):
+    """One entry per series: a scalar (or None) repeated, or a sequence of ``rows`` entries."""
+    if value is None or isinstance(value, (str, numbers.Number)):
+        return [value] * rows
+    if hasattr(value, "to_numpy"):
+        value = value.to_numpy()
+    out = list(np.asarray(value, dtype=object).reshape(-1))
+    if len(out) != rows:
+        raise ValueError(f"{name} has {len(out)} entries but there are {rows} series")
+    return out
+
+
+def positions(value, name: str, low: int, high: int) -> np.ndarray:
+    """Whole numbers in [low, high] (one or a flat sequence), sorted and without repeats."""
+    arr = as_float_array(np.atleast_1d(value) if np.ndim(value) == 0 else value, name)
+    dimensions(arr, name, (1,), "a position or a flat sequence of positions")
+    check_no_nan(arr, name)
+    bad = np.flatnonzero((arr != np.floor(arr)) | (arr < low) | (arr > high))
+    if bad.size:
+        raise ValueError(f"{name} must hold whole positions from {low} to {high} "
+                         f"(got {arr[bad[0]]:g})")
+    return np.unique(arr.astype(np.int64))
+
+
+def unique_times(values, name: str) -> None:
+    """No time point repeated (one observation per period)."""
+    seen = set()
+    for v in values:
+        if v in seen:
+            raise ValueError(f"{name} must not repeat a period (got {v} twice)")
+        seen.add(v)
+
+
+def enough_per_segment(counts: np.ndarray, rows: np.ndarray, starts: np.ndarray, need: int,
+                       name: str, what: str, single: bool) -> None:
+    """Every (series, segment) has ``counts >= need``; ``what`` says what is counted and why."""
+    bad = np.flatnonzero(counts < need)
+    if bad.size:
+        k = int(bad[0])
+        where = f"segment from position {int(starts[k])}"
+        if not single:
+            where = f"series {int(rows[k])}, {where}"
+        raise ValueError(f"{name} is too short: {what} ({where} has {int(counts[k])})")

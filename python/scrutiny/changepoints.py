@@ -1,0 +1,234 @@
+"""Change points: where did the level of a series shift?
+
+``changepoints`` segments a series by exact PELT (pruned exact linear time) with the costs and
+penalties of R's changepoint package (``cpt.mean`` / ``cpt.meanvar`` with ``method = "PELT"``),
+for one series or every row of a 2-D array in one call to the C core, in parallel over series.
+"""
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from . import _validation as _v
+from ._results import Result
+
+__all__ = ["changepoints", "ChangepointResult"]
+
+_COSTS = ("normal-mean", "normal-meanvar", "poisson")
+_PENALTIES = ("mbic", "bic", "aic")
+_ERRORS = ("coerce", "raise")
+# Row statuses of the C core, in the order of sc_cpt_row_status (csrc/core/sc_changepoint.h).
+_STATUS = ("ok", "too short", "missing values")
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ChangepointResult(Result):
+    """Segments of one or more series (see :func:`changepoints`).
+
+    For one series: ``locations`` (0-based index of the last point of every segment but the
+    final one) and ``segment_means`` are arrays and the rest numbers; for several, each field
+    has one entry per series (``locations`` and ``segment_means`` are object arrays of arrays).
+    """
+
+    locations: Any
+    segment_means: Any
+    objective: Any
+    n_changes: Any
+    penalty: Any
+    cost: str
+    min_size: int
+    status: Any
+    method: str
+    _y: Any = dataclasses.field(default=None, repr=False)
+
+    def to_frame(self):
+        """One row per segment: series, segment, start, end (0-based, inclusive), mean."""
+        import pandas as pd
+
+        single = np.ndim(self.objective) == 0
+        locs = [self.locations] if single else list(self.locations)
+        means = [self.segment_means] if single else list(self.segment_means)
+        n = self._y.shape[-1]
+        rows = []
+        for r, (loc, mean) in enumerate(zip(locs, means)):
+            ends = np.append(loc, n - 1).astype(np.int64)
+            starts = np.concatenate([[0], ends[:-1] + 1])
+            for s, (a, b, m) in enumerate(zip(starts, ends, mean)):
+                rows.append({"series": r, "segment": s, "start": int(a), "end": int(b),
+                             "mean": float(m)})
+        return pd.DataFrame(rows, columns=["series", "segment", "start", "end", "mean"])
+
+    def plot(self, ax=None):
+        """The series and its segment means (single series); returns the Axes."""
+        from .plot import axes
+
+        if np.ndim(self.objective) != 0:
+            raise ValueError("plot() draws a single series; segment one row to plot it")
+        ax = axes(ax)
+        y = self._y[0]
+        x = np.arange(y.size)
+        ax.plot(x, y, "o-", color="0.55", markersize=3, linewidth=0.8, label="series")
+        ends = np.append(self.locations, y.size - 1)
+        start = 0
+        for k, (end, mean) in enumerate(zip(ends, self.segment_means)):
+            ax.hlines(mean, start - 0.5, end + 0.5, color="#d62728", linewidth=2,
+                      label="segment mean" if k == 0 else None)
+            start = end + 1
+        for loc in self.locations:
+            ax.axvline(loc + 0.5, color="0.3", linewidth=0.8, linestyle=":")
+        ax.set_xlabel("position")
+        ax.set_title(f"{len(self.locations)} change(s), {self.cost} cost", fontsize=10)
+        ax.legend(fontsize=8, frameon=False)
+        return ax
+
+
+def _segment_means(y: np.ndarray, mask: np.ndarray, status: np.ndarray):
+    """Per series, the means of the observed values of each segment (segments end where mask
+    is 1 and at the end of the row)."""
+    rows, n = y.shape
+    ends = mask.astype(bool)
+    ends[:, -1] = True
+    starts = np.flatnonzero(np.concatenate([[True], ends.reshape(-1)[:-1]]))
+    missing = bool(np.isnan(y).any())
+    flat = np.where(np.isnan(y), 0.0, y).reshape(-1) if missing else y.reshape(-1)
+    sums = np.add.reduceat(flat, starts)
+    sizes = (np.add.reduceat((~np.isnan(y)).reshape(-1), starts) if missing
+             else np.diff(np.append(starts, flat.size)))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = sums / sizes
+    per_row = np.split(means, np.cumsum(ends.sum(axis=1))[:-1])
+    return [m if s == 0 else np.array([], dtype=float) for m, s in zip(per_row, status)]
+
+
+def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_policy="omit",
+                 errors="coerce", threads=None) -> ChangepointResult:
+    """Change points by exact PELT, as R ``changepoint`` (``cpt.mean`` / ``cpt.meanvar``).
+
+    Finds the segmentation that minimises the sum of segment costs plus a penalty per change,
+    by pruned exact linear time search, for one series or every row of a 2-D array.
+
+    Parameters
+    ----------
+    y : array_like
+        One series (1-D) or one series per row (2-D).  Whole, non-negative counts for the
+        ``"poisson"`` cost.
+    cost : {"normal-mean", "normal-meanvar", "poisson"}
+        ``"normal-mean"``: change in mean with variance 1, cost = residual sum of squares of
+        the data as given (as ``cpt.mean``; standardise first when the variance is not 1).
+        ``"normal-meanvar"``: change in mean and variance, cost = m (log 2 pi + log s^2 + 1)
+        with s^2 the segment's ML variance (floored at 1e-11), as ``cpt.meanvar``.
+        ``"poisson"``: change in a Poisson rate, cost = 2 S (log m - log S) for a segment of
+        sum S and length m (0 when S = 0), as ``cpt.meanvar(test.stat = "Poisson")``.
+    penalty : {"mbic", "bic", "aic"} or float
+        Penalty per change (R's ``penalty_decision``, d = 1 for normal-mean and poisson, 2 for
+        normal-meanvar, n the number of values): ``"mbic"`` (d + 2) log n, with log(m) added to
+        each segment's cost (so 3 log n for a change in mean); ``"bic"`` (d + 1) log n (2 log n
+        for a mean); ``"aic"`` 2 (d + 1); a number >= 0 is used as given.
+    min_size : int
+        Minimum segment length (>= 1).  ``"normal-meanvar"`` needs 2 and raises smaller values
+        to 2, as ``cpt.meanvar`` does.
+    nan_policy : {"omit", "propagate", "raise"}
+        ``"omit"`` segments the observed values (taken as consecutive) and reports locations
+        at their original positions; ``"propagate"`` gives a series with a missing value NaN
+        results and status ``"missing values"``; ``"raise"`` refuses missing values.
+    errors : {"coerce", "raise"}
+        ``"raise"``: a series too short for two segments of ``min_size`` raises ValueError.
+    threads : int, optional
+        Threads for a batch (default: all cores).
+
+    Returns
+    -------
+    ChangepointResult
+        ``locations`` (0-based index of the last point of every segment but the final one, as
+        R's ``cpts()`` minus 1), ``segment_means``, ``objective`` (sum of segment costs,
+        including MBIC's log m terms, + penalty x changes: R's ``lastchangelike[n]``),
+        ``n_changes``, ``penalty`` (per change), ``status``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Non-finite values, negative or non-integer counts for ``"poisson"``, a series shorter
+        than 2 ``min_size``, unknown ``cost`` or ``penalty``, a negative penalty.
+
+    Notes
+    -----
+    The search is R's: the segments (0, j] for min_size <= j < 2 min_size, then for each t the
+    first minimum of F(tau) + cost(tau, t] + penalty over the candidates, which keep tau while
+    F(tau) + cost(tau, t] <= F(t), t - min_size + 1 joining them.  Cumulative sums are
+    accumulated in long double as R's ``cumsum``.  As in R, with min_size > 1 this pruning can
+    discard the optimum (it assumes any point may end a segment); with min_size = 1 the result
+    is the exact optimum of the penalised cost.
+
+    References
+    ----------
+    Killick R, Fearnhead P, Eckley IA (2012) J Am Stat Assoc 107:1590-1598.
+    Killick R, Eckley IA (2014) J Stat Softw 58(3) (changepoint 2.2.4).
+    Zhang NR, Siegmund DO (2007) Biometrics 63:22-32 (MBIC).
+
+    Examples
+    --------
+    >>> from scrutiny.changepoints import changepoints
+    >>> y = [2.2, 1.6, 2.1, 2.3, 1.8, 5.1, 4.8, 5.3, 4.9, 5.2]
+    >>> res = changepoints(y, penalty="bic")
+    >>> res.locations.tolist(), res.segment_means.round(2).tolist()
+    ([4], [2.0, 5.06])
+    """
+    cost = _v.choice(cost, "cost", _COSTS)
+    if isinstance(penalty, str):
+        pen_name, pen_value = _v.choice(penalty, "penalty", _PENALTIES), 0.0
+    elif isinstance(penalty, numbers.Real) and not isinstance(penalty, (bool, np.bool_)):
+        pen_name, pen_value = "manual", _v.number(penalty, "penalty", minimum=0.0)
+    else:
+        raise TypeError(f"penalty must be 'mbic', 'bic', 'aic' or a number (got {penalty!r})")
+    size = _v.whole_number(min_size, "min_size", minimum=1)
+    if cost == "normal-meanvar":
+        size = max(size, 2)
+    policy = _v.nan_policy(nan_policy)
+    errors = _v.choice(errors, "errors", _ERRORS)
+    nthreads = _v.threads(threads)
+    poisson = cost == "poisson"
+    mat, single = _v.series(y, "y", nan_policy=policy, nonneg=poisson, whole=poisson)
+    _v.series_length(mat.shape[1], "y", 2 * size, f"two segments of min_size {size}")
+    mask, objective, pen, n_changes, status = _core.changepoint_pelt(
+        mat, cost, pen_name, pen_value, size, policy == "omit", nthreads)
+    if errors == "raise" and np.any(status != 0):
+        r = int(np.flatnonzero(status != 0)[0])
+        raise ValueError(f"changepoints: series {r}: {_STATUS[status[r]]} (fewer than "
+                         f"{2 * size} values)" if status[r] == 1 else
+                         f"changepoints: series {r}: missing values (nan_policy='propagate')")
+    means = _segment_means(mat, mask, status)
+    locations = [np.flatnonzero(row) if s == 0 else np.array([], dtype=np.intp)
+                 for row, s in zip(mask, status)]
+    labels = np.asarray(_STATUS, dtype=object)[status]
+    method = f"PELT ({cost} cost, {pen_name} penalty), as R changepoint"
+
+    def per_series(values):
+        if single:
+            v = values[0]
+            return v.item() if isinstance(v, np.generic) else v
+        return values
+
+    def ragged(items):
+        if single:
+            return items[0]
+        out = np.empty(len(items), dtype=object)
+        out[:] = items
+        return out
+
+    return ChangepointResult(
+        locations=ragged(locations),
+        segment_means=ragged(means),
+        objective=per_series(objective),
+        n_changes=per_series(np.where(status == 0, n_changes, np.nan)) if not single else
+        (int(n_changes[0]) if status[0] == 0 else float("nan")),
+        penalty=per_series(pen),
+        cost=cost,
+        min_size=size,
+        status=per_series(labels),
+        method=method,
+        _y=mat,
+    )

@@ -1,0 +1,577 @@
+"""Count trends and interrupted time series: is that rise real, and did the intervention work?
+
+``count_trend`` fits a log-linear trend to counts (Poisson, or negative binomial when the
+counts vary more than Poisson allows), with a population or exposure offset and season
+dummies, and reports the rate ratio per unit of time.  ``its`` fits a segmented regression
+around an intervention and reports the change in level and slope, the counterfactual and the
+relative effect.  Both take one series or a 2-D array with one series per row, and fit every
+row in one call to the C core (iteratively reweighted least squares with GSL linear algebra),
+in parallel over the machine's cores.  Numbers follow R's ``glm``, ``MASS::glm.nb`` and
+``sandwich::NeweyWest`` + ``lmtest::coeftest``, as each function says.
+
+A series that cannot be fitted does not stop the others: its results are NaN and ``status``
+says why (``"too short"``, ``"missing values"``, ``"rank deficient"``, ``"did not
+converge"``, ``"numerical failure"``); ``errors="raise"`` raises instead.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from . import _validation as _v
+from ._results import Result
+from .errors import ConvergenceError, NumericalError
+
+__all__ = ["count_trend", "its", "CountTrendResult", "ITSResult"]
+
+_TREND_FAMILIES = ("poisson", "negbin")
+_ITS_FAMILIES = ("gaussian", "poisson", "negbin")
+_ERRORS = ("coerce", "raise")
+_ITS_TERMS = ["intercept", "time", "level_change", "slope_change"]
+
+# Row statuses of the C core, in the order of sc_glm_row_status (csrc/core/sc_glm.h).
+_STATUS = ("ok", "too short", "missing values", "rank deficient", "did not converge",
+           "numerical failure")
+_STATUS_RAISE = {
+    1: (ValueError, "fewer usable observations than coefficients + 1"),
+    2: (ValueError, "missing values (nan_policy='propagate')"),
+    3: (NumericalError, "the design is rank deficient (a term or season has no usable "
+                        "observations, or terms are collinear)"),
+    4: (ConvergenceError, "the fit did not converge in 25 iterations (for 'negbin': counts with "
+                          "no overdispersion drive theta to infinity; use 'poisson')"),
+    5: (NumericalError, "numerical failure (a result that should be finite is not)"),
+}
+
+
+# ---- shared plumbing --------------------------------------------------------------------------
+
+def _status_labels(status: np.ndarray) -> np.ndarray:
+    return np.asarray(_STATUS, dtype=object)[status]
+
+
+def _raise_rows(status: np.ndarray, func: str, errors: str) -> None:
+    """Under errors='raise', the first series that failed raises its exception."""
+    if errors != "raise":
+        return
+    bad = np.flatnonzero(status != 0)
+    if bad.size:
+        r = int(bad[0])
+        kind, reason = _STATUS_RAISE[int(status[r])]
+        raise kind(f"{func}: series {r}: {reason}")
+
+
+def _seasons(n: int, period, season):
+    """Season codes (0 = the reference, in order of first appearance), their count and the
+    names of the dummies."""
+    if period is not None and season is not None:
+        raise ValueError("give period or season, not both")
+    if season is not None:
+        import pandas as pd
+
+        labels = _v.labels_for(season, n, "season")
+        codes, uniques = pd.factorize(pd.Series(labels, dtype=object), sort=False)
+        if np.any(codes < 0):
+            raise ValueError(f"season has a missing label (position {int(np.flatnonzero(codes < 0)[0])})")
+        return codes.astype(np.int32), len(uniques), [f"season_{u}" for u in uniques[1:]]
+    if period is not None:
+        period = _v.whole_number(period, "period", minimum=2)
+        k = min(period, n)
+        return (np.arange(n) % period).astype(np.int32), k, [f"season_{j}" for j in range(1, k)]
+    return None, 1, []
+
+
+def _exposure(exposure, shape):
+    """The exposure as a small C-contiguous 2-D array that broadcasts to the counts' ``shape``
+    (rows x n), with the element strides (row, column) that read it so, without copying it to
+    that shape; (None, 0, 0) without an exposure."""
+    if exposure is None:
+        return None, 0, 0
+    arr = _v.as_float_array(exposure, "exposure")
+    _v.dimensions(arr, "exposure", (0, 1, 2),
+                  "a number, one value per observation, or one per series and observation")
+    base = np.ascontiguousarray(arr.reshape((1,) * (2 - arr.ndim) + arr.shape))
+    rows, n = shape
+    if base.shape[0] not in (1, rows) or base.shape[1] not in (1, n):
+        raise ValueError(f"exposure of shape {arr.shape} does not broadcast to the shape of "
+                         f"the series {tuple(shape)}")
+    _v.series(base, "exposure", nan_policy=None, positive=True)
+    row = base.shape[1] if base.shape[0] == rows and rows > 1 else 0
+    col = 1 if base.shape[1] == n and n > 1 else 0
+    return base, row, col
+
+
+def _frame_or_series(values: np.ndarray, names, single: bool):
+    import pandas as pd
+
+    if single:
+        return pd.Series(values[0], index=names)
+    return pd.DataFrame(values, columns=names, copy=False)
+
+
+def _out(values: np.ndarray, single: bool):
+    """A per-series vector as a Python value (one series) or an array."""
+    if not single:
+        return values
+    v = values[0]
+    return v.item() if isinstance(v, np.generic) else v
+
+
+# ---- count trends ----------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class CountTrendResult(Result):
+    """A log-linear trend in counts (see :func:`count_trend`).
+
+    Per series: ``rate_ratio`` (per unit of ``t``) with its Wald interval ``lower``, ``upper``,
+    ``pvalue``, ``percent_change``; ``params``, ``bse``, ``pvalues`` (pandas Series for one
+    series, DataFrames with a row per series for several); ``deviance``, ``dispersion``
+    (Pearson chi-square / residual df), ``theta`` (negative binomial), ``nobs``, ``status``.
+    """
+
+    rate_ratio: Any
+    lower: Any
+    upper: Any
+    pvalue: Any
+    percent_change: Any
+    params: Any
+    bse: Any
+    pvalues: Any
+    deviance: Any
+    dispersion: Any
+    theta: Any
+    nobs: Any
+    status: Any
+    method: str
+    conf: float
+    _crit: Any = dataclasses.field(default=None, repr=False)
+    _data: Any = dataclasses.field(default=None, repr=False)
+
+    def conf_int(self):
+        """Wald intervals of every coefficient: a DataFrame (terms x lower, upper) for one
+        series; for several, a dict of two DataFrames (series x terms)."""
+        import pandas as pd
+
+        crit = np.asarray(self._crit)
+        if isinstance(self.params, pd.Series):
+            half = float(crit[0]) * self.bse
+            return pd.DataFrame({"lower": self.params - half, "upper": self.params + half})
+        half = self.bse.mul(crit, axis=0)
+        return {"lower": self.params - half, "upper": self.params + half}
+
+    def to_frame(self):
+        """One row per series: the trend, its interval and the fit summaries."""
+        import pandas as pd
+
+        cols = ("rate_ratio", "lower", "upper", "pvalue", "percent_change", "deviance",
+                "dispersion", "theta", "nobs", "status")
+        frame = pd.DataFrame({c: np.atleast_1d(np.asarray(getattr(self, c), dtype=object if c == "status" else float))
+                              for c in cols})
+        frame.insert(0, "series", np.arange(len(frame)))
+        frame["conf"] = self.conf
+        frame["method"] = self.method
+        return frame
+
+    def narrative(self, unit: str = "period") -> str | list[str]:
+        """The trend in words, e.g. "Counts rose by 3.1% per month (95% CI 1.2% to 5.0%),
+        p = 0.002"; a list with one sentence per series for several."""
+        frame = self.to_frame()
+        level = f"{round(100 * self.conf, 10):g}%"
+        lines = []
+        for row in frame.itertuples():
+            if row.status != "ok":
+                lines.append(f"Series {row.series}: no trend estimated ({row.status}).")
+                continue
+            word = "rose" if row.percent_change > 0 else "fell"
+            lines.append(
+                f"Counts {word} by {abs(row.percent_change):.1f}% per {unit} ({level} CI "
+                f"{100 * (row.lower - 1):.1f}% to {100 * (row.upper - 1):.1f}%), "
+                f"p = {row.pvalue:.3g}.")
+        return lines[0] if np.ndim(self.rate_ratio) == 0 else lines
+
+    def plot(self, ax=None):
+        """Observed rates and the fitted trend of a single series; returns the Axes."""
+        from .plot import axes
+
+        if np.ndim(self.rate_ratio) != 0:
+            raise ValueError("plot() draws a single series; fit one row to plot it")
+        y, exposure, t, codes = self._data
+        ax = axes(ax)
+        rate = y / exposure
+        eta = self.params["intercept"] + self.params["t"] * t
+        if codes is not None:
+            season_effects = np.concatenate([[0.0], self.params.to_numpy()[2:]])
+            eta = eta + season_effects[codes]
+        ax.plot(t, rate, "o", color="0.45", markersize=4, label="observed")
+        ax.plot(t, np.exp(eta), color="#1f77b4", label="fitted")
+        if codes is not None:
+            ax.plot(t, np.exp(self.params["intercept"] + self.params["t"] * t), "--",
+                    color="#1f77b4", linewidth=1, label="trend")
+        ax.set_xlabel("t")
+        ax.set_ylabel("rate" if np.any(exposure != 1) else "count")
+        ax.set_title(f"rate ratio {self.rate_ratio:.3f} per unit t (p = {self.pvalue:.3g})",
+                     fontsize=10)
+        ax.legend(fontsize=8, frameon=False)
+        return ax
+
+
+def count_trend(counts, exposure=None, t=None, period=None, season=None, family="poisson",
+                conf=0.95, *, nan_policy="omit", errors="coerce", threads=None) -> CountTrendResult:
+    """Log-linear trend in counts, with an exposure offset and season dummies.
+
+    Fits log E[y_i] = log(exposure_i) + b0 + b1 t_i + season effects, for one series or for
+    every row of a 2-D array in one call, and reports the rate ratio per unit of ``t``.
+
+    Parameters
+    ----------
+    counts : array_like
+        Whole, non-negative counts: one series (1-D) or one series per row (2-D).  NaN marks a
+        missing count (see ``nan_policy``).
+    exposure : array_like, optional
+        Population or other exposure (> 0), broadcast to the counts: a number, one value per
+        observation, or one per series and observation.  Enters as the offset log(exposure).
+    t : array_like, optional
+        Time of each observation (finite, strictly increasing; gaps allowed).  Default 0, 1,
+        ..., n - 1, so the intercept is the log rate at the first observation.
+    period : int, optional
+        Season length (e.g. 12 for monthly data): season = position modulo ``period``, the first
+        observation's season the reference.  Terms ``season_1`` ... ``season_{period-1}``.
+    season : array_like, optional
+        Season labels, one per observation (e.g. month names); the first label is the
+        reference and the others get dummies ``season_<label>`` in order of first appearance.
+    family : {"poisson", "negbin"}
+        Poisson (as R ``glm(family = poisson)``) or negative binomial with theta by maximum
+        likelihood (as ``MASS::glm.nb``; coefficient SEs at that theta, dispersion 1).
+    conf : float
+        Confidence level of the Wald intervals, in (0, 1).
+    nan_policy : {"omit", "propagate", "raise"}
+        ``"omit"`` fits each series on its observed counts (keeping their ``t`` and season);
+        ``"propagate"`` gives a series with a missing count NaN results and status ``"missing
+        values"``; ``"raise"`` refuses missing counts.
+    errors : {"coerce", "raise"}
+        ``"coerce"``: a series that cannot be fitted gets NaN results and its ``status``;
+        ``"raise"``: the first such series raises (``NumericalError`` for a rank-deficient
+        design, ``ConvergenceError`` when the fit does not converge, ``ValueError`` for a
+        series too short after missing counts are dropped).
+    threads : int, optional
+        Threads for a batch (default: all cores).
+
+    Returns
+    -------
+    CountTrendResult
+        ``rate_ratio`` = exp(b1), ``lower``, ``upper`` = exp(b1 -+ z se(b1)), ``pvalue`` (Wald z),
+        ``percent_change`` = 100 (rate_ratio - 1), ``params``, ``bse``, ``pvalues`` named
+        ``"intercept"``, ``"t"``, ``"season_<label>"``, ``deviance``, ``dispersion`` (Pearson
+        chi-square / residual df), ``theta`` (negative binomial, else NaN), ``nobs``,
+        ``status``, ``method``.  Floats and Series for one series; arrays and DataFrames (a row
+        per series) for several.
+
+    Raises
+    ------
+    ValueError, TypeError
+        Bad input: negative or non-integer counts, non-positive exposure, a non-increasing or
+        non-finite ``t``, ``period`` with ``season``, fewer observations than coefficients + 1,
+        unknown ``family``, ``conf`` outside (0, 1).
+    NumericalError, ConvergenceError
+        With ``errors="raise"``, naming the series.
+
+    Notes
+    -----
+    Iteratively reweighted least squares as R's ``glm.fit``: start mu = y + 0.1, stop when
+    |dev - dev_old| / (|dev| + 0.1) < 1e-8 (at most 25 iterations), step halving on a
+    non-finite deviance.  The negative binomial alternates IRLS with the Newton
+    maximum-likelihood theta (``theta.ml``) until the log-likelihood and theta settle, as
+    ``glm.nb``.  Standard errors come from the last weighted normal equations, as R's
+    ``summary.glm``.  A season (or any term) without usable observations makes the design rank
+    deficient: that series' status is ``"rank deficient"``.
+
+    References
+    ----------
+    McCullagh P, Nelder JA (1989) Generalized Linear Models, 2nd ed., ch. 2 and 6.
+    Venables WN, Ripley BD (2002) Modern Applied Statistics with S, 4th ed., sec. 7.4.
+
+    Examples
+    --------
+    >>> from scrutiny.models import count_trend
+    >>> y = [52, 49, 61, 58, 66, 60, 71, 69, 75, 73, 82, 80]
+    >>> res = count_trend(y)
+    >>> round(res.rate_ratio, 4), round(res.lower, 4), round(res.upper, 4), res.status
+    (1.0429, 1.022, 1.0643, 'ok')
+    >>> res.narrative("month")
+    'Counts rose by 4.3% per month (95% CI 2.2% to 6.4%), p = 4.75e-05.'
+    """
+    family = _v.choice(family, "family", _TREND_FAMILIES)
+    conf = _v.conf_level(conf)
+    policy = _v.nan_policy(nan_policy)
+    errors = _v.choice(errors, "errors", _ERRORS)
+    nthreads = _v.threads(threads)
+    y, single = _v.series(counts, "counts", nan_policy=policy, nonneg=True, whole=True)
+    n = y.shape[1]
+    tt = np.arange(n, dtype=float) if t is None else _v.strictly_increasing(t, "t", n)
+    codes, n_seasons, season_names = _seasons(n, period, season)
+    p = 1 + n_seasons
+    _v.series_length(n, "counts", p + 1, f"a trend with {p} coefficients")
+    expo, er, ec = _exposure(exposure, y.shape)
+    params, bse, pvals, crit, dev, disp, theta, nobs, status = _core.glm_trend(
+        y, None if expo is None else expo.reshape(-1), er, ec, tt, codes, n_seasons, family,
+        conf, policy == "omit", nthreads)
+    _raise_rows(status, "count_trend", errors)
+    names = ["intercept", "t", *season_names]
+    b, se = params[:, 1], bse[:, 1]
+    with np.errstate(over="ignore"):          # an enormous SE gives an infinite upper limit
+        rate_ratio, lower, upper = np.exp(b), np.exp(b - crit * se), np.exp(b + crit * se)
+    data = None
+    if single:
+        e = np.ones(n) if expo is None else np.broadcast_to(expo, y.shape)[0].copy()
+        data = (y[0].copy(), e, tt, codes)
+    method = ("Poisson log-linear trend (IRLS, as R glm)" if family == "poisson" else
+              "negative binomial log-linear trend (theta by ML, as MASS::glm.nb)")
+    return CountTrendResult(
+        rate_ratio=_out(rate_ratio, single),
+        lower=_out(lower, single),
+        upper=_out(upper, single),
+        pvalue=_out(pvals[:, 1], single),
+        percent_change=_out(100 * (rate_ratio - 1), single),
+        params=_frame_or_series(params, names, single),
+        bse=_frame_or_series(bse, names, single),
+        pvalues=_frame_or_series(pvals, names, single),
+        deviance=_out(dev, single),
+        dispersion=_out(disp, single),
+        theta=_out(theta, single),
+        nobs=_out(nobs.astype(np.int64), single),
+        status=_out(_status_labels(status), single),
+        method=method,
+        conf=conf,
+        _crit=crit,
+        _data=data,
+    )
+
+
+# ---- interrupted time series ------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ITSResult(Result):
+    """An interrupted time series (segmented regression; see :func:`its`).
+
+    ``level_change`` and ``slope_change`` are the coefficients of the step and the change in
+    slope at the intervention (on the log scale for count families: exponentiate for rate
+    ratios), each with Wald limits; ``counterfactual`` and ``fitted`` are the means without and
+    with the intervention terms, at every observation; ``relative_effect`` compares their
+    post-intervention totals.
+    """
+
+    params: Any
+    bse: Any
+    pvalues: Any
+    level_change: Any
+    level_change_lower: Any
+    level_change_upper: Any
+    slope_change: Any
+    slope_change_lower: Any
+    slope_change_upper: Any
+    relative_effect: Any
+    relative_lower: Any
+    relative_upper: Any
+    counterfactual: Any
+    fitted: Any
+    intervention: Any
+    family: str
+    hac_lags: Any
+    deviance: Any
+    dispersion: Any
+    theta: Any
+    nobs: Any
+    status: Any
+    method: str
+    conf: float
+    _hidden: tuple = dataclasses.field(default=("counterfactual", "fitted"), init=False,
+                                       repr=False, compare=False)
+    _crit: Any = dataclasses.field(default=None, repr=False)
+    _y: Any = dataclasses.field(default=None, repr=False)
+
+    def conf_int(self):
+        """Intervals of every coefficient (as :meth:`CountTrendResult.conf_int`)."""
+        return CountTrendResult.conf_int(self)
+
+    def to_frame(self):
+        """One row per series: the level and slope changes, the relative effect, the fit."""
+        import pandas as pd
+
+        cols = ("level_change", "level_change_lower", "level_change_upper", "slope_change",
+                "slope_change_lower", "slope_change_upper", "relative_effect", "relative_lower",
+                "relative_upper", "intervention", "hac_lags", "deviance", "dispersion", "theta",
+                "nobs", "status")
+        frame = pd.DataFrame({c: np.atleast_1d(np.asarray(getattr(self, c),
+                                                          dtype=object if c == "status" else float))
+                              for c in cols})
+        frame.insert(0, "series", np.arange(len(frame)))
+        frame["conf"] = self.conf
+        frame["family"] = self.family
+        return frame
+
+    def plot(self, ax=None):
+        """Observed values, the fitted segments and the counterfactual of a single series."""
+        from .plot import axes
+
+        if np.ndim(self.level_change) != 0:
+            raise ValueError("plot() draws a single series; fit one row to plot it")
+        ax = axes(ax)
+        time = np.arange(1, self._y.size + 1)
+        k = int(self.intervention)
+        ax.plot(time, self._y, "o", color="0.45", markersize=4, label="observed")
+        ax.plot(time[:k], self.fitted[:k], color="#1f77b4", label="fitted")
+        ax.plot(time[k:], self.fitted[k:], color="#1f77b4")
+        ax.plot(time[k:], self.counterfactual[k:], "--", color="#ff7f0e", label="counterfactual")
+        ax.axvline(k + 0.5, color="0.3", linewidth=0.8)
+        ax.set_xlabel("time")
+        ax.set_title(f"relative effect {100 * self.relative_effect:.1f}% "
+                     f"({100 * self.relative_lower:.1f}% to {100 * self.relative_upper:.1f}%)",
+                     fontsize=10)
+        ax.legend(fontsize=8, frameon=False)
+        return ax
+
+
+def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags=None,
+        hac_adjust=False, conf=0.95, *, season=None, nan_policy="omit", errors="coerce",
+        threads=None) -> ITSResult:
+    """Interrupted time series: level and slope change at an intervention.
+
+    Segmented regression with terms ``intercept``, ``time`` (1..n), ``level_change`` (1 from
+    the 0-based index ``intervention`` on) and ``slope_change`` (max(0, time -
+    intervention)), plus season dummies, for one series or every row of a 2-D array.
+
+    Parameters
+    ----------
+    y : array_like
+        One series (1-D) or one series per row (2-D); whole counts for the count families.
+    intervention : int or array_like of int
+        0-based index of the first observation after the intervention (one for every series,
+        or one per series); it must leave at least 2 observations before and after it.
+    family : {"gaussian", "poisson", "negbin"}
+        ``"gaussian"``: ordinary least squares with the Newey-West covariance, p-values and
+        intervals from Student's t with n - k df, as R ``lm`` + ``sandwich::NeweyWest(lag =
+        hac_lags, prewhite = FALSE, adjust = hac_adjust)`` + ``lmtest::coeftest``.
+        ``"poisson"`` / ``"negbin"``: log-linear models as :func:`count_trend` (R ``glm`` /
+        ``MASS::glm.nb``), with the exposure offset.
+    exposure : array_like, optional
+        Exposure (> 0) for the count families, broadcast as in :func:`count_trend`.
+    period : int, optional
+        Season length: dummies for position modulo ``period`` (see :func:`count_trend`).
+    hac_lags : int, optional
+        Newey-West lags (gaussian).  None: R's automatic choice ``floor(bwNeweyWest(fit,
+        prewhite = FALSE))``, reported in ``hac_lags``.
+    hac_adjust : bool
+        Multiply the Newey-West covariance by n / (n - k) (gaussian).
+    conf : float
+        Confidence level, in (0, 1).
+    season : array_like, optional
+        Season labels instead of ``period`` (see :func:`count_trend`).
+    nan_policy, errors, threads
+        As :func:`count_trend`.  Omitted observations are skipped; for the gaussian family
+        the Newey-West lags count the remaining observations as consecutive, as R with
+        ``na.omit``.
+
+    Returns
+    -------
+    ITSResult
+        ``params``, ``bse``, ``pvalues`` (terms above), ``level_change``, ``slope_change`` with
+        ``*_lower``, ``*_upper``; ``fitted`` and ``counterfactual`` (the fitted means with
+        level_change = slope_change = 0) at every observation; ``relative_effect``,
+        ``relative_lower``, ``relative_upper``; ``hac_lags``, ``deviance``, ``dispersion``,
+        ``theta``, ``nobs``, ``status``, ``method``.
+
+    Notes
+    -----
+    ``relative_effect`` R = sum(post fitted) / sum(post counterfactual) - 1 over the
+    observations from ``intervention`` on: the average relative change in the level (the
+    expected count for count families) that the intervention terms explain.  Its interval is
+    exp(log(1 + R) -+ c se) - 1, with se from the delta method on log(sum fitted) -
+    log(sum counterfactual) (gradient sum(w x) / sum(w) for each total, w = the fitted means for
+    count families, 1 for gaussian) and the coefficients' covariance (Newey-West for
+    gaussian), c the z or t critical value; NaN when either total is not positive.
+
+    References
+    ----------
+    Wagner AK et al. (2002) J Clin Pharm Ther 27:299-309.
+    Bernal JL, Cummins S, Gasparrini A (2017) Int J Epidemiol 46:348-355.
+    Newey WK, West KD (1987) Econometrica 55:703-708; (1994) Rev Econ Stud 61:631-653.
+    Zeileis A (2004) J Stat Softw 11(10).
+
+    Examples
+    --------
+    >>> from scrutiny.models import its
+    >>> y = [40.1, 41.3, 39.8, 42.0, 41.7, 43.2, 35.9, 36.4, 35.1, 35.8, 34.9, 35.3]
+    >>> res = its(y, intervention=6, hac_lags=1)
+    >>> round(res.level_change, 2), round(res.slope_change, 3), res.status
+    (-6.45, -0.734, 'ok')
+    >>> round(res.relative_effect, 3)
+    -0.202
+    """
+    family = _v.choice(family, "family", _ITS_FAMILIES)
+    conf = _v.conf_level(conf)
+    policy = _v.nan_policy(nan_policy)
+    errors = _v.choice(errors, "errors", _ERRORS)
+    nthreads = _v.threads(threads)
+    gaussian = family == "gaussian"
+    if gaussian and exposure is not None:
+        raise ValueError("exposure applies only to the count families ('poisson', 'negbin')")
+    if not gaussian and (hac_lags is not None or hac_adjust):
+        raise ValueError("hac_lags and hac_adjust apply only to family='gaussian'")
+    lags = -1 if hac_lags is None else _v.whole_number(hac_lags, "hac_lags", minimum=0)
+    if not isinstance(hac_adjust, (bool, np.bool_)):
+        raise TypeError(f"hac_adjust must be True or False (got {hac_adjust!r})")
+    y2, single = _v.series(y, "y", nan_policy=policy, nonneg=not gaussian, whole=not gaussian)
+    rows, n = y2.shape
+    codes, n_seasons, season_names = _seasons(n, period, season)
+    p = len(_ITS_TERMS) + n_seasons - 1
+    _v.series_length(n, "y", max(p + 1, 4), f"an interrupted series with {p} coefficients")
+    k = _v.index_within(intervention, "intervention", 2, n - 2,
+                        "leaving at least 2 observations before and after it")
+    if k.ndim == 1 and k.size != rows:
+        raise ValueError(f"intervention has {k.size} values but there are {rows} series")
+    expo, er, ec = _exposure(exposure, y2.shape)
+    fit, fitted, cf, rel, rlo, rhi, lags_used = _core.glm_its(
+        y2, None if expo is None else expo.reshape(-1), er, ec, k.reshape(-1), codes, n_seasons, family, lags, bool(hac_adjust), conf,
+        policy == "omit", nthreads)
+    params, bse, pvals, crit, dev, disp, theta, nobs, status = fit
+    _raise_rows(status, "its", errors)
+    names = [*_ITS_TERMS, *season_names]
+    lvl, slp = 2, 3
+    if gaussian:
+        method = ("segmented regression: OLS with Newey-West covariance (as sandwich::NeweyWest"
+                  " + lmtest::coeftest)")
+    elif family == "poisson":
+        method = "segmented Poisson regression (IRLS, as R glm)"
+    else:
+        method = "segmented negative binomial regression (as MASS::glm.nb)"
+    return ITSResult(
+        params=_frame_or_series(params, names, single),
+        bse=_frame_or_series(bse, names, single),
+        pvalues=_frame_or_series(pvals, names, single),
+        level_change=_out(params[:, lvl], single),
+        level_change_lower=_out(params[:, lvl] - crit * bse[:, lvl], single),
+        level_change_upper=_out(params[:, lvl] + crit * bse[:, lvl], single),
+        slope_change=_out(params[:, slp], single),
+        slope_change_lower=_out(params[:, slp] - crit * bse[:, slp], single),
+        slope_change_upper=_out(params[:, slp] + crit * bse[:, slp], single),
+        relative_effect=_out(rel, single),
+        relative_lower=_out(rlo, single),
+        relative_upper=_out(rhi, single),
+        counterfactual=cf[0] if single else cf,
+        fitted=fitted[0] if single else fitted,
+        intervention=(int(k.reshape(-1)[0]) if single else
+                      np.broadcast_to(k.reshape(-1), (rows,)).astype(np.int64)),
+        family=family,
+        hac_lags=_out(lags_used, single),
+        deviance=_out(dev, single),
+        dispersion=_out(disp, single),
+        theta=_out(theta, single),
+        nobs=_out(nobs.astype(np.int64), single),
+        status=_out(_status_labels(status), single),
+        method=method,
+        conf=conf,
+        _crit=crit,
+        _y=y2[0].copy() if single else None,
+    )
