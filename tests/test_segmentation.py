@@ -1,4 +1,4 @@
-"""Tests of scrutiny.changepoints.
+"""Tests of scrutiny.segmentation.
 
 References (tests/reference/):
 - changepoint_pelt.py: R changepoint 2.2.4's PELT (src/PELT_one_func_minseglen.c,
@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scrutiny import changepoints as cpmod
-from scrutiny.changepoints import changepoints
+from scrutiny import segmentation as cpmod
+from scrutiny.segmentation import changepoints
 
 REF = pathlib.Path(__file__).parent / "reference"
 _spec = importlib.util.spec_from_file_location("changepoint_pelt", REF / "changepoint_pelt.py")

@@ -18,7 +18,7 @@ from .rates import (  # noqa: F401
 )
 from .disparity import disparity_indices, funnel, ratio_significance, shrink  # noqa: F401
 from .models import count_trend, its  # noqa: F401
-from .changepoints import changepoints  # noqa: F401
+from .segmentation import changepoints  # noqa: F401
 from . import data  # noqa: F401
 
 __version__ = "0.1.0"

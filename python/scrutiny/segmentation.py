@@ -171,7 +171,7 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
 
     Examples
     --------
-    >>> from scrutiny.changepoints import changepoints
+    >>> from scrutiny.segmentation import changepoints
     >>> y = [2.2, 1.6, 2.1, 2.3, 1.8, 5.1, 4.8, 5.3, 4.9, 5.2]
     >>> res = changepoints(y, penalty="bic")
     >>> res.locations.tolist(), res.segment_means.round(2).tolist()

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from scrutiny.changepoints import changepoints
+from scrutiny.segmentation import changepoints
 from scrutiny.models import count_trend, its
 
 SEED = 20240611

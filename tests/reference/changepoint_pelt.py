@@ -1,4 +1,4 @@
-"""Oracles for scrutiny.changepoints: R changepoint's PELT transliterated, and brute force.
+"""Oracles for scrutiny.segmentation: R changepoint's PELT transliterated, and brute force.
 
 R changepoint is not packaged for Debian, so its PELT is transliterated here line by line from
 the source of changepoint 2.2.4 (CRAN, 2022-10-31; github.com/rkillick/changepoint at commit
