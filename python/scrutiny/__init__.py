@@ -19,6 +19,7 @@ from .rates import (  # noqa: F401
 from .disparity import disparity_indices, funnel, ratio_significance, shrink  # noqa: F401
 from .models import count_trend, its  # noqa: F401
 from .segmentation import changepoints  # noqa: F401
+from .spc import RuleSet, spc, spc_table  # noqa: F401
 from . import data  # noqa: F401
 
 __version__ = "0.1.0"
@@ -29,5 +30,6 @@ __all__ = [
     "homogeneity", "multiple_testing", "dsr", "isr",
     "funnel", "ratio_significance", "disparity_indices", "shrink",
     "count_trend", "its", "changepoints",
+    "spc", "spc_table", "RuleSet",
     "data",
 ]

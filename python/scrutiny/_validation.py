@@ -436,22 +436,50 @@ def positions(value, name: str, low: int, high: int) -> np.ndarray:
     return np.unique(arr.astype(np.int64))
 
 
-def unique_times(values, name: str) -> None:
-    """No time point repeated (one observation per period)."""
-    seen = set()
-    for v in values:
-        if v in seen:
-            raise ValueError(f"{name} must not repeat a period (got {v} twice)")
-        seen.add(v)
+def unique_times(ordinals: np.ndarray, name: str, label=str) -> None:
+    """No time point repeated (one observation per period); ``label`` names an ordinal."""
+    values, counts = np.unique(ordinals, return_counts=True)
+    if (counts > 1).any():
+        raise ValueError(f"{name} must not repeat a period (got {label(values[counts > 1][0])} "
+                         "twice)")
 
 
 def enough_per_segment(counts: np.ndarray, rows: np.ndarray, starts: np.ndarray, need: int,
-                       name: str, what: str, single: bool) -> None:
-    """Every (series, segment) has ``counts >= need``; ``what`` says what is counted and why."""
+                       name: str, what: str, unit: str, single: bool) -> None:
+    """Every (series, segment) has ``counts >= need`` ``unit``; ``what`` says what needs them."""
     bad = np.flatnonzero(counts < need)
     if bad.size:
         k = int(bad[0])
         where = f"segment from position {int(starts[k])}"
         if not single:
             where = f"series {int(rows[k])}, {where}"
-        raise ValueError(f"{name} is too short: {what} ({where} has {int(counts[k])})")
+        raise ValueError(f"{name} is too short: {what} ({where} has {int(counts[k])} {unit})")
+
+
+def columns_present(df, names, name: str = "df") -> None:
+    """Every name is a column of the DataFrame."""
+    for col in names:
+        if col not in df.columns:
+            raise ValueError(f"{name} has no column {col!r}")
+
+
+def no_missing(missing: np.ndarray, name: str, series_names, point_names) -> None:
+    """No True in ``missing`` (series x points): else the message names the first series with
+    gaps, up to six of its missing points, and how to chart them as gaps instead."""
+    rows = np.flatnonzero(missing.any(axis=1))
+    if rows.size == 0:
+        return
+    r = int(rows[0])
+    points = [str(point_names[i]) for i in np.flatnonzero(missing[r])]
+    shown = ", ".join(points[:6]) + (f" and {len(points) - 6} more" if len(points) > 6 else "")
+    who = "" if missing.shape[0] == 1 else f" in series {series_names[r]!r}"
+    raise ValueError(f"{name} has missing values{who} ({shown}) and nan_policy='raise'; "
+                     f"nan_policy='omit' charts them as gaps")
+
+
+def numeric_column(df, col: str) -> np.ndarray:
+    """A DataFrame column as float64 (missing values, nullable integers included, become NaN)."""
+    try:
+        return df[col].astype("float64").to_numpy()
+    except (TypeError, ValueError):
+        raise TypeError(f"column {col!r} must be numeric (got dtype {df[col].dtype})") from None
