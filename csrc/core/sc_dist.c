@@ -82,32 +82,31 @@ static double log_gamma_prefactor(double a, double x)
     return a * log(x) - x - gsl_sf_lngamma(a);
 }
 
-/* Continued fraction for I_x(a, b) (Numerical Recipes betacf), modified Lentz. */
+/* Continued fraction for I_x(a, b) (Numerical Recipes betacf): 1 / (1 + d1 / (1 + d2 / ...)),
+ * evaluated by the forward three-term recurrence of the convergents' numerators and
+ * denominators, two terms a step, with one division a step (Lentz's method needs four) and
+ * rescaling when they grow. */
 static double beta_cf(double x, double a, double b)
 {
-    double qab = a + b, qap = a + 1.0, qam = a - 1.0;
-    double c = 1.0, d = 1.0 - qab * x / qap;
-    if (fabs(d) < TINY) d = TINY;
-    d = 1.0 / d;
-    double h = d;
-    for (int m = 1; m <= CF_MAXITER; m++) {
-        int m2 = 2 * m;
-        double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-        d = 1.0 + aa * d;
-        if (fabs(d) < TINY) d = TINY;
-        c = 1.0 + aa / c;
-        if (fabs(c) < TINY) c = TINY;
-        d = 1.0 / d;
-        h *= d * c;
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-        d = 1.0 + aa * d;
-        if (fabs(d) < TINY) d = TINY;
-        c = 1.0 + aa / c;
-        if (fabs(c) < TINY) c = TINY;
-        d = 1.0 / d;
-        double del = d * c;
-        h *= del;
-        if (fabs(del - 1.0) < CF_EPS) return h;
+    /* convergents g_n = A_n / B_n of g = 1 + d1 / (1 + d2 / ...); the result is 1 / g */
+    double A2 = 1.0, B2 = 0.0;                          /* n - 2 */
+    double A1 = 1.0, B1 = 1.0;                          /* n - 1 */
+    double f_old = 1.0;
+    for (int m = 0; m < CF_MAXITER; m++) {
+        double am = a + m, a2m = a + 2.0 * m;
+        double d_odd = -am * (a + b + m) * x / (a2m * (a2m + 1.0));   /* d_{2m+1} */
+        double A = A1 + d_odd * A2, B = B1 + d_odd * B2;
+        A2 = A1; B2 = B1; A1 = A; B1 = B;
+        double m1 = m + 1.0, a2m2 = a2m + 2.0;
+        double d_even = m1 * (b - m1) * x / ((a2m2 - 1.0) * a2m2);   /* d_{2m+2} */
+        A = A1 + d_even * A2; B = B1 + d_even * B2;
+        A2 = A1; B2 = B1; A1 = A; B1 = B;
+        double r = 1.0 / A1;
+        double f = B1 * r;
+        /* rescale so that A1 = 1 */
+        A2 *= r; B2 *= r; A1 = 1.0; B1 = f;
+        if (fabs(f - f_old) <= CF_EPS * fabs(f)) return f;
+        f_old = f;
     }
     return NAN;
 }
