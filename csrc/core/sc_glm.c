@@ -401,7 +401,11 @@ static int negbin(workspace *w, size_t nobs, double *dev, double *theta_fit, dou
         lm = nb_loglik(w->y, w->mu, nobs, th);
     }
     *theta = th;
-    if (iter > GLM_MAXIT || warn) return SC_ENOCONV;
+    /* MASS only warns when theta.ml or the alternation reaches its iteration limit (as when the
+     * counts show little overdispersion and theta is large) and returns the fit; so do we.  An
+     * alternation that has not settled even roughly is a failure. */
+    (void)warn;
+    if (iter > GLM_MAXIT && fabs(del) > 1e-3 * th) return SC_ENOCONV;
     return SC_SUCCESS;
 }
 

@@ -40,8 +40,7 @@ _STATUS_RAISE = {
     2: (ValueError, "missing values (nan_policy='propagate')"),
     3: (NumericalError, "the design is rank deficient (a term or season has no usable "
                         "observations, or terms are collinear)"),
-    4: (ConvergenceError, "the fit did not converge in 25 iterations (for 'negbin': counts with "
-                          "no overdispersion drive theta to infinity; use 'poisson')"),
+    4: (ConvergenceError, "the fit did not converge in 25 iterations"),
     5: (NumericalError, "numerical failure (a result that should be finite is not)"),
 }
 
