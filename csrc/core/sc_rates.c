@@ -121,42 +121,82 @@ static void quantile_limits(double x, double n, double a, sc_prop_method method,
 
 static inline double clip01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); }
 
-/* Closed-form limits over a block of areas, written with stride `stride`; returns the number of
- * areas with impossible counts.  Branch-free so
- * that the compiler vectorises it (and, on x86-64 with GCC, also builds an AVX2 copy that is
- * chosen at run time). */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-static size_t closed_form_limits(const double *restrict x, const double *restrict n, size_t len,
-                                 double z, sc_prop_method method, size_t stride,
-                                 double *restrict lower, double *restrict upper)
+/* Closed-form limits over a block of areas, one loop per method (branch-free bodies, so the
+ * compiler vectorises them), written with stride `stride`.  Each returns the number of areas
+ * with impossible counts: the Python layer has checked the counts, so this only guards
+ * against a wrong number from a direct call. */
+static inline size_t wilson_loop(const double *restrict x, const double *restrict n, size_t len,
+                                 double z, size_t stride, double *restrict lower,
+                                 double *restrict upper)
+{
+    const double z2 = z * z;
+    size_t bad = 0;
+    for (size_t i = 0; i < len; i++) {                /* R prop.test(correct = FALSE) */
+        const double xi = x[i], ni = n[i], inv = 1.0 / ni, p = xi * inv;
+        bad += !((xi >= 0.0) & (xi <= ni) & (ni > 0.0));
+        const double z22n = 0.5 * z2 * inv, s = z * sqrt(p * (1.0 - p) * inv + 0.5 * z22n * inv);
+        const double d = 1.0 / (1.0 + 2.0 * z22n);
+        const double lo = clip01((p + z22n - s) * d), hi = clip01((p + z22n + s) * d);
+        lower[i * stride] = xi == 0.0 ? 0.0 : lo;
+        upper[i * stride] = xi == ni ? 1.0 : hi;
+    }
+    return bad;
+}
+
+static inline size_t agresti_coull_loop(const double *restrict x, const double *restrict n,
+                                        size_t len, double z, size_t stride,
+                                        double *restrict lower, double *restrict upper)
 {
     const double z2 = z * z;
     size_t bad = 0;
     for (size_t i = 0; i < len; i++) {
-        const double xi = x[i], ni = n[i], inv = 1.0 / ni, p = xi * inv;
-        /* the Python layer has checked the counts; only what would give a wrong number here */
+        const double xi = x[i], ni = n[i];
         bad += !((xi >= 0.0) & (xi <= ni) & (ni > 0.0));
-        double lo, hi;
-        if (method == SC_PROP_WILSON) {             /* R prop.test(correct = FALSE) */
-            double z22n = 0.5 * z2 * inv, s = z * sqrt(p * (1.0 - p) * inv + 0.5 * z22n * inv);
-            double d = 1.0 / (1.0 + 2.0 * z22n);
-            lo = xi == 0.0 ? 0.0 : clip01((p + z22n - s) * d);
-            hi = xi == ni ? 1.0 : clip01((p + z22n + s) * d);
-        } else if (method == SC_PROP_AGRESTI_COULL) {
-            double nc = ni + z2, pc = (xi + 0.5 * z2) / nc, w = z * sqrt(pc * (1.0 - pc) / nc);
-            lo = clip01(pc - w);
-            hi = clip01(pc + w);
-        } else {                                    /* SC_PROP_WALD */
-            double w = z * sqrt(p * (1.0 - p) * inv);
-            lo = clip01(p - w);
-            hi = clip01(p + w);
-        }
-        lower[i * stride] = lo;
-        upper[i * stride] = hi;
+        const double nc = ni + z2, pc = (xi + 0.5 * z2) / nc, w = z * sqrt(pc * (1.0 - pc) / nc);
+        lower[i * stride] = clip01(pc - w);
+        upper[i * stride] = clip01(pc + w);
     }
     return bad;
+}
+
+static inline size_t wald_loop(const double *restrict x, const double *restrict n, size_t len,
+                               double z, size_t stride, double *restrict lower,
+                               double *restrict upper)
+{
+    size_t bad = 0;
+    for (size_t i = 0; i < len; i++) {
+        const double xi = x[i], ni = n[i], inv = 1.0 / ni, p = xi * inv;
+        bad += !((xi >= 0.0) & (xi <= ni) & (ni > 0.0));
+        const double w = z * sqrt(p * (1.0 - p) * inv);
+        lower[i * stride] = clip01(p - w);
+        upper[i * stride] = clip01(p + w);
+    }
+    return bad;
+}
+
+/* On x86-64 with GCC the loops also get an AVX2 copy, chosen at run time. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define SC_SIMD_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define SC_SIMD_CLONES
+#endif
+
+SC_SIMD_CLONES
+static size_t closed_form_limits(const double *restrict x, const double *restrict n, size_t len,
+                                 double z, sc_prop_method method, size_t stride,
+                                 double *restrict lower, double *restrict upper)
+{
+    switch (method) {
+    case SC_PROP_WILSON:
+        return stride == 1 ? wilson_loop(x, n, len, z, 1, lower, upper)
+                           : wilson_loop(x, n, len, z, stride, lower, upper);
+    case SC_PROP_AGRESTI_COULL:
+        return stride == 1 ? agresti_coull_loop(x, n, len, z, 1, lower, upper)
+                           : agresti_coull_loop(x, n, len, z, stride, lower, upper);
+    default:
+        return stride == 1 ? wald_loop(x, n, len, z, 1, lower, upper)
+                           : wald_loop(x, n, len, z, stride, lower, upper);
+    }
 }
 
 int sc_rates_proportion_ci(const double *x, const double *n, size_t len, const double *conf,
