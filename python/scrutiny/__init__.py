@@ -20,6 +20,7 @@ from .disparity import disparity_indices, funnel, ratio_significance, shrink  # 
 from .models import count_trend, its  # noqa: F401
 from .segmentation import changepoints  # noqa: F401
 from .spc import RuleSet, spc, spc_table  # noqa: F401
+from .drivers import key_drivers, logistic, ordinal_logistic, relative_importance  # noqa: F401
 from . import data  # noqa: F401
 
 __version__ = "0.1.0"
@@ -31,5 +32,6 @@ __all__ = [
     "funnel", "ratio_significance", "disparity_indices", "shrink",
     "count_trend", "its", "changepoints",
     "spc", "spc_table", "RuleSet",
+    "logistic", "ordinal_logistic", "relative_importance", "key_drivers",
     "data",
 ]

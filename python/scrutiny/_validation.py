@@ -483,3 +483,213 @@ def numeric_column(df, col: str) -> np.ndarray:
         return df[col].astype("float64").to_numpy()
     except (TypeError, ValueError):
         raise TypeError(f"column {col!r} must be numeric (got dtype {df[col].dtype})") from None
+
+
+# ---- models: drivers (a design matrix), an outcome and case weights -------------------------
+
+def design(value, name: str = "X") -> tuple[np.ndarray, list[str]]:
+    """Drivers as a C-contiguous (observations x drivers) float64 array (the input itself, read
+    only, when it already is one) and their names:
+    a DataFrame (its column names), a 2-D array (``x1``, ``x2``, ...) or one driver as a 1-D
+    array or Series.  Missing values stay NaN (see :func:`complete_rows`)."""
+    if hasattr(value, "columns"):
+        names = [str(c) for c in value.columns]
+        for column in value.columns:
+            kind = getattr(value[column].dtype, "kind", "O")
+            if kind not in "biuf":
+                raise TypeError(f"{name} must hold numbers (column {column!r} has dtype "
+                                f"{value[column].dtype})")
+        arr = value.to_numpy(dtype=np.float64, na_value=np.nan)
+    else:
+        arr = as_float_array(value, name, allow_empty=True)
+        if arr.ndim == 1:
+            arr = arr.reshape(-1, 1)
+            names = [str(getattr(value, "name", None) or "x1")]
+        elif arr.ndim == 2:
+            names = [f"x{j + 1}" for j in range(arr.shape[1])]
+        else:
+            raise ValueError(f"{name} must be 2-dimensional (observations x drivers), got "
+                             f"{arr.ndim} dimensions")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} has no drivers (no columns)")
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty")
+    if len(set(names)) != len(names):
+        raise ValueError(f"{name} has repeated driver names: {names}")
+    return np.ascontiguousarray(arr, dtype=np.float64), names
+
+
+def complete_rows(arrays: dict, nan_policy: str, columns: dict | None = None) -> np.ndarray:
+    """Rows with no missing value (NaN) in any of the named arrays (1-D, or 2-D with one row
+    per observation).  Infinite values are refused; a NaN is refused under
+    ``nan_policy="raise"``, with the argument, row and (for 2-D arrays, whose column names are
+    in ``columns``) the column in the message.  Returns the boolean mask of complete rows."""
+    n = len(next(iter(arrays.values())))
+    keep = np.ones(n, dtype=bool)
+    if all(np.isfinite(arr).all() for arr in arrays.values()):
+        return keep
+    for name, arr in arrays.items():
+        mat = arr.reshape(n, -1)
+        inf = np.isinf(mat)
+        nan = np.isnan(mat)
+        for bad, what in ((inf, "infinite"), (nan if nan_policy == "raise" else None, "missing")):
+            if bad is None or not bad.any():
+                continue
+            row, col = divmod(int(np.flatnonzero(bad)[0]), mat.shape[1])
+            where = f"row {row}"
+            if columns and name in columns:
+                where += f", driver {columns[name][col]!r}"
+            if what == "infinite":
+                raise ValueError(f"{name} must be finite ({where} is infinite)")
+            raise ValueError(f"{name} has a missing value ({where}) and nan_policy='raise'")
+        keep &= ~nan.any(axis=1)
+    return keep
+
+
+def case_weights(value, n: int, name: str = "weights") -> np.ndarray:
+    """Case (survey) weights: one finite value >= 0 per observation, with a positive total."""
+    arr = as_float_array(value, name)
+    if arr.shape != (n,):
+        raise ValueError(f"{name} must hold one value per observation ({n}), got shape {arr.shape}")
+    flat = arr.ravel()
+    bad = np.flatnonzero(~np.isfinite(flat) | (flat < 0))
+    if bad.size:
+        i = int(bad[0])
+        what = "NaN" if np.isnan(flat[i]) else f"{flat[i]:g}"
+        raise ValueError(f"{name} must be finite and non-negative (row {i}: {what})")
+    positive_total(arr, name)
+    return arr
+
+
+def full_rank(mat: np.ndarray, y: np.ndarray, names: list, weights, name: str = "X") -> None:
+    """No constant driver and no set of perfectly collinear drivers (weighted, intercept
+    included), naming them: the smallest eigenvalue of the drivers' weighted correlation matrix
+    (from the C core, with the outcome y) must exceed 1e-12, and the drivers with weight in its
+    eigenvector are the collinear set."""
+    spread = np.ptp(mat, axis=0)
+    constant = [names[j] for j in np.flatnonzero(spread == 0)]
+    if constant:
+        shown = ", ".join(repr(c) for c in constant)
+        raise ValueError(f"{name} has a constant driver ({shown}: one value in every complete "
+                         f"row); it cannot explain anything, so leave it out")
+    if mat.shape[1] < 2:
+        return
+    p = mat.shape[1]
+    corr = _core.drivers_correlation(mat, y, weights)[:p, :p]
+    values, vectors = np.linalg.eigh(corr)
+    if values[0] <= 1e-12:
+        v = np.abs(vectors[:, 0])
+        involved = ", ".join(repr(names[j]) for j in np.flatnonzero(v > 1e-3 * v.max()))
+        raise ValueError(f"{name} has perfectly collinear drivers ({involved}): one is a linear "
+                         f"combination of the others; leave one of them out")
+
+
+def enough_rows(mat: np.ndarray, n_dropped: int, name: str = "X") -> None:
+    """At least p + 2 complete rows of positive weight for p drivers."""
+    n, p = mat.shape
+    if n < p + 2:
+        raise ValueError(f"{name} has too few complete rows of positive weight: {n} for {p} "
+                         f"driver(s) (at least {p + 2} needed; {n_dropped} row(s) with missing "
+                         f"values left out)")
+
+
+def varies(y: np.ndarray, name: str = "y") -> None:
+    """An outcome that is not the same in every (complete) row."""
+    if np.ptp(y) == 0:
+        raise ValueError(f"{name} is constant (every complete row has {name} = {y[0]:g}): there "
+                         f"is nothing to explain")
+
+
+def binary_outcome(y: np.ndarray, name: str = "y") -> np.ndarray:
+    """A binary outcome coded 0/1 (complete rows), with both values present."""
+    flat = y.ravel()
+    bad = np.flatnonzero(~np.isnan(flat) & (flat != 0) & (flat != 1))
+    if bad.size:
+        raise ValueError(f"{name} must be 0 or 1 (row {int(bad[0])}: {flat[bad[0]]:g}); code "
+                         f"'satisfied' as 1 and the rest as 0")
+    if np.ptp(flat) == 0:
+        raise ValueError(f"{name} has only one level (every complete row has {name} = "
+                         f"{flat[0]:g}): there is nothing to explain")
+    return y
+
+
+def ordinal_outcome(value, name: str = "y", levels=None) -> tuple[np.ndarray, list]:
+    """An ordered outcome as level codes 0..K-1 (NaN = missing) and the level labels: the
+    categories of a pandas Categorical, the given ``levels`` (in order), or the sorted distinct
+    values."""
+    import pandas as pd
+
+    if levels is None and isinstance(getattr(value, "dtype", None), pd.CategoricalDtype):
+        cat = pd.Categorical(value)
+        codes = cat.codes.astype(np.float64)
+        codes[cat.codes < 0] = np.nan
+        return codes, list(cat.categories)
+    if levels is not None:
+        labels = list(levels)
+        if len(set(labels)) != len(labels):
+            raise ValueError(f"levels must be distinct (got {labels})")
+        series = pd.Series(np.asarray(value, dtype=object).ravel())
+        missing = series.isna().to_numpy()
+        lookup = {v: i for i, v in enumerate(labels)}
+        codes = np.array([np.nan if m else lookup.get(v, -1.0) for v, m in zip(series, missing)])
+        bad = np.flatnonzero(codes == -1)
+        if bad.size:
+            raise ValueError(f"{name} has a value outside levels (row {int(bad[0])}: "
+                             f"{series.iloc[bad[0]]!r})")
+        return codes, labels
+    arr = as_float_array(value, name)
+    flat = arr.ravel()
+    labels = np.unique(flat[~np.isnan(flat)])
+    codes = np.full(flat.shape, np.nan)
+    ok = ~np.isnan(flat)
+    codes[ok] = np.searchsorted(labels, flat[ok])
+    return codes, [int(v) if float(v).is_integer() else v.item() for v in labels]
+
+
+def levels_present(codes: np.ndarray, labels: list, weights, name: str = "y") -> None:
+    """Every level of an ordinal outcome observed (with positive weight), at least two."""
+    w = np.ones(codes.shape[0]) if weights is None else weights
+    seen = np.zeros(len(labels), dtype=bool)
+    seen[codes[w > 0].astype(np.intp)] = True
+    if len(labels) < 2 or seen.sum() < 2:
+        raise ValueError(f"{name} has only one level ({labels[int(np.flatnonzero(seen)[0])]!r}) "
+                         f"among the complete rows: there is nothing to explain")
+    if not seen.all():
+        empty = ", ".join(repr(labels[c]) for c in np.flatnonzero(~seen))
+        raise ValueError(f"{name} has empty levels ({empty}: no complete row has them); merge "
+                         f"them with a neighbouring level or leave them out of levels")
+
+
+def importance_method(model: str, method: str, p: int) -> None:
+    """A relative-importance method defined for the model, within its limit of drivers (the
+    C core's, for methods that fit every subset), else a message with an alternative."""
+    if model != "linear" and method in ("betasq", "pratt"):
+        raise ValueError(f"method={method!r} is defined for linear models only; for "
+                         f"model={model!r} use 'lmg', 'dominance', 'first' or 'last'")
+    if model == "ordinal" and method == "relative_weights":
+        raise ValueError("method='relative_weights' is not defined for ordinal models; use "
+                         "'lmg', 'dominance', 'first' or 'last' (or model='linear')")
+    limit = _core.drivers_limit(model, method)
+    if limit and p > limit:
+        alternative = ("use method='relative_weights' (Johnson's relative weights agree closely "
+                       "with LMG and need one fit)" if model != "ordinal" else
+                       "use method='first' or 'last', or fewer drivers")
+        raise ValueError(f"method={method!r} fits every subset of the drivers (2^p models) and "
+                         f"allows at most {limit} drivers for model={model!r} (got {p}); "
+                         f"{alternative}")
+
+
+def data_frame(value, name: str = "df") -> None:
+    """A pandas DataFrame."""
+    if not hasattr(value, "columns") or not hasattr(value, "iloc"):
+        raise TypeError(f"{name} must be a pandas DataFrame (got {type(value).__name__})")
+
+
+def column_names(value, name: str) -> list:
+    """A non-empty sequence of column names (a single string is refused)."""
+    if isinstance(value, str) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a sequence of column names")
+    names = list(value)
+    if not names:
+        raise ValueError(f"{name} is empty")
+    return names

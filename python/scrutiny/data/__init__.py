@@ -7,7 +7,7 @@ analysis has something real to find.
 """
 from __future__ import annotations
 
-from . import _generate
+from . import _generate, _victim_survey
 
 _LPA_MONTHLY_DESCRIPTION = (
     "SYNTHETIC demonstration data, not real figures: monthly counts for the ten local policing "
@@ -22,6 +22,7 @@ _LPA_MONTHLY_DESCRIPTION = (
 
 _SAMPLES = {
     "lpa_monthly": (_generate.lpa_monthly, _LPA_MONTHLY_DESCRIPTION),
+    "victim_survey": (_victim_survey.victim_survey, _victim_survey.VICTIM_SURVEY_DESCRIPTION),
 }
 
 
@@ -36,7 +37,7 @@ def available() -> tuple[str, ...]:
     --------
     >>> import scrutiny as sc
     >>> sc.data.available()
-    ('lpa_monthly',)
+    ('lpa_monthly', 'victim_survey')
     """
     return tuple(_SAMPLES)
 
@@ -65,6 +66,17 @@ def sample(name: str):
             force-wide, far more spread than chance gives), month-to-month gamma-Poisson
             variation in the counts, a summer peak, domestic abuse rising 3 % a year.
             A yearly rate per resident is ``count.sum() / (population.sum() / 12)``.
+
+        ``"victim_survey"``
+            2,400 rows, one per respondent of a victim satisfaction survey of the same force,
+            eight quarters from 2023Q1.  Columns: ``respondent``, ``quarter``
+            (``period[Q-DEC]``), ``crime_type``, ``area``, ``weight`` (design weight, mean 1),
+            ``overall`` (overall satisfaction, 1-7, int64) and five parts of the service rated
+            1-7 (float64, NaN when not answered): ``ease_of_contact``, ``time_to_arrive``
+            (missing when the police did not attend), ``actions_taken``, ``kept_informed``,
+            ``treatment``.  Planted truth: ``kept_informed`` drives overall satisfaction most,
+            then ``actions_taken`` and ``treatment``; for violent crime it falls every quarter,
+            and overall satisfaction with it.  See :mod:`scrutiny.data._victim_survey`.
 
     Returns
     -------
