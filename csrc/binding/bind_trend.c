@@ -1,4 +1,229 @@
-/* placeholder: replaced by the trend family's binding */
+/* Binding of the rank-based trend kernels (sc_trend): trend_mk, trend_seasonal, trend_sen,
+ * trend_pettitt.  Arrays arrive validated and shaped by python/scrutiny/trend.py; each call
+ * returns a tuple of per-series arrays. */
 #include "bind.h"
 
-PyMethodDef sc_trend_methods[] = {{NULL, NULL, 0, NULL}};
+#include "sc_status.h"
+#include "sc_trend.h"
+
+static const char *const MK_METHODS[] = {"original", "hamed_rao", "yue_wang", "prewhiten", "tfpw",
+                                         NULL};
+
+/* The series as a (rows, n) float64 matrix and the optional shared time index (None or n
+ * values), described in *d.  Returns 0, or -1 with an exception set and nothing held. */
+static int series_input(PyObject *y_obj, PyObject *t_obj, int omit, PyArrayObject **y,
+                        PyArrayObject **t, sc_trend_data *d)
+{
+    *t = NULL;
+    *y = sc_py_double_array(y_obj, "y");
+    if (*y == NULL) return -1;
+    if (PyArray_NDIM(*y) != 2) {
+        PyErr_SetString(PyExc_ValueError, "y must be a 2-D array (series x observations)");
+        Py_CLEAR(*y);
+        return -1;
+    }
+    const npy_intp n = PyArray_DIM(*y, 1);
+    if (t_obj != Py_None) {
+        *t = sc_py_double_array(t_obj, "t");
+        if (*t == NULL || PyArray_SIZE(*t) != n) {
+            if (*t != NULL)
+                PyErr_Format(PyExc_ValueError, "t has %zd values but there are %zd observations",
+                             (Py_ssize_t)PyArray_SIZE(*t), (Py_ssize_t)n);
+            Py_CLEAR(*t);
+            Py_CLEAR(*y);
+            return -1;
+        }
+    }
+    *d = (sc_trend_data){SC_DATA(*y), (size_t)PyArray_DIM(*y, 0), (size_t)n,
+                         *t ? SC_DATA(*t) : NULL, omit};
+    return 0;
+}
+
+/* k new arrays of `rows` entries (times cols[i] when cols[i] > 0) of types[i].  Returns 0, or
+ * -1 with an exception set and every array released. */
+static int new_outputs(int k, const int *types, const npy_intp *cols, npy_intp rows,
+                       PyArrayObject **arrs)
+{
+    for (int i = 0; i < k; i++) {
+        const npy_intp dims[2] = {rows, cols ? cols[i] : 0};
+        arrs[i] = (PyArrayObject *)PyArray_EMPTY(dims[1] > 0 ? 2 : 1, dims, types[i], 0);
+        if (arrs[i] == NULL) {
+            for (int j = 0; j < i; j++) Py_CLEAR(arrs[j]);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* A tuple of the k arrays (references stolen). */
+static PyObject *outputs_tuple(int k, PyArrayObject **arrs)
+{
+    PyObject *tuple = PyTuple_New(k);
+    if (tuple == NULL) {
+        for (int i = 0; i < k; i++) Py_CLEAR(arrs[i]);
+        return NULL;
+    }
+    for (int i = 0; i < k; i++) PyTuple_SET_ITEM(tuple, i, (PyObject *)arrs[i]);
+    return tuple;
+}
+
+/* Release the inputs after an error; returns NULL. */
+static PyObject *release_inputs(PyArrayObject *y, PyArrayObject *t)
+{
+    Py_XDECREF(y);
+    Py_XDECREF(t);
+    return NULL;
+}
+
+/* The end of every call: release the inputs, then the outputs as a tuple or the error. */
+static PyObject *finish(int status, const char *func, PyArrayObject *y, PyArrayObject *t, int k,
+                        PyArrayObject **arrs)
+{
+    Py_XDECREF(y);
+    Py_XDECREF(t);
+    if (status != SC_SUCCESS) {
+        for (int i = 0; i < k; i++) Py_CLEAR(arrs[i]);
+        return sc_py_raise(status, func);
+    }
+    return outputs_tuple(k, arrs);
+}
+
+#define DATA_AS(a, type) ((type *)PyArray_DATA(a))
+
+static PyObject *py_trend_mk(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *y_obj, *t_obj;
+    const char *method_name;
+    double alpha;
+    Py_ssize_t lag;
+    int omit, threads = 0;
+    if (!PyArg_ParseTuple(args, "OOsdnp|i", &y_obj, &t_obj, &method_name, &alpha, &lag, &omit,
+                          &threads))
+        return NULL;
+    const int method = sc_py_lookup(method_name, MK_METHODS, "method");
+    if (method < 0) return NULL;
+    if (lag < 0) {
+        PyErr_SetString(PyExc_ValueError, "lag must be >= 0 (0: all lags)");
+        return NULL;
+    }
+    PyArrayObject *y, *t;
+    sc_trend_data d;
+    if (series_input(y_obj, t_obj, omit, &y, &t, &d) < 0) return NULL;
+    enum { K = 12 };
+    static const int types[K] = {NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE,
+                                 NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_INT64, NPY_BOOL,
+                                 NPY_INT8, NPY_INT8};
+    PyArrayObject *a[K];
+    if (new_outputs(K, types, NULL, (npy_intp)d.rows, a) < 0) return release_inputs(y, t);
+    sc_mk_output out = {SC_DATA(a[0]), SC_DATA(a[1]), SC_DATA(a[2]), SC_DATA(a[3]), SC_DATA(a[4]),
+                        SC_DATA(a[5]), SC_DATA(a[6]), SC_DATA(a[7]), DATA_AS(a[8], int64_t),
+                        DATA_AS(a[9], uint8_t), DATA_AS(a[10], int8_t), DATA_AS(a[11], int8_t)};
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_trend_mk(&d, (sc_mk_method)method, alpha, (size_t)lag, threads, &out);
+    Py_END_ALLOW_THREADS
+    return finish(status, "mann_kendall", y, t, K, a);
+}
+
+static PyObject *py_trend_seasonal(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *y_obj;
+    Py_ssize_t period;
+    double alpha;
+    int omit, threads = 0;
+    if (!PyArg_ParseTuple(args, "Ondp|i", &y_obj, &period, &alpha, &omit, &threads)) return NULL;
+    if (period < 1) {
+        PyErr_SetString(PyExc_ValueError, "period must be >= 1");
+        return NULL;
+    }
+    PyArrayObject *y, *t;
+    sc_trend_data d;
+    if (series_input(y_obj, Py_None, omit, &y, &t, &d) < 0) return NULL;
+    enum { K = 13 };
+    static const int types[K] = {NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE,
+                                 NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_INT64,
+                                 NPY_BOOL, NPY_INT8, NPY_INT8};
+    const npy_intp cols[K] = {0, 0, 0, 0, 0, 0, 0, period, period, 0, 0, 0, 0};
+    PyArrayObject *a[K];
+    if (new_outputs(K, types, cols, (npy_intp)d.rows, a) < 0) return release_inputs(y, t);
+    sc_seasonal_output out = {SC_DATA(a[0]), SC_DATA(a[1]), SC_DATA(a[2]), SC_DATA(a[3]),
+                              SC_DATA(a[4]), SC_DATA(a[5]), SC_DATA(a[6]), SC_DATA(a[7]),
+                              SC_DATA(a[8]), DATA_AS(a[9], int64_t), DATA_AS(a[10], uint8_t),
+                              DATA_AS(a[11], int8_t), DATA_AS(a[12], int8_t)};
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_trend_seasonal(&d, (size_t)period, alpha, threads, &out);
+    Py_END_ALLOW_THREADS
+    return finish(status, "seasonal_mann_kendall", y, t, K, a);
+}
+
+static PyObject *py_trend_sen(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *y_obj, *t_obj, *conf_obj;
+    int omit, threads = 0;
+    if (!PyArg_ParseTuple(args, "OOOp|i", &y_obj, &t_obj, &conf_obj, &omit, &threads)) return NULL;
+    PyArrayObject *conf = sc_py_double_array(conf_obj, "conf");
+    if (conf == NULL) return NULL;
+    PyArrayObject *y, *t;
+    sc_trend_data d;
+    if (series_input(y_obj, t_obj, omit, &y, &t, &d) < 0) {
+        Py_DECREF(conf);
+        return NULL;
+    }
+    enum { K = 6 };
+    static const int types[K] = {NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_INT64,
+                                 NPY_INT8};
+    const npy_intp levels = PyArray_SIZE(conf), cols[K] = {0, 0, levels, levels, 0, 0};
+    PyArrayObject *a[K];
+    if (new_outputs(K, types, cols, (npy_intp)d.rows, a) < 0) {
+        Py_DECREF(conf);
+        return release_inputs(y, t);
+    }
+    sc_sen_output out = {SC_DATA(a[0]), SC_DATA(a[1]), SC_DATA(a[2]), SC_DATA(a[3]),
+                         DATA_AS(a[4], int64_t), DATA_AS(a[5], int8_t)};
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_trend_sen(&d, SC_DATA(conf), (size_t)levels, threads, &out);
+    Py_END_ALLOW_THREADS
+    Py_DECREF(conf);
+    return finish(status, "sen_slope", y, t, K, a);
+}
+
+static PyObject *py_trend_pettitt(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *y_obj;
+    int omit, threads = 0;
+    if (!PyArg_ParseTuple(args, "Op|i", &y_obj, &omit, &threads)) return NULL;
+    PyArrayObject *y, *t;
+    sc_trend_data d;
+    if (series_input(y_obj, Py_None, omit, &y, &t, &d) < 0) return NULL;
+    enum { K = 5 };
+    static const int types[K] = {NPY_DOUBLE, NPY_DOUBLE, NPY_INT64, NPY_INT64, NPY_INT8};
+    PyArrayObject *a[K];
+    if (new_outputs(K, types, NULL, (npy_intp)d.rows, a) < 0) return release_inputs(y, t);
+    sc_pettitt_output out = {SC_DATA(a[0]), SC_DATA(a[1]), DATA_AS(a[2], int64_t),
+                             DATA_AS(a[3], int64_t), DATA_AS(a[4], int8_t)};
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_trend_pettitt(&d, threads, &out);
+    Py_END_ALLOW_THREADS
+    return finish(status, "pettitt", y, t, K, a);
+}
+
+PyMethodDef sc_trend_methods[] = {
+    {"trend_mk", py_trend_mk, METH_VARARGS,
+     "trend_mk(y, t, method, alpha, lag, omit[, threads]) -> (s, var_s, z, pvalue, tau, tau_b,"
+     " slope, intercept, nobs, h, trend, status)"},
+    {"trend_seasonal", py_trend_seasonal, METH_VARARGS,
+     "trend_seasonal(y, period, alpha, omit[, threads]) -> (s, var_s, z, pvalue, tau, slope,"
+     " intercept, s_season, var_s_season, nobs, h, trend, status)"},
+    {"trend_sen", py_trend_sen, METH_VARARGS,
+     "trend_sen(y, t, conf, omit[, threads]) -> (slope, intercept, lower, upper, nobs, status)"},
+    {"trend_pettitt", py_trend_pettitt, METH_VARARGS,
+     "trend_pettitt(y, omit[, threads]) -> (statistic, pvalue, location, nobs, status)"},
+    {NULL, NULL, 0, NULL},
+};

@@ -17,8 +17,16 @@ from .rates import (  # noqa: F401
     test_target,
 )
 from .disparity import disparity_indices, funnel, ratio_significance, shrink  # noqa: F401
-from .models import count_trend, its  # noqa: F401
-from .segmentation import changepoints  # noqa: F401
+from .trend import (  # noqa: F401
+    changepoints,
+    count_trend,
+    its,
+    mann_kendall,
+    pettitt,
+    seasonal_mann_kendall,
+    sen_slope,
+    trend_table,
+)
 from .spc import RuleSet, spc, spc_table  # noqa: F401
 from .drivers import key_drivers, logistic, ordinal_logistic, relative_importance  # noqa: F401
 from . import data  # noqa: F401
@@ -30,6 +38,7 @@ __all__ = [
     "proportion_ci", "rate_ci", "test_target", "compare_proportions", "compare_rates",
     "homogeneity", "multiple_testing", "dsr", "isr",
     "funnel", "ratio_significance", "disparity_indices", "shrink",
+    "mann_kendall", "seasonal_mann_kendall", "sen_slope", "pettitt", "trend_table",
     "count_trend", "its", "changepoints",
     "spc", "spc_table", "RuleSet",
     "logistic", "ordinal_logistic", "relative_importance", "key_drivers",

@@ -16,12 +16,11 @@ several repeats; ratios are the other package's time over scrutiny's.
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+from _timing import median_time
 
 import scrutiny as sc
 
@@ -37,15 +36,6 @@ def shared_data() -> Path:
     return Path(os.environ.get("SCRUTINY_SHARED_DATA", REPO.parent / "shared" / "data"))
 
 
-def median_time(func, repeats=REPEATS):
-    """Median wall time of ``func()`` over ``repeats`` runs (after one warm-up), and its result."""
-    result = func()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
 def report(label, seconds, reference=None, reference_seconds=None, max_diff=None):
@@ -67,7 +57,7 @@ def bench_intervals(rng):
     print(f"Proportion intervals, {N_AREAS:,} areas (n from 1 to 4,999, 95 %)")
     agree = True
     for ours, theirs in (("exact", "beta"), ("wilson", "wilson")):
-        t_sc, res = median_time(lambda: sc.proportion_ci(x, n, conf=0.95, method=ours))
+        t_sc, res = median_time(lambda: sc.proportion_ci(x, n, conf=0.95, method=ours), REPEATS)
         t_sm, (lo, hi) = median_time(lambda: proportion_confint(x, n, alpha=0.05, method=theirs), repeats=3)
         diff = max(np.max(np.abs(res.lower - lo)), np.max(np.abs(res.upper - hi)))
         agree &= report(f"proportion_ci(method={ours!r})", t_sc, f"statsmodels {theirs!r}", t_sm, diff)

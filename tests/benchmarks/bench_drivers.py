@@ -21,12 +21,11 @@ time over scrutiny's.
 from __future__ import annotations
 
 import itertools
-import statistics
 import sys
-import time
 from math import factorial
 
 import numpy as np
+from _timing import median_time, once
 
 from scrutiny.drivers import relative_importance
 
@@ -41,21 +40,8 @@ BOOT_REPLICATES, BOOT_TARGET_SECONDS = 1_000, 5.0
 AGREEMENT = 1e-9
 
 
-def median_time(func, repeats=REPEATS):
-    """Median wall time of ``func()`` over ``repeats`` runs (after one warm-up), and its result."""
-    result = func()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
-def once(func):
-    start = time.perf_counter()
-    result = func()
-    return time.perf_counter() - start, result
 
 
 def survey_like(rng, n, p):

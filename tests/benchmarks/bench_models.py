@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import gc
 import math
-import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
+from _timing import median_time, once
 
 from scrutiny.segmentation import changepoints
 from scrutiny.models import count_trend, its
@@ -42,21 +41,8 @@ TREND_TARGET_SECONDS, TREND_TARGET_RATIO, MEMORY_TARGET = 2.0, 100.0, 1.5
 PELT_POINTS, PELT_TARGET_SECONDS, PELT_TARGET_RATIO, RUPTURES_POINTS = 1_000_000, 0.5, 10.0, 10_000
 
 
-def median_time(func, repeats=REPEATS):
-    """Median wall time of ``func()`` over ``repeats`` runs (after one warm-up), and its result."""
-    result = func()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), result
 
 
-def once(func):
-    start = time.perf_counter()
-    result = func()
-    return time.perf_counter() - start, result
 
 
 def _vm(key: str) -> int:
