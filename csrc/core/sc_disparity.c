@@ -115,15 +115,6 @@ int sc_disparity_indices(const double *rate, size_t rate_stride, const double *w
 
 /* ---- bootstrap --------------------------------------------------------------------------- */
 
-/* Seed of replicate b's stream: SplitMix64 of (seed, b). */
-static unsigned long stream_seed(uint64_t seed, uint64_t b)
-{
-    uint64_t z = seed + (b + 1) * 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return (unsigned long)(z ^ (z >> 31));
-}
-
 static void draw(const double *x, const double *den, const double *w, size_t n,
                  sc_disparity_resample how, gsl_rng *rng, rate_weight *a)
 {
@@ -165,7 +156,7 @@ int sc_disparity_bootstrap(const double *x, const double *den, const double *w, 
 #pragma omp for schedule(dynamic, 4)
         for (long b = 0; b < nr; b++) {
             if (!ok) continue;
-            gsl_rng_set(rng, stream_seed(seed, (uint64_t)b));
+            gsl_rng_set(rng, sc_stream_seed(seed, (uint64_t)b));
             draw(x, den, w, n, how, rng, a);
             qsort(a, n, sizeof *a, cmp_rate);
             indices_sorted(a, n, out + (size_t)b * SC_DISPARITY_N_INDICES);

@@ -680,15 +680,6 @@ int sc_drivers_importance(const sc_drivers_data *d, sc_drivers_model model,
 
 /* ---- bootstrap ---------------------------------------------------------------------------- */
 
-/* Seed of replicate b's stream: SplitMix64 of (seed, b). */
-static unsigned long stream_seed(uint64_t seed, uint64_t b)
-{
-    uint64_t z = seed + (b + 1) * 0x9E3779B97F4A7C15ULL;
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return (unsigned long)(z ^ (z >> 31));
-}
-
 int sc_drivers_bootstrap(const sc_drivers_data *d, sc_drivers_model model,
                          sc_drivers_method method, size_t reps, uint64_t seed, int threads,
                          double *importance, double *r2, size_t *failed)
@@ -711,7 +702,7 @@ int sc_drivers_bootstrap(const sc_drivers_data *d, sc_drivers_model model,
 #pragma omp for schedule(dynamic, 1)
         for (size_t b = 0; b < reps; b++) {
             if (w == NULL || rng == NULL) continue;
-            gsl_rng_set(rng, stream_seed(seed, (uint64_t)b));
+            gsl_rng_set(rng, sc_stream_seed(seed, (uint64_t)b));
             memset(w, 0, n * sizeof(double));
             for (size_t i = 0; i < n; i++) w[gsl_rng_uniform_int(rng, n)] += 1.0;
             if (d->w)

@@ -18,3 +18,11 @@ int sc_threads(int requested, size_t n)
     return 1;
 #endif
 }
+
+unsigned long sc_stream_seed(uint64_t seed, uint64_t b)
+{
+    uint64_t z = seed + (b + 1) * 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return (unsigned long)(z ^ (z >> 31));
+}
