@@ -95,6 +95,16 @@ static void fit_arrays_clear(fit_arrays *f)
 }
 
 /* The tuple (params, bse, pvalues, crit, deviance, dispersion, theta, nobs, status); steals. */
+/* The family's code, or -1 with an exception for an unknown family or no seasons. */
+static int family_code(const char *family_name, Py_ssize_t n_seasons)
+{
+    if (n_seasons < 1) {
+        PyErr_SetString(PyExc_ValueError, "n_seasons must be >= 1");
+        return -1;
+    }
+    return sc_py_lookup(family_name, FAMILIES, "family");
+}
+
 static PyObject *fit_tuple(fit_arrays *f)
 {
     return Py_BuildValue("NNNNNNNNN", f->params, f->bse, f->pvalues, f->crit, f->deviance,
@@ -112,12 +122,8 @@ static PyObject *py_glm_trend(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOnnOOnsdp|i", &y_obj, &exp_obj, &exp_row, &exp_col, &t_obj,
                           &season_obj, &n_seasons, &family_name, &conf, &omit, &threads))
         return NULL;
-    const int family = sc_py_lookup(family_name, FAMILIES, "family");
+    const int family = family_code(family_name, n_seasons);
     if (family < 0) return NULL;
-    if (n_seasons < 1) {
-        PyErr_SetString(PyExc_ValueError, "n_seasons must be >= 1");
-        return NULL;
-    }
     npy_intp rows, n;
     PyArrayObject *y = NULL, *expo = NULL, *t = NULL, *season = NULL;
     fit_arrays f = {0};
@@ -184,12 +190,8 @@ static PyObject *py_glm_its(PyObject *self, PyObject *args)
                           &season_obj, &n_seasons, &family_name, &hac_lags, &hac_adjust, &conf,
                           &omit, &threads))
         return NULL;
-    const int family = sc_py_lookup(family_name, FAMILIES, "family");
+    const int family = family_code(family_name, n_seasons);
     if (family < 0) return NULL;
-    if (n_seasons < 1) {
-        PyErr_SetString(PyExc_ValueError, "n_seasons must be >= 1");
-        return NULL;
-    }
     npy_intp rows, n;
     PyArrayObject *y = NULL, *expo = NULL, *k = NULL, *season = NULL;
     PyArrayObject *fitted = NULL, *cf = NULL, *rel = NULL, *rlo = NULL, *rhi = NULL, *lags = NULL;
