@@ -481,8 +481,11 @@ def test_bad_input_raises_naming_the_argument(call, exc, message):
 def test_kernels_refuse_bad_input_directly():
     """The core checks its own preconditions: a status, mapped to ValueError, never a crash."""
     core = sc._core
-    with pytest.raises(ValueError, match="proportion_ci"):
-        core.rates_proportion_ci(np.array([5.0]), np.array([3.0]), np.array([0.95]), 0, 0)
+    # An impossible count gives None: proportion_ci then runs its detailed checks for the message.
+    assert core.rates_proportion_ci(np.array([5.0]), np.array([3.0]), np.array([0.95]), 0, 0) is None
+    assert core.rates_proportion_ci(np.array([5]), np.array([3]), np.array([0.95]), 1, 0) is None
+    with pytest.raises(ValueError, match="x and n must have one length"):
+        core.rates_proportion_ci(np.array([1]), np.array([3, 4]), np.array([0.95]), 0, 0)
     with pytest.raises(ValueError, match="proportion_ci"):
         core.rates_proportion_ci(np.array([1.0]), np.array([3.0]), np.array([0.95]), 9, 0)
     with pytest.raises(ValueError, match="test_target"):
@@ -493,6 +496,55 @@ def test_kernels_refuse_bad_input_directly():
         core.rates_dsr(np.ones((2, 3)), np.ones((2, 3)), np.ones(2), np.array([0.95]), 10.0, 1e5, 0)
     with pytest.raises(ValueError, match="homogeneity"):
         core.rates_homogeneity(np.array([1.0]), np.array([3.0]), False)
+
+
+@pytest.mark.parametrize("method", ["wilson", "exact", "jeffreys", "agresti-coull", "wald"])
+def test_one_pass_kernel_matches_the_general_path(method):
+    """int64 and float64 arrays of one shape go straight to the one-pass kernel; lists, mixed
+    dtypes and broadcasting take the general path.  Every form gives the same numbers."""
+    rng = np.random.default_rng(11)
+    n = rng.integers(1, 5000, size=9000)
+    x = rng.binomial(n, 0.3)
+    direct = sc.proportion_ci(x, n, conf=(0.9, 0.95), method=method)
+    as_float = sc.proportion_ci(x.astype(float), n.astype(float), conf=(0.9, 0.95), method=method)
+    general = sc.proportion_ci(x.astype(np.int32), n.tolist(), conf=(0.9, 0.95), method=method)
+    for r in (as_float, general):
+        np.testing.assert_array_equal(r.estimate, direct.estimate)
+        np.testing.assert_array_equal(r.lower, direct.lower)
+        np.testing.assert_array_equal(r.upper, direct.upper)
+    np.testing.assert_array_equal(direct.estimate, x / n)
+
+
+def test_one_pass_kernel_reads_int64_counts_beyond_2_to_52():
+    """int64 counts at or above 2^52 take the exact conversion, not the fast exponent trick."""
+    x = np.array([2**52 + 1, 3, 2**62 - 1], dtype=np.int64)
+    n = np.array([2**53, 4, 2**62], dtype=np.int64)
+    r = sc.proportion_ci(x, n)
+    np.testing.assert_array_equal(r.estimate, x.astype(float) / n.astype(float))
+    np.testing.assert_array_equal(r.lower, sc.proportion_ci(x.astype(float), n.astype(float)).lower)
+
+
+@pytest.mark.parametrize("dtype", [np.int64, np.float64])
+def test_one_pass_kernel_errors_name_argument_and_area(dtype):
+    n = np.full(10_000, 50, dtype=dtype)
+    x = np.full(10_000, 20, dtype=dtype)
+    x[7_321] = 60
+    with pytest.raises(ValueError, match=r"n must be >= x \(area 7321: 50 < 60\)"):
+        sc.proportion_ci(x, n)
+    x[7_321] = -1
+    with pytest.raises(ValueError, match="x.*negative.*7321"):
+        sc.proportion_ci(x, n)
+    x[7_321] = 20
+    n[9_999] = 0
+    with pytest.raises(ValueError, match="n.*9999"):
+        sc.proportion_ci(x, n, method="wald")
+    if dtype is np.float64:
+        n[9_999] = 50.5
+        with pytest.raises(ValueError, match="n.*whole.*9999"):
+            sc.proportion_ci(x, n)
+        n[9_999] = np.inf
+        with pytest.raises(ValueError, match="n.*9999"):
+            sc.proportion_ci(x, n)
 
 
 def test_docstring_examples_run():

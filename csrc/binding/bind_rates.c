@@ -43,31 +43,79 @@ static PyObject *finish(int status, const char *func, int k, PyArrayObject **in,
     return t;
 }
 
+/* x and n as int64 when both already are (no conversion), else as float64. */
+static int proportion_inputs(PyObject *x_obj, PyObject *n_obj, PyArrayObject **x,
+                             PyArrayObject **n, int *int64)
+{
+    *int64 = PyArray_Check(x_obj) && PyArray_Check(n_obj) &&
+             PyArray_TYPE((PyArrayObject *)x_obj) == NPY_INT64 &&
+             PyArray_TYPE((PyArrayObject *)n_obj) == NPY_INT64;
+    if (!*int64) {
+        PyObject *objs[2] = {x_obj, n_obj};
+        static const char *names[] = {"x", "n"};
+        PyArrayObject *in[2];
+        npy_intp len;
+        if (sc_py_double_arrays(2, objs, names, in, &len) < 0) return -1;
+        *x = in[0];
+        *n = in[1];
+        return 0;
+    }
+    const int flags = NPY_ARRAY_IN_ARRAY;
+    *x = (PyArrayObject *)PyArray_FROM_OTF(x_obj, NPY_INT64, flags);
+    *n = *x ? (PyArrayObject *)PyArray_FROM_OTF(n_obj, NPY_INT64, flags) : NULL;
+    if (*n != NULL && PyArray_SIZE(*x) == PyArray_SIZE(*n)) return 0;
+    if (*n != NULL) PyErr_SetString(PyExc_ValueError, "x and n must have one length");
+    Py_XDECREF(*x);
+    Py_XDECREF(*n);
+    return -1;
+}
+
+/* (estimate, lower, upper), or None when some count is impossible: the Python layer's
+ * detailed checks then name the argument and the area. */
 static PyObject *py_rates_proportion_ci(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *objs[3];
-    int method, threads;
-    if (!PyArg_ParseTuple(args, "OOOii:rates_proportion_ci", &objs[0], &objs[1], &objs[2], &method,
+    PyObject *x_obj, *n_obj, *conf_obj;
+    int method, threads, int64;
+    if (!PyArg_ParseTuple(args, "OOOii:rates_proportion_ci", &x_obj, &n_obj, &conf_obj, &method,
                           &threads))
         return NULL;
-    static const char *names[] = {"x", "n"};
-    PyArrayObject *conf = sc_py_double_array(objs[2], "conf");
+    PyArrayObject *conf = sc_py_double_array(conf_obj, "conf"), *in[2], *out[3] = {NULL};
     if (conf == NULL) return NULL;
-    PyArrayObject *in[2], *out[2];
-    npy_intp n, nconf = PyArray_SIZE(conf);
-    if (prepare(2, objs, names, in, &n, 2, nconf, out) < 0) {
+    if (proportion_inputs(x_obj, n_obj, &in[0], &in[1], &int64) < 0) {
         Py_DECREF(conf);
         return NULL;
     }
+    npy_intp len = PyArray_SIZE(in[0]), nconf = PyArray_SIZE(conf), dims[2] = {len, nconf};
+    for (int j = 0; j < 3; j++) {
+        out[j] = sc_py_empty(j == 0 ? 1 : 2, dims);
+        if (out[j] == NULL) {
+            Py_DECREF(conf);
+            sc_py_release(2, in);
+            sc_py_release(3, out);
+            return NULL;
+        }
+    }
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = sc_rates_proportion_ci(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)n, SC_DATA(conf),
-                                    (size_t)nconf, (sc_prop_method)method, threads,
-                                    SC_DATA(out[0]), SC_DATA(out[1]));
+    if (int64)
+        status = sc_rates_proportion_ci_int64(
+            (const int64_t *)PyArray_DATA(in[0]), (const int64_t *)PyArray_DATA(in[1]),
+            (size_t)len, SC_DATA(conf), (size_t)nconf, (sc_prop_method)method, threads,
+            SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]));
+    else
+        status = sc_rates_proportion_ci(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)len,
+                                        SC_DATA(conf), (size_t)nconf, (sc_prop_method)method,
+                                        threads, SC_DATA(out[0]), SC_DATA(out[1]),
+                                        SC_DATA(out[2]));
     Py_END_ALLOW_THREADS
     Py_DECREF(conf);
-    return finish(status, "proportion_ci", 2, in, 2, out);
+    if (status == SC_EDOM) {
+        sc_py_release(2, in);
+        sc_py_release(3, out);
+        Py_RETURN_NONE;
+    }
+    return finish(status, "proportion_ci", 2, in, 3, out);
 }
 
 static PyObject *py_rates_rate_ci(PyObject *self, PyObject *args)
@@ -237,7 +285,8 @@ static PyObject *py_rates_dsr(PyObject *self, PyObject *args)
 
 PyMethodDef sc_rates_methods[] = {
     {"rates_proportion_ci", py_rates_proportion_ci, METH_VARARGS,
-     "rates_proportion_ci(x, n, conf, method, threads) -> (lower, upper), shape (len, nconf)"},
+     "rates_proportion_ci(x, n, conf, method, threads) -> (estimate, lower, upper) or None when a "
+     "count is impossible; limits have shape (len, nconf)"},
     {"rates_rate_ci", py_rates_rate_ci, METH_VARARGS,
      "rates_rate_ci(count, exposure, per, conf, method, threads) -> (lower, upper)"},
     {"rates_binom_test", py_rates_binom_test, METH_VARARGS,

@@ -3,6 +3,7 @@
 #include "sc_rates.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "sc_check.h"
 #include "sc_dist.h"
@@ -122,56 +123,43 @@ static void quantile_limits(double x, double n, double a, sc_prop_method method,
 static inline double clip01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); }
 
 /* Closed-form limits over a block of areas, one loop per method (branch-free bodies, so the
- * compiler vectorises them), written with stride `stride`.  Each returns the number of areas
- * with impossible counts: the Python layer has checked the counts, so this only guards
- * against a wrong number from a direct call. */
-static inline size_t wilson_loop(const double *restrict x, const double *restrict n, size_t len,
-                                 double z, size_t stride, double *restrict lower,
-                                 double *restrict upper)
+ * compiler vectorises them), written with stride `stride`.  The counts were checked first. */
+static inline void wilson_loop(const double *restrict x, const double *restrict n, size_t len,
+                               double z, size_t stride, double *restrict lower,
+                               double *restrict upper)
 {
     const double z2 = z * z;
-    size_t bad = 0;
     for (size_t i = 0; i < len; i++) {                /* R prop.test(correct = FALSE) */
         const double xi = x[i], ni = n[i], inv = 1.0 / ni, p = xi * inv;
-        bad += !((xi >= 0.0) & (xi <= ni) & (ni > 0.0));
         const double z22n = 0.5 * z2 * inv, s = z * sqrt(p * (1.0 - p) * inv + 0.5 * z22n * inv);
         const double d = 1.0 / (1.0 + 2.0 * z22n);
         const double lo = clip01((p + z22n - s) * d), hi = clip01((p + z22n + s) * d);
         lower[i * stride] = xi == 0.0 ? 0.0 : lo;
         upper[i * stride] = xi == ni ? 1.0 : hi;
     }
-    return bad;
 }
 
-static inline size_t agresti_coull_loop(const double *restrict x, const double *restrict n,
-                                        size_t len, double z, size_t stride,
-                                        double *restrict lower, double *restrict upper)
+static inline void agresti_coull_loop(const double *restrict x, const double *restrict n,
+                                      size_t len, double z, size_t stride,
+                                      double *restrict lower, double *restrict upper)
 {
     const double z2 = z * z;
-    size_t bad = 0;
     for (size_t i = 0; i < len; i++) {
-        const double xi = x[i], ni = n[i];
-        bad += !((xi >= 0.0) & (xi <= ni) & (ni > 0.0));
-        const double nc = ni + z2, pc = (xi + 0.5 * z2) / nc, w = z * sqrt(pc * (1.0 - pc) / nc);
+        const double nc = n[i] + z2, pc = (x[i] + 0.5 * z2) / nc, w = z * sqrt(pc * (1.0 - pc) / nc);
         lower[i * stride] = clip01(pc - w);
         upper[i * stride] = clip01(pc + w);
     }
-    return bad;
 }
 
-static inline size_t wald_loop(const double *restrict x, const double *restrict n, size_t len,
-                               double z, size_t stride, double *restrict lower,
-                               double *restrict upper)
+static inline void wald_loop(const double *restrict x, const double *restrict n, size_t len,
+                             double z, size_t stride, double *restrict lower,
+                             double *restrict upper)
 {
-    size_t bad = 0;
     for (size_t i = 0; i < len; i++) {
-        const double xi = x[i], ni = n[i], inv = 1.0 / ni, p = xi * inv;
-        bad += !((xi >= 0.0) & (xi <= ni) & (ni > 0.0));
-        const double w = z * sqrt(p * (1.0 - p) * inv);
+        const double inv = 1.0 / n[i], p = x[i] * inv, w = z * sqrt(p * (1.0 - p) * inv);
         lower[i * stride] = clip01(p - w);
         upper[i * stride] = clip01(p + w);
     }
-    return bad;
 }
 
 /* On x86-64 with GCC the loops also get an AVX2 copy, chosen at run time. */
@@ -181,57 +169,126 @@ static inline size_t wald_loop(const double *restrict x, const double *restrict 
 #define SC_SIMD_CLONES
 #endif
 
+/* The number of areas in a block whose counts are impossible (not whole, x < 0, n <= 0,
+ * x > n, infinite), and the estimates x / n. */
 SC_SIMD_CLONES
-static size_t closed_form_limits(const double *restrict x, const double *restrict n, size_t len,
-                                 double z, sc_prop_method method, size_t stride,
-                                 double *restrict lower, double *restrict upper)
+static size_t check_and_estimate(const double *restrict x, const double *restrict n, size_t len,
+                                 double *restrict estimate)
+{
+    const double big = 4503599627370496.0;           /* 2^52: every double above is whole */
+    long bad = 0;
+    for (size_t i = 0; i < len; i++) {
+        const double xi = x[i], ni = n[i];
+        const int whole = (((xi + big) - big == xi) | (xi >= big)) &
+                          (((ni + big) - big == ni) | (ni >= big));
+        bad += !((xi >= 0.0) & (xi <= ni) & (ni > 0.0) & (ni < HUGE_VAL) & whole);
+        estimate[i] = xi / ni;
+    }
+    return (size_t)bad;
+}
+
+SC_SIMD_CLONES
+static void closed_form_limits(const double *restrict x, const double *restrict n, size_t len,
+                               double z, sc_prop_method method, size_t stride,
+                               double *restrict lower, double *restrict upper)
 {
     switch (method) {
     case SC_PROP_WILSON:
-        return stride == 1 ? wilson_loop(x, n, len, z, 1, lower, upper)
-                           : wilson_loop(x, n, len, z, stride, lower, upper);
+        if (stride == 1) wilson_loop(x, n, len, z, 1, lower, upper);
+        else wilson_loop(x, n, len, z, stride, lower, upper);
+        break;
     case SC_PROP_AGRESTI_COULL:
-        return stride == 1 ? agresti_coull_loop(x, n, len, z, 1, lower, upper)
-                           : agresti_coull_loop(x, n, len, z, stride, lower, upper);
+        if (stride == 1) agresti_coull_loop(x, n, len, z, 1, lower, upper);
+        else agresti_coull_loop(x, n, len, z, stride, lower, upper);
+        break;
     default:
-        return stride == 1 ? wald_loop(x, n, len, z, 1, lower, upper)
-                           : wald_loop(x, n, len, z, stride, lower, upper);
+        if (stride == 1) wald_loop(x, n, len, z, 1, lower, upper);
+        else wald_loop(x, n, len, z, stride, lower, upper);
     }
 }
 
-int sc_rates_proportion_ci(const double *x, const double *n, size_t len, const double *conf,
-                           size_t nconf, sc_prop_method method, int threads, double *lower,
-                           double *upper)
+enum { BLOCK = 4096 };
+
+/* int64 to double for 0 <= v < 2^52 by the exponent trick (vectorises, unlike the
+ * conversion instruction before AVX-512); the number of values outside that range. */
+SC_SIMD_CLONES
+static size_t small_int64_to_double(const int64_t *restrict w, size_t m, double *restrict out)
+{
+    const uint64_t exponent = 0x4330000000000000u;   /* the bits of 2^52 */
+    long outside = 0;
+    for (size_t k = 0; k < m; k++) {
+        const uint64_t bits = (uint64_t)w[k] | exponent;
+        double f;
+        memcpy(&f, &bits, sizeof f);
+        out[k] = f - 4503599627370496.0;
+        outside += (uint64_t)w[k] >= ((uint64_t)1 << 52);
+    }
+    return (size_t)outside;
+}
+
+/* Counts of areas start..start+m-1 as doubles: a pointer into the double input, or the int64
+ * input converted into buf. */
+static const double *block_of(const double *d, const int64_t *w, size_t start, size_t m,
+                              double *buf)
+{
+    if (d != NULL) return d + start;
+    if (small_int64_to_double(w + start, m, buf))
+        for (size_t k = 0; k < m; k++) buf[k] = (double)w[start + k];
+    return buf;
+}
+
+/* One pass over blocks of areas: check, estimate, then the limits at every level.  Exactly one
+ * of (xd, nd) and (xw, nw) is given. */
+static int proportion_ci(const double *xd, const double *nd, const int64_t *xw, const int64_t *nw,
+                         size_t len, const double *conf, size_t nconf, sc_prop_method method,
+                         int threads, double *estimate, double *lower, double *upper)
 {
     if (method < SC_PROP_WILSON || method > SC_PROP_WALD) return SC_EINVAL;
     if (!valid_conf(conf, nconf)) return SC_EDOM;
     const int closed = method != SC_PROP_EXACT && method != SC_PROP_JEFFREYS;
-    if (!closed)
-        for (size_t i = 0; i < len; i++)
-            if (!(whole(x[i]) && whole(n[i]) && n[i] > 0.0 && x[i] <= n[i])) return SC_EDOM;
-    const size_t block = 4096, nblocks = (len + block - 1) / block;
+    /* Quantile methods cost far more per area: smaller blocks share them out between threads. */
+    const size_t block = closed ? BLOCK : 64, nblocks = (len + block - 1) / block;
+    size_t bad = 0;
     int status = SC_SUCCESS;
-    for (size_t j = 0; j < nconf; j++) {
-        const double z = two_sided_z(conf[j]), a = 0.5 * (1.0 - conf[j]);
-        if (closed) {
-            size_t bad = 0;
-            #pragma omp parallel for num_threads(sc_threads(threads, len)) schedule(static) reduction(+ : bad)
-            for (size_t b = 0; b < nblocks; b++) {
-                size_t start = b * block, m = len - start < block ? len - start : block;
-                bad += closed_form_limits(x + start, n + start, m, z, method, nconf,
-                                          lower + start * nconf + j, upper + start * nconf + j);
+    #pragma omp parallel for num_threads(sc_threads(threads, closed ? len : len * 64)) \
+        schedule(dynamic, 1) reduction(+ : bad)
+    for (size_t b = 0; b < nblocks; b++) {
+        double xbuf[BLOCK], nbuf[BLOCK];
+        const size_t start = b * block, m = len - start < block ? len - start : block;
+        const double *x = block_of(xd, xw, start, m, xbuf), *n = block_of(nd, nw, start, m, nbuf);
+        const size_t block_bad = check_and_estimate(x, n, m, estimate + start);
+        bad += block_bad;
+        if (block_bad) continue;
+        for (size_t j = 0; j < nconf; j++) {
+            double *lo = lower + start * nconf + j, *hi = upper + start * nconf + j;
+            if (closed) {
+                closed_form_limits(x, n, m, two_sided_z(conf[j]), method, nconf, lo, hi);
+                continue;
             }
-            if (bad) return SC_EDOM;
-            continue;
-        }
-        #pragma omp parallel for num_threads(sc_threads(threads, len)) schedule(dynamic, 256)
-        for (size_t i = 0; i < len; i++) {
-            double *lo = &lower[i * nconf + j], *hi = &upper[i * nconf + j];
-            quantile_limits(x[i], n[i], a, method, lo, hi);
-            if (isnan(*lo) || isnan(*hi)) fail(&status, SC_ENAN);
+            for (size_t i = 0; i < m; i++) {
+                quantile_limits(x[i], n[i], 0.5 * (1.0 - conf[j]), method, lo + i * nconf,
+                                hi + i * nconf);
+                if (isnan(lo[i * nconf]) || isnan(hi[i * nconf])) fail(&status, SC_ENAN);
+            }
         }
     }
-    return status;
+    return bad ? SC_EDOM : status;
+}
+
+int sc_rates_proportion_ci(const double *x, const double *n, size_t len, const double *conf,
+                           size_t nconf, sc_prop_method method, int threads, double *estimate,
+                           double *lower, double *upper)
+{
+    return proportion_ci(x, n, NULL, NULL, len, conf, nconf, method, threads, estimate, lower,
+                         upper);
+}
+
+int sc_rates_proportion_ci_int64(const int64_t *x, const int64_t *n, size_t len,
+                                 const double *conf, size_t nconf, sc_prop_method method,
+                                 int threads, double *estimate, double *lower, double *upper)
+{
+    return proportion_ci(NULL, NULL, x, n, len, conf, nconf, method, threads, estimate, lower,
+                         upper);
 }
 
 /* Limits of a Poisson count (not yet divided by the exposure). */

@@ -9,6 +9,7 @@
 #define SC_RATES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef enum {
     SC_PROP_WILSON,          /* score interval, no continuity correction (R prop.test) */
@@ -26,17 +27,21 @@ typedef enum {
 
 typedef enum { SC_TWO_SIDED, SC_LESS, SC_GREATER } sc_alternative;
 
-/* Confidence interval of a proportion x / n.
- * Given: x[len] successes (whole, 0 <= x <= n), n[len] trials (n > 0), conf[nconf] levels in
- *   (0, 1), the method, the thread request (<= 0: all cores).
- * Returned: lower, upper [len * nconf].
- * Status: SC_SUCCESS; SC_EDOM for a value outside its domain; SC_EINVAL for an unknown method;
- *   SC_ENAN when a limit comes out NaN.
+/* Confidence interval of a proportion x / n, in one pass over blocks of areas.
+ * Given: x[len] successes (whole, 0 <= x <= n), n[len] trials (n > 0), as doubles or (the
+ *   _int64 form) as 64-bit integers; conf[nconf] levels in (0, 1); the method; the thread
+ *   request (<= 0: all cores).
+ * Returned: estimate[len] (x / n), lower, upper [len * nconf].
+ * Status: SC_SUCCESS; SC_EDOM for a value outside its domain (the callers' detailed checks
+ *   then say which); SC_EINVAL for an unknown method; SC_ENAN when a limit comes out NaN.
  * Reference: Brown, Cai & DasGupta (2001) Stat Sci 16:101-133; R stats prop.test, binom.test;
  *   statsmodels proportion_confint (methods "jeffreys", "agresti_coull", "normal"). */
 int sc_rates_proportion_ci(const double *x, const double *n, size_t len, const double *conf,
-                           size_t nconf, sc_prop_method method, int threads, double *lower,
-                           double *upper);
+                           size_t nconf, sc_prop_method method, int threads, double *estimate,
+                           double *lower, double *upper);
+int sc_rates_proportion_ci_int64(const int64_t *x, const int64_t *n, size_t len,
+                                 const double *conf, size_t nconf, sc_prop_method method,
+                                 int threads, double *estimate, double *lower, double *upper);
 
 /* Confidence interval of a rate count / exposure * per.
  * Given: count[len] events (>= 0), exposure[len] (> 0), per[len] multipliers (> 0), conf[nconf]

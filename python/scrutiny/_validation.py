@@ -26,11 +26,16 @@ def _where(index, labels=None) -> str:
     return f"area {i}"
 
 
+def is_pandas(value) -> bool:
+    """A pandas (or other array-like) object that converts with ``to_numpy()``."""
+    return hasattr(value, "to_numpy") and not isinstance(value, np.ndarray)
+
+
 def as_float_array(value, name: str, *, allow_empty: bool = False, ndim: int | None = None) -> np.ndarray:
     """``value`` (scalar, list, array, pandas object) as a float64 array (a copy)."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be numeric, not a string")
-    if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):
+    if is_pandas(value):
         value = value.to_numpy()
     arr = np.asarray(value)
     if arr.dtype == object:

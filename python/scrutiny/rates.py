@@ -156,6 +156,19 @@ def _trials(value, name: str) -> np.ndarray:
     return _v.counts(value, name, positive=True)
 
 
+def _same_shape_counts(x, n):
+    """``x`` and ``n`` as arrays of one shape and of one dtype, int64 or float64, that the
+    one-pass kernel checks and reads as they are; None for anything else (the general path
+    converts, broadcasts and checks)."""
+    xa, na = (np.asarray(v.to_numpy() if _v.is_pandas(v) else v) for v in (x, n))
+    if xa.shape == na.shape and xa.size and xa.dtype == na.dtype and xa.dtype in _KERNEL_DTYPES:
+        return xa, na
+    return None
+
+
+_KERNEL_DTYPES = (np.dtype(np.int64), np.dtype(np.float64))
+
+
 def _limits(flat: np.ndarray, shape: tuple, several: bool):
     """Kernel limits (units x levels) in the broadcast shape, a trailing axis for several levels."""
     if several:
@@ -233,14 +246,19 @@ def proportion_ci(x, n, conf=0.95, method="wilson") -> ProportionCIResult:
     """
     code = _PROPORTION_METHODS[_v.choice(method, "method", tuple(_PROPORTION_METHODS))]
     levels, several = _v.conf_levels(conf)
-    xs = _v.counts(x, "x")
-    ns = _trials(n, "n")
-    xs, ns = _v.broadcast(x=xs, n=ns)
-    _v.numerator_within(xs, ns, "x", "n")
-    lower, upper = _core.rates_proportion_ci(xs.ravel(), ns.ravel(), levels, code, _ALL_CORES)
-    shape = xs.shape
+    pair = _same_shape_counts(x, n)
+    found = _core.rates_proportion_ci(*pair, levels, code, _ALL_CORES) if pair else None
+    if found is None:  # other input forms, or an impossible count: checked here, one by one
+        xs = _v.counts(x, "x")
+        ns = _trials(n, "n")
+        xs, ns = _v.broadcast(x=xs, n=ns)
+        _v.numerator_within(xs, ns, "x", "n")
+        pair = xs, ns
+        found = _core.rates_proportion_ci(xs.ravel(), ns.ravel(), levels, code, _ALL_CORES)
+    estimate, lower, upper = found
+    shape = pair[0].shape
     return ProportionCIResult(
-        estimate=scalar_or_array(xs / ns, shape),
+        estimate=scalar_or_array(estimate, shape),
         lower=_limits(lower, shape, several),
         upper=_limits(upper, shape, several),
         conf=_conf_field(levels, several),
