@@ -475,7 +475,7 @@ def test_narrative():
     y = np.vstack([np.arange(20.0) + rng.normal(0, 1, 20), rng.normal(0, 1, 20), np.ones(20)])
     lines = tr.mann_kendall(y).narrative()
     assert lines[0].startswith("Series 0: Increasing trend (Mann-Kendall z = ")
-    assert lines[1].startswith("Series 1: No significant trend")
+    assert lines[1].startswith("Series 1: No evidence of a trend at the 5% level")
     assert lines[2] == "Series 2: Not tested (constant)."
     assert "per cycle" in tr.seasonal_mann_kendall(y[0], period=4).narrative()
 

@@ -51,5 +51,9 @@ extern PyMethodDef sc_glm_methods[];
 extern PyMethodDef sc_changepoint_methods[];
 extern PyMethodDef sc_spc_methods[];
 extern PyMethodDef sc_drivers_methods[];
+extern PyMethodDef sc_calls_methods[];
+extern PyMethodDef sc_waits_methods[];
+extern PyMethodDef sc_place_methods[];
+extern PyMethodDef sc_harm_methods[];
 
 #endif

@@ -453,3 +453,20 @@ double sc_garwood_upper(double x, double conf)
     if (!(x >= 0)) return NAN;
     return sc_gamma_quantile(0.5 * (1.0 + conf), x + 1.0);
 }
+
+double sc_wald_pvalue(double stat, double df)
+{
+    if (isnan(stat)) return NAN;
+    if (df <= 0) return erfc(fabs(stat) / sqrt(2.0));
+    const double t2 = stat * stat;
+    double P, Q;
+    sc_beta_inc(df / (df + t2), t2 / (df + t2), 0.5 * df, 0.5, &P, &Q);
+    return P;
+}
+
+double sc_critical_value(double conf, double df)
+{
+    if (df <= 0) return sc_norm_quantile(0.5 * (1.0 + conf));
+    const double x = sc_beta_quantile(1.0 - conf, 0.5 * df, 0.5);   /* df / (df + t^2) */
+    return sqrt(df * (1.0 - x) / x);
+}

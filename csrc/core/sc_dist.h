@@ -25,6 +25,13 @@ double sc_gamma_quantile(double p, double shape);
 /* Standard normal quantile. */
 double sc_norm_quantile(double p);
 
+/* Two-sided p-value of a Wald statistic: normal (df <= 0) or Student t with df, accurate in the
+ * far tail (the t tail is the incomplete beta I_{df/(df+t^2)}(df/2, 1/2)); NaN for NaN. */
+double sc_wald_pvalue(double stat, double df);
+
+/* Two-sided critical value at level conf: normal (df <= 0) or Student t with df. */
+double sc_critical_value(double conf, double df);
+
 /* Binomial(n, prob): pmf and cdf at r (r, n whole numbers stored as double). */
 double sc_binom_pmf(double r, double n, double prob);
 double sc_binom_cdf(double r, double n, double prob);

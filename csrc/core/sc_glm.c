@@ -17,7 +17,6 @@
 #define GLM_MAXIT 25              /* glm.control(maxit), also theta.ml's limit in glm.nb */
 #define THETA_EPS 1.220703125e-4  /* .Machine$double.eps^0.25, theta.ml's tolerance */
 #define PIVOT_TOL 1e-11           /* rank deficiency: squared pivot / diagonal below this */
-#define SQRT2 1.41421356237309504880
 
 /* ---- per-thread workspace ------------------------------------------------------------------ */
 
@@ -445,25 +444,6 @@ static int gather(const sc_glm_data *d, size_t r, const double *x, const int *in
     return m < w->p + 1 ? SC_GLM_ROW_TOO_SHORT : SC_GLM_ROW_OK;
 }
 
-/* Two-sided p-value of a Wald statistic: normal (df = 0) or Student t with df. */
-static double wald_pvalue(double stat, double df)
-{
-    if (isnan(stat)) return NAN;
-    if (df <= 0) return erfc(fabs(stat) / SQRT2);
-    const double t2 = stat * stat;
-    double P, Q;
-    sc_beta_inc(df / (df + t2), t2 / (df + t2), df / 2, 0.5, &P, &Q);
-    return P;
-}
-
-/* Critical value of a two-sided interval at conf: normal (df = 0) or Student t with df. */
-static double critical_value(double conf, double df)
-{
-    if (df <= 0) return sc_norm_quantile(0.5 + conf / 2);
-    const double x = sc_beta_quantile(1 - conf, df / 2, 0.5);   /* df / (df + t^2) */
-    return sqrt(df * (1 - x) / x);
-}
-
 typedef struct {
     double deviance, dispersion, theta, df;
 } fit_summary;
@@ -515,9 +495,9 @@ static int write_fit(sc_glm_output *o, size_t r, const workspace *w, const fit_s
         const double b = w->beta[j], se = sqrt(w->cov[j * p + j]);
         if (o->params) o->params[r * p + j] = b;
         if (o->bse) o->bse[r * p + j] = se;
-        if (o->pvalues) o->pvalues[r * p + j] = wald_pvalue(b / se, df);
+        if (o->pvalues) o->pvalues[r * p + j] = sc_wald_pvalue(b / se, df);
     }
-    if (o->crit) o->crit[r] = critical_value(conf, df);
+    if (o->crit) o->crit[r] = sc_critical_value(conf, df);
     if (o->deviance) o->deviance[r] = fs->deviance;
     if (o->dispersion) o->dispersion[r] = fs->dispersion;
     if (o->theta) o->theta[r] = fs->theta;
@@ -776,7 +756,7 @@ int sc_glm_its_fit(const sc_glm_data *data, const sc_its_spec *spec, int threads
                 if (st == SC_GLM_ROW_OK) st = write_fit(out, r, w, &fs, spec->conf, gaussian);
                 if (st == SC_GLM_ROW_OK) {
                     its_effects(data, spec, r, k, w,
-                                critical_value(spec->conf, gaussian ? fs.df : 0), its);
+                                sc_critical_value(spec->conf, gaussian ? fs.df : 0), its);
                     if (its->hac_lags) its->hac_lags[r] = lags;
                 }
             }

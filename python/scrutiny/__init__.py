@@ -1,7 +1,8 @@
 """scrutiny: statistics for police performance scrutiny.
 
 Is this area really different, or is it noise from small numbers?  Is that rise real?  What
-drives victim satisfaction?  Every function is importable from here and from its family module.
+drives victim satisfaction?  How long do callers and applicants wait, and did the hot-spot
+patrols work?  Every function is importable from here and from its family module.
 """
 from .errors import ConvergenceError, NumericalError  # noqa: F401  (first: the C core imports it)
 from . import _core  # noqa: F401
@@ -29,7 +30,11 @@ from .trend import (  # noqa: F401
 )
 from .spc import RuleSet, spc, spc_table  # noqa: F401
 from .drivers import key_drivers, logistic, ordinal_logistic, relative_importance  # noqa: F401
+from .waits import backlog, kaplan_meier, share_waiting_past, waiting_times  # noqa: F401
+from .place import poisson_etest, wdd  # noqa: F401
+from .harm import harm_funnel, harm_index, harm_trend, harm_weights, read_harm_weights  # noqa: F401
 from . import data  # noqa: F401
+from .data import aggregate_policeuk, join_population, lsoa_population, read_policeuk  # noqa: F401
 
 __version__ = "0.1.0"
 
@@ -42,5 +47,8 @@ __all__ = [
     "count_trend", "its", "changepoints",
     "spc", "spc_table", "RuleSet",
     "logistic", "ordinal_logistic", "relative_importance", "key_drivers",
-    "data",
+    "kaplan_meier", "share_waiting_past", "backlog", "waiting_times",
+    "wdd", "poisson_etest",
+    "harm_weights", "read_harm_weights", "harm_index", "harm_funnel", "harm_trend",
+    "data", "read_policeuk", "aggregate_policeuk", "lsoa_population", "join_population",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from . import _narrative as _n
 from . import _validation as _v
 from ._results import Result
 
@@ -36,9 +37,7 @@ _ALL_CORES = 0
 
 # ---- shared helpers -----------------------------------------------------------------------
 
-def _level_label(level: float) -> str:
-    """0.95 -> '95%', 0.998 -> '99.8%'."""
-    return f"{round(100.0 * float(level), 10):g}%"
+_level_label = _n.level     # 0.95 -> '95%', 0.998 -> '99.8%'
 
 
 def _flags(high: np.ndarray, low: np.ndarray, levels) -> np.ndarray:
@@ -148,8 +147,12 @@ class FunnelResult(Result):
         return funnel_plot(self, ax=ax, n_points=n_points)
 
     def narrative(self, measure: str | None = None, reference: str | None = None,
-                  per: float | None = None, which: str = "all") -> str:
+                  per: float | None = None, which: str = "all", overview: bool = False,
+                  areas: str = "areas") -> str:
         """Each unit's position in careful plain English, one sentence per line.
+
+        The line of a unit outside only the narrowest limits adds how many units would be
+        outside those limits by chance alone: with many units, some are.
 
         Parameters
         ----------
@@ -164,11 +167,22 @@ class FunnelResult(Result):
             Rates are shown per this many units of exposure (e.g. 1000).
         which : {"all", "flagged"}
             Report every unit or only those outside a limit.
+        overview : bool
+            Begin with a line counting the units outside each limit against the number
+            expected there by chance alone (the allowance for testing many units).
+        areas : str
+            What the units are, in the plural (default ``"areas"``).
 
         Examples
         --------
-        "North Worcestershire's arrest rate (24.0%) is below the force rate (33.0%) by more than
-        expected from chance (99.8% limits)."
+        >>> import scrutiny as sc
+        >>> res = sc.funnel([240, 332, 30], [1000, 1000, 100], target=0.33,
+        ...                 labels=["North Worcestershire", "South Worcestershire",
+        ...                         "Herefordshire"])
+        >>> text = res.narrative(measure="arrest rate", reference="force rate", which="flagged")
+        >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+        North Worcestershire's arrest rate (24.0%) is below the force rate (33.0%) by more than
+        expected from chance (99.8% limits).
         """
         which = _v.choice(which, "which", ("all", "flagged"))
         scale = None if per is None else _v.number(per, "per", positive=True)
@@ -179,12 +193,16 @@ class FunnelResult(Result):
                          f"overall {self.kind}" if self.pooled_target else "target")
         adjusted = ", allowing for overdispersion" if self.overdispersion else ""
         narrowest = _level_label(min(self.levels))
-        lines = []
+        k = len(self.flag)
+        chance = (f", though with {k} {areas} about "
+                  f"{_n.about(_n.expected_by_chance(k, min(self.levels)))} would be outside "
+                  "these limits by chance alone") if k > 1 else ""
+        lines = [self._overview(areas, adjusted)] if overview else []
+        names = _n.names(self.labels, k, "Area", False)
         for i, flag in enumerate(self.flag):
             if which == "flagged" and flag == "within":
                 continue
-            name = str(self.labels[i]) if self.labels is not None else f"Area {i}"
-            owner = f"{name}'" if name.endswith("s") else f"{name}'s"
+            owner = _n.possessive(names[i])
             shown = self._format(self.value[i], scale)
             if flag == "within":
                 lines.append(f"{owner} {measure} ({shown}) is within the range expected from "
@@ -192,17 +210,39 @@ class FunnelResult(Result):
             else:
                 side, level = flag.split(" ", 1)
                 direction = "above" if side == "high" else "below"
+                level = level.strip("()")
                 lines.append(f"{owner} {measure} ({shown}) is {direction} the {reference} "
                              f"({self._format(self.target, scale)}) by more than expected from "
-                             f"chance ({level.strip('()')} limits{adjusted}).")
+                             f"chance ({level} limits{adjusted})"
+                             f"{chance if level == narrowest else ''}.")
         return "\n".join(lines)
+
+    def _overview(self, areas: str, adjusted: str) -> str:
+        """'2 of the 10 areas are outside the 99.8% limits (about 0.02 expected by chance
+        alone), and 1 more outside the 95% limits (about 0.48).'"""
+        k = len(self.flag)
+        parts, wider = [], 1.0
+        for level in sorted(self.levels, reverse=True):
+            label = _level_label(level)
+            count = sum(str(f).endswith(f"({label})") for f in self.flag)
+            chance = _n.about(_n.expected_by_chance(k, level) - _n.expected_by_chance(k, wider))
+            if not parts:
+                who = (f"none of the {k:,} {areas} is" if count == 0 else
+                       f"all {k:,} {areas} are" if count == k > 1 else
+                       f"{count:,} of the {k:,} {areas} {'is' if count == 1 else 'are'}")
+                parts.append(f"{who} outside the {label} limits{adjusted} (about {chance} "
+                             "expected by chance alone)")
+            else:
+                parts.append(f"{count:,} more outside the {label} limits (about {chance})")
+            wider = level
+        return _n.capital(", and ".join(parts)) + "."
 
     def _format(self, v: float, per: float | None) -> str:
         if self.kind == "proportion":
-            return f"{100.0 * v:.1f}%"
-        if self.kind == "rate" and per is not None:
-            return f"{v * per:.3g} per {per:,g}"
-        return f"{v:.3g}" if self.kind == "rate" else f"{v:.2f}"
+            return _n.percent(v)
+        if self.kind == "rate":
+            return _n.number(v) if per is None else _n.rate(v * per, per)
+        return _n.ratio(v)
 
 
 def _funnel_inputs(numerator, denominator, kind: str):
@@ -384,6 +424,34 @@ class RatioSignificanceResult(Result):
     flag: Any
     levels: Any
 
+    def narrative(self, measure: str = "ratio of observed to expected", labels=None
+                  ) -> str | list[str]:
+        """Each unit's ratio with its interval, and whether the interval excludes 1 (at the
+        widest level that does): a sentence, or a list with one per unit (named by
+        ``labels``).
+
+        Examples
+        --------
+        >>> import scrutiny as sc
+        >>> res = sc.ratio_significance([3, 25], [10.0, 12.5], levels=0.95)
+        >>> res.narrative(labels=["Redditch", "Wyre Forest"])[1]  # doctest: +NORMALIZE_WHITESPACE
+        "Wyre Forest's ratio of observed to expected is 2.00 (95% CI 1.29 to 2.95): higher than
+        expected by more than chance would explain (the 95% CI excludes 1)."
+        """
+        scalar = np.ndim(self.ratio) == 0
+        k = np.size(self.ratio)
+        levels = self._levels() or (float(self.levels),)
+        ratio = _n.flat(self.ratio, k).astype(float)
+        lo = _n.flat_levels(self.lower, k, len(levels))
+        hi = _n.flat_levels(self.upper, k, len(levels))
+        lines = []
+        for i, name in enumerate(_n.names(labels, k, "Area", scalar)):
+            verdict = _n.ci_verdict(lo[i], hi[i], levels, 1.0, "higher than expected",
+                                    "lower than expected", "a difference from expected")
+            lines.append(f"{_n.capital(_n.subject(name, measure))} is {_n.ratio(ratio[i])} "
+                         f"({_n.intervals(lo[i], hi[i], levels, _n.ratio)}): {verdict}.")
+        return _n.one_or_many(lines, scalar)
+
 
 def ratio_significance(observed, expected, levels=(0.95, 0.998)) -> RatioSignificanceResult:
     """Whether each unit's observed / expected ratio differs from 1, as PHEindicatormethods.
@@ -486,6 +554,51 @@ class DisparityResult(Result):
             "lower": nan if self.lower is None else self.lower.to_numpy(),
             "upper": nan if self.upper is None else self.upper.to_numpy(),
         })
+
+    def narrative(self, measure: str = "rate", per: float = 1.0, unit: str | None = None,
+                  areas: str = "areas") -> str:
+        """The spread of the area rates in words (rates times ``per``, per ``unit``), with
+        the bootstrap intervals when there are any, and what the indices do not show.
+
+        Examples
+        --------
+        >>> import scrutiny as sc
+        >>> res = sc.disparity_indices([12, 30, 18], [1000, 1500, 1200])
+        >>> print(res.narrative(per=1000))  # doctest: +NORMALIZE_WHITESPACE
+        Across the 3 areas the rate ranges from 12.0 to 20.0 per 1,000; the highest is 1.67 times
+        the lowest. Gini coefficient 0.113, coefficient of variation 0.211, Theil index 0.022, mean
+        log deviation 0.022. These indices describe the spread of the observed rates, which
+        includes chance variation from small numbers; they do not test whether the areas differ
+        (homogeneity() and funnel() do).
+        """
+        scale = _v.number(per, "per", positive=True)
+        k = self.rates.size
+        low, high = float(np.min(self.rates)) * scale, float(np.max(self.rates)) * scale
+        fmt = _n.matched(high)
+        ratio = (f"the highest is {_n.ratio(self.ratio)} times the lowest" if
+                 np.isfinite(self.ratio) else "the lowest is 0, so the highest is not a "
+                 "multiple of it")
+        weighted = ", weighting each area by its denominator" if self.weighted else ""
+        names = {"gini": "Gini coefficient", "cv": "coefficient of variation",
+                 "theil": "Theil index", "mld": "mean log deviation"}
+        shown = []
+        for key, name in names.items():
+            value = getattr(self, key)
+            if not np.isfinite(value):
+                shown.append(f"{name} not defined (a rate is 0)")
+                continue
+            text = f"{name} {_n.number(value)}"
+            if self.lower is not None:
+                ci = _n.interval(self.lower[key], self.upper[key], self.conf,
+                                 _n.matched(value), "bootstrap interval")
+                text += f" ({ci})"
+            shown.append(text)
+        per_unit = _n.per_text(scale, unit)
+        return (f"Across the {k} {areas} the {measure} ranges from {fmt(low)} to {fmt(high)}"
+                f"{' ' + per_unit if per_unit else ''}; {ratio}. {_n.capital(', '.join(shown))}"
+                f"{weighted}. These indices describe the spread of the observed rates, which "
+                "includes chance variation from small numbers; they do not test whether the "
+                f"{areas} differ (homogeneity() and funnel() do).")
 
 
 def _seed(seed) -> int:
@@ -612,6 +725,48 @@ class ShrinkResult(Result):
     iterations: int
     kind: str
     method: str
+
+    def narrative(self, measure: str | None = None, labels=None, per: float = 1.0,
+                  unit: str | None = None) -> list[str]:
+        """Each area's observed value against its empirical-Bayes estimate and posterior
+        interval, and how much of the estimate rests on the area's own data: a list with one
+        sentence per area (named by ``labels``).  Rates are shown times ``per``, per ``unit``.
+
+        Examples
+        --------
+        >>> import scrutiny as sc
+        >>> res = sc.shrink([2, 30, 65, 8, 60], [10, 100, 150, 40, 180])
+        >>> lines = res.narrative("detection rate", labels=list("ABCDE"))
+        >>> lines[0]  # doctest: +NORMALIZE_WHITESPACE
+        "A's detection rate is 20.0% observed and 31.0% after empirical-Bayes shrinkage (95%
+        posterior interval 21.3% to 41.6%): its own data carry 13% of the weight and the average
+        of all areas (32.6%) the rest."
+        """
+        measure = measure or self.kind
+        scale = _v.number(per, "per", positive=True)
+        suffix = "" if self.kind == "proportion" else " " + _n.per_text(scale, unit)
+        lines = []
+        for i, name in enumerate(_n.names(labels, self.estimate.size, "Area", False)):
+            head = _n.capital(_n.subject(name, measure))
+            num = (_n.percent if self.kind == "proportion" else
+                   lambda v, f=_n.matched(self.estimate[i] * scale): f(v * scale))
+
+            def show(v, num=num):
+                return num(v) + suffix.rstrip()
+
+            if self.pooled:
+                lines.append(f"{head} is {show(self.raw[i])} observed; the areas show no "
+                             "evidence of varying by more than chance, so its estimate is the "
+                             f"average of all areas, {show(self.estimate[i])} (with no spread "
+                             "between areas in the fitted model its interval is that single "
+                             "value, which understates the uncertainty).")
+                continue
+            ci = _n.interval(self.lower[i], self.upper[i], self.conf, num, "posterior interval")
+            lines.append(f"{head} is {show(self.raw[i])} observed and {show(self.estimate[i])} "
+                         f"after empirical-Bayes shrinkage ({ci}): its own data carry "
+                         f"{_n.percent(self.weight[i], 0)} of the weight and the average of all "
+                         f"areas ({show(self.prior_mean)}) the rest.")
+        return lines
 
 
 def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from . import _narrative as _n
 from . import _validation as _v
 from ._results import Result
 from .errors import ConvergenceError
@@ -144,6 +145,81 @@ def _conf_int(params, bse, crit):
     return pd.DataFrame({"lower": params - crit * bse, "upper": params + crit * bse})
 
 
+# ---- words ------------------------------------------------------------------------------------
+
+_CAVEAT = ("These are associations in these data, not proof that changing a driver would "
+           "change {outcome}.")
+
+
+def _respondents(nobs: int, n_dropped: int) -> str:
+    dropped = f"; {n_dropped:,} with missing answers left out" if n_dropped else ""
+    return f"{_n.plural(nobs, 'respondent')}{dropped}"
+
+
+def _odds_lines(fit, outcome: str, odds_of: str, adjust) -> list[str]:
+    """One sentence per driver: its odds ratio per unit with the interval and the test at the
+    level 1 - conf."""
+    alpha = 1.0 - fit.conf
+    terms = [t for t in fit.params.index if t != "intercept"]
+    ci = fit.conf_int().loc[terms]
+    pvalues = fit.pvalues[terms].to_numpy(dtype=float)
+    verdicts = _n.verdicts(pvalues, alpha, adjust, "drivers")
+    lines = []
+    for term, p, verdict, lo, hi in zip(terms, pvalues, verdicts, ci["lower"], ci["upper"]):
+        ratio = _n.ratio(np.exp(fit.params[term]))
+        interval = _n.interval(np.exp(lo), np.exp(hi), fit.conf, _n.ratio)
+        stats = ", ".join(t for t in (_n.p_text(p, alpha), verdict.note) if t)
+        if verdict.significant:
+            lines.append(f"Each one-unit increase in '{term}' goes with {ratio} times the odds "
+                         f"of {odds_of} ({interval}; {stats}), other drivers held fixed: an "
+                         f"association {_n.CHANCE}, {_n.significant_at(alpha)}.")
+        else:
+            lines.append(f"'{term}': {_n.no_evidence(f'an association with {outcome}', alpha)} "
+                         f"(odds ratio {ratio} per unit, {interval}; {stats}).")
+    return lines
+
+
+_SHARE_METHODS = ("lmg", "dominance", "relative_weights")
+
+
+def _ranking(names, shares, lower, upper, conf, method: str, model: str, outcome: str) -> list:
+    """The most important driver (with its interval), the next two, and whether the top two's
+    intervals overlap; ``names`` etc. sorted by importance, most important first."""
+    if method in _SHARE_METHODS:
+        whole = ("the explained variation in " if model == "linear"
+                 else "McFadden's R² for ") + outcome
+        lead = f"explains the largest share of {whole}"
+    else:
+        lead = f"has the largest importance by {_METHOD_TITLES[method]}, as a share of the total"
+    sentence = f"'{names[0]}' matters most: it {lead}, {_n.percent(shares[0], 0)}"
+    if lower is not None:
+        shown = _n.interval(lower[0], upper[0], conf, lambda v: _n.percent(v, 0),
+                            "bootstrap interval")
+        sentence += f" ({shown})"
+    rest = ", ".join(f"'{d}' ({_n.percent(v, 0)})" for d, v in zip(names[1:3], shares[1:3]))
+    lines = [sentence + (f", then {rest}." if rest else ".")]
+    if lower is not None and len(names) > 1 and upper[1] >= lower[0]:
+        lines.append(f"The intervals of '{names[0]}' and '{names[1]}' overlap, so their order "
+                     "is not certain.")
+    return lines
+
+
+def _fit_sentence(p: int, r2: float, model: str, outcome: str, nobs: int, n_dropped: int,
+                  method: str, r2_interval: str = "") -> str:
+    """What the drivers together explain, and how importance is measured."""
+    if model == "linear":
+        head = f"explain {_n.percent(r2)} of the variation in {outcome}"
+        parts = [f"R² = {r2:.2f}"]
+    else:
+        head = f"give McFadden's R² = {r2:.3f} for {outcome}"
+        parts = []
+    parts += [r2_interval, f"{model} model", _respondents(nobs, n_dropped)]
+    how = (f"Importance is each driver's share of that, by {_METHOD_TITLES[method]}."
+           if method in _SHARE_METHODS else
+           f"Importance is by {_METHOD_TITLES[method]}, shown as shares of the total.")
+    return f"The {p} drivers together {head} ({'; '.join(t for t in parts if t)}). {how}"
+
+
 # ---- logistic regression ---------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -194,6 +270,30 @@ class LogisticResult(Result):
             "pvalue": self.pvalues.to_numpy(), "lower": ci["lower"].to_numpy(),
             "upper": ci["upper"].to_numpy(), "odds_ratio": np.exp(self.params.to_numpy()),
         })
+
+    def narrative(self, outcome: str = "the outcome", adjust=None) -> str:
+        """The fit and each driver's odds ratio per unit, tested at the level 1 - ``conf``, in
+        plain English, one sentence per line.  ``outcome`` names what y = 1 means (e.g.
+        ``"being satisfied"``); ``adjust`` (a :func:`scrutiny.multiple_testing` method) decides
+        on p-values adjusted across the drivers.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from scrutiny.drivers import logistic
+        >>> x = np.array([0.5, 1.2, 2.3, 2.9, 3.4, 4.1, 4.8, 5.5])
+        >>> y = np.array([0, 0, 1, 0, 1, 0, 1, 1])
+        >>> lines = logistic(x, y).narrative("an arrest").splitlines()
+        >>> print(lines[1])  # doctest: +NORMALIZE_WHITESPACE
+        'x1': no evidence of an association with an arrest at the 5% level (odds ratio 2.51 per
+        unit, 95% CI 0.68 to 9.18; p = 0.166).
+        """
+        errors = "design-based (robust)" if self.se == "robust" else "model-based"
+        head = (f"Logistic regression of {outcome} on {_n.plural(len(self.params) - 1, 'driver')}"
+                f" ({_respondents(self.nobs, self.n_dropped)}; McFadden's R² = "
+                f"{self.pseudo_r2:.3f}; {errors} standard errors).")
+        return "\n".join([head, *_odds_lines(self, outcome, outcome, adjust),
+                          _CAVEAT.format(outcome=outcome)])
 
 
 def logistic(X, y, weights=None, se="model", conf=0.95, nan_policy="omit") -> LogisticResult:
@@ -334,6 +434,17 @@ class OrdinalLogisticResult(Result):
                              "se": self.thresholds_bse.to_numpy()})
         return pd.concat([rows, cuts], ignore_index=True)
 
+    def narrative(self, outcome: str = "the outcome", adjust=None) -> str:
+        """The fit and each driver's odds ratio of a higher rating per unit, tested at the
+        level 1 - ``conf``, one sentence per line (``outcome`` names the rating, ``adjust`` as
+        :meth:`LogisticResult.narrative`)."""
+        head = (f"Proportional-odds regression of {outcome} ({len(self.levels)} ordered levels) "
+                f"on {_n.plural(len(self.params), 'driver')} "
+                f"({_respondents(self.nobs, self.n_dropped)}; McFadden's R² = "
+                f"{self.pseudo_r2:.3f}).")
+        odds = _odds_lines(self, outcome, f"a higher rating of {outcome}", adjust)
+        return "\n".join([head, *odds, _CAVEAT.format(outcome=outcome)])
+
 
 def ordinal_logistic(X, y, weights=None, conf=0.95, nan_policy="omit",
                      levels=None) -> OrdinalLogisticResult:
@@ -468,6 +579,36 @@ class RelativeImportanceResult(Result):
         """Ranked horizontal bar chart of each driver's share, with the bootstrap intervals
         when there are any.  Returns the matplotlib Axes."""
         return _bar_chart(self, ax)
+
+    def narrative(self, outcome: str = "the outcome") -> str:
+        """What the drivers together explain, the drivers in order of their share (with the
+        bootstrap intervals when there are any) and what importance does not show, one
+        sentence per line.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from scrutiny.drivers import relative_importance
+        >>> rng = np.random.default_rng(1)
+        >>> X = rng.normal(size=(200, 3))
+        >>> y = X @ [0.9, 0.4, 0.1] + rng.normal(size=200)
+        >>> lines = relative_importance(X, y).narrative("satisfaction").splitlines()
+        >>> print(lines[1])  # doctest: +NORMALIZE_WHITESPACE
+        'x1' matters most: it explains the largest share of the explained variation in
+        satisfaction, 87%, then 'x2' (13%), 'x3' (0%).
+        """
+        t = self.to_frame()
+        boot = self.share_lower is not None
+        r2_ci = (_n.interval(self.r2_lower, self.r2_upper, self.conf, lambda v: f"{v:.2f}",
+                             "bootstrap interval") if boot else "")
+        lines = [_fit_sentence(len(t), self.r2, self.model, outcome, self.nobs, self.n_dropped,
+                               self.method, r2_ci)]
+        lines += _ranking(list(t["driver"]), t["share"].to_numpy(),
+                          t["share_lower"].to_numpy() if boot else None,
+                          t["share_upper"].to_numpy() if boot else None,
+                          self.conf, self.method, self.model, outcome)
+        lines.append(_CAVEAT.format(outcome=outcome))
+        return "\n".join(lines)
 
 
 def _model_label(model: str) -> str:
@@ -671,26 +812,14 @@ class KeyDriversResult(Result):
         """The findings in plain English: what the model explains, the drivers in order of
         importance (with intervals when bootstrapped) and the quadrants."""
         rel, t = self.relative, self.table
-        fit = (f"explain R² = {self.r2:.2f} of the variation in '{self.outcome}'"
-               if self.model == "linear" else
-               f"give McFadden's R² = {self.r2:.3f} for '{self.outcome}'")
-        dropped = f"; {self.n_dropped:,} with missing answers left out" if self.n_dropped else ""
-        lines = [f"The {len(t)} drivers together {fit} ({self.model} model, {self.nobs:,} "
-                 f"respondents{dropped}). Importance is each driver's share of that, by "
-                 f"{_METHOD_TITLES[self.method]}."]
-        first = t.iloc[0]
-        sentence = (f"'{first.driver}' matters most: {first.importance:.0%} of the explained "
-                    f"variation")
-        if rel.share_lower is not None:
-            sentence += (f" ({rel.conf:.0%} interval {first.importance_lower:.0%} to "
-                         f"{first.importance_upper:.0%})")
-        rest = ", ".join(f"'{r.driver}' ({r.importance:.0%})" for r in t.iloc[1:3].itertuples())
-        lines.append(sentence + (f", then {rest}." if rest else "."))
-        if rel.share_lower is not None and len(t) > 1:
-            second = t.iloc[1]
-            if second.importance_upper >= first.importance_lower:
-                lines.append(f"The intervals of '{first.driver}' and '{second.driver}' overlap, "
-                             f"so their order is not certain.")
+        outcome = f"'{self.outcome}'"
+        lines = [_fit_sentence(len(t), self.r2, self.model, outcome, self.nobs, self.n_dropped,
+                               self.method)]
+        boot = rel.share_lower is not None
+        lines += _ranking(list(t["driver"]), t["importance"].to_numpy(),
+                          t["importance_lower"].to_numpy() if boot else None,
+                          t["importance_upper"].to_numpy() if boot else None,
+                          rel.conf, self.method, self.model, outcome)
         measure = "mean rating" if self.performance_kind == "mean" else "top-box share"
         for quadrant, meaning in (
                 ("concentrate here", "important but rated below average: improve these first"),
@@ -707,7 +836,7 @@ class KeyDriversResult(Result):
         return "\n".join(lines)
 
     def _show(self, v: float) -> str:
-        return f"{v:.2f}" if self.performance_kind == "mean" else f"{v:.0%}"
+        return f"{v:.2f}" if self.performance_kind == "mean" else _n.percent(v, 0)
 
 
 def key_drivers(df, outcome, drivers, weights=None, model=None, method="lmg",

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from . import _narrative as _n
 from . import _validation as _v
 from ._results import Result
 from .errors import ConvergenceError, NumericalError
@@ -31,6 +32,8 @@ _TREND_FAMILIES = ("poisson", "negbin")
 _ITS_FAMILIES = ("gaussian", "poisson", "negbin")
 _ERRORS = ("coerce", "raise")
 _ITS_TERMS = ["intercept", "time", "level_change", "slope_change"]
+# A Poisson fit whose Pearson dispersion exceeds this gets a warning in its narrative.
+_OVERDISPERSED = 1.5
 
 # Row statuses of the C core, in the order of sc_glm_row_status (csrc/core/sc_glm.h).
 _STATUS = ("ok", "too short", "missing values", "rank deficient", "did not converge",
@@ -173,22 +176,45 @@ class CountTrendResult(Result):
         frame["method"] = self.method
         return frame
 
-    def narrative(self, unit: str = "period") -> str | list[str]:
-        """The trend in words, e.g. "Counts rose by 3.1% per month (95% CI 1.2% to 5.0%),
-        p = 0.002"; a list with one sentence per series for several."""
-        frame = self.to_frame()
-        level = f"{round(100 * self.conf, 10):g}%"
+    def narrative(self, unit: str = "period", labels=None, measure: str = "counts",
+                  adjust=None) -> str | list[str]:
+        """The trend per ``unit`` of ``t``, tested at the level 1 - ``conf``, e.g. "Counts
+        rose by 3.1% per month (95% CI +1.2% to +5.0%; p = 0.002): a rise more than chance
+        would explain, significant at the 5% level."; for several series a list with one
+        sentence each (named by ``labels``).  A Poisson fit whose counts vary more than
+        Poisson allows says so.  ``measure`` names what is counted; ``adjust`` (a
+        :func:`scrutiny.multiple_testing` method) decides on p-values adjusted across series.
+        """
+        scalar = np.ndim(self.rate_ratio) == 0
+        k = np.size(self.rate_ratio)
+        alpha = 1.0 - self.conf
+        pct, lo, hi, p, disp = (_n.flat(getattr(self, f), k).astype(float) for f in
+                                ("percent_change", "lower", "upper", "pvalue", "dispersion"))
+        status = _n.flat(self.status, k)
+        verdicts = _n.verdicts(p, alpha, adjust, "series")
+        poisson = self.method.startswith("Poisson")
         lines = []
-        for row in frame.itertuples():
-            if row.status != "ok":
-                lines.append(f"Series {row.series}: no trend estimated ({row.status}).")
+        for i, name in enumerate(_n.names(labels, k, "Series", scalar)):
+            if status[i] != "ok":
+                lines.append(_n.prefix(name, f"no trend estimated ({status[i]})."))
                 continue
-            word = "rose" if row.percent_change > 0 else "fell"
-            lines.append(
-                f"Counts {word} by {abs(row.percent_change):.1f}% per {unit} ({level} CI "
-                f"{100 * (row.lower - 1):.1f}% to {100 * (row.upper - 1):.1f}%), "
-                f"p = {row.pvalue:.3g}.")
-        return lines[0] if np.ndim(self.rate_ratio) == 0 else lines
+            ci = _n.interval(100 * (lo[i] - 1), 100 * (hi[i] - 1), self.conf, _n.change)
+            shown = ", ".join(t for t in (_n.p_text(p[i], alpha), verdicts[i].note) if t)
+            stats = f"({ci}; {shown})"
+            if verdicts[i].significant:
+                up = pct[i] > 0
+                text = (f"{measure} {'rose' if up else 'fell'} by {abs(pct[i]):.1f}% per {unit} "
+                        f"{stats}: a {'rise' if up else 'fall'} {_n.CHANCE}, "
+                        f"{_n.significant_at(alpha)}.")
+            else:
+                text = (f"{_n.no_evidence(f'a trend in {measure}', alpha)}: the estimated "
+                        f"change is {_n.change(pct[i])} per {unit} {stats}.")
+            if poisson and disp[i] > _OVERDISPERSED:
+                text += (f" The counts vary more than a Poisson model allows (dispersion "
+                         f"{disp[i]:.1f}), so this interval is too narrow; family='negbin' "
+                         "allows for the extra variation.")
+            lines.append(_n.prefix(name, text))
+        return _n.one_or_many(lines, scalar)
 
     def plot(self, ax=None):
         """Observed rates and the fitted trend of a single series; returns the Axes."""
@@ -298,8 +324,9 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     >>> res = count_trend(y)
     >>> round(res.rate_ratio, 4), round(res.lower, 4), round(res.upper, 4), res.status
     (1.0429, 1.022, 1.0643, 'ok')
-    >>> res.narrative("month")
-    'Counts rose by 4.3% per month (95% CI 2.2% to 6.4%), p = 4.75e-05.'
+    >>> res.narrative("month")  # doctest: +NORMALIZE_WHITESPACE
+    'Counts rose by 4.3% per month (95% CI +2.2% to +6.4%; p < 0.001): a rise more than chance
+    would explain, significant at the 5% level.'
     """
     family = _v.choice(family, "family", _TREND_FAMILIES)
     conf = _v.conf_level(conf)
@@ -409,6 +436,79 @@ class ITSResult(Result):
         frame["conf"] = self.conf
         frame["family"] = self.family
         return frame
+
+    def narrative(self, labels=None, measure: str | None = None, unit: str = "time step",
+                  time=None) -> str | list[str]:
+        """The change in level and in slope at the intervention, each tested at the level
+        1 - ``conf``, and the relative effect against the counterfactual: a paragraph, or a
+        list with one per series (named by ``labels``).  Count families give the changes as
+        percentages; ``time`` names the points (e.g. months), ``unit`` the time step.
+
+        Examples
+        --------
+        >>> from scrutiny.models import its
+        >>> y = [40.1, 41.3, 39.8, 42.0, 41.7, 43.2, 35.9, 36.4, 35.1, 35.8, 34.9, 35.3]
+        >>> res = its(y, intervention=6, hac_lags=1)
+        >>> print(res.narrative(measure="the level"))  # doctest: +NORMALIZE_WHITESPACE
+        From point 7, the level changed by -6.45 (95% CI -7.25 to -5.66; p < 0.001): a fall more
+        than chance would explain, significant at the 5% level. The slope changed by -0.734 per
+        time step (95% CI -0.950 to -0.518; p < 0.001): a fall more than chance would explain,
+        significant at the 5% level. After the intervention the fitted values are on average 20.2%
+        below the counterfactual (95% CI -22.4% to -18.0%), the values expected had the earlier
+        level and trend continued; that difference is the intervention's effect only if nothing
+        else changed at the same time.
+        """
+        scalar = np.ndim(self.level_change) == 0
+        k = np.size(self.level_change)
+        alpha = 1.0 - self.conf
+        counts = self.family != "gaussian"
+        get = {f: _n.flat(getattr(self, f), k).astype(float) for f in (
+            "level_change", "level_change_lower", "level_change_upper", "slope_change",
+            "slope_change_lower", "slope_change_upper", "relative_effect", "relative_lower",
+            "relative_upper")}
+        pvals = {t: _n.flat(self.pvalues[t], k).astype(float) for t in ("level_change",
+                                                                          "slope_change")}
+        start, status = _n.flat(self.intervention, k), _n.flat(self.status, k)
+        subject = measure or ("the expected count" if counts else "the level")
+
+        def term(i, key, what, per):
+            est, lo, hi = (get[key + s][i] for s in ("", "_lower", "_upper"))
+            if counts:
+                est, lo, hi = (100 * (np.exp(v) - 1) for v in (est, lo, hi))
+                fmt, shown = _n.change, f"by {_n.change(est)}"
+            else:
+                fmt = _n.matched(est, sign=True)
+                shown = f"by {fmt(est)}"
+            p = pvals[key][i]
+            detail = f"({_n.interval(lo, hi, self.conf, fmt)}; {_n.p_text(p, alpha)})"
+            if np.isfinite(p) and p < alpha:
+                verdict = (f"a {'rise' if est > 0 else 'fall'} {_n.CHANCE}, "
+                           f"{_n.significant_at(alpha)}")
+            else:
+                verdict = _n.no_evidence(f"a change in {what}", alpha)
+            return f"{shown}{per} {detail}: {verdict}."
+
+        lines = []
+        for i, name in enumerate(_n.names(labels, k, "Series", scalar)):
+            if status[i] != "ok":
+                lines.append(_n.prefix(name, f"not estimated ({status[i]})."))
+                continue
+            text = (f"from {_n.when(start[i], time)}, {subject} changed "
+                    f"{term(i, 'level_change', 'level', '')} The slope changed "
+                    f"{term(i, 'slope_change', 'trend', f' per {unit}')}")
+            rel = get["relative_effect"][i]
+            if np.isfinite(rel):
+                lo, hi = 100 * get["relative_lower"][i], 100 * get["relative_upper"][i]
+                ci = _n.interval(lo, hi, self.conf, _n.change)
+                if lo <= 0 <= hi:
+                    ci += ", which includes no difference"
+                text += (f" After the intervention the fitted values are on average "
+                         f"{abs(100 * rel):.1f}% {'above' if rel > 0 else 'below'} the "
+                         f"counterfactual ({ci}), the values expected had the earlier level and "
+                         "trend continued; that difference is the intervention's effect only if "
+                         "nothing else changed at the same time.")
+            lines.append(_n.prefix(name, text))
+        return _n.one_or_many(lines, scalar)
 
     def plot(self, ax=None):
         """Observed values, the fitted segments and the counterfactual of a single series."""

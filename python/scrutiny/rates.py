@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from . import _narrative as _n
 from . import _validation as _v
 from ._results import Result, TestResult, scalar_or_array
 
@@ -31,6 +32,12 @@ _RATE_METHODS = {"byar": 0, "exact": 1, "phe": 2}
 _ALTERNATIVES = {"two-sided": 0, "less": 1, "greater": 2}
 _ADJUST_METHODS = ("bh", "by", "holm", "bonferroni", "hochberg")
 _ALL_CORES = 0
+# How narratives name the interval methods.
+_CI_NAMES = {"wilson": "Wilson score interval", "exact": "exact (Clopper-Pearson) interval",
+             "jeffreys": "Jeffreys interval", "agresti-coull": "Agresti-Coull interval",
+             "wald": "Wald interval"}
+_RATE_CI_NAMES = {"exact": "exact (Garwood) interval", "byar": "Byar's approximation",
+                  "phe": "exact below 10 events, Byar's approximation from 10"}
 
 
 # ---- results ------------------------------------------------------------------------------
@@ -45,6 +52,18 @@ class ProportionCIResult(Result):
     conf: Any
     method: str
 
+    def narrative(self, measure: str = "proportion", labels=None) -> str | list[str]:
+        """The estimate and its interval in words: a sentence, or a list with one per area
+        (named by ``labels``; default "Area 0", ...).
+
+        Examples
+        --------
+        >>> import scrutiny as sc
+        >>> sc.proportion_ci(23, 61).narrative("arrest rate")
+        'The arrest rate is 37.7% (95% CI 26.6% to 50.3%; Wilson score interval).'
+        """
+        return _n.estimates(self, measure, labels, _n.percent, _CI_NAMES[self.method])
+
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class RateCIResult(Result):
@@ -56,6 +75,21 @@ class RateCIResult(Result):
     conf: Any
     method: str
     per: Any
+
+    def narrative(self, measure: str = "rate", labels=None, unit: str | None = None
+                  ) -> str | list[str]:
+        """The rate and its interval in words, per ``per`` (and ``unit``, e.g.
+        ``"residents"``): a sentence, or a list with one per area (named by ``labels``).
+
+        Examples
+        --------
+        >>> import scrutiny as sc
+        >>> sc.rate_ci(37, 52000, per=100000, method="exact").narrative(unit="residents")
+        'The rate is 71.2 per 100,000 residents (95% CI 50.1 to 98.1; exact (Garwood) interval).'
+        """
+        per = _n.flat(self.per, np.size(self.estimate))
+        return _n.estimates(self, measure, labels, None, _RATE_CI_NAMES[self.method],
+                            unit=lambda i: _n.per_text(per[i], unit))
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -71,6 +105,48 @@ class BinomialTestResult(TestResult):
     alternative: str
     conf: float
     method: str = "Exact binomial test"
+
+    def narrative(self, measure: str = "proportion", labels=None, target_name: str = "target",
+                  adjust=None) -> str | list[str]:
+        """The comparison with the target in words, tested at the level 1 - ``conf``: a
+        sentence, or a list with one per area (named by ``labels``).  ``adjust`` (a
+        :func:`multiple_testing` method) decides on p-values adjusted across the areas.
+
+        Examples
+        --------
+        >>> import scrutiny as sc
+        >>> text = sc.test_target(3, 20, 0.5).narrative("detection rate")
+        >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+        The detection rate (15.0%; 95% CI 3.2% to 37.9%) is below the target of 50.0% by more than
+        chance would explain (exact binomial test, p = 0.003), significant at the 5% level.
+        """
+        alpha = 1.0 - self.conf
+        scalar = np.ndim(self.pvalue) == 0
+        k = np.size(self.pvalue)
+        est, lo, hi, tgt = (_n.flat(getattr(self, f), k).astype(float)
+                            for f in ("estimate", "lower", "upper", "target"))
+        verdicts = _n.verdicts(self.pvalue, alpha, adjust, "areas")
+        p = _n.flat(self.pvalue, k).astype(float)
+        test = "exact binomial test" + ("" if self.alternative == "two-sided" else ", one-sided")
+        lines = []
+        for i, name in enumerate(_n.names(labels, k, "Area", scalar)):
+            if self.alternative == "two-sided":
+                ci = _n.interval(lo[i], hi[i], self.conf, _n.percent)
+            else:
+                side = "upper" if self.alternative == "less" else "lower"
+                ci = _n.bound(hi[i] if side == "upper" else lo[i], self.conf, side, _n.percent)
+            head = f"{_n.capital(_n.subject(name, measure))} ({_n.percent(est[i])}; {ci})"
+            ref = f"the {target_name} of {_n.percent(tgt[i])}"
+            stats = _n.stats(test, _n.p_text(p[i], alpha), verdicts[i].note)
+            if verdicts[i].significant:
+                where = "above" if est[i] > tgt[i] else "below"
+                lines.append(f"{head} is {where} {ref} by {_n.CHANCE} {stats}, "
+                             f"{_n.significant_at(alpha)}.")
+            else:
+                of = {"two-sided": "a difference from", "less": "being below",
+                      "greater": "being above"}[self.alternative]
+                lines.append(f"{head} shows {_n.no_evidence(f'{of} {ref}', alpha)} {stats}.")
+        return _n.one_or_many(lines, scalar)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -91,6 +167,50 @@ class TwoProportionTestResult(TestResult):
     correct: bool
     method: str
 
+    def narrative(self, measure: str = "proportion", groups=("group 1", "group 2"),
+                  labels=None, adjust=None) -> str | list[str]:
+        """The two proportions and their difference in words, tested at the level 1 -
+        ``conf``: a sentence, or a list with one per pair (named by ``labels``).  ``groups``
+        names the two groups, e.g. ``("this year", "last year")``; ``adjust`` as
+        :meth:`BinomialTestResult.narrative`.
+
+        Examples
+        --------
+        >>> import scrutiny as sc
+        >>> r = sc.compare_proportions(15, 83, 27, 91)
+        >>> text = r.narrative("arrest rate", groups=("this year", "last year"))
+        >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+        The arrest rate is 18.1% for this year and 29.7% for last year: no evidence of a difference
+        at the 5% level (difference -11.6 percentage points, 95% CI -24.1 to +0.9; chi-square test,
+        p = 0.074).
+        """
+        g1, g2 = (str(g) for g in groups)
+        alpha = 1.0 - self.conf
+        scalar = np.ndim(self.pvalue) == 0
+        k = np.size(self.pvalue)
+        p1, p2, d, lo, hi, p = (_n.flat(getattr(self, f), k).astype(float) for f in
+                                ("p1", "p2", "difference", "lower", "upper", "pvalue"))
+        verdicts = _n.verdicts(self.pvalue, alpha, adjust, "pairs")
+        test = "chi-square test" + (" with continuity correction" if self.correct else "")
+        lines = []
+        for i, name in enumerate(_n.names(labels, k, "Pair", scalar)):
+            head = _n.capital(_n.subject(name, measure))
+            diff = (f"difference {_n.points(d[i])} percentage points, "
+                    f"{_n.interval(lo[i], hi[i], self.conf, _n.points)}; {test}, "
+                    + ", ".join(t for t in (_n.p_text(p[i], alpha), verdicts[i].note) if t))
+            if not verdicts[i].tested:
+                lines.append(f"{head} is {_n.percent(p1[i])} for {g1} and {_n.percent(p2[i])} "
+                             f"for {g2}: no test is possible when both are 0% or both 100%.")
+            elif verdicts[i].significant:
+                where = "higher" if d[i] > 0 else "lower"
+                lines.append(f"{head} is {where} for {g1} ({_n.percent(p1[i])}) than for {g2} "
+                             f"({_n.percent(p2[i])}) by {_n.CHANCE} ({diff}), "
+                             f"{_n.significant_at(alpha)}.")
+            else:
+                lines.append(f"{head} is {_n.percent(p1[i])} for {g1} and {_n.percent(p2[i])} "
+                             f"for {g2}: {_n.no_evidence('a difference', alpha)} ({diff}).")
+        return _n.one_or_many(lines, scalar)
+
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class RateRatioTestResult(TestResult):
@@ -108,6 +228,59 @@ class RateRatioTestResult(TestResult):
     conf: float
     method: str = "Comparison of Poisson rates"
 
+    def narrative(self, measure: str = "rate", groups=("group 1", "group 2"), labels=None,
+                  per: float = 1.0, unit: str | None = None, adjust=None) -> str | list[str]:
+        """The two rates (times ``per``, per ``unit``) and their ratio in words, tested at the
+        level 1 - ``conf``: a sentence, or a list with one per pair (named by ``labels``).
+
+        Examples
+        --------
+        >>> import scrutiny as sc
+        >>> r = sc.compare_rates(11, 2.385, 23, 3.1)
+        >>> towns = ("Redditch", "Bromsgrove")
+        >>> text = r.narrative("burglary rate", groups=towns, unit="1,000 homes")
+        >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+        The burglary rate is 4.61 per 1,000 homes for Redditch and 7.42 per 1,000 homes for
+        Bromsgrove: no evidence of a difference at the 5% level (rate ratio 0.62, 95% CI 0.27 to
+        1.33; exact conditional test, p = 0.227).
+        """
+        g1, g2 = (str(g) for g in groups)
+        scale = _v.number(per, "per", positive=True)
+        alpha = 1.0 - self.conf
+        scalar = np.ndim(self.pvalue) == 0
+        k = np.size(self.pvalue)
+        r1, r2, rr, lo, hi, p = (_n.flat(getattr(self, f), k).astype(float) for f in
+                                 ("rate1", "rate2", "ratio", "lower", "upper", "pvalue"))
+        verdicts = _n.verdicts(self.pvalue, alpha, adjust, "pairs")
+        one_sided = self.alternative != "two-sided"
+        test = "exact conditional test" + (", one-sided" if one_sided else "")
+        lines = []
+        for i, name in enumerate(_n.names(labels, k, "Pair", scalar)):
+            head = _n.capital(_n.subject(name, measure))
+            a, b = (_n.rate(r * scale, scale, unit) for r in (r1[i], r2[i]))
+            if not np.isfinite(rr[i]):
+                lines.append(f"{head} is {a} for {g1} and {b} for {g2}: with no events in "
+                             "either group no comparison is possible.")
+                continue
+            if self.alternative == "greater":
+                ci = _n.bound(lo[i], self.conf, "lower", _n.ratio)
+            elif self.alternative == "less":
+                ci = _n.bound(hi[i], self.conf, "upper", _n.ratio)
+            else:
+                ci = _n.interval(lo[i], hi[i], self.conf, _n.ratio)
+            detail = (f"rate ratio {_n.ratio(rr[i])}, {ci}; {test}, "
+                      + ", ".join(t for t in (_n.p_text(p[i], alpha), verdicts[i].note) if t))
+            if verdicts[i].significant:
+                where = "higher" if rr[i] > 1 else "lower"
+                lines.append(f"{head} is {where} for {g1} ({a}) than for {g2} ({b}) by "
+                             f"{_n.CHANCE} ({detail}), {_n.significant_at(alpha)}.")
+            else:
+                of = {"two-sided": "a difference", "greater": f"a higher {measure} for {g1}",
+                      "less": f"a lower {measure} for {g1}"}[self.alternative]
+                lines.append(f"{head} is {a} for {g1} and {b} for {g2}: "
+                             f"{_n.no_evidence(of, alpha)} ({detail}).")
+        return _n.one_or_many(lines, scalar)
+
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class HomogeneityTestResult(TestResult):
@@ -119,6 +292,35 @@ class HomogeneityTestResult(TestResult):
     estimate: np.ndarray
     correct: bool
     method: str
+
+    def narrative(self, measure: str = "proportion", alpha: float = 0.05,
+                  areas: str = "areas") -> str:
+        """Whether the ``areas`` (what the groups are, in the plural) differ in ``measure`` by
+        more than chance would explain, at level ``alpha``, in one sentence.
+
+        Examples
+        --------
+        >>> import scrutiny as sc
+        >>> test = sc.homogeneity([12, 25, 31, 9], [100, 180, 210, 95])
+        >>> print(test.narrative("arrest rate"))  # doctest: +NORMALIZE_WHITESPACE
+        There is no evidence at the 5% level that the arrest rate differs between the 4 areas (from
+        9.5% to 14.8%; chi-square = 1.80 on 3 degrees of freedom, p = 0.614).
+        """
+        alpha = _v.conf_level(alpha, "alpha")
+        k = int(np.size(self.estimate))
+        between = f"between the {k} {areas}"
+        if not np.isfinite(self.pvalue):
+            return (f"No test is possible of whether the {measure} differs {between}: none (or "
+                    "every one) of them has a success.")
+        spread = (f"from {_n.percent(np.min(self.estimate))} to "
+                  f"{_n.percent(np.max(self.estimate))}")
+        stats = (f"chi-square = {self.statistic:.2f} on {self.df:g} degrees of freedom, "
+                 f"{_n.p_text(self.pvalue, alpha)}")
+        if self.pvalue < alpha:
+            return (f"The {measure} differs {between} ({spread}) by {_n.CHANCE} ({stats}), "
+                    f"{_n.significant_at(alpha)}.")
+        return (f"There is no evidence at the {_n.level(alpha)} level that the {measure} "
+                f"differs {between} ({spread}; {stats}).")
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -134,6 +336,28 @@ class DSRResult(Result):
     per: float
     method: str = "Dobson"
 
+    def narrative(self, measure: str = "directly standardised rate", labels=None,
+                  unit: str | None = None) -> str | list[str]:
+        """Each area's standardised rate (per ``per`` ``unit``) with its interval: a sentence,
+        or a list with one per area (named by ``labels``).
+
+        Examples
+        --------
+        >>> import scrutiny as sc
+        >>> r = sc.dsr([12, 30, 41], [5000, 12000, 3000], [5500, 12500, 3500])
+        >>> r.narrative(unit="residents")  # doctest: +NORMALIZE_WHITESPACE
+        "The directly standardised rate is 429 per 100,000 residents (95% CI 342 to 532; Dobson's
+        method), from 83 events."
+        """
+        k = np.size(self.estimate)
+        events = _n.flat(self.total_count, k).astype(float)
+        return _n.estimates(
+            self, measure, labels, None, "Dobson's method",
+            unit=_n.per_text(self.per, unit),
+            extra=lambda i: f", from {_n.plural(events[i], 'event')}",
+            missing=lambda i: (f"not calculated: too few events ({events[i]:,.0f}) for a "
+                               "reliable rate"))
+
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class ISRResult(Result):
@@ -147,6 +371,34 @@ class ISRResult(Result):
     method: Any
     conf: Any
     refvalue: float
+
+    def narrative(self, measure: str = "standardised ratio", labels=None) -> str | list[str]:
+        """Each area's observed / expected ratio with its interval, and whether the interval
+        (at the widest level that does) excludes the reference: a sentence, or a list with one
+        per area (named by ``labels``).
+
+        Examples
+        --------
+        >>> import scrutiny as sc
+        >>> r = sc.isr(42, [2385, 4761, 5012], [0.0021, 0.0032, 0.0041])
+        >>> print(r.narrative())  # doctest: +NORMALIZE_WHITESPACE
+        The standardised ratio is 1.03 (95% CI 0.74 to 1.39; Byar's approximation): 42 observed
+        against 40.8 expected, no evidence of a difference from expected (the 95% CI includes 1).
+        """
+        k = np.size(self.estimate)
+        levels = self._levels() or (float(self.conf),)
+        lo = _n.flat_levels(self.lower, k, len(levels))
+        hi = _n.flat_levels(self.upper, k, len(levels))
+        obs, exp = (_n.flat(getattr(self, f), k).astype(float) for f in ("observed", "expected"))
+        how = _n.flat(self.method, k)
+
+        def verdict(i):
+            return (f": {obs[i]:,.0f} observed against {_n.number(exp[i])} expected, "
+                    + _n.ci_verdict(lo[i], hi[i], levels, self.refvalue, "higher than expected",
+                                    "lower than expected", "a difference from expected"))
+
+        return _n.estimates(self, measure, labels, _n.ratio,
+                            lambda i: _RATE_CI_NAMES[str(how[i])], extra=verdict)
 
 
 # ---- shared steps -------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from . import _narrative as _n
 from . import _validation as _v
 from ._results import Result
 
@@ -61,6 +62,49 @@ class ChangepointResult(Result):
                 rows.append({"series": r, "segment": s, "start": int(a), "end": int(b),
                              "mean": float(m)})
         return pd.DataFrame(rows, columns=["series", "segment", "start", "end", "mean"])
+
+    def narrative(self, labels=None, measure: str | None = None, time=None) -> str | list[str]:
+        """Where the level shifted, with the segment means, e.g. "1 change point, after point 5
+        (PELT, normal-mean cost, bic penalty): segment means 2.00 and 5.06. ..."; for several
+        series a list with one entry each (named by ``labels``).  ``time`` names the points.
+
+        The segmentation minimises a penalised cost: it is not a significance test, and the
+        narrative says so.
+
+        Examples
+        --------
+        >>> from scrutiny.segmentation import changepoints
+        >>> y = [2.2, 1.6, 2.1, 2.3, 1.8, 5.1, 4.8, 5.3, 4.9, 5.2]
+        >>> print(changepoints(y, penalty="bic").narrative())  # doctest: +NORMALIZE_WHITESPACE
+        1 change point, after point 5 (PELT, normal-mean cost, bic penalty): segment means 2.00 and
+        5.06. A change point marks where the level most plausibly shifted given the penalty; it is
+        not a significance test, and it does not say what caused the shift.
+        """
+        scalar = np.ndim(self.objective) == 0
+        k = 1 if scalar else len(self.status)
+        locs = [self.locations] if scalar else list(self.locations)
+        means = [self.segment_means] if scalar else list(self.segment_means)
+        status = _n.flat(self.status, k)
+        how = self.method.split(", as ")[0].replace(" (", ", ").rstrip(")")
+        of = f" in {measure}" if measure else ""
+        lines = []
+        for i, name in enumerate(_n.names(labels, k, "Series", scalar)):
+            if status[i] != "ok":
+                lines.append(_n.prefix(name, f"not segmented ({status[i]})."))
+                continue
+            m = np.asarray(means[i], dtype=float)
+            fmt = _n.matched(float(np.max(np.abs(m))))
+            if len(locs[i]) == 0:
+                text = (f"no change point{of} ({how}): no evidence of a shift in level large "
+                        f"enough to outweigh the penalty; the mean is {fmt(m[0])}.")
+            else:
+                after = _n.listing(_n.when(j, time) for j in locs[i])
+                text = (f"{_n.plural(len(locs[i]), 'change point')}{of}, after {after} ({how}): "
+                        f"segment means {_n.listing(fmt(v) for v in m)}. A change point marks "
+                        "where the level most plausibly shifted given the penalty; it is not a "
+                        "significance test, and it does not say what caused the shift.")
+            lines.append(_n.prefix(name, text))
+        return _n.one_or_many(lines, scalar)
 
     def plot(self, ax=None):
         """The series and its segment means (single series); returns the Axes."""

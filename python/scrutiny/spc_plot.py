@@ -11,6 +11,9 @@ import math
 
 import numpy as np
 
+from ._narrative import number as _number, percent as _percent, period_text as _period_text
+from ._narrative import rate as _rate
+
 COLOURS = {
     "common cause": "#a6a6a6",
     "improving": "#00b0f0",
@@ -143,22 +146,14 @@ def small_multiples(result, rows, ncols: int = 4, sharey: bool = False, height: 
 
 # ---- words --------------------------------------------------------------------------------
 
-def _period_text(p, short: bool = False) -> str:
-    if hasattr(p, "strftime") and getattr(p, "freqstr", None) == "M":
-        return p.strftime("%b %Y" if short else "%B %Y")
-    return str(p)
-
-
 def _fmt(chart: str, v: float, per: float | None) -> str:
     if not np.isfinite(v):
         return "n/a"
     if chart in ("p", "pp"):
-        return f"{100.0 * v:.1f}%"
+        return _percent(v)
     if chart in ("u", "up") and per is not None:
-        return f"{v * per:.3g} per {per:,g}"
-    if abs(v) >= 100:
-        return f"{v:,.0f}"
-    return f"{v:.3g}"
+        return _rate(v * per, per)
+    return _number(v)
 
 
 def _reason(code: int, rules, centre_word: str, lo: str, hi: str) -> str:
@@ -275,14 +270,16 @@ def _assurance_text(result, r, field, chart, per, lo, hi) -> str:
         return (f"A run chart has no process limits, so assurance against the target of {t} is "
                 "not assessed.")
     if assurance == "hit and miss":
-        return (f"The target of {t} lies between the process limits ({lo} to {hi}), so, as things "
-                "stand, the process will meet it in some periods and miss it in others by chance "
-                "alone (hit and miss).")
+        return (f"The target of {t} lies between the process limits ({lo} to {hi}), so the "
+                "process is inconsistently passing the target (hit and miss): as things stand it "
+                "will meet it in some periods and miss it in others by chance alone.")
     if assurance == "pass":
         return (f"The process limits ({lo} to {hi}) lie on the better side of the target of {t}, "
-                "so, if nothing changes, the target will be met consistently.")
+                "so the process is consistently passing the target and, if nothing changes, "
+                "will go on meeting it.")
     return (f"The process limits ({lo} to {hi}) lie on the wrong side of the target of {t}, so "
-            "the target will not be met consistently unless the process itself changes.")
+            "the process is consistently failing the target and will not meet it unless the "
+            "process itself changes.")
 
 
 def _runs_text(field) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from . import _narrative as _n
 from . import _validation as _v
 from ._results import Result, TestResult
 # The model-based trend tests are the same family, kept in their own modules.
@@ -97,14 +98,35 @@ def _series_frame(result, columns) -> Any:
     return frame
 
 
-def _mk_sentence(trend, z, p, slope, status):
-    if status != "ok":
-        return f"not tested ({status})."
-    if trend == "undefined":
-        return "no test: the variance correction is not positive."
-    head = "no significant trend" if trend == "no trend" else f"{trend} trend"
-    return (f"{head} (Mann-Kendall z = {z:.2f}, p = {p:.3g}); Sen's slope {slope:+.4g} per "
-            f"time step.")
+def _mk_narrative(result, test: str, labels, measure, unit: str, adjust):
+    """The Mann-Kendall finding per series: "Increasing trend (Mann-Kendall z = 3.50,
+    p < 0.001): a rise more than chance would explain, significant at the 5% level; Sen's
+    slope +0.433 per time step." or "No evidence of a trend at the 5% level (...)"."""
+    scalar = np.ndim(result.z) == 0
+    k = np.size(result.z)
+    trend, status = _n.flat(result.trend, k), _n.flat(result.status, k)
+    z, p, slope = (_n.flat(getattr(result, f), k).astype(float) for f in ("z", "pvalue", "slope"))
+    verdicts = _n.verdicts(p, result.alpha, adjust, "series")
+    of = f" in {measure}" if measure else ""
+    lines = []
+    for i, name in enumerate(_n.names(labels, k, "Series", scalar)):
+        if status[i] != "ok":
+            text = f"not tested ({status[i]})."
+        elif trend[i] == "undefined":
+            text = "no test: the variance correction is not positive."
+        else:
+            stats = _n.stats(f"{test} z = {z[i]:.2f}", _n.p_text(p[i], result.alpha),
+                             verdicts[i].note)
+            sen = f"Sen's slope {_n.signed(slope[i])} per {unit}."
+            if verdicts[i].significant:
+                up = z[i] > 0
+                text = (f"{'increasing' if up else 'decreasing'} trend{of} {stats}: a "
+                        f"{'rise' if up else 'fall'} {_n.CHANCE}, "
+                        f"{_n.significant_at(result.alpha)}; {sen}")
+            else:
+                text = f"{_n.no_evidence(f'a trend{of}', result.alpha)} {stats}; {sen}"
+        lines.append(_n.prefix(name, text))
+    return _n.one_or_many(lines, scalar)
 
 
 # ---- Mann-Kendall ---------------------------------------------------------------------------
@@ -145,16 +167,28 @@ class MannKendallResult(TestResult):
         return _series_frame(self, ("trend", "h", "pvalue", "z", "tau", "tau_b", "s", "var_s",
                                     "slope", "intercept", "nobs", "status"))
 
-    def narrative(self) -> str | list[str]:
-        """The finding in words, e.g. "Increasing trend (Mann-Kendall z = 2.41, p = 0.016);
-        Sen's slope +0.52 per time step."; a list with one sentence per series for several."""
-        frame = self.to_frame()
-        lines = [_mk_sentence(r.trend, r.z, r.pvalue, r.slope, r.status)
-                 for r in frame.itertuples()]
-        lines = [line[0].upper() + line[1:] for line in lines]
-        if np.ndim(self.z) == 0:
-            return lines[0]
-        return [f"Series {i}: {line}" for i, line in enumerate(lines)]
+    def narrative(self, labels=None, measure: str | None = None, unit: str = "time step",
+                  adjust=None) -> str | list[str]:
+        """The finding at level ``alpha`` in words, e.g. "Increasing trend (Mann-Kendall
+        z = 2.41, p = 0.016): a rise more than chance would explain, significant at the 5%
+        level; Sen's slope +0.52 per time step."; for several series a list with one sentence
+        each, prefixed by its name (``labels``; default "Series 0", ...).
+
+        Parameters
+        ----------
+        labels : sequence, optional
+            Series names.
+        measure : str, optional
+            What is tested, e.g. ``"recorded crime"`` ("no evidence of a trend in recorded
+            crime").
+        unit : str
+            The unit of ``t`` for Sen's slope, e.g. ``"month"``.
+        adjust : {"bh", "by", "holm", "bonferroni", "hochberg"}, optional
+            Decide on p-values adjusted across the series (:func:`scrutiny.multiple_testing`);
+            without it, a significant trend among several series says that its p-value is
+            not adjusted.
+        """
+        return _mk_narrative(self, "Mann-Kendall", labels, measure, unit, adjust)
 
 
 def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy="omit", *,
@@ -239,8 +273,9 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy=
     >>> res = mann_kendall(y)
     >>> res.trend, res.s, round(res.pvalue, 5), round(res.slope, 4)
     ('increasing', 52.0, 0.00047, 0.4333)
-    >>> res.narrative()
-    "Increasing trend (Mann-Kendall z = 3.50, p = 0.00047); Sen's slope +0.4333 per time step."
+    >>> res.narrative()  # doctest: +NORMALIZE_WHITESPACE
+    "Increasing trend (Mann-Kendall z = 3.50, p < 0.001): a rise more than chance would explain,
+    significant at the 5% level; Sen's slope +0.433 per time step."
     """
     method = _v.choice(method, "method", _MK_METHODS)
     alpha = _v.conf_level(alpha, "alpha")
@@ -303,16 +338,11 @@ class SeasonalMannKendallResult(TestResult):
         return _series_frame(self, ("trend", "h", "pvalue", "z", "tau", "s", "var_s", "slope",
                                     "intercept", "nobs", "status"))
 
-    def narrative(self) -> str | list[str]:
-        """The finding in words, one sentence per series for several."""
-        frame = self.to_frame()
-        lines = [_mk_sentence(r.trend, r.z, r.pvalue, r.slope, r.status).replace(
-            "per time step", "per cycle").replace("Mann-Kendall", "seasonal Mann-Kendall")
-            for r in frame.itertuples()]
-        lines = [line[0].upper() + line[1:] for line in lines]
-        if np.ndim(self.z) == 0:
-            return lines[0]
-        return [f"Series {i}: {line}" for i, line in enumerate(lines)]
+    def narrative(self, labels=None, measure: str | None = None, unit: str = "cycle",
+                  adjust=None) -> str | list[str]:
+        """The finding in words, as :meth:`MannKendallResult.narrative` (the slope is per
+        ``unit``, a cycle of ``period`` seasons); one sentence per series for several."""
+        return _mk_narrative(self, "seasonal Mann-Kendall", labels, measure, unit, adjust)
 
 
 def seasonal_mann_kendall(y, period=12, alpha=0.05, nan_policy="omit", *, errors="coerce",
@@ -437,6 +467,50 @@ class SenSlopeResult(Result):
         frame = pd.concat(parts).sort_values(["series", "conf"], kind="stable")
         return frame.reset_index(drop=True)
 
+    def narrative(self, labels=None, measure: str | None = None, unit: str = "time step"
+                  ) -> str | list[str]:
+        """The slope per ``unit`` with its interval(s) and whether an interval excludes 0 (at
+        the widest level that does), e.g. "Sen's slope is +0.433 per time step (95% CI +0.320
+        to +0.550): the series rises by more than chance would explain (the 95% CI excludes
+        0)."; for several series a list with one sentence each (named by ``labels``).
+
+        Examples
+        --------
+        >>> from scrutiny.trend import sen_slope
+        >>> y = [12.1, 11.4, 13.2, 12.8, 14.0, 13.1, 14.9, 15.2, 14.4, 16.0, 15.7, 17.1]
+        >>> text = sen_slope(y).narrative(measure="response time", unit="month")
+        >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
+        Sen's slope of response time is +0.433 per month (95% CI +0.320 to +0.550): the series
+        rises by more than chance would explain (the 95% CI excludes 0).
+        """
+        scalar = np.ndim(self.slope) == 0
+        k = np.size(self.slope)
+        levels = self._levels() or (float(self.conf),)
+        slope = _n.flat(self.slope, k).astype(float)
+        status = _n.flat(self.status, k)
+        lo = _n.flat_levels(self.lower, k, len(levels))
+        hi = _n.flat_levels(self.upper, k, len(levels))
+        of = f" of {measure}" if measure else ""
+        lines = []
+        for i, name in enumerate(_n.names(labels, k, "Series", scalar)):
+            if status[i] != "ok":
+                text = f"not estimated ({status[i]})."
+            elif not np.all(np.isfinite(lo[i]) & np.isfinite(hi[i])):
+                text = (f"Sen's slope{of} is {_n.signed(slope[i])} per {unit}; its interval "
+                        "cannot be computed from so few values.")
+            else:
+                fmt = _n.matched(slope[i])
+
+                def show(v, fmt=fmt):
+                    return ("+" if v > 0 else "") + fmt(v)
+
+                verdict = _n.ci_verdict(lo[i], hi[i], levels, 0.0, "the series rises",
+                                        "the series falls", "a trend")
+                text = (f"Sen's slope{of} is {show(slope[i])} per {unit} "
+                        f"({_n.intervals(lo[i], hi[i], levels, show)}): {verdict}.")
+            lines.append(_n.prefix(name, text))
+        return _n.one_or_many(lines, scalar)
+
 
 def sen_slope(y, t=None, conf=0.95, nan_policy="omit", *, errors="coerce",
               threads=None) -> SenSlopeResult:
@@ -536,6 +610,42 @@ class PettittResult(TestResult):
     def to_frame(self):
         """One row per series."""
         return _series_frame(self, ("statistic", "pvalue", "location", "nobs", "status"))
+
+    def narrative(self, labels=None, alpha: float = 0.05, time=None, measure: str | None = None,
+                  adjust=None) -> str | list[str]:
+        """Whether there is a single change point at level ``alpha``, and where: "A change
+        point after point 6 (Pettitt U* = 36, p = 0.031): a shift more than chance would
+        explain, significant at the 5% level."; for several series a list with one sentence
+        each (named by ``labels``).  ``time`` names the points (e.g. months), ``adjust`` as
+        :meth:`MannKendallResult.narrative`.
+
+        Examples
+        --------
+        >>> from scrutiny.trend import pettitt
+        >>> y = [10.2, 11.1, 9.8, 10.6, 10.9, 9.5, 14.8, 15.3, 14.1, 15.9, 14.6, 15.2]
+        >>> print(pettitt(y).narrative())  # doctest: +NORMALIZE_WHITESPACE
+        A change point after point 6 (Pettitt U* = 36, p = 0.031): a shift more than chance would
+        explain, significant at the 5% level.
+        """
+        alpha = _v.conf_level(alpha, "alpha")
+        scalar = np.ndim(self.statistic) == 0
+        k = np.size(self.statistic)
+        u, p = (_n.flat(getattr(self, f), k).astype(float) for f in ("statistic", "pvalue"))
+        where, status = _n.flat(self.location, k), _n.flat(self.status, k)
+        verdicts = _n.verdicts(p, alpha, adjust, "series")
+        of = f" in {measure}" if measure else ""
+        lines = []
+        for i, name in enumerate(_n.names(labels, k, "Series", scalar)):
+            stats = _n.stats(f"Pettitt U* = {u[i]:g}", _n.p_text(p[i], alpha), verdicts[i].note)
+            if status[i] != "ok":
+                text = f"not tested ({status[i]})."
+            elif verdicts[i].significant:
+                text = (f"a change point{of} after {_n.when(where[i], time)} {stats}: a shift "
+                        f"{_n.CHANCE}, {_n.significant_at(alpha)}.")
+            else:
+                text = f"{_n.no_evidence(f'a change point{of}', alpha)} {stats}."
+            lines.append(_n.prefix(name, text))
+        return _n.one_or_many(lines, scalar)
 
 
 def pettitt(y, *, nan_policy="omit", errors="coerce", threads=None) -> PettittResult:

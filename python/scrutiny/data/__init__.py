@@ -1,28 +1,41 @@
-"""Data for scrutiny: bundled demonstration samples.
+"""Data for scrutiny: bundled demonstration samples, and readers for public police data.
 
-The samples are made by the package itself from a documented, seeded generator
-(:mod:`scrutiny.data._generate`); no data file is shipped.  They are synthetic: the force,
-its areas and every count are invented, with known differences planted in them so that an
-analysis has something real to find.
+The samples are made by the package itself from documented, seeded generators
+(:mod:`scrutiny.data._generate` and its siblings); no data file is shipped.  They are
+synthetic: the force, its areas and every count are invented, with known differences planted
+in them so that an analysis has something real to find.
+
+:func:`read_policeuk` reads the files of data.police.uk, :func:`aggregate_policeuk` counts
+their records by area, month and crime type, and :func:`lsoa_population` and
+:func:`join_population` bring in the ONS resident populations of LSOAs and local authorities.
 """
 from __future__ import annotations
 
-from . import _generate, _victim_survey
+from . import _calls, _firearms, _generate, _ksi, _victim_survey
+from .policeuk import aggregate_policeuk, read_policeuk
+from .population import join_population, lsoa_population
 
 _LPA_MONTHLY_DESCRIPTION = (
     "SYNTHETIC demonstration data, not real figures: monthly counts for the ten local policing "
     f"areas (LPAs) of a fictional force, {_generate.LPA_MONTHLY_FORCE}, April 2022 to March 2025. "
     "One row per area and month: area, month (pandas Period, monthly), population (mid-year "
     "resident estimate, the same for every month of an April-March year), recorded_crimes, "
-    "da_incidents (domestic-abuse incidents) and da_arrests (arrests made in those incidents). "
-    "Made by scrutiny.data._generate.lpa_monthly with numpy.random.default_rng"
-    f"({_generate.LPA_MONTHLY_SEED}); the areas' domestic-abuse arrest probabilities were set "
-    "between 0.24 and 0.44 (about 0.33 force-wide), with extra month-to-month variation."
+    "da_incidents (domestic-abuse incidents), da_arrests (arrests made in those incidents) and "
+    "action_taken (recorded crimes of the month with an action-taken outcome: charge or "
+    "summons, caution, community resolution). Made by scrutiny.data._generate.lpa_monthly "
+    f"with numpy.random.default_rng({_generate.LPA_MONTHLY_SEED}), and action_taken from its "
+    f"own stream, numpy.random.default_rng({_generate.ACTION_TAKEN_SEED}); the areas' "
+    "domestic-abuse arrest probabilities were set between 0.24 and 0.44 (about 0.33 "
+    "force-wide), with extra month-to-month variation; the action-taken share between 12% "
+    "and 16% by area, falling 4% (relative) a year."
 )
 
 _SAMPLES = {
     "lpa_monthly": (_generate.lpa_monthly, _LPA_MONTHLY_DESCRIPTION),
     "victim_survey": (_victim_survey.victim_survey, _victim_survey.VICTIM_SURVEY_DESCRIPTION),
+    "calls": (_calls.calls, _calls.CALLS_DESCRIPTION),
+    "firearms_licensing": (_firearms.firearms_licensing, _firearms.FIREARMS_DESCRIPTION),
+    "ksi": (_ksi.ksi, _ksi.KSI_DESCRIPTION),
 }
 
 
@@ -37,7 +50,7 @@ def available() -> tuple[str, ...]:
     --------
     >>> import scrutiny as sc
     >>> sc.data.available()
-    ('lpa_monthly', 'victim_survey')
+    ('lpa_monthly', 'victim_survey', 'calls', 'firearms_licensing', 'ksi')
     """
     return tuple(_SAMPLES)
 
@@ -61,11 +74,14 @@ def sample(name: str):
             force, April 2022 to March 2025.  Columns: ``area`` (str), ``month``
             (``period[M]``), ``population`` (mid-year residents, constant within an
             April-March year), ``recorded_crimes``, ``da_incidents`` (domestic-abuse
-            incidents), ``da_arrests`` (arrests in those incidents), all counts int64.
-            Planted truth: arrest probabilities per area from 0.24 to 0.44 (about 0.33
-            force-wide, far more spread than chance gives), month-to-month gamma-Poisson
-            variation in the counts, a summer peak, domestic abuse rising 3 % a year.
-            A yearly rate per resident is ``count.sum() / (population.sum() / 12)``.
+            incidents), ``da_arrests`` (arrests in those incidents), ``action_taken``
+            (recorded crimes with an action-taken outcome: charge or summons, caution,
+            community resolution), all counts int64.  Planted truth: arrest probabilities
+            per area from 0.24 to 0.44 (about 0.33 force-wide, far more spread than chance
+            gives), month-to-month gamma-Poisson variation in the counts, a summer peak,
+            domestic abuse rising 3 % a year; action taken for 12-16 % of recorded crimes
+            by area, falling slightly (4 % relative) each year.  A yearly rate per resident
+            is ``count.sum() / (population.sum() / 12)``.
 
         ``"victim_survey"``
             2,400 rows, one per respondent of a victim satisfaction survey of the same force,
@@ -77,6 +93,39 @@ def sample(name: str):
             ``treatment``.  Planted truth: ``kept_informed`` drives overall satisfaction most,
             then ``actions_taken`` and ``treatment``; for violent crime it falls every quarter,
             and overall satisfaction with it.  See :mod:`scrutiny.data._victim_survey`.
+
+        ``"calls"``
+            About 438,000 rows, one per call to the force control room, April 2022 to March
+            2025: about 150 999-calls and 250 101-calls a day, with daily, weekly and
+            seasonal profiles.  Columns: ``call_id`` (int64), ``line`` (``"999"`` or
+            ``"101"``), ``arrived`` and ``half_hour`` (``arrived`` floored to 30 minutes;
+            datetime64[ns]), ``month`` (``period[M]``), ``answered``, ``abandoned`` (bool,
+            one the opposite of the other), ``wait_seconds`` (to answer, or to abandonment),
+            ``handle_seconds`` (NaN when abandoned).  Planted truth: 999 answered within 10 s
+            about 90 % of the time (target 90 %), about 1 % abandoned; 101 answered within
+            30 s for about 50 % of calls offered, 57 % of calls answered (target 60 %,
+            missed), worse in the evening peak and in the last year, about 11 % abandoned;
+            waits from an Erlang-A-like queue; handle times lognormal, mean 300 s (999) and
+            420 s (101).  See :mod:`scrutiny.data._calls`.
+
+        ``"firearms_licensing"``
+            About 2,600 rows, one per firearm or shotgun certificate application received
+            April 2021 to March 2025, extracted on 31 March 2025.  Columns:
+            ``application_id``, ``certificate`` (``"firearm"``, ``"shotgun"``), ``kind``
+            (``"grant"``, ``"renewal"``), ``area``, ``received``, ``decided`` (NaT while
+            open), ``open`` (bool), ``days_waited`` (to the decision, or to the extract date
+            while open: censored), ``outcome`` (``"granted"``, ``"refused"``,
+            ``"withdrawn"``; ``""`` while open).  Planted truth: the median wait grows from
+            about 200 to about 450 days (target 150 days), grants slower than renewals,
+            several hundred applications still open.  See :mod:`scrutiny.data._firearms`.
+
+        ``"ksi"``
+            360 rows, one per local policing area and month as ``"lpa_monthly"``: ``area``,
+            ``month``, ``population`` (as ``"lpa_monthly"``), ``killed``,
+            ``seriously_injured``, ``ksi`` (their sum) and ``casualties`` (all road
+            casualties, slight ones included), counts int64.  Planted truth: about 5 KSI
+            per 100,000 residents a month force-wide, falling slowly; the rural Valley area
+            more than twice the force rate.  See :mod:`scrutiny.data._ksi`.
 
     Returns
     -------
@@ -92,7 +141,7 @@ def sample(name: str):
     >>> import scrutiny as sc
     >>> df = sc.data.sample("lpa_monthly")
     >>> df.shape
-    (360, 6)
+    (360, 7)
     >>> str(df["month"].dtype)
     'period[M]'
     """
@@ -108,4 +157,5 @@ def sample(name: str):
     return frame
 
 
-__all__ = ["available", "sample"]
+__all__ = ["available", "sample", "read_policeuk", "aggregate_policeuk", "lsoa_population",
+           "join_population"]

@@ -38,7 +38,34 @@ SEASONAL_AMPLITUDE = 0.10          # summer peak, winter trough (multiplicative,
 COUNT_DISPERSION = 60.0            # gamma shape of month-to-month extra-Poisson variation
 ARREST_CONCENTRATION = 150.0       # beta concentration of an area's month-to-month arrest rate
 
-LPA_MONTHLY_COLUMNS = ("area", "month", "population", "recorded_crimes", "da_incidents", "da_arrests")
+# Action-taken outcomes (charge/summons, caution, community resolution) among recorded crimes:
+# drawn from their own stream so that adding them left every other column unchanged.
+ACTION_TAKEN_SEED = 20250402
+# Planted share of recorded crimes with an action-taken outcome in the first year, by area
+# (order of LPA_PARAMETERS), falling by ACTION_TAKEN_CHANGE_PER_YEAR (relative) each year.
+ACTION_TAKEN_SHARE = (0.128, 0.142, 0.150, 0.136, 0.158, 0.124, 0.162, 0.146, 0.155, 0.140)
+ACTION_TAKEN_CHANGE_PER_YEAR = -0.04
+ACTION_TAKEN_CONCENTRATION = 400.0  # beta concentration of an area's month-to-month share
+
+LPA_MONTHLY_COLUMNS = ("area", "month", "population", "recorded_crimes", "da_incidents",
+                       "da_arrests", "action_taken")
+
+
+def lpa_months():
+    """The months of ``"lpa_monthly"`` (and of ``"ksi"``), a monthly PeriodIndex."""
+    import pandas as pd
+
+    return pd.period_range(LPA_MONTHLY_FIRST_MONTH, periods=LPA_MONTHLY_N_MONTHS, freq="M")
+
+
+def lpa_population() -> np.ndarray:
+    """Mid-year residents per area (rows, order of LPA_PARAMETERS) and month (columns).
+
+    A mid-year figure: it steps once a year, every April, by POPULATION_GROWTH_PER_YEAR.
+    """
+    base = np.array([p[1] for p in LPA_PARAMETERS], dtype=float)
+    years = np.arange(LPA_MONTHLY_N_MONTHS) / 12.0
+    return np.rint(base[:, None] * (1 + POPULATION_GROWTH_PER_YEAR) ** np.floor(years)[None, :])
 
 
 def lpa_monthly():
@@ -47,15 +74,13 @@ def lpa_monthly():
 
     rng = np.random.default_rng(LPA_MONTHLY_SEED)
     areas = [p[0] for p in LPA_PARAMETERS]
-    base_population = np.array([p[1] for p in LPA_PARAMETERS], dtype=float)
     crime_ratio = np.array([p[2] for p in LPA_PARAMETERS])
     da_ratio = np.array([p[3] for p in LPA_PARAMETERS])
     arrest_prob = np.array([p[4] for p in LPA_PARAMETERS])
 
-    months = pd.period_range(LPA_MONTHLY_FIRST_MONTH, periods=LPA_MONTHLY_N_MONTHS, freq="M")
+    months = lpa_months()
     years = np.arange(LPA_MONTHLY_N_MONTHS) / 12.0
-    # Population is a mid-year figure: it steps once a year (every April).
-    population = np.rint(base_population[:, None] * (1 + POPULATION_GROWTH_PER_YEAR) ** np.floor(years)[None, :])
+    population = lpa_population()
     season = 1 + SEASONAL_AMPLITUDE * np.cos(2 * np.pi * (months.month.to_numpy() - 7) / 12)
 
     def monthly_counts(per_1000_year, ratio, growth):
@@ -77,5 +102,16 @@ def lpa_monthly():
         "recorded_crimes": crimes.ravel().astype(np.int64),
         "da_incidents": incidents.ravel().astype(np.int64),
         "da_arrests": arrests.ravel().astype(np.int64),
+        "action_taken": _action_taken(crimes, years).ravel(),
     })
     return frame
+
+
+def _action_taken(crimes: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Recorded crimes (areas x months) that got an action-taken outcome, from their own stream."""
+    rng = np.random.default_rng(ACTION_TAKEN_SEED)
+    trend = (1 + ACTION_TAKEN_CHANGE_PER_YEAR) ** years
+    share = np.array(ACTION_TAKEN_SHARE)[:, None] * trend[None, :]
+    a = share * ACTION_TAKEN_CONCENTRATION
+    month_share = rng.beta(a, ACTION_TAKEN_CONCENTRATION - a)
+    return rng.binomial(crimes, month_share).astype(np.int64)

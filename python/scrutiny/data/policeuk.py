@@ -1,0 +1,599 @@
+"""Reading the street-level crime, outcomes and stop-and-search files of data.police.uk.
+
+data.police.uk publishes, for every force and month, ``YYYY-MM-<force>-street.csv`` (one row
+per crime or anti-social behaviour incident), ``YYYY-MM-<force>-outcomes.csv`` (one row per
+outcome of a crime) and ``YYYY-MM-<force>-stop-and-search.csv`` (one row per search).  The
+archive as downloaded is a zip of ``YYYY-MM/`` folders holding those files.  The kind of each
+file is told by its header, not its name.
+
+Malformed rows never stop a read: they are left out or blanked, and each is described in plain
+English in ``frame.attrs["problems"]`` (file, line numbers, what was wrong, what was done), for
+a report's "data issues" section.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import gzip
+import io
+import os
+import re
+import warnings
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+KINDS = ("street", "outcomes", "stop-and-search")
+
+# Columns of each kind as published, with the type each is read as.
+_COMMON = {"Crime ID": "str", "Month": "month", "Reported by": "category",
+           "Falls within": "category", "Longitude": "longitude", "Latitude": "latitude",
+           "Location": "str", "LSOA code": "str", "LSOA name": "str"}
+COLUMNS = {
+    "street": {**_COMMON, "Crime type": "category", "Last outcome category": "category",
+               "Context": "str"},
+    "outcomes": {**_COMMON, "Outcome type": "category"},
+    "stop-and-search": {
+        "Type": "category", "Date": "date", "Part of a policing operation": "bool",
+        "Policing operation": "str", "Latitude": "latitude", "Longitude": "longitude",
+        "Gender": "category", "Age range": "category", "Self-defined ethnicity": "category",
+        "Officer-defined ethnicity": "category", "Legislation": "category",
+        "Object of search": "category", "Outcome": "category",
+        "Outcome linked to object of search": "bool",
+        "Removal of more than just outer clothing": "bool"},
+}
+# Columns absent from some older files: added, empty, when missing.
+OPTIONAL = {"street": {"Context"}, "outcomes": set(),
+            "stop-and-search": {"Part of a policing operation", "Policing operation",
+                                "Outcome linked to object of search",
+                                "Removal of more than just outer clothing"}}
+# Columns found in one kind only.
+_MARKERS = {"street": {"Crime type", "Last outcome category"}, "outcomes": {"Outcome type"},
+            "stop-and-search": {"Object of search", "Officer-defined ethnicity", "Legislation"}}
+# A row without one of these cannot be counted: it is left out (and reported).
+_NEEDED = {"street": ("Crime type",), "outcomes": ("Outcome type",), "stop-and-search": ()}
+_BOUNDS = {"longitude": (-180.0, 180.0), "latitude": (-90.0, 90.0)}
+_SUFFIXES = (".csv", ".csv.gz")
+_MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_NAME_MONTH = re.compile(r"^(\d{4}-\d{2})")
+_SEARCH_FORCE = re.compile(r"^\d{4}-\d{2}-(.+)-stop-and-search\.csv(\.gz)?$", re.IGNORECASE)
+_BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
+_SPARE = 4      # spare columns read beyond the header, to catch rows with extra fields
+_SHOW_LINES = 5
+OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
+
+
+def snake_case(name: str) -> str:
+    """A published column name in snake_case: ``"LSOA code"`` -> ``"lsoa_code"``."""
+    return re.sub(r"[^0-9a-z]+", "_", name.strip().lower()).strip("_")
+
+
+class _Source:
+    """One CSV file: on disk (maybe gzipped) or a member of a zip archive."""
+
+    def __init__(self, name: str, path: Path | None = None, archive: zipfile.ZipFile | None = None):
+        self.name, self.path, self.archive = name, path, archive
+        base = name.rsplit("/", 1)[-1]
+        found = _NAME_MONTH.match(base)
+        self.month = found.group(1) if found else None
+        found = _SEARCH_FORCE.match(base)
+        self.force = found.group(1) if found else None
+
+    @contextlib.contextmanager
+    def open(self):
+        """The file's bytes, unzipped; closed on leaving the ``with`` block."""
+        with (self.archive.open(self.name) if self.archive is not None
+              else open(self.path, "rb")) as raw:
+            if self.name.lower().endswith(".gz"):
+                with gzip.GzipFile(fileobj=raw) as unzipped:
+                    yield unzipped
+            else:
+                yield raw
+
+    def header(self) -> list[str] | None:
+        """The column names of the first line (None for an empty file)."""
+        with self.open() as raw:
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
+            line = text.readline()
+            text.detach()
+        if not line.strip():
+            return None
+        return [c.strip() for c in next(csv.reader([line]))]
+
+
+def _detect(header: list[str], where: str) -> str:
+    """The kind of a file from its header; ValueError naming the missing columns otherwise."""
+    present = set(header)
+    marked = [k for k in KINDS if _MARKERS[k] & present]
+    scores = {k: len(present & set(COLUMNS[k])) for k in KINDS}
+    kind = marked[0] if len(marked) == 1 else max(KINDS, key=scores.get)
+    missing = [c for c in COLUMNS[kind] if c not in present and c not in OPTIONAL[kind]]
+    if not missing:
+        return kind
+    shown = ", ".join(repr(c) for c in header[:8]) + (", ..." if len(header) > 8 else "")
+    names = ", ".join(repr(c) for c in missing)
+    if scores[kind] < 3:
+        raise ValueError(
+            f"path {where!r} is not a data.police.uk street, outcomes or stop-and-search file: "
+            f"its columns are {shown}; a {kind} file would also need {names}")
+    raise ValueError(f"path {where!r} looks like a data.police.uk {kind} file but has no "
+                     f"column {names}")
+
+
+def _sources(path: Path, archive: zipfile.ZipFile | None) -> list[_Source]:
+    """Every CSV (or gzipped CSV) in a folder tree or a zip archive, in name order."""
+    def wanted(name: str) -> bool:
+        parts = name.replace("\\", "/").split("/")
+        return (name.lower().endswith(_SUFFIXES) and parts[0] != "__MACOSX"
+                and not any(p.startswith(".") for p in parts))
+
+    if archive is not None:
+        names = [i.filename for i in archive.infolist() if not i.is_dir()]
+        return [_Source(n, archive=archive) for n in sorted(names) if wanted(n)]
+    files = sorted(p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file())
+    return [_Source(n, path=path / n) for n in files if wanted(n)]
+
+
+def _month_bound(value, name: str):
+    """``start`` / ``end`` (None, ``"YYYY-MM"``, a date or a Period) as a monthly Period."""
+    import pandas as pd
+
+    if value is None:
+        return None
+    try:
+        return pd.Period(value, freq="M")
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a month such as '2024-03' (got {value!r})") from None
+
+
+def _lines(numbers) -> str:
+    numbers = [int(n) for n in numbers]
+    word = "line" if len(numbers) == 1 else "lines"
+    shown = ", ".join(map(str, numbers[:_SHOW_LINES]))
+    more = f" and {len(numbers) - _SHOW_LINES:,} more" if len(numbers) > _SHOW_LINES else ""
+    return f"{word} {shown}{more}"
+
+
+class _Problems:
+    """Plain-English notes on what was wrong in the files and what was done about it."""
+
+    def __init__(self):
+        self.notes: list[str] = []
+
+    def add(self, file: str, lines, what: str, done: str) -> None:
+        lines = list(lines)
+        if lines:
+            rows = f"{len(lines):,} row{'s' if len(lines) > 1 else ''}"
+            self.notes.append(f"{file}: {rows} {what} ({_lines(lines)}); {done}")
+
+    def by_file(self, table, mask: np.ndarray, files: list[str], what: str, done: str) -> None:
+        """One note per file for the rows of ``table`` where ``mask`` holds."""
+        hit = table.loc[mask, ["_file", "_line"]]
+        for f, group in hit.groupby("_file", sort=True):
+            self.add(files[int(f)], group["_line"], what, done)
+
+
+def _read_one(source: _Source, header: list[str], index: int, problems: _Problems):
+    """One file as strings (missing where empty), with the line of each row in the file.
+
+    Rows with more fields than the header are left out and reported (the file is read with a
+    few spare columns to catch them; rows longer still are caught by the parser); blank lines
+    are skipped.
+    """
+    import pandas as pd
+
+    spare = [f"_spare{i}" for i in range(_SPARE)]
+    with source.open() as raw, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = pd.read_csv(raw, header=None, skiprows=1, names=[*header, *spare], dtype=str,
+                            keep_default_na=False, na_values=[""], on_bad_lines="warn",
+                            skip_blank_lines=False, encoding="utf-8-sig",
+                            encoding_errors="replace")
+    skipped = []
+    for w in caught:
+        parser_note = issubclass(w.category, pd.errors.ParserWarning)
+        found = _BAD_LINE.findall(str(w.message)) if parser_note else []
+        if not found:  # not a note on a bad line: pass it on
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        for line, _, saw in found:
+            skipped.append(int(line))
+            problems.add(source.name, [line], f"had {saw} fields where {len(header)} were "
+                         "expected", "left out")
+    lines = np.arange(2, 2 + len(table) + len(skipped))
+    table["_line"] = np.setdiff1d(lines, skipped) if skipped else lines
+    table["_file"] = index
+    extra = table[spare].notna().to_numpy()
+    long = extra.any(axis=1)
+    if long.any():
+        fields = len(header) + extra.shape[1] - np.argmax(extra[:, ::-1], axis=1)
+        for count in np.unique(fields[long]):
+            problems.add(source.name, table.loc[long & (fields == count), "_line"],
+                         f"had {count} fields where {len(header)} were expected", "left out")
+    blank = table[header].isna().all(axis=1).to_numpy()
+    return table.loc[~long & ~blank].drop(columns=spare)
+
+
+def _months(values):
+    """``"YYYY-MM"`` strings as monthly periods, and a mask of the rows that are months."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(values)
+    ok = np.array([bool(_MONTH.match(str(u))) for u in uniques], dtype=bool)
+    ordinals = np.array([pd.Period(u, freq="M").ordinal if k else 0
+                         for u, k in zip(uniques, ok)], dtype=np.int64)
+    valid = (codes >= 0) & (ok[np.maximum(codes, 0)] if uniques.size else False)
+    return pd.PeriodIndex.from_ordinals(ordinals[np.maximum(codes, 0)], freq="M"), valid
+
+
+def _number(column, table, files, problems: _Problems, kind: str):
+    """Coordinates as float64; text that is not a number, or out of range, becomes NaN."""
+    import pandas as pd
+
+    name = column.name
+    values = pd.to_numeric(column, errors="coerce").to_numpy(dtype=np.float64, copy=True)
+    low, high = _BOUNDS[kind]
+    text = column.notna().to_numpy() & np.isnan(values)
+    problems.by_file(table, text, files, f"had a {snake_case(name)} that is not a number",
+                     "set to missing")
+    out = (values < low) | (values > high)
+    problems.by_file(table, out, files, f"had a {snake_case(name)} outside {low:g} to {high:g}",
+                     "set to missing")
+    values[text | out] = np.nan
+    return values
+
+
+def _boolean(column, table, files, problems: _Problems):
+    import pandas as pd
+
+    lower = column.str.strip().str.lower()
+    values = lower.map({"true": True, "false": False})
+    odd = (column.notna() & values.isna()).to_numpy()
+    problems.by_file(table, odd, files, f"had a {snake_case(column.name)} that is not True or "
+                     "False", "set to missing")
+    return pd.array(values.to_numpy(dtype=object), dtype="boolean")
+
+
+def _typed(table, kind: str, files: list[str], sources: list[_Source], problems: _Problems):
+    """The raw string table of one kind as the typed frame ``read_policeuk`` returns."""
+    import pandas as pd
+
+    for name in COLUMNS[kind]:
+        if name not in table.columns:
+            table[name] = pd.Series(np.nan, index=table.index, dtype=object)
+    keep = np.ones(len(table), dtype=bool)
+    if kind == "stop-and-search":
+        raw_date = table["Date"].str.strip()
+        date = pd.to_datetime(raw_date, utc=True, format="ISO8601", errors="coerce")
+        bad_date = date.isna().to_numpy()
+        problems.by_file(table, bad_date, files, "had no date, or one that is not a date and "
+                         "time", "left out")
+        keep &= ~bad_date
+        month, valid = _months(raw_date.str[:7].where(~bad_date))   # the published month
+    else:
+        month, valid = _months(table["Month"].str.strip())
+        problems.by_file(table, ~valid, files, "had a month that is not YYYY-MM", "left out")
+    keep &= valid
+    for name in _NEEDED[kind]:
+        absent = table[name].isna().to_numpy() & keep
+        problems.by_file(table, absent, files, f"had no {snake_case(name)}", "left out")
+        keep &= ~absent
+
+    out = {}
+    for name, how in COLUMNS[kind].items():
+        column = table[name]
+        if how == "month":
+            out["month"] = month
+        elif how in ("longitude", "latitude"):
+            out[snake_case(name)] = _number(column, table, files, problems, how)
+        elif how == "bool":
+            out[snake_case(name)] = _boolean(column, table, files, problems)
+        elif how == "date":
+            out["date"] = date.dt.as_unit("ns").array
+            out["month"] = month
+        else:
+            out[snake_case(name)] = column.to_numpy()
+    frame = pd.DataFrame(out, index=pd.RangeIndex(len(table)))
+    if kind == "stop-and-search":
+        forces = np.array([s.force for s in sources] + [None], dtype=object)
+        frame["force"] = forces[table["_file"].to_numpy(dtype=np.int64)]
+    frame = frame.loc[keep].reset_index(drop=True)
+    for name, how in COLUMNS[kind].items():
+        if how == "category":
+            frame[snake_case(name)] = frame[snake_case(name)].astype("category")
+    if kind == "stop-and-search":
+        frame["force"] = frame["force"].astype("category")
+    if kind == "street":
+        _note_repeated_ids(table.loc[keep, ["Crime ID", "_file", "_line"]], files, problems)
+    return frame
+
+
+def _note_repeated_ids(ids, files: list[str], problems: _Problems) -> None:
+    """One note on crime IDs found on more than one row (they are kept), with an example."""
+    ids = ids.dropna(subset=["Crime ID"])
+    twice = ids.loc[ids["Crime ID"].duplicated(keep=False).to_numpy()]
+    if len(twice):
+        first = twice.loc[twice["Crime ID"] == twice["Crime ID"].iloc[0]]
+        where = "; ".join(f"{files[int(f)]} {_lines(g['_line'])}"
+                          for f, g in first.groupby("_file", sort=True))
+        n = twice["Crime ID"].nunique()
+        problems.notes.append(f"{n:,} crime_id value{'s appear' if n > 1 else ' appears'} on "
+                              f"more than one row ({len(twice):,} rows, e.g. {where}); kept")
+
+
+def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
+    """Read data.police.uk street-level crime, outcomes or stop-and-search files.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        One CSV file (``.csv`` or ``.csv.gz``), a folder (searched with its sub-folders, e.g.
+        the ``YYYY-MM/`` folders of an unzipped download), or the ``.zip`` archive as
+        downloaded from data.police.uk.  Files are never modified.
+    kind : {"street", "outcomes", "stop-and-search"}, optional
+        Which files to read when ``path`` holds more than one kind (a download usually
+        holds street and outcomes files).  By default the one kind found; the kind of each
+        file is told from its header.
+    start, end : str or pandas.Period, optional
+        First and last month to keep (``"2024-01"``), inclusive.  Files whose names start
+        with a month outside the range are not opened.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per record, columns in snake_case in the published order: for street
+        files ``crime_id``, ``month`` (``period[M]``), ``reported_by``, ``falls_within``,
+        ``longitude``, ``latitude`` (float64, NaN where the record has no location),
+        ``location``, ``lsoa_code``, ``lsoa_name``, ``crime_type``,
+        ``last_outcome_category``, ``context``; outcomes files have ``outcome_type`` in
+        place of the last three; stop-and-search files have ``type``, ``date``
+        (``datetime64[ns, UTC]``), ``month`` (the month of the published local date),
+        ``part_of_a_policing_operation`` (nullable boolean), ``policing_operation``,
+        ``latitude``, ``longitude``, ``gender``, ``age_range``, ``self_defined_ethnicity``,
+        ``officer_defined_ethnicity``, ``legislation``, ``object_of_search``, ``outcome``,
+        ``outcome_linked_to_object_of_search``, ``removal_of_more_than_just_outer_clothing``
+        and ``force`` (from the file name, e.g. ``"west-mercia"``).  Columns with few
+        distinct values (crime type, outcome, force, ...) are categorical.
+
+        ``attrs`` holds ``kind``, ``source`` (the path), ``files`` (the files read),
+        ``problems`` (a list of plain-English notes on malformed rows and what was done:
+        a row with the wrong number of fields, no month, or no crime type is left out; a
+        coordinate that is not a number is set to missing; files that are not
+        data.police.uk files are skipped), ``missing_months`` (months between the first
+        and the last with no records) and ``attribution`` (the Open Government Licence
+        line to quote).
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ValueError
+        If a single file is not a data.police.uk file (the message names the missing
+        columns), a folder or archive holds none, it holds several kinds and ``kind`` is not
+        given, ``kind`` is unknown, or ``start`` / ``end`` is not a month.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> crimes = sc.data.read_policeuk("police-uk-west-mercia-street/")   # doctest: +SKIP
+    >>> crimes.attrs["kind"], str(crimes["month"].dtype)                 # doctest: +SKIP
+    ('street', 'period[M]')
+    """
+    import pandas as pd
+
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file or folder name (got {type(path).__name__})")
+    if kind is not None and kind not in KINDS:
+        options = ", ".join(repr(k) for k in KINDS)
+        raise ValueError(f"kind must be one of {options} or None (got {kind!r})")
+    first, last = _month_bound(start, "start"), _month_bound(end, "end")
+    if first is not None and last is not None and first > last:
+        raise ValueError(f"start must not be after end (got {first} > {last})")
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"path {str(path)!r} does not exist")
+
+    archive = zipfile.ZipFile(path) if path.is_file() and zipfile.is_zipfile(path) else None
+    try:
+        if path.is_file() and archive is None:
+            sources = [_Source(path.name, path=path)]
+        else:
+            sources = _sources(path, archive)
+        return _read(path, sources, kind, first, last, single=path.is_file() and archive is None)
+    finally:
+        if archive is not None:
+            archive.close()
+
+
+def _read(path: Path, sources, kind, first, last, single: bool):
+    import pandas as pd
+
+    problems = _Problems()
+    where = "folder" if path.is_dir() else "archive"
+    if not sources:
+        raise ValueError(f"path {str(path)!r}: no CSV files (.csv or .csv.gz) in the {where}")
+    found: dict[str, list[_Source]] = {k: [] for k in KINDS}
+    refused, headers = [], {}
+    for source in sources:
+        header = headers[source.name] = source.header()
+        try:
+            if header is None:
+                raise ValueError(f"path {source.name!r} is empty")
+            found[_detect(header, source.name)].append(source)
+        except ValueError as error:
+            if single:
+                raise
+            refused.append(str(error).removeprefix("path "))
+    kinds = [k for k in KINDS if found[k]]
+    if not kinds:
+        raise ValueError(f"path {str(path)!r}: none of its {len(sources)} CSV files is a "
+                         f"data.police.uk file ({refused[0]}"
+                         + (f"; and {len(refused) - 1} more)" if len(refused) > 1 else ")"))
+    if kind is None:
+        if len(kinds) > 1:
+            held = ", ".join(f"{k} ({len(found[k])} files)" for k in kinds)
+            raise ValueError(f"path {str(path)!r} holds several kinds of file: {held}; choose "
+                             f"one with kind={kinds[0]!r}")
+        kind = kinds[0]
+    elif not found[kind]:
+        held = ", ".join(f"{k} ({len(found[k])} file{'s' if len(found[k]) > 1 else ''})"
+                         for k in kinds)
+        raise ValueError(f"kind={kind!r} but path {str(path)!r} holds no {kind} file, only {held}")
+    for note in refused:
+        problems.notes.append(note + "; skipped")
+
+    chosen = [s for s in found[kind] if s.month is None
+              or ((first is None or pd.Period(s.month, freq="M") >= first)
+                  and (last is None or pd.Period(s.month, freq="M") <= last))]
+    files = [s.name for s in chosen]
+    parts = [_read_one(s, headers[s.name], i, problems) for i, s in enumerate(chosen)]
+    filled = [part for part in parts if len(part)] or parts[:1]
+    table = (pd.concat(filled, ignore_index=True) if filled
+             else pd.DataFrame({"_file": [], "_line": []}))
+    frame = _typed(table, kind, files, chosen, problems)
+    if first is not None or last is not None:
+        months = frame["month"]
+        inside = np.ones(len(frame), dtype=bool)
+        if first is not None:
+            inside &= (months >= first).to_numpy()
+        if last is not None:
+            inside &= (months <= last).to_numpy()
+        frame = frame.loc[inside].reset_index(drop=True)
+
+    missing = missing_months(frame["month"])
+    if missing:
+        months = f"{len(missing)} month{'s' if len(missing) > 1 else ''}"
+        problems.notes.append(f"no records for {months} between the first and the last: "
+                              f"{_month_list(missing)}")
+    forces = (sorted(frame["falls_within"].dropna().unique().tolist())
+              if "falls_within" in frame else [])
+    source = "data.police.uk" + (f" ({', '.join(forces)})" if forces else "")
+    frame.attrs.update({"kind": kind, "source": str(path), "files": files,
+                        "problems": problems.notes, "missing_months": missing,
+                        "attribution": f"{OGL} Source: {source}."})
+    return frame
+
+
+def missing_months(months) -> list[str]:
+    """Months between the first and the last of ``months`` (periods) that do not occur."""
+    import pandas as pd
+
+    present = pd.PeriodIndex(pd.unique(pd.Series(months).dropna()), freq="M")
+    if present.size == 0:
+        return []
+    every = pd.period_range(present.min(), present.max(), freq="M")
+    return [str(m) for m in every.difference(present)]
+
+
+def _month_list(months: list[str]) -> str:
+    """Months as runs: ``"2022-12 to 2023-12, 2024-03"``."""
+    import pandas as pd
+
+    ordinals = [pd.Period(m, freq="M").ordinal for m in months]
+    runs, begin = [], 0
+    for i in range(1, len(ordinals) + 1):
+        if i == len(ordinals) or ordinals[i] != ordinals[i - 1] + 1:
+            a, b = months[begin], months[i - 1]
+            runs.append(a if a == b else f"{a} to {b}")
+            begin = i
+    return ", ".join(runs)
+
+
+def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, complete: bool = True):
+    """Count records by area, month and type, with zeros where a combination has none.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Records, e.g. from :func:`read_policeuk`.  Not modified.
+    by : sequence of str or of tuples of str
+        The columns to count by, e.g. ``("lsoa_code", "month", "crime_type")`` or
+        ``("falls_within", "month", "last_outcome_category")``.  A tuple groups columns that
+        go together, e.g. ``(("lsoa_code", "lsoa_name"), "month", "crime_type")``: only the
+        pairs seen are combined with the other columns.
+    complete : bool
+        If True (the default), every combination of the values seen in each ``by`` column
+        (or tuple) gets a row, with count 0 where there are no records.  Months are the months with
+        records: a month missing from the data is not filled with zeros (it is listed in
+        ``attrs["missing_months"]`` instead).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``by`` columns (with their types: ``month`` stays a period, categories stay
+        categorical) and ``count`` (int64), sorted by ``by``.  ``attrs`` carries over those
+        of ``frame`` (``problems`` extended with the records that could not be counted
+        because a ``by`` value is missing, e.g. crimes with no LSOA) and adds
+        ``missing_months`` when ``by`` has ``month``.
+
+    Raises
+    ------
+    TypeError
+        If ``frame`` is not a DataFrame, or ``by`` not a sequence of column names.
+    ValueError
+        If a ``by`` column is not in ``frame``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import scrutiny as sc
+    >>> months = pd.PeriodIndex(["2024-01", "2024-02", "2024-01"], freq="M")
+    >>> records = pd.DataFrame({"lsoa_code": ["E1", "E1", "E2"], "month": months,
+    ...                         "crime_type": ["Burglary", "Burglary", "Robbery"]})
+    >>> sc.data.aggregate_policeuk(records)["count"].tolist()
+    [1, 0, 1, 0, 0, 1, 0, 0]
+    """
+    import pandas as pd
+
+    from .. import _validation as v
+
+    v.data_frame(frame, "frame")
+    groups = [tuple(v.column_names(g, "by")) if isinstance(g, (tuple, list)) else (g,)
+              for g in v.column_names(by, "by")]
+    keys = [key for group in groups for key in group]
+    for key in keys:
+        if key not in frame.columns:
+            raise ValueError(f"by names column {key!r}, which frame does not have "
+                             f"(its columns: {', '.join(map(str, frame.columns))})")
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"by names a column twice ({', '.join(map(str, keys))})")
+    complete = v.boolean(complete, "complete")
+
+    problems = list(frame.attrs.get("problems", []))
+    absent = frame[keys].isna()
+    noted = np.zeros(len(frame), dtype=bool)
+    for key in keys:  # each record not counted is noted once, for its first missing key
+        n = int((absent[key].to_numpy() & ~noted).sum())
+        noted |= absent[key].to_numpy()
+        if n:
+            problems.append(f"{n:,} record{'s' if n > 1 else ''} with no {key} not counted")
+    counted = frame.loc[~absent.any(axis=1).to_numpy(), keys]
+    full = None
+    if complete:  # every combination of the values (or value tuples) seen in each group
+        for group in groups:
+            part = counted[list(group)].drop_duplicates().sort_values(list(group))
+            part = part.reset_index(drop=True)
+            full = part if full is None else full.merge(part, how="cross")
+    categories = {}
+    for key in keys:  # count categoricals by their values; restored, in category order, below
+        if isinstance(counted[key].dtype, pd.CategoricalDtype):
+            observed = set(counted[key].unique().tolist())
+            categories[key] = ([c for c in counted[key].cat.categories if c in observed],
+                               counted[key].cat.ordered)
+            counted = counted.assign(**{key: counted[key].astype(object)})
+            if full is not None:
+                full = full.assign(**{key: full[key].astype(object)})
+    sizes = counted.groupby(keys, sort=True).size()
+    if full is not None:
+        sizes = sizes.reindex(pd.MultiIndex.from_frame(full), fill_value=0)
+    out = sizes.rename("count").astype(np.int64).reset_index()
+    for key, (used, ordered) in categories.items():
+        out[key] = pd.Categorical(out[key], categories=used, ordered=ordered)
+    out.attrs.update(frame.attrs)
+    out.attrs["problems"] = problems
+    if "month" in keys:
+        out.attrs["missing_months"] = missing_months(counted["month"])
+    return out
+
+
+__all__ = ["read_policeuk", "aggregate_policeuk", "KINDS", "COLUMNS"]

@@ -1,0 +1,312 @@
+"""Resident populations of LSOAs (ONS small-area estimates) and joining them to counts.
+
+The ONS publishes mid-year population estimates for every lower layer super output area
+(LSOA) of England and Wales.  data.police.uk locates each record in an LSOA: 2011 LSOAs in
+files up to 2022 and 2021 LSOAs after, so the population table must be of the same vintage
+as the crime files.  The local authority of an LSOA is its name without the last token
+("Wyre Forest 004E" is in Wyre Forest), or comes from an ONS lookup where one is given.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+
+VINTAGES = ("2011", "2021")
+# Files of the folder layout read by lsoa_population: population, lookup and its columns.
+_FILES = {
+    "2011": ("lsoa11_population_mid2019.csv", "mid-2019", "lsoa11_lsoa21_lad22_lookup.csv.gz",
+             "LSOA11CD", "LSOA11NM", "LAD22NM"),
+    "2021": ("lsoa21_population_mid2022.csv", "mid-2022", "lsoa21_to_utla23_lookup.csv.gz",
+             "LSOA21CD", "LSOA21NM", None),
+}
+FOLDER = "ons-lsoa-population"
+ONS = ("Source: Office for National Statistics licensed under the Open Government Licence "
+       "v.3.0. Contains OS data (c) Crown copyright and database right.")
+_CODE_COLUMN = re.compile(r"^lsoa(\d\d)cd$|^lsoa_code$", re.IGNORECASE)
+_SHOW = 10
+
+
+def shared_data_folder() -> Path:
+    """The shared data folder: ``$SCRUTINY_SHARED_DATA``, else ``shared/data`` by the project."""
+    here = Path(__file__).resolve()
+    default = here.parents[3].parent / "shared" / "data" if len(here.parents) > 3 else Path()
+    return Path(os.environ.get("SCRUTINY_SHARED_DATA", default))
+
+
+def local_authority_of(lsoa_names):
+    """Local authority names from LSOA names: the name without its last token.
+
+    ``"Wyre Forest 004E"`` -> ``"Wyre Forest"``; missing names stay missing.
+    """
+    import pandas as pd
+
+    names = pd.Series(lsoa_names, dtype=object)
+    return names.str.strip().str.replace(r"\s+\S+$", "", regex=True)
+
+
+def lsoa_population(path=None, vintage: str = "2021"):
+    """Resident population of each LSOA, with its name and local authority.
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        A folder laid out as ``ons-lsoa-population`` of the shared data (population files
+        ``lsoa11_population_mid2019.csv`` / ``lsoa21_population_mid2022.csv`` with the ONS
+        lookups beside them), or one population CSV whose first columns are the LSOA code
+        (``lsoa11cd``, ``lsoa21cd`` or ``lsoa_code``) and the population.  By default the
+        ``ons-lsoa-population`` folder of the shared data (``$SCRUTINY_SHARED_DATA``, or
+        ``shared/data`` beside the project).
+    vintage : {"2021", "2011"}
+        LSOA boundaries: as the crime files use them (2011 LSOAs in data.police.uk files up
+        to 2022, 2021 LSOAs after).  Ignored when ``path`` is one CSV file whose code column
+        says its vintage.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per LSOA: ``lsoa_code``, ``lsoa_name``, ``local_authority`` (missing when no
+        lookup is found) and ``population`` (int64, all ages).  ``attrs`` has ``vintage``,
+        ``year`` (e.g. ``"mid-2022"``), ``files`` and ``attribution``.
+
+    Raises
+    ------
+    FileNotFoundError
+        If the folder or its population file for ``vintage`` is missing.
+    ValueError
+        If ``vintage`` is unknown or the file has no LSOA code or population column.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> population = sc.data.lsoa_population(vintage="2021")     # doctest: +SKIP
+    >>> int(population["population"].sum())                      # doctest: +SKIP
+    60238038
+    """
+    import pandas as pd
+
+    vintage = str(vintage) if isinstance(vintage, (int, np.integer)) else vintage
+    if vintage not in VINTAGES:
+        raise ValueError(f"vintage must be one of {', '.join(map(repr, VINTAGES))} "
+                         f"(got {vintage!r})")
+    if path is not None and not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file or folder name (got {type(path).__name__})")
+    path = Path(path) if path is not None else shared_data_folder() / FOLDER
+    if not path.exists():
+        raise FileNotFoundError(f"path {str(path)!r} does not exist (give the folder of the ONS "
+                                "LSOA population files, or set SCRUTINY_SHARED_DATA)")
+    year = None
+    if path.is_dir():
+        name, year, *_ = _FILES[vintage]
+        folder, population_file = path, path / name
+        if not population_file.is_file():
+            raise FileNotFoundError(f"path {str(path)!r} has no {name} (the {vintage} LSOA "
+                                    "population file)")
+    else:
+        folder, population_file = path.parent, path
+
+    table = pd.read_csv(population_file, dtype=str, keep_default_na=False, na_values=[""],
+                        encoding="utf-8-sig")
+    table.columns = [str(c).strip() for c in table.columns]
+    code = next((c for c in table.columns if _CODE_COLUMN.match(c)), None)
+    count = next((c for c in table.columns if c.lower().startswith("population")), None)
+    if code is None or count is None:
+        what = "LSOA code (lsoa11cd, lsoa21cd or lsoa_code)" if code is None else "population"
+        raise ValueError(f"path {population_file.name!r} has no {what} column (its columns: "
+                         f"{', '.join(map(repr, table.columns))})")
+    found = _CODE_COLUMN.match(code).group(1)
+    if found is not None and path.is_file():
+        vintage = "20" + found
+    if year is None:
+        year = count.removeprefix("population").strip("_ ").replace("mid", "mid-") or None
+
+    values = pd.to_numeric(table[count], errors="coerce")
+    if values.isna().any() or (values < 0).any():
+        bad = table.loc[values.isna() | (values < 0), code].head(3).tolist()
+        raise ValueError(f"path {population_file.name!r}: column {count!r} must hold "
+                         f"non-negative numbers (not for {', '.join(map(str, bad))})")
+    out = pd.DataFrame({"lsoa_code": table[code].str.strip().to_numpy(dtype=object),
+                        "population": values.to_numpy().astype(np.int64)})
+    files = [population_file.name]
+    _, _, lookup_name, lookup_code, lookup_name_col, lookup_la = _FILES[vintage]
+    lookup_file = folder / lookup_name
+    if lookup_file.is_file():
+        columns = [lookup_code, lookup_name_col] + ([lookup_la] if lookup_la else [])
+        lookup = pd.read_csv(lookup_file, usecols=columns, dtype=str, encoding="utf-8-sig")
+        lookup = lookup.drop_duplicates(lookup_code)
+        names = lookup.set_index(lookup_code)[lookup_name_col]
+        out["lsoa_name"] = out["lsoa_code"].map(names).to_numpy(dtype=object)
+        if lookup_la:
+            out["local_authority"] = out["lsoa_code"].map(
+                lookup.set_index(lookup_code)[lookup_la]).to_numpy(dtype=object)
+        else:
+            out["local_authority"] = local_authority_of(out["lsoa_name"]).to_numpy(dtype=object)
+        files.append(lookup_name)
+    else:
+        out["lsoa_name"] = np.full(len(out), np.nan, dtype=object)
+        out["local_authority"] = np.full(len(out), np.nan, dtype=object)
+    out = out[["lsoa_code", "lsoa_name", "local_authority", "population"]]
+    out.attrs.update({"vintage": vintage, "year": year, "files": files, "attribution": ONS})
+    return out
+
+
+def _n(items, one: str, many: str | None = None) -> str:
+    """``"3 LSOA codes"``, ``"1 LSOA code"``."""
+    return f"{len(items):,} {one if len(items) == 1 else (many or one + 's')}"
+
+
+def _codes(codes) -> str:
+    codes = sorted(map(str, codes))
+    more = f" and {len(codes) - _SHOW:,} more" if len(codes) > _SHOW else ""
+    return ", ".join(codes[:_SHOW]) + more
+
+
+def join_population(counts, population, on: str = "lsoa_code", *, level: str = "lsoa",
+                    areas=None, drop_unmatched: bool = True):
+    """Add resident populations to counts by LSOA, or roll both up to local authorities.
+
+    Parameters
+    ----------
+    counts : pandas.DataFrame
+        Counts with an LSOA code column, e.g. from :func:`aggregate_policeuk`.  Not modified.
+    population : pandas.DataFrame
+        From :func:`lsoa_population` (columns ``lsoa_code``, ``population`` and, for the
+        roll-up, ``local_authority``).
+    on : str
+        The LSOA code column of ``counts``.
+    level : {"lsoa", "local_authority"}
+        ``"lsoa"`` adds ``local_authority`` and ``population`` to each row of ``counts``;
+        ``"local_authority"`` sums the numeric columns of ``counts`` (e.g. ``count``) by
+        local authority and the other columns (e.g. ``month``, ``crime_type``), with each
+        authority's population summed over *all* its LSOAs in ``population``, not only
+        those with records.  An LSOA missing from ``population`` is placed by its name
+        (``lsoa_name`` in ``counts``) when it has one.
+    areas : sequence of str, optional
+        Local authorities to keep (e.g. a force's own, leaving out the neighbours its
+        boundary records fall into).
+    drop_unmatched : bool
+        Leave out rows whose LSOA (or, rolled up, local authority) has no population (the
+        default); else keep them with a missing population.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``attrs`` carries over those of ``counts``, with ``unmatched_lsoas`` (codes that had
+        no population), and a note added to ``problems`` naming them.
+
+    Raises
+    ------
+    TypeError
+        If ``counts`` or ``population`` is not a DataFrame.
+    ValueError
+        If a needed column is missing, ``level`` is unknown, or ``areas`` names an
+        authority not in ``population``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import scrutiny as sc
+    >>> counts = pd.DataFrame({"lsoa_code": ["E1", "E2", "E9"], "count": [3, 5, 1]})
+    >>> population = pd.DataFrame({"lsoa_code": ["E1", "E2", "E3"],
+    ...                            "local_authority": ["A", "A", "B"],
+    ...                            "population": [1500, 1700, 1600]})
+    >>> sc.data.join_population(counts, population)["population"].tolist()
+    [1500, 1700]
+    >>> sc.data.join_population(counts, population, level="local_authority")["population"].tolist()
+    [3200]
+    """
+    import pandas as pd
+
+    from .. import _validation as v
+
+    v.data_frame(counts, "counts")
+    v.data_frame(population, "population")
+    v.choice(level, "level", ("lsoa", "local_authority"))
+    drop_unmatched = v.boolean(drop_unmatched, "drop_unmatched")
+    if not isinstance(on, str) or on not in counts.columns:
+        raise ValueError(f"on must name the LSOA code column of counts (got {on!r}; its "
+                         f"columns: {', '.join(map(str, counts.columns))})")
+    v.columns_present(population, ["lsoa_code", "population"], "population")
+    if level == "local_authority":
+        v.columns_present(population, ["local_authority"], "population")
+
+    table = population.drop_duplicates("lsoa_code").set_index("lsoa_code")
+    codes = counts[on]
+    has_code = codes.notna().to_numpy()
+    known = codes.isin(table.index).to_numpy()
+    unmatched = sorted(set(codes[has_code & ~known].astype(str)))
+    problems = list(counts.attrs.get("problems", []))
+    hint = ""
+    if len(unmatched) > 0.5 * max(codes.nunique(), 1):
+        hint = (" (most codes are missing: are they LSOAs of another vintage than "
+                f"{population.attrs.get('vintage', 'the population table')}'s?)")
+
+    if level == "lsoa":
+        if unmatched:
+            rows = int((has_code & ~known).sum())
+            done = "left out" if drop_unmatched else "population left missing"
+            problems.append(f"{_n(unmatched, 'LSOA code')} ({rows:,} rows) had no population"
+                            f"{hint}; {done}: {_codes(unmatched)}")
+        out = counts.copy()
+        if "local_authority" in table.columns and "local_authority" not in out.columns:
+            out["local_authority"] = codes.map(table["local_authority"]).to_numpy(dtype=object)
+        out["population"] = codes.map(table["population"]).to_numpy(dtype=np.float64)
+        if drop_unmatched:
+            out = out.loc[known].reset_index(drop=True)
+            out["population"] = out["population"].astype(np.int64)
+    else:
+        authority = codes.map(table["local_authority"])
+        if "lsoa_name" in counts.columns:
+            by_name = local_authority_of(counts["lsoa_name"]).set_axis(counts.index)
+            authority = authority.where(authority.notna(), by_name)
+        placed = authority.notna().to_numpy()
+        named = sorted(set(codes[has_code & ~known & placed].astype(str)))
+        lost = sorted(set(codes[has_code & ~placed].astype(str)))
+        if named:
+            problems.append(f"{_n(named, 'LSOA code')} not in the population table{hint} were "
+                            f"placed in a local authority by their LSOA name: {_codes(named)}")
+        if lost:
+            problems.append(f"{_n(lost, 'LSOA code')} could not be placed in a local authority"
+                            f"{hint}; left out: {_codes(lost)}")
+        values = [c for c in counts.columns if c != on
+                  and pd.api.types.is_numeric_dtype(counts[c])
+                  and not pd.api.types.is_bool_dtype(counts[c])]
+        keys = [c for c in counts.columns
+                if c not in values and c not in (on, "lsoa_name", "local_authority")]
+        rolled = counts.loc[placed, keys + values].assign(
+            local_authority=authority[placed].astype(object).to_numpy())
+        out = rolled.groupby(["local_authority", *keys], sort=True, observed=True,
+                             dropna=False)[values].sum().reset_index()
+        residents = table.groupby("local_authority")["population"].sum()
+        out["population"] = out["local_authority"].map(residents).to_numpy(dtype=np.float64)
+        homeless = sorted(set(out.loc[out["population"].isna(), "local_authority"]))
+        if homeless:
+            done = "left out" if drop_unmatched else "population left missing"
+            problems.append(f"{_n(homeless, 'local authority', 'local authorities')} had no "
+                            f"population in the table; {done}: {', '.join(homeless)}")
+        if drop_unmatched:
+            out = out.loc[out["population"].notna().to_numpy()].reset_index(drop=True)
+            out["population"] = out["population"].astype(np.int64)
+
+    if areas is not None:
+        wanted = v.column_names([areas] if isinstance(areas, str) else areas, "areas")
+        if "local_authority" not in out.columns:
+            raise ValueError("areas needs local authorities, but population has no "
+                             "local_authority column")
+        every = set(table["local_authority"].dropna())
+        unknown = [a for a in wanted if a not in every]
+        if unknown:
+            raise ValueError(f"areas names local authorities not in population: "
+                             f"{', '.join(map(repr, unknown))}")
+        out = out.loc[out["local_authority"].isin(wanted).to_numpy()].reset_index(drop=True)
+    out.attrs.update(counts.attrs)
+    out.attrs.update({"problems": problems, "unmatched_lsoas": unmatched,
+                      "population": {k: population.attrs[k] for k in ("vintage", "year",
+                                                                      "attribution")
+                                     if k in population.attrs}})
+    return out
+
+
+__all__ = ["lsoa_population", "join_population", "local_authority_of", "shared_data_folder"]

@@ -1,0 +1,1199 @@
+"""Harm weighting: crime counts weighted by the harm of each crime type.
+
+A count of offences treats a homicide like a shoplifting.  A harm index weights each crime
+type by a harm weight that the analyst supplies from a published table (the ONS Crime
+Severity Score, the Cambridge Crime Harm Index, or a local scheme): scrutiny ships no weights,
+and ``harm_weights`` / ``read_harm_weights`` check the table that is given.  ``harm_index``
+totals the weighted counts per group with confidence intervals, ``harm_funnel`` compares the
+harm rates of areas on a funnel plot, and ``harm_trend`` tests for a trend in a harm series.
+
+Every variance accounts for the weights.  With counts x_c ~ Poisson of crime types c and
+weights w_c, the harm H = sum w_c x_c is a weighted sum of Poisson counts (compound Poisson)
+with variance sum w_c^2 lambda_c, estimated by V = sum w_c^2 x_c: a few heavily weighted
+crimes make the harm far more variable than the count.  The sums, intervals and trend fits
+run in the C core.
+"""
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from . import _narrative as _n
+from . import _validation as _v
+from ._results import Result
+from .disparity import FunnelResult, _flags, _level_label
+from .models import _raise_rows, _seasons, _status_labels
+from .trend import MannKendallResult, mann_kendall, seasonal_mann_kendall, sen_slope
+
+__all__ = [
+    "harm_weights", "read_harm_weights", "harm_index", "harm_funnel", "harm_trend",
+    "HarmWeights", "HarmIndexResult", "HarmFunnelResult", "HarmTrendResult",
+]
+
+_CI_METHODS = ("gamma", "normal", "dobson")
+_MISSING = ("raise", "drop")
+_DISPERSIONS = ("estimate", "compound")
+_OVERDISPERSION = ("multiplicative", "additive")
+_ERRORS = ("coerce", "raise")
+
+
+# ---- weights ------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False, eq=False)
+class HarmWeights(Result, Mapping):
+    """A validated mapping crime type -> harm weight (see :func:`harm_weights`).
+
+    ``weights`` is a pandas Series indexed by crime type; ``source`` says where the weights come
+    from (a citation or a file name) and is repeated in narratives.  Behaves as a read-only
+    ``dict``: ``w["Burglary"]``, ``len(w)``, ``"Robbery" in w``.
+    """
+
+    weights: Any
+    source: Any = None
+
+    def __getitem__(self, key) -> float:
+        return float(self.weights.loc[key])
+
+    def __iter__(self):
+        return iter(self.weights.index)
+
+    def __len__(self) -> int:
+        return len(self.weights)
+
+    def __repr__(self) -> str:
+        w = self.weights
+        src = "" if self.source is None else f", source={self.source!r}"
+        return (f"HarmWeights({len(w)} crime types, weights {w.min():g} to {w.max():g}{src})")
+
+    def to_frame(self):
+        """One row per crime type: ``crime_type``, ``weight``."""
+        import pandas as pd
+
+        return pd.DataFrame({"crime_type": self.weights.index.to_numpy(dtype=object),
+                             "weight": self.weights.to_numpy(dtype=float)})
+
+
+def _weights_from(table, crime_type: str, weight: str, name: str):
+    """(crime types, raw weights, what the weights are called) from a frame, Series or mapping."""
+    import pandas as pd
+
+    if isinstance(table, pd.DataFrame):
+        _v.columns_present(table, [crime_type, weight], name)
+        return (list(table[crime_type]), table[weight].to_numpy(dtype=object),
+                f"{name} column {weight!r}")
+    if isinstance(table, pd.Series):
+        return list(table.index), table.to_numpy(dtype=object), name
+    if isinstance(table, Mapping):
+        return list(table.keys()), np.array(list(table.values()), dtype=object), name
+    raise TypeError(f"{name} must be a DataFrame, a pandas Series or a mapping of crime type to "
+                    f"weight (got {type(table).__name__})")
+
+
+def _as_weights(table, name: str, crime_type: str = "crime_type", weight: str = "weight",
+                source=None) -> HarmWeights:
+    import pandas as pd
+
+    if isinstance(table, HarmWeights):
+        return table if source is None else dataclasses.replace(table, source=source)
+    types, raw, what = _weights_from(table, crime_type, weight, name)
+    if not types:
+        raise ValueError(f"{name} has no crime types")
+    missing = [i for i, t in enumerate(types)
+               if t is None or (isinstance(t, float) and np.isnan(t))]
+    if missing:
+        raise ValueError(f"{name} has a missing crime type (row {missing[0]})")
+    counts = pd.Series(types, dtype=object).value_counts(sort=False)
+    if (counts > 1).any():
+        repeated = ", ".join(f"{t!r} ({c} times)" for t, c in counts[counts > 1].items())
+        raise ValueError(f"{name} must list each crime type once: {repeated}")
+    values = np.empty(len(raw))
+    for i, v in enumerate(raw):
+        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.number)):
+            raise TypeError(f"{what} must be numeric (crime type {types[i]!r}: {v!r})")
+        values[i] = float(v)
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"{what} must be finite and >= 0 (crime type {types[i]!r}: "
+                         f"{values[i]:g})")
+    if not values.sum() > 0:
+        raise ValueError(f"{what} are all 0: a harm index needs a positive weight")
+    series = pd.Series(values, index=pd.Index(types, dtype=object, name="crime_type"),
+                       name="weight")
+    return HarmWeights(weights=series, source=source)
+
+
+def harm_weights(table, crime_type="crime_type", weight="weight", *, source=None) -> HarmWeights:
+    """A validated table of harm weights: crime type -> weight.
+
+    Parameters
+    ----------
+    table : DataFrame, Series or mapping
+        The published weights: a DataFrame with a crime-type column and a weight column, a
+        Series indexed by crime type, a ``dict``, or a :class:`HarmWeights` (returned as it is).
+    crime_type, weight : str
+        Column names in a DataFrame ``table``.
+    source : str, optional
+        Where the weights come from (e.g. "ONS Crime Severity Score weights, 2016"), kept with
+        them and repeated in narratives.
+
+    Returns
+    -------
+    HarmWeights
+        A read-only mapping with ``weights`` (pandas Series) and ``source``.
+
+    Raises
+    ------
+    ValueError
+        A missing column, no crime types, a crime type missing or listed twice, a weight that
+        is negative, NaN or infinite, or every weight 0.
+    TypeError
+        A ``table`` of another type, or a weight that is not a number.
+
+    Notes
+    -----
+    scrutiny ships no weight table.  Load the published one: the ONS Crime Severity Score
+    weights (one per Home Office offence code, from sentencing data) or the Cambridge Crime
+    Harm Index (days of imprisonment at the starting point of the sentencing guidelines;
+    Sherman, Neyroud & Neyroud 2016), mapped to the crime types of your data.
+
+    References
+    ----------
+    Sherman L, Neyroud P, Neyroud E (2016). The Cambridge Crime Harm Index: measuring total harm
+    from crime based on sentencing guidelines. Policing 10(3):171-183.
+    Office for National Statistics (2016). Research outputs: developing a Crime Severity Score
+    for England and Wales using data on crimes recorded by the police.
+
+    Examples
+    --------
+    >>> from scrutiny.harm import harm_weights
+    >>> w = harm_weights({"Burglary": 40.0, "Robbery": 365.0, "Shoplifting": 1.0},
+    ...                  source="illustrative weights")
+    >>> w["Robbery"], len(w)
+    (365.0, 3)
+    """
+    for arg, value in (("crime_type", crime_type), ("weight", weight)):
+        if not isinstance(value, str):
+            raise TypeError(f"{arg} must be a column name (a string), got {value!r}")
+    return _as_weights(table, "table", crime_type, weight, source)
+
+
+def read_harm_weights(path, crime_type="crime_type", weight="weight", *, source=None,
+                      **read_csv) -> HarmWeights:
+    """Harm weights from a CSV file (see :func:`harm_weights`).
+
+    Parameters
+    ----------
+    path : str or path-like
+        The CSV file of published weights (for a spreadsheet, read it with
+        ``pandas.read_excel`` and pass the frame to :func:`harm_weights`).
+    crime_type, weight : str
+        Its crime-type and weight columns.
+    source : str, optional
+        Where the weights come from; default: the file name.
+    **read_csv
+        Passed to ``pandas.read_csv`` (e.g. ``encoding``, ``skiprows``).
+
+    Returns
+    -------
+    HarmWeights
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from scrutiny.harm import read_harm_weights
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "weights.csv"
+    >>> _ = path.write_text("crime_type,weight\\nBurglary,40\\nRobbery,365\\n")
+    >>> read_harm_weights(path)["Burglary"]
+    40.0
+    """
+    import pandas as pd
+
+    table = pd.read_csv(path, **read_csv)
+    return harm_weights(table, crime_type, weight, source=str(path) if source is None else source)
+
+
+# ---- long data ----------------------------------------------------------------------------
+
+@dataclasses.dataclass
+class _Long:
+    """Rows of the frame that count, ready for the C core."""
+
+    count: np.ndarray          # per row
+    weight: np.ndarray         # per row
+    type_code: np.ndarray      # per row, into types
+    types: list                # crime types present (after dropping)
+    type_weight: np.ndarray    # per type
+    keep: np.ndarray           # rows of the frame used
+    dropped: tuple             # crime types left out (no weight)
+    dropped_count: float
+
+
+def _column_name(value, name: str, df) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a column name (a string), got {value!r}")
+    _v.columns_present(df, [value], "frame")
+    return value
+
+
+def _key_columns(by, df) -> list:
+    if by is None:
+        return []
+    cols = [by] if isinstance(by, str) else list(_v.column_names(by, "by"))
+    for c in cols:
+        _column_name(c, "by", df)
+    return cols
+
+
+def _row(frame, i: int):
+    return frame.index[int(i)]
+
+
+def _long(frame, crime_type, count, weights, missing) -> tuple[_Long, HarmWeights]:
+    """Validate the crime types, counts and weights of every row."""
+    import pandas as pd
+
+    w = _as_weights(weights, "weights")
+    types_col = frame[crime_type]
+    codes, uniques = pd.factorize(types_col.astype(object), sort=False)
+    if (codes < 0).any():
+        i = int(np.flatnonzero(codes < 0)[0])
+        raise ValueError(f"crime_type column {crime_type!r} has a missing value (row "
+                         f"{_row(frame, i)!r})")
+    if count is None:
+        x = np.ones(len(frame))
+    else:
+        x = _v.numeric_column(frame, count)
+        bad = np.flatnonzero(~np.isfinite(x) | (x < 0) | (x != np.floor(x)))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(f"count column {count!r} must hold whole numbers >= 0 (row "
+                             f"{_row(frame, i)!r}: {x[i]:g})")
+    lookup = dict(zip(w.weights.index, w.weights.to_numpy()))
+    present = np.array([t in lookup for t in uniques], dtype=bool)
+    unknown = [uniques[j] for j in np.flatnonzero(~present)]
+    if unknown and missing == "raise":
+        shown = ", ".join(repr(t) for t in unknown[:8]) + (
+            f" and {len(unknown) - 8} more" if len(unknown) > 8 else "")
+        raise ValueError(f"weights has no weight for crime type(s) {shown} in column "
+                         f"{crime_type!r}; add them to weights, or pass missing='drop' to "
+                         f"leave them out")
+    new_code = np.cumsum(present) - 1
+    keep = present[codes]
+    kept_types = [uniques[j] for j in np.flatnonzero(present)]
+    if not kept_types:
+        raise ValueError(f"weights has no weight for any crime type in column {crime_type!r}")
+    type_weight = np.array([lookup[t] for t in kept_types], dtype=float)
+    long = _Long(count=np.ascontiguousarray(x[keep]),
+                 type_code=new_code[codes[keep]].astype(np.int64),
+                 weight=np.ascontiguousarray(type_weight[new_code[codes[keep]]]),
+                 types=kept_types, type_weight=type_weight, keep=keep, dropped=tuple(unknown),
+                 dropped_count=float(x[~keep].sum()))
+    return long, w
+
+
+def _group_codes(frame, cols: list):
+    """Group code of every row of the frame (0 when there are no key columns) and the group
+    index (None without key columns)."""
+    import pandas as pd
+
+    if not cols:
+        return np.zeros(len(frame), dtype=np.int64), None
+    for c in cols:
+        nan = frame[c].isna().to_numpy()
+        if nan.any():
+            raise ValueError(f"by column {c!r} has a missing value (row "
+                             f"{_row(frame, np.flatnonzero(nan)[0])!r})")
+    grouped = frame.groupby(cols, sort=True, observed=True)
+    codes = grouped.ngroup().to_numpy().astype(np.int64)
+    index = grouped.size().index
+    if len(cols) == 1 and not isinstance(index, pd.MultiIndex):
+        index = pd.Index(index, name=cols[0])
+    return codes, index
+
+
+def _labels(index) -> list:
+    if index is None:
+        return ["all"]
+    return [", ".join(str(v) for v in k) if isinstance(k, tuple) else str(k) for k in index]
+
+
+def _group_values(values: np.ndarray, codes: np.ndarray, groups: int, name: str, labels):
+    """One value per group from a per-row array, which must be constant within a group."""
+    first = np.full(groups, np.nan)
+    first[codes[::-1]] = values[::-1]
+    differs = np.flatnonzero(values != first[codes])
+    if differs.size:
+        g = int(codes[differs[0]])
+        raise ValueError(f"{name} must take one value per group (group {labels[g]!r} has "
+                         f"{first[g]:g} and {values[differs[0]]:g})")
+    return first
+
+
+def _population(population, frame, codes_all, index, groups: int, labels):
+    """Population per group: a column (constant within groups), a mapping or a number."""
+    if population is None:
+        return None
+    if isinstance(population, str):
+        _column_name(population, "population", frame)
+        values = _v.numeric_column(frame, population)
+        bad = np.flatnonzero(~np.isfinite(values) | (values <= 0))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(f"population column {population!r} must be positive and finite "
+                             f"(row {_row(frame, i)!r}: {values[i]:g})")
+        return _group_values(values, codes_all, groups, f"population column {population!r}",
+                             labels)
+    if isinstance(population, Mapping) or hasattr(population, "index"):
+        if index is None:
+            raise ValueError("population must be a number or a column name when by is None")
+        lookup = dict(population.items())
+        absent = [labels[g] for g, k in enumerate(index) if k not in lookup]
+        if absent:
+            raise ValueError(f"population has no value for group(s) "
+                             f"{', '.join(repr(a) for a in absent[:8])}")
+        values = np.array([lookup[k] for k in index], dtype=object)
+        try:
+            arr = values.astype(float)
+        except (TypeError, ValueError):
+            raise TypeError("population must hold numbers") from None
+    else:
+        if groups != 1:
+            raise ValueError("population must be a column name or a mapping from group to "
+                             "population when by is given")
+        arr = np.array([_v.number(population, "population", positive=True)])
+    bad = np.flatnonzero(~np.isfinite(arr) | (arr <= 0))
+    if bad.size:
+        raise ValueError(f"population must be positive and finite (group "
+                         f"{labels[int(bad[0])]!r}: {arr[bad[0]]:g})")
+    return arr
+
+
+def _prepare(frame, crime_type, count, weights, by, missing):
+    """Validated rows, group codes and index of a frame."""
+    _v.data_frame(frame, "frame")
+    if len(frame) == 0:
+        raise ValueError("frame is empty")
+    crime_type = _column_name(crime_type, "crime_type", frame)
+    if count is not None:
+        count = _column_name(count, "count", frame)
+    missing = _v.choice(missing, "missing", _MISSING)
+    cols = _key_columns(by, frame)
+    long, w = _long(frame, crime_type, count, weights, missing)
+    codes_all, index = _group_codes(frame, cols)
+    return long, w, cols, codes_all, index
+
+
+# ---- harm index ---------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class HarmIndexResult(Result):
+    """Harm-weighted totals per group with confidence intervals (see :func:`harm_index`).
+
+    Per group: ``count`` (crimes), ``harm`` (sum w x), ``variance`` (sum w^2 x), ``se``,
+    ``lower``, ``upper``; with a population, ``population``, ``rate`` (harm per ``per``),
+    ``rate_lower``, ``rate_upper``.  Floats for one group (``by=None``), arrays otherwise;
+    limits gain a column per level when ``conf`` is a sequence.  ``table`` has a row per group,
+    ``by_type`` a row per crime type (count, weight, harm, shares).
+    """
+
+    harm: Any
+    variance: Any
+    se: Any
+    lower: Any
+    upper: Any
+    count: Any
+    population: Any
+    rate: Any
+    rate_lower: Any
+    rate_upper: Any
+    conf: Any
+    per: float
+    method: str
+    max_weight: float
+    dropped: tuple
+    dropped_count: float
+    table: Any
+    by_type: Any
+    source: Any
+    labels: list
+    _hidden: tuple = dataclasses.field(default=("table", "by_type", "source", "labels"),
+                                       init=False, repr=False, compare=False)
+
+    def to_frame(self):
+        """One row per group (and per level when there are several): a copy of ``table``."""
+        return self.table.copy()
+
+    def plot(self, ax=None):
+        """Harm (or harm rate) per group with its interval; for a single group, each crime
+        type's share of the harm beside its share of the crimes.  Returns the Axes."""
+        from .plot import axes
+
+        ax = axes(ax)
+        if np.ndim(self.harm) == 0:
+            t = self.by_type.sort_values("harm_share")
+            y = np.arange(len(t))
+            ax.barh(y + 0.2, 100 * t["harm_share"], height=0.4, color="#1f77b4", label="harm")
+            ax.barh(y - 0.2, 100 * t["count_share"], height=0.4, color="0.7", label="crimes")
+            ax.set_yticks(y, [str(v) for v in t["crime_type"]])
+            ax.set_xlabel("share (%)")
+            ax.legend(fontsize=8, frameon=False)
+            return ax
+        rated = self.rate is not None
+        value = np.asarray(self.rate if rated else self.harm, dtype=float)
+        lo = np.asarray(self.rate_lower if rated else self.lower, dtype=float)
+        hi = np.asarray(self.rate_upper if rated else self.upper, dtype=float)
+        if lo.ndim == 2:
+            lo, hi = lo[:, 0], hi[:, 0]
+        order = np.argsort(value)
+        y = np.arange(value.size)
+        ax.errorbar(value[order], y, xerr=[value[order] - lo[order], hi[order] - value[order]],
+                    fmt="o", color="#1f77b4", ecolor="0.45", capsize=2)
+        ax.set_yticks(y, [self.labels[i] for i in order])
+        level = self.conf[0] if isinstance(self.conf, tuple) else self.conf
+        what = f"harm per {self.per:,g}" if rated else "harm"
+        ax.set_xlabel(f"{what} ({_level_label(level)} CI, {self.method})")
+        return ax
+
+    def narrative(self, unit: str = "population") -> str | list[str]:
+        """The harm in careful plain English: each group's harm (and rate per ``per``
+        ``unit``) with its interval.  For a single total, also the crime type that carries most
+        of the harm and any crime types left out for want of a weight; for several groups, a
+        list with one sentence per group."""
+        t = self.table
+        level = self.conf[0] if isinstance(self.conf, tuple) else self.conf
+        if isinstance(self.conf, tuple):
+            t = t[t["conf"] == level]
+        weights = self.source or "the harm weights"
+        method = self.method.split(" ")[0]
+        scalar = np.ndim(self.harm) == 0
+        lines = []
+        for label, row in zip(self.labels, t.itertuples(index=False)):
+            text = (f"the harm index, weighted by {weights}, is {_n.number(row.harm)} "
+                    f"({_n.interval(row.lower, row.upper, level)}; {method} interval) from "
+                    f"{_n.plural(row.count, 'crime')}")
+            if self.rate is not None:
+                text += (f": {_n.rate(row.rate, self.per, unit)} "
+                         f"({_n.interval(row.rate_lower, row.rate_upper, level)})")
+            lines.append(_n.prefix(None if scalar else label, text + "."))
+        if scalar:
+            top = self.by_type.iloc[0]
+            lines.append(f"{top['crime_type']} carries {_n.percent(top['harm_share'], 0)} of "
+                         f"the harm and {_n.percent(top['count_share'], 0)} of the crimes.")
+            if self.dropped:
+                lines.append(f"{_n.capital(_n.plural(self.dropped_count, 'crime'))} of types "
+                             f"without a weight {'was' if self.dropped_count == 1 else 'were'} "
+                             f"left out ({_n.listing(self.dropped)}).")
+            return " ".join(lines)
+        return lines
+
+
+def _by_type(long: _Long):
+    """Count, weight, harm and shares per crime type (sorted by harm, largest first)."""
+    import pandas as pd
+
+    n_types = len(long.types)
+    total, harm, _ = _core.harm_sums(long.count, long.weight, long.type_code, n_types)
+    frame = pd.DataFrame({
+        "crime_type": np.array(long.types, dtype=object), "weight": long.type_weight,
+        "count": total, "harm": harm,
+        "harm_share": harm / harm.sum() if harm.sum() > 0 else np.full(n_types, np.nan),
+        "count_share": total / total.sum() if total.sum() > 0 else np.full(n_types, np.nan),
+    })
+    return frame.sort_values("harm", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _dobson(long: _Long, codes, groups, levels):
+    """Dobson limits of the harm totals through scrutiny.rates.dsr: the harm is a directly
+    standardised rate over unit populations whose standard population is the weights."""
+    from .rates import dsr
+
+    n_types = len(long.types)
+    mat = np.zeros((groups, n_types))
+    np.add.at(mat, (codes, long.type_code), long.count)
+    res = dsr(mat, np.ones_like(mat), long.type_weight, conf=list(levels),
+              per=float(long.type_weight.sum()), min_count=1)
+    return (np.asarray(res.lower).reshape(groups, -1),
+            np.asarray(res.upper).reshape(groups, -1))
+
+
+def harm_index(frame, crime_type, count, weights, by=None, population=None, per=1000,
+               conf=0.95, method="gamma", missing="raise", *, threads=None) -> HarmIndexResult:
+    """Harm-weighted totals and rates per group, with confidence intervals that account for
+    the weights.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Crimes in long form: one row per crime (``count=None``) or per group and crime type.
+    crime_type : str
+        The column of crime types, matched exactly to the crime types of ``weights``.
+    count : str or None
+        The column of counts (whole numbers >= 0), or None when each row is one crime.
+    weights : HarmWeights, DataFrame, Series or mapping
+        The harm weight of each crime type (see :func:`harm_weights`).
+    by : str or list of str, optional
+        Columns that define the groups (areas, periods).  None: one total.
+    population : str, mapping or float, optional
+        The population (or other exposure) of each group: a column that takes one value per
+        group, a mapping (or Series) from group to population, or a number when ``by`` is None.
+        Gives harm rates per ``per``.
+    per : float
+        Rates per this many of the population (default 1,000).
+    conf : float or sequence of float
+        Confidence level(s) in (0, 1); a sequence adds a column per level to the limits.
+    method : {"gamma", "normal", "dobson"}
+        The interval: Fay & Feuer's gamma interval (default), the normal approximation, or
+        Dobson's (as PHEindicatormethods' directly standardised rates).
+    missing : {"raise", "drop"}
+        A crime type in the data with no weight raises a ValueError naming it; ``"drop"``
+        leaves its crimes out (listed in ``dropped`` and in the narrative).
+    threads : int, optional
+        Threads for the intervals (default: all cores).
+
+    Returns
+    -------
+    HarmIndexResult
+        ``harm``, ``variance``, ``se``, ``lower``, ``upper``, ``count``, ``population``,
+        ``rate``, ``rate_lower``, ``rate_upper`` (None without a population), ``conf``, ``per``,
+        ``method``, ``max_weight`` (wM), ``dropped`` (crime types left out) and
+        ``dropped_count`` (their crimes), ``table`` (one row per group, and per level: the
+        ``by`` columns, then the numbers), ``by_type`` (one row per crime type: ``count``,
+        ``weight``, ``harm``, ``harm_share``, ``count_share``).
+
+    Raises
+    ------
+    ValueError
+        A missing column, a missing crime type or group key, a count that is not a whole number
+        >= 0, a crime type without a weight (``missing="raise"``), a population that is not
+        positive or differs within a group, ``conf`` outside (0, 1), an unknown ``method`` or
+        ``missing``, bad weights (see :func:`harm_weights`).
+    TypeError
+        ``frame`` not a DataFrame, a column name that is not a string, non-numeric counts,
+        population or weights.
+
+    Notes
+    -----
+    For group g with counts x_c of crime types c and weights w_c: harm H = sum w_c x_c,
+    variance V = sum w_c^2 x_c (the unbiased estimate of the compound-Poisson variance
+    sum w_c^2 lambda_c), se = sqrt(V); rates are H per / P with limits scaled the same way.
+
+    * ``"gamma"`` (Fay & Feuer 1997): lower = G^-1(a; H^2/V) V/H, upper =
+      G^-1(1 - a; (H + wM)^2/(V + wM^2)) (V + wM^2)/(H + wM), with a = (1 - conf)/2, G the
+      Gamma(shape, 1) distribution function and wM the largest weight among the crime types in
+      the data (every group's, since a type absent from a group's rows could have occurred
+      there).  Exact when every weight is the same; conservative otherwise.  With H = 0 the limits
+      are 0 and -wM log(a).  This is epitools' ``ageadjust.direct`` with the weights as the
+      standard weights over unit populations.
+    * ``"normal"``: H -+ z sqrt(V), the lower limit kept >= 0; adequate for large counts.
+    * ``"dobson"``: H + sqrt(V / X) (B(X) - X), X = sum x and B Byar's limits of X (Dobson et
+      al. 1991; PHEindicatormethods' ``calculate_dsr``; undefined with no crimes).  It can be
+      too narrow when a few heavily weighted crimes dominate.
+
+    References
+    ----------
+    Fay MP, Feuer EJ (1997). Confidence intervals for directly standardized rates: a method
+    based on the gamma distribution. Statistics in Medicine 16:791-801.
+    Dobson AJ, Kuulasmaa K, Eberle E, Scherer J (1991). Statistics in Medicine 10:457-462.
+    Sherman L, Neyroud P, Neyroud E (2016). Policing 10(3):171-183.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scrutiny.harm import harm_index
+    >>> crimes = pd.DataFrame({"type": ["Burglary", "Robbery", "Shoplifting"],
+    ...                        "n": [120, 14, 310]})
+    >>> res = harm_index(crimes, "type", "n", {"Burglary": 40, "Robbery": 365, "Shoplifting": 1},
+    ...                  population=84500)
+    >>> res.harm, round(res.se, 1), round(res.rate, 2)
+    (10220.0, 1434.4, 120.95)
+    >>> round(res.lower, 1), round(res.upper, 1)
+    (7603.9, 13676.7)
+    """
+    method = _v.choice(method, "method", _CI_METHODS)
+    levels, several = _v.conf_levels(conf)
+    per = _v.number(per, "per", positive=True)
+    nthreads = _v.threads(threads)
+    long, w, cols, codes_all, index = _prepare(frame, crime_type, count, weights, by, missing)
+    codes = codes_all[long.keep]
+    groups = 1 if index is None else len(index)
+    labels = _labels(index)
+    pop = _population(population, frame, codes_all, index, groups, labels)
+    total, harm, var = _core.harm_sums(long.count, long.weight, codes, groups)
+    max_weight = float(long.type_weight.max())
+    if method == "dobson":
+        lower, upper = _dobson(long, codes, groups, levels)
+    else:
+        lower, upper = _core.harm_ci(harm, var, np.ones(groups), max_weight, levels, method,
+                                     nthreads)
+    scale = None if pop is None else per / pop
+    table = _index_table(index, cols, total, harm, var, lower, upper, pop, scale, levels)
+    single = index is None
+
+    def out(a, per_level=False):
+        if a is None:
+            return None
+        if per_level and not several:
+            a = a[:, 0]
+        return float(a[0]) if single and a.ndim == 1 else (a[0] if single else a)
+
+    rate = None if pop is None else harm * scale
+    return HarmIndexResult(
+        harm=out(harm), variance=out(var), se=out(np.sqrt(var)), lower=out(lower, True),
+        upper=out(upper, True), count=out(total), population=out(pop), rate=out(rate),
+        rate_lower=None if pop is None else out(lower * scale[:, None], True),
+        rate_upper=None if pop is None else out(upper * scale[:, None], True),
+        conf=tuple(float(c) for c in levels) if several else float(levels[0]), per=per,
+        method={"gamma": "gamma (Fay-Feuer)", "normal": "normal",
+                "dobson": "Dobson"}[method],
+        max_weight=max_weight, dropped=long.dropped, dropped_count=long.dropped_count,
+        table=table, by_type=_by_type(long), source=w.source, labels=labels)
+
+
+def _group_frame(index, cols, total, harm, var):
+    """One row per group: the key columns, count, harm, variance."""
+    import pandas as pd
+
+    if index is None:
+        frame = pd.DataFrame(index=range(1))
+    elif isinstance(index, pd.MultiIndex):
+        frame = index.to_frame(index=False)
+    else:
+        frame = pd.DataFrame({cols[0]: index.to_numpy()})
+    frame["count"] = total
+    frame["harm"] = harm
+    frame["variance"] = var
+    return frame
+
+
+def _index_table(index, cols, total, harm, var, lower, upper, pop, scale, levels):
+    frame = _group_frame(index, cols, total, harm, var)
+    frame["se"] = np.sqrt(var)
+    if pop is not None:
+        frame["population"] = pop
+        frame["rate"] = harm * scale
+    m = len(levels)
+    out = frame.loc[np.repeat(np.arange(len(frame)), m)].reset_index(drop=True)
+    out["conf"] = np.tile(np.asarray(levels, dtype=float), len(frame))
+    out["lower"] = lower.reshape(-1)
+    out["upper"] = upper.reshape(-1)
+    if pop is not None:
+        out["rate_lower"] = (lower * scale[:, None]).reshape(-1)
+        out["rate_upper"] = (upper * scale[:, None]).reshape(-1)
+    return out
+
+
+# ---- harm funnel --------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class HarmFunnelResult(FunnelResult):
+    """A funnel plot of harm rates (see :func:`harm_funnel`): a :class:`FunnelResult` whose
+    ``value``, ``target``, ``lower`` and ``upper`` are harm per unit of population
+    (``numerator`` is the harm, ``denominator`` the population), plus ``per``, ``count``,
+    ``variance`` (sum w^2 x per area) and ``dispersion`` (the force-wide k = sum w^2 x /
+    sum w x).  ``table`` shows rates and limits per ``per``; ``plot()`` and ``narrative()`` too.
+    """
+
+    per: float
+    count: np.ndarray
+    variance: np.ndarray
+    dispersion: float
+    dropped: tuple
+    source: Any
+    _hidden: tuple = dataclasses.field(
+        default=("numerator", "denominator", "labels", "se", "count", "variance", "source"),
+        init=False, repr=False, compare=False)
+
+    def curve(self, n_points: int = 200):
+        """Limits over a grid of populations (per unit of population, as ``value``): see
+        :meth:`FunnelResult.curve`."""
+        k = self.dispersion
+        scaled = dataclasses.replace(self, target=self.target / k, tau2=self.tau2 / k**2)
+        frame = FunnelResult.curve(scaled, n_points)
+        for col in ("target", "lower", "upper"):
+            frame[col] = frame[col] * k
+        return frame
+
+    def plot(self, ax=None, n_points: int = 200):
+        """Draw the funnel with harm per ``per`` on the vertical axis; returns the Axes."""
+        from matplotlib.ticker import FuncFormatter
+
+        from .plot import funnel_plot
+
+        ax = funnel_plot(self, ax=ax, n_points=n_points)
+        per = self.per
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v * per:g}"))
+        ax.set_xlabel("Population")
+        ax.set_ylabel(f"Harm per {per:,g}")
+        return ax
+
+    def narrative(self, measure: str | None = None, reference: str | None = None,
+                  per: float | None = None, which: str = "all", **options) -> str:
+        """Each area's harm rate in careful plain English (see :meth:`FunnelResult.narrative`,
+        which takes the other ``options``; by default the measure is "harm rate", shown per
+        ``per``)."""
+        if reference is None:
+            reference = "overall harm rate" if self.pooled_target else "target"
+        return super().narrative(measure=measure or "harm rate", reference=reference,
+                                 per=self.per if per is None else per, which=which, **options)
+
+
+def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
+                levels=(0.95, 0.998), overdispersion=None, trim=0.1, per=1000,
+                missing="raise") -> HarmFunnelResult:
+    """Funnel plot of harm rates across areas, with limits from the weighted variance.
+
+    Parameters
+    ----------
+    frame, crime_type, count, weights, missing
+        As :func:`harm_index`.
+    by : str or list of str
+        The columns that define the areas.
+    population : str or mapping
+        Each area's population: a column that takes one value per area, or a mapping (or
+        Series) from area to population.
+    target : float, optional
+        The centre line in harm per ``per`` of the population.  Default: the force-wide rate,
+        sum of harm / sum of population.
+    levels : sequence of float
+        Two-sided limit levels in (0, 1), distinct; default (0.95, 0.998).
+    overdispersion : {None, "multiplicative", "additive"}
+        As :func:`scrutiny.disparity.funnel` (``phi`` and ``tau2`` are reported either way).
+    trim : float
+        Fraction winsorised at each end before estimating overdispersion, in [0, 0.5).
+    per : float
+        Rates are reported per this many of the population (default 1,000).
+
+    Returns
+    -------
+    HarmFunnelResult
+        As :class:`~scrutiny.disparity.FunnelResult` (``target``, ``z``, ``phi``, ``tau2``,
+        ``levels``, ``lower``, ``upper``, ``flag``, ``table``, ``curve()``, ``plot()``,
+        ``narrative()``), plus ``per``, ``count``, ``variance``, ``dispersion``, ``dropped``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`harm_index`; also no harm at all, an unknown ``overdispersion``, ``trim``
+        outside [0, 0.5), ``levels`` outside (0, 1) or repeated, a ``target`` that is not
+        positive, or overdispersion with fewer than three areas.
+
+    Notes
+    -----
+    Under the hypothesis that every area has the force-wide rate of each crime type, the
+    expected count of type c in area i is lambda_ic = P_i X_c / P (X_c the force total of type
+    c, P the force population), so area i's harm rate H_i / P_i has mean r0 = H / P and
+    variance sum_c w_c^2 lambda_ic / P_i^2 = v0 / P_i, with v0 = V / P (H, V the force's sum
+    w x and sum w^2 x).  The limits are the normal approximation r0 -+ q sqrt(v0 / P_i): a
+    rate funnel (``funnel(kind="rate", method="normal")``) whose Poisson variance r0 / P_i is
+    replaced by the compound-Poisson variance, i.e. multiplied by k = v0 / r0 = V / H, and
+    z_i = (H_i / P_i - r0) / sqrt(v0 / P_i).  With a given target, v0 = k r0.  Overdispersion
+    (Spiegelhalter 2005) is estimated from these z-scores exactly as in ``funnel``; ``tau2`` is
+    on the scale of the harm rate per unit of population.  The normal approximation needs
+    enough crimes per area for the weighted sum to be near normal.  The harm is skewed to the
+    right when a rare crime type carries much of the variance: in simulations with such a type
+    (weight 5,475, a few expected per area) about 4.5% of areas fell outside the 95% limits
+    but 0.5% outside the 99.8% limits, against 0.2% expected, so treat a single area just
+    beyond the upper 99.8% limit with caution.
+
+    References
+    ----------
+    Spiegelhalter DJ (2005). Funnel plots for comparing institutional performance. Statistics
+    in Medicine 24:1185-1202; Handling over-dispersion of performance indicators. Quality and
+    Safety in Health Care 14:347-351.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scrutiny.harm import harm_funnel
+    >>> crimes = pd.DataFrame({
+    ...     "area": ["A"] * 2 + ["B"] * 2 + ["C"] * 2,
+    ...     "type": ["Burglary", "Shoplifting"] * 3,
+    ...     "n": [52, 130, 31, 95, 88, 171],
+    ...     "pop": [41200] * 2 + [35800] * 2 + [52100] * 2})
+    >>> res = harm_funnel(crimes, "type", "n", {"Burglary": 40, "Shoplifting": 1}, "area", "pop")
+    >>> res.flag.tolist()
+    ['within', 'low (95%)', 'high (95%)']
+    >>> round(1000 * res.target, 1), round(res.dispersion, 2)
+    (56.0, 37.87)
+    """
+    if overdispersion is not None:
+        overdispersion = _v.choice(overdispersion, "overdispersion", _OVERDISPERSION)
+    trim = _v.number_in(trim, "trim", 0.0, 0.5)
+    level_arr, _ = _v.conf_levels(levels, "levels")
+    _v.distinct(level_arr, "levels")
+    per = _v.number(per, "per", positive=True)
+    if by is None:
+        raise ValueError("by must name the column(s) that define the areas")
+    long, w, cols, codes_all, index = _prepare(frame, crime_type, count, weights, by, missing)
+    areas = len(index)
+    labels = _labels(index)
+    if population is None:
+        raise ValueError("population must give each area's population (a column or mapping)")
+    pop = _population(population, frame, codes_all, index, areas, labels)
+    total, harm, var = _core.harm_sums(long.count, long.weight, codes_all[long.keep], areas)
+    if overdispersion is not None and areas < 3:
+        raise ValueError(f"by must define at least 3 areas to estimate overdispersion "
+                         f"(got {areas})")
+    if not harm.sum() > 0:
+        raise ValueError("frame has no harm: every weighted count is 0")
+    k = float(var.sum() / harm.sum())
+    if target is None:
+        r0, pooled = float(harm.sum() / pop.sum()), True
+    else:
+        r0, pooled = _v.number(target, "target", positive=True) / per, False
+    z, se, phi, tau2, lower, upper = _core.funnel_fit(
+        harm / k, pop, "rate", "normal", overdispersion or "none", r0 / k, trim, level_arr, 0)
+    lower, upper, tau2 = lower * k, upper * k, tau2 * k * k
+    value = harm / pop
+    flag = _flags(value[:, None] > upper, value[:, None] < lower, level_arr)
+    levels_out = tuple(float(v) for v in level_arr)
+    table = _funnel_table(index, cols, total, harm, var, pop, value, z, lower, upper, flag,
+                          levels_out, per)
+    return HarmFunnelResult(
+        target=r0, z=z, phi=float(phi), tau2=float(tau2), levels=levels_out, lower=lower,
+        upper=upper, flag=flag, table=table, value=value, se=se * k, kind="rate",
+        method="normal", overdispersion=overdispersion, trim=trim, pooled_target=pooled,
+        numerator=harm, denominator=pop, labels=labels, per=per, count=total, variance=var,
+        dispersion=k, dropped=long.dropped, source=w.source)
+
+
+def _funnel_table(index, cols, total, harm, var, pop, value, z, lower, upper, flag, levels,
+                  per):
+    table = _group_frame(index, cols, total, harm, var)
+    table["population"] = pop
+    table[f"harm per {per:,g}"] = value * per
+    table["z"] = z
+    for j, level in enumerate(levels):
+        table[f"lower ({_level_label(level)})"] = lower[:, j] * per
+        table[f"upper ({_level_label(level)})"] = upper[:, j] * per
+    table["flag"] = flag
+    return table
+
+
+# ---- harm trend ---------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class HarmTrendResult(Result):
+    """A trend in a harm series (see :func:`harm_trend`).
+
+    Per series: ``rate_ratio`` per unit of time with its interval ``lower``, ``upper``,
+    ``pvalue`` and ``percent_change``; ``params``, ``bse``, ``pvalues``; ``compound_dispersion``
+    (k = sum w^2 x / sum w x), ``dispersion`` (Pearson chi-square / df of the Poisson fit),
+    ``scale`` (the variance multiplier used), ``nobs``, ``status``; and the rank-based
+    ``mann_kendall`` and ``sen`` results on the same series.  ``harm`` and ``variance`` hold the
+    series (periods as columns).  Floats and Series for one series, arrays and DataFrames for
+    several.
+    """
+
+    rate_ratio: Any
+    lower: Any
+    upper: Any
+    pvalue: Any
+    percent_change: Any
+    params: Any
+    bse: Any
+    pvalues: Any
+    compound_dispersion: Any
+    dispersion: Any
+    scale: Any
+    nobs: Any
+    status: Any
+    method: str
+    conf: float
+    mann_kendall: Any
+    sen: Any
+    harm: Any
+    variance: Any
+    exposure: Any
+    t: np.ndarray
+    dropped: tuple
+    source: Any
+    _hidden: tuple = dataclasses.field(
+        default=("harm", "variance", "exposure", "t", "mann_kendall", "sen", "source"),
+        init=False, repr=False, compare=False)
+
+    def _series_labels(self) -> list:
+        return ["all"] if np.ndim(self.rate_ratio) == 0 else [str(v) for v in self.harm.index]
+
+    def to_frame(self):
+        """One row per series: the log-linear trend, its dispersion, and the Mann-Kendall and
+        Sen results."""
+        import pandas as pd
+
+        cols = ("rate_ratio", "lower", "upper", "pvalue", "percent_change",
+                "compound_dispersion", "dispersion", "scale", "nobs")
+        frame = pd.DataFrame({c: np.atleast_1d(np.asarray(getattr(self, c), dtype=float))
+                              for c in cols})
+        frame.insert(0, "series", self._series_labels())
+        frame["status"] = np.atleast_1d(np.asarray(self.status, dtype=object))
+        frame["mk_trend"] = np.atleast_1d(np.asarray(self.mann_kendall.trend, dtype=object))
+        frame["mk_z"] = np.atleast_1d(np.asarray(self.mann_kendall.z, dtype=float))
+        frame["mk_pvalue"] = np.atleast_1d(np.asarray(self.mann_kendall.pvalue, dtype=float))
+        frame["sen_slope"] = np.atleast_1d(np.asarray(self.sen.slope, dtype=float))
+        frame["sen_lower"] = np.atleast_1d(np.asarray(self.sen.lower, dtype=float))
+        frame["sen_upper"] = np.atleast_1d(np.asarray(self.sen.upper, dtype=float))
+        frame["conf"] = self.conf
+        return frame
+
+    def narrative(self, unit: str = "period", adjust=None) -> str | list[str]:
+        """The trend per ``unit`` of time in words, as
+        :meth:`scrutiny.models.CountTrendResult.narrative` (``adjust`` decides on p-values
+        adjusted across series), followed by the rank-based Mann-Kendall test's finding and
+        how much the harm weights widen the interval.  A list with one entry per series when
+        there are several."""
+        from .models import CountTrendResult
+
+        scalar = np.ndim(self.rate_ratio) == 0
+        labels = None if scalar else self._series_labels()
+        lines = CountTrendResult.narrative(self, unit=unit, labels=labels, measure="harm",
+                                           adjust=adjust)
+        lines = [lines] if scalar else list(lines)
+        k = len(lines)
+        status = _n.flat(self.status, k)
+        mk_trend = _n.flat(self.mann_kendall.trend, k)
+        mk_p = _n.flat(self.mann_kendall.pvalue, k).astype(float)
+        pct = _n.flat(self.percent_change, k).astype(float)
+        kk = _n.flat(self.compound_dispersion, k).astype(float)
+        scale = _n.flat(self.scale, k).astype(float)
+        alpha = self.mann_kendall.alpha
+        test = "Mann-Kendall" if isinstance(self.mann_kendall, MannKendallResult) else \
+            "seasonal Mann-Kendall"
+        for i in range(k):
+            if status[i] != "ok":
+                continue
+            if mk_trend[i] in ("no trend", "undefined"):
+                mk = (f"the {test} test finds {_n.no_evidence('a monotonic trend', alpha)} "
+                      f"({_n.p_text(mk_p[i], alpha)})")
+            else:
+                agrees = (mk_trend[i] == "increasing") == (pct[i] > 0)
+                mk = (f"the {test} test finds {'an' if mk_trend[i][0] == 'i' else 'a'} "
+                      f"{mk_trend[i]} trend{' too' if agrees else ''} "
+                      f"({_n.p_text(mk_p[i], alpha)})")
+            lines[i] += (f" {_n.capital(mk)}. The interval allows for the harm weights: the "
+                         f"variance of the harm is {_n.number(scale[i])} times its mean "
+                         f"(compound-Poisson dispersion {_n.number(kk[i])}).")
+        return _n.one_or_many(lines, scalar)
+
+    def plot(self, ax=None):
+        """Harm (or harm rate) per period and the fitted trend of a single series; returns the
+        Axes."""
+        from .plot import axes
+
+        if np.ndim(self.rate_ratio) != 0:
+            raise ValueError("plot() draws a single series; give by=None, or select one series")
+        ax = axes(ax)
+        y = self.harm.to_numpy(dtype=float)
+        e = np.ones_like(y) if self.exposure is None else self.exposure.to_numpy(dtype=float)
+        params = self.params.to_numpy()
+        seasons = np.concatenate([[0.0], params[2:]])
+        codes = np.arange(y.size) % seasons.size
+        fitted = np.exp(params[0] + params[1] * self.t + seasons[codes])
+        x = np.arange(y.size)
+        ax.plot(x, y / e, "o", color="0.45", markersize=4, label="observed")
+        ax.plot(x, fitted, color="#1f77b4", label="fitted")
+        ticks = x[:: max(1, y.size // 8)]
+        ax.set_xticks(ticks, [str(self.harm.index[i]) for i in ticks])
+        ax.set_ylabel("harm" if self.exposure is None else "harm per unit of exposure")
+        ax.set_title(f"{self.percent_change:+.1f}% per period (p = {self.pvalue:.3g})",
+                     fontsize=10)
+        ax.legend(fontsize=8, frameon=False)
+        return ax
+
+
+def _time_index(frame, time: str):
+    """Time code of every row, the sorted distinct times and their t values: ordinals from the
+    first for periods, the values for numbers, positions otherwise."""
+    import pandas as pd
+
+    col = frame[time]
+    nan = col.isna().to_numpy()
+    if nan.any():
+        raise ValueError(f"time column {time!r} has a missing value (row "
+                         f"{_row(frame, np.flatnonzero(nan)[0])!r})")
+    codes, uniques = pd.factorize(col, sort=True)
+    times = pd.Index(uniques)
+    if isinstance(col.dtype, pd.PeriodDtype):
+        t = np.array([p.ordinal for p in times], dtype=float)
+        t -= t[0]
+    elif col.dtype.kind in "iuf":
+        t = times.to_numpy(dtype=float)
+    else:
+        t = np.arange(len(times), dtype=float)
+    return codes.astype(np.int64), times, t
+
+
+def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, period=None,
+               conf=0.95, dispersion="estimate", alpha=0.05, missing="raise", *,
+               errors="coerce", threads=None) -> HarmTrendResult:
+    """Trend in a harm series: a log-linear trend whose variance accounts for the harm
+    weights, with the rank-based Mann-Kendall test and Sen's slope beside it.
+
+    Parameters
+    ----------
+    frame, crime_type, count, weights, missing
+        As :func:`harm_index`.
+    time : str
+        The column of periods (e.g. a monthly ``Period``, a year, a date).  Periods with
+        pandas ``Period`` values are spaced by their ordinals (gaps count), numbers by their
+        values; other values are taken as consecutive, in sorted order.
+    by : str or list of str, optional
+        Columns that define separate series (e.g. areas), all fitted in one call.
+    exposure : str, optional
+        A column giving the population (or other exposure) of each series and period (one value
+        per series and period); enters as the offset log(exposure).  Without it, a period with
+        no rows for a series has harm 0; with it, such a period is left out (its exposure is
+        unknown).
+    period : int, optional
+        Season length (e.g. 12 for monthly data): season dummies by position modulo ``period``.
+    conf : float
+        Confidence level of the intervals, in (0, 1).
+    dispersion : {"estimate", "compound"}
+        ``"compound"``: the variance is k mu, the compound-Poisson variance alone (normal
+        intervals).  ``"estimate"`` (default): max(k, Pearson chi-square / df) mu, so extra
+        variation between periods also widens the interval (Student t intervals, as R's
+        quasi-Poisson GLM), never narrower than the weights alone imply.
+    alpha : float
+        Significance level of the Mann-Kendall test.
+    errors : {"coerce", "raise"}
+        A series that cannot be fitted gets NaN results and its ``status`` (``"coerce"``; e.g.
+        ``"no harm"`` when every weighted count is 0, ``"too short"``) or raises
+        (``"raise"``).
+    threads : int, optional
+        Threads for the fits (default: all cores).
+
+    Returns
+    -------
+    HarmTrendResult
+        ``rate_ratio`` (exp of the coefficient of time: the ratio of harm from one period to
+        the next), ``lower``, ``upper``, ``pvalue``, ``percent_change``, ``params``, ``bse``,
+        ``pvalues`` (terms ``"intercept"``, ``"t"``, ``"season_<j>"``), ``compound_dispersion``,
+        ``dispersion``, ``scale``, ``nobs``, ``status``, ``mann_kendall``
+        (:class:`~scrutiny.trend.MannKendallResult`, or
+        :class:`~scrutiny.trend.SeasonalMannKendallResult` with ``period``), ``sen``
+        (:class:`~scrutiny.trend.SenSlopeResult`, per unit of ``t``), ``harm``, ``variance``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`harm_index`; also a missing time, an exposure that is not positive or differs
+        within a series and period, fewer periods than coefficients + 1, an unknown
+        ``dispersion``, ``conf`` or ``alpha`` outside (0, 1).
+
+    Notes
+    -----
+    log E[H_t] = log(exposure_t) + b0 + b1 t (+ season effects), fitted by the Poisson
+    quasi-likelihood equations X'(H - mu) = 0, which need no integer counts and give the same
+    coefficients whatever the scale of the weights.  If the mix of crime types is stable,
+    Var(H_t) = sum_c w_c^2 lambda_ct = k mu_t with k = sum_c w_c^2 lambda_c / sum_c w_c
+    lambda_c, estimated by k = sum_t V_t / sum_t H_t (V_t = sum_c w_c^2 x_ct).  The covariance
+    of the coefficients is s (X' diag(mu) X)^-1 with s = k (``"compound"``) or s = max(k,
+    X^2 / (n - p)), X^2 the Pearson statistic sum (H - mu)^2 / mu (``"estimate"``): R's
+    ``summary(glm(H ~ t, family = quasipoisson), dispersion = k)`` and the quasi-Poisson
+    summary.  A plain Poisson trend on the harm would use s = 1 and, with weights in days of
+    imprisonment, claim trends that are noise.  The Mann-Kendall test and Sen's slope are
+    applied to the harm (per unit of exposure) as they stand (with ``period``, the seasonal
+    Hirsch-Slack test): rank-based, they need no variance model, but they do assume
+    independent periods.
+
+    References
+    ----------
+    McCullagh P, Nelder JA (1989) Generalized Linear Models, 2nd ed., ch. 9.
+    Sherman L, Neyroud P, Neyroud E (2016). Policing 10(3):171-183.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scrutiny.harm import harm_trend
+    >>> crimes = pd.DataFrame({
+    ...     "year": [2019, 2019, 2020, 2020, 2021, 2021, 2022, 2022, 2023, 2023],
+    ...     "type": ["Burglary", "Robbery"] * 5,
+    ...     "n": [412, 38, 385, 41, 371, 33, 348, 36, 322, 30]})
+    >>> res = harm_trend(crimes, "type", "n", {"Burglary": 40, "Robbery": 365}, "year")
+    >>> round(res.percent_change, 2), res.status
+    (-5.74, 'ok')
+    """
+    import pandas as pd
+
+    dispersion = _v.choice(dispersion, "dispersion", _DISPERSIONS)
+    conf = _v.conf_level(conf)
+    alpha = _v.conf_level(alpha, "alpha")
+    errors = _v.choice(errors, "errors", _ERRORS)
+    nthreads = _v.threads(threads)
+    _v.data_frame(frame, "frame")
+    time = _column_name(time, "time", frame)
+    long, w, cols, series_all, index = _prepare(frame, crime_type, count, weights, by, missing)
+    time_all, times, t = _time_index(frame, time)
+    rows, n = (1 if index is None else len(index)), len(times)
+    cells_all = series_all * n + time_all
+    _, harm, var = _core.harm_sums(long.count, long.weight, cells_all[long.keep], rows * n)
+    harm, var = harm.reshape(rows, n), var.reshape(rows, n)
+    expo = None
+    if exposure is not None:
+        exposure = _column_name(exposure, "exposure", frame)
+        values = _v.numeric_column(frame, exposure)
+        bad = np.flatnonzero(~np.isfinite(values) | (values <= 0))
+        if bad.size:
+            i = int(bad[0])
+            raise ValueError(f"exposure column {exposure!r} must be positive and finite (row "
+                             f"{_row(frame, i)!r}: {values[i]:g})")
+        cell_labels = [f"{s}, {p}" for s in _labels(index) for p in times]
+        expo = _group_values(values, cells_all, rows * n,
+                             f"exposure column {exposure!r} (per series and period)",
+                             cell_labels).reshape(rows, n)
+        harm[np.isnan(expo)] = np.nan
+    codes, n_seasons, season_names = _seasons(n, period, None)
+    p = 1 + n_seasons
+    _v.series_length(n, "time", p + 1, f"a trend with {p} coefficients")
+    offset = None if expo is None else np.where(np.isnan(expo), 1.0, expo).reshape(-1)
+    params, bse, pvals, crit, _dev, disp, nobs, status, k, scale = _core.harm_trend(
+        harm, var, offset, 0 if expo is None else n, 0 if expo is None else 1, t, codes,
+        n_seasons, dispersion, conf, True, nthreads)
+    labels = _status_labels(status)
+    empty = ~(np.nansum(harm, axis=1) > 0)
+    labels[empty] = "no harm"
+    if errors == "raise" and empty.any():
+        raise ValueError(f"harm_trend: series {_labels(index)[int(np.flatnonzero(empty)[0])]!r} "
+                         f"has no harm (every weighted count is 0)")
+    _raise_rows(status, "harm_trend", errors)
+    b, se = params[:, 1], bse[:, 1]
+    with np.errstate(over="ignore"):
+        rate_ratio, lower, upper = np.exp(b), np.exp(b - crit * se), np.exp(b + crit * se)
+    series_y = harm if expo is None else harm / expo
+    single = index is None
+    y = series_y[0] if single else series_y
+    mk = (mann_kendall(y, t=t, alpha=alpha) if period is None else
+          seasonal_mann_kendall(y, period=period, alpha=alpha))
+    sen = sen_slope(y, t=t, conf=conf)
+    names = ["intercept", "t", *season_names]
+    row_index = None if single else index
+
+    def out(a):
+        return (a[0].item() if isinstance(a[0], np.generic) else a[0]) if single else a
+
+    def wide(a):
+        return (pd.Series(a[0], index=names) if single else
+                pd.DataFrame(a, index=row_index, columns=names))
+
+    def series(a):
+        if a is None:
+            return None
+        return (pd.Series(a[0], index=times, name=time) if single else
+                pd.DataFrame(a, index=row_index, columns=times))
+
+    variance = ("k mu (compound Poisson)" if dispersion == "compound" else
+                "max(k, Pearson) mu (quasi-Poisson)")
+    method = f"log-linear trend in harm, variance {variance}"
+    return HarmTrendResult(
+        rate_ratio=out(rate_ratio), lower=out(lower), upper=out(upper), pvalue=out(pvals[:, 1]),
+        percent_change=out(100 * (rate_ratio - 1)), params=wide(params), bse=wide(bse),
+        pvalues=wide(pvals), compound_dispersion=out(k), dispersion=out(disp),
+        scale=out(scale), nobs=out(nobs.astype(np.int64)), status=out(labels),
+        method=method, conf=conf, mann_kendall=mk, sen=sen, harm=series(harm),
+        variance=series(var), exposure=series(expo), t=t, dropped=long.dropped,
+        source=w.source)

@@ -1,0 +1,741 @@
+"""Place-based evaluation for hot-spot policing: did crime fall where the patrols went?
+
+Two tests used in policing research, each over many areas in one call, computed in the C core:
+
+- :func:`wdd`, the weighted displacement difference test of Wheeler & Ratcliffe (2018): the
+  change in the treated areas net of the change in their control areas and of any change in
+  the surrounding (displacement) areas, with its standard error from the Poisson counts; with
+  harm weights, period lengths and area sizes as in Wheeler's R package ptools.
+- :func:`poisson_etest`, the E-test of Krishnamoorthy & Thomson (2004) for a change in a
+  Poisson rate between two periods, more powerful than the conditional (binomial) test; its
+  rate ratio comes with the exact conditional interval of :func:`scrutiny.compare_rates`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from . import _validation as _v
+from ._results import TestResult, scalar_or_array
+from .rates import compare_rates
+
+__all__ = ["wdd", "poisson_etest", "WDDResult", "PoissonETestResult"]
+
+# Codes of the C core's enums (csrc/core/sc_rates.h, sc_place.h).
+_ALTERNATIVES = {"two-sided": 0, "less": 1, "greater": 2}
+_STATISTICS = {"wald": 0, "score": 1}
+_ALL_CORES = 0
+_ETEST_MAX_TOTAL = 1e12   # beyond this the core's sums would need more than 1e8 counts
+# The eight counts of a WDD evaluation, in the core's order.
+_PARTS = ("treated_before", "treated_after", "control_before", "control_after",
+          "displacement_before", "displacement_after", "control_displacement_before",
+          "control_displacement_after")
+_AREAS = ("treated", "control", "displacement", "control_displacement")
+
+
+# ---- wording shared by the narratives ------------------------------------------------------
+
+def _level(conf: float) -> str:
+    return f"{round(100.0 * conf, 10):g}%"
+
+
+def _num(v: float) -> str:
+    """A count (or weighted count) for a sentence: whole numbers without decimals."""
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
+
+
+def _p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def _percent(fraction: float) -> str:
+    pct = abs(100.0 * fraction)
+    return f"{pct:.1f}%" if pct < 1 else f"{pct:.0f}%"
+
+
+def _change(before: float, after: float) -> str:
+    """'fell by 47% (from 207 to 110)', 'rose by ...', 'stayed at 12', 'went from 0 to 5'."""
+    if after == before:
+        return f"stayed at {_num(before)}"
+    if before == 0:
+        return f"went from 0 to {_num(after)}"
+    word = "fell" if after < before else "rose"
+    return f"{word} by {_percent(after / before - 1.0)} (from {_num(before)} to {_num(after)})"
+
+
+def _amount(v: float) -> str:
+    a = abs(v)
+    return f"{a:,.0f}" if a >= 10 else f"{a:.1f}"
+
+
+def _difference_interval(lo: float, hi: float, conf: float) -> str:
+    """A WDD interval in words: '95% CI 40 to 196 fewer', '... 12 fewer to 30 more', or a
+    one-sided limit."""
+    level = _level(conf)
+    if np.isinf(lo):
+        return (f"at least {_amount(hi)} fewer with {level} confidence" if hi < 0 else
+                f"at most {_amount(hi)} more with {level} confidence")
+    if np.isinf(hi):
+        return (f"at least {_amount(lo)} more with {level} confidence" if lo > 0 else
+                f"at most {_amount(lo)} fewer with {level} confidence")
+    if hi <= 0:
+        return f"{level} CI {_amount(hi)} to {_amount(lo)} fewer"
+    if lo >= 0:
+        return f"{level} CI {_amount(lo)} to {_amount(hi)} more"
+    return f"{level} CI {_amount(lo)} fewer to {_amount(hi)} more"
+
+
+def _ratio_interval(lo: float, hi: float, conf: float, alternative: str) -> str:
+    level = _level(conf)
+    if alternative == "less":
+        return f"upper {level} limit {hi:.2f}"
+    if alternative == "greater":
+        return f"lower {level} limit {lo:.2f}"
+    return f"{level} CI {lo:.2f} to {hi:.2f}"
+
+
+def _conclusion(pvalue: float, conf: float) -> bool:
+    """Whether the test rejects at level 1 - conf."""
+    return bool(pvalue < 1.0 - conf)
+
+
+def _pick(result, i: int | None) -> dict:
+    """The fields of unit i of a 1-D result (all of them for i = None)."""
+    return {k: (np.asarray(v).reshape(-1)[i] if i is not None and np.ndim(v) else v)
+            for k, v in result.to_dict().items()}
+
+
+def _frame(result, base):
+    """``base()`` (the generic one-row-per-unit frame) for results of up to one dimension;
+    else one row per element, with its position on each axis."""
+    shape = np.shape(result.pvalue)
+    if len(shape) <= 1:
+        return base()
+    import pandas as pd
+
+    position = np.indices(shape).reshape(len(shape), -1)
+    columns = {f"axis{k}": position[k] for k in range(len(shape))}
+    for key, value in result.to_dict().items():
+        columns[key] = np.asarray(value).reshape(-1) if np.ndim(value) else value
+    return pd.DataFrame(columns)
+
+
+def _names(labels, n: int) -> list[str]:
+    if labels is None:
+        return [f"Unit {i}" for i in range(n)]
+    return [str(v) for v in labels]
+
+
+# ---- results -------------------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class WDDResult(TestResult):
+    """Weighted displacement difference test (see :func:`wdd`).
+
+    The eight totals (``treated_before`` ... ``control_displacement_after``) are the counts as
+    they enter the test: summed over combined units and multiplied by the weights, divided by
+    the period lengths and area sizes when those are given."""
+
+    statistic: Any
+    pvalue: Any
+    estimate: Any
+    se: Any
+    lower: Any
+    upper: Any
+    local: Any
+    local_se: Any
+    displacement: Any
+    displacement_se: Any
+    treated_before: Any
+    treated_after: Any
+    control_before: Any
+    control_after: Any
+    displacement_before: Any
+    displacement_after: Any
+    control_displacement_before: Any
+    control_displacement_after: Any
+    treated_change: Any
+    control_change: Any
+    conf: float
+    alternative: str
+    has_displacement: bool
+    weighted: bool
+    method: str = "Weighted displacement difference test"
+    _measure: str = dataclasses.field(default="recorded crimes", repr=False)
+    _labels: Any = dataclasses.field(default=None, repr=False, compare=False)
+
+    def to_frame(self):
+        """One row per unit (a ``label`` column when the units are named; one ``axis<k>``
+        column per dimension for results of several dimensions)."""
+        frame = _frame(self, super().to_frame)
+        if self._labels is not None:
+            frame.insert(1, "label", list(self._labels))
+        return frame
+
+    def narrative(self, measure: str | None = None, treated: str = "the treated areas",
+                  control: str = "the control areas") -> str | list[str]:
+        """The finding in plain English; a list with one paragraph per unit for several.
+
+        Parameters
+        ----------
+        measure : str, optional
+            What is counted, e.g. ``"burglaries"`` (default ``"recorded crimes"``, or
+            ``"harm-weighted crimes"`` with weights; "per unit of time" / "of area" added when
+            periods or area sizes are given).
+        treated, control : str
+            How to name the treated and control areas, e.g. ``"the hot spots"``.
+
+        Examples
+        --------
+        "Recorded crimes in the hot spots fell by 47% (from 207 to 110); in the control areas
+        they rose by 3% (from 308 to 318). ... The 47% fall in the hot spots is larger than the
+        change in the control areas by more than chance would explain."
+        """
+        measure = measure or self._measure
+        if np.ndim(self.estimate) == 0:
+            return self._paragraph(_pick(self, None), measure, treated, control)
+        names = _names(self._labels, np.size(self.estimate))
+        return [f"{names[i]}: " + self._paragraph(_pick(self, i), measure, treated, control)
+                for i in range(np.size(self.estimate))]
+
+    def _paragraph(self, u: dict, measure: str, treated: str, control: str) -> str:
+        if not u["se"] > 0:
+            return (f"No {measure} were recorded (with positive weight) in any of the areas, so "
+                    f"there is nothing to test.")
+        text = [f"{measure[0].upper() + measure[1:]} in {treated} "
+                f"{_change(u['treated_before'], u['treated_after'])}"
+                f"; in {control} they {_change(u['control_before'], u['control_after'])}."]
+        est = u["estimate"]
+        size = f"{_num(abs(est))} {'fewer' if est < 0 else 'more'} {measure}"
+        net = (f"the trend in {control} and of the change in the displacement areas"
+               if self.has_displacement else f"the trend in {control}")
+        text.append(f"Net of {net}, the weighted displacement difference is {size} "
+                    f"({self._interval(u)}; z = {u['statistic']:.2f}, {_p_text(u['pvalue'])}).")
+        if _conclusion(u["pvalue"], self.conf):
+            if est < 0 and u["treated_after"] < u["treated_before"]:
+                fall = _percent(u["treated_after"] / u["treated_before"] - 1.0)
+                text.append(f"The {fall} fall in {treated} is larger than the change in {control} "
+                            f"by more than chance would explain.")
+            else:
+                word = "better" if est < 0 else "worse"
+                text.append(f"{treated[0].upper() + treated[1:]} fared {word} than the trend in "
+                            f"{control} by more than chance would explain.")
+        else:
+            text.append(f"The difference from the trend in {control} could be chance.")
+        if self.has_displacement:
+            text.append(self._displacement_sentence(u, measure))
+        text.append(f"This assumes that without the intervention {treated} would have followed "
+                    f"the trend in {control}.")
+        return " ".join(text)
+
+    def _interval(self, u: dict) -> str:
+        return _difference_interval(u["lower"], u["upper"], self.conf)
+
+    def _displacement_sentence(self, u: dict, measure: str) -> str:
+        d, se = u["displacement"], u["displacement_se"]
+        crit = float(_core.dist_norm_quantile(np.array([0.5 * (1.0 + self.conf)]))[0])
+        if se > 0 and abs(d) > crit * se:
+            if d > 0:
+                return (f"Relative to their controls, the displacement areas saw {_num(d)} more "
+                        f"{measure}, more than chance would explain: a sign of displacement.")
+            return (f"Relative to their controls, the displacement areas saw {_num(-d)} fewer "
+                    f"{measure}, more than chance would explain: a sign of a diffusion of "
+                    f"benefits.")
+        return (f"The change in the displacement areas relative to their controls "
+                f"({'+' if d > 0 else ''}{_num(d)}) is within what chance would explain: no clear "
+                f"sign of displacement or of a diffusion of benefits.")
+
+    def plot(self, ax=None):
+        """One evaluation: before and after in the treated, control (and displacement) areas,
+        with the treated areas' counterfactual (their 'before' plus the control change).
+        Several (a 1-D result): each unit's WDD with its interval.  Returns the Axes."""
+        from .plot import axes
+
+        if np.ndim(self.estimate) > 1:
+            raise ValueError("plot() draws one evaluation or a 1-D set of them")
+        ax = axes(ax)
+        if np.ndim(self.estimate) == 1:
+            names = _names(self._labels, np.size(self.estimate))
+            _forest(ax, self.estimate, self.lower, self.upper, 0.0, names,
+                    f"Weighted displacement difference ({self._measure})")
+            return ax
+        x = [0, 1]
+        ax.plot(x, [self.treated_before, self.treated_after], "o-", color="#1f77b4",
+                label="treated")
+        ax.plot(x, [self.control_before, self.control_after], "o-", color="0.5", label="control")
+        counterfactual = self.treated_before + self.control_after - self.control_before
+        ax.plot(x, [self.treated_before, counterfactual], ":", color="#1f77b4",
+                label="treated, had it followed the control trend")
+        if self.has_displacement:
+            ax.plot(x, [self.displacement_before, self.displacement_after], "s--", color="#ff7f0e",
+                    label="displacement")
+            ax.plot(x, [self.control_displacement_before, self.control_displacement_after], "s--",
+                    color="0.75", label="displacement control")
+        ax.set_xticks(x, ["before", "after"])
+        ax.set_xlim(-0.3, 1.3)
+        ax.set_ylabel(self._measure.capitalize())
+        ax.set_title(f"WDD = {_num(round(self.estimate, 1))} "
+                     f"({self._interval(_pick(self, None))})")
+        ax.legend(frameon=False, fontsize=8)
+        return ax
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class PoissonETestResult(TestResult):
+    """Poisson E-test of a change in rate between two periods (see :func:`poisson_etest`)."""
+
+    statistic: Any
+    pvalue: Any
+    ratio: Any
+    lower: Any
+    upper: Any
+    percent_change: Any
+    rate_before: Any
+    rate_after: Any
+    count_before: Any
+    count_after: Any
+    exposure_before: Any
+    exposure_after: Any
+    null_ratio: Any
+    alternative: str
+    conf: float
+    method: str
+
+    def to_frame(self):
+        """One row per unit (one ``axis<k>`` column per dimension for results of several
+        dimensions)."""
+        return _frame(self, super().to_frame)
+
+    def narrative(self, measure: str = "recorded crimes") -> str | list[str]:
+        """The change in plain English; a list with one sentence group per unit for several.
+
+        Parameters
+        ----------
+        measure : str, default "recorded crimes"
+            What is counted, e.g. ``"burglaries"``.
+
+        Examples
+        --------
+        "The rate of recorded crimes fell by 18% (from 120 to 98; rate ratio 0.82, 95% CI 0.62
+        to 1.08). A change of this size could be chance (Poisson E-test, p = 0.137)."
+        """
+        if np.ndim(self.pvalue) == 0:
+            return self._paragraph(None, measure)
+        return [f"Unit {i}: " + self._paragraph(i, measure) for i in range(np.size(self.pvalue))]
+
+    def _paragraph(self, i, measure: str) -> str:
+        u = _pick(self, i)
+        before, after = u["count_before"], u["count_after"]
+        if before + after == 0:
+            return f"No {measure} were recorded in either period, so there is nothing to test."
+        shown = f"from {_num(before)} to {_num(after)}"
+        if u["exposure_before"] != u["exposure_after"]:
+            shown += (f"; rates {u['rate_before']:.3g} and {u['rate_after']:.3g} per unit of "
+                      f"exposure")
+        if before == 0:
+            text = f"{measure[0].upper() + measure[1:]} went {shown}"
+        else:
+            ratio = u["ratio"]
+            word = "did not change" if ratio == 1 else (
+                f"{'fell' if ratio < 1 else 'rose'} by {_percent(ratio - 1.0)}")
+            text = (f"The rate of {measure} {word} ({shown}; rate ratio {ratio:.2f}, "
+                    f"{_ratio_interval(u['lower'], u['upper'], self.conf, self.alternative)})")
+        test = "Poisson E-test" + ("" if self.alternative == "two-sided" else ", one-sided")
+        against = ("" if u["null_ratio"] == 1 else
+                   f"Against an expected rate ratio of {u['null_ratio']:g}, ")
+        verdict = ("this change is more than chance would explain"
+                   if _conclusion(u["pvalue"], self.conf)
+                   else "a change of this size could be chance")
+        verdict = against + verdict
+        return f"{text}. {verdict[0].upper() + verdict[1:]} ({test}, {_p_text(u['pvalue'])})."
+
+    def plot(self, ax=None):
+        """One test: the rates before and after with their exact (Garwood) intervals.  Several
+        (a 1-D result): each unit's rate ratio with its interval, on a log scale.  Returns the
+        Axes."""
+        from .plot import axes
+        from .rates import rate_ci
+
+        if np.ndim(self.pvalue) > 1:
+            raise ValueError("plot() draws one test or a 1-D set of them")
+        ax = axes(ax)
+        if np.ndim(self.pvalue) == 1:
+            ratio = np.where(np.isfinite(self.ratio), self.ratio, np.nan)
+            _forest(ax, ratio, self.lower, self.upper, None, _names(None, ratio.size),
+                    "Rate ratio, after / before")
+            for value in np.unique(np.asarray(self.null_ratio)):
+                ax.axvline(value, color="0.3", linewidth=1.0)
+            ax.set_xscale("log")
+            return ax
+        counts = np.array([self.count_before, self.count_after])
+        exposure = np.array([self.exposure_before, self.exposure_after])
+        ci = rate_ci(counts, exposure, conf=self.conf, method="exact")
+        rates = np.array([self.rate_before, self.rate_after])
+        ax.errorbar([0, 1], rates, yerr=[rates - ci.lower, ci.upper - rates], fmt="o",
+                    color="#1f77b4", capsize=4)
+        ax.set_xticks([0, 1], ["before", "after"])
+        ax.set_xlim(-0.5, 1.5)
+        ax.set_ylabel(f"Rate ({_level(self.conf)} exact CI)")
+        ax.set_title(f"Rate ratio {self.ratio:.2f}, E-test {_p_text(self.pvalue)}")
+        return ax
+
+
+def _forest(ax, estimate, lower, upper, reference, names, xlabel):
+    """Horizontal intervals, one row per unit, the first at the top."""
+    estimate = np.asarray(estimate, dtype=float)
+    y = np.arange(estimate.size)[::-1]
+    lo = np.where(np.isfinite(lower), lower, np.nan)
+    hi = np.where(np.isfinite(upper), upper, np.nan)
+    ax.errorbar(estimate, y, xerr=[estimate - lo, hi - estimate], fmt="o", color="#1f77b4",
+                capsize=3)
+    if reference is not None:
+        ax.axvline(reference, color="0.3", linewidth=1.0)
+    ax.set_yticks(y, names)
+    ax.set_xlabel(xlabel)
+
+
+# ---- the WDD test --------------------------------------------------------------------------
+
+def _pair(before, after, name: str, labels=None):
+    """Both counts of an optional pair, or neither (None, None)."""
+    if (before is None) != (after is None):
+        given, missing = (f"{name}_before", f"{name}_after") if after is None else (
+            f"{name}_after", f"{name}_before")
+        raise ValueError(f"{missing} must be given with {given}")
+    if before is None:
+        return None, None
+    return (_v.counts(before, f"{name}_before", labels=labels),
+            _v.counts(after, f"{name}_after", labels=labels))
+
+
+def _combine_axes(combine, ndim: int) -> tuple[int, ...]:
+    """Axes to sum over: () for False, all for True, else the given axis or axes."""
+    if isinstance(combine, (bool, np.bool_)):
+        return tuple(range(ndim)) if combine else ()
+    items = combine if isinstance(combine, (tuple, list)) else (combine,)
+    axes = []
+    for a in items:
+        if isinstance(a, (bool, np.bool_)) or not isinstance(a, numbers.Integral):
+            raise TypeError(f"combine must be True, False, an axis or a tuple of axes (got "
+                            f"{combine!r})")
+        if not -ndim <= a < ndim:
+            raise ValueError(f"combine: axis {a} is out of range for inputs of {ndim} dimension(s)")
+        axes.append(int(a) % ndim)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"combine repeats an axis ({combine!r})")
+    return tuple(axes)
+
+
+def _series_index(value, n: int):
+    """The index of a pandas Series of length n (for naming units), else None."""
+    index = getattr(value, "index", None) if hasattr(value, "to_numpy") else None
+    if index is not None and np.ndim(value) == 1 and len(index) == n:
+        return list(index)
+    return None
+
+
+def wdd(treated_before, treated_after, control_before, control_after,
+        displacement_before=None, displacement_after=None,
+        control_displacement_before=None, control_displacement_after=None,
+        weights=None, period_before=1.0, period_after=1.0, area_sizes=None,
+        combine=False, conf=0.95, alternative="two-sided", labels=None) -> WDDResult:
+    """Weighted displacement difference (WDD) test of a place-based intervention.
+
+    Did crime fall in the hot spots by more than in comparable areas, without simply moving
+    next door?  The WDD is the change in the treated area, minus the change in its control
+    area, plus the change in the displacement (catchment) area minus the change in that area's
+    control: a negative WDD is crime prevented.  Its standard error treats every count as
+    Poisson.  Every count argument broadcasts (NumPy rules): pass arrays for many hot spots
+    (or crime types) at once.
+
+    Parameters
+    ----------
+    treated_before, treated_after : int or array_like
+        Crimes in the treated area (hot spot) before and after the intervention (whole, >= 0).
+    control_before, control_after : int or array_like
+        Crimes in the control area, chosen to follow the treated area's trend.
+    displacement_before, displacement_after : int or array_like, optional
+        Crimes in the displacement area around the treated area; give both or neither.
+    control_displacement_before, control_displacement_after : int or array_like, optional
+        Crimes in the displacement area's control; give both or neither.  A pair left out
+        counts as zero crimes.
+    weights : float or array_like, optional
+        Harm weights per crime (e.g. per crime type along the last axis, >= 0): each count x
+        adds w x to the WDD and w² x to its variance (Wheeler 2020).
+    period_before, period_after : float or array_like, default 1.0
+        Lengths of the two periods (> 0), e.g. 24 and 12 months: the WDD is then per unit of
+        time, as ptools ``time_weights``.
+    area_sizes : sequence of 4 floats or arrays, optional
+        Sizes of the treated, control, displacement and displacement-control areas (> 0): the
+        WDD is then per unit of area, as ptools ``area_weights`` (whose order is control,
+        treated, displacement control, displacement).
+    combine : bool, int or tuple of int, default False
+        ``False``: one test per element of the broadcast inputs.  ``True``: sum everything into
+        one test (several hot spots evaluated together, as the paper does).  An axis or tuple
+        of axes: sum over those axes only (e.g. ``-1`` for crime types, giving one
+        harm-weighted test per area).
+    conf : float, default 0.95
+        Confidence level of the interval, in (0, 1).
+    alternative : {"two-sided", "less", "greater"}
+        ``"less"``: the intervention reduced crime (WDD < 0).  One-sided alternatives give
+        one-sided intervals.
+    labels : sequence, optional
+        Names of the units of a 1-D result (default: the index of a pandas Series input).
+
+    Returns
+    -------
+    WDDResult
+        ``statistic`` (z = WDD / SE), ``pvalue``, ``estimate`` (the WDD), ``se``, ``lower``,
+        ``upper``, the parts ``local`` (treated minus control) and ``displacement``
+        (displacement minus its control) with their SEs, the eight totals as they enter the
+        test, ``treated_change`` and ``control_change`` (after / before - 1), ``conf``,
+        ``alternative``, ``has_displacement``, ``weighted``.  Unpacks as
+        ``statistic, pvalue``; ``narrative()``, ``plot()``, ``to_frame()``.  Where no count has
+        positive weight, the SE is 0 and z and the p-value are NaN.
+
+    Raises
+    ------
+    ValueError
+        Negative, fractional or missing (NaN) counts; weights, periods or area sizes that are
+        negative or not positive; one of a pair without the other; shapes that do not
+        broadcast; ``conf`` outside (0, 1); an unknown alternative; a bad ``combine`` axis.
+    TypeError
+        Non-numeric input, a sequence for ``conf``.
+
+    Notes
+    -----
+    With multipliers :math:`m = w / (\\text{period} \\times \\text{area size})` per count,
+    :math:`\\mathrm{WDD} = \\Delta T - \\Delta C + \\Delta D - \\Delta C_d`, each
+    :math:`\\Delta = \\sum m x_{after} - \\sum m x_{before}`, and
+    :math:`\\mathrm{Var} = \\sum m^2 x` over all eight counts (Poisson variances);
+    :math:`z = \\mathrm{WDD}/\\sqrt{\\mathrm{Var}}` with normal p-value and interval
+    :math:`\\mathrm{WDD} \\pm \\Phi^{-1}((1 + c)/2)\\sqrt{\\mathrm{Var}}`.  Identical to ptools
+    ``wdd`` (and, with weights summed over crime types, ``wdd_harm``).  The normal
+    approximation needs counts that are not tiny; it assumes that the treated areas would have
+    followed the control areas' trend and that the counts are not overdispersed.
+
+    References
+    ----------
+    Wheeler AP, Ratcliffe JH (2018). A simple weighted displacement difference test to evaluate
+    place based crime interventions. Crime Science 7:11. doi:10.1186/s40163-018-0085-5.
+    Wheeler AP (2020). Amending the WDD test to incorporate harm weights (andrewpwheeler.com,
+    19 November 2020); ptools 1.0.0 ``wdd``, ``wdd_harm``.
+
+    Examples
+    --------
+    The worked example of Wheeler & Ratcliffe (2018):
+
+    >>> from scrutiny import place
+    >>> r = place.wdd(207, 110, 308, 318, 178, 157, 150, 140)
+    >>> r.estimate, round(r.se ** 2), round(r.statistic, 2)
+    (-118.0, 1568, -2.98)
+    >>> round(r.lower), round(r.upper)
+    (-196, -40)
+    """
+    alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
+    level = _v.conf_level(conf)
+    named = {"treated_before": _v.counts(treated_before, "treated_before"),
+             "treated_after": _v.counts(treated_after, "treated_after"),
+             "control_before": _v.counts(control_before, "control_before"),
+             "control_after": _v.counts(control_after, "control_after")}
+    disp = _pair(displacement_before, displacement_after, "displacement")
+    cdisp = _pair(control_displacement_before, control_displacement_after, "control_displacement")
+    has_displacement = disp[0] is not None or cdisp[0] is not None
+    for name, (b, a) in (("displacement", disp), ("control_displacement", cdisp)):
+        if b is not None:
+            named[f"{name}_before"], named[f"{name}_after"] = b, a
+    scales = {"weights": _v.counts(1.0 if weights is None else weights, "weights", integer=False),
+              "period_before": _v.positive(period_before, "period_before"),
+              "period_after": _v.positive(period_after, "period_after")}
+    if area_sizes is not None:
+        if (isinstance(area_sizes, (str, bytes)) or not hasattr(area_sizes, "__len__")
+                or len(area_sizes) != 4):
+            raise ValueError("area_sizes must be a sequence of 4 sizes (treated, control, "
+                             "displacement, control_displacement)")
+        for area, size in zip(_AREAS, area_sizes):
+            scales[f"area_{area}"] = _v.positive(size, f"area_sizes ({area})")
+    arrays = dict(zip(list(named) + list(scales), _v.broadcast(**named, **scales)))
+    shape = arrays["treated_before"].shape
+    zeros = np.zeros(shape)
+    weighted = weights is not None or area_sizes is not None or not (
+        np.all(arrays["period_before"] == 1) and np.all(arrays["period_after"] == 1))
+    counts = np.stack([arrays.get(p, zeros) for p in _PARTS])
+    scale = np.stack([
+        (arrays["weights"] / arrays[f"period_{p.rsplit('_', 1)[1]}"]
+         / arrays.get(f"area_{p.rsplit('_', 1)[0]}", 1.0)) if p in arrays else zeros
+        for p in _PARTS])
+
+    axes = _combine_axes(combine, len(shape))
+    keep = [a for a in range(len(shape)) if a not in axes]
+    out_shape = tuple(shape[a] for a in keep)
+    groups = int(np.prod(out_shape, dtype=np.int64))
+    order = [0] + [a + 1 for a in keep] + [a + 1 for a in axes]
+    counts = np.ascontiguousarray(counts.transpose(order)).reshape(8, -1)
+    scale = np.ascontiguousarray(scale.transpose(order)).reshape(8, -1)
+    members = counts.shape[1] // groups if groups else 1
+    if counts.shape[1] == 0:
+        raise ValueError("treated_before is empty")
+    (totals, local, local_se, displacement, displacement_se, estimate, se, statistic, pvalue,
+     lower, upper) = _core.place_wdd(counts, scale, members, _ALTERNATIVES[alt], level, _ALL_CORES)
+
+    if labels is None and len(out_shape) == 1:
+        labels = _series_index(treated_before, out_shape[0])
+    if labels is not None:
+        if len(out_shape) != 1:
+            raise ValueError("labels name the units of a 1-D result; this result has shape "
+                             f"{out_shape}")
+        labels = _v.labels_for(labels, out_shape[0])
+
+    def field(a):
+        return scalar_or_array(a, out_shape)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        treated_change = totals[:, 1] / totals[:, 0] - 1.0
+        control_change = totals[:, 3] / totals[:, 2] - 1.0
+    per = [w for w, on in (("time", np.any(arrays["period_before"] != 1)
+                                or np.any(arrays["period_after"] != 1)),
+                               ("area", area_sizes is not None)) if on]
+    measure = ("recorded crimes" if weights is None else "harm-weighted crimes") + (
+        f" per unit of {' and '.join(per)}" if per else "")
+    return WDDResult(
+        statistic=field(statistic), pvalue=field(pvalue), estimate=field(estimate), se=field(se),
+        lower=field(lower), upper=field(upper), local=field(local), local_se=field(local_se),
+        displacement=field(displacement), displacement_se=field(displacement_se),
+        **{p: field(totals[:, k]) for k, p in enumerate(_PARTS)},
+        treated_change=field(treated_change), control_change=field(control_change),
+        conf=level, alternative=alt, has_displacement=has_displacement, weighted=weighted,
+        _measure=measure, _labels=labels,
+    )
+
+
+# ---- the Poisson E-test --------------------------------------------------------------------
+
+def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after=1.0,
+                  alternative="two-sided", ratio=1.0, method="wald",
+                  conf=0.95) -> PoissonETestResult:
+    """Poisson E-test of a change in a crime rate between two periods.
+
+    Is the fall from 120 burglaries last year to 98 this year more than chance?  The E-test of
+    Krishnamoorthy & Thomson (2004) estimates the p-value under the null hypothesis by summing
+    Poisson probabilities of every pair of counts at least as extreme as the observed one; it
+    holds its size and is more powerful than the conditional (binomial) test of
+    :func:`scrutiny.compare_rates`, whose exact interval of the rate ratio it reports.  All
+    arguments broadcast (NumPy rules), so many areas are tested in one call.
+
+    Parameters
+    ----------
+    count_before, count_after : int or array_like
+        Crimes in the two periods (whole, >= 0).
+    exposure_before, exposure_after : float or array_like, default 1.0
+        Lengths of the periods (or populations, or area sizes; > 0): the rates compared are
+        count / exposure.
+    alternative : {"two-sided", "less", "greater"}
+        ``"less"``: the rate fell (rate ratio after / before below `ratio`); ``"greater"``: it
+        rose.
+    ratio : float or array_like, default 1.0
+        Rate ratio (after / before) under the null hypothesis (> 0), e.g. the force-wide
+        change, to ask whether an area did better than the force.
+    method : {"wald", "score"}
+        Statistic that orders the outcomes: ``"wald"`` (Krishnamoorthy & Thomson's
+        :math:`T`, unpooled variance; statsmodels ``method="etest-wald"``; SciPy
+        ``poisson_means_test`` when `ratio` is 1) or ``"score"`` (pooled variance; statsmodels
+        ``"etest"`` / ``"etest-score"``; ptools ``e_test``).  With equal exposures and
+        ``ratio=1`` the two agree.
+    conf : float, default 0.95
+        Level of the interval of the rate ratio (one-sided for one-sided alternatives).
+
+    Returns
+    -------
+    PoissonETestResult
+        ``statistic``, ``pvalue``, ``ratio`` (rate after / rate before), ``lower``, ``upper``
+        (exact conditional interval, as R ``poisson.test``), ``percent_change``,
+        ``rate_before``, ``rate_after``, ``count_before``, ``count_after``, ``null_ratio``,
+        ``alternative``, ``conf``, ``method``.  Unpacks as ``statistic, pvalue``;
+        ``narrative()``, ``plot()``, ``to_frame()``.
+
+    Raises
+    ------
+    ValueError
+        Negative, fractional or missing counts; more than 1e12 crimes in an area's two
+        periods; exposures or ratio not positive; shapes that do not broadcast; ``conf``
+        outside (0, 1); an unknown alternative or method.
+    TypeError
+        Non-numeric input, a sequence for ``conf``.
+
+    Notes
+    -----
+    With :math:`x_1` the count after, :math:`x_2` before, exposures :math:`t_1, t_2`, null
+    ratio :math:`\\rho` and :math:`r = \\rho t_1/t_2`: Wald
+    :math:`T = (x_1 - r x_2)/\\sqrt{x_1 + r^2 x_2}`, score
+    :math:`T = (x_1 - r x_2)/\\sqrt{r(x_1 + x_2)}` (0 where the variance is 0).  Under the null
+    the means fitted to the observed total :math:`N` are :math:`\\mu_1 = N r/(1 + r)` and
+    :math:`\\mu_2 = N/(1 + r)`, and the p-value is
+    :math:`\\sum_{x_1, x_2} P(x_1; \\mu_1) P(x_2; \\mu_2) [T(x_1, x_2) \\text{ at least as extreme
+    as } T_{obs}]` (two-sided: :math:`|T| \\ge |T_{obs}|`; ties within a relative
+    :math:`10^{-12}` included).  Since :math:`T` decreases in :math:`x_2` and increases in
+    :math:`x_1`, the C core finds the region's boundary in one sweep and sums cumulative
+    probabilities instead of a double sum.  Each Poisson margin is summed over the counts
+    whose probability is at least :math:`10^{-300}`, so p-values are exact to rounding (about
+    :math:`10^{-13}`) unless astronomically small.  With no crimes in either period the
+    statistic is 0 and the p-value 1.  The interval comes from a different (conditional) test,
+    so near the significance boundary the two can disagree.
+
+    References
+    ----------
+    Krishnamoorthy K, Thomson J (2004). A more powerful test for comparing two Poisson means.
+    Journal of Statistical Planning and Inference 119:23-35.
+    Gu K, Ng HKT, Tang ML, Schucany WR (2008). Testing the ratio of two Poisson rates.
+    Biometrical Journal 50:283-298.
+
+    Examples
+    --------
+    Przyborowski & Wilenski's example in Krishnamoorthy & Thomson (2004): 0 and 3 events.
+
+    >>> from scrutiny import place
+    >>> round(place.poisson_etest(0, 3).pvalue, 4)
+    0.0884
+    >>> r = place.poisson_etest(120, 98, alternative="less")
+    >>> round(r.ratio, 3), round(r.pvalue, 4)
+    (0.817, 0.0683)
+    """
+    alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
+    stat_code = _STATISTICS[_v.choice(method, "method", tuple(_STATISTICS))]
+    level = _v.conf_level(conf)
+    cb, ca = _v.counts(count_before, "count_before"), _v.counts(count_after, "count_after")
+    tb = _v.positive(exposure_before, "exposure_before")
+    ta = _v.positive(exposure_after, "exposure_after")
+    rho = _v.positive(ratio, "ratio")
+    cb, ca, tb, ta, rho = _v.broadcast(count_before=cb, count_after=ca, exposure_before=tb,
+                                       exposure_after=ta, ratio=rho)
+    total = cb + ca
+    if total.size and total.max() > _ETEST_MAX_TOTAL:
+        i = int(np.argmax(total))
+        raise ValueError(f"count_before + count_after must be at most {_ETEST_MAX_TOTAL:g} for the "
+                         f"E-test (area {i}: {total.ravel()[i]:g}); at such counts the normal "
+                         f"approximation (compare_rates or wdd) is exact enough")
+    statistic, pvalue = _core.place_etest(ca.ravel(), ta.ravel(), cb.ravel(), tb.ravel(),
+                                          rho.ravel(), stat_code, _ALTERNATIVES[alt], _ALL_CORES)
+    shape = cb.shape
+    exact = compare_rates(ca, ta, cb, tb, conf=level, alternative=alt)
+    return PoissonETestResult(
+        statistic=scalar_or_array(statistic, shape),
+        pvalue=scalar_or_array(pvalue, shape),
+        ratio=exact.ratio,
+        lower=exact.lower,
+        upper=exact.upper,
+        percent_change=scalar_or_array(100.0 * (np.asarray(exact.ratio) - 1.0), shape),
+        rate_before=exact.rate2,
+        rate_after=exact.rate1,
+        count_before=scalar_or_array(cb, shape),
+        count_after=scalar_or_array(ca, shape),
+        exposure_before=scalar_or_array(tb, shape),
+        exposure_after=scalar_or_array(ta, shape),
+        null_ratio=scalar_or_array(rho, shape),
+        alternative=alt,
+        conf=level,
+        method=method,
+    )
