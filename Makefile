@@ -33,14 +33,21 @@ $(STAMP): pyproject.toml setup.py $(CSRC) | gsl $(PY)
 	  $(PY) -m pip install -q --no-build-isolation -e ".[test]"
 	touch $@
 
+# The performance report on the bundled synthetic data; prints the path of report.html.
 demo: install
 	$(PY) -m scrutiny demo
 
+# The browser test renders the report in Debian's chromium (installed here when missing,
+# non-interactively; no browser is ever downloaded by Playwright).
 test: install
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Chromium not found: installing Debian's chromium with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(PY) -m pip install -q pymannkendall ruptures || true
+	$(PY) -m pip install -q pymannkendall ruptures lifelines pyworkforce || true
 	$(PY) tests/benchmarks/run.py
 
 # The extension rebuilt with AddressSanitizer + UBSan, the suite run under it, then a normal rebuild.

@@ -1,94 +1,76 @@
-"""The main job, ``python -m scrutiny demo``: its chart, table and findings."""
+"""``make demo`` / ``python -m scrutiny demo``: the performance report on the bundled data."""
 import subprocess
 import sys
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
-import scrutiny as sc
-from scrutiny.__main__ import latest_months_by_area, main
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+from scrutiny.__main__ import main
 
 
 @pytest.fixture(scope="module")
-def output(tmp_path_factory):
+def demo(tmp_path_factory):
+    """The demo run as ``make demo`` runs it, from a fresh folder (default output folder)."""
     folder = tmp_path_factory.mktemp("demo")
-    assert main(["demo", "--output", str(folder), "--quiet"]) == 0
-    return folder
+    run = subprocess.run([sys.executable, "-m", "scrutiny", "demo"], cwd=folder,
+                         capture_output=True, text=True, timeout=300)
+    return folder, run
 
 
-def test_writes_the_three_outputs(output):
-    assert sorted(p.name for p in output.iterdir()) == ["findings.txt", "funnel.png", "funnel_table.csv"]
+def test_demo_writes_the_report_and_prints_its_path(demo):
+    folder, run = demo
+    assert run.returncode == 0, run.stderr
+    out = folder / "scrutiny-output"
+    assert sorted(p.name for p in out.iterdir()) == ["data_issues.csv", "report.html",
+                                                     "results.csv"]
+    # stdout is the path of the report, and only that; the progress and summary are on stderr
+    assert run.stdout.strip() == str((out / "report.html").resolve())
+    assert "9 of 9 measures analysed" in run.stderr and "[9/9] writing the report" in run.stderr
 
 
-def test_chart_is_a_real_png(output):
-    import matplotlib.image
-
-    path = output / "funnel.png"
-    assert path.read_bytes()[:8] == PNG_SIGNATURE
-    image = matplotlib.image.imread(path)
-    assert image.shape[0] > 400 and image.shape[1] > 1000  # two panels side by side
-    assert np.ptp(image[..., :3]) > 0.5  # something is drawn, not a blank canvas
-
-
-def test_table_holds_both_funnels_for_every_area(output):
-    table = pd.read_csv(output / "funnel_table.csv")
-    totals, _ = latest_months_by_area(sc.data.sample("lpa_monthly"))
-    assert len(table) == 2 * len(totals)
-    assert list(table["overdispersion"].unique()) == ["none", "multiplicative"]
-    plain = table[table["overdispersion"] == "none"]
-    adjusted = table[table["overdispersion"] == "multiplicative"]
-    assert list(plain["area"]) == list(totals["area"]) == list(adjusted["area"])
-    np.testing.assert_array_equal(plain["da_arrests"], totals["da_arrests"])
-    # the planted spread: several areas outside the 99.8 % limits before adjusting, fewer after
-    outside = plain["flag"].str.contains("99.8").sum()
-    assert outside >= 3
-    assert adjusted["flag"].str.contains("99.8").sum() < outside
-    assert set(table["flag"]) <= {"high (99.8%)", "high (95%)", "within", "low (95%)", "low (99.8%)"}
+def test_demo_report_covers_the_priority_measures(demo):
+    folder, _ = demo
+    page = (folder / "scrutiny-output" / "report.html").read_text(encoding="utf-8")
+    for name in ("999 calls answered within 10 seconds", "Victim satisfaction by crime type",
+                 "Domestic-abuse arrest rate", "Firearms licence applications: waiting time"):
+        assert name in page
+    results = pd.read_csv(folder / "scrutiny-output" / "results.csv")
+    assert results["measure"].nunique() == 9 and len(results) > 200
 
 
-def test_table_matches_a_fresh_funnel(output):
-    table = pd.read_csv(output / "funnel_table.csv")
-    totals, _ = latest_months_by_area(sc.data.sample("lpa_monthly"))
-    fresh = sc.funnel(totals["da_arrests"], totals["da_incidents"], overdispersion="multiplicative")
-    adjusted = table[table["overdispersion"] == "multiplicative"]
-    np.testing.assert_allclose(adjusted["z"], fresh.z, rtol=1e-10)
+def test_output_folder_and_quiet(tmp_path, capsys, monkeypatch):
+    # one measure keeps this quick: the demo itself is the default report
+    from scrutiny.report import cli
+
+    seen = {}
+
+    def fake_run(args):
+        seen.update(vars(args))
+        return 0
+
+    monkeypatch.setattr(cli, "run", fake_run)
+    assert main(["demo", "--output", str(tmp_path), "--quiet"]) == 0
+    assert seen == {"data": [], "spec": None, "out": tmp_path, "only": None, "quiet": True}
+    assert main([]) == 0                     # no command: the report with its defaults
+    assert seen["out"] == Path("scrutiny-output") and seen["spec"] is None
+    assert main(["--spec", "policeuk", "folder/"]) == 0
+    assert seen["spec"] == "policeuk" and seen["data"] == ["folder/"]
 
 
-def test_findings_are_a_plain_english_report(output):
-    text = (output / "findings.txt").read_text(encoding="utf-8")
-    totals, period = latest_months_by_area(sc.data.sample("lpa_monthly"))
-    rate = totals["da_arrests"].sum() / totals["da_incidents"].sum()
-    assert period in text and "synthetic" in text
-    assert f"{rate:.1%}" in text
-    assert "overdispersion" in text and "phi" in text
-    assert "share one arrest rate rejects it" in text and "p < 0.001" in text
-    # the area with the lowest rate sits far outside the limits and is named
-    lowest = totals.loc[(totals["da_arrests"] / totals["da_incidents"]).idxmin(), "area"]
-    assert lowest in text
-    assert len(text.split()) > 80
+def test_console_script_is_installed():
+    script = Path(sys.executable).parent / "scrutiny"
+    assert script.is_file(), "the console script comes with pip install -e ."
+    run = subprocess.run([str(script), "report", "--help"], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 0
+    for option in ("--spec", "--out", "--quiet", "--measure", "DATA"):
+        assert option in run.stdout
 
 
-def test_command_line_prints_where_the_output_is(tmp_path):
-    folder = tmp_path / "out"
-    run = subprocess.run([sys.executable, "-m", "scrutiny", "demo", "--output", str(folder)],
-                         capture_output=True, text=True, timeout=120, check=True)
-    assert str(folder.resolve()) in run.stdout
-    assert "funnel.png" in run.stdout and "chi-square" in run.stdout
-    assert (folder / "findings.txt").is_file()
-
-
-def test_default_output_folder(tmp_path, monkeypatch, capsys):
-    monkeypatch.chdir(tmp_path)
-    assert main(["demo", "--quiet"]) == 0
-    assert capsys.readouterr().out.strip() == "scrutiny-output"
-    assert (tmp_path / "scrutiny-output" / "funnel_table.csv").is_file()
-
-
-def test_a_command_is_required(capsys):
+def test_help_lists_the_commands(capsys):
     with pytest.raises(SystemExit) as exit_:
-        main([])
-    assert exit_.value.code == 2
-    assert "COMMAND" in capsys.readouterr().err
+        main(["--help"])
+    assert exit_.value.code == 0
+    text = capsys.readouterr().out
+    assert "report" in text and "demo" in text

@@ -30,10 +30,20 @@ from .trend import (  # noqa: F401
 )
 from .spc import RuleSet, spc, spc_table  # noqa: F401
 from .drivers import key_drivers, logistic, ordinal_logistic, relative_importance  # noqa: F401
+from .calls import (  # noqa: F401
+    agents_needed,
+    calls_per_interval,
+    erlang_a,
+    erlang_c,
+    estimate_patience,
+    service_level,
+    staffing,
+)
 from .waits import backlog, kaplan_meier, share_waiting_past, waiting_times  # noqa: F401
 from .place import poisson_etest, wdd  # noqa: F401
 from .harm import harm_funnel, harm_index, harm_trend, harm_weights, read_harm_weights  # noqa: F401
-from . import data  # noqa: F401
+from . import data, report  # noqa: F401
+from .report import write_report  # noqa: F401
 from .data import aggregate_policeuk, join_population, lsoa_population, read_policeuk  # noqa: F401
 
 __version__ = "0.1.0"
@@ -47,8 +57,10 @@ __all__ = [
     "count_trend", "its", "changepoints",
     "spc", "spc_table", "RuleSet",
     "logistic", "ordinal_logistic", "relative_importance", "key_drivers",
+    "erlang_c", "erlang_a", "agents_needed", "service_level", "staffing", "calls_per_interval",
+    "estimate_patience",
     "kaplan_meier", "share_waiting_past", "backlog", "waiting_times",
     "wdd", "poisson_etest",
     "harm_weights", "read_harm_weights", "harm_index", "harm_funnel", "harm_trend",
-    "data", "read_policeuk", "aggregate_policeuk", "lsoa_population", "join_population",
+    "data", "report", "write_report", "read_policeuk", "aggregate_policeuk", "lsoa_population", "join_population",
 ]

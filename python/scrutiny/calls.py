@@ -1,0 +1,1162 @@
+"""Call handling: how many call handlers a control room needs, and how well calls were answered.
+
+``erlang_c`` and ``erlang_a`` predict waiting, answering within a target time, abandonment and
+occupancy for a given number of agents; ``agents_needed`` finds the fewest agents that meet a
+service level (with an occupancy cap and shrinkage), and ``staffing`` does so for every
+interval of a day from call volumes (``calls_per_interval`` makes those volumes from call
+records).  ``service_level`` measures what happened: the share of calls answered within a
+threshold, with its confidence interval, and the abandonment rate, overall or per group.
+
+Erlang C assumes callers never hang up and needs more agents than Erlangs of traffic; Erlang A
+(Palm's M/M/n+M queue) lets callers hang up after an exponential patience, so it works at any
+staffing and gives the abandonment rate.  Both run in the C core with bounded recurrences and
+scaled series, accurate at thousands of agents, vectorised over scenarios.  Times are in
+seconds throughout.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from . import _narrative as _n
+from . import _validation as _v
+from ._results import Result
+
+__all__ = [
+    "erlang_c", "erlang_a", "agents_needed", "staffing", "calls_per_interval", "service_level",
+    "estimate_patience", "ErlangCResult", "ErlangAResult", "AgentsResult", "StaffingResult",
+    "ServiceLevelResult", "PatienceResult",
+]
+
+# Limits within which the kernels' series stay short (see csrc/core/sc_calls.h).
+MAX_TRAFFIC = 1e6
+MAX_PATIENCE_RATIO = 1e4
+_DAY = 86400
+_NAN = float("nan")
+
+
+# ---- checks ---------------------------------------------------------------------------------
+
+def _where(arr: np.ndarray, i: int) -> str:
+    return "" if arr.ndim == 0 else f"position {i}: "
+
+
+def _values(value, name: str, *, low: float = 0.0, low_open: bool = False,
+            high: float = math.inf, high_open: bool = False, whole: bool = False) -> np.ndarray:
+    """Finite numbers in the interval from ``low`` to ``high`` (whole with ``whole``); the
+    message names the argument and, for arrays, the first offending position."""
+    arr = _v.as_float_array(value, name)
+    flat = arr.reshape(-1)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(flat) | (flat <= low if low_open else flat < low)
+        bad |= flat >= high if high_open else flat > high
+        if whole:
+            bad |= flat != np.floor(flat)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        v = flat[i]
+        shown = "NaN" if np.isnan(v) else f"{v:g}"
+        if whole and np.isfinite(v) and v >= low and v != np.floor(v):
+            need = "a whole number"
+        elif math.isinf(high):
+            need = f"finite and {'>' if low_open else '>='} {low:g}"
+        else:
+            need = (f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}")
+        raise ValueError(f"{name} must be {need} ({_where(arr, i)}got {shown})")
+    return arr
+
+
+def _optional(value, name: str, **limits):
+    """None as NaN (no cap), else checked values."""
+    return np.float64(_NAN) if value is None else _values(value, name, **limits)
+
+
+def _traffic(calls, interval, handle) -> np.ndarray:
+    traffic = calls * handle / interval
+    if np.any(traffic > MAX_TRAFFIC):
+        i = int(np.flatnonzero(np.reshape(traffic, -1) > MAX_TRAFFIC)[0])
+        raise ValueError(f"calls give {np.reshape(traffic, -1)[i]:.4g} Erlangs of traffic "
+                         f"(calls x handle_time / interval), beyond the {MAX_TRAFFIC:g} this "
+                         "calculator handles")
+    return traffic
+
+
+def _patience_ratio(patience: np.ndarray, handle: np.ndarray) -> None:
+    if np.any(patience > MAX_PATIENCE_RATIO * handle):
+        raise ValueError(f"patience must be at most {MAX_PATIENCE_RATIO:g} x handle_time: "
+                         "callers that patient never hang up in practice; use erlang_c")
+
+
+def _shape_out(a, shape):
+    out = np.asarray(a).reshape(shape)
+    return float(out) if out.ndim == 0 else out
+
+
+def _whole_out(a, shape):
+    out = np.asarray(a).reshape(shape).astype(np.int64)
+    return int(out) if out.ndim == 0 else out
+
+
+def _per_text(interval: float) -> str:
+    """An interval length as an adjective: 1800 -> 'half-hour', 900 -> '15-minute'."""
+    names = {1800: "half-hour", 3600: "hour", 86400: "day"}
+    if interval in names:
+        return names[interval]
+    return f"{interval / 60:g}-minute" if interval % 60 == 0 else f"{interval:g}-second"
+
+
+def _seconds(v) -> str:
+    return f"{_n.number(v)} s"
+
+
+# ---- results --------------------------------------------------------------------------------
+
+class _ScenarioFrame:
+    """to_frame() with one row per scenario (fields broadcast and flattened)."""
+
+    _frame_fields: tuple = ()
+
+    def to_frame(self):
+        """One row per scenario, in the flattened order of the result's arrays (settings not
+        given, such as max_occupancy, as NaN)."""
+        import pandas as pd
+
+        values = {k: np.asarray(_NAN if getattr(self, k) is None else getattr(self, k))
+                  for k in self._frame_fields}
+        shape = np.broadcast_shapes(*(v.shape for v in values.values()))
+        return pd.DataFrame({k: np.broadcast_to(v, shape).reshape(-1) for k, v in values.items()})
+
+    def _rows(self):
+        return self.to_frame().itertuples(index=False)
+
+    def _one_or_many(self, lines):
+        return _n.one_or_many(lines, np.ndim(self.p_wait) == 0 and np.ndim(self.agents) == 0)
+
+
+_ASSUMES = ("calls arrive at random at a steady rate and handling times vary as an exponential "
+            "distribution does")
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ErlangCResult(_ScenarioFrame, Result):
+    """Erlang C predictions (see :func:`erlang_c`).  Per scenario: ``traffic`` (Erlangs),
+    ``p_wait``, ``service_level``, ``asa`` (mean wait over all calls, seconds), ``occupancy``,
+    ``immediate_answer`` (1 - p_wait), ``agents``, ``stable`` (False where the traffic reaches
+    the agents: the other fields are then NaN)."""
+
+    traffic: Any
+    p_wait: Any
+    service_level: Any
+    asa: Any
+    occupancy: Any
+    immediate_answer: Any
+    agents: Any
+    target_time: Any
+    stable: Any
+    method: str = "Erlang C (M/M/n)"
+
+    _frame_fields = ("agents", "traffic", "target_time", "p_wait", "service_level", "asa",
+                     "occupancy", "immediate_answer", "stable")
+
+    def narrative(self) -> str | list[str]:
+        """What the model predicts, in words, with what it assumes (a list for several
+        scenarios)."""
+        lines = []
+        for r in self._rows():
+            head = (f"With {r.agents:,} agents for {_n.number(r.traffic)} Erlangs of traffic")
+            if not r.stable:
+                lines.append(f"{head} the Erlang C queue is unstable: calls arrive faster than "
+                             f"{r.agents:,} agents can answer them, so waits grow without limit; "
+                             "more agents are needed (erlang_a allows for callers hanging up).")
+                continue
+            lines.append(
+                f"{head}, the Erlang C model predicts that {_n.percent(r.p_wait)} of calls wait, "
+                f"{_n.percent(r.service_level)} are answered within {_seconds(r.target_time)}, "
+                f"the average speed of answer is {_seconds(r.asa)} and agents are busy "
+                f"{_n.percent(r.occupancy)} of the time. These are model predictions: they assume "
+                f"{_ASSUMES}, and that no caller hangs up.")
+        return self._one_or_many(lines)
+
+    def plot(self, ax=None):
+        """Service level and probability of waiting against the number of agents."""
+        return _plot_scenarios(self, ax, ("service_level", "p_wait"),
+                               ("answered within target", "wait"))
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ErlangAResult(_ScenarioFrame, Result):
+    """Erlang A predictions (see :func:`erlang_a`).  Per scenario: ``traffic``, ``p_wait``,
+    ``service_level`` (share of offered calls answered within the target time),
+    ``service_level_answered`` (the same share of answered calls), ``abandonment``, ``asa``
+    (mean wait of answered calls, immediate answers included), ``mean_wait`` (of all callers,
+    those who hang up included), ``occupancy``, ``immediate_answer``, ``agents``,
+    ``patience``."""
+
+    traffic: Any
+    p_wait: Any
+    service_level: Any
+    service_level_answered: Any
+    abandonment: Any
+    asa: Any
+    mean_wait: Any
+    occupancy: Any
+    immediate_answer: Any
+    agents: Any
+    target_time: Any
+    patience: Any
+    method: str = "Erlang A (M/M/n+M)"
+
+    _frame_fields = ("agents", "traffic", "target_time", "patience", "p_wait", "service_level",
+                     "service_level_answered", "abandonment", "asa", "mean_wait", "occupancy",
+                     "immediate_answer")
+
+    def narrative(self) -> str | list[str]:
+        """What the model predicts, in words, with what it assumes (a list for several
+        scenarios)."""
+        lines = []
+        for r in self._rows():
+            lines.append(
+                f"With {r.agents:,} agents for {_n.number(r.traffic)} Erlangs of traffic and "
+                f"callers who hang up after {_seconds(r.patience)} on average, the Erlang A model "
+                f"predicts that {_n.percent(r.p_wait)} of calls wait and "
+                f"{_n.percent(r.abandonment)} are abandoned; {_n.percent(r.service_level)} of all "
+                f"calls ({_n.percent(r.service_level_answered)} of answered calls) are answered "
+                f"within {_seconds(r.target_time)}, answered calls wait {_seconds(r.asa)} on "
+                f"average and agents are busy {_n.percent(r.occupancy)} of the time. These are "
+                f"model predictions: they assume {_ASSUMES}, and that patience does too.")
+        return self._one_or_many(lines)
+
+    def plot(self, ax=None):
+        """Service level and abandonment against the number of agents."""
+        return _plot_scenarios(self, ax, ("service_level", "abandonment"),
+                               ("answered within target", "abandoned"))
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class AgentsResult(_ScenarioFrame, Result):
+    """Agents needed (see :func:`agents_needed`).  Per scenario: ``agents`` (on the phones),
+    ``scheduled`` (agents / (1 - shrinkage), rounded up), and at that staffing ``p_wait``,
+    ``service_level``, ``occupancy``, ``asa``, ``abandonment`` (0 for Erlang C),
+    ``service_level_answered``; ``traffic``; the targets ``target`` (service level),
+    ``target_time``, ``max_occupancy``, ``shrinkage``; ``patience`` (None: Erlang C)."""
+
+    agents: Any
+    scheduled: Any
+    p_wait: Any
+    service_level: Any
+    occupancy: Any
+    traffic: Any
+    asa: Any
+    abandonment: Any
+    service_level_answered: Any
+    target: Any
+    target_time: Any
+    max_occupancy: Any
+    shrinkage: Any
+    patience: Any
+    method: str
+
+    _frame_fields = ("traffic", "agents", "scheduled", "p_wait", "service_level",
+                     "service_level_answered", "abandonment", "asa", "occupancy", "target",
+                     "target_time", "max_occupancy", "shrinkage", "patience")
+
+    def narrative(self) -> str | list[str]:
+        """The staffing in words (a list for several scenarios)."""
+        model = "Erlang C" if self.patience is None else "Erlang A"
+        lines = []
+        for r in self._rows():
+            cap = (f" and keep occupancy at or below {_n.percent(r.max_occupancy)}"
+                   if np.isfinite(r.max_occupancy) else "")
+            text = (f"To answer {_n.percent(r.target)} of calls within {_seconds(r.target_time)}"
+                    f"{cap} with {_n.number(r.traffic)} Erlangs of traffic, the {model} model "
+                    f"needs {r.agents:,} agents taking calls (predicted service level "
+                    f"{_n.percent(r.service_level)}, occupancy {_n.percent(r.occupancy)}")
+            if self.patience is not None:
+                text += f", abandonment {_n.percent(r.abandonment)}"
+            text += ")"
+            if r.shrinkage > 0:
+                text += (f", or {r.scheduled:,} scheduled to allow for {_n.percent(r.shrinkage)} "
+                         "shrinkage")
+            lines.append(text + ". This assumes calls arrive at random at the average rate; "
+                         "busier periods need more.")
+        return self._one_or_many(lines)
+
+
+def _thin_ticks(ax, x, labels, rotation):
+    """At most about 24 tick labels, evenly spaced."""
+    step = max(1, len(labels) // 24)
+    ax.set_xticks(x[::step])
+    ax.set_xticklabels(labels[::step], rotation=rotation, fontsize=8,
+                       ha="right" if 0 < rotation < 90 else "center")
+    ax.figure.tight_layout()
+
+
+def _plot_scenarios(result, ax, fields, labels):
+    from .plot import axes
+
+    ax = axes(ax)
+    frame = result.to_frame().sort_values("agents")
+    for field, label in zip(fields, labels):
+        ax.plot(frame["agents"], frame[field], marker="o", label=label)
+    ax.set_xlabel("Agents")
+    ax.set_ylabel("Share of calls")
+    ax.set_ylim(0, 1.02)
+    ax.legend(frameon=False)
+    return ax
+
+
+# ---- models ---------------------------------------------------------------------------------
+
+def _scenarios(calls, interval, handle_time, target_time):
+    return (_values(calls, "calls"), _values(interval, "interval", low_open=True),
+            _values(handle_time, "handle_time", low_open=True), _values(target_time, "target_time"))
+
+
+def erlang_c(calls, interval, handle_time, agents, target_time, *, unstable="raise",
+             threads=None) -> ErlangCResult:
+    """Erlang C: waiting, service level, speed of answer and occupancy for a number of agents.
+
+    Parameters
+    ----------
+    calls : float or array_like
+        Calls offered per interval (average; >= 0, need not be whole).
+    interval : float or array_like
+        Length of the interval in seconds (> 0), e.g. 1800 for half-hourly volumes.
+    handle_time : float or array_like
+        Average handle time in seconds (talk plus wrap-up, > 0).
+    agents : int or array_like
+        Agents taking calls (whole, >= 1).
+    target_time : float or array_like
+        Answer within this many seconds (>= 0), e.g. 10 for 999.
+    unstable : {"raise", "nan"}
+        When the traffic reaches the agents (calls x handle_time / interval >= agents) calls
+        arrive faster than they can be answered and the queue has no steady state.
+        ``"raise"``: a ValueError naming ``agents``.  ``"nan"``: NaN in those scenarios'
+        predictions and ``stable`` False, for tables over many staffing levels.
+    threads : int, optional
+        Threads for many scenarios (default: all cores).
+
+    Returns
+    -------
+    ErlangCResult
+        ``traffic``, ``p_wait``, ``service_level``, ``asa``, ``occupancy``,
+        ``immediate_answer``, ``agents``, ``stable``: floats for scalar input, else arrays of
+        the broadcast shape.
+
+    Raises
+    ------
+    ValueError
+        Negative or non-finite values, interval or handle time not positive, agents not a
+        whole number >= 1, an unstable queue with ``unstable="raise"``, shapes that do not
+        broadcast.
+    TypeError
+        Non-numeric input.
+
+    Notes
+    -----
+    With arrival rate :math:`\\lambda` = calls / interval, handle time :math:`h`, traffic
+    :math:`A = \\lambda h` and :math:`n` agents, the probability of waiting is
+    :math:`C = B / (1 - (A/n)(1 - B))` where :math:`B` is Erlang B, computed by the recurrence
+    :math:`B_k = A B_{k-1} / (k + A B_{k-1})` (no factorials, so no overflow at thousands of
+    agents).  Service level :math:`1 - C e^{-(n - A) t / h}` (calls answered within
+    :math:`t`, all of them offered), average speed of answer :math:`C h / (n - A)` (over all
+    calls, those answered at once included), occupancy :math:`A / n`.
+
+    References
+    ----------
+    Gans N, Koole G, Mandelbaum A (2003). Telephone call centers: tutorial, review, and
+    research prospects. Manufacturing & Service Operations Management 5:79-141.
+
+    Examples
+    --------
+    >>> from scrutiny import calls
+    >>> r = calls.erlang_c(100, 1800, 180, 14, 20)   # 100 calls per half hour, 3-minute calls
+    >>> round(r.traffic, 2), round(r.p_wait, 4), round(r.service_level, 4)
+    (10.0, 0.1741, 0.8884)
+    """
+    mode = _v.choice(unstable, "unstable", ("raise", "nan"))
+    c, iv, h, t = _scenarios(calls, interval, handle_time, target_time)
+    n = _values(agents, "agents", low=1, whole=True)
+    c, iv, h, n, t = _v.broadcast(calls=c, interval=iv, handle_time=h, agents=n, target_time=t)
+    traffic = _traffic(c, iv, h)
+    stable = traffic < n
+    if mode == "raise" and not stable.all():
+        i = int(np.flatnonzero(~stable.reshape(-1))[0])
+        raise ValueError(
+            f"agents must exceed the traffic for an Erlang C queue ({_where(n, i)}"
+            f"{n.reshape(-1)[i]:g} agents for {traffic.reshape(-1)[i]:.4g} Erlangs = calls x "
+            "handle_time / interval): calls arrive faster than they can be answered and the "
+            "queue grows without limit. Add agents, pass unstable='nan', or use erlang_a, which "
+            "allows for callers hanging up")
+    out = _core.calls_evaluate(c.ravel(), iv.ravel(), h.ravel(), n.ravel(), t.ravel(), None,
+                               _v.threads(threads))
+    shape = c.shape
+    p_wait = out[2].reshape(shape)
+    return ErlangCResult(
+        traffic=_shape_out(out[0], shape), p_wait=_shape_out(p_wait, shape),
+        service_level=_shape_out(out[3], shape), asa=_shape_out(out[6], shape),
+        occupancy=_shape_out(out[8], shape), immediate_answer=_shape_out(1.0 - p_wait, shape),
+        agents=_whole_out(n, shape), target_time=_shape_out(t, shape),
+        stable=bool(stable) if stable.ndim == 0 else stable)
+
+
+def erlang_a(calls, interval, handle_time, agents, target_time, patience, *,
+             threads=None) -> ErlangAResult:
+    """Erlang A: waiting, abandonment, service level and occupancy when callers hang up.
+
+    Parameters
+    ----------
+    calls, interval, handle_time, agents, target_time
+        As :func:`erlang_c`.
+    patience : float or array_like
+        Mean time in seconds a caller waits before hanging up (> 0, at most 10,000 handle
+        times).  Estimate it from call records as (time abandoned callers waited + time
+        answered callers waited) / number abandoned, the maximum-likelihood estimate for
+        exponential patience.
+    threads : int, optional
+        Threads for many scenarios (default: all cores).
+
+    Returns
+    -------
+    ErlangAResult
+        ``traffic``, ``p_wait`` (all agents busy on arrival), ``service_level`` (share of
+        *offered* calls answered within ``target_time``: abandoned calls count against it),
+        ``service_level_answered`` (share of *answered* calls answered within it),
+        ``abandonment`` (share of callers who hang up), ``asa`` (mean wait of answered calls),
+        ``mean_wait`` (of all callers), ``occupancy`` (answered traffic / agents),
+        ``immediate_answer``, ``agents``, ``patience``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`erlang_c` (there is no stability condition), and patience not positive.
+
+    Notes
+    -----
+    Palm's M/M/n+M queue: Poisson arrivals at rate :math:`\\lambda`, exponential handling
+    (mean :math:`h`) and exponential patience (mean :math:`1/\\theta`).  With
+    :math:`a = \\lambda/\\theta`, :math:`s = n/(h\\theta)` and
+    :math:`S(s, x) = \\sum_j x^j / ((s+1)\\cdots(s+j)) = P(s, x)\\,\\Gamma(s+1) e^x x^{-s}`
+    (:math:`P` the regularised incomplete gamma function), Mandelbaum & Zeltyn's (2007)
+    formulas become :math:`P(\\text{wait}) = BS / (1 - B + BS)` (:math:`B` Erlang B at
+    :math:`A = \\lambda h`), :math:`P(\\text{abandon} \\mid \\text{wait}) = m / a` with
+    :math:`m = (a - s) + s / S` the mean queue length seen by a waiting caller, and
+    :math:`P(\\text{answered after } t \\mid \\text{wait}) = \\frac{s}{s+1} e^{a(1 -
+    e^{-\\theta t}) - (s + 1)\\theta t} S(s+1, a e^{-\\theta t}) / S(s, a)`.  The series is
+    summed from its largest term, or taken from the incomplete gamma function when
+    :math:`x > s + 1`, in logarithms, so that nothing overflows at any staffing.  The mean
+    wait of all callers is abandonment x mean patience.
+
+    References
+    ----------
+    Mandelbaum A, Zeltyn S (2007). The M/M/n+G queue: summary of performance measures.
+    Technion, Haifa.  Garnett O, Mandelbaum A, Reiman M (2002). Designing a call center with
+    impatient customers. Manufacturing & Service Operations Management 4:208-227.
+
+    Examples
+    --------
+    >>> from scrutiny import calls
+    >>> r = calls.erlang_a(100, 1800, 180, 11, 20, patience=120)
+    >>> round(r.abandonment, 4), round(r.service_level, 4)
+    (0.0942, 0.7422)
+    """
+    c, iv, h, t = _scenarios(calls, interval, handle_time, target_time)
+    n = _values(agents, "agents", low=1, whole=True)
+    c, iv, h, n, t, p = _v.broadcast(calls=c, interval=iv, handle_time=h, agents=n,
+                                     target_time=t, patience=_values(patience, "patience",
+                                                                     low_open=True))
+    _patience_ratio(p, h)
+    _traffic(c, iv, h)
+    out = _core.calls_evaluate(c.ravel(), iv.ravel(), h.ravel(), n.ravel(), t.ravel(),
+                               p.ravel(), _v.threads(threads))
+    shape = c.shape
+    return ErlangAResult(
+        traffic=_shape_out(out[0], shape), p_wait=_shape_out(out[2], shape),
+        service_level=_shape_out(out[3], shape),
+        service_level_answered=_shape_out(out[4], shape),
+        abandonment=_shape_out(out[5], shape), asa=_shape_out(out[6], shape),
+        mean_wait=_shape_out(out[7], shape), occupancy=_shape_out(out[8], shape),
+        immediate_answer=_shape_out(1.0 - out[2], shape), agents=_whole_out(n, shape),
+        target_time=_shape_out(t, shape), patience=_shape_out(p, shape))
+
+
+def _scheduled(agents: np.ndarray, shrinkage: np.ndarray) -> np.ndarray:
+    """ceil(agents / (1 - shrinkage)), ignoring floating-point noise below 1e-9."""
+    raw = agents / (1.0 - shrinkage)
+    return np.ceil(raw * (1.0 - 1e-12) - 1e-9)
+
+
+def agents_needed(calls, interval, handle_time, target_time, service_level, max_occupancy=None,
+                  shrinkage=0.0, *, patience=None, max_abandonment=None, min_agents=1,
+                  threads=None) -> AgentsResult:
+    """The fewest agents that answer a share of calls within a target time (Erlang C or A).
+
+    Parameters
+    ----------
+    calls, interval, handle_time, target_time
+        As :func:`erlang_c`.
+    service_level : float or array_like
+        Share of calls to answer within ``target_time``, in (0, 1), e.g. 0.9.
+    max_occupancy : float or array_like, optional
+        Cap on occupancy (share of time agents spend handling calls), in (0, 1], e.g. 0.85.
+    shrinkage : float or array_like, default 0
+        Share of paid time agents are not available to take calls (breaks, training,
+        absence), in [0, 1): ``scheduled = ceil(agents / (1 - shrinkage))``.
+    patience : float or array_like, optional
+        Mean caller patience in seconds: size with Erlang A (callers hang up; the service level
+        is then the share of *offered* calls answered within the target time).  None: Erlang C.
+    max_abandonment : float or array_like, optional
+        With ``patience``: a cap on the share of callers who hang up, in (0, 1).
+    min_agents : int, default 1
+        Never fewer agents than this.
+    threads : int, optional
+        Threads for many scenarios (default: all cores).
+
+    Returns
+    -------
+    AgentsResult
+        ``agents``, ``scheduled``, and at that staffing ``p_wait``, ``service_level``,
+        ``occupancy``, ``asa``, ``abandonment``, ``service_level_answered``, ``traffic``.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`erlang_c`; service_level outside (0, 1), max_occupancy outside (0, 1],
+        shrinkage outside [0, 1), max_abandonment without patience or outside (0, 1).
+
+    Notes
+    -----
+    Erlang C starts the search at the smallest stable staffing, ``floor(A) + 1`` (and
+    ``ceil(A / max_occupancy)``); Erlang A at ``floor(service_level x A)``, since no more than
+    ``n / A`` of calls can be answered by ``n`` agents.  Each step adds one agent and updates
+    Erlang B by its recurrence, so the search costs a few operations per agent.
+
+    Examples
+    --------
+    >>> from scrutiny import calls
+    >>> r = calls.agents_needed(100, 1800, 180, 20, 0.8, max_occupancy=0.85, shrinkage=0.3)
+    >>> r.agents, r.scheduled, round(r.service_level, 3)
+    (14, 20, 0.888)
+    """
+    c, iv, h, t = _scenarios(calls, interval, handle_time, target_time)
+    level = _values(service_level, "service_level", low_open=True, high=1.0, high_open=True)
+    occ = _optional(max_occupancy, "max_occupancy", low_open=True, high=1.0)
+    shrink = _values(shrinkage, "shrinkage", high=1.0, high_open=True)
+    if max_abandonment is not None and patience is None:
+        raise ValueError("max_abandonment needs patience (abandonment is 0 under Erlang C)")
+    ab = _optional(max_abandonment, "max_abandonment", low_open=True, high=1.0, high_open=True)
+    nmin = _values(min_agents, "min_agents", low=1, whole=True)
+    p = np.float64(np.inf) if patience is None else _values(patience, "patience", low_open=True)
+    c, iv, h, t, level, occ, ab, nmin, shrink, p = _v.broadcast(
+        calls=c, interval=iv, handle_time=h, target_time=t, service_level=level,
+        max_occupancy=occ, max_abandonment=ab, min_agents=nmin, shrinkage=shrink, patience=p)
+    if patience is not None:
+        _patience_ratio(p, h)
+    _traffic(c, iv, h)
+    out = _core.calls_size(c.ravel(), iv.ravel(), h.ravel(), t.ravel(), level.ravel(),
+                           occ.ravel(), ab.ravel(), None if patience is None else p.ravel(),
+                           nmin.ravel(), _v.threads(threads))
+    shape = c.shape
+    agents = out[1].reshape(shape)
+    return AgentsResult(
+        agents=_whole_out(agents, shape),
+        scheduled=_whole_out(_scheduled(agents, shrink), shape),
+        p_wait=_shape_out(out[2], shape), service_level=_shape_out(out[3], shape),
+        occupancy=_shape_out(out[8], shape), traffic=_shape_out(out[0], shape),
+        asa=_shape_out(out[6], shape), abandonment=_shape_out(out[5], shape),
+        service_level_answered=_shape_out(out[4], shape), target=_shape_out(level, shape),
+        target_time=_shape_out(t, shape),
+        max_occupancy=None if max_occupancy is None else _shape_out(occ, shape),
+        shrinkage=_shape_out(shrink, shape),
+        patience=None if patience is None else _shape_out(p, shape),
+        method="Erlang C (M/M/n)" if patience is None else "Erlang A (M/M/n+M)")
+
+
+# ---- staffing over a day --------------------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class StaffingResult(Result):
+    """Staffing per interval (see :func:`staffing`): ``table`` (one row per interval: calls,
+    traffic, agents, scheduled, p_wait, service_level, occupancy, asa, and abandonment with
+    patience), ``agent_hours`` and ``scheduled_hours`` (summed over the intervals), ``peak``
+    (the label of the interval needing most agents) and ``peak_agents``."""
+
+    table: Any
+    agent_hours: float
+    scheduled_hours: float
+    peak: Any
+    peak_agents: int
+    interval: float
+    target: Any
+    target_time: Any
+    shrinkage: Any
+    patience: Any
+    method: str
+
+    def to_frame(self):
+        """The per-interval table (a copy), the interval labels as columns."""
+        return self.table.reset_index()
+
+    def _goal(self) -> str:
+        """'80.0% of calls within 20 s', or the per-interval wording when they vary."""
+        share = (_n.percent(self.target) if np.ndim(self.target) == 0
+                 else "each interval's target share")
+        time = (_seconds(self.target_time) if np.ndim(self.target_time) == 0
+                else "its target time")
+        return f"{share} of calls within {time}"
+
+    def _shrinkage_text(self) -> str:
+        return (_n.percent(self.shrinkage) if np.ndim(self.shrinkage) == 0
+                else "each interval's")
+
+    def plot(self, ax=None, title: str | None = None):
+        """Bars of agents taking calls per interval (and, with shrinkage, of agents
+        scheduled behind them).  Returns the Axes."""
+        from .plot import axes
+
+        ax = axes(ax)
+        labels = [" ".join(str(v) for v in k) if isinstance(k, tuple) else str(k)
+                  for k in self.table.index]
+        x = np.arange(len(labels))
+        if np.any(np.asarray(self.shrinkage) > 0):
+            ax.bar(x, self.table["scheduled"], color="#c6dbef", width=0.85,
+                   label=f"scheduled ({self._shrinkage_text()} shrinkage)")
+        ax.bar(x, self.table["agents"], color="#2b6ca3", width=0.6, label="taking calls")
+        _thin_ticks(ax, x, labels, rotation=90)
+        ax.set_xlabel("Interval")
+        ax.set_ylabel("Agents")
+        ax.set_title(title or f"Agents to answer {self._goal()}")
+        ax.legend(frameon=False, fontsize=8)
+        return ax
+
+    def narrative(self) -> str:
+        """The staffing over the intervals in words."""
+        agents = self.table["agents"]
+        model = "Erlang C" if self.patience is None else "Erlang A"
+        text = (f"Across {_n.plural(len(agents), _per_text(self.interval) + ' interval')}, "
+                f"answering {self._goal()} needs between {int(agents.min()):,} and "
+                f"{int(agents.max()):,} agents taking calls (the peak first reached at "
+                f"{self.peak}), {_n.number(self.agent_hours)} agent-hours over these intervals")
+        if np.any(np.asarray(self.shrinkage) > 0):
+            text += (f", or {_n.number(self.scheduled_hours)} scheduled hours allowing for "
+                     f"{self._shrinkage_text()} shrinkage")
+        return text + (f". The {model} model takes each interval's average volume as a steady "
+                       "random arrival rate, so intervals busier than their average will fall "
+                       "short.")
+
+
+def staffing(calls, handle_time, target_time, service_level, *, interval=1800,
+             max_occupancy=None, shrinkage=0.0, patience=None, max_abandonment=None,
+             min_agents=1, threads=None) -> StaffingResult:
+    """Agents needed in every interval of a day (or week) from the calls expected in each.
+
+    Parameters
+    ----------
+    calls : pandas.Series or array_like
+        Calls expected per interval, e.g. from :func:`calls_per_interval` (its index, such as
+        "08:30", labels the intervals; an array gets 0, 1, ...).
+    handle_time : float or array_like
+        Average handle time in seconds (one value, or one per interval).
+    target_time, service_level, max_occupancy, shrinkage, patience, max_abandonment,
+    min_agents, threads
+        As :func:`agents_needed` (one value each, or one per interval).
+    interval : float, default 1800
+        Length of each interval in seconds.
+
+    Returns
+    -------
+    StaffingResult
+        ``table`` (per interval), ``agent_hours``, ``scheduled_hours``, ``peak``,
+        ``peak_agents``; ``plot()`` draws bars of agents per interval, ``narrative()`` says
+        what they mean.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scrutiny import calls
+    >>> volumes = pd.Series([12.0, 30.5, 61.2, 44.0], index=["07:00", "07:30", "08:00", "08:30"])
+    >>> calls.staffing(volumes, 240, 20, 0.8).table["agents"].tolist()
+    [4, 7, 12, 9]
+    """
+    import pandas as pd
+
+    index = calls.index if isinstance(calls, pd.Series) else None
+    volumes = _values(calls, "calls")
+    _v.dimensions(volumes, "calls", (1,), "one value per interval")
+    iv = _v.number(interval, "interval", positive=True)
+    res = agents_needed(volumes, iv, handle_time, target_time, service_level, max_occupancy,
+                        shrinkage, patience=patience, max_abandonment=max_abandonment,
+                        min_agents=min_agents, threads=threads)
+    if index is None:
+        index = pd.RangeIndex(len(volumes), name="interval")
+    columns = {"calls": volumes, "traffic": res.traffic, "agents": res.agents,
+               "scheduled": res.scheduled, "p_wait": res.p_wait,
+               "service_level": res.service_level, "occupancy": res.occupancy, "asa": res.asa}
+    if patience is not None:
+        columns.update(abandonment=res.abandonment,
+                       service_level_answered=res.service_level_answered)
+    table = pd.DataFrame({k: np.broadcast_to(v, volumes.shape) for k, v in columns.items()},
+                         index=index)
+    if table.index.name is None and not isinstance(table.index, pd.MultiIndex):
+        table = table.rename_axis("interval")       # a new index: the caller's keeps its name
+    hours = iv / 3600.0
+    peak = int(np.argmax(table["agents"].to_numpy()))
+    label = table.index[peak]
+    return StaffingResult(
+        table=table, agent_hours=float(table["agents"].sum() * hours),
+        scheduled_hours=float(table["scheduled"].sum() * hours),
+        peak=" ".join(map(str, label)) if isinstance(label, tuple) else label,
+        peak_agents=int(table["agents"].iloc[peak]), interval=iv,
+        target=_one_or_each(res.target), target_time=_one_or_each(res.target_time),
+        shrinkage=_one_or_each(res.shrinkage),
+        patience=None if patience is None else _one_or_each(res.patience),
+        method=res.method)
+
+
+def _one_or_each(value):
+    """A setting as one float when it is the same in every interval, else the array."""
+    arr = np.asarray(value, dtype=float)
+    return float(arr.reshape(-1)[0]) if np.all(arr == arr.reshape(-1)[0]) else arr
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def calls_per_interval(timestamps, interval=1800, *, by_weekday=False, start=None, end=None):
+    """Average calls per interval of the day (optionally per weekday) from call records.
+
+    Every calendar day from ``start`` to ``end`` (default: the first and last day in the
+    records) counts, including days without calls, so the averages are calls per day's
+    interval.  Records outside that range are left out.
+
+    Parameters
+    ----------
+    timestamps : array_like of datetimes
+        When each call arrived (pandas Series, DatetimeIndex, NumPy datetime64 or strings);
+        times of day are read on the clock the timestamps carry.
+    interval : int, default 1800
+        Interval length in seconds: a whole number of minutes that divides a day.
+    by_weekday : bool, default False
+        Average separately for each day of the week.
+    start, end : date-like, optional
+        First and last day to count.
+
+    Returns
+    -------
+    pandas.Series
+        ``calls``: average calls, indexed by the interval's start time ("08:30"), or by
+        (weekday, interval) with ``by_weekday``, every interval present.  Pass it to
+        :func:`staffing`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from scrutiny import calls
+    >>> t = pd.to_datetime(["2024-05-01 08:10", "2024-05-01 08:40", "2024-05-02 08:20"])
+    >>> float(calls.calls_per_interval(t, 3600).loc["08:00"])
+    1.5
+    """
+    import pandas as pd
+
+    step = _v.number(interval, "interval", positive=True)
+    if step % 60 or _DAY % step:
+        raise ValueError(f"interval must be one whole number of minutes (in seconds) that "
+                         f"divides a day, e.g. 900, 1800 or 3600 (got {step})")
+    step = int(step)
+    by_weekday = _v.boolean(by_weekday, "by_weekday")
+    if isinstance(timestamps, (str, bytes)) or np.ndim(timestamps) != 1:
+        raise TypeError("timestamps must be a one-dimensional sequence of dates and times")
+    try:
+        ts = pd.Series(pd.to_datetime(timestamps)).reset_index(drop=True)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"timestamps must be dates and times ({err})") from None
+    if ts.empty:
+        raise ValueError("timestamps is empty")
+    if ts.isna().any():
+        row = int(np.flatnonzero(ts.isna())[0])
+        raise ValueError(f"timestamps has a missing value (row {row})")
+    day = ts.dt.normalize()
+    first = day.min() if start is None else pd.Timestamp(start).normalize()
+    last = day.max() if end is None else pd.Timestamp(end).normalize()
+    if getattr(first, "tz", None) is None and day.dt.tz is not None:
+        first, last = first.tz_localize(day.dt.tz), last.tz_localize(day.dt.tz)
+    if last < first:
+        raise ValueError(f"end must not be before start (got {first.date()} to {last.date()})")
+    keep = (day >= first) & (day <= last)
+    ts, day = ts[keep], day[keep]
+    slots = _DAY // step
+    clock = ts.dt.hour * 3600 + ts.dt.minute * 60 + ts.dt.second   # local clock time
+    slot = (clock // step).astype(np.int64)
+    labels = [f"{(k * step) // 3600:02d}:{(k * step) % 3600 // 60:02d}" for k in range(slots)]
+    days = pd.date_range(first, last, freq="D")
+    if not by_weekday:
+        counts = np.bincount(slot.to_numpy(), minlength=slots)
+        return pd.Series(counts / len(days), index=pd.Index(labels, name="interval"),
+                         name="calls")
+    weekday = day.dt.day_of_week.to_numpy()
+    counts = np.bincount(weekday * slots + slot.to_numpy(), minlength=7 * slots).reshape(7, slots)
+    n_days = np.bincount(days.day_of_week, minlength=7)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = counts / n_days[:, None]
+    index = pd.MultiIndex.from_product([_WEEKDAYS, labels], names=["weekday", "interval"])
+    out = pd.Series(mean.reshape(-1), index=index, name="calls")
+    return out[np.repeat(n_days > 0, slots)]
+
+
+# ---- service level from call records ---------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class ServiceLevelResult(Result):
+    """Service level measured from call records (see :func:`service_level`).
+
+    ``service_level`` (answered within the threshold / the denominator ``definition`` names)
+    with ``lower``, ``upper``; ``abandonment`` (abandoned / offered) with
+    ``abandonment_lower``, ``abandonment_upper`` (NaN without abandonment flags);
+    ``denominator`` ("offered" or "answered"); counts
+    ``offered``, ``answered``, ``answered_within``, ``abandoned``, ``short_abandoned`` (left
+    out of everything); per group when ``groups`` is not None."""
+
+    service_level: Any
+    lower: Any
+    upper: Any
+    abandonment: Any
+    abandonment_lower: Any
+    abandonment_upper: Any
+    offered: Any
+    answered: Any
+    answered_within: Any
+    abandoned: Any
+    short_abandoned: Any
+    threshold: float
+    conf: float
+    definition: str
+    denominator: str = "offered"
+    groups: Any = None
+    method: str = "wilson"
+
+    _hidden: tuple = dataclasses.field(default=("groups",), init=False, repr=False,
+                                       compare=False)
+
+    def to_frame(self):
+        """One row per group (one row without groups), group keys as columns."""
+        import pandas as pd
+
+        fields = ("offered", "answered", "answered_within", "abandoned", "short_abandoned",
+                  "service_level", "lower", "upper", "abandonment", "abandonment_lower",
+                  "abandonment_upper")
+        frame = pd.DataFrame({f: np.atleast_1d(getattr(self, f)) for f in fields})
+        if self.groups is not None:
+            keys = self.groups.to_frame(index=False)
+            frame = pd.concat([keys.reset_index(drop=True), frame], axis=1)
+        frame["threshold"] = self.threshold
+        frame["conf"] = self.conf
+        return frame
+
+    def _labels(self):
+        if self.groups is None:
+            return [None]
+        return [" ".join(map(str, g)) if isinstance(g, tuple) else str(g) for g in self.groups]
+
+    def narrative(self, target: float | None = None) -> str | list[str]:
+        """The service level (and abandonment) in words, against ``target`` when given: e.g.
+        "Of 1,204 calls offered, 87.9% were answered within 10 s (95% CI 86.0% to 89.6%),
+        below the 90.0% target by more than chance would explain (the 95% CI excludes 90.0%);
+        1.2% of calls offered were abandoned (...)", or "..., so there is no evidence of a
+        difference from the 90.0% target (the 95% CI includes 90.0%)".  One sentence per group
+        when there are groups (a list)."""
+        if target is not None:
+            target = _v.conf_level(target, "target")
+        base = self.denominator
+        lines = []
+        for name, r in zip(self._labels(), self.to_frame().itertuples(index=False)):
+            den = r.answered if base == "answered" else r.offered
+            head = "Of" if name is None else f"{name}: of"
+            if den == 0:
+                lines.append(f"{head} {_n.plural(r.offered, 'call')} offered, none were "
+                             "answered.")
+                continue
+            ci = _n.interval(r.lower, r.upper, self.conf, _n.percent)
+            text = (f"{head} {_n.plural(den, 'call')} {base}, {_n.percent(r.service_level)} "
+                    f"were answered within {_seconds(self.threshold)} ({ci})")
+            if target is not None:
+                goal, ci_level = f"the {_n.percent(target)} target", _n.level(self.conf)
+                if r.upper < target or r.lower > target:
+                    side = "below" if r.upper < target else "above"
+                    text += (f", {side} {goal} by {_n.CHANCE} (the {ci_level} CI excludes "
+                             f"{_n.percent(target)})")
+                else:
+                    text += (f", so there is no evidence of a difference from {goal} (the "
+                             f"{ci_level} CI includes {_n.percent(target)})")
+            if np.isfinite(r.abandonment):
+                ab = _n.interval(r.abandonment_lower, r.abandonment_upper, self.conf, _n.percent)
+                text += f"; {_n.percent(r.abandonment)} of calls offered were abandoned ({ab})"
+            lines.append(text + ".")
+        return lines[0] if self.groups is None else lines
+
+    def plot(self, ax=None, target: float | None = None):
+        """The service level with its interval, per group, and the target line."""
+        from .plot import axes
+
+        ax = axes(ax)
+        frame = self.to_frame()
+        labels = [lab or "all calls" for lab in self._labels()]
+        x = np.arange(len(labels))
+        est = frame["service_level"].to_numpy()
+        err = np.vstack([est - frame["lower"].to_numpy(), frame["upper"].to_numpy() - est])
+        ax.errorbar(x, est, yerr=err, fmt="o", color="#2b6ca3", capsize=3,
+                    label=f"{_n.level(self.conf)} CI")
+        if target is not None:
+            ax.axhline(target, color="0.3", linestyle="--", label="target")
+        _thin_ticks(ax, x, labels, rotation=45 if len(labels) > 6 else 0)
+        ax.set_ylabel(f"Answered within {_seconds(self.threshold)}")
+        ax.set_ylim(0, 1.02)
+        ax.legend(frameon=False)
+        return ax
+
+
+def _wait_seconds(value) -> np.ndarray:
+    """Waits in seconds from numbers or timedeltas: finite and >= 0."""
+    import pandas as pd
+
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    if kind == "m":
+        value = pd.to_timedelta(pd.Series(np.asarray(value).ravel())).dt.total_seconds()
+    arr = _v.as_float_array(value, "wait_seconds")
+    _v.dimensions(arr, "wait_seconds", (1,), "one value per call")
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise ValueError(f"wait_seconds must be finite and >= 0 (row {i}: {arr[i]:g})")
+    return arr
+
+
+def _flags(value, n: int) -> np.ndarray:
+    """Abandonment flags: True/False or 0/1, one per call."""
+    import pandas as pd
+
+    if hasattr(value, "isna") and bool(np.any(value.isna())):
+        i = int(np.flatnonzero(np.asarray(value.isna()))[0])
+        raise ValueError(f"abandoned has a missing value (row {i})")
+    if isinstance(value, pd.Series):
+        value = value.to_numpy()
+    arr = np.asarray(value)
+    if arr.dtype == object:
+        if not all(isinstance(v, (bool, np.bool_, int, np.integer, float, np.floating))
+                   for v in arr.ravel()):
+            raise TypeError("abandoned must hold True/False or 0/1")
+        arr = arr.astype(float)
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"abandoned must hold True/False or 0/1 (got dtype {arr.dtype})")
+    if arr.shape != (n,):
+        raise ValueError(f"abandoned must hold one value per call ({n}), got shape {arr.shape}")
+    if arr.dtype.kind != "b":
+        bad = ~((arr == 0) | (arr == 1))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"abandoned must be 0/1 or True/False (row {i}: {arr[i]!r})")
+    return arr.astype(bool)
+
+
+def _group_keys(by, n: int):
+    """The grouping keys as a list of Series of length n: ``by`` is one sequence of labels,
+    or a list of such sequences (several keys)."""
+    import pandas as pd
+
+    several = isinstance(by, (list, tuple)) and len(by) > 0 and \
+        all(isinstance(k, (pd.Series, pd.Index, np.ndarray, list, tuple)) for k in by)
+    out = []
+    for k in (list(by) if several else [by]):
+        col = k if isinstance(k, pd.Series) else pd.Series(np.asarray(k, dtype=object).ravel())
+        if len(col) != n:
+            raise ValueError(f"by must hold one label per call ({n}), got {len(col)}")
+        if col.isna().any():
+            raise ValueError(f"by has a missing label (row {int(np.flatnonzero(col.isna())[0])})")
+        out.append(col.reset_index(drop=True))
+    return out
+
+
+def _share_ci(x: np.ndarray, n: np.ndarray, conf: float, method: str):
+    """x / n with its interval (scrutiny.proportion_ci); NaN where n is 0."""
+    from .rates import proportion_ci
+
+    est, lo, hi = (np.full(n.shape, _NAN) for _ in range(3))
+    ok = n > 0
+    if ok.any():
+        r = proportion_ci(x[ok], n[ok], conf, method)
+        est[ok], lo[ok], hi[ok] = r.estimate, r.lower, r.upper
+    return est, lo, hi
+
+
+def service_level(wait_seconds, threshold, abandoned=None, conf=0.95, *,
+                  exclude_abandoned=False, short_abandon=None, by=None,
+                  method="wilson") -> ServiceLevelResult:
+    """Share of calls answered within a threshold, with its confidence interval, from call
+    records; and the abandonment rate.
+
+    Parameters
+    ----------
+    wait_seconds : array_like or pandas.Series
+        Per call, seconds until it was answered or, for an abandoned call, until the caller
+        hung up (numbers >= 0, or timedeltas).
+    threshold : float
+        Answered within this many seconds counts (a wait equal to it included), e.g. 10.
+    abandoned : array_like of bool or 0/1, optional
+        Per call, whether the caller hung up before an answer.  None: every call was answered.
+    conf : float, default 0.95
+        Confidence level of the intervals.
+    exclude_abandoned : bool, default False
+        Denominator: False, all calls offered (answered within the threshold / offered, the
+        usual definition for UK police 999 and 101 targets: an abandoned call counts as not
+        answered in time); True, answered calls only.
+    short_abandon : float, optional
+        Leave out calls abandoned within this many seconds (a wait below it) from every count,
+        as many control rooms do for callers who hang up at once.
+    by : array_like or list of array_like, optional
+        Group labels per call (e.g. month, line): one result row per group.
+    method : str, default "wilson"
+        Interval method of :func:`scrutiny.proportion_ci` (Wilson's score interval).
+
+    Returns
+    -------
+    ServiceLevelResult
+        ``service_level``, ``lower``, ``upper``, ``abandonment`` (abandoned / offered),
+        ``abandonment_lower``, ``abandonment_upper``, counts ``offered``, ``answered``,
+        ``answered_within``, ``abandoned``, ``short_abandoned``, ``definition``; per group
+        (arrays, with ``groups``) when ``by`` is given.  ``to_frame()`` is one row per group.
+
+    Raises
+    ------
+    ValueError
+        Negative or missing waits, abandoned flags not 0/1, lengths that differ, threshold or
+        short_abandon negative, short_abandon without abandoned, conf outside (0, 1).
+    TypeError
+        Non-numeric waits or flags.
+
+    Examples
+    --------
+    >>> from scrutiny import calls
+    >>> r = calls.service_level([3, 8, 12, 40, 5, 9], 10, abandoned=[0, 0, 0, 1, 0, 0])
+    >>> r.answered_within, r.offered, round(r.service_level, 3)
+    (4, 6, 0.667)
+    """
+    import pandas as pd
+
+    wait = _wait_seconds(wait_seconds)
+    n = wait.size
+    if n == 0:
+        raise ValueError("wait_seconds is empty")
+    limit = _v.number(threshold, "threshold", minimum=0)
+    level = _v.conf_level(conf)
+    exclude = _v.boolean(exclude_abandoned, "exclude_abandoned")
+    ab = np.zeros(n, dtype=bool) if abandoned is None else _flags(abandoned, n)
+    short = np.zeros(n, dtype=bool)
+    if short_abandon is not None:
+        if abandoned is None:
+            raise ValueError("short_abandon needs abandoned (which calls were abandoned)")
+        short = ab & (wait < _v.number(short_abandon, "short_abandon", minimum=0))
+    within = ~ab & (wait <= limit)
+    flags = {"offered": ~short, "answered": ~ab, "answered_within": within,
+             "abandoned": ab & ~short, "short_abandoned": short}
+    groups = None
+    if by is None:
+        counts = {k: np.array([np.count_nonzero(v)]) for k, v in flags.items()}
+    else:
+        table = pd.DataFrame(flags).groupby(_group_keys(by, n), sort=True).sum()
+        counts = {k: table[k].to_numpy(np.int64) for k in flags}
+        groups = table.index
+    den = counts["answered" if exclude else "offered"]
+    sl, lo, hi = _share_ci(counts["answered_within"], den, level, method)
+    off = counts["offered"]
+    if abandoned is None:
+        abr = alo = ahi = np.full(off.shape, _NAN)
+    else:
+        abr, alo, ahi = _share_ci(counts["abandoned"], off, level, method)
+    definition = (f"answered within {limit:g} s / "
+                  + ("answered calls" if exclude else "all calls offered"))
+    if short_abandon is not None:
+        definition += f" (calls abandoned within {float(short_abandon):g} s left out)"
+
+    def pick(a):
+        return a if groups is not None else a[0].item()
+
+    return ServiceLevelResult(
+        service_level=pick(sl), lower=pick(lo), upper=pick(hi), abandonment=pick(abr),
+        abandonment_lower=pick(alo), abandonment_upper=pick(ahi), offered=pick(off),
+        answered=pick(counts["answered"]), answered_within=pick(counts["answered_within"]),
+        abandoned=pick(counts["abandoned"]), short_abandoned=pick(counts["short_abandoned"]),
+        threshold=limit, conf=level, definition=definition,
+        denominator="answered" if exclude else "offered", groups=groups, method=method)
+
+
+# ---- caller patience from call records --------------------------------------------------------
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class PatienceResult(Result):
+    """Mean caller patience estimated from call records (see :func:`estimate_patience`):
+    ``estimate``, ``lower``, ``upper`` (seconds), ``abandoned`` (hang-ups observed),
+    ``waiting_time`` (seconds all callers spent waiting), ``conf``."""
+
+    estimate: float
+    lower: float
+    upper: float
+    abandoned: int
+    waiting_time: float
+    conf: float
+    method: str = "exponential, answered calls censored (exact Poisson limits)"
+
+    def narrative(self) -> str:
+        ci = _n.interval(self.lower, self.upper, self.conf, _seconds)
+        return (f"Callers hung up after {_seconds(self.estimate)} of waiting on average ({ci}), "
+                f"from {_n.plural(self.abandoned, 'abandoned call')} over "
+                f"{_n.number(self.waiting_time / 3600)} hours of waiting, assuming patience "
+                "follows an exponential distribution.")
+
+
+def estimate_patience(wait_seconds, abandoned, conf=0.95) -> PatienceResult:
+    """Mean caller patience for :func:`erlang_a`, from waits and abandonment flags.
+
+    A caller who hung up shows their patience; an answered caller shows only that their
+    patience exceeded their wait.  For exponential patience the maximum-likelihood estimate of
+    its mean is the total time callers spent waiting over the number who hung up, and the
+    number of hang-ups is Poisson given that time, so the exact (Garwood) limits of the rate
+    (:func:`scrutiny.rate_ci`, ``method="exact"``) give the interval.
+
+    Parameters
+    ----------
+    wait_seconds, abandoned
+        As :func:`service_level`: per call, seconds waited (to answer or to hanging up) and
+        whether the caller hung up.
+    conf : float, default 0.95
+        Confidence level.
+
+    Returns
+    -------
+    PatienceResult
+        ``estimate``, ``lower``, ``upper`` in seconds (``estimate`` and ``upper`` infinite
+        when nobody hung up), ``abandoned``, ``waiting_time``.
+
+    Examples
+    --------
+    >>> from scrutiny import calls
+    >>> r = calls.estimate_patience([12, 40, 3, 95, 60, 20], [0, 1, 0, 1, 0, 0])
+    >>> round(r.estimate, 1)
+    115.0
+    """
+    from .rates import rate_ci
+
+    wait = _wait_seconds(wait_seconds)
+    flags = _flags(abandoned, wait.size)
+    level = _v.conf_level(conf)
+    total = float(wait.sum())
+    if total <= 0:
+        raise ValueError("wait_seconds must include some waiting (every wait is 0)")
+    d = int(flags.sum())
+    r = rate_ci(d, total, level, method="exact")
+    with np.errstate(divide="ignore"):
+        est, lo, hi = (float(np.divide(1.0, v)) for v in (r.estimate, r.upper, r.lower))
+    return PatienceResult(estimate=est, lower=lo, upper=hi, abandoned=d, waiting_time=total,
+                          conf=level)

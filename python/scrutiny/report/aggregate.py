@@ -1,0 +1,267 @@
+"""From rows to the series a measure is analysed on: period x area totals.
+
+For a proportion, ``x`` is the numerator and ``n`` the denominator; with survey weights they are
+weighted sums, and ``w2`` = Σ(w·d)² gives Kish's effective sample size (see :func:`effective`).
+For a rate, ``x`` is the count and ``n`` the exposure in person-years (residents × months / 12,
+the residents taken once per area and period).  For a count, ``n`` is 1 per period.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from . import expr
+from .spec import Issue, Measure
+
+MONTHS = {"M": 1, "Q": 3}
+
+
+@dataclasses.dataclass
+class Table:
+    """Totals per period (and area) of one measure."""
+
+    force: object          # DataFrame indexed by period: x, n, rows (and w2)
+    areas: object | None   # DataFrame indexed by (area, period), same columns; None without area
+    freq: str              # "M" or "Q"
+    periods: object        # PeriodIndex from the first to the last period, gaps included
+    missing: list          # periods of that range with no data
+    rows: object | None = None  # wait measures: the row-level frame (period, area, duration, event)
+
+
+class MeasureDataError(ValueError):
+    """The data cannot give this measure (the message says why)."""
+
+
+def tabulate(frame, m: Measure, issues: list) -> Table:
+    """Filter, type and total the rows of ``frame`` for measure ``m``."""
+    import pandas as pd
+
+    missing = sorted(c for c in m.columns() if c not in frame.columns)
+    if missing:
+        raise MeasureDataError(
+            f"no column {', '.join(repr(c) for c in missing)} in the data (columns: "
+            f"{', '.join(map(str, frame.columns))})")
+    rows = frame
+    if m.filter:
+        try:
+            keep = expr._truth(expr.evaluate(m.filter, rows, "filter"), m.filter, "filter")
+        except expr.ExpressionError as exc:
+            raise MeasureDataError(str(exc)) from None
+        rows = rows[np.asarray(keep, dtype=bool)]
+        if rows.empty:
+            raise MeasureDataError(f"no row passes the filter {m.filter!r}")
+    period, freq = _periods(rows[m.period], m, issues)
+    keep = ~period.isna()
+    cols = {"period": period}
+    if m.area:
+        area = rows[m.area]
+        bad_area = area.isna().to_numpy()
+        if bad_area.any():
+            issues.append(Issue(m.name, f"{_rows(bad_area.sum())} no {m.area_label} "
+                                f"(column {m.area!r})", "they count in the force total only"))
+        cols["area"] = area.astype(str).where(~bad_area, None)
+    if m.kind == "wait":
+        return _wait_rows(rows, m, cols, keep, freq, issues)
+    x = _values(rows, m.numerator, "numerator" if m.kind == "proportion" else "count", m, issues)
+    if m.kind == "proportion":
+        n = _values(rows, m.denominator, "denominator", m, issues)
+    elif m.kind == "rate":
+        n = _values(rows, m.denominator, "population", m, issues)
+    else:
+        n = np.zeros(len(rows))
+    w = np.ones(len(rows)) if m.weight is None else _values(rows, m.weight, "weight", m, issues)
+    no_period = (rows[m.period].isna()).to_numpy()
+    if no_period.any():
+        issues.append(Issue(m.name, f"{_rows(no_period.sum())} no {m.period}",
+                            "those rows are left out"))
+    keep = keep.to_numpy()
+    finite = np.isfinite(x) & np.isfinite(n) & np.isfinite(w)
+    unusable = keep & ~finite
+    if unusable.any():
+        k = int(unusable.sum())
+        issues.append(Issue(m.name, f"{k:,} of {len(rows):,} rows {'has' if k == 1 else 'have'} "
+                            "a missing or unreadable value", "those rows are left out"))
+    ok = keep & finite
+    negative = ok & ((x < 0) | (n < 0) | (w < 0))
+    if negative.any():
+        issues.append(Issue(m.name, f"{_rows(negative.sum())} a negative value",
+                            "those rows are left out"))
+    ok &= ~negative
+    if m.kind == "proportion":
+        above = ok & (x > n * (1 + 1e-12))
+        if above.any():
+            where = ", ".join(str(i) for i in rows.index[above][:3])
+            issues.append(Issue(m.name, f"{_rows(above.sum())} a numerator above the "
+                                f"denominator (row {where})", "those rows are left out"))
+        ok &= ~above
+    data = pd.DataFrame({k: _plain(v)[ok] for k, v in cols.items()})
+    data["x"] = (x * w)[ok]
+    data["n"] = (n * w)[ok] if m.kind == "proportion" else n[ok]
+    data["w2"] = ((n * w) ** 2)[ok] if m.kind == "proportion" else 0.0
+    data["rows"] = 1
+    if data.empty:
+        raise MeasureDataError("no usable rows")
+    force = _as_periods(_totals(data, ["period"], m, freq), freq)
+    areas = None
+    if m.area:
+        areas = _as_periods(_totals(data[data["area"].notna()], ["area", "period"], m, freq),
+                            freq)
+        areas = areas[areas["n"] > 0] if m.kind == "proportion" else areas
+    if m.kind == "proportion":
+        force = force[force["n"] > 0]
+    periods = pd.period_range(force.index.min(), force.index.max(), freq=freq)
+    absent = [p for p in periods if p not in force.index]
+    return Table(force=force, areas=areas, freq=freq, periods=periods, missing=absent)
+
+
+def _rows(k) -> str:
+    """'1 row has', '3 rows have'."""
+    k = int(k)
+    return f"{k:,} row has" if k == 1 else f"{k:,} rows have"
+
+
+def _plain(values) -> np.ndarray:
+    """A column as a NumPy array; periods as their integer ordinals (NaT as the minimum
+    int64), which group far faster than Period objects."""
+    import pandas as pd
+
+    if isinstance(getattr(values, "dtype", None), pd.PeriodDtype):
+        return np.asarray(values.array.asi8)
+    return np.asarray(values)
+
+
+def _as_periods(totals, freq: str):
+    """Turn the ordinals of a totals index back into periods."""
+    import pandas as pd
+
+    def convert(ordinals):
+        lookup = {o: pd.Period(ordinal=int(o), freq=freq) for o in pd.unique(ordinals)}
+        return pd.PeriodIndex([lookup[o] for o in ordinals], freq=freq, name="period")
+
+    if isinstance(totals.index, pd.MultiIndex):
+        level = totals.index.names.index("period")
+        totals.index = totals.index.set_levels(convert(totals.index.levels[level]), level=level)
+    else:
+        totals.index = convert(totals.index)
+    return totals
+
+
+def _periods(column, m: Measure, issues):
+    """Period of each row, as a pandas PeriodIndex-like Series, and the frequency letter."""
+    import pandas as pd
+
+    want = m.freq
+    dtype = column.dtype
+    if isinstance(dtype, pd.PeriodDtype):
+        name = str(dtype)  # "period[M]", "period[Q-DEC]", ...
+        freq = name[7] if name[7:8] in ("M", "Q") else None
+        if freq is None:
+            raise MeasureDataError(f"period column {m.period!r} is {dtype}; monthly or "
+                                   "quarterly periods are needed")
+        values = column
+        if want and want != freq:
+            if want == "Q":
+                values, freq = column.dt.asfreq("Q"), "Q"
+            else:
+                raise MeasureDataError(f"period column {m.period!r} is quarterly; monthly "
+                                       "analysis (freq = 'M') is not possible")
+        return values, freq
+    freq = want or "M"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        stamps = column
+    else:
+        text = column.astype("string").str.strip()
+        quarterly = text.str.fullmatch(r"\d{4}\s*-?\s*[Qq][1-4]").fillna(False).to_numpy(bool)
+        stamps = pd.Series(pd.NaT, index=column.index, dtype="datetime64[ns]")
+        if (~quarterly).any():
+            stamps[~quarterly] = pd.to_datetime(text[~quarterly], errors="coerce", format="mixed")
+        if quarterly.any():
+            codes = text[quarterly].str.replace(r"[\s-]", "", regex=True).str.upper()
+            first_day = {q: pd.Period(q, freq="Q").start_time for q in codes.unique()}
+            stamps[quarterly] = codes.map(first_day).to_numpy()
+            freq = "M" if want == "M" else "Q"
+    bad = stamps.isna() & column.notna()
+    if bad.any():
+        shown = ", ".join(repr(v) for v in column[bad].astype(str).unique()[:3])
+        issues.append(Issue(m.name, f"{_rows(bad.sum())} a {m.period} that is not a date or "
+                            f"month ({shown})", "those rows are left out"))
+    periods = pd.Series(pd.PeriodIndex(pd.DatetimeIndex(stamps), freq=freq), index=column.index)
+    return periods, freq
+
+
+def _values(rows, text: str, what: str, m: Measure, issues) -> np.ndarray:
+    """Per-row values of a column or expression: booleans as 0/1, numbers as they are."""
+    import pandas as pd
+
+    try:
+        value = expr.evaluate(text, rows, what)
+    except expr.ExpressionError as exc:
+        raise MeasureDataError(str(exc)) from None
+    if not isinstance(value, pd.Series):
+        value = pd.Series(np.full(len(rows), value), index=rows.index)
+    if value.dtype == bool or str(value.dtype) == "boolean":
+        return value.astype("float64").to_numpy(na_value=np.nan)
+    numeric = pd.to_numeric(value, errors="coerce")
+    bad = numeric.isna() & value.notna()
+    if bad.any():
+        shown = ", ".join(repr(v) for v in value[bad].astype(str).unique()[:3])
+        k = int(bad.sum())
+        issues.append(Issue(m.name, f"{k:,} value{'s' if k != 1 else ''} of the {what} "
+                            f"({text!r}) {'are not numbers' if k != 1 else 'is not a number'} "
+                            f"({shown})", "those rows are left out"))
+    return numeric.astype("float64").to_numpy(na_value=np.nan)
+
+
+def _totals(data, keys, m: Measure, freq: str):
+    months = MONTHS[freq]
+    if m.kind == "rate":
+        # residents once per area and period (the value is repeated on every row of a cell)
+        cells = ["area", "period"] if "area" in data.columns else ["period"]
+        population = data.groupby(cells, sort=True)["n"].mean()
+        if keys != cells:
+            population = population.groupby(level="period").sum()
+        totals = data.groupby(keys, sort=True).agg(x=("x", "sum"), rows=("rows", "sum"))
+        totals["n"] = population.reindex(totals.index).to_numpy() * months / 12.0
+    else:
+        totals = data.groupby(keys, sort=True).agg(x=("x", "sum"), n=("n", "sum"),
+                                                   w2=("w2", "sum"), rows=("rows", "sum"))
+        if m.kind == "count":
+            totals["n"] = 1.0
+    return totals
+
+
+def effective(x, n, w2, weighted: bool):
+    """Whole-number counts for the binomial methods: Kish's effective sample size
+    n_eff = (Σw)²/Σw² with the weighted proportion, x_eff = n_eff·x/n (rounded), when the
+    data are weighted; the counts themselves (rounded) otherwise."""
+    x, n, w2 = (np.asarray(v, dtype=float) for v in (x, n, w2))
+    if weighted:
+        n_eff = np.where(w2 > 0, n ** 2 / np.where(w2 > 0, w2, 1.0), 0.0)
+        share = np.where(n > 0, x / np.where(n > 0, n, 1.0), 0.0)
+        n_r = np.rint(n_eff)
+        return np.rint(share * n_r), n_r
+    return np.rint(x), np.rint(n)
+
+
+def _wait_rows(rows, m: Measure, cols, keep, freq, issues) -> Table:
+    import pandas as pd
+
+    duration = pd.to_numeric(rows[m.duration], errors="coerce").to_numpy(dtype=float,
+                                                                           na_value=np.nan)
+    still_open = rows[m.open]
+    if still_open.dtype != bool:
+        still_open = still_open.astype("string").str.lower().isin(["true", "1", "yes"])
+    ok = keep.to_numpy() & np.isfinite(duration) & (duration >= 0)
+    if (~ok).sum():
+        issues.append(Issue(m.name, f"{_rows((~ok).sum())} a missing, negative or "
+                            f"unreadable {m.duration} or {m.period}", "those rows are left out"))
+    data = pd.DataFrame({k: np.asarray(v)[ok] for k, v in cols.items()})
+    data["duration"] = duration[ok]
+    data["event"] = ~still_open.to_numpy(dtype=bool)[ok]
+    if data.empty:
+        raise MeasureDataError("no usable rows")
+    force = data.groupby("period").agg(x=("event", "sum"), n=("event", "size"))
+    periods = pd.period_range(force.index.min(), force.index.max(), freq=freq)
+    absent = [p for p in periods if p not in force.index]
+    return Table(force=force, areas=None, freq=freq, periods=periods, missing=absent, rows=data)

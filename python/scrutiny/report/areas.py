@@ -1,0 +1,159 @@
+"""The areas (or groups) of a measure: which stand out, which changed, which are trending.
+
+Each area gets the same analyses as the force: its value over the latest window, its change on
+the same window a year earlier (with Benjamini-Hochberg q-values, since many areas are tested
+at once), its Mann-Kendall trend and SPC variation; and all areas together go into a funnel
+plot with overdispersion, so that an area is said to stand out only beyond the usual spread.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from . import aggregate, engine, words
+from .spec import Measure
+
+
+def analyse_areas(m: Measure, table, latest, previous, res, levels):
+    """Per area: the latest value, the change on last year (with Benjamini-Hochberg q-values
+    across areas), the trend, the SPC variation, and the funnel plot."""
+    import pandas as pd
+
+    from .. import rates
+
+    A = table.areas
+    names = sorted(A.index.get_level_values("area").unique())
+    res.n_areas = len(names)
+    cur = A[A.index.get_level_values("period").isin(latest)].groupby(level="area").sum()
+    prev = A[A.index.get_level_values("period").isin(previous)].groupby(level="area").sum()
+    cur, prev = cur.reindex(names), prev.reindex(names)
+    rows = pd.DataFrame(index=pd.Index(names, name=m.area_label))
+    x, n = cur["x"].to_numpy(dtype=float), cur["n"].to_numpy(dtype=float)
+    if m.kind == "count":
+        k_now = A[A.index.get_level_values("period").isin(latest)].groupby(level="area").size()
+        n = k_now.reindex(names).to_numpy(dtype=float)
+    rows["value"] = [engine.value_of(m, xi, ni) for xi, ni in zip(x, n)] if m.kind != "count" else x
+    have = np.isfinite(x) & np.isfinite(n) & (n > 0)
+    # change on last year, per area, with Benjamini-Hochberg q-values across areas
+    px, pn = prev["x"].to_numpy(dtype=float), prev["n"].to_numpy(dtype=float)
+    if m.kind == "count":
+        k_prev = A[A.index.get_level_values("period").isin(previous)].groupby(level="area").size()
+        pn = k_prev.reindex(names).to_numpy(dtype=float)
+    both = have & np.isfinite(px) & np.isfinite(pn) & (pn > 0)
+    change = np.full(len(names), np.nan)
+    pval = np.full(len(names), np.nan)
+    if both.any():
+        if m.kind == "proportion":
+            w_now = cur["w2"].to_numpy(dtype=float) if "w2" in cur else np.zeros(len(names))
+            w_prev = prev["w2"].to_numpy(dtype=float) if "w2" in prev else np.zeros(len(names))
+            x1, n1 = aggregate.effective(x[both], n[both], w_now[both], bool(m.weight))
+            x0, n0 = aggregate.effective(px[both], pn[both], w_prev[both], bool(m.weight))
+            ok = (n1 > 0) & (n0 > 0)
+            test = rates.compare_proportions(x1[ok], n1[ok], x0[ok], n0[ok], conf=engine.CONF)
+            idx = np.flatnonzero(both)[ok]
+            change[idx] = 100 * np.atleast_1d(test.difference)
+            pval[idx] = np.atleast_1d(test.pvalue)
+            change_name = "change on last year (points)"
+        else:
+            test = rates.compare_rates(x[both], n[both], px[both], pn[both], conf=engine.CONF)
+            idx = np.flatnonzero(both)
+            change[idx] = 100 * (np.atleast_1d(test.ratio) - 1)
+            pval[idx] = np.atleast_1d(test.pvalue)
+            change_name = "change on last year (%)"
+        rows[change_name] = change
+        q = np.full(len(names), np.nan)
+        finite = np.isfinite(pval)
+        if finite.sum() >= 1:
+            q[finite] = rates.multiple_testing(pval[finite], method="bh")
+        rows["p (change)"] = pval
+        rows["q (change, BH)"] = q
+        res.methods.add("bh")
+        for i, name in enumerate(names):
+            if np.isfinite(change[i]):
+                res.add(name, "change on last year",
+                        "difference (points)" if m.kind == "proportion" else "percent change",
+                        change[i], pvalue=pval[i], period=f"{res.window} vs {res.previous_window}",
+                        note=f"BH q = {q[i]:.3g}")
+    _area_trends(m, table, names, rows, res)
+    _area_spc(m, table, names, rows, res)
+    if m.kind in ("proportion", "rate") and have.sum() >= 3:
+        _funnel(m, cur, names, have, rows, res, levels)
+    elif m.kind == "count":
+        res.findings.append(("Areas", f"A count has no denominator, so the "
+                             f"{words.plural_noun(m.area_label)} are "
+                             "not compared in a funnel plot; their changes and trends are in "
+                             "the table."))
+    for i, name in enumerate(names):
+        res.add(name, "latest", "value", rows["value"].iloc[i], period=res.window)
+    res.area_table = rows
+
+
+def _area_trends(m, table, names, rows, res):
+    from .. import trend
+
+    mat = np.vstack([engine.series_values(m, table.areas.xs(a, level="area"), table.periods)
+                     for a in names])
+    if np.isfinite(mat).sum(axis=1).min() < 8:
+        return
+    mk = trend.mann_kendall(mat, nan_policy="omit")
+    rows["trend"] = list(np.atleast_1d(mk.trend))
+    rows["p (trend)"] = np.atleast_1d(mk.pvalue)
+    for i, name in enumerate(names):
+        res.add(name, "trend", "Mann-Kendall z", np.atleast_1d(mk.z)[i],
+                pvalue=np.atleast_1d(mk.pvalue)[i], flag=str(np.atleast_1d(mk.trend)[i]),
+                method="Mann-Kendall test")
+
+
+def _area_spc(m, table, names, rows, res):
+    ys, ns = [], []
+    for a in names:
+        y, n, present = engine.spc_inputs(m, table.areas.xs(a, level="area"), table.periods)
+        ys.append(np.where(present, y, np.nan))
+        ns.append(None if n is None else np.where(present, n, np.nan))
+    Y = np.vstack(ys)
+    N = None if ns[0] is None else np.vstack(ns)
+    keep = np.isfinite(Y).any(axis=0)
+    if keep.sum() < 12:
+        return
+    result = engine.spc_call(m, Y[:, keep], None if N is None else N[:, keep], table.periods[keep],
+                       labels=names)
+    rows["SPC variation"] = list(np.atleast_1d(result.variation))
+    if m.target is not None:
+        rows["SPC assurance"] = [str(a) if a is not None else "" for a in
+                                 np.atleast_1d(np.asarray(result.assurance, dtype=object))]
+    for i, name in enumerate(names):
+        res.add(name, "spc", "variation of the latest point", math.nan,
+                flag=str(np.atleast_1d(result.variation)[i]),
+                method=f"{result.chart} chart, Making Data Count rules")
+
+
+def _funnel(m: Measure, cur, names, have, rows, res, levels):
+    from .. import disparity
+
+    x, n = cur["x"].to_numpy(dtype=float)[have], cur["n"].to_numpy(dtype=float)[have]
+    labels = [nm for nm, h in zip(names, have) if h]
+    over = None if m.overdispersion == "none" else m.overdispersion
+    if m.kind == "proportion":
+        w2 = cur["w2"].to_numpy(dtype=float)[have] if "w2" in cur else np.zeros(len(x))
+        x, n = aggregate.effective(x, n, w2, bool(m.weight))
+        f = disparity.funnel(x, n, kind="proportion", levels=levels, overdispersion=over,
+                             labels=labels)
+        per = None
+    else:
+        f = disparity.funnel(x, n, kind="rate", levels=levels, overdispersion=over,
+                             labels=labels)
+        per = m.per
+    res.funnel, res.funnel_window = f, res.window
+    res.flagged = [lab for lab, fl in zip(labels, f.flag) if fl != "within"]
+    flags = dict(zip(labels, f.flag))
+    rows["funnel"] = [flags.get(nm, "") for nm in names]
+    summary = words.areas_sentence(m, f, levels)
+    detail = words.narrate(f, "", measure=m.noun, reference="force value", per=per,
+                           which="flagged")
+    res.findings.append(("Areas", summary + ("\n" + detail if detail else "")))
+    res.methods.add("funnel")
+    for lab, z, fl in zip(labels, f.z, f.flag):
+        res.add(lab, "funnel", "z-score", z, flag=fl, period=res.window,
+                method=f"funnel plot, {f.method if hasattr(f, 'method') else 'exact'} limits"
+                + (f", {over} overdispersion (phi = {f.phi:.2f})" if over else ""))

@@ -1,0 +1,132 @@
+"""Charts of the report as PNG images embedded in the page (``data:`` URIs).
+
+Figures are made with matplotlib's object interface (no pyplot, so no GUI backend and no
+global state), with fixed margins (a layout engine would double the drawing time) and light
+PNG compression.
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import numpy as np
+
+from . import words
+
+SIZE = (7.4, 3.4)
+DPI = 96
+
+
+def _figure():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=SIZE)
+    fig.subplots_adjust(left=0.1, right=0.98, top=0.88, bottom=0.17)
+    return fig
+
+
+def _png(fig) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 3})
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _value_axis(ax, m, scale_rate: bool = False):
+    from matplotlib.ticker import FuncFormatter, PercentFormatter
+
+    if m.kind == "proportion" or m.kind == "wait":
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    elif m.kind == "rate" and scale_rate:
+        per = m.per
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * per:,.3g}"))
+        ax.set_ylabel(m.unit)
+
+
+def charts(res, issues: list) -> list[tuple[str, str, str]]:
+    """(title, data URI, alternative text) of every chart of a measure result; a chart that
+    cannot be drawn is left out and listed in ``issues``."""
+    from .spec import Issue
+
+    out = []
+    m = res.measure
+    for title, draw in (("SPC chart", _spc), ("Trend", _trend), ("Waiting times", _survival),
+                        (f"Funnel plot by {m.area_label}", _funnel)):
+        fig = _figure()
+        try:
+            alt = draw(fig, res)
+            if alt:
+                out.append((title, _png(fig), alt))
+        except Exception as exc:  # the numbers remain in the report and the CSV
+            issues.append(Issue(m.name, f"the {title.lower()} could not be drawn ({exc})",
+                                "chart left out"))
+    return out
+
+
+def _spc(fig, res):
+    if res.spc is None:
+        return None
+    m = res.measure
+    ax = fig.subplots()
+    fig.subplots_adjust(bottom=0.2)
+    res.spc.plot(ax=ax, title=f"{m.name}: {res.spc.chart} chart")
+    ax.set_xlabel("")
+    if res.spc.chart in ("u", "up"):
+        _value_axis(ax, m, scale_rate=True)
+    elif m.kind == "wait":
+        _value_axis(ax, m)
+    return (f"SPC chart of {m.noun}: {res.variation}"
+            + (f", assurance {res.assurance}" if res.assurance else ""))
+
+
+def _trend(fig, res):
+    if res.series is None:
+        return None
+    m = res.measure
+    s = res.series
+    ax = fig.subplots()
+    x = np.arange(len(s))
+    ax.plot(x, s["value"], "o-", color="#4a6fa5", markersize=3.5, linewidth=1.0,
+            label="value")
+    ax.plot(x, s["fitted"], color="#c0392b", linewidth=1.4, label="Sen's slope")
+    step = max(1, len(s) // 8)
+    ax.set_xticks(x[::step], [words.period_text(p, short=True) for p in s["period"][::step]],
+                  fontsize=8)
+    if m.kind in ("proportion", "wait"):
+        _value_axis(ax, m)
+    elif m.kind == "rate":
+        ax.set_ylabel(m.unit)
+    ax.set_title(f"{m.name}: trend ({res.trend_verdict})", fontsize=10, loc="left")
+    ax.legend(fontsize=8, frameon=False)
+    return f"Trend of {m.noun}: {res.trend_verdict}"
+
+
+def _survival(fig, res):
+    if res.survival is None:
+        return None
+    m = res.measure
+    ax = fig.subplots()
+    res.survival.plot(ax=ax, target=m.target_days)
+    ax.set_title("")
+    ax.set_title(f"{m.name}: share of {m.cases} still waiting (Kaplan-Meier)", fontsize=10,
+                 loc="left")
+    return f"Kaplan-Meier curves of {m.noun}"
+
+
+def _funnel(fig, res):
+    if res.funnel is None:
+        return None
+    m = res.measure
+    ax = fig.subplots()
+    res.funnel.plot(ax=ax)
+    if res.funnel.kind == "proportion":
+        _value_axis(ax, m if m.kind != "rate" else m)
+        from matplotlib.ticker import PercentFormatter
+
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        ax.set_xlabel("denominator (latest window)")
+    else:
+        _value_axis(ax, m, scale_rate=True)
+        ax.set_xlabel("person-years (latest window)")
+    ax.set_title(f"{m.name} by {m.area_label}, {res.funnel_window}", fontsize=10, loc="left")
+    return (f"Funnel plot of {m.noun} by {m.area_label}: "
+            f"{len(res.flagged)} of {len(res.funnel.flag)} outside the limits")

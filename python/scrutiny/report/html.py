@@ -1,0 +1,304 @@
+"""The HTML report: one self-contained page (inline CSS, charts as data URIs, icons as inline
+SVG, no script and no external request)."""
+from __future__ import annotations
+
+import datetime
+import html
+import math
+
+import numpy as np
+
+from . import words
+
+CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#1d2733;background:#f6f7f9;line-height:1.45}
+header{background:#1d3557;color:#fff;padding:1.4rem 2rem}
+header h1{margin:0 0 .3rem;font-size:1.7rem}
+header p{margin:.15rem 0;opacity:.9}
+main{max-width:1180px;margin:0 auto;padding:1rem 2rem 3rem}
+section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:1rem 1.4rem;margin:1.2rem 0}
+h2{font-size:1.3rem;margin:.2rem 0 .6rem;color:#1d3557}
+h3{font-size:1.05rem;margin:1rem 0 .4rem}
+table{border-collapse:collapse;width:100%;font-size:.88rem;margin:.4rem 0}
+th,td{border-bottom:1px solid #e3e6ea;padding:.35rem .45rem;text-align:left;vertical-align:middle}
+th{background:#eef1f5;font-weight:600}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+.badge{display:inline-block;padding:.1rem .45rem;border-radius:9px;font-size:.8rem;font-weight:600;white-space:nowrap}
+.good{background:#d7ecff;color:#0b4f8a}.bad{background:#fde3cf;color:#8a3b00}.neutral{background:#eceef1;color:#3b4450}
+.icon{vertical-align:middle}
+dl.findings dt{font-weight:600;margin-top:.55rem}
+dl.findings dd{margin:.1rem 0 .2rem 0;white-space:pre-line}
+figure{margin:.6rem 0;min-width:320px;flex:0 1 calc(50% - .4rem)}
+figure img{width:100%;height:auto;border:1px solid #eceef1}
+figcaption{font-size:.8rem;color:#55606d}
+.charts{display:flex;flex-wrap:wrap;gap:.6rem}
+.note{color:#55606d;font-size:.88rem}
+.failed{border-left:4px solid #e46c0a}
+a{color:#1d5fa8}
+ul.methods li{margin:.35rem 0}
+"""
+
+COLOURS = {"improving": "#00b0f0", "concerning": "#e46c0a", "neutral": "#490092",
+           "common": "#a6a6a6", "pass": "#00b0f0", "fail": "#e46c0a", "hit": "#a6a6a6"}
+
+METHODS = {
+    "wilson": ("Confidence interval of a proportion", "Wilson score interval (as R "
+               "prop.test(correct = FALSE)). Wilson EB (1927), J Am Stat Assoc 22:209-212."),
+    "kish": ("Survey weights", "Weighted proportions; tests and intervals on Kish's effective "
+             "sample size (Σw)²/Σw². Kish L (1965), Survey Sampling, Wiley."),
+    "garwood": ("Confidence interval of a rate or count", "Exact Poisson interval (as R "
+                "poisson.test). Garwood F (1936), Biometrika 28:437-442."),
+    "binomial": ("Test against the target", "Exact binomial test with the Clopper-Pearson "
+                 "interval (as R binom.test). Clopper CJ, Pearson ES (1934), Biometrika "
+                 "26:404-413. It treats cases as independent, so with very large numbers even a "
+                 "small gap is 'significant': read it with the SPC assurance."),
+    "prop_test": ("Change on last year (proportions)", "Pearson chi-square test of two "
+                  "proportions, Wald interval of the difference (as R prop.test(correct = "
+                  "FALSE))."),
+    "poisson_test": ("Change on last year (rates and counts)", "Exact conditional test and "
+                     "interval of the ratio of two Poisson rates (as R poisson.test). Counts "
+                     "are compared per month with data."),
+    "mann_kendall": ("Trend", "Mann-Kendall test of a monotonic trend (tie-corrected variance, "
+                     "as pymannkendall and R trend::mk.test). Mann HB (1945), Econometrica "
+                     "13:245-259; Kendall MG (1975), Rank Correlation Methods. It assumes "
+                     "independent points; seasonal or autocorrelated series can show a trend "
+                     "too readily."),
+    "sen": ("Size of the trend", "Sen's slope with its rank-based interval (as R "
+            "trend::sens.slope). Sen PK (1968), J Am Stat Assoc 63:1379-1389."),
+    "count_trend": ("Trend in counts and rates", "Log-linear negative binomial regression "
+                    "(Poisson when the counts show no extra variation) with month-of-year "
+                    "effects and the population as exposure (as R MASS::glm.nb). Venables WN, "
+                    "Ripley BD (2002), Modern Applied Statistics with S."),
+    "spc_pp": ("SPC chart (proportions)", "Laney p' chart: p-chart limits widened by the "
+               "moving-range variation of the z-scores, for large denominators. Laney DB "
+               "(2002), Quality Engineering 14:531-537."),
+    "spc_up": ("SPC chart (rates)", "Laney u' chart. Laney DB (2002), Quality Engineering "
+               "14:531-537."),
+    "spc_xmr": ("SPC chart", "XmR chart: mean ± 2.66 × mean moving range (Wheeler DJ, "
+                "Understanding Variation, 1993), moving ranges screened as NHSRplotthedots."),
+    "spc_rules": ("SPC rules and icons", "Making Data Count rules (NHS England and NHS "
+                  "Improvement, 2019): a point outside the limits; 7 points in a row above or "
+                  "below the mean; 7 points in a row rising or falling; 2 of 3 points beyond two "
+                  "thirds of the way to a limit. The variation icon shows whether the latest "
+                  "point is common cause (grey) or special cause, improving (blue) or concerning "
+                  "(orange), with H or L for high or low; the assurance icon shows whether the "
+                  "process limits lie wholly on the better side of the target (P, pass), wholly "
+                  "on the worse side (F, fail), or straddle it (?, hit and miss)."),
+    "funnel": ("Areas that stand out", "Funnel plot with exact limits at the two levels and "
+               "multiplicative overdispersion (z-scores winsorised at 10 %), as "
+               "PHEindicatormethods and FunnelPlotR. Spiegelhalter DJ (2005), Statistics in "
+               "Medicine 24:1185-1202; Spiegelhalter DJ et al. (2012), J R Stat Soc A "
+               "175:1-47."),
+    "bh": ("Many areas at once", "Benjamini-Hochberg q-values across areas for the change on "
+           "last year (as R p.adjust(method = 'BH')). Benjamini Y, Hochberg Y (1995), J R Stat "
+           "Soc B 57:289-300."),
+    "kaplan_meier": ("Waiting times", "Kaplan-Meier estimate with open cases censored at their "
+                     "wait so far; Greenwood variance and log-transformed interval (as R "
+                     "survival::survfit). Kaplan EL, Meier P (1958), J Am Stat Assoc "
+                     "53:457-481."),
+    "logrank": ("Change in waiting times", "Log-rank test (as R survival::survdiff). Mantel N "
+                "(1966), Cancer Chemotherapy Reports 50:163-170."),
+}
+ORDER = list(METHODS)
+
+
+def esc(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def variation_icon(res) -> str:
+    variation = res.variation
+    if not variation:
+        return '<span class="badge neutral">n/a</span>'
+    letter, colour = "", COLOURS["common"]
+    if variation != "common cause":
+        last = str(np.atleast_1d(res.spc.signals)[-1]) if res.spc is not None else ""
+        letter = "H" if ("above" in last or "up" in last) else "L"
+        colour = COLOURS["improving" if "improving" in variation else
+                         "concerning" if "concerning" in variation else "neutral"]
+    body = (f'<text x="14" y="19" text-anchor="middle" font-size="13" font-weight="700" '
+            f'fill="{colour}" font-family="Arial,sans-serif">{letter}</text>' if letter else
+            f'<path d="M6 15 q4 -6 8 0 t8 0" fill="none" stroke="{colour}" stroke-width="2.2"/>')
+    return _svg(colour, body, f"variation: {variation}")
+
+
+def assurance_icon(res) -> str:
+    assurance = res.assurance
+    if not assurance:
+        return '<span class="badge neutral">no target</span>'
+    letter, colour = {"pass": ("P", COLOURS["pass"]), "fail": ("F", COLOURS["fail"])}.get(
+        assurance, ("?", COLOURS["hit"]))
+    body = (f'<text x="14" y="19" text-anchor="middle" font-size="13" font-weight="700" '
+            f'fill="{colour}" font-family="Arial,sans-serif">{letter}</text>')
+    return _svg(colour, body, f"assurance: {assurance}")
+
+
+def _svg(colour: str, body: str, label: str) -> str:
+    return (f'<svg class="icon" width="28" height="28" viewBox="0 0 28 28" role="img" '
+            f'aria-label="{esc(label)}"><title>{esc(label)}</title>'
+            f'<circle cx="14" cy="14" r="11.5" fill="#fff" stroke="{colour}" stroke-width="3"/>'
+            f'{body}</svg>')
+
+
+def badge(verdict) -> str:
+    if not verdict:
+        return '<span class="badge neutral">n/a</span>'
+    tone = ("good" if verdict in ("better", "improved", "improving") else
+            "bad" if verdict in ("worse", "worsened", "worsening") else "neutral")
+    return f'<span class="badge {tone}">{esc(verdict)}</span>'
+
+
+def headline(res) -> str:
+    m = res.measure
+    if not res.ok:
+        return "not analysed"
+    if m.kind == "wait":
+        parts = [f"median {words.fmt(res.value, m)}" if np.isfinite(res.value)
+                 else "median not reached"]
+        share = [r for r in res.rows if r["analysis"] == "latest" and
+                 r["quantity"].startswith("share decided")]
+        if share and math.isfinite(share[0]["value"]):
+            parts.append(f"{words.fmt_share(share[0]['value'])} within {m.target_days:g} days")
+        return "; ".join(parts)
+    return words.fmt(res.value, m)
+
+
+def target_text(m) -> str:
+    if m.target is None:
+        return "—"
+    if m.kind == "wait":
+        return f"{words.fmt_share(m.target, 0)} within {m.target_days:g} days"
+    return words.fmt(m.target, m)
+
+
+def overview(results) -> str:
+    head = ("<tr><th>Measure</th><th>Latest period</th><th>Latest value</th><th>Target</th>"
+            "<th>Against target</th><th>Change on last year</th><th>Trend</th>"
+            "<th>Variation</th><th>Assurance</th><th>Areas outside limits</th></tr>")
+    rows = []
+    for i, res in enumerate(results):
+        m = res.measure
+        areas = (f"{len(res.flagged)} of {len(res.funnel.flag)}" if res.funnel is not None
+                 else "—")
+        change = (f"{esc(res.change_text)} {badge(res.change_verdict)}" if res.change_verdict
+                  else badge(None))
+        rows.append(
+            f'<tr><td><a href="#m{i}">{esc(m.name)}</a></td><td>{esc(res.window_short)}</td>'
+            f'<td class="num">{esc(headline(res))}</td><td class="num">{esc(target_text(m))}</td>'
+            f"<td>{badge(res.target_verdict) if m.target is not None else '—'}</td>"
+            f"<td>{change}</td><td>{badge(res.trend_verdict)}</td>"
+            f"<td>{variation_icon(res) if res.ok else '—'}</td>"
+            f"<td>{assurance_icon(res) if res.ok else '—'}</td><td>{esc(areas)}</td></tr>")
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
+def area_table(res) -> str:
+    table = res.area_table
+    if table is None or table.empty:
+        return ""
+    m = res.measure
+    cols = list(table.columns)
+    value_name = {"proportion": "value", "rate": f"value ({m.unit})", "count": "count",
+                  "wait": f"share decided within {m.target_days or 0:g} days"}[m.kind]
+    head = f"<tr><th>{esc(m.area_label.capitalize())}</th>" + "".join(
+        f"<th>{esc(value_name if c == 'value' else c)}</th>" for c in cols) + "</tr>"
+    body = []
+    for name, row in table.iterrows():
+        cells = []
+        for c in cols:
+            v = row[c]
+            if c == "value":
+                text = {"proportion": words.fmt_share(v, m.decimals), "wait": words.fmt_share(v),
+                        "rate": f"{v:,.{m.decimals}f}", "count": f"{v:,.0f}"}[m.kind]
+            elif isinstance(v, (float, np.floating)):
+                text = "—" if not np.isfinite(v) else (words.fmt_p(v).replace("p = ", "").replace(
+                    "p ", "") if c.startswith(("p ", "q ")) else f"{v:+.1f}")
+            else:
+                text = str(v)
+            cls = ' class="num"' if isinstance(v, (float, np.floating, int)) else ""
+            cells.append(f"<td{cls}>{esc(text)}</td>")
+        body.append(f"<tr><td>{esc(name)}</td>{''.join(cells)}</tr>")
+    return (f"<h3>By {esc(m.area_label)}</h3><table>{head}{''.join(body)}</table>")
+
+
+def measure_section(i: int, res, issues) -> str:
+    m = res.measure
+    parts = [f'<section id="m{i}"{" class=failed" if not res.ok else ""}>',
+             f"<h2>{esc(m.name)}</h2>"]
+    if m.description:
+        parts.append(f'<p class="note">{esc(m.description)}</p>')
+    if not res.ok:
+        parts.append(f"<p>This measure could not be analysed: {esc(res.error)}. See "
+                     '<a href="#issues">data issues</a>.</p></section>')
+        return "".join(parts)
+    parts.append("<dl class=findings>")
+    for heading, text in res.findings:
+        parts.append(f"<dt>{esc(heading)}</dt><dd>{esc(text)}</dd>")
+    parts.append("</dl>")
+    figures = res.figures
+    if figures:
+        parts.append('<div class="charts">')
+        for title, uri, alt in figures:
+            parts.append(f'<figure><img src="{uri}" alt="{esc(alt)}" width="710" '
+                         f'height="326"><figcaption>{esc(title)}</figcaption></figure>')
+        parts.append("</div>")
+    parts.append(area_table(res))
+    own = [x for x in issues if x.measure == m.name]
+    if own:
+        parts.append(f'<p class="note">{words.plural(len(own), "data issue")} for this measure: '
+                     'see <a href="#issues">data issues</a>.</p>')
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def issues_section(issues) -> str:
+    if not issues:
+        return ('<section id="issues"><h2>Data issues</h2><p>No problem was found in the '
+                "specification or the data.</p></section>")
+    rows = "".join(f"<tr><td>{esc(x.measure)}</td><td>{esc(x.problem)}</td>"
+                   f"<td>{esc(x.consequence)}</td></tr>" for x in issues)
+    return (f'<section id="issues"><h2>Data issues</h2><p>{words.plural(len(issues), "problem")} '
+            "found. The report went on with everything else.</p><table><tr><th>Measure or "
+            f"source</th><th>Problem</th><th>What was done</th></tr>{rows}</table></section>")
+
+
+def methods_section(results) -> str:
+    used = set()
+    for res in results:
+        used |= res.methods
+        if res.measure.weight:
+            used.add("kish")
+    if any(k.startswith("spc_") for k in used):
+        used.add("spc_rules")
+    items = "".join(f"<li><strong>{esc(METHODS[k][0])}.</strong> {esc(METHODS[k][1])}</li>"
+                    for k in ORDER if k in used)
+    return ('<section id="methods"><h2>Methods</h2><p>Every difference is called significant '
+            "only when chance would explain it less than 5 times in 100; a result that is not "
+            "significant is not evidence that nothing changed. Confidence intervals are 95 %."
+            f'</p><ul class="methods">{items}</ul></section>')
+
+
+def page(spec, results, issues, sources_text, seconds: float) -> str:
+    analysed = sum(r.ok for r in results)
+    stamp = datetime.datetime.now().strftime("%d %B %Y, %H:%M")
+    subtitle = f"<p>{esc(spec.subtitle)}</p>" if spec.subtitle else ""
+    note = f'<p class="note">{esc(spec.note)}</p>' if spec.note else ""
+    data_lines = "".join(f"<li>{esc(k)}: {esc(v)}</li>" for k, v in sources_text.items())
+    body = [
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
+        '<meta name=viewport content="width=device-width, initial-scale=1">',
+        f"<title>{esc(spec.title)}</title><style>{CSS}</style></head><body>",
+        f"<header><h1>{esc(spec.title)}</h1>{subtitle}<p>{analysed} of {len(results)} "
+        f"measures analysed · made by scrutiny on {esc(stamp)} in {seconds:.1f} s</p></header>",
+        "<main>",
+        f'<section id="overview"><h2>Overview</h2>{note}{overview(results)}'
+        '<p class="note">Variation and assurance icons follow NHS Making Data Count: grey '
+        "common cause, blue improving, orange concerning (H/L: high or low); P pass, F fail, "
+        '? hit and miss. See <a href="#methods">methods</a>.</p></section>',
+        *(measure_section(i, r, issues) for i, r in enumerate(results)),
+        issues_section(issues),
+        methods_section(results),
+        f'<section id="data"><h2>Data</h2><ul>{data_lines}</ul></section>',
+        "</main></body></html>",
+    ]
+    return "\n".join(body)

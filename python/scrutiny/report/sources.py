@@ -1,0 +1,141 @@
+"""Data for the report: bundled samples, CSV and Parquet files, data.police.uk files.
+
+Every source is read once per report.  A row that cannot be read (wrong number of fields) is
+skipped and reported; a source that cannot be read at all leaves its measures unanalysed, and
+the report goes on with the others.
+"""
+from __future__ import annotations
+
+import os
+import re
+import warnings
+from pathlib import Path
+
+from .spec import Issue
+
+
+class SourceError(ValueError):
+    """A source that cannot be read."""
+
+
+class Sources:
+    """Resolve measure sources to DataFrames, reading each once.
+
+    Parameters
+    ----------
+    spec : Spec
+        Named sources (``[sources.NAME]``) and the folder relative paths start from.
+    overrides : dict, optional
+        ``{name: path}``: read this file or folder for the named source instead.
+    frames : dict, optional
+        ``{name: DataFrame}``: data already in memory (used as they are, never modified).
+    """
+
+    def __init__(self, spec, overrides=None, frames=None):
+        self.spec = spec
+        self.overrides = dict(overrides or {})
+        self.frames = dict(frames or {})
+        self.issues: list[Issue] = []
+        self._cache: dict = {}
+        self.described: dict = {}  # source name -> what it is, for the report
+
+    def get(self, name: str):
+        """The DataFrame of source ``name`` (raises SourceError when it cannot be had)."""
+        if name not in self._cache:
+            try:
+                self._cache[name] = self._load(name)
+            except SourceError as exc:
+                self._cache[name] = exc
+        value = self._cache[name]
+        if isinstance(value, SourceError):
+            raise value
+        return value
+
+    def _load(self, name: str):
+        from .. import data
+
+        if name in self.frames:
+            frame = self.frames[name]
+            self.described[name] = frame.attrs.get("description", "data given in memory")
+            return frame
+        entry = dict(self.spec.sources.get(name, {}))
+        if name in self.overrides:
+            entry = {"policeuk" if "policeuk" in entry else "path": self.overrides[name],
+                     **({"populations": entry["populations"]} if "populations" in entry else {})}
+        if not entry:
+            if name in data.available():
+                entry = {"sample": name}
+            elif _looks_like_path(name):
+                entry = {"path": name}
+            else:
+                raise SourceError(f"unknown source {name!r}: not a source of the specification, "
+                                  f"nor a bundled sample ({', '.join(data.available())}), nor a "
+                                  "file")
+        if "sample" in entry:
+            sample = entry["sample"]
+            if sample not in data.available():
+                raise SourceError(f"no bundled sample {sample!r} (available: "
+                                  f"{', '.join(data.available())})")
+            frame = data.sample(sample)
+            self.described[name] = frame.attrs.get("description", f"bundled sample {sample!r}")
+            return frame
+        if "policeuk" in entry:
+            path = self._path(entry["policeuk"])
+            from . import policeuk
+
+            frame = policeuk.read(path, entry.get("populations"), self._path, self.issues, name)
+            self.described[name] = f"data.police.uk files read from {path}"
+            return frame
+        path = self._path(entry["path"])
+        frame = read_table(path, name, self.issues)
+        self.described[name] = f"read from {path}"
+        return frame
+
+    def _path(self, text) -> Path:
+        text = str(text)
+        if "SCRUTINY_SHARED_DATA" not in os.environ:  # the project's convention: ../shared/data
+            shared = str(Path.cwd().parent / "shared" / "data")
+            text = text.replace("${SCRUTINY_SHARED_DATA}", shared).replace("$SCRUTINY_SHARED_DATA",
+                                                                            shared)
+        text = os.path.expandvars(os.path.expanduser(text))
+        if "$" in text:
+            raise SourceError(f"the path {text!r} names an environment variable that is not set")
+        path = Path(text)
+        return path if path.is_absolute() else (self.spec.base / path)
+
+
+def _looks_like_path(name: str) -> bool:
+    return "/" in name or os.sep in name or bool(re.search(r"\.(csv|parquet|pq|gz|zip)$", name,
+                                                           re.I))
+
+
+def read_table(path: Path, name: str, issues: list):
+    """Read a CSV (optionally gzip-compressed) or Parquet file; unreadable rows are skipped and
+    reported."""
+    import pandas as pd
+
+    if not path.exists():
+        raise SourceError(f"no file {str(path)!r}")
+    if path.suffix.lower() in (".parquet", ".pq"):
+        try:
+            return pd.read_parquet(path)
+        except ImportError:
+            raise SourceError(f"reading Parquet ({path.name}) needs pyarrow or fastparquet "
+                              "(pip install pyarrow)") from None
+        except Exception as exc:  # any reader failure: report it, go on with other sources
+            raise SourceError(f"cannot read {path.name} as Parquet ({exc})") from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            frame = pd.read_csv(path, on_bad_lines="warn", skipinitialspace=True)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+                OSError) as exc:
+            raise SourceError(f"cannot read {path.name} as CSV ({exc})") from None
+    bad = [str(w.message).strip() for w in caught if issubclass(w.category, pd.errors.ParserWarning)]
+    lines = [line for text in bad for line in text.splitlines() if line.strip()]
+    if lines:
+        shown = "; ".join(lines[:3]) + (f"; and {len(lines) - 3} more" if len(lines) > 3 else "")
+        issues.append(Issue(f"(source {name})", f"{len(lines)} malformed row"
+                            f"{'s' if len(lines) != 1 else ''} in {path.name} ({shown})",
+                            "those rows are skipped"))
+    return frame

@@ -1,0 +1,427 @@
+"""The measures specification: reading (TOML, or YAML when PyYAML is installed) and checking.
+
+A specification lists the measures of a performance report.  Problems in one measure (an
+unknown kind, a target outside the measure's range, a misspelt setting) never stop the others:
+each becomes an :class:`Issue` listed in the report's "data issues" section, and the measure
+is left out or analysed without the faulty setting.  See ``specs/default.toml`` for a full
+example.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import re
+import sys
+from importlib import resources
+from pathlib import Path
+
+from . import expr
+
+KINDS = ("proportion", "rate", "count", "wait")
+DIRECTIONS = {"higher": "increase", "lower": "decrease"}
+CHARTS = ("xmr", "i", "p", "u", "c", "pp", "up", "run")
+OVERDISPERSION = ("multiplicative", "additive", "none")
+BUNDLED = {"default": "default.toml", "policeuk": "policeuk.toml"}
+
+# Settings a measure may have; any other name is reported and ignored.
+MEASURE_KEYS = {"name", "source", "kind", "numerator", "denominator", "count", "population",
+                "per", "filter", "period", "freq", "area", "area_label", "target", "direction",
+                "unit", "weight", "latest", "chart", "overdispersion", "duration", "open",
+                "target_days", "description", "decimals", "label", "cases"}
+TOP_KEYS = {"title", "subtitle", "latest", "levels", "sources", "measure", "measures", "note"}
+SOURCE_KEYS = {"sample", "path", "policeuk", "populations", "note"}
+
+
+@dataclasses.dataclass(frozen=True)
+class Issue:
+    """A problem found in the specification or the data, and what the report did about it."""
+
+    measure: str
+    problem: str
+    consequence: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
+class Measure:
+    """One measure of the report, checked.  See the module docstring of the default spec."""
+
+    name: str
+    source: str
+    kind: str
+    numerator: str | None = None
+    denominator: str | None = None
+    filter: str | None = None
+    period: str = "month"
+    freq: str | None = None
+    area: str | None = None
+    area_label: str = "area"
+    target: float | None = None
+    direction: str | None = None
+    unit: str = ""
+    per: float | None = None
+    weight: str | None = None
+    latest: str = "12 months"
+    chart: str | None = None
+    overdispersion: str = "multiplicative"
+    duration: str | None = None
+    open: str | None = None
+    target_days: float | None = None
+    description: str = ""
+    decimals: int = 1
+    label: str = ""
+    cases: str = "cases"
+
+    @property
+    def noun(self) -> str:
+        """The measure as it is named inside a sentence (``label``, else the name)."""
+        text = self.label or self.name
+        return text if text[:2].isupper() or text[:1].isdigit() else text[:1].lower() + text[1:]
+
+    @property
+    def improvement(self) -> str | None:
+        """The SPC ``improvement`` argument: "increase", "decrease" or None."""
+        return DIRECTIONS.get(self.direction) if self.direction else None
+
+    def columns(self) -> set[str]:
+        """Every column the measure reads."""
+        used = {self.period} | ({self.area} if self.area else set())
+        used |= {self.weight, self.duration, self.open} - {None}
+        for text, what in ((self.numerator, "numerator"), (self.denominator, "denominator"),
+                           (self.filter, "filter")):
+            if text is not None and not (self.kind == "rate" and what == "denominator"):
+                used |= expr.columns(text, what)
+        if self.kind == "rate":
+            used.add(self.denominator)
+        return used
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """A checked specification: report settings, data sources, measures and the issues found."""
+
+    title: str
+    subtitle: str
+    measures: tuple
+    sources: dict
+    levels: tuple
+    base: Path
+    issues: tuple
+    origin: str
+    note: str = ""
+
+
+def _read_text_spec(text: str, suffix: str, origin: str) -> dict:
+    if suffix in (".yaml", ".yml"):
+        try:
+            import yaml
+        except ImportError:
+            raise ValueError(f"spec: {origin} is YAML, which needs PyYAML (pip install pyyaml); "
+                             "or write the specification in TOML") from None
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ValueError(f"spec: {origin} is not valid YAML ({exc})") from None
+    else:
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover (Python 3.10)
+            import tomli as tomllib
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ValueError(f"spec: {origin} is not valid TOML ({exc})") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"spec: {origin} must hold a table of settings with a list of measures")
+    return data
+
+
+def load_spec(spec=None) -> Spec:
+    """Read and check a measures specification.
+
+    Parameters
+    ----------
+    spec : str, path or dict, optional
+        A TOML (``.toml``) or YAML (``.yaml``, ``.yml``; needs PyYAML) file, the name of a
+        specification shipped with scrutiny (``"default"``: every priority measure on the
+        bundled synthetic data; ``"policeuk"``: recorded crime from data.police.uk street
+        files), or the settings as a dict.  Default ``"default"``.
+
+    Returns
+    -------
+    Spec
+        The checked measures; ``issues`` lists every problem found (the measure concerned is
+        left out or analysed without the faulty setting).
+
+    Raises
+    ------
+    ValueError
+        If the file cannot be read as a specification at all (the message says why).
+
+    Examples
+    --------
+    >>> from scrutiny.report import load_spec
+    >>> spec = load_spec()
+    >>> spec.measures[0].kind
+    'proportion'
+    """
+    if spec is None:
+        spec = "default"
+    if isinstance(spec, dict):
+        return check(spec, base=Path.cwd(), origin="the settings given")
+    if not isinstance(spec, (str, os.PathLike)):
+        raise TypeError(f"spec must be a file path, a bundled name or a dict (got {type(spec).__name__})")
+    if isinstance(spec, str) and spec in BUNDLED:
+        text = resources.files("scrutiny.report").joinpath("specs", BUNDLED[spec]).read_text("utf-8")
+        data = _read_text_spec(text, ".toml", f"the bundled {spec!r} specification")
+        return check(data, base=Path.cwd(), origin=f"bundled:{spec}")
+    path = Path(spec).expanduser()
+    if not path.is_file():
+        names = ", ".join(repr(n) for n in BUNDLED)
+        raise ValueError(f"spec: no file {str(path)!r} (or give a bundled specification: {names})")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValueError(f"spec: cannot read {str(path)!r} ({exc})") from None
+    data = _read_text_spec(text, path.suffix.lower(), repr(str(path)))
+    return check(data, base=path.resolve().parent, origin=str(path))
+
+
+def check(data: dict, base: Path, origin: str) -> Spec:
+    """Check the settings of a specification; every problem becomes an Issue."""
+    issues: list[Issue] = []
+    for key in sorted(set(data) - TOP_KEYS):
+        issues.append(Issue("(specification)", f"unknown setting {key!r}", "ignored"))
+    latest = data.get("latest", "12 months")
+    if _window_months(latest) is None:
+        issues.append(Issue("(specification)", f"latest = {latest!r} is not a period such as "
+                            "'12 months', 'quarter' or 'month'", "the latest 12 months are used"))
+        latest = "12 months"
+    levels = _levels(data.get("levels", (0.95, 0.998)), issues)
+    sources = _sources(data.get("sources", {}), issues)
+    raw = data.get("measure", data.get("measures", []))
+    if isinstance(raw, dict):
+        raw = [dict(raw[name], name=raw[name].get("name", name)) if isinstance(raw[name], dict)
+               else raw[name] for name in raw]
+    if not isinstance(raw, list):
+        issues.append(Issue("(specification)", "measures must be a list of tables ([[measure]])",
+                            "no measure could be read"))
+        raw = []
+    measures, seen = [], set()
+    for i, entry in enumerate(raw):
+        m = _measure(entry, i, latest, issues)
+        if m is None:
+            continue
+        if m.name in seen:
+            issues.append(Issue(m.name, "two measures have this name", "the second is left out"))
+            continue
+        seen.add(m.name)
+        measures.append(m)
+    if not raw:
+        issues.append(Issue("(specification)", f"{origin} lists no measures", "nothing to analyse"))
+    return Spec(title=str(data.get("title", "Performance report")),
+                subtitle=str(data.get("subtitle", "")), measures=tuple(measures),
+                sources=sources, levels=levels, base=base, issues=tuple(issues), origin=origin,
+                note=str(data.get("note", "")))
+
+
+def _levels(value, issues) -> tuple:
+    try:
+        levels = tuple(sorted(float(v) for v in value))
+        if len(levels) == 2 and all(0 < v < 1 for v in levels) and levels[0] < levels[1]:
+            return levels
+    except (TypeError, ValueError):
+        pass
+    issues.append(Issue("(specification)", f"levels = {value!r} must be two confidence levels "
+                        "between 0 and 1", "the usual 95 % and 99.8 % limits are used"))
+    return (0.95, 0.998)
+
+
+def _sources(value, issues) -> dict:
+    if not isinstance(value, dict):
+        issues.append(Issue("(specification)", "sources must be a table of named sources",
+                            "ignored"))
+        return {}
+    out = {}
+    for name, entry in value.items():
+        if isinstance(entry, str):
+            entry = {"path": entry}
+        if not isinstance(entry, dict):
+            issues.append(Issue("(specification)", f"source {name!r} must be a table such as "
+                                "{path = 'file.csv'}", "left out"))
+            continue
+        for key in sorted(set(entry) - SOURCE_KEYS):
+            issues.append(Issue("(specification)", f"source {name!r}: unknown setting {key!r}",
+                                "ignored"))
+        given = [k for k in ("sample", "path", "policeuk") if k in entry]
+        if len(given) != 1:
+            issues.append(Issue("(specification)", f"source {name!r} needs exactly one of "
+                                "sample, path or policeuk", "left out"))
+            continue
+        out[str(name)] = {k: entry[k] for k in entry if k in SOURCE_KEYS}
+    return out
+
+
+def _window_months(text) -> int | None:
+    """'12 months' -> 12, 'quarter' -> 3, 'month' -> 1, '2 quarters' -> 6, 'year' -> 12."""
+    if not isinstance(text, str):
+        return None
+    match = re.fullmatch(r"\s*(?:(\d+)\s+)?(month|quarter|year)s?\s*", text.lower())
+    if not match or (match.group(1) is not None and int(match.group(1)) < 1):
+        return None
+    size = {"month": 1, "quarter": 3, "year": 12}[match.group(2)]
+    return size * int(match.group(1) or 1)
+
+
+def window_months(m: Measure) -> int:
+    return _window_months(m.latest)
+
+
+def _measure(entry, i: int, latest: str, issues) -> Measure | None:
+    if not isinstance(entry, dict):
+        issues.append(Issue(f"measure {i + 1}", "not a table of settings", "left out"))
+        return None
+    name = str(entry.get("name") or f"measure {i + 1}")
+    for key in sorted(set(entry) - MEASURE_KEYS):
+        issues.append(Issue(name, f"unknown setting {key!r}", "ignored"))
+
+    def skip(problem):
+        issues.append(Issue(name, problem, "measure not analysed"))
+
+    kind = entry.get("kind")
+    if kind not in KINDS:
+        skip(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
+        return None
+    if not entry.get("source"):
+        skip("no source: name a bundled sample, a CSV or Parquet file, or a source of [sources]")
+        return None
+    fields = {"name": name, "source": str(entry["source"]), "kind": kind,
+              "latest": latest, "description": str(entry.get("description", "")),
+              "area_label": str(entry.get("area_label", "area")),
+              "label": str(entry.get("label", "")), "cases": str(entry.get("cases", "cases"))}
+    # what is counted, and over what
+    numerator = entry.get("numerator", entry.get("count"))
+    denominator = entry.get("denominator", entry.get("population"))
+    if kind == "wait":
+        numerator = denominator = None
+        for key in ("duration", "open"):
+            if not isinstance(entry.get(key), str):
+                skip(f"a wait needs {key} (a column name)")
+                return None
+            fields[key] = entry[key]
+    elif not isinstance(numerator, str):
+        skip(f"a {kind} needs {'count' if kind in ('rate', 'count') else 'numerator'} "
+             "(a column name or an expression)")
+        return None
+    if kind == "proportion" and not isinstance(denominator, str):
+        skip("a proportion needs denominator (a column name, an expression or 'rows')")
+        return None
+    if kind == "rate" and not isinstance(denominator, str):
+        skip("a rate needs population (the column of residents, or other exposure)")
+        return None
+    if kind == "count":
+        denominator = None
+    fields["numerator"], fields["denominator"] = numerator, denominator
+    for key in ("filter", "area", "weight"):
+        if entry.get(key) is not None:
+            fields[key] = str(entry[key])
+    fields["period"] = str(entry.get("period", "month"))
+    try:
+        for text, what in ((numerator, "numerator"), (fields.get("filter"), "filter")):
+            if text is not None:
+                expr.columns(text, what)
+        if denominator is not None and kind == "proportion":
+            expr.columns(denominator, "denominator")
+    except expr.ExpressionError as exc:
+        skip(str(exc))
+        return None
+    # settings with a default
+    freq = entry.get("freq")
+    if freq is not None and str(freq).upper()[:1] not in ("M", "Q"):
+        issues.append(Issue(name, f"freq = {freq!r} must be 'M' (monthly) or 'Q' (quarterly)",
+                            "the frequency is taken from the data"))
+        freq = None
+    fields["freq"] = None if freq is None else str(freq).upper()[:1]
+    if "latest" in entry:
+        if _window_months(entry["latest"]) is None:
+            issues.append(Issue(name, f"latest = {entry['latest']!r} is not a period such as "
+                                "'12 months' or 'quarter'", f"{latest} used"))
+        else:
+            fields["latest"] = str(entry["latest"])
+    direction = entry.get("direction")
+    if direction is not None and direction not in DIRECTIONS:
+        issues.append(Issue(name, f"direction = {direction!r} must be 'higher' or 'lower' (the "
+                            "better direction)", "no direction of improvement used"))
+        direction = None
+    fields["direction"] = direction
+    chart = entry.get("chart")
+    if chart is not None and chart not in CHARTS:
+        issues.append(Issue(name, f"chart = {chart!r} is not one of {', '.join(CHARTS)}",
+                            "the usual chart for the kind is used"))
+        chart = None
+    fields["chart"] = chart
+    over = entry.get("overdispersion", "multiplicative")
+    if over not in OVERDISPERSION:
+        issues.append(Issue(name, f"overdispersion = {over!r} is not one of "
+                            f"{', '.join(OVERDISPERSION)}", "multiplicative used"))
+        over = "multiplicative"
+    fields["overdispersion"] = over
+    per = _positive(entry.get("per"), "per", name, issues)
+    if kind == "rate":
+        per = per or 1000.0
+    fields["per"] = per
+    decimals = entry.get("decimals", 1)
+    fields["decimals"] = decimals if isinstance(decimals, int) and 0 <= decimals <= 4 else 1
+    if kind == "wait":
+        days = _positive(entry.get("target_days"), "target_days", name, issues)
+        fields["target_days"] = days
+    fields["unit"] = str(entry.get("unit", _default_unit(kind, per, fields.get("target_days"))))
+    fields["target"] = _target(entry.get("target"), kind, name, fields.get("target_days"), issues)
+    return Measure(**fields)
+
+
+def _default_unit(kind: str, per, days) -> str:
+    if kind == "proportion":
+        return "%"
+    if kind == "rate":
+        return f"per {per:,g} a year"
+    if kind == "wait":
+        return "days"
+    return ""
+
+
+def _positive(value, key, name, issues):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value <= 0:
+        issues.append(Issue(name, f"{key} = {value!r} must be a positive number", "ignored"))
+        return None
+    return float(value)
+
+
+def _target(value, kind: str, name: str, days, issues) -> float | None:
+    """The target, checked against the range of the measure."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        issues.append(Issue(name, f"target = {value!r} is not a number",
+                            "analysed without a target"))
+        return None
+    value = float(value)
+    if kind in ("proportion", "wait"):
+        if 0 < value < 1:
+            if kind == "wait" and days is None:
+                issues.append(Issue(name, "a wait target needs target_days (the share decided "
+                                    "within that many days is tested)", "analysed without a target"))
+                return None
+            return value
+        hint = f" (for {value:g} % write {value / 100:g})" if 1 < value <= 100 else ""
+        issues.append(Issue(name, f"target = {value:g} is outside the range of a proportion "
+                            f"(strictly between 0 and 1){hint}", "analysed without a target"))
+        return None
+    if value < 0:
+        issues.append(Issue(name, f"target = {value:g} is outside the range of a {kind} "
+                            "(0 or more)", "analysed without a target"))
+        return None
+    return value

@@ -1,0 +1,596 @@
+"""The performance report (``scrutiny report``): specification, analyses, HTML, CSV, bad input.
+
+The statistics themselves are checked against R in each family's tests; here every number the
+report prints is recomputed independently, from the rows, with pandas and SciPy 1.17 /
+statsmodels 0.15 (the calls are written beside each check), so that what the report says is
+what the data say.
+"""
+import base64
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import scrutiny as sc
+from scrutiny.report import expr, load_spec, write_report
+from scrutiny.report.cli import Progress, split_data
+from scrutiny.report.spec import check
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+SHARED = Path(os.environ.get("SCRUTINY_SHARED_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+WEST_MERCIA = SHARED / "police-uk-west-mercia-street"
+POPULATIONS = SHARED / "ons-lsoa-population"
+PRIORITY = ["999 calls answered within 10 seconds", "101 calls answered within 30 seconds",
+            "101 calls abandoned", "Victim satisfaction by crime type",
+            "Domestic-abuse arrest rate", "Action-taken outcome rate",
+            "Total recorded crime per 1,000 residents",
+            "Road casualties killed or seriously injured per 100,000 residents",
+            "Firearms licence applications: waiting time"]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    return write_report(out=tmp_path_factory.mktemp("report"))
+
+
+@pytest.fixture(scope="module")
+def table(report):
+    return pd.read_csv(report.csv, keep_default_na=False, na_values=[""])
+
+
+def result(report, name):
+    return next(r for r in report.results if r.measure.name == name)
+
+
+def row(table, measure, analysis, quantity, area="(force)"):
+    hit = table[(table["measure"] == measure) & (table["analysis"] == analysis)
+                & (table["quantity"] == quantity) & (table["area"] == area)]
+    assert len(hit) == 1, (measure, analysis, quantity, area)
+    return hit.iloc[0]
+
+
+def latest_year(frame, column="month"):
+    last = frame[column].max()
+    return frame[frame[column] > last - 12], frame[(frame[column] <= last - 12) & (frame[column] > last - 24)]
+
+
+def minimal(**changes):
+    """A one-measure specification over the frame named "data"."""
+    measure = {"name": "Arrest rate", "source": "data", "kind": "proportion",
+               "numerator": "arrests", "denominator": "incidents", "area": "area"}
+    measure.update(changes)
+    return {"title": "Test", "measure": [measure]}
+
+
+def small_frame(months=24, areas=("A", "B", "C", "D"), seed=7):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for k, a in enumerate(areas):
+        for m in pd.period_range("2023-01", periods=months, freq="M"):
+            n = int(rng.integers(80, 160))
+            rows.append({"area": a, "month": m, "incidents": n,
+                         "arrests": int(rng.binomial(n, 0.25 + 0.05 * k)),
+                         "population": 10_000 * (k + 1)})
+    return pd.DataFrame(rows)
+
+
+# ---- the default report on the bundled data --------------------------------------------------
+
+def test_every_priority_measure_is_analysed(report):
+    assert [r.measure.name for r in report.results] == PRIORITY
+    assert report.analysed == len(PRIORITY)
+    for r in report.results:
+        headings = [h for h, _ in r.findings]
+        assert headings[:4] == ["Latest value", "Target", "Change on last year", "Trend"], r.measure.name
+        assert r.figures, r.measure.name
+    # the only problems are the ones the data really have
+    problems = [f"{x.measure}: {x.problem}" for x in report.issues]
+    # the only problems are the ones the bundled data really have: eight quarters of survey,
+    # and a Kaplan-Meier median for recent applications resting on a handful of cases
+    assert "Victim satisfaction by crime type: SPC chart: only 8 periods with data; an SPC chart needs 12 or more" in problems
+    assert all(p.startswith("Victim") or "median wait" in p and "rests on" in p for p in problems), problems
+    assert report.seconds < 60
+
+
+def test_999_answered_in_10_seconds_against_target(report, table):
+    calls = sc.data.sample("calls")
+    calls = calls[calls["line"] == "999"]
+    now, before = latest_year(calls)
+    x = int((now["answered"] & (now["wait_seconds"] <= 10)).sum())
+    n = len(now)
+    latest = row(table, PRIORITY[0], "latest", "value")
+    assert latest["value"] == pytest.approx(x / n, rel=1e-12)
+    # Wilson interval: statsmodels.stats.proportion.proportion_confint(x, n, method="wilson")
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(x, n, alpha=0.05, method="wilson")
+    assert (latest["lower"], latest["upper"]) == pytest.approx((lo, hi), rel=1e-9)
+    # exact binomial test: scipy.stats.binomtest(x, n, 0.9).pvalue
+    target = row(table, PRIORITY[0], "target", "exact binomial test")
+    assert target["pvalue"] == pytest.approx(stats.binomtest(x, n, 0.9).pvalue, rel=1e-6)
+    assert target["flag"] == ("not significantly different" if target["pvalue"] >= 0.05 else
+                              "worse" if x / n < 0.9 else "better")
+
+
+def test_101_misses_its_target_and_is_getting_worse(report, table):
+    r = result(report, PRIORITY[1])
+    assert r.target_verdict == "worse" and r.value < 0.6
+    assert r.assurance == "fail"  # the planted 50-58 %: process limits wholly below 60 %
+    assert r.change_verdict == "worsened" and r.trend_verdict == "worsening"
+    assert "below the target of 60.0% by more than chance would explain" in dict(r.findings)["Target"]
+
+
+def test_change_on_last_year_matches_a_chi_square_test(table):
+    calls = sc.data.sample("calls")
+    calls = calls[calls["line"] == "101"]
+    now, before = latest_year(calls)
+    x1, n1 = int(now["abandoned"].sum()), len(now)
+    x0, n0 = int(before["abandoned"].sum()), len(before)
+    # scipy.stats.chi2_contingency([[x1, n1 - x1], [x0, n0 - x0]], correction=False)
+    chi2, p, *_ = stats.chi2_contingency([[x1, n1 - x1], [x0, n0 - x0]], correction=False)
+    change = row(table, PRIORITY[2], "change on last year", "difference")
+    assert change["value"] == pytest.approx(x1 / n1 - x0 / n0, rel=1e-10)
+    assert change["pvalue"] == pytest.approx(p, rel=1e-6)
+
+
+def test_rates_are_per_person_year_and_compared_exactly(table):
+    df = sc.data.sample("lpa_monthly")
+    now, before = latest_year(df)
+    x1, e1 = now["recorded_crimes"].sum(), now["population"].sum() / 12
+    x0, e0 = before["recorded_crimes"].sum(), before["population"].sum() / 12
+    latest = row(table, PRIORITY[6], "latest", "value")
+    assert latest["value"] == pytest.approx(x1 / e1 * 1000, rel=1e-12)
+    # the exact conditional test of R poisson.test(c(x1, x0), c(e1, e0)) is the binomial test
+    # scipy.stats.binomtest(x1, x1 + x0, e1 / (e1 + e0))
+    change = row(table, PRIORITY[6], "change on last year", "rate ratio")
+    assert change["value"] == pytest.approx((x1 / e1) / (x0 / e0), rel=1e-10)
+    assert change["pvalue"] == pytest.approx(stats.binomtest(int(x1), int(x1 + x0), e1 / (e1 + e0)).pvalue,
+                                             rel=1e-6)
+
+
+def test_survey_weights_give_kish_effective_sizes(report, table):
+    survey = sc.data.sample("victim_survey")
+    last = survey["quarter"].max()
+    now = survey[survey["quarter"] > last - 4]
+    w = now["weight"].to_numpy()
+    satisfied = (now["overall"] >= 5).to_numpy()
+    p = (w * satisfied).sum() / w.sum()
+    n_eff = w.sum() ** 2 / (w ** 2).sum()
+    latest = row(table, PRIORITY[3], "latest", "value")
+    assert latest["value"] == pytest.approx(p, rel=1e-12)
+    from statsmodels.stats.proportion import proportion_confint
+
+    lo, hi = proportion_confint(round(p * round(n_eff)), round(n_eff), method="wilson")
+    assert latest["upper"] - latest["lower"] == pytest.approx(hi - lo, rel=1e-9)
+    assert f"effective sample size {round(n_eff):,}" in dict(result(report, PRIORITY[3]).findings)["Latest value"]
+    # violent crime: the planted fall in satisfaction stands out among the crime types
+    assert result(report, PRIORITY[3]).flagged == ["violent crime"]
+
+
+def test_funnel_matches_a_direct_funnel_of_the_areas(report, table):
+    df = sc.data.sample("lpa_monthly")
+    now, _ = latest_year(df)
+    areas = now.groupby("area")[["da_arrests", "da_incidents"]].sum().sort_index()
+    direct = sc.funnel(areas["da_arrests"], areas["da_incidents"], overdispersion="multiplicative",
+                       labels=list(areas.index))
+    got = table[(table["measure"] == PRIORITY[4]) & (table["analysis"] == "funnel")]
+    assert list(got["area"]) == list(areas.index)
+    assert list(got["flag"]) == list(direct.flag)
+    np.testing.assert_allclose(got["value"], direct.z, rtol=1e-10)
+    assert "City Centre" in result(report, PRIORITY[4]).flagged  # planted: the highest rate
+
+
+def test_planted_differences_between_areas_are_found(report):
+    assert result(report, PRIORITY[7]).flagged == ["Valley"]        # the rural KSI area
+    assert "City Centre" in result(report, PRIORITY[6]).flagged     # crime per resident
+    assert result(report, PRIORITY[5]).trend_verdict == "worsening"  # action taken falls
+
+
+def test_waits_count_open_cases_with_kaplan_meier(report, table):
+    from scrutiny.waits import kaplan_meier
+
+    apps = sc.data.sample("firearms_licensing")
+    month = apps["received"].dt.to_period("M")
+    before = apps[(month >= pd.Period("2023-04", "M")) & (month <= pd.Period("2024-03", "M"))]
+    now = apps[month >= pd.Period("2024-04", "M")]
+    km = kaplan_meier(before["days_waited"], ~before["open"])
+    earlier = row(table, PRIORITY[8], "change on last year", "median wait a year earlier (days)")
+    assert earlier["value"] == km.median
+    km_now = kaplan_meier(now["days_waited"], ~now["open"])
+    share = row(table, PRIORITY[8], "latest", "share decided within 150 days")
+    assert share["value"] == pytest.approx(1 - km_now.share_past(150).estimate, rel=1e-12)
+    assert row(table, PRIORITY[8], "latest", "cases still open")["value"] == now["open"].sum()
+    r = result(report, PRIORITY[8])
+    fragile = any("rests on" in x.problem for x in report.issues)
+    assert r.target_verdict == "worse" and np.isnan(r.value) == fragile
+    assert "Kaplan-Meier" in dict(r.findings)["Latest value"]
+
+
+def test_csv_is_tidy(report, table):
+    assert list(table.columns) == ["measure", "kind", "area", "analysis", "quantity", "period",
+                                   "value", "lower", "upper", "pvalue", "flag", "method", "note"]
+    assert set(table["measure"]) == set(PRIORITY)
+    for col in ("value", "lower", "upper", "pvalue"):
+        assert table[col].dtype == float
+    keys = ["measure", "area", "analysis", "quantity", "period"]
+    assert not table.duplicated(keys).any()
+    assert set(table["analysis"]) >= {"latest", "target", "change on last year", "trend", "spc",
+                                      "funnel"}
+    issues = pd.read_csv(report.issues_csv)
+    assert list(issues.columns) == ["measure", "problem", "consequence"]
+    assert len(issues) == len(report.issues)
+
+
+def test_html_is_self_contained(report):
+    page = report.html.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert not re.search(r"<script|<link|@import|(?:src|href)\s*=\s*[\"']?(?:https?:)?//", page, re.I)
+    assert not re.search(r"url\((?!data:)", page)
+    sources = re.findall(r'<img src="([^"]+)"', page)
+    assert len(sources) >= 3 * len(PRIORITY) - 3
+    for uri in sources:
+        assert uri.startswith("data:image/png;base64,")
+        png = base64.b64decode(uri.split(",", 1)[1])
+        assert png[:8] == PNG_SIGNATURE
+    # overview: one row per measure, each linking to its section
+    for i, name in enumerate(PRIORITY):
+        assert f'<a href="#m{i}">{name.replace("&", "&amp;")}</a>' in page
+        assert f'<section id="m{i}"' in page
+    for section in ("overview", "issues", "methods", "data"):
+        assert f'<section id="{section}"' in page
+    for reference in ("Spiegelhalter", "Laney", "Kaplan EL", "Making Data Count", "Mann HB",
+                      "Benjamini"):
+        assert reference in page
+    assert "SYNTHETIC" in page
+
+
+def test_icons_show_variation_and_assurance(report):
+    page = report.html.read_text(encoding="utf-8")
+    labels = re.findall(r'<svg class="icon"[^>]*aria-label="([^"]+)"', page)
+    assert "assurance: fail" in labels and "assurance: hit and miss" in labels
+    assert any(label.startswith("variation: special cause concerning") for label in labels)
+    assert "variation: common cause" in labels
+    # the icon of a measure is the variation of its latest point
+    r = result(report, PRIORITY[1])
+    assert f"variation: {r.variation}" in labels
+
+
+# ---- specification ---------------------------------------------------------------------------
+
+def test_default_spec_covers_every_priority_measure():
+    spec = load_spec()
+    assert not spec.issues
+    assert [m.name for m in spec.measures] == PRIORITY
+    kinds = {m.name: m.kind for m in spec.measures}
+    assert kinds[PRIORITY[6]] == kinds[PRIORITY[7]] == "rate" and kinds[PRIORITY[8]] == "wait"
+    assert spec.measures[0].target == 0.9 and spec.measures[1].target == 0.6
+    assert spec.measures[3].weight == "weight"
+
+
+def test_spec_problems_are_issues_not_failures():
+    spec = check({"title": "T", "colour": "red", "latest": "fortnight", "levels": [0.9],
+                  "measure": [
+                      {"name": "a", "source": "s", "kind": "ratio", "numerator": "x"},
+                      {"name": "b", "source": "s", "kind": "proportion", "numerator": "x",
+                       "denominator": "n", "target": 90, "direction": "up", "colour": 1},
+                      {"name": "c", "source": "s", "kind": "proportion", "numerator": "x"},
+                      {"name": "d", "source": "s", "kind": "rate", "count": "x",
+                       "population": "p", "target": -1, "per": 0},
+                      {"name": "b", "source": "s", "kind": "count", "count": "x"},
+                      {"name": "e", "source": "s", "kind": "count", "count": "x +"},
+                      {"name": "f", "kind": "count", "count": "x"},
+                      {"name": "g", "source": "s", "kind": "wait", "duration": "d"},
+                      {"name": "h", "source": "s", "kind": "count", "count": "x",
+                       "chart": "pie", "overdispersion": "lots", "freq": "W", "latest": "ever"},
+                  ]}, base=Path.cwd(), origin="test")
+    text = "\n".join(f"{x.measure}: {x.problem} -> {x.consequence}" for x in spec.issues)
+    assert [m.name for m in spec.measures] == ["b", "d", "h"]
+    assert "unknown setting 'colour' -> ignored" in text
+    assert "latest = 'fortnight'" in text and "levels = [0.9]" in text
+    assert "a: unknown kind 'ratio'" in text
+    assert "b: target = 90 is outside the range of a proportion" in text and "write 0.9" in text
+    assert "b: direction = 'up'" in text
+    assert "c: a proportion needs denominator" in text
+    assert "d: target = -1 is outside the range of a rate" in text and "per = 0" in text
+    assert "b: two measures have this name" in text
+    assert "e: numerator: cannot read the expression 'x +'" in text
+    assert "f: no source" in text
+    assert "g: a wait needs open" in text
+    for setting in ("chart = 'pie'", "overdispersion = 'lots'", "freq = 'W'", "latest = 'ever'"):
+        assert setting in text
+    b = spec.measures[0]
+    assert b.target is None and b.direction is None  # analysed without the faulty settings
+
+
+def test_spec_files(tmp_path):
+    good = tmp_path / "spec.toml"
+    good.write_text('title = "Mine"\n[[measure]]\nname = "m"\nsource = "lpa_monthly"\n'
+                    'kind = "count"\ncount = "recorded_crimes"\n', encoding="utf-8")
+    spec = load_spec(good)
+    assert spec.title == "Mine" and spec.base == tmp_path and spec.measures[0].kind == "count"
+    bad = tmp_path / "bad.toml"
+    bad.write_text("title = \n", encoding="utf-8")
+    with pytest.raises(ValueError, match="spec: .*bad.toml.* is not valid TOML"):
+        load_spec(bad)
+    with pytest.raises(ValueError, match="spec: no file"):
+        load_spec(tmp_path / "absent.toml")
+    with pytest.raises(TypeError, match="spec must be"):
+        load_spec(3)
+    yaml_file = tmp_path / "spec.yaml"
+    yaml_file.write_text("title: Mine\nmeasures:\n  - name: m\n    source: lpa_monthly\n"
+                         "    kind: count\n    count: recorded_crimes\n", encoding="utf-8")
+    try:
+        import yaml  # noqa: F401
+    except ImportError:
+        with pytest.raises(ValueError, match="needs PyYAML"):
+            load_spec(yaml_file)
+    else:
+        assert load_spec(yaml_file).measures[0].name == "m"
+
+
+# ---- expressions -----------------------------------------------------------------------------
+
+def test_expressions_over_rows():
+    df = pd.DataFrame({"line": ["999", "101", "101", "999"], "answered": [True, True, False, True],
+                       "wait": [3.0, 40.0, np.nan, 12.0], "n": [1, 2, 3, 4]})
+    keep = df.copy()
+    assert list(expr.evaluate("answered and wait <= 10", df, "numerator")) == [True, False, False, False]
+    assert list(expr.evaluate("line == '101' or not answered", df, "filter")) == [False, True, True, False]
+    assert list(expr.evaluate("line in ['101']", df, "filter")) == [False, True, True, False]
+    assert list(expr.evaluate("line not in ('101',)", df, "filter")) == [True, False, False, True]
+    assert list(expr.evaluate("isna(wait)", df, "filter")) == [False, False, True, False]
+    assert list(expr.evaluate("1 < n <= 3", df, "filter")) == [False, True, True, False]
+    assert list(expr.evaluate("n * 2 - 1", df, "count")) == [1, 3, 5, 7]
+    assert expr.evaluate("rows", df, "denominator").all()
+    assert expr.columns("answered and wait <= 10", "numerator") == {"answered", "wait"}
+    pd.testing.assert_frame_equal(df, keep)
+
+
+@pytest.mark.parametrize("text, message", [
+    ("__import__('os')", "only isna"),
+    ("line.str", "attribute is not allowed"),
+    ("line.upper()", "only isna"),
+    ("lambda: 1", "lambda is not allowed"),
+    ("[x for x in line]", "not allowed"),
+    ("wait <", "cannot read"),
+    ("", "must be a column name"),
+])
+def test_expressions_refuse_anything_else(text, message):
+    with pytest.raises(expr.ExpressionError, match=message) as error:
+        expr.parse(text, "numerator")
+    assert "numerator" in str(error.value)
+
+
+def test_expression_errors_name_the_column():
+    df = pd.DataFrame({"n": [1, 2]})
+    with pytest.raises(expr.ExpressionError, match="filter: no column 'line'"):
+        expr.evaluate("line == '999'", df, "filter")
+    with pytest.raises(expr.ExpressionError, match="'n' is not true/false"):
+        expr.evaluate("n and n", df, "numerator")
+    with pytest.raises(expr.ExpressionError, match="'in' needs a list"):
+        expr.evaluate("n in 3", df, "filter")
+
+
+def test_narratives_are_used_where_results_have_them():
+    from scrutiny.report.words import narrate
+
+    class Listed:
+        def narrative(self, measure="proportion"):
+            return [f"{measure} one.", "two."]
+
+    class Broken:
+        def narrative(self):
+            raise ValueError("cannot describe")
+
+    assert narrate(object(), "ours.") == "ours."
+    assert narrate(Listed(), "ours.", measure="arrest rate", per=1000) == "arrest rate one. two."
+    assert narrate(Broken(), "ours.") == "ours."
+    test = sc.test_target(3, 20, 0.5)
+    assert narrate(test, "ours.", measure="detection rate").startswith("The detection rate (15.0%")
+
+
+# ---- bad input: the report completes and lists every problem -----------------------------------
+
+def test_malformed_csv_rows_are_skipped_and_listed(tmp_path):
+    frame = small_frame()
+    text = frame.to_csv(index=False).splitlines()
+    text.insert(5, "A,2023-05,1,2,3,4,5,6")          # too many fields
+    path = tmp_path / "data.csv"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    spec = minimal(source=str(path), period="month")
+    rep = write_report(spec, out=tmp_path / "out")
+    assert rep.analysed == 1
+    problems = [x.problem for x in rep.issues]
+    assert any("1 malformed row in data.csv" in p and "line 6" in p for p in problems), problems
+    got = pd.read_csv(rep.csv)
+    latest = got[(got["analysis"] == "latest") & (got["quantity"] == "value") & (got["area"] == "(force)")]
+    now, _ = latest_year(frame)
+    assert latest["value"].iloc[0] == pytest.approx(now["arrests"].sum() / now["incidents"].sum())
+
+
+def test_missing_columns_unknown_sources_and_measures(tmp_path):
+    frame = small_frame()
+    spec = {"measure": [
+        {"name": "good", "source": "data", "kind": "proportion", "numerator": "arrests",
+         "denominator": "incidents"},
+        {"name": "no column", "source": "data", "kind": "proportion", "numerator": "charges",
+         "denominator": "incidents"},
+        {"name": "no source", "source": "elsewhere", "kind": "count", "count": "x"},
+        {"name": "no sample", "source": "no-such.csv", "kind": "count", "count": "x"},
+    ]}
+    rep = write_report(spec, out=tmp_path, frames={"data": frame}, only=["good", "no column",
+                                                                          "no source",
+                                                                          "no sample", "ghost"])
+    assert rep.analysed == 1
+    text = "\n".join(f"{x.measure}: {x.problem}" for x in rep.issues)
+    assert "no column: no column 'charges' in the data" in text
+    assert "no source: unknown source 'elsewhere'" in text
+    assert "no sample: no file" in text
+    assert "ghost: no measure of this name" in text
+    page = rep.html.read_text(encoding="utf-8")
+    assert "could not be analysed" in page and "no column &#x27;charges&#x27;" in page
+
+
+def test_missing_months_are_listed_and_charted_as_gaps(tmp_path):
+    frame = small_frame(months=30)
+    gap = frame["month"].isin(pd.period_range("2023-06", "2023-08", freq="M"))
+    rep = write_report(minimal(), out=tmp_path, frames={"data": frame[~gap]})
+    assert rep.analysed == 1
+    text = " | ".join(x.problem for x in rep.issues)
+    assert "3 periods missing from the series (Jun 2023, Jul 2023, Aug 2023)" in text
+    r = rep.results[0]
+    assert list(r.spc.missing) == list(pd.period_range("2023-06", "2023-08", freq="M"))
+    assert np.isnan(r.series["value"].iloc[5:8]).all()
+
+
+def test_bad_values_are_left_out_and_listed(tmp_path):
+    frame = small_frame()
+    frame["arrests"] = frame["arrests"].astype(object)
+    frame.loc[3, "arrests"] = "n/a"
+    frame.loc[4, "arrests"] = 10_000           # more arrests than incidents
+    frame.loc[5, "month"] = None
+    rep = write_report(minimal(), out=tmp_path, frames={"data": frame})
+    text = " | ".join(x.problem for x in rep.issues)
+    assert "1 value of the numerator ('arrests') is not a number ('n/a')" in text
+    assert "1 row has a numerator above the denominator (row 4)" in text
+    assert "1 row has no month" in text
+    assert "1 of 96 rows has a missing or unreadable value" in text
+    assert rep.analysed == 1 and "missing from the series" not in text
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"out": 3}, "out must be a folder name"),
+    ({"frames": [1]}, "frames must be a dict"),
+    ({"frames": {"data": [1, 2]}}, r"frames\['data'\] must be a DataFrame"),
+    ({"data": {"street": 3}}, r"data\['street'\] must be a path"),
+    ({"only": "Arrest rate"}, "only must be a list"),
+    ({"progress": "yes"}, "progress must be callable"),
+])
+def test_bad_arguments_are_named(kwargs, message, tmp_path):
+    kwargs.setdefault("out", tmp_path)
+    with pytest.raises(TypeError, match=message):
+        write_report(minimal(), **kwargs)
+
+
+def test_inputs_are_not_modified(tmp_path):
+    frame = small_frame()
+    keep = frame.copy()
+    write_report(minimal(), out=tmp_path, frames={"data": frame})
+    pd.testing.assert_frame_equal(frame, keep)
+
+
+def test_nothing_analysed_is_a_failure(tmp_path):
+    rep = write_report({"measure": [{"name": "x", "source": "nowhere", "kind": "count",
+                                     "count": "n"}]}, out=tmp_path)
+    assert rep.analysed == 0 and rep.html.is_file()
+    from scrutiny.__main__ import main
+
+    spec = tmp_path / "s.toml"
+    spec.write_text('[[measure]]\nname = "x"\nsource = "nowhere"\nkind = "count"\ncount = "n"\n',
+                    encoding="utf-8")
+    assert main(["report", "--spec", str(spec), "--out", str(tmp_path), "--quiet"]) == 1
+
+
+def test_windows_periods_and_strings(tmp_path):
+    frame = small_frame()
+    frame["month"] = frame["month"].astype(str)          # as read from a CSV
+    rep = write_report(minimal(latest="quarter"), out=tmp_path, frames={"data": frame})
+    r = rep.results[0]
+    assert r.window == "October 2024 to December 2024"
+    assert r.previous_window == "October 2023 to December 2023"
+    quarterly = small_frame(months=24)
+    quarterly["quarter"] = quarterly["month"].dt.asfreq("Q").astype(str)
+    rep = write_report(minimal(period="quarter", latest="12 months"), out=tmp_path,
+                       frames={"data": quarterly})
+    assert rep.results[0].window == "2024 Q1 to 2024 Q4"
+
+
+def test_counts_and_rates_from_small_frames(tmp_path):
+    frame = small_frame()
+    spec = {"measure": [
+        {"name": "arrests", "source": "data", "kind": "count", "count": "arrests",
+         "area": "area"},
+        {"name": "arrests per 1,000", "source": "data", "kind": "rate", "count": "arrests",
+         "population": "population", "per": 1000, "area": "area", "target": 5,
+         "direction": "lower"},
+    ]}
+    rep = write_report(spec, out=tmp_path, frames={"data": frame})
+    assert rep.analysed == 2
+    count, rate = rep.results
+    now, before = latest_year(frame)
+    assert count.value == now["arrests"].sum()
+    assert count.funnel is None and "no denominator" in dict(count.findings)["Areas"]
+    person_years = now.groupby("area")["population"].first().sum()  # 12 months of residents
+    assert rate.value == pytest.approx(now["arrests"].sum() / person_years * 1000)
+    assert rate.value > 5 and rate.target_verdict == "worse"
+    assert "above the target of 5.0 per 1,000 a year by more than chance" in dict(rate.findings)["Target"]
+
+
+def test_progress_bar():
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    bar = Progress(Tty())
+    bar(0, 2, "first")
+    bar(2, 2, "writing the report")
+    assert "\r[" in bar.stream.getvalue() and "2/2 done in" in bar.stream.getvalue()
+    lines = Progress(io.StringIO())
+    lines(0, 3, "first")
+    assert lines.stream.getvalue() == "[0/3] first\n"
+
+
+def test_data_arguments():
+    spec = load_spec("policeuk")
+    assert split_data(["folder/"], spec) == {"street": "folder/"}
+    assert split_data(["street=other/"], spec) == {"street": "other/"}
+    with pytest.raises(ValueError, match="say which source"):
+        split_data(["x.csv"], load_spec())
+
+
+def test_command_line(tmp_path):
+    out = tmp_path / "out"
+    run = subprocess.run([sys.executable, "-m", "scrutiny", "report", "--measure",
+                          "Domestic-abuse arrest rate", "--out", str(out)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == str((out / "report.html").resolve())
+    assert "[0/1] Domestic-abuse arrest rate" in run.stderr and "1 of 1 measures analysed" in run.stderr
+    run = subprocess.run([sys.executable, "-m", "scrutiny", "report", "--spec", "nope.toml"],
+                         capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert run.returncode == 2 and "spec: no file 'nope.toml'" in run.stderr
+
+
+# ---- real data ---------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not (WEST_MERCIA.is_dir() and POPULATIONS.is_dir()),
+                    reason="the shared West Mercia police.uk files are absent")
+def test_west_mercia_police_uk_files(tmp_path, monkeypatch):
+    monkeypatch.setenv("SCRUTINY_SHARED_DATA", str(SHARED))
+    rep = write_report("policeuk", out=tmp_path)
+    assert rep.analysed == 4
+    text = " | ".join(x.problem for x in rep.issues)
+    assert "no records for 13 months between the first and the last: 2022-12 to 2023-12" in text
+    rate = rep.results[0]
+    table = rate.area_table
+    assert sorted(table.index) == sorted(["Shropshire", "Telford and Wrekin", "Herefordshire",
+                                          "Worcester", "Wyre Forest", "Wychavon", "Redditch",
+                                          "Bromsgrove", "Malvern Hills"])
+    # residents: the SOURCE.md totals of the nine local authorities (mid-2022, 2021 LSOAs)
+    crimes = sc.data.read_policeuk(WEST_MERCIA)
+    crimes = crimes[crimes["month"] >= pd.Period("2024-01", "M")]
+    la = crimes["lsoa_name"].astype("string").str.replace(r"\s+\S+$", "", regex=True)
+    counted = crimes[(crimes["crime_type"] != "Anti-social behaviour") & la.isin(table.index)]
+    assert rate.value == pytest.approx(len(counted) / (1_313_984 * 4 / 12) * 1000, rel=1e-9)
+    assert 40 < rate.value < 120 and rate.window == "May 2023 to April 2024"
+    assert rate.funnel is not None and len(rate.funnel.flag) == 9
+    by_type = rep.results[2].area_table
+    assert "Violence and sexual offences" in by_type.index
+    assert "Contains public sector information" in rep.html.read_text(encoding="utf-8")
