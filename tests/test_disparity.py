@@ -330,6 +330,31 @@ def test_narrative_in_plain_english():
         res.narrative(which="some")
 
 
+def test_narrative_names_the_units():
+    # 10% and 25% of 1,000 lie outside the 95% limits around the pooled 18.5%; 19% and 20% within
+    res = sc.funnel([100, 250, 190, 200], [1000, 1000, 1000, 1000], levels=0.95,
+                    labels=["violent crime", "burglary", "theft", "criminal damage"])
+    assert list(res.flag) == ["low (95%)", "high (95%)", "within", "within"]
+    lines = res.narrative(measure="satisfaction", overview=True, unit="crime type").splitlines()
+    assert lines[0] == ("2 of the 4 crime types are outside the 95% limits (about 0.2 expected "
+                        "by chance alone).")
+    assert lines[1] == ("Violent crime's satisfaction (10.0%) is below the overall proportion "
+                        "(18.5%) by more than expected from chance (95% limits), though with 4 "
+                        "crime types about 0.2 would be outside these limits by chance alone.")
+    assert lines[3] == ("Theft's satisfaction (19.0%) is within the range expected from chance "
+                        "(95% limits).")
+    # the default unit keeps the wording of areas; an irregular plural is given with areas=
+    assert res.narrative(overview=True).startswith("2 of the 4 areas are outside")
+    las = res.narrative(overview=True, unit="local authority", areas="local authorities")
+    assert las.startswith("2 of the 4 local authorities are outside")
+    assert "with 4 local authorities about 0.2" in las
+    # one unit is counted in the singular; unlabelled units are named after the unit
+    one = sc.funnel([30], [100], target=0.2, levels=0.95)
+    assert one.narrative(overview=True, unit="station").startswith(
+        "1 of the 1 station is outside the 95% limits")
+    assert "Station 0's proportion (30.0%)" in one.narrative(unit="station")
+
+
 def test_overdispersion_settings():
     rng = np.random.default_rng(5)
     n = rng.integers(50, 3000, 60).astype(float)

@@ -103,6 +103,55 @@ def test_quantiles_and_median_match_r(name):
 
 
 @pytest.mark.parametrize("name", list(CASES["case"]))
+def test_median_at_risk_matches_summary_n_risk(name):
+    # R: summary(fit)$n.risk at the first decision time with surv <= 0.5 (waits_r_km.csv),
+    # where print(fit) has a median
+    res, _ = _case(name)
+    got = res.median_at_risk
+    for label, r in _per_group(res):
+        ref = KM[(KM["case"] == name) & (KM["group"] == _label(label)) & (KM["surv"] <= 0.5)]
+        expected = None if r.median is None else int(ref["n_risk"].iloc[0])
+        assert r.median_at_risk == expected
+        if res.grouped:
+            assert (np.isnan(got[label]) if expected is None else got[label] == expected)
+    if not res.grouped:
+        assert got == res.median_at_risk
+
+
+def test_a_median_resting_on_few_cases_is_not_put_in_words():
+    # 18 cases still open at 1..18 days, then 2 decided at 20 and 21: S falls to 0.5 at day 20
+    # with 2 still waiting (R: summary(survfit(Surv(t, s) ~ 1))$n.risk[1] == 2)
+    durations = np.r_[np.arange(1.0, 19.0), 20.0, 21.0]
+    observed = np.r_[np.zeros(18, bool), True, True]
+    res = waits.kaplan_meier(durations, observed)
+    assert res.median is not None and res.median_at_risk == 2
+    text = res.narrative(noun="applications")
+    assert f"fewer than {waits.MIN_AT_RISK}" in text
+    assert "only 2 of the applications are still waiting" in text
+    assert "Half wait" not in text and _fmt_days(res.median) not in text
+    # the threshold is an argument: 2 cases are enough for min_at_risk=2, and 0 gives every median
+    for enough in (0, 2):
+        assert f"Half wait longer than {_fmt_days(res.median)} days" in res.narrative(
+            min_at_risk=enough)
+    assert "only 2 of the cases are still waiting (fewer than 3)" in res.narrative(min_at_risk=3)
+    # grouped: each group's line is guarded on its own
+    aml = DATA["aml"]
+    grouped = waits.kaplan_meier(aml["time"], aml["status"], group=aml["x"])
+    lines = grouped.narrative(min_at_risk=5).splitlines()
+    for (label, r), line in zip(grouped.groups.items(), lines):
+        assert line.startswith(f"{label}: ")
+        assert ("median wait is not given" in line) == (r.median_at_risk < 5)
+    with pytest.raises(TypeError, match="min_at_risk"):
+        res.narrative(min_at_risk=2.5)
+    with pytest.raises(ValueError, match="min_at_risk"):
+        res.narrative(min_at_risk=-1)
+
+
+def _fmt_days(v):
+    return f"{v:g}"
+
+
+@pytest.mark.parametrize("name", list(CASES["case"]))
 def test_share_past_matches_summary_times(name):
     res, _ = _case(name)
     for label, r in _per_group(res):

@@ -148,7 +148,7 @@ class FunnelResult(Result):
 
     def narrative(self, measure: str | None = None, reference: str | None = None,
                   per: float | None = None, which: str = "all", overview: bool = False,
-                  areas: str = "areas") -> str:
+                  areas: str | None = None, unit: str = "area") -> str:
         """Each unit's position in careful plain English, one sentence per line.
 
         The line of a unit outside only the narrowest limits adds how many units would be
@@ -170,8 +170,13 @@ class FunnelResult(Result):
         overview : bool
             Begin with a line counting the units outside each limit against the number
             expected there by chance alone (the allowance for testing many units).
-        areas : str
-            What the units are, in the plural (default ``"areas"``).
+        areas : str, optional
+            The plural of ``unit`` when it is not ``unit`` + "s" (e.g. ``"local
+            authorities"``).
+        unit : str
+            What one unit is, e.g. ``"crime type"`` or ``"local authority"`` (default
+            ``"area"``); it counts the units ("4 crime types") and names unlabelled ones
+            ("Crime type 0").
 
         Examples
         --------
@@ -194,15 +199,19 @@ class FunnelResult(Result):
         adjusted = ", allowing for overdispersion" if self.overdispersion else ""
         narrowest = _level_label(min(self.levels))
         k = len(self.flag)
-        chance = (f", though with {k} {areas} about "
+
+        def units(n):  # "4 crime types"
+            return _n.plural(n, unit, areas)
+
+        chance = (f", though with {units(k)} about "
                   f"{_n.about(_n.expected_by_chance(k, min(self.levels)))} would be outside "
                   "these limits by chance alone") if k > 1 else ""
-        lines = [self._overview(areas, adjusted)] if overview else []
-        names = _n.names(self.labels, k, "Area", False)
+        lines = [self._overview(units, adjusted)] if overview else []
+        names = _n.names(self.labels, k, _n.capital(unit), False)
         for i, flag in enumerate(self.flag):
             if which == "flagged" and flag == "within":
                 continue
-            owner = _n.possessive(names[i])
+            owner = _n.capital(_n.possessive(names[i]))
             shown = self._format(self.value[i], scale)
             if flag == "within":
                 lines.append(f"{owner} {measure} ({shown}) is within the range expected from "
@@ -217,9 +226,10 @@ class FunnelResult(Result):
                              f"{chance if level == narrowest else ''}.")
         return "\n".join(lines)
 
-    def _overview(self, areas: str, adjusted: str) -> str:
+    def _overview(self, units, adjusted: str) -> str:
         """'2 of the 10 areas are outside the 99.8% limits (about 0.02 expected by chance
-        alone), and 1 more outside the 95% limits (about 0.48).'"""
+        alone), and 1 more outside the 95% limits (about 0.48).'  ``units(n)`` counts the
+        units in words."""
         k = len(self.flag)
         parts, wider = [], 1.0
         for level in sorted(self.levels, reverse=True):
@@ -227,13 +237,14 @@ class FunnelResult(Result):
             count = sum(str(f).endswith(f"({label})") for f in self.flag)
             chance = _n.about(_n.expected_by_chance(k, level) - _n.expected_by_chance(k, wider))
             if not parts:
-                who = (f"none of the {k:,} {areas} is" if count == 0 else
-                       f"all {k:,} {areas} are" if count == k > 1 else
-                       f"{count:,} of the {k:,} {areas} {'is' if count == 1 else 'are'}")
+                who = (f"none of the {units(k)} is" if count == 0 else
+                       f"all {units(k)} are" if count == k > 1 else
+                       f"{count:,} of the {units(k)} {'is' if count == 1 else 'are'}")
                 parts.append(f"{who} outside the {label} limits{adjusted} (about {chance} "
                              "expected by chance alone)")
             else:
-                parts.append(f"{count:,} more outside the {label} limits (about {chance})")
+                more = "none" if count == 0 else f"{count:,}"
+                parts.append(f"{more} more outside the {label} limits (about {chance})")
             wider = level
         return _n.capital(", and ".join(parts)) + "."
 

@@ -39,7 +39,8 @@ def funnel_plot(result, ax=None, n_points: int = 200):
                         linewidth=1.2, label=label)
         ax.plot(part["denominator"], part["upper"], linestyle=style, color=line.get_color(),
                 linewidth=1.2)
-    ax.axhline(result.target, color="0.2", linewidth=1.0, label="target")
+    centre = f"overall {result.kind}" if result.pooled_target else "target"
+    ax.axhline(result.target, color="0.2", linewidth=1.0, label=centre)
 
     flag = np.asarray(result.flag, dtype=object)
     high = np.array([f.startswith("high") for f in flag], dtype=bool)

@@ -34,6 +34,8 @@ CONF_TYPES = ("log", "log-log", "plain", "logit", "arcsin")
 # R's tolerance for ties of times (aeqSurv) and for reading quantiles off a flat curve.
 TOL = float(np.sqrt(np.finfo(float).eps))
 MAX_TEST_GROUPS = 1000
+# A median wait resting on fewer cases still waiting when it is reached is not put in words.
+MIN_AT_RISK = 10
 _COLUMNS = ("time", "n_risk", "n_event", "n_censor", "survival", "std_err")
 
 
@@ -296,7 +298,8 @@ class KaplanMeierResult(Result):
     R prints them (``summary(fit)$table``), None where never reached (with groups, Series
     indexed by group, NaN where never reached).  ``n``, ``n_events``, ``n_open``; ``groups``
     (dict of per-group results) and ``logrank`` (:class:`LogRankResult`) with groups.
-    Methods ``quantile(q)``, ``share_past(target)``, ``plot()``, ``narrative()``.
+    ``median_at_risk``: how many cases the median rests on.  Methods ``quantile(q)``,
+    ``share_past(target)``, ``plot()``, ``narrative()``.
     """
 
     table: Any
@@ -345,6 +348,23 @@ class KaplanMeierResult(Result):
         return pd.DataFrame({k: np.array(v) for k, v in self._curve.items()})
 
     # -- reading the curve
+
+    @property
+    def median_at_risk(self):
+        """Cases still waiting at the decision time where the median is reached: how many
+        the median rests on (None where it is not reached; with groups, a Series indexed by
+        group, NaN where not reached)."""
+        import pandas as pd
+
+        def one(r):
+            if r.median is None or not np.isfinite(r.median):
+                return None
+            return int(r.table.loc[r.table["survival"] <= 0.5, "n_risk"].iloc[0])
+
+        got = self._each(one)
+        if not self.grouped:
+            return got
+        return pd.Series({g: np.nan if v is None else v for g, v in got.items()}, dtype=float)
 
     def _each(self, fn):
         """fn(result of one group) for every group, as a dict; or fn(self) without groups."""
@@ -412,14 +432,21 @@ class KaplanMeierResult(Result):
 
     # -- words and pictures
 
-    def narrative(self, target=None, noun: str = "cases", alpha: float = 0.05) -> str:
+    def narrative(self, target=None, noun: str = "cases", alpha: float = 0.05,
+                  min_at_risk: int | None = None) -> str:
         """The waits in words: cases decided and still open, the median wait with its CI
         (or that it is not yet reached) and the share waiting longer than ``target`` if given;
-        with groups, a line per group and a line on the log-rank test."""
+        with groups, a line per group and a line on the log-rank test.
+
+        A median resting on fewer than ``min_at_risk`` cases still waiting when it is reached
+        (see :attr:`median_at_risk`; default :data:`MIN_AT_RISK`, 10) is not given: the
+        sentence says so instead (0 gives every median)."""
+        min_at_risk = MIN_AT_RISK if min_at_risk is None else min_at_risk
+        min_at_risk = _v.whole_number(min_at_risk, "min_at_risk", minimum=0)
         results = self.groups if self.grouped else {None: self}
         lines = []
         for g, r in results.items():
-            line = _median_sentence(r, noun)
+            line = _median_sentence(r, noun, min_at_risk)
             if target is not None:
                 share = r.share_past(target).narrative(noun=noun)
                 line += " " + (" ".join(share) if isinstance(share, list) else share)
@@ -486,16 +513,22 @@ def _at_times(curve, targets: np.ndarray) -> dict:
     return {key: np.where(beyond, np.nan, v).tolist() for key, v in out.items()}
 
 
-def _median_sentence(r: KaplanMeierResult, noun: str) -> str:
+def _median_sentence(r: KaplanMeierResult, noun: str, min_at_risk: int) -> str:
     unit = r.unit
-    head = (f"Of {r.n:,} {noun}, {r.n_events:,} have been decided and {r.n_open:,} are still "
-            f"open (counted as waiting at least as long as they have so far).")
+    head = (f"Of {r.n:,} {noun}, {r.n_events:,} {'has' if r.n_events == 1 else 'have'} been "
+            f"decided and {r.n_open:,} {'is' if r.n_open == 1 else 'are'} still open (counted "
+            "as waiting at least as long as they have so far).")
     if r.median is None:
         last = r._curve["time"][-1]
         share = r._curve["survival"][-1]
         return (head + f" The median wait is not yet reached: an estimated "
                 f"{_n.percent(share)} are still waiting at {_n.number(last)} {unit}, the "
                 f"longest wait observed.")
+    at_risk = r.median_at_risk
+    if at_risk < min_at_risk:
+        return (head + f" The median wait is not given: when half are estimated to have been "
+                f"decided, only {at_risk:,} of the {noun} {'is' if at_risk == 1 else 'are'} "
+                f"still waiting (fewer than {min_at_risk:,}), too few for a reliable estimate.")
     lo = "n/a" if r.median_lower is None else _n.number(r.median_lower)
     if r.median_upper is None:
         ci = f"{_n.level(r.conf)} CI from {lo} {unit}; its upper limit is not yet reached"

@@ -19,18 +19,24 @@ from .spec import Issue, Measure, Spec, load_spec
 __all__ = ["write_report", "load_spec", "Report", "Spec", "Measure", "Issue"]
 
 
+FILES = {"html": "report.html", "csv": "results.csv", "issues_csv": "data_issues.csv"}
+
+
 @dataclasses.dataclass(frozen=True)
 class Report:
-    """What :func:`write_report` wrote: ``html`` and ``csv`` paths, the measure results,
-    every ``issues`` entry, and ``analysed`` (how many measures could be analysed)."""
+    """What :func:`write_report` wrote to ``folder``: the measure results, every ``issues``
+    entry and how long it took; ``html``, ``csv`` and ``issues_csv`` are the paths of its
+    files and ``analysed`` how many measures could be analysed."""
 
-    html: Path
-    csv: Path
-    issues_csv: Path
+    folder: Path
     results: tuple
     issues: tuple
-    analysed: int
     seconds: float
+
+    html = property(lambda self: self.folder / FILES["html"])
+    csv = property(lambda self: self.folder / FILES["csv"])
+    issues_csv = property(lambda self: self.folder / FILES["issues_csv"])
+    analysed = property(lambda self: sum(r.ok for r in self.results))
 
     def __repr__(self) -> str:
         return (f"Report(html={str(self.html)!r}, analysed={self.analysed} of "
@@ -130,21 +136,17 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
     if progress is not None:
         progress(len(measures), len(measures), "writing the report")
     issues[len(spec.issues):len(spec.issues)] = sources.issues
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = {"html": out / "report.html", "csv": out / "results.csv",
-             "issues_csv": out / "data_issues.csv"}
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
     columns = ["measure", "kind", "area", "analysis", "quantity", "period", "value", "lower",
                "upper", "pvalue", "flag", "method", "note"]
     pd.DataFrame([row for r in results for row in r.rows], columns=columns).to_csv(
-        paths["csv"], index=False)
+        folder / FILES["csv"], index=False)
     pd.DataFrame([dataclasses.asdict(x) for x in issues],
-                 columns=["measure", "problem", "consequence"]).to_csv(paths["issues_csv"],
-                                                                         index=False)
-    described = {name: text for name, text in sources.described.items()}
-    seconds = time.perf_counter() - start
-    paths["html"].write_text(html.page(spec, results, issues, described, seconds),
-                             encoding="utf-8")
-    return Report(results=tuple(results), issues=tuple(issues),
-                  analysed=sum(r.ok for r in results), seconds=time.perf_counter() - start,
-                  **paths)
+                 columns=["measure", "problem", "consequence"]).to_csv(
+        folder / FILES["issues_csv"], index=False)
+    (folder / FILES["html"]).write_text(
+        html.page(spec, results, issues, sources.described, time.perf_counter() - start),
+        encoding="utf-8")
+    return Report(folder=folder, results=tuple(results), issues=tuple(issues),
+                  seconds=time.perf_counter() - start)

@@ -81,9 +81,8 @@ def analyse_areas(m: Measure, table, latest, previous, res, levels):
         _funnel(m, cur, names, have, rows, res, levels)
     elif m.kind == "count":
         res.findings.append(("Areas", f"A count has no denominator, so the "
-                             f"{words.plural_noun(m.area_label)} are "
-                             "not compared in a funnel plot; their changes and trends are in "
-                             "the table."))
+                             f"{words.plural_noun(m.area_label)} are not compared in a funnel "
+                             "plot; their changes and trends are in the table."))
     for i, name in enumerate(names):
         res.add(name, "latest", "value", rows["value"].iloc[i], period=res.window)
     res.area_table = rows
@@ -97,12 +96,14 @@ def _area_trends(m, table, names, rows, res):
     if np.isfinite(mat).sum(axis=1).min() < 8:
         return
     mk = trend.mann_kendall(mat, nan_policy="omit")
-    rows["trend"] = list(np.atleast_1d(mk.trend))
+    # the test's own labels, but a non-rejection is no evidence of a trend, not "no trend"
+    labels = [{"no trend": words.NO_TREND, "undefined": "not tested"}.get(str(t), str(t))
+              for t in np.atleast_1d(mk.trend)]
+    rows["trend"] = labels
     rows["p (trend)"] = np.atleast_1d(mk.pvalue)
     for i, name in enumerate(names):
         res.add(name, "trend", "Mann-Kendall z", np.atleast_1d(mk.z)[i],
-                pvalue=np.atleast_1d(mk.pvalue)[i], flag=str(np.atleast_1d(mk.trend)[i]),
-                method="Mann-Kendall test")
+                pvalue=np.atleast_1d(mk.pvalue)[i], flag=labels[i], method="Mann-Kendall test")
 
 
 def _area_spc(m, table, names, rows, res):
@@ -137,23 +138,19 @@ def _funnel(m: Measure, cur, names, have, rows, res, levels):
     if m.kind == "proportion":
         w2 = cur["w2"].to_numpy(dtype=float)[have] if "w2" in cur else np.zeros(len(x))
         x, n = aggregate.effective(x, n, w2, bool(m.weight))
-        f = disparity.funnel(x, n, kind="proportion", levels=levels, overdispersion=over,
-                             labels=labels)
-        per = None
-    else:
-        f = disparity.funnel(x, n, kind="rate", levels=levels, overdispersion=over,
-                             labels=labels)
-        per = m.per
+    f = disparity.funnel(x, n, kind=m.kind, levels=levels, overdispersion=over, labels=labels)
+    per = m.per if m.kind == "rate" else None
     res.funnel, res.funnel_window = f, res.window
     res.flagged = [lab for lab, fl in zip(labels, f.flag) if fl != "within"]
     flags = dict(zip(labels, f.flag))
     rows["funnel"] = [flags.get(nm, "") for nm in names]
-    summary = words.areas_sentence(m, f, levels)
-    detail = words.narrate(f, "", measure=m.noun, reference="force value", per=per,
-                           which="flagged")
-    res.findings.append(("Areas", summary + ("\n" + detail if detail else "")))
+    # compared with the pooled value of the units in the funnel ("overall proportion")
+    lines = f.narrative(measure=m.noun, per=per, which="flagged", overview=True,
+                        unit=m.area_label, areas=words.plural_noun(m.area_label)).split("\n")
+    lines[0] = " ".join(t for t in (lines[0], words.widening(m, f)) if t)
+    res.findings.append(("Areas", "\n".join(lines)))
     res.methods.add("funnel")
     for lab, z, fl in zip(labels, f.z, f.flag):
         res.add(lab, "funnel", "z-score", z, flag=fl, period=res.window,
-                method=f"funnel plot, {f.method if hasattr(f, 'method') else 'exact'} limits"
+                method=f"funnel plot, {f.method} limits"
                 + (f", {over} overdispersion (phi = {f.phi:.2f})" if over else ""))

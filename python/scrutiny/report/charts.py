@@ -11,7 +11,7 @@ import io
 
 import numpy as np
 
-from . import words
+from .. import _narrative as _n
 
 SIZE = (7.4, 3.4)
 DPI = 96
@@ -21,7 +21,7 @@ def _figure():
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=SIZE)
-    fig.subplots_adjust(left=0.1, right=0.98, top=0.88, bottom=0.17)
+    fig.subplots_adjust(left=0.1, right=0.96, top=0.88, bottom=0.17)
     return fig
 
 
@@ -31,10 +31,12 @@ def _png(fig) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-def _value_axis(ax, m, scale_rate: bool = False):
+def _value_axis(ax, m, scale_rate: bool = False, proportion: bool = False):
+    """Proportions (and the shares of waits) as percentages; rates per ``m.per`` with
+    ``scale_rate`` (the charts of rates per unit of exposure)."""
     from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-    if m.kind == "proportion" or m.kind == "wait":
+    if proportion or m.kind in ("proportion", "wait"):
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
     elif m.kind == "rate" and scale_rate:
         per = m.per
@@ -49,25 +51,23 @@ def charts(res, issues: list) -> list[tuple[str, str, str]]:
 
     out = []
     m = res.measure
-    for title, draw in (("SPC chart", _spc), ("Trend", _trend), ("Waiting times", _survival),
-                        (f"Funnel plot by {m.area_label}", _funnel)):
+    for title, shown, draw in (("SPC chart", res.spc, _spc), ("Trend", res.series, _trend),
+                               ("Waiting times", res.survival, _survival),
+                               (f"Funnel plot by {m.area_label}", res.funnel, _funnel)):
+        if shown is None:
+            continue
         fig = _figure()
         try:
-            alt = draw(fig, res)
-            if alt:
-                out.append((title, _png(fig), alt))
+            alt = draw(fig.subplots(), res, m)
+            out.append((title, _png(fig), alt))
         except Exception as exc:  # the numbers remain in the report and the CSV
             issues.append(Issue(m.name, f"the {title.lower()} could not be drawn ({exc})",
                                 "chart left out"))
     return out
 
 
-def _spc(fig, res):
-    if res.spc is None:
-        return None
-    m = res.measure
-    ax = fig.subplots()
-    fig.subplots_adjust(bottom=0.2)
+def _spc(ax, res, m) -> str:
+    ax.figure.subplots_adjust(bottom=0.2)
     res.spc.plot(ax=ax, title=f"{m.name}: {res.spc.chart} chart")
     ax.set_xlabel("")
     if res.spc.chart in ("u", "up"):
@@ -78,18 +78,14 @@ def _spc(fig, res):
             + (f", assurance {res.assurance}" if res.assurance else ""))
 
 
-def _trend(fig, res):
-    if res.series is None:
-        return None
-    m = res.measure
+def _trend(ax, res, m) -> str:
     s = res.series
-    ax = fig.subplots()
     x = np.arange(len(s))
     ax.plot(x, s["value"], "o-", color="#4a6fa5", markersize=3.5, linewidth=1.0,
             label="value")
     ax.plot(x, s["fitted"], color="#c0392b", linewidth=1.4, label="Sen's slope")
     step = max(1, len(s) // 8)
-    ax.set_xticks(x[::step], [words.period_text(p, short=True) for p in s["period"][::step]],
+    ax.set_xticks(x[::step], [_n.period_text(p, short=True) for p in s["period"][::step]],
                   fontsize=8)
     if m.kind in ("proportion", "wait"):
         _value_axis(ax, m)
@@ -100,33 +96,30 @@ def _trend(fig, res):
     return f"Trend of {m.noun}: {res.trend_verdict}"
 
 
-def _survival(fig, res):
-    if res.survival is None:
-        return None
-    m = res.measure
-    ax = fig.subplots()
+def _survival(ax, res, m) -> str:
     res.survival.plot(ax=ax, target=m.target_days)
-    ax.set_title("")
+    ax.set_title("")  # the centred title of the plot, replaced by the report's
     ax.set_title(f"{m.name}: share of {m.cases} still waiting (Kaplan-Meier)", fontsize=10,
                  loc="left")
     return f"Kaplan-Meier curves of {m.noun}"
 
 
-def _funnel(fig, res):
-    if res.funnel is None:
-        return None
-    m = res.measure
-    ax = fig.subplots()
+def _funnel(ax, res, m) -> str:
     res.funnel.plot(ax=ax)
+    # the legend beside the funnel, clear of the units; the overdispersion said once, as title
+    handles, labels = ax.get_legend_handles_labels()
+    over = res.funnel.overdispersion
+    ax.figure.subplots_adjust(right=0.76)
+    ax.legend(handles, [label.split(" (")[0] for label in labels], fontsize=7, frameon=False,
+              loc="upper left", bbox_to_anchor=(1.01, 1.0), title_fontsize=7,
+              title=f"limits with {over}\noverdispersion" if over else None)
     if res.funnel.kind == "proportion":
-        _value_axis(ax, m if m.kind != "rate" else m)
-        from matplotlib.ticker import PercentFormatter
-
-        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+        _value_axis(ax, m, proportion=True)
         ax.set_xlabel("denominator (latest window)")
     else:
         _value_axis(ax, m, scale_rate=True)
         ax.set_xlabel("person-years (latest window)")
-    ax.set_title(f"{m.name} by {m.area_label}, {res.funnel_window}", fontsize=10, loc="left")
+    by = "" if f"by {m.area_label}" in m.name.lower() else f" by {m.area_label}"
+    ax.set_title(f"{m.name}{by}, {res.funnel_window}", fontsize=10, loc="left")
     return (f"Funnel plot of {m.noun} by {m.area_label}: "
             f"{len(res.flagged)} of {len(res.funnel.flag)} outside the limits")

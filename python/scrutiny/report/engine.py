@@ -12,10 +12,11 @@ import time
 
 import numpy as np
 
+from .. import _narrative as _n
 from . import aggregate, words
 from .spec import Issue, Measure, window_months
 
-CONF = 0.95
+CONF = words.CONF
 DEFAULT_CHART = {"proportion": "pp", "rate": "up", "count": "xmr", "wait": "xmr"}
 FORCE = "(force)"
 
@@ -33,6 +34,7 @@ class MeasureResult:
     value: float = math.nan
     lower: float = math.nan
     upper: float = math.nan
+    value_note: str = ""        # why the value is missing, for the overview
     target_verdict: str | None = None
     change_verdict: str | None = None
     change_text: str = ""
@@ -81,9 +83,9 @@ def analyse(m: Measure, sources, levels, issues: list) -> MeasureResult:
         frame = sources.get(m.source)
         table = aggregate.tabulate(frame, m, issues)
         if table.missing:
-            shown = ", ".join(words.period_text(p, short=True) for p in table.missing[:6])
+            shown = ", ".join(_n.period_text(p, short=True) for p in table.missing[:6])
             more = f" and {len(table.missing) - 6} more" if len(table.missing) > 6 else ""
-            issues.append(Issue(m.name, f"{words.plural(len(table.missing), 'period')} missing "
+            issues.append(Issue(m.name, f"{_n.plural(len(table.missing), 'period')} missing "
                                 f"from the series ({shown}{more})",
                                 "charted as gaps; no run or trend joins across them"))
         if m.kind == "wait":
@@ -182,30 +184,35 @@ def _latest(m: Measure, now, months: int, res: MeasureResult):
     if m.kind == "proportion":
         xr, nr = aggregate.effective(x, n, now["w2"], bool(m.weight))
         ci = rates.proportion_ci(int(xr), int(nr), conf=CONF, method="wilson")
-        est, lo, hi = x / n, ci.lower, ci.upper
-        if m.weight:
-            lo, hi = lo + (est - ci.estimate), hi + (est - ci.estimate)
-            lo, hi = max(lo, 0.0), min(hi, 1.0)
-        method = "Wilson score interval" + (" on the Kish effective sample size" if m.weight else "")
-        counts = (f"weighted, {int(now['rows']):,} {m.cases}; effective sample size {int(nr):,}"
-                  if m.weight else f"{int(round(x)):,} of {int(round(n)):,}")
-        text = (f"In {res.window}, {words.fmt(est, m)} ({counts}; "
-                f"{words.ci_text(lo, hi, m)}).")
+        method = "Wilson score interval"
+        counts = f"from {int(round(x)):,} of {int(round(n)):,} {m.cases}"
+        if m.weight:  # the interval of the effective counts, moved to the weighted estimate
+            shift = x / n - ci.estimate
+            ci = dataclasses.replace(ci, estimate=x / n, lower=max(ci.lower + shift, 0.0),
+                                     upper=min(ci.upper + shift, 1.0))
+            method += " on the Kish effective sample size"
+            counts = (f"from {int(now['rows']):,} {m.cases}, weighted (effective sample "
+                      f"size {int(nr):,}, on which the interval rests)")
+        text = ci.narrative(measure=m.noun)
         res.methods.add("wilson")
     else:
         exposure = n if m.kind == "rate" else 1.0
         ci = rates.rate_ci(x, exposure, conf=CONF, method="exact", per=m.per or 1.0)
-        est, lo, hi = value_of(m, x, n), ci.lower, ci.upper
         method = "exact Poisson interval (Garwood)"
         res.methods.add("garwood")
         if m.kind == "rate":
-            text = (f"In {res.window}, {words.fmt(est, m)} ({int(x):,} in an average population of "
-                    f"{n * 12 / months:,.0f}; {words.ci_text(lo, hi, m)}).")
+            text = ci.narrative(measure=m.noun, unit=words.per_unit(m))
+            counts = (f"from {int(x):,} {m.cases} in an average population of "
+                      f"{n * 12 / months:,.0f}")
         else:
-            text = (f"In {res.window}, {int(x):,} in total over {words.plural(months, 'month')} "
-                    f"with data ({words.ci_text(lo, hi, m)}).")
+            text = (f"{_n.capital(m.noun)} totals {int(x):,} "
+                    f"({_n.interval(ci.lower, ci.upper, CONF, _n.number)}; exact (Garwood) "
+                    "interval).")
+            counts = f"over {_n.plural(months, 'month')} with data"
+    est, lo, hi = float(ci.estimate), float(ci.lower), float(ci.upper)
     res.value, res.lower, res.upper = est, lo, hi
-    res.findings.append(("Latest value", text))
+    res.findings.append(("Latest value",
+                         f"In {res.window}, {words.lower_first(text[:-1])}, {counts}."))
     res.add(FORCE, "latest", "value", est, lo, hi, period=res.window, method=method)
     res.add(FORCE, "latest", "numerator" if m.kind == "proportion" else "count", x,
             period=res.window)
@@ -219,16 +226,19 @@ def _against_target(m: Measure, now, res: MeasureResult):
 
     if m.kind == "proportion":
         xr, nr = aggregate.effective(now["x"], now["n"], now["w2"], bool(m.weight))
-        test = rates.test_target(int(xr), int(nr), m.target)
-        verdict, fallback = words.target_sentence(m, res.value, res.lower, res.upper,
-                                                  test.pvalue, m.target)
-        text = words.narrate(test, fallback, measure=m.noun, target_name="target")
+        test = rates.test_target(int(xr), int(nr), m.target, conf=CONF)
+        verdict = words.SAME
+        if test.pvalue < words.ALPHA:
+            verdict = words.side(m, res.value > m.target, words.TARGET_WORDS)
+        text = test.narrative(measure=m.noun)
         res.add(FORCE, "target", "exact binomial test", test.statistic, test.lower, test.upper,
                 test.pvalue, flag=verdict, period=res.window,
                 method="exact binomial test (as R binom.test)", note=f"target {m.target:g}")
         res.methods.add("binomial")
     else:
-        verdict, text = words.target_sentence(m, res.value, res.lower, res.upper, None, m.target)
+        verdict, text = words.against_target(m, words.the(m), res.value, res.lower, res.upper,
+                                             m.target, lambda v: words.fmt(v, m),
+                                             words.bare(m))
         res.add(FORCE, "target", "target within the 95% CI", m.target, res.lower, res.upper,
                 flag=verdict, period=res.window, method="exact Poisson interval")
     res.target_verdict = verdict
@@ -238,46 +248,38 @@ def _against_target(m: Measure, now, res: MeasureResult):
 def _change(m: Measure, now, k_now, before, k_before, res: MeasureResult):
     from .. import rates
 
+    groups = (res.window, res.previous_window)
+    period = f"{res.window} vs {res.previous_window}"
     if m.kind == "proportion":
         x1, n1 = aggregate.effective(now["x"], now["n"], now["w2"], bool(m.weight))
         x0, n0 = aggregate.effective(before["x"], before["n"], before["w2"], bool(m.weight))
         test = rates.compare_proportions(int(x1), int(n1), int(x0), int(n0), conf=CONF)
-        p_before = before["x"] / before["n"]
-        diff = 100 * test.difference
-        stat = (f"difference {diff:+.1f} points, 95% CI {100 * test.lower:+.1f} to "
-                f"{100 * test.upper:+.1f}; chi-square test")
-        res.change_text = f"{diff:+.1f} pts"
+        up = test.difference > 0
+        text = test.narrative(measure=m.noun, groups=groups)
+        res.change_text = f"{100 * test.difference:+.1f} pts"
         res.add(FORCE, "change on last year", "difference", test.difference, test.lower,
-                test.upper, test.pvalue, period=f"{res.window} vs {res.previous_window}",
+                test.upper, test.pvalue, period=period,
                 method="Pearson chi-square test of two proportions (as R prop.test)")
         res.methods.add("prop_test")
     else:
         e1 = now["n"] if m.kind == "rate" else float(k_now)
         e0 = before["n"] if m.kind == "rate" else float(k_before)
         test = rates.compare_rates(now["x"], e1, before["x"], e0, conf=CONF)
-        p_before = value_of(m, before["x"], before["n"]) if m.kind == "rate" else \
-            before["x"] * k_now / k_before
-        stat = (f"rate ratio {test.ratio:.3f}, 95% CI {test.lower:.3f} to {test.upper:.3f}; "
-                "exact Poisson test")
+        up = test.ratio > 1
+        if m.kind == "rate":
+            text = test.narrative(measure=m.noun, groups=groups, per=m.per,
+                                  unit=words.per_unit(m))
+        else:
+            text = test.narrative(measure=f"monthly average of {m.noun}", groups=groups)
+            if k_now != k_before:
+                text += (f" The two periods have data for {k_now} and {k_before} months; the "
+                         "comparison is per month.")
         res.change_text = f"{100 * (test.ratio - 1):+.1f}%"
         res.add(FORCE, "change on last year", "rate ratio", test.ratio, test.lower, test.upper,
-                test.pvalue, period=f"{res.window} vs {res.previous_window}",
+                test.pvalue, period=period,
                 method="exact conditional test of two Poisson rates (as R poisson.test)")
         res.methods.add("poisson_test")
-    verdict, fallback = words.change_sentence(m, res.value, p_before, stat, test.pvalue)
-    groups = (res.window, res.previous_window)
-    if m.kind == "proportion":
-        text = words.narrate(test, fallback, measure=m.noun, groups=groups)
-    elif m.kind == "rate":
-        text = words.narrate(test, fallback, measure=m.noun, groups=groups, per=m.per,
-                             unit=words.per_unit(m))
-    else:
-        text = words.narrate(test, fallback, measure=f"{m.noun} per month", groups=groups,
-                             unit="month")
-    if m.kind == "count" and k_now != k_before:
-        text += (f" The two periods have data for {k_now} and {k_before} months; the "
-                 "comparison is per month.")
-    res.change_verdict = verdict
+    res.change_verdict = words.change_verdict(m, test.pvalue < words.ALPHA, up)
     res.findings.append(("Change on last year", text))
 
 
@@ -297,69 +299,71 @@ def trend_step(m: Measure, table, res: MeasureResult):
     from .. import trend
 
     values = series_values(m, table.force, table.periods)
-    pos = np.arange(len(values), dtype=float)
-    ok = np.isfinite(values)
     steps_per_year = 12 // aggregate.MONTHS[table.freq]
+    years = np.arange(len(values), dtype=float) / steps_per_year
+    ok = np.isfinite(values)
     if ok.sum() < 8:
         raise ValueError(f"only {ok.sum()} periods with data; at least 8 are needed")
-    mk = trend.mann_kendall(values[ok], t=pos[ok])
-    sen = trend.sen_slope(values[ok], t=pos[ok], conf=CONF)
+    # proportions in percentage points, so that Sen's slope reads as points a year
     scale = 100.0 if m.kind == "proportion" else 1.0
-    unit = {"proportion": " points", "rate": f" ({m.unit})"}.get(m.kind, "")
-    slope_text = (f"{scale * sen.slope * steps_per_year:+.2f}{unit} a year (95% CI "
-                  f"{scale * sen.lower * steps_per_year:+.2f} to "
-                  f"{scale * sen.upper * steps_per_year:+.2f})")
-    verdict, fallback = words.trend_sentence(m, mk, slope_text)
-    step_name = "month" if table.freq == "M" else "quarter"
-    if m.kind == "proportion":
-        fallback = (words.narrate(mk, fallback, measure=m.noun, unit=step_name)
-                    + f" In percentage points, Sen's slope is {slope_text}.")
-    res.trend_verdict = verdict
+    mk = trend.mann_kendall(scale * values[ok], t=years[ok])
+    sen = trend.sen_slope(values[ok], t=years[ok], conf=CONF)
+    text = mk.narrative(measure=words.the(m), unit="year")
+    tested = mk.status == "ok" and mk.trend != "undefined"
+    if m.kind == "proportion" and tested:
+        ci = _n.interval(scale * sen.lower, scale * sen.upper, CONF,
+                         _n.matched(scale * sen.slope, sign=True))
+        text += f" The slope is in percentage points a year ({ci})."
+    res.trend_verdict = (words.trend_verdict(m, mk.pvalue < words.ALPHA, mk.z > 0) if tested
+                         else "not assessed")
     res.series = pd.DataFrame({"period": table.periods, "value": values,
-                               "fitted": sen.intercept + sen.slope * pos})
-    res.add(FORCE, "trend", "Mann-Kendall z", mk.z, pvalue=mk.pvalue, flag=mk.trend,
-            period=words.window_text(table.periods), method="Mann-Kendall test")
-    res.add(FORCE, "trend", "Sen slope per year", sen.slope * steps_per_year,
-            sen.lower * steps_per_year, sen.upper * steps_per_year,
-            period=words.window_text(table.periods), method="Sen's slope (as R trend::sens.slope)")
+                               "fitted": sen.intercept + sen.slope * years})
+    span = words.window_text(table.periods)
+    res.add(FORCE, "trend", "Mann-Kendall z", mk.z, pvalue=mk.pvalue, flag=res.trend_verdict,
+            period=span, method="Mann-Kendall test")
+    res.add(FORCE, "trend", "Sen slope per year", sen.slope, sen.lower, sen.upper,
+            period=span, method="Sen's slope (as R trend::sens.slope)")
     res.methods.update({"mann_kendall", "sen"})
-    text = fallback
     if m.kind in ("rate", "count"):
-        ct = _count_trend(m, table, values, ok, pos, steps_per_year)
+        ct, seasonal = _count_trend(m, table, ok, years)
         if ct is not None:
-            verdict, text = words.count_trend_sentence(m, ct, 1.0 / steps_per_year)
-            text = words.narrate(ct, text, unit=step_name, measure=m.noun)
-            res.trend_verdict = verdict
-            per_year = lambda r: r ** steps_per_year  # noqa: E731
-            res.add(FORCE, "trend", "rate ratio per year", per_year(ct.rate_ratio),
-                    per_year(ct.lower), per_year(ct.upper), ct.pvalue, flag=verdict,
-                    period=words.window_text(table.periods), method=str(ct.method))
+            res.trend_verdict = words.trend_verdict(m, ct.pvalue < words.ALPHA,
+                                                    ct.rate_ratio > 1)
+            res.add(FORCE, "trend", "rate ratio per year", ct.rate_ratio, ct.lower, ct.upper,
+                    ct.pvalue, flag=res.trend_verdict, period=span, method=str(ct.method))
             res.methods.add("count_trend")
-            text += " " + fallback
+            check = "Rank-based check, without allowing for the season" if seasonal else \
+                "Rank-based check"
+            text = (ct.narrative(unit="year", measure=words.the(m))
+                    + f" {check}: {words.lower_first(text)}")
     res.findings.append(("Trend", text))
 
 
-def _count_trend(m: Measure, table, values, ok, pos, steps_per_year):
+def _count_trend(m: Measure, table, ok, years):
+    """The log-linear trend of the counts (per year, with month or quarter effects when
+    there are enough periods): negative binomial, or Poisson where it does not converge;
+    (result or None, whether the season is allowed for)."""
     from .. import trend
 
     part = table.force.reindex(table.periods)
     counts = part["x"].to_numpy(dtype=float)[ok]
     exposure = part["n"].to_numpy(dtype=float)[ok] if m.kind == "rate" else None
+    steps_per_year = 12 // aggregate.MONTHS[table.freq]
     season = None
     if steps_per_year > 1 and ok.sum() >= 2 * steps_per_year + 4:
-        season = [str(p.month if table.freq == "M" else p.quarter) for p in table.periods[ok]]
-        season = [s.zfill(2) for s in season]
+        season = [str(p.month if table.freq == "M" else p.quarter).zfill(2)
+                  for p in table.periods[ok]]
     if np.any(counts != np.rint(counts)):
-        return None
+        return None, False
     for family in ("negbin", "poisson"):
         try:
-            fit = trend.count_trend(counts, exposure=exposure, t=pos[ok], season=season,
+            fit = trend.count_trend(counts, exposure=exposure, t=years[ok], season=season,
                                     family=family, conf=CONF)
         except Exception:  # negative binomial may not converge on tiny or equidispersed data
             continue
         if getattr(fit, "status", "ok") == "ok" and np.isfinite(fit.rate_ratio):
-            return fit
-    return None
+            return fit, season is not None
+    return None, False
 
 
 def spc_inputs(m: Measure, frame, periods):
@@ -383,9 +387,8 @@ def spc_call(m: Measure, y, n, periods, labels=None):
             y, n = y / n * (m.per if m.kind == "rate" else 1.0), None
     elif m.kind == "rate" and target is not None:
         target = target / m.per  # u charts work per unit of exposure
-    return spc(y, chart=chart, n=n, rules="mdc", target=target,
-                          improvement=m.improvement, time=periods, labels=labels,
-                          nan_policy="omit")
+    return spc(y, chart=chart, n=n, rules="mdc", target=target, improvement=m.improvement,
+               time=periods, labels=labels, nan_policy="omit")
 
 
 def spc_step(m: Measure, table, res: MeasureResult):
@@ -397,14 +400,10 @@ def spc_step(m: Measure, table, res: MeasureResult):
     res.spc = result
     res.variation, res.assurance = result.variation, result.assurance
     per = m.per if m.kind == "rate" and result.chart in ("u", "up") else None
-    fallback = (f"The latest point shows {result.variation}"
-                + (f"; assurance against the target: {result.assurance}" if result.assurance else "")
-                + ".")
-    text = words.narrate(result, fallback, measure=m.noun, per=per)
-    res.findings.append(("SPC", text))
+    res.findings.append(("SPC", result.narrative(measure=words.the(m), per=per)))
     table_ = result.series_table().iloc[0]
     res.add(FORCE, "spc", "latest point", table_["latest"], table_["lower"], table_["upper"],
             flag=f"{result.variation}; assurance: {result.assurance or 'n/a'}",
-            period=words.period_text(periods[-1]),
+            period=_n.period_text(periods[-1]),
             method=f"{result.chart} chart, Making Data Count rules")
     res.methods.add("spc_" + result.chart)

@@ -8,6 +8,7 @@ import math
 
 import numpy as np
 
+from .. import _narrative as _n
 from . import words
 
 CSS = """
@@ -23,7 +24,7 @@ table{border-collapse:collapse;width:100%;font-size:.88rem;margin:.4rem 0}
 th,td{border-bottom:1px solid #e3e6ea;padding:.35rem .45rem;text-align:left;vertical-align:middle}
 th{background:#eef1f5;font-weight:600}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
-.badge{display:inline-block;padding:.1rem .45rem;border-radius:9px;font-size:.8rem;font-weight:600;white-space:nowrap}
+.badge{display:inline-block;padding:.1rem .45rem;border-radius:9px;font-size:.8rem;font-weight:600;line-height:1.25}
 .good{background:#d7ecff;color:#0b4f8a}.bad{background:#fde3cf;color:#8a3b00}.neutral{background:#eceef1;color:#3b4450}
 .icon{vertical-align:middle}
 dl.findings dt{font-weight:600;margin-top:.55rem}
@@ -32,6 +33,7 @@ figure{margin:.6rem 0;min-width:320px;flex:0 1 calc(50% - .4rem)}
 figure img{width:100%;height:auto;border:1px solid #eceef1}
 figcaption{font-size:.8rem;color:#55606d}
 .charts{display:flex;flex-wrap:wrap;gap:.6rem}
+.wide{overflow-x:auto}
 .note{color:#55606d;font-size:.88rem}
 .failed{border-left:4px solid #e46c0a}
 a{color:#1d5fa8}
@@ -154,11 +156,11 @@ def headline(res) -> str:
         return "not analysed"
     if m.kind == "wait":
         parts = [f"median {words.fmt(res.value, m)}" if np.isfinite(res.value)
-                 else "median not reached"]
+                 else f"median {res.value_note or 'n/a'}"]
         share = [r for r in res.rows if r["analysis"] == "latest" and
                  r["quantity"].startswith("share decided")]
         if share and math.isfinite(share[0]["value"]):
-            parts.append(f"{words.fmt_share(share[0]['value'])} within {m.target_days:g} days")
+            parts.append(f"{words.share(share[0]['value'])} within {m.target_days:g} days")
         return "; ".join(parts)
     return words.fmt(res.value, m)
 
@@ -167,7 +169,7 @@ def target_text(m) -> str:
     if m.target is None:
         return "—"
     if m.kind == "wait":
-        return f"{words.fmt_share(m.target, 0)} within {m.target_days:g} days"
+        return f"{words.share(m.target, 0)} within {m.target_days:g} days"
     return words.fmt(m.target, m)
 
 
@@ -189,7 +191,7 @@ def overview(results) -> str:
             f"<td>{change}</td><td>{badge(res.trend_verdict)}</td>"
             f"<td>{variation_icon(res) if res.ok else '—'}</td>"
             f"<td>{assurance_icon(res) if res.ok else '—'}</td><td>{esc(areas)}</td></tr>")
-    return f"<table>{head}{''.join(rows)}</table>"
+    return f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
 
 
 def area_table(res) -> str:
@@ -207,18 +209,25 @@ def area_table(res) -> str:
         cells = []
         for c in cols:
             v = row[c]
-            if c == "value":
-                text = {"proportion": words.fmt_share(v, m.decimals), "wait": words.fmt_share(v),
-                        "rate": f"{v:,.{m.decimals}f}", "count": f"{v:,.0f}"}[m.kind]
-            elif isinstance(v, (float, np.floating)):
-                text = "—" if not np.isfinite(v) else (words.fmt_p(v).replace("p = ", "").replace(
-                    "p ", "") if c.startswith(("p ", "q ")) else f"{v:+.1f}")
-            else:
-                text = str(v)
             cls = ' class="num"' if isinstance(v, (float, np.floating, int)) else ""
-            cells.append(f"<td{cls}>{esc(text)}</td>")
+            cells.append(f"<td{cls}>{esc(_cell(c, v, m))}</td>")
         body.append(f"<tr><td>{esc(name)}</td>{''.join(cells)}</tr>")
-    return (f"<h3>By {esc(m.area_label)}</h3><table>{head}{''.join(body)}</table>")
+    return (f'<h3>By {esc(m.area_label)}</h3><div class="wide"><table>{head}{"".join(body)}'
+            "</table></div>")
+
+
+def _cell(column: str, v, m) -> str:
+    """A cell of the area table: the value in the measure's unit, p- and q-values as
+    p-values are written, changes signed."""
+    if not isinstance(v, (float, np.floating)):
+        return str(v)
+    if not np.isfinite(v):
+        return "—"
+    if column == "value":
+        return words.share(v) if m.kind == "wait" else words.bare(m)(v)
+    if column.startswith(("p ", "q ")):
+        return _n.p_text(v).removeprefix("p = ").removeprefix("p ")
+    return f"{v:+.1f}"
 
 
 def measure_section(i: int, res, issues) -> str:
@@ -245,7 +254,7 @@ def measure_section(i: int, res, issues) -> str:
     parts.append(area_table(res))
     own = [x for x in issues if x.measure == m.name]
     if own:
-        parts.append(f'<p class="note">{words.plural(len(own), "data issue")} for this measure: '
+        parts.append(f'<p class="note">{_n.plural(len(own), "data issue")} for this measure: '
                      'see <a href="#issues">data issues</a>.</p>')
     parts.append("</section>")
     return "".join(parts)
@@ -257,12 +266,12 @@ def issues_section(issues) -> str:
                 "specification or the data.</p></section>")
     rows = "".join(f"<tr><td>{esc(x.measure)}</td><td>{esc(x.problem)}</td>"
                    f"<td>{esc(x.consequence)}</td></tr>" for x in issues)
-    return (f'<section id="issues"><h2>Data issues</h2><p>{words.plural(len(issues), "problem")} '
+    return (f'<section id="issues"><h2>Data issues</h2><p>{_n.plural(len(issues), "problem")} '
             "found. The report went on with everything else.</p><table><tr><th>Measure or "
             f"source</th><th>Problem</th><th>What was done</th></tr>{rows}</table></section>")
 
 
-def methods_section(results) -> str:
+def methods_section(results, levels) -> str:
     used = set()
     for res in results:
         used |= res.methods
@@ -272,10 +281,12 @@ def methods_section(results) -> str:
         used.add("spc_rules")
     items = "".join(f"<li><strong>{esc(METHODS[k][0])}.</strong> {esc(METHODS[k][1])}</li>"
                     for k in ORDER if k in used)
-    return ('<section id="methods"><h2>Methods</h2><p>Every difference is called significant '
-            "only when chance would explain it less than 5 times in 100; a result that is not "
-            "significant is not evidence that nothing changed. Confidence intervals are 95 %."
-            f'</p><ul class="methods">{items}</ul></section>')
+    limits = " and ".join(_n.level(v) for v in levels)
+    return ('<section id="methods"><h2>Methods</h2><p>A difference, trend or area is called '
+            "significant only when chance alone would give one at least as large less than 5 "
+            "times in 100 (p &lt; 0.05); a result that is not significant is not evidence that "
+            "nothing changed. Confidence intervals are 95%; funnel plots show limits at "
+            f'{limits}.</p><ul class="methods">{items}</ul></section>')
 
 
 def page(spec, results, issues, sources_text, seconds: float) -> str:
@@ -297,7 +308,7 @@ def page(spec, results, issues, sources_text, seconds: float) -> str:
         '? hit and miss. See <a href="#methods">methods</a>.</p></section>',
         *(measure_section(i, r, issues) for i, r in enumerate(results)),
         issues_section(issues),
-        methods_section(results),
+        methods_section(results, spec.levels),
         f'<section id="data"><h2>Data</h2><ul>{data_lines}</ul></section>',
         "</main></body></html>",
     ]

@@ -295,10 +295,11 @@ def _measure(entry, i: int, latest: str, issues) -> Measure | None:
     if not entry.get("source"):
         skip("no source: name a bundled sample, a CSV or Parquet file, or a source of [sources]")
         return None
-    fields = {"name": name, "source": str(entry["source"]), "kind": kind,
-              "latest": latest, "description": str(entry.get("description", "")),
-              "area_label": str(entry.get("area_label", "area")),
-              "label": str(entry.get("label", "")), "cases": str(entry.get("cases", "cases"))}
+    fields = {"name": name, "source": str(entry["source"]), "kind": kind, "latest": latest}
+    # texts (the others keep the defaults of Measure)
+    for key in ("description", "area_label", "label", "cases", "period"):
+        if entry.get(key) is not None:
+            fields[key] = str(entry[key])
     # what is counted, and over what
     numerator = entry.get("numerator", entry.get("count"))
     denominator = entry.get("denominator", entry.get("population"))
@@ -325,7 +326,6 @@ def _measure(entry, i: int, latest: str, issues) -> Measure | None:
     for key in ("filter", "area", "weight"):
         if entry.get(key) is not None:
             fields[key] = str(entry[key])
-    fields["period"] = str(entry.get("period", "month"))
     try:
         for text, what in ((numerator, "numerator"), (fields.get("filter"), "filter")):
             if text is not None:
@@ -348,30 +348,28 @@ def _measure(entry, i: int, latest: str, issues) -> Measure | None:
                                 "'12 months' or 'quarter'", f"{latest} used"))
         else:
             fields["latest"] = str(entry["latest"])
-    direction = entry.get("direction")
-    if direction is not None and direction not in DIRECTIONS:
-        issues.append(Issue(name, f"direction = {direction!r} must be 'higher' or 'lower' (the "
-                            "better direction)", "no direction of improvement used"))
-        direction = None
-    fields["direction"] = direction
-    chart = entry.get("chart")
-    if chart is not None and chart not in CHARTS:
-        issues.append(Issue(name, f"chart = {chart!r} is not one of {', '.join(CHARTS)}",
-                            "the usual chart for the kind is used"))
-        chart = None
-    fields["chart"] = chart
-    over = entry.get("overdispersion", "multiplicative")
-    if over not in OVERDISPERSION:
-        issues.append(Issue(name, f"overdispersion = {over!r} is not one of "
-                            f"{', '.join(OVERDISPERSION)}", "multiplicative used"))
-        over = "multiplicative"
-    fields["overdispersion"] = over
+    for key, allowed, consequence in (
+            ("direction", tuple(DIRECTIONS), "no direction of improvement used"),
+            ("chart", CHARTS, "the usual chart for the kind is used"),
+            ("overdispersion", OVERDISPERSION, f"{Measure.overdispersion} used")):
+        value = entry.get(key)
+        if value is None:
+            continue
+        if value in allowed:
+            fields[key] = value
+        else:
+            issues.append(Issue(name, f"{key} = {value!r} is not one of "
+                                f"{', '.join(map(repr, allowed))}", consequence))
     per = _positive(entry.get("per"), "per", name, issues)
     if kind == "rate":
         per = per or 1000.0
     fields["per"] = per
-    decimals = entry.get("decimals", 1)
-    fields["decimals"] = decimals if isinstance(decimals, int) and 0 <= decimals <= 4 else 1
+    decimals = entry.get("decimals")
+    if isinstance(decimals, int) and not isinstance(decimals, bool) and 0 <= decimals <= 4:
+        fields["decimals"] = decimals
+    elif decimals is not None:
+        issues.append(Issue(name, f"decimals = {decimals!r} must be a whole number from 0 to 4",
+                            f"{Measure.decimals} used"))
     if kind == "wait":
         days = _positive(entry.get("target_days"), "target_days", name, issues)
         fields["target_days"] = days
