@@ -15,8 +15,11 @@
 extern PyObject *sc_NumericalError;
 extern PyObject *sc_ConvergenceError;
 
-/* obj as a C-contiguous, aligned float64 array (new reference; a copy only when needed).
+/* obj as a C-contiguous, aligned array of `type` (new reference; a copy only when needed).
  * NULL with a TypeError naming `name` when obj cannot be read as numbers. */
+PyArrayObject *sc_py_typed_array(PyObject *obj, int type, const char *name);
+
+/* sc_py_typed_array as float64. */
 PyArrayObject *sc_py_double_array(PyObject *obj, const char *name);
 
 /* Convert k objects to float64 arrays of one common size *n (the Python layer broadcasts
@@ -24,11 +27,44 @@ PyArrayObject *sc_py_double_array(PyObject *obj, const char *name);
 int sc_py_double_arrays(int k, PyObject **objs, const char **names, PyArrayObject **arrs,
                         npy_intp *n);
 
-/* Release k arrays (NULL entries allowed). */
+/* As sc_py_double_arrays, but the last object may be None (an optional input such as
+ * weights): arrs[k - 1] is then NULL. */
+int sc_py_double_arrays_opt(int k, PyObject **objs, const char **names, PyArrayObject **arrs,
+                            npy_intp *n);
+
+/* Release k arrays (NULL entries allowed) and set them to NULL. */
 void sc_py_release(int k, PyArrayObject **arrs);
 
 /* New uninitialised float64 array of the given shape. */
 PyArrayObject *sc_py_empty(int nd, const npy_intp *dims);
+
+/* k new arrays: out[i] has len entries, or shape (len, cols[i]) when cols and cols[i] > 0, of
+ * type types[i] (types NULL: all float64).  Returns 0, or -1 with an exception set and none
+ * of them held. */
+int sc_py_outputs(int k, const int *types, const npy_intp *cols, npy_intp len,
+                  PyArrayObject **out);
+
+/* The usual start of a call: convert k inputs of one length *n and make nout float64 outputs
+ * of shape (n) or, when ncol > 0, (n, ncol).  Returns 0, or -1 with an exception set and
+ * nothing held. */
+int sc_py_prepare(int k, PyObject **objs, const char **names, PyArrayObject **in, npy_intp *n,
+                  int nout, npy_intp ncol, PyArrayObject **out);
+
+/* After the kernel: release the k inputs; 0 when status is SC_SUCCESS (the nout outputs stay
+ * with the caller), else -1 with the outputs released and the exception of sc_py_raise. */
+int sc_py_done(int status, const char *func, int k, PyArrayObject **in, int nout,
+               PyArrayObject **out);
+
+/* sc_py_done, then the outputs as a tuple (references stolen; a NULL output becomes None). */
+PyObject *sc_py_finish(int status, const char *func, int k, PyArrayObject **in, int nout,
+                       PyArrayObject **out);
+
+/* a as a new reference for "N" in Py_BuildValue: a itself, or None when a is NULL. */
+PyObject *sc_py_or_none(PyArrayObject *a);
+
+/* After an error before the kernel (exception set): release the k inputs and the nout
+ * outputs (NULL entries allowed) and return NULL. */
+PyObject *sc_py_fail(int k, PyArrayObject **in, int nout, PyArrayObject **out);
 
 /* Set the exception for a non-zero core status and return NULL:
  * invalid input -> ValueError, no memory -> MemoryError, no convergence ->

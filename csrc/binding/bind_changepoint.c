@@ -33,34 +33,20 @@ static PyObject *py_changepoint_pelt(PyObject *self, PyObject *args)
         Py_DECREF(y);
         return NULL;
     }
-    npy_intp rows = PyArray_DIM(y, 0), dims[2] = {rows, PyArray_DIM(y, 1)};
-    PyArrayObject *mask = (PyArrayObject *)PyArray_EMPTY(2, dims, NPY_UINT8, 0);
-    PyArrayObject *objective = sc_py_empty(1, &rows), *pen = sc_py_empty(1, &rows);
-    PyArrayObject *changes = sc_py_empty(1, &rows);
-    PyArrayObject *status_arr = (PyArrayObject *)PyArray_EMPTY(1, &rows, NPY_INT, 0);
-    if (!mask || !objective || !pen || !changes || !status_arr) goto fail;
+    /* mask (series x observations), objective, penalty, n_changes, status */
+    static const int types[5] = {NPY_UINT8, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_INT};
+    const npy_intp rows = PyArray_DIM(y, 0), m = PyArray_DIM(y, 1), cols[5] = {m};
+    PyArrayObject *out[5];
+    if (sc_py_outputs(5, types, cols, rows, out) < 0) return sc_py_fail(1, &y, 0, NULL);
     const sc_cpt_spec spec = {(sc_cpt_cost)cost, (sc_cpt_penalty)penalty, pen_value,
                               (size_t)min_size, omit};
-    sc_cpt_output out = {(unsigned char *)PyArray_DATA(mask), SC_DATA(objective), SC_DATA(pen),
-                         SC_DATA(changes), (int *)PyArray_DATA(status_arr)};
+    sc_cpt_output res = {(unsigned char *)PyArray_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]),
+                         SC_DATA(out[3]), (int *)PyArray_DATA(out[4])};
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = sc_changepoint_pelt(SC_DATA(y), (size_t)rows, (size_t)dims[1], &spec, threads, &out);
+    status = sc_changepoint_pelt(SC_DATA(y), (size_t)rows, (size_t)m, &spec, threads, &res);
     Py_END_ALLOW_THREADS
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, "changepoints");
-        goto fail;
-    }
-    Py_DECREF(y);
-    return Py_BuildValue("NNNNN", mask, objective, pen, changes, status_arr);
-fail:
-    Py_DECREF(y);
-    Py_XDECREF(mask);
-    Py_XDECREF(objective);
-    Py_XDECREF(pen);
-    Py_XDECREF(changes);
-    Py_XDECREF(status_arr);
-    return NULL;
+    return sc_py_finish(status, "changepoints", 1, &y, 5, out);
 }
 
 PyMethodDef sc_changepoint_methods[] = {

@@ -3,6 +3,7 @@
 #include "bind.h"
 #include "sc_dist.h"
 #include "sc_parallel.h"
+#include "sc_status.h"
 
 typedef void (*elementwise_fn)(const double *in, double *out);
 
@@ -20,14 +21,10 @@ static void pois_quantile(const double *v, double *o) { o[0] = sc_pois_quantile(
 static PyObject *map(PyObject *args, const char *func, int k, const char **names, int nout, elementwise_fn fn)
 {
     PyObject *objs[4];
-    PyArrayObject *in[4], *out[3] = {NULL, NULL, NULL};
+    PyArrayObject *in[4], *out[3];
     npy_intp n;
     if (!PyArg_UnpackTuple(args, func, k, k, &objs[0], &objs[1], &objs[2], &objs[3])) return NULL;
-    if (sc_py_double_arrays(k, objs, names, in, &n) < 0) return NULL;
-    for (int j = 0; j < nout; j++) {
-        out[j] = sc_py_empty(1, &n);
-        if (out[j] == NULL) goto fail;
-    }
+    if (sc_py_prepare(k, objs, names, in, &n, nout, 0, out) < 0) return NULL;
     double *src[4], *dst[3];
     for (int i = 0; i < k; i++) src[i] = SC_DATA(in[i]);
     for (int j = 0; j < nout; j++) dst[j] = SC_DATA(out[j]);
@@ -40,16 +37,9 @@ static PyObject *map(PyObject *args, const char *func, int k, const char **names
         for (int j = 0; j < nout; j++) dst[j][e] = o[j];
     }
     Py_END_ALLOW_THREADS
+    if (nout > 1) return sc_py_finish(SC_SUCCESS, func, k, in, nout, out);
     sc_py_release(k, in);
-    if (nout == 1) return (PyObject *)out[0];
-    PyObject *t = PyTuple_New(nout);
-    if (t == NULL) { sc_py_release(nout, out); return NULL; }
-    for (int j = 0; j < nout; j++) PyTuple_SET_ITEM(t, j, (PyObject *)out[j]);
-    return t;
-fail:
-    sc_py_release(k, in);
-    sc_py_release(nout, out);
-    return NULL;
+    return (PyObject *)out[0];
 }
 
 static const char *n_pab[] = {"p", "a", "b"}, *n_pa[] = {"p", "a"}, *n_xab[] = {"x", "a", "b"},

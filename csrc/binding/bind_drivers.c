@@ -30,7 +30,7 @@ static int data_arrays(PyObject *x_obj, PyObject *y_obj, PyObject *w_obj, PyArra
     PyObject *objs[2] = {y_obj, w_obj};
     const char *names[2] = {"y", "weights"};
     npy_intp m;
-    if (sc_py_double_arrays(w_obj == Py_None ? 1 : 2, objs, names, in + 1, &m) < 0) goto fail;
+    if (sc_py_double_arrays_opt(2, objs, names, in + 1, &m) < 0) goto fail;
     if (m != *n) {
         PyErr_Format(PyExc_ValueError, "y has %zd values but X has %zd rows", (Py_ssize_t)m,
                      (Py_ssize_t)*n);
@@ -54,17 +54,16 @@ static PyObject *py_logit_fit(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "y must have 2 levels (binary) or at least 2 (ordinal)");
         return NULL;
     }
-    PyArrayObject *in[3], *coef = NULL, *cov = NULL, *rcov = NULL;
+    PyArrayObject *in[3], *out[3] = {NULL};             /* out: coef, cov, robust cov */
     npy_intp n, p;
     if (data_arrays(x_obj, y_obj, w_obj, in, &n, &p) < 0) return NULL;
-    npy_intp np = p + (ordinal ? levels - 1 : 1), dims[2] = {np, np};
-    coef = sc_py_empty(1, &np);
-    cov = sc_py_empty(2, dims);
-    if (robust && !ordinal) rcov = sc_py_empty(2, dims);
-    if (coef == NULL || cov == NULL || (robust && !ordinal && rcov == NULL)) goto fail;
+    const npy_intp np = p + (ordinal ? levels - 1 : 1), cols[3] = {0, np, np};
+    const int robust_cov = robust && !ordinal;
+    if (sc_py_outputs(robust_cov ? 3 : 2, NULL, cols, np, out) < 0)
+        return sc_py_fail(3, in, 0, NULL);
     sc_logit_data d = {SC_DATA(in[0]), (size_t)p, NULL, (size_t)p, SC_DATA(in[1]),
                        in[2] ? SC_DATA(in[2]) : NULL, (size_t)n};
-    sc_logit_result r = {SC_DATA(coef), SC_DATA(cov), 0, 0, 0, SC_LOGIT_OK, 0};
+    sc_logit_result r = {SC_DATA(out[0]), SC_DATA(out[1]), 0, 0, 0, SC_LOGIT_OK, 0};
     int status;
     Py_BEGIN_ALLOW_THREADS
     sc_logit_workspace *ws = sc_logit_alloc((size_t)n, (size_t)p, (size_t)levels);
@@ -73,28 +72,15 @@ static PyObject *py_logit_fit(PyObject *self, PyObject *args)
     } else {
         status = ordinal ? sc_logit_ordinal_fit(&d, (size_t)levels, NULL, ws, &r)
                          : sc_logit_fit(&d, NULL, ws, &r);
-        if (status == SC_SUCCESS && rcov != NULL && r.outcome == SC_LOGIT_OK)
-            status = sc_logit_robust_cov(&d, &r, ws, SC_DATA(rcov));
+        if (status == SC_SUCCESS && robust_cov && r.outcome == SC_LOGIT_OK)
+            status = sc_logit_robust_cov(&d, &r, ws, SC_DATA(out[2]));
     }
     sc_logit_free(ws);
     Py_END_ALLOW_THREADS
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, ordinal ? "ordinal_logistic" : "logistic");
-        goto fail;
-    }
-    sc_py_release(3, in);
-    if (rcov == NULL) {
-        Py_INCREF(Py_None);
-        rcov = (PyArrayObject *)Py_None;
-    }
-    return Py_BuildValue("iNNNddid", (int)r.outcome, coef, cov, rcov, r.loglik, r.loglik_null,
-                         r.iterations, r.max_step);
-fail:
-    sc_py_release(3, in);
-    Py_XDECREF(coef);
-    Py_XDECREF(cov);
-    Py_XDECREF(rcov);
-    return NULL;
+    if (sc_py_done(status, ordinal ? "ordinal_logistic" : "logistic", 3, in, 3, out) < 0)
+        return NULL;
+    return Py_BuildValue("iNNNddid", (int)r.outcome, out[0], out[1], sc_py_or_none(out[2]),
+                         r.loglik, r.loglik_null, r.iterations, r.max_step);
 }
 
 static PyObject *py_logit_wald(PyObject *self, PyObject *args)
@@ -104,26 +90,17 @@ static PyObject *py_logit_wald(PyObject *self, PyObject *args)
     double df, conf;
     if (!PyArg_ParseTuple(args, "OOdd", &objs[0], &objs[1], &df, &conf)) return NULL;
     const char *names[2] = {"coef", "se"};
-    PyArrayObject *in[2], *stat = NULL, *pvalue = NULL;
+    PyArrayObject *in[2], *out[2];                       /* out: stat, pvalue */
     npy_intp m;
-    if (sc_py_double_arrays(2, objs, names, in, &m) < 0) return NULL;
-    stat = sc_py_empty(1, &m);
-    pvalue = sc_py_empty(1, &m);
+    if (sc_py_prepare(2, objs, names, in, &m, 2, 0, out) < 0) return NULL;
     double crit = NAN;
-    int status = SC_ENOMEM;
-    if (stat && pvalue) {
-        Py_BEGIN_ALLOW_THREADS
-        status = sc_logit_wald(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)m, df, conf,
-                               SC_DATA(stat), SC_DATA(pvalue), &crit);
-        Py_END_ALLOW_THREADS
-    }
-    sc_py_release(2, in);
-    if (status != SC_SUCCESS) {
-        Py_XDECREF(stat);
-        Py_XDECREF(pvalue);
-        return sc_py_raise(status, "logistic");
-    }
-    return Py_BuildValue("NNd", stat, pvalue, crit);
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_logit_wald(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)m, df, conf, SC_DATA(out[0]),
+                           SC_DATA(out[1]), &crit);
+    Py_END_ALLOW_THREADS
+    if (sc_py_done(status, "logistic", 2, in, 2, out) < 0) return NULL;
+    return Py_BuildValue("NNd", out[0], out[1], crit);
 }
 
 /* Model and method names, checked together with the number of drivers. */
@@ -152,42 +129,26 @@ static PyObject *py_drivers_importance(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOOnss|ip", &x_obj, &y_obj, &w_obj, &levels, &model_name,
                           &method_name, &threads, &want_complete))
         return NULL;
-    PyArrayObject *in[3], *imp = NULL, *cond = NULL, *comp = NULL;
+    PyArrayObject *in[3], *out[3] = {NULL};   /* out: importance, conditional, complete */
     npy_intp n, p;
     if (data_arrays(x_obj, y_obj, w_obj, in, &n, &p) < 0) return NULL;
     int model, method;
-    if (model_method(model_name, method_name, p, &model, &method) < 0) goto fail;
-    imp = sc_py_empty(1, &p);
-    const int dominance = method == SC_DRIVERS_DOMINANCE;
-    npy_intp dims[2] = {p, p};
-    if (dominance) {
-        cond = sc_py_empty(2, dims);
-        if (want_complete) comp = sc_py_empty(2, dims);
-    }
-    if (imp == NULL || (dominance && (cond == NULL || (want_complete && comp == NULL)))) goto fail;
+    if (model_method(model_name, method_name, p, &model, &method) < 0)
+        return sc_py_fail(3, in, 0, NULL);
+    const npy_intp cols[3] = {0, p, p};
+    const int wanted = method != SC_DRIVERS_DOMINANCE ? 1 : want_complete ? 3 : 2;
+    if (sc_py_outputs(wanted, NULL, cols, p, out) < 0) return sc_py_fail(3, in, 0, NULL);
     sc_drivers_data d = {SC_DATA(in[0]), SC_DATA(in[1]), in[2] ? SC_DATA(in[2]) : NULL,
                          (size_t)n, (size_t)p, (size_t)levels};
-    sc_drivers_output o = {SC_DATA(imp), NAN, cond ? SC_DATA(cond) : NULL,
-                           comp ? SC_DATA(comp) : NULL};
+    sc_drivers_output o = {SC_DATA(out[0]), NAN, out[1] ? SC_DATA(out[1]) : NULL,
+                           out[2] ? SC_DATA(out[2]) : NULL};
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_drivers_importance(&d, (sc_drivers_model)model, (sc_drivers_method)method,
                                    threads, &o);
     Py_END_ALLOW_THREADS
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, "relative_importance");
-        goto fail;
-    }
-    sc_py_release(3, in);
-    if (cond == NULL) { Py_INCREF(Py_None); cond = (PyArrayObject *)Py_None; }
-    if (comp == NULL) { Py_INCREF(Py_None); comp = (PyArrayObject *)Py_None; }
-    return Py_BuildValue("NdNN", imp, o.r2, cond, comp);
-fail:
-    sc_py_release(3, in);
-    Py_XDECREF(imp);
-    Py_XDECREF(cond);
-    Py_XDECREF(comp);
-    return NULL;
+    if (sc_py_done(status, "relative_importance", 3, in, 3, out) < 0) return NULL;
+    return Py_BuildValue("NdNN", out[0], o.r2, sc_py_or_none(out[1]), sc_py_or_none(out[2]));
 }
 
 static PyObject *py_drivers_bootstrap(PyObject *self, PyObject *args)
@@ -205,35 +166,25 @@ static PyObject *py_drivers_bootstrap(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "bootstrap must be a positive number of replicates");
         return NULL;
     }
-    PyArrayObject *in[3], *imp = NULL, *r2 = NULL;
+    PyArrayObject *in[3], *out[2];                       /* out: importance, r2 replicates */
     npy_intp n, p;
     if (data_arrays(x_obj, y_obj, w_obj, in, &n, &p) < 0) return NULL;
     int model, method;
-    if (model_method(model_name, method_name, p, &model, &method) < 0) goto fail;
-    npy_intp dims[2] = {(npy_intp)reps, p}, nreps = (npy_intp)reps;
-    imp = sc_py_empty(2, dims);
-    r2 = sc_py_empty(1, &nreps);
-    if (imp == NULL || r2 == NULL) goto fail;
+    if (model_method(model_name, method_name, p, &model, &method) < 0)
+        return sc_py_fail(3, in, 0, NULL);
+    const npy_intp cols[2] = {p, 0};
+    if (sc_py_outputs(2, NULL, cols, (npy_intp)reps, out) < 0) return sc_py_fail(3, in, 0, NULL);
     sc_drivers_data d = {SC_DATA(in[0]), SC_DATA(in[1]), in[2] ? SC_DATA(in[2]) : NULL,
                          (size_t)n, (size_t)p, (size_t)levels};
     size_t failed = 0;
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_drivers_bootstrap(&d, (sc_drivers_model)model, (sc_drivers_method)method,
-                                  (size_t)reps, (uint64_t)seed, threads, SC_DATA(imp),
-                                  SC_DATA(r2), &failed);
+                                  (size_t)reps, (uint64_t)seed, threads, SC_DATA(out[0]),
+                                  SC_DATA(out[1]), &failed);
     Py_END_ALLOW_THREADS
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, "relative_importance");
-        goto fail;
-    }
-    sc_py_release(3, in);
-    return Py_BuildValue("NNn", imp, r2, (Py_ssize_t)failed);
-fail:
-    sc_py_release(3, in);
-    Py_XDECREF(imp);
-    Py_XDECREF(r2);
-    return NULL;
+    if (sc_py_done(status, "relative_importance", 3, in, 2, out) < 0) return NULL;
+    return Py_BuildValue("NNn", out[0], out[1], (Py_ssize_t)failed);
 }
 
 static PyObject *py_drivers_percentiles(PyObject *self, PyObject *args)
@@ -242,7 +193,7 @@ static PyObject *py_drivers_percentiles(PyObject *self, PyObject *args)
     PyObject *obj;
     double conf;
     if (!PyArg_ParseTuple(args, "Od", &obj, &conf)) return NULL;
-    PyArrayObject *rep = sc_py_double_array(obj, "replicates"), *lower = NULL, *upper = NULL;
+    PyArrayObject *rep = sc_py_double_array(obj, "replicates"), *out[2];
     if (rep == NULL) return NULL;
     if (PyArray_NDIM(rep) != 2) {
         Py_DECREF(rep);
@@ -250,22 +201,13 @@ static PyObject *py_drivers_percentiles(PyObject *self, PyObject *args)
         return NULL;
     }
     npy_intp reps = PyArray_DIM(rep, 0), m = PyArray_DIM(rep, 1);
-    lower = sc_py_empty(1, &m);
-    upper = sc_py_empty(1, &m);
-    int status = SC_ENOMEM;
-    if (lower && upper) {
-        Py_BEGIN_ALLOW_THREADS
-        status = sc_drivers_percentiles(SC_DATA(rep), (size_t)reps, (size_t)m, conf,
-                                        SC_DATA(lower), SC_DATA(upper));
-        Py_END_ALLOW_THREADS
-    }
-    Py_DECREF(rep);
-    if (status != SC_SUCCESS) {
-        Py_XDECREF(lower);
-        Py_XDECREF(upper);
-        return sc_py_raise(status, "relative_importance");
-    }
-    return Py_BuildValue("NN", lower, upper);
+    if (sc_py_outputs(2, NULL, NULL, m, out) < 0) return sc_py_fail(1, &rep, 0, NULL);
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_drivers_percentiles(SC_DATA(rep), (size_t)reps, (size_t)m, conf, SC_DATA(out[0]),
+                                    SC_DATA(out[1]));
+    Py_END_ALLOW_THREADS
+    return sc_py_finish(status, "relative_importance", 1, &rep, 2, out);
 }
 
 static PyObject *py_drivers_correlation(PyObject *self, PyObject *args)
@@ -273,24 +215,18 @@ static PyObject *py_drivers_correlation(PyObject *self, PyObject *args)
     (void)self;
     PyObject *x_obj, *y_obj, *w_obj;
     if (!PyArg_ParseTuple(args, "OOO", &x_obj, &y_obj, &w_obj)) return NULL;
-    PyArrayObject *in[3], *c = NULL;
+    PyArrayObject *in[3], *c;
     npy_intp n, p;
     if (data_arrays(x_obj, y_obj, w_obj, in, &n, &p) < 0) return NULL;
-    npy_intp dims[2] = {p + 1, p + 1};
-    c = sc_py_empty(2, dims);
-    int status = SC_ENOMEM;
-    if (c != NULL) {
-        sc_drivers_data d = {SC_DATA(in[0]), SC_DATA(in[1]), in[2] ? SC_DATA(in[2]) : NULL,
-                             (size_t)n, (size_t)p, 0};
-        Py_BEGIN_ALLOW_THREADS
-        status = sc_drivers_correlation(&d, SC_DATA(c));
-        Py_END_ALLOW_THREADS
-    }
-    sc_py_release(3, in);
-    if (status != SC_SUCCESS) {
-        Py_XDECREF(c);
-        return sc_py_raise(status, "relative_importance");
-    }
+    const npy_intp p1 = p + 1;
+    if (sc_py_outputs(1, NULL, &p1, p1, &c) < 0) return sc_py_fail(3, in, 0, NULL);
+    sc_drivers_data d = {SC_DATA(in[0]), SC_DATA(in[1]), in[2] ? SC_DATA(in[2]) : NULL,
+                         (size_t)n, (size_t)p, 0};
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_drivers_correlation(&d, SC_DATA(c));
+    Py_END_ALLOW_THREADS
+    if (sc_py_done(status, "relative_importance", 3, in, 1, &c) < 0) return NULL;
     return (PyObject *)c;
 }
 

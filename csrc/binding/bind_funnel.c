@@ -28,20 +28,6 @@ static int make_spec(sc_funnel_spec *spec, const char *kind, const char *method,
     return 0;
 }
 
-/* Two new (n, m) arrays, or -1 with an exception set and nothing held. */
-static int empty_pair(npy_intp n, npy_intp m, PyArrayObject **a, PyArrayObject **b)
-{
-    npy_intp dims[2] = {n, m};
-    *a = sc_py_empty(2, dims);
-    *b = sc_py_empty(2, dims);
-    if (*a == NULL || *b == NULL) {
-        Py_XDECREF(*a);
-        Py_XDECREF(*b);
-        return -1;
-    }
-    return 0;
-}
-
 static PyObject *py_funnel_fit(PyObject *self, PyObject *args)
 {
     (void)self;
@@ -53,43 +39,27 @@ static PyObject *py_funnel_fit(PyObject *self, PyObject *args)
                           &trim, &levels_obj, &threads))
         return NULL;
     const char *names[2] = {"numerator", "denominator"};
-    PyArrayObject *in[2], *levels = NULL, *z = NULL, *s = NULL, *lower = NULL, *upper = NULL;
+    PyArrayObject *in[3], *out[4];               /* in[2]: levels; out: z, s, lower, upper */
     npy_intp n;
     if (sc_py_double_arrays(2, objs, names, in, &n) < 0) return NULL;
-    levels = sc_py_double_array(levels_obj, "levels");
     sc_funnel_spec spec;
-    if (levels == NULL || make_spec(&spec, kind, method, od, target, trim, levels, threads) < 0)
-        goto fail;
-    z = sc_py_empty(1, &n);
-    s = sc_py_empty(1, &n);
-    if (z == NULL || s == NULL || empty_pair(n, (npy_intp)spec.n_levels, &lower, &upper) < 0)
-        goto fail;
-    double phi = NAN, tau2 = NAN;
+    if ((in[2] = sc_py_double_array(levels_obj, "levels")) == NULL ||
+        make_spec(&spec, kind, method, od, target, trim, in[2], threads) < 0)
+        return sc_py_fail(3, in, 0, NULL);
+    const npy_intp m = (npy_intp)spec.n_levels, cols[4] = {0, 0, m, m};
+    if (sc_py_outputs(4, NULL, cols, n, out) < 0) return sc_py_fail(3, in, 0, NULL);
+    double *z = SC_DATA(out[0]), *s = SC_DATA(out[1]), phi = NAN, tau2 = NAN;
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = sc_funnel_scores(SC_DATA(in[0]), 1, SC_DATA(in[1]), 1, (size_t)n, &spec,
-                              SC_DATA(z), SC_DATA(s));
+    status = sc_funnel_scores(SC_DATA(in[0]), 1, SC_DATA(in[1]), 1, (size_t)n, &spec, z, s);
     if (status == SC_SUCCESS)
-        status = sc_funnel_dispersion(SC_DATA(z), SC_DATA(s), (size_t)n, &spec, &phi, &tau2);
+        status = sc_funnel_dispersion(z, s, (size_t)n, &spec, &phi, &tau2);
     if (status == SC_SUCCESS)
         status = sc_funnel_limits(SC_DATA(in[1]), 1, (size_t)n, &spec, phi, tau2,
-                                  SC_DATA(lower), SC_DATA(upper));
+                                  SC_DATA(out[2]), SC_DATA(out[3]));
     Py_END_ALLOW_THREADS
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, "funnel");
-        goto fail;
-    }
-    sc_py_release(2, in);
-    Py_DECREF(levels);
-    return Py_BuildValue("NNddNN", z, s, phi, tau2, lower, upper);
-fail:
-    sc_py_release(2, in);
-    Py_XDECREF(levels);
-    Py_XDECREF(z);
-    Py_XDECREF(s);
-    Py_XDECREF(lower);
-    Py_XDECREF(upper);
-    return NULL;
+    if (sc_py_done(status, "funnel", 3, in, 4, out) < 0) return NULL;
+    return Py_BuildValue("NNddNN", out[0], out[1], phi, tau2, out[2], out[3]);
 }
 
 static PyObject *py_funnel_limits(PyObject *self, PyObject *args)
@@ -102,32 +72,20 @@ static PyObject *py_funnel_limits(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OsssdOdd|i", &den_obj, &kind, &method, &od, &target, &levels_obj,
                           &phi, &tau2, &threads))
         return NULL;
-    PyArrayObject *den = sc_py_double_array(den_obj, "denominator");
-    PyArrayObject *levels = NULL, *lower = NULL, *upper = NULL;
+    PyArrayObject *in[2] = {NULL}, *out[2];             /* in: denominator, levels */
     sc_funnel_spec spec;
-    if (den == NULL) return NULL;
-    levels = sc_py_double_array(levels_obj, "levels");
-    if (levels == NULL || make_spec(&spec, kind, method, od, target, 0.0, levels, threads) < 0 ||
-        empty_pair(PyArray_SIZE(den), (npy_intp)spec.n_levels, &lower, &upper) < 0)
-        goto fail;
+    if ((in[0] = sc_py_double_array(den_obj, "denominator")) == NULL) return NULL;
+    if ((in[1] = sc_py_double_array(levels_obj, "levels")) == NULL ||
+        make_spec(&spec, kind, method, od, target, 0.0, in[1], threads) < 0)
+        return sc_py_fail(2, in, 0, NULL);
+    const npy_intp n = PyArray_SIZE(in[0]), m = (npy_intp)spec.n_levels, cols[2] = {m, m};
+    if (sc_py_outputs(2, NULL, cols, n, out) < 0) return sc_py_fail(2, in, 0, NULL);
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = sc_funnel_limits(SC_DATA(den), 1, (size_t)PyArray_SIZE(den), &spec, phi, tau2,
-                              SC_DATA(lower), SC_DATA(upper));
+    status = sc_funnel_limits(SC_DATA(in[0]), 1, (size_t)n, &spec, phi, tau2, SC_DATA(out[0]),
+                              SC_DATA(out[1]));
     Py_END_ALLOW_THREADS
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, "funnel");
-        goto fail;
-    }
-    Py_DECREF(den);
-    Py_DECREF(levels);
-    return Py_BuildValue("NN", lower, upper);
-fail:
-    Py_DECREF(den);
-    Py_XDECREF(levels);
-    Py_XDECREF(lower);
-    Py_XDECREF(upper);
-    return NULL;
+    return sc_py_finish(status, "funnel", 2, in, 2, out);
 }
 
 static PyObject *py_funnel_ratio_ci(PyObject *self, PyObject *args)
@@ -137,30 +95,19 @@ static PyObject *py_funnel_ratio_ci(PyObject *self, PyObject *args)
     int threads = 0;
     if (!PyArg_ParseTuple(args, "OOO|i", &objs[0], &objs[1], &levels_obj, &threads)) return NULL;
     const char *names[2] = {"observed", "expected"};
-    PyArrayObject *in[2], *levels = NULL, *lower = NULL, *upper = NULL;
+    PyArrayObject *in[3], *out[2];                       /* in[2]: levels */
     npy_intp n;
     if (sc_py_double_arrays(2, objs, names, in, &n) < 0) return NULL;
-    levels = sc_py_double_array(levels_obj, "levels");
-    if (levels == NULL || empty_pair(n, PyArray_SIZE(levels), &lower, &upper) < 0) goto fail;
+    if ((in[2] = sc_py_double_array(levels_obj, "levels")) == NULL)
+        return sc_py_fail(2, in, 0, NULL);
+    const npy_intp m = PyArray_SIZE(in[2]), cols[2] = {m, m};
+    if (sc_py_outputs(2, NULL, cols, n, out) < 0) return sc_py_fail(3, in, 0, NULL);
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = sc_funnel_ratio_ci(SC_DATA(in[0]), 1, SC_DATA(in[1]), 1, (size_t)n, SC_DATA(levels),
-                                (size_t)PyArray_SIZE(levels), threads, SC_DATA(lower),
-                                SC_DATA(upper));
+    status = sc_funnel_ratio_ci(SC_DATA(in[0]), 1, SC_DATA(in[1]), 1, (size_t)n, SC_DATA(in[2]),
+                                (size_t)m, threads, SC_DATA(out[0]), SC_DATA(out[1]));
     Py_END_ALLOW_THREADS
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, "ratio_significance");
-        goto fail;
-    }
-    sc_py_release(2, in);
-    Py_DECREF(levels);
-    return Py_BuildValue("NN", lower, upper);
-fail:
-    sc_py_release(2, in);
-    Py_XDECREF(levels);
-    Py_XDECREF(lower);
-    Py_XDECREF(upper);
-    return NULL;
+    return sc_py_finish(status, "ratio_significance", 3, in, 2, out);
 }
 
 PyMethodDef sc_funnel_methods[] = {

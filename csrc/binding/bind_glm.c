@@ -61,40 +61,24 @@ static int season_input(PyObject *obj, npy_intp n, PyArrayObject **arr)
     return 0;
 }
 
-/* Output arrays of one fit: params, bse, pvalues (rows x p) and per-series vectors. */
-typedef struct {
-    PyArrayObject *params, *bse, *pvalues, *crit, *deviance, *dispersion, *theta, *nobs, *status;
-} fit_arrays;
+/* The outputs of one fit: params, bse, pvalues (rows x p), crit, deviance, dispersion, theta,
+ * nobs, status (one per series). */
+enum { N_FIT = 9 };
 
-static int fit_arrays_new(fit_arrays *f, npy_intp rows, npy_intp p, sc_glm_output *o)
+/* Make the outputs of one fit and the kernel's view of them.  Returns 0, or -1 with an
+ * exception set and none of them held. */
+static int fit_outputs(npy_intp rows, npy_intp p, PyArrayObject **f, sc_glm_output *o)
 {
-    npy_intp dims[2] = {rows, p};
-    f->params = sc_py_empty(2, dims);
-    f->bse = sc_py_empty(2, dims);
-    f->pvalues = sc_py_empty(2, dims);
-    f->crit = sc_py_empty(1, &rows);
-    f->deviance = sc_py_empty(1, &rows);
-    f->dispersion = sc_py_empty(1, &rows);
-    f->theta = sc_py_empty(1, &rows);
-    f->nobs = sc_py_empty(1, &rows);
-    f->status = (PyArrayObject *)PyArray_EMPTY(1, &rows, NPY_INT, 0);
-    if (!f->params || !f->bse || !f->pvalues || !f->crit || !f->deviance || !f->dispersion ||
-        !f->theta || !f->nobs || !f->status)
-        return -1;
-    *o = (sc_glm_output){SC_DATA(f->params), SC_DATA(f->bse), SC_DATA(f->pvalues),
-                         SC_DATA(f->crit), SC_DATA(f->deviance), SC_DATA(f->dispersion),
-                         SC_DATA(f->theta), SC_DATA(f->nobs), (int *)PyArray_DATA(f->status)};
+    static const int types[N_FIT] = {NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE,
+                                     NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_INT};
+    const npy_intp cols[N_FIT] = {p, p, p};
+    if (sc_py_outputs(N_FIT, types, cols, rows, f) < 0) return -1;
+    *o = (sc_glm_output){SC_DATA(f[0]), SC_DATA(f[1]), SC_DATA(f[2]), SC_DATA(f[3]),
+                         SC_DATA(f[4]), SC_DATA(f[5]), SC_DATA(f[6]), SC_DATA(f[7]),
+                         (int *)PyArray_DATA(f[8])};
     return 0;
 }
 
-static void fit_arrays_clear(fit_arrays *f)
-{
-    Py_XDECREF(f->params); Py_XDECREF(f->bse); Py_XDECREF(f->pvalues); Py_XDECREF(f->crit);
-    Py_XDECREF(f->deviance); Py_XDECREF(f->dispersion); Py_XDECREF(f->theta);
-    Py_XDECREF(f->nobs); Py_XDECREF(f->status);
-}
-
-/* The tuple (params, bse, pvalues, crit, deviance, dispersion, theta, nobs, status); steals. */
 /* The family's code, or -1 with an exception for an unknown family or no seasons. */
 static int family_code(const char *family_name, Py_ssize_t n_seasons)
 {
@@ -103,12 +87,6 @@ static int family_code(const char *family_name, Py_ssize_t n_seasons)
         return -1;
     }
     return sc_py_lookup(family_name, FAMILIES, "family");
-}
-
-static PyObject *fit_tuple(fit_arrays *f)
-{
-    return Py_BuildValue("NNNNNNNNN", f->params, f->bse, f->pvalues, f->crit, f->deviance,
-                         f->dispersion, f->theta, f->nobs, f->status);
 }
 
 static PyObject *py_glm_trend(PyObject *self, PyObject *args)
@@ -125,20 +103,19 @@ static PyObject *py_glm_trend(PyObject *self, PyObject *args)
     const int family = family_code(family_name, n_seasons);
     if (family < 0) return NULL;
     npy_intp rows, n;
-    PyArrayObject *y = NULL, *expo = NULL, *t = NULL, *season = NULL;
-    fit_arrays f = {0};
+    PyArrayObject *in[4] = {NULL}, *f[N_FIT] = {NULL};  /* in: counts, exposure, t, season */
     double *x = NULL;
     int *ind = NULL;
     sc_glm_data d;
-    if ((y = counts_matrix(y_obj, &rows, &n)) == NULL) goto fail;
-    if (exposure_input(exp_obj, exp_row, exp_col, rows, n, &expo, &d) < 0) goto fail;
-    if ((t = sc_py_double_array(t_obj, "t")) == NULL) goto fail;
-    if (PyArray_SIZE(t) != n) {
+    if ((in[0] = counts_matrix(y_obj, &rows, &n)) == NULL) goto fail;
+    if (exposure_input(exp_obj, exp_row, exp_col, rows, n, &in[1], &d) < 0) goto fail;
+    if ((in[2] = sc_py_double_array(t_obj, "t")) == NULL) goto fail;
+    if (PyArray_SIZE(in[2]) != n) {
         PyErr_Format(PyExc_ValueError, "t has %zd values but there are %zd observations",
-                     (Py_ssize_t)PyArray_SIZE(t), (Py_ssize_t)n);
+                     (Py_ssize_t)PyArray_SIZE(in[2]), (Py_ssize_t)n);
         goto fail;
     }
-    if (season_input(season_obj, n, &season) < 0) goto fail;
+    if (season_input(season_obj, n, &in[3]) < 0) goto fail;
     const size_t p = 1 + (size_t)n_seasons;
     x = PyMem_Malloc(((size_t)n * 2 + 1) * sizeof *x);
     ind = PyMem_Malloc(((size_t)n + 1) * sizeof *ind);
@@ -146,15 +123,16 @@ static PyObject *py_glm_trend(PyObject *self, PyObject *args)
         PyErr_NoMemory();
         goto fail;
     }
-    int status = sc_glm_trend_design(SC_DATA(t), season ? (const int *)PyArray_DATA(season) : NULL,
-                                     (size_t)n, (size_t)n_seasons, x, ind);
+    int status = sc_glm_trend_design(SC_DATA(in[2]),
+                                     in[3] ? (const int *)PyArray_DATA(in[3]) : NULL, (size_t)n,
+                                     (size_t)n_seasons, x, ind);
     if (status != SC_SUCCESS) {
         sc_py_raise(status, "count_trend");
         goto fail;
     }
     sc_glm_output out;
-    if (fit_arrays_new(&f, rows, (npy_intp)p, &out) < 0) goto fail;
-    d.y = SC_DATA(y);
+    if (fit_outputs(rows, (npy_intp)p, f, &out) < 0) goto fail;
+    d.y = SC_DATA(in[0]);
     d.rows = (size_t)rows;
     d.n = (size_t)n;
     d.omit_missing = omit;
@@ -162,21 +140,19 @@ static PyObject *py_glm_trend(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     status = sc_glm_trend_fit(&d, &design, (sc_glm_family)family, conf, threads, &out);
     Py_END_ALLOW_THREADS
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, "count_trend");
-        goto fail;
-    }
     PyMem_Free(x);
     PyMem_Free(ind);
-    Py_DECREF(y); Py_XDECREF(expo); Py_DECREF(t); Py_XDECREF(season);
-    return fit_tuple(&f);
+    /* (params, bse, pvalues, crit, deviance, dispersion, theta, nobs, status) */
+    return sc_py_finish(status, "count_trend", 4, in, N_FIT, f);
 fail:
     PyMem_Free(x);
     PyMem_Free(ind);
-    Py_XDECREF(y); Py_XDECREF(expo); Py_XDECREF(t); Py_XDECREF(season);
-    fit_arrays_clear(&f);
-    return NULL;
+    return sc_py_fail(4, in, N_FIT, f);
 }
+
+/* The outputs of an interrupted time series beyond the fit's: fitted, counterfactual
+ * (rows x n), relative effect with its lower and upper limits, HAC lags (one per series). */
+enum { N_ITS = 6 };
 
 static PyObject *py_glm_its(PyObject *self, PyObject *args)
 {
@@ -193,37 +169,31 @@ static PyObject *py_glm_its(PyObject *self, PyObject *args)
     const int family = family_code(family_name, n_seasons);
     if (family < 0) return NULL;
     npy_intp rows, n;
-    PyArrayObject *y = NULL, *expo = NULL, *k = NULL, *season = NULL;
-    PyArrayObject *fitted = NULL, *cf = NULL, *rel = NULL, *rlo = NULL, *rhi = NULL, *lags = NULL;
-    fit_arrays f = {0};
+    /* in: counts, exposure, intervention, season */
+    PyArrayObject *in[4] = {NULL}, *f[N_FIT] = {NULL}, *e[N_ITS] = {NULL};
     sc_glm_data d;
-    if ((y = counts_matrix(y_obj, &rows, &n)) == NULL) goto fail;
-    if (exposure_input(exp_obj, exp_row, exp_col, rows, n, &expo, &d) < 0) goto fail;
-    if ((k = sc_py_double_array(k_obj, "intervention")) == NULL) goto fail;
-    if (PyArray_SIZE(k) != 1 && PyArray_SIZE(k) != rows) {
+    if ((in[0] = counts_matrix(y_obj, &rows, &n)) == NULL) goto fail;
+    if (exposure_input(exp_obj, exp_row, exp_col, rows, n, &in[1], &d) < 0) goto fail;
+    if ((in[2] = sc_py_double_array(k_obj, "intervention")) == NULL) goto fail;
+    const npy_intp nk = PyArray_SIZE(in[2]);
+    if (nk != 1 && nk != rows) {
         PyErr_SetString(PyExc_ValueError, "intervention must hold one index or one per series");
         goto fail;
     }
-    if (season_input(season_obj, n, &season) < 0) goto fail;
-    const npy_intp p = SC_ITS_N_TERMS + n_seasons - 1, dims[2] = {rows, n};
+    if (season_input(season_obj, n, &in[3]) < 0) goto fail;
+    const npy_intp p = SC_ITS_N_TERMS + n_seasons - 1, its_cols[N_ITS] = {n, n};
     sc_glm_output out;
-    if (fit_arrays_new(&f, rows, p, &out) < 0) goto fail;
-    fitted = sc_py_empty(2, dims);
-    cf = sc_py_empty(2, dims);
-    rel = sc_py_empty(1, &rows);
-    rlo = sc_py_empty(1, &rows);
-    rhi = sc_py_empty(1, &rows);
-    lags = sc_py_empty(1, &rows);
-    if (!fitted || !cf || !rel || !rlo || !rhi || !lags) goto fail;
-    d.y = SC_DATA(y);
+    if (fit_outputs(rows, p, f, &out) < 0 || sc_py_outputs(N_ITS, NULL, its_cols, rows, e) < 0)
+        goto fail;
+    d.y = SC_DATA(in[0]);
     d.rows = (size_t)rows;
     d.n = (size_t)n;
     d.omit_missing = omit;
-    const sc_its_spec spec = {SC_DATA(k), PyArray_SIZE(k) == 1 ? 0 : 1,
-                              season ? (const int *)PyArray_DATA(season) : NULL, (size_t)n_seasons,
+    const sc_its_spec spec = {SC_DATA(in[2]), nk == 1 ? 0 : 1,
+                              in[3] ? (const int *)PyArray_DATA(in[3]) : NULL, (size_t)n_seasons,
                               (sc_glm_family)family, hac_lags, hac_adjust, conf};
-    sc_its_output its = {SC_DATA(fitted), SC_DATA(cf), SC_DATA(rel), SC_DATA(rlo), SC_DATA(rhi),
-                         SC_DATA(lags)};
+    sc_its_output its = {SC_DATA(e[0]), SC_DATA(e[1]), SC_DATA(e[2]), SC_DATA(e[3]),
+                         SC_DATA(e[4]), SC_DATA(e[5])};
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_glm_its_fit(&d, &spec, threads, &out, &its);
@@ -232,14 +202,12 @@ static PyObject *py_glm_its(PyObject *self, PyObject *args)
         sc_py_raise(status, "its");
         goto fail;
     }
-    Py_DECREF(y); Py_XDECREF(expo); Py_DECREF(k); Py_XDECREF(season);
-    return Py_BuildValue("NNNNNNN", fit_tuple(&f), fitted, cf, rel, rlo, rhi, lags);
+    PyObject *fit = sc_py_finish(SC_SUCCESS, "its", 4, in, N_FIT, f);
+    if (fit == NULL) return sc_py_fail(0, NULL, N_ITS, e);
+    return Py_BuildValue("NNNNNNN", fit, e[0], e[1], e[2], e[3], e[4], e[5]);
 fail:
-    Py_XDECREF(y); Py_XDECREF(expo); Py_XDECREF(k); Py_XDECREF(season);
-    Py_XDECREF(fitted); Py_XDECREF(cf); Py_XDECREF(rel); Py_XDECREF(rlo); Py_XDECREF(rhi);
-    Py_XDECREF(lags);
-    fit_arrays_clear(&f);
-    return NULL;
+    sc_py_release(N_ITS, e);
+    return sc_py_fail(4, in, N_FIT, f);
 }
 
 PyMethodDef sc_glm_methods[] = {

@@ -6,7 +6,8 @@
 #include "sc_place.h"
 #include "sc_status.h"
 
-enum { N_WDD_OUT = 10 };
+/* Outputs of place_wdd: totals (groups x parts), then ten values per group. */
+enum { N_WDD_OUT = 11 };
 
 /* A (SC_PLACE_PARTS, len) float64 array from obj, or NULL with an exception naming `name`. */
 static PyArrayObject *parts_array(PyObject *obj, const char *name)
@@ -29,44 +30,28 @@ static PyObject *py_place_wdd(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOnidi:place_wdd", &counts_obj, &scale_obj, &members,
                           &alternative, &conf, &threads))
         return NULL;
-    PyArrayObject *counts = parts_array(counts_obj, "counts"), *scale = NULL, *totals = NULL;
-    PyArrayObject *out[N_WDD_OUT] = {NULL};
-    if (counts == NULL) return NULL;
-    if ((scale = parts_array(scale_obj, "scale")) == NULL) goto fail;
-    const npy_intp len = PyArray_DIM(counts, 1);
-    if (PyArray_DIM(scale, 1) != len || members < 1 || len % members != 0) {
+    PyArrayObject *in[2] = {NULL}, *out[N_WDD_OUT] = {NULL};        /* in: counts, scale */
+    if ((in[0] = parts_array(counts_obj, "counts")) == NULL) return NULL;
+    if ((in[1] = parts_array(scale_obj, "scale")) == NULL) return sc_py_fail(1, in, 0, NULL);
+    const npy_intp len = PyArray_DIM(in[0], 1);
+    if (PyArray_DIM(in[1], 1) != len || members < 1 || len % members != 0) {
         PyErr_SetString(PyExc_ValueError,
                         "wdd: scale must match counts, whose units must split into groups");
-        goto fail;
+        return sc_py_fail(2, in, 0, NULL);
     }
-    npy_intp groups = len / members, dims[2] = {groups, SC_PLACE_PARTS};
-    if ((totals = sc_py_empty(2, dims)) == NULL) goto fail;
-    for (int k = 0; k < N_WDD_OUT; k++)
-        if ((out[k] = sc_py_empty(1, &groups)) == NULL) goto fail;
+    const npy_intp groups = len / members, cols[N_WDD_OUT] = {SC_PLACE_PARTS};
+    if (sc_py_outputs(N_WDD_OUT, NULL, cols, groups, out) < 0) return sc_py_fail(2, in, 0, NULL);
     const sc_place_wdd_result res = {
-        SC_DATA(totals), SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]), SC_DATA(out[3]),
-        SC_DATA(out[4]), SC_DATA(out[5]), SC_DATA(out[6]), SC_DATA(out[7]), SC_DATA(out[8]),
-        SC_DATA(out[9]),
+        SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]), SC_DATA(out[3]), SC_DATA(out[4]),
+        SC_DATA(out[5]), SC_DATA(out[6]), SC_DATA(out[7]), SC_DATA(out[8]), SC_DATA(out[9]),
+        SC_DATA(out[10]),
     };
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = sc_place_wdd(SC_DATA(counts), SC_DATA(scale), (size_t)groups, (size_t)members,
+    status = sc_place_wdd(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)groups, (size_t)members,
                           (sc_alternative)alternative, conf, threads, &res);
     Py_END_ALLOW_THREADS
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, "wdd");
-        goto fail;
-    }
-    Py_DECREF(counts);
-    Py_DECREF(scale);
-    return Py_BuildValue("NNNNNNNNNNN", totals, out[0], out[1], out[2], out[3], out[4], out[5],
-                         out[6], out[7], out[8], out[9]);
-fail:
-    Py_XDECREF(counts);
-    Py_XDECREF(scale);
-    Py_XDECREF(totals);
-    for (int k = 0; k < N_WDD_OUT; k++) Py_XDECREF(out[k]);
-    return NULL;
+    return sc_py_finish(status, "wdd", 2, in, N_WDD_OUT, out);
 }
 
 static PyObject *py_place_etest(PyObject *self, PyObject *args)
@@ -79,28 +64,17 @@ static PyObject *py_place_etest(PyObject *self, PyObject *args)
         return NULL;
     static const char *names[] = {"count_after", "exposure_after", "count_before",
                                   "exposure_before", "ratio"};
-    PyArrayObject *in[5], *statistic = NULL, *pvalue = NULL;
+    PyArrayObject *in[5], *out[2];
     npy_intp n;
-    if (sc_py_double_arrays(5, objs, names, in, &n) < 0) return NULL;
-    if ((statistic = sc_py_empty(1, &n)) == NULL || (pvalue = sc_py_empty(1, &n)) == NULL) {
-        sc_py_release(5, in);
-        Py_XDECREF(statistic);
-        return NULL;
-    }
+    if (sc_py_prepare(5, objs, names, in, &n, 2, 0, out) < 0) return NULL;
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_place_etest(SC_DATA(in[0]), SC_DATA(in[1]), SC_DATA(in[2]), SC_DATA(in[3]),
                             SC_DATA(in[4]), (size_t)n, (sc_etest_statistic)stat,
-                            (sc_alternative)alternative, threads, SC_DATA(statistic),
-                            SC_DATA(pvalue));
+                            (sc_alternative)alternative, threads, SC_DATA(out[0]),
+                            SC_DATA(out[1]));
     Py_END_ALLOW_THREADS
-    sc_py_release(5, in);
-    if (status != SC_SUCCESS) {
-        Py_DECREF(statistic);
-        Py_DECREF(pvalue);
-        return sc_py_raise(status, "poisson_etest");
-    }
-    return Py_BuildValue("NN", statistic, pvalue);
+    return sc_py_finish(status, "poisson_etest", 5, in, 2, out);
 }
 
 PyMethodDef sc_place_methods[] = {

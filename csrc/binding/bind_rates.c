@@ -6,43 +6,6 @@
 #include "sc_status.h"
 
 
-/* Convert k inputs of one length *n and make nout outputs of shape (n) or, when ncol > 0,
- * (n, ncol).  Returns 0, or -1 with an exception set and nothing held. */
-static int prepare(int k, PyObject **objs, const char **names, PyArrayObject **in, npy_intp *n,
-                   int nout, npy_intp ncol, PyArrayObject **out)
-{
-    for (int j = 0; j < nout; j++) out[j] = NULL;
-    if (sc_py_double_arrays(k, objs, names, in, n) < 0) return -1;
-    npy_intp dims[2] = {*n, ncol};
-    for (int j = 0; j < nout; j++) {
-        out[j] = sc_py_empty(ncol > 0 ? 2 : 1, dims);
-        if (out[j] == NULL) {
-            sc_py_release(k, in);
-            sc_py_release(nout, out);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* Release the inputs; on success return the outputs as a tuple, else raise for the status. */
-static PyObject *finish(int status, const char *func, int k, PyArrayObject **in, int nout,
-                        PyArrayObject **out)
-{
-    sc_py_release(k, in);
-    if (status != 0) {
-        sc_py_release(nout, out);
-        return sc_py_raise(status, func);
-    }
-    PyObject *t = PyTuple_New(nout);
-    if (t == NULL) {
-        sc_py_release(nout, out);
-        return NULL;
-    }
-    for (int j = 0; j < nout; j++) PyTuple_SET_ITEM(t, j, (PyObject *)out[j]);
-    return t;
-}
-
 /* x and n as int64 when both already are (no conversion), else as float64. */
 static int proportion_inputs(PyObject *x_obj, PyObject *n_obj, PyArrayObject **x,
                              PyArrayObject **n, int *int64)
@@ -80,42 +43,33 @@ static PyObject *py_rates_proportion_ci(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOOii:rates_proportion_ci", &x_obj, &n_obj, &conf_obj, &method,
                           &threads))
         return NULL;
-    PyArrayObject *conf = sc_py_double_array(conf_obj, "conf"), *in[2], *out[3] = {NULL};
-    if (conf == NULL) return NULL;
+    PyArrayObject *in[3], *out[3];
+    if ((in[2] = sc_py_double_array(conf_obj, "conf")) == NULL) return NULL;
     if (proportion_inputs(x_obj, n_obj, &in[0], &in[1], &int64) < 0) {
-        Py_DECREF(conf);
+        Py_DECREF(in[2]);
         return NULL;
     }
-    npy_intp len = PyArray_SIZE(in[0]), nconf = PyArray_SIZE(conf), dims[2] = {len, nconf};
-    for (int j = 0; j < 3; j++) {
-        out[j] = sc_py_empty(j == 0 ? 1 : 2, dims);
-        if (out[j] == NULL) {
-            Py_DECREF(conf);
-            sc_py_release(2, in);
-            sc_py_release(3, out);
-            return NULL;
-        }
-    }
+    const npy_intp len = PyArray_SIZE(in[0]), nconf = PyArray_SIZE(in[2]);
+    const npy_intp cols[3] = {0, nconf, nconf};
+    if (sc_py_outputs(3, NULL, cols, len, out) < 0) return sc_py_fail(3, in, 0, NULL);
     int status;
     Py_BEGIN_ALLOW_THREADS
     if (int64)
         status = sc_rates_proportion_ci_int64(
             (const int64_t *)PyArray_DATA(in[0]), (const int64_t *)PyArray_DATA(in[1]),
-            (size_t)len, SC_DATA(conf), (size_t)nconf, (sc_prop_method)method, threads,
+            (size_t)len, SC_DATA(in[2]), (size_t)nconf, (sc_prop_method)method, threads,
             SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]));
     else
         status = sc_rates_proportion_ci(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)len,
-                                        SC_DATA(conf), (size_t)nconf, (sc_prop_method)method,
+                                        SC_DATA(in[2]), (size_t)nconf, (sc_prop_method)method,
                                         threads, SC_DATA(out[0]), SC_DATA(out[1]),
                                         SC_DATA(out[2]));
     Py_END_ALLOW_THREADS
-    Py_DECREF(conf);
     if (status == SC_EDOM) {
-        sc_py_release(2, in);
-        sc_py_release(3, out);
+        sc_py_fail(3, in, 3, out);
         Py_RETURN_NONE;
     }
-    return finish(status, "proportion_ci", 2, in, 3, out);
+    return sc_py_finish(status, "proportion_ci", 3, in, 3, out);
 }
 
 static PyObject *py_rates_rate_ci(PyObject *self, PyObject *args)
@@ -127,22 +81,18 @@ static PyObject *py_rates_rate_ci(PyObject *self, PyObject *args)
                           &method, &threads))
         return NULL;
     static const char *names[] = {"count", "exposure", "per"};
-    PyArrayObject *conf = sc_py_double_array(objs[3], "conf");
-    if (conf == NULL) return NULL;
-    PyArrayObject *in[3], *out[2];
-    npy_intp n, nconf = PyArray_SIZE(conf);
-    if (prepare(3, objs, names, in, &n, 2, nconf, out) < 0) {
-        Py_DECREF(conf);
-        return NULL;
-    }
+    PyArrayObject *in[4], *out[2];                       /* in[3]: conf */
+    if ((in[3] = sc_py_double_array(objs[3], "conf")) == NULL) return NULL;
+    npy_intp n, nconf = PyArray_SIZE(in[3]);
+    if (sc_py_prepare(3, objs, names, in, &n, 2, nconf, out) < 0)
+        return sc_py_fail(4, in, 0, NULL);
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_rates_rate_ci(SC_DATA(in[0]), SC_DATA(in[1]), SC_DATA(in[2]), (size_t)n,
-                              SC_DATA(conf), (size_t)nconf, (sc_rate_method)method, threads,
+                              SC_DATA(in[3]), (size_t)nconf, (sc_rate_method)method, threads,
                               SC_DATA(out[0]), SC_DATA(out[1]));
     Py_END_ALLOW_THREADS
-    Py_DECREF(conf);
-    return finish(status, "rate_ci", 3, in, 2, out);
+    return sc_py_finish(status, "rate_ci", 4, in, 2, out);
 }
 
 static PyObject *py_rates_binom_test(PyObject *self, PyObject *args)
@@ -157,14 +107,14 @@ static PyObject *py_rates_binom_test(PyObject *self, PyObject *args)
     static const char *names[] = {"x", "n", "target"};
     PyArrayObject *in[3], *out[3];
     npy_intp n;
-    if (prepare(3, objs, names, in, &n, 3, 0, out) < 0) return NULL;
+    if (sc_py_prepare(3, objs, names, in, &n, 3, 0, out) < 0) return NULL;
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_rates_binom_test(SC_DATA(in[0]), SC_DATA(in[1]), SC_DATA(in[2]), (size_t)n,
                                  (sc_alternative)alternative, conf, threads, SC_DATA(out[0]),
                                  SC_DATA(out[1]), SC_DATA(out[2]));
     Py_END_ALLOW_THREADS
-    return finish(status, "test_target", 3, in, 3, out);
+    return sc_py_finish(status, "test_target", 3, in, 3, out);
 }
 
 static PyObject *py_rates_poisson_test2(PyObject *self, PyObject *args)
@@ -179,14 +129,14 @@ static PyObject *py_rates_poisson_test2(PyObject *self, PyObject *args)
     static const char *names[] = {"count1", "exposure1", "count2", "exposure2"};
     PyArrayObject *in[4], *out[3];
     npy_intp n;
-    if (prepare(4, objs, names, in, &n, 3, 0, out) < 0) return NULL;
+    if (sc_py_prepare(4, objs, names, in, &n, 3, 0, out) < 0) return NULL;
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_rates_poisson_test2(SC_DATA(in[0]), SC_DATA(in[1]), SC_DATA(in[2]), SC_DATA(in[3]),
                                     (size_t)n, (sc_alternative)alternative, conf, threads,
                                     SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]));
     Py_END_ALLOW_THREADS
-    return finish(status, "compare_rates", 4, in, 3, out);
+    return sc_py_finish(status, "compare_rates", 4, in, 3, out);
 }
 
 static PyObject *py_rates_prop_test2(PyObject *self, PyObject *args)
@@ -201,14 +151,14 @@ static PyObject *py_rates_prop_test2(PyObject *self, PyObject *args)
     static const char *names[] = {"x1", "n1", "x2", "n2"};
     PyArrayObject *in[4], *out[4];
     npy_intp n;
-    if (prepare(4, objs, names, in, &n, 4, 0, out) < 0) return NULL;
+    if (sc_py_prepare(4, objs, names, in, &n, 4, 0, out) < 0) return NULL;
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_rates_prop_test2(SC_DATA(in[0]), SC_DATA(in[1]), SC_DATA(in[2]), SC_DATA(in[3]),
                                  (size_t)n, conf, correct, threads, SC_DATA(out[0]),
                                  SC_DATA(out[1]), SC_DATA(out[2]), SC_DATA(out[3]));
     Py_END_ALLOW_THREADS
-    return finish(status, "compare_proportions", 4, in, 4, out);
+    return sc_py_finish(status, "compare_proportions", 4, in, 4, out);
 }
 
 static PyObject *py_rates_homogeneity(PyObject *self, PyObject *args)
@@ -246,41 +196,28 @@ static PyObject *py_rates_dsr(PyObject *self, PyObject *args)
     npy_intp n;
     in[2] = sc_py_double_array(objs[2], "standard");
     in[3] = in[2] ? sc_py_double_array(objs[3], "conf") : NULL;
-    if (in[3] == NULL) {
-        sc_py_release(4, in);
-        return NULL;
-    }
+    if (in[3] == NULL) return sc_py_fail(4, in, 0, NULL);
     npy_intp bands = PyArray_SIZE(in[2]), nconf = PyArray_SIZE(in[3]);
     if (bands == 0) {
-        sc_py_release(4, in);
+        sc_py_fail(4, in, 0, NULL);
         return sc_py_raise(SC_EEMPTY, "dsr");
     }
-    if (sc_py_double_arrays(2, objs, names, in, &n) < 0) {
-        sc_py_release(4, in);
-        return NULL;
-    }
+    if (sc_py_double_arrays(2, objs, names, in, &n) < 0) return sc_py_fail(4, in, 0, NULL);
     if (PyArray_NDIM(in[0]) != 2 || PyArray_DIM(in[0], 1) != bands) {
-        sc_py_release(4, in);
+        sc_py_fail(4, in, 0, NULL);
         PyErr_Format(PyExc_ValueError, "dsr: counts must be a 2-D table with one column per band (%zd)",
                      (Py_ssize_t)bands);
         return NULL;
     }
-    npy_intp areas = n / bands, dims[2] = {areas, nconf};
-    out[0] = sc_py_empty(1, dims);
-    out[1] = out[0] ? sc_py_empty(2, dims) : NULL;
-    out[2] = out[1] ? sc_py_empty(2, dims) : NULL;
-    if (out[2] == NULL) {
-        sc_py_release(4, in);
-        sc_py_release(3, out);
-        return NULL;
-    }
+    const npy_intp areas = n / bands, cols[3] = {0, nconf, nconf};
+    if (sc_py_outputs(3, NULL, cols, areas, out) < 0) return sc_py_fail(4, in, 0, NULL);
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_rates_dsr(SC_DATA(in[0]), SC_DATA(in[1]), SC_DATA(in[2]), (size_t)areas,
                           (size_t)bands, SC_DATA(in[3]), (size_t)nconf, min_count, per, threads,
                           SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]));
     Py_END_ALLOW_THREADS
-    return finish(status, "dsr", 4, in, 3, out);
+    return sc_py_finish(status, "dsr", 4, in, 3, out);
 }
 
 PyMethodDef sc_rates_methods[] = {

@@ -7,7 +7,9 @@
 
 static const char *const CHARTS[] = {"xmr", "i", "p", "u", "c", "pp", "up", "run", NULL};
 
-enum { N_POINT_OUT = 6, N_SERIES_OUT = 6 };
+/* Outputs: value, centre, lower, upper, lower2, upper2, signal (series x points), then
+ * longest_run, longest_run_max, n_crossings, n_crossings_min, n_useful, runs_signal. */
+enum { N_OUT = 13 };
 
 /* A 2-D array of `type` with the shape of y (None stays NULL). */
 static int same_shape(PyObject *obj, int type, const char *name, PyArrayObject *y,
@@ -45,39 +47,37 @@ static PyObject *py_spc_fit(PyObject *self, PyObject *args)
                         "spc: baseline, trend and shift must be >= 0, two_of_three 0, 1 or 2");
         return NULL;
     }
-    PyArrayObject *y = sc_py_double_array(y_obj, "y"), *n = NULL, *start = NULL;
-    PyArrayObject *point[N_POINT_OUT] = {NULL}, *series[N_SERIES_OUT] = {NULL}, *signal = NULL;
-    if (y == NULL) return NULL;
-    if (PyArray_NDIM(y) != 2) {
+    PyArrayObject *in[3] = {NULL}, *out[N_OUT] = {NULL};          /* in: y, n, start */
+    if ((in[0] = sc_py_double_array(y_obj, "y")) == NULL) return NULL;
+    if (PyArray_NDIM(in[0]) != 2) {
         PyErr_SetString(PyExc_ValueError, "y must be a 2-D array (series x points)");
         goto fail;
     }
-    if (same_shape(n_obj, NPY_DOUBLE, "n", y, &n) < 0 ||
-        same_shape(start_obj, NPY_UINT8, "start", y, &start) < 0)
+    if (same_shape(n_obj, NPY_DOUBLE, "n", in[0], &in[1]) < 0 ||
+        same_shape(start_obj, NPY_UINT8, "start", in[0], &in[2]) < 0)
         goto fail;
-    npy_intp rows = PyArray_DIM(y, 0), dims[2] = {rows, PyArray_DIM(y, 1)};
-    for (int k = 0; k < N_POINT_OUT; k++)
-        if ((point[k] = sc_py_empty(2, dims)) == NULL) goto fail;
-    for (int k = 0; k < N_SERIES_OUT; k++)
-        if ((series[k] = sc_py_empty(1, &rows)) == NULL) goto fail;
-    if ((signal = (PyArrayObject *)PyArray_EMPTY(2, dims, NPY_INT8, 0)) == NULL) goto fail;
+    const npy_intp rows = PyArray_DIM(in[0], 0), m = PyArray_DIM(in[0], 1);
+    static const int types[N_OUT] = {NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE,
+                                     NPY_DOUBLE, NPY_INT8, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE,
+                                     NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE};
+    const npy_intp cols[N_OUT] = {m, m, m, m, m, m, m};
+    if (sc_py_outputs(N_OUT, types, cols, rows, out) < 0) goto fail;
 
     const sc_spc_spec spec = {
         (sc_spc_chart)chart, (size_t)baseline, screen,
         {outside, (size_t)trend, (sc_spc_two_of_three)two_of_three, four_of_five, (size_t)shift},
     };
-    sc_spc_output out = {
-        SC_DATA(point[0]), SC_DATA(point[1]), SC_DATA(point[2]), SC_DATA(point[3]),
-        SC_DATA(point[4]), SC_DATA(point[5]), (signed char *)PyArray_DATA(signal),
-        SC_DATA(series[0]), SC_DATA(series[1]), SC_DATA(series[2]), SC_DATA(series[3]),
-        SC_DATA(series[4]), SC_DATA(series[5]),
+    sc_spc_output res = {
+        SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]), SC_DATA(out[3]), SC_DATA(out[4]),
+        SC_DATA(out[5]), (signed char *)PyArray_DATA(out[6]), SC_DATA(out[7]), SC_DATA(out[8]),
+        SC_DATA(out[9]), SC_DATA(out[10]), SC_DATA(out[11]), SC_DATA(out[12]),
     };
     size_t bad_row;
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = sc_spc_batch(SC_DATA(y), n ? SC_DATA(n) : NULL,
-                          start ? (const unsigned char *)PyArray_DATA(start) : NULL,
-                          (size_t)rows, (size_t)dims[1], &spec, threads, &out, &bad_row);
+    status = sc_spc_batch(SC_DATA(in[0]), in[1] ? SC_DATA(in[1]) : NULL,
+                          in[2] ? (const unsigned char *)PyArray_DATA(in[2]) : NULL,
+                          (size_t)rows, (size_t)m, &spec, threads, &res, &bad_row);
     Py_END_ALLOW_THREADS
     if (status == SC_EDOM) {
         PyErr_Format(PyExc_ValueError,
@@ -85,24 +85,9 @@ static PyObject *py_spc_fit(PyObject *self, PyObject *args)
                      (Py_ssize_t)bad_row);
         goto fail;
     }
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, "spc");
-        goto fail;
-    }
-    Py_DECREF(y);
-    Py_XDECREF(n);
-    Py_XDECREF(start);
-    return Py_BuildValue("NNNNNNNNNNNNN", point[0], point[1], point[2], point[3], point[4],
-                         point[5], signal, series[0], series[1], series[2], series[3],
-                         series[4], series[5]);
+    return sc_py_finish(status, "spc", 3, in, N_OUT, out);
 fail:
-    Py_XDECREF(y);
-    Py_XDECREF(n);
-    Py_XDECREF(start);
-    for (int k = 0; k < N_POINT_OUT; k++) Py_XDECREF(point[k]);
-    for (int k = 0; k < N_SERIES_OUT; k++) Py_XDECREF(series[k]);
-    Py_XDECREF(signal);
-    return NULL;
+    return sc_py_fail(3, in, N_OUT, out);
 }
 
 PyMethodDef sc_spc_methods[] = {

@@ -39,55 +39,6 @@ static int series_input(PyObject *y_obj, PyObject *t_obj, int omit, PyArrayObjec
     return 0;
 }
 
-/* k new arrays of `rows` entries (times cols[i] when cols[i] > 0) of types[i].  Returns 0, or
- * -1 with an exception set and every array released. */
-static int new_outputs(int k, const int *types, const npy_intp *cols, npy_intp rows,
-                       PyArrayObject **arrs)
-{
-    for (int i = 0; i < k; i++) {
-        const npy_intp dims[2] = {rows, cols ? cols[i] : 0};
-        arrs[i] = (PyArrayObject *)PyArray_EMPTY(dims[1] > 0 ? 2 : 1, dims, types[i], 0);
-        if (arrs[i] == NULL) {
-            for (int j = 0; j < i; j++) Py_CLEAR(arrs[j]);
-            return -1;
-        }
-    }
-    return 0;
-}
-
-/* A tuple of the k arrays (references stolen). */
-static PyObject *outputs_tuple(int k, PyArrayObject **arrs)
-{
-    PyObject *tuple = PyTuple_New(k);
-    if (tuple == NULL) {
-        for (int i = 0; i < k; i++) Py_CLEAR(arrs[i]);
-        return NULL;
-    }
-    for (int i = 0; i < k; i++) PyTuple_SET_ITEM(tuple, i, (PyObject *)arrs[i]);
-    return tuple;
-}
-
-/* Release the inputs after an error; returns NULL. */
-static PyObject *release_inputs(PyArrayObject *y, PyArrayObject *t)
-{
-    Py_XDECREF(y);
-    Py_XDECREF(t);
-    return NULL;
-}
-
-/* The end of every call: release the inputs, then the outputs as a tuple or the error. */
-static PyObject *finish(int status, const char *func, PyArrayObject *y, PyArrayObject *t, int k,
-                        PyArrayObject **arrs)
-{
-    Py_XDECREF(y);
-    Py_XDECREF(t);
-    if (status != SC_SUCCESS) {
-        for (int i = 0; i < k; i++) Py_CLEAR(arrs[i]);
-        return sc_py_raise(status, func);
-    }
-    return outputs_tuple(k, arrs);
-}
-
 #define DATA_AS(a, type) ((type *)PyArray_DATA(a))
 
 static PyObject *py_trend_mk(PyObject *self, PyObject *args)
@@ -107,15 +58,16 @@ static PyObject *py_trend_mk(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "lag must be >= 0 (0: all lags)");
         return NULL;
     }
-    PyArrayObject *y, *t;
+    PyArrayObject *in[2];                                /* y, t */
     sc_trend_data d;
-    if (series_input(y_obj, t_obj, omit, &y, &t, &d) < 0) return NULL;
+    if (series_input(y_obj, t_obj, omit, &in[0], &in[1], &d) < 0) return NULL;
     enum { K = 12 };
     static const int types[K] = {NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE,
                                  NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_INT64, NPY_BOOL,
                                  NPY_INT8, NPY_INT8};
     PyArrayObject *a[K];
-    if (new_outputs(K, types, NULL, (npy_intp)d.rows, a) < 0) return release_inputs(y, t);
+    if (sc_py_outputs(K, types, NULL, (npy_intp)d.rows, a) < 0)
+        return sc_py_fail(2, in, 0, NULL);
     sc_mk_output out = {SC_DATA(a[0]), SC_DATA(a[1]), SC_DATA(a[2]), SC_DATA(a[3]), SC_DATA(a[4]),
                         SC_DATA(a[5]), SC_DATA(a[6]), SC_DATA(a[7]), DATA_AS(a[8], int64_t),
                         DATA_AS(a[9], uint8_t), DATA_AS(a[10], int8_t), DATA_AS(a[11], int8_t)};
@@ -123,7 +75,7 @@ static PyObject *py_trend_mk(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     status = sc_trend_mk(&d, (sc_mk_method)method, alpha, (size_t)lag, threads, &out);
     Py_END_ALLOW_THREADS
-    return finish(status, "mann_kendall", y, t, K, a);
+    return sc_py_finish(status, "mann_kendall", 2, in, K, a);
 }
 
 static PyObject *py_trend_seasonal(PyObject *self, PyObject *args)
@@ -138,16 +90,17 @@ static PyObject *py_trend_seasonal(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "period must be >= 1");
         return NULL;
     }
-    PyArrayObject *y, *t;
+    PyArrayObject *in[2];                                /* y, t */
     sc_trend_data d;
-    if (series_input(y_obj, Py_None, omit, &y, &t, &d) < 0) return NULL;
+    if (series_input(y_obj, Py_None, omit, &in[0], &in[1], &d) < 0) return NULL;
     enum { K = 13 };
     static const int types[K] = {NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE,
                                  NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_INT64,
                                  NPY_BOOL, NPY_INT8, NPY_INT8};
     const npy_intp cols[K] = {0, 0, 0, 0, 0, 0, 0, period, period, 0, 0, 0, 0};
     PyArrayObject *a[K];
-    if (new_outputs(K, types, cols, (npy_intp)d.rows, a) < 0) return release_inputs(y, t);
+    if (sc_py_outputs(K, types, cols, (npy_intp)d.rows, a) < 0)
+        return sc_py_fail(2, in, 0, NULL);
     sc_seasonal_output out = {SC_DATA(a[0]), SC_DATA(a[1]), SC_DATA(a[2]), SC_DATA(a[3]),
                               SC_DATA(a[4]), SC_DATA(a[5]), SC_DATA(a[6]), SC_DATA(a[7]),
                               SC_DATA(a[8]), DATA_AS(a[9], int64_t), DATA_AS(a[10], uint8_t),
@@ -156,7 +109,7 @@ static PyObject *py_trend_seasonal(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     status = sc_trend_seasonal(&d, (size_t)period, alpha, threads, &out);
     Py_END_ALLOW_THREADS
-    return finish(status, "seasonal_mann_kendall", y, t, K, a);
+    return sc_py_finish(status, "seasonal_mann_kendall", 2, in, K, a);
 }
 
 static PyObject *py_trend_sen(PyObject *self, PyObject *args)
@@ -165,31 +118,27 @@ static PyObject *py_trend_sen(PyObject *self, PyObject *args)
     PyObject *y_obj, *t_obj, *conf_obj;
     int omit, threads = 0;
     if (!PyArg_ParseTuple(args, "OOOp|i", &y_obj, &t_obj, &conf_obj, &omit, &threads)) return NULL;
-    PyArrayObject *conf = sc_py_double_array(conf_obj, "conf");
-    if (conf == NULL) return NULL;
-    PyArrayObject *y, *t;
+    PyArrayObject *in[3];                                /* y, t, conf */
+    if ((in[2] = sc_py_double_array(conf_obj, "conf")) == NULL) return NULL;
     sc_trend_data d;
-    if (series_input(y_obj, t_obj, omit, &y, &t, &d) < 0) {
-        Py_DECREF(conf);
+    if (series_input(y_obj, t_obj, omit, &in[0], &in[1], &d) < 0) {
+        Py_DECREF(in[2]);
         return NULL;
     }
     enum { K = 6 };
     static const int types[K] = {NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_DOUBLE, NPY_INT64,
                                  NPY_INT8};
-    const npy_intp levels = PyArray_SIZE(conf), cols[K] = {0, 0, levels, levels, 0, 0};
+    const npy_intp levels = PyArray_SIZE(in[2]), cols[K] = {0, 0, levels, levels, 0, 0};
     PyArrayObject *a[K];
-    if (new_outputs(K, types, cols, (npy_intp)d.rows, a) < 0) {
-        Py_DECREF(conf);
-        return release_inputs(y, t);
-    }
+    if (sc_py_outputs(K, types, cols, (npy_intp)d.rows, a) < 0)
+        return sc_py_fail(3, in, 0, NULL);
     sc_sen_output out = {SC_DATA(a[0]), SC_DATA(a[1]), SC_DATA(a[2]), SC_DATA(a[3]),
                          DATA_AS(a[4], int64_t), DATA_AS(a[5], int8_t)};
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = sc_trend_sen(&d, SC_DATA(conf), (size_t)levels, threads, &out);
+    status = sc_trend_sen(&d, SC_DATA(in[2]), (size_t)levels, threads, &out);
     Py_END_ALLOW_THREADS
-    Py_DECREF(conf);
-    return finish(status, "sen_slope", y, t, K, a);
+    return sc_py_finish(status, "sen_slope", 3, in, K, a);
 }
 
 static PyObject *py_trend_pettitt(PyObject *self, PyObject *args)
@@ -198,20 +147,21 @@ static PyObject *py_trend_pettitt(PyObject *self, PyObject *args)
     PyObject *y_obj;
     int omit, threads = 0;
     if (!PyArg_ParseTuple(args, "Op|i", &y_obj, &omit, &threads)) return NULL;
-    PyArrayObject *y, *t;
+    PyArrayObject *in[2];                                /* y, t */
     sc_trend_data d;
-    if (series_input(y_obj, Py_None, omit, &y, &t, &d) < 0) return NULL;
+    if (series_input(y_obj, Py_None, omit, &in[0], &in[1], &d) < 0) return NULL;
     enum { K = 5 };
     static const int types[K] = {NPY_DOUBLE, NPY_DOUBLE, NPY_INT64, NPY_INT64, NPY_INT8};
     PyArrayObject *a[K];
-    if (new_outputs(K, types, NULL, (npy_intp)d.rows, a) < 0) return release_inputs(y, t);
+    if (sc_py_outputs(K, types, NULL, (npy_intp)d.rows, a) < 0)
+        return sc_py_fail(2, in, 0, NULL);
     sc_pettitt_output out = {SC_DATA(a[0]), SC_DATA(a[1]), DATA_AS(a[2], int64_t),
                              DATA_AS(a[3], int64_t), DATA_AS(a[4], int8_t)};
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_trend_pettitt(&d, threads, &out);
     Py_END_ALLOW_THREADS
-    return finish(status, "pettitt", y, t, K, a);
+    return sc_py_finish(status, "pettitt", 2, in, K, a);
 }
 
 PyMethodDef sc_trend_methods[] = {

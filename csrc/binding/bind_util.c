@@ -6,16 +6,21 @@
 PyObject *sc_NumericalError = NULL;
 PyObject *sc_ConvergenceError = NULL;
 
-PyArrayObject *sc_py_double_array(PyObject *obj, const char *name)
+PyArrayObject *sc_py_typed_array(PyObject *obj, int type, const char *name)
 {
     PyArrayObject *a = (PyArrayObject *)PyArray_FROM_OTF(
-        obj, NPY_DOUBLE, NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
+        obj, type, NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
     if (a == NULL) {
         PyErr_Clear();
         PyErr_Format(PyExc_TypeError, "%s must be numeric (got %.100s)", name,
                      Py_TYPE(obj)->tp_name);
     }
     return a;
+}
+
+PyArrayObject *sc_py_double_array(PyObject *obj, const char *name)
+{
+    return sc_py_typed_array(obj, NPY_DOUBLE, name);
 }
 
 void sc_py_release(int k, PyArrayObject **arrs)
@@ -48,9 +53,88 @@ fail:
     return -1;
 }
 
+int sc_py_double_arrays_opt(int k, PyObject **objs, const char **names, PyArrayObject **arrs,
+                            npy_intp *n)
+{
+    if (objs[k - 1] != Py_None) return sc_py_double_arrays(k, objs, names, arrs, n);
+    arrs[k - 1] = NULL;
+    return sc_py_double_arrays(k - 1, objs, names, arrs, n);
+}
+
 PyArrayObject *sc_py_empty(int nd, const npy_intp *dims)
 {
     return (PyArrayObject *)PyArray_EMPTY(nd, dims, NPY_DOUBLE, 0);
+}
+
+int sc_py_outputs(int k, const int *types, const npy_intp *cols, npy_intp len,
+                  PyArrayObject **out)
+{
+    for (int i = 0; i < k; i++) out[i] = NULL;
+    for (int i = 0; i < k; i++) {
+        const npy_intp dims[2] = {len, cols ? cols[i] : 0};
+        out[i] = (PyArrayObject *)PyArray_EMPTY(dims[1] > 0 ? 2 : 1, dims,
+                                                types ? types[i] : NPY_DOUBLE, 0);
+        if (out[i] == NULL) {
+            sc_py_release(i, out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int sc_py_prepare(int k, PyObject **objs, const char **names, PyArrayObject **in, npy_intp *n,
+                  int nout, npy_intp ncol, PyArrayObject **out)
+{
+    for (int j = 0; j < nout; j++) out[j] = NULL;
+    if (sc_py_double_arrays(k, objs, names, in, n) < 0) return -1;
+    const npy_intp dims[2] = {*n, ncol};
+    for (int j = 0; j < nout; j++) {
+        if ((out[j] = sc_py_empty(ncol > 0 ? 2 : 1, dims)) == NULL) {
+            sc_py_fail(k, in, nout, out);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int sc_py_done(int status, const char *func, int k, PyArrayObject **in, int nout,
+               PyArrayObject **out)
+{
+    sc_py_release(k, in);
+    if (status == SC_SUCCESS) return 0;
+    sc_py_release(nout, out);
+    sc_py_raise(status, func);
+    return -1;
+}
+
+PyObject *sc_py_finish(int status, const char *func, int k, PyArrayObject **in, int nout,
+                       PyArrayObject **out)
+{
+    if (sc_py_done(status, func, k, in, nout, out) < 0) return NULL;
+    PyObject *t = PyTuple_New(nout);
+    if (t == NULL) {
+        sc_py_release(nout, out);
+        return NULL;
+    }
+    for (int j = 0; j < nout; j++) {
+        PyTuple_SET_ITEM(t, j, sc_py_or_none(out[j]));
+        out[j] = NULL;
+    }
+    return t;
+}
+
+PyObject *sc_py_or_none(PyArrayObject *a)
+{
+    if (a != NULL) return (PyObject *)a;
+    Py_INCREF(Py_None);
+    return Py_None;
+}
+
+PyObject *sc_py_fail(int k, PyArrayObject **in, int nout, PyArrayObject **out)
+{
+    sc_py_release(k, in);
+    sc_py_release(nout, out);
+    return NULL;
 }
 
 PyObject *sc_py_raise(int status, const char *func)

@@ -26,52 +26,45 @@ static PyObject *py_waits_fit(PyObject *self, PyObject *args)
     }
     PyObject *objs[2] = {t_obj, s_obj};
     const char *names[2] = {"durations", "observed"};
-    PyArrayObject *arr[2], *group = NULL, *cols[N_COLS] = {NULL}, *rows_arr = NULL;
-    PyArrayObject *counts = NULL, *obs = NULL, *expd = NULL, *var = NULL;
+    /* in: durations, observed, group; lr: counts per group, then (with the test) observed,
+     * expected, var; km: the Kaplan-Meier columns, then the rows of each group */
+    PyArrayObject *in[3] = {NULL}, *lr[4] = {NULL}, *km[N_COLS + 1] = {NULL};
     double *buf = NULL;
     size_t *rows = NULL;
     npy_intp n;
-    if (sc_py_double_arrays(2, objs, names, arr, &n) < 0) return NULL;
+    if (sc_py_double_arrays(2, objs, names, in, &n) < 0) return NULL;
     if (g_obj != Py_None) {
-        group = (PyArrayObject *)PyArray_FROM_OTF(g_obj, NPY_INT64,
-                                                  NPY_ARRAY_IN_ARRAY | NPY_ARRAY_FORCECAST);
-        if (group == NULL) goto fail;
-        if (PyArray_SIZE(group) != n) {
+        if ((in[2] = sc_py_typed_array(g_obj, NPY_INT64, "group")) == NULL) goto fail;
+        if (PyArray_SIZE(in[2]) != n) {
             PyErr_SetString(PyExc_ValueError, "group must hold one label per duration");
             goto fail;
         }
     }
-    const npy_intp kk = k, kdims[2] = {k, k};
+    const npy_intp kk = k, lr_cols[4] = {0, 0, 0, k};
     const int test = rho >= 0;
+    if (sc_py_outputs(test ? 4 : 1, NULL, lr_cols, kk, lr) < 0) goto fail;
     buf = malloc((size_t)(n > 0 ? n : 1) * N_COLS * sizeof *buf);
     rows = malloc((size_t)k * sizeof *rows);
-    counts = sc_py_empty(1, &kk);
-    if (test) {
-        obs = sc_py_empty(1, &kk);
-        expd = sc_py_empty(1, &kk);
-        var = sc_py_empty(2, kdims);
-    }
     if (buf == NULL || rows == NULL) {
         PyErr_NoMemory();
         goto fail;
     }
-    if (counts == NULL || (test && (obs == NULL || expd == NULL || var == NULL))) goto fail;
 
     double chisq = 0.0, df = 0.0, pvalue = 1.0;
     int status;
-    const double *tp = SC_DATA(arr[0]), *sp = SC_DATA(arr[1]);
-    const int64_t *gp = group ? (const int64_t *)PyArray_DATA(group) : NULL;
+    const double *tp = SC_DATA(in[0]), *sp = SC_DATA(in[1]);
+    const int64_t *gp = in[2] ? (const int64_t *)PyArray_DATA(in[2]) : NULL;
     Py_BEGIN_ALLOW_THREADS
     sc_waits_workspace *w = sc_waits_alloc((size_t)n, (size_t)k);
     if (w == NULL) {
         status = SC_ENOMEM;
     } else {
-        status = sc_waits_load(tp, sp, gp, (size_t)n, (size_t)k, tol, w, SC_DATA(counts));
+        status = sc_waits_load(tp, sp, gp, (size_t)n, (size_t)k, tol, w, SC_DATA(lr[0]));
         if (status == SC_SUCCESS)
             status = sc_waits_km(w, buf, buf + n, buf + 2 * n, buf + 3 * n, buf + 4 * n,
                                  buf + 5 * n, rows);
         if (status == SC_SUCCESS && test) {
-            status = sc_waits_logrank(w, rho, SC_DATA(obs), SC_DATA(expd), SC_DATA(var),
+            status = sc_waits_logrank(w, rho, SC_DATA(lr[1]), SC_DATA(lr[2]), SC_DATA(lr[3]),
                                       &chisq, &df, &pvalue);
             if (status == SC_ESINGULAR) status = SC_SUCCESS;   /* no test: NaN statistic */
         }
@@ -84,39 +77,27 @@ static PyObject *py_waits_fit(PyObject *self, PyObject *args)
     }
     npy_intp total = 0;
     for (Py_ssize_t g = 0; g < k; g++) total += (npy_intp)rows[g];
-    for (int c = 0; c < N_COLS; c++) {
-        if ((cols[c] = sc_py_empty(1, &total)) == NULL) goto fail;
-        memcpy(PyArray_DATA(cols[c]), buf + c * n, (size_t)total * sizeof *buf);
-    }
-    if ((rows_arr = (PyArrayObject *)PyArray_EMPTY(1, &kk, NPY_INT64, 0)) == NULL) goto fail;
-    for (Py_ssize_t g = 0; g < k; g++) ((int64_t *)PyArray_DATA(rows_arr))[g] = (int64_t)rows[g];
+    if (sc_py_outputs(N_COLS, NULL, NULL, total, km) < 0) goto fail;
+    for (int c = 0; c < N_COLS; c++)
+        memcpy(PyArray_DATA(km[c]), buf + c * n, (size_t)total * sizeof *buf);
+    if ((km[N_COLS] = (PyArrayObject *)PyArray_EMPTY(1, &kk, NPY_INT64, 0)) == NULL) goto fail;
+    for (Py_ssize_t g = 0; g < k; g++) ((int64_t *)PyArray_DATA(km[N_COLS]))[g] = (int64_t)rows[g];
     free(buf);
     free(rows);
-    sc_py_release(2, arr);
-    Py_XDECREF(group);
-    PyObject *tested = test ? Py_BuildValue("NNNddd", obs, expd, var, chisq, df, pvalue)
-                            : (Py_INCREF(Py_None), Py_None);
+    sc_py_release(3, in);
+    PyObject *tested = test ? Py_BuildValue("NNNddd", lr[1], lr[2], lr[3], chisq, df, pvalue)
+                            : sc_py_or_none(NULL);
     if (tested == NULL) {
-        obs = expd = var = NULL;
-        for (int c = 0; c < N_COLS; c++) Py_XDECREF(cols[c]);
-        Py_DECREF(rows_arr);
-        Py_DECREF(counts);
-        return NULL;
+        lr[1] = lr[2] = lr[3] = NULL;
+        return sc_py_fail(N_COLS + 1, km, 4, lr);
     }
-    return Py_BuildValue("NNNNNNNNN", cols[0], cols[1], cols[2], cols[3], cols[4], cols[5],
-                         rows_arr, counts, tested);
+    return Py_BuildValue("NNNNNNNNN", km[0], km[1], km[2], km[3], km[4], km[5], km[6], lr[0],
+                         tested);
 fail:
     free(buf);
     free(rows);
-    sc_py_release(2, arr);
-    Py_XDECREF(group);
-    for (int c = 0; c < N_COLS; c++) Py_XDECREF(cols[c]);
-    Py_XDECREF(rows_arr);
-    Py_XDECREF(counts);
-    Py_XDECREF(obs);
-    Py_XDECREF(expd);
-    Py_XDECREF(var);
-    return NULL;
+    sc_py_release(N_COLS + 1, km);
+    return sc_py_fail(3, in, 4, lr);
 }
 
 /* waits_band(surv, std_err, conf_type, conf) -> (lower, upper) */
@@ -134,22 +115,14 @@ static PyObject *py_waits_band(PyObject *self, PyObject *args)
         return NULL;
     }
     const char *names[2] = {"surv", "std_err"};
-    PyArrayObject *arr[2];
+    PyArrayObject *in[2], *out[2];
     npy_intp n;
-    if (sc_py_double_arrays(2, objs, names, arr, &n) < 0) return NULL;
-    PyArrayObject *lower = sc_py_empty(1, &n), *upper = sc_py_empty(1, &n);
-    if (lower == NULL || upper == NULL) {
-        sc_py_release(2, arr);
-        Py_XDECREF(lower);
-        Py_XDECREF(upper);
-        return NULL;
-    }
+    if (sc_py_prepare(2, objs, names, in, &n, 2, 0, out) < 0) return NULL;
     Py_BEGIN_ALLOW_THREADS
-    sc_waits_band(SC_DATA(arr[0]), SC_DATA(arr[1]), (size_t)n, (sc_waits_conf)type, conf,
-                  SC_DATA(lower), SC_DATA(upper));
+    sc_waits_band(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)n, (sc_waits_conf)type, conf,
+                  SC_DATA(out[0]), SC_DATA(out[1]));
     Py_END_ALLOW_THREADS
-    sc_py_release(2, arr);
-    return Py_BuildValue("NN", lower, upper);
+    return sc_py_finish(SC_SUCCESS, "waits_band", 2, in, 2, out);
 }
 
 /* waits_quantile(time, curve, probs, firstx, tol) -> quantiles */
@@ -206,35 +179,23 @@ static PyObject *py_waits_backlog(PyObject *self, PyObject *args)
     double target;
     if (!PyArg_ParseTuple(args, "OOOd", &objs[0], &objs[1], &b_obj, &target)) return NULL;
     const char *names[2] = {"received", "decided"};
-    PyArrayObject *arr[2], *bounds = NULL, *out[4] = {NULL};
+    PyArrayObject *in[3], *out[4];                       /* in[2]: bounds */
     npy_intp n;
-    if (sc_py_double_arrays(2, objs, names, arr, &n) < 0) return NULL;
-    if ((bounds = sc_py_double_array(b_obj, "bounds")) == NULL) goto fail;
-    npy_intp periods = PyArray_SIZE(bounds) - 1;
+    if (sc_py_double_arrays(2, objs, names, in, &n) < 0) return NULL;
+    if ((in[2] = sc_py_double_array(b_obj, "bounds")) == NULL) return sc_py_fail(2, in, 0, NULL);
+    const npy_intp periods = PyArray_SIZE(in[2]) - 1;
     if (periods < 1) {
         PyErr_SetString(PyExc_ValueError, "backlog: at least one period is needed");
-        goto fail;
+        return sc_py_fail(3, in, 0, NULL);
     }
-    for (int c = 0; c < 4; c++)
-        if ((out[c] = sc_py_empty(1, &periods)) == NULL) goto fail;
+    if (sc_py_outputs(4, NULL, NULL, periods, out) < 0) return sc_py_fail(3, in, 0, NULL);
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = sc_waits_backlog(SC_DATA(arr[0]), SC_DATA(arr[1]), (size_t)n, SC_DATA(bounds),
+    status = sc_waits_backlog(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)n, SC_DATA(in[2]),
                               (size_t)periods, target, SC_DATA(out[0]), SC_DATA(out[1]),
                               SC_DATA(out[2]), SC_DATA(out[3]));
     Py_END_ALLOW_THREADS
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, "backlog");
-        goto fail;
-    }
-    sc_py_release(2, arr);
-    Py_DECREF(bounds);
-    return Py_BuildValue("NNNN", out[0], out[1], out[2], out[3]);
-fail:
-    sc_py_release(2, arr);
-    Py_XDECREF(bounds);
-    for (int c = 0; c < 4; c++) Py_XDECREF(out[c]);
-    return NULL;
+    return sc_py_finish(status, "backlog", 3, in, 4, out);
 }
 
 PyMethodDef sc_waits_methods[] = {

@@ -21,10 +21,26 @@ typedef struct {
         occupancy;
 } metrics;
 
-static void fail(int *status, int code)
+/* One scenario's work: 0, or a status. */
+typedef int (*scenario_fn)(const sc_calls_input *in, size_t i, sc_calls_output *out);
+
+/* Run one() over the n scenarios, `chunk` at a time per thread.  Returned: SC_SUCCESS, or the
+ * status of a scenario that failed. */
+static int each_scenario(scenario_fn one, int chunk, const sc_calls_input *in, size_t n,
+                         int threads, sc_calls_output *out)
 {
-    #pragma omp critical (sc_calls_status)
-    *status = code;
+    int status = SC_SUCCESS;
+    (void)threads;                           /* unused without OpenMP */
+    (void)chunk;
+    #pragma omp parallel for num_threads(sc_threads(threads, n * 16)) schedule(dynamic, chunk)
+    for (size_t i = 0; i < n; i++) {
+        int st = one(in, i, out);
+        if (st) {
+            #pragma omp critical (sc_calls_status)
+            status = st;
+        }
+    }
+    return status;
 }
 
 double sc_calls_erlang_b(double traffic, double agents)
@@ -270,14 +286,7 @@ static int evaluate_one(const sc_calls_input *in, size_t i, sc_calls_output *out
 
 int sc_calls_evaluate(const sc_calls_input *in, size_t n, int threads, sc_calls_output *out)
 {
-    int status = SC_SUCCESS;
-    (void)threads;                           /* unused without OpenMP */
-    #pragma omp parallel for num_threads(sc_threads(threads, n * 16)) schedule(dynamic, 16)
-    for (size_t i = 0; i < n; i++) {
-        int st = evaluate_one(in, i, out);
-        if (st) fail(&status, st);
-    }
-    return status;
+    return each_scenario(evaluate_one, 16, in, n, threads, out);
 }
 
 /* Whether the metrics at n meet the scenario's targets. */
@@ -331,12 +340,5 @@ static int size_one(const sc_calls_input *in, size_t i, sc_calls_output *out)
 
 int sc_calls_size(const sc_calls_input *in, size_t n, int threads, sc_calls_output *out)
 {
-    int status = SC_SUCCESS;
-    (void)threads;                           /* unused without OpenMP */
-    #pragma omp parallel for num_threads(sc_threads(threads, n * 16)) schedule(dynamic, 4)
-    for (size_t i = 0; i < n; i++) {
-        int st = size_one(in, i, out);
-        if (st) fail(&status, st);
-    }
-    return status;
+    return each_scenario(size_one, 4, in, n, threads, out);
 }

@@ -251,6 +251,16 @@ def significant_at(alpha) -> str:
     return f"significant at the {level(alpha)} level"
 
 
+def beyond_chance(finding: str, alpha) -> str:
+    """'a shift more than chance would explain, significant at the 5% level'."""
+    return f"{finding} {CHANCE}, {significant_at(alpha)}"
+
+
+def rise_or_fall(up: bool, alpha) -> str:
+    """'a rise more than chance would explain, significant at the 5% level' (or 'a fall')."""
+    return beyond_chance("a rise" if up else "a fall", alpha)
+
+
 def no_evidence(of: str, alpha) -> str:
     """'no evidence of a difference at the 5% level'."""
     return f"no evidence of {of} at the {level(alpha)} level"
@@ -296,9 +306,14 @@ def verdicts(pvalues, alpha: float, adjust=None, what: str = "tests") -> list[Ve
     return out
 
 
+def joined(*parts) -> str:
+    """'a, b, c' from the non-empty parts."""
+    return ", ".join(p for p in parts if p)
+
+
 def stats(*parts) -> str:
     """'(a, b, c)' from the non-empty parts."""
-    return "(" + ", ".join(p for p in parts if p) + ")"
+    return f"({joined(*parts)})"
 
 
 def excluded(lower, upper, levels, null: float):

@@ -1,12 +1,14 @@
 """Input checks for every public function: one place, one wording.
 
 Each helper takes the argument's public name and raises ``TypeError`` / ``ValueError`` whose
-message starts with that name, and (where there is one) the offending position, e.g.
-``"denominator must be >= numerator (area 3: 12 < 15)"``.  Helpers return clean float64
+message starts with that name, and (where there is one) the offending element, e.g.
+``"denominator must be >= numerator (area 3: 12 < 15)"``; ``where`` words the element for
+inputs that are not areas (``"position 3"``, ``"row 3"``).  Helpers return clean float64
 arrays; they never modify their input.
 """
 from __future__ import annotations
 
+import math
 import numbers
 from collections.abc import Sequence
 
@@ -19,11 +21,18 @@ NAN_POLICIES = ("propagate", "omit", "raise")
 _FINITE, _NONNEG, _POSITIVE, _WHOLE = 1, 2, 4, 8
 
 
-def _where(index, labels=None) -> str:
+def _where(index, labels=None, where: str = "area") -> str:
+    """'area 3', or "area 'North'" with labels; ``where`` names the element ('position 3')."""
     i = int(index)
     if labels is not None:
-        return f"area {labels[i]!r}"
-    return f"area {i}"
+        return f"{where} {labels[i]!r}"
+    return f"{where} {i}"
+
+
+def element(arr, index, where: str = "position") -> str:
+    """What locates element ``index`` of ``arr`` in a message: '' for a single value (0-d),
+    else e.g. 'position 3: '."""
+    return "" if np.ndim(arr) == 0 else f"{_where(index, where=where)}: "
 
 
 def is_pandas(value) -> bool:
@@ -215,7 +224,8 @@ def pvalues(value, name: str = "pvalues") -> np.ndarray:
     flat = arr.ravel()
     bad = np.flatnonzero(~np.isnan(flat) & ~((flat >= 0) & (flat <= 1)))
     if bad.size:
-        raise ValueError(f"{name} must lie in [0, 1] (position {bad[0]}: {flat[bad[0]]:g})")
+        raise ValueError(f"{name} must lie in [0, 1] ({_where(bad[0], where='position')}: "
+                         f"{flat[bad[0]]:g})")
     return arr
 
 
@@ -253,6 +263,35 @@ def whole_number(value, name: str, *, minimum: int = 0) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum} (got {value})")
     return int(value)
+
+
+def in_range(value, name: str, *, low: float = 0.0, low_open: bool = False,
+             high: float = math.inf, high_open: bool = False, whole: bool = False,
+             where: str = "position") -> np.ndarray:
+    """Finite numbers from ``low`` to ``high`` (an end left out with ``low_open`` /
+    ``high_open``; whole numbers with ``whole``) as a float64 array.  The message names the
+    argument, what it must be and, for arrays, the first offending element by ``where``:
+    ``"handle_time must be finite and > 0 (position 2: got -180)"``,
+    ``"service_level must be in (0, 1) (got NaN)"``."""
+    arr = as_float_array(value, name)
+    flat = arr.reshape(-1)
+    with np.errstate(invalid="ignore"):
+        bad = ~np.isfinite(flat) | (flat <= low if low_open else flat < low)
+        bad |= flat >= high if high_open else flat > high
+        if whole:
+            bad |= flat != np.floor(flat)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        v = flat[i]
+        shown = "NaN" if np.isnan(v) else f"{v:g}"
+        if whole and np.isfinite(v) and v >= low and v != np.floor(v):
+            need = "a whole number"
+        elif math.isinf(high):
+            need = f"finite and {'>' if low_open else '>='} {low:g}"
+        else:
+            need = (f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}")
+        raise ValueError(f"{name} must be {need} ({element(arr, i, where)}got {shown})")
+    return arr
 
 
 def number_in(value, name: str, low: float, high: float) -> float:

@@ -16,7 +16,6 @@ seconds throughout.
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import Any
 
 import numpy as np
@@ -41,38 +40,9 @@ _NAN = float("nan")
 
 # ---- checks ---------------------------------------------------------------------------------
 
-def _where(arr: np.ndarray, i: int) -> str:
-    return "" if arr.ndim == 0 else f"position {i}: "
-
-
-def _values(value, name: str, *, low: float = 0.0, low_open: bool = False,
-            high: float = math.inf, high_open: bool = False, whole: bool = False) -> np.ndarray:
-    """Finite numbers in the interval from ``low`` to ``high`` (whole with ``whole``); the
-    message names the argument and, for arrays, the first offending position."""
-    arr = _v.as_float_array(value, name)
-    flat = arr.reshape(-1)
-    with np.errstate(invalid="ignore"):
-        bad = ~np.isfinite(flat) | (flat <= low if low_open else flat < low)
-        bad |= flat >= high if high_open else flat > high
-        if whole:
-            bad |= flat != np.floor(flat)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        v = flat[i]
-        shown = "NaN" if np.isnan(v) else f"{v:g}"
-        if whole and np.isfinite(v) and v >= low and v != np.floor(v):
-            need = "a whole number"
-        elif math.isinf(high):
-            need = f"finite and {'>' if low_open else '>='} {low:g}"
-        else:
-            need = (f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}")
-        raise ValueError(f"{name} must be {need} ({_where(arr, i)}got {shown})")
-    return arr
-
-
 def _optional(value, name: str, **limits):
     """None as NaN (no cap), else checked values."""
-    return np.float64(_NAN) if value is None else _values(value, name, **limits)
+    return np.float64(_NAN) if value is None else _v.in_range(value, name, **limits)
 
 
 def _traffic(calls, interval, handle) -> np.ndarray:
@@ -130,15 +100,31 @@ class _ScenarioFrame:
         shape = np.broadcast_shapes(*(v.shape for v in values.values()))
         return pd.DataFrame({k: np.broadcast_to(v, shape).reshape(-1) for k, v in values.items()})
 
-    def _rows(self):
-        return self.to_frame().itertuples(index=False)
-
-    def _one_or_many(self, lines):
+    def narrative(self) -> str | list[str]:
+        """What the result says in words, with what its model assumes: a sentence, or a list
+        with one per scenario."""
+        lines = [self._sentence(r) for r in self.to_frame().itertuples(index=False)]
         return _n.one_or_many(lines, np.ndim(self.p_wait) == 0 and np.ndim(self.agents) == 0)
+
+    def _sentence(self, r) -> str:
+        """The narrative of one scenario (a row of ``to_frame()``)."""
+        raise NotImplementedError
 
 
 _ASSUMES = ("calls arrive at random at a steady rate and handling times vary as an exponential "
             "distribution does")
+
+
+def _staffed(r) -> str:
+    """'With 14 agents for 10 Erlangs of traffic'."""
+    return f"With {r.agents:,} agents for {_n.number(r.traffic)} Erlangs of traffic"
+
+
+def _predicts(r, model: str, callers: str, findings: str, assumes: str) -> str:
+    """A queueing model's predictions for one scenario, with what it assumes."""
+    return (f"{_staffed(r)}{callers}, the {model} model predicts that {findings} and agents are "
+            f"busy {_n.percent(r.occupancy)} of the time. These are model predictions: they "
+            f"assume {_ASSUMES}, and {assumes}.")
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -162,24 +148,15 @@ class ErlangCResult(_ScenarioFrame, Result):
     _frame_fields = ("agents", "traffic", "target_time", "p_wait", "service_level", "asa",
                      "occupancy", "immediate_answer", "stable")
 
-    def narrative(self) -> str | list[str]:
-        """What the model predicts, in words, with what it assumes (a list for several
-        scenarios)."""
-        lines = []
-        for r in self._rows():
-            head = (f"With {r.agents:,} agents for {_n.number(r.traffic)} Erlangs of traffic")
-            if not r.stable:
-                lines.append(f"{head} the Erlang C queue is unstable: calls arrive faster than "
-                             f"{r.agents:,} agents can answer them, so waits grow without limit; "
-                             "more agents are needed (erlang_a allows for callers hanging up).")
-                continue
-            lines.append(
-                f"{head}, the Erlang C model predicts that {_n.percent(r.p_wait)} of calls wait, "
-                f"{_n.percent(r.service_level)} are answered within {_seconds(r.target_time)}, "
-                f"the average speed of answer is {_seconds(r.asa)} and agents are busy "
-                f"{_n.percent(r.occupancy)} of the time. These are model predictions: they assume "
-                f"{_ASSUMES}, and that no caller hangs up.")
-        return self._one_or_many(lines)
+    def _sentence(self, r) -> str:
+        if not r.stable:
+            return (f"{_staffed(r)} the Erlang C queue is unstable: calls arrive faster than "
+                    f"{r.agents:,} agents can answer them, so waits grow without limit; more "
+                    "agents are needed (erlang_a allows for callers hanging up).")
+        return _predicts(r, "Erlang C", "", f"{_n.percent(r.p_wait)} of calls wait, "
+                         f"{_n.percent(r.service_level)} are answered within "
+                         f"{_seconds(r.target_time)}, the average speed of answer is "
+                         f"{_seconds(r.asa)}", "that no caller hangs up")
 
     def plot(self, ax=None):
         """Service level and probability of waiting against the number of agents."""
@@ -214,21 +191,14 @@ class ErlangAResult(_ScenarioFrame, Result):
                      "service_level_answered", "abandonment", "asa", "mean_wait", "occupancy",
                      "immediate_answer")
 
-    def narrative(self) -> str | list[str]:
-        """What the model predicts, in words, with what it assumes (a list for several
-        scenarios)."""
-        lines = []
-        for r in self._rows():
-            lines.append(
-                f"With {r.agents:,} agents for {_n.number(r.traffic)} Erlangs of traffic and "
-                f"callers who hang up after {_seconds(r.patience)} on average, the Erlang A model "
-                f"predicts that {_n.percent(r.p_wait)} of calls wait and "
-                f"{_n.percent(r.abandonment)} are abandoned; {_n.percent(r.service_level)} of all "
-                f"calls ({_n.percent(r.service_level_answered)} of answered calls) are answered "
-                f"within {_seconds(r.target_time)}, answered calls wait {_seconds(r.asa)} on "
-                f"average and agents are busy {_n.percent(r.occupancy)} of the time. These are "
-                f"model predictions: they assume {_ASSUMES}, and that patience does too.")
-        return self._one_or_many(lines)
+    def _sentence(self, r) -> str:
+        return _predicts(r, "Erlang A",
+                         f" and callers who hang up after {_seconds(r.patience)} on average",
+                         f"{_n.percent(r.p_wait)} of calls wait and {_n.percent(r.abandonment)} "
+                         f"are abandoned; {_n.percent(r.service_level)} of all calls "
+                         f"({_n.percent(r.service_level_answered)} of answered calls) are "
+                         f"answered within {_seconds(r.target_time)}, answered calls wait "
+                         f"{_seconds(r.asa)} on average", "that patience does too")
 
     def plot(self, ax=None):
         """Service level and abandonment against the number of agents."""
@@ -264,26 +234,22 @@ class AgentsResult(_ScenarioFrame, Result):
                      "service_level_answered", "abandonment", "asa", "occupancy", "target",
                      "target_time", "max_occupancy", "shrinkage", "patience")
 
-    def narrative(self) -> str | list[str]:
-        """The staffing in words (a list for several scenarios)."""
+    def _sentence(self, r) -> str:
         model = "Erlang C" if self.patience is None else "Erlang A"
-        lines = []
-        for r in self._rows():
-            cap = (f" and keep occupancy at or below {_n.percent(r.max_occupancy)}"
-                   if np.isfinite(r.max_occupancy) else "")
-            text = (f"To answer {_n.percent(r.target)} of calls within {_seconds(r.target_time)}"
-                    f"{cap} with {_n.number(r.traffic)} Erlangs of traffic, the {model} model "
-                    f"needs {r.agents:,} agents taking calls (predicted service level "
-                    f"{_n.percent(r.service_level)}, occupancy {_n.percent(r.occupancy)}")
-            if self.patience is not None:
-                text += f", abandonment {_n.percent(r.abandonment)}"
-            text += ")"
-            if r.shrinkage > 0:
-                text += (f", or {r.scheduled:,} scheduled to allow for {_n.percent(r.shrinkage)} "
-                         "shrinkage")
-            lines.append(text + ". This assumes calls arrive at random at the average rate; "
-                         "busier periods need more.")
-        return self._one_or_many(lines)
+        cap = (f" and keep occupancy at or below {_n.percent(r.max_occupancy)}"
+               if np.isfinite(r.max_occupancy) else "")
+        text = (f"To answer {_n.percent(r.target)} of calls within {_seconds(r.target_time)}"
+                f"{cap} with {_n.number(r.traffic)} Erlangs of traffic, the {model} model "
+                f"needs {r.agents:,} agents taking calls (predicted service level "
+                f"{_n.percent(r.service_level)}, occupancy {_n.percent(r.occupancy)}")
+        if self.patience is not None:
+            text += f", abandonment {_n.percent(r.abandonment)}"
+        text += ")"
+        if r.shrinkage > 0:
+            text += (f", or {r.scheduled:,} scheduled to allow for {_n.percent(r.shrinkage)} "
+                     "shrinkage")
+        return text + (". This assumes calls arrive at random at the average rate; busier "
+                       "periods need more.")
 
 
 def _thin_ticks(ax, x, labels, rotation):
@@ -312,8 +278,9 @@ def _plot_scenarios(result, ax, fields, labels):
 # ---- models ---------------------------------------------------------------------------------
 
 def _scenarios(calls, interval, handle_time, target_time):
-    return (_values(calls, "calls"), _values(interval, "interval", low_open=True),
-            _values(handle_time, "handle_time", low_open=True), _values(target_time, "target_time"))
+    return (_v.in_range(calls, "calls"), _v.in_range(interval, "interval", low_open=True),
+            _v.in_range(handle_time, "handle_time", low_open=True),
+            _v.in_range(target_time, "target_time"))
 
 
 def erlang_c(calls, interval, handle_time, agents, target_time, *, unstable="raise",
@@ -380,14 +347,14 @@ def erlang_c(calls, interval, handle_time, agents, target_time, *, unstable="rai
     """
     mode = _v.choice(unstable, "unstable", ("raise", "nan"))
     c, iv, h, t = _scenarios(calls, interval, handle_time, target_time)
-    n = _values(agents, "agents", low=1, whole=True)
+    n = _v.in_range(agents, "agents", low=1, whole=True)
     c, iv, h, n, t = _v.broadcast(calls=c, interval=iv, handle_time=h, agents=n, target_time=t)
     traffic = _traffic(c, iv, h)
     stable = traffic < n
     if mode == "raise" and not stable.all():
         i = int(np.flatnonzero(~stable.reshape(-1))[0])
         raise ValueError(
-            f"agents must exceed the traffic for an Erlang C queue ({_where(n, i)}"
+            f"agents must exceed the traffic for an Erlang C queue ({_v.element(n, i)}"
             f"{n.reshape(-1)[i]:g} agents for {traffic.reshape(-1)[i]:.4g} Erlangs = calls x "
             "handle_time / interval): calls arrive faster than they can be answered and the "
             "queue grows without limit. Add agents, pass unstable='nan', or use erlang_a, which "
@@ -465,10 +432,10 @@ def erlang_a(calls, interval, handle_time, agents, target_time, patience, *,
     (0.0942, 0.7422)
     """
     c, iv, h, t = _scenarios(calls, interval, handle_time, target_time)
-    n = _values(agents, "agents", low=1, whole=True)
+    n = _v.in_range(agents, "agents", low=1, whole=True)
+    p = _v.in_range(patience, "patience", low_open=True)
     c, iv, h, n, t, p = _v.broadcast(calls=c, interval=iv, handle_time=h, agents=n,
-                                     target_time=t, patience=_values(patience, "patience",
-                                                                     low_open=True))
+                                     target_time=t, patience=p)
     _patience_ratio(p, h)
     _traffic(c, iv, h)
     out = _core.calls_evaluate(c.ravel(), iv.ravel(), h.ravel(), n.ravel(), t.ravel(),
@@ -543,14 +510,16 @@ def agents_needed(calls, interval, handle_time, target_time, service_level, max_
     (14, 20, 0.888)
     """
     c, iv, h, t = _scenarios(calls, interval, handle_time, target_time)
-    level = _values(service_level, "service_level", low_open=True, high=1.0, high_open=True)
+    level = _v.in_range(service_level, "service_level", low_open=True, high=1.0,
+                        high_open=True)
     occ = _optional(max_occupancy, "max_occupancy", low_open=True, high=1.0)
-    shrink = _values(shrinkage, "shrinkage", high=1.0, high_open=True)
+    shrink = _v.in_range(shrinkage, "shrinkage", high=1.0, high_open=True)
     if max_abandonment is not None and patience is None:
         raise ValueError("max_abandonment needs patience (abandonment is 0 under Erlang C)")
     ab = _optional(max_abandonment, "max_abandonment", low_open=True, high=1.0, high_open=True)
-    nmin = _values(min_agents, "min_agents", low=1, whole=True)
-    p = np.float64(np.inf) if patience is None else _values(patience, "patience", low_open=True)
+    nmin = _v.in_range(min_agents, "min_agents", low=1, whole=True)
+    p = (np.float64(np.inf) if patience is None
+         else _v.in_range(patience, "patience", low_open=True))
     c, iv, h, t, level, occ, ab, nmin, shrink, p = _v.broadcast(
         calls=c, interval=iv, handle_time=h, target_time=t, service_level=level,
         max_occupancy=occ, max_abandonment=ab, min_agents=nmin, shrinkage=shrink, patience=p)
@@ -685,7 +654,7 @@ def staffing(calls, handle_time, target_time, service_level, *, interval=1800,
     import pandas as pd
 
     index = calls.index if isinstance(calls, pd.Series) else None
-    volumes = _values(calls, "calls")
+    volumes = _v.in_range(calls, "calls")
     _v.dimensions(volumes, "calls", (1,), "one value per interval")
     iv = _v.number(interval, "interval", positive=True)
     res = agents_needed(volumes, iv, handle_time, target_time, service_level, max_occupancy,
@@ -927,11 +896,7 @@ def _wait_seconds(value) -> np.ndarray:
         value = pd.to_timedelta(pd.Series(np.asarray(value).ravel())).dt.total_seconds()
     arr = _v.as_float_array(value, "wait_seconds")
     _v.dimensions(arr, "wait_seconds", (1,), "one value per call")
-    bad = ~np.isfinite(arr) | (arr < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"wait_seconds must be finite and >= 0 (row {i}: {arr[i]:g})")
-    return arr
+    return _v.in_range(arr, "wait_seconds", where="row")
 
 
 def _flags(value, n: int) -> np.ndarray:

@@ -168,11 +168,11 @@ def _odds_lines(fit, outcome: str, odds_of: str, adjust) -> list[str]:
     for term, p, verdict, lo, hi in zip(terms, pvalues, verdicts, ci["lower"], ci["upper"]):
         ratio = _n.ratio(np.exp(fit.params[term]))
         interval = _n.interval(np.exp(lo), np.exp(hi), fit.conf, _n.ratio)
-        stats = ", ".join(t for t in (_n.p_text(p, alpha), verdict.note) if t)
+        stats = _n.joined(_n.p_text(p, alpha), verdict.note)
         if verdict.significant:
             lines.append(f"Each one-unit increase in '{term}' goes with {ratio} times the odds "
-                         f"of {odds_of} ({interval}; {stats}), other drivers held fixed: an "
-                         f"association {_n.CHANCE}, {_n.significant_at(alpha)}.")
+                         f"of {odds_of} ({interval}; {stats}), other drivers held fixed: "
+                         f"{_n.beyond_chance('an association', alpha)}.")
         else:
             lines.append(f"'{term}': {_n.no_evidence(f'an association with {outcome}', alpha)} "
                          f"(odds ratio {ratio} per unit, {interval}; {stats}).")

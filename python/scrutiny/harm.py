@@ -27,7 +27,7 @@ from . import _narrative as _n
 from . import _validation as _v
 from ._results import Result
 from .disparity import FunnelResult, _flags, _level_label
-from .models import _raise_rows, _seasons, _status_labels
+from .models import _LogLinearTrend, _raise_rows, _seasons, _status_labels
 from .trend import MannKendallResult, mann_kendall, seasonal_mann_kendall, sen_slope
 
 __all__ = [
@@ -254,6 +254,19 @@ def _row(frame, i: int):
     return frame.index[int(i)]
 
 
+def _positive_column(value, name: str, frame) -> tuple[str, np.ndarray]:
+    """The column named by ``value`` (the ``name`` argument) and its values, which must be
+    positive and finite."""
+    column = _column_name(value, name, frame)
+    values = _v.numeric_column(frame, column)
+    bad = np.flatnonzero(~np.isfinite(values) | (values <= 0))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"{name} column {column!r} must be positive and finite (row "
+                         f"{_row(frame, i)!r}: {values[i]:g})")
+    return column, values
+
+
 def _long(frame, crime_type, count, weights, missing) -> tuple[_Long, HarmWeights]:
     """Validate the crime types, counts and weights of every row."""
     import pandas as pd
@@ -340,13 +353,7 @@ def _population(population, frame, codes_all, index, groups: int, labels):
     if population is None:
         return None
     if isinstance(population, str):
-        _column_name(population, "population", frame)
-        values = _v.numeric_column(frame, population)
-        bad = np.flatnonzero(~np.isfinite(values) | (values <= 0))
-        if bad.size:
-            i = int(bad[0])
-            raise ValueError(f"population column {population!r} must be positive and finite "
-                             f"(row {_row(frame, i)!r}: {values[i]:g})")
+        _, values = _positive_column(population, "population", frame)
         return _group_values(values, codes_all, groups, f"population column {population!r}",
                              labels)
     if isinstance(population, Mapping) or hasattr(population, "index"):
@@ -879,7 +886,7 @@ def _funnel_table(index, cols, total, harm, var, pop, value, z, lower, upper, fl
 # ---- harm trend ---------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class HarmTrendResult(Result):
+class HarmTrendResult(_LogLinearTrend, Result):
     """A trend in a harm series (see :func:`harm_trend`).
 
     Per series: ``rate_ratio`` per unit of time with its interval ``lower``, ``upper``,
@@ -891,14 +898,6 @@ class HarmTrendResult(Result):
     several.
     """
 
-    rate_ratio: Any
-    lower: Any
-    upper: Any
-    pvalue: Any
-    percent_change: Any
-    params: Any
-    bse: Any
-    pvalues: Any
     compound_dispersion: Any
     dispersion: Any
     scale: Any
@@ -947,12 +946,9 @@ class HarmTrendResult(Result):
         adjusted across series), followed by the rank-based Mann-Kendall test's finding and
         how much the harm weights widen the interval.  A list with one entry per series when
         there are several."""
-        from .models import CountTrendResult
-
         scalar = np.ndim(self.rate_ratio) == 0
         labels = None if scalar else self._series_labels()
-        lines = CountTrendResult.narrative(self, unit=unit, labels=labels, measure="harm",
-                                           adjust=adjust)
+        lines = super().narrative(unit=unit, labels=labels, measure="harm", adjust=adjust)
         lines = [lines] if scalar else list(lines)
         k = len(lines)
         status = _n.flat(self.status, k)
@@ -1135,13 +1131,7 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
     harm, var = harm.reshape(rows, n), var.reshape(rows, n)
     expo = None
     if exposure is not None:
-        exposure = _column_name(exposure, "exposure", frame)
-        values = _v.numeric_column(frame, exposure)
-        bad = np.flatnonzero(~np.isfinite(values) | (values <= 0))
-        if bad.size:
-            i = int(bad[0])
-            raise ValueError(f"exposure column {exposure!r} must be positive and finite (row "
-                             f"{_row(frame, i)!r}: {values[i]:g})")
+        exposure, values = _positive_column(exposure, "exposure", frame)
         cell_labels = [f"{s}, {p}" for s in _labels(index) for p in times]
         expo = _group_values(values, cells_all, rows * n,
                              f"exposure column {exposure!r} (per series and period)",

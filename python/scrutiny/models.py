@@ -124,13 +124,12 @@ def _out(values: np.ndarray, single: bool):
 # ---- count trends ----------------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class CountTrendResult(Result):
-    """A log-linear trend in counts (see :func:`count_trend`).
-
-    Per series: ``rate_ratio`` (per unit of ``t``) with its Wald interval ``lower``, ``upper``,
-    ``pvalue``, ``percent_change``; ``params``, ``bse``, ``pvalues`` (pandas Series for one
-    series, DataFrames with a row per series for several); ``deviance``, ``dispersion``
-    (Pearson chi-square / residual df), ``theta`` (negative binomial), ``nobs``, ``status``.
+class _LogLinearTrend:
+    """The fields and narrative every log-linear trend result shares (a base placed before
+    ``Result``: :class:`CountTrendResult`, :class:`scrutiny.harm.HarmTrendResult`): per series
+    the ``rate_ratio`` per unit of time with its interval ``lower``, ``upper``, its ``pvalue``
+    and ``percent_change``, and the coefficients ``params``, ``bse``, ``pvalues``.  The results
+    add ``dispersion``, ``status``, ``method`` and ``conf``, which :meth:`narrative` reads.
     """
 
     rate_ratio: Any
@@ -141,6 +140,56 @@ class CountTrendResult(Result):
     params: Any
     bse: Any
     pvalues: Any
+
+    def narrative(self, unit: str = "period", labels=None, measure: str = "counts",
+                  adjust=None) -> str | list[str]:
+        """The trend per ``unit`` of ``t``, tested at the level 1 - ``conf``, e.g. "Counts
+        rose by 3.1% per month (95% CI +1.2% to +5.0%; p = 0.002): a rise more than chance
+        would explain, significant at the 5% level."; for several series a list with one
+        sentence each (named by ``labels``).  A Poisson fit whose counts vary more than
+        Poisson allows says so.  ``measure`` names what is counted; ``adjust`` (a
+        :func:`scrutiny.multiple_testing` method) decides on p-values adjusted across series.
+        """
+        scalar = np.ndim(self.rate_ratio) == 0
+        k = np.size(self.rate_ratio)
+        alpha = 1.0 - self.conf
+        pct, lo, hi, p, disp = (_n.flat(getattr(self, f), k).astype(float) for f in
+                                ("percent_change", "lower", "upper", "pvalue", "dispersion"))
+        status = _n.flat(self.status, k)
+        verdicts = _n.verdicts(p, alpha, adjust, "series")
+        poisson = self.method.startswith("Poisson")
+        lines = []
+        for i, name in enumerate(_n.names(labels, k, "Series", scalar)):
+            if status[i] != "ok":
+                lines.append(_n.prefix(name, f"no trend estimated ({status[i]})."))
+                continue
+            ci = _n.interval(100 * (lo[i] - 1), 100 * (hi[i] - 1), self.conf, _n.change)
+            stats = f"({ci}; {_n.joined(_n.p_text(p[i], alpha), verdicts[i].note)})"
+            if verdicts[i].significant:
+                up = pct[i] > 0
+                text = (f"{measure} {'rose' if up else 'fell'} by {abs(pct[i]):.1f}% per {unit} "
+                        f"{stats}: {_n.rise_or_fall(up, alpha)}.")
+            else:
+                text = (f"{_n.no_evidence(f'a trend in {measure}', alpha)}: the estimated "
+                        f"change is {_n.change(pct[i])} per {unit} {stats}.")
+            if poisson and disp[i] > _OVERDISPERSED:
+                text += (f" The counts vary more than a Poisson model allows (dispersion "
+                         f"{disp[i]:.1f}), so this interval is too narrow; family='negbin' "
+                         "allows for the extra variation.")
+            lines.append(_n.prefix(name, text))
+        return _n.one_or_many(lines, scalar)
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class CountTrendResult(_LogLinearTrend, Result):
+    """A log-linear trend in counts (see :func:`count_trend`).
+
+    Per series: ``rate_ratio`` (per unit of ``t``) with its Wald interval ``lower``, ``upper``,
+    ``pvalue``, ``percent_change``; ``params``, ``bse``, ``pvalues`` (pandas Series for one
+    series, DataFrames with a row per series for several); ``deviance``, ``dispersion``
+    (Pearson chi-square / residual df), ``theta`` (negative binomial), ``nobs``, ``status``.
+    """
+
     deviance: Any
     dispersion: Any
     theta: Any
@@ -175,46 +224,6 @@ class CountTrendResult(Result):
         frame["conf"] = self.conf
         frame["method"] = self.method
         return frame
-
-    def narrative(self, unit: str = "period", labels=None, measure: str = "counts",
-                  adjust=None) -> str | list[str]:
-        """The trend per ``unit`` of ``t``, tested at the level 1 - ``conf``, e.g. "Counts
-        rose by 3.1% per month (95% CI +1.2% to +5.0%; p = 0.002): a rise more than chance
-        would explain, significant at the 5% level."; for several series a list with one
-        sentence each (named by ``labels``).  A Poisson fit whose counts vary more than
-        Poisson allows says so.  ``measure`` names what is counted; ``adjust`` (a
-        :func:`scrutiny.multiple_testing` method) decides on p-values adjusted across series.
-        """
-        scalar = np.ndim(self.rate_ratio) == 0
-        k = np.size(self.rate_ratio)
-        alpha = 1.0 - self.conf
-        pct, lo, hi, p, disp = (_n.flat(getattr(self, f), k).astype(float) for f in
-                                ("percent_change", "lower", "upper", "pvalue", "dispersion"))
-        status = _n.flat(self.status, k)
-        verdicts = _n.verdicts(p, alpha, adjust, "series")
-        poisson = self.method.startswith("Poisson")
-        lines = []
-        for i, name in enumerate(_n.names(labels, k, "Series", scalar)):
-            if status[i] != "ok":
-                lines.append(_n.prefix(name, f"no trend estimated ({status[i]})."))
-                continue
-            ci = _n.interval(100 * (lo[i] - 1), 100 * (hi[i] - 1), self.conf, _n.change)
-            shown = ", ".join(t for t in (_n.p_text(p[i], alpha), verdicts[i].note) if t)
-            stats = f"({ci}; {shown})"
-            if verdicts[i].significant:
-                up = pct[i] > 0
-                text = (f"{measure} {'rose' if up else 'fell'} by {abs(pct[i]):.1f}% per {unit} "
-                        f"{stats}: a {'rise' if up else 'fall'} {_n.CHANCE}, "
-                        f"{_n.significant_at(alpha)}.")
-            else:
-                text = (f"{_n.no_evidence(f'a trend in {measure}', alpha)}: the estimated "
-                        f"change is {_n.change(pct[i])} per {unit} {stats}.")
-            if poisson and disp[i] > _OVERDISPERSED:
-                text += (f" The counts vary more than a Poisson model allows (dispersion "
-                         f"{disp[i]:.1f}), so this interval is too narrow; family='negbin' "
-                         "allows for the extra variation.")
-            lines.append(_n.prefix(name, text))
-        return _n.one_or_many(lines, scalar)
 
     def plot(self, ax=None):
         """Observed rates and the fitted trend of a single series; returns the Axes."""
@@ -482,8 +491,7 @@ class ITSResult(Result):
             p = pvals[key][i]
             detail = f"({_n.interval(lo, hi, self.conf, fmt)}; {_n.p_text(p, alpha)})"
             if np.isfinite(p) and p < alpha:
-                verdict = (f"a {'rise' if est > 0 else 'fall'} {_n.CHANCE}, "
-                           f"{_n.significant_at(alpha)}")
+                verdict = _n.rise_or_fall(est > 0, alpha)
             else:
                 verdict = _n.no_evidence(f"a change in {what}", alpha)
             return f"{shown}{per} {detail}: {verdict}."

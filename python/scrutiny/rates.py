@@ -42,6 +42,17 @@ _RATE_CI_NAMES = {"exact": "exact (Garwood) interval", "byar": "Byar's approxima
 
 # ---- results ------------------------------------------------------------------------------
 
+def _tested(result, fields, adjust, what: str):
+    """What a test result's narrative starts from: alpha (1 - ``conf``), whether it holds a
+    single test, the number of tests k, the named fields as k floats each, and the decisions
+    on the p-values (adjusted across the k ``what`` with ``adjust``)."""
+    alpha = 1.0 - result.conf
+    k = np.size(result.pvalue)
+    values = [_n.flat(getattr(result, f), k).astype(float) for f in fields]
+    return (alpha, np.ndim(result.pvalue) == 0, k, values,
+            _n.verdicts(result.pvalue, alpha, adjust, what))
+
+
 @dataclasses.dataclass(frozen=True, repr=False)
 class ProportionCIResult(Result):
     """Confidence interval of a proportion (see :func:`proportion_ci`)."""
@@ -120,13 +131,8 @@ class BinomialTestResult(TestResult):
         The detection rate (15.0%; 95% CI 3.2% to 37.9%) is below the target of 50.0% by more than
         chance would explain (exact binomial test, p = 0.003), significant at the 5% level.
         """
-        alpha = 1.0 - self.conf
-        scalar = np.ndim(self.pvalue) == 0
-        k = np.size(self.pvalue)
-        est, lo, hi, tgt = (_n.flat(getattr(self, f), k).astype(float)
-                            for f in ("estimate", "lower", "upper", "target"))
-        verdicts = _n.verdicts(self.pvalue, alpha, adjust, "areas")
-        p = _n.flat(self.pvalue, k).astype(float)
+        alpha, scalar, k, (est, lo, hi, tgt, p), verdicts = _tested(
+            self, ("estimate", "lower", "upper", "target", "pvalue"), adjust, "areas")
         test = "exact binomial test" + ("" if self.alternative == "two-sided" else ", one-sided")
         lines = []
         for i, name in enumerate(_n.names(labels, k, "Area", scalar)):
@@ -185,19 +191,15 @@ class TwoProportionTestResult(TestResult):
         p = 0.074).
         """
         g1, g2 = (str(g) for g in groups)
-        alpha = 1.0 - self.conf
-        scalar = np.ndim(self.pvalue) == 0
-        k = np.size(self.pvalue)
-        p1, p2, d, lo, hi, p = (_n.flat(getattr(self, f), k).astype(float) for f in
-                                ("p1", "p2", "difference", "lower", "upper", "pvalue"))
-        verdicts = _n.verdicts(self.pvalue, alpha, adjust, "pairs")
+        alpha, scalar, k, (p1, p2, d, lo, hi, p), verdicts = _tested(
+            self, ("p1", "p2", "difference", "lower", "upper", "pvalue"), adjust, "pairs")
         test = "chi-square test" + (" with continuity correction" if self.correct else "")
         lines = []
         for i, name in enumerate(_n.names(labels, k, "Pair", scalar)):
             head = _n.capital(_n.subject(name, measure))
             diff = (f"difference {_n.points(d[i])} percentage points, "
-                    f"{_n.interval(lo[i], hi[i], self.conf, _n.points)}; {test}, "
-                    + ", ".join(t for t in (_n.p_text(p[i], alpha), verdicts[i].note) if t))
+                    f"{_n.interval(lo[i], hi[i], self.conf, _n.points)}; "
+                    + _n.joined(test, _n.p_text(p[i], alpha), verdicts[i].note))
             if not verdicts[i].tested:
                 lines.append(f"{head} is {_n.percent(p1[i])} for {g1} and {_n.percent(p2[i])} "
                              f"for {g2}: no test is possible when both are 0% or both 100%.")
@@ -246,12 +248,8 @@ class RateRatioTestResult(TestResult):
         """
         g1, g2 = (str(g) for g in groups)
         scale = _v.number(per, "per", positive=True)
-        alpha = 1.0 - self.conf
-        scalar = np.ndim(self.pvalue) == 0
-        k = np.size(self.pvalue)
-        r1, r2, rr, lo, hi, p = (_n.flat(getattr(self, f), k).astype(float) for f in
-                                 ("rate1", "rate2", "ratio", "lower", "upper", "pvalue"))
-        verdicts = _n.verdicts(self.pvalue, alpha, adjust, "pairs")
+        alpha, scalar, k, (r1, r2, rr, lo, hi, p), verdicts = _tested(
+            self, ("rate1", "rate2", "ratio", "lower", "upper", "pvalue"), adjust, "pairs")
         one_sided = self.alternative != "two-sided"
         test = "exact conditional test" + (", one-sided" if one_sided else "")
         lines = []
@@ -268,8 +266,8 @@ class RateRatioTestResult(TestResult):
                 ci = _n.bound(hi[i], self.conf, "upper", _n.ratio)
             else:
                 ci = _n.interval(lo[i], hi[i], self.conf, _n.ratio)
-            detail = (f"rate ratio {_n.ratio(rr[i])}, {ci}; {test}, "
-                      + ", ".join(t for t in (_n.p_text(p[i], alpha), verdicts[i].note) if t))
+            detail = (f"rate ratio {_n.ratio(rr[i])}, {ci}; "
+                      + _n.joined(test, _n.p_text(p[i], alpha), verdicts[i].note))
             if verdicts[i].significant:
                 where = "higher" if rr[i] > 1 else "lower"
                 lines.append(f"{head} is {where} for {g1} ({a}) than for {g2} ({b}) by "

@@ -120,9 +120,8 @@ def _mk_narrative(result, test: str, labels, measure, unit: str, adjust):
             sen = f"Sen's slope {_n.signed(slope[i])} per {unit}."
             if verdicts[i].significant:
                 up = z[i] > 0
-                text = (f"{'increasing' if up else 'decreasing'} trend{of} {stats}: a "
-                        f"{'rise' if up else 'fall'} {_n.CHANCE}, "
-                        f"{_n.significant_at(result.alpha)}; {sen}")
+                text = (f"{'increasing' if up else 'decreasing'} trend{of} {stats}: "
+                        f"{_n.rise_or_fall(up, result.alpha)}; {sen}")
             else:
                 text = f"{_n.no_evidence(f'a trend{of}', result.alpha)} {stats}; {sen}"
         lines.append(_n.prefix(name, text))
@@ -640,8 +639,8 @@ class PettittResult(TestResult):
             if status[i] != "ok":
                 text = f"not tested ({status[i]})."
             elif verdicts[i].significant:
-                text = (f"a change point{of} after {_n.when(where[i], time)} {stats}: a shift "
-                        f"{_n.CHANCE}, {_n.significant_at(alpha)}.")
+                text = (f"a change point{of} after {_n.when(where[i], time)} {stats}: "
+                        f"{_n.beyond_chance('a shift', alpha)}.")
             else:
                 text = f"{_n.no_evidence(f'a change point{of}', alpha)} {stats}."
             lines.append(_n.prefix(name, text))
