@@ -621,3 +621,19 @@ def test_doctests_run():
 
     failures, tried = doctest.testmod(calls, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert tried >= 12 and failures == 0
+
+
+def test_narrative_counts_agents_and_erlangs_in_words():
+    one = calls.erlang_a(10, 1800, 180, 1, 20, patience=60).narrative()
+    assert one.startswith("With 1 agent for 1 Erlang of traffic")
+
+
+def test_staffing_plot_keeps_the_callers_layout():
+    """A figure with constrained layout is left alone (no tight_layout warning, which pytest
+    turns into an error here)."""
+    fig, ax = plt.subplots(layout="constrained")
+    s = calls.staffing(pd.Series([40.0, 80.0, 60.0]), handle_time=300, target_time=30,
+                       service_level=0.6)
+    s.plot(ax=ax)
+    assert fig.get_layout_engine() is not None
+    plt.close(fig)

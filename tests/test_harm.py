@@ -562,7 +562,11 @@ def test_plots(areas, weights):
     t = harm_trend(ref("trend_inputs").query("series == 'growing'"), "crime_type", "count",
                    weights, "t", exposure="exposure", period=12)
     ax = t.plot()
-    assert len(ax.lines) == 2
+    assert len(ax.lines) == 2 and " per period " in ax.get_title()  # t is a plain number
+    monthly = ref("trend_inputs").query("series == 'growing'").copy()
+    monthly["month"] = pd.Period("2020-01", freq="M") + monthly["t"].astype(int)
+    ax = harm_trend(monthly, "crime_type", "count", weights, "month", period=12).plot()
+    assert " per month " in ax.get_title()
     batch = harm_trend(ref("trend_inputs"), "crime_type", "count", weights, "t", by="series")
     with pytest.raises(ValueError, match="single series"):
         batch.plot()

@@ -93,6 +93,8 @@ def test_p_values_never_round_onto_the_other_side_of_alpha():
 def test_words():
     assert nar.plural(1, "area") == "1 area" and nar.plural(1200, "area") == "1,200 areas"
     assert nar.plural(2, "series", "series") == "2 series"
+    assert nar.plural(2, "local authority") == "2 local authorities"
+    assert nar.plural(3, "day") == "3 days" and nar.plural(2, "box") == "2 boxes"
     assert nar.possessive("North") == "North's"
     assert nar.possessive("Malvern Hills") == "Malvern Hills'"
     assert nar.listing(["a"]) == "a" and nar.listing("abc") == "a, b and c"

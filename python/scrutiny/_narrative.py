@@ -139,9 +139,18 @@ def bound(value, conf, side: str, fmt=number) -> str:
 # ---- words ----------------------------------------------------------------------------------
 
 def plural(n, word: str, words: str | None = None) -> str:
-    """'1 area', '3 areas', '2 series' (with ``words``)."""
+    """'1 area', '3 areas', '2 local authorities', '2 series' (with ``words``)."""
     n = int(n)
-    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+    return f"{n:,} {word if n == 1 else (words or plural_noun(word))}"
+
+
+def plural_noun(word: str) -> str:
+    """'areas', 'local authorities', 'boxes': the regular English plural."""
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "z", "ch", "sh")):
+        return word + "es"
+    return word + "s"
 
 
 def possessive(name: str) -> str:
@@ -184,6 +193,18 @@ def prefix(name, text: str) -> str:
 def one_or_many(lines: list, scalar: bool):
     """A single result's sentence as a string; several as a list."""
     return lines[0] if scalar else lines
+
+
+def step_word(index) -> str:
+    """'month', 'quarter', 'year' or 'week' for pandas periods of that frequency, else
+    'period': the time step of a series, in words."""
+    first = index[0] if len(index) else None
+    freq = str(getattr(index, "freqstr", None) or getattr(first, "freqstr", None) or "")
+    for code, word in (("M", "month"), ("Q", "quarter"), ("Y", "year"), ("A", "year"),
+                       ("W", "week"), ("D", "day")):
+        if freq.startswith(code):
+            return word
+    return "period"
 
 
 def period_text(p, short: bool = False) -> str:

@@ -117,7 +117,8 @@ _ASSUMES = ("calls arrive at random at a steady rate and handling times vary as 
 
 def _staffed(r) -> str:
     """'With 14 agents for 10 Erlangs of traffic'."""
-    return f"With {r.agents:,} agents for {_n.number(r.traffic)} Erlangs of traffic"
+    erlangs = "Erlang" if r.traffic == 1 else "Erlangs"
+    return f"With {_n.plural(r.agents, 'agent')} for {_n.number(r.traffic)} {erlangs} of traffic"
 
 
 def _predicts(r, model: str, callers: str, findings: str, assumes: str) -> str:
@@ -258,7 +259,8 @@ def _thin_ticks(ax, x, labels, rotation):
     ax.set_xticks(x[::step])
     ax.set_xticklabels(labels[::step], rotation=rotation, fontsize=8,
                        ha="right" if 0 < rotation < 90 else "center")
-    ax.figure.tight_layout()
+    if ax.figure.get_layout_engine() is None:  # leave a layout the caller chose alone
+        ax.figure.tight_layout()
 
 
 def _plot_scenarios(result, ax, fields, labels):

@@ -994,10 +994,10 @@ class HarmTrendResult(_LogLinearTrend, Result):
         ax.plot(x, y / e, "o", color="0.45", markersize=4, label="observed")
         ax.plot(x, fitted, color="#1f77b4", label="fitted")
         ticks = x[:: max(1, y.size // 8)]
-        ax.set_xticks(ticks, [str(self.harm.index[i]) for i in ticks])
+        ax.set_xticks(ticks, [str(self.harm.index[i]) for i in ticks], rotation=45, ha="right")
         ax.set_ylabel("harm" if self.exposure is None else "harm per unit of exposure")
-        ax.set_title(f"{self.percent_change:+.1f}% per period (p = {self.pvalue:.3g})",
-                     fontsize=10)
+        ax.set_title(f"{self.percent_change:+.1f}% per {_n.step_word(self.harm.index)} "
+                     f"(p = {self.pvalue:.3g})", fontsize=10)
         ax.legend(fontsize=8, frameon=False)
         return ax
 

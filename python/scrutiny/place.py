@@ -346,7 +346,7 @@ class PoissonETestResult(TestResult):
                     f"{_ratio_interval(u['lower'], u['upper'], self.conf, self.alternative)})")
         test = "Poisson E-test" + ("" if self.alternative == "two-sided" else ", one-sided")
         against = ("" if u["null_ratio"] == 1 else
-                   f"Against an expected rate ratio of {u['null_ratio']:g}, ")
+                   f"Against an expected rate ratio of {u['null_ratio']:.3g}, ")
         verdict = ("this change is more than chance would explain"
                    if _conclusion(u["pvalue"], self.conf)
                    else "a change of this size could be chance")
