@@ -184,11 +184,20 @@ def test_funnel_matches_a_direct_funnel_of_the_areas(report, table):
     areas = now.groupby("area")[["da_arrests", "da_incidents"]].sum().sort_index()
     direct = sc.funnel(areas["da_arrests"], areas["da_incidents"], overdispersion="multiplicative",
                        labels=list(areas.index))
-    got = table[(table["measure"] == PRIORITY[4]) & (table["analysis"] == "funnel")]
-    assert list(got["area"]) == list(areas.index)
-    assert list(got["flag"]) == list(direct.flag)
-    np.testing.assert_allclose(got["value"], direct.z, rtol=1e-10)
+    funnel = table[(table["measure"] == PRIORITY[4]) & (table["analysis"] == "funnel")]
+    raw = funnel[funnel["quantity"] == "z-score (no allowance for overdispersion)"]
+    got = funnel[funnel["quantity"] == "z-score (allowing for overdispersion)"]
+    assert list(raw["area"]) == list(got["area"]) == list(areas.index)
+    assert list(got["flag"]) == list(direct.flag) and raw["flag"].isna().all()
+    np.testing.assert_allclose(raw["value"], direct.z, rtol=1e-10)
     assert "City Centre" in result(report, PRIORITY[4]).flagged  # planted: the highest rate
+    # the flag rests on the z-score after the allowance: z / sqrt(phi), phi > 1 here
+    phi = row(table, PRIORITY[4], "funnel", "overdispersion factor phi")
+    assert phi["value"] == pytest.approx(direct.phi, rel=1e-12) and direct.phi > 1
+    assert phi["note"] == "widens the limits"
+    assert row(table, PRIORITY[4], "funnel", "between-area variance tau2")["value"] == \
+        pytest.approx(direct.tau2, rel=1e-12)
+    np.testing.assert_allclose(got["value"], direct.z / np.sqrt(direct.phi), rtol=1e-10)
 
 
 def test_planted_differences_between_areas_are_found(report):
@@ -644,7 +653,327 @@ def test_west_mercia_police_uk_files(tmp_path, monkeypatch):
     counted = crimes[(crimes["crime_type"] != "Anti-social behaviour") & la.isin(table.index)]
     assert rate.value == pytest.approx(len(counted) / (1_313_984 * 4 / 12) * 1000, rel=1e-9)
     assert 40 < rate.value < 120 and rate.window == "May 2023 to April 2024"
+    # four months of the latest window have data, none of them a year earlier: no change is
+    # claimed from January-April 2024 against May-November 2022
+    assert dict(rate.findings)["Latest value"].startswith(
+        "In May 2023 to April 2024 (only 4 of its 12 months have data: January 2024 to April "
+        "2024)")
+    assert [r.change_verdict for r in rep.results] == ["not assessed"] * 4
+    assert "May 2022 to April 2023 for May 2022 to November 2022" in dict(rate.findings)["Change on last year"]
     assert rate.funnel is not None and len(rate.funnel.flag) == 9
     by_type = rep.results[2].area_table
     assert "Violence and sexual offences" in by_type.index
     assert "Contains public sector information" in rep.html.read_text(encoding="utf-8")
+
+
+# ---- the shared data folder ------------------------------------------------------------------
+
+def test_shared_data_folder_does_not_depend_on_the_working_folder(tmp_path, monkeypatch):
+    from scrutiny.data.population import shared_data_folder
+    from scrutiny.report.sources import Sources
+
+    sources = Sources(load_spec("policeuk"))
+    monkeypatch.delenv("SCRUTINY_SHARED_DATA", raising=False)
+    folder = shared_data_folder()          # beside the project, wherever the report is run
+    monkeypatch.chdir(tmp_path)
+    assert sources._path("${SCRUTINY_SHARED_DATA}/street") == folder / "street"
+    assert sources._path("$SCRUTINY_SHARED_DATA/street") == folder / "street"
+    monkeypatch.setenv("SCRUTINY_SHARED_DATA", str(tmp_path / "elsewhere"))
+    assert sources._path("${SCRUTINY_SHARED_DATA}/street") == tmp_path / "elsewhere" / "street"
+
+
+@pytest.mark.skipif(not (WEST_MERCIA.is_dir() and POPULATIONS.is_dir()),
+                    reason="the shared West Mercia police.uk files are absent")
+def test_bundled_police_uk_spec_runs_from_any_folder(tmp_path, monkeypatch):
+    from scrutiny.data.population import shared_data_folder
+
+    monkeypatch.delenv("SCRUTINY_SHARED_DATA", raising=False)
+    if not (shared_data_folder() / WEST_MERCIA.name).is_dir():
+        pytest.skip("the shared data are not beside the project (only $SCRUTINY_SHARED_DATA)")
+    monkeypatch.chdir(Path(__file__).resolve().parents[1] / "notebooks")
+    rep = write_report("policeuk", out=tmp_path, only=["Anti-social behaviour incidents"])
+    assert rep.analysed == 1, rep.issues
+
+
+# ---- missing months: the latest window and the change on last year ---------------------------
+
+def test_change_on_last_year_is_not_assessed_across_a_gap(tmp_path):
+    # as the West Mercia files: the latest window's months have no data a year earlier
+    frame = small_frame(months=36)
+    gap = frame["month"].isin(pd.period_range("2023-12", "2024-12", freq="M"))
+    spec = {"measure": [measure("arrests", "proportion", numerator="arrests",
+                                denominator="incidents", area="area"),
+                        measure("count", "count", count="arrests")]}
+    rep = write_report(spec, out=tmp_path, frames={"data": frame[~gap]})
+    got = pd.read_csv(rep.csv)
+    for r in rep.results:
+        assert r.ok and r.change_verdict == "not assessed" and r.change_text == ""
+        text = dict(r.findings)["Change on last year"]
+        assert text.startswith("Not assessed: of the 12 months of the latest window, none has "
+                               "data both then and a year earlier")
+        assert "January 2025 to December 2025 has data for January 2025 to December 2025; " \
+               "January 2024 to December 2024 for no month" in text
+        mine = got[got["measure"] == r.measure.name]
+        assert not (mine["analysis"] == "change on last year").any()
+    problems = [x.problem for x in rep.issues if x.consequence == "the change on last year is not assessed"]
+    assert len(problems) == 2
+    assert rep.overview()["change on last year"].tolist() == ["not assessed"] * 2
+
+
+def test_change_on_last_year_compares_the_same_months(tmp_path):
+    frame = small_frame(months=24)
+    gap = frame["month"].isin(pd.period_range("2023-01", "2023-03", freq="M"))
+    spec = {"measure": [measure("arrests", "proportion", numerator="arrests",
+                                denominator="incidents", area="area"),
+                        measure("count", "count", count="arrests")]}
+    rep = write_report(spec, out=tmp_path, frames={"data": frame[~gap]})
+    now = frame[frame["month"] >= pd.Period("2024-04", "M")]
+    before = frame[(frame["month"] >= pd.Period("2023-04", "M")) & (frame["month"] <= pd.Period("2023-12", "M"))]
+    x1, n1, x0, n0 = now["arrests"].sum(), now["incidents"].sum(), before["arrests"].sum(), before["incidents"].sum()
+    table = pd.read_csv(rep.csv)
+    compared = "April 2024 to December 2024 vs April 2023 to December 2023"
+    # scipy.stats.chi2_contingency([[x1, n1 - x1], [x0, n0 - x0]], correction=False)
+    _, p, *_ = stats.chi2_contingency([[x1, n1 - x1], [x0, n0 - x0]], correction=False)
+    change = row(table, "arrests", "change on last year", "difference")
+    assert change["period"] == compared
+    assert change["value"] == pytest.approx(x1 / n1 - x0 / n0, rel=1e-10)
+    assert change["pvalue"] == pytest.approx(p, rel=1e-6)
+    # counts over the same nine months: R poisson.test(c(x1, x0), c(9, 9)) is
+    # scipy.stats.binomtest(x1, x1 + x0, 0.5)
+    ratio = row(table, "count", "change on last year", "rate ratio")
+    assert ratio["value"] == pytest.approx(x1 / x0, rel=1e-10)
+    assert ratio["pvalue"] == pytest.approx(stats.binomtest(int(x1), int(x1 + x0), 0.5).pvalue, rel=1e-6)
+    r = rep.results[0]
+    assert dict(r.findings)["Change on last year"].startswith(
+        "Only the 9 months with data in both years are compared (April 2024 to December 2024 "
+        "with April 2023 to December 2023).")
+    assert r.change_verdict in VERDICTS - {"not assessed"}
+    issue = next(x for x in rep.issues if x.measure == "arrests" and "compares only" in x.problem)
+    assert "compares only the 9 months with data in both years" in issue.problem
+    assert issue.consequence == "January 2024 to March 2024 left out of the comparison"
+    # each area over the same months
+    a = frame[frame["area"] == "A"]
+    a1, a0 = a[a["month"].isin(now["month"])], a[a["month"].isin(before["month"])]
+    got = row(table, "arrests", "change on last year", "difference (points)", area="A")
+    assert got["value"] == pytest.approx(100 * (a1["arrests"].sum() / a1["incidents"].sum()
+                                                - a0["arrests"].sum() / a0["incidents"].sum()))
+    assert "over the 9 months with data in both years" in got["note"]
+
+
+def test_latest_value_says_how_many_months_it_holds(tmp_path):
+    frame = small_frame(months=24)
+    gap = frame["month"].isin(pd.period_range("2024-10", "2024-11", freq="M"))
+    rep = write_report(minimal(), out=tmp_path, frames={"data": frame[~gap]})
+    r = rep.results[0]
+    assert (r.window_size, r.window_present) == (12, 10)
+    assert dict(r.findings)["Latest value"].startswith(
+        "In January 2024 to December 2024 (only 10 of its 12 months have data: January 2024 "
+        "to September 2024 and December 2024), the arrest rate is")
+    assert rep.overview()["latest period"][0] == "Jan 2024 – Dec 2024 (10 of 12 months with data)"
+    table = pd.read_csv(rep.csv)
+    assert row(table, "Arrest rate", "latest", "value")["note"] == "10 of 12 months with data"
+    assert any("have data for only 10 (January 2024 to September 2024 and December 2024)" in x.problem
+               for x in rep.issues)
+    # the change compares the same ten months of both years
+    assert row(table, "Arrest rate", "change on last year", "difference")["period"] == (
+        "January 2024 to September 2024 and December 2024 vs January 2023 to September 2023 and "
+        "December 2023")
+
+
+# ---- the population of a rate ------------------------------------------------------------------
+
+def records(frame):
+    """One row per arrest, each carrying its area's population (as police.uk records with
+    populations joined)."""
+    return frame.loc[frame.index.repeat(frame["arrests"]), ["area", "month", "population"]] \
+        .reset_index(drop=True)
+
+
+def test_rate_without_area_counts_each_population_once(tmp_path):
+    frame = small_frame()
+    now, _ = latest_year(frame)
+    residents = frame.groupby("area")["population"].first().sum()   # 100,000
+    expected = now["arrests"].sum() / residents * 1000
+    rate = measure("rate", "rate", count="arrests", population="population", per=1000)
+    rep = write_report({"measure": [rate]}, out=tmp_path, frames={"data": frame})
+    assert rep.results[0].value == pytest.approx(expected, rel=1e-12)
+    table = pd.read_csv(rep.csv)
+    assert "one row per area" in row(table, "rate", "latest", "person_years")["note"]
+    # the same arrests as records: which rows share a population cannot be told ...
+    each = {"measure": [measure("rate", "rate", count="rows", population="population", per=1000)]}
+    rep = write_report(each, out=tmp_path, frames={"data": records(frame)})
+    assert rep.analysed == 0
+    problem = next(x.problem for x in rep.issues if x.measure == "rate")
+    assert "varies between rows of the same month" in problem
+    assert "e.g. population_by = 'area'" in problem
+    # ... until population_by says it
+    each["measure"][0]["population_by"] = "area"
+    rep = write_report(each, out=tmp_path, frames={"data": records(frame)})
+    assert rep.results[0].value == pytest.approx(expected, rel=1e-12)
+    assert not rep.issues
+
+
+def test_population_by_groups_other_than_the_areas(tmp_path):
+    # local authority x crime type: the population is the local authority's
+    frame = small_frame()
+    table = pd.concat([frame.assign(crime_type=t, arrests=frame["arrests"] + k)
+                       for k, t in enumerate(["theft", "violence"])], ignore_index=True)
+    rate = measure("rate", "rate", count="arrests", population="population", per=1000,
+                   area="crime_type")
+    rep = write_report({"measure": [rate]}, out=tmp_path, frames={"data": table})
+    assert rep.analysed == 0
+    assert "differs between rows of the same 'crime_type' and month" in rep.issues[0].problem
+    rep = write_report({"measure": [dict(rate, population_by="area")]}, out=tmp_path,
+                       frames={"data": table})
+    r = rep.results[0]
+    now, _ = latest_year(table)
+    residents = frame.groupby("area")["population"].first().sum()
+    assert r.value == pytest.approx(now["arrests"].sum() / residents * 1000, rel=1e-12)
+    theft = now[now["crime_type"] == "theft"]["arrests"].sum()
+    assert r.area_table.loc["theft", "value"] == pytest.approx(theft / residents * 1000, rel=1e-12)
+    # a population that is not one per group is refused, not averaged
+    bad = table.copy()
+    bad.loc[0, "population"] += 1
+    rep = write_report({"measure": [dict(rate, population_by="area")]}, out=tmp_path,
+                       frames={"data": bad})
+    assert rep.analysed == 0
+    assert "differs between rows of the same 'area' and month (e.g. area = 'A' in 2023-01)" \
+        in rep.issues[0].problem
+
+
+def test_population_by_is_checked():
+    spec = check({"measure": [
+        measure("a", "rate", count="x", population="p", population_by=["la", 3]),
+        measure("b", "count", count="x", population_by="la"),
+        measure("c", "rate", count="x", population="p", population_by=["la", "la"]),
+    ]}, base=Path.cwd(), origin="test")
+    text = " | ".join(f"{x.measure}: {x.problem} -> {x.consequence}" for x in spec.issues)
+    assert "a: population_by = ['la', 3] must be a column name or a list of column names -> ignored" in text
+    assert "b: population_by applies to rates only (this is a count) -> ignored" in text
+    assert spec.measures[2].population_by == ("la",)
+    assert "la" in spec.measures[2].columns()
+
+
+# ---- overview, results and charts as data ------------------------------------------------------
+
+def test_overview_is_a_tidy_table(report):
+    frame = report.overview()
+    assert list(frame["measure"]) == PRIORITY and frame["measure"].is_unique
+    assert list(frame.columns[:6]) == ["measure", "kind", "latest period", "periods with data",
+                                       "periods in window", "latest value"]
+    for col in ("value", "lower", "upper"):
+        assert frame[col].dtype == float
+    for r, (_, line) in zip(report.results, frame.iterrows()):
+        line = line.where(line.notna(), None)    # missing values as None
+        assert line["kind"] == r.measure.kind
+        assert line["against target"] == (r.target_verdict if r.measure.target is not None else None)
+        assert line["change on last year"] == r.change_verdict
+        assert line["trend"] == r.trend_verdict
+        assert line["variation"] == r.variation and line["assurance"] == r.assurance
+    dav = frame.set_index("measure").loc["Domestic-abuse arrest rate"]
+    r = result(report, "Domestic-abuse arrest rate")
+    assert dav["value"] == r.value and dav["latest period"] == "Apr 2024 – Mar 2025"
+    assert (dav["areas outside limits"], dav["areas compared"]) == (len(r.flagged), 10)
+    assert pd.isna(frame.set_index("measure").loc["101 calls abandoned", "target"])
+
+
+def test_html_overview_is_drawn_from_the_overview(tmp_path, monkeypatch):
+    from scrutiny.report import overview
+
+    original = overview.frame
+
+    def marked(results):
+        table = original(results)
+        table["trend"] = "trend-from-the-frame"
+        table["latest value"] = "value-from-the-frame"
+        return table
+
+    monkeypatch.setattr(overview, "frame", marked)
+    rep = write_report(minimal(), out=tmp_path, frames={"data": small_frame()})
+    page = rep.html.read_text(encoding="utf-8")
+    head = page[page.index('<section id="overview">'):page.index("</section>")]
+    assert "trend-from-the-frame" in head and "value-from-the-frame" in head
+
+
+def test_result_and_charts_by_name(report):
+    r = report.result("Domestic-abuse arrest rate")
+    assert r is result(report, "Domestic-abuse arrest rate")
+    charts = report.charts("Domestic-abuse arrest rate")
+    assert list(charts) == [title for title, _, _ in r.figures]
+    assert list(charts) == ["SPC chart", "Trend", "Funnel plot by area"]
+    for png in charts.values():
+        assert png[:8] == PNG_SIGNATURE
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert (width, height) == (710, 326)
+    with pytest.raises(ValueError, match="name: no measure 'Arrests' in this report"):
+        report.charts("Arrests")
+    with pytest.raises(TypeError, match="name must be a measure name"):
+        report.result(3)
+
+
+# ---- rebase ------------------------------------------------------------------------------------
+
+def test_rebase_recalculates_the_spc_limits(tmp_path):
+    frame = small_frame(months=30, areas=("A",))
+    later = frame["month"] >= pd.Period("2024-01", "M")
+    frame.loc[later, "arrests"] = frame.loc[later, "arrests"] // 3     # a recording change
+    spec = minimal(area=None, rebase=["2024-01", "2021-05", "2024-13"])
+    rep = write_report(spec, out=tmp_path, frames={"data": frame})
+    r = rep.results[0]
+    text = " | ".join(x.problem for x in rep.issues)
+    assert "rebase: '2024-13' is not a month or quarter" in text
+    assert "rebase: May 2021 is not within the series after its first period (January 2023 " \
+        "to June 2025)" in text
+    assert list(r.spc.rebase) == [0, 12]
+    # the same chart drawn directly: scrutiny.spc with rebase at January 2024
+    direct = sc.spc(frame["arrests"].to_numpy(), chart="pp", n=frame["incidents"].to_numpy(),
+                    rebase=[pd.Period("2024-01", "M")], time=frame["month"], improvement=None)
+    np.testing.assert_allclose(r.spc.centre, direct.centre, rtol=1e-12)
+    assert r.spc.centre[-1] < r.spc.centre[0]
+    assert "The limits were recalculated from January 2024. The recalculation is at a break in " \
+        "the series named in the specification (rebase)" in dict(r.findings)["SPC"]
+    table = pd.read_csv(rep.csv)
+    assert row(table, "Arrest rate", "spc", "limits recalculated from")["period"] == "January 2024"
+    without = write_report(minimal(area=None), out=tmp_path / "b", frames={"data": frame})
+    assert list(without.results[0].spc.rebase) == [0]
+
+
+def test_rebase_is_checked():
+    import datetime
+
+    spec = check({"measure": [measure("a", "count", count="x", rebase="2023 Q2"),
+                              measure("b", "count", count="x", rebase=[datetime.date(2023, 4, 1), True]),
+                              measure("c", "count", count="x", rebase=4)]},
+                 base=Path.cwd(), origin="test")
+    a, b, c = spec.measures
+    assert a.rebase == (pd.Period("2023Q2", "Q"),) and b.rebase == (pd.Period("2023-04", "M"),)
+    assert c.rebase == ()
+    text = " | ".join(f"{x.measure}: {x.problem}" for x in spec.issues)
+    assert "b: rebase: True is not a month or quarter" in text
+    assert "c: rebase = 4 must be a list of periods" in text
+
+
+# ---- funnel: z-scores before and after the overdispersion allowance ----------------------------
+
+def test_funnel_z_scores_allow_for_additive_overdispersion(tmp_path):
+    frame = small_frame(areas=("A", "B", "C", "D", "E", "F"))
+    rep = write_report(minimal(overdispersion="additive"), out=tmp_path, frames={"data": frame})
+    table = pd.read_csv(rep.csv)
+    now, _ = latest_year(frame)
+    areas = now.groupby("area")[["arrests", "incidents"]].sum()
+    f = sc.funnel(areas["arrests"], areas["incidents"], overdispersion="additive")
+    tau2 = row(table, "Arrest rate", "funnel", "between-area variance tau2")
+    assert tau2["value"] == pytest.approx(f.tau2, rel=1e-12) and f.tau2 > 0
+    assert tau2["note"] == "widens the limits"
+    assert row(table, "Arrest rate", "funnel", "overdispersion factor phi")["note"] == \
+        "estimated, not used (additive overdispersion)"
+    # on the additive scale: (p - p0) / sqrt(p0 (1 - p0) / n + tau2), p0 the pooled proportion
+    p0 = areas["arrests"].sum() / areas["incidents"].sum()
+    p = areas["arrests"] / areas["incidents"]
+    expected = (p - p0) / np.sqrt(p0 * (1 - p0) / areas["incidents"] + f.tau2)
+    for area in areas.index:
+        got = row(table, "Arrest rate", "funnel", "z-score (allowing for overdispersion)", area=area)
+        assert got["value"] == pytest.approx(expected[area], rel=1e-9)
+        raw = row(table, "Arrest rate", "funnel", "z-score (no allowance for overdispersion)", area=area)
+        assert raw["value"] == pytest.approx((p[area] - p0) / np.sqrt(p0 * (1 - p0) / areas.loc[area, "incidents"]), rel=1e-9)
+        assert abs(got["value"]) < abs(raw["value"])

@@ -26,7 +26,18 @@ FILES = {"html": "report.html", "csv": "results.csv", "issues_csv": "data_issues
 class Report:
     """What :func:`write_report` wrote to ``folder``: the measure results, every ``issues``
     entry and how long it took; ``html``, ``csv`` and ``issues_csv`` are the paths of its
-    files and ``analysed`` how many measures could be analysed."""
+    files and ``analysed`` how many measures could be analysed.
+
+    :meth:`overview` gives the overview table as data, :meth:`result` one measure's results
+    and :meth:`charts` its charts as PNG images.
+
+    Examples
+    --------
+    >>> report = write_report(out="scrutiny-output")          # doctest: +SKIP
+    >>> report.overview()[["measure", "latest value", "trend"]]  # doctest: +SKIP
+    >>> report.charts("Domestic-abuse arrest rate").keys()     # doctest: +SKIP
+    dict_keys(['SPC chart', 'Trend', 'Funnel plot by area'])
+    """
 
     folder: Path
     results: tuple
@@ -41,6 +52,54 @@ class Report:
     def __repr__(self) -> str:
         return (f"Report(html={str(self.html)!r}, analysed={self.analysed} of "
                 f"{len(self.results)}, issues={len(self.issues)})")
+
+    def overview(self):
+        """The overview table of the report, one row per measure (the HTML page's overview
+        is drawn from it).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns: ``measure``, ``kind``, ``latest period`` (with how many periods have
+            data when not all), ``periods with data``, ``periods in window``, ``latest
+            value`` (in words and units), ``value``, ``lower``, ``upper`` (the estimate and
+            its 95% CI: a proportion, a rate per ``per``, a count, or a median wait in days),
+            ``target`` (in words), ``against target``, ``change on last year`` (the verdicts:
+            e.g. "better", "not significantly different", "not assessed"), ``change`` (its
+            size, e.g. "-3.2%"), ``trend``, ``variation`` and ``variation side`` (SPC, Making
+            Data Count; "high" or "low" for special cause), ``assurance``, ``areas outside
+            limits`` and ``areas compared`` (funnel plot).  Missing where not applicable or
+            not analysed.
+        """
+        from .overview import frame
+
+        return frame(self.results)
+
+    def result(self, name: str):
+        """The results of measure ``name``: findings, values, SPC, funnel, the tidy rows...
+
+        Raises
+        ------
+        TypeError
+            If ``name`` is not a string.
+        ValueError
+            If no measure of the report has that name (the message lists them).
+        """
+        if not isinstance(name, str):
+            raise TypeError(f"name must be a measure name (got {type(name).__name__})")
+        for res in self.results:
+            if res.measure.name == name:
+                return res
+        names = ", ".join(repr(r.measure.name) for r in self.results) or "none"
+        raise ValueError(f"name: no measure {name!r} in this report (measures: {names})")
+
+    def charts(self, name: str) -> dict:
+        """The charts of measure ``name`` as PNG images: {title: PNG bytes}, in the order of
+        the page ("SPC chart", "Trend", "Waiting times", "Funnel plot by ...")."""
+        import base64
+
+        return {title: base64.b64decode(uri.split(",", 1)[1])
+                for title, uri, _ in self.result(name).figures}
 
 
 def _check_arguments(out, data, frames, only, progress) -> None:
@@ -109,7 +168,7 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
     """
     import pandas as pd
 
-    from . import charts, engine, html
+    from . import charts, engine, html, overview
     from .sources import Sources
 
     start = time.perf_counter()
@@ -146,7 +205,8 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
                  columns=["measure", "problem", "consequence"]).to_csv(
         folder / FILES["issues_csv"], index=False)
     (folder / FILES["html"]).write_text(
-        html.page(spec, results, issues, sources.described, time.perf_counter() - start),
+        html.page(spec, results, overview.frame(results), issues, sources.described,
+                  time.perf_counter() - start),
         encoding="utf-8")
     return Report(folder=folder, results=tuple(results), issues=tuple(issues),
                   seconds=time.perf_counter() - start)

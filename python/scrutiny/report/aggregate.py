@@ -2,8 +2,26 @@
 
 For a proportion, ``x`` is the numerator and ``n`` the denominator; with survey weights they are
 weighted sums, and ``w2`` = Σ(w·d)² gives Kish's effective sample size (see :func:`effective`).
-For a rate, ``x`` is the count and ``n`` the exposure in person-years (residents × months / 12,
-the residents taken once per area and period).  For a count, ``n`` is 1 per period.
+For a rate, ``x`` is the count and ``n`` the exposure in person-years (residents × months / 12).
+For a count, ``n`` is 1 per period.
+
+The population of a rate is a column repeated on the rows it applies to, so each population
+must count once a period, however many rows carry it.  Which rows share one population:
+
+* the columns of the measure's ``population_by`` (e.g. ``population_by = "local_authority"``
+  for records, or a table of local authority x crime type, whose population is that of the
+  local authority): each combination's population counts once a period, and the force's is
+  their sum;
+* otherwise the measure's ``area``: each area's population counts once a period;
+* otherwise, when the population does not vary within a period: it counts once (one
+  population, e.g. the force's, repeated on every row);
+* otherwise, when a text column names each row of a period once and recurs from period to
+  period (a table of areas x periods): the rows' populations are summed.
+
+Anything else (records each carrying the population of their area, with no area named) cannot
+be told apart safely, so the measure is not analysed and the data issue asks for
+``population_by``.  A population that varies within one of those groups is refused the same
+way: it is never averaged or summed into a wrong denominator.
 """
 from __future__ import annotations
 
@@ -27,6 +45,7 @@ class Table:
     periods: object        # PeriodIndex from the first to the last period, gaps included
     missing: list          # periods of that range with no data
     rows: object | None = None  # wait measures: the row-level frame (period, area, duration, event)
+    population: str = ""   # rates: how the population was counted
 
 
 class MeasureDataError(ValueError):
@@ -95,6 +114,10 @@ def tabulate(frame, m: Measure, issues: list) -> Table:
             issues.append(Issue(m.name, f"{_rows(above.sum())} a numerator above the "
                                 f"denominator (row {where})", "those rows are left out"))
         ok &= ~above
+    how = ""
+    if m.kind == "rate":
+        unit, how = _population_units(rows, m, period, freq, n, ok)
+        cols["unit"] = unit
     data = pd.DataFrame({k: _plain(v)[ok] for k, v in cols.items()})
     data["x"] = (x * w)[ok]
     data["n"] = (n * w)[ok] if m.kind == "proportion" else n[ok]
@@ -112,7 +135,8 @@ def tabulate(frame, m: Measure, issues: list) -> Table:
         force = force[force["n"] > 0]
     periods = pd.period_range(force.index.min(), force.index.max(), freq=freq)
     absent = [p for p in periods if p not in force.index]
-    return Table(force=force, areas=areas, freq=freq, periods=periods, missing=absent)
+    return Table(force=force, areas=areas, freq=freq, periods=periods, missing=absent,
+                 population=how)
 
 
 def _rows(k) -> str:
@@ -216,11 +240,11 @@ def _values(rows, text: str, what: str, m: Measure, issues) -> np.ndarray:
 def _totals(data, keys, m: Measure, freq: str):
     months = MONTHS[freq]
     if m.kind == "rate":
-        # residents once per area and period (the value is repeated on every row of a cell)
-        cells = ["area", "period"] if "area" in data.columns else ["period"]
-        population = data.groupby(cells, sort=True)["n"].mean()
-        if keys != cells:
-            population = population.groupby(level="period").sum()
+        # each population once a period (the same on every row of a cell: checked), summed;
+        # the force's over its units, an area's over the units with rows in it
+        cells = ["area", "unit", "period"] if "area" in keys else ["unit", "period"]
+        population = data.groupby(cells, sort=True)["n"].first()
+        population = population.groupby(level=keys, sort=True).sum()
         totals = data.groupby(keys, sort=True).agg(x=("x", "sum"), rows=("rows", "sum"))
         totals["n"] = population.reindex(totals.index).to_numpy() * months / 12.0
     else:
@@ -229,6 +253,81 @@ def _totals(data, keys, m: Measure, freq: str):
         if m.kind == "count":
             totals["n"] = 1.0
     return totals
+
+
+def _population_units(rows, m: Measure, period, freq: str, population, ok):
+    """Which rows share one population: a code per row, and how it was decided (see the
+    module docstring).  Raises MeasureDataError when it cannot be told or the population
+    varies within a group."""
+    import pandas as pd
+
+    unit = "month" if freq == "M" else "quarter"
+    pop = population[ok]
+    when = _plain(period)[ok]
+    by = list(m.population_by or ([m.area] if m.area else []))
+    if by:
+        codes = rows.groupby(by, dropna=False, sort=False).ngroup().to_numpy()
+        varied = _varies(pop, [codes[ok], when])
+        if varied is not None:
+            example = ", ".join(f"{c} = {rows[c].to_numpy()[ok][varied]!r}" for c in by)
+            raise MeasureDataError(
+                f"the population ({m.denominator!r}) differs between rows of the same "
+                f"{', '.join(repr(c) for c in by)} and {unit} (e.g. {example} in "
+                f"{pd.Period(ordinal=int(when[varied]), freq=freq)}), so it is not one "
+                "population per group: set population_by to the columns whose values each "
+                "have one population (such as the areas the population counts)")
+        return codes, f"the population of each {' x '.join(by)} counted once a {unit}"
+    if _varies(pop, [when]) is None:
+        return np.zeros(len(rows), dtype=np.int64), f"one population a {unit}"
+    if _area_table(rows, m, when, ok):
+        return np.arange(len(rows)), ("the populations of the rows summed (one row per area "
+                                      f"and {unit})")
+    hint = [c for c in _text_columns(rows, m)
+            if _varies(pop, [rows[c].to_numpy()[ok], when]) is None][:3]
+    raise MeasureDataError(
+        f"the population ({m.denominator!r}) varies between rows of the same {unit} and no "
+        "column names one area per row, so which rows share one population cannot be told: "
+        "set population_by to the column of the areas the population counts"
+        + (f" (e.g. population_by = {hint[0]!r}; the population does not vary within "
+           f"{', '.join(repr(c) for c in hint)})" if hint else ""))
+
+
+def _varies(values, keys):
+    """The first row (position) of a group of ``keys`` in which ``values`` are not all equal
+    (to 1e-9 relative), or None."""
+    import pandas as pd
+
+    frame = pd.DataFrame({f"k{i}": np.asarray(k) for i, k in enumerate(keys)})
+    frame["v"] = np.asarray(values, dtype=float)
+    group = frame.groupby([f"k{i}" for i in range(len(keys))], dropna=False, sort=False)["v"]
+    low, high = group.transform("min"), group.transform("max")
+    bad = (high - low) > 1e-9 * np.maximum(np.abs(high), 1.0)
+    return int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else None
+
+
+def _text_columns(rows, m: Measure) -> list:
+    """Columns that may name areas: text or categories, not the period."""
+    import pandas as pd
+
+    return [c for c in rows.columns if c != m.period
+            and not pd.api.types.is_numeric_dtype(rows[c])
+            and not pd.api.types.is_datetime64_any_dtype(rows[c])
+            and not isinstance(rows[c].dtype, pd.PeriodDtype)]
+
+
+def _area_table(rows, m: Measure, when, ok) -> bool:
+    """Whether a text column names each row of a period once, and its values recur from
+    period to period (areas, not record identifiers)."""
+    import pandas as pd
+
+    for c in _text_columns(rows, m):
+        names = pd.Series(rows[c].to_numpy()[ok])
+        if names.isna().any() or names.nunique() < 2:
+            continue
+        pairs = pd.DataFrame({"c": names, "p": when})
+        if not pairs.duplicated().any() and len(pairs) >= 2 * names.nunique():
+            return True
+    return False
 
 
 def effective(x, n, w2, weighted: bool):

@@ -1,9 +1,12 @@
 """The areas (or groups) of a measure: which stand out, which changed, which are trending.
 
 Each area gets the same analyses as the force: its value over the latest window, its change on
-the same window a year earlier (with Benjamini-Hochberg q-values, since many areas are tested
-at once), its Mann-Kendall trend and SPC variation; and all areas together go into a funnel
-plot with overdispersion, so that an area is said to stand out only beyond the usual spread.
+the same window a year earlier (over the months with data in both years, as for the force; with
+Benjamini-Hochberg q-values, since many areas are tested at once), its Mann-Kendall trend and
+SPC variation; and all areas together go into a funnel plot with overdispersion, so that an
+area is said to stand out only beyond the usual spread.  The tidy rows of the funnel give each
+area's z-score before and after the allowance for overdispersion (the flag rests on the
+latter), and the estimated phi and tau2.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from . import aggregate, engine, words
 from .spec import Measure
 
 
-def analyse_areas(m: Measure, table, latest, previous, res, levels):
+def analyse_areas(m: Measure, table, latest, previous, res, levels, issues: list):
     """Per area: the latest value, the change on last year (with Benjamini-Hochberg q-values
     across areas), the trend, the SPC variation, and the funnel plot."""
     import pandas as pd
@@ -25,30 +28,24 @@ def analyse_areas(m: Measure, table, latest, previous, res, levels):
     A = table.areas
     names = sorted(A.index.get_level_values("area").unique())
     res.n_areas = len(names)
-    cur = A[A.index.get_level_values("period").isin(latest)].groupby(level="area").sum()
-    prev = A[A.index.get_level_values("period").isin(previous)].groupby(level="area").sum()
-    cur, prev = cur.reindex(names), prev.reindex(names)
+    in_latest = A[A.index.get_level_values("period").isin(latest)]
+    cur = in_latest.groupby(level="area").sum().reindex(names)
     rows = pd.DataFrame(index=pd.Index(names, name=m.area_label))
     x, n = cur["x"].to_numpy(dtype=float), cur["n"].to_numpy(dtype=float)
     if m.kind == "count":
-        k_now = A[A.index.get_level_values("period").isin(latest)].groupby(level="area").size()
-        n = k_now.reindex(names).to_numpy(dtype=float)
+        n = in_latest.groupby(level="area").size().reindex(names).to_numpy(dtype=float)
     rows["value"] = [engine.value_of(m, xi, ni) for xi, ni in zip(x, n)] if m.kind != "count" else x
     have = np.isfinite(x) & np.isfinite(n) & (n > 0)
-    # change on last year, per area, with Benjamini-Hochberg q-values across areas
-    px, pn = prev["x"].to_numpy(dtype=float), prev["n"].to_numpy(dtype=float)
-    if m.kind == "count":
-        k_prev = A[A.index.get_level_values("period").isin(previous)].groupby(level="area").size()
-        pn = k_prev.reindex(names).to_numpy(dtype=float)
-    both = have & np.isfinite(px) & np.isfinite(pn) & (pn > 0)
+    # change on last year, per area over its months with data in both years, with
+    # Benjamini-Hochberg q-values across areas
+    now, before, months = _year_apart(m, A, latest, previous, names)
+    both = (now["n"] > 0) & (before["n"] > 0)
     change = np.full(len(names), np.nan)
     pval = np.full(len(names), np.nan)
     if both.any():
         if m.kind == "proportion":
-            w_now = cur["w2"].to_numpy(dtype=float) if "w2" in cur else np.zeros(len(names))
-            w_prev = prev["w2"].to_numpy(dtype=float) if "w2" in prev else np.zeros(len(names))
-            x1, n1 = aggregate.effective(x[both], n[both], w_now[both], bool(m.weight))
-            x0, n0 = aggregate.effective(px[both], pn[both], w_prev[both], bool(m.weight))
+            (x1, n1), (x0, n0) = (aggregate.effective(v["x"][both], v["n"][both], v["w2"][both],
+                                                      bool(m.weight)) for v in (now, before))
             ok = (n1 > 0) & (n0 > 0)
             test = rates.compare_proportions(x1[ok], n1[ok], x0[ok], n0[ok], conf=engine.CONF)
             idx = np.flatnonzero(both)[ok]
@@ -56,7 +53,8 @@ def analyse_areas(m: Measure, table, latest, previous, res, levels):
             pval[idx] = np.atleast_1d(test.pvalue)
             change_name = "change on last year (points)"
         else:
-            test = rates.compare_rates(x[both], n[both], px[both], pn[both], conf=engine.CONF)
+            test = rates.compare_rates(now["x"][both], now["n"][both], before["x"][both],
+                                       before["n"][both], conf=engine.CONF)
             idx = np.flatnonzero(both)
             change[idx] = 100 * (np.atleast_1d(test.ratio) - 1)
             pval[idx] = np.atleast_1d(test.pvalue)
@@ -74,9 +72,12 @@ def analyse_areas(m: Measure, table, latest, previous, res, levels):
                 res.add(name, "change on last year",
                         "difference (points)" if m.kind == "proportion" else "percent change",
                         change[i], pvalue=pval[i], period=f"{res.window} vs {res.previous_window}",
-                        note=f"BH q = {q[i]:.3g}")
+                        note=f"BH q = {q[i]:.3g}" + (
+                            f"; over the {months[i]} {res.period_unit}s with data in both years"
+                            if months[i] < len(latest) else ""))
     _area_trends(m, table, names, rows, res)
-    _area_spc(m, table, names, rows, res)
+    engine.step(res, issues, f"SPC charts of the {words.plural_noun(m.area_label)}", _area_spc,
+                m, table, names, rows, res)
     if m.kind in ("proportion", "rate") and have.sum() >= 3:
         _funnel(m, cur, names, have, rows, res, levels)
     elif m.kind == "count":
@@ -86,6 +87,50 @@ def analyse_areas(m: Measure, table, latest, previous, res, levels):
     for i, name in enumerate(names):
         res.add(name, "latest", "value", rows["value"].iloc[i], period=res.window)
     res.area_table = rows
+
+
+def _year_apart(m: Measure, A, latest, previous, names):
+    """Per area, the totals of the periods of the latest window with data whose period a
+    year earlier has data too, and of those a year earlier (count measures: ``n`` is the
+    number of periods); with fewer than half the window's periods in both years, ``n`` is 0
+    (not compared).  Returns (now, before, periods compared)."""
+    period = A.index.get_level_values("period")
+    now = A[period.isin(latest)]
+    before = A[period.isin(previous)]
+    year = latest[0].ordinal - previous[0].ordinal
+    before.index = before.index.set_levels(before.index.levels[1] + year, level="period")
+    common = now.index.intersection(before.index)
+    months = now.loc[common].groupby(level="area").size().reindex(names, fill_value=0)
+    enough = (months >= np.ceil(len(latest) / 2)).to_numpy()
+    out = []
+    for part in (now.loc[common], before.loc[common]):
+        sums = part.groupby(level="area").sum().reindex(names)
+        cols = {c: sums[c].fillna(0).to_numpy(dtype=float) if c in sums else
+                np.zeros(len(names)) for c in ("x", "n", "w2")}
+        if m.kind == "count":
+            cols["n"] = months.to_numpy(dtype=float)
+        cols["n"] = np.where(enough, cols["n"], 0.0)
+        out.append(cols)
+    return out[0], out[1], months.to_numpy()
+
+
+Z_RAW = "z-score (no allowance for overdispersion)"
+Z_ADJUSTED = "z-score (allowing for overdispersion)"
+PHI = "overdispersion factor phi"
+TAU2 = "between-area variance tau2"
+
+
+def adjusted_z(f) -> np.ndarray:
+    """The z-scores of a funnel on the scale of its widened limits: z / sqrt(phi) with
+    multiplicative overdispersion (phi > 1 only, as the limits), z·s / sqrt(s² + tau2) with
+    additive (s the unit's standard error at the target), z itself without."""
+    z = np.asarray(f.z, dtype=float)
+    if f.overdispersion == "multiplicative":
+        return z / np.sqrt(max(f.phi, 1.0))
+    if f.overdispersion == "additive":
+        se = np.asarray(f.se, dtype=float)
+        return z * se / np.sqrt(se ** 2 + f.tau2)
+    return z
 
 
 def _area_trends(m, table, names, rows, res):
@@ -117,8 +162,9 @@ def _area_spc(m, table, names, rows, res):
     keep = np.isfinite(Y).any(axis=0)
     if keep.sum() < 12:
         return
-    result = engine.spc_call(m, Y[:, keep], None if N is None else N[:, keep], table.periods[keep],
-                       labels=names)
+    periods = table.periods[keep]
+    result = engine.spc_call(m, Y[:, keep], None if N is None else N[:, keep], periods,
+                             labels=names, rebase=engine.rebase_periods(m, periods)[0])
     rows["SPC variation"] = list(np.atleast_1d(result.variation))
     if m.target is not None:
         rows["SPC assurance"] = [str(a) if a is not None else "" for a in
@@ -150,7 +196,21 @@ def _funnel(m: Measure, cur, names, have, rows, res, levels):
     lines[0] = " ".join(t for t in (lines[0], words.widening(m, f)) if t)
     res.findings.append(("Areas", "\n".join(lines)))
     res.methods.add("funnel")
-    for lab, z, fl in zip(labels, f.z, f.flag):
-        res.add(lab, "funnel", "z-score", z, flag=fl, period=res.window,
-                method=f"funnel plot, {f.method} limits"
-                + (f", {over} overdispersion (phi = {f.phi:.2f})" if over else ""))
+    method = f"funnel plot, {f.method} limits" + (f", {over} overdispersion" if over else "")
+    for lab, z, za, fl in zip(labels, f.z, adjusted_z(f), f.flag):
+        res.add(lab, "funnel", Z_RAW, z, period=res.window, method=method,
+                note="before any allowance for overdispersion; the flag is on the z-score "
+                     "allowing for it")
+        res.add(lab, "funnel", Z_ADJUSTED, za, flag=fl, period=res.window, method=method,
+                note={"multiplicative": "z / sqrt(phi) (phi > 1 only)",
+                      "additive": "z * s / sqrt(s^2 + tau2), s its standard error",
+                      None: "no allowance made (overdispersion = 'none'): equal to z"}[over])
+    for quantity, value, which in ((PHI, f.phi, "multiplicative"), (TAU2, f.tau2, "additive")):
+        widens = f.phi > 1 if which == "multiplicative" else f.tau2 > 0
+        note = ("estimated, not used (no allowance for overdispersion)" if over is None else
+                f"estimated, not used ({over} overdispersion)" if which != over else
+                "widens the limits" if widens else
+                "at most 1: the limits are not narrowed" if which == "multiplicative" else
+                "0: the limits are not widened")
+        res.add(engine.FORCE, "funnel", quantity, value, period=res.window, method=method,
+                note=note)

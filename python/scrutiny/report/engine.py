@@ -3,6 +3,11 @@ signals and the areas that stand out.
 
 Every step runs on its own: a step that cannot be done (too few periods, no area column, no
 data a year earlier) is reported as a data issue and the other steps go on.
+
+Missing months are never compared with other months: the latest value says how many of its
+window's months have data, and the change on last year compares only the calendar months (or
+quarters) with data in both years.  When fewer than half the window's months have data in
+both, the change is "not assessed" (:data:`NOT_ASSESSED`).
 """
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from .spec import Issue, Measure, window_months
 CONF = words.CONF
 DEFAULT_CHART = {"proportion": "pp", "rate": "up", "count": "xmr", "wait": "xmr"}
 FORCE = "(force)"
+NOT_ASSESSED = "not assessed"
 
 
 @dataclasses.dataclass
@@ -31,6 +37,9 @@ class MeasureResult:
     window: str = ""
     window_short: str = ""
     previous_window: str = ""
+    window_size: int = 0        # periods the latest window should hold
+    window_present: int = 0     # periods of it with data
+    period_unit: str = "month"  # "month" or "quarter"
     value: float = math.nan
     lower: float = math.nan
     upper: float = math.nan
@@ -38,6 +47,7 @@ class MeasureResult:
     target_verdict: str | None = None
     change_verdict: str | None = None
     change_text: str = ""
+    change_note: str = ""       # which periods the change compares, when not the full windows
     trend_verdict: str | None = None
     variation: str | None = None
     assurance: str | None = None
@@ -129,12 +139,73 @@ def windows(m: Measure, table, issues):
                             f"the latest {k * size} months are used"))
     latest = pd.period_range(end=table.periods[-1], periods=k, freq=table.freq)
     previous = latest - 12 // size
-    present = latest.isin(table.force.index).sum()
-    if present < k:
-        issues.append(Issue(m.name, f"the latest {'period' if k == 1 else str(k) + ' periods'} "
-                            f"({words.window_text(latest)}) have data for only {present}",
-                            "the latest value rests on the periods present"))
+    present = latest[latest.isin(table.force.index)]
+    if len(present) < k:
+        unit = "month" if size == 1 else "quarter"
+        issues.append(Issue(m.name, f"the latest {_n.plural(k, unit)} "
+                            f"({words.window_text(latest)}) have data for only {len(present)} "
+                            f"({words.periods_text(present)})",
+                            f"the latest value rests on those {_n.plural(len(present), unit)} "
+                            "and says so"))
     return latest, previous
+
+
+def set_window(res: MeasureResult, table, latest, previous) -> None:
+    """The window texts of a result, and how many of its periods have data."""
+    res.window, res.previous_window = words.window_text(latest), words.window_text(previous)
+    res.window_short = words.window_text(latest, short=True)
+    res.window_size = len(latest)
+    res.window_present = int(latest.isin(table.force.index).sum())
+    res.period_unit = "month" if table.freq == "M" else "quarter"
+
+
+def window_note(res: MeasureResult) -> str:
+    """'' when the latest window is full, else e.g. '4 of 12 months with data'."""
+    if res.window_present >= res.window_size:
+        return ""
+    return f"{res.window_present} of {_n.plural(res.window_size, res.period_unit)} with data"
+
+
+def year_apart(m: Measure, present, latest, previous, res: MeasureResult, issues: list):
+    """The periods compared for the change on last year: those of the latest window with
+    data whose period a year earlier has data too, and those a year earlier.  None when
+    fewer than half the window's periods have data in both years (the change is then not
+    assessed, and the finding and the data issue say why)."""
+    unit = res.period_unit
+    have = set(present)
+    pairs = [(p, q) for p, q in zip(latest, previous) if p in have and q in have]
+    now = [p for p in latest if p in have]
+    before = [q for q in previous if q in have]
+    need = math.ceil(len(latest) / 2)
+    held = (f"{res.window} has data for {words.periods_text(now) or f'no {unit}'}; "
+            f"{res.previous_window} for {words.periods_text(before) or f'no {unit}'}")
+    if len(pairs) < need:
+        res.change_verdict = NOT_ASSESSED
+        both = (f"of the {_n.plural(len(latest), unit)} of the latest window, "
+                + ("none has" if not pairs else f"only {len(pairs)} "
+                   f"{'has' if len(pairs) == 1 else 'have'}")
+                + " data both then and a year earlier")
+        res.findings.append((
+            "Change on last year",
+            f"Not assessed: {both} ({held}), and comparing different {unit}s of the year "
+            f"would mix seasons. At least {_n.plural(need, unit)} with data in both years are "
+            "needed."))
+        issues.append(Issue(m.name, f"the change on last year: {both} ({held})",
+                            "the change on last year is not assessed"))
+        return None
+    now_m, before_m = [p for p, _ in pairs], [q for _, q in pairs]
+    if len(pairs) == len(latest):
+        return now_m, before_m
+    compared = f"{words.periods_text(now_m)} with {words.periods_text(before_m)}"
+    res.change_note = (f"Only the {_n.plural(len(pairs), unit)} with data in both years are "
+                       f"compared ({compared}).")
+    left = [p for p in now if p not in now_m] + [q for q in before if q not in before_m]
+    if left:  # months with data that the comparison leaves out
+        issues.append(Issue(m.name, f"the change on last year compares only the "
+                            f"{_n.plural(len(pairs), unit)} with data in both years "
+                            f"({compared}; {held})",
+                            f"{words.periods_text(left)} left out of the comparison"))
+    return now_m, before_m
 
 
 def _sum(frame, periods, cols=("x", "n", "w2", "rows")):
@@ -147,26 +218,25 @@ def _sum(frame, periods, cols=("x", "n", "w2", "rows")):
 
 def _analyse_totals(m: Measure, table, res: MeasureResult, levels, issues):
     latest, previous = windows(m, table, issues)
-    res.window, res.previous_window = words.window_text(latest), words.window_text(previous)
-    res.window_short = words.window_text(latest, short=True)
+    set_window(res, table, latest, previous)
     now, k_now = _sum(table.force, latest)
-    before, k_before = _sum(table.force, previous)
-    step(res, issues, "latest value", _latest, m, now, k_now * aggregate.MONTHS[table.freq], res)
+    step(res, issues, "latest value", _latest, m, now, k_now * aggregate.MONTHS[table.freq], res,
+         table)
     if m.target is not None:
         step(res, issues, "test against the target", _against_target, m, now, res)
     else:
         res.findings.append(("Target", "No target is set for this measure."))
-    if k_before == 0:
-        issues.append(Issue(m.name, f"no data for {res.previous_window}, a year before the latest "
-                            "period", "the change on last year is not assessed"))
-    else:
-        step(res, issues, "change on last year", _change, m, now, k_now, before, k_before, res)
+    compared = year_apart(m, table.force.index, latest, previous, res, issues)
+    if compared is not None:
+        step(res, issues, "change on last year", _change, m, _sum(table.force, compared[0]),
+             _sum(table.force, compared[1]), compared, res)
     step(res, issues, "trend", trend_step, m, table, res)
-    step(res, issues, "SPC chart", spc_step, m, table, res)
+    step(res, issues, "SPC chart", spc_step, m, table, res, issues)
     if table.areas is not None:
         from .areas import analyse_areas
 
-        step(res, issues, "areas", analyse_areas, m, table, latest, previous, res, levels)
+        step(res, issues, "areas", analyse_areas, m, table, latest, previous, res, levels,
+             issues)
 
 
 def value_of(m: Measure, x, n):
@@ -177,7 +247,7 @@ def value_of(m: Measure, x, n):
     return x
 
 
-def _latest(m: Measure, now, months: int, res: MeasureResult):
+def _latest(m: Measure, now, months: int, res: MeasureResult, table):
     from .. import rates
 
     x, n = now["x"], now["n"]
@@ -211,14 +281,29 @@ def _latest(m: Measure, now, months: int, res: MeasureResult):
             counts = f"over {_n.plural(months, 'month')} with data"
     est, lo, hi = float(ci.estimate), float(ci.lower), float(ci.upper)
     res.value, res.lower, res.upper = est, lo, hi
-    res.findings.append(("Latest value",
-                         f"In {res.window}, {words.lower_first(text[:-1])}, {counts}."))
-    res.add(FORCE, "latest", "value", est, lo, hi, period=res.window, method=method)
+    res.findings.append(("Latest value", f"{latest_lead(res, table)}, "
+                                         f"{words.lower_first(text[:-1])}, {counts}."))
+    note = window_note(res)
+    res.add(FORCE, "latest", "value", est, lo, hi, period=res.window, method=method, note=note)
     res.add(FORCE, "latest", "numerator" if m.kind == "proportion" else "count", x,
-            period=res.window)
+            period=res.window, note=note)
     if m.kind != "count":
         res.add(FORCE, "latest", "denominator" if m.kind == "proportion" else "person_years", n,
-                period=res.window)
+                period=res.window, note="; ".join(t for t in (note, table.population) if t))
+
+
+def latest_lead(res: MeasureResult, table) -> str:
+    """'In April 2024 to March 2025', or, when the window has periods without data, 'In May
+    2023 to April 2024 (only 4 of its 12 months have data: January 2024 to April 2024)'."""
+    if res.window_present >= res.window_size:
+        return f"In {res.window}"
+    latest = table.periods[-res.window_size:] if len(table.periods) >= res.window_size else \
+        table.periods
+    present = [p for p in latest if p in table.force.index]
+    return (f"In {res.window} (only {res.window_present} of its "
+            f"{_n.plural(res.window_size, res.period_unit)} "
+            f"{'has' if res.window_present == 1 else 'have'} data: "
+            f"{words.periods_text(present)})")
 
 
 def _against_target(m: Measure, now, res: MeasureResult):
@@ -245,11 +330,14 @@ def _against_target(m: Measure, now, res: MeasureResult):
     res.findings.append(("Target", text))
 
 
-def _change(m: Measure, now, k_now, before, k_before, res: MeasureResult):
+def _change(m: Measure, now, before, compared, res: MeasureResult):
     from .. import rates
 
+    (now, k_now), (before, k_before) = now, before
     groups = (res.window, res.previous_window)
-    period = f"{res.window} vs {res.previous_window}"
+    if res.change_note:  # only the months with data in both years
+        groups = tuple(words.periods_text(p) for p in compared)
+    period = f"{groups[0]} vs {groups[1]}"
     if m.kind == "proportion":
         x1, n1 = aggregate.effective(now["x"], now["n"], now["w2"], bool(m.weight))
         x0, n0 = aggregate.effective(before["x"], before["n"], before["w2"], bool(m.weight))
@@ -270,17 +358,15 @@ def _change(m: Measure, now, k_now, before, k_before, res: MeasureResult):
             text = test.narrative(measure=m.noun, groups=groups, per=m.per,
                                   unit=words.per_unit(m))
         else:
-            text = test.narrative(measure=f"monthly average of {m.noun}", groups=groups)
-            if k_now != k_before:
-                text += (f" The two periods have data for {k_now} and {k_before} months; the "
-                         "comparison is per month.")
+            text = test.narrative(measure=f"{res.period_unit}ly average of {m.noun}",
+                                  groups=groups)
         res.change_text = f"{100 * (test.ratio - 1):+.1f}%"
         res.add(FORCE, "change on last year", "rate ratio", test.ratio, test.lower, test.upper,
                 test.pvalue, period=period,
                 method="exact conditional test of two Poisson rates (as R poisson.test)")
         res.methods.add("poisson_test")
     res.change_verdict = words.change_verdict(m, test.pvalue < words.ALPHA, up)
-    res.findings.append(("Change on last year", text))
+    res.findings.append(("Change on last year", f"{res.change_note} {text}".strip()))
 
 
 def series_values(m: Measure, frame, periods):
@@ -377,7 +463,19 @@ def spc_inputs(m: Measure, frame, periods):
     return part["x"].to_numpy(dtype=float), None, present
 
 
-def spc_call(m: Measure, y, n, periods, labels=None):
+def rebase_periods(m: Measure, periods):
+    """The ``rebase`` periods of ``m`` at the frequency of ``periods`` (a quarter's first month
+    for a monthly series, a month's quarter for a quarterly one): (those strictly after the
+    first period and up to the last, the others)."""
+    freq = periods.freqstr[:1]
+    inside, outside = [], []
+    for p in m.rebase:
+        q = p.asfreq("M", how="start") if freq == "M" and p.freqstr[:1] == "Q" else p.asfreq(freq)
+        (inside if periods[0] < q <= periods[-1] else outside).append(q)
+    return sorted(set(inside)), outside
+
+
+def spc_call(m: Measure, y, n, periods, labels=None, rebase=None):
     from ..spc import spc
 
     chart = m.chart or DEFAULT_CHART[m.kind]
@@ -388,19 +486,32 @@ def spc_call(m: Measure, y, n, periods, labels=None):
     elif m.kind == "rate" and target is not None:
         target = target / m.per  # u charts work per unit of exposure
     return spc(y, chart=chart, n=n, rules="mdc", target=target, improvement=m.improvement,
-               time=periods, labels=labels, nan_policy="omit")
+               time=periods, labels=labels, nan_policy="omit", rebase=rebase or None)
 
 
-def spc_step(m: Measure, table, res: MeasureResult):
+def spc_step(m: Measure, table, res: MeasureResult, issues: list):
     y, n, present = spc_inputs(m, table.force, table.periods)
     periods = table.periods[present]
     if present.sum() < 12:
         raise ValueError(f"only {present.sum()} periods with data; an SPC chart needs 12 or more")
-    result = spc_call(m, y[present], None if n is None else n[present], periods)
+    rebase, outside = rebase_periods(m, table.periods)
+    if outside:
+        issues.append(Issue(m.name, f"rebase: {_n.listing(map(_n.period_text, outside))} "
+                            f"{'is' if len(outside) == 1 else 'are'} not within the series "
+                            f"after its first period ({words.window_text(table.periods)})",
+                            "left out: the limits are recalculated only within the series"))
+    result = spc_call(m, y[present], None if n is None else n[present], periods, rebase=rebase)
     res.spc = result
     res.variation, res.assurance = result.variation, result.assurance
     per = m.per if m.kind == "rate" and result.chart in ("u", "up") else None
-    res.findings.append(("SPC", result.narrative(measure=words.the(m), per=per)))
+    text = result.narrative(measure=words.the(m), per=per)
+    if rebase:
+        text += (" The recalculation is at a break in the series named in the specification "
+                 "(rebase); the latest point is judged against the limits of its own segment.")
+    res.findings.append(("SPC", text))
+    for p in rebase:
+        res.add(FORCE, "spc", "limits recalculated from", math.nan, period=_n.period_text(p),
+                method=f"{result.chart} chart, rebase in the specification")
     table_ = result.series_table().iloc[0]
     res.add(FORCE, "spc", "latest point", table_["latest"], table_["lower"], table_["upper"],
             flag=f"{result.variation}; assurance: {result.assurance or 'n/a'}",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import math
 
 import numpy as np
 
@@ -59,7 +58,7 @@ METHODS = {
                   "FALSE))."),
     "poisson_test": ("Change on last year (rates and counts)", "Exact conditional test and "
                      "interval of the ratio of two Poisson rates (as R poisson.test). Counts "
-                     "are compared per month with data."),
+                     "are compared per month."),
     "mann_kendall": ("Trend", "Mann-Kendall test of a monotonic trend (tie-corrected variance, "
                      "as pymannkendall and R trend::mk.test). Mann HB (1945), Econometrica "
                      "13:245-259; Kendall MG (1975), Rank Correlation Methods. It assumes "
@@ -108,14 +107,20 @@ def esc(value) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def variation_icon(res) -> str:
-    variation = res.variation
-    if not variation:
+def _given(value) -> bool:
+    import pandas as pd
+
+    return value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def variation_icon(variation, side) -> str:
+    """The Making Data Count variation icon of a latest point ("common cause", or special
+    cause with its side "high" or "low")."""
+    if not _given(variation):
         return '<span class="badge neutral">n/a</span>'
     letter, colour = "", COLOURS["common"]
     if variation != "common cause":
-        last = str(np.atleast_1d(res.spc.signals)[-1]) if res.spc is not None else ""
-        letter = "H" if ("above" in last or "up" in last) else "L"
+        letter = "H" if side == "high" else "L"
         colour = COLOURS["improving" if "improving" in variation else
                          "concerning" if "concerning" in variation else "neutral"]
     body = (f'<text x="14" y="19" text-anchor="middle" font-size="13" font-weight="700" '
@@ -124,9 +129,8 @@ def variation_icon(res) -> str:
     return _svg(colour, body, f"variation: {variation}")
 
 
-def assurance_icon(res) -> str:
-    assurance = res.assurance
-    if not assurance:
+def assurance_icon(assurance) -> str:
+    if not _given(assurance):
         return '<span class="badge neutral">no target</span>'
     letter, colour = {"pass": ("P", COLOURS["pass"]), "fail": ("F", COLOURS["fail"])}.get(
         assurance, ("?", COLOURS["hit"]))
@@ -143,54 +147,37 @@ def _svg(colour: str, body: str, label: str) -> str:
 
 
 def badge(verdict) -> str:
-    if not verdict:
+    if not _given(verdict):
         return '<span class="badge neutral">n/a</span>'
     tone = ("good" if verdict in ("better", "improved", "improving") else
             "bad" if verdict in ("worse", "worsened", "worsening") else "neutral")
     return f'<span class="badge {tone}">{esc(verdict)}</span>'
 
 
-def headline(res) -> str:
-    m = res.measure
-    if not res.ok:
-        return "not analysed"
-    if m.kind == "wait":
-        parts = [f"median {words.fmt(res.value, m)}" if np.isfinite(res.value)
-                 else f"median {res.value_note or 'n/a'}"]
-        share = [r for r in res.rows if r["analysis"] == "latest" and
-                 r["quantity"].startswith("share decided")]
-        if share and math.isfinite(share[0]["value"]):
-            parts.append(f"{words.share(share[0]['value'])} within {m.target_days:g} days")
-        return "; ".join(parts)
-    return words.fmt(res.value, m)
-
-
-def target_text(m) -> str:
-    if m.target is None:
-        return "—"
-    if m.kind == "wait":
-        return f"{words.share(m.target, 0)} within {m.target_days:g} days"
-    return words.fmt(m.target, m)
-
-
-def overview(results) -> str:
+def overview(table) -> str:
+    """The overview table, drawn from :func:`scrutiny.report.overview.frame`."""
     head = ("<tr><th>Measure</th><th>Latest period</th><th>Latest value</th><th>Target</th>"
             "<th>Against target</th><th>Change on last year</th><th>Trend</th>"
             "<th>Variation</th><th>Assurance</th><th>Areas outside limits</th></tr>")
     rows = []
-    for i, res in enumerate(results):
-        m = res.measure
-        areas = (f"{len(res.flagged)} of {len(res.funnel.flag)}" if res.funnel is not None
-                 else "—")
-        change = (f"{esc(res.change_text)} {badge(res.change_verdict)}" if res.change_verdict
-                  else badge(None))
+    for i, row in enumerate(table.to_dict("records")):
+        def text(column):
+            return esc(row[column]) if _given(row[column]) else "—"
+
+        analysed = row["latest value"] != "not analysed"
+        change = " ".join(t for t in (esc(row["change"]) if _given(row["change"]) else "",
+                                      badge(row["change on last year"])) if t)
+        areas = (f"{row['areas outside limits']} of {row['areas compared']}"
+                 if _given(row["areas compared"]) else "—")
         rows.append(
-            f'<tr><td><a href="#m{i}">{esc(m.name)}</a></td><td>{esc(res.window_short)}</td>'
-            f'<td class="num">{esc(headline(res))}</td><td class="num">{esc(target_text(m))}</td>'
-            f"<td>{badge(res.target_verdict) if m.target is not None else '—'}</td>"
-            f"<td>{change}</td><td>{badge(res.trend_verdict)}</td>"
-            f"<td>{variation_icon(res) if res.ok else '—'}</td>"
-            f"<td>{assurance_icon(res) if res.ok else '—'}</td><td>{esc(areas)}</td></tr>")
+            f'<tr><td><a href="#m{i}">{esc(row["measure"])}</a></td>'
+            f'<td>{text("latest period")}</td><td class="num">{text("latest value")}</td>'
+            f'<td class="num">{text("target")}</td>'
+            f"<td>{badge(row['against target']) if _given(row['target']) else '—'}</td>"
+            f"<td>{change}</td><td>{badge(row['trend'])}</td>"
+            f"<td>{variation_icon(row['variation'], row['variation side']) if analysed else '—'}"
+            f"</td><td>{assurance_icon(row['assurance']) if analysed else '—'}</td>"
+            f"<td>{esc(areas)}</td></tr>")
     return f'<div class="wide"><table>{head}{"".join(rows)}</table></div>'
 
 
@@ -286,10 +273,14 @@ def methods_section(results, levels) -> str:
             "significant only when chance alone would give one at least as large less than 5 "
             "times in 100 (p &lt; 0.05); a result that is not significant is not evidence that "
             "nothing changed. Confidence intervals are 95%; funnel plots show limits at "
-            f'{limits}.</p><ul class="methods">{items}</ul></section>')
+            f"{limits}. The change on last year compares only the calendar months (or "
+            "quarters) with data in both years, and is not assessed when fewer than half the "
+            "window's months have data in both; the latest value says how many of its "
+            f'months have data when not all.</p><ul class="methods">{items}</ul></section>')
 
 
-def page(spec, results, issues, sources_text, seconds: float) -> str:
+def page(spec, results, table, issues, sources_text, seconds: float) -> str:
+    """The whole page; ``table`` is the overview (:func:`scrutiny.report.overview.frame`)."""
     analysed = sum(r.ok for r in results)
     stamp = datetime.datetime.now().strftime("%d %B %Y, %H:%M")
     subtitle = f"<p>{esc(spec.subtitle)}</p>" if spec.subtitle else ""
@@ -302,7 +293,7 @@ def page(spec, results, issues, sources_text, seconds: float) -> str:
         f"<header><h1>{esc(spec.title)}</h1>{subtitle}<p>{analysed} of {len(results)} "
         f"measures analysed · made by scrutiny on {esc(stamp)} in {seconds:.1f} s</p></header>",
         "<main>",
-        f'<section id="overview"><h2>Overview</h2>{note}{overview(results)}'
+        f'<section id="overview"><h2>Overview</h2>{note}{overview(table)}'
         '<p class="note">Variation and assurance icons follow NHS Making Data Count: grey '
         "common cause, blue improving, orange concerning (H/L: high or low); P pass, F fail, "
         '? hit and miss. See <a href="#methods">methods</a>.</p></section>',

@@ -92,11 +92,16 @@ class Sources:
         return frame
 
     def _path(self, text) -> Path:
-        text = str(text)
-        if "SCRUTINY_SHARED_DATA" not in os.environ:  # the project's convention: ../shared/data
-            shared = str(Path.cwd().parent / "shared" / "data")
-            text = text.replace("${SCRUTINY_SHARED_DATA}", shared).replace("$SCRUTINY_SHARED_DATA",
-                                                                            shared)
+        """A path of the specification: ``${SCRUTINY_SHARED_DATA}`` is the shared data folder
+        (:func:`scrutiny.data.population.shared_data_folder`: the variable when set, else
+        ``shared/data`` beside the project, wherever the report is run from); other
+        variables and ``~`` expanded; relative to the specification's folder."""
+        from ..data.population import shared_data_folder
+
+        # $SCRUTINY_SHARED_DATA is the shared data folder, set or not (one definition of it)
+        shared = str(shared_data_folder())
+        text = re.sub(r"\$(?:\{SCRUTINY_SHARED_DATA\}|SCRUTINY_SHARED_DATA\b)",
+                      lambda _: shared, str(text))
         text = os.path.expandvars(os.path.expanduser(text))
         if "$" in text:
             raise SourceError(f"the path {text!r} names an environment variable that is not set")

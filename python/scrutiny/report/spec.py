@@ -28,7 +28,8 @@ BUNDLED = {"default": "default.toml", "policeuk": "policeuk.toml"}
 MEASURE_KEYS = {"name", "source", "kind", "numerator", "denominator", "count", "population",
                 "per", "filter", "period", "freq", "area", "area_label", "target", "direction",
                 "unit", "weight", "latest", "chart", "overdispersion", "duration", "open",
-                "target_days", "description", "decimals", "label", "cases"}
+                "target_days", "description", "decimals", "label", "cases", "population_by",
+                "rebase"}
 TOP_KEYS = {"title", "subtitle", "latest", "levels", "sources", "measure", "measures", "note"}
 SOURCE_KEYS = {"sample", "path", "policeuk", "populations", "note"}
 
@@ -71,6 +72,8 @@ class Measure:
     decimals: int = 1
     label: str = ""
     cases: str = "cases"
+    population_by: tuple | None = None   # rates: the columns whose values each have one population
+    rebase: tuple = ()                   # periods from which the SPC limits are recalculated
 
     @property
     def noun(self) -> str:
@@ -87,6 +90,7 @@ class Measure:
         """Every column the measure reads."""
         used = {self.period} | ({self.area} if self.area else set())
         used |= {self.weight, self.duration, self.open} - {None}
+        used |= set(self.population_by or ())
         for text, what in ((self.numerator, "numerator"), (self.denominator, "denominator"),
                            (self.filter, "filter")):
             if text is not None and not (self.kind == "rate" and what == "denominator"):
@@ -374,8 +378,63 @@ def _measure(entry, i: int, latest: str, issues) -> Measure | None:
         days = _positive(entry.get("target_days"), "target_days", name, issues)
         fields["target_days"] = days
     fields["unit"] = str(entry.get("unit", _default_unit(kind, per, fields.get("target_days"))))
+    fields["population_by"] = _population_by(entry.get("population_by"), kind, name, issues)
+    fields["rebase"] = _rebase(entry.get("rebase"), name, issues)
     fields["target"] = _target(entry.get("target"), kind, name, fields.get("target_days"), issues)
     return Measure(**fields)
+
+
+def _population_by(value, kind: str, name: str, issues) -> tuple | None:
+    """``population_by``: a column name or a list of them (rates only)."""
+    if value is None:
+        return None
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, (list, tuple)) or not names or \
+            not all(isinstance(v, str) and v for v in names):
+        issues.append(Issue(name, f"population_by = {value!r} must be a column name or a list of "
+                            "column names", "ignored"))
+        return None
+    if kind != "rate":
+        issues.append(Issue(name, f"population_by applies to rates only (this is a {kind})",
+                            "ignored"))
+        return None
+    return tuple(dict.fromkeys(names))
+
+
+def _rebase(value, name: str, issues) -> tuple:
+    """``rebase``: the months or quarters (``"2023-04"``, ``"2023 Q2"``, or TOML dates) from
+    which the SPC limits are recalculated, after a known break in the series."""
+    import datetime
+
+    import pandas as pd
+
+    if value is None:
+        return ()
+    items = [value] if isinstance(value, (str, datetime.date)) else value
+    if not isinstance(items, (list, tuple)):
+        issues.append(Issue(name, f"rebase = {value!r} must be a list of periods such as "
+                            "['2023-04']", "the SPC limits are not recalculated"))
+        return ()
+    periods = set()
+    for item in items:
+        period = None
+        if isinstance(item, datetime.date):
+            period = pd.Period(item, freq="M")
+        elif isinstance(item, str):
+            text = re.sub(r"\s+", "", item).upper()
+            quarter = re.fullmatch(r"(\d{4})-?Q([1-4])", text)
+            month = re.fullmatch(r"\d{4}-\d{1,2}(-\d{1,2})?", text)
+            try:
+                period = (pd.Period(f"{quarter[1]}Q{quarter[2]}", freq="Q") if quarter else
+                          pd.Period(text, freq="M") if month else None)
+            except ValueError:  # e.g. month 13
+                period = None
+        if period is None:
+            issues.append(Issue(name, f"rebase: {item!r} is not a month or quarter (such as "
+                                "'2023-04' or '2023 Q2')", "this break is left out"))
+        else:
+            periods.add(period)
+    return tuple(sorted(periods, key=lambda p: p.start_time))
 
 
 def _default_unit(kind: str, per, days) -> str:

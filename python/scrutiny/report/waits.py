@@ -23,16 +23,14 @@ from .spec import Issue, Measure
 
 def analyse_wait(m: Measure, table, res, levels, issues):
     latest, previous = engine.windows(m, table, issues)
-    res.window, res.previous_window = words.window_text(latest), words.window_text(previous)
-    res.window_short = words.window_text(latest, short=True)
+    engine.set_window(res, table, latest, previous)
     rows = table.rows
     now = rows[rows["period"].isin(latest)]
-    before = rows[rows["period"].isin(previous)]
     km = _kaplan_meier(m, now, issues)
     res.value, res.lower, res.upper = km["median"], km["median_lower"], km["median_upper"]
     res.value_note = km["note"]
     res.survival = km["km"]
-    res.findings.append(("Latest value", _headline(m, km, res.window)))
+    res.findings.append(("Latest value", _headline(m, km, engine.latest_lead(res, table))))
     res.add(engine.FORCE, "latest", "median wait (days)", km["median"], km["median_lower"],
             km["median_upper"], period=res.window, method=km["method"], note=km["note"])
     if m.target_days:
@@ -46,11 +44,10 @@ def analyse_wait(m: Measure, table, res, levels, issues):
         _against_target(m, km, res)
     else:
         res.findings.append(("Target", "No target is set for this measure."))
-    if before.empty:
-        issues.append(Issue(m.name, f"no cases received in {res.previous_window}",
-                            "the change on last year is not assessed"))
-    else:
-        engine.step(res, issues, "change on last year", _change, m, now, before, km, res, issues)
+    compared = engine.year_apart(m, table.force.index, latest, previous, res, issues)
+    if compared is not None:
+        engine.step(res, issues, "change on last year", _change, m,
+                    *(rows[rows["period"].isin(p)] for p in compared), compared, res)
     if m.target_days:
         share = _share_table(m, table)
         if share is not None:
@@ -59,14 +56,14 @@ def analyse_wait(m: Measure, table, res, levels, issues):
                                            f"{m.target_days:g} days",
                                      latest=m.latest)
             engine.step(res, issues, "trend", engine.trend_step, pm, share, res)
-            engine.step(res, issues, "SPC chart", engine.spc_step, pm, share, res)
+            engine.step(res, issues, "SPC chart", engine.spc_step, pm, share, res, issues)
             if share.areas is not None:
                 s_latest, s_prev = engine.windows(pm, share, [])
                 keep_window, keep_prev = res.window, res.previous_window
                 res.window, res.previous_window = (words.window_text(s_latest),
                                                    words.window_text(s_prev))
                 engine.step(res, issues, "areas", analyse_areas, pm, share, s_latest, s_prev,
-                            res, levels)
+                            res, levels, issues)
                 res.window, res.previous_window = keep_window, keep_prev
     res.methods.add("kaplan_meier")
 
@@ -135,9 +132,10 @@ def _median(km) -> tuple:
                  for v in (km.median, km.median_lower, km.median_upper))
 
 
-def _headline(m: Measure, km, window: str) -> str:
+def _headline(m: Measure, km, lead: str) -> str:
+    """``lead``: 'In <window>' (and how many of its months have data, when not all)."""
     text = km["km"].narrative(target=m.target_days, noun=m.cases)
-    return f"{m.cases.capitalize()} received in {window}: {words.lower_first(text)}"
+    return f"{m.cases.capitalize()} received {words.lower_first(lead)}: {words.lower_first(text)}"
 
 
 def _against_target(m: Measure, km, res):
@@ -156,34 +154,37 @@ def _against_target(m: Measure, km, res):
             method=km["method"])
 
 
-def _change(m: Measure, now, before, km_now, res, issues):
+def _change(m: Measure, now, before, compared, res):
     from ..waits import kaplan_meier
 
     labels = (res.window, res.previous_window)
+    if res.change_note:  # only the months with data in both years
+        labels = tuple(words.periods_text(p) for p in compared)
     durations = np.concatenate([now["duration"], before["duration"]])
     observed = np.concatenate([now["event"], before["event"]])
     group = np.array([labels[0]] * len(now) + [labels[1]] * len(before), dtype=object)
     km = kaplan_meier(durations, observed, group=group, conf=engine.CONF)
     test = km.logrank
-    prev = km.groups[labels[1]]
     res.survival = km
-    median_before, lower_before, upper_before = _median(prev)
+    median_now = _median(km.groups[labels[0]])[0]
+    median_before, lower_before, upper_before = _median(km.groups[labels[1]])
     shown = (f"a median wait of {median_before:,.0f} days" if np.isfinite(median_before)
              else "no reliable median wait yet")
-    head = f"{m.cases.capitalize()} received a year earlier ({res.previous_window}) had {shown}."
+    head = f"{m.cases.capitalize()} received a year earlier ({labels[1]}) had {shown}."
+    head = f"{res.change_note} {head}".strip()
     # more decisions than expected in the latest cohort means shorter waits
     faster = test.observed[labels[0]] > test.expected[labels[0]]
     res.change_verdict = (("improved" if faster else "worsened") if test.pvalue < words.ALPHA
                           else words.SAME)
     text = (f"{head} Comparing the two years' {m.cases}: "
             f"{words.lower_first(test.narrative(alpha=words.ALPHA, noun=m.cases))}")
-    if np.isfinite(km_now["median"]) and np.isfinite(median_before):
-        res.change_text = f"{km_now['median'] - median_before:+,.0f} days"
+    if np.isfinite(median_now) and np.isfinite(median_before):
+        res.change_text = f"{median_now - median_before:+,.0f} days"
     res.findings.append(("Change on last year", text))
     res.add(engine.FORCE, "change on last year", "log-rank chi-square", test.statistic,
             pvalue=test.pvalue, flag=res.change_verdict,
-            period=f"{res.window} vs {res.previous_window}",
+            period=f"{labels[0]} vs {labels[1]}",
             method="log-rank test (as R survival::survdiff)")
     res.add(engine.FORCE, "change on last year", "median wait a year earlier (days)",
-            median_before, lower_before, upper_before, period=res.previous_window)
+            median_before, lower_before, upper_before, period=labels[1])
     res.methods.add("logrank")

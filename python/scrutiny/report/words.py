@@ -66,6 +66,18 @@ def window_text(periods, short: bool = False) -> str:
     return f"{_n.period_text(first, short)}{between}{_n.period_text(last, short)}"
 
 
+def periods_text(periods, short: bool = False) -> str:
+    """Periods as runs: 'January 2024 to April 2024', 'May 2022 to July 2022 and
+    September 2022'; '' for none."""
+    runs: list = []
+    for p in sorted(periods):
+        if runs and p == runs[-1][-1] + 1:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return _n.listing(window_text(run, short) for run in runs)
+
+
 def plural_noun(word: str) -> str:
     """'area' -> 'areas', 'local authority' -> 'local authorities', 'crime types' unchanged:
     the plural :func:`scrutiny._narrative.plural` is given for irregular words."""
