@@ -43,33 +43,36 @@ static PyObject *py_rates_proportion_ci(PyObject *self, PyObject *args)
     if (!PyArg_ParseTuple(args, "OOOii:rates_proportion_ci", &x_obj, &n_obj, &conf_obj, &method,
                           &threads))
         return NULL;
-    PyArrayObject *in[3], *out[3];
+    PyArrayObject *in[3], *out[1];
     if ((in[2] = sc_py_double_array(conf_obj, "conf")) == NULL) return NULL;
     if (proportion_inputs(x_obj, n_obj, &in[0], &in[1], &int64) < 0) {
         Py_DECREF(in[2]);
         return NULL;
     }
+    /* One block, (1 + 2 nconf) rows of len: the estimates, then the lower and the upper limits
+     * level by level.  A single allocation is one page-fault pattern, reused call to call. */
     const npy_intp len = PyArray_SIZE(in[0]), nconf = PyArray_SIZE(in[2]);
-    const npy_intp cols[3] = {0, nconf, nconf};
-    if (sc_py_outputs(3, NULL, cols, len, out) < 0) return sc_py_fail(3, in, 0, NULL);
+    const npy_intp dims[2] = {1 + 2 * nconf, len};
+    if ((out[0] = sc_py_empty(2, dims)) == NULL) return sc_py_fail(3, in, 0, NULL);
+    double *estimate = SC_DATA(out[0]), *lower = estimate + len, *upper = lower + nconf * len;
     int status;
     Py_BEGIN_ALLOW_THREADS
     if (int64)
         status = sc_rates_proportion_ci_int64(
             (const int64_t *)PyArray_DATA(in[0]), (const int64_t *)PyArray_DATA(in[1]),
             (size_t)len, SC_DATA(in[2]), (size_t)nconf, (sc_prop_method)method, threads,
-            SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]));
+            estimate, lower, upper);
     else
         status = sc_rates_proportion_ci(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)len,
                                         SC_DATA(in[2]), (size_t)nconf, (sc_prop_method)method,
-                                        threads, SC_DATA(out[0]), SC_DATA(out[1]),
-                                        SC_DATA(out[2]));
+                                        threads, estimate, lower, upper);
     Py_END_ALLOW_THREADS
     if (status == SC_EDOM) {
-        sc_py_fail(3, in, 3, out);
+        sc_py_fail(3, in, 1, out);
         Py_RETURN_NONE;
     }
-    return sc_py_finish(status, "proportion_ci", 3, in, 3, out);
+    if (sc_py_done(status, "proportion_ci", 3, in, 1, out) < 0) return NULL;
+    return (PyObject *)out[0];
 }
 
 static PyObject *py_rates_rate_ci(PyObject *self, PyObject *args)
@@ -222,8 +225,8 @@ static PyObject *py_rates_dsr(PyObject *self, PyObject *args)
 
 PyMethodDef sc_rates_methods[] = {
     {"rates_proportion_ci", py_rates_proportion_ci, METH_VARARGS,
-     "rates_proportion_ci(x, n, conf, method, threads) -> (estimate, lower, upper) or None when a "
-     "count is impossible; limits have shape (len, nconf)"},
+     "rates_proportion_ci(x, n, conf, method, threads) -> array (1 + 2 nconf, len): estimates, "
+     "lower limits by level, upper limits by level; None when a count is impossible"},
     {"rates_rate_ci", py_rates_rate_ci, METH_VARARGS,
      "rates_rate_ci(count, exposure, per, conf, method, threads) -> (lower, upper)"},
     {"rates_binom_test", py_rates_binom_test, METH_VARARGS,

@@ -123,42 +123,41 @@ static void quantile_limits(double x, double n, double a, sc_prop_method method,
 static inline double clip01(double v) { return v < 0.0 ? 0.0 : (v > 1.0 ? 1.0 : v); }
 
 /* Closed-form limits over a block of areas, one loop per method (branch-free bodies, so the
- * compiler vectorises them), written with stride `stride`.  The counts were checked first. */
+ * compiler vectorises them).  The counts were checked first. */
 static inline void wilson_loop(const double *restrict x, const double *restrict n, size_t len,
-                               double z, size_t stride, double *restrict lower,
-                               double *restrict upper)
+                               double z, double *restrict lower, double *restrict upper)
 {
-    const double z2 = z * z;
-    for (size_t i = 0; i < len; i++) {                /* R prop.test(correct = FALSE) */
-        const double xi = x[i], ni = n[i], inv = 1.0 / ni, p = xi * inv;
-        const double z22n = 0.5 * z2 * inv, s = z * sqrt(p * (1.0 - p) * inv + 0.5 * z22n * inv);
-        const double d = 1.0 / (1.0 + 2.0 * z22n);
-        const double lo = clip01((p + z22n - s) * d), hi = clip01((p + z22n + s) * d);
-        lower[i * stride] = xi == 0.0 ? 0.0 : lo;
-        upper[i * stride] = xi == ni ? 1.0 : hi;
+    /* R prop.test(correct = FALSE), scaled by n: (x + z^2/2 -+ z sqrt(x(n-x)/n + z^2/4)) /
+     * (n + z^2), with one division, q = 1 / (n (n + z^2)), for both 1/n and 1/(n + z^2). */
+    const double z2 = z * z, half_z2 = 0.5 * z2, quarter_z2 = 0.25 * z2;
+    for (size_t i = 0; i < len; i++) {
+        const double xi = x[i], ni = n[i], nz = ni + z2, q = 1.0 / (ni * nz);
+        const double s = z * sqrt(xi * (ni - xi) * (nz * q) + quarter_z2), scale = ni * q;
+        const double lo = clip01((xi + half_z2 - s) * scale), hi = clip01((xi + half_z2 + s) * scale);
+        lower[i] = xi == 0.0 ? 0.0 : lo;
+        upper[i] = xi == ni ? 1.0 : hi;
     }
 }
 
 static inline void agresti_coull_loop(const double *restrict x, const double *restrict n,
-                                      size_t len, double z, size_t stride,
-                                      double *restrict lower, double *restrict upper)
+                                      size_t len, double z, double *restrict lower,
+                                      double *restrict upper)
 {
     const double z2 = z * z;
     for (size_t i = 0; i < len; i++) {
         const double nc = n[i] + z2, pc = (x[i] + 0.5 * z2) / nc, w = z * sqrt(pc * (1.0 - pc) / nc);
-        lower[i * stride] = clip01(pc - w);
-        upper[i * stride] = clip01(pc + w);
+        lower[i] = clip01(pc - w);
+        upper[i] = clip01(pc + w);
     }
 }
 
 static inline void wald_loop(const double *restrict x, const double *restrict n, size_t len,
-                             double z, size_t stride, double *restrict lower,
-                             double *restrict upper)
+                             double z, double *restrict lower, double *restrict upper)
 {
     for (size_t i = 0; i < len; i++) {
         const double inv = 1.0 / n[i], p = x[i] * inv, w = z * sqrt(p * (1.0 - p) * inv);
-        lower[i * stride] = clip01(p - w);
-        upper[i * stride] = clip01(p + w);
+        lower[i] = clip01(p - w);
+        upper[i] = clip01(p + w);
     }
 }
 
@@ -189,21 +188,18 @@ static size_t check_and_estimate(const double *restrict x, const double *restric
 
 SC_SIMD_CLONES
 static void closed_form_limits(const double *restrict x, const double *restrict n, size_t len,
-                               double z, sc_prop_method method, size_t stride,
-                               double *restrict lower, double *restrict upper)
+                               double z, sc_prop_method method, double *restrict lower,
+                               double *restrict upper)
 {
     switch (method) {
     case SC_PROP_WILSON:
-        if (stride == 1) wilson_loop(x, n, len, z, 1, lower, upper);
-        else wilson_loop(x, n, len, z, stride, lower, upper);
+        wilson_loop(x, n, len, z, lower, upper);
         break;
     case SC_PROP_AGRESTI_COULL:
-        if (stride == 1) agresti_coull_loop(x, n, len, z, 1, lower, upper);
-        else agresti_coull_loop(x, n, len, z, stride, lower, upper);
+        agresti_coull_loop(x, n, len, z, lower, upper);
         break;
     default:
-        if (stride == 1) wald_loop(x, n, len, z, 1, lower, upper);
-        else wald_loop(x, n, len, z, stride, lower, upper);
+        wald_loop(x, n, len, z, lower, upper);
     }
 }
 
@@ -260,15 +256,14 @@ static int proportion_ci(const double *xd, const double *nd, const int64_t *xw, 
         bad += block_bad;
         if (block_bad) continue;
         for (size_t j = 0; j < nconf; j++) {
-            double *lo = lower + start * nconf + j, *hi = upper + start * nconf + j;
+            double *lo = lower + j * len + start, *hi = upper + j * len + start;
             if (closed) {
-                closed_form_limits(x, n, m, two_sided_z(conf[j]), method, nconf, lo, hi);
+                closed_form_limits(x, n, m, two_sided_z(conf[j]), method, lo, hi);
                 continue;
             }
             for (size_t i = 0; i < m; i++) {
-                quantile_limits(x[i], n[i], 0.5 * (1.0 - conf[j]), method, lo + i * nconf,
-                                hi + i * nconf);
-                if (isnan(lo[i * nconf]) || isnan(hi[i * nconf])) fail(&status, SC_ENAN);
+                quantile_limits(x[i], n[i], 0.5 * (1.0 - conf[j]), method, lo + i, hi + i);
+                if (isnan(lo[i]) || isnan(hi[i])) fail(&status, SC_ENAN);
             }
         }
     }

@@ -31,7 +31,8 @@ typedef enum { SC_TWO_SIDED, SC_LESS, SC_GREATER } sc_alternative;
  * Given: x[len] successes (whole, 0 <= x <= n), n[len] trials (n > 0), as doubles or (the
  *   _int64 form) as 64-bit integers; conf[nconf] levels in (0, 1); the method; the thread
  *   request (<= 0: all cores).
- * Returned: estimate[len] (x / n), lower, upper [len * nconf].
+ * Returned: estimate[len] (x / n); lower, upper [nconf * len], level by level (the limits of
+ *   area i at level j at j * len + i).
  * Status: SC_SUCCESS; SC_EDOM for a value outside its domain (the callers' detailed checks
  *   then say which); SC_EINVAL for an unknown method; SC_ENAN when a limit comes out NaN.
  * Reference: Brown, Cai & DasGupta (2001) Stat Sci 16:101-133; R stats prop.test, binom.test;
