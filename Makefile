@@ -47,7 +47,10 @@ test: install
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
-	$(PY) -m pip install -q pymannkendall ruptures lifelines pyworkforce || true
+	$(PY) -m pip install -q pymannkendall ruptures pyworkforce || true
+	@# lifelines pins pandas < 3: installed without its pins, so the test environment keeps its pandas
+	$(PY) -m pip install -q --no-deps lifelines autograd autograd-gamma formulaic interface-meta \
+	  narwhals wrapt || true
 	$(PY) tests/benchmarks/run.py
 
 # The extension rebuilt with AddressSanitizer + UBSan, the suite run under it, then a normal rebuild.

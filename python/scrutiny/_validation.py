@@ -73,8 +73,11 @@ def _scan(arr: np.ndarray, rules: int) -> tuple[int, int]:
 
 
 def _fail(name: str, arr: np.ndarray, index: int, rule: int, labels=None) -> None:
-    v = arr.ravel()[index]
-    where = _where(index, labels)
+    _broken_rule(name, arr.ravel()[index], _where(index, labels), rule)
+
+
+def _broken_rule(name: str, v: float, where: str, rule: int) -> None:
+    """Raise the ValueError for value ``v`` at ``where`` breaking one scan ``rule``."""
     if rule == _FINITE:
         raise ValueError(f"{name} must be finite ({where} is {'NaN' if np.isnan(v) else 'infinite'})")
     if rule == _NONNEG:
@@ -331,15 +334,8 @@ def _series_where(index: int, ncols: int, rows: int) -> str:
 
 
 def _series_fail(name: str, mat: np.ndarray, index: int, rule: int) -> None:
-    v = mat.reshape(-1)[index]
-    where = _series_where(index, mat.shape[1], mat.shape[0])
-    if rule == _FINITE:
-        raise ValueError(f"{name} must be finite ({where} is {'NaN' if np.isnan(v) else 'infinite'})")
-    if rule == _NONNEG:
-        raise ValueError(f"{name} must be non-negative ({where}: {v:g})")
-    if rule == _POSITIVE:
-        raise ValueError(f"{name} must be positive ({where}: {v:g})")
-    raise ValueError(f"{name} must be whole counts ({where}: {v:g})")
+    _broken_rule(name, mat.reshape(-1)[index], _series_where(index, mat.shape[1], mat.shape[0]),
+                 rule)
 
 
 def _series_scan_with_nan(name: str, mat: np.ndarray, rules: int, chunk: int = 1 << 16) -> None:

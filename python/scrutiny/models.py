@@ -121,6 +121,13 @@ def _out(values: np.ndarray, single: bool):
     return v.item() if isinstance(v, np.generic) else v
 
 
+def _fit_summary(dev, disp, theta, nobs, status, single: bool) -> dict:
+    """The fields every fitted count model reports about its fit, per series or one."""
+    return dict(deviance=_out(dev, single), dispersion=_out(disp, single),
+                theta=_out(theta, single), nobs=_out(nobs.astype(np.int64), single),
+                status=_out(_status_labels(status), single))
+
+
 # ---- count trends ----------------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -372,11 +379,7 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
         params=_frame_or_series(params, names, single),
         bse=_frame_or_series(bse, names, single),
         pvalues=_frame_or_series(pvals, names, single),
-        deviance=_out(dev, single),
-        dispersion=_out(disp, single),
-        theta=_out(theta, single),
-        nobs=_out(nobs.astype(np.int64), single),
-        status=_out(_status_labels(status), single),
+        **_fit_summary(dev, disp, theta, nobs, status, single),
         method=method,
         conf=conf,
         _crit=crit,
@@ -672,11 +675,7 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
                       np.broadcast_to(k.reshape(-1), (rows,)).astype(np.int64)),
         family=family,
         hac_lags=_out(lags_used, single),
-        deviance=_out(dev, single),
-        dispersion=_out(disp, single),
-        theta=_out(theta, single),
-        nobs=_out(nobs.astype(np.int64), single),
-        status=_out(_status_labels(status), single),
+        **_fit_summary(dev, disp, theta, nobs, status, single),
         method=method,
         conf=conf,
         _crit=crit,
