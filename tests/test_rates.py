@@ -20,7 +20,7 @@ import pytest
 from scipy import stats
 
 import scrutiny as sc
-from scrutiny import rates
+from scrutiny import multitest, rates
 
 REF = pathlib.Path(__file__).parent / "reference"
 QUANTILE_RTOL = 1e-10   # limits from beta / gamma quantiles (solver accuracy at n = 1e5)
@@ -552,3 +552,5 @@ def test_docstring_examples_run():
 
     failures, tried = doctest.testmod(rates, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert tried >= 20 and failures == 0
+    failures, tried = doctest.testmod(multitest, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert tried >= 2 and failures == 0

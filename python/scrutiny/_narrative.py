@@ -24,6 +24,7 @@ import dataclasses
 import numpy as np
 
 from . import _validation as _v
+from .multitest import METHODS, multiple_testing
 
 CHANCE = "more than chance would explain"
 ADJUSTMENTS = {"bh": "Benjamini-Hochberg", "by": "Benjamini-Yekutieli", "holm": "Holm",
@@ -304,14 +305,12 @@ def verdicts(pvalues, alpha: float, adjust=None, what: str = "tests") -> list[Ve
     adjusted for the k tested; with ``adjust`` (a :func:`scrutiny.multiple_testing` method) the
     decision uses the adjusted p-values, which the note gives."""
     alpha = _v.conf_level(alpha, "alpha")
-    adjust = None if adjust is None else _v.choice(adjust, "adjust", tuple(ADJUSTMENTS))
+    adjust = None if adjust is None else _v.choice(adjust, "adjust", METHODS)
     p = np.asarray(pvalues, dtype=float).reshape(-1)
     tested = np.isfinite(p)
     k = int(tested.sum())
     q = p
     if adjust is not None and k > 1:
-        from .rates import multiple_testing
-
         q = np.asarray(multiple_testing(p, adjust), dtype=float).reshape(-1)
     out = []
     for pi, qi, ok in zip(p, q, tested):
