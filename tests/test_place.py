@@ -393,11 +393,12 @@ def test_wdd_narratives():
     assert "in the hot spots fell by 47% (from 207 to 110)" in text
     assert "118 fewer recorded crimes (95% CI 40 to 196 fewer; z = -2.98, p = 0.003)" in text
     assert ("The 47% fall in the hot spots is larger than the change in the control areas by "
-            "more than chance would explain.") in text
+            "more than chance would explain, significant at the 5% level.") in text
     assert "no clear sign of displacement" in text
     assert "would have followed the trend" in text
     chance = place.wdd(20, 10, 20, 20).narrative()
-    assert "could be chance" in chance and "26 fewer to 6.4 more" in chance
+    assert ("no evidence of a difference from the trend in the control areas at the 5% level"
+            in chance and "26 fewer to 6.4 more" in chance)
     assert "more than chance" not in chance
     displaced = place.wdd(200, 120, 200, 200, 100, 180, 100, 100).narrative()
     assert "a sign of displacement" in displaced
@@ -415,14 +416,14 @@ def test_etest_narratives():
     assert fall.startswith("The rate of robberies fell by 47% (from 207 to 110; rate ratio 0.53")
     assert "more than chance would explain (Poisson E-test, p < 0.001)" in fall
     chance = place.poisson_etest(120, 98, alternative="less").narrative()
-    assert "upper 95% limit 1.03" in chance
-    assert "could be chance (Poisson E-test, one-sided, p = 0.068)" in chance
+    assert "95% upper bound 1.03" in chance
+    assert "no evidence of a fall at the 5% level (Poisson E-test, one-sided, p = 0.068)" in chance
     against = place.poisson_etest(120, 98, ratio=0.9).narrative()
     assert against.count("Against an expected rate ratio of 0.9") == 1
     rates = place.poisson_etest(120, 70, exposure_after=0.5).narrative()
     assert "rose by 17%" in rates and "rates 120 and 140 per unit of exposure" in rates
     many = place.poisson_etest([10, 30], [12, 9]).narrative()
-    assert len(many) == 2 and many[1].startswith("Unit 1: ")
+    assert len(many) == 2 and many[1].startswith("Area 1: ")
 
 
 def test_plots_return_axes():

@@ -15,7 +15,11 @@ Rules every narrative follows, in the register of a police performance report:
   Reports across units (``FunnelResult``, ``SPCResult``) return one string with a line or a
   paragraph per unit.
 * Numbers: proportions as percentages to one decimal, rates with their ``per``, ratios to two
-  decimals, p-values to three decimals ("p < 0.001" below that).
+  decimals, counts whole (a weighted count to one decimal below 10), p-values to three
+  decimals ("p < 0.001" below that), never rounded onto the other side of the level the
+  verdict uses (p = 0.04996 at the 5% level is "p = 0.04996", not "p = 0.050").
+* Plurals and agreement from :func:`plural`, :func:`plural_noun` and :func:`agree`; unnamed
+  elements named by :func:`names` ("Area 0", "Series 1").
 """
 from __future__ import annotations
 
@@ -83,9 +87,28 @@ def ratio(v) -> str:
     return f"{v:.2f}"
 
 
-def change(pct, digits: int = 1) -> str:
-    """A percentage change already in percent: 4.31 -> '+4.3%'."""
-    return f"{pct:+.{digits}f}%" if np.isfinite(pct) else "n/a"
+def change(pct, digits: int = 1, sign: bool = True) -> str:
+    """A percentage change already in percent: 4.31 -> '+4.3%' (without ``sign``, its size:
+    -4.31 -> '4.3%')."""
+    if not np.isfinite(pct):
+        return "n/a"
+    return f"{pct:+.{digits}f}%" if sign else f"{abs(pct):.{digits}f}%"
+
+
+def relative(fraction) -> str:
+    """The size of a relative change, rounded as a reader would say it: -0.47 -> '47%',
+    0.004 -> '0.4%' (whole percent from 1% on)."""
+    pct = abs(100.0 * fraction)
+    return change(pct, 1 if pct < 1 else 0, sign=False)
+
+
+def count(v) -> str:
+    """A count or weighted count: whole numbers as they are ('1,234'); a fractional value
+    whole from 10 on and to one decimal below ('26', '6.4')."""
+    if not np.isfinite(v):
+        return number(v)
+    v = float(v)
+    return f"{v:,.0f}" if v.is_integer() or abs(v) >= 10 else f"{v:.1f}"
 
 
 def points(diff, digits: int = 1) -> str:
@@ -146,12 +169,21 @@ def plural(n, word: str, words: str | None = None) -> str:
 
 
 def plural_noun(word: str) -> str:
-    """'areas', 'local authorities', 'boxes': the regular English plural."""
+    """'areas', 'local authorities', 'boxes', 'classes': the regular English plural; a word
+    already plural ('crime types', 'series') is left as it is."""
     if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u", ""):
         return word[:-1] + "ies"
+    if word.endswith("s") and not word.endswith(("ss", "us")):
+        return word
     if word.endswith(("s", "x", "z", "ch", "sh")):
         return word + "es"
     return word + "s"
+
+
+def agree(n, one: str, many: str) -> str:
+    """The form that agrees with a count: agree(1, 'is', 'are') -> 'is', agree(3, ...) ->
+    'are'."""
+    return one if n == 1 else many
 
 
 def possessive(name: str) -> str:
@@ -273,14 +305,15 @@ def significant_at(alpha) -> str:
     return f"significant at the {level(alpha)} level"
 
 
-def beyond_chance(finding: str, alpha) -> str:
-    """'a shift more than chance would explain, significant at the 5% level'."""
-    return f"{finding} {CHANCE}, {significant_at(alpha)}"
+def beyond_chance(finding: str, alpha, stats: str = "") -> str:
+    """'a shift more than chance would explain, significant at the 5% level'; ``stats`` (e.g.
+    '(Poisson E-test, p = 0.003)') goes before the level."""
+    return f"{finding} {CHANCE}{' ' + stats if stats else ''}, {significant_at(alpha)}"
 
 
-def rise_or_fall(up: bool, alpha) -> str:
+def rise_or_fall(up: bool, alpha, stats: str = "") -> str:
     """'a rise more than chance would explain, significant at the 5% level' (or 'a fall')."""
-    return beyond_chance("a rise" if up else "a fall", alpha)
+    return beyond_chance("a rise" if up else "a fall", alpha, stats)
 
 
 def no_evidence(of: str, alpha) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from . import _narrative as _n
 from . import _validation as _v
 from ._results import TestResult, scalar_or_array
 from .rates import compare_rates
@@ -37,70 +38,47 @@ _PARTS = ("treated_before", "treated_after", "control_before", "control_after",
 _AREAS = ("treated", "control", "displacement", "control_displacement")
 
 
-# ---- wording shared by the narratives ------------------------------------------------------
-
-def _level(conf: float) -> str:
-    return f"{round(100.0 * conf, 10):g}%"
-
-
-def _num(v: float) -> str:
-    """A count (or weighted count) for a sentence: whole numbers without decimals."""
-    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
-
-
-def _p_text(p: float) -> str:
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
-
-
-def _percent(fraction: float) -> str:
-    pct = abs(100.0 * fraction)
-    return f"{pct:.1f}%" if pct < 1 else f"{pct:.0f}%"
-
+# ---- wording of the narratives (numbers, p-values and verdicts from _narrative) ----------
 
 def _change(before: float, after: float) -> str:
     """'fell by 47% (from 207 to 110)', 'rose by ...', 'stayed at 12', 'went from 0 to 5'."""
     if after == before:
-        return f"stayed at {_num(before)}"
+        return f"stayed at {_n.count(before)}"
     if before == 0:
-        return f"went from 0 to {_num(after)}"
+        return f"went from 0 to {_n.count(after)}"
     word = "fell" if after < before else "rose"
-    return f"{word} by {_percent(after / before - 1.0)} (from {_num(before)} to {_num(after)})"
-
-
-def _amount(v: float) -> str:
-    a = abs(v)
-    return f"{a:,.0f}" if a >= 10 else f"{a:.1f}"
+    return (f"{word} by {_n.relative(after / before - 1.0)} (from {_n.count(before)} to "
+            f"{_n.count(after)})")
 
 
 def _difference_interval(lo: float, hi: float, conf: float) -> str:
     """A WDD interval in words: '95% CI 40 to 196 fewer', '... 12 fewer to 30 more', or a
     one-sided limit."""
-    level = _level(conf)
+    level = _n.level(conf)
+
+    def size(v):
+        return _n.count(abs(v))
+
     if np.isinf(lo):
-        return (f"at least {_amount(hi)} fewer with {level} confidence" if hi < 0 else
-                f"at most {_amount(hi)} more with {level} confidence")
+        return (f"at least {size(hi)} fewer with {level} confidence" if hi < 0 else
+                f"at most {size(hi)} more with {level} confidence")
     if np.isinf(hi):
-        return (f"at least {_amount(lo)} more with {level} confidence" if lo > 0 else
-                f"at most {_amount(lo)} fewer with {level} confidence")
+        return (f"at least {size(lo)} more with {level} confidence" if lo > 0 else
+                f"at most {size(lo)} fewer with {level} confidence")
     if hi <= 0:
-        return f"{level} CI {_amount(hi)} to {_amount(lo)} fewer"
+        return f"{level} CI {size(hi)} to {size(lo)} fewer"
     if lo >= 0:
-        return f"{level} CI {_amount(lo)} to {_amount(hi)} more"
-    return f"{level} CI {_amount(lo)} fewer to {_amount(hi)} more"
+        return f"{level} CI {size(lo)} to {size(hi)} more"
+    return f"{level} CI {size(lo)} fewer to {size(hi)} more"
 
 
 def _ratio_interval(lo: float, hi: float, conf: float, alternative: str) -> str:
-    level = _level(conf)
+    """The rate ratio's interval (a bound for one-sided tests), as compare_rates words it."""
     if alternative == "less":
-        return f"upper {level} limit {hi:.2f}"
+        return _n.bound(hi, conf, "upper", _n.ratio)
     if alternative == "greater":
-        return f"lower {level} limit {lo:.2f}"
-    return f"{level} CI {lo:.2f} to {hi:.2f}"
-
-
-def _conclusion(pvalue: float, conf: float) -> bool:
-    """Whether the test rejects at level 1 - conf."""
-    return bool(pvalue < 1.0 - conf)
+        return _n.bound(lo, conf, "lower", _n.ratio)
+    return _n.interval(lo, hi, conf, _n.ratio)
 
 
 def _pick(result, i: int | None) -> dict:
@@ -122,12 +100,6 @@ def _frame(result, base):
     for key, value in result.to_dict().items():
         columns[key] = np.asarray(value).reshape(-1) if np.ndim(value) else value
     return pd.DataFrame(columns)
-
-
-def _names(labels, n: int) -> list[str]:
-    if labels is None:
-        return [f"Unit {i}" for i in range(n)]
-    return [str(v) for v in labels]
 
 
 # ---- results -------------------------------------------------------------------------------
@@ -191,63 +163,81 @@ class WDDResult(TestResult):
 
         Examples
         --------
-        "Recorded crimes in the hot spots fell by 47% (from 207 to 110); in the control areas
-        they rose by 3% (from 308 to 318). ... The 47% fall in the hot spots is larger than the
-        change in the control areas by more than chance would explain."
+        >>> from scrutiny import place
+        >>> r = place.wdd(207, 110, 308, 318)
+        >>> print(r.narrative(treated="the hot spots"))  # doctest: +NORMALIZE_WHITESPACE
+        Recorded crimes in the hot spots fell by 47% (from 207 to 110); in the control areas
+        they rose by 3% (from 308 to 318). Net of the trend in the control areas, the weighted
+        displacement difference is 107 fewer recorded crimes (95% CI 47 to 167 fewer; z =
+        -3.48, p < 0.001). The 47% fall in the hot spots is larger than the change in the
+        control areas by more than chance would explain, significant at the 5% level. This
+        assumes that without the intervention the hot spots would have followed the trend in
+        the control areas.
         """
         measure = measure or self._measure
-        if np.ndim(self.estimate) == 0:
-            return self._paragraph(_pick(self, None), measure, treated, control)
-        names = _names(self._labels, np.size(self.estimate))
-        return [f"{names[i]}: " + self._paragraph(_pick(self, i), measure, treated, control)
-                for i in range(np.size(self.estimate))]
+        k = np.size(self.estimate)
+        scalar = np.ndim(self.estimate) == 0
+        lines = [_n.prefix(name, self._paragraph(_pick(self, None if scalar else i), measure,
+                                                 treated, control))
+                 for i, name in enumerate(_n.names(self._labels, k, "Area", scalar))]
+        return _n.one_or_many(lines, scalar)
 
     def _paragraph(self, u: dict, measure: str, treated: str, control: str) -> str:
         if not u["se"] > 0:
             return (f"No {measure} were recorded (with positive weight) in any of the areas, so "
                     f"there is nothing to test.")
-        text = [f"{measure[0].upper() + measure[1:]} in {treated} "
+        alpha = 1.0 - self.conf
+        text = [f"{_n.capital(measure)} in {treated} "
                 f"{_change(u['treated_before'], u['treated_after'])}"
                 f"; in {control} they {_change(u['control_before'], u['control_after'])}."]
         est = u["estimate"]
-        size = f"{_num(abs(est))} {'fewer' if est < 0 else 'more'} {measure}"
+        size = f"{_n.count(abs(est))} {'fewer' if est < 0 else 'more'} {measure}"
         net = (f"the trend in {control} and of the change in the displacement areas"
                if self.has_displacement else f"the trend in {control}")
+        stats = _n.joined(f"z = {u['statistic']:.2f}", _n.p_text(u["pvalue"], alpha))
         text.append(f"Net of {net}, the weighted displacement difference is {size} "
-                    f"({self._interval(u)}; z = {u['statistic']:.2f}, {_p_text(u['pvalue'])}).")
-        if _conclusion(u["pvalue"], self.conf):
-            if est < 0 and u["treated_after"] < u["treated_before"]:
-                fall = _percent(u["treated_after"] / u["treated_before"] - 1.0)
-                text.append(f"The {fall} fall in {treated} is larger than the change in {control} "
-                            f"by more than chance would explain.")
-            else:
-                word = "better" if est < 0 else "worse"
-                text.append(f"{treated[0].upper() + treated[1:]} fared {word} than the trend in "
-                            f"{control} by more than chance would explain.")
-        else:
-            text.append(f"The difference from the trend in {control} could be chance.")
+                    f"({self._interval(u)}; {stats}).")
+        text.append(self._verdict(u, measure, treated, control, alpha))
         if self.has_displacement:
-            text.append(self._displacement_sentence(u, measure))
+            text.append(self._displacement_sentence(u, measure, alpha))
         text.append(f"This assumes that without the intervention {treated} would have followed "
                     f"the trend in {control}.")
         return " ".join(text)
 
+    def _verdict(self, u: dict, measure: str, treated: str, control: str, alpha: float) -> str:
+        """The test's decision at level 1 - conf, worded as compare_rates words its own."""
+        est = u["estimate"]
+        if u["pvalue"] < alpha:
+            if est < 0 and u["treated_after"] < u["treated_before"]:
+                fall = _n.relative(u["treated_after"] / u["treated_before"] - 1.0)
+                finding = f"The {fall} fall in {treated} is larger than the change in {control}"
+            else:
+                finding = (f"{_n.capital(treated)} fared {'better' if est < 0 else 'worse'} "
+                           f"than the trend in {control}")
+            return f"{finding} by {_n.CHANCE}, {_n.significant_at(alpha)}."
+        of = {"two-sided": f"a difference from the trend in {control}",
+              "less": f"fewer {measure} than the trend in {control} would give",
+              "greater": f"more {measure} than the trend in {control} would give"}
+        return f"There is {_n.no_evidence(of[self.alternative], alpha)}."
+
     def _interval(self, u: dict) -> str:
         return _difference_interval(u["lower"], u["upper"], self.conf)
 
-    def _displacement_sentence(self, u: dict, measure: str) -> str:
+    def _displacement_sentence(self, u: dict, measure: str, alpha: float) -> str:
+        """Displacement (or a diffusion of benefits): the displacement areas' change net of
+        their controls, tested two-sided at level 1 - conf."""
         d, se = u["displacement"], u["displacement_se"]
         crit = float(_core.dist_norm_quantile(np.array([0.5 * (1.0 + self.conf)]))[0])
         if se > 0 and abs(d) > crit * se:
-            if d > 0:
-                return (f"Relative to their controls, the displacement areas saw {_num(d)} more "
-                        f"{measure}, more than chance would explain: a sign of displacement.")
-            return (f"Relative to their controls, the displacement areas saw {_num(-d)} fewer "
-                    f"{measure}, more than chance would explain: a sign of a diffusion of "
-                    f"benefits.")
+            more = d > 0
+            return (f"Relative to their controls, the displacement areas saw "
+                    f"{_n.count(abs(d))} {'more' if more else 'fewer'} {measure}, "
+                    f"{_n.beyond_chance('a difference', alpha)}: a sign of "
+                    f"{'displacement' if more else 'a diffusion of benefits'}.")
         return (f"The change in the displacement areas relative to their controls "
-                f"({'+' if d > 0 else ''}{_num(d)}) is within what chance would explain: no clear "
-                f"sign of displacement or of a diffusion of benefits.")
+                f"({'+' if d > 0 else ''}{_n.count(d)}) shows "
+                f"{_n.no_evidence('a difference', alpha)}: no clear sign of displacement or of "
+                f"a diffusion of benefits.")
 
     def plot(self, ax=None):
         """One evaluation: before and after in the treated, control (and displacement) areas,
@@ -259,7 +249,7 @@ class WDDResult(TestResult):
             raise ValueError("plot() draws one evaluation or a 1-D set of them")
         ax = axes(ax)
         if np.ndim(self.estimate) == 1:
-            names = _names(self._labels, np.size(self.estimate))
+            names = _n.names(self._labels, np.size(self.estimate), "Area", False)
             _forest(ax, self.estimate, self.lower, self.upper, 0.0, names,
                     f"Weighted displacement difference ({self._measure})")
             return ax
@@ -278,7 +268,7 @@ class WDDResult(TestResult):
         ax.set_xticks(x, ["before", "after"])
         ax.set_xlim(-0.3, 1.3)
         ax.set_ylabel(self._measure.capitalize())
-        ax.set_title(f"WDD = {_num(round(self.estimate, 1))} "
+        ax.set_title(f"WDD = {_n.count(round(self.estimate, 1))} "
                      f"({self._interval(_pick(self, None))})")
         ax.legend(frameon=False, fontsize=8)
         return ax
@@ -320,38 +310,46 @@ class PoissonETestResult(TestResult):
 
         Examples
         --------
-        "The rate of recorded crimes fell by 18% (from 120 to 98; rate ratio 0.82, 95% CI 0.62
-        to 1.08). A change of this size could be chance (Poisson E-test, p = 0.137)."
+        >>> from scrutiny import place
+        >>> print(place.poisson_etest(120, 98).narrative())  # doctest: +NORMALIZE_WHITESPACE
+        The rate of recorded crimes fell by 18% (from 120 to 98; rate ratio 0.82, 95% CI 0.62
+        to 1.08). There is no evidence of a change at the 5% level (Poisson E-test,
+        p = 0.137).
         """
-        if np.ndim(self.pvalue) == 0:
-            return self._paragraph(None, measure)
-        return [f"Unit {i}: " + self._paragraph(i, measure) for i in range(np.size(self.pvalue))]
+        k = np.size(self.pvalue)
+        scalar = np.ndim(self.pvalue) == 0
+        lines = [_n.prefix(name, self._paragraph(None if scalar else i, measure))
+                 for i, name in enumerate(_n.names(None, k, "Area", scalar))]
+        return _n.one_or_many(lines, scalar)
 
     def _paragraph(self, i, measure: str) -> str:
         u = _pick(self, i)
         before, after = u["count_before"], u["count_after"]
         if before + after == 0:
             return f"No {measure} were recorded in either period, so there is nothing to test."
-        shown = f"from {_num(before)} to {_num(after)}"
+        alpha = 1.0 - self.conf
+        shown = f"from {_n.count(before)} to {_n.count(after)}"
         if u["exposure_before"] != u["exposure_after"]:
-            shown += (f"; rates {u['rate_before']:.3g} and {u['rate_after']:.3g} per unit of "
-                      f"exposure")
+            shown += (f"; rates {_n.number(u['rate_before'])} and {_n.number(u['rate_after'])} "
+                      f"per unit of exposure")
         if before == 0:
-            text = f"{measure[0].upper() + measure[1:]} went {shown}"
+            text = f"{_n.capital(measure)} went {shown}"
         else:
             ratio = u["ratio"]
             word = "did not change" if ratio == 1 else (
-                f"{'fell' if ratio < 1 else 'rose'} by {_percent(ratio - 1.0)}")
-            text = (f"The rate of {measure} {word} ({shown}; rate ratio {ratio:.2f}, "
+                f"{'fell' if ratio < 1 else 'rose'} by {_n.relative(ratio - 1.0)}")
+            text = (f"The rate of {measure} {word} ({shown}; rate ratio {_n.ratio(ratio)}, "
                     f"{_ratio_interval(u['lower'], u['upper'], self.conf, self.alternative)})")
-        test = "Poisson E-test" + ("" if self.alternative == "two-sided" else ", one-sided")
-        against = ("" if u["null_ratio"] == 1 else
-                   f"Against an expected rate ratio of {u['null_ratio']:.3g}, ")
-        verdict = ("this change is more than chance would explain"
-                   if _conclusion(u["pvalue"], self.conf)
-                   else "a change of this size could be chance")
-        verdict = against + verdict
-        return f"{text}. {verdict[0].upper() + verdict[1:]} ({test}, {_p_text(u['pvalue'])})."
+        stats = _n.stats("Poisson E-test" + ("" if self.alternative == "two-sided"
+                                              else ", one-sided"), _n.p_text(u["pvalue"], alpha))
+        null = u["null_ratio"]
+        head = "" if null == 1 else f"Against an expected rate ratio of {_n.number(null)}, "
+        if u["pvalue"] < alpha:
+            verdict = f"{head}this is {_n.rise_or_fall(u['ratio'] > null, alpha, stats)}"
+        else:
+            of = {"two-sided": "a change", "less": "a fall", "greater": "a rise"}[self.alternative]
+            verdict = f"{head}there is {_n.no_evidence(of, alpha)} {stats}"
+        return f"{text}. {_n.capital(verdict)}."
 
     def plot(self, ax=None):
         """One test: the rates before and after with their exact (Garwood) intervals.  Several
@@ -365,7 +363,7 @@ class PoissonETestResult(TestResult):
         ax = axes(ax)
         if np.ndim(self.pvalue) == 1:
             ratio = np.where(np.isfinite(self.ratio), self.ratio, np.nan)
-            _forest(ax, ratio, self.lower, self.upper, None, _names(None, ratio.size),
+            _forest(ax, ratio, self.lower, self.upper, None, _n.names(None, ratio.size, "Area", False),
                     "Rate ratio, after / before")
             for value in np.unique(np.asarray(self.null_ratio)):
                 ax.axvline(value, color="0.3", linewidth=1.0)
@@ -379,8 +377,8 @@ class PoissonETestResult(TestResult):
                     color="#1f77b4", capsize=4)
         ax.set_xticks([0, 1], ["before", "after"])
         ax.set_xlim(-0.5, 1.5)
-        ax.set_ylabel(f"Rate ({_level(self.conf)} exact CI)")
-        ax.set_title(f"Rate ratio {self.ratio:.2f}, E-test {_p_text(self.pvalue)}")
+        ax.set_ylabel(f"Rate ({_n.level(self.conf)} exact CI)")
+        ax.set_title(f"Rate ratio {_n.ratio(self.ratio)}, E-test {_n.p_text(self.pvalue, 1.0 - self.conf)}")
         return ax
 
 
@@ -538,13 +536,45 @@ def wdd(treated_before, treated_after, control_before, control_after,
     """
     alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
     level = _v.conf_level(conf)
-    named = {"treated_before": _v.counts(treated_before, "treated_before"),
-             "treated_after": _v.counts(treated_after, "treated_after"),
-             "control_before": _v.counts(control_before, "control_before"),
-             "control_after": _v.counts(control_after, "control_after")}
-    disp = _pair(displacement_before, displacement_after, "displacement")
-    cdisp = _pair(control_displacement_before, control_displacement_after, "control_displacement")
-    has_displacement = disp[0] is not None or cdisp[0] is not None
+    arrays, has_displacement = _wdd_inputs(
+        (treated_before, treated_after, control_before, control_after, displacement_before,
+         displacement_after, control_displacement_before, control_displacement_after),
+        weights, period_before, period_after, area_sizes)
+    shape = arrays["treated_before"].shape
+    counts, scale = _wdd_multiplied(arrays)
+    axes = _combine_axes(combine, len(shape))
+    out_shape = tuple(shape[a] for a in range(len(shape)) if a not in axes)
+    counts, scale, members = _grouped(counts, scale, axes, out_shape)
+    (totals, local, local_se, displacement, displacement_se, estimate, se, statistic, pvalue,
+     lower, upper) = _core.place_wdd(counts, scale, members, _ALTERNATIVES[alt], level, _ALL_CORES)
+
+    def field(a):
+        return scalar_or_array(a, out_shape)
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        treated_change = totals[:, 1] / totals[:, 0] - 1.0
+        control_change = totals[:, 3] / totals[:, 2] - 1.0
+    weighted = weights is not None or area_sizes is not None or not (
+        np.all(arrays["period_before"] == 1) and np.all(arrays["period_after"] == 1))
+    return WDDResult(
+        statistic=field(statistic), pvalue=field(pvalue), estimate=field(estimate), se=field(se),
+        lower=field(lower), upper=field(upper), local=field(local), local_se=field(local_se),
+        displacement=field(displacement), displacement_se=field(displacement_se),
+        **{p: field(totals[:, k]) for k, p in enumerate(_PARTS)},
+        treated_change=field(treated_change), control_change=field(control_change),
+        conf=level, alternative=alt, has_displacement=has_displacement, weighted=weighted,
+        _measure=_wdd_measure(arrays, weights is not None, area_sizes is not None),
+        _labels=_wdd_labels(labels, treated_before, out_shape),
+    )
+
+
+def _wdd_inputs(parts, weights, period_before, period_after, area_sizes):
+    """The counts (by their names in ``_PARTS``; an optional pair left out is absent), the
+    weights, period lengths and area sizes (``area_<area>``), validated and broadcast
+    together; and whether any displacement pair was given."""
+    named = {p: _v.counts(v, p) for p, v in zip(_PARTS[:4], parts[:4])}
+    disp = _pair(parts[4], parts[5], "displacement")
+    cdisp = _pair(parts[6], parts[7], "control_displacement")
     for name, (b, a) in (("displacement", disp), ("control_displacement", cdisp)):
         if b is not None:
             named[f"{name}_before"], named[f"{name}_after"] = b, a
@@ -559,57 +589,55 @@ def wdd(treated_before, treated_after, control_before, control_after,
         for area, size in zip(_AREAS, area_sizes):
             scales[f"area_{area}"] = _v.positive(size, f"area_sizes ({area})")
     arrays = dict(zip(list(named) + list(scales), _v.broadcast(**named, **scales)))
-    shape = arrays["treated_before"].shape
-    zeros = np.zeros(shape)
-    weighted = weights is not None or area_sizes is not None or not (
-        np.all(arrays["period_before"] == 1) and np.all(arrays["period_after"] == 1))
+    return arrays, disp[0] is not None or cdisp[0] is not None
+
+
+def _wdd_multiplied(arrays: dict):
+    """The eight counts and their multipliers (weight / (period length x area size)), each
+    stacked as (8, *shape); a part not given counts zero."""
+    zeros = np.zeros(arrays["treated_before"].shape)
     counts = np.stack([arrays.get(p, zeros) for p in _PARTS])
     scale = np.stack([
         (arrays["weights"] / arrays[f"period_{p.rsplit('_', 1)[1]}"]
          / arrays.get(f"area_{p.rsplit('_', 1)[0]}", 1.0)) if p in arrays else zeros
         for p in _PARTS])
+    return counts, scale
 
-    axes = _combine_axes(combine, len(shape))
-    keep = [a for a in range(len(shape)) if a not in axes]
-    out_shape = tuple(shape[a] for a in keep)
+
+def _grouped(counts, scale, axes: tuple, out_shape: tuple):
+    """Counts and multipliers as (8, groups x members), each group's members (the elements
+    summed over ``axes``) contiguous, in the order of the result's elements."""
+    ndim = counts.ndim - 1
+    keep = [a for a in range(ndim) if a not in axes]
     groups = int(np.prod(out_shape, dtype=np.int64))
     order = [0] + [a + 1 for a in keep] + [a + 1 for a in axes]
     counts = np.ascontiguousarray(counts.transpose(order)).reshape(8, -1)
     scale = np.ascontiguousarray(scale.transpose(order)).reshape(8, -1)
-    members = counts.shape[1] // groups if groups else 1
     if counts.shape[1] == 0:
         raise ValueError("treated_before is empty")
-    (totals, local, local_se, displacement, displacement_se, estimate, se, statistic, pvalue,
-     lower, upper) = _core.place_wdd(counts, scale, members, _ALTERNATIVES[alt], level, _ALL_CORES)
+    return counts, scale, (counts.shape[1] // groups if groups else 1)
 
+
+def _wdd_labels(labels, treated_before, out_shape: tuple):
+    """The names of a 1-D result's units: ``labels``, else a Series' index, else None."""
     if labels is None and len(out_shape) == 1:
         labels = _series_index(treated_before, out_shape[0])
-    if labels is not None:
-        if len(out_shape) != 1:
-            raise ValueError("labels name the units of a 1-D result; this result has shape "
-                             f"{out_shape}")
-        labels = _v.labels_for(labels, out_shape[0])
+    if labels is None:
+        return None
+    if len(out_shape) != 1:
+        raise ValueError("labels name the units of a 1-D result; this result has shape "
+                         f"{out_shape}")
+    return _v.labels_for(labels, out_shape[0])
 
-    def field(a):
-        return scalar_or_array(a, out_shape)
 
-    with np.errstate(divide="ignore", invalid="ignore"):
-        treated_change = totals[:, 1] / totals[:, 0] - 1.0
-        control_change = totals[:, 3] / totals[:, 2] - 1.0
+def _wdd_measure(arrays: dict, weighted: bool, sized: bool) -> str:
+    """What the WDD counts: 'recorded crimes' or 'harm-weighted crimes', per unit of time
+    and/or area when periods or area sizes are given."""
     per = [w for w, on in (("time", np.any(arrays["period_before"] != 1)
                                 or np.any(arrays["period_after"] != 1)),
-                               ("area", area_sizes is not None)) if on]
-    measure = ("recorded crimes" if weights is None else "harm-weighted crimes") + (
+                               ("area", sized)) if on]
+    return ("harm-weighted crimes" if weighted else "recorded crimes") + (
         f" per unit of {' and '.join(per)}" if per else "")
-    return WDDResult(
-        statistic=field(statistic), pvalue=field(pvalue), estimate=field(estimate), se=field(se),
-        lower=field(lower), upper=field(upper), local=field(local), local_se=field(local_se),
-        displacement=field(displacement), displacement_se=field(displacement_se),
-        **{p: field(totals[:, k]) for k, p in enumerate(_PARTS)},
-        treated_change=field(treated_change), control_change=field(control_change),
-        conf=level, alternative=alt, has_displacement=has_displacement, weighted=weighted,
-        _measure=measure, _labels=labels,
-    )
 
 
 # ---- the Poisson E-test --------------------------------------------------------------------
