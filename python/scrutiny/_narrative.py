@@ -75,6 +75,11 @@ def matched(estimate, digits: int = 3, sign: bool = False):
     return fmt
 
 
+def fixed(v, decimals: int) -> str:
+    """A value to a fixed number of decimals, with thousands separators: '1,234.5'."""
+    return f"{v:,.{decimals}f}" if np.isfinite(v) else number(v)
+
+
 def signed(v, digits: int = 3) -> str:
     """As :func:`number`, with '+' on positive values."""
     return ("+" if np.isfinite(v) and v > 0 else "") + number(v, digits)

@@ -203,7 +203,7 @@ class LogRankResult(TestResult):
 
     def narrative(self, alpha: float = 0.05, noun: str = "cases") -> str:
         """The test in words, e.g. "The groups' waits differ by more than chance would explain
-        (log-rank chi-square = 12.3 on 2 df, p = 0.002): ..."."""
+        (log-rank chi-square = 12.3 on 2 df, p = 0.002), significant at the 5% level. ..."."""
         alpha = _v.conf_level(alpha, "alpha")
         name = "log-rank" if self.rho == 0 else f"G-rho (rho = {self.rho:g})"
         stats = (f"{name} chi-square = {self.statistic:.2f} on {self.df} df, "
@@ -214,9 +214,9 @@ class LogRankResult(TestResult):
             return ("No test: the log-rank variance is singular (at each decision time every "
                     "case still waiting was decided), so the groups cannot be compared.")
         if not self.pvalue < alpha:
-            return (f"No evidence that the groups' waits differ at the {_n.level(alpha)} level "
-                    f"({stats}).")
-        text = f"The groups' waits differ by {_n.CHANCE} ({stats})."
+            of = "a difference between the groups' waits"
+            return f"{_n.capital(_n.no_evidence(of, alpha))} ({stats})."
+        text = f"The groups' waits differ by {_n.CHANCE} ({stats}), {_n.significant_at(alpha)}."
         parts = []
         for g in self.observed.index:
             o, e = self.observed[g], self.expected[g]
@@ -277,7 +277,7 @@ class ShareResult(Result):
                 lines.append(f"The share of {who} waiting longer than {target} cannot be "
                              f"estimated: no case has been followed that long.")
                 continue
-            ci = (f"{_n.level(self.conf)} CI {_n.percent(r.lower)} to {_n.percent(r.upper)}"
+            ci = (_n.interval(r.lower, r.upper, self.conf, _n.percent)
                   if np.isfinite(r.lower) else f"no {_n.level(self.conf)} CI: none left waiting")
             lines.append(f"An estimated {_n.percent(r.estimate)} of {who} wait longer than "
                          f"{target} ({ci}; Kaplan-Meier, open cases counted as still waiting).")
@@ -515,8 +515,8 @@ def _at_times(curve, targets: np.ndarray) -> dict:
 
 def _median_sentence(r: KaplanMeierResult, noun: str, min_at_risk: int) -> str:
     unit = r.unit
-    head = (f"Of {r.n:,} {noun}, {r.n_events:,} {'has' if r.n_events == 1 else 'have'} been "
-            f"decided and {r.n_open:,} {'is' if r.n_open == 1 else 'are'} still open (counted "
+    head = (f"Of {r.n:,} {noun}, {r.n_events:,} {_n.agree(r.n_events, 'has', 'have')} been "
+            f"decided and {r.n_open:,} {_n.agree(r.n_open, 'is', 'are')} still open (counted "
             "as waiting at least as long as they have so far).")
     if r.median is None:
         last = r._curve["time"][-1]
@@ -527,13 +527,14 @@ def _median_sentence(r: KaplanMeierResult, noun: str, min_at_risk: int) -> str:
     at_risk = r.median_at_risk
     if at_risk < min_at_risk:
         return (head + f" The median wait is not given: when half are estimated to have been "
-                f"decided, only {at_risk:,} of the {noun} {'is' if at_risk == 1 else 'are'} "
+                f"decided, only {at_risk:,} of the {noun} {_n.agree(at_risk, 'is', 'are')} "
                 f"still waiting (fewer than {min_at_risk:,}), too few for a reliable estimate.")
-    lo = "n/a" if r.median_lower is None else _n.number(r.median_lower)
+    lower = np.nan if r.median_lower is None else r.median_lower
     if r.median_upper is None:
-        ci = f"{_n.level(r.conf)} CI from {lo} {unit}; its upper limit is not yet reached"
+        ci = (f"{_n.level(r.conf)} CI from {_n.number(lower)} {unit}; its upper limit is not "
+              "yet reached")
     else:
-        ci = f"{_n.level(r.conf)} CI {lo} to {_n.number(r.median_upper)} {unit}"
+        ci = f"{_n.interval(lower, r.median_upper, r.conf)} {unit}"
     return head + f" Half wait longer than {_n.number(r.median)} {unit} (median; {ci})."
 
 
@@ -897,7 +898,7 @@ class BacklogResult(Result):
         now = int(self.open[-1])
         one = noun[:-1] if noun.endswith("s") else noun
         text = (f"At the end of {_n.period_text(self.period[-1])}, {_n.plural(now, one, noun)} "
-                f"{'was' if now == 1 else 'were'} open")
+                f"{_n.agree(now, 'was', 'were')} open")
         if self.over_target is not None:
             text += (f", {int(self.over_target[-1]):,} of them waiting longer than "
                      f"{_n.number(self.target)} days")
@@ -908,15 +909,12 @@ class BacklogResult(Result):
             arrived = int(np.sum(self.arrivals[-k:]))
             done = int(np.sum(self.completions[-k:]))
             move = "up from" if now > then else "down from" if now < then else "unchanged at"
-            word = _PERIOD_WORDS.get(self.freq[:1].upper(), "period")
+            word = _n.step_word(self.period)
             text += (f" That is {move} {then:,} at the end of "
                      f"{_n.period_text(self.period[-1 - k])}: over the "
-                     f"{_n.plural(k, word)} since, {arrived:,} arrived and {done:,} were "
-                     f"decided.")
+                     f"{_n.plural(k, word)} since, {arrived:,} arrived and {done:,} "
+                     f"{_n.agree(done, 'was', 'were')} decided.")
         return text
-
-
-_PERIOD_WORDS = {"M": "month", "W": "week", "Q": "quarter", "Y": "year", "A": "year", "D": "day"}
 
 
 def backlog(received, decided, freq="M", *, start=None, end=None, target=None) -> BacklogResult:

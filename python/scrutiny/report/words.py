@@ -40,10 +40,10 @@ def fmt(value, m) -> str:
     if m.kind == "proportion":
         return _n.percent(value, m.decimals)
     if m.kind == "rate":
-        return f"{value:,.{m.decimals}f} {m.unit}".strip()
+        return f"{_n.fixed(value, m.decimals)} {m.unit}".strip()
     if m.kind == "wait":
-        return f"{value:,.0f} days"
-    return f"{value:,.0f}" + (f" {m.unit}" if m.unit else "")
+        return _n.plural(round(value), "day")
+    return _n.fixed(value, 0) + (f" {m.unit}" if m.unit else "")
 
 
 def share(value, decimals: int = 1) -> str:
@@ -78,14 +78,7 @@ def periods_text(periods, short: bool = False) -> str:
     return _n.listing(window_text(run, short) for run in runs)
 
 
-def plural_noun(word: str) -> str:
-    """'area' -> 'areas', 'local authority' -> 'local authorities', 'crime types' unchanged:
-    the plural :func:`scrutiny._narrative.plural` is given for irregular words."""
-    if word.endswith("s"):
-        return word
-    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
-        return word[:-1] + "ies"
-    return word + "s"
+plural_noun = _n.plural_noun  # 'area' -> 'areas', 'local authority' -> 'local authorities'
 
 
 # ---- verdicts of the overview ------------------------------------------------------------------
@@ -118,7 +111,7 @@ def bare(m):
     if m.kind == "proportion":
         return lambda v: _n.percent(v, m.decimals)
     decimals = m.decimals if m.kind == "rate" else 0
-    return lambda v: f"{v:,.{decimals}f}"
+    return lambda v: _n.fixed(v, decimals)
 
 
 def against_target(m, subject: str, value, lower, upper, target, show,
