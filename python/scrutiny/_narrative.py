@@ -386,12 +386,12 @@ def excluded(lower, upper, levels, null: float):
 
 
 def ci_verdict(lower, upper, levels, null: float, higher: str = "higher",
-               lower_word: str = "lower", of: str = "a difference") -> str:
+               lower_word: str = "lower", of: str = "a difference", fmt=number) -> str:
     """Whether an element's intervals exclude ``null``, in words: 'higher by more than chance
     would explain (the 99.8% CI excludes 1)' at the widest level that does, else 'no evidence
-    of a difference (the 95% CI includes 1)' at the narrowest."""
+    of a difference (the 95% CI includes 1)' at the narrowest; ``fmt`` formats ``null``."""
     at, side = excluded(lower, upper, levels, null)
-    ref = number(null)
+    ref = fmt(null)
     if at is None:
         return f"no evidence of {of} (the {level(min(levels))} CI includes {ref})"
     return f"{higher if side > 0 else lower_word} by {CHANCE} (the {level(at)} CI excludes {ref})"

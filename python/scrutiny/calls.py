@@ -83,6 +83,11 @@ def _seconds(v) -> str:
     return f"{_n.number(v)} s"
 
 
+def _erlangs(traffic) -> str:
+    """'1 Erlang', '10.5 Erlangs'."""
+    return f"{_n.number(traffic)} {_n.agree(traffic, 'Erlang', 'Erlangs')}"
+
+
 # ---- results --------------------------------------------------------------------------------
 
 class _ScenarioFrame:
@@ -117,8 +122,7 @@ _ASSUMES = ("calls arrive at random at a steady rate and handling times vary as 
 
 def _staffed(r) -> str:
     """'With 14 agents for 10 Erlangs of traffic'."""
-    erlangs = "Erlang" if r.traffic == 1 else "Erlangs"
-    return f"With {_n.plural(r.agents, 'agent')} for {_n.number(r.traffic)} {erlangs} of traffic"
+    return (f"With {_n.plural(r.agents, 'agent')} for {_erlangs(r.traffic)} of traffic")
 
 
 def _predicts(r, model: str, callers: str, findings: str, assumes: str) -> str:
@@ -152,8 +156,8 @@ class ErlangCResult(_ScenarioFrame, Result):
     def _sentence(self, r) -> str:
         if not r.stable:
             return (f"{_staffed(r)} the Erlang C queue is unstable: calls arrive faster than "
-                    f"{r.agents:,} agents can answer them, so waits grow without limit; more "
-                    "agents are needed (erlang_a allows for callers hanging up).")
+                    f"{_n.plural(r.agents, 'agent')} can answer them, so waits grow without "
+                    "limit; more agents are needed (erlang_a allows for callers hanging up).")
         return _predicts(r, "Erlang C", "", f"{_n.percent(r.p_wait)} of calls wait, "
                          f"{_n.percent(r.service_level)} are answered within "
                          f"{_seconds(r.target_time)}, the average speed of answer is "
@@ -240,8 +244,8 @@ class AgentsResult(_ScenarioFrame, Result):
         cap = (f" and keep occupancy at or below {_n.percent(r.max_occupancy)}"
                if np.isfinite(r.max_occupancy) else "")
         text = (f"To answer {_n.percent(r.target)} of calls within {_seconds(r.target_time)}"
-                f"{cap} with {_n.number(r.traffic)} Erlangs of traffic, the {model} model "
-                f"needs {r.agents:,} agents taking calls (predicted service level "
+                f"{cap} with {_erlangs(r.traffic)} of traffic, the {model} model "
+                f"needs {_n.plural(r.agents, 'agent')} taking calls (predicted service level "
                 f"{_n.percent(r.service_level)}, occupancy {_n.percent(r.occupancy)}")
         if self.patience is not None:
             text += f", abandonment {_n.percent(r.abandonment)}"
@@ -854,14 +858,12 @@ class ServiceLevelResult(Result):
             text = (f"{head} {_n.plural(den, 'call')} {base}, {_n.percent(r.service_level)} "
                     f"were answered within {_seconds(self.threshold)} ({ci})")
             if target is not None:
-                goal, ci_level = f"the {_n.percent(target)} target", _n.level(self.conf)
-                if r.upper < target or r.lower > target:
-                    side = "below" if r.upper < target else "above"
-                    text += (f", {side} {goal} by {_n.CHANCE} (the {ci_level} CI excludes "
-                             f"{_n.percent(target)})")
-                else:
-                    text += (f", so there is no evidence of a difference from {goal} (the "
-                             f"{ci_level} CI includes {_n.percent(target)})")
+                goal = f"the {_n.percent(target)} target"
+                at, _ = _n.excluded(r.lower, r.upper, (self.conf,), target)
+                text += (", " + ("" if at else "so there is ")
+                         + _n.ci_verdict(r.lower, r.upper, (self.conf,), target, f"above {goal}",
+                                         f"below {goal}", f"a difference from {goal}",
+                                         _n.percent))
             if np.isfinite(r.abandonment):
                 ab = _n.interval(r.abandonment_lower, r.abandonment_upper, self.conf, _n.percent)
                 text += f"; {_n.percent(r.abandonment)} of calls offered were abandoned ({ab})"

@@ -494,7 +494,7 @@ class HarmIndexResult(Result):
                          f"the harm and {_n.percent(top['count_share'], 0)} of the crimes.")
             if self.dropped:
                 lines.append(f"{_n.capital(_n.plural(self.dropped_count, 'crime'))} of types "
-                             f"without a weight {'was' if self.dropped_count == 1 else 'were'} "
+                             f"without a weight {_n.agree(self.dropped_count, 'was', 'were')} "
                              f"left out ({_n.listing(self.dropped)}).")
             return " ".join(lines)
         return lines
@@ -963,7 +963,7 @@ class HarmTrendResult(_LogLinearTrend, Result):
         for i in range(k):
             if status[i] != "ok":
                 continue
-            if mk_trend[i] in ("no trend", "undefined"):
+            if mk_trend[i] in ("no trend", "undefined") or not mk_p[i] < alpha:
                 mk = (f"the {test} test finds {_n.no_evidence('a monotonic trend', alpha)} "
                       f"({_n.p_text(mk_p[i], alpha)})")
             else:

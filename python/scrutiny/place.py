@@ -363,7 +363,8 @@ class PoissonETestResult(TestResult):
         ax = axes(ax)
         if np.ndim(self.pvalue) == 1:
             ratio = np.where(np.isfinite(self.ratio), self.ratio, np.nan)
-            _forest(ax, ratio, self.lower, self.upper, None, _n.names(None, ratio.size, "Area", False),
+            _forest(ax, ratio, self.lower, self.upper, None,
+                    _n.names(None, ratio.size, "Area", False),
                     "Rate ratio, after / before")
             for value in np.unique(np.asarray(self.null_ratio)):
                 ax.axvline(value, color="0.3", linewidth=1.0)
@@ -378,7 +379,8 @@ class PoissonETestResult(TestResult):
         ax.set_xticks([0, 1], ["before", "after"])
         ax.set_xlim(-0.5, 1.5)
         ax.set_ylabel(f"Rate ({_n.level(self.conf)} exact CI)")
-        ax.set_title(f"Rate ratio {_n.ratio(self.ratio)}, E-test {_n.p_text(self.pvalue, 1.0 - self.conf)}")
+        ax.set_title(f"Rate ratio {_n.ratio(self.ratio)}, "
+                     f"E-test {_n.p_text(self.pvalue, 1.0 - self.conf)}")
         return ax
 
 

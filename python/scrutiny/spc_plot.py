@@ -13,6 +13,7 @@ import numpy as np
 
 from ._narrative import number as _number, percent as _percent, period_text as _period_text
 from ._narrative import rate as _rate
+from ._narrative import agree as _agree, capital as _capital, plural as _plural
 
 COLOURS = {
     "common cause": "#a6a6a6",
@@ -228,7 +229,7 @@ def narrative(result, r: int, measure: str, per: float | None) -> str:
         for k in codes[flagged]:
             counts[SIGNALS[k]] = counts.get(SIGNALS[k], 0) + 1
         listed = ", ".join(f"{v} {k}" for k, v in counts.items())
-        verb = "is" if flagged.size == 1 else "are"
+        verb = _agree(flagged.size, "is", "are")
         parts.append(f"Across the series, {flagged.size} of {int(observed.sum())} points {verb} "
                      f"flagged ({listed}); the first is {when(int(flagged[0]))}.")
     else:
@@ -242,7 +243,7 @@ def narrative(result, r: int, measure: str, per: float | None) -> str:
                           for m in missing[:6])
         more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
         unit = "period" if result.time is not None else "point"
-        count = (f"One {unit} has" if len(missing) == 1 else f"{len(missing)} {unit}s have")
+        count = f"{_capital(_plural(len(missing), unit))} {_agree(len(missing), 'has', 'have')}"
         parts.append(f"{count} no value ({shown}{more}); they are charted as gaps, and no rule "
                      "counts a run across them.")
     starts = result.rebase if single else result.rebase[r]
@@ -293,11 +294,10 @@ def _runs_text(field) -> str:
                 f"of the centre line, at least {crossings_min:.0f} expected).")
     reasons = []
     if longest > longest_max:
-        reasons.append(f"the longest run on one side of the centre line is {longest:.0f} points, "
-                       f"more than the {longest_max:.0f} expected at most by chance")
+        reasons.append(f"the longest run on one side of the centre line is "
+                       f"{_plural(longest, 'point')}, more than the {longest_max:.0f} expected at most by chance")
     if crossings < crossings_min:
-        times = "time" if crossings == 1 else "times"
-        reasons.append(f"the series crosses the centre line only {crossings:.0f} {times}, fewer "
-                       f"than the {crossings_min:.0f} expected at least")
+        reasons.append(f"the series crosses the centre line only "
+                       f"{_plural(crossings, 'time')}, fewer than the {crossings_min:.0f} expected at least")
     return ("The Anhoej runs analysis suggests non-random variation (a shift in the process): "
             + " and ".join(reasons) + ".")
