@@ -239,7 +239,7 @@ class FunnelResult(Result):
             if not parts:
                 who = (f"none of the {units(k)} is" if count == 0 else
                        f"all {units(k)} are" if count == k > 1 else
-                       f"{count:,} of the {units(k)} {'is' if count == 1 else 'are'}")
+                       f"{count:,} of the {units(k)} {_n.agree(count, 'is', 'are')}")
                 parts.append(f"{who} outside the {label} limits{adjusted} (about {chance} "
                              "expected by chance alone)")
             else:

@@ -174,7 +174,8 @@ class _LogLinearTrend:
             stats = f"({ci}; {_n.joined(_n.p_text(p[i], alpha), verdicts[i].note)})"
             if verdicts[i].significant:
                 up = pct[i] > 0
-                text = (f"{measure} {'rose' if up else 'fell'} by {abs(pct[i]):.1f}% per {unit} "
+                text = (f"{measure} {'rose' if up else 'fell'} by "
+                        f"{_n.change(pct[i], sign=False)} per {unit} "
                         f"{stats}: {_n.rise_or_fall(up, alpha)}.")
             else:
                 text = (f"{_n.no_evidence(f'a trend in {measure}', alpha)}: the estimated "
@@ -514,7 +515,8 @@ class ITSResult(Result):
                 if lo <= 0 <= hi:
                     ci += ", which includes no difference"
                 text += (f" After the intervention the fitted values are on average "
-                         f"{abs(100 * rel):.1f}% {'above' if rel > 0 else 'below'} the "
+                         f"{_n.change(100 * rel, sign=False)} "
+                         f"{'above' if rel > 0 else 'below'} the "
                          f"counterfactual ({ci}), the values expected had the earlier level and "
                          "trend continued; that difference is the intervention's effect only if "
                          "nothing else changed at the same time.")
