@@ -5,13 +5,18 @@ What is checked: every result kind returns non-empty text (a string for one elem
 with one entry per element for several); a test that rejects at the stated level is reported
 as "more than chance would explain" and "significant at the 5% level", one that does not as
 "no evidence ..." and never as significant, the same or no change; the numbers in the words
-are the result's fields (formatted here independently of the package); levels appear.
+are the result's fields (formatted here independently of the package); levels appear.  Every
+module with narratives is found and held to the house vocabulary: p-values in the house format
+and never rounded onto the other side of the level of the verdict beside them, plurals and
+agreement right, unnamed units named "Area 0" (not "Unit 0"), no raw floats.
 
 References: the decisions under ``adjust=`` are compared with statsmodels 0.14's
 ``multipletests`` (an implementation independent of ``scrutiny.multiple_testing``), and the
 two-sided exact binomial decisions with SciPy's ``binomtest``.  The statistics themselves are
 checked against R in each family's tests.
 """
+import importlib
+import pkgutil
 import re
 
 import numpy as np
@@ -21,11 +26,14 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
 import scrutiny as sc
+import scrutiny._results as base
 from scrutiny import _narrative as nar
+from scrutiny import calls, harm, place, waits
 from scrutiny.drivers import key_drivers, logistic, ordinal_logistic, relative_importance
 from scrutiny.models import count_trend, its
 from scrutiny.segmentation import changepoints
 from scrutiny.spc import spc
+from scrutiny.report import words
 from scrutiny.trend import mann_kendall, pettitt, seasonal_mann_kendall, sen_slope
 
 # Phrases a careful report never uses: equality or no change claimed from a non-rejection,
@@ -77,6 +85,11 @@ def test_number_formats():
     assert nar.per_text(1) == "" and nar.per_text(1, "resident") == "per resident"
     assert nar.change(4.31) == "+4.3%" and nar.points(-0.1163) == "-11.6"
     assert nar.about(0.288) == "0.3" and nar.about(4.8) == "5" and nar.about(0.012) == "0.01"
+    assert nar.change(-4.31, sign=False) == "4.3%" and nar.relative(-0.4686) == "47%"
+    assert nar.relative(0.0041) == "0.4%"
+    assert nar.count(207.0) == "207" and nar.count(26.34) == "26" and nar.count(6.43) == "6.4"
+    assert nar.count(1234.0) == "1,234" and nar.fixed(1234.5, 1) == "1,234.5"
+    assert nar.fixed(float("nan"), 1) == "n/a"
 
 
 def test_p_values_never_round_onto_the_other_side_of_alpha():
@@ -87,6 +100,7 @@ def test_p_values_never_round_onto_the_other_side_of_alpha():
     assert nar.p_text(0.0496, alpha=0.05) == "p = 0.0496"
     assert nar.p_text(0.0504, alpha=0.05) == "p = 0.050"
     assert nar.p_text(0.0499999, alpha=0.05) == "p < 0.05"
+    assert nar.p_text(0.0498, alpha=1 - 0.95) == "p = 0.0498"      # 1 - 0.95 > 0.05 in floats
     assert nar.p_text(float("nan")) == "p not available"
 
 
@@ -95,6 +109,10 @@ def test_words():
     assert nar.plural(2, "series", "series") == "2 series"
     assert nar.plural(2, "local authority") == "2 local authorities"
     assert nar.plural(3, "day") == "3 days" and nar.plural(2, "box") == "2 boxes"
+    assert nar.plural(2, "series") == "2 series" and nar.plural(2, "crime types") == "2 crime types"
+    assert nar.plural_noun("class") == "classes" and nar.plural_noun("bus") == "buses"
+    assert words.plural_noun is nar.plural_noun         # the report has no plural rules of its own
+    assert nar.agree(1, "is", "are") == "is" and nar.agree(0, "is", "are") == "are"
     assert nar.possessive("North") == "North's"
     assert nar.possessive("Malvern Hills") == "Malvern Hills'"
     assert nar.listing(["a"]) == "a" and nar.listing("abc") == "a, b and c"
@@ -107,6 +125,15 @@ def test_words():
     assert nar.names(None, 1, "Area", True) == [None]
     with pytest.raises(ValueError, match="labels has 1 entries but there are 2"):
         nar.names(["North"], 2, "Area", False)
+
+
+def test_verdict_words_take_the_statistics_before_the_level():
+    assert nar.rise_or_fall(False, 0.05, "(Poisson E-test, p = 0.003)") == (
+        "a fall more than chance would explain (Poisson E-test, p = 0.003), significant at the "
+        "5% level")
+    assert nar.ci_verdict([0.8], [0.95], (0.95,), 0.9, "above target", "below target",
+                          fmt=nar.percent) == (
+        "no evidence of a difference (the 95% CI includes 90.0%)")
 
 
 def test_interval_verdicts_use_the_widest_level_that_excludes_the_null():
@@ -597,21 +624,143 @@ def every_result(survey):
         "OrdinalLogisticResult": ordinal_logistic(X[PARTS[:2]], X["treatment"]),
         "RelativeImportanceResult": relative_importance(X[PARTS[:3]], X["treatment"]),
         "KeyDriversResult": key_drivers(survey.iloc[:300], "overall", PARTS[:3]),
+        **operations_results(),
     }
 
 
+def operations_results():
+    """One result of every kind of the calls, waits, place and harm families."""
+    rng = np.random.default_rng(7)
+    t = np.r_[rng.exponential(60, 40), rng.exponential(120, 40)]
+    decided = (rng.random(80) < 0.8).astype(int)
+    fit = waits.kaplan_meier(t, decided, group=["North"] * 40 + ["South"] * 40)
+    received = pd.date_range("2024-01-01", periods=60, freq="5D")
+    closed = [r + pd.Timedelta(days=int(d)) if i % 3 else None
+              for i, (r, d) in enumerate(zip(received, rng.integers(5, 90, 60)))]
+    weights = {"A": 2.0, "B": 40.0}
+    areas = pd.DataFrame({"area": ["N", "N", "S", "S", "E", "E"], "type": ["A", "B"] * 3,
+                          "n": [12, 3, 8, 1, 30, 6], "pop": [1000, 1000, 2000, 2000, 1500, 1500]})
+    growth = np.repeat(np.linspace(1, 1.6, 24), 2)
+    monthly = pd.DataFrame({"t": np.repeat(np.arange(24), 2), "type": ["A", "B"] * 24,
+                            "n": rng.poisson(np.tile([30, 4], 24) * growth)})
+    return {
+        "ErlangCResult": calls.erlang_c(100, 1800, 180, [14, 9], 20, unstable="nan"),
+        "ErlangAResult": calls.erlang_a(10, 1800, 180, 1, 20, patience=60),
+        "AgentsResult": calls.agents_needed(100, 1800, 180, 20, 0.8, shrinkage=0.3),
+        "StaffingResult": calls.staffing(pd.Series([40.0, 80.0, 60.0]), handle_time=300,
+                                         target_time=30, service_level=0.6),
+        "ServiceLevelResult": calls.service_level(np.r_[np.zeros(850), np.full(150, 60.0)], 10),
+        "PatienceResult": calls.estimate_patience(rng.exponential(50, 200),
+                                                  rng.random(200) < 0.3),
+        "KaplanMeierResult": fit,
+        "LogRankResult": fit.logrank,
+        "ShareResult": waits.share_waiting_past(t, decided, 90),
+        "BacklogResult": waits.backlog(received, closed),
+        "WDDResult": place.wdd([40, 25], [30, 24], [41, 22], [40, 23]),
+        "PoissonETestResult": place.poisson_etest([120, 30], [98, 9]),
+        "HarmIndexResult": harm.harm_index(areas, "type", "n", weights, by="area",
+                                           population="pop"),
+        "HarmFunnelResult": harm.harm_funnel(areas, "type", "n", weights, "area", "pop"),
+        "HarmTrendResult": harm.harm_trend(monthly, "type", "n", weights, "t"),
+    }
+
+
+def narrative_kinds() -> set:
+    """Every result class with a ``narrative()``, in every public module of the package."""
+    kinds = set()
+    for info in pkgutil.iter_modules(sc.__path__):
+        if info.ispkg or info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"scrutiny.{info.name}")
+        kinds |= {cls.__name__ for cls in vars(module).values()
+                  if isinstance(cls, type) and issubclass(cls, base.Result)
+                  and cls.__module__ == module.__name__ and hasattr(cls, "narrative")}
+    return kinds
+
+
+# ---- the house vocabulary ---------------------------------------------------------------------
+
+SINGULAR_S = {"is", "was", "has", "as", "its", "this", "series", "plus", "across", "analysis"}
+P_VALUE = re.compile(r"\bp ([=<]) ([0-9][0-9.]*[0-9])")
+SIGNIFICANT = re.compile(r"significant at the ([0-9.]+)% level")
+NULL = re.compile(r"no evidence\b[^()]*?\bat the ([0-9.]+)% level", re.IGNORECASE)
+
+
+def sentences(line: str) -> list:
+    return re.split(r"(?<=[.:])\s+(?=[A-Z])", line)
+
+
+def p_verdicts(line: str):
+    """(sign, shown p, verdict, level) for every p-value of a line that has a verdict beside it:
+    the nearest one in its sentence, else the first in the next sentence."""
+    parts = sentences(line)
+    for i, sentence in enumerate(parts):
+        for p in P_VALUE.finditer(sentence):
+            if sentence[:p.start()].rstrip().endswith("adjusted"):
+                continue
+            found = [(abs(m.start() - p.start()), "significant", float(m.group(1)) / 100)
+                     for m in SIGNIFICANT.finditer(sentence)]
+            found += [(abs(m.start() - p.start()), "null", float(m.group(1)) / 100)
+                      for m in NULL.finditer(sentence)]
+            if not found and i + 1 < len(parts):
+                after = [(m.start(), "significant", float(m.group(1)) / 100)
+                         for m in SIGNIFICANT.finditer(parts[i + 1])]
+                after += [(m.start(), "null", float(m.group(1)) / 100)
+                          for m in NULL.finditer(parts[i + 1])]
+                found = sorted(after)[:1]
+            if found:
+                _, verdict, level = min(found)
+                yield p.group(1), float(p.group(2)), verdict, level
+
+
+def assert_house_vocabulary(text, name: str = ""):
+    """The wording rules every narrative keeps (see scrutiny._narrative)."""
+    for line in ([text] if isinstance(text, str) else text):
+        where = (name, line)
+        assert not re.search(r"\bUnit \d", line), where                  # units are "Area 0"
+        for word in re.findall(r"(?<![\d.,\w-])1 ([A-Za-z-]+s)\b", line):
+            assert word in SINGULAR_S, (word, where)                   # "1 area", "1 Erlang"
+        assert not re.search(r"(?<![\d.,\w-])1 (?:of the [\d,]+ )?(?:[a-z-]+ ){1,2}?"
+                             r"(?:are|were|have)\b", line), where       # "1 case is"
+        assert not re.search(r"\d\.0*[1-9]\d{5,}|\b(?:nan|inf)\b|\d[eE][-+]?\d", line), where
+        assert not re.search(r"(?<![\d.,])\d{5,}", line), where          # "12,345"
+        for sign, shown in P_VALUE.findall(line):
+            assert sign == "<" or re.fullmatch(r"0\.\d{3,5}|1\.000", shown), where
+        for sign, shown, verdict, level in p_verdicts(line):
+            if verdict == "significant":
+                assert float(shown) < level or (sign == "<" and float(shown) <= level), where
+            else:
+                assert sign == "=" and float(shown) >= level, where
+        if "significant at the" in line:
+            assert "more than chance would explain" in line, where
+
+
+def test_the_vocabulary_check_catches_what_it_should():
+    for bad in ("Unit 0: fell", "With 1 agents", "1 of the 3 areas are outside",
+                "p = 0.050): a fall more than chance would explain, significant at the 5% level.",
+                "no evidence of a change at the 5% level (p = 0.0496).", "rate 0.1234567",
+                "p = 0.05 (test)", "a value of 123456"):
+        with pytest.raises(AssertionError):
+            assert_house_vocabulary(bad)
+    assert_house_vocabulary("Area 0: 1 area is (p = 0.04996): a fall more than chance would "
+                            "explain, significant at the 5% level. In June 2023, 1,234 more.")
+
+
+def test_p_values_beside_a_verdict_are_not_rounded_across_it():
+    """p = 0.0498 and 0.0497: significant at the 5% level, shown so (not as 'p = 0.050')."""
+    wdd = place.wdd(25, 58, 100, 100)
+    etest = place.poisson_etest(33, 51)
+    assert 0.0495 < wdd.pvalue < 0.05 and 0.0495 < etest.pvalue < 0.05
+    for text in (wdd.narrative(), etest.narrative()):
+        assert "p = 0.050" not in text and "significant at the 5% level" in text, text
+        assert_house_vocabulary(text)
+    assert "p = 0.0498" in wdd.narrative() and "p = 0.0497" in etest.narrative()
+
+
 def test_every_result_kind_has_a_careful_narrative(survey):
-    import importlib
-
-    import scrutiny._results as base
-
     results = every_result(survey)
-    modules = [importlib.import_module(f"scrutiny.{m}") for m in
-               ("rates", "disparity", "trend", "models", "segmentation", "spc", "drivers")]
-    kinds = {cls.__name__ for mod in modules for cls in vars(mod).values()
-             if isinstance(cls, type) and issubclass(cls, base.Result)
-             and cls not in (base.Result, base.TestResult)}
-    assert len(kinds) == 24 and kinds == set(results), kinds ^ set(results)
+    kinds = narrative_kinds()
+    assert len(kinds) >= 39 and kinds == set(results), kinds ^ set(results)
     for name, res in results.items():
         before = {k: np.array(v, copy=True) for k, v in res.to_dict().items()
                   if isinstance(v, np.ndarray)}
@@ -623,10 +772,11 @@ def test_every_result_kind_has_a_careful_narrative(survey):
             assert all(isinstance(line, str) for line in text)
         for k, v in before.items():       # narrative() leaves the result as it was
             np.testing.assert_array_equal(getattr(res, k), v)
-        # significance is claimed only where a test rejects at its level
+        # significance is claimed only where a test rejects at its level, in the house words
         for line in ([text] if isinstance(text, str) else text):
             if "significant at the" in line:
                 assert "more than chance would explain" in line, (name, line)
+        assert_house_vocabulary(text, name)
 
 
 def test_scalar_results_give_a_string_and_vectors_a_list(survey):

@@ -142,9 +142,10 @@ def p_text(p, alpha: float | None = None) -> str:
     if p < 0.001:
         return "p < 0.001"
     digits = 3
-    while alpha is not None and p < alpha <= round(p, digits):
+    shown = None if alpha is None else round(float(alpha), 10)   # 1 - 0.95 is 0.05 + 4e-17
+    while alpha is not None and p < alpha and round(p, digits) >= shown:
         if digits == 5:
-            return f"p < {alpha:g}"
+            return f"p < {shown:g}"
         digits += 1
     return f"p = {p:.{digits}f}"
 
