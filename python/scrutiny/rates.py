@@ -353,7 +353,7 @@ class DSRResult(Result):
             self, measure, labels, None, "Dobson's method",
             unit=_n.per_text(self.per, unit),
             extra=lambda i: f", from {_n.plural(events[i], 'event')}",
-            missing=lambda i: (f"not calculated: too few events ({events[i]:,.0f}) for a "
+            missing=lambda i: (f"not calculated: too few events ({_n.count(events[i])}) for a "
                                "reliable rate"))
 
 
@@ -391,7 +391,7 @@ class ISRResult(Result):
         how = _n.flat(self.method, k)
 
         def verdict(i):
-            return (f": {obs[i]:,.0f} observed against {_n.number(exp[i])} expected, "
+            return (f": {_n.count(obs[i])} observed against {_n.number(exp[i])} expected, "
                     + _n.ci_verdict(lo[i], hi[i], levels, self.refvalue, "higher than expected",
                                     "lower than expected", "a difference from expected"))
 
