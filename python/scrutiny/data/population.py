@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .._narrative import plural as _plural
+
 VINTAGES = ("2011", "2021")
 # Files of the folder layout read by lsoa_population: population, lookup and its columns.
 _FILES = {
@@ -154,7 +156,7 @@ def lsoa_population(path=None, vintage: str = "2021"):
 
 def _n(items, one: str, many: str | None = None) -> str:
     """``"3 LSOA codes"``, ``"1 LSOA code"``."""
-    return f"{len(items):,} {one if len(items) == 1 else (many or one + 's')}"
+    return _plural(len(items), one, many)
 
 
 def _codes(codes) -> str:
