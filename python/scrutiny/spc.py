@@ -41,9 +41,10 @@ PROVISIONAL_BELOW = 13
 # ---- result ---------------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class SPCSeries(Result):
+class SPCSeries:
     """One series of an :class:`SPCResult` (see :meth:`SPCResult.series_view`): per-point
-    fields as 1-D arrays, per-series fields as single values.
+    fields as 1-D arrays, per-series fields as single values.  A view for drawing and wording
+    one series, not a result of its own.
 
     Attributes
     ----------
@@ -101,8 +102,11 @@ class SPCSeries(Result):
     rebase: Any
     baseline: Any
     time: Any
-    _hidden: tuple = dataclasses.field(default=("codes", "time"), init=False, repr=False,
-                                       compare=False)
+
+    def __repr__(self) -> str:
+        return (f"SPCSeries(index={self.index}, label={self.label!r}, chart={self.chart!r}, "
+                f"points={self.value.size}, variation={self.variation!r}, "
+                f"assurance={self.assurance!r})")
 
     def to_frame(self):
         """One row per point: ``period`` (with a time index) or ``position``, ``value``,
