@@ -255,7 +255,10 @@ class WDDResult(TestResult):
         Several (a 1-D result): each unit's WDD with its interval.  Returns the Axes."""
         from .graphics.place import wdd_chart
 
-        return wdd_chart(self, _names(self._labels, np.size(self.estimate)), self._measure, ax=ax)
+        title = (None if np.ndim(self.estimate) else
+                 f"WDD = {_num(round(self.estimate, 1))} ({self._interval(_pick(self, None))})")
+        return wdd_chart(self, _names(self._labels, np.size(self.estimate)), self._measure,
+                         title, ax=ax)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)

@@ -27,11 +27,12 @@ def _one_or_row(value, what: str) -> None:
         raise ValueError(f"plot() draws {what} or a 1-D set of them")
 
 
-def wdd_chart(result, names, measure: str, ax=None):
+def wdd_chart(result, names, measure: str, title: str | None = None, ax=None):
     """One :class:`~scrutiny.place.WDDResult` evaluation: before and after in the treated,
     control (and displacement) areas, with the treated areas' counterfactual (their 'before'
-    plus the control change); ``measure`` names what is counted.  Several (a 1-D result): each
-    unit's WDD with its interval, the units named ``names``.  Returns the Axes."""
+    plus the control change), under ``title``; ``measure`` names what is counted.  Several (a
+    1-D result): each unit's WDD with its interval, the units named ``names``.  Returns the
+    Axes."""
     _one_or_row(result.estimate, "one evaluation")
     ax = create_axes(ax)
     if np.ndim(result.estimate) == 1:
@@ -54,8 +55,7 @@ def wdd_chart(result, names, measure: str, ax=None):
     ax.set_xticks(x, ["before", "after"])
     ax.set_xlim(-0.3, 1.3)
     ax.set_ylabel(measure.capitalize())
-    ax.set_title(f"WDD = {_n.number(result.estimate)} "
-                 f"({_n.interval(result.lower, result.upper, result.conf)})")
+    ax.set_title(title)
     legend(ax)
     return ax
 
