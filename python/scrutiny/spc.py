@@ -184,9 +184,7 @@ class SPCResult(Result):
         return [v] if self._single() else list(v)
 
     def _point_names(self) -> list:
-        if self.time is None:
-            return list(range(self._codes.shape[1]))
-        return list(self.time)
+        return _point_labels(self.time, self._codes.shape[1])
 
     def _series_names(self) -> list:
         return (list(self.labels) if self.labels is not None
@@ -808,16 +806,9 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
               else _v.boolean(screen, "screen"))
     threads = _v.threads(threads)
     ymat, nmat, time, labels, single, obs = _inputs(y, n, chart, time, freq, labels, nan_policy)
-    rows, length = ymat.shape
-    baseline = _v.optional_whole(baseline, "baseline", minimum=1)
-    if baseline is not None and baseline > length:
-        raise ValueError(f"baseline must not exceed the length of the series ({baseline} > "
-                         f"{length} points)")
-    mask, starts = _segment_starts(rebase, rows, length, time, freq, single)
-    improvements = [None if v is None else _v.choice(v, "improvement", _IMPROVEMENT)
-                    for v in _v.per_series(improvement, "improvement", rows)]
-    targets = np.array([np.nan if t is None else _v.number(t, "target")
-                        for t in _v.per_series(target, "target", rows)], dtype=float)
+    rows = ymat.shape[0]
+    baseline, mask, starts, improvements, targets = _settings(
+        baseline, rebase, improvement, target, ymat.shape, time, freq, single)
 
     fit = obs.all(axis=1) if nan_policy == "propagate" else np.ones(rows, dtype=bool)
     provisional = np.zeros(rows, dtype=bool)
@@ -849,7 +840,24 @@ def _inputs(y, n, chart, time, freq, labels, nan_policy):
     return ymat, nmat, time, labels, single, obs
 
 
+def _settings(baseline, rebase, improvement, target, shape, time, freq, single):
+    """The baseline, the segment-start mask and starts, and the improvement direction and target
+    of every series, checked against the series' shape (series x points)."""
+    rows, length = shape
+    baseline = _v.optional_whole(baseline, "baseline", minimum=1)
+    if baseline is not None and baseline > length:
+        raise ValueError(f"baseline must not exceed the length of the series ({baseline} > "
+                         f"{length} points)")
+    mask, starts = _segment_starts(rebase, rows, length, time, freq, single)
+    improvements = [None if v is None else _v.choice(v, "improvement", _IMPROVEMENT)
+                    for v in _v.per_series(improvement, "improvement", rows)]
+    targets = np.array([np.nan if t is None else _v.number(t, "target")
+                        for t in _v.per_series(target, "target", rows)], dtype=float)
+    return baseline, mask, starts, improvements, targets
+
+
 def _point_labels(time, length: int) -> list:
+    """The periods of the points, or their positions without a time index."""
     return list(time) if time is not None else list(range(length))
 
 
