@@ -165,8 +165,10 @@ class ErlangCResult(_ScenarioFrame, Result):
 
     def plot(self, ax=None):
         """Service level and probability of waiting against the number of agents."""
-        return _plot_scenarios(self, ax, ("service_level", "p_wait"),
-                               ("answered within target", "wait"))
+        from .graphics.calls import scenario_chart
+
+        return scenario_chart(self, ("service_level", "p_wait"),
+                              ("answered within target", "wait"), ax=ax)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -207,8 +209,10 @@ class ErlangAResult(_ScenarioFrame, Result):
 
     def plot(self, ax=None):
         """Service level and abandonment against the number of agents."""
-        return _plot_scenarios(self, ax, ("service_level", "abandonment"),
-                               ("answered within target", "abandoned"))
+        from .graphics.calls import scenario_chart
+
+        return scenario_chart(self, ("service_level", "abandonment"),
+                              ("answered within target", "abandoned"), ax=ax)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -255,30 +259,6 @@ class AgentsResult(_ScenarioFrame, Result):
                      "shrinkage")
         return text + (". This assumes calls arrive at random at the average rate; busier "
                        "periods need more.")
-
-
-def _thin_ticks(ax, x, labels, rotation):
-    """At most about 24 tick labels, evenly spaced."""
-    step = max(1, len(labels) // 24)
-    ax.set_xticks(x[::step])
-    ax.set_xticklabels(labels[::step], rotation=rotation, fontsize=8,
-                       ha="right" if 0 < rotation < 90 else "center")
-    if ax.figure.get_layout_engine() is None:  # leave a layout the caller chose alone
-        ax.figure.tight_layout()
-
-
-def _plot_scenarios(result, ax, fields, labels):
-    from .plot import axes
-
-    ax = axes(ax)
-    frame = result.to_frame().sort_values("agents")
-    for field, label in zip(fields, labels):
-        ax.plot(frame["agents"], frame[field], marker="o", label=label)
-    ax.set_xlabel("Agents")
-    ax.set_ylabel("Share of calls")
-    ax.set_ylim(0, 1.02)
-    ax.legend(frameon=False)
-    return ax
 
 
 # ---- models ---------------------------------------------------------------------------------
@@ -591,22 +571,10 @@ class StaffingResult(Result):
     def plot(self, ax=None, title: str | None = None):
         """Bars of agents taking calls per interval (and, with shrinkage, of agents
         scheduled behind them).  Returns the Axes."""
-        from .plot import axes
+        from .graphics.calls import staffing_chart
 
-        ax = axes(ax)
-        labels = [" ".join(str(v) for v in k) if isinstance(k, tuple) else str(k)
-                  for k in self.table.index]
-        x = np.arange(len(labels))
-        if np.any(np.asarray(self.shrinkage) > 0):
-            ax.bar(x, self.table["scheduled"], color="#c6dbef", width=0.85,
-                   label=f"scheduled ({self._shrinkage_text()} shrinkage)")
-        ax.bar(x, self.table["agents"], color="#2b6ca3", width=0.6, label="taking calls")
-        _thin_ticks(ax, x, labels, rotation=90)
-        ax.set_xlabel("Interval")
-        ax.set_ylabel("Agents")
-        ax.set_title(title or f"Agents to answer {self._goal()}")
-        ax.legend(frameon=False, fontsize=8)
-        return ax
+        return staffing_chart(self, ax=ax, title=title or f"Agents to answer {self._goal()}",
+                              shrinkage=self._shrinkage_text())
 
     def narrative(self) -> str:
         """The staffing over the intervals in words."""
@@ -872,23 +840,10 @@ class ServiceLevelResult(Result):
 
     def plot(self, ax=None, target: float | None = None):
         """The service level with its interval, per group, and the target line."""
-        from .plot import axes
+        from .graphics.calls import service_level_chart
 
-        ax = axes(ax)
-        frame = self.to_frame()
-        labels = [lab or "all calls" for lab in self._labels()]
-        x = np.arange(len(labels))
-        est = frame["service_level"].to_numpy()
-        err = np.vstack([est - frame["lower"].to_numpy(), frame["upper"].to_numpy() - est])
-        ax.errorbar(x, est, yerr=err, fmt="o", color="#2b6ca3", capsize=3,
-                    label=f"{_n.level(self.conf)} CI")
-        if target is not None:
-            ax.axhline(target, color="0.3", linestyle="--", label="target")
-        _thin_ticks(ax, x, labels, rotation=45 if len(labels) > 6 else 0)
-        ax.set_ylabel(f"Answered within {_seconds(self.threshold)}")
-        ax.set_ylim(0, 1.02)
-        ax.legend(frameon=False)
-        return ax
+        return service_level_chart(self, [lab or "all calls" for lab in self._labels()],
+                                   _seconds(self.threshold), ax=ax, target=target)
 
 
 def _wait_seconds(value) -> np.ndarray:

@@ -142,9 +142,9 @@ class FunnelResult(Result):
         """Draw the funnel: limits, target, units and the labels of flagged units.
 
         Returns the matplotlib Axes (a new figure's when ``ax`` is None)."""
-        from .plot import funnel_plot
+        from .graphics.disparity import funnel_chart
 
-        return funnel_plot(self, ax=ax, n_points=n_points)
+        return funnel_chart(self, ax=ax, n_points=n_points)
 
     def narrative(self, measure: str | None = None, reference: str | None = None,
                   per: float | None = None, which: str = "all", overview: bool = False,

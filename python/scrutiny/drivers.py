@@ -578,7 +578,10 @@ class RelativeImportanceResult(Result):
     def plot(self, ax=None):
         """Ranked horizontal bar chart of each driver's share, with the bootstrap intervals
         when there are any.  Returns the matplotlib Axes."""
-        return _bar_chart(self, ax)
+        from .graphics.drivers import importance_chart
+
+        return importance_chart(self, ax=ax, method_title=_METHOD_TITLES[self.method],
+                                r2_label=_model_label(self.model))
 
     def narrative(self, outcome: str = "the outcome") -> str:
         """What the drivers together explain, the drivers in order of their share (with the
@@ -805,8 +808,10 @@ class KeyDriversResult(Result):
         Returns the matplotlib Axes."""
         kind = _v.choice(kind, "kind", ("quadrant", "bar"))
         if kind == "bar":
-            return _bar_chart(self.relative, ax)
-        return _quadrant_chart(self, ax)
+            return self.relative.plot(ax)
+        from .graphics.drivers import quadrant_chart
+
+        return quadrant_chart(self, ax=ax)
 
     def narrative(self) -> str:
         """The findings in plain English: what the model explains, the drivers in order of
@@ -938,60 +943,3 @@ def key_drivers(df, outcome, drivers, weights=None, model=None, method="lmg",
         method=rel.method, performance_kind=performance, top_box=box, r2=rel.r2,
         nobs=rel.nobs, n_dropped=rel.n_dropped, table=table, relative=rel)
 
-
-# ---- charts -----------------------------------------------------------------------------------
-
-def _bar_chart(rel: RelativeImportanceResult, ax=None):
-    from matplotlib.ticker import PercentFormatter
-
-    from .plot import axes
-
-    ax = axes(ax)
-    order = rel.share.sort_values(kind="stable")
-    positions = np.arange(len(order))
-    ax.barh(positions, order.to_numpy(), color="#4c72b0", height=0.6)
-    if rel.share_lower is not None:
-        lo = rel.share_lower[order.index].to_numpy()
-        hi = rel.share_upper[order.index].to_numpy()
-        err = np.vstack([order.to_numpy() - lo, hi - order.to_numpy()]).clip(min=0)
-        ax.errorbar(order.to_numpy(), positions, xerr=err, fmt="none", ecolor="0.2", capsize=3,
-                    label=f"{rel.conf:.0%} bootstrap interval")
-        ax.legend(loc="lower right", frameon=False)
-    ax.set_yticks(positions, [str(v) for v in order.index])
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xlabel(f"Share of {_model_label(rel.model)} ({rel.r2:.3g}), "
-                  f"{_METHOD_TITLES[rel.method]}")
-    ax.set_title("Relative importance of drivers")
-    return ax
-
-
-def _quadrant_chart(kd: KeyDriversResult, ax=None):
-    from matplotlib.ticker import PercentFormatter
-
-    from .plot import axes
-
-    ax = axes(ax)
-    x, y = kd.performance.to_numpy(), kd.importance.to_numpy()
-    colours = {q: c for q, c in zip(_QUADRANTS, ("#c44e52", "#55a868", "0.55", "#8172b2"))}
-    ax.scatter(x, y, c=[colours[q] for q in kd.quadrant], s=60, zorder=3)
-    for name, xi, yi in zip(kd.performance.index, x, y):
-        ax.annotate(str(name), (xi, yi), xytext=(5, 4), textcoords="offset points", fontsize=9)
-    ax.axvline(kd.performance_cut, color="0.6", linestyle="--", linewidth=1)
-    ax.axhline(kd.importance_cut, color="0.6", linestyle="--", linewidth=1)
-    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    if kd.performance_kind == "top_box":
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    pad_x = max(np.ptp(x), 1e-9) * 0.25
-    pad_y = max(np.ptp(y), 1e-9) * 0.25
-    ax.set_xlim(x.min() - pad_x, x.max() + pad_x)
-    ax.set_ylim(max(0.0, y.min() - pad_y), y.max() + pad_y)
-    corners = {_QUADRANTS[0]: (0.02, 0.97, "left"), _QUADRANTS[1]: (0.98, 0.97, "right"),
-               _QUADRANTS[2]: (0.02, 0.03, "left"), _QUADRANTS[3]: (0.98, 0.03, "right")}
-    for quadrant, (cx, cy, align) in corners.items():
-        ax.text(cx, cy, quadrant.capitalize(), transform=ax.transAxes, ha=align,
-                va="top" if cy > 0.5 else "bottom", fontsize=9, color=colours[quadrant])
-    ax.set_xlabel("Performance (" + ("mean rating" if kd.performance_kind == "mean"
-                                     else f"share rating {kd.top_box:g} or more") + ")")
-    ax.set_ylabel("Importance (share of explained variation)")
-    ax.set_title(f"Key drivers of '{kd.outcome}'")
-    return ax

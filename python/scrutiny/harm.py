@@ -439,33 +439,9 @@ class HarmIndexResult(Result):
     def plot(self, ax=None):
         """Harm (or harm rate) per group with its interval; for a single group, each crime
         type's share of the harm beside its share of the crimes.  Returns the Axes."""
-        from .plot import axes
+        from .graphics.harm import harm_chart
 
-        ax = axes(ax)
-        if np.ndim(self.harm) == 0:
-            t = self.by_type.sort_values("harm_share")
-            y = np.arange(len(t))
-            ax.barh(y + 0.2, 100 * t["harm_share"], height=0.4, color="#1f77b4", label="harm")
-            ax.barh(y - 0.2, 100 * t["count_share"], height=0.4, color="0.7", label="crimes")
-            ax.set_yticks(y, [str(v) for v in t["crime_type"]])
-            ax.set_xlabel("share (%)")
-            ax.legend(fontsize=8, frameon=False)
-            return ax
-        rated = self.rate is not None
-        value = np.asarray(self.rate if rated else self.harm, dtype=float)
-        lo = np.asarray(self.rate_lower if rated else self.lower, dtype=float)
-        hi = np.asarray(self.rate_upper if rated else self.upper, dtype=float)
-        if lo.ndim == 2:
-            lo, hi = lo[:, 0], hi[:, 0]
-        order = np.argsort(value)
-        y = np.arange(value.size)
-        ax.errorbar(value[order], y, xerr=[value[order] - lo[order], hi[order] - value[order]],
-                    fmt="o", color="#1f77b4", ecolor="0.45", capsize=2)
-        ax.set_yticks(y, [self.labels[i] for i in order])
-        level = self.conf[0] if isinstance(self.conf, tuple) else self.conf
-        what = f"harm per {self.per:,g}" if rated else "harm"
-        ax.set_xlabel(f"{what} ({_level_label(level)} CI, {self.method})")
-        return ax
+        return harm_chart(self, ax=ax)
 
     def narrative(self, unit: str = "population") -> str | list[str]:
         """The harm in careful plain English: each group's harm (and rate per ``per``
@@ -728,16 +704,9 @@ class HarmFunnelResult(FunnelResult):
 
     def plot(self, ax=None, n_points: int = 200):
         """Draw the funnel with harm per ``per`` on the vertical axis; returns the Axes."""
-        from matplotlib.ticker import FuncFormatter
+        from .graphics.harm import harm_funnel_chart
 
-        from .plot import funnel_plot
-
-        ax = funnel_plot(self, ax=ax, n_points=n_points)
-        per = self.per
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v * per:g}"))
-        ax.set_xlabel("Population")
-        ax.set_ylabel(f"Harm per {per:,g}")
-        return ax
+        return harm_funnel_chart(self, ax=ax, n_points=n_points)
 
     def narrative(self, measure: str | None = None, reference: str | None = None,
                   per: float | None = None, which: str = "all", **options) -> str:
@@ -979,27 +948,9 @@ class HarmTrendResult(_LogLinearTrend, Result):
     def plot(self, ax=None):
         """Harm (or harm rate) per period and the fitted trend of a single series; returns the
         Axes."""
-        from .plot import axes
+        from .graphics.harm import harm_trend_chart
 
-        if np.ndim(self.rate_ratio) != 0:
-            raise ValueError("plot() draws a single series; give by=None, or select one series")
-        ax = axes(ax)
-        y = self.harm.to_numpy(dtype=float)
-        e = np.ones_like(y) if self.exposure is None else self.exposure.to_numpy(dtype=float)
-        params = self.params.to_numpy()
-        seasons = np.concatenate([[0.0], params[2:]])
-        codes = np.arange(y.size) % seasons.size
-        fitted = np.exp(params[0] + params[1] * self.t + seasons[codes])
-        x = np.arange(y.size)
-        ax.plot(x, y / e, "o", color="0.45", markersize=4, label="observed")
-        ax.plot(x, fitted, color="#1f77b4", label="fitted")
-        ticks = x[:: max(1, y.size // 8)]
-        ax.set_xticks(ticks, [str(self.harm.index[i]) for i in ticks], rotation=45, ha="right")
-        ax.set_ylabel("harm" if self.exposure is None else "harm per unit of exposure")
-        ax.set_title(f"{self.percent_change:+.1f}% per {_n.step_word(self.harm.index)} "
-                     f"(p = {self.pvalue:.3g})", fontsize=10)
-        ax.legend(fontsize=8, frameon=False)
-        return ax
+        return harm_trend_chart(self, ax=ax)
 
 
 def _time_index(frame, time: str):

@@ -235,28 +235,9 @@ class CountTrendResult(_LogLinearTrend, Result):
 
     def plot(self, ax=None):
         """Observed rates and the fitted trend of a single series; returns the Axes."""
-        from .plot import axes
+        from .graphics.models import count_trend_chart
 
-        if np.ndim(self.rate_ratio) != 0:
-            raise ValueError("plot() draws a single series; fit one row to plot it")
-        y, exposure, t, codes = self._data
-        ax = axes(ax)
-        rate = y / exposure
-        eta = self.params["intercept"] + self.params["t"] * t
-        if codes is not None:
-            season_effects = np.concatenate([[0.0], self.params.to_numpy()[2:]])
-            eta = eta + season_effects[codes]
-        ax.plot(t, rate, "o", color="0.45", markersize=4, label="observed")
-        ax.plot(t, np.exp(eta), color="#1f77b4", label="fitted")
-        if codes is not None:
-            ax.plot(t, np.exp(self.params["intercept"] + self.params["t"] * t), "--",
-                    color="#1f77b4", linewidth=1, label="trend")
-        ax.set_xlabel("t")
-        ax.set_ylabel("rate" if np.any(exposure != 1) else "count")
-        ax.set_title(f"rate ratio {self.rate_ratio:.3f} per unit t (p = {self.pvalue:.3g})",
-                     fontsize=10)
-        ax.legend(fontsize=8, frameon=False)
-        return ax
+        return count_trend_chart(self, self._data, ax=ax)
 
 
 def count_trend(counts, exposure=None, t=None, period=None, season=None, family="poisson",
@@ -525,24 +506,9 @@ class ITSResult(Result):
 
     def plot(self, ax=None):
         """Observed values, the fitted segments and the counterfactual of a single series."""
-        from .plot import axes
+        from .graphics.models import its_chart
 
-        if np.ndim(self.level_change) != 0:
-            raise ValueError("plot() draws a single series; fit one row to plot it")
-        ax = axes(ax)
-        time = np.arange(1, self._y.size + 1)
-        k = int(self.intervention)
-        ax.plot(time, self._y, "o", color="0.45", markersize=4, label="observed")
-        ax.plot(time[:k], self.fitted[:k], color="#1f77b4", label="fitted")
-        ax.plot(time[k:], self.fitted[k:], color="#1f77b4")
-        ax.plot(time[k:], self.counterfactual[k:], "--", color="#ff7f0e", label="counterfactual")
-        ax.axvline(k + 0.5, color="0.3", linewidth=0.8)
-        ax.set_xlabel("time")
-        ax.set_title(f"relative effect {100 * self.relative_effect:.1f}% "
-                     f"({100 * self.relative_lower:.1f}% to {100 * self.relative_upper:.1f}%)",
-                     fontsize=10)
-        ax.legend(fontsize=8, frameon=False)
-        return ax
+        return its_chart(self, self._y, ax=ax)
 
 
 def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags=None,

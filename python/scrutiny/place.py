@@ -243,35 +243,12 @@ class WDDResult(TestResult):
         """One evaluation: before and after in the treated, control (and displacement) areas,
         with the treated areas' counterfactual (their 'before' plus the control change).
         Several (a 1-D result): each unit's WDD with its interval.  Returns the Axes."""
-        from .plot import axes
+        from .graphics.place import wdd_chart
 
-        if np.ndim(self.estimate) > 1:
-            raise ValueError("plot() draws one evaluation or a 1-D set of them")
-        ax = axes(ax)
-        if np.ndim(self.estimate) == 1:
-            names = _n.names(self._labels, np.size(self.estimate), "Area", False)
-            _forest(ax, self.estimate, self.lower, self.upper, 0.0, names,
-                    f"Weighted displacement difference ({self._measure})")
-            return ax
-        x = [0, 1]
-        ax.plot(x, [self.treated_before, self.treated_after], "o-", color="#1f77b4",
-                label="treated")
-        ax.plot(x, [self.control_before, self.control_after], "o-", color="0.5", label="control")
-        counterfactual = self.treated_before + self.control_after - self.control_before
-        ax.plot(x, [self.treated_before, counterfactual], ":", color="#1f77b4",
-                label="treated, had it followed the control trend")
-        if self.has_displacement:
-            ax.plot(x, [self.displacement_before, self.displacement_after], "s--", color="#ff7f0e",
-                    label="displacement")
-            ax.plot(x, [self.control_displacement_before, self.control_displacement_after], "s--",
-                    color="0.75", label="displacement control")
-        ax.set_xticks(x, ["before", "after"])
-        ax.set_xlim(-0.3, 1.3)
-        ax.set_ylabel(self._measure.capitalize())
-        ax.set_title(f"WDD = {_n.count(round(self.estimate, 1))} "
-                     f"({self._interval(_pick(self, None))})")
-        ax.legend(frameon=False, fontsize=8)
-        return ax
+        title = (None if np.ndim(self.estimate) else
+                 f"WDD = {_n.count(round(self.estimate, 1))} ({self._interval(_pick(self, None))})")
+        return wdd_chart(self, _n.names(self._labels, np.size(self.estimate), "Area", False), self._measure,
+                         title, ax=ax)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -355,47 +332,13 @@ class PoissonETestResult(TestResult):
         """One test: the rates before and after with their exact (Garwood) intervals.  Several
         (a 1-D result): each unit's rate ratio with its interval, on a log scale.  Returns the
         Axes."""
-        from .plot import axes
+        from .graphics.place import etest_chart
         from .rates import rate_ci
 
-        if np.ndim(self.pvalue) > 1:
-            raise ValueError("plot() draws one test or a 1-D set of them")
-        ax = axes(ax)
-        if np.ndim(self.pvalue) == 1:
-            ratio = np.where(np.isfinite(self.ratio), self.ratio, np.nan)
-            _forest(ax, ratio, self.lower, self.upper, None,
-                    _n.names(None, ratio.size, "Area", False),
-                    "Rate ratio, after / before")
-            for value in np.unique(np.asarray(self.null_ratio)):
-                ax.axvline(value, color="0.3", linewidth=1.0)
-            ax.set_xscale("log")
-            return ax
-        counts = np.array([self.count_before, self.count_after])
-        exposure = np.array([self.exposure_before, self.exposure_after])
-        ci = rate_ci(counts, exposure, conf=self.conf, method="exact")
-        rates = np.array([self.rate_before, self.rate_after])
-        ax.errorbar([0, 1], rates, yerr=[rates - ci.lower, ci.upper - rates], fmt="o",
-                    color="#1f77b4", capsize=4)
-        ax.set_xticks([0, 1], ["before", "after"])
-        ax.set_xlim(-0.5, 1.5)
-        ax.set_ylabel(f"Rate ({_n.level(self.conf)} exact CI)")
-        ax.set_title(f"Rate ratio {_n.ratio(self.ratio)}, "
-                     f"E-test {_n.p_text(self.pvalue, 1.0 - self.conf)}")
-        return ax
-
-
-def _forest(ax, estimate, lower, upper, reference, names, xlabel):
-    """Horizontal intervals, one row per unit, the first at the top."""
-    estimate = np.asarray(estimate, dtype=float)
-    y = np.arange(estimate.size)[::-1]
-    lo = np.where(np.isfinite(lower), lower, np.nan)
-    hi = np.where(np.isfinite(upper), upper, np.nan)
-    ax.errorbar(estimate, y, xerr=[estimate - lo, hi - estimate], fmt="o", color="#1f77b4",
-                capsize=3)
-    if reference is not None:
-        ax.axvline(reference, color="0.3", linewidth=1.0)
-    ax.set_yticks(y, names)
-    ax.set_xlabel(xlabel)
+        ci = None if np.ndim(self.pvalue) else rate_ci(
+            np.array([self.count_before, self.count_after]),
+            np.array([self.exposure_before, self.exposure_after]), conf=self.conf, method="exact")
+        return etest_chart(self, _n.names(None, np.size(self.pvalue), "Area", False), ci, ax=ax)
 
 
 # ---- the WDD test --------------------------------------------------------------------------

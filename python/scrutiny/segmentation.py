@@ -108,26 +108,9 @@ class ChangepointResult(Result):
 
     def plot(self, ax=None):
         """The series and its segment means (single series); returns the Axes."""
-        from .plot import axes
+        from .graphics.segmentation import changepoint_chart
 
-        if np.ndim(self.objective) != 0:
-            raise ValueError("plot() draws a single series; segment one row to plot it")
-        ax = axes(ax)
-        y = self._y[0]
-        x = np.arange(y.size)
-        ax.plot(x, y, "o-", color="0.55", markersize=3, linewidth=0.8, label="series")
-        ends = np.append(self.locations, y.size - 1)
-        start = 0
-        for k, (end, mean) in enumerate(zip(ends, self.segment_means)):
-            ax.hlines(mean, start - 0.5, end + 0.5, color="#d62728", linewidth=2,
-                      label="segment mean" if k == 0 else None)
-            start = end + 1
-        for loc in self.locations:
-            ax.axvline(loc + 0.5, color="0.3", linewidth=0.8, linestyle=":")
-        ax.set_xlabel("position")
-        ax.set_title(f"{len(self.locations)} change(s), {self.cost} cost", fontsize=10)
-        ax.legend(fontsize=8, frameon=False)
-        return ax
+        return changepoint_chart(self, self._y[0], ax=ax)
 
 
 def _segment_means(y: np.ndarray, mask: np.ndarray, status: np.ndarray):

@@ -20,118 +20,108 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from . import _narrative as _n
 from . import _validation as _v
 from ._results import Result
+from .spc_rules import CHART_NAMES, CHARTS, RULE_SETS, SIGNALS, RuleSet
+from .spc_rules import rule_set as _rule_set
 
-__all__ = ["spc", "spc_table", "RuleSet", "SPCResult", "RULE_SETS", "SIGNALS", "CHARTS"]
+__all__ = ["spc", "spc_table", "RuleSet", "SPCResult", "SPCSeries", "RULE_SETS", "SIGNALS",
+           "CHARTS"]
 
-CHARTS = ("xmr", "i", "p", "u", "c", "pp", "up", "run")
 _WITH_N = ("p", "u", "pp", "up")
 _COUNTS = ("p", "u", "c", "pp", "up")
 _MOVING_RANGE = ("xmr", "i", "pp", "up")
-_CHART_NAMES = {"xmr": "XmR", "i": "I", "p": "p", "u": "u", "c": "c", "pp": "p'", "up": "u'",
-                "run": "run"}
-
-# Per-point signals in the order of precedence of the C core (csrc/core/sc_spc.h): a point in
-# several patterns is labelled with the first.  Odd codes lie above the centre, even below.
-SIGNALS = ("", "outside upper", "outside lower", "trend up", "trend down", "two of three above",
-           "two of three below", "four of five above", "four of five below", "shift above",
-           "shift below")
 _IMPROVEMENT = ("increase", "decrease")
-_TWO_OF_THREE_STYLES = ("mdc", "western-electric")
 _NAN_POLICIES = ("raise", "omit", "propagate")
 # NHSRplotthedots 0.2 warns that limits set on fewer points than this are trial limits.
 PROVISIONAL_BELOW = 13
 
 
-@dataclasses.dataclass(frozen=True)
-class RuleSet:
-    """Which special-cause rules to apply, with their thresholds.
+# ---- result ---------------------------------------------------------------------------------
 
-    Parameters
+@dataclasses.dataclass(frozen=True, repr=False)
+class SPCSeries:
+    """One series of an :class:`SPCResult` (see :meth:`SPCResult.series_view`): per-point
+    fields as 1-D arrays, per-series fields as single values.  A view for drawing and wording
+    one series, not a result of its own.
+
+    Attributes
     ----------
-    outside : bool
-        A point strictly beyond a 3-sigma limit.
-    shift : int or None
-        A run of this many (or more) consecutive points strictly on one side of the centre
-        line; a point on the line ends the run.  None switches the rule off.
-    trend : int or None
-        A run of this many (or more) consecutive points, each strictly above (below) the one
-        before, e.g. ``trend=6``.  At least 2.  None switches the rule off.
-    two_of_three : bool
-        Two of three consecutive points beyond two thirds of the distance to a limit (the
-        2-sigma line) on one side.
-    name : str
-        Recorded in results and tables.
-    four_of_five : bool
-        Four of five consecutive points beyond one sigma on one side (Western Electric rule 3).
-    two_of_three_style : {"mdc", "western-electric"}
-        How two of three counts: ``"mdc"`` as NHSRplotthedots (only points between the
-        2-sigma line and the limit count, and all three points lie strictly on one side of
-        the centre); ``"western-electric"`` as the handbook (points beyond the 2-sigma line,
-        limits included, on one side; the third point anywhere).
-
-    Examples
-    --------
-    >>> from scrutiny.spc import RuleSet
-    >>> RuleSet(trend=6, name="mdc, six-point trend").trend
-    6
+    index : int
+        The series' row in the result.
+    label : object or None
+        Its name (None when the result has no labels).
+    chart : str
+    rules : RuleSet
+    value, centre, lower, upper, lower_2sigma, upper_2sigma : numpy.ndarray
+        Per point, as in the result.
+    signals : numpy.ndarray of str
+        Per point: ``""`` or the rule that fired.
+    codes : numpy.ndarray of int8
+        Per point: the position of the signal in :data:`SIGNALS` (0, no signal).
+    kinds : numpy.ndarray of str
+        Per point, as :meth:`SPCResult.kinds`.
+    variation, assurance, improvement, target
+        As in the result, for this series.
+    longest_run, longest_run_max, n_crossings, n_crossings_min, runs_signal
+        The runs analysis of this series.
+    missing : tuple
+        Periods or positions without a value.
+    provisional : bool
+    rebase : list of int
+        Segment starts (0 first).
+    baseline : int or None
+    time : index or None
     """
 
-    outside: bool = True
-    shift: int | None = 7
-    trend: int | None = 7
-    two_of_three: bool = True
-    name: str = "custom"
-    four_of_five: bool = False
-    two_of_three_style: str = "mdc"
+    index: int
+    label: Any
+    chart: str
+    rules: RuleSet
+    value: Any
+    centre: Any
+    lower: Any
+    upper: Any
+    lower_2sigma: Any
+    upper_2sigma: Any
+    signals: Any
+    codes: Any
+    kinds: Any
+    variation: Any
+    assurance: Any
+    improvement: Any
+    target: Any
+    longest_run: Any
+    longest_run_max: Any
+    n_crossings: Any
+    n_crossings_min: Any
+    runs_signal: Any
+    missing: Any
+    provisional: Any
+    rebase: Any
+    baseline: Any
+    time: Any
 
-    def __post_init__(self):
-        for flag in ("outside", "two_of_three", "four_of_five"):
-            object.__setattr__(self, flag, _v.boolean(getattr(self, flag), flag))
-        object.__setattr__(self, "shift", _v.optional_whole(self.shift, "shift", minimum=1))
-        object.__setattr__(self, "trend", _v.optional_whole(self.trend, "trend", minimum=2))
-        if not isinstance(self.name, str):
-            raise TypeError(f"name must be a string (got {type(self.name).__name__})")
-        _v.choice(self.two_of_three_style, "two_of_three_style", _TWO_OF_THREE_STYLES)
+    def __repr__(self) -> str:
+        return (f"SPCSeries(index={self.index}, label={self.label!r}, chart={self.chart!r}, "
+                f"points={self.value.size}, variation={self.variation!r}, "
+                f"assurance={self.assurance!r})")
 
-    def describe(self, centre: str = "centre line") -> list[str]:
-        """The rules in words, one string per rule switched on."""
-        out = []
-        if self.outside:
-            out.append("a point outside the process limits")
-        if self.trend:
-            out.append(f"{self.trend} or more points in a row each higher (or each lower) "
-                       "than the one before")
-        if self.two_of_three:
-            out.append("two of three points in a row beyond two thirds of the distance to a "
-                       "limit, on one side")
-        if self.four_of_five:
-            out.append("four of five points in a row more than one sigma from the "
-                       f"{centre}, on one side")
-        if self.shift:
-            out.append(f"{self.shift} or more points in a row on one side of the {centre}")
-        return out
+    def to_frame(self):
+        """One row per point: ``period`` (with a time index) or ``position``, ``value``,
+        ``centre``, ``lower``, ``upper``, ``lower_2sigma``, ``upper_2sigma``, ``signal``,
+        ``kind``, ``missing``."""
+        import pandas as pd
 
+        cols = {"period": list(self.time)} if self.time is not None else {
+            "position": np.arange(self.value.size)}
+        for name in ("value", "centre", "lower", "upper", "lower_2sigma", "upper_2sigma"):
+            cols[name] = getattr(self, name)
+        cols["signal"], cols["kind"] = self.signals, self.kinds
+        cols["missing"] = ~np.isfinite(self.value)
+        return pd.DataFrame(cols)
 
-RULE_SETS = {
-    "mdc": RuleSet(outside=True, shift=7, trend=7, two_of_three=True, name="mdc"),
-    "anhoej": RuleSet(outside=True, shift=None, trend=None, two_of_three=False, name="anhoej"),
-    "western-electric": RuleSet(outside=True, shift=8, trend=None, two_of_three=True,
-                                name="western-electric", four_of_five=True,
-                                two_of_three_style="western-electric"),
-}
-
-
-def _rule_set(rules) -> RuleSet:
-    if isinstance(rules, RuleSet):
-        return rules
-    if isinstance(rules, str):
-        return RULE_SETS[_v.choice(rules, "rules", tuple(RULE_SETS))]
-    raise TypeError(f"rules must be a rule set name or a RuleSet (got {type(rules).__name__})")
-
-
-# ---- result ---------------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class SPCResult(Result):
@@ -141,7 +131,8 @@ class SPCResult(Result):
     (series x points for several series); per-series fields (``variation``, ``assurance``, the
     runs analysis, ``missing``, ``provisional``) are numbers or strings for one series and
     arrays for several.  ``to_frame()`` gives one row per point, ``series_table()`` one row per
-    series; ``plot()``, ``small_multiples()`` and ``narrative()`` present the result.
+    series, ``series_view()`` the fields of one series; ``plot()``, ``small_multiples()`` and
+    ``narrative()`` present the result.
     """
 
     centre: Any
@@ -193,9 +184,7 @@ class SPCResult(Result):
         return [v] if self._single() else list(v)
 
     def _point_names(self) -> list:
-        if self.time is None:
-            return list(range(self._codes.shape[1]))
-        return list(self.time)
+        return _point_labels(self.time, self._codes.shape[1])
 
     def _series_names(self) -> list:
         return (list(self.labels) if self.labels is not None
@@ -218,13 +207,38 @@ class SPCResult(Result):
     def kinds(self) -> np.ndarray:
         """Per point: ``"common cause"``, ``"improving"``, ``"concerning"`` or ``"neutral"``
         (special cause with no ``improvement`` direction), shaped as ``signals``."""
-        codes = self._codes
-        direction = np.where(codes == 0, 0, np.where(codes % 2 == 1, 1, -1))
         sense = np.array([_sense(d) for d in self._per_series("improvement")])[:, None]
-        out = np.where(direction == 0, "common cause",
-                       np.where(sense == 0, "neutral",
-                                np.where(direction == sense, "improving", "concerning")))
-        return out.reshape(np.shape(self.signals))
+        return _kinds(self._codes, sense).reshape(np.shape(self.signals))
+
+    def series_view(self, series=None) -> SPCSeries:
+        """One series as an :class:`SPCSeries`: its per-point arrays and per-series values.
+
+        Parameters
+        ----------
+        series : label or int, optional
+            Which series (a label, or a 0-based row number); may be left out for one series.
+        """
+        return self._view(self._index(series))
+
+    def _view(self, r: int) -> SPCSeries:
+        def each(name):
+            v = getattr(self, name)
+            return v if self._single() else v[r]
+
+        codes = self._codes[r]
+        return SPCSeries(
+            index=r, label=None if self.labels is None else self.labels[r], chart=self.chart,
+            rules=self.rules, value=self._rows("value")[r], centre=self._rows("centre")[r],
+            lower=self._rows("lower")[r], upper=self._rows("upper")[r],
+            lower_2sigma=self._rows("lower_2sigma")[r], upper_2sigma=self._rows("upper_2sigma")[r],
+            signals=self._rows("signals")[r], codes=codes,
+            kinds=_kinds(codes, _sense(each("improvement"))), variation=each("variation"),
+            assurance=each("assurance"), improvement=each("improvement"), target=each("target"),
+            longest_run=each("longest_run"), longest_run_max=each("longest_run_max"),
+            n_crossings=each("n_crossings"), n_crossings_min=each("n_crossings_min"),
+            runs_signal=each("runs_signal"), missing=each("missing"),
+            provisional=each("provisional"), rebase=each("rebase"), baseline=self.baseline,
+            time=self.time)
 
     # -- frames ------------------------------------------------------------------------------
     def to_frame(self):
@@ -311,7 +325,7 @@ class SPCResult(Result):
         if len(table) > 30:
             note = f"<p>first 30 of {len(table)} series; use series_table() for all</p>"
             table = table.head(30)
-        title = html.escape(f"SPCResult: {_CHART_NAMES[self.chart]} chart, rules "
+        title = html.escape(f"SPCResult: {CHART_NAMES[self.chart]} chart, rules "
                             f"{self.rules.name!r}")
         return f"<div><strong>{title}</strong>{table.to_html(escape=True, index=False)}{note}</div>"
 
@@ -332,19 +346,20 @@ class SPCResult(Result):
             Also draw the 2-sigma lines.
         title : str, optional
         """
-        from .spc_plot import spc_chart
+        from .graphics.spc import spc_chart
 
-        return spc_chart(self, self._index(series), ax=ax, two_sigma=two_sigma, title=title)
+        return spc_chart(self.series_view(series), ax=ax, two_sigma=two_sigma, title=title)
 
     def small_multiples(self, ncols: int = 4, series=None, sharey: bool = False,
                         height: float = 2.2):
         """One small chart per series (or per name in ``series``), coloured as :meth:`plot`,
         each titled with its series name and variation.  Returns the array of Axes."""
-        from .spc_plot import small_multiples
+        from .graphics.spc import small_multiples
 
         rows = (list(range(self.n_series)) if series is None
                 else [self._index(s) for s in series])
-        return small_multiples(self, rows, ncols=ncols, sharey=sharey, height=height)
+        return small_multiples([self._view(r) for r in rows], ncols=ncols, sharey=sharey,
+                               height=height)
 
     def narrative(self, series=None, measure: str | None = None, per: float | None = None) -> str:
         """The chart in careful plain English: the latest point, what its variation means,
@@ -359,15 +374,173 @@ class SPCResult(Result):
         per : float, optional
             Show u and u' chart rates per this many units of ``n`` (e.g. 1000).
         """
-        from .spc_plot import narrative
-
         scale = None if per is None else _v.number(per, "per", positive=True)
         rows = range(self.n_series) if series is None else [self._index(series)]
-        return "\n\n".join(narrative(self, r, measure or "the value", scale) for r in rows)
+        return "\n\n".join(_paragraph(self._view(r), measure or "the value", scale)
+                            for r in rows)
 
 
 def _sense(improvement) -> int:
     return {"increase": 1, "decrease": -1}.get(improvement, 0)
+
+
+def _kinds(codes: np.ndarray, sense) -> np.ndarray:
+    """Per point, the kind of variation: from the signal codes and the direction of improvement
+    (1 increase, -1 decrease, 0 none; a scalar or one per row)."""
+    direction = np.where(codes == 0, 0, np.where(codes % 2 == 1, 1, -1))
+    return np.where(direction == 0, "common cause",
+                    np.where(sense == 0, "neutral",
+                             np.where(direction == sense, "improving", "concerning")))
+
+
+# ---- words ----------------------------------------------------------------------------------
+
+def _fmt(chart: str, v: float, per: float | None) -> str:
+    if not np.isfinite(v):
+        return "n/a"
+    if chart in ("p", "pp"):
+        return _n.percent(v)
+    if chart in ("u", "up") and per is not None:
+        return _n.rate(v * per, per)
+    return _n.number(v)
+
+
+def _reason(code: int, rules, centre_word: str, lo: str, hi: str) -> str:
+    return {
+        1: f"it is above the upper process limit ({hi})",
+        2: f"it is below the lower process limit ({lo})",
+        3: f"it is part of a run of {rules.trend} or more points, each higher than the one before",
+        4: f"it is part of a run of {rules.trend} or more points, each lower than the one before",
+        5: "it is one of two out of three points in a row beyond two thirds of the way to the "
+           "upper limit",
+        6: "it is one of two out of three points in a row beyond two thirds of the way to the "
+           "lower limit",
+        7: f"it is one of four out of five points in a row more than one sigma above the "
+           f"{centre_word}",
+        8: f"it is one of four out of five points in a row more than one sigma below the "
+           f"{centre_word}",
+        9: f"it is part of a run of {rules.shift} or more points above the {centre_word}",
+        10: f"it is part of a run of {rules.shift} or more points below the {centre_word}",
+    }[code]
+
+
+def _paragraph(s: SPCSeries, measure: str, per: float | None) -> str:
+    """One paragraph about the series view ``s``."""
+    value, codes = s.value, s.codes
+    observed = np.isfinite(value)
+    name = "" if s.label is None else f"{s.label}: "
+    subject = f"{name}{measure}"
+    subject = subject[0].upper() + subject[1:]
+    if not observed.any():
+        return f"{subject} has no observed values."
+
+    def when(i):
+        return _n.period_text(s.time[i]) if s.time is not None else f"point {i + 1}"
+
+    last = int(np.flatnonzero(observed)[-1])
+    chart = s.chart
+    centre_word = "median" if chart == "run" else "mean"
+    c = s.centre[last]
+    lo = _fmt(chart, s.lower[last], per)
+    hi = _fmt(chart, s.upper[last], per)
+    parts = [f"{subject} was {_fmt(chart, value[last], per)} in {when(last)}"
+             if s.time is not None else
+             f"{subject} was {_fmt(chart, value[last], per)} at the latest point ({when(last)})"]
+    rules_text = f"the {s.rules.name!r} rules"
+    code = int(codes[last])
+    if code == 0:
+        where = ("on a run chart, which has no process limits" if chart == "run" else
+                 f"within the process limits ({lo} to {hi})")
+        parts[0] += (f". This is common-cause variation: the latest point is {where}, around a "
+                     f"{centre_word} of {_fmt(chart, c, per)}, and none of {rules_text} flags it, "
+                     "so the change from one point to the next is in line with the usual "
+                     "variation of this process.")
+    else:
+        tone = {"special cause improving": " that suggests improvement",
+                "special cause concerning": " that is a concern"}.get(s.variation, "")
+        parts[0] += (f". The latest point shows special-cause variation{tone}: "
+                     f"{_reason(code, s.rules, centre_word, lo, hi)} ({rules_text}). Such a "
+                     "pattern is unlikely to be chance alone, but the chart does not say what "
+                     "caused it.")
+    flagged = np.flatnonzero(codes != 0)
+    if flagged.size:
+        counts = {}
+        for k in codes[flagged]:
+            counts[SIGNALS[k]] = counts.get(SIGNALS[k], 0) + 1
+        listed = ", ".join(f"{v} {k}" for k, v in counts.items())
+        verb = _n.agree(flagged.size, "is", "are")
+        parts.append(f"Across the series, {flagged.size} of {int(observed.sum())} points {verb} "
+                     f"flagged ({listed}); the first is {when(int(flagged[0]))}.")
+    else:
+        parts.append(f"No point in the series is flagged by {rules_text}.")
+    parts.append(_assurance_text(s, chart, per, lo, hi))
+    if s.rules.name == "anhoej" or s.runs_signal:
+        parts.append(_runs_text(s))
+    missing = s.missing
+    if len(missing):
+        shown = ", ".join(str(_n.period_text(m)) if s.time is not None else f"point {m + 1}"
+                          for m in missing[:6])
+        more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
+        unit = "period" if s.time is not None else "point"
+        count = f"{_n.capital(_n.plural(len(missing), unit))} {_n.agree(len(missing), 'has', 'have')}"
+        parts.append(f"{count} no value ({shown}{more}); they are charted as gaps, and no rule "
+                     "counts a run across them.")
+    starts = s.rebase
+    if len(starts) > 1:
+        parts.append("The limits were recalculated from " +
+                     ", ".join(when(i) for i in starts[1:]) + ".")
+    if s.baseline:
+        parts.append(f"The limits are fixed on the first {s.baseline} points"
+                     + (" of each segment." if len(starts) > 1 else "."))
+    if s.provisional and chart != "run":
+        parts.append("The current limits rest on fewer than 13 points, so treat them as "
+                     "provisional.")
+    return " ".join(p for p in parts if p)
+
+
+def _assurance_text(s: SPCSeries, chart, per, lo, hi) -> str:
+    target, improvement, assurance = s.target, s.improvement, s.assurance
+    if target is None or not np.isfinite(target):
+        return ""
+    t = _fmt(chart, target, per)
+    if improvement is None:
+        return (f"A target of {t} was given but no direction of improvement, so whether the "
+                "process will meet it is not assessed.")
+    if assurance is None:
+        return (f"A run chart has no process limits, so assurance against the target of {t} is "
+                "not assessed.")
+    if assurance == "hit and miss":
+        return (f"The target of {t} lies between the process limits ({lo} to {hi}), so the "
+                "process is inconsistently passing the target (hit and miss): as things stand it "
+                "will meet it in some periods and miss it in others by chance alone.")
+    if assurance == "pass":
+        return (f"The process limits ({lo} to {hi}) lie on the better side of the target of {t}, "
+                "so the process is consistently passing the target and, if nothing changes, "
+                "will go on meeting it.")
+    return (f"The process limits ({lo} to {hi}) lie on the wrong side of the target of {t}, so "
+            "the process is consistently failing the target and will not meet it unless the "
+            "process itself changes.")
+
+
+def _runs_text(s: SPCSeries) -> str:
+    longest, longest_max = s.longest_run, s.longest_run_max
+    crossings, crossings_min = s.n_crossings, s.n_crossings_min
+    if not np.isfinite(longest):
+        return "The runs analysis has no points off the centre line to work with."
+    if not s.runs_signal:
+        return (f"The Anhoej runs analysis finds no sign of non-random variation (longest run "
+                f"{longest:.0f}, at most {longest_max:.0f} expected; {crossings:.0f} crossings "
+                f"of the centre line, at least {crossings_min:.0f} expected).")
+    reasons = []
+    if longest > longest_max:
+        reasons.append(f"the longest run on one side of the centre line is "
+                       f"{_n.plural(longest, 'point')}, more than the {longest_max:.0f} expected "
+                       "at most by chance")
+    if crossings < crossings_min:
+        reasons.append(f"the series crosses the centre line only {_n.plural(crossings, 'time')}, "
+                       f"fewer than the {crossings_min:.0f} expected at least")
+    return ("The Anhoej runs analysis suggests non-random variation (a shift in the process): "
+            + " and ".join(reasons) + ".")
 
 
 # ---- time index and gaps ------------------------------------------------------------------
@@ -465,12 +638,12 @@ def _check_enough(obs: np.ndarray, mask: np.ndarray, baseline: int, chart: str, 
         pairs = np.zeros_like(obs)
         pairs[:, 1:] = obs[:, 1:] & obs[:, :-1] & (mask[:, 1:] == 0) & base[:, 1:]
         counted, unit = pairs, "moving ranges"
-        what = (f"a{'n' if chart in ('xmr', 'i') else ''} {_CHART_NAMES[chart]} chart needs at "
+        what = (f"a{'n' if chart in ('xmr', 'i') else ''} {CHART_NAMES[chart]} chart needs at "
                 "least 2 consecutive observed points (one moving range) in the baseline of each "
                 "segment")
     else:
         counted, unit = obs & base, "observed points"
-        what = (f"a {_CHART_NAMES[chart]} chart needs at least 1 observed point in the baseline "
+        what = (f"a {CHART_NAMES[chart]} chart needs at least 1 observed point in the baseline "
                 "of each segment")
     counts = np.bincount(key.ravel(), weights=counted.ravel(), minlength=rows * length)
     _v.enough_per_segment(counts[seg_keys], seg_rows, seg_starts, 1, "y", what, unit, single)
@@ -632,6 +805,25 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
     screen = (rule_set.name != "western-electric" if screen is None
               else _v.boolean(screen, "screen"))
     threads = _v.threads(threads)
+    ymat, nmat, time, labels, single, obs = _inputs(y, n, chart, time, freq, labels, nan_policy)
+    rows = ymat.shape[0]
+    baseline, mask, starts, improvements, targets = _settings(
+        baseline, rebase, improvement, target, ymat.shape, time, freq, single)
+
+    fit = obs.all(axis=1) if nan_policy == "propagate" else np.ones(rows, dtype=bool)
+    provisional = np.zeros(rows, dtype=bool)
+    if fit.any():
+        provisional[fit] = _check_enough(obs[fit], mask[fit], baseline or 0, chart, single)
+    out = _fit(ymat, nmat, mask, fit, chart, baseline or 0, screen, rule_set, threads)
+    return _result(out, obs, provisional, improvements, targets, starts, single,
+                   ymat=ymat, nmat=nmat, chart=chart, rules=rule_set, baseline=baseline,
+                   screen=screen, time=time, labels=labels)
+
+
+def _inputs(y, n, chart, time, freq, labels, nan_policy):
+    """The counts (series x points, absent periods inserted as NaN), the denominators, the time
+    index, the labels, whether there is one series, and which points are observed; missing
+    values refused under ``nan_policy="raise"``."""
     if hasattr(y, "to_numpy") or hasattr(y, "columns"):
         time, labels = _from_pandas(y, time, labels)
     ymat, single = _v.series(y, "y", nan_policy="omit", nonneg=chart in _COUNTS)
@@ -640,12 +832,18 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
         (ymat, nmat), time = _fill_gaps([ymat, nmat], time, freq)
     rows, length = ymat.shape
     labels = None if single else _v.labels_for(labels, rows)
-    series_names = labels if labels is not None else list(range(rows))
-    point_names = list(time) if time is not None else list(range(length))
     obs = np.isfinite(ymat) if nmat is None else np.isfinite(ymat) & np.isfinite(nmat)
     if nan_policy == "raise":
-        _v.no_missing(~obs, "y" if nmat is None else "y or n", series_names, point_names)
+        series_names = labels if labels is not None else list(range(rows))
+        _v.no_missing(~obs, "y" if nmat is None else "y or n", series_names,
+                      _point_labels(time, length))
+    return ymat, nmat, time, labels, single, obs
 
+
+def _settings(baseline, rebase, improvement, target, shape, time, freq, single):
+    """The baseline, the segment-start mask and starts, and the improvement direction and target
+    of every series, checked against the series' shape (series x points)."""
+    rows, length = shape
     baseline = _v.optional_whole(baseline, "baseline", minimum=1)
     if baseline is not None and baseline > length:
         raise ValueError(f"baseline must not exceed the length of the series ({baseline} > "
@@ -655,17 +853,24 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
                     for v in _v.per_series(improvement, "improvement", rows)]
     targets = np.array([np.nan if t is None else _v.number(t, "target")
                         for t in _v.per_series(target, "target", rows)], dtype=float)
+    return baseline, mask, starts, improvements, targets
 
-    fit = obs.all(axis=1) if nan_policy == "propagate" else np.ones(rows, dtype=bool)
-    provisional = np.zeros(rows, dtype=bool)
-    if fit.any():
-        provisional[fit] = _check_enough(obs[fit], mask[fit], baseline or 0, chart, single)
-    out = _fit(ymat, nmat, mask, fit, chart, baseline or 0, screen, rule_set, threads)
+
+def _point_labels(time, length: int) -> list:
+    """The periods of the points, or their positions without a time index."""
+    return list(time) if time is not None else list(range(length))
+
+
+def _result(out, obs, provisional, improvements, targets, starts, single, *, ymat, nmat,
+            time, **settings) -> SPCResult:
+    """The kernel's outputs (series x points, or per series) as an SPCResult: one series' fields
+    unwrapped, the icons, signal names and missing points added."""
     value, centre, lower, upper, lower2, upper2, codes = out[:7]
     longest, longest_max, crossings, crossings_min, useful, runs_signal = out[7:]
-
+    rows = value.shape[0]
     variation, assurance = _icons(value, lower, upper, codes, improvements, targets)
     signals = np.array(SIGNALS)[codes]
+    point_names = _point_labels(time, value.shape[1])
     missing = [tuple(point_names[i] for i in np.flatnonzero(~row)) for row in obs]
 
     def point(a):
@@ -685,14 +890,14 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
     return SPCResult(
         centre=point(centre), lower=point(lower), upper=point(upper),
         lower_2sigma=point(lower2), upper_2sigma=point(upper2), signals=point(signals),
-        variation=labels_of(variation), assurance=labels_of(assurance), rules=rule_set,
+        variation=labels_of(variation), assurance=labels_of(assurance),
         longest_run=per(longest), longest_run_max=per(longest_max), n_crossings=per(crossings),
         n_crossings_min=per(crossings_min), runs_signal=per(runs_signal, bool),
-        chart=chart, value=point(value), n_useful=per(useful), missing=labels_of(missing),
+        value=point(value), n_useful=per(useful), missing=labels_of(missing),
         provisional=per(provisional, bool), improvement=labels_of(improvements),
         target=(None if np.isnan(targets[0]) else float(targets[0])) if single else targets,
-        baseline=baseline, rebase=starts[0] if single else starts, screen=screen,
-        time=time, labels=labels, _codes=codes, _y=ymat, _n=nmat)
+        rebase=starts[0] if single else starts, time=time, _codes=codes, _y=ymat, _n=nmat,
+        **settings)
 
 
 def _denominators(n, chart: str, ymat: np.ndarray):

@@ -459,38 +459,9 @@ class KaplanMeierResult(Result):
         """Step curve(s) of the share still waiting, with the confidence band, a '+' at each
         time a case was still open, and an optional vertical line at ``target``.  Returns the
         Axes."""
-        from .plot import axes
+        from .graphics.waits import survival_chart
 
-        ax = axes(ax)
-        results = self.groups if self.grouped else {None: self}
-        for i, (g, r) in enumerate(results.items()):
-            c = r._curve
-            x = np.r_[0.0, c["time"]]
-            y = np.r_[1.0, c["survival"]]
-            line, = ax.step(x, y, where="post", color=f"C{i}", linewidth=1.6,
-                            label=None if g is None else str(g))
-            if ci:
-                lo = np.r_[1.0, c["lower"]]
-                hi = np.r_[1.0, c["upper"]]
-                ax.fill_between(x, np.nan_to_num(lo, nan=0.0), np.nan_to_num(hi, nan=0.0),
-                                step="post", color=line.get_color(), alpha=0.15, linewidth=0)
-            if censored:
-                cens = c["n_censor"] > 0
-                ax.plot(c["time"][cens], c["survival"][cens], "+",
-                        color=line.get_color(), markersize=7)
-        if target is not None:
-            t = _v.number(target, "target", minimum=0.0)
-            ax.axvline(t, color="0.3", linestyle="--", linewidth=1.0,
-                       label=f"target ({_n.number(t)} {self.unit})")
-        ax.set_ylim(0, 1.02)
-        ax.set_xlim(left=0)
-        ax.set_xlabel(f"Wait ({self.unit})")
-        ax.set_ylabel("Share still waiting")
-        note = f"shaded: {_n.level(self.conf)} CI ({self.conf_type}); + still open"
-        ax.set_title(f"Kaplan-Meier estimate; {note}", fontsize=9)
-        if self.grouped or target is not None:
-            ax.legend(fontsize=8, frameon=False)
-        return ax
+        return survival_chart(self, ax=ax, ci=ci, censored=censored, target=target)
 
 
 def _at_times(curve, targets: np.ndarray) -> dict:
@@ -872,23 +843,9 @@ class BacklogResult(Result):
     def plot(self, ax=None):
         """Arrivals and completions per period (bars) and open cases at each period's end
         (line).  Returns the Axes."""
-        from .plot import axes
+        from .graphics.waits import backlog_chart
 
-        ax = axes(ax)
-        x = np.arange(len(self.period))
-        ax.bar(x - 0.2, self.arrivals, width=0.4, color="0.7", label="arrivals")
-        ax.bar(x + 0.2, self.completions, width=0.4, color="C0", alpha=0.7, label="completions")
-        ax.plot(x, self.open, color="C3", linewidth=2, label="open at period end")
-        if self.over_target is not None:
-            ax.plot(x, self.over_target, color="C3", linestyle="--", linewidth=1.5,
-                    label=f"open over {_n.number(self.target)} days")
-        step = max(1, len(x) // 12)
-        ax.set_xticks(x[::step])
-        ax.set_xticklabels([_n.period_text(p, short=True) for p in self.period[::step]],
-                           rotation=45, ha="right", fontsize=8)
-        ax.set_ylabel("Cases")
-        ax.legend(fontsize=8, frameon=False)
-        return ax
+        return backlog_chart(self, ax=ax)
 
     def narrative(self, noun: str = "cases", lookback: int = 12) -> str:
         """The backlog at the last period's end, its change over ``lookback`` periods, and

@@ -16,11 +16,11 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from ..spc_rules import CHARTS
 from . import expr
 
 KINDS = ("proportion", "rate", "count", "wait")
 DIRECTIONS = {"higher": "increase", "lower": "decrease"}
-CHARTS = ("xmr", "i", "p", "u", "c", "pp", "up", "run")
 OVERDISPERSION = ("multiplicative", "additive", "none")
 BUNDLED = {"default": "default.toml", "policeuk": "policeuk.toml"}
 

@@ -1,10 +1,11 @@
-"""Matplotlib drawings of results.  Imported only when a plot is asked for, so that scrutiny
-itself does not need matplotlib to compute anything."""
+"""Funnel charts (:class:`scrutiny.disparity.FunnelResult`)."""
 from __future__ import annotations
 
 import numpy as np
 
-_LINESTYLES = ("--", ":", "-.", (0, (5, 1, 1, 1)))
+from .._narrative import level as _level
+from ._base import LINESTYLES, PALETTE, create_axes, legend
+
 _AXIS_LABELS = {
     "proportion": ("Denominator", "Proportion"),
     "rate": ("Exposure", "Rate"),
@@ -12,27 +13,15 @@ _AXIS_LABELS = {
 }
 
 
-def axes(ax=None):
-    """The given Axes, or a new figure's."""
-    if ax is not None:
-        return ax
-    import matplotlib.pyplot as plt
-
-    _, ax = plt.subplots(figsize=(7, 4.5))
-    return ax
-
-
-def funnel_plot(result, ax=None, n_points: int = 200):
-    """Draw a :class:`~scrutiny.disparity.FunnelResult`: the limits at each level against the
-    denominator, the target, every unit, and the labels of flagged units.  Returns the Axes."""
-    from .disparity import _level_label
-
-    ax = axes(ax)
+def funnel_chart(result, ax=None, n_points: int = 200):
+    """Draw a funnel: the limits at each level against the denominator, the target, every unit,
+    and the labels of flagged units.  Returns the Axes."""
+    ax = create_axes(ax)
     curve = result.curve(n_points)
     for j, level in enumerate(sorted(result.levels)):
         part = curve[curve["level"] == level]
-        style = _LINESTYLES[j % len(_LINESTYLES)]
-        label = f"{_level_label(level)} limits"
+        style = LINESTYLES[j % len(LINESTYLES)]
+        label = f"{_level(level)} limits"
         if result.overdispersion:
             label += f" ({result.overdispersion} overdispersion)"
         line, = ax.plot(part["denominator"], part["lower"], linestyle=style, color="0.35",
@@ -47,11 +36,14 @@ def funnel_plot(result, ax=None, n_points: int = 200):
     low = np.array([f.startswith("low") for f in flag], dtype=bool)
     within = ~(high | low)
     den, value = result.denominator, result.value
-    ax.scatter(den[within], value[within], s=18, color="0.55", zorder=3, label="within limits")
+    ax.scatter(den[within], value[within], s=18, color=PALETTE["within"], zorder=3,
+               label="within limits")
     if high.any():
-        ax.scatter(den[high], value[high], s=26, color="#1f77b4", zorder=4, label="above limits")
+        ax.scatter(den[high], value[high], s=26, color=PALETTE["highlight"], zorder=4,
+                   label="above limits")
     if low.any():
-        ax.scatter(den[low], value[low], s=26, color="#ff7f0e", zorder=4, label="below limits")
+        ax.scatter(den[low], value[low], s=26, color=PALETTE["contrast"], zorder=4,
+                   label="below limits")
     for i in np.flatnonzero(high | low):
         name = str(result.labels[i]) if result.labels is not None else str(i)
         ax.annotate(name, (den[i], value[i]), xytext=(4, 4), textcoords="offset points",
@@ -62,5 +54,5 @@ def funnel_plot(result, ax=None, n_points: int = 200):
     ax.set_ylabel(ylabel)
     if den.max() > 20 * den.min():
         ax.set_xscale("log")
-    ax.legend(fontsize=8, frameon=False)
+    legend(ax)
     return ax
