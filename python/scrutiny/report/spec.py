@@ -16,11 +16,12 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+from .._options import CHART
 from . import expr
 
 KINDS = ("proportion", "rate", "count", "wait")
 DIRECTIONS = {"higher": "increase", "lower": "decrease"}
-CHARTS = ("xmr", "i", "p", "u", "c", "pp", "up", "run")
+CHARTS = CHART.names
 OVERDISPERSION = ("multiplicative", "additive", "none")
 BUNDLED = {"default": "default.toml", "policeuk": "policeuk.toml"}
 
