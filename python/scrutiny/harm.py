@@ -38,7 +38,7 @@ __all__ = [
 
 _CI_METHODS = (*_o.HARM_CI_METHOD.names, "dobson")     # Dobson's limits are computed here
 _MISSING = ("raise", "drop")
-_level_label = _n.level
+_level_label = _n.level     # 0.95 -> '95%', as the funnel's columns and limits say
 # The row status a series without harm gets beside the GLM kernel's statuses.
 _NO_HARM = len(_batch.GLM_STATUS.labels)
 _TREND_STATUS = _batch.RowStatus(

@@ -28,8 +28,8 @@ from ._results import Result
 
 __all__ = ["count_trend", "its", "CountTrendResult", "ITSResult"]
 
-_TREND_FAMILIES = ("poisson", "negbin")
-_ITS_FAMILIES = ("gaussian", "poisson", "negbin")
+_TREND_FAMILIES = _o.GLM_FAMILY.names[1:]     # a count trend is not gaussian
+_ITS_FAMILIES = _o.GLM_FAMILY.names
 _ITS_TERMS = ["intercept", "time", "level_change", "slope_change"]
 # A Poisson fit whose Pearson dispersion exceeds this gets a warning in its narrative.
 _OVERDISPERSED = 1.5
