@@ -22,7 +22,8 @@ import pytest
 from scipy import stats
 
 import scrutiny as sc
-from scrutiny import _core
+from scrutiny import _core, _funnel
+from scrutiny._options import FUNNEL_KIND, FUNNEL_METHOD, OVERDISPERSION, RESAMPLE
 from scrutiny import disparity as dmod
 
 REF = pathlib.Path(__file__).parent / "reference"
@@ -130,8 +131,10 @@ def test_limits_are_computed_once_per_denominator_but_match_unit_by_unit():
     x = rng.binomial(n.astype(int), 0.37).astype(float)
     res = sc.funnel(x, n, overdispersion="multiplicative")
     for i in rng.choice(n.size, 25, replace=False):
-        lo, hi = _core.funnel_limits(n[i:i + 1], "proportion", "exact", "multiplicative",
-                                     res.target, np.array(res.levels), res.phi, res.tau2)
+        lo, hi = _core.funnel_limits(n[i:i + 1], FUNNEL_KIND.codes["proportion"],
+                                     FUNNEL_METHOD.codes["exact"],
+                                     OVERDISPERSION.codes["multiplicative"], res.target,
+                                     np.array(res.levels), res.phi, res.tau2)
         np.testing.assert_array_equal(res.lower[i], lo[0])
         np.testing.assert_array_equal(res.upper[i], hi[0])
 
@@ -248,7 +251,7 @@ def test_flags_are_strict_and_named_after_levels():
     upper = np.array([[0.4, 0.5], [0.4, 0.5], [0.4, 0.5]])
     lower = np.array([[0.2, 0.1], [0.2, 0.1], [0.2, 0.1]])
     value = np.array([0.5, 0.4, 0.1])                   # on the 99.8%, 95% and 99.8% limits
-    flags = dmod._flags(value[:, None] > upper, value[:, None] < lower, np.array([0.95, 0.998]))
+    flags = _funnel.flags(value[:, None] > upper, value[:, None] < lower, np.array([0.95, 0.998]))
     assert flags.tolist() == ["high (95%)", "within", "low (95%)"]
     res = sc.funnel([5, 50, 95], [100, 100, 100], kind="proportion", levels=(0.9, 0.999))
     assert res.flag.tolist() == ["low (99.9%)", "within", "high (99.9%)"]
@@ -551,8 +554,9 @@ def test_bootstrap_is_seeded_and_thread_independent():
     assert not a.lower.equals(c.lower)
     assert a.seed == 99 and a.bootstrap == 400
     assert np.all(a.lower < a.upper)
-    one, lo1, hi1 = _core.disparity_bootstrap(x, n, None, "areas", 300, 7, 0.9, 1)
-    two, lo2, hi2 = _core.disparity_bootstrap(x, n, None, "areas", 300, 7, 0.9, 2)
+    areas = RESAMPLE.codes["areas"]
+    one, lo1, hi1 = _core.disparity_bootstrap(x, n, None, areas, 300, 7, 0.9, 1)
+    two, lo2, hi2 = _core.disparity_bootstrap(x, n, None, areas, 300, 7, 0.9, 2)
     np.testing.assert_array_equal(one, two)
     np.testing.assert_array_equal(lo1, lo2)
     # the percentile interval is the type-7 quantile of the replicates

@@ -29,6 +29,7 @@ import pytest
 
 import scrutiny
 from scrutiny import _core
+from scrutiny._options import HARM_CI_METHOD, HARM_DISPERSION
 from scrutiny.harm import (HarmFunnelResult, HarmIndexResult, HarmTrendResult, HarmWeights,
                            harm_funnel, harm_index, harm_trend, harm_weights, read_harm_weights)
 from scrutiny.trend import mann_kendall, seasonal_mann_kendall, sen_slope
@@ -465,21 +466,22 @@ def test_core_rejects_bad_values():
         _core.harm_sums(np.array([1.5]), np.array([1.0]), np.array([0]), 1)
     with pytest.raises(ValueError, match="group has 2 values"):
         _core.harm_sums(np.array([1.0]), np.array([1.0]), np.array([0, 0]), 1)
-    with pytest.raises(ValueError, match="method: unknown value 'wald'"):
+    gamma, compound = HARM_CI_METHOD.codes["gamma"], HARM_DISPERSION.codes["compound"]
+    with pytest.raises(ValueError, match="method: unknown value 7"):
         _core.harm_ci(np.array([1.0]), np.array([1.0]), np.array([1.0]), 1.0, np.array([0.95]),
-                      "wald")
+                      7)
     with pytest.raises(ValueError, match="harm_index"):
         _core.harm_ci(np.array([np.nan]), np.array([1.0]), np.array([1.0]), 1.0,
-                      np.array([0.95]), "gamma")
+                      np.array([0.95]), gamma)
     with pytest.raises(ValueError, match="harm_index"):
         _core.harm_ci(np.array([1.0]), np.array([1.0]), np.array([1.0]), 1.0, np.array([1.0]),
-                      "gamma")
+                      gamma)
     with pytest.raises(ValueError, match="dispersion: unknown value"):
         _core.harm_trend(np.ones((1, 5)), np.ones((1, 5)), None, 0, 0, np.arange(5.0), None, 1,
-                         "none", 0.95, True)
+                         -1, 0.95, True)
     with pytest.raises(ValueError, match="variance must be a 2-D array"):
         _core.harm_trend(np.ones((1, 5)), np.ones((1, 4)), None, 0, 0, np.arange(5.0), None, 1,
-                         "compound", 0.95, True)
+                         compound, 0.95, True)
 
 
 # ---- inputs, threads, results ---------------------------------------------------------------

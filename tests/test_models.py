@@ -499,10 +499,10 @@ def test_failed_rows_raise_the_exception_of_their_status():
     # The kernel's row statuses (sc_glm_row_status) become these exceptions under errors="raise";
     # non-convergence is hard to provoke on real counts since glm.nb-style fits return at
     # large theta, so the mapping is checked directly.
-    from scrutiny.models import _raise_rows
+    from scrutiny._batch import GLM_STATUS, statuses
 
     with pytest.raises(ConvergenceError, match="count_trend: series 2: the fit did not converge"):
-        _raise_rows(np.array([0, 0, 4, 3]), "count_trend", "raise")
+        statuses(np.array([0, 0, 4, 3]), GLM_STATUS, "count_trend", "raise")
     with pytest.raises(NumericalError, match="its: series 0: the design is rank deficient"):
-        _raise_rows(np.array([3, 4]), "its", "raise")
-    _raise_rows(np.array([0, 4]), "count_trend", "coerce")          # coerce: statuses only
+        statuses(np.array([3, 4]), GLM_STATUS, "its", "raise")
+    statuses(np.array([0, 4]), GLM_STATUS, "count_trend", "coerce")          # coerce: statuses only

@@ -72,8 +72,18 @@ PyObject *sc_py_fail(int k, PyArrayObject **in, int nout, PyArrayObject **out);
  * Message: "<func>: <reason>". */
 PyObject *sc_py_raise(int status, const char *func);
 
-/* Index of `value` in the NULL-terminated list `names`, or -1 with a ValueError naming `arg`. */
-int sc_py_lookup(const char *value, const char *const *names, const char *arg);
+/* `code` when 0 <= code < count (an option's code, as scrutiny._options gives it), else -1
+ * with a ValueError naming `arg`. */
+int sc_py_code(int code, int count, const char *arg);
+
+/* A dict of k named outputs {names[i]: values[i]} (references stolen, a NULL value becomes
+ * None), or NULL with every value released (also when an exception is already set, as by a
+ * failed PyFloat_FromDouble among the values). */
+PyObject *sc_py_named(int k, const char *const *names, PyObject **values);
+
+/* sc_py_done, then the nout outputs as a dict under `names` (see sc_py_named). */
+PyObject *sc_py_finish_named(int status, const char *func, int k, PyArrayObject **in, int nout,
+                             PyArrayObject **out, const char *const *names);
 
 #define SC_DATA(a) ((double *)PyArray_DATA(a))
 
@@ -91,5 +101,6 @@ extern PyMethodDef sc_calls_methods[];
 extern PyMethodDef sc_waits_methods[];
 extern PyMethodDef sc_place_methods[];
 extern PyMethodDef sc_harm_methods[];
+extern PyMethodDef sc_options_methods[];
 
 #endif

@@ -7,14 +7,17 @@
 #include "sc_status.h"
 
 enum { N_OUT = 9 };
+static const char *const NAMES[N_OUT] = {"traffic", "agents", "p_wait", "service_level",
+                                         "service_level_answered", "abandonment", "asa",
+                                         "mean_wait", "occupancy"};
 
 typedef int (*calls_kernel)(const sc_calls_input *, size_t, int, sc_calls_output *);
 
 static const double *data(PyArrayObject *a) { return a ? SC_DATA(a) : NULL; }
 
 /* Run the kernel over the n scenarios of input (which points into the k arrays in) and end the
- * call: (traffic, agents, p_wait, service_level, service_level_answered, abandonment, asa,
- * mean_wait, occupancy), or NULL with an exception. */
+ * call: {traffic, agents, p_wait, service_level, service_level_answered, abandonment, asa,
+ * mean_wait, occupancy}, or NULL with an exception. */
 static PyObject *run(calls_kernel kernel, const char *func, const sc_calls_input *input,
                      npy_intp n, int threads, int k, PyArrayObject **in)
 {
@@ -27,7 +30,7 @@ static PyObject *run(calls_kernel kernel, const char *func, const sc_calls_input
     Py_BEGIN_ALLOW_THREADS
     status = kernel(input, (size_t)n, threads, &o);
     Py_END_ALLOW_THREADS
-    return sc_py_finish(status, func, k, in, N_OUT, out);
+    return sc_py_finish_named(status, func, k, in, N_OUT, out, NAMES);
 }
 
 static PyObject *py_calls_evaluate(PyObject *self, PyObject *args)
@@ -74,11 +77,11 @@ static PyObject *py_calls_size(PyObject *self, PyObject *args)
 PyMethodDef sc_calls_methods[] = {
     {"calls_evaluate", py_calls_evaluate, METH_VARARGS,
      "calls_evaluate(calls, interval, handle_time, agents, target_time, patience or None, "
-     "threads) -> (traffic, agents, p_wait, service_level, service_level_answered, abandonment, "
-     "asa, mean_wait, occupancy)"},
+     "threads) -> {traffic, agents, p_wait, service_level, service_level_answered, abandonment, "
+     "asa, mean_wait, occupancy}"},
     {"calls_size", py_calls_size, METH_VARARGS,
      "calls_size(calls, interval, handle_time, target_time, service_level, max_occupancy, "
-     "max_abandonment, patience or None, min_agents, threads) -> (traffic, agents, p_wait, "
-     "service_level, service_level_answered, abandonment, asa, mean_wait, occupancy)"},
+     "max_abandonment, patience or None, min_agents, threads) -> {traffic, agents, p_wait, "
+     "service_level, service_level_answered, abandonment, asa, mean_wait, occupancy}"},
     {NULL, NULL, 0, NULL},
 };

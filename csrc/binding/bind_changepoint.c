@@ -5,23 +5,21 @@
 #include "sc_changepoint.h"
 #include "sc_status.h"
 
-static const char *const COSTS[] = {"normal-mean", "normal-meanvar", "poisson", NULL};
-static const char *const PENALTIES[] = {"mbic", "bic", "aic", "manual", NULL};
+static const char *const NAMES[] = {"mask", "objective", "penalty", "n_changes", "status"};
 
 static PyObject *py_changepoint_pelt(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *y_obj;
-    const char *cost_name, *penalty_name;
     double pen_value;
     Py_ssize_t min_size;
-    int omit, threads = 0;
-    if (!PyArg_ParseTuple(args, "Ossdnp|i", &y_obj, &cost_name, &penalty_name, &pen_value,
-                          &min_size, &omit, &threads))
+    int cost, penalty, omit, threads = 0;
+    if (!PyArg_ParseTuple(args, "Oiidnp|i", &y_obj, &cost, &penalty, &pen_value, &min_size,
+                          &omit, &threads))
         return NULL;
-    const int cost = sc_py_lookup(cost_name, COSTS, "cost");
-    const int penalty = cost < 0 ? -1 : sc_py_lookup(penalty_name, PENALTIES, "penalty");
-    if (cost < 0 || penalty < 0) return NULL;
+    if (sc_py_code(cost, SC_CPT_POISSON + 1, "cost") < 0 ||
+        sc_py_code(penalty, SC_CPT_MANUAL + 1, "penalty") < 0)
+        return NULL;
     if (min_size < 1) {
         PyErr_SetString(PyExc_ValueError, "min_size must be >= 1");
         return NULL;
@@ -46,12 +44,12 @@ static PyObject *py_changepoint_pelt(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     status = sc_changepoint_pelt(SC_DATA(y), (size_t)rows, (size_t)m, &spec, threads, &res);
     Py_END_ALLOW_THREADS
-    return sc_py_finish(status, "changepoints", 1, &y, 5, out);
+    return sc_py_finish_named(status, "changepoints", 1, &y, 5, out, NAMES);
 }
 
 PyMethodDef sc_changepoint_methods[] = {
     {"changepoint_pelt", py_changepoint_pelt, METH_VARARGS,
-     "changepoint_pelt(y, cost, penalty, pen_value, min_size, omit[, threads])"
-     " -> (mask, objective, penalty, n_changes, status)"},
+     "changepoint_pelt(y, cost code, penalty code, pen_value, min_size, omit[, threads])"
+     " -> {mask, objective, penalty, n_changes, status}"},
     {NULL, NULL, 0, NULL},
 };

@@ -6,9 +6,8 @@
 #include "sc_disparity.h"
 #include "sc_status.h"
 
-static const char *const RESAMPLE[] = {"poisson", "binomial", "areas", NULL};
-static const char *const MODELS[] = {"proportion", "rate", NULL};
-static const char *const FITS[] = {"mle", "moments", NULL};
+static const char *const INDICES[SC_DISPARITY_N_INDICES] = {"range", "ratio", "cv", "gini",
+                                                             "theil", "mld"};
 
 static PyObject *py_disparity_indices(PyObject *self, PyObject *args)
 {
@@ -26,23 +25,23 @@ static PyObject *py_disparity_indices(PyObject *self, PyObject *args)
                                   (size_t)n, out);
     Py_END_ALLOW_THREADS
     if (sc_py_done(status, "disparity_indices", 2, in, 0, NULL) < 0) return NULL;
-    return Py_BuildValue("dddddd", out[0], out[1], out[2], out[3], out[4], out[5]);
+    PyObject *values[SC_DISPARITY_N_INDICES];
+    for (int i = 0; i < SC_DISPARITY_N_INDICES; i++) values[i] = PyFloat_FromDouble(out[i]);
+    return sc_py_named(SC_DISPARITY_N_INDICES, INDICES, values);
 }
 
 static PyObject *py_disparity_bootstrap(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *objs[3];
-    const char *resample;
     Py_ssize_t reps;
     unsigned long long seed;
     double conf;
-    int threads = 0;
-    if (!PyArg_ParseTuple(args, "OOOsnKd|i", &objs[0], &objs[1], &objs[2], &resample, &reps,
-                          &seed, &conf, &threads))
+    int how, threads = 0;
+    if (!PyArg_ParseTuple(args, "OOOinKd|i", &objs[0], &objs[1], &objs[2], &how, &reps, &seed,
+                          &conf, &threads))
         return NULL;
-    int how = sc_py_lookup(resample, RESAMPLE, "resample");
-    if (how < 0) return NULL;
+    if (sc_py_code(how, SC_RESAMPLE_AREAS + 1, "resample") < 0) return NULL;
     if (reps < 1) {
         PyErr_SetString(PyExc_ValueError, "bootstrap must be a positive number of replicates");
         return NULL;
@@ -72,13 +71,13 @@ static PyObject *py_disparity_shrink(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *objs[2];
-    const char *kind, *fit_name;
     double conf;
-    int threads = 0;
-    if (!PyArg_ParseTuple(args, "OOssd|i", &objs[0], &objs[1], &kind, &fit_name, &conf, &threads))
+    int model, fit, threads = 0;
+    if (!PyArg_ParseTuple(args, "OOiid|i", &objs[0], &objs[1], &model, &fit, &conf, &threads))
         return NULL;
-    int model = sc_py_lookup(kind, MODELS, "kind"), fit = sc_py_lookup(fit_name, FITS, "method");
-    if (model < 0 || fit < 0) return NULL;
+    if (sc_py_code(model, SC_SHRINK_GAMMA_POISSON + 1, "kind") < 0 ||
+        sc_py_code(fit, SC_SHRINK_MOMENTS + 1, "method") < 0)
+        return NULL;
     const char *names[2] = {"x", "n"};
     PyArrayObject *in[2], *out[3];                       /* out: estimate, lower, upper */
     npy_intp n;
@@ -95,18 +94,23 @@ static PyObject *py_disparity_shrink(PyObject *self, PyObject *args)
                                                SC_DATA(out[2]));
     Py_END_ALLOW_THREADS
     if (sc_py_done(status, "shrink", 2, in, 3, out) < 0) return NULL;
-    return Py_BuildValue("NNNddddii", out[0], out[1], out[2], prior.alpha, prior.beta,
-                         prior.mean, prior.loglik, prior.iterations, prior.pooled);
+    static const char *const out_names[] = {"estimate", "lower", "upper", "alpha", "beta",
+                                            "mean", "loglik", "iterations", "pooled"};
+    PyObject *values[9] = {(PyObject *)out[0], (PyObject *)out[1], (PyObject *)out[2],
+                           PyFloat_FromDouble(prior.alpha), PyFloat_FromDouble(prior.beta),
+                           PyFloat_FromDouble(prior.mean), PyFloat_FromDouble(prior.loglik),
+                           PyLong_FromLong(prior.iterations), PyBool_FromLong(prior.pooled)};
+    return sc_py_named(9, out_names, values);
 }
 
 PyMethodDef sc_disparity_methods[] = {
     {"disparity_indices", py_disparity_indices, METH_VARARGS,
-     "disparity_indices(rate[, weights]) -> (range, ratio, cv, gini, theil, mld)"},
+     "disparity_indices(rate[, weights]) -> {range, ratio, cv, gini, theil, mld}"},
     {"disparity_bootstrap", py_disparity_bootstrap, METH_VARARGS,
-     "disparity_bootstrap(x, n, weights, resample, reps, seed, conf[, threads])"
+     "disparity_bootstrap(x, n, weights, resample code, reps, seed, conf[, threads])"
      " -> (replicates, lower, upper)"},
     {"disparity_shrink", py_disparity_shrink, METH_VARARGS,
-     "disparity_shrink(x, n, kind, method, conf[, threads])"
-     " -> (estimate, lower, upper, alpha, beta, mean, loglik, iterations, pooled)"},
+     "disparity_shrink(x, n, kind code, method code, conf[, threads])"
+     " -> {estimate, lower, upper, alpha, beta, mean, loglik, iterations, pooled}"},
     {NULL, NULL, 0, NULL},
 };

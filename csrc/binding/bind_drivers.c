@@ -9,9 +9,6 @@
 #include "sc_logit.h"
 #include "sc_status.h"
 
-static const char *const MODELS[] = {"linear", "logistic", "ordinal", NULL};
-static const char *const METHODS[] = {"lmg", "relative_weights", "dominance", "first", "last",
-                                      "betasq", "pratt", NULL};
 
 /* x (2-D), y and optional weights as float64 arrays of matching size; in[2] stays NULL without
  * weights.  Returns 0, or -1 with an exception set and nothing held. */
@@ -79,8 +76,13 @@ static PyObject *py_logit_fit(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     if (sc_py_done(status, ordinal ? "ordinal_logistic" : "logistic", 3, in, 3, out) < 0)
         return NULL;
-    return Py_BuildValue("iNNNddid", (int)r.outcome, out[0], out[1], sc_py_or_none(out[2]),
-                         r.loglik, r.loglik_null, r.iterations, r.max_step);
+    static const char *const out_names[] = {"outcome", "coef", "cov", "robust_cov", "loglik",
+                                            "loglik_null", "iterations", "max_step"};
+    PyObject *values[8] = {PyLong_FromLong((long)r.outcome), (PyObject *)out[0],
+                           (PyObject *)out[1], (PyObject *)out[2], PyFloat_FromDouble(r.loglik),
+                           PyFloat_FromDouble(r.loglik_null), PyLong_FromLong(r.iterations),
+                           PyFloat_FromDouble(r.max_step)};
+    return sc_py_named(8, out_names, values);
 }
 
 static PyObject *py_logit_wald(PyObject *self, PyObject *args)
@@ -103,15 +105,14 @@ static PyObject *py_logit_wald(PyObject *self, PyObject *args)
     return Py_BuildValue("NNd", out[0], out[1], crit);
 }
 
-/* Model and method names, checked together with the number of drivers. */
-static int model_method(const char *model_name, const char *method_name, npy_intp p,
-                        int *model, int *method)
+/* Model and method codes, checked alone and with the number of drivers (p < 0: alone). */
+static int model_method(int model, int method, npy_intp p)
 {
-    *model = sc_py_lookup(model_name, MODELS, "model");
-    if (*model < 0) return -1;
-    *method = sc_py_lookup(method_name, METHODS, "method");
-    if (*method < 0) return -1;
-    int status = sc_drivers_check((sc_drivers_model)*model, (sc_drivers_method)*method, (size_t)p);
+    if (sc_py_code(model, SC_DRIVERS_ORDINAL + 1, "model") < 0 ||
+        sc_py_code(method, SC_DRIVERS_PRATT + 1, "method") < 0)
+        return -1;
+    if (p < 0) return 0;
+    int status = sc_drivers_check((sc_drivers_model)model, (sc_drivers_method)method, (size_t)p);
     if (status != SC_SUCCESS) {
         sc_py_raise(status, "relative_importance");
         return -1;
@@ -124,16 +125,14 @@ static PyObject *py_drivers_importance(PyObject *self, PyObject *args)
     (void)self;
     PyObject *x_obj, *y_obj, *w_obj;
     Py_ssize_t levels;
-    const char *model_name, *method_name;
-    int threads = 0, want_complete = 1;
-    if (!PyArg_ParseTuple(args, "OOOnss|ip", &x_obj, &y_obj, &w_obj, &levels, &model_name,
-                          &method_name, &threads, &want_complete))
+    int model, method, threads = 0, want_complete = 1;
+    if (!PyArg_ParseTuple(args, "OOOnii|ip", &x_obj, &y_obj, &w_obj, &levels, &model, &method,
+                          &threads, &want_complete))
         return NULL;
     PyArrayObject *in[3], *out[3] = {NULL};   /* out: importance, conditional, complete */
     npy_intp n, p;
     if (data_arrays(x_obj, y_obj, w_obj, in, &n, &p) < 0) return NULL;
-    int model, method;
-    if (model_method(model_name, method_name, p, &model, &method) < 0)
+    if (model_method(model, method, p) < 0)
         return sc_py_fail(3, in, 0, NULL);
     const npy_intp cols[3] = {0, p, p};
     const int wanted = method != SC_DRIVERS_DOMINANCE ? 1 : want_complete ? 3 : 2;
@@ -148,7 +147,10 @@ static PyObject *py_drivers_importance(PyObject *self, PyObject *args)
                                    threads, &o);
     Py_END_ALLOW_THREADS
     if (sc_py_done(status, "relative_importance", 3, in, 3, out) < 0) return NULL;
-    return Py_BuildValue("NdNN", out[0], o.r2, sc_py_or_none(out[1]), sc_py_or_none(out[2]));
+    static const char *const out_names[] = {"importance", "r2", "conditional", "complete"};
+    PyObject *values[4] = {(PyObject *)out[0], PyFloat_FromDouble(o.r2), (PyObject *)out[1],
+                           (PyObject *)out[2]};
+    return sc_py_named(4, out_names, values);
 }
 
 static PyObject *py_drivers_bootstrap(PyObject *self, PyObject *args)
@@ -156,11 +158,10 @@ static PyObject *py_drivers_bootstrap(PyObject *self, PyObject *args)
     (void)self;
     PyObject *x_obj, *y_obj, *w_obj;
     Py_ssize_t levels, reps;
-    const char *model_name, *method_name;
     unsigned long long seed;
-    int threads = 0;
-    if (!PyArg_ParseTuple(args, "OOOnssnK|i", &x_obj, &y_obj, &w_obj, &levels, &model_name,
-                          &method_name, &reps, &seed, &threads))
+    int model, method, threads = 0;
+    if (!PyArg_ParseTuple(args, "OOOniinK|i", &x_obj, &y_obj, &w_obj, &levels, &model, &method,
+                          &reps, &seed, &threads))
         return NULL;
     if (reps < 1) {
         PyErr_SetString(PyExc_ValueError, "bootstrap must be a positive number of replicates");
@@ -169,8 +170,7 @@ static PyObject *py_drivers_bootstrap(PyObject *self, PyObject *args)
     PyArrayObject *in[3], *out[2];                       /* out: importance, r2 replicates */
     npy_intp n, p;
     if (data_arrays(x_obj, y_obj, w_obj, in, &n, &p) < 0) return NULL;
-    int model, method;
-    if (model_method(model_name, method_name, p, &model, &method) < 0)
+    if (model_method(model, method, p) < 0)
         return sc_py_fail(3, in, 0, NULL);
     const npy_intp cols[2] = {p, 0};
     if (sc_py_outputs(2, NULL, cols, (npy_intp)reps, out) < 0) return sc_py_fail(3, in, 0, NULL);
@@ -233,12 +233,9 @@ static PyObject *py_drivers_correlation(PyObject *self, PyObject *args)
 static PyObject *py_drivers_limit(PyObject *self, PyObject *args)
 {
     (void)self;
-    const char *model_name, *method_name;
-    if (!PyArg_ParseTuple(args, "ss", &model_name, &method_name)) return NULL;
-    int model = sc_py_lookup(model_name, MODELS, "model");
-    if (model < 0) return NULL;
-    int method = sc_py_lookup(method_name, METHODS, "method");
-    if (method < 0) return NULL;
+    int model, method;
+    if (!PyArg_ParseTuple(args, "ii", &model, &method)) return NULL;
+    if (model_method(model, method, -1) < 0) return NULL;
     return PyLong_FromSize_t(sc_drivers_limit((sc_drivers_model)model, (sc_drivers_method)method));
 }
 
@@ -246,17 +243,17 @@ PyMethodDef sc_drivers_methods[] = {
     {"drivers_correlation", py_drivers_correlation, METH_VARARGS,
      "drivers_correlation(x, y, weights) -> weighted correlation matrix of (x, y), y last"},
     {"drivers_limit", py_drivers_limit, METH_VARARGS,
-     "drivers_limit(model, method) -> largest number of drivers (0: no limit)"},
+     "drivers_limit(model code, method code) -> largest number of drivers (0: no limit)"},
     {"logit_fit", py_logit_fit, METH_VARARGS,
-     "logit_fit(x, y, weights, levels, ordinal, robust) -> (outcome, coef, cov, robust_cov, loglik,"
-     " loglik_null, iterations, max_step)"},
+     "logit_fit(x, y, weights, levels, ordinal, robust) -> {outcome, coef, cov, robust_cov,"
+     " loglik, loglik_null, iterations, max_step}"},
     {"logit_wald", py_logit_wald, METH_VARARGS,
      "logit_wald(coef, se, df, conf) -> (stat, pvalue, crit); df <= 0: normal"},
     {"drivers_importance", py_drivers_importance, METH_VARARGS,
-     "drivers_importance(x, y, weights, levels, model, method[, threads, complete])"
-     " -> (importance, r2, conditional, complete)"},
+     "drivers_importance(x, y, weights, levels, model code, method code[, threads, complete])"
+     " -> {importance, r2, conditional, complete}"},
     {"drivers_bootstrap", py_drivers_bootstrap, METH_VARARGS,
-     "drivers_bootstrap(x, y, weights, levels, model, method, reps, seed[, threads])"
+     "drivers_bootstrap(x, y, weights, levels, model code, method code, reps, seed[, threads])"
      " -> (importance replicates, r2 replicates, failed)"},
     {"drivers_percentiles", py_drivers_percentiles, METH_VARARGS,
      "drivers_percentiles(replicates, conf) -> (lower, upper)"},

@@ -6,17 +6,14 @@
 #include "sc_funnel.h"
 #include "sc_status.h"
 
-static const char *const KINDS[] = {"proportion", "rate", "ratio", NULL};
-static const char *const METHODS[] = {"exact", "normal", "arcsine", "wilson", "log", "sqrt", NULL};
-static const char *const OVERDISPERSION[] = {"none", "multiplicative", "additive", NULL};
-
-/* Fill a spec from the names; levels must stay alive while the spec is used. */
-static int make_spec(sc_funnel_spec *spec, const char *kind, const char *method, const char *od,
-                     double target, double trim, PyArrayObject *levels, int threads)
+/* Fill a spec from the option codes; levels must stay alive while the spec is used. */
+static int make_spec(sc_funnel_spec *spec, int k, int m, int o, double target, double trim,
+                     PyArrayObject *levels, int threads)
 {
-    int k = sc_py_lookup(kind, KINDS, "kind"), m = sc_py_lookup(method, METHODS, "method");
-    int o = sc_py_lookup(od, OVERDISPERSION, "overdispersion");
-    if (k < 0 || m < 0 || o < 0) return -1;
+    if (sc_py_code(k, SC_FUNNEL_RATIO + 1, "kind") < 0 ||
+        sc_py_code(m, SC_FUNNEL_SQRT + 1, "method") < 0 ||
+        sc_py_code(o, SC_FUNNEL_OD_ADDITIVE + 1, "overdispersion") < 0)
+        return -1;
     spec->kind = (sc_funnel_kind)k;
     spec->method = (sc_funnel_method)m;
     spec->overdispersion = (sc_funnel_od)o;
@@ -32,10 +29,9 @@ static PyObject *py_funnel_fit(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *objs[2], *levels_obj;
-    const char *kind, *method, *od;
+    int kind, method, od, threads = 0;
     double target, trim;
-    int threads = 0;
-    if (!PyArg_ParseTuple(args, "OOsssddO|i", &objs[0], &objs[1], &kind, &method, &od, &target,
+    if (!PyArg_ParseTuple(args, "OOiiiddO|i", &objs[0], &objs[1], &kind, &method, &od, &target,
                           &trim, &levels_obj, &threads))
         return NULL;
     const char *names[2] = {"numerator", "denominator"};
@@ -59,17 +55,19 @@ static PyObject *py_funnel_fit(PyObject *self, PyObject *args)
                                   SC_DATA(out[2]), SC_DATA(out[3]));
     Py_END_ALLOW_THREADS
     if (sc_py_done(status, "funnel", 3, in, 4, out) < 0) return NULL;
-    return Py_BuildValue("NNddNN", out[0], out[1], phi, tau2, out[2], out[3]);
+    static const char *const out_names[] = {"z", "s", "lower", "upper", "phi", "tau2"};
+    PyObject *values[6] = {(PyObject *)out[0], (PyObject *)out[1], (PyObject *)out[2],
+                           (PyObject *)out[3], PyFloat_FromDouble(phi), PyFloat_FromDouble(tau2)};
+    return sc_py_named(6, out_names, values);
 }
 
 static PyObject *py_funnel_limits(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *den_obj, *levels_obj;
-    const char *kind, *method, *od;
+    int kind, method, od, threads = 0;
     double target, phi, tau2;
-    int threads = 0;
-    if (!PyArg_ParseTuple(args, "OsssdOdd|i", &den_obj, &kind, &method, &od, &target, &levels_obj,
+    if (!PyArg_ParseTuple(args, "OiiidOdd|i", &den_obj, &kind, &method, &od, &target, &levels_obj,
                           &phi, &tau2, &threads))
         return NULL;
     PyArrayObject *in[2] = {NULL}, *out[2];             /* in: denominator, levels */
@@ -112,10 +110,10 @@ static PyObject *py_funnel_ratio_ci(PyObject *self, PyObject *args)
 
 PyMethodDef sc_funnel_methods[] = {
     {"funnel_fit", py_funnel_fit, METH_VARARGS,
-     "funnel_fit(numerator, denominator, kind, method, overdispersion, target, trim, levels"
-     "[, threads]) -> (z, s, phi, tau2, lower, upper)"},
+     "funnel_fit(numerator, denominator, kind, method, overdispersion (codes), target, trim,"
+     " levels[, threads]) -> {z, s, lower, upper, phi, tau2}"},
     {"funnel_limits", py_funnel_limits, METH_VARARGS,
-     "funnel_limits(denominator, kind, method, overdispersion, target, levels, phi, tau2"
+     "funnel_limits(denominator, kind, method, overdispersion (codes), target, levels, phi, tau2"
      "[, threads]) -> (lower, upper)"},
     {"funnel_ratio_ci", py_funnel_ratio_ci, METH_VARARGS,
      "funnel_ratio_ci(observed, expected, levels[, threads]) -> (lower, upper)"},

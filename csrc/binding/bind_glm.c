@@ -5,7 +5,6 @@
 #include "sc_glm.h"
 #include "sc_status.h"
 
-static const char *const FAMILIES[] = {"gaussian", "poisson", "negbin", NULL};
 
 /* Counts as a (rows, n) float64 array. */
 static PyArrayObject *counts_matrix(PyObject *obj, npy_intp *rows, npy_intp *n)
@@ -62,8 +61,14 @@ static int season_input(PyObject *obj, npy_intp n, PyArrayObject **arr)
 }
 
 /* The outputs of one fit: params, bse, pvalues (rows x p), crit, deviance, dispersion, theta,
- * nobs, status (one per series). */
-enum { N_FIT = 9 };
+ * nobs, status (one per series); then those an interrupted time series adds: fitted,
+ * counterfactual (rows x n), relative effect with its lower and upper limits, HAC lags (one
+ * per series). */
+enum { N_FIT = 9, N_ITS = 6 };
+static const char *const NAMES[N_FIT + N_ITS] = {
+    "params", "bse", "pvalues", "crit", "deviance", "dispersion", "theta", "nobs", "status",
+    "fitted", "counterfactual", "relative_effect", "relative_lower", "relative_upper",
+    "hac_lags"};
 
 /* Make the outputs of one fit and the kernel's view of them.  Returns 0, or -1 with an
  * exception set and none of them held. */
@@ -80,13 +85,13 @@ static int fit_outputs(npy_intp rows, npy_intp p, PyArrayObject **f, sc_glm_outp
 }
 
 /* The family's code, or -1 with an exception for an unknown family or no seasons. */
-static int family_code(const char *family_name, Py_ssize_t n_seasons)
+static int family_code(int family, Py_ssize_t n_seasons)
 {
     if (n_seasons < 1) {
         PyErr_SetString(PyExc_ValueError, "n_seasons must be >= 1");
         return -1;
     }
-    return sc_py_lookup(family_name, FAMILIES, "family");
+    return sc_py_code(family, SC_GLM_NEGBIN + 1, "family");
 }
 
 static PyObject *py_glm_trend(PyObject *self, PyObject *args)
@@ -94,14 +99,12 @@ static PyObject *py_glm_trend(PyObject *self, PyObject *args)
     (void)self;
     PyObject *y_obj, *exp_obj, *t_obj, *season_obj;
     Py_ssize_t exp_row, exp_col, n_seasons;
-    const char *family_name;
     double conf;
-    int omit, threads = 0;
-    if (!PyArg_ParseTuple(args, "OOnnOOnsdp|i", &y_obj, &exp_obj, &exp_row, &exp_col, &t_obj,
-                          &season_obj, &n_seasons, &family_name, &conf, &omit, &threads))
+    int family, omit, threads = 0;
+    if (!PyArg_ParseTuple(args, "OOnnOOnidp|i", &y_obj, &exp_obj, &exp_row, &exp_col, &t_obj,
+                          &season_obj, &n_seasons, &family, &conf, &omit, &threads))
         return NULL;
-    const int family = family_code(family_name, n_seasons);
-    if (family < 0) return NULL;
+    if (family_code(family, n_seasons) < 0) return NULL;
     npy_intp rows, n;
     PyArrayObject *in[4] = {NULL}, *f[N_FIT] = {NULL};  /* in: counts, exposure, t, season */
     double *x = NULL;
@@ -142,35 +145,28 @@ static PyObject *py_glm_trend(PyObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     PyMem_Free(x);
     PyMem_Free(ind);
-    /* (params, bse, pvalues, crit, deviance, dispersion, theta, nobs, status) */
-    return sc_py_finish(status, "count_trend", 4, in, N_FIT, f);
+    return sc_py_finish_named(status, "count_trend", 4, in, N_FIT, f, NAMES);
 fail:
     PyMem_Free(x);
     PyMem_Free(ind);
     return sc_py_fail(4, in, N_FIT, f);
 }
 
-/* The outputs of an interrupted time series beyond the fit's: fitted, counterfactual
- * (rows x n), relative effect with its lower and upper limits, HAC lags (one per series). */
-enum { N_ITS = 6 };
-
 static PyObject *py_glm_its(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *y_obj, *exp_obj, *k_obj, *season_obj;
     Py_ssize_t exp_row, exp_col, n_seasons;
-    const char *family_name;
-    int hac_lags, hac_adjust, omit, threads = 0;
+    int family, hac_lags, hac_adjust, omit, threads = 0;
     double conf;
-    if (!PyArg_ParseTuple(args, "OOnnOOnsipdp|i", &y_obj, &exp_obj, &exp_row, &exp_col, &k_obj,
-                          &season_obj, &n_seasons, &family_name, &hac_lags, &hac_adjust, &conf,
+    if (!PyArg_ParseTuple(args, "OOnnOOniipdp|i", &y_obj, &exp_obj, &exp_row, &exp_col, &k_obj,
+                          &season_obj, &n_seasons, &family, &hac_lags, &hac_adjust, &conf,
                           &omit, &threads))
         return NULL;
-    const int family = family_code(family_name, n_seasons);
-    if (family < 0) return NULL;
+    if (family_code(family, n_seasons) < 0) return NULL;
     npy_intp rows, n;
-    /* in: counts, exposure, intervention, season */
-    PyArrayObject *in[4] = {NULL}, *f[N_FIT] = {NULL}, *e[N_ITS] = {NULL};
+    /* in: counts, exposure, intervention, season; f: the fit's outputs, then the ITS ones */
+    PyArrayObject *in[4] = {NULL}, *f[N_FIT + N_ITS] = {NULL}, **e = f + N_FIT;
     sc_glm_data d;
     if ((in[0] = counts_matrix(y_obj, &rows, &n)) == NULL) goto fail;
     if (exposure_input(exp_obj, exp_row, exp_col, rows, n, &in[1], &d) < 0) goto fail;
@@ -198,26 +194,20 @@ static PyObject *py_glm_its(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     status = sc_glm_its_fit(&d, &spec, threads, &out, &its);
     Py_END_ALLOW_THREADS
-    if (status != SC_SUCCESS) {
-        sc_py_raise(status, "its");
-        goto fail;
-    }
-    PyObject *fit = sc_py_finish(SC_SUCCESS, "its", 4, in, N_FIT, f);
-    if (fit == NULL) return sc_py_fail(0, NULL, N_ITS, e);
-    return Py_BuildValue("NNNNNNN", fit, e[0], e[1], e[2], e[3], e[4], e[5]);
+    return sc_py_finish_named(status, "its", 4, in, N_FIT + N_ITS, f, NAMES);
 fail:
-    sc_py_release(N_ITS, e);
-    return sc_py_fail(4, in, N_FIT, f);
+    return sc_py_fail(4, in, N_FIT + N_ITS, f);
 }
 
 PyMethodDef sc_glm_methods[] = {
     {"glm_trend", py_glm_trend, METH_VARARGS,
-     "glm_trend(counts, exposure, exp_row, exp_col, t, season, n_seasons, family, conf, omit"
-     "[, threads]) -> (params, bse, pvalues, crit, deviance, dispersion, theta, nobs, status)"},
+     "glm_trend(counts, exposure, exp_row, exp_col, t, season, n_seasons, family code, conf,"
+     " omit[, threads]) -> {params, bse, pvalues, crit, deviance, dispersion, theta, nobs,"
+     " status}"},
     {"glm_its", py_glm_its, METH_VARARGS,
-     "glm_its(y, exposure, exp_row, exp_col, intervention, season, n_seasons, family, hac_lags,"
-     " hac_adjust, conf, omit[, threads]) -> ((params, bse, pvalues, crit, deviance, dispersion,"
-     " theta, nobs, status), fitted, counterfactual, relative_effect, relative_lower,"
-     " relative_upper, hac_lags)"},
+     "glm_its(y, exposure, exp_row, exp_col, intervention, season, n_seasons, family code,"
+     " hac_lags, hac_adjust, conf, omit[, threads]) -> {params, bse, pvalues, crit, deviance,"
+     " dispersion, theta, nobs, status, fitted, counterfactual, relative_effect,"
+     " relative_lower, relative_upper, hac_lags}"},
     {NULL, NULL, 0, NULL},
 };

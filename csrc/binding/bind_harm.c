@@ -7,8 +7,6 @@
 #include "sc_harm.h"
 #include "sc_status.h"
 
-static const char *const CI_METHODS[] = {"gamma", "normal", NULL};
-static const char *const DISPERSIONS[] = {"compound", "estimate", NULL};
 
 static PyObject *py_harm_sums(PyObject *self, PyObject *args)
 {
@@ -45,14 +43,12 @@ static PyObject *py_harm_ci(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *objs[3], *conf_obj;
-    const char *method_name;
     double max_weight;
-    int threads = 0;
-    if (!PyArg_ParseTuple(args, "OOOdOs|i", &objs[0], &objs[1], &objs[2], &max_weight, &conf_obj,
-                          &method_name, &threads))
+    int method, threads = 0;
+    if (!PyArg_ParseTuple(args, "OOOdOi|i", &objs[0], &objs[1], &objs[2], &max_weight, &conf_obj,
+                          &method, &threads))
         return NULL;
-    const int method = sc_py_lookup(method_name, CI_METHODS, "method");
-    if (method < 0) return NULL;
+    if (sc_py_code(method, SC_HARM_NORMAL + 1, "method") < 0) return NULL;
     const char *names[3] = {"harm", "variance", "scale"};
     PyArrayObject *in[4], *out[2];                       /* in[3]: conf */
     npy_intp n;
@@ -85,21 +81,21 @@ static PyArrayObject *matrix(PyObject *obj, const char *name, npy_intp rows, npy
 /* Inputs: harm, variance, exposure (optional), t, season (optional).  Outputs: params, bse,
  * pvalues (rows x p), crit, deviance, dispersion, theta, nobs, compound, scale, status. */
 enum { N_IN = 5, N_OUT = 11 };
+static const char *const NAMES[N_OUT] = {"params", "bse", "pvalues", "crit", "deviance",
+                                         "dispersion", "theta", "nobs", "compound", "scale",
+                                         "status"};
 
 static PyObject *py_harm_trend(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *y_obj, *v_obj, *exp_obj, *t_obj, *season_obj;
     Py_ssize_t exp_row, exp_col, n_seasons;
-    const char *dispersion_name;
     double conf;
-    int omit, threads = 0;
-    if (!PyArg_ParseTuple(args, "OOOnnOOnsdp|i", &y_obj, &v_obj, &exp_obj, &exp_row, &exp_col,
-                          &t_obj, &season_obj, &n_seasons, &dispersion_name, &conf, &omit,
-                          &threads))
+    int dispersion, omit, threads = 0;
+    if (!PyArg_ParseTuple(args, "OOOnnOOnidp|i", &y_obj, &v_obj, &exp_obj, &exp_row, &exp_col,
+                          &t_obj, &season_obj, &n_seasons, &dispersion, &conf, &omit, &threads))
         return NULL;
-    const int dispersion = sc_py_lookup(dispersion_name, DISPERSIONS, "dispersion");
-    if (dispersion < 0) return NULL;
+    if (sc_py_code(dispersion, SC_HARM_ESTIMATE + 1, "dispersion") < 0) return NULL;
     if (n_seasons < 1 || exp_row < 0 || exp_col < 0) {
         PyErr_SetString(PyExc_ValueError, "harm_trend: n_seasons must be >= 1, strides >= 0");
         return NULL;
@@ -146,11 +142,7 @@ static PyObject *py_harm_trend(PyObject *self, PyObject *args)
                            (sc_harm_dispersion)dispersion, conf, threads, &res, SC_DATA(out[8]),
                            SC_DATA(out[9]));
     Py_END_ALLOW_THREADS
-    if (sc_py_done(status, "harm_trend", N_IN, in, N_OUT, out) < 0) return NULL;
-    Py_DECREF(out[6]);                                   /* theta: not used for Poisson */
-    /* (params, bse, pvalues, crit, deviance, dispersion, nobs, status, compound, scale) */
-    return Py_BuildValue("NNNNNNNNNN", out[0], out[1], out[2], out[3], out[4], out[5], out[7],
-                         out[10], out[8], out[9]);
+    return sc_py_finish_named(status, "harm_trend", N_IN, in, N_OUT, out, NAMES);
 fail:
     return sc_py_fail(N_IN, in, N_OUT, out);
 }
@@ -159,10 +151,10 @@ PyMethodDef sc_harm_methods[] = {
     {"harm_sums", py_harm_sums, METH_VARARGS,
      "harm_sums(count, weight, group, groups) -> (total, harm, variance)"},
     {"harm_ci", py_harm_ci, METH_VARARGS,
-     "harm_ci(harm, variance, scale, max_weight, conf, method[, threads]) -> (lower, upper)"},
+     "harm_ci(harm, variance, scale, max_weight, conf, method code[, threads]) -> (lower, upper)"},
     {"harm_trend", py_harm_trend, METH_VARARGS,
-     "harm_trend(harm, variance, exposure, exp_row, exp_col, t, season, n_seasons, dispersion,"
-     " conf, omit[, threads]) -> (params, bse, pvalues, crit, deviance, dispersion, nobs,"
-     " status, compound, scale)"},
+     "harm_trend(harm, variance, exposure, exp_row, exp_col, t, season, n_seasons, dispersion"
+     " code, conf, omit[, threads]) -> {params, bse, pvalues, crit, deviance, dispersion, theta,"
+     " nobs, compound, scale, status}"},
     {NULL, NULL, 0, NULL},
 };

@@ -8,6 +8,9 @@
 
 /* Outputs of place_wdd: totals (groups x parts), then ten values per group. */
 enum { N_WDD_OUT = 11 };
+static const char *const WDD_NAMES[N_WDD_OUT] = {
+    "totals", "local", "local_se", "displacement", "displacement_se", "estimate", "se",
+    "statistic", "pvalue", "lower", "upper"};
 
 /* A (SC_PLACE_PARTS, len) float64 array from obj, or NULL with an exception naming `name`. */
 static PyArrayObject *parts_array(PyObject *obj, const char *name)
@@ -51,7 +54,7 @@ static PyObject *py_place_wdd(PyObject *self, PyObject *args)
     status = sc_place_wdd(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)groups, (size_t)members,
                           (sc_alternative)alternative, conf, threads, &res);
     Py_END_ALLOW_THREADS
-    return sc_py_finish(status, "wdd", 2, in, N_WDD_OUT, out);
+    return sc_py_finish_named(status, "wdd", 2, in, N_WDD_OUT, out, WDD_NAMES);
 }
 
 static PyObject *py_place_etest(PyObject *self, PyObject *args)
@@ -79,8 +82,8 @@ static PyObject *py_place_etest(PyObject *self, PyObject *args)
 
 PyMethodDef sc_place_methods[] = {
     {"place_wdd", py_place_wdd, METH_VARARGS,
-     "place_wdd(counts, scale, members, alternative, conf, threads) -> (totals, local, local_se,"
-     " displacement, displacement_se, estimate, se, statistic, pvalue, lower, upper)"},
+     "place_wdd(counts, scale, members, alternative, conf, threads) -> {totals, local, local_se,"
+     " displacement, displacement_se, estimate, se, statistic, pvalue, lower, upper}"},
     {"place_etest", py_place_etest, METH_VARARGS,
      "place_etest(count_after, exposure_after, count_before, exposure_before, ratio, statistic,"
      " alternative, threads) -> (statistic, pvalue)"},

@@ -161,7 +161,8 @@ static PyObject *py_rates_prop_test2(PyObject *self, PyObject *args)
                                  (size_t)n, conf, correct, threads, SC_DATA(out[0]),
                                  SC_DATA(out[1]), SC_DATA(out[2]), SC_DATA(out[3]));
     Py_END_ALLOW_THREADS
-    return sc_py_finish(status, "compare_proportions", 4, in, 4, out);
+    static const char *const out_names[] = {"statistic", "pvalue", "lower", "upper"};
+    return sc_py_finish_named(status, "compare_proportions", 4, in, 4, out, out_names);
 }
 
 static PyObject *py_rates_homogeneity(PyObject *self, PyObject *args)
@@ -235,7 +236,8 @@ PyMethodDef sc_rates_methods[] = {
      "rates_poisson_test2(count1, exposure1, count2, exposure2, alternative, conf, threads)"
      " -> (pvalue, lower, upper)"},
     {"rates_prop_test2", py_rates_prop_test2, METH_VARARGS,
-     "rates_prop_test2(x1, n1, x2, n2, conf, correct, threads) -> (statistic, pvalue, lower, upper)"},
+     "rates_prop_test2(x1, n1, x2, n2, conf, correct, threads) -> {statistic, pvalue, lower,"
+     " upper}"},
     {"rates_homogeneity", py_rates_homogeneity, METH_VARARGS,
      "rates_homogeneity(x, n, correct) -> (statistic, pvalue)"},
     {"rates_dsr", py_rates_dsr, METH_VARARGS,

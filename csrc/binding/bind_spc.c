@@ -5,11 +5,12 @@
 #include "sc_spc.h"
 #include "sc_status.h"
 
-static const char *const CHARTS[] = {"xmr", "i", "p", "u", "c", "pp", "up", "run", NULL};
-
 /* Outputs: value, centre, lower, upper, lower2, upper2, signal (series x points), then
  * longest_run, longest_run_max, n_crossings, n_crossings_min, n_useful, runs_signal. */
 enum { N_OUT = 13 };
+static const char *const NAMES[N_OUT] = {
+    "value", "centre", "lower", "upper", "lower2", "upper2", "signal", "longest_run",
+    "longest_run_max", "n_crossings", "n_crossings_min", "n_useful", "runs_signal"};
 
 /* A 2-D array of `type` with the shape of y (None stays NULL). */
 static int same_shape(PyObject *obj, int type, const char *name, PyArrayObject *y,
@@ -32,15 +33,13 @@ static PyObject *py_spc_fit(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *y_obj, *n_obj, *start_obj;
-    const char *chart_name;
     Py_ssize_t baseline, trend, shift;
-    int screen, outside, two_of_three, four_of_five, threads = 0;
-    if (!PyArg_ParseTuple(args, "OOOsnppnipn|i", &y_obj, &n_obj, &start_obj, &chart_name,
-                          &baseline, &screen, &outside, &trend, &two_of_three, &four_of_five,
-                          &shift, &threads))
+    int chart, screen, outside, two_of_three, four_of_five, threads = 0;
+    if (!PyArg_ParseTuple(args, "OOOinppnipn|i", &y_obj, &n_obj, &start_obj, &chart, &baseline,
+                          &screen, &outside, &trend, &two_of_three, &four_of_five, &shift,
+                          &threads))
         return NULL;
-    const int chart = sc_py_lookup(chart_name, CHARTS, "chart");
-    if (chart < 0) return NULL;
+    if (sc_py_code(chart, SC_SPC_RUN + 1, "chart") < 0) return NULL;
     if (baseline < 0 || trend < 0 || shift < 0 || two_of_three < SC_SPC_23_OFF ||
         two_of_three > SC_SPC_23_WE) {
         PyErr_SetString(PyExc_ValueError,
@@ -85,15 +84,15 @@ static PyObject *py_spc_fit(PyObject *self, PyObject *args)
                      (Py_ssize_t)bad_row);
         goto fail;
     }
-    return sc_py_finish(status, "spc", 3, in, N_OUT, out);
+    return sc_py_finish_named(status, "spc", 3, in, N_OUT, out, NAMES);
 fail:
     return sc_py_fail(3, in, N_OUT, out);
 }
 
 PyMethodDef sc_spc_methods[] = {
     {"spc_fit", py_spc_fit, METH_VARARGS,
-     "spc_fit(y, n, start, chart, baseline, screen, outside, trend, two_of_three, four_of_five,"
-     " shift[, threads]) -> (value, centre, lower, upper, lower2, upper2, signal, longest_run,"
-     " longest_run_max, n_crossings, n_crossings_min, n_useful, runs_signal)"},
+     "spc_fit(y, n, start, chart code, baseline, screen, outside, trend, two_of_three code,"
+     " four_of_five, shift[, threads]) -> {value, centre, lower, upper, lower2, upper2, signal,"
+     " longest_run, longest_run_max, n_crossings, n_crossings_min, n_useful, runs_signal}"},
     {NULL, NULL, 0, NULL},
 };

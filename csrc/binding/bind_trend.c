@@ -1,13 +1,20 @@
 /* Binding of the rank-based trend kernels (sc_trend): trend_mk, trend_seasonal, trend_sen,
  * trend_pettitt.  Arrays arrive validated and shaped by python/scrutiny/trend.py; each call
- * returns a tuple of per-series arrays. */
+ * returns a dict of per-series arrays. */
 #include "bind.h"
 
 #include "sc_status.h"
 #include "sc_trend.h"
 
-static const char *const MK_METHODS[] = {"original", "hamed_rao", "yue_wang", "prewhiten", "tfpw",
-                                         NULL};
+static const char *const MK_NAMES[] = {"s", "var_s", "z", "pvalue", "tau", "tau_b", "slope",
+                                       "intercept", "nobs", "h", "trend", "status"};
+static const char *const SEASONAL_NAMES[] = {"s", "var_s", "z", "pvalue", "tau", "slope",
+                                             "intercept", "s_season", "var_s_season", "nobs",
+                                             "h", "trend", "status"};
+static const char *const SEN_NAMES[] = {"slope", "intercept", "lower", "upper", "nobs",
+                                        "status"};
+static const char *const PETTITT_NAMES[] = {"statistic", "pvalue", "location", "nobs",
+                                            "status"};
 
 /* The series as a (rows, n) float64 matrix and the optional shared time index (None or n
  * values), described in *d.  Returns 0, or -1 with an exception set and nothing held. */
@@ -45,15 +52,13 @@ static PyObject *py_trend_mk(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *y_obj, *t_obj;
-    const char *method_name;
     double alpha;
     Py_ssize_t lag;
-    int omit, threads = 0;
-    if (!PyArg_ParseTuple(args, "OOsdnp|i", &y_obj, &t_obj, &method_name, &alpha, &lag, &omit,
+    int method, omit, threads = 0;
+    if (!PyArg_ParseTuple(args, "OOidnp|i", &y_obj, &t_obj, &method, &alpha, &lag, &omit,
                           &threads))
         return NULL;
-    const int method = sc_py_lookup(method_name, MK_METHODS, "method");
-    if (method < 0) return NULL;
+    if (sc_py_code(method, SC_MK_TFPW + 1, "method") < 0) return NULL;
     if (lag < 0) {
         PyErr_SetString(PyExc_ValueError, "lag must be >= 0 (0: all lags)");
         return NULL;
@@ -75,7 +80,7 @@ static PyObject *py_trend_mk(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     status = sc_trend_mk(&d, (sc_mk_method)method, alpha, (size_t)lag, threads, &out);
     Py_END_ALLOW_THREADS
-    return sc_py_finish(status, "mann_kendall", 2, in, K, a);
+    return sc_py_finish_named(status, "mann_kendall", 2, in, K, a, MK_NAMES);
 }
 
 static PyObject *py_trend_seasonal(PyObject *self, PyObject *args)
@@ -109,7 +114,7 @@ static PyObject *py_trend_seasonal(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     status = sc_trend_seasonal(&d, (size_t)period, alpha, threads, &out);
     Py_END_ALLOW_THREADS
-    return sc_py_finish(status, "seasonal_mann_kendall", 2, in, K, a);
+    return sc_py_finish_named(status, "seasonal_mann_kendall", 2, in, K, a, SEASONAL_NAMES);
 }
 
 static PyObject *py_trend_sen(PyObject *self, PyObject *args)
@@ -138,7 +143,7 @@ static PyObject *py_trend_sen(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     status = sc_trend_sen(&d, SC_DATA(in[2]), (size_t)levels, threads, &out);
     Py_END_ALLOW_THREADS
-    return sc_py_finish(status, "sen_slope", 3, in, K, a);
+    return sc_py_finish_named(status, "sen_slope", 3, in, K, a, SEN_NAMES);
 }
 
 static PyObject *py_trend_pettitt(PyObject *self, PyObject *args)
@@ -161,19 +166,19 @@ static PyObject *py_trend_pettitt(PyObject *self, PyObject *args)
     Py_BEGIN_ALLOW_THREADS
     status = sc_trend_pettitt(&d, threads, &out);
     Py_END_ALLOW_THREADS
-    return sc_py_finish(status, "pettitt", 2, in, K, a);
+    return sc_py_finish_named(status, "pettitt", 2, in, K, a, PETTITT_NAMES);
 }
 
 PyMethodDef sc_trend_methods[] = {
     {"trend_mk", py_trend_mk, METH_VARARGS,
-     "trend_mk(y, t, method, alpha, lag, omit[, threads]) -> (s, var_s, z, pvalue, tau, tau_b,"
-     " slope, intercept, nobs, h, trend, status)"},
+     "trend_mk(y, t, method code, alpha, lag, omit[, threads]) -> {s, var_s, z, pvalue, tau,"
+     " tau_b, slope, intercept, nobs, h, trend, status}"},
     {"trend_seasonal", py_trend_seasonal, METH_VARARGS,
-     "trend_seasonal(y, period, alpha, omit[, threads]) -> (s, var_s, z, pvalue, tau, slope,"
-     " intercept, s_season, var_s_season, nobs, h, trend, status)"},
+     "trend_seasonal(y, period, alpha, omit[, threads]) -> {s, var_s, z, pvalue, tau, slope,"
+     " intercept, s_season, var_s_season, nobs, h, trend, status}"},
     {"trend_sen", py_trend_sen, METH_VARARGS,
-     "trend_sen(y, t, conf, omit[, threads]) -> (slope, intercept, lower, upper, nobs, status)"},
+     "trend_sen(y, t, conf, omit[, threads]) -> {slope, intercept, lower, upper, nobs, status}"},
     {"trend_pettitt", py_trend_pettitt, METH_VARARGS,
-     "trend_pettitt(y, omit[, threads]) -> (statistic, pvalue, location, nobs, status)"},
+     "trend_pettitt(y, omit[, threads]) -> {statistic, pvalue, location, nobs, status}"},
     {NULL, NULL, 0, NULL},
 };

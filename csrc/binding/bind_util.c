@@ -154,10 +154,29 @@ PyObject *sc_py_raise(int status, const char *func)
     return NULL;
 }
 
-int sc_py_lookup(const char *value, const char *const *names, const char *arg)
+int sc_py_code(int code, int count, const char *arg)
 {
-    for (int i = 0; names[i] != NULL; i++)
-        if (strcmp(value, names[i]) == 0) return i;
-    PyErr_Format(PyExc_ValueError, "%s: unknown value '%s'", arg, value);
+    if (code >= 0 && code < count) return code;
+    PyErr_Format(PyExc_ValueError, "%s: unknown value %d", arg, code);
     return -1;
+}
+
+PyObject *sc_py_named(int k, const char *const *names, PyObject **values)
+{
+    /* A NULL value with an exception set (a failed PyFloat_FromDouble) fails the whole. */
+    PyObject *d = PyErr_Occurred() ? NULL : PyDict_New();
+    for (int i = 0; i < k; i++) {
+        PyObject *v = values[i] ? values[i] : Py_None;
+        if (d != NULL && PyDict_SetItemString(d, names[i], v) < 0) Py_CLEAR(d);
+        Py_XDECREF(values[i]);
+        values[i] = NULL;
+    }
+    return d;
+}
+
+PyObject *sc_py_finish_named(int status, const char *func, int k, PyArrayObject **in, int nout,
+                             PyArrayObject **out, const char *const *names)
+{
+    if (sc_py_done(status, func, k, in, nout, out) < 0) return NULL;
+    return sc_py_named(nout, names, (PyObject **)out);
 }

@@ -12,7 +12,7 @@ static struct PyModuleDef core_module = {
 static PyMethodDef *const tables[] = {
     sc_check_methods, sc_dist_methods, sc_rates_methods, sc_funnel_methods, sc_disparity_methods,
     sc_trend_methods, sc_glm_methods, sc_changepoint_methods, sc_spc_methods, sc_drivers_methods,
-    sc_calls_methods, sc_waits_methods, sc_place_methods, sc_harm_methods,
+    sc_calls_methods, sc_waits_methods, sc_place_methods, sc_harm_methods, sc_options_methods,
 };
 
 static int load_errors(void)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import _core
+from . import _options as _o
 
 NAN_POLICIES = ("propagate", "omit", "raise")
 # rule bits of the C scan (csrc/core/sc_check.h)
@@ -185,6 +186,28 @@ def choice(value, name: str, options) -> str:
 
 def nan_policy(value) -> str:
     return choice(value, "nan_policy", NAN_POLICIES)
+
+
+def seasons(n: int, period, season):
+    """Season codes of n observations (0 = the reference, in order of first appearance), their
+    count and the names of the dummies, from ``period`` (position modulo period) or ``season``
+    (labels), not both; (None, 1, []) without either."""
+    if period is not None and season is not None:
+        raise ValueError("give period or season, not both")
+    if season is not None:
+        import pandas as pd
+
+        labels = labels_for(season, n, "season")
+        codes, uniques = pd.factorize(pd.Series(labels, dtype=object), sort=False)
+        if np.any(codes < 0):
+            raise ValueError(f"season has a missing label (position "
+                             f"{int(np.flatnonzero(codes < 0)[0])})")
+        return codes.astype(np.int32), len(uniques), [f"season_{u}" for u in uniques[1:]]
+    if period is not None:
+        period = whole_number(period, "period", minimum=2)
+        k = min(period, n)
+        return (np.arange(n) % period).astype(np.int32), k, [f"season_{j}" for j in range(1, k)]
+    return None, 1, []
 
 
 def labels_for(labels, n: int, name: str = "labels"):
@@ -709,7 +732,7 @@ def importance_method(model: str, method: str, p: int) -> None:
     if model == "ordinal" and method == "relative_weights":
         raise ValueError("method='relative_weights' is not defined for ordinal models; use "
                          "'lmg', 'dominance', 'first' or 'last' (or model='linear')")
-    limit = _core.drivers_limit(model, method)
+    limit = _core.drivers_limit(_o.DRIVERS_MODEL.codes[model], _o.DRIVERS_METHOD.codes[method])
     if limit and p > limit:
         alternative = ("use method='relative_weights' (Johnson's relative weights agree closely "
                        "with LMG and need one fit)" if model != "ordinal" else

@@ -348,11 +348,12 @@ def erlang_c(calls, interval, handle_time, agents, target_time, *, unstable="rai
     out = _core.calls_evaluate(c.ravel(), iv.ravel(), h.ravel(), n.ravel(), t.ravel(), None,
                                _v.threads(threads))
     shape = c.shape
-    p_wait = out[2].reshape(shape)
+    p_wait = out["p_wait"].reshape(shape)
     return ErlangCResult(
-        traffic=_shape_out(out[0], shape), p_wait=_shape_out(p_wait, shape),
-        service_level=_shape_out(out[3], shape), asa=_shape_out(out[6], shape),
-        occupancy=_shape_out(out[8], shape), immediate_answer=_shape_out(1.0 - p_wait, shape),
+        traffic=_shape_out(out["traffic"], shape), p_wait=_shape_out(p_wait, shape),
+        service_level=_shape_out(out["service_level"], shape),
+        asa=_shape_out(out["asa"], shape), occupancy=_shape_out(out["occupancy"], shape),
+        immediate_answer=_shape_out(1.0 - p_wait, shape),
         agents=_whole_out(n, shape), target_time=_shape_out(t, shape),
         stable=bool(stable) if stable.ndim == 0 else stable)
 
@@ -428,12 +429,13 @@ def erlang_a(calls, interval, handle_time, agents, target_time, patience, *,
                                p.ravel(), _v.threads(threads))
     shape = c.shape
     return ErlangAResult(
-        traffic=_shape_out(out[0], shape), p_wait=_shape_out(out[2], shape),
-        service_level=_shape_out(out[3], shape),
-        service_level_answered=_shape_out(out[4], shape),
-        abandonment=_shape_out(out[5], shape), asa=_shape_out(out[6], shape),
-        mean_wait=_shape_out(out[7], shape), occupancy=_shape_out(out[8], shape),
-        immediate_answer=_shape_out(1.0 - out[2], shape), agents=_whole_out(n, shape),
+        traffic=_shape_out(out["traffic"], shape), p_wait=_shape_out(out["p_wait"], shape),
+        service_level=_shape_out(out["service_level"], shape),
+        service_level_answered=_shape_out(out["service_level_answered"], shape),
+        abandonment=_shape_out(out["abandonment"], shape), asa=_shape_out(out["asa"], shape),
+        mean_wait=_shape_out(out["mean_wait"], shape),
+        occupancy=_shape_out(out["occupancy"], shape),
+        immediate_answer=_shape_out(1.0 - out["p_wait"], shape), agents=_whole_out(n, shape),
         target_time=_shape_out(t, shape), patience=_shape_out(p, shape))
 
 
@@ -516,14 +518,16 @@ def agents_needed(calls, interval, handle_time, target_time, service_level, max_
                            occ.ravel(), ab.ravel(), None if patience is None else p.ravel(),
                            nmin.ravel(), _v.threads(threads))
     shape = c.shape
-    agents = out[1].reshape(shape)
+    agents = out["agents"].reshape(shape)
     return AgentsResult(
         agents=_whole_out(agents, shape),
         scheduled=_whole_out(_scheduled(agents, shrink), shape),
-        p_wait=_shape_out(out[2], shape), service_level=_shape_out(out[3], shape),
-        occupancy=_shape_out(out[8], shape), traffic=_shape_out(out[0], shape),
-        asa=_shape_out(out[6], shape), abandonment=_shape_out(out[5], shape),
-        service_level_answered=_shape_out(out[4], shape), target=_shape_out(level, shape),
+        p_wait=_shape_out(out["p_wait"], shape),
+        service_level=_shape_out(out["service_level"], shape),
+        occupancy=_shape_out(out["occupancy"], shape), traffic=_shape_out(out["traffic"], shape),
+        asa=_shape_out(out["asa"], shape), abandonment=_shape_out(out["abandonment"], shape),
+        service_level_answered=_shape_out(out["service_level_answered"], shape),
+        target=_shape_out(level, shape),
         target_time=_shape_out(t, shape),
         max_occupancy=None if max_occupancy is None else _shape_out(occ, shape),
         shrinkage=_shape_out(shrink, shape),

@@ -14,8 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _batch, _core, _funnel
 from . import _narrative as _n
+from . import _options as _o
 from . import _validation as _v
 from ._results import Result
 
@@ -29,8 +30,7 @@ _METHODS = {
     "rate": ("exact", "normal"),
     "ratio": ("exact", "log", "sqrt"),
 }
-_OVERDISPERSION = ("multiplicative", "additive")
-_RESAMPLE = ("poisson", "binomial", "areas")
+_OVERDISPERSION = _o.OVERDISPERSION.names[1:]
 _INDICES = ("range", "ratio", "cv", "gini", "theil", "mld")
 _ALL_CORES = 0
 
@@ -38,18 +38,6 @@ _ALL_CORES = 0
 # ---- shared helpers -----------------------------------------------------------------------
 
 _level_label = _n.level     # 0.95 -> '95%', 0.998 -> '99.8%'
-
-
-def _flags(high: np.ndarray, low: np.ndarray, levels) -> np.ndarray:
-    """Per-unit labels from (unit x level) masks, named after the widest level exceeded."""
-    names = ["within"]
-    code = np.zeros(high.shape[0], dtype=np.intp)
-    for j in np.argsort(levels):                 # narrowest first: wider levels overwrite
-        label = _level_label(levels[j])
-        names += [f"high ({label})", f"low ({label})"]
-        code[high[:, j]] = len(names) - 2
-        code[low[:, j]] = len(names) - 1
-    return np.array(names, dtype=object)[code]
 
 
 def _levels(levels) -> tuple[np.ndarray, bool]:
@@ -126,9 +114,9 @@ class FunnelResult(Result):
         if self.kind == "proportion":
             grid = np.unique(np.round(grid))
         grid = np.ascontiguousarray(grid, dtype=float)
-        lower, upper = _core.funnel_limits(
-            grid, self.kind, self.method, self.overdispersion or "none", self.target,
-            np.asarray(self.levels, dtype=float), self.phi, self.tau2, _ALL_CORES)
+        lower, upper = _funnel.limits(
+            grid, self.kind, self.method, self.overdispersion, self.target,
+            np.asarray(self.levels, dtype=float), self.phi, self.tau2)
         m = len(self.levels)
         return pd.DataFrame({
             "denominator": np.repeat(grid, m),
@@ -397,10 +385,11 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95,
     if overdispersion is not None:
         _v.at_least(num, "numerator", 3, "units to estimate overdispersion")
     t, pooled = _funnel_target(target, num, den, kind)
-    z, se, phi, tau2, lower, upper = _core.funnel_fit(
-        num, den, kind, method, overdispersion or "none", t, trim, level_arr, _ALL_CORES)
+    out = _funnel.fit(num, den, kind, method, overdispersion, t, trim, level_arr)
+    z, se, phi, tau2, lower, upper = (out[k] for k in ("z", "s", "phi", "tau2", "lower",
+                                                       "upper"))
     value = num / den
-    flag = _flags(value[:, None] > upper, value[:, None] < lower, level_arr)
+    flag = _funnel.flags(value[:, None] > upper, value[:, None] < lower, level_arr)
     levels_out = tuple(float(v) for v in level_arr)
     return FunnelResult(
         target=t, z=z, phi=float(phi), tau2=float(tau2), levels=levels_out, lower=lower,
@@ -516,7 +505,7 @@ def ratio_significance(observed, expected, levels=(0.95, 0.998)) -> RatioSignifi
     shape = obs.shape
     o, e = obs.reshape(-1), exp.reshape(-1)
     lower, upper = _core.funnel_ratio_ci(o, e, level_arr, _ALL_CORES)
-    flag = _flags(lower > 1.0, upper < 1.0, level_arr)
+    flag = _funnel.flags(lower > 1.0, upper < 1.0, level_arr)
     out_shape = shape + ((level_arr.size,) if several else ())
     lower, upper = lower.reshape(out_shape), upper.reshape(out_shape)
     ratio = (o / e).reshape(shape)
@@ -612,13 +601,6 @@ class DisparityResult(Result):
                 f"{areas} differ (homogeneity() and funnel() do).")
 
 
-def _seed(seed) -> int:
-    """The seed given, or one drawn from the operating system's entropy."""
-    if seed is None:
-        return int(np.random.SeedSequence().entropy % 2**64)
-    return _v.whole_number(seed, "seed") % 2**64
-
-
 def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
                       resample="poisson") -> DisparityResult:
     """Range, ratio, coefficient of variation, Gini, Theil and mean log deviation of area rates.
@@ -680,7 +662,7 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
     0.1135
     """
     conf = _v.conf_level(conf)
-    how = _v.choice(resample, "resample", _RESAMPLE)
+    how = _v.choice(resample, "resample", _o.RESAMPLE.names)
     reps = _v.whole_number(bootstrap, "bootstrap")
     xs = _v.counts(x, "x")
     ns = _v.positive(n, "n")
@@ -704,14 +686,14 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
     lower = upper = replicates = None
     used_seed = None
     if reps:
-        used_seed = _seed(seed)
-        replicates, lo, hi = _core.disparity_bootstrap(xs, ns, w, how, reps, used_seed, conf,
-                                                       _ALL_CORES)
+        used_seed = _batch.seed(seed)
+        replicates, lo, hi = _core.disparity_bootstrap(xs, ns, w, _o.RESAMPLE.codes[how], reps,
+                                                       used_seed, conf, _ALL_CORES)
         import pandas as pd
 
         lower, upper = pd.Series(lo, index=_INDICES), pd.Series(hi, index=_INDICES)
     return DisparityResult(
-        **dict(zip(_INDICES, (float(v) for v in est))), lower=lower, upper=upper, conf=conf,
+        **{k: est[k] for k in _INDICES}, lower=lower, upper=upper, conf=conf,
         bootstrap=reps, resample=how, seed=used_seed, weighted=w is not None, rates=rates,
         replicates=replicates)
 
@@ -835,8 +817,8 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:
     >>> bool(res.estimate[0] > res.raw[0])
     True
     """
-    kind = _v.choice(kind, "kind", ("proportion", "rate"))
-    method = _v.choice(method, "method", ("mle", "moments"))
+    kind = _v.choice(kind, "kind", _o.SHRINK_KIND.names)
+    method = _v.choice(method, "method", _o.SHRINK_METHOD.names)
     conf = _v.conf_level(conf)
     xs = _v.counts(x, "x")
     if kind == "proportion":
@@ -849,8 +831,11 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:
         _v.numerator_within(xs, ns, "x", "n")
         _v.not_all_full(xs, ns, "x", "n")
     _v.positive_total(xs, "x")
-    est, lower, upper, alpha, beta, mean, loglik, iters, pooled = _core.disparity_shrink(
-        xs, ns, kind, method, conf, _ALL_CORES)
+    out = _core.disparity_shrink(xs, ns, _o.SHRINK_KIND.codes[kind],
+                                 _o.SHRINK_METHOD.codes[method], conf, _ALL_CORES)
+    est, lower, upper, alpha, beta, mean, loglik, iters, pooled = (
+        out[k] for k in ("estimate", "lower", "upper", "alpha", "beta", "mean", "loglik",
+                         "iterations", "pooled"))
     strength = alpha + beta if kind == "proportion" else beta
     weight = np.zeros_like(ns) if pooled else ns / (ns + strength)
     return ShrinkResult(

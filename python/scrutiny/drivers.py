@@ -20,8 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _batch, _core
 from . import _narrative as _n
+from . import _options as _o
 from . import _validation as _v
 from ._results import Result
 from .errors import ConvergenceError
@@ -31,8 +32,6 @@ __all__ = [
     "LogisticResult", "OrdinalLogisticResult", "RelativeImportanceResult", "KeyDriversResult",
 ]
 
-_METHODS = ("lmg", "relative_weights", "dominance", "first", "last", "betasq", "pratt")
-_MODELS = ("linear", "logistic", "ordinal")
 _NAN_POLICIES = ("omit", "raise")
 _SE = ("model", "robust")
 _PERFORMANCE = ("mean", "top_box")
@@ -123,8 +122,10 @@ def _separated(func: str, data: _Data, slopes: np.ndarray) -> ConvergenceError:
 def _fit(func: str, data: _Data, levels: int, ordinal: bool, robust: bool = False):
     """One C fit (binary, or ordinal with ``levels`` levels); separation and non-convergence
     raise ConvergenceError."""
-    outcome, coef, cov, rcov, loglik, loglik0, iterations, _ = _core.logit_fit(
-        data.x, data.y, data.w, levels, ordinal, robust)
+    out = _core.logit_fit(data.x, data.y, data.w, levels, ordinal, robust)
+    outcome, coef, cov, rcov, loglik, loglik0, iterations = (
+        out[k] for k in ("outcome", "coef", "cov", "robust_cov", "loglik", "loglik_null",
+                         "iterations"))
     if outcome != _FIT_OK:
         p = data.x.shape[1]
         slopes = coef[:p] if ordinal else coef[1:]
@@ -618,12 +619,6 @@ def _model_label(model: str) -> str:
     return "R²" if model == "linear" else "McFadden's R²"
 
 
-def _seed(seed) -> int:
-    if seed is None:
-        return int(np.random.SeedSequence().entropy % (1 << 63))
-    return _v.whole_number(seed, "seed", minimum=0)
-
-
 def relative_importance(X, y, method="lmg", weights=None, model="linear", bootstrap=0,
                         conf=0.95, seed=None, nan_policy="omit", threads=None,
                         levels=None) -> RelativeImportanceResult:
@@ -723,8 +718,8 @@ def relative_importance(X, y, method="lmg", weights=None, model="linear", bootst
     >>> list(ri.share.round(2))
     [0.87, 0.13, 0.0]
     """
-    method = _v.choice(method, "method", _METHODS)
-    model = _v.choice(model, "model", _MODELS)
+    method = _v.choice(method, "method", _o.DRIVERS_METHOD.names)
+    model = _v.choice(model, "model", _o.DRIVERS_MODEL.names)
     bootstrap = _v.whole_number(bootstrap, "bootstrap", minimum=0)
     conf = _v.conf_level(conf)
     n_threads = _v.threads(threads)
@@ -735,8 +730,10 @@ def relative_importance(X, y, method="lmg", weights=None, model="linear", bootst
     n_levels = {"linear": 0, "logistic": 2, "ordinal": len(data.levels or ())}[model]
     if model != "linear":
         _fit("relative_importance", data, n_levels, model == "ordinal")   # separation, by name
-    imp, r2, conditional, complete = _core.drivers_importance(
-        data.x, data.y, data.w, n_levels, model, method, n_threads)
+    codes = _o.DRIVERS_MODEL.codes[model], _o.DRIVERS_METHOD.codes[method]
+    out = _core.drivers_importance(data.x, data.y, data.w, n_levels, *codes, n_threads)
+    imp, r2, conditional, complete = (out[k] for k in ("importance", "r2", "conditional",
+                                                       "complete"))
     names = data.names
     importance = _series(imp, names, "importance")
     share = importance / importance.sum()
@@ -750,9 +747,9 @@ def relative_importance(X, y, method="lmg", weights=None, model="linear", bootst
     fields = dict(lower=None, upper=None, share_lower=None, share_upper=None, r2_lower=np.nan,
                   r2_upper=np.nan, seed=None, failed=0, replicates=None)
     if bootstrap:
-        used_seed = _seed(seed)
+        used_seed = _batch.seed(seed)
         reps, r2_reps, failed = _core.drivers_bootstrap(
-            data.x, data.y, data.w, n_levels, model, method, bootstrap, used_seed, n_threads)
+            data.x, data.y, data.w, n_levels, *codes, bootstrap, used_seed, n_threads)
         lower, upper = _core.drivers_percentiles(reps, conf)
         with np.errstate(invalid="ignore", divide="ignore"):
             shares = reps / reps.sum(axis=1, keepdims=True)

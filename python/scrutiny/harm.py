@@ -22,12 +22,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _batch, _core, _funnel
 from . import _narrative as _n
+from . import _options as _o
 from . import _validation as _v
 from ._results import Result
-from .disparity import FunnelResult, _flags, _level_label
-from .models import _LogLinearTrend, _raise_rows, _seasons, _status_labels
+from .disparity import FunnelResult
+from .models import _LogLinearTrend
 from .trend import MannKendallResult, mann_kendall, seasonal_mann_kendall, sen_slope
 
 __all__ = [
@@ -35,11 +36,15 @@ __all__ = [
     "HarmWeights", "HarmIndexResult", "HarmFunnelResult", "HarmTrendResult",
 ]
 
-_CI_METHODS = ("gamma", "normal", "dobson")
+_CI_METHODS = (*_o.HARM_CI_METHOD.names, "dobson")     # Dobson's limits are computed here
 _MISSING = ("raise", "drop")
-_DISPERSIONS = ("estimate", "compound")
-_OVERDISPERSION = ("multiplicative", "additive")
-_ERRORS = ("coerce", "raise")
+_level_label = _n.level     # 0.95 -> '95%', as the funnel's columns and limits say
+# The row status a series without harm gets beside the GLM kernel's statuses.
+_NO_HARM = len(_batch.GLM_STATUS.labels)
+_TREND_STATUS = _batch.RowStatus(
+    (*_batch.GLM_STATUS.labels, "no harm"),
+    {**_batch.GLM_STATUS.raises,
+     _NO_HARM: (ValueError, "{series} has no harm (every weighted count is 0)")})
 
 
 # ---- weights ------------------------------------------------------------------------------
@@ -612,8 +617,8 @@ def harm_index(frame, crime_type, count, weights, by=None, population=None, per=
     if method == "dobson":
         lower, upper = _dobson(long, codes, groups, levels)
     else:
-        lower, upper = _core.harm_ci(harm, var, np.ones(groups), max_weight, levels, method,
-                                     nthreads)
+        lower, upper = _core.harm_ci(harm, var, np.ones(groups), max_weight, levels,
+                                     _o.HARM_CI_METHOD.codes[method], nthreads)
     scale = None if pop is None else per / pop
     table = _index_table(index, cols, total, harm, var, lower, upper, pop, scale, levels)
     single = index is None
@@ -799,7 +804,7 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
     (56.0, 37.87)
     """
     if overdispersion is not None:
-        overdispersion = _v.choice(overdispersion, "overdispersion", _OVERDISPERSION)
+        overdispersion = _v.choice(overdispersion, "overdispersion", _o.OVERDISPERSION.names[1:])
     trim = _v.number_in(trim, "trim", 0.0, 0.5)
     level_arr, _ = _v.conf_levels(levels, "levels")
     _v.distinct(level_arr, "levels")
@@ -823,11 +828,12 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
         r0, pooled = float(harm.sum() / pop.sum()), True
     else:
         r0, pooled = _v.number(target, "target", positive=True) / per, False
-    z, se, phi, tau2, lower, upper = _core.funnel_fit(
-        harm / k, pop, "rate", "normal", overdispersion or "none", r0 / k, trim, level_arr, 0)
-    lower, upper, tau2 = lower * k, upper * k, tau2 * k * k
+    # A rate funnel on harm / k: its Poisson variance times k is the compound-Poisson one.
+    fit = _funnel.fit(harm / k, pop, "rate", "normal", overdispersion, r0 / k, trim, level_arr)
+    z, se, phi = fit["z"], fit["s"], fit["phi"]
+    lower, upper, tau2 = fit["lower"] * k, fit["upper"] * k, fit["tau2"] * k * k
     value = harm / pop
-    flag = _flags(value[:, None] > upper, value[:, None] < lower, level_arr)
+    flag = _funnel.flags(value[:, None] > upper, value[:, None] < lower, level_arr)
     levels_out = tuple(float(v) for v in level_arr)
     table = _funnel_table(index, cols, total, harm, var, pop, value, z, lower, upper, flag,
                           levels_out, per)
@@ -1065,16 +1071,46 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
     >>> round(res.percent_change, 2), res.status
     (-5.74, 'ok')
     """
-    import pandas as pd
-
-    dispersion = _v.choice(dispersion, "dispersion", _DISPERSIONS)
+    dispersion = _v.choice(dispersion, "dispersion", _o.HARM_DISPERSION.names)
     conf = _v.conf_level(conf)
     alpha = _v.conf_level(alpha, "alpha")
-    errors = _v.choice(errors, "errors", _ERRORS)
+    errors = _v.choice(errors, "errors", _batch.ERRORS)
     nthreads = _v.threads(threads)
     _v.data_frame(frame, "frame")
     time = _column_name(time, "time", frame)
     long, w, cols, series_all, index = _prepare(frame, crime_type, count, weights, by, missing)
+    data = _trend_series(frame, long, series_all, index, time, exposure)
+    fit = _trend_fit(data, period, dispersion, conf, nthreads)
+    status = np.where(np.nansum(data.harm, axis=1) > 0, fit["status"], _NO_HARM)
+    labels = _batch.statuses(status, _TREND_STATUS, "harm_trend", errors,
+                             names=_labels(index))
+    single = index is None
+    rates = data.harm if data.exposure is None else data.harm / data.exposure
+    y = rates[0] if single else rates
+    mk = (mann_kendall(y, t=data.t, alpha=alpha) if period is None else
+          seasonal_mann_kendall(y, period=period, alpha=alpha))
+    sen = sen_slope(y, t=data.t, conf=conf)
+    method = f"log-linear trend in harm, variance {_o.HARM_DISPERSION.word(dispersion)}"
+    return HarmTrendResult(
+        **_trend_fields(fit, labels, data, index, time), method=method, conf=conf,
+        mann_kendall=mk, sen=sen, dropped=long.dropped, source=w.source)
+
+
+@dataclasses.dataclass(frozen=True)
+class _TrendSeries:
+    """Harm and its variance per series and period (rows x periods), the exposure (or None),
+    the distinct periods, their t values and the season codes."""
+
+    harm: np.ndarray
+    variance: np.ndarray
+    exposure: np.ndarray | None
+    times: Any
+    t: np.ndarray
+
+
+def _trend_series(frame, long: _Long, series_all, index, time: str, exposure) -> _TrendSeries:
+    """The harm series of every group, summed per period in the C core; with an exposure, a
+    period without one is missing."""
     time_all, times, t = _time_index(frame, time)
     rows, n = (1 if index is None else len(index)), len(times)
     cells_all = series_all * n + time_all
@@ -1088,53 +1124,53 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
                              f"exposure column {exposure!r} (per series and period)",
                              cell_labels).reshape(rows, n)
         harm[np.isnan(expo)] = np.nan
-    codes, n_seasons, season_names = _seasons(n, period, None)
+    return _TrendSeries(harm, var, expo, times, t)
+
+
+def _trend_fit(data: _TrendSeries, period, dispersion: str, conf: float, nthreads: int) -> dict:
+    """The log-linear trend of every series in one call to the C core, with the names of its
+    coefficients."""
+    n = data.harm.shape[1]
+    codes, n_seasons, season_names = _v.seasons(n, period, None)
     p = 1 + n_seasons
     _v.series_length(n, "time", p + 1, f"a trend with {p} coefficients")
+    expo = data.exposure
     offset = None if expo is None else np.where(np.isnan(expo), 1.0, expo).reshape(-1)
-    params, bse, pvals, crit, _dev, disp, nobs, status, k, scale = _core.harm_trend(
-        harm, var, offset, 0 if expo is None else n, 0 if expo is None else 1, t, codes,
-        n_seasons, dispersion, conf, True, nthreads)
-    labels = _status_labels(status)
-    empty = ~(np.nansum(harm, axis=1) > 0)
-    labels[empty] = "no harm"
-    if errors == "raise" and empty.any():
-        raise ValueError(f"harm_trend: series {_labels(index)[int(np.flatnonzero(empty)[0])]!r} "
-                         f"has no harm (every weighted count is 0)")
-    _raise_rows(status, "harm_trend", errors)
-    b, se = params[:, 1], bse[:, 1]
+    fit = _core.harm_trend(data.harm, data.variance, offset, 0 if expo is None else n,
+                           0 if expo is None else 1, data.t, codes, n_seasons,
+                           _o.HARM_DISPERSION.codes[dispersion], conf, True, nthreads)
+    fit["names"] = ["intercept", "t", *season_names]
+    return fit
+
+
+def _trend_fields(fit: dict, labels, data: _TrendSeries, index, time: str) -> dict:
+    """The per-series fields of a HarmTrendResult: floats and Series for one series, arrays
+    and DataFrames (one row per series) for several."""
+    import pandas as pd
+
+    single = index is None
+    b, se, crit = fit["params"][:, 1], fit["bse"][:, 1], fit["crit"]
     with np.errstate(over="ignore"):
         rate_ratio, lower, upper = np.exp(b), np.exp(b - crit * se), np.exp(b + crit * se)
-    series_y = harm if expo is None else harm / expo
-    single = index is None
-    y = series_y[0] if single else series_y
-    mk = (mann_kendall(y, t=t, alpha=alpha) if period is None else
-          seasonal_mann_kendall(y, period=period, alpha=alpha))
-    sen = sen_slope(y, t=t, conf=conf)
-    names = ["intercept", "t", *season_names]
-    row_index = None if single else index
 
     def out(a):
-        return (a[0].item() if isinstance(a[0], np.generic) else a[0]) if single else a
+        return _batch.single(a, single)
 
     def wide(a):
-        return (pd.Series(a[0], index=names) if single else
-                pd.DataFrame(a, index=row_index, columns=names))
+        return (pd.Series(a[0], index=fit["names"]) if single else
+                pd.DataFrame(a, index=index, columns=fit["names"]))
 
     def series(a):
         if a is None:
             return None
-        return (pd.Series(a[0], index=times, name=time) if single else
-                pd.DataFrame(a, index=row_index, columns=times))
+        return (pd.Series(a[0], index=data.times, name=time) if single else
+                pd.DataFrame(a, index=index, columns=data.times))
 
-    variance = ("k mu (compound Poisson)" if dispersion == "compound" else
-                "max(k, Pearson) mu (quasi-Poisson)")
-    method = f"log-linear trend in harm, variance {variance}"
-    return HarmTrendResult(
-        rate_ratio=out(rate_ratio), lower=out(lower), upper=out(upper), pvalue=out(pvals[:, 1]),
-        percent_change=out(100 * (rate_ratio - 1)), params=wide(params), bse=wide(bse),
-        pvalues=wide(pvals), compound_dispersion=out(k), dispersion=out(disp),
-        scale=out(scale), nobs=out(nobs.astype(np.int64)), status=out(labels),
-        method=method, conf=conf, mann_kendall=mk, sen=sen, harm=series(harm),
-        variance=series(var), exposure=series(expo), t=t, dropped=long.dropped,
-        source=w.source)
+    return dict(
+        rate_ratio=out(rate_ratio), lower=out(lower), upper=out(upper),
+        pvalue=out(fit["pvalues"][:, 1]), percent_change=out(100 * (rate_ratio - 1)),
+        params=wide(fit["params"]), bse=wide(fit["bse"]), pvalues=wide(fit["pvalues"]),
+        compound_dispersion=out(fit["compound"]), dispersion=out(fit["dispersion"]),
+        scale=out(fit["scale"]), nobs=out(fit["nobs"].astype(np.int64)), status=out(labels),
+        harm=series(data.harm), variance=series(data.variance),
+        exposure=series(data.exposure), t=data.t)

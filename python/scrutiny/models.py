@@ -20,69 +20,21 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _batch, _core
 from . import _narrative as _n
+from . import _options as _o
 from . import _validation as _v
 from ._results import Result
-from .errors import ConvergenceError, NumericalError
 
 __all__ = ["count_trend", "its", "CountTrendResult", "ITSResult"]
 
-_TREND_FAMILIES = ("poisson", "negbin")
-_ITS_FAMILIES = ("gaussian", "poisson", "negbin")
-_ERRORS = ("coerce", "raise")
+_TREND_FAMILIES = _o.GLM_FAMILY.names[1:]     # a count trend is not gaussian
+_ITS_FAMILIES = _o.GLM_FAMILY.names
 _ITS_TERMS = ["intercept", "time", "level_change", "slope_change"]
 # A Poisson fit whose Pearson dispersion exceeds this gets a warning in its narrative.
 _OVERDISPERSED = 1.5
 
-# Row statuses of the C core, in the order of sc_glm_row_status (csrc/core/sc_glm.h).
-_STATUS = ("ok", "too short", "missing values", "rank deficient", "did not converge",
-           "numerical failure")
-_STATUS_RAISE = {
-    1: (ValueError, "fewer usable observations than coefficients + 1"),
-    2: (ValueError, "missing values (nan_policy='propagate')"),
-    3: (NumericalError, "the design is rank deficient (a term or season has no usable "
-                        "observations, or terms are collinear)"),
-    4: (ConvergenceError, "the fit did not converge in 25 iterations"),
-    5: (NumericalError, "numerical failure (a result that should be finite is not)"),
-}
-
-
 # ---- shared plumbing --------------------------------------------------------------------------
-
-def _status_labels(status: np.ndarray) -> np.ndarray:
-    return np.asarray(_STATUS, dtype=object)[status]
-
-
-def _raise_rows(status: np.ndarray, func: str, errors: str) -> None:
-    """Under errors='raise', the first series that failed raises its exception."""
-    if errors != "raise":
-        return
-    bad = np.flatnonzero(status != 0)
-    if bad.size:
-        r = int(bad[0])
-        kind, reason = _STATUS_RAISE[int(status[r])]
-        raise kind(f"{func}: series {r}: {reason}")
-
-
-def _seasons(n: int, period, season):
-    """Season codes (0 = the reference, in order of first appearance), their count and the
-    names of the dummies."""
-    if period is not None and season is not None:
-        raise ValueError("give period or season, not both")
-    if season is not None:
-        import pandas as pd
-
-        labels = _v.labels_for(season, n, "season")
-        codes, uniques = pd.factorize(pd.Series(labels, dtype=object), sort=False)
-        if np.any(codes < 0):
-            raise ValueError(f"season has a missing label (position {int(np.flatnonzero(codes < 0)[0])})")
-        return codes.astype(np.int32), len(uniques), [f"season_{u}" for u in uniques[1:]]
-    if period is not None:
-        period = _v.whole_number(period, "period", minimum=2)
-        k = min(period, n)
-        return (np.arange(n) % period).astype(np.int32), k, [f"season_{j}" for j in range(1, k)]
-    return None, 1, []
 
 
 def _exposure(exposure, shape):
@@ -113,19 +65,14 @@ def _frame_or_series(values: np.ndarray, names, single: bool):
     return pd.DataFrame(values, columns=names, copy=False)
 
 
-def _out(values: np.ndarray, single: bool):
-    """A per-series vector as a Python value (one series) or an array."""
-    if not single:
-        return values
-    v = values[0]
-    return v.item() if isinstance(v, np.generic) else v
+_out = _batch.single
 
 
-def _fit_summary(dev, disp, theta, nobs, status, single: bool) -> dict:
+def _fit_summary(fit: dict, labels, single: bool) -> dict:
     """The fields every fitted count model reports about its fit, per series or one."""
-    return dict(deviance=_out(dev, single), dispersion=_out(disp, single),
-                theta=_out(theta, single), nobs=_out(nobs.astype(np.int64), single),
-                status=_out(_status_labels(status), single))
+    return dict(deviance=_out(fit["deviance"], single),
+                dispersion=_out(fit["dispersion"], single), theta=_out(fit["theta"], single),
+                nobs=_out(fit["nobs"].astype(np.int64), single), status=_out(labels, single))
 
 
 # ---- count trends ----------------------------------------------------------------------------------
@@ -329,19 +276,20 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     family = _v.choice(family, "family", _TREND_FAMILIES)
     conf = _v.conf_level(conf)
     policy = _v.nan_policy(nan_policy)
-    errors = _v.choice(errors, "errors", _ERRORS)
+    errors = _v.choice(errors, "errors", _batch.ERRORS)
     nthreads = _v.threads(threads)
     y, single = _v.series(counts, "counts", nan_policy=policy, nonneg=True, whole=True)
     n = y.shape[1]
     tt = np.arange(n, dtype=float) if t is None else _v.strictly_increasing(t, "t", n)
-    codes, n_seasons, season_names = _seasons(n, period, season)
+    codes, n_seasons, season_names = _v.seasons(n, period, season)
     p = 1 + n_seasons
     _v.series_length(n, "counts", p + 1, f"a trend with {p} coefficients")
     expo, er, ec = _exposure(exposure, y.shape)
-    params, bse, pvals, crit, dev, disp, theta, nobs, status = _core.glm_trend(
-        y, None if expo is None else expo.reshape(-1), er, ec, tt, codes, n_seasons, family,
-        conf, policy == "omit", nthreads)
-    _raise_rows(status, "count_trend", errors)
+    fit = _core.glm_trend(
+        y, None if expo is None else expo.reshape(-1), er, ec, tt, codes, n_seasons,
+        _o.GLM_FAMILY.codes[family], conf, policy == "omit", nthreads)
+    params, bse, pvals, crit = fit["params"], fit["bse"], fit["pvalues"], fit["crit"]
+    labels = _batch.statuses(fit["status"], _batch.GLM_STATUS, "count_trend", errors)
     names = ["intercept", "t", *season_names]
     b, se = params[:, 1], bse[:, 1]
     with np.errstate(over="ignore"):          # an enormous SE gives an infinite upper limit
@@ -361,7 +309,7 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
         params=_frame_or_series(params, names, single),
         bse=_frame_or_series(bse, names, single),
         pvalues=_frame_or_series(pvals, names, single),
-        **_fit_summary(dev, disp, theta, nobs, status, single),
+        **_fit_summary(fit, labels, single),
         method=method,
         conf=conf,
         _crit=crit,
@@ -590,7 +538,7 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     family = _v.choice(family, "family", _ITS_FAMILIES)
     conf = _v.conf_level(conf)
     policy = _v.nan_policy(nan_policy)
-    errors = _v.choice(errors, "errors", _ERRORS)
+    errors = _v.choice(errors, "errors", _batch.ERRORS)
     nthreads = _v.threads(threads)
     gaussian = family == "gaussian"
     if gaussian and exposure is not None:
@@ -602,7 +550,7 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
         raise TypeError(f"hac_adjust must be True or False (got {hac_adjust!r})")
     y2, single = _v.series(y, "y", nan_policy=policy, nonneg=not gaussian, whole=not gaussian)
     rows, n = y2.shape
-    codes, n_seasons, season_names = _seasons(n, period, season)
+    codes, n_seasons, season_names = _v.seasons(n, period, season)
     p = len(_ITS_TERMS) + n_seasons - 1
     _v.series_length(n, "y", max(p + 1, 4), f"an interrupted series with {p} coefficients")
     k = _v.index_within(intervention, "intervention", 2, n - 2,
@@ -610,11 +558,12 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     if k.ndim == 1 and k.size != rows:
         raise ValueError(f"intervention has {k.size} values but there are {rows} series")
     expo, er, ec = _exposure(exposure, y2.shape)
-    fit, fitted, cf, rel, rlo, rhi, lags_used = _core.glm_its(
-        y2, None if expo is None else expo.reshape(-1), er, ec, k.reshape(-1), codes, n_seasons, family, lags, bool(hac_adjust), conf,
-        policy == "omit", nthreads)
-    params, bse, pvals, crit, dev, disp, theta, nobs, status = fit
-    _raise_rows(status, "its", errors)
+    fit = _core.glm_its(
+        y2, None if expo is None else expo.reshape(-1), er, ec, k.reshape(-1), codes, n_seasons,
+        _o.GLM_FAMILY.codes[family], lags, bool(hac_adjust), conf, policy == "omit", nthreads)
+    params, bse, pvals, crit = fit["params"], fit["bse"], fit["pvalues"], fit["crit"]
+    fitted, cf = fit["fitted"], fit["counterfactual"]
+    labels = _batch.statuses(fit["status"], _batch.GLM_STATUS, "its", errors)
     names = [*_ITS_TERMS, *season_names]
     lvl, slp = 2, 3
     if gaussian:
@@ -634,16 +583,16 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
         slope_change=_out(params[:, slp], single),
         slope_change_lower=_out(params[:, slp] - crit * bse[:, slp], single),
         slope_change_upper=_out(params[:, slp] + crit * bse[:, slp], single),
-        relative_effect=_out(rel, single),
-        relative_lower=_out(rlo, single),
-        relative_upper=_out(rhi, single),
+        relative_effect=_out(fit["relative_effect"], single),
+        relative_lower=_out(fit["relative_lower"], single),
+        relative_upper=_out(fit["relative_upper"], single),
         counterfactual=cf[0] if single else cf,
         fitted=fitted[0] if single else fitted,
         intervention=(int(k.reshape(-1)[0]) if single else
                       np.broadcast_to(k.reshape(-1), (rows,)).astype(np.int64)),
         family=family,
-        hac_lags=_out(lags_used, single),
-        **_fit_summary(dev, disp, theta, nobs, status, single),
+        hac_lags=_out(fit["hac_lags"], single),
+        **_fit_summary(fit, labels, single),
         method=method,
         conf=conf,
         _crit=crit,

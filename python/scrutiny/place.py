@@ -20,6 +20,7 @@ import numpy as np
 
 from . import _core
 from . import _narrative as _n
+from . import _options as _o
 from . import _validation as _v
 from ._results import TestResult, scalar_or_array
 from .rates import compare_rates
@@ -27,8 +28,10 @@ from .rates import compare_rates
 __all__ = ["wdd", "poisson_etest", "WDDResult", "PoissonETestResult"]
 
 # Codes of the C core's enums (csrc/core/sc_rates.h, sc_place.h).
-_ALTERNATIVES = {"two-sided": 0, "less": 1, "greater": 2}
-_STATISTICS = {"wald": 0, "score": 1}
+_ALTERNATIVES = _o.ALTERNATIVE.codes
+_STATISTICS = _o.ETEST_STATISTIC.codes
+_WDD_OUTPUTS = ("totals", "local", "local_se", "displacement", "displacement_se", "estimate",
+                "se", "statistic", "pvalue", "lower", "upper")
 _ALL_CORES = 0
 _ETEST_MAX_TOTAL = 1e12   # beyond this the core's sums would need more than 1e8 counts
 # The eight counts of a WDD evaluation, in the core's order.
@@ -490,8 +493,9 @@ def wdd(treated_before, treated_after, control_before, control_after,
     axes = _combine_axes(combine, len(shape))
     out_shape = tuple(shape[a] for a in range(len(shape)) if a not in axes)
     counts, scale, members = _grouped(counts, scale, axes, out_shape)
+    out = _core.place_wdd(counts, scale, members, _ALTERNATIVES[alt], level, _ALL_CORES)
     (totals, local, local_se, displacement, displacement_se, estimate, se, statistic, pvalue,
-     lower, upper) = _core.place_wdd(counts, scale, members, _ALTERNATIVES[alt], level, _ALL_CORES)
+     lower, upper) = (out[k] for k in _WDD_OUTPUTS)
 
     def field(a):
         return scalar_or_array(a, out_shape)

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from . import _options as _o
 from . import _narrative as _n
 from . import _validation as _v
 from ._results import Result, TestResult, scalar_or_array
@@ -28,9 +29,9 @@ __all__ = [
 ]
 
 # Codes of the C core's enums (csrc/core/sc_rates.h).
-_PROPORTION_METHODS = {"wilson": 0, "exact": 1, "jeffreys": 2, "agresti-coull": 3, "wald": 4}
-_RATE_METHODS = {"byar": 0, "exact": 1, "phe": 2}
-_ALTERNATIVES = {"two-sided": 0, "less": 1, "greater": 2}
+_PROPORTION_METHODS = _o.PROPORTION_METHOD.codes
+_RATE_METHODS = _o.RATE_METHOD.codes
+_ALTERNATIVES = _o.ALTERNATIVE.codes
 _ALL_CORES = 0
 # How narratives name the interval methods.
 _CI_NAMES = {"wilson": "Wilson score interval", "exact": "exact (Clopper-Pearson) interval",
@@ -729,8 +730,9 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False) -> TwoProporti
     x1s, n1s, x2s, n2s = _v.broadcast(x1=x1s, n1=n1s, x2=x2s, n2=n2s)
     _v.numerator_within(x1s, n1s, "x1", "n1")
     _v.numerator_within(x2s, n2s, "x2", "n2")
-    statistic, pvalue, lower, upper = _core.rates_prop_test2(
-        x1s.ravel(), n1s.ravel(), x2s.ravel(), n2s.ravel(), level, bool(correct), _ALL_CORES)
+    out = _core.rates_prop_test2(x1s.ravel(), n1s.ravel(), x2s.ravel(), n2s.ravel(), level,
+                                 bool(correct), _ALL_CORES)
+    statistic, pvalue, lower, upper = (out[k] for k in ("statistic", "pvalue", "lower", "upper"))
     shape = x1s.shape
     p1, p2 = x1s / n1s, x2s / n2s
     estimate = np.stack([p1, p2], axis=-1)

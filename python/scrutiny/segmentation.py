@@ -12,18 +12,24 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _batch, _core
 from . import _narrative as _n
+from . import _options as _o
 from . import _validation as _v
 from ._results import Result
 
 __all__ = ["changepoints", "ChangepointResult"]
 
-_COSTS = ("normal-mean", "normal-meanvar", "poisson")
-_PENALTIES = ("mbic", "bic", "aic")
-_ERRORS = ("coerce", "raise")
-# Row statuses of the C core, in the order of sc_cpt_row_status (csrc/core/sc_changepoint.h).
-_STATUS = ("ok", "too short", "missing values")
+_PENALTIES = tuple(p for p in _o.PENALTY.names if p != "manual")
+
+
+def _row_status(size: int) -> _batch.RowStatus:
+    """The row statuses of the C core, in the order of sc_cpt_row_status
+    (csrc/core/sc_changepoint.h)."""
+    return _batch.RowStatus(
+        ("ok", "too short", "missing values"),
+        {1: (ValueError, f"too short (fewer than {2 * size} values)"),
+         2: (ValueError, "missing values (nan_policy='propagate')")}, failed="segmented")
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -204,7 +210,7 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
     >>> res.locations.tolist(), res.segment_means.round(2).tolist()
     ([4], [2.0, 5.06])
     """
-    cost = _v.choice(cost, "cost", _COSTS)
+    cost = _v.choice(cost, "cost", _o.COST.names)
     if isinstance(penalty, str):
         pen_name, pen_value = _v.choice(penalty, "penalty", _PENALTIES), 0.0
     elif isinstance(penalty, numbers.Real) and not isinstance(penalty, (bool, np.bool_)):
@@ -215,29 +221,23 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
     if cost == "normal-meanvar":
         size = max(size, 2)
     policy = _v.nan_policy(nan_policy)
-    errors = _v.choice(errors, "errors", _ERRORS)
+    errors = _v.choice(errors, "errors", _batch.ERRORS)
     nthreads = _v.threads(threads)
     poisson = cost == "poisson"
     mat, single = _v.series(y, "y", nan_policy=policy, nonneg=poisson, whole=poisson)
     _v.series_length(mat.shape[1], "y", 2 * size, f"two segments of min_size {size}")
-    mask, objective, pen, n_changes, status = _core.changepoint_pelt(
-        mat, cost, pen_name, pen_value, size, policy == "omit", nthreads)
-    if errors == "raise" and np.any(status != 0):
-        r = int(np.flatnonzero(status != 0)[0])
-        raise ValueError(f"changepoints: series {r}: {_STATUS[status[r]]} (fewer than "
-                         f"{2 * size} values)" if status[r] == 1 else
-                         f"changepoints: series {r}: missing values (nan_policy='propagate')")
+    out = _core.changepoint_pelt(mat, _o.COST.codes[cost], _o.PENALTY.codes[pen_name],
+                                 pen_value, size, policy == "omit", nthreads)
+    mask, objective, pen, n_changes, status = (
+        out[k] for k in ("mask", "objective", "penalty", "n_changes", "status"))
+    labels = _batch.statuses(status, _row_status(size), "changepoints", errors)
     means = _segment_means(mat, mask, status)
     locations = [np.flatnonzero(row) if s == 0 else np.array([], dtype=np.intp)
                  for row, s in zip(mask, status)]
-    labels = np.asarray(_STATUS, dtype=object)[status]
     method = f"PELT ({cost} cost, {pen_name} penalty), as R changepoint"
 
     def per_series(values):
-        if single:
-            v = values[0]
-            return v.item() if isinstance(v, np.generic) else v
-        return values
+        return _batch.single(values, single)
 
     def ragged(items):
         if single:

@@ -21,6 +21,7 @@ import numpy as np
 
 from . import _core
 from . import _narrative as _n
+from . import _options as _o
 from . import _validation as _v
 from ._results import Result
 from .spc_rules import CHART_NAMES, CHARTS, RULE_SETS, SIGNALS, RuleSet
@@ -917,6 +918,11 @@ def _denominators(n, chart: str, ymat: np.ndarray):
     return nmat
 
 
+_POINT_OUTPUTS = ("value", "centre", "lower", "upper", "lower2", "upper2")
+_SERIES_OUTPUTS = ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min",
+                   "n_useful", "runs_signal")
+
+
 def _fit(ymat, nmat, mask, fit, chart, baseline, screen, rules, threads):
     """The C kernel on the rows in ``fit``; NaN (and no signal) elsewhere."""
     rows, length = ymat.shape
@@ -926,18 +932,17 @@ def _fit(ymat, nmat, mask, fit, chart, baseline, screen, rules, threads):
     series[5][:] = 0.0
     if fit.any():
         sub = fit if not fit.all() else slice(None)
-        two = ({"mdc": 1, "western-electric": 2}[rules.two_of_three_style]
-               if rules.two_of_three else 0)
+        two = _o.TWO_OF_THREE.codes[rules.two_of_three_style if rules.two_of_three else "off"]
         res = _core.spc_fit(np.ascontiguousarray(ymat[sub]),
                             None if nmat is None else np.ascontiguousarray(nmat[sub]),
-                            np.ascontiguousarray(mask[sub]), chart, baseline, screen,
-                            rules.outside, rules.trend or 0, two, rules.four_of_five,
+                            np.ascontiguousarray(mask[sub]), _o.CHART.codes[chart], baseline,
+                            screen, rules.outside, rules.trend or 0, two, rules.four_of_five,
                             rules.shift or 0, threads)
-        for k in range(6):
-            point[k][sub] = res[k]
-        codes[sub] = res[6]
-        for k in range(6):
-            series[k][sub] = res[7 + k]
+        for k, name in enumerate(_POINT_OUTPUTS):
+            point[k][sub] = res[name]
+        codes[sub] = res["signal"]
+        for k, name in enumerate(_SERIES_OUTPUTS):
+            series[k][sub] = res[name]
     return (*point, codes, *series)
 
 

@@ -1,28 +1,28 @@
 """The vocabulary of SPC charts: chart types and their names, per-point signals, and the rule
 sets that decide which points are special cause.
 
-A leaf module (it imports only the validation layer), shared by :mod:`scrutiny.spc`, its charts
+A leaf module (it imports only the option tables and the validation layer), shared by :mod:`scrutiny.spc`, its charts
 and the report.
 """
 from __future__ import annotations
 
 import dataclasses
 
+from . import _options as _o
 from . import _validation as _v
 
 __all__ = ["CHARTS", "CHART_NAMES", "SIGNALS", "RuleSet", "RULE_SETS", "rule_set"]
 
-CHARTS = ("xmr", "i", "p", "u", "c", "pp", "up", "run")
+CHARTS = _o.CHART.names
 # How each chart is named in titles and sentences.
-CHART_NAMES = {"xmr": "XmR", "i": "I", "p": "p", "u": "u", "c": "c", "pp": "p'", "up": "u'",
-               "run": "run"}
+CHART_NAMES = {name: _o.CHART.word(name) for name in CHARTS}
 
 # Per-point signals in the order of precedence of the C core (csrc/core/sc_spc.h): a point in
 # several patterns is labelled with the first.  Odd codes lie above the centre, even below.
 SIGNALS = ("", "outside upper", "outside lower", "trend up", "trend down", "two of three above",
            "two of three below", "four of five above", "four of five below", "shift above",
            "shift below")
-_TWO_OF_THREE_STYLES = ("mdc", "western-electric")
+_TWO_OF_THREE_STYLES = tuple(s for s in _o.TWO_OF_THREE.names if s != "off")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _core
+from . import _batch, _core
 from . import _narrative as _n
+from . import _options as _o
 from . import _validation as _v
 from ._results import Result, TestResult
 # The model-based trend tests are the same family, kept in their own modules.
@@ -33,23 +34,15 @@ __all__ = [
     "MannKendallResult", "SeasonalMannKendallResult", "SenSlopeResult", "PettittResult",
 ]
 
-_MK_METHODS = ("original", "hamed_rao", "yue_wang", "prewhiten", "tfpw")
-_MK_NAMES = {
-    "original": "Mann-Kendall trend test",
-    "hamed_rao": "Mann-Kendall trend test, Hamed-Rao variance correction",
-    "yue_wang": "Mann-Kendall trend test, Yue-Wang variance correction",
-    "prewhiten": "Mann-Kendall trend test on the prewhitened series",
-    "tfpw": "Mann-Kendall trend test, trend-free prewhitening",
-}
-_ERRORS = ("coerce", "raise")
 # Directions and row statuses of the C core, in the order of sc_trend_direction and
 # sc_trend_row_status (csrc/core/sc_trend.h).
 _TRENDS = np.array(["no trend", "increasing", "decreasing", "undefined"], dtype=object)
 
 
-def _status_labels(minimum: str, lag: int | None = None) -> np.ndarray:
-    return np.array(["ok", f"too short ({minimum})", "constant", "all missing", "missing values",
-                     f"too short for lag (n < {(lag or 0) + 1})"], dtype=object)
+def _row_status(minimum: str, lag: int | None = None) -> _batch.RowStatus:
+    return _batch.RowStatus(("ok", f"too short ({minimum})", "constant", "all missing",
+                             "missing values", f"too short for lag (n < {(lag or 0) + 1})"),
+                            failed="tested")
 
 
 # ---- shared plumbing --------------------------------------------------------------------------
@@ -65,23 +58,12 @@ def _time(t, n: int):
     return None if t is None else _v.strictly_increasing(t, "t", n)
 
 
-def _rows(status: np.ndarray, labels: np.ndarray, func: str, errors: str, single: bool):
-    """The status labels; under errors='raise' the first series that failed raises."""
-    text = labels[status]
-    if errors == "raise":
-        bad = np.flatnonzero(status != 0)
-        if bad.size:
-            where = "" if single else f"series {int(bad[0])}: "
-            raise ValueError(f"{func}: {where}{text[bad[0]]}")
-    return text
+def _per_series(out: dict, names, single: bool) -> dict:
+    """The kernel's outputs ``names`` per series (one value each for one series)."""
+    return {name: _out(out[name], single) for name in names}
 
 
-def _out(values, single: bool):
-    """A per-series vector as a Python value (one series) or the array."""
-    if not single:
-        return values
-    v = values[0]
-    return v.item() if isinstance(v, np.generic) else v
+_out = _batch.single
 
 
 def _series_frame(result, columns) -> Any:
@@ -276,9 +258,9 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy=
     "Increasing trend (Mann-Kendall z = 3.50, p < 0.001): a rise more than chance would explain,
     significant at the 5% level; Sen's slope +0.433 per time step."
     """
-    method = _v.choice(method, "method", _MK_METHODS)
+    method = _v.choice(method, "method", _o.MK_METHOD.names)
     alpha = _v.conf_level(alpha, "alpha")
-    errors = _v.choice(errors, "errors", _ERRORS)
+    errors = _v.choice(errors, "errors", _batch.ERRORS)
     mat, single, omit = _series(y, nan_policy)
     n = mat.shape[1]
     if lag is not None:
@@ -288,16 +270,16 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy=
         if lag > n - 1:
             raise ValueError(f"lag must be at most n - 1 = {n - 1} (got {lag})")
     tt = _time(t, n)
-    s, var_s, z, p, tau, tau_b, slope, icpt, nobs, h, trend, status = _core.trend_mk(
-        mat, tt, method, alpha, lag or 0, omit, _v.threads(threads))
+    out = _core.trend_mk(mat, tt, _o.MK_METHOD.codes[method], alpha, lag or 0, omit,
+                         _v.threads(threads))
     minimum = "n < 4" if method in ("prewhiten", "tfpw") else "n < 3"
-    labels = _rows(status, _status_labels(minimum, lag), "mann_kendall", errors, single)
+    labels = _batch.statuses(out["status"], _row_status(minimum, lag), "mann_kendall", errors,
+                             single=single)
     return MannKendallResult(
-        trend=_out(_TRENDS[trend], single), h=_out(h, single), pvalue=_out(p, single),
-        z=_out(z, single), tau=_out(tau, single), tau_b=_out(tau_b, single), s=_out(s, single),
-        var_s=_out(var_s, single), slope=_out(slope, single), intercept=_out(icpt, single),
-        method=_MK_NAMES[method], nobs=_out(nobs, single), status=_out(labels, single),
-        alpha=alpha, lag=lag)
+        trend=_out(_TRENDS[out["trend"]], single),
+        **_per_series(out, ("h", "pvalue", "z", "tau", "tau_b", "s", "var_s", "slope",
+                            "intercept", "nobs"), single),
+        method=_o.MK_METHOD.word(method), status=_out(labels, single), alpha=alpha, lag=lag)
 
 
 # ---- seasonal Mann-Kendall ------------------------------------------------------------------
@@ -405,24 +387,23 @@ def seasonal_mann_kendall(y, period=12, alpha=0.05, nan_policy="omit", *, errors
     ('increasing', 72.0, 8.6)
     """
     alpha = _v.conf_level(alpha, "alpha")
-    errors = _v.choice(errors, "errors", _ERRORS)
+    errors = _v.choice(errors, "errors", _batch.ERRORS)
     mat, single, omit = _series(y, nan_policy)
     n = mat.shape[1]
     period = _v.whole_number(period, "period", minimum=1)
     if period > n:
         raise ValueError(f"period must be at most the series length {n} (got {period})")
-    (s, var_s, z, p, tau, slope, icpt, s_season, var_season, nobs, h, trend,
-     status) = _core.trend_seasonal(mat, period, alpha, omit, _v.threads(threads))
-    labels = _rows(status, _status_labels("no season with 2 values"), "seasonal_mann_kendall",
-                   errors, single)
+    out = _core.trend_seasonal(mat, period, alpha, omit, _v.threads(threads))
+    labels = _batch.statuses(out["status"], _row_status("no season with 2 values"),
+                             "seasonal_mann_kendall", errors, single=single)
     return SeasonalMannKendallResult(
-        trend=_out(_TRENDS[trend], single), h=_out(h, single), pvalue=_out(p, single),
-        z=_out(z, single), tau=_out(tau, single), s=_out(s, single), var_s=_out(var_s, single),
-        slope=_out(slope, single), intercept=_out(icpt, single),
-        s_season=s_season[0] if single else s_season,
-        var_s_season=var_season[0] if single else var_season, period=period,
-        method="seasonal Mann-Kendall test (Hirsch-Slack)", nobs=_out(nobs, single),
-        status=_out(labels, single), alpha=alpha)
+        trend=_out(_TRENDS[out["trend"]], single),
+        **_per_series(out, ("h", "pvalue", "z", "tau", "s", "var_s", "slope", "intercept",
+                            "nobs"), single),
+        s_season=out["s_season"][0] if single else out["s_season"],
+        var_s_season=out["var_s_season"][0] if single else out["var_s_season"], period=period,
+        method="seasonal Mann-Kendall test (Hirsch-Slack)", status=_out(labels, single),
+        alpha=alpha)
 
 
 # ---- Sen's slope ----------------------------------------------------------------------------
@@ -573,12 +554,14 @@ def sen_slope(y, t=None, conf=0.95, nan_policy="omit", *, errors="coerce",
     0.4083
     """
     levels, several = _v.conf_levels(conf)
-    errors = _v.choice(errors, "errors", _ERRORS)
+    errors = _v.choice(errors, "errors", _batch.ERRORS)
     mat, single, omit = _series(y, nan_policy)
     tt = _time(t, mat.shape[1])
-    slope, icpt, lower, upper, nobs, status = _core.trend_sen(mat, tt, levels, omit,
-                                                              _v.threads(threads))
-    labels = _rows(status, _status_labels("n < 2"), "sen_slope", errors, single)
+    out = _core.trend_sen(mat, tt, levels, omit, _v.threads(threads))
+    slope, icpt, lower, upper, nobs = (out[k] for k in ("slope", "intercept", "lower", "upper",
+                                                        "nobs"))
+    labels = _batch.statuses(out["status"], _row_status("n < 2"), "sen_slope", errors,
+                             single=single)
     if not several:
         lower, upper = lower[:, 0], upper[:, 0]
     if single:
@@ -694,15 +677,14 @@ def pettitt(y, *, nan_policy="omit", errors="coerce", threads=None) -> PettittRe
     >>> res.statistic, round(res.pvalue, 5), res.location
     (36.0, 0.03141, 5)
     """
-    errors = _v.choice(errors, "errors", _ERRORS)
+    errors = _v.choice(errors, "errors", _batch.ERRORS)
     mat, single, omit = _series(y, nan_policy)
-    statistic, p, location, nobs, status = _core.trend_pettitt(mat, omit, _v.threads(threads))
-    labels = _rows(status, _status_labels("n < 2"), "pettitt", errors, single)
+    out = _core.trend_pettitt(mat, omit, _v.threads(threads))
+    labels = _batch.statuses(out["status"], _row_status("n < 2"), "pettitt", errors,
+                             single=single)
     return PettittResult(
-        statistic=_out(statistic, single), pvalue=_out(p, single),
-        location=_out(location, single),
-        method="Pettitt's test for a single change point", nobs=_out(nobs, single),
-        status=_out(labels, single))
+        **_per_series(out, ("statistic", "pvalue", "location", "nobs"), single),
+        method="Pettitt's test for a single change point", status=_out(labels, single))
 
 
 # ---- many groups of a long table --------------------------------------------------------------

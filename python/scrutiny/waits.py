@@ -22,6 +22,7 @@ import numpy as np
 
 from . import _core
 from . import _narrative as _n
+from . import _options as _o
 from . import _validation as _v
 from ._results import Result, TestResult
 
@@ -30,7 +31,7 @@ __all__ = [
     "KaplanMeierResult", "LogRankResult", "ShareResult", "BacklogResult", "Quantile",
 ]
 
-CONF_TYPES = ("log", "log-log", "plain", "logit", "arcsin")
+CONF_TYPES = _o.CONF_TYPE.names
 # R's tolerance for ties of times (aeqSurv) and for reading quantiles off a flat curve.
 TOL = float(np.sqrt(np.finfo(float).eps))
 MAX_TEST_GROUPS = 1000
@@ -627,9 +628,11 @@ def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log",
         raise ValueError(f"group has {k:,} levels; the log-rank test allows at most "
                          f"{MAX_TEST_GROUPS:,} (pass test=False for the curves alone)")
     run_test = codes is not None and test
-    time, n_risk, n_event, n_censor, surv, se, rows, counts, tested = _core.waits_fit(
-        t, d, codes, k, TOL if timefix else 0.0, rho if run_test else -1.0)
-    lower, upper = _core.waits_band(surv, se, conf_type, conf)
+    fit = _core.waits_fit(t, d, codes, k, TOL if timefix else 0.0, rho if run_test else -1.0)
+    time, n_risk, n_event, n_censor, surv, se, rows, counts, tested = (
+        fit[c] for c in ("time", "n_risk", "n_event", "n_censor", "surv", "std_err", "rows",
+                         "counts", "test"))
+    lower, upper = _core.waits_band(surv, se, _o.CONF_TYPE.codes[conf_type], conf)
     import pandas as pd
 
     full = dict(zip((*_COLUMNS, "lower", "upper"),
@@ -656,7 +659,8 @@ def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log",
 
     logrank = None
     if tested is not None:
-        obs, exp, var, chisq, df, pvalue = tested
+        obs, exp, var, chisq, df, pvalue = (
+            tested[c] for c in ("observed", "expected", "var", "chisq", "df", "pvalue"))
         method = ("Log-rank test" if rho == 0 else "Peto-Peto test (G-rho, rho = 1)" if rho == 1
                   else f"G-rho test (rho = {rho:g})")
         logrank = LogRankResult(
@@ -938,9 +942,10 @@ def backlog(received, decided, freq="M", *, start=None, end=None, target=None) -
     periods = pd.period_range(first, last, freq=freq)
     edges = pd.period_range(first, last + 1, freq=freq).to_timestamp(how="start")
     over = None if target is None else _v.number(target, "target", minimum=0.0)
-    arrivals, completions, open_, over_target = _core.waits_backlog(
-        r, np.where(np.isnan(d), np.nan, d), _days(pd.DatetimeIndex(edges)),
-        -1.0 if over is None else over)
+    out = _core.waits_backlog(r, np.where(np.isnan(d), np.nan, d),
+                              _days(pd.DatetimeIndex(edges)), -1.0 if over is None else over)
+    arrivals, completions, open_, over_target = (
+        out[c] for c in ("arrivals", "completions", "open", "over"))
     ints = [a.astype(np.int64) for a in (arrivals, completions, open_)]
     return BacklogResult(period=periods, arrivals=ints[0], completions=ints[1], open=ints[2],
                          over_target=None if over is None else over_target.astype(np.int64),
