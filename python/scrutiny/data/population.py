@@ -14,6 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import _validation as v
+
 VINTAGES = ("2011", "2021")
 # Files of the folder layout read by lsoa_population: population, lookup and its columns.
 _FILES = {
@@ -242,8 +244,6 @@ def join_population(counts, population, on: str = "lsoa_code", *, level: str = "
 
 def _check_join(counts, population, on, level, drop_unmatched) -> bool:
     """The arguments of :func:`join_population`, checked; ``drop_unmatched`` as a bool."""
-    from .. import _validation as v
-
     v.data_frame(counts, "counts")
     v.data_frame(population, "population")
     v.choice(level, "level", ("lsoa", "local_authority"))
@@ -322,8 +322,6 @@ def _by_local_authority(counts, table, on, known, unmatched, hint, drop_unmatche
 
 def _keep_areas(out, table, areas):
     """The rows of the local authorities ``areas`` (all of them known to the table)."""
-    from .. import _validation as v
-
     wanted = v.column_names([areas] if isinstance(areas, str) else areas, "areas")
     if "local_authority" not in out.columns:
         raise ValueError("areas needs local authorities, but population has no "

@@ -17,8 +17,8 @@ import math
 import numpy as np
 
 from .. import _narrative as _n
-from ..spc import spc as _spc_chart
 from .. import trend as _trend
+from ..spc import spc as _spc_chart
 from . import aggregate, words
 from .issues import Issue
 from .result import Control, Trend, Window
