@@ -38,6 +38,14 @@ def spec_measure(kind, **settings):
 
 # ---- the registry ----------------------------------------------------------------------------
 
+def test_the_protocol_says_what_a_new_kind_must_give():
+    bare = MeasureKind()
+    with pytest.raises(NotImplementedError):
+        bare.value(None, 1.0, 2.0)
+    with pytest.raises(NotImplementedError):
+        bare.format(1.0, None)
+
+
 def test_one_registry_of_one_class_per_kind():
     assert list(KINDS) == NAMES
     assert [type(k) for k in KINDS.values()] == [Proportion, Rate, Count, Wait]
@@ -140,8 +148,9 @@ def test_the_interval_of_each_kind_is_the_documented_one():
 
 # ---- a new kind is one new class -------------------------------------------------------------
 
-class EventsPerRecord(MeasureKind):
-    """Test-only kind: events per record (a Poisson rate with the records as exposure)."""
+class EventsPerRecord(Count):
+    """Test-only kind: events per record (a Poisson rate with the records as exposure); the
+    tests of the change are a count's, with the records as exposure."""
 
     name = "events per record"
     default_chart = "up"

@@ -34,11 +34,12 @@ __all__ = ["MeasureKind", "Proportion", "Rate", "Count", "Wait", "KINDS"]
 
 
 class MeasureKind:
-    """The protocol of a kind of measure (the defaults are those of a total of rows: a count).
+    """The protocol of a kind of measure, with the defaults most kinds share.
 
     A subclass sets ``name``, ``default_chart`` (the SPC chart used when the measure names
     none) and ``funnel_kind`` (the ``kind`` of :func:`scrutiny.funnel`, None for no funnel
-    plot), and overrides what differs.
+    plot), implements the methods that raise NotImplementedError here, and overrides the
+    defaults that do not fit it.
     """
 
     name = ""
@@ -48,6 +49,7 @@ class MeasureKind:
     uses_population = False              # whether ``population_by`` applies
     positive_settings: tuple = ()        # further settings read as positive numbers
     x_name = "count"                     # the numerator, in messages and the tidy rows
+    n_name: str | None = None            # the denominator in the tidy rows (None: none)
     trend_scale = 1.0                    # the Mann-Kendall test's values are scaled by this
 
     # ---- the specification --------------------------------------------------------------
@@ -84,9 +86,9 @@ class MeasureKind:
         return aggregate.totals_table(rows, m, self, prepared, issues)
 
     def read(self, rows, m, read):
-        """Per row: the numerator and the denominator; ``read(text, what)`` reads a column
-        or an expression."""
-        return read(m.numerator, self.x_name), np.zeros(len(rows))
+        """Per row: the numerator and the denominator (arrays); ``read(text, what)`` reads a
+        column or an expression."""
+        raise NotImplementedError
 
     def screen(self, rows, m, x, n, ok, issues):
         """The rows kept after the kind's own checks."""
@@ -101,10 +103,8 @@ class MeasureKind:
         return {"x": (x * w)[ok], "n": n[ok], "w2": 0.0}
 
     def totals(self, data, keys, freq):
-        """Totals of the rows by ``keys``: ``n`` is 1 a period (a count's exposure)."""
-        totals = aggregate.sum_totals(data, keys)
-        totals["n"] = 1.0
-        return totals
+        """Totals of the rows by ``keys`` (a DataFrame: ``x``, ``n``, ``rows``...)."""
+        return aggregate.sum_totals(data, keys)
 
     def nonempty(self, totals):
         """The totals that can be analysed."""
@@ -122,16 +122,16 @@ class MeasureKind:
 
     def value(self, m, x, n):
         """The value of totals ``x`` and ``n``."""
-        return x
+        raise NotImplementedError
 
     def series(self, m, frame, periods) -> np.ndarray:
         """Per-period values over ``periods`` (NaN where a period is missing)."""
-        return frame.reindex(periods)["x"].to_numpy(dtype=float)
+        raise NotImplementedError
 
     def counts(self, m, x, n, w2):
-        """The counts of the binomial or Poisson methods: (events, trials or exposure; None
-        for a count)."""
-        return x, None
+        """The counts of the binomial or Poisson methods: (events, trials or exposure, or
+        None)."""
+        raise NotImplementedError
 
     def latest(self, m, table, span, out, issues) -> Latest:
         """The value of the latest window with its 95% CI (the finding and the tidy rows)."""
@@ -149,18 +149,10 @@ class MeasureKind:
                     note="; ".join(t for t in (note, table.population) if t))
         return Latest(value=est, lower=lo, upper=hi)
 
-    n_name: str | None = None            # the denominator in the tidy rows
-
     def interval(self, m, now, months, out):
-        """(CI result, method, the counts in words, its narrative) of the latest totals."""
-        x = now["x"]
-        ci = rates.rate_ci(x, 1.0, conf=CONF, method="exact", per=m.per or 1.0)
-        out.method("garwood")
-        text = (f"{_n.capital(m.noun)} totals {int(x):,} "
-                f"({_n.interval(ci.lower, ci.upper, CONF, _n.number)}; exact (Garwood) "
-                "interval).")
-        return (ci, "exact Poisson interval (Garwood)",
-                f"over {_n.plural(months, 'month')} with data", text)
+        """(CI result, method, the counts in words, its narrative) of the latest totals
+        ``now`` over ``months`` months with data."""
+        raise NotImplementedError
 
     def target_test(self, m, table, span, latest, out):
         """The latest value against the target by its 95% CI: the verdict."""
@@ -173,8 +165,97 @@ class MeasureKind:
         return verdict
 
     def change_test(self, m, table, comparison, span, out) -> Change:
-        """The change on last year over the periods compared: exact test of two Poisson rates
-        (rates per person-year; counts per period)."""
+        """The change on last year over the periods compared (a :class:`~.steps.Comparison`)."""
+        raise NotImplementedError
+
+    def area_change(self, m, now, before, both):
+        """Per area with data in both years (``both``): (positions, change, p-values, table
+        column, tidy-row quantity)."""
+        raise NotImplementedError
+
+    def count_trend(self, m, table, ok, years):
+        """The log-linear trend of the counts and whether it allows for the season, or
+        (None, False) for a kind without one."""
+        return None, False
+
+    def slope_text(self, sen) -> str:
+        """What the trend's sentence adds about Sen's slope."""
+        return ""
+
+    def series_view(self, m, table):
+        """(measure, table) the trend, SPC chart and areas are analysed on, or None."""
+        return m, table
+
+    # ---- words --------------------------------------------------------------------------
+
+    def the(self, m) -> str:
+        """The measure inside a sentence, with its article ("the arrest rate")."""
+        return f"the {m.noun}"
+
+    def format(self, value, m) -> str:
+        """A value of the measure in its unit ('n/a' when missing)."""
+        if value is None or not np.isfinite(value):
+            return "n/a"
+        return self._format(value, m)
+
+    def _format(self, value, m) -> str:
+        raise NotImplementedError
+
+    def bare(self, m):
+        """The formatter of the measure's numbers without their unit (for intervals)."""
+        return lambda v: f"{v:,.0f}"
+
+    def headline(self, m, latest) -> str:
+        """The latest value in words and units."""
+        return self.format(math.nan if latest is None else latest.value, m)
+
+    def target_text(self, m) -> str:
+        """The target in the measure's units."""
+        return self.format(m.target, m)
+
+    def area_value_name(self, m) -> str:
+        """The heading of the value column of the area table."""
+        return "value"
+
+    def area_value(self, value, m) -> str:
+        return self.bare(m)(value)
+
+
+class Count(MeasureKind):
+    """A total of rows (e.g. recorded crimes): exact Poisson interval; changes per period."""
+
+    name = "count"
+
+    def read(self, rows, m, read):
+        return read(m.numerator, self.x_name), np.zeros(len(rows))
+
+    def totals(self, data, keys, freq):
+        """``n`` is 1 a period: a count's exposure is its periods."""
+        totals = aggregate.sum_totals(data, keys)
+        totals["n"] = 1.0
+        return totals
+
+    def value(self, m, x, n):
+        return x
+
+    def series(self, m, frame, periods) -> np.ndarray:
+        return frame.reindex(periods)["x"].to_numpy(dtype=float)
+
+    def counts(self, m, x, n, w2):
+        return x, None
+
+    def interval(self, m, now, months, out):
+        x = now["x"]
+        ci = rates.rate_ci(x, 1.0, conf=CONF, method="exact", per=m.per or 1.0)
+        out.method("garwood")
+        text = (f"{_n.capital(m.noun)} totals {int(x):,} "
+                f"({_n.interval(ci.lower, ci.upper, CONF, _n.number)}; exact (Garwood) "
+                "interval).")
+        return (ci, "exact Poisson interval (Garwood)",
+                f"over {_n.plural(months, 'month')} with data", text)
+
+    def change_test(self, m, table, comparison, span, out) -> Change:
+        """Exact test of two Poisson rates (rates per person-year; counts per period)."""
         (now, k_now), (before, k_before) = (aggregate.window_totals(table.force, p)
                                             for p in (comparison.now, comparison.before))
         groups = comparison.groups(span)
@@ -198,65 +279,23 @@ class MeasureKind:
         return test.narrative(measure=f"{span.unit}ly average of {m.noun}", groups=groups)
 
     def area_change(self, m, now, before, both):
-        """Per area with data in both years (``both``): (positions, change, p-values, table
-        column, tidy-row quantity)."""
         test = rates.compare_rates(now["x"][both], now["n"][both], before["x"][both],
                                    before["n"][both], conf=CONF)
         return (np.flatnonzero(both), 100 * (np.atleast_1d(test.ratio) - 1),
                 np.atleast_1d(test.pvalue), "change on last year (%)", "percent change")
 
     def count_trend(self, m, table, ok, years):
-        """The log-linear trend of the counts, or (None, False) for a kind without one."""
         return count_trend(table, ok, years, exposure=False)
 
-    def slope_text(self, sen) -> str:
-        """What the trend's sentence adds about Sen's slope."""
-        return ""
-
-    def series_view(self, m, table):
-        """(measure, table) the trend, SPC chart and areas are analysed on, or None."""
-        return m, table
-
-    # ---- words --------------------------------------------------------------------------
-
     def the(self, m) -> str:
-        """The measure inside a sentence with its article ("the arrest rate"); a count names
-        what is counted ("recorded crime") and goes without."""
+        """A count names what is counted ("recorded crime") and goes without an article."""
         return m.noun
-
-    def format(self, value, m) -> str:
-        """A value of the measure in its unit ('n/a' when missing)."""
-        if value is None or not np.isfinite(value):
-            return "n/a"
-        return self._format(value, m)
 
     def _format(self, value, m) -> str:
         return f"{value:,.0f}" + (f" {m.unit}" if m.unit else "")
 
-    def bare(self, m):
-        """The formatter of the measure's numbers without their unit (for intervals)."""
-        return lambda v: f"{v:,.0f}"
-
-    def headline(self, m, latest) -> str:
-        """The latest value in words and units."""
-        return self.format(math.nan if latest is None else latest.value, m)
-
-    def target_text(self, m) -> str:
-        """The target in the measure's units."""
-        return self.format(m.target, m)
-
-    def area_value_name(self, m) -> str:
-        """The heading of the value column of the area table."""
+    def area_value_name(self, m):
         return "count"
-
-    def area_value(self, value, m) -> str:
-        return self.bare(m)(value)
-
-
-class Count(MeasureKind):
-    """A total of rows (e.g. recorded crimes): exact Poisson interval; changes per period."""
-
-    name = "count"
 
 
 class Proportion(MeasureKind):
@@ -309,9 +348,6 @@ class Proportion(MeasureKind):
 
     def weighted(self, x, n, w, ok):
         return {"x": (x * w)[ok], "n": (n * w)[ok], "w2": ((n * w) ** 2)[ok]}
-
-    def totals(self, data, keys, freq):
-        return aggregate.sum_totals(data, keys)
 
     def nonempty(self, totals):
         return totals[totals["n"] > 0]
@@ -382,25 +418,16 @@ class Proportion(MeasureKind):
                 np.atleast_1d(test.pvalue), "change on last year (points)",
                 "difference (points)")
 
-    def count_trend(self, m, table, ok, years):
-        return None, False
-
     def slope_text(self, sen):
         s = self.trend_scale
         ci = _n.interval(s * sen.lower, s * sen.upper, CONF, _n.matched(s * sen.slope, sign=True))
         return f" The slope is in percentage points a year ({ci})."
-
-    def the(self, m):
-        return f"the {m.noun}"
 
     def _format(self, value, m):
         return _n.percent(value, m.decimals)
 
     def bare(self, m):
         return lambda v: _n.percent(v, m.decimals)
-
-    def area_value_name(self, m):
-        return "value"
 
 
 class Rate(Count):
@@ -524,9 +551,6 @@ class Wait(MeasureKind):
     def series_view(self, m, table):
         share = waits.share_table(m, table) if m.target_days else None
         return None if share is None else (waits.share_measure(m), share)
-
-    def the(self, m):
-        return f"the {m.noun}"
 
     def _format(self, value, m):
         return f"{value:,.0f} days"
