@@ -5,6 +5,10 @@ The ONS publishes mid-year population estimates for every lower layer super outp
 files up to 2022 and 2021 LSOAs after, so the population table must be of the same vintage
 as the crime files.  The local authority of an LSOA is its name without the last token
 ("Wyre Forest 004E" is in Wyre Forest), or comes from an ONS lookup where one is given.
+
+:func:`join_population` joins counts with one population table; :func:`records_population`
+gives records spanning both vintages the residents of their local authority, month by month
+from the vintage of the month's LSOA codes (the rule the report's police.uk source uses).
 """
 from __future__ import annotations
 

@@ -7,14 +7,14 @@ numbers are written.  The steps of the analysis (:mod:`.steps`, :mod:`.areas`) a
 (:mod:`.overview`, :mod:`.html`) ask the measure's kind (``measure.measure_kind``) and never
 test its name, so a new kind of measure is one new class registered here.
 
-==============  ====================================  =============================
+==============  ====================================  ================================
 kind            value                                 counts of its tests
-==============  ====================================  =============================
+==============  ====================================  ================================
 ``proportion``  numerator / denominator               binomial (Kish effective counts)
 ``rate``        count / person-years × ``per``        Poisson, exposure person-years
 ``count``       count                                 Poisson, exposure periods
 ``wait``        Kaplan-Meier median wait (days)       log-rank; series: share in time
-==============  ====================================  =============================
+==============  ====================================  ================================
 """
 from __future__ import annotations
 
