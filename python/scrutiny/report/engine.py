@@ -72,8 +72,9 @@ def _run_steps(m, table, levels, out, issues: list, parts: dict) -> None:
     else:
         parts["change"] = run("change on last year", kind.change_test, m, table, compared,
                               span, out)
-    survival = [p.survival for p in (parts["change"], latest) if p is not None]
-    parts["survival"] = next((s for s in survival if s is not None), None)
+    change = parts["change"]
+    parts["survival"] = (change.survival if change is not None and change.survival is not None
+                         else getattr(latest, "survival", None))
     view = kind.series_view(m, table)
     if view is None:
         return
