@@ -558,6 +558,30 @@ def test_join_population_errors(ons):
         sc.data.join_population(counts, table, drop_unmatched=1)
 
 
+def test_records_population_takes_each_months_vintage(ons):
+    # 2011 LSOAs (mid-2019 estimates) for Northmoor split differently from the 2021 ones
+    write(ons / "lsoa11_population_mid2019.csv", "lsoa11cd,population_mid2019",
+          ["E01000091,1000", "E01000092,1100", "E01000093,900"])
+    write(ons / "lsoa11_lsoa21_lad22_lookup.csv.gz", "LSOA11CD,LSOA11NM,LAD22NM",
+          ["E01000091,Northmoor 001A,Northmoor", "E01000092,Northmoor 001B,Northmoor",
+           "E01000093,Westmoor 002A,Westmoor"], gz=True)
+    months = pd.PeriodIndex(["2022-05", "2022-05", "2024-01", "2024-01", "2023-06"], freq="M")
+    records = pd.DataFrame({
+        "month": months,
+        "lsoa_code": ["E01000091", "E01000093", "E01000001", "E01000004", "E09999999"],
+        "lsoa_name": ["Northmoor 001A", "Westmoor 002A", "Northmoor 001A", "Westmoor 002B",
+                      "Northmoor 009Z"]})
+    before = records.copy()
+    got = population.records_population(records, ons)
+    # 2022-05: the 2011 codes (Northmoor 1000 + 1100); 2024-01: the 2021 codes (1500 + 1700);
+    # 2023-06 knows no code of either: the tie goes to the nearer estimate (mid-2022)
+    assert got.tolist() == [2100.0, 900.0, 3200.0, 3050.0, 3200.0]
+    pd.testing.assert_frame_equal(records, before)
+    named = records.assign(local_authority=["Westmoor"] * 5).drop(columns="lsoa_name")
+    assert population.records_population(named, ons).tolist() == [900.0, 900.0, 3050.0,
+                                                                  3050.0, 3050.0]
+
+
 def test_local_authority_from_lsoa_name():
     names = ["Wyre Forest 004E", "Telford and Wrekin 012A", None, "Herefordshire 001A"]
     assert population.local_authority_of(names).tolist()[:2] == ["Wyre Forest",

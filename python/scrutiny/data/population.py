@@ -5,6 +5,10 @@ The ONS publishes mid-year population estimates for every lower layer super outp
 files up to 2022 and 2021 LSOAs after, so the population table must be of the same vintage
 as the crime files.  The local authority of an LSOA is its name without the last token
 ("Wyre Forest 004E" is in Wyre Forest), or comes from an ONS lookup where one is given.
+
+:func:`join_population` joins counts with one population table; :func:`records_population`
+gives records spanning both vintages the residents of their local authority, month by month
+from the vintage of the month's LSOA codes (the rule the report's police.uk source uses).
 """
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from .._narrative import plural as _plural
+from .. import _validation as v
 
 VINTAGES = ("2011", "2021")
 # Files of the folder layout read by lsoa_population: population, lookup and its columns.
@@ -219,21 +224,7 @@ def join_population(counts, population, on: str = "lsoa_code", *, level: str = "
     >>> sc.data.join_population(counts, population, level="local_authority")["population"].tolist()
     [3200]
     """
-    import pandas as pd
-
-    from .. import _validation as v
-
-    v.data_frame(counts, "counts")
-    v.data_frame(population, "population")
-    v.choice(level, "level", ("lsoa", "local_authority"))
-    drop_unmatched = v.boolean(drop_unmatched, "drop_unmatched")
-    if not isinstance(on, str) or on not in counts.columns:
-        raise ValueError(f"on must name the LSOA code column of counts (got {on!r}; its "
-                         f"columns: {', '.join(map(str, counts.columns))})")
-    v.columns_present(population, ["lsoa_code", "population"], "population")
-    if level == "local_authority":
-        v.columns_present(population, ["local_authority"], "population")
-
+    drop_unmatched = _check_join(counts, population, on, level, drop_unmatched)
     table = population.drop_duplicates("lsoa_code").set_index("lsoa_code")
     codes = counts[on]
     has_code = codes.notna().to_numpy()
@@ -244,65 +235,10 @@ def join_population(counts, population, on: str = "lsoa_code", *, level: str = "
     if len(unmatched) > 0.5 * max(codes.nunique(), 1):
         hint = (" (most codes are missing: are they LSOAs of another vintage than "
                 f"{population.attrs.get('vintage', 'the population table')}'s?)")
-
-    if level == "lsoa":
-        if unmatched:
-            rows = int((has_code & ~known).sum())
-            done = "left out" if drop_unmatched else "population left missing"
-            problems.append(f"{_n(unmatched, 'LSOA code')} ({rows:,} rows) had no population"
-                            f"{hint}; {done}: {_codes(unmatched)}")
-        out = counts.copy()
-        if "local_authority" in table.columns and "local_authority" not in out.columns:
-            out["local_authority"] = codes.map(table["local_authority"]).to_numpy(dtype=object)
-        out["population"] = codes.map(table["population"]).to_numpy(dtype=np.float64)
-        if drop_unmatched:
-            out = out.loc[known].reset_index(drop=True)
-            out["population"] = out["population"].astype(np.int64)
-    else:
-        authority = codes.map(table["local_authority"])
-        if "lsoa_name" in counts.columns:
-            by_name = local_authority_of(counts["lsoa_name"]).set_axis(counts.index)
-            authority = authority.where(authority.notna(), by_name)
-        placed = authority.notna().to_numpy()
-        named = sorted(set(codes[has_code & ~known & placed].astype(str)))
-        lost = sorted(set(codes[has_code & ~placed].astype(str)))
-        if named:
-            problems.append(f"{_n(named, 'LSOA code')} not in the population table{hint} were "
-                            f"placed in a local authority by their LSOA name: {_codes(named)}")
-        if lost:
-            problems.append(f"{_n(lost, 'LSOA code')} could not be placed in a local authority"
-                            f"{hint}; left out: {_codes(lost)}")
-        values = [c for c in counts.columns if c != on
-                  and pd.api.types.is_numeric_dtype(counts[c])
-                  and not pd.api.types.is_bool_dtype(counts[c])]
-        keys = [c for c in counts.columns
-                if c not in values and c not in (on, "lsoa_name", "local_authority")]
-        rolled = counts.loc[placed, keys + values].assign(
-            local_authority=authority[placed].astype(object).to_numpy())
-        out = rolled.groupby(["local_authority", *keys], sort=True, observed=True,
-                             dropna=False)[values].sum().reset_index()
-        residents = table.groupby("local_authority")["population"].sum()
-        out["population"] = out["local_authority"].map(residents).to_numpy(dtype=np.float64)
-        homeless = sorted(set(out.loc[out["population"].isna(), "local_authority"]))
-        if homeless:
-            done = "left out" if drop_unmatched else "population left missing"
-            problems.append(f"{_n(homeless, 'local authority', 'local authorities')} had no "
-                            f"population in the table; {done}: {', '.join(homeless)}")
-        if drop_unmatched:
-            out = out.loc[out["population"].notna().to_numpy()].reset_index(drop=True)
-            out["population"] = out["population"].astype(np.int64)
-
+    join = _by_lsoa if level == "lsoa" else _by_local_authority
+    out = join(counts, table, on, known, unmatched, hint, drop_unmatched, problems)
     if areas is not None:
-        wanted = v.column_names([areas] if isinstance(areas, str) else areas, "areas")
-        if "local_authority" not in out.columns:
-            raise ValueError("areas needs local authorities, but population has no "
-                             "local_authority column")
-        every = set(table["local_authority"].dropna())
-        unknown = [a for a in wanted if a not in every]
-        if unknown:
-            raise ValueError(f"areas names local authorities not in population: "
-                             f"{', '.join(map(repr, unknown))}")
-        out = out.loc[out["local_authority"].isin(wanted).to_numpy()].reset_index(drop=True)
+        out = _keep_areas(out, table, areas)
     out.attrs.update(counts.attrs)
     out.attrs.update({"problems": problems, "unmatched_lsoas": unmatched,
                       "population": {k: population.attrs[k] for k in ("vintage", "year",
@@ -311,4 +247,144 @@ def join_population(counts, population, on: str = "lsoa_code", *, level: str = "
     return out
 
 
-__all__ = ["lsoa_population", "join_population", "local_authority_of", "shared_data_folder"]
+def _check_join(counts, population, on, level, drop_unmatched) -> bool:
+    """The arguments of :func:`join_population`, checked; ``drop_unmatched`` as a bool."""
+    v.data_frame(counts, "counts")
+    v.data_frame(population, "population")
+    v.choice(level, "level", ("lsoa", "local_authority"))
+    drop_unmatched = v.boolean(drop_unmatched, "drop_unmatched")
+    if not isinstance(on, str) or on not in counts.columns:
+        raise ValueError(f"on must name the LSOA code column of counts (got {on!r}; its "
+                         f"columns: {', '.join(map(str, counts.columns))})")
+    v.columns_present(population, ["lsoa_code", "population"], "population")
+    if level == "local_authority":
+        v.columns_present(population, ["local_authority"], "population")
+    return drop_unmatched
+
+
+def _missing(drop_unmatched: bool) -> str:
+    return "left out" if drop_unmatched else "population left missing"
+
+
+def _by_lsoa(counts, table, on, known, unmatched, hint, drop_unmatched, problems):
+    """Each row of ``counts`` with its LSOA's local authority and population."""
+    codes = counts[on]
+    if unmatched:
+        rows = int((codes.notna().to_numpy() & ~known).sum())
+        problems.append(f"{_n(unmatched, 'LSOA code')} ({rows:,} rows) had no population"
+                        f"{hint}; {_missing(drop_unmatched)}: {_codes(unmatched)}")
+    out = counts.copy()
+    if "local_authority" in table.columns and "local_authority" not in out.columns:
+        out["local_authority"] = codes.map(table["local_authority"]).to_numpy(dtype=object)
+    out["population"] = codes.map(table["population"]).to_numpy(dtype=np.float64)
+    if drop_unmatched:
+        out = out.loc[known].reset_index(drop=True)
+        out["population"] = out["population"].astype(np.int64)
+    return out
+
+
+def _by_local_authority(counts, table, on, known, unmatched, hint, drop_unmatched, problems):
+    """``counts`` summed by local authority (placed by the table, else by LSOA name), each
+    with the residents of all its LSOAs in the table."""
+    import pandas as pd
+
+    codes = counts[on]
+    has_code = codes.notna().to_numpy()
+    authority = codes.map(table["local_authority"])
+    if "lsoa_name" in counts.columns:
+        by_name = local_authority_of(counts["lsoa_name"]).set_axis(counts.index)
+        authority = authority.where(authority.notna(), by_name)
+    placed = authority.notna().to_numpy()
+    named = sorted(set(codes[has_code & ~known & placed].astype(str)))
+    lost = sorted(set(codes[has_code & ~placed].astype(str)))
+    if named:
+        problems.append(f"{_n(named, 'LSOA code')} not in the population table{hint} were "
+                        f"placed in a local authority by their LSOA name: {_codes(named)}")
+    if lost:
+        problems.append(f"{_n(lost, 'LSOA code')} could not be placed in a local authority"
+                        f"{hint}; left out: {_codes(lost)}")
+    values = [c for c in counts.columns if c != on
+              and pd.api.types.is_numeric_dtype(counts[c])
+              and not pd.api.types.is_bool_dtype(counts[c])]
+    keys = [c for c in counts.columns
+            if c not in values and c not in (on, "lsoa_name", "local_authority")]
+    rolled = counts.loc[placed, keys + values].assign(
+        local_authority=authority[placed].astype(object).to_numpy())
+    out = rolled.groupby(["local_authority", *keys], sort=True, observed=True,
+                         dropna=False)[values].sum().reset_index()
+    residents = table.groupby("local_authority")["population"].sum()
+    out["population"] = out["local_authority"].map(residents).to_numpy(dtype=np.float64)
+    homeless = sorted(set(out.loc[out["population"].isna(), "local_authority"]))
+    if homeless:
+        problems.append(f"{_n(homeless, 'local authority', 'local authorities')} had no "
+                        f"population in the table; {_missing(drop_unmatched)}: "
+                        f"{', '.join(homeless)}")
+    if drop_unmatched:
+        out = out.loc[out["population"].notna().to_numpy()].reset_index(drop=True)
+        out["population"] = out["population"].astype(np.int64)
+    return out
+
+
+def _keep_areas(out, table, areas):
+    """The rows of the local authorities ``areas`` (all of them known to the table)."""
+    wanted = v.column_names([areas] if isinstance(areas, str) else areas, "areas")
+    if "local_authority" not in out.columns:
+        raise ValueError("areas needs local authorities, but population has no "
+                         "local_authority column")
+    every = set(table["local_authority"].dropna())
+    unknown = [a for a in wanted if a not in every]
+    if unknown:
+        raise ValueError(f"areas names local authorities not in population: "
+                         f"{', '.join(map(repr, unknown))}")
+    return out.loc[out["local_authority"].isin(wanted).to_numpy()].reset_index(drop=True)
+
+
+def records_population(records, path=None):
+    """The resident population of each record's local authority, from the LSOA vintage of its
+    month: the one join of police.uk records with populations over several vintages.
+
+    The rule: a record's local authority is its ``local_authority`` (else its LSOA name
+    without the last token, :func:`local_authority_of`); the residents of an authority are
+    summed over every LSOA of one vintage whose name places it there; and each month's
+    records take the vintage (2011 or 2021 LSOAs) that knows most of that month's LSOA
+    codes, a tie going to the vintage whose estimate is nearer the month.  data.police.uk
+    moved from 2011 to 2021 LSOAs between releases, so one table for all months would
+    mismatch some of them.
+
+    Parameters
+    ----------
+    records : pandas.DataFrame
+        Records with ``lsoa_code``, ``month`` (monthly periods) and ``local_authority`` or
+        ``lsoa_name``, e.g. from :func:`scrutiny.data.read_policeuk`.  Not modified.
+    path : str or os.PathLike, optional
+        The folder of both vintages' population files, as for :func:`lsoa_population`.
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, one value per record; NaN where the local authority is not in the vintage's
+        table.
+    """
+    tables = [_authority_residents(path, vintage) for vintage in VINTAGES]
+    out = np.full(len(records), np.nan)
+    codes = records["lsoa_code"].astype("string")
+    areas = (records["local_authority"] if "local_authority" in records else
+             local_authority_of(records["lsoa_name"]).set_axis(records.index))
+    for month, rows in records.groupby("month", observed=True).indices.items():
+        seen = set(codes.iloc[rows].dropna())
+        best = max(tables, key=lambda t: (len(seen & t[0]), -abs(month.year - t[2])))
+        out[rows] = areas.iloc[rows].map(best[1]).to_numpy(dtype=float, na_value=np.nan)
+    return out
+
+
+def _authority_residents(path, vintage: str):
+    """(the LSOA codes of a vintage, residents by local authority named from the LSOA names,
+    the year of the estimate)."""
+    lsoas = lsoa_population(path, vintage=vintage)
+    residents = lsoas.groupby(local_authority_of(lsoas["lsoa_name"]).to_numpy())[
+        "population"].sum()
+    return set(lsoas["lsoa_code"]), residents, int(str(lsoas.attrs["year"])[-4:])
+
+
+__all__ = ["lsoa_population", "join_population", "records_population", "local_authority_of",
+           "shared_data_folder"]

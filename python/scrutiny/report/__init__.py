@@ -14,7 +14,10 @@ import dataclasses
 import time
 from pathlib import Path
 
-from .spec import Issue, Measure, Spec, load_spec
+from . import charts, engine, html, overview
+from .issues import Issue
+from .sources import Sources
+from .spec import Measure, Spec, load_spec
 
 __all__ = ["write_report", "load_spec", "Report", "Spec", "Measure", "Issue"]
 
@@ -71,9 +74,7 @@ class Report:
             limits`` and ``areas compared`` (funnel plot).  Missing where not applicable or
             not analysed.
         """
-        from .overview import frame
-
-        return frame(self.results)
+        return overview.frame(self.results)
 
     def result(self, name: str):
         """The results of measure ``name``: findings, values, SPC, funnel, the tidy rows...
@@ -168,9 +169,6 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
     """
     import pandas as pd
 
-    from . import charts, engine, html, overview
-    from .sources import Sources
-
     start = time.perf_counter()
     _check_arguments(out, data, frames, only, progress)
     spec = spec if isinstance(spec, Spec) else load_spec(spec)
@@ -190,7 +188,7 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
             progress(i, len(measures), m.name)
         res = engine.analyse(m, sources, spec.levels, issues)
         if res.ok:
-            res.figures = charts.charts(res, issues)
+            res = dataclasses.replace(res, figures=tuple(charts.charts(res, issues)))
         results.append(res)
     if progress is not None:
         progress(len(measures), len(measures), "writing the report")

@@ -30,7 +30,7 @@ import dataclasses
 import numpy as np
 
 from . import expr
-from .spec import Issue, Measure
+from .issues import Issue, MeasureDataError
 
 MONTHS = {"M": 1, "Q": 3}
 
@@ -48,53 +48,97 @@ class Table:
     population: str = ""   # rates: how the population was counted
 
 
-class MeasureDataError(ValueError):
-    """The data cannot give this measure (the message says why)."""
+@dataclasses.dataclass(frozen=True)
+class Prepared:
+    """The rows of a measure after its filter: each row's period (``keep``: those with one),
+    the frequency, and the columns every kind keeps (``period``, and ``area`` when named)."""
+
+    period: object
+    freq: str
+    keep: object
+    cols: dict
 
 
-def tabulate(frame, m: Measure, issues: list) -> Table:
-    """Filter, type and total the rows of ``frame`` for measure ``m``."""
-    import pandas as pd
+def tabulate(frame, m, issues: list) -> Table:
+    """Filter, type and total the rows of ``frame`` for measure ``m`` (how they are totalled
+    is the measure kind's :meth:`~.kinds.MeasureKind.table`)."""
+    _check_columns(frame, m)
+    rows = _filtered(frame, m)
+    return m.measure_kind.table(rows, m, _prepare(rows, m, issues), issues)
 
+
+def _check_columns(frame, m) -> None:
     missing = sorted(c for c in m.columns() if c not in frame.columns)
     if missing:
         raise MeasureDataError(
             f"no column {', '.join(repr(c) for c in missing)} in the data (columns: "
             f"{', '.join(map(str, frame.columns))})")
-    rows = frame
-    if m.filter:
-        try:
-            keep = expr._truth(expr.evaluate(m.filter, rows, "filter"), m.filter, "filter")
-        except expr.ExpressionError as exc:
-            raise MeasureDataError(str(exc)) from None
-        rows = rows[np.asarray(keep, dtype=bool)]
-        if rows.empty:
-            raise MeasureDataError(f"no row passes the filter {m.filter!r}")
+
+
+def _filtered(frame, m):
+    """The rows that pass the measure's filter."""
+    if not m.filter:
+        return frame
+    try:
+        keep = expr._truth(expr.evaluate(m.filter, frame, "filter"), m.filter, "filter")
+    except expr.ExpressionError as exc:
+        raise MeasureDataError(str(exc)) from None
+    rows = frame[np.asarray(keep, dtype=bool)]
+    if rows.empty:
+        raise MeasureDataError(f"no row passes the filter {m.filter!r}")
+    return rows
+
+
+def _prepare(rows, m, issues) -> Prepared:
+    """Each row's period and area (a row without an area counts in the force total only)."""
     period, freq = _periods(rows[m.period], m, issues)
-    keep = ~period.isna()
     cols = {"period": period}
     if m.area:
         area = rows[m.area]
         bad_area = area.isna().to_numpy()
         if bad_area.any():
-            issues.append(Issue(m.name, f"{_rows(bad_area.sum())} no {m.area_label} "
+            issues.append(Issue(m.name, f"{rows_have(bad_area.sum())} no {m.area_label} "
                                 f"(column {m.area!r})", "they count in the force total only"))
         cols["area"] = area.astype(str).where(~bad_area, None)
-    if m.kind == "wait":
-        return _wait_rows(rows, m, cols, keep, freq, issues)
-    x = _values(rows, m.numerator, "numerator" if m.kind == "proportion" else "count", m, issues)
-    if m.kind == "proportion":
-        n = _values(rows, m.denominator, "denominator", m, issues)
-    elif m.kind == "rate":
-        n = _values(rows, m.denominator, "population", m, issues)
-    else:
-        n = np.zeros(len(rows))
+    return Prepared(period=period, freq=freq, keep=~period.isna(), cols=cols)
+
+
+def totals_table(rows, m, kind, prepared: Prepared, issues: list) -> Table:
+    """The totals of a kind whose rows carry a numerator and a denominator (proportions,
+    rates, counts): the rows with a period and usable values, weighted, totalled by period
+    (and area) by the kind."""
+    import pandas as pd
+
+    x, n = kind.read(rows, m, lambda text, what: _values(rows, text, what, m, issues))
     w = np.ones(len(rows)) if m.weight is None else _values(rows, m.weight, "weight", m, issues)
+    ok = kind.screen(rows, m, x, n, _usable(rows, m, prepared, x, n, w, issues), issues)
+    unit, how = kind.population(rows, m, prepared.period, prepared.freq, n, ok)
+    cols = dict(prepared.cols, **({} if unit is None else {"unit": unit}))
+    data = pd.DataFrame({k: _plain(v)[ok] for k, v in cols.items()})
+    for name, values in kind.weighted(x, n, w, ok).items():
+        data[name] = values
+    data["rows"] = 1
+    if data.empty:
+        raise MeasureDataError("no usable rows")
+    freq = prepared.freq
+    force = kind.nonempty(_as_periods(kind.totals(data, ["period"], freq), freq))
+    areas = None
+    if m.area:
+        areas = kind.nonempty(_as_periods(
+            kind.totals(data[data["area"].notna()], ["area", "period"], freq), freq))
+    periods = pd.period_range(force.index.min(), force.index.max(), freq=freq)
+    absent = [p for p in periods if p not in force.index]
+    return Table(force=force, areas=areas, freq=freq, periods=periods, missing=absent,
+                 population=how)
+
+
+def _usable(rows, m, prepared: Prepared, x, n, w, issues) -> np.ndarray:
+    """The rows with a period and finite, non-negative values (the others are listed)."""
     no_period = (rows[m.period].isna()).to_numpy()
     if no_period.any():
-        issues.append(Issue(m.name, f"{_rows(no_period.sum())} no {m.period}",
+        issues.append(Issue(m.name, f"{rows_have(no_period.sum())} no {m.period}",
                             "those rows are left out"))
-    keep = keep.to_numpy()
+    keep = prepared.keep.to_numpy()
     finite = np.isfinite(x) & np.isfinite(n) & np.isfinite(w)
     unusable = keep & ~finite
     if unusable.any():
@@ -104,42 +148,19 @@ def tabulate(frame, m: Measure, issues: list) -> Table:
     ok = keep & finite
     negative = ok & ((x < 0) | (n < 0) | (w < 0))
     if negative.any():
-        issues.append(Issue(m.name, f"{_rows(negative.sum())} a negative value",
+        issues.append(Issue(m.name, f"{rows_have(negative.sum())} a negative value",
                             "those rows are left out"))
-    ok &= ~negative
-    if m.kind == "proportion":
-        above = ok & (x > n * (1 + 1e-12))
-        if above.any():
-            where = ", ".join(str(i) for i in rows.index[above][:3])
-            issues.append(Issue(m.name, f"{_rows(above.sum())} a numerator above the "
-                                f"denominator (row {where})", "those rows are left out"))
-        ok &= ~above
-    how = ""
-    if m.kind == "rate":
-        unit, how = _population_units(rows, m, period, freq, n, ok)
-        cols["unit"] = unit
-    data = pd.DataFrame({k: _plain(v)[ok] for k, v in cols.items()})
-    data["x"] = (x * w)[ok]
-    data["n"] = (n * w)[ok] if m.kind == "proportion" else n[ok]
-    data["w2"] = ((n * w) ** 2)[ok] if m.kind == "proportion" else 0.0
-    data["rows"] = 1
-    if data.empty:
-        raise MeasureDataError("no usable rows")
-    force = _as_periods(_totals(data, ["period"], m, freq), freq)
-    areas = None
-    if m.area:
-        areas = _as_periods(_totals(data[data["area"].notna()], ["area", "period"], m, freq),
-                            freq)
-        areas = areas[areas["n"] > 0] if m.kind == "proportion" else areas
-    if m.kind == "proportion":
-        force = force[force["n"] > 0]
-    periods = pd.period_range(force.index.min(), force.index.max(), freq=freq)
-    absent = [p for p in periods if p not in force.index]
-    return Table(force=force, areas=areas, freq=freq, periods=periods, missing=absent,
-                 population=how)
+    return ok & ~negative
 
 
-def _rows(k) -> str:
+def window_totals(frame, periods, cols=("x", "n", "w2", "rows")):
+    """The totals of ``periods`` ({column: sum}) and how many of them have data."""
+    part = frame.reindex(periods)
+    present = int(part["x"].notna().sum())
+    return {c: float(part[c].sum()) for c in cols if c in part.columns}, present
+
+
+def rows_have(k) -> str:
     """'1 row has', '3 rows have'."""
     k = int(k)
     return f"{k:,} row has" if k == 1 else f"{k:,} rows have"
@@ -171,7 +192,7 @@ def _as_periods(totals, freq: str):
     return totals
 
 
-def _periods(column, m: Measure, issues):
+def _periods(column, m, issues):
     """Period of each row, as a pandas PeriodIndex-like Series, and the frequency letter."""
     import pandas as pd
 
@@ -208,13 +229,13 @@ def _periods(column, m: Measure, issues):
     bad = stamps.isna() & column.notna()
     if bad.any():
         shown = ", ".join(repr(v) for v in column[bad].astype(str).unique()[:3])
-        issues.append(Issue(m.name, f"{_rows(bad.sum())} a {m.period} that is not a date or "
+        issues.append(Issue(m.name, f"{rows_have(bad.sum())} a {m.period} that is not a date or "
                             f"month ({shown})", "those rows are left out"))
     periods = pd.Series(pd.PeriodIndex(pd.DatetimeIndex(stamps), freq=freq), index=column.index)
     return periods, freq
 
 
-def _values(rows, text: str, what: str, m: Measure, issues) -> np.ndarray:
+def _values(rows, text: str, what: str, m, issues) -> np.ndarray:
     """Per-row values of a column or expression: booleans as 0/1, numbers as they are."""
     import pandas as pd
 
@@ -237,25 +258,25 @@ def _values(rows, text: str, what: str, m: Measure, issues) -> np.ndarray:
     return numeric.astype("float64").to_numpy(na_value=np.nan)
 
 
-def _totals(data, keys, m: Measure, freq: str):
-    months = MONTHS[freq]
-    if m.kind == "rate":
-        # each population once a period (the same on every row of a cell: checked), summed;
-        # the force's over its units, an area's over the units with rows in it
-        cells = ["area", "unit", "period"] if "area" in keys else ["unit", "period"]
-        population = data.groupby(cells, sort=True)["n"].first()
-        population = population.groupby(level=keys, sort=True).sum()
-        totals = data.groupby(keys, sort=True).agg(x=("x", "sum"), rows=("rows", "sum"))
-        totals["n"] = population.reindex(totals.index).to_numpy() * months / 12.0
-    else:
-        totals = data.groupby(keys, sort=True).agg(x=("x", "sum"), n=("n", "sum"),
-                                                   w2=("w2", "sum"), rows=("rows", "sum"))
-        if m.kind == "count":
-            totals["n"] = 1.0
+def sum_totals(data, keys):
+    """The sums of ``x``, ``n``, ``w2`` and ``rows`` by ``keys``."""
+    return data.groupby(keys, sort=True).agg(x=("x", "sum"), n=("n", "sum"),
+                                             w2=("w2", "sum"), rows=("rows", "sum"))
+
+
+def population_totals(data, keys, freq: str):
+    """The counts by ``keys`` over person-years: each population once a period (the same on
+    every row of a cell: checked), summed; the force's over its units, an area's over the
+    units with rows in it."""
+    cells = ["area", "unit", "period"] if "area" in keys else ["unit", "period"]
+    population = data.groupby(cells, sort=True)["n"].first()
+    population = population.groupby(level=keys, sort=True).sum()
+    totals = data.groupby(keys, sort=True).agg(x=("x", "sum"), rows=("rows", "sum"))
+    totals["n"] = population.reindex(totals.index).to_numpy() * MONTHS[freq] / 12.0
     return totals
 
 
-def _population_units(rows, m: Measure, period, freq: str, population, ok):
+def population_units(rows, m, period, freq: str, population, ok):
     """Which rows share one population: a code per row, and how it was decided (see the
     module docstring).  Raises MeasureDataError when it cannot be told or the population
     varies within a group."""
@@ -305,7 +326,7 @@ def _varies(values, keys):
     return int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else None
 
 
-def _text_columns(rows, m: Measure) -> list:
+def _text_columns(rows, m) -> list:
     """Columns that may name areas: text or categories, not the period."""
     import pandas as pd
 
@@ -315,7 +336,7 @@ def _text_columns(rows, m: Measure) -> list:
             and not isinstance(rows[c].dtype, pd.PeriodDtype)]
 
 
-def _area_table(rows, m: Measure, when, ok) -> bool:
+def _area_table(rows, m, when, ok) -> bool:
     """Whether a text column names each row of a period once, and its values recur from
     period to period (areas, not record identifiers)."""
     import pandas as pd
@@ -343,9 +364,11 @@ def effective(x, n, w2, weighted: bool):
     return np.rint(x), np.rint(n)
 
 
-def _wait_rows(rows, m: Measure, cols, keep, freq, issues) -> Table:
+def wait_table(rows, m, prepared: Prepared, issues) -> Table:
+    """The rows of a wait (period, area, duration, event), with the cases a period."""
     import pandas as pd
 
+    cols, keep, freq = prepared.cols, prepared.keep, prepared.freq
     duration = pd.to_numeric(rows[m.duration], errors="coerce").to_numpy(dtype=float,
                                                                            na_value=np.nan)
     still_open = rows[m.open]
@@ -353,7 +376,7 @@ def _wait_rows(rows, m: Measure, cols, keep, freq, issues) -> Table:
         still_open = still_open.astype("string").str.lower().isin(["true", "1", "yes"])
     ok = keep.to_numpy() & np.isfinite(duration) & (duration >= 0)
     if (~ok).sum():
-        issues.append(Issue(m.name, f"{_rows((~ok).sum())} a missing, negative or "
+        issues.append(Issue(m.name, f"{rows_have((~ok).sum())} a missing, negative or "
                             f"unreadable {m.duration} or {m.period}", "those rows are left out"))
     data = pd.DataFrame({k: np.asarray(v)[ok] for k, v in cols.items()})
     data["duration"] = duration[ok]

@@ -14,86 +14,80 @@ import math
 
 import numpy as np
 
-from . import aggregate, engine, words
-from .spec import Measure
+from .. import disparity, rates
+from .. import trend as _trend
+from . import steps, words
+from .result import Areas
+from .steps import FORCE
 
 
-def analyse_areas(m: Measure, table, latest, previous, res, levels, issues: list):
+def analyse(m, table, span, out, levels, issues: list) -> Areas:
     """Per area: the latest value, the change on last year (with Benjamini-Hochberg q-values
-    across areas), the trend, the SPC variation, and the funnel plot."""
+    across areas), the trend, the SPC variation, and the funnel plot (over the latest window
+    ``span`` of ``table``)."""
     import pandas as pd
 
-    from .. import rates
-
+    kind = m.measure_kind
     A = table.areas
     names = sorted(A.index.get_level_values("area").unique())
-    res.n_areas = len(names)
-    in_latest = A[A.index.get_level_values("period").isin(latest)]
+    in_latest = A[A.index.get_level_values("period").isin(span.latest)]
     cur = in_latest.groupby(level="area").sum().reindex(names)
     rows = pd.DataFrame(index=pd.Index(names, name=m.area_label))
     x, n = cur["x"].to_numpy(dtype=float), cur["n"].to_numpy(dtype=float)
-    if m.kind == "count":
-        n = in_latest.groupby(level="area").size().reindex(names).to_numpy(dtype=float)
-    rows["value"] = [engine.value_of(m, xi, ni) for xi, ni in zip(x, n)] if m.kind != "count" else x
+    rows["value"] = [kind.value(m, xi, ni) for xi, ni in zip(x, n)]
     have = np.isfinite(x) & np.isfinite(n) & (n > 0)
-    # change on last year, per area over its months with data in both years, with
-    # Benjamini-Hochberg q-values across areas
-    now, before, months = _year_apart(m, A, latest, previous, names)
+    _area_changes(m, A, span, names, rows, out)
+    _area_trends(m, table, names, rows, out)
+    steps.run(issues, m.name, f"SPC charts of the {words.plural_noun(m.area_label)}", _area_spc,
+              m, table, names, rows, out)
+    funnel, flagged = None, ()
+    if kind.funnel_kind is not None and have.sum() >= 3:
+        funnel, flagged = _funnel(m, cur, names, have, rows, span, out, levels)
+    elif kind.funnel_kind is None:
+        out.finding("Areas", f"A {kind.name} has no denominator, so the "
+                    f"{words.plural_noun(m.area_label)} are not compared in a funnel "
+                    "plot; their changes and trends are in the table.")
+    for i, name in enumerate(names):
+        out.add(name, "latest", "value", rows["value"].iloc[i], period=span.text)
+    return Areas(count=len(names), table=rows, funnel=funnel, flagged=flagged,
+                 funnel_window=span.text if funnel is not None else "")
+
+
+def _area_changes(m, A, span, names, rows, out) -> None:
+    """The change on last year, per area over its months with data in both years, with
+    Benjamini-Hochberg q-values across areas."""
+    now, before, months = _year_apart(A, span.latest, span.previous, names)
     both = (now["n"] > 0) & (before["n"] > 0)
+    if not both.any():
+        return
     change = np.full(len(names), np.nan)
     pval = np.full(len(names), np.nan)
-    if both.any():
-        if m.kind == "proportion":
-            (x1, n1), (x0, n0) = (aggregate.effective(v["x"][both], v["n"][both], v["w2"][both],
-                                                      bool(m.weight)) for v in (now, before))
-            ok = (n1 > 0) & (n0 > 0)
-            test = rates.compare_proportions(x1[ok], n1[ok], x0[ok], n0[ok], conf=engine.CONF)
-            idx = np.flatnonzero(both)[ok]
-            change[idx] = 100 * np.atleast_1d(test.difference)
-            pval[idx] = np.atleast_1d(test.pvalue)
-            change_name = "change on last year (points)"
-        else:
-            test = rates.compare_rates(now["x"][both], now["n"][both], before["x"][both],
-                                       before["n"][both], conf=engine.CONF)
-            idx = np.flatnonzero(both)
-            change[idx] = 100 * (np.atleast_1d(test.ratio) - 1)
-            pval[idx] = np.atleast_1d(test.pvalue)
-            change_name = "change on last year (%)"
-        rows[change_name] = change
-        q = np.full(len(names), np.nan)
-        finite = np.isfinite(pval)
-        if finite.sum() >= 1:
-            q[finite] = rates.multiple_testing(pval[finite], method="bh")
-        rows["p (change)"] = pval
-        rows["q (change, BH)"] = q
-        res.methods.add("bh")
-        for i, name in enumerate(names):
-            if np.isfinite(change[i]):
-                res.add(name, "change on last year",
-                        "difference (points)" if m.kind == "proportion" else "percent change",
-                        change[i], pvalue=pval[i], period=f"{res.window} vs {res.previous_window}",
-                        note=f"BH q = {q[i]:.3g}" + (
-                            f"; over the {months[i]} {res.period_unit}s with data in both years"
-                            if months[i] < len(latest) else ""))
-    _area_trends(m, table, names, rows, res)
-    engine.step(res, issues, f"SPC charts of the {words.plural_noun(m.area_label)}", _area_spc,
-                m, table, names, rows, res)
-    if m.kind in ("proportion", "rate") and have.sum() >= 3:
-        _funnel(m, cur, names, have, rows, res, levels)
-    elif m.kind == "count":
-        res.findings.append(("Areas", f"A count has no denominator, so the "
-                             f"{words.plural_noun(m.area_label)} are not compared in a funnel "
-                             "plot; their changes and trends are in the table."))
+    idx, values, pvalues, column, quantity = m.measure_kind.area_change(m, now, before, both)
+    change[idx] = values
+    pval[idx] = pvalues
+    rows[column] = change
+    q = np.full(len(names), np.nan)
+    finite = np.isfinite(pval)
+    if finite.sum() >= 1:
+        q[finite] = rates.multiple_testing(pval[finite], method="bh")
+    rows["p (change)"] = pval
+    rows["q (change, BH)"] = q
+    out.method("bh")
     for i, name in enumerate(names):
-        res.add(name, "latest", "value", rows["value"].iloc[i], period=res.window)
-    res.area_table = rows
+        if np.isfinite(change[i]):
+            out.add(name, "change on last year", quantity, change[i], pvalue=pval[i],
+                    period=f"{span.text} vs {span.previous_text}",
+                    note=f"BH q = {q[i]:.3g}" + (
+                        f"; over the {months[i]} {span.unit}s with data in both years"
+                        if months[i] < len(span.latest) else ""))
 
 
-def _year_apart(m: Measure, A, latest, previous, names):
+def _year_apart(A, latest, previous, names):
     """Per area, the totals of the periods of the latest window with data whose period a
-    year earlier has data too, and of those a year earlier (count measures: ``n`` is the
-    number of periods); with fewer than half the window's periods in both years, ``n`` is 0
-    (not compared).  Returns (now, before, periods compared)."""
+    year earlier has data too, and of those a year earlier (for a count, ``n`` is 1 a
+    period, so its total is the number of periods); with fewer than half the window's
+    periods in both years, ``n`` is 0 (not compared).  Returns (now, before, periods
+    compared)."""
     period = A.index.get_level_values("period")
     now = A[period.isin(latest)]
     before = A[period.isin(previous)]
@@ -107,8 +101,6 @@ def _year_apart(m: Measure, A, latest, previous, names):
         sums = part.groupby(level="area").sum().reindex(names)
         cols = {c: sums[c].fillna(0).to_numpy(dtype=float) if c in sums else
                 np.zeros(len(names)) for c in ("x", "n", "w2")}
-        if m.kind == "count":
-            cols["n"] = months.to_numpy(dtype=float)
         cols["n"] = np.where(enough, cols["n"], 0.0)
         out.append(cols)
     return out[0], out[1], months.to_numpy()
@@ -133,28 +125,26 @@ def adjusted_z(f) -> np.ndarray:
     return z
 
 
-def _area_trends(m, table, names, rows, res):
-    from .. import trend
-
-    mat = np.vstack([engine.series_values(m, table.areas.xs(a, level="area"), table.periods)
+def _area_trends(m, table, names, rows, out):
+    mat = np.vstack([m.measure_kind.series(m, table.areas.xs(a, level="area"), table.periods)
                      for a in names])
     if np.isfinite(mat).sum(axis=1).min() < 8:
         return
-    mk = trend.mann_kendall(mat, nan_policy="omit")
+    mk = _trend.mann_kendall(mat, nan_policy="omit")
     # the test's own labels, but a non-rejection is no evidence of a trend, not "no trend"
     labels = [{"no trend": words.NO_TREND, "undefined": "not tested"}.get(str(t), str(t))
               for t in np.atleast_1d(mk.trend)]
     rows["trend"] = labels
     rows["p (trend)"] = np.atleast_1d(mk.pvalue)
     for i, name in enumerate(names):
-        res.add(name, "trend", "Mann-Kendall z", np.atleast_1d(mk.z)[i],
+        out.add(name, "trend", "Mann-Kendall z", np.atleast_1d(mk.z)[i],
                 pvalue=np.atleast_1d(mk.pvalue)[i], flag=labels[i], method="Mann-Kendall test")
 
 
-def _area_spc(m, table, names, rows, res):
+def _area_spc(m, table, names, rows, out):
     ys, ns = [], []
     for a in names:
-        y, n, present = engine.spc_inputs(m, table.areas.xs(a, level="area"), table.periods)
+        y, n, present = steps.spc_inputs(m, table.areas.xs(a, level="area"), table.periods)
         ys.append(np.where(present, y, np.nan))
         ns.append(None if n is None else np.where(present, n, np.nan))
     Y = np.vstack(ys)
@@ -163,45 +153,43 @@ def _area_spc(m, table, names, rows, res):
     if keep.sum() < 12:
         return
     periods = table.periods[keep]
-    result = engine.spc_call(m, Y[:, keep], None if N is None else N[:, keep], periods,
-                             labels=names, rebase=engine.rebase_periods(m, periods)[0])
+    result = steps.spc_call(m, Y[:, keep], None if N is None else N[:, keep], periods,
+                             labels=names, rebase=steps.rebase_periods(m, periods)[0])
     rows["SPC variation"] = list(np.atleast_1d(result.variation))
     if m.target is not None:
         rows["SPC assurance"] = [str(a) if a is not None else "" for a in
                                  np.atleast_1d(np.asarray(result.assurance, dtype=object))]
     for i, name in enumerate(names):
-        res.add(name, "spc", "variation of the latest point", math.nan,
+        out.add(name, "spc", "variation of the latest point", math.nan,
                 flag=str(np.atleast_1d(result.variation)[i]),
                 method=f"{result.chart} chart, Making Data Count rules")
 
 
-def _funnel(m: Measure, cur, names, have, rows, res, levels):
-    from .. import disparity
-
+def _funnel(m, cur, names, have, rows, span, out, levels):
+    """The funnel plot of the areas over the latest window: (result, areas outside)."""
+    kind = m.measure_kind
     x, n = cur["x"].to_numpy(dtype=float)[have], cur["n"].to_numpy(dtype=float)[have]
     labels = [nm for nm, h in zip(names, have) if h]
     over = None if m.overdispersion == "none" else m.overdispersion
-    if m.kind == "proportion":
-        w2 = cur["w2"].to_numpy(dtype=float)[have] if "w2" in cur else np.zeros(len(x))
-        x, n = aggregate.effective(x, n, w2, bool(m.weight))
-    f = disparity.funnel(x, n, kind=m.kind, levels=levels, overdispersion=over, labels=labels)
-    per = m.per if m.kind == "rate" else None
-    res.funnel, res.funnel_window = f, res.window
-    res.flagged = [lab for lab, fl in zip(labels, f.flag) if fl != "within"]
+    w2 = cur["w2"].to_numpy(dtype=float)[have] if "w2" in cur else np.zeros(len(x))
+    x, n = kind.counts(m, x, n, w2)
+    f = disparity.funnel(x, n, kind=kind.funnel_kind, levels=levels, overdispersion=over,
+                         labels=labels)
+    flagged = tuple(lab for lab, fl in zip(labels, f.flag) if fl != "within")
     flags = dict(zip(labels, f.flag))
     rows["funnel"] = [flags.get(nm, "") for nm in names]
     # compared with the pooled value of the units in the funnel ("overall proportion")
-    lines = f.narrative(measure=m.noun, per=per, which="flagged", overview=True,
+    lines = f.narrative(measure=m.noun, per=kind.per(m), which="flagged", overview=True,
                         unit=m.area_label, areas=words.plural_noun(m.area_label)).split("\n")
     lines[0] = " ".join(t for t in (lines[0], words.widening(m, f)) if t)
-    res.findings.append(("Areas", "\n".join(lines)))
-    res.methods.add("funnel")
+    out.finding("Areas", "\n".join(lines))
+    out.method("funnel")
     method = f"funnel plot, {f.method} limits" + (f", {over} overdispersion" if over else "")
     for lab, z, za, fl in zip(labels, f.z, adjusted_z(f), f.flag):
-        res.add(lab, "funnel", Z_RAW, z, period=res.window, method=method,
+        out.add(lab, "funnel", Z_RAW, z, period=span.text, method=method,
                 note="before any allowance for overdispersion; the flag is on the z-score "
                      "allowing for it")
-        res.add(lab, "funnel", Z_ADJUSTED, za, flag=fl, period=res.window, method=method,
+        out.add(lab, "funnel", Z_ADJUSTED, za, flag=fl, period=span.text, method=method,
                 note={"multiplicative": "z / sqrt(phi) (phi > 1 only)",
                       "additive": "z * s / sqrt(s^2 + tau2), s its standard error",
                       None: "no allowance made (overdispersion = 'none'): equal to z"}[over])
@@ -212,5 +200,5 @@ def _funnel(m: Measure, cur, names, have, rows, res, levels):
                 "widens the limits" if widens else
                 "at most 1: the limits are not narrowed" if which == "multiplicative" else
                 "0: the limits are not widened")
-        res.add(engine.FORCE, "funnel", quantity, value, period=res.window, method=method,
-                note=note)
+        out.add(FORCE, "funnel", quantity, value, period=span.text, method=method, note=note)
+    return f, flagged

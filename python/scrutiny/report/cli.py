@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from . import load_spec, write_report
+
 
 def add_arguments(parser: argparse.ArgumentParser, default_out: str) -> None:
     parser.add_argument("data", nargs="*", metavar="DATA",
@@ -73,8 +75,6 @@ def split_data(items, spec) -> dict:
 
 
 def run(args) -> int:
-    from . import load_spec, write_report
-
     try:
         spec = load_spec(args.spec)
         data = split_data(args.data, spec)

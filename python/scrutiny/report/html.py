@@ -8,7 +8,6 @@ import html
 import numpy as np
 
 from .. import _narrative as _n
-from . import words
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:0;color:#1d2733;background:#f6f7f9;line-height:1.45}
@@ -187,8 +186,7 @@ def area_table(res) -> str:
         return ""
     m = res.measure
     cols = list(table.columns)
-    value_name = {"proportion": "value", "rate": f"value ({m.unit})", "count": "count",
-                  "wait": f"share decided within {m.target_days or 0:g} days"}[m.kind]
+    value_name = m.measure_kind.area_value_name(m)
     head = f"<tr><th>{esc(m.area_label.capitalize())}</th>" + "".join(
         f"<th>{esc(value_name if c == 'value' else c)}</th>" for c in cols) + "</tr>"
     body = []
@@ -211,7 +209,7 @@ def _cell(column: str, v, m) -> str:
     if not np.isfinite(v):
         return "—"
     if column == "value":
-        return words.share(v) if m.kind == "wait" else words.bare(m)(v)
+        return m.measure_kind.area_value(v, m)
     if column.startswith(("p ", "q ")):
         return _n.p_text(v).removeprefix("p = ").removeprefix("p ")
     return f"{v:+.1f}"

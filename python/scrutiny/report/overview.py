@@ -5,11 +5,9 @@ HTML page draws its overview table (badges and icons) from it.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from . import engine, words
+from .steps import NOT_ASSESSED
 
 COLUMNS = ["measure", "kind", "latest period", "periods with data", "periods in window",
            "latest value", "value", "lower", "upper", "target", "against target",
@@ -20,34 +18,23 @@ COLUMNS = ["measure", "kind", "latest period", "periods with data", "periods in 
 def headline(res) -> str | None:
     """The latest value in words and units ('81.2%', 'median 96 days; 58.1% within 150
     days'); 'not analysed' for a measure that could not be."""
-    m = res.measure
     if not res.ok:
         return "not analysed"
-    if m.kind == "wait":
-        parts = [f"median {words.fmt(res.value, m)}" if np.isfinite(res.value)
-                 else f"median {res.value_note or 'n/a'}"]
-        share = [r for r in res.rows if r["analysis"] == "latest" and
-                 r["quantity"].startswith("share decided")]
-        if share and math.isfinite(share[0]["value"]):
-            parts.append(f"{words.share(share[0]['value'])} within {m.target_days:g} days")
-        return "; ".join(parts)
-    return words.fmt(res.value, m)
+    return res.measure.measure_kind.headline(res.measure, res.latest)
 
 
 def target_text(m) -> str | None:
     """The target in the measure's units, None without one."""
     if m.target is None:
         return None
-    if m.kind == "wait":
-        return f"{words.share(m.target, 0)} within {m.target_days:g} days"
-    return words.fmt(m.target, m)
+    return m.measure_kind.target_text(m)
 
 
 def latest_period(res) -> str | None:
     """'Apr 2024 – Mar 2025', with '(4 of 12 months with data)' when the window is not full."""
     if not res.window_short:
         return None
-    note = engine.window_note(res)
+    note = res.span.note()
     return f"{res.window_short} ({note})" if note else res.window_short
 
 
@@ -60,7 +47,7 @@ def variation_side(res) -> str | None:
 
 
 def _verdict(value, ok: bool):
-    return value if value else (engine.NOT_ASSESSED if ok else None)
+    return value if value else (NOT_ASSESSED if ok else None)
 
 
 def frame(results):
@@ -79,7 +66,7 @@ def frame(results):
             "latest value": headline(res),
             "value": res.value, "lower": res.lower, "upper": res.upper,
             "target": target_text(m),
-            "against target": (res.target_verdict or engine.NOT_ASSESSED) if ok and m.target
+            "against target": (res.target_verdict or NOT_ASSESSED) if ok and m.target
             is not None else None,
             "change on last year": _verdict(res.change_verdict, ok),
             "change": res.change_text or None,

@@ -11,11 +11,10 @@ import re
 import warnings
 from pathlib import Path
 
-from .spec import Issue
-
-
-class SourceError(ValueError):
-    """A source that cannot be read."""
+from .. import data
+from ..data.population import shared_data_folder
+from . import policeuk
+from .issues import Issue, SourceError
 
 
 class Sources:
@@ -52,8 +51,6 @@ class Sources:
         return value
 
     def _load(self, name: str):
-        from .. import data
-
         if name in self.frames:
             frame = self.frames[name]
             self.described[name] = frame.attrs.get("description", "data given in memory")
@@ -81,8 +78,6 @@ class Sources:
             return frame
         if "policeuk" in entry:
             path = self._path(entry["policeuk"])
-            from . import policeuk
-
             frame = policeuk.read(path, entry.get("populations"), self._path, self.issues, name)
             self.described[name] = f"data.police.uk files read from {path}"
             return frame
@@ -96,8 +91,6 @@ class Sources:
         (:func:`scrutiny.data.population.shared_data_folder`: the variable when set, else
         ``shared/data`` beside the project, wherever the report is run from); other
         variables and ``~`` expanded; relative to the specification's folder."""
-        from ..data.population import shared_data_folder
-
         # $SCRUTINY_SHARED_DATA is the shared data folder, set or not (one definition of it)
         shared = str(shared_data_folder())
         text = re.sub(r"\$(?:\{SCRUTINY_SHARED_DATA\}|SCRUTINY_SHARED_DATA\b)",

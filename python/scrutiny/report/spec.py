@@ -18,8 +18,9 @@ from pathlib import Path
 
 from ..spc_rules import CHARTS
 from . import expr
+from .issues import Issue
+from .kinds import KINDS
 
-KINDS = ("proportion", "rate", "count", "wait")
 DIRECTIONS = {"higher": "increase", "lower": "decrease"}
 OVERDISPERSION = ("multiplicative", "additive", "none")
 BUNDLED = {"default": "default.toml", "policeuk": "policeuk.toml"}
@@ -32,15 +33,6 @@ MEASURE_KEYS = {"name", "source", "kind", "numerator", "denominator", "count", "
                 "rebase"}
 TOP_KEYS = {"title", "subtitle", "latest", "levels", "sources", "measure", "measures", "note"}
 SOURCE_KEYS = {"sample", "path", "policeuk", "populations", "note"}
-
-
-@dataclasses.dataclass(frozen=True)
-class Issue:
-    """A problem found in the specification or the data, and what the report did about it."""
-
-    measure: str
-    problem: str
-    consequence: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -82,6 +74,17 @@ class Measure:
         return text if text[:2].isupper() or text[:1].isdigit() else text[:1].lower() + text[1:]
 
     @property
+    def measure_kind(self):
+        """The kind of the measure (:data:`scrutiny.report.kinds.KINDS`): what differs between
+        proportions, rates, counts and waits."""
+        return KINDS[self.kind]
+
+    @property
+    def latest_months(self) -> int:
+        """The months of the latest window ("12 months" -> 12, "quarter" -> 3)."""
+        return _window_months(self.latest)
+
+    @property
     def improvement(self) -> str | None:
         """The SPC ``improvement`` argument: "increase", "decrease" or None."""
         return DIRECTIONS.get(self.direction) if self.direction else None
@@ -91,13 +94,9 @@ class Measure:
         used = {self.period} | ({self.area} if self.area else set())
         used |= {self.weight, self.duration, self.open} - {None}
         used |= set(self.population_by or ())
-        for text, what in ((self.numerator, "numerator"), (self.denominator, "denominator"),
-                           (self.filter, "filter")):
-            if text is not None and not (self.kind == "rate" and what == "denominator"):
-                used |= expr.columns(text, what)
-        if self.kind == "rate":
-            used.add(self.denominator)
-        return used
+        if self.filter is not None:
+            used |= expr.columns(self.filter, "filter")
+        return used | self.measure_kind.columns(self)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -277,69 +276,64 @@ def _window_months(text) -> int | None:
     return size * int(match.group(1) or 1)
 
 
-def window_months(m: Measure) -> int:
-    return _window_months(m.latest)
-
-
 def _measure(entry, i: int, latest: str, issues) -> Measure | None:
+    """One measure of the specification, checked; None (and the issue) when it cannot be
+    analysed."""
     if not isinstance(entry, dict):
         issues.append(Issue(f"measure {i + 1}", "not a table of settings", "left out"))
         return None
     name = str(entry.get("name") or f"measure {i + 1}")
     for key in sorted(set(entry) - MEASURE_KEYS):
         issues.append(Issue(name, f"unknown setting {key!r}", "ignored"))
+    try:
+        fields = _essentials(entry, name, latest)
+    except ValueError as exc:
+        issues.append(Issue(name, str(exc), "measure not analysed"))
+        return None
+    kind = KINDS[fields["kind"]]
+    fields.update(_optional(entry, name, latest, issues))
+    per = _positive(entry.get("per"), "per", name, issues)
+    fields["per"] = per if per is not None else kind.default_per
+    fields["decimals"] = _decimals(entry.get("decimals"), name, issues)
+    for key in kind.positive_settings:
+        fields[key] = _positive(entry.get(key), key, name, issues)
+    fields["unit"] = str(entry.get("unit", kind.default_unit(fields["per"],
+                                                              fields.get("target_days"))))
+    fields["population_by"] = _population_by(entry.get("population_by"), kind, name, issues)
+    fields["rebase"] = _rebase(entry.get("rebase"), name, issues)
+    fields["target"] = _target(entry.get("target"), kind, name, fields.get("target_days"), issues)
+    return Measure(**fields)
 
-    def skip(problem):
-        issues.append(Issue(name, problem, "measure not analysed"))
 
+def _essentials(entry, name: str, latest: str) -> dict:
+    """What a measure cannot go without: its kind, source, what it counts (the kind's
+    inputs) and valid expressions.  Raises ValueError saying what is wrong."""
     kind = entry.get("kind")
     if kind not in KINDS:
-        skip(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
-        return None
+        raise ValueError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
     if not entry.get("source"):
-        skip("no source: name a bundled sample, a CSV or Parquet file, or a source of [sources]")
-        return None
+        raise ValueError("no source: name a bundled sample, a CSV or Parquet file, or a source "
+                         "of [sources]")
     fields = {"name": name, "source": str(entry["source"]), "kind": kind, "latest": latest}
     # texts (the others keep the defaults of Measure)
     for key in ("description", "area_label", "label", "cases", "period"):
         if entry.get(key) is not None:
             fields[key] = str(entry[key])
-    # what is counted, and over what
-    numerator = entry.get("numerator", entry.get("count"))
-    denominator = entry.get("denominator", entry.get("population"))
-    if kind == "wait":
-        numerator = denominator = None
-        for key in ("duration", "open"):
-            if not isinstance(entry.get(key), str):
-                skip(f"a wait needs {key} (a column name)")
-                return None
-            fields[key] = entry[key]
-    elif not isinstance(numerator, str):
-        skip(f"a {kind} needs {'count' if kind in ('rate', 'count') else 'numerator'} "
-             "(a column name or an expression)")
-        return None
-    if kind == "proportion" and not isinstance(denominator, str):
-        skip("a proportion needs denominator (a column name, an expression or 'rows')")
-        return None
-    if kind == "rate" and not isinstance(denominator, str):
-        skip("a rate needs population (the column of residents, or other exposure)")
-        return None
-    if kind == "count":
-        denominator = None
-    fields["numerator"], fields["denominator"] = numerator, denominator
+    fields.update(KINDS[kind].inputs(entry))
     for key in ("filter", "area", "weight"):
         if entry.get(key) is not None:
             fields[key] = str(entry[key])
-    try:
-        for text, what in ((numerator, "numerator"), (fields.get("filter"), "filter")):
-            if text is not None:
-                expr.columns(text, what)
-        if denominator is not None and kind == "proportion":
-            expr.columns(denominator, "denominator")
-    except expr.ExpressionError as exc:
-        skip(str(exc))
-        return None
-    # settings with a default
+    for text, what in ((fields["numerator"], "numerator"), (fields.get("filter"), "filter"),
+                       *KINDS[kind].expressions(fields)):
+        if text is not None:
+            expr.columns(text, what)
+    return fields
+
+
+def _optional(entry, name: str, latest: str, issues) -> dict:
+    """The settings with a default: freq, latest, direction, chart and overdispersion (a
+    faulty one is reported and the default used)."""
+    fields = {}
     freq = entry.get("freq")
     if freq is not None and str(freq).upper()[:1] not in ("M", "Q"):
         issues.append(Issue(name, f"freq = {freq!r} must be 'M' (monthly) or 'Q' (quarterly)",
@@ -364,27 +358,19 @@ def _measure(entry, i: int, latest: str, issues) -> Measure | None:
         else:
             issues.append(Issue(name, f"{key} = {value!r} is not one of "
                                 f"{', '.join(map(repr, allowed))}", consequence))
-    per = _positive(entry.get("per"), "per", name, issues)
-    if kind == "rate":
-        per = per or 1000.0
-    fields["per"] = per
-    decimals = entry.get("decimals")
-    if isinstance(decimals, int) and not isinstance(decimals, bool) and 0 <= decimals <= 4:
-        fields["decimals"] = decimals
-    elif decimals is not None:
-        issues.append(Issue(name, f"decimals = {decimals!r} must be a whole number from 0 to 4",
+    return fields
+
+
+def _decimals(value, name: str, issues) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 4:
+        return value
+    if value is not None:
+        issues.append(Issue(name, f"decimals = {value!r} must be a whole number from 0 to 4",
                             f"{Measure.decimals} used"))
-    if kind == "wait":
-        days = _positive(entry.get("target_days"), "target_days", name, issues)
-        fields["target_days"] = days
-    fields["unit"] = str(entry.get("unit", _default_unit(kind, per, fields.get("target_days"))))
-    fields["population_by"] = _population_by(entry.get("population_by"), kind, name, issues)
-    fields["rebase"] = _rebase(entry.get("rebase"), name, issues)
-    fields["target"] = _target(entry.get("target"), kind, name, fields.get("target_days"), issues)
-    return Measure(**fields)
+    return Measure.decimals
 
 
-def _population_by(value, kind: str, name: str, issues) -> tuple | None:
+def _population_by(value, kind, name: str, issues) -> tuple | None:
     """``population_by``: a column name or a list of them (rates only)."""
     if value is None:
         return None
@@ -394,8 +380,8 @@ def _population_by(value, kind: str, name: str, issues) -> tuple | None:
         issues.append(Issue(name, f"population_by = {value!r} must be a column name or a list of "
                             "column names", "ignored"))
         return None
-    if kind != "rate":
-        issues.append(Issue(name, f"population_by applies to rates only (this is a {kind})",
+    if not kind.uses_population:
+        issues.append(Issue(name, f"population_by applies to rates only (this is a {kind.name})",
                             "ignored"))
         return None
     return tuple(dict.fromkeys(names))
@@ -437,16 +423,6 @@ def _rebase(value, name: str, issues) -> tuple:
     return tuple(sorted(periods, key=lambda p: p.start_time))
 
 
-def _default_unit(kind: str, per, days) -> str:
-    if kind == "proportion":
-        return "%"
-    if kind == "rate":
-        return f"per {per:,g} a year"
-    if kind == "wait":
-        return "days"
-    return ""
-
-
 def _positive(value, key, name, issues):
     if value is None:
         return None
@@ -457,28 +433,16 @@ def _positive(value, key, name, issues):
     return float(value)
 
 
-def _target(value, kind: str, name: str, days, issues) -> float | None:
-    """The target, checked against the range of the measure."""
+def _target(value, kind, name: str, days, issues) -> float | None:
+    """The target, checked against the range of the measure's kind."""
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         issues.append(Issue(name, f"target = {value!r} is not a number",
                             "analysed without a target"))
         return None
-    value = float(value)
-    if kind in ("proportion", "wait"):
-        if 0 < value < 1:
-            if kind == "wait" and days is None:
-                issues.append(Issue(name, "a wait target needs target_days (the share decided "
-                                    "within that many days is tested)", "analysed without a target"))
-                return None
-            return value
-        hint = f" (for {value:g} % write {value / 100:g})" if 1 < value <= 100 else ""
-        issues.append(Issue(name, f"target = {value:g} is outside the range of a proportion "
-                            f"(strictly between 0 and 1){hint}", "analysed without a target"))
+    problem = kind.target_problem(float(value), days)
+    if problem is not None:
+        issues.append(Issue(name, problem, "analysed without a target"))
         return None
-    if value < 0:
-        issues.append(Issue(name, f"target = {value:g} is outside the range of a {kind} "
-                            "(0 or more)", "analysed without a target"))
-        return None
-    return value
+    return float(value)

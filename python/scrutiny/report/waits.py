@@ -1,5 +1,5 @@
 """Waiting-time measures (e.g. firearms licensing): how long cases wait, counting the cases
-still open properly.
+still open properly.  The steps of the :class:`~.kinds.Wait` kind.
 
 The headline is the Kaplan-Meier estimate for the cases received in the latest window: the
 median wait and the share decided within ``target_days``, open cases censored at their wait so
@@ -16,59 +16,36 @@ import math
 
 import numpy as np
 
-from . import aggregate, engine, words
-from .areas import analyse_areas
-from .spec import Issue, Measure
+from .. import waits as _waits
+from . import aggregate, words
+from .issues import Issue
+from .result import Change, Latest
+from .steps import CONF, FORCE
+
+METHOD = "Kaplan-Meier, open cases censored (as R survival::survfit, log CI)"
 
 
-def analyse_wait(m: Measure, table, res, levels, issues):
-    latest, previous = engine.windows(m, table, issues)
-    engine.set_window(res, table, latest, previous)
+def latest(m, table, span, out, issues) -> Latest:
+    """The Kaplan-Meier median wait (and share decided within ``target_days``) of the cases
+    received in the latest window."""
+    out.method("kaplan_meier")
     rows = table.rows
-    now = rows[rows["period"].isin(latest)]
+    now = rows[rows["period"].isin(span.latest)]
     km = _kaplan_meier(m, now, issues)
-    res.value, res.lower, res.upper = km["median"], km["median_lower"], km["median_upper"]
-    res.value_note = km["note"]
-    res.survival = km["km"]
-    res.findings.append(("Latest value", _headline(m, km, engine.latest_lead(res, table))))
-    res.add(engine.FORCE, "latest", "median wait (days)", km["median"], km["median_lower"],
-            km["median_upper"], period=res.window, method=km["method"], note=km["note"])
-    if m.target_days:
-        res.add(engine.FORCE, "latest", f"share decided within {m.target_days:g} days",
-                km["share"], km["share_lower"], km["share_upper"], period=res.window,
-                method=km["method"])
-    res.add(engine.FORCE, "latest", "cases", len(now), period=res.window)
-    res.add(engine.FORCE, "latest", "cases still open", int((~now["event"]).sum()),
-            period=res.window)
-    if m.target is not None and m.target_days:
-        _against_target(m, km, res)
-    else:
-        res.findings.append(("Target", "No target is set for this measure."))
-    compared = engine.year_apart(m, table.force.index, latest, previous, res, issues)
-    if compared is not None:
-        engine.step(res, issues, "change on last year", _change, m,
-                    *(rows[rows["period"].isin(p)] for p in compared), compared, res)
-    if m.target_days:
-        share = _share_table(m, table)
-        if share is not None:
-            pm = dataclasses.replace(m, kind="proportion", direction="higher", chart=None,
-                                     label=f"share of {m.cases} decided within "
-                                           f"{m.target_days:g} days",
-                                     latest=m.latest)
-            engine.step(res, issues, "trend", engine.trend_step, pm, share, res)
-            engine.step(res, issues, "SPC chart", engine.spc_step, pm, share, res, issues)
-            if share.areas is not None:
-                s_latest, s_prev = engine.windows(pm, share, [])
-                keep_window, keep_prev = res.window, res.previous_window
-                res.window, res.previous_window = (words.window_text(s_latest),
-                                                   words.window_text(s_prev))
-                engine.step(res, issues, "areas", analyse_areas, pm, share, s_latest, s_prev,
-                            res, levels, issues)
-                res.window, res.previous_window = keep_window, keep_prev
-    res.methods.add("kaplan_meier")
+    share = (km["share"], km["share_lower"], km["share_upper"]) if m.target_days else None
+    out.finding("Latest value", _headline(m, km, span.lead()))
+    out.add(FORCE, "latest", "median wait (days)", km["median"], km["median_lower"],
+            km["median_upper"], period=span.text, method=METHOD, note=km["note"])
+    if share is not None:
+        out.add(FORCE, "latest", f"share decided within {m.target_days:g} days", *share,
+                period=span.text, method=METHOD)
+    out.add(FORCE, "latest", "cases", len(now), period=span.text)
+    out.add(FORCE, "latest", "cases still open", int((~now["event"]).sum()), period=span.text)
+    return Latest(value=km["median"], lower=km["median_lower"], upper=km["median_upper"],
+                  note=km["note"], share=share, survival=km["km"])
 
 
-def _share_table(m: Measure, table):
+def share_table(m, table):
     """Monthly share decided within target_days among cases whose outcome then is known."""
     import pandas as pd
 
@@ -95,18 +72,23 @@ def _share_table(m: Measure, table):
                            missing=[p for p in periods if p not in force.index])
 
 
-def _kaplan_meier(m: Measure, cohort, issues):
+def share_measure(m):
+    """The share decided within ``target_days``, as a proportion measure (higher is better)."""
+    return dataclasses.replace(m, kind="proportion", direction="higher", chart=None,
+                               label=f"share of {m.cases} decided within "
+                                     f"{m.target_days:g} days",
+                               latest=m.latest)
+
+
+def _kaplan_meier(m, cohort, issues):
     """Median and share within target_days of one cohort, with 95% CIs; a median resting on
     fewer than :data:`scrutiny.waits.MIN_AT_RISK` cases still waiting is not reported."""
-    from .. import waits
-
     if cohort.empty:
         raise ValueError("no cases in the latest window")
     durations = cohort["duration"].to_numpy(dtype=float)
     observed = cohort["event"].to_numpy(dtype=bool)
-    km = waits.kaplan_meier(durations, observed, conf=engine.CONF)
-    out = {"km": km, "method": "Kaplan-Meier, open cases censored (as R survival::survfit, "
-                               "log CI)"}
+    km = _waits.kaplan_meier(durations, observed, conf=CONF)
+    out = {"km": km}
     out["median"], out["median_lower"], out["median_upper"] = _median(km)
     out["note"] = "" if np.isfinite(out["median"]) else "not reached"
     if np.isnan(out["median"]) and km.median is not None:
@@ -114,7 +96,7 @@ def _kaplan_meier(m: Measure, cohort, issues):
         issues.append(Issue(m.name, f"the Kaplan-Meier median wait of the {m.cases} received in "
                             f"the latest period ({km.median:,.0f} days) rests on "
                             f"{km.median_at_risk} still waiting when it is reached (fewer than "
-                            f"{waits.MIN_AT_RISK})", "not reported"))
+                            f"{_waits.MIN_AT_RISK})", "not reported"))
     if m.target_days:
         past = km.share_past(m.target_days)
         out.update(share=1 - past.estimate, share_lower=1 - past.upper,
@@ -124,67 +106,65 @@ def _kaplan_meier(m: Measure, cohort, issues):
 
 def _median(km) -> tuple:
     """The median wait and its CI, NaN where not reached or resting on too few cases."""
-    from ..waits import MIN_AT_RISK
-
-    if km.median is None or km.median_at_risk < MIN_AT_RISK:
+    if km.median is None or km.median_at_risk < _waits.MIN_AT_RISK:
         return math.nan, math.nan, math.nan
     return tuple(math.nan if v is None else float(v)
                  for v in (km.median, km.median_lower, km.median_upper))
 
 
-def _headline(m: Measure, km, lead: str) -> str:
+def _headline(m, km, lead: str) -> str:
     """``lead``: 'In <window>' (and how many of its months have data, when not all)."""
     text = km["km"].narrative(target=m.target_days, noun=m.cases)
     return f"{m.cases.capitalize()} received {words.lower_first(lead)}: {words.lower_first(text)}"
 
 
-def _against_target(m: Measure, km, res):
-    share, lo, hi = km.get("share"), km.get("share_lower"), km.get("share_upper")
+def against_target(m, span, latest, out):
+    """The share decided within ``target_days`` against the target, by its 95% CI."""
+    share, lo, hi = latest.share or (None, None, None)
     what = f"the share of {m.cases} decided within {m.target_days:g} days"
     if share is None or not np.isfinite(share) or not np.isfinite(lo):
-        res.findings.append(("Target", f"The target is {words.share(m.target, 0)} for {what}; "
-                                       "it cannot be assessed yet."))
-        return
-    res.target_verdict, text = words.against_target(
+        out.finding("Target", f"The target is {words.share(m.target, 0)} for {what}; "
+                              "it cannot be assessed yet.")
+        return None
+    verdict, text = words.against_target(
         dataclasses.replace(m, direction="higher"), what, share, lo, hi, m.target,
         words.share, words.share)
-    res.findings.append(("Target", text))
-    res.add(engine.FORCE, "target", f"share decided within {m.target_days:g} days", share, lo, hi,
-            flag=res.target_verdict, period=res.window, note=f"target {m.target:g}",
-            method=km["method"])
+    out.finding("Target", text)
+    out.add(FORCE, "target", f"share decided within {m.target_days:g} days", share, lo, hi,
+            flag=verdict, period=span.text, note=f"target {m.target:g}", method=METHOD)
+    return verdict
 
 
-def _change(m: Measure, now, before, compared, res):
-    from ..waits import kaplan_meier
-
-    labels = (res.window, res.previous_window)
-    if res.change_note:  # only the months with data in both years
-        labels = tuple(words.periods_text(p) for p in compared)
+def change(m, table, comparison, span, out) -> Change:
+    """The log-rank test between the cases received in the periods compared."""
+    rows = table.rows
+    now, before = (rows[rows["period"].isin(p)] for p in (comparison.now, comparison.before))
+    labels = comparison.groups(span)
     durations = np.concatenate([now["duration"], before["duration"]])
     observed = np.concatenate([now["event"], before["event"]])
     group = np.array([labels[0]] * len(now) + [labels[1]] * len(before), dtype=object)
-    km = kaplan_meier(durations, observed, group=group, conf=engine.CONF)
+    km = _waits.kaplan_meier(durations, observed, group=group, conf=CONF)
     test = km.logrank
-    res.survival = km
     median_now = _median(km.groups[labels[0]])[0]
     median_before, lower_before, upper_before = _median(km.groups[labels[1]])
     shown = (f"a median wait of {median_before:,.0f} days" if np.isfinite(median_before)
              else "no reliable median wait yet")
     head = f"{m.cases.capitalize()} received a year earlier ({labels[1]}) had {shown}."
-    head = f"{res.change_note} {head}".strip()
+    head = f"{comparison.note} {head}".strip()
     # more decisions than expected in the latest cohort means shorter waits
     faster = test.observed[labels[0]] > test.expected[labels[0]]
-    res.change_verdict = (("improved" if faster else "worsened") if test.pvalue < words.ALPHA
-                          else words.SAME)
+    verdict = (("improved" if faster else "worsened") if test.pvalue < words.ALPHA
+               else words.SAME)
     text = (f"{head} Comparing the two years' {m.cases}: "
             f"{words.lower_first(test.narrative(alpha=words.ALPHA, noun=m.cases))}")
+    size = ""
     if np.isfinite(median_now) and np.isfinite(median_before):
-        res.change_text = f"{median_now - median_before:+,.0f} days"
-    res.findings.append(("Change on last year", text))
-    res.add(engine.FORCE, "change on last year", "log-rank chi-square", test.statistic,
-            pvalue=test.pvalue, flag=res.change_verdict,
-            period=f"{labels[0]} vs {labels[1]}",
+        size = f"{median_now - median_before:+,.0f} days"
+    out.finding("Change on last year", text)
+    out.add(FORCE, "change on last year", "log-rank chi-square", test.statistic,
+            pvalue=test.pvalue, flag=verdict, period=f"{labels[0]} vs {labels[1]}",
             method="log-rank test (as R survival::survdiff)")
-    res.add(engine.FORCE, "change on last year", "median wait a year earlier (days)",
+    out.add(FORCE, "change on last year", "median wait a year earlier (days)",
             median_before, lower_before, upper_before, period=labels[1])
-    res.methods.add("logrank")
+    out.method("logrank")
+    return Change(verdict=verdict, size=size, note=comparison.note, survival=km)

@@ -21,29 +21,10 @@ SAME = "not significantly different"
 NO_TREND = "no evidence of a trend"
 
 
-def the(m) -> str:
-    """The measure inside a sentence with its article: "the arrest rate"; counts, which
-    name what is counted ("recorded crime"), go without."""
-    return m.noun if m.kind == "count" else f"the {m.noun}"
-
-
 def lower_first(text: str) -> str:
     """A sentence to follow "In <period>, ": its first letter in lower case, unless the
     first word is an acronym ("KSI")."""
     return text if text[1:2].isupper() else text[:1].lower() + text[1:]
-
-
-def fmt(value, m) -> str:
-    """A value of measure ``m`` in its unit (proportions as percentages)."""
-    if value is None or not np.isfinite(value):
-        return "n/a"
-    if m.kind == "proportion":
-        return _n.percent(value, m.decimals)
-    if m.kind == "rate":
-        return f"{_n.fixed(value, m.decimals)} {m.unit}".strip()
-    if m.kind == "wait":
-        return _n.plural(round(value), "day")
-    return _n.fixed(value, 0) + (f" {m.unit}" if m.unit else "")
 
 
 def share(value, decimals: int = 1) -> str:
@@ -105,14 +86,6 @@ def trend_verdict(m, significant: bool, up: bool) -> str:
 
 
 # ---- sentences no result says ------------------------------------------------------------------
-
-def bare(m):
-    """The formatter of a measure's numbers without their unit (for intervals)."""
-    if m.kind == "proportion":
-        return lambda v: _n.percent(v, m.decimals)
-    decimals = m.decimals if m.kind == "rate" else 0
-    return lambda v: _n.fixed(v, decimals)
-
 
 def against_target(m, subject: str, value, lower, upper, target, show,
                    limits) -> tuple[str, str]:
