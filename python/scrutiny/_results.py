@@ -230,10 +230,10 @@ class Result:
                 return {k: v.array for k, v in value.to_frame(index=False).items()}
             column = f.metadata["frame"] if isinstance(f.metadata["frame"], str) else per
             return {column: value.array if isinstance(value, pd.Index)
-                    else np.asarray(list(value), dtype=object)}
+                    else pd.Series(list(value)).to_numpy()}
         for value in units:
             if isinstance(value, pd.Series):
-                return {per: np.asarray(list(value.index), dtype=object)}
+                return {per: value.index.array}
         return {per: np.arange(n)}
 
     def to_frame(self):
