@@ -17,7 +17,8 @@ helper         role
 ``label()``    the units' names (``to_frame()``'s first column(s) in place of 0, 1, ...).
 ``point()``    one value per point of each series (series x points).
 ``scalar()``   one value for the whole result (a setting, a test of all units).
-``table()``    the result's table: ``to_frame()`` returns a copy of it.
+``table()``    the result's table: ``to_frame()`` returns a copy of it (and the HTML display
+               shows it; repr and summary leave it out).
 ``detail()``   anything else shown by ``repr`` and ``to_dict()`` but not a column of
                ``to_frame()`` (tables, nested results, coefficient frames).
 ``hidden()``   kept for methods (inputs, plot data): left out of repr, summary, to_dict and
@@ -179,14 +180,19 @@ class Result:
         """The result's fields as a dict (arrays are returned as they are held)."""
         return {name: getattr(self, name) for name in self._public_fields()}
 
+    def _shown(self) -> list[dataclasses.Field]:
+        """Fields shown by repr and summary: those of to_dict() but the table (which
+        to_frame() and the HTML display give)."""
+        public = set(self._public_fields())
+        return [f for f in dataclasses.fields(self) if f.name in public and role(f) != TABLE]
+
     def __repr__(self) -> str:
-        parts = [f"{k}={_short(v)}" for k, v in self.to_dict().items()]
+        parts = [f"{f.name}={_short(getattr(self, f.name))}" for f in self._shown()]
         return f"{type(self).__name__}({', '.join(parts)})"
 
     def summary(self) -> str:
         """A plain-text summary: the fields grouped by role, one a line."""
-        shown = set(self._public_fields())
-        fields = [f for f in dataclasses.fields(self) if f.name in shown]
+        fields = self._shown()
         width = max((len(f.name) for f in fields), default=0)
         lines = [type(self).__name__]
         for r in ROLES:
