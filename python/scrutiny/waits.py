@@ -276,7 +276,8 @@ class ShareResult(Result):
     conf : float
         The confidence level.
     conf_type : str
-        The scale of the interval (``"log"``, ``"log-log"``, ``"plain"``).
+        The scale of the interval (``"log"``, ``"log-log"``, ``"plain"``, ``"logit"``,
+        ``"arcsin"``).
     unit : str
         The unit of the waits, e.g. ``"days"``.
     """
@@ -347,7 +348,7 @@ class KaplanMeierResult(Result):
     conf : float
         The confidence level of the band.
     conf_type : str
-        The scale of the band (``"log"``, ``"log-log"``, ``"plain"``).
+        The scale of the band (as ``conf_type`` of :func:`kaplan_meier`).
     unit : str
         The unit of the waits, e.g. ``"days"``.
     groups : dict or None
