@@ -608,7 +608,8 @@ class RelativeImportanceResult(Result):
     lower, upper : pandas.Series or None
         Bootstrap percentile limits of ``importance`` (None without ``bootstrap``).
     method : str
-        ``"lmg"`` (Shapley), ``"dominance"``, ``"betasq"`` or ``"pratt"``.
+        ``"lmg"`` (Shapley), ``"relative_weights"``, ``"dominance"``, ``"first"``, ``"last"``,
+        ``"betasq"`` or ``"pratt"``.
     model : str
         ``"linear"``, ``"logistic"`` or ``"ordinal"``.
     share_lower, share_upper : pandas.Series or None
