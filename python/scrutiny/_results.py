@@ -5,30 +5,35 @@
 Every field declares its role in its dataclass metadata, through one of the helpers below, and
 the display and conversion methods read the roles rather than the values' shapes:
 
-=============  ==============================================================================
-helper         role
-=============  ==============================================================================
-``unit()``     one value per unit (area, pair, group, scenario ...): a number for one unit, an
-               array (or a pandas Series indexed by the units) for several.  ``series()``,
-               ``term()`` and ``unit(per=...)`` name the unit (``to_frame()``'s first column).
-``per_level``  one value per unit and confidence level: a trailing axis, one column per level,
-               when the levels field holds a sequence; as ``unit()`` otherwise.
-``levels()``   the confidence level(s): a number, or a sequence that adds the level axis.
-``label()``    the units' names (``to_frame()``'s first column(s) in place of 0, 1, ...).
-``point()``    one value per point of each series (series x points).
-``scalar()``   one value for the whole result (a setting, a test of all units).
-``table()``    the result's table: ``to_frame()`` returns a copy of it (and the HTML display
-               shows it; repr and summary leave it out).
-``detail()``   anything else shown by ``repr`` and ``to_dict()`` but not a column of
-               ``to_frame()`` (tables, nested results, coefficient frames).
-``hidden()``   kept for methods (inputs, plot data): left out of repr, summary, to_dict and
-               to_frame.
-=============  ==============================================================================
+================  ============================================================================
+helper            role
+================  ============================================================================
+``unit()``        one value per unit (area, pair, group, scenario ...): a number for one unit, an
+                  array (or a pandas Series indexed by the units) for several.  ``series()``,
+                  ``term()`` and ``unit(per=...)`` name the unit (``to_frame()``'s first column).
+``per_level()``   one value per unit and confidence level: a trailing axis, one column per level,
+                  when the levels field holds a sequence; as ``unit()`` otherwise.
+``levels()``      the confidence level(s): a number, or a sequence that adds the level axis.
+``label()``       the units' names (``to_frame()``'s first column(s) in place of 0, 1, ...).
+``point()``       one value per point of each series (series x points).
+``scalar()``      one value for the whole result (a setting, a test of all units).
+``table()``       the result's table: ``to_frame()`` returns a copy of it (and the HTML display
+                  shows it; repr and summary leave it out).
+``detail()``      anything else shown by ``repr`` and ``to_dict()`` but not a column of
+                  ``to_frame()`` (tables, nested results, coefficient frames).
+``hidden()``      kept for methods (inputs, plot data): left out of repr, summary, to_dict and
+                  to_frame.
+================  ============================================================================
+
+A field whose name starts with an underscore is private: whatever its role, repr, summary and
+to_dict() leave it out (a private ``label()`` still names to_frame's rows).
 
 ``to_frame()`` gives one row per unit (and per level, when there are several) with the unit's
 name or position first, then one column per unit, level, levels and scalar field in the order
-the fields are declared; units on a grid of several dimensions get one ``axis<k>`` column per
-dimension instead.
+the fields are declared (``frame=False`` keeps a field out, ``frame="name"`` renames its
+column); units on a grid of several dimensions get one ``axis<k>`` column per dimension instead
+of the name.  A result whose layout differs (one row per segment, per point, per index ...)
+overrides ``to_frame()``.
 """
 from __future__ import annotations
 
@@ -171,8 +176,7 @@ class Result:
         return [f for f in dataclasses.fields(cls) if role(f) in roles]
 
     def _public_fields(self) -> list[str]:
-        """Fields shown by repr, summary and to_dict: every role but hidden, private names
-        left out."""
+        """The fields of to_dict(): every role but hidden, private names left out."""
         return [f.name for f in dataclasses.fields(self)
                 if not f.name.startswith("_") and role(f) != HIDDEN]
 
@@ -242,9 +246,20 @@ class Result:
                 return {per: value.index.array}
         return {per: np.arange(n)}
 
+    def _first_columns(self, shape: tuple, per: str | None, reps: int, units: list) -> dict:
+        """The columns that say which unit a row is: its name or position, or its position
+        on each axis of a grid; each value ``reps`` times (once per level)."""
+        if per is None:
+            return {}
+        if len(shape) >= 2:
+            position = np.indices(shape).reshape(len(shape), -1)
+            return {f"axis{k}": np.repeat(position[k], reps) for k in range(len(shape))}
+        n = int(np.prod(shape))
+        return {k: _repeat(v, reps) for k, v in self._names(n, per, units).items()}
+
     def to_frame(self):
         """A tidy DataFrame: one row per unit (and per confidence level, where there are
-        several), or the result's table."""
+        several), or a copy of the result's table."""
         import pandas as pd
 
         for f in self._fields_with(TABLE):
@@ -252,40 +267,31 @@ class Result:
             plain = isinstance(tab.index, pd.RangeIndex) and tab.index.name is None
             return tab.copy() if plain else tab.reset_index()
         fields = [f for f in self._fields_with(*_COLUMNS) if f.metadata["frame"] is not False]
+        per_unit = [f for f in fields if role(f) in (UNIT, LEVEL)]
         levels = self._levels()
         n_levels = len(levels) if levels is not None else 0
-        values = {f.name: _values(getattr(self, f.name)) for f in fields
-                  if role(f) in (UNIT, LEVEL)}
-        per = next((f.metadata["per"] for f in fields if role(f) in (UNIT, LEVEL)), None)
-        shapes = [v.shape[:-1] if n_levels and role(f) == LEVEL else v.shape
-                  for f in fields for v in [values.get(f.name)] if v is not None]
-        shape = np.broadcast_shapes(*shapes) if shapes else ()
-        n = int(np.prod(shape))
         reps = max(n_levels, 1)
-        if per is None:
-            cols = {}
-        elif len(shape) >= 2:
-            position = np.indices(shape).reshape(len(shape), -1)
-            cols = {f"axis{k}": np.repeat(position[k], reps) for k in range(len(shape))}
-        else:
-            units = [getattr(self, f.name) for f in fields if f.name in values]
-            cols = {k: _repeat(v, reps) for k, v in self._names(n, per, units).items()}
+        values = {f.name: _values(getattr(self, f.name)) for f in per_unit}
+        shape = np.broadcast_shapes(*(
+            values[f.name].shape[:-1] if n_levels and role(f) == LEVEL else values[f.name].shape
+            for f in per_unit))
+        n = int(np.prod(shape))
+        cols = self._first_columns(shape, per_unit[0].metadata["per"] if per_unit else None,
+                                   reps, [getattr(self, f.name) for f in per_unit])
         first = list(cols)
         for f in fields:
-            name = _column(f)
-            r = role(f)
-            if r == UNIT or (r == LEVEL and not n_levels):
-                cols[name] = np.repeat(np.broadcast_to(values[f.name], shape).reshape(-1), reps)
-            elif r == LEVEL:
-                cols[name] = np.broadcast_to(values[f.name], shape + (n_levels,)).reshape(-1)
-            elif r == LEVELS and n_levels:
-                cols[name] = np.tile(np.asarray(levels), n)
-        frame = pd.DataFrame(cols, index=pd.RangeIndex(n * reps) if not cols else None)
-        constant = [f for f in fields if role(f) == SCALAR or (role(f) == LEVELS and not n_levels)]
-        if not constant:
-            return frame
-        for f in constant:
-            frame[_column(f)] = getattr(self, f.name)
+            if role(f) == UNIT or (role(f) == LEVEL and not n_levels):
+                cols[_column(f)] = np.repeat(np.broadcast_to(values[f.name], shape).reshape(-1),
+                                             reps)
+            elif role(f) == LEVEL:
+                cols[_column(f)] = np.broadcast_to(values[f.name],
+                                                   shape + (n_levels,)).reshape(-1)
+            elif role(f) == LEVELS and n_levels:
+                cols[_column(f)] = np.tile(np.asarray(levels), n)
+        frame = pd.DataFrame(cols, index=None if cols else pd.RangeIndex(n * reps))
+        for f in fields:
+            if role(f) == SCALAR or (role(f) == LEVELS and not n_levels):
+                frame[_column(f)] = getattr(self, f.name)
         return frame[first + [_column(f) for f in fields]]
 
 

@@ -24,8 +24,8 @@ import numpy as np
 
 from . import _core
 from . import _narrative as _n
-from . import _validation as _v
 from . import _results as _r
+from . import _validation as _v
 from ._results import Result
 from .disparity import FunnelResult, _flags, _level_label
 from .models import _LogLinearTrend, _raise_rows, _seasons, _status_labels

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 
 from . import _core
 from . import _narrative as _n
-from . import _validation as _v
 from . import _results as _r
+from . import _validation as _v
 from ._results import Result
 from .errors import ConvergenceError, NumericalError
 

@@ -18,8 +18,8 @@ import numbers
 import numpy as np
 
 from . import _core
-from . import _validation as _v
 from . import _results as _r
+from . import _validation as _v
 from ._results import TestResult, scalar_or_array
 from .rates import compare_rates
 

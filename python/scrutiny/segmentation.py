@@ -13,8 +13,8 @@ import numpy as np
 
 from . import _core
 from . import _narrative as _n
-from . import _validation as _v
 from . import _results as _r
+from . import _validation as _v
 from ._results import Result
 
 __all__ = ["changepoints", "ChangepointResult"]

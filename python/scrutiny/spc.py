@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from . import _core
-from . import _validation as _v
 from . import _results as _r
+from . import _validation as _v
 from ._results import Result
 
 __all__ = ["spc", "spc_table", "RuleSet", "SPCResult", "RULE_SETS", "SIGNALS", "CHARTS"]

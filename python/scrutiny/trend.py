@@ -21,8 +21,8 @@ import numpy as np
 
 from . import _core
 from . import _narrative as _n
-from . import _validation as _v
 from . import _results as _r
+from . import _validation as _v
 from ._results import Result, TestResult
 # The model-based trend tests are the same family, kept in their own modules.
 from .models import count_trend, its  # noqa: F401
