@@ -129,17 +129,18 @@ class WDDResult(TestResult):
     pvalue : float or numpy.ndarray
         Its p-value, per unit.
     estimate : float or numpy.ndarray
-        The weighted displacement difference (negative: crime fell more in the treated
-        areas), per unit.
+        The weighted displacement difference, local + displacement (negative: crime fell in
+        the treated and displacement areas against their controls), per unit.
     se : float or numpy.ndarray
         Its standard error, per unit.
     lower, upper : float or numpy.ndarray
         Its confidence interval (one-sided for a one-sided ``alternative``), per unit.
     local, local_se : float or numpy.ndarray
-        The change in the treated areas net of the control areas' change, and its standard
+        The change in the treated areas minus that in the control areas, and its standard
         error, per unit.
     displacement, displacement_se : float or numpy.ndarray
-        The same for the displacement areas (0 without them), per unit.
+        The change in the displacement areas minus that in their controls (0 without them),
+        and its standard error, per unit.
     treated_before, treated_after, control_before, control_after : float or numpy.ndarray
         The counts as they enter the test: summed over combined units and multiplied by the
         weights, divided by the period lengths and area sizes when those are given, per unit.
@@ -148,7 +149,7 @@ class WDDResult(TestResult):
     control_displacement_before, control_displacement_after : float or numpy.ndarray
         The same for the displacement areas' controls, per unit.
     treated_change, control_change : float or numpy.ndarray
-        After minus before in the treated and control areas, per unit.
+        after / before - 1 in the treated and control areas, per unit.
     conf : float
         The confidence level of the interval.
     alternative : str

@@ -305,7 +305,7 @@ class RateRatioTestResult(TestResult):
     rate1, rate2 : float or numpy.ndarray
         The two rates (count / exposure), per unit (pair).
     expected : float or numpy.ndarray
-        The count x1 expected under the null ratio, per unit (pair).
+        The count x1 expected if the two rates were equal, per unit (pair).
     alternative : str
         ``"two-sided"``, ``"less"`` or ``"greater"``.
     conf : float
