@@ -608,7 +608,8 @@ class DisparityResult(Result):
     bootstrap : int
         The number of bootstrap replicates (0: none).
     resample : str
-        What the bootstrap resamples.
+        What the bootstrap resamples: ``"poisson"`` or ``"binomial"`` counts, or
+        ``"areas"``.
     seed : int or None
         The seed the bootstrap used (None without a bootstrap).
     weighted : bool
@@ -816,7 +817,7 @@ class ShrinkResult(Result):
     conf : float
         The level of the posterior intervals.
     prior_alpha, prior_beta : float
-        The parameters of the fitted beta (proportions) or gamma (rates) prior.
+        The parameters of the beta (proportions) or gamma (rates) prior fitted to all areas.
     prior_mean : float
         The prior mean (the average the estimates shrink towards).
     pooled : bool
@@ -828,7 +829,7 @@ class ShrinkResult(Result):
     kind : str
         ``"proportion"`` or ``"rate"``.
     method : str
-        The model (beta-binomial or gamma-Poisson).
+        How the prior is fitted: ``"mle"`` (marginal maximum likelihood) or ``"moments"``.
     """
 
     estimate: np.ndarray = _r.unit()
