@@ -16,12 +16,16 @@ seconds throughout.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 from . import _core
 from . import _narrative as _n
+from . import _results as _r
 from . import _validation as _v
 from ._results import Result
 
@@ -91,19 +95,8 @@ def _erlangs(traffic) -> str:
 # ---- results --------------------------------------------------------------------------------
 
 class _ScenarioFrame:
-    """to_frame() with one row per scenario (fields broadcast and flattened)."""
-
-    _frame_fields: tuple = ()
-
-    def to_frame(self):
-        """One row per scenario, in the flattened order of the result's arrays (settings not
-        given, such as max_occupancy, as NaN)."""
-        import pandas as pd
-
-        values = {k: np.asarray(_NAN if getattr(self, k) is None else getattr(self, k))
-                  for k in self._frame_fields}
-        shape = np.broadcast_shapes(*(v.shape for v in values.values()))
-        return pd.DataFrame({k: np.broadcast_to(v, shape).reshape(-1) for k, v in values.items()})
+    """The narrative of the queueing-model results, one sentence per scenario (a row of
+    ``to_frame()``)."""
 
     def narrative(self) -> str | list[str]:
         """What the result says in words, with what its model assumes: a sentence, or a list
@@ -134,24 +127,44 @@ def _predicts(r, model: str, callers: str, findings: str, assumes: str) -> str:
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class ErlangCResult(_ScenarioFrame, Result):
-    """Erlang C predictions (see :func:`erlang_c`).  Per scenario: ``traffic`` (Erlangs),
-    ``p_wait``, ``service_level``, ``asa`` (mean wait over all calls, seconds), ``occupancy``,
-    ``immediate_answer`` (1 - p_wait), ``agents``, ``stable`` (False where the traffic reaches
-    the agents: the other fields are then NaN)."""
+    """Erlang C predictions (see :func:`erlang_c`).  Numbers for one scenario, arrays (the
+    broadcast shape of the inputs) for several.
 
-    traffic: Any
-    p_wait: Any
-    service_level: Any
-    asa: Any
-    occupancy: Any
-    immediate_answer: Any
-    agents: Any
-    target_time: Any
-    stable: Any
-    method: str = "Erlang C (M/M/n)"
+    Attributes
+    ----------
+    traffic : float or numpy.ndarray
+        The offered traffic in Erlangs, per scenario.
+    p_wait : float or numpy.ndarray
+        The probability that a call waits, per scenario.
+    service_level : float or numpy.ndarray
+        The share of calls answered within ``target_time``, per scenario.
+    asa : float or numpy.ndarray
+        The average speed of answer: the mean wait over all calls, in seconds, per scenario.
+    occupancy : float or numpy.ndarray
+        The share of time agents are busy, per scenario.
+    immediate_answer : float or numpy.ndarray
+        1 - p_wait, per scenario.
+    agents : int or numpy.ndarray
+        The agents taking calls, per scenario.
+    target_time : float or numpy.ndarray
+        The service-level threshold in seconds, per scenario.
+    stable : bool or numpy.ndarray
+        False where the traffic reaches the agents (the other fields are then NaN), per
+        scenario.
+    method : str
+        The queueing model.
+    """
 
-    _frame_fields = ("agents", "traffic", "target_time", "p_wait", "service_level", "asa",
-                     "occupancy", "immediate_answer", "stable")
+    traffic: float | np.ndarray = _r.unit("scenario")
+    p_wait: float | np.ndarray = _r.unit("scenario")
+    service_level: float | np.ndarray = _r.unit("scenario")
+    asa: float | np.ndarray = _r.unit("scenario")
+    occupancy: float | np.ndarray = _r.unit("scenario")
+    immediate_answer: float | np.ndarray = _r.unit("scenario")
+    agents: int | np.ndarray = _r.unit("scenario")
+    target_time: float | np.ndarray = _r.unit("scenario")
+    stable: bool | np.ndarray = _r.unit("scenario")
+    method: str = _r.scalar(default="Erlang C (M/M/n)")
 
     def _sentence(self, r) -> str:
         if not r.stable:
@@ -173,30 +186,53 @@ class ErlangCResult(_ScenarioFrame, Result):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class ErlangAResult(_ScenarioFrame, Result):
-    """Erlang A predictions (see :func:`erlang_a`).  Per scenario: ``traffic``, ``p_wait``,
-    ``service_level`` (share of offered calls answered within the target time),
-    ``service_level_answered`` (the same share of answered calls), ``abandonment``, ``asa``
-    (mean wait of answered calls, immediate answers included), ``mean_wait`` (of all callers,
-    those who hang up included), ``occupancy``, ``immediate_answer``, ``agents``,
-    ``patience``."""
+    """Erlang A predictions (see :func:`erlang_a`).  Numbers for one scenario, arrays (the
+    broadcast shape of the inputs) for several.
 
-    traffic: Any
-    p_wait: Any
-    service_level: Any
-    service_level_answered: Any
-    abandonment: Any
-    asa: Any
-    mean_wait: Any
-    occupancy: Any
-    immediate_answer: Any
-    agents: Any
-    target_time: Any
-    patience: Any
-    method: str = "Erlang A (M/M/n+M)"
+    Attributes
+    ----------
+    traffic : float or numpy.ndarray
+        The offered traffic in Erlangs, per scenario.
+    p_wait : float or numpy.ndarray
+        The probability that a call waits, per scenario.
+    service_level : float or numpy.ndarray
+        The share of offered calls answered within ``target_time``, per scenario.
+    service_level_answered : float or numpy.ndarray
+        The same share of answered calls, per scenario.
+    abandonment : float or numpy.ndarray
+        The share of calls abandoned, per scenario.
+    asa : float or numpy.ndarray
+        The mean wait of answered calls (immediate answers included), in seconds, per
+        scenario.
+    mean_wait : float or numpy.ndarray
+        The mean wait of all callers (those who hang up included), in seconds, per scenario.
+    occupancy : float or numpy.ndarray
+        The share of time agents are busy, per scenario.
+    immediate_answer : float or numpy.ndarray
+        1 - p_wait, per scenario.
+    agents : int or numpy.ndarray
+        The agents taking calls, per scenario.
+    target_time : float or numpy.ndarray
+        The service-level threshold in seconds, per scenario.
+    patience : float or numpy.ndarray
+        The callers' mean patience in seconds, per scenario.
+    method : str
+        The queueing model.
+    """
 
-    _frame_fields = ("agents", "traffic", "target_time", "patience", "p_wait", "service_level",
-                     "service_level_answered", "abandonment", "asa", "mean_wait", "occupancy",
-                     "immediate_answer")
+    traffic: float | np.ndarray = _r.unit("scenario")
+    p_wait: float | np.ndarray = _r.unit("scenario")
+    service_level: float | np.ndarray = _r.unit("scenario")
+    service_level_answered: float | np.ndarray = _r.unit("scenario")
+    abandonment: float | np.ndarray = _r.unit("scenario")
+    asa: float | np.ndarray = _r.unit("scenario")
+    mean_wait: float | np.ndarray = _r.unit("scenario")
+    occupancy: float | np.ndarray = _r.unit("scenario")
+    immediate_answer: float | np.ndarray = _r.unit("scenario")
+    agents: int | np.ndarray = _r.unit("scenario")
+    target_time: float | np.ndarray = _r.unit("scenario")
+    patience: float | np.ndarray = _r.unit("scenario")
+    method: str = _r.scalar(default="Erlang A (M/M/n+M)")
 
     def _sentence(self, r) -> str:
         return _predicts(r, "Erlang A",
@@ -217,31 +253,55 @@ class ErlangAResult(_ScenarioFrame, Result):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class AgentsResult(_ScenarioFrame, Result):
-    """Agents needed (see :func:`agents_needed`).  Per scenario: ``agents`` (on the phones),
-    ``scheduled`` (agents / (1 - shrinkage), rounded up), and at that staffing ``p_wait``,
-    ``service_level``, ``occupancy``, ``asa``, ``abandonment`` (0 for Erlang C),
-    ``service_level_answered``; ``traffic``; the targets ``target`` (service level),
-    ``target_time``, ``max_occupancy``, ``shrinkage``; ``patience`` (None: Erlang C)."""
+    """Agents needed (see :func:`agents_needed`).  Numbers for one scenario, arrays (the
+    broadcast shape of the inputs) for several.
 
-    agents: Any
-    scheduled: Any
-    p_wait: Any
-    service_level: Any
-    occupancy: Any
-    traffic: Any
-    asa: Any
-    abandonment: Any
-    service_level_answered: Any
-    target: Any
-    target_time: Any
-    max_occupancy: Any
-    shrinkage: Any
-    patience: Any
-    method: str
+    Attributes
+    ----------
+    agents : int or numpy.ndarray
+        The fewest agents on the phones that meet the targets, per scenario.
+    scheduled : int or numpy.ndarray
+        agents / (1 - shrinkage), rounded up, per scenario.
+    p_wait, service_level, occupancy : float or numpy.ndarray
+        At that staffing: the probability of waiting, the share answered within
+        ``target_time`` and the agents' occupancy, per scenario.
+    traffic : float or numpy.ndarray
+        The offered traffic in Erlangs, per scenario.
+    asa : float or numpy.ndarray
+        The average speed of answer in seconds at that staffing, per scenario.
+    abandonment : float or numpy.ndarray
+        The share abandoned at that staffing (0 for Erlang C), per scenario.
+    service_level_answered : float or numpy.ndarray
+        The share of answered calls answered within ``target_time``, per scenario.
+    target : float or numpy.ndarray
+        The service-level target, per scenario.
+    target_time : float or numpy.ndarray
+        The service-level threshold in seconds, per scenario.
+    max_occupancy : float, numpy.ndarray or None
+        The occupancy cap, per scenario (None: no cap).
+    shrinkage : float or numpy.ndarray
+        The share of paid time off the phones, per scenario.
+    patience : float, numpy.ndarray or None
+        The callers' mean patience in seconds, per scenario (None: Erlang C).
+    method : str
+        The queueing model.
+    """
 
-    _frame_fields = ("traffic", "agents", "scheduled", "p_wait", "service_level",
-                     "service_level_answered", "abandonment", "asa", "occupancy", "target",
-                     "target_time", "max_occupancy", "shrinkage", "patience")
+    agents: int | np.ndarray = _r.unit("scenario")
+    scheduled: int | np.ndarray = _r.unit("scenario")
+    p_wait: float | np.ndarray = _r.unit("scenario")
+    service_level: float | np.ndarray = _r.unit("scenario")
+    occupancy: float | np.ndarray = _r.unit("scenario")
+    traffic: float | np.ndarray = _r.unit("scenario")
+    asa: float | np.ndarray = _r.unit("scenario")
+    abandonment: float | np.ndarray = _r.unit("scenario")
+    service_level_answered: float | np.ndarray = _r.unit("scenario")
+    target: float | np.ndarray = _r.unit("scenario")
+    target_time: float | np.ndarray = _r.unit("scenario")
+    max_occupancy: float | np.ndarray | None = _r.unit("scenario")
+    shrinkage: float | np.ndarray = _r.unit("scenario")
+    patience: float | np.ndarray | None = _r.unit("scenario")
+    method: str = _r.scalar()
 
     def _sentence(self, r) -> str:
         model = "Erlang C" if self.patience is None else "Erlang A"
@@ -539,26 +599,42 @@ def agents_needed(calls, interval, handle_time, target_time, service_level, max_
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class StaffingResult(Result):
-    """Staffing per interval (see :func:`staffing`): ``table`` (one row per interval: calls,
-    traffic, agents, scheduled, p_wait, service_level, occupancy, asa, and abandonment with
-    patience), ``agent_hours`` and ``scheduled_hours`` (summed over the intervals), ``peak``
-    (the label of the interval needing most agents) and ``peak_agents``."""
+    """Staffing per interval (see :func:`staffing`); ``to_frame()`` is ``table`` with the
+    interval labels as columns.
 
-    table: Any
-    agent_hours: float
-    scheduled_hours: float
-    peak: Any
-    peak_agents: int
-    interval: float
-    target: Any
-    target_time: Any
-    shrinkage: Any
-    patience: Any
-    method: str
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per interval (indexed by its label): calls, traffic, agents, scheduled,
+        p_wait, service_level, occupancy, asa, and abandonment with patience.
+    agent_hours, scheduled_hours : float
+        Agents taking calls and agents scheduled, summed over the intervals, in hours.
+    peak : str
+        The label of the interval that first needs the most agents.
+    peak_agents : int
+        The agents that interval needs.
+    interval : float
+        The length of an interval in seconds.
+    target, target_time, shrinkage : float or numpy.ndarray
+        The service-level target, its threshold in seconds and the shrinkage: one value, or
+        one per interval where they vary.
+    patience : float, numpy.ndarray or None
+        The callers' mean patience in seconds (None: Erlang C).
+    method : str
+        The queueing model.
+    """
 
-    def to_frame(self):
-        """The per-interval table (a copy), the interval labels as columns."""
-        return self.table.reset_index()
+    table: pd.DataFrame = _r.table()
+    agent_hours: float = _r.scalar()
+    scheduled_hours: float = _r.scalar()
+    peak: str = _r.scalar()
+    peak_agents: int = _r.scalar()
+    interval: float = _r.scalar()
+    target: float | np.ndarray = _r.detail()
+    target_time: float | np.ndarray = _r.detail()
+    shrinkage: float | np.ndarray = _r.detail()
+    patience: float | np.ndarray | None = _r.detail()
+    method: str = _r.scalar()
 
     def _goal(self) -> str:
         """'80.0% of calls within 20 s', or the per-interval wording when they vary."""
@@ -758,50 +834,54 @@ def calls_per_interval(timestamps, interval=1800, *, by_weekday=False, start=Non
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class ServiceLevelResult(Result):
-    """Service level measured from call records (see :func:`service_level`).
+    """Service level measured from call records (see :func:`service_level`).  Numbers
+    without ``by``, arrays with one entry per group otherwise.
 
-    ``service_level`` (answered within the threshold / the denominator ``definition`` names)
-    with ``lower``, ``upper``; ``abandonment`` (abandoned / offered) with
-    ``abandonment_lower``, ``abandonment_upper`` (NaN without abandonment flags);
-    ``denominator`` ("offered" or "answered"); counts
-    ``offered``, ``answered``, ``answered_within``, ``abandoned``, ``short_abandoned`` (left
-    out of everything); per group when ``groups`` is not None."""
+    Attributes
+    ----------
+    service_level : float or numpy.ndarray
+        Answered within ``threshold`` over the denominator ``definition`` names, per group.
+    lower, upper : float or numpy.ndarray
+        Its interval at ``conf``, per group.
+    abandonment : float or numpy.ndarray
+        Abandoned over offered (NaN without abandonment flags), per group.
+    abandonment_lower, abandonment_upper : float or numpy.ndarray
+        Its interval, per group.
+    offered, answered, answered_within, abandoned : int or numpy.ndarray
+        The call counts, per group.
+    short_abandoned : int or numpy.ndarray
+        Calls abandoned within the short-abandon time, left out of everything, per group.
+    threshold : float
+        The service-level threshold in seconds.
+    conf : float
+        The confidence level of the intervals.
+    definition : str
+        The service level in words, e.g. ``"answered within 10 s / offered"``.
+    denominator : str
+        ``"offered"`` or ``"answered"``.
+    groups : pandas.Index or None
+        The groups (``by`` values; several ``by`` give a MultiIndex); None without ``by``.
+    method : str
+        The interval method.
+    """
 
-    service_level: Any
-    lower: Any
-    upper: Any
-    abandonment: Any
-    abandonment_lower: Any
-    abandonment_upper: Any
-    offered: Any
-    answered: Any
-    answered_within: Any
-    abandoned: Any
-    short_abandoned: Any
-    threshold: float
-    conf: float
-    definition: str
-    denominator: str = "offered"
-    groups: Any = None
-    method: str = "wilson"
-
-    _hidden: tuple = dataclasses.field(default=("groups",), init=False, repr=False,
-                                       compare=False)
-
-    def to_frame(self):
-        """One row per group (one row without groups), group keys as columns."""
-        import pandas as pd
-
-        fields = ("offered", "answered", "answered_within", "abandoned", "short_abandoned",
-                  "service_level", "lower", "upper", "abandonment", "abandonment_lower",
-                  "abandonment_upper")
-        frame = pd.DataFrame({f: np.atleast_1d(getattr(self, f)) for f in fields})
-        if self.groups is not None:
-            keys = self.groups.to_frame(index=False)
-            frame = pd.concat([keys.reset_index(drop=True), frame], axis=1)
-        frame["threshold"] = self.threshold
-        frame["conf"] = self.conf
-        return frame
+    service_level: float | np.ndarray = _r.unit("group")
+    lower: float | np.ndarray = _r.unit("group")
+    upper: float | np.ndarray = _r.unit("group")
+    abandonment: float | np.ndarray = _r.unit("group")
+    abandonment_lower: float | np.ndarray = _r.unit("group")
+    abandonment_upper: float | np.ndarray = _r.unit("group")
+    offered: int | np.ndarray = _r.unit("group")
+    answered: int | np.ndarray = _r.unit("group")
+    answered_within: int | np.ndarray = _r.unit("group")
+    abandoned: int | np.ndarray = _r.unit("group")
+    short_abandoned: int | np.ndarray = _r.unit("group")
+    threshold: float = _r.scalar()
+    conf: float = _r.levels()
+    definition: str = _r.scalar()
+    denominator: str = _r.scalar(default="offered")
+    groups: pd.Index | None = _r.label(default=None)
+    method: str = _r.scalar(default="wilson")
 
     def _labels(self):
         if self.groups is None:
@@ -1024,17 +1104,31 @@ def service_level(wait_seconds, threshold, abandoned=None, conf=0.95, *,
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class PatienceResult(Result):
-    """Mean caller patience estimated from call records (see :func:`estimate_patience`):
-    ``estimate``, ``lower``, ``upper`` (seconds), ``abandoned`` (hang-ups observed),
-    ``waiting_time`` (seconds all callers spent waiting), ``conf``."""
+    """Mean caller patience estimated from call records (see :func:`estimate_patience`).
 
-    estimate: float
-    lower: float
-    upper: float
-    abandoned: int
-    waiting_time: float
-    conf: float
-    method: str = "exponential, answered calls censored (exact Poisson limits)"
+    Attributes
+    ----------
+    estimate : float
+        The mean patience in seconds (infinite when nobody hung up).
+    lower, upper : float
+        Its exact interval at ``conf``, in seconds.
+    abandoned : int
+        The hang-ups observed.
+    waiting_time : float
+        The seconds all callers spent waiting.
+    conf : float
+        The confidence level of the interval.
+    method : str
+        The model and the interval.
+    """
+
+    estimate: float = _r.scalar()
+    lower: float = _r.scalar()
+    upper: float = _r.scalar()
+    abandoned: int = _r.scalar()
+    waiting_time: float = _r.scalar()
+    conf: float = _r.scalar()
+    method: str = _r.scalar(default="exponential, answered calls censored (exact Poisson limits)")
 
     def narrative(self) -> str:
         ci = _n.interval(self.lower, self.upper, self.conf, _seconds)

@@ -10,13 +10,17 @@ Spiegelhalter (2005), FunnelPlotR and PHEindicatormethods, as each function says
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from . import _batch, _core, _funnel
 from . import _narrative as _n
 from . import _options as _o
+from . import _results as _r
 from . import _validation as _v
 from ._results import Result
 
@@ -60,36 +64,67 @@ def _one_dimensional(**arrays) -> list[np.ndarray]:
 class FunnelResult(Result):
     """A funnel plot: limits around a target and the units outside them (see :func:`funnel`).
 
-    ``lower`` and ``upper`` are (units x levels), in the order of ``levels``; ``table`` has one
-    row per unit.  ``curve()`` gives the limits over a grid of denominators, ``plot()`` draws
-    the funnel and ``narrative()`` reports each unit in words.
+    ``curve()`` gives the limits over a grid of denominators, ``plot()`` draws the funnel and
+    ``narrative()`` reports each unit in words; ``to_frame()`` is a copy of ``table``.
+
+    Attributes
+    ----------
+    target : float
+        The centre line (the pooled value unless a target was given).
+    z : numpy.ndarray
+        Each unit's z-score (adjusted for overdispersion when it is allowed for).
+    phi : float
+        The multiplicative overdispersion factor (1 without).
+    tau2 : float
+        The additive between-unit variance (0 without).
+    levels : tuple of float
+        The control-limit levels, e.g. ``(0.95, 0.998)``.
+    lower, upper : numpy.ndarray
+        The limits at each unit's denominator, units x levels in the order of ``levels``.
+    flag : numpy.ndarray
+        Per unit ``"within"``, or the side and widest level crossed, e.g. ``"high (99.8%)"``.
+    table : pandas.DataFrame
+        One row per unit: name, numerator, denominator, value, z, the limits at each level,
+        flag.
+    value : numpy.ndarray
+        Each unit's value, numerator / denominator.
+    se : numpy.ndarray
+        The standard error of each unit's value around the target.
+    kind : str
+        ``"proportion"``, ``"rate"`` or ``"ratio"``.
+    method : str
+        How the limits are computed (``"exact"``, ``"normal"``, ...).
+    overdispersion : str or None
+        ``"multiplicative"``, ``"additive"`` or None.
+    trim : float
+        The share of extreme z-scores trimmed (winsorised) in estimating overdispersion.
+    pooled_target : bool
+        Whether the target is the pooled value.
+    numerator, denominator : numpy.ndarray
+        The inputs, per unit (hidden from the displays).
+    labels : list or None
+        The units' names (hidden from the displays; the first column of ``table``).
     """
 
-    target: float
-    z: np.ndarray
-    phi: float
-    tau2: float
-    levels: tuple
-    lower: np.ndarray
-    upper: np.ndarray
-    flag: np.ndarray
-    table: Any
-    value: np.ndarray
-    se: np.ndarray
-    kind: str
-    method: str
-    overdispersion: Any
-    trim: float
-    pooled_target: bool
-    numerator: np.ndarray
-    denominator: np.ndarray
-    labels: Any
-    _hidden: tuple = dataclasses.field(
-        default=("numerator", "denominator", "labels", "se"), init=False, repr=False, compare=False)
-
-    def to_frame(self):
-        """The per-unit table (a copy)."""
-        return self.table.copy()
+    target: float = _r.scalar()
+    z: np.ndarray = _r.unit()
+    phi: float = _r.scalar()
+    tau2: float = _r.scalar()
+    levels: tuple = _r.levels(frame="level")
+    lower: np.ndarray = _r.per_level()
+    upper: np.ndarray = _r.per_level()
+    flag: np.ndarray = _r.unit()
+    table: pd.DataFrame = _r.table()
+    value: np.ndarray = _r.unit()
+    se: np.ndarray = _r.hidden()
+    kind: str = _r.scalar()
+    method: str = _r.scalar()
+    overdispersion: str | None = _r.scalar()
+    trim: float = _r.scalar()
+    pooled_target: bool = _r.scalar()
+    numerator: np.ndarray = _r.hidden()
+    denominator: np.ndarray = _r.hidden()
+    labels: list | None = _r.hidden()
 
     def curve(self, n_points: int = 200):
         """Limits over a grid of denominators spanning the data, for drawing.
@@ -416,13 +451,27 @@ def _funnel_table(labels, num, den, value, z, lower, upper, flag, levels):
 @dataclasses.dataclass(frozen=True, repr=False)
 class RatioSignificanceResult(Result):
     """Per-unit confidence limits of observed / expected compared with 1 (see
-    :func:`ratio_significance`)."""
+    :func:`ratio_significance`).
 
-    ratio: Any
-    lower: Any
-    upper: Any
-    flag: Any
-    levels: Any
+    Attributes
+    ----------
+    ratio : float or numpy.ndarray
+        Observed / expected, per unit.
+    lower, upper : float or numpy.ndarray
+        The exact limits of the ratio per unit, with a trailing axis (one column per level)
+        when ``levels`` is a sequence.
+    flag : str or numpy.ndarray
+        Per unit ``"within"``, or the side and widest level whose interval excludes 1, e.g.
+        ``"high (95%)"``.
+    levels : float or tuple of float
+        The confidence level(s).
+    """
+
+    ratio: float | np.ndarray = _r.unit()
+    lower: float | np.ndarray = _r.per_level()
+    upper: float | np.ndarray = _r.per_level()
+    flag: str | np.ndarray = _r.unit()
+    levels: float | tuple = _r.levels(frame="level")
 
     def narrative(self, measure: str = "ratio of observed to expected", labels=None
                   ) -> str | list[str]:
@@ -523,25 +572,58 @@ def ratio_significance(observed, expected, levels=(0.95, 0.998)) -> RatioSignifi
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class DisparityResult(Result):
-    """Inequality of area rates (see :func:`disparity_indices`)."""
+    """Inequality of area rates (see :func:`disparity_indices`).
 
-    range: float
-    ratio: float
-    cv: float
-    gini: float
-    theil: float
-    mld: float
-    lower: Any
-    upper: Any
-    conf: float
-    bootstrap: int
-    resample: str
-    seed: Any
-    weighted: bool
-    rates: np.ndarray
-    replicates: Any
-    _hidden: tuple = dataclasses.field(default=("replicates",), init=False, repr=False,
-                                       compare=False)
+    ``to_frame()`` has one row per index: ``index``, ``estimate``, ``lower``, ``upper``.
+
+    Attributes
+    ----------
+    range : float
+        Highest rate minus lowest.
+    ratio : float
+        Highest rate over lowest (infinite when the lowest is 0).
+    cv : float
+        Coefficient of variation of the rates.
+    gini : float
+        Gini coefficient.
+    theil : float
+        Theil index.
+    mld : float
+        Mean log deviation.
+    lower, upper : pandas.Series or None
+        Bootstrap limits of each index (indexed by index name); None without ``bootstrap``.
+    conf : float
+        The level of the bootstrap intervals.
+    bootstrap : int
+        The number of bootstrap replicates (0: none).
+    resample : str
+        What the bootstrap resamples: ``"poisson"`` or ``"binomial"`` counts, or
+        ``"areas"``.
+    seed : int or None
+        The seed the bootstrap used (None without a bootstrap).
+    weighted : bool
+        Whether the indices weight each area by its denominator.
+    rates : numpy.ndarray
+        The area rates, per area.
+    replicates : numpy.ndarray or None
+        The bootstrap replicates of the indices (hidden from the displays).
+    """
+
+    range: float = _r.scalar()
+    ratio: float = _r.scalar()
+    cv: float = _r.scalar()
+    gini: float = _r.scalar()
+    theil: float = _r.scalar()
+    mld: float = _r.scalar()
+    lower: pd.Series | None = _r.detail()
+    upper: pd.Series | None = _r.detail()
+    conf: float = _r.scalar()
+    bootstrap: int = _r.scalar()
+    resample: str = _r.scalar()
+    seed: int | None = _r.scalar()
+    weighted: bool = _r.scalar()
+    rates: np.ndarray = _r.unit("area", frame=False)
+    replicates: np.ndarray | None = _r.hidden()
 
     def to_frame(self):
         """One row per index: ``index``, ``estimate``, ``lower``, ``upper``."""
@@ -702,22 +784,50 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class ShrinkResult(Result):
-    """Empirical-Bayes area estimates (see :func:`shrink`)."""
+    """Empirical-Bayes area estimates (see :func:`shrink`).
 
-    estimate: np.ndarray
-    raw: np.ndarray
-    lower: np.ndarray
-    upper: np.ndarray
-    weight: np.ndarray
-    conf: float
-    prior_alpha: float
-    prior_beta: float
-    prior_mean: float
-    pooled: bool
-    loglik: float
-    iterations: int
-    kind: str
-    method: str
+    Attributes
+    ----------
+    estimate : numpy.ndarray
+        The posterior mean of each area's proportion or rate.
+    raw : numpy.ndarray
+        The observed value of each area, x / n.
+    lower, upper : numpy.ndarray
+        The posterior interval of each area at ``conf``.
+    weight : numpy.ndarray
+        The weight of each area's own data in its estimate (0 to 1).
+    conf : float
+        The level of the posterior intervals.
+    prior_alpha, prior_beta : float
+        The parameters of the beta (proportions) or gamma (rates) prior fitted to all areas.
+    prior_mean : float
+        The prior mean (the average the estimates shrink towards).
+    pooled : bool
+        Whether the prior collapsed to the pooled value (no spread between areas).
+    loglik : float
+        The marginal log-likelihood at the fitted prior.
+    iterations : int
+        Iterations of the prior fit.
+    kind : str
+        ``"proportion"`` or ``"rate"``.
+    method : str
+        How the prior is fitted: ``"mle"`` (marginal maximum likelihood) or ``"moments"``.
+    """
+
+    estimate: np.ndarray = _r.unit()
+    raw: np.ndarray = _r.unit()
+    lower: np.ndarray = _r.unit()
+    upper: np.ndarray = _r.unit()
+    weight: np.ndarray = _r.unit()
+    conf: float = _r.levels()
+    prior_alpha: float = _r.scalar()
+    prior_beta: float = _r.scalar()
+    prior_mean: float = _r.scalar()
+    pooled: bool = _r.scalar()
+    loglik: float = _r.scalar()
+    iterations: int = _r.scalar()
+    kind: str = _r.scalar()
+    method: str = _r.scalar()
 
     def narrative(self, measure: str | None = None, labels=None, per: float = 1.0,
                   unit: str | None = None) -> list[str]:

@@ -16,13 +16,17 @@ function says.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from . import _batch, _core
 from . import _narrative as _n
 from . import _options as _o
+from . import _results as _r
 from . import _validation as _v
 from ._results import Result
 from .errors import ConvergenceError
@@ -225,32 +229,64 @@ def _fit_sentence(p: int, r2: float, model: str, outcome: str, nobs: int, n_drop
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class LogisticResult(Result):
-    """A binary logistic regression (see :func:`logistic`).
+    """A binary logistic regression (see :func:`logistic`); ``to_frame()`` has one row per
+    term with its interval and odds ratio.
 
-    ``params``, ``bse``, ``zvalues``, ``pvalues`` are pandas Series indexed by term
-    (``"intercept"`` first); ``cov`` is their covariance matrix (a DataFrame).
+    Attributes
+    ----------
+    params : pandas.Series
+        The coefficients (log odds ratios), indexed by term, ``"intercept"`` first.
+    bse : pandas.Series
+        Their standard errors.
+    zvalues : pandas.Series
+        params / bse.
+    pvalues : pandas.Series
+        The Wald p-values.
+    loglik : float
+        The log-likelihood.
+    deviance, null_deviance : float
+        -2 loglik of the model and of the intercept-only model.
+    aic : float
+        Akaike's information criterion.
+    pseudo_r2 : float
+        McFadden's R², 1 - loglik / loglik of the null model.
+    se : str
+        ``"model"`` or ``"robust"`` (design-based) standard errors.
+    conf : float
+        The confidence level of :meth:`conf_int`.
+    df_resid : float
+        Residual degrees of freedom, n - k - 1.
+    nobs : int
+        The respondents used.
+    n_dropped : int
+        The rows left out for missing values.
+    iterations : int
+        Newton-Raphson iterations.
+    cov : pandas.DataFrame
+        The covariance matrix of the coefficients (hidden from the displays).
+    method : str
+        The model and how it is fitted.
     """
 
-    params: Any
-    bse: Any
-    zvalues: Any
-    pvalues: Any
-    loglik: float
-    deviance: float
-    null_deviance: float
-    aic: float
-    pseudo_r2: float
-    se: str
-    conf: float
-    df_resid: float
-    nobs: int
-    n_dropped: int
-    iterations: int
-    cov: Any
-    method: str = "logistic regression (Newton-Raphson)"
-    _crit: float = dataclasses.field(default=np.nan, repr=False)
-    _df: float = dataclasses.field(default=0.0, repr=False)
-    _hidden: tuple = dataclasses.field(default=("cov",), init=False, repr=False, compare=False)
+    params: pd.Series = _r.term(frame="estimate")
+    bse: pd.Series = _r.term(frame="se")
+    zvalues: pd.Series = _r.term(frame="z")
+    pvalues: pd.Series = _r.term(frame="pvalue")
+    loglik: float = _r.scalar(frame=False)
+    deviance: float = _r.scalar(frame=False)
+    null_deviance: float = _r.scalar(frame=False)
+    aic: float = _r.scalar(frame=False)
+    pseudo_r2: float = _r.scalar(frame=False)
+    se: str = _r.scalar(frame=False)
+    conf: float = _r.scalar(frame=False)
+    df_resid: float = _r.scalar(frame=False)
+    nobs: int = _r.scalar(frame=False)
+    n_dropped: int = _r.scalar(frame=False)
+    iterations: int = _r.scalar(frame=False)
+    cov: pd.DataFrame = _r.hidden()
+    method: str = _r.scalar(frame=False, default="logistic regression (Newton-Raphson)")
+    _crit: float = _r.hidden(default=np.nan)
+    _df: float = _r.hidden(default=0.0)
 
     def conf_int(self, conf: float | None = None):
         """Wald intervals of every coefficient (a DataFrame with ``lower`` and ``upper``),
@@ -262,15 +298,11 @@ class LogisticResult(Result):
 
     def to_frame(self):
         """One row per term: estimate, se, z, p-value, interval and odds ratio."""
-        import pandas as pd
-
+        frame = super().to_frame()
         ci = self.conf_int()
-        return pd.DataFrame({
-            "term": self.params.index, "estimate": self.params.to_numpy(),
-            "se": self.bse.to_numpy(), "z": self.zvalues.to_numpy(),
-            "pvalue": self.pvalues.to_numpy(), "lower": ci["lower"].to_numpy(),
-            "upper": ci["upper"].to_numpy(), "odds_ratio": np.exp(self.params.to_numpy()),
-        })
+        frame["lower"], frame["upper"] = ci["lower"].to_numpy(), ci["upper"].to_numpy()
+        frame["odds_ratio"] = np.exp(frame["estimate"].to_numpy())
+        return frame
 
     def narrative(self, outcome: str = "the outcome", adjust=None) -> str:
         """The fit and each driver's odds ratio per unit, tested at the level 1 - ``conf``, in
@@ -389,30 +421,64 @@ def logistic(X, y, weights=None, se="model", conf=0.95, nan_policy="omit") -> Lo
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class OrdinalLogisticResult(Result):
-    """A proportional-odds model (see :func:`ordinal_logistic`): ``params`` (β), ``bse``,
-    ``zvalues``, ``pvalues`` by driver; ``thresholds`` (ζ) and ``thresholds_bse`` by the
-    boundary between levels (``"1|2"``, as ``MASS::polr``)."""
+    """A proportional-odds model (see :func:`ordinal_logistic`); ``to_frame()`` has one row
+    per coefficient and threshold (``kind``), thresholds untested.
 
-    params: Any
-    bse: Any
-    zvalues: Any
-    pvalues: Any
-    thresholds: Any
-    thresholds_bse: Any
-    loglik: float
-    deviance: float
-    null_deviance: float
-    aic: float
-    pseudo_r2: float
-    levels: list
-    conf: float
-    nobs: int
-    n_dropped: int
-    iterations: int
-    cov: Any
-    method: str = "proportional-odds logistic regression (Newton-Raphson)"
-    _crit: float = dataclasses.field(default=np.nan, repr=False)
-    _hidden: tuple = dataclasses.field(default=("cov",), init=False, repr=False, compare=False)
+    Attributes
+    ----------
+    params : pandas.Series
+        The coefficients β (log odds ratios of a higher rating), indexed by driver.
+    bse, zvalues, pvalues : pandas.Series
+        Their standard errors, z statistics and Wald p-values.
+    thresholds : pandas.Series
+        The cut points ζ, indexed by the boundary between levels (``"1|2"``, as
+        ``MASS::polr``).
+    thresholds_bse : pandas.Series
+        Their standard errors.
+    loglik : float
+        The log-likelihood.
+    deviance, null_deviance : float
+        -2 loglik of the model and of the intercept-only model.
+    aic : float
+        Akaike's information criterion.
+    pseudo_r2 : float
+        McFadden's R², 1 - loglik / loglik of the null model.
+    levels : list
+        The ordered levels of the outcome.
+    conf : float
+        The confidence level of :meth:`conf_int`.
+    nobs : int
+        The respondents used.
+    n_dropped : int
+        The rows left out for missing values.
+    iterations : int
+        Newton-Raphson iterations.
+    cov : pandas.DataFrame
+        The covariance matrix of the coefficients (hidden from the displays).
+    method : str
+        The model and how it is fitted.
+    """
+
+    params: pd.Series = _r.term(frame="estimate")
+    bse: pd.Series = _r.term(frame="se")
+    zvalues: pd.Series = _r.term(frame="z")
+    pvalues: pd.Series = _r.term(frame="pvalue")
+    thresholds: pd.Series = _r.unit("threshold", frame=False)
+    thresholds_bse: pd.Series = _r.unit("threshold", frame=False)
+    loglik: float = _r.scalar(frame=False)
+    deviance: float = _r.scalar(frame=False)
+    null_deviance: float = _r.scalar(frame=False)
+    aic: float = _r.scalar(frame=False)
+    pseudo_r2: float = _r.scalar(frame=False)
+    levels: list = _r.detail()
+    conf: float = _r.scalar(frame=False)
+    nobs: int = _r.scalar(frame=False)
+    n_dropped: int = _r.scalar(frame=False)
+    iterations: int = _r.scalar(frame=False)
+    cov: pd.DataFrame = _r.hidden()
+    method: str = _r.scalar(frame=False,
+                            default="proportional-odds logistic regression (Newton-Raphson)")
+    _crit: float = _r.hidden(default=np.nan)
 
     def conf_int(self, conf: float | None = None):
         """Wald intervals of the driver coefficients (normal quantiles; a DataFrame)."""
@@ -423,13 +489,10 @@ class OrdinalLogisticResult(Result):
         """One row per coefficient and threshold: estimate, se, z, p-value (thresholds: no test)."""
         import pandas as pd
 
+        rows = super().to_frame()
+        rows.insert(1, "kind", "coefficient")
         ci = self.conf_int()
-        rows = pd.DataFrame({
-            "term": self.params.index, "kind": "coefficient", "estimate": self.params.to_numpy(),
-            "se": self.bse.to_numpy(), "z": self.zvalues.to_numpy(),
-            "pvalue": self.pvalues.to_numpy(), "lower": ci["lower"].to_numpy(),
-            "upper": ci["upper"].to_numpy(),
-        })
+        rows["lower"], rows["upper"] = ci["lower"].to_numpy(), ci["upper"].to_numpy()
         cuts = pd.DataFrame({"term": self.thresholds.index, "kind": "threshold",
                              "estimate": self.thresholds.to_numpy(),
                              "se": self.thresholds_bse.to_numpy()})
@@ -531,48 +594,73 @@ def ordinal_logistic(X, y, weights=None, conf=0.95, nan_policy="omit",
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class RelativeImportanceResult(Result):
-    """Relative importance of drivers (see :func:`relative_importance`).
+    """Relative importance of drivers (see :func:`relative_importance`); ``to_frame()`` has
+    one row per driver, most important first, with its ``rank``.  ``plot()`` draws the ranked
+    bar chart of shares with their intervals.
 
-    ``importance``, ``share`` and the interval fields are pandas Series indexed by driver
-    (``lower`` / ``upper`` and the share intervals are None without ``bootstrap``);
-    ``conditional`` and ``complete`` are DataFrames for ``method="dominance"``, else None.
-    ``plot()`` draws the ranked bar chart of shares with their intervals.
+    Attributes
+    ----------
+    importance : pandas.Series
+        Each driver's share of R² (or McFadden's R²) in the units of R², indexed by driver.
+    share : pandas.Series
+        importance / r2: each driver's share of the explained variation.
+    r2 : float
+        R² of the full model (McFadden's for logistic and ordinal models).
+    lower, upper : pandas.Series or None
+        Bootstrap percentile limits of ``importance`` (None without ``bootstrap``).
+    method : str
+        ``"lmg"`` (Shapley), ``"relative_weights"``, ``"dominance"``, ``"first"``, ``"last"``,
+        ``"betasq"`` or ``"pratt"``.
+    model : str
+        ``"linear"``, ``"logistic"`` or ``"ordinal"``.
+    share_lower, share_upper : pandas.Series or None
+        Bootstrap limits of ``share`` (None without ``bootstrap``).
+    r2_lower, r2_upper : float
+        Bootstrap limits of ``r2`` (NaN without ``bootstrap``).
+    conf : float
+        The level of the bootstrap intervals.
+    bootstrap : int
+        The bootstrap replicates (0: none).
+    seed : int or None
+        The seed the bootstrap used.
+    failed : int
+        Replicates that could not be fitted.
+    nobs : int
+        The respondents used.
+    n_dropped : int
+        The rows left out for missing values.
+    conditional, complete : pandas.DataFrame or None
+        Dominance analysis: each driver's average gain in R² by the number of other drivers,
+        and the pairwise complete dominance (``method="dominance"``, else None; hidden from
+        the displays).
+    replicates : numpy.ndarray or None
+        The bootstrap replicates of ``importance`` (hidden from the displays).
     """
 
-    importance: Any
-    share: Any
-    r2: float
-    lower: Any
-    upper: Any
-    method: str
-    model: str
-    share_lower: Any
-    share_upper: Any
-    r2_lower: float
-    r2_upper: float
-    conf: float
-    bootstrap: int
-    seed: Any
-    failed: int
-    nobs: int
-    n_dropped: int
-    conditional: Any
-    complete: Any
-    replicates: Any
-    _hidden: tuple = dataclasses.field(
-        default=("conditional", "complete", "replicates"), init=False, repr=False, compare=False)
+    importance: pd.Series = _r.unit("driver")
+    share: pd.Series = _r.unit("driver")
+    r2: float = _r.scalar(frame=False)
+    lower: pd.Series | None = _r.unit("driver")
+    upper: pd.Series | None = _r.unit("driver")
+    method: str = _r.scalar(frame=False)
+    model: str = _r.scalar(frame=False)
+    share_lower: pd.Series | None = _r.unit("driver")
+    share_upper: pd.Series | None = _r.unit("driver")
+    r2_lower: float = _r.scalar(frame=False)
+    r2_upper: float = _r.scalar(frame=False)
+    conf: float = _r.scalar(frame=False)
+    bootstrap: int = _r.scalar(frame=False)
+    seed: int | None = _r.scalar(frame=False)
+    failed: int = _r.scalar(frame=False)
+    nobs: int = _r.scalar(frame=False)
+    n_dropped: int = _r.scalar(frame=False)
+    conditional: pd.DataFrame | None = _r.hidden()
+    complete: pd.DataFrame | None = _r.hidden()
+    replicates: np.ndarray | None = _r.hidden()
 
     def to_frame(self):
         """One row per driver, most important first: importance, share, rank and intervals."""
-        import pandas as pd
-
-        frame = pd.DataFrame({"driver": self.importance.index,
-                              "importance": self.importance.to_numpy(),
-                              "share": self.share.to_numpy()})
-        for name in ("lower", "upper", "share_lower", "share_upper"):
-            value = getattr(self, name)
-            frame[name] = np.nan if value is None else value.to_numpy()
-        frame = frame.sort_values("importance", ascending=False, kind="stable")
+        frame = super().to_frame().sort_values("importance", ascending=False, kind="stable")
         frame.insert(1, "rank", np.arange(1, len(frame) + 1))
         return frame.reset_index(drop=True)
 
@@ -770,34 +858,60 @@ def relative_importance(X, y, method="lmg", weights=None, model="linear", bootst
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class KeyDriversResult(Result):
-    """Importance-performance analysis of drivers (see :func:`key_drivers`).
+    """Importance-performance analysis of drivers (see :func:`key_drivers`); ``to_frame()`` is
+    a copy of ``table``.
 
-    ``importance`` (share of the explained variation), ``performance`` and ``quadrant`` are
-    Series indexed by driver; ``table`` holds them with the intervals; ``relative`` is the
-    underlying :class:`RelativeImportanceResult`.
+    Attributes
+    ----------
+    importance : pandas.Series
+        Each driver's share of the explained variation, indexed by driver.
+    performance : pandas.Series
+        Each driver's mean rating, or top-box share.
+    quadrant : pandas.Series
+        ``"concentrate here"``, ``"keep up the good work"``, ``"possible overkill"`` or
+        ``"low priority"``, per driver.
+    importance_cut : float
+        1 / number of drivers (the average share).
+    performance_cut : float
+        The mean performance over the drivers.
+    outcome : str
+        The outcome's name.
+    model : str
+        ``"linear"``, ``"logistic"`` or ``"ordinal"``.
+    method : str
+        The importance method.
+    performance_kind : str
+        ``"mean"`` or ``"top_box"``.
+    top_box : float or None
+        The rating from which a response is in the top box (None for ``"mean"``).
+    r2 : float
+        R² of the full model (McFadden's for logistic and ordinal models).
+    nobs : int
+        The respondents used.
+    n_dropped : int
+        The rows left out for missing values.
+    table : pandas.DataFrame
+        One row per driver, most important first: importance with its intervals,
+        performance, quadrant.
+    relative : RelativeImportanceResult
+        The underlying relative importance (hidden from the displays).
     """
 
-    importance: Any
-    performance: Any
-    quadrant: Any
-    importance_cut: float
-    performance_cut: float
-    outcome: str
-    model: str
-    method: str
-    performance_kind: str
-    top_box: Any
-    r2: float
-    nobs: int
-    n_dropped: int
-    table: Any
-    relative: Any
-    _hidden: tuple = dataclasses.field(default=("table", "relative"), init=False, repr=False,
-                                       compare=False)
-
-    def to_frame(self):
-        """The per-driver table (a copy), most important first."""
-        return self.table.copy()
+    importance: pd.Series = _r.unit("driver")
+    performance: pd.Series = _r.unit("driver")
+    quadrant: pd.Series = _r.unit("driver")
+    importance_cut: float = _r.scalar()
+    performance_cut: float = _r.scalar()
+    outcome: str = _r.scalar()
+    model: str = _r.scalar()
+    method: str = _r.scalar()
+    performance_kind: str = _r.scalar()
+    top_box: float | None = _r.scalar()
+    r2: float = _r.scalar()
+    nobs: int = _r.scalar()
+    n_dropped: int = _r.scalar()
+    table: pd.DataFrame = _r.table()
+    relative: RelativeImportanceResult = _r.hidden()
 
     def plot(self, ax=None, kind: str = "quadrant"):
         """``kind="quadrant"``: performance (x) against importance (y), with the cut lines and

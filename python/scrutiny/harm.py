@@ -18,18 +18,24 @@ from __future__ import annotations
 import dataclasses
 import numbers
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import _batch, _core, _funnel
 from . import _narrative as _n
 from . import _options as _o
+from . import _results as _r
 from . import _validation as _v
 from ._results import Result
 from .disparity import FunnelResult
 from .models import _LogLinearTrend
 from .trend import MannKendallResult, mann_kendall, seasonal_mann_kendall, sen_slope
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .trend import SeasonalMannKendallResult, SenSlopeResult
 
 __all__ = [
     "harm_weights", "read_harm_weights", "harm_index", "harm_funnel", "harm_trend",
@@ -51,15 +57,19 @@ _TREND_STATUS = _batch.RowStatus(
 
 @dataclasses.dataclass(frozen=True, repr=False, eq=False)
 class HarmWeights(Result, Mapping):
-    """A validated mapping crime type -> harm weight (see :func:`harm_weights`).
+    """A validated mapping crime type -> harm weight (see :func:`harm_weights`).  Behaves as a
+    read-only ``dict``: ``w["Burglary"]``, ``len(w)``, ``"Robbery" in w``.
 
-    ``weights`` is a pandas Series indexed by crime type; ``source`` says where the weights come
-    from (a citation or a file name) and is repeated in narratives.  Behaves as a read-only
-    ``dict``: ``w["Burglary"]``, ``len(w)``, ``"Robbery" in w``.
+    Attributes
+    ----------
+    weights : pandas.Series
+        The weight of each crime type, indexed by crime type.
+    source : str or None
+        Where the weights come from (a citation or a file name), repeated in narratives.
     """
 
-    weights: Any
-    source: Any = None
+    weights: pd.Series = _r.unit("crime_type", frame="weight")
+    source: str | None = _r.detail(default=None)
 
     def __getitem__(self, key) -> float:
         return float(self.weights.loc[key])
@@ -74,13 +84,6 @@ class HarmWeights(Result, Mapping):
         w = self.weights
         src = "" if self.source is None else f", source={self.source!r}"
         return (f"HarmWeights({len(w)} crime types, weights {w.min():g} to {w.max():g}{src})")
-
-    def to_frame(self):
-        """One row per crime type: ``crime_type``, ``weight``."""
-        import pandas as pd
-
-        return pd.DataFrame({"crime_type": self.weights.index.to_numpy(dtype=object),
-                             "weight": self.weights.to_numpy(dtype=float)})
 
 
 def _weights_from(table, crime_type: str, weight: str, name: str):
@@ -406,40 +409,72 @@ def _prepare(frame, crime_type, count, weights, by, missing):
 @dataclasses.dataclass(frozen=True, repr=False)
 class HarmIndexResult(Result):
     """Harm-weighted totals per group with confidence intervals (see :func:`harm_index`).
+    Floats for one group (``by=None``), arrays otherwise; ``to_frame()`` is a copy of
+    ``table``.
 
-    Per group: ``count`` (crimes), ``harm`` (sum w x), ``variance`` (sum w^2 x), ``se``,
-    ``lower``, ``upper``; with a population, ``population``, ``rate`` (harm per ``per``),
-    ``rate_lower``, ``rate_upper``.  Floats for one group (``by=None``), arrays otherwise;
-    limits gain a column per level when ``conf`` is a sequence.  ``table`` has a row per group,
-    ``by_type`` a row per crime type (count, weight, harm, shares).
+    Attributes
+    ----------
+    harm : float or numpy.ndarray
+        The harm, sum of weight x count, per group.
+    variance : float or numpy.ndarray
+        Sum of weight^2 x count, per group.
+    se : float or numpy.ndarray
+        The square root of ``variance``, per group.
+    lower, upper : float or numpy.ndarray
+        The interval of the harm per group, with a trailing axis (one column per level) when
+        ``conf`` is a sequence.
+    count : float or numpy.ndarray
+        The crimes counted, per group.
+    population : float, numpy.ndarray or None
+        The population of each group (None without one).
+    rate : float, numpy.ndarray or None
+        Harm per ``per`` population, per group (None without a population).
+    rate_lower, rate_upper : float, numpy.ndarray or None
+        The interval of the rate, as ``lower``, ``upper``.
+    conf : float or tuple of float
+        The confidence level(s).
+    per : float
+        The multiplier of ``rate``.
+    method : str
+        The interval method.
+    max_weight : float
+        The largest weight of a crime type counted.
+    dropped : tuple
+        Crime types left out for want of a weight.
+    dropped_count : float
+        The crimes of those types.
+    table : pandas.DataFrame
+        One row per group (and level): the ``by`` columns, count, harm, variance, limits and
+        rates.
+    by_type : pandas.DataFrame
+        One row per crime type: count, weight, harm and the shares of each (hidden from the
+        displays).
+    source : str or None
+        Where the weights come from (hidden from the displays).
+    labels : list
+        The name of each group (hidden from the displays).
     """
 
-    harm: Any
-    variance: Any
-    se: Any
-    lower: Any
-    upper: Any
-    count: Any
-    population: Any
-    rate: Any
-    rate_lower: Any
-    rate_upper: Any
-    conf: Any
-    per: float
-    method: str
-    max_weight: float
-    dropped: tuple
-    dropped_count: float
-    table: Any
-    by_type: Any
-    source: Any
-    labels: list
-    _hidden: tuple = dataclasses.field(default=("table", "by_type", "source", "labels"),
-                                       init=False, repr=False, compare=False)
-
-    def to_frame(self):
-        """One row per group (and per level when there are several): a copy of ``table``."""
-        return self.table.copy()
+    harm: float | np.ndarray = _r.unit("group")
+    variance: float | np.ndarray = _r.unit("group")
+    se: float | np.ndarray = _r.unit("group")
+    lower: float | np.ndarray = _r.per_level("group")
+    upper: float | np.ndarray = _r.per_level("group")
+    count: float | np.ndarray = _r.unit("group")
+    population: float | np.ndarray | None = _r.unit("group")
+    rate: float | np.ndarray | None = _r.unit("group")
+    rate_lower: float | np.ndarray | None = _r.per_level("group")
+    rate_upper: float | np.ndarray | None = _r.per_level("group")
+    conf: float | tuple = _r.levels()
+    per: float = _r.scalar()
+    method: str = _r.scalar()
+    max_weight: float = _r.scalar()
+    dropped: tuple = _r.detail()
+    dropped_count: float = _r.scalar()
+    table: pd.DataFrame = _r.table()
+    by_type: pd.DataFrame = _r.hidden()
+    source: str | None = _r.hidden()
+    labels: list = _r.hidden()
 
     def plot(self, ax=None):
         """Harm (or harm rate) per group with its interval; for a single group, each crime
@@ -681,21 +716,62 @@ def _index_table(index, cols, total, harm, var, lower, upper, pop, scale, levels
 @dataclasses.dataclass(frozen=True, repr=False)
 class HarmFunnelResult(FunnelResult):
     """A funnel plot of harm rates (see :func:`harm_funnel`): a :class:`FunnelResult` whose
-    ``value``, ``target``, ``lower`` and ``upper`` are harm per unit of population
-    (``numerator`` is the harm, ``denominator`` the population), plus ``per``, ``count``,
-    ``variance`` (sum w^2 x per area) and ``dispersion`` (the force-wide k = sum w^2 x /
-    sum w x).  ``table`` shows rates and limits per ``per``; ``plot()`` and ``narrative()`` too.
+    values and limits are harm per unit of population.  ``table`` shows rates and limits per
+    ``per``; ``to_frame()`` is a copy of it.
+
+    Attributes
+    ----------
+    target : float
+        The centre line: the force-wide harm per unit of population.
+    z : numpy.ndarray
+        Each area's z-score.
+    phi, tau2 : float
+        The multiplicative and additive overdispersion (1 and 0 without).
+    levels : tuple of float
+        The control-limit levels.
+    lower, upper : numpy.ndarray
+        The limits per unit of population at each area's population, areas x levels.
+    flag : numpy.ndarray
+        Per area ``"within"``, or the side and widest level crossed.
+    table : pandas.DataFrame
+        One row per area: the ``by`` columns, count, harm, variance, population, harm per
+        ``per``, z, the limits per ``per`` at each level, flag.
+    value : numpy.ndarray
+        Each area's harm per unit of population.
+    se : numpy.ndarray
+        The standard error of each area's value around the target (hidden from the displays).
+    kind, method : str
+        ``"rate"`` and ``"normal"``.
+    overdispersion : str or None
+        ``"multiplicative"``, ``"additive"`` or None.
+    trim : float
+        The share of extreme z-scores trimmed in estimating overdispersion.
+    pooled_target : bool
+        Whether the target is the pooled value.
+    numerator, denominator : numpy.ndarray
+        The harm and the population of each area (hidden from the displays).
+    labels : list
+        The areas' names (hidden from the displays).
+    per : float
+        The population multiplier of the table and the charts.
+    count : numpy.ndarray
+        The crimes counted per area (hidden from the displays).
+    variance : numpy.ndarray
+        Sum of weight^2 x count per area (hidden from the displays).
+    dispersion : float
+        The force-wide k = sum w^2 x / sum w x.
+    dropped : tuple
+        Crime types left out for want of a weight.
+    source : str or None
+        Where the weights come from (hidden from the displays).
     """
 
-    per: float
-    count: np.ndarray
-    variance: np.ndarray
-    dispersion: float
-    dropped: tuple
-    source: Any
-    _hidden: tuple = dataclasses.field(
-        default=("numerator", "denominator", "labels", "se", "count", "variance", "source"),
-        init=False, repr=False, compare=False)
+    per: float = _r.scalar()
+    count: np.ndarray = _r.hidden()
+    variance: np.ndarray = _r.hidden()
+    dispersion: float = _r.scalar()
+    dropped: tuple = _r.detail()
+    source: str | None = _r.hidden()
 
     def curve(self, n_points: int = 200):
         """Limits over a grid of populations (per unit of population, as ``value``): see
@@ -862,57 +938,80 @@ def _funnel_table(index, cols, total, harm, var, pop, value, z, lower, upper, fl
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class HarmTrendResult(_LogLinearTrend, Result):
-    """A trend in a harm series (see :func:`harm_trend`).
+    """A trend in a harm series (see :func:`harm_trend`).  Floats and Series for one series,
+    arrays and DataFrames for several.
 
-    Per series: ``rate_ratio`` per unit of time with its interval ``lower``, ``upper``,
-    ``pvalue`` and ``percent_change``; ``params``, ``bse``, ``pvalues``; ``compound_dispersion``
-    (k = sum w^2 x / sum w x), ``dispersion`` (Pearson chi-square / df of the Poisson fit),
-    ``scale`` (the variance multiplier used), ``nobs``, ``status``; and the rank-based
-    ``mann_kendall`` and ``sen`` results on the same series.  ``harm`` and ``variance`` hold the
-    series (periods as columns).  Floats and Series for one series, arrays and DataFrames for
-    several.
+    Attributes
+    ----------
+    rate_ratio : float or numpy.ndarray
+        The harm ratio per unit of time, per series.
+    lower, upper : float or numpy.ndarray
+        Its interval at ``conf``, per series.
+    pvalue : float or numpy.ndarray
+        The p-value of the time coefficient, per series.
+    percent_change : float or numpy.ndarray
+        100 (rate_ratio - 1), per series.
+    params, bse, pvalues : pandas.Series or pandas.DataFrame
+        The coefficients on the log scale, their standard errors and p-values (a Series by
+        term for one series, a DataFrame series x terms for several).
+    compound_dispersion : float or numpy.ndarray
+        k = sum w^2 x / sum w x, per series.
+    dispersion : float or numpy.ndarray
+        Pearson chi-square / df of the Poisson fit, per series.
+    scale : float or numpy.ndarray
+        The variance multiplier used, per series.
+    nobs : int or numpy.ndarray
+        The periods used, per series.
+    status : str or numpy.ndarray
+        ``"ok"`` or why the series could not be fitted, per series.
+    method : str
+        How the trend and its interval are computed.
+    conf : float
+        The confidence level of the intervals.
+    mann_kendall : scrutiny.trend.MannKendallResult or scrutiny.trend.SeasonalMannKendallResult
+        The (seasonal) Mann-Kendall test on the same series (hidden from the displays).
+    sen : scrutiny.trend.SenSlopeResult
+        Sen's slope of the same series (hidden from the displays).
+    harm, variance, exposure : pandas.Series or pandas.DataFrame
+        The series (periods as columns for several; hidden from the displays).
+    t : numpy.ndarray
+        The time of each period (hidden from the displays).
+    dropped : tuple
+        Crime types left out for want of a weight.
+    source : str or None
+        Where the weights come from (hidden from the displays).
     """
 
-    compound_dispersion: Any
-    dispersion: Any
-    scale: Any
-    nobs: Any
-    status: Any
-    method: str
-    conf: float
-    mann_kendall: Any
-    sen: Any
-    harm: Any
-    variance: Any
-    exposure: Any
-    t: np.ndarray
-    dropped: tuple
-    source: Any
-    _hidden: tuple = dataclasses.field(
-        default=("harm", "variance", "exposure", "t", "mann_kendall", "sen", "source"),
-        init=False, repr=False, compare=False)
+    compound_dispersion: float | np.ndarray = _r.series()
+    dispersion: float | np.ndarray = _r.series()
+    scale: float | np.ndarray = _r.series()
+    nobs: int | np.ndarray = _r.series()
+    status: str | np.ndarray = _r.series()
+    method: str = _r.scalar()
+    conf: float = _r.levels()
+    mann_kendall: MannKendallResult | SeasonalMannKendallResult = _r.hidden()
+    sen: SenSlopeResult = _r.hidden()
+    harm: pd.Series | pd.DataFrame = _r.hidden()
+    variance: pd.Series | pd.DataFrame = _r.hidden()
+    exposure: pd.Series | pd.DataFrame = _r.hidden()
+    t: np.ndarray = _r.hidden()
+    dropped: tuple = _r.detail()
+    source: str | None = _r.hidden()
 
     def _series_labels(self) -> list:
         return ["all"] if np.ndim(self.rate_ratio) == 0 else [str(v) for v in self.harm.index]
 
     def to_frame(self):
-        """One row per series: the log-linear trend, its dispersion, and the Mann-Kendall and
-        Sen results."""
-        import pandas as pd
-
-        cols = ("rate_ratio", "lower", "upper", "pvalue", "percent_change",
-                "compound_dispersion", "dispersion", "scale", "nobs")
-        frame = pd.DataFrame({c: np.atleast_1d(np.asarray(getattr(self, c), dtype=float))
-                              for c in cols})
-        frame.insert(0, "series", self._series_labels())
-        frame["status"] = np.atleast_1d(np.asarray(self.status, dtype=object))
-        frame["mk_trend"] = np.atleast_1d(np.asarray(self.mann_kendall.trend, dtype=object))
-        frame["mk_z"] = np.atleast_1d(np.asarray(self.mann_kendall.z, dtype=float))
-        frame["mk_pvalue"] = np.atleast_1d(np.asarray(self.mann_kendall.pvalue, dtype=float))
-        frame["sen_slope"] = np.atleast_1d(np.asarray(self.sen.slope, dtype=float))
-        frame["sen_lower"] = np.atleast_1d(np.asarray(self.sen.lower, dtype=float))
-        frame["sen_upper"] = np.atleast_1d(np.asarray(self.sen.upper, dtype=float))
-        frame["conf"] = self.conf
+        """One row per series (named): the log-linear trend, its dispersion, and the
+        Mann-Kendall and Sen results (``mk_trend``, ``mk_z``, ``mk_pvalue``, ``sen_slope``,
+        ``sen_lower``, ``sen_upper``)."""
+        frame = super().to_frame()
+        frame["series"] = self._series_labels()
+        mk, sen = self.mann_kendall, self.sen
+        for name, value in (("mk_trend", mk.trend), ("mk_z", mk.z), ("mk_pvalue", mk.pvalue),
+                            ("sen_slope", sen.slope), ("sen_lower", sen.lower),
+                            ("sen_upper", sen.upper)):
+            frame[name] = np.atleast_1d(value)
         return frame
 
     def narrative(self, unit: str = "period", adjust=None) -> str | list[str]:

@@ -16,13 +16,17 @@ converge"``, ``"numerical failure"``); ``errors="raise"`` raises instead.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from . import _batch, _core
 from . import _narrative as _n
 from . import _options as _o
+from . import _results as _r
 from . import _validation as _v
 from ._results import Result
 
@@ -86,14 +90,14 @@ class _LogLinearTrend:
     add ``dispersion``, ``status``, ``method`` and ``conf``, which :meth:`narrative` reads.
     """
 
-    rate_ratio: Any
-    lower: Any
-    upper: Any
-    pvalue: Any
-    percent_change: Any
-    params: Any
-    bse: Any
-    pvalues: Any
+    rate_ratio: float | np.ndarray = _r.series()
+    lower: float | np.ndarray = _r.series()
+    upper: float | np.ndarray = _r.series()
+    pvalue: float | np.ndarray = _r.series()
+    percent_change: float | np.ndarray = _r.series()
+    params: pd.Series | pd.DataFrame = _r.detail()
+    bse: pd.Series | pd.DataFrame = _r.detail()
+    pvalues: pd.Series | pd.DataFrame = _r.detail()
 
     def narrative(self, unit: str = "period", labels=None, measure: str = "counts",
                   adjust=None) -> str | list[str]:
@@ -137,23 +141,47 @@ class _LogLinearTrend:
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class CountTrendResult(_LogLinearTrend, Result):
-    """A log-linear trend in counts (see :func:`count_trend`).
+    """A log-linear trend in counts (see :func:`count_trend`).  Python values for one series,
+    arrays for several.
 
-    Per series: ``rate_ratio`` (per unit of ``t``) with its Wald interval ``lower``, ``upper``,
-    ``pvalue``, ``percent_change``; ``params``, ``bse``, ``pvalues`` (pandas Series for one
-    series, DataFrames with a row per series for several); ``deviance``, ``dispersion``
-    (Pearson chi-square / residual df), ``theta`` (negative binomial), ``nobs``, ``status``.
+    Attributes
+    ----------
+    rate_ratio : float or numpy.ndarray
+        The rate ratio per unit of time, exp of the time coefficient, per series.
+    lower, upper : float or numpy.ndarray
+        Its Wald interval at ``conf``, per series.
+    pvalue : float or numpy.ndarray
+        The p-value of the time coefficient, per series.
+    percent_change : float or numpy.ndarray
+        100 (rate_ratio - 1), per series.
+    params, bse, pvalues : pandas.Series or pandas.DataFrame
+        The coefficients on the log scale, their standard errors and p-values: a Series
+        indexed by term for one series, a DataFrame (series x terms) for several.
+    deviance : float or numpy.ndarray
+        The residual deviance, per series.
+    dispersion : float or numpy.ndarray
+        Pearson chi-square / residual degrees of freedom, per series.
+    theta : float or numpy.ndarray
+        The negative binomial shape (NaN for other families), per series.
+    nobs : int or numpy.ndarray
+        The observations used, per series.
+    status : str or numpy.ndarray
+        ``"ok"`` or why the series could not be fitted, per series.
+    method : str
+        The family and how the standard errors are computed.
+    conf : float
+        The confidence level of the intervals.
     """
 
-    deviance: Any
-    dispersion: Any
-    theta: Any
-    nobs: Any
-    status: Any
-    method: str
-    conf: float
-    _crit: Any = dataclasses.field(default=None, repr=False)
-    _data: Any = dataclasses.field(default=None, repr=False)
+    deviance: float | np.ndarray = _r.series()
+    dispersion: float | np.ndarray = _r.series()
+    theta: float | np.ndarray = _r.series()
+    nobs: int | np.ndarray = _r.series()
+    status: str | np.ndarray = _r.series()
+    method: str = _r.scalar()
+    conf: float = _r.levels()
+    _crit: np.ndarray | None = _r.hidden(default=None)
+    _data: tuple | None = _r.hidden(default=None)
 
     def conf_int(self):
         """Wald intervals of every coefficient: a DataFrame (terms x lower, upper) for one
@@ -167,18 +195,6 @@ class CountTrendResult(_LogLinearTrend, Result):
         half = self.bse.mul(crit, axis=0)
         return {"lower": self.params - half, "upper": self.params + half}
 
-    def to_frame(self):
-        """One row per series: the trend, its interval and the fit summaries."""
-        import pandas as pd
-
-        cols = ("rate_ratio", "lower", "upper", "pvalue", "percent_change", "deviance",
-                "dispersion", "theta", "nobs", "status")
-        frame = pd.DataFrame({c: np.atleast_1d(np.asarray(getattr(self, c), dtype=object if c == "status" else float))
-                              for c in cols})
-        frame.insert(0, "series", np.arange(len(frame)))
-        frame["conf"] = self.conf
-        frame["method"] = self.method
-        return frame
 
     def plot(self, ax=None):
         """Observed rates and the fitted trend of a single series; returns the Axes."""
@@ -321,63 +337,84 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class ITSResult(Result):
-    """An interrupted time series (segmented regression; see :func:`its`).
+    """An interrupted time series (segmented regression; see :func:`its`).  Python values
+    for one series, arrays for several.
 
-    ``level_change`` and ``slope_change`` are the coefficients of the step and the change in
-    slope at the intervention (on the log scale for count families: exponentiate for rate
-    ratios), each with Wald limits; ``counterfactual`` and ``fitted`` are the means without and
-    with the intervention terms, at every observation; ``relative_effect`` compares their
-    post-intervention totals.
+    Attributes
+    ----------
+    params, bse, pvalues : pandas.Series or pandas.DataFrame
+        The coefficients (on the log scale for count families), their standard errors and
+        p-values: a Series indexed by term for one series, a DataFrame (series x terms) for
+        several.
+    level_change : float or numpy.ndarray
+        The step at the intervention, per series.
+    level_change_lower, level_change_upper : float or numpy.ndarray
+        Its Wald interval, per series.
+    slope_change : float or numpy.ndarray
+        The change in slope at the intervention, per series.
+    slope_change_lower, slope_change_upper : float or numpy.ndarray
+        Its Wald interval, per series.
+    relative_effect : float or numpy.ndarray
+        The post-intervention total of ``fitted`` over that of ``counterfactual``, minus 1,
+        per series.
+    relative_lower, relative_upper : float or numpy.ndarray
+        Its interval, per series.
+    counterfactual, fitted : numpy.ndarray
+        The means without and with the intervention terms at every observation (series x
+        points; hidden from the displays).
+    intervention : int or numpy.ndarray
+        The index of the first point after the intervention, per series.
+    family : str
+        ``"gaussian"``, ``"poisson"`` or ``"negbin"``.
+    hac_lags : int or numpy.ndarray
+        The Newey-West lags of the standard errors (0: none), per series.
+    deviance : float or numpy.ndarray
+        The residual deviance, per series.
+    dispersion : float or numpy.ndarray
+        Pearson chi-square / residual degrees of freedom, per series.
+    theta : float or numpy.ndarray
+        The negative binomial shape (NaN for other families), per series.
+    nobs : int or numpy.ndarray
+        The observations used, per series.
+    status : str or numpy.ndarray
+        ``"ok"`` or why the series could not be fitted, per series.
+    method : str
+        The model and how the standard errors are computed.
+    conf : float
+        The confidence level of the intervals.
     """
 
-    params: Any
-    bse: Any
-    pvalues: Any
-    level_change: Any
-    level_change_lower: Any
-    level_change_upper: Any
-    slope_change: Any
-    slope_change_lower: Any
-    slope_change_upper: Any
-    relative_effect: Any
-    relative_lower: Any
-    relative_upper: Any
-    counterfactual: Any
-    fitted: Any
-    intervention: Any
-    family: str
-    hac_lags: Any
-    deviance: Any
-    dispersion: Any
-    theta: Any
-    nobs: Any
-    status: Any
-    method: str
-    conf: float
-    _hidden: tuple = dataclasses.field(default=("counterfactual", "fitted"), init=False,
-                                       repr=False, compare=False)
-    _crit: Any = dataclasses.field(default=None, repr=False)
-    _y: Any = dataclasses.field(default=None, repr=False)
+    params: pd.Series | pd.DataFrame = _r.detail()
+    bse: pd.Series | pd.DataFrame = _r.detail()
+    pvalues: pd.Series | pd.DataFrame = _r.detail()
+    level_change: float | np.ndarray = _r.series()
+    level_change_lower: float | np.ndarray = _r.series()
+    level_change_upper: float | np.ndarray = _r.series()
+    slope_change: float | np.ndarray = _r.series()
+    slope_change_lower: float | np.ndarray = _r.series()
+    slope_change_upper: float | np.ndarray = _r.series()
+    relative_effect: float | np.ndarray = _r.series()
+    relative_lower: float | np.ndarray = _r.series()
+    relative_upper: float | np.ndarray = _r.series()
+    counterfactual: np.ndarray = _r.hidden()
+    fitted: np.ndarray = _r.hidden()
+    intervention: int | np.ndarray = _r.series()
+    family: str = _r.scalar()
+    hac_lags: int | np.ndarray = _r.series()
+    deviance: float | np.ndarray = _r.series()
+    dispersion: float | np.ndarray = _r.series()
+    theta: float | np.ndarray = _r.series()
+    nobs: int | np.ndarray = _r.series()
+    status: str | np.ndarray = _r.series()
+    method: str = _r.scalar()
+    conf: float = _r.levels()
+    _crit: np.ndarray | None = _r.hidden(default=None)
+    _y: np.ndarray | None = _r.hidden(default=None)
 
     def conf_int(self):
         """Intervals of every coefficient (as :meth:`CountTrendResult.conf_int`)."""
         return CountTrendResult.conf_int(self)
 
-    def to_frame(self):
-        """One row per series: the level and slope changes, the relative effect, the fit."""
-        import pandas as pd
-
-        cols = ("level_change", "level_change_lower", "level_change_upper", "slope_change",
-                "slope_change_lower", "slope_change_upper", "relative_effect", "relative_lower",
-                "relative_upper", "intervention", "hac_lags", "deviance", "dispersion", "theta",
-                "nobs", "status")
-        frame = pd.DataFrame({c: np.atleast_1d(np.asarray(getattr(self, c),
-                                                          dtype=object if c == "status" else float))
-                              for c in cols})
-        frame.insert(0, "series", np.arange(len(frame)))
-        frame["conf"] = self.conf
-        frame["family"] = self.family
-        return frame
 
     def narrative(self, labels=None, measure: str | None = None, unit: str = "time step",
                   time=None) -> str | list[str]:

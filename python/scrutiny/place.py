@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-from typing import Any
 
 import numpy as np
 
 from . import _core
 from . import _narrative as _n
 from . import _options as _o
+from . import _results as _r
 from . import _validation as _v
 from ._results import TestResult, scalar_or_array
 from .rates import compare_rates
@@ -90,66 +90,82 @@ def _pick(result, i: int | None) -> dict:
             for k, v in result.to_dict().items()}
 
 
-def _frame(result, base):
-    """``base()`` (the generic one-row-per-unit frame) for results of up to one dimension;
-    else one row per element, with its position on each axis."""
-    shape = np.shape(result.pvalue)
-    if len(shape) <= 1:
-        return base()
-    import pandas as pd
-
-    position = np.indices(shape).reshape(len(shape), -1)
-    columns = {f"axis{k}": position[k] for k in range(len(shape))}
-    for key, value in result.to_dict().items():
-        columns[key] = np.asarray(value).reshape(-1) if np.ndim(value) else value
-    return pd.DataFrame(columns)
 
 
 # ---- results -------------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class WDDResult(TestResult):
-    """Weighted displacement difference test (see :func:`wdd`).
+    """Weighted displacement difference test (see :func:`wdd`).  Numbers for one unit,
+    arrays (the broadcast shape of the inputs) for several.
 
-    The eight totals (``treated_before`` ... ``control_displacement_after``) are the counts as
-    they enter the test: summed over combined units and multiplied by the weights, divided by
-    the period lengths and area sizes when those are given."""
+    Attributes
+    ----------
+    statistic : float or numpy.ndarray
+        The z statistic, estimate / se, per unit.
+    pvalue : float or numpy.ndarray
+        Its p-value, per unit.
+    estimate : float or numpy.ndarray
+        The weighted displacement difference, local + displacement (negative: crime fell in
+        the treated and displacement areas against their controls), per unit.
+    se : float or numpy.ndarray
+        Its standard error, per unit.
+    lower, upper : float or numpy.ndarray
+        Its confidence interval (one-sided for a one-sided ``alternative``), per unit.
+    local, local_se : float or numpy.ndarray
+        The change in the treated areas minus that in the control areas, and its standard
+        error, per unit.
+    displacement, displacement_se : float or numpy.ndarray
+        The change in the displacement areas minus that in their controls (0 without them),
+        and its standard error, per unit.
+    treated_before, treated_after, control_before, control_after : float or numpy.ndarray
+        The counts as they enter the test: summed over combined units and multiplied by the
+        weights, divided by the period lengths and area sizes when those are given, per unit.
+    displacement_before, displacement_after : float or numpy.ndarray
+        The same for the displacement areas, per unit.
+    control_displacement_before, control_displacement_after : float or numpy.ndarray
+        The same for the displacement areas' controls, per unit.
+    treated_change, control_change : float or numpy.ndarray
+        after / before - 1 in the treated and control areas, per unit.
+    conf : float
+        The confidence level of the interval.
+    alternative : str
+        ``"two-sided"``, ``"less"`` or ``"greater"``.
+    has_displacement : bool
+        Whether displacement areas were given.
+    weighted : bool
+        Whether the counts were weighted (e.g. by harm).
+    method : str
+        The name of the test.
+    """
 
-    statistic: Any
-    pvalue: Any
-    estimate: Any
-    se: Any
-    lower: Any
-    upper: Any
-    local: Any
-    local_se: Any
-    displacement: Any
-    displacement_se: Any
-    treated_before: Any
-    treated_after: Any
-    control_before: Any
-    control_after: Any
-    displacement_before: Any
-    displacement_after: Any
-    control_displacement_before: Any
-    control_displacement_after: Any
-    treated_change: Any
-    control_change: Any
-    conf: float
-    alternative: str
-    has_displacement: bool
-    weighted: bool
-    method: str = "Weighted displacement difference test"
-    _measure: str = dataclasses.field(default="recorded crimes", repr=False)
-    _labels: Any = dataclasses.field(default=None, repr=False, compare=False)
-
-    def to_frame(self):
-        """One row per unit (a ``label`` column when the units are named; one ``axis<k>``
-        column per dimension for results of several dimensions)."""
-        frame = _frame(self, super().to_frame)
-        if self._labels is not None:
-            frame.insert(1, "label", list(self._labels))
-        return frame
+    statistic: float | np.ndarray = _r.unit()
+    pvalue: float | np.ndarray = _r.unit()
+    estimate: float | np.ndarray = _r.unit()
+    se: float | np.ndarray = _r.unit()
+    lower: float | np.ndarray = _r.unit()
+    upper: float | np.ndarray = _r.unit()
+    local: float | np.ndarray = _r.unit()
+    local_se: float | np.ndarray = _r.unit()
+    displacement: float | np.ndarray = _r.unit()
+    displacement_se: float | np.ndarray = _r.unit()
+    treated_before: float | np.ndarray = _r.unit()
+    treated_after: float | np.ndarray = _r.unit()
+    control_before: float | np.ndarray = _r.unit()
+    control_after: float | np.ndarray = _r.unit()
+    displacement_before: float | np.ndarray = _r.unit()
+    displacement_after: float | np.ndarray = _r.unit()
+    control_displacement_before: float | np.ndarray = _r.unit()
+    control_displacement_after: float | np.ndarray = _r.unit()
+    treated_change: float | np.ndarray = _r.unit()
+    control_change: float | np.ndarray = _r.unit()
+    conf: float = _r.levels()
+    alternative: str = _r.scalar()
+    has_displacement: bool = _r.scalar()
+    weighted: bool = _r.scalar()
+    method: str = _r.scalar(default="Weighted displacement difference test")
+    _measure: str = _r.hidden(default="recorded crimes")
+    _labels: list | None = _r.label(frame="label", default=None, compare=False)
 
     def narrative(self, measure: str | None = None, treated: str = "the treated areas",
                   control: str = "the control areas") -> str | list[str]:
@@ -256,29 +272,53 @@ class WDDResult(TestResult):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class PoissonETestResult(TestResult):
-    """Poisson E-test of a change in rate between two periods (see :func:`poisson_etest`)."""
+    """Poisson E-test of a change in rate between two periods (see :func:`poisson_etest`).
+    Numbers for one unit, arrays (the broadcast shape of the inputs) for several.
 
-    statistic: Any
-    pvalue: Any
-    ratio: Any
-    lower: Any
-    upper: Any
-    percent_change: Any
-    rate_before: Any
-    rate_after: Any
-    count_before: Any
-    count_after: Any
-    exposure_before: Any
-    exposure_after: Any
-    null_ratio: Any
-    alternative: str
-    conf: float
-    method: str
+    Attributes
+    ----------
+    statistic : float or numpy.ndarray
+        The E-test statistic, per unit.
+    pvalue : float or numpy.ndarray
+        Its p-value, per unit.
+    ratio : float or numpy.ndarray
+        The rate ratio after / before, per unit.
+    lower, upper : float or numpy.ndarray
+        Its exact conditional confidence interval, per unit.
+    percent_change : float or numpy.ndarray
+        100 (ratio - 1), per unit.
+    rate_before, rate_after : float or numpy.ndarray
+        Count / exposure in each period, per unit.
+    count_before, count_after : float or numpy.ndarray
+        The counts of each period, per unit.
+    exposure_before, exposure_after : float or numpy.ndarray
+        The exposure (e.g. days) of each period, per unit.
+    null_ratio : float or numpy.ndarray
+        The rate ratio under the null hypothesis, per unit.
+    alternative : str
+        ``"two-sided"``, ``"less"`` or ``"greater"``.
+    conf : float
+        The confidence level of the interval.
+    method : str
+        The name of the test.
+    """
 
-    def to_frame(self):
-        """One row per unit (one ``axis<k>`` column per dimension for results of several
-        dimensions)."""
-        return _frame(self, super().to_frame)
+    statistic: float | np.ndarray = _r.unit()
+    pvalue: float | np.ndarray = _r.unit()
+    ratio: float | np.ndarray = _r.unit()
+    lower: float | np.ndarray = _r.unit()
+    upper: float | np.ndarray = _r.unit()
+    percent_change: float | np.ndarray = _r.unit()
+    rate_before: float | np.ndarray = _r.unit()
+    rate_after: float | np.ndarray = _r.unit()
+    count_before: float | np.ndarray = _r.unit()
+    count_after: float | np.ndarray = _r.unit()
+    exposure_before: float | np.ndarray = _r.unit()
+    exposure_after: float | np.ndarray = _r.unit()
+    null_ratio: float | np.ndarray = _r.unit()
+    alternative: str = _r.scalar()
+    conf: float = _r.levels()
+    method: str = _r.scalar()
 
     def narrative(self, measure: str = "recorded crimes") -> str | list[str]:
         """The change in plain English; a list with one sentence group per unit for several.

@@ -10,13 +10,13 @@ says.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import numpy as np
 
 from . import _core
 from . import _options as _o
 from . import _narrative as _n
+from . import _results as _r
 from . import _validation as _v
 from ._results import Result, TestResult, scalar_or_array
 from .multitest import multiple_testing
@@ -56,13 +56,26 @@ def _tested(result, fields, adjust, what: str):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class ProportionCIResult(Result):
-    """Confidence interval of a proportion (see :func:`proportion_ci`)."""
+    """Confidence interval of a proportion (see :func:`proportion_ci`).
 
-    estimate: Any
-    lower: Any
-    upper: Any
-    conf: Any
-    method: str
+    Attributes
+    ----------
+    estimate : float or numpy.ndarray
+        The proportion x / n, per unit (the broadcast shape of the inputs).
+    lower, upper : float or numpy.ndarray
+        The interval limits per unit, with a trailing axis (one column per level) when
+        ``conf`` is a sequence.
+    conf : float or tuple of float
+        The confidence level(s).
+    method : str
+        The interval method (``"wilson"``, ``"exact"``, ...).
+    """
+
+    estimate: float | np.ndarray = _r.unit()
+    lower: float | np.ndarray = _r.per_level()
+    upper: float | np.ndarray = _r.per_level()
+    conf: float | tuple = _r.levels()
+    method: str = _r.scalar()
 
     def narrative(self, measure: str = "proportion", labels=None) -> str | list[str]:
         """The estimate and its interval in words: a sentence, or a list with one per area
@@ -79,14 +92,29 @@ class ProportionCIResult(Result):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class RateCIResult(Result):
-    """Confidence interval of a rate (see :func:`rate_ci`)."""
+    """Confidence interval of a rate (see :func:`rate_ci`).
 
-    estimate: Any
-    lower: Any
-    upper: Any
-    conf: Any
-    method: str
-    per: Any
+    Attributes
+    ----------
+    estimate : float or numpy.ndarray
+        The rate x / exposure times ``per``, per unit.
+    lower, upper : float or numpy.ndarray
+        The interval limits per unit (times ``per``), with a trailing axis (one column per
+        level) when ``conf`` is a sequence.
+    conf : float or tuple of float
+        The confidence level(s).
+    method : str
+        The interval method (``"byar"``, ``"exact"``, ``"phe"``).
+    per : float or numpy.ndarray
+        The multiplier (rate per ``per`` of exposure), per unit.
+    """
+
+    estimate: float | np.ndarray = _r.unit()
+    lower: float | np.ndarray = _r.per_level()
+    upper: float | np.ndarray = _r.per_level()
+    conf: float | tuple = _r.levels()
+    method: str = _r.scalar()
+    per: float | np.ndarray = _r.unit()
 
     def narrative(self, measure: str = "rate", labels=None, unit: str | None = None
                   ) -> str | list[str]:
@@ -106,17 +134,37 @@ class RateCIResult(Result):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class BinomialTestResult(TestResult):
-    """Exact binomial test against a target proportion (see :func:`test_target`)."""
+    """Exact binomial test against a target proportion (see :func:`test_target`).
 
-    statistic: Any
-    pvalue: Any
-    estimate: Any
-    lower: Any
-    upper: Any
-    target: Any
-    alternative: str
-    conf: float
-    method: str = "Exact binomial test"
+    Attributes
+    ----------
+    statistic : float or numpy.ndarray
+        The number of successes x, per unit.
+    pvalue : float or numpy.ndarray
+        The exact p-value, per unit.
+    estimate : float or numpy.ndarray
+        The proportion x / n, per unit.
+    lower, upper : float or numpy.ndarray
+        The Clopper-Pearson interval per unit (one-sided for a one-sided ``alternative``).
+    target : float or numpy.ndarray
+        The target proportion tested against, per unit.
+    alternative : str
+        ``"two-sided"``, ``"less"`` or ``"greater"``.
+    conf : float
+        The confidence level of the interval.
+    method : str
+        The name of the test.
+    """
+
+    statistic: float | np.ndarray = _r.unit()
+    pvalue: float | np.ndarray = _r.unit()
+    estimate: float | np.ndarray = _r.unit()
+    lower: float | np.ndarray = _r.unit()
+    upper: float | np.ndarray = _r.unit()
+    target: float | np.ndarray = _r.unit()
+    alternative: str = _r.scalar()
+    conf: float = _r.levels()
+    method: str = _r.scalar(default="Exact binomial test")
 
     def narrative(self, measure: str = "proportion", labels=None, target_name: str = "target",
                   adjust=None) -> str | list[str]:
@@ -158,21 +206,47 @@ class BinomialTestResult(TestResult):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class TwoProportionTestResult(TestResult):
-    """Chi-square test of two proportions (see :func:`compare_proportions`)."""
+    """Chi-square test of two proportions (see :func:`compare_proportions`).
 
-    statistic: Any
-    pvalue: Any
-    df: float
-    estimate: Any
-    difference: Any
-    lower: Any
-    upper: Any
-    ratio: Any
-    p1: Any
-    p2: Any
-    conf: float
-    correct: bool
-    method: str
+    Attributes
+    ----------
+    statistic : float or numpy.ndarray
+        The chi-square statistic, per unit (pair).
+    pvalue : float or numpy.ndarray
+        Its p-value, per unit (pair).
+    df : float
+        Degrees of freedom (1).
+    estimate : tuple of float or numpy.ndarray
+        The two proportions ``(p1, p2)``: a pair for one comparison, else along a last axis.
+    difference : float or numpy.ndarray
+        p1 - p2, per unit (pair).
+    lower, upper : float or numpy.ndarray
+        The interval of the difference, per unit (pair).
+    ratio : float or numpy.ndarray
+        p1 / p2, per unit (pair).
+    p1, p2 : float or numpy.ndarray
+        The two proportions, per unit (pair).
+    conf : float
+        The confidence level of the interval.
+    correct : bool
+        Whether the continuity correction was applied.
+    method : str
+        The name of the test.
+    """
+
+    statistic: float | np.ndarray = _r.unit()
+    pvalue: float | np.ndarray = _r.unit()
+    df: float = _r.scalar()
+    estimate: tuple | np.ndarray = _r.detail()
+    difference: float | np.ndarray = _r.unit()
+    lower: float | np.ndarray = _r.unit()
+    upper: float | np.ndarray = _r.unit()
+    ratio: float | np.ndarray = _r.unit()
+    p1: float | np.ndarray = _r.unit()
+    p2: float | np.ndarray = _r.unit()
+    conf: float = _r.levels()
+    correct: bool = _r.scalar()
+    method: str = _r.scalar()
 
     def narrative(self, measure: str = "proportion", groups=("group 1", "group 2"),
                   labels=None, adjust=None) -> str | list[str]:
@@ -217,19 +291,41 @@ class TwoProportionTestResult(TestResult):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class RateRatioTestResult(TestResult):
-    """Exact conditional test of two Poisson rates (see :func:`compare_rates`)."""
+    """Exact conditional test of two Poisson rates (see :func:`compare_rates`).
 
-    statistic: Any
-    pvalue: Any
-    ratio: Any
-    lower: Any
-    upper: Any
-    rate1: Any
-    rate2: Any
-    expected: Any
-    alternative: str
-    conf: float
-    method: str = "Comparison of Poisson rates"
+    Attributes
+    ----------
+    statistic : float or numpy.ndarray
+        The count x1 of the first group, per unit (pair).
+    pvalue : float or numpy.ndarray
+        The exact conditional p-value, per unit (pair).
+    ratio : float or numpy.ndarray
+        The rate ratio rate1 / rate2, per unit (pair).
+    lower, upper : float or numpy.ndarray
+        Its confidence interval, per unit (pair).
+    rate1, rate2 : float or numpy.ndarray
+        The two rates (count / exposure), per unit (pair).
+    expected : float or numpy.ndarray
+        The count x1 expected if the two rates were equal, per unit (pair).
+    alternative : str
+        ``"two-sided"``, ``"less"`` or ``"greater"``.
+    conf : float
+        The confidence level of the interval.
+    method : str
+        The name of the test.
+    """
+
+    statistic: float | np.ndarray = _r.unit()
+    pvalue: float | np.ndarray = _r.unit()
+    ratio: float | np.ndarray = _r.unit()
+    lower: float | np.ndarray = _r.unit()
+    upper: float | np.ndarray = _r.unit()
+    rate1: float | np.ndarray = _r.unit()
+    rate2: float | np.ndarray = _r.unit()
+    expected: float | np.ndarray = _r.unit()
+    alternative: str = _r.scalar()
+    conf: float = _r.levels()
+    method: str = _r.scalar(default="Comparison of Poisson rates")
 
     def narrative(self, measure: str = "rate", groups=("group 1", "group 2"), labels=None,
                   per: float = 1.0, unit: str | None = None, adjust=None) -> str | list[str]:
@@ -283,14 +379,30 @@ class RateRatioTestResult(TestResult):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class HomogeneityTestResult(TestResult):
-    """Chi-square test that k areas share one proportion (see :func:`homogeneity`)."""
+    """Chi-square test that k areas share one proportion (see :func:`homogeneity`).
 
-    statistic: float
-    pvalue: float
-    df: float
-    estimate: np.ndarray
-    correct: bool
-    method: str
+    Attributes
+    ----------
+    statistic : float
+        The chi-square statistic over all areas.
+    pvalue : float
+        Its p-value.
+    df : float
+        Degrees of freedom (k - 1).
+    estimate : numpy.ndarray
+        The proportion of each area.
+    correct : bool
+        Whether the continuity correction was applied (two areas only).
+    method : str
+        The name of the test.
+    """
+
+    statistic: float = _r.scalar()
+    pvalue: float = _r.scalar()
+    df: float = _r.scalar()
+    estimate: np.ndarray = _r.unit()
+    correct: bool = _r.scalar()
+    method: str = _r.scalar()
 
     def narrative(self, measure: str = "proportion", alpha: float = 0.05,
                   areas: str = "areas") -> str:
@@ -324,16 +436,35 @@ class HomogeneityTestResult(TestResult):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class DSRResult(Result):
-    """Directly standardised rates (see :func:`dsr`)."""
+    """Directly standardised rates (see :func:`dsr`).
 
-    estimate: Any
-    lower: Any
-    upper: Any
-    total_count: Any
-    total_population: Any
-    conf: Any
-    per: float
-    method: str = "Dobson"
+    Attributes
+    ----------
+    estimate : float or numpy.ndarray
+        The standardised rate (times ``per``), per area; NaN with too few events.
+    lower, upper : float or numpy.ndarray
+        Dobson's limits per area, with a trailing axis (one column per level) when ``conf``
+        is a sequence.
+    total_count : float or numpy.ndarray
+        The events of each area, summed over the strata.
+    total_population : float or numpy.ndarray
+        The population of each area, summed over the strata.
+    conf : float or tuple of float
+        The confidence level(s).
+    per : float
+        The multiplier (rate per ``per`` population).
+    method : str
+        The interval method.
+    """
+
+    estimate: float | np.ndarray = _r.unit()
+    lower: float | np.ndarray = _r.per_level()
+    upper: float | np.ndarray = _r.per_level()
+    total_count: float | np.ndarray = _r.unit()
+    total_population: float | np.ndarray = _r.unit()
+    conf: float | tuple = _r.levels()
+    per: float = _r.scalar()
+    method: str = _r.scalar(default="Dobson")
 
     def narrative(self, measure: str = "directly standardised rate", labels=None,
                   unit: str | None = None) -> str | list[str]:
@@ -360,16 +491,35 @@ class DSRResult(Result):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class ISRResult(Result):
-    """Indirectly standardised ratios (see :func:`isr`)."""
+    """Indirectly standardised ratios (see :func:`isr`).
 
-    estimate: Any
-    lower: Any
-    upper: Any
-    observed: Any
-    expected: Any
-    method: Any
-    conf: Any
-    refvalue: float
+    Attributes
+    ----------
+    estimate : float or numpy.ndarray
+        Observed / expected (times ``refvalue``), per area.
+    lower, upper : float or numpy.ndarray
+        The limits per area, with a trailing axis (one column per level) when ``conf`` is a
+        sequence.
+    observed : float or numpy.ndarray
+        The observed events, per area.
+    expected : float or numpy.ndarray
+        The events expected at the reference rates, per area.
+    method : str or numpy.ndarray
+        The interval method of each area (``"exact"`` or ``"byar"``).
+    conf : float or tuple of float
+        The confidence level(s).
+    refvalue : float
+        The value of the ratio when observed equals expected.
+    """
+
+    estimate: float | np.ndarray = _r.unit()
+    lower: float | np.ndarray = _r.per_level()
+    upper: float | np.ndarray = _r.per_level()
+    observed: float | np.ndarray = _r.unit()
+    expected: float | np.ndarray = _r.unit()
+    method: str | np.ndarray = _r.unit()
+    conf: float | tuple = _r.levels()
+    refvalue: float = _r.scalar()
 
     def narrative(self, measure: str = "standardised ratio", labels=None) -> str | list[str]:
         """Each area's observed / expected ratio with its interval, and whether the interval

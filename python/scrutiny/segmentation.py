@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-from typing import Any
 
 import numpy as np
 
 from . import _batch, _core
 from . import _narrative as _n
 from . import _options as _o
+from . import _results as _r
 from . import _validation as _v
 from ._results import Result
 
@@ -34,23 +34,42 @@ def _row_status(size: int) -> _batch.RowStatus:
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class ChangepointResult(Result):
-    """Segments of one or more series (see :func:`changepoints`).
+    """Segments of one or more series (see :func:`changepoints`); ``to_frame()`` has one row
+    per segment: ``series``, ``segment``, ``start``, ``end`` (0-based, inclusive), ``mean``.
 
-    For one series: ``locations`` (0-based index of the last point of every segment but the
-    final one) and ``segment_means`` are arrays and the rest numbers; for several, each field
-    has one entry per series (``locations`` and ``segment_means`` are object arrays of arrays).
+    Attributes
+    ----------
+    locations : numpy.ndarray
+        The 0-based index of the last point of every segment but the final one: an array for
+        one series, an object array of arrays (one per series) for several.
+    segment_means : numpy.ndarray
+        The mean of every segment, shaped as ``locations``.
+    objective : float or numpy.ndarray
+        The minimised penalised cost, per series.
+    n_changes : int, float or numpy.ndarray
+        The number of change points (NaN where the series was not segmented), per series.
+    penalty : float or numpy.ndarray
+        The penalty per change used, per series.
+    cost : str
+        ``"normal-mean"``, ``"normal-meanvar"`` or ``"poisson"``.
+    min_size : int
+        The shortest segment allowed.
+    status : str or numpy.ndarray
+        ``"ok"`` or why the series was not segmented, per series.
+    method : str
+        The search and the penalty.
     """
 
-    locations: Any
-    segment_means: Any
-    objective: Any
-    n_changes: Any
-    penalty: Any
-    cost: str
-    min_size: int
-    status: Any
-    method: str
-    _y: Any = dataclasses.field(default=None, repr=False)
+    locations: np.ndarray = _r.series(frame=False)
+    segment_means: np.ndarray = _r.series(frame=False)
+    objective: float | np.ndarray = _r.series()
+    n_changes: int | float | np.ndarray = _r.series()
+    penalty: float | np.ndarray = _r.series()
+    cost: str = _r.scalar()
+    min_size: int = _r.scalar()
+    status: str | np.ndarray = _r.series()
+    method: str = _r.scalar()
+    _y: np.ndarray | None = _r.hidden(default=None)
 
     def to_frame(self):
         """One row per segment: series, segment, start, end (0-based, inclusive), mean."""

@@ -15,13 +15,17 @@ from __future__ import annotations
 import dataclasses
 import numbers
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from . import _core
 from . import _narrative as _n
 from . import _options as _o
+from . import _results as _r
 from . import _validation as _v
 from ._results import Result
 from .spc_rules import CHART_NAMES, CHARTS, RULE_SETS, SIGNALS, RuleSet
@@ -128,45 +132,91 @@ class SPCSeries:
 class SPCResult(Result):
     """An SPC chart of one series, or of every row of a 2-D input (see :func:`spc`).
 
-    Per-point fields (``value``, ``centre``, limits, ``signals``) have the shape of the input
-    (series x points for several series); per-series fields (``variation``, ``assurance``, the
-    runs analysis, ``missing``, ``provisional``) are numbers or strings for one series and
-    arrays for several.  ``to_frame()`` gives one row per point, ``series_table()`` one row per
-    series, ``series_view()`` the fields of one series; ``plot()``, ``small_multiples()`` and
+    Per-point fields have the shape of the input (series x points for several series);
+    per-series fields are numbers or strings for one series and arrays for several.
+    ``to_frame()`` gives one row per point, ``series_table()`` one row per series,
+    ``series_view()`` the fields of one series; ``plot()``, ``small_multiples()`` and
     ``narrative()`` present the result.
+
+    Attributes
+    ----------
+    centre : numpy.ndarray
+        The centre line, per point.
+    lower, upper : numpy.ndarray
+        The 3-sigma process limits, per point.
+    lower_2sigma, upper_2sigma : numpy.ndarray
+        The 2-sigma lines, per point.
+    signals : numpy.ndarray
+        ``""`` or the rule that fired, per point.
+    variation : str or numpy.ndarray
+        The Making Data Count variation icon from the last observed point (``"common
+        cause"``, ``"special cause improving"``, ...), per series.
+    assurance : str, None or numpy.ndarray
+        ``"pass"``, ``"fail"``, ``"hit and miss"`` against ``target``, or None, per series.
+    rules : RuleSet
+        The special-cause rules applied.
+    longest_run, longest_run_max : int or numpy.ndarray
+        The Anhoej runs analysis: the longest run on one side of the centre and its limit,
+        per series.
+    n_crossings, n_crossings_min : int or numpy.ndarray
+        The crossings of the centre line and their lower limit, per series.
+    runs_signal : bool or numpy.ndarray
+        Whether the runs analysis signals, per series.
+    chart : str
+        The chart type (``"xmr"``, ``"p"``, ``"u"``, ...).
+    value : numpy.ndarray
+        The charted values (y, or y / n), per point (hidden from the displays).
+    n_useful : int or numpy.ndarray
+        The points the runs analysis uses, per series (hidden from the displays).
+    missing : list or numpy.ndarray
+        The periods or positions without a value, per series.
+    provisional : bool or numpy.ndarray
+        Whether the latest segment's limits rest on fewer than 13 points, per series.
+    improvement : str, None or numpy.ndarray
+        ``"increase"``, ``"decrease"`` or None (which direction is better), per series.
+    target : float, None or numpy.ndarray
+        The target of the assurance, per series.
+    baseline : int or None
+        The points each segment's limits are set on (None: all).
+    rebase : list or numpy.ndarray
+        The segment starts, per series (hidden from the displays).
+    screen : bool
+        Whether moving ranges were screened.
+    time : pandas.Index or None
+        The period of each point (hidden from the displays).
+    labels : list or None
+        The series' names (hidden from the displays).
     """
 
-    centre: Any
-    lower: Any
-    upper: Any
-    lower_2sigma: Any
-    upper_2sigma: Any
-    signals: Any
-    variation: Any
-    assurance: Any
-    rules: RuleSet
-    longest_run: Any
-    longest_run_max: Any
-    n_crossings: Any
-    n_crossings_min: Any
-    runs_signal: Any
-    chart: str
-    value: Any
-    n_useful: Any
-    missing: Any
-    provisional: Any
-    improvement: Any
-    target: Any
-    baseline: Any
-    rebase: Any
-    screen: bool
-    time: Any
-    labels: Any
-    _codes: Any = dataclasses.field(default=None, repr=False)
-    _y: Any = dataclasses.field(default=None, repr=False)
-    _n: Any = dataclasses.field(default=None, repr=False)
-    _hidden: tuple = dataclasses.field(default=("value", "time", "labels", "rebase", "n_useful"),
-                                       init=False, repr=False, compare=False)
+    centre: np.ndarray = _r.point()
+    lower: np.ndarray = _r.point()
+    upper: np.ndarray = _r.point()
+    lower_2sigma: np.ndarray = _r.point()
+    upper_2sigma: np.ndarray = _r.point()
+    signals: np.ndarray = _r.point()
+    variation: str | np.ndarray = _r.series()
+    assurance: str | None | np.ndarray = _r.series()
+    rules: RuleSet = _r.detail()
+    longest_run: int | np.ndarray = _r.series()
+    longest_run_max: int | np.ndarray = _r.series()
+    n_crossings: int | np.ndarray = _r.series()
+    n_crossings_min: int | np.ndarray = _r.series()
+    runs_signal: bool | np.ndarray = _r.series()
+    chart: str = _r.scalar()
+    value: np.ndarray = _r.hidden()
+    n_useful: int | np.ndarray = _r.hidden()
+    missing: list | np.ndarray = _r.series()
+    provisional: bool | np.ndarray = _r.series()
+    improvement: str | None | np.ndarray = _r.series()
+    target: float | None | np.ndarray = _r.series()
+    baseline: int | None = _r.scalar()
+    rebase: list | np.ndarray = _r.hidden()
+    screen: bool = _r.scalar()
+    time: pd.Index | None = _r.hidden()
+    labels: list | None = _r.hidden()
+    _codes: np.ndarray | None = _r.hidden(default=None)
+    _y: np.ndarray | None = _r.hidden(default=None)
+    _n: np.ndarray | None = _r.hidden(default=None)
 
     # -- shapes ------------------------------------------------------------------------------
     @property

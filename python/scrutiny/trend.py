@@ -22,6 +22,7 @@ import numpy as np
 from . import _batch, _core
 from . import _narrative as _n
 from . import _options as _o
+from . import _results as _r
 from . import _validation as _v
 from ._results import Result, TestResult
 # The model-based trend tests are the same family, kept in their own modules.
@@ -66,20 +67,6 @@ def _per_series(out: dict, names, single: bool) -> dict:
 _out = _batch.single
 
 
-def _series_frame(result, columns) -> Any:
-    """One row per series with the given fields."""
-    import pandas as pd
-
-    data = {}
-    for c in columns:
-        kind = object if c in ("trend", "status") else None
-        data[c] = np.atleast_1d(np.asarray(getattr(result, c), dtype=kind))
-    frame = pd.DataFrame(data)
-    frame.insert(0, "series", np.arange(len(frame)))
-    frame["method"] = result.method
-    return frame
-
-
 def _mk_narrative(result, test: str, labels, measure, unit: str, adjust):
     """The Mann-Kendall finding per series: "Increasing trend (Mann-Kendall z = 3.50,
     p < 0.001): a rise more than chance would explain, significant at the 5% level; Sen's
@@ -114,39 +101,65 @@ def _mk_narrative(result, test: str, labels, measure, unit: str, adjust):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class MannKendallResult(TestResult):
-    """A Mann-Kendall trend test (see :func:`mann_kendall`).
+    """A Mann-Kendall trend test (see :func:`mann_kendall`).  Python values for one series,
+    arrays for several.
 
-    Per series: ``trend`` (``"increasing"``, ``"decreasing"``, ``"no trend"``, ``"undefined"``),
-    ``h`` (significant at ``alpha``), ``pvalue``, ``z`` (the statistic), ``tau``, ``tau_b``,
-    ``s``, ``var_s``, Sen's ``slope`` and ``intercept``, ``nobs`` (values used) and
-    ``status``.  Python values for one series, arrays for several.
+    Attributes
+    ----------
+    trend : str or numpy.ndarray
+        ``"increasing"``, ``"decreasing"``, ``"no trend"`` or ``"undefined"`` (not tested),
+        per series.
+    h : bool or numpy.ndarray
+        Whether the trend is significant at ``alpha``, per series.
+    pvalue : float or numpy.ndarray
+        The p-value, per series.
+    z : float or numpy.ndarray
+        The test statistic (also ``statistic``), per series.
+    tau : float or numpy.ndarray
+        Kendall's tau, per series.
+    tau_b : float or numpy.ndarray
+        Kendall's tau-b (corrected for ties), per series.
+    s : float or numpy.ndarray
+        The Mann-Kendall score S, per series.
+    var_s : float or numpy.ndarray
+        Its variance, per series.
+    slope : float or numpy.ndarray
+        Sen's slope per unit of ``t``, per series.
+    intercept : float or numpy.ndarray
+        The intercept of the Sen line, per series.
+    method : str
+        The variant of the test.
+    nobs : int or numpy.ndarray
+        The values used, per series.
+    status : str or numpy.ndarray
+        ``"ok"`` or why the series was not tested, per series.
+    alpha : float
+        The significance level of ``h`` and ``trend``.
+    lag : int or None
+        The number of autocorrelation lags used by the Hamed-Rao and Yue-Wang variants.
     """
 
-    trend: Any
-    h: Any
-    pvalue: Any
-    z: Any
-    tau: Any
-    tau_b: Any
-    s: Any
-    var_s: Any
-    slope: Any
-    intercept: Any
-    method: str
-    nobs: Any
-    status: Any
-    alpha: float
-    lag: Any = None
+    trend: str | np.ndarray = _r.series()
+    h: bool | np.ndarray = _r.series()
+    pvalue: float | np.ndarray = _r.series()
+    z: float | np.ndarray = _r.series()
+    tau: float | np.ndarray = _r.series()
+    tau_b: float | np.ndarray = _r.series()
+    s: float | np.ndarray = _r.series()
+    var_s: float | np.ndarray = _r.series()
+    slope: float | np.ndarray = _r.series()
+    intercept: float | np.ndarray = _r.series()
+    method: str = _r.scalar()
+    nobs: int | np.ndarray = _r.series()
+    status: str | np.ndarray = _r.series()
+    alpha: float = _r.scalar()
+    lag: int | None = _r.scalar(default=None)
 
     @property
     def statistic(self):
         """The test statistic z (so that ``z, p = result``)."""
         return self.z
 
-    def to_frame(self):
-        """One row per series."""
-        return _series_frame(self, ("trend", "h", "pvalue", "z", "tau", "tau_b", "s", "var_s",
-                                    "slope", "intercept", "nobs", "status"))
 
     def narrative(self, labels=None, measure: str | None = None, unit: str = "time step",
                   adjust=None) -> str | list[str]:
@@ -286,38 +299,67 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy=
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class SeasonalMannKendallResult(TestResult):
-    """A seasonal Mann-Kendall test (see :func:`seasonal_mann_kendall`).
+    """A seasonal Mann-Kendall test (see :func:`seasonal_mann_kendall`).  Python values for
+    one series, arrays for several.
 
-    As :class:`MannKendallResult` (without ``tau_b``), plus per season ``s_season`` and
-    ``var_s_season`` (a vector of ``period`` values per series; series x period for several).
+    Attributes
+    ----------
+    trend : str or numpy.ndarray
+        ``"increasing"``, ``"decreasing"``, ``"no trend"`` or ``"undefined"`` (not tested),
+        per series.
+    h : bool or numpy.ndarray
+        Whether the trend is significant at ``alpha``, per series.
+    pvalue : float or numpy.ndarray
+        The p-value, per series.
+    z : float or numpy.ndarray
+        The test statistic (also ``statistic``), per series.
+    tau : float or numpy.ndarray
+        Kendall's tau, per series.
+    s : float or numpy.ndarray
+        The Mann-Kendall score S, per series.
+    var_s : float or numpy.ndarray
+        Its variance, per series.
+    slope : float or numpy.ndarray
+        Sen's slope per unit of ``t``, per series.
+    intercept : float or numpy.ndarray
+        The intercept of the Sen line, per series.
+    s_season, var_s_season : numpy.ndarray
+        S and its variance within each season: ``period`` values (series x period for
+        several series).
+    period : int
+        Seasons per cycle.
+    method : str
+        The name of the test.
+    nobs : int or numpy.ndarray
+        The values used, per series.
+    status : str or numpy.ndarray
+        ``"ok"`` or why the series was not tested, per series.
+    alpha : float
+        The significance level of ``h`` and ``trend``.
     """
 
-    trend: Any
-    h: Any
-    pvalue: Any
-    z: Any
-    tau: Any
-    s: Any
-    var_s: Any
-    slope: Any
-    intercept: Any
-    s_season: Any
-    var_s_season: Any
-    period: int
-    method: str
-    nobs: Any
-    status: Any
-    alpha: float
+    trend: str | np.ndarray = _r.series()
+    h: bool | np.ndarray = _r.series()
+    pvalue: float | np.ndarray = _r.series()
+    z: float | np.ndarray = _r.series()
+    tau: float | np.ndarray = _r.series()
+    s: float | np.ndarray = _r.series()
+    var_s: float | np.ndarray = _r.series()
+    slope: float | np.ndarray = _r.series()
+    intercept: float | np.ndarray = _r.series()
+    s_season: np.ndarray = _r.detail()
+    var_s_season: np.ndarray = _r.detail()
+    period: int = _r.scalar()
+    method: str = _r.scalar()
+    nobs: int | np.ndarray = _r.series()
+    status: str | np.ndarray = _r.series()
+    alpha: float = _r.scalar()
 
     @property
     def statistic(self):
         """The test statistic z (so that ``z, p = result``)."""
         return self.z
 
-    def to_frame(self):
-        """One row per series (the per-season values stay in ``s_season``, ``var_s_season``)."""
-        return _series_frame(self, ("trend", "h", "pvalue", "z", "tau", "s", "var_s", "slope",
-                                    "intercept", "nobs", "status"))
 
     def narrative(self, labels=None, measure: str | None = None, unit: str = "cycle",
                   adjust=None) -> str | list[str]:
@@ -412,40 +454,34 @@ def seasonal_mann_kendall(y, period=12, alpha=0.05, nan_policy="omit", *, errors
 class SenSlopeResult(Result):
     """Sen's slope with its rank-based confidence interval (see :func:`sen_slope`).
 
-    Per series: ``slope``, ``lower``, ``upper`` (a trailing axis, one column per level, when
-    ``conf`` is a sequence), ``intercept``, ``nobs``, ``status``.
+    Attributes
+    ----------
+    slope : float or numpy.ndarray
+        Sen's slope per unit of ``t``, per series.
+    lower, upper : float or numpy.ndarray
+        Its interval per series, with a trailing axis (one column per level) when ``conf`` is
+        a sequence.
+    intercept : float or numpy.ndarray
+        The intercept of the Sen line, per series.
+    conf : float or tuple of float
+        The confidence level(s).
+    nobs : int or numpy.ndarray
+        The values used, per series.
+    status : str or numpy.ndarray
+        ``"ok"`` or why the series was not tested, per series.
+    method : str
+        How the slope and its interval are computed.
     """
 
-    slope: Any
-    lower: Any
-    upper: Any
-    intercept: Any
-    conf: Any
-    nobs: Any
-    status: Any
-    method: str
+    slope: float | np.ndarray = _r.series()
+    lower: float | np.ndarray = _r.per_level("series")
+    upper: float | np.ndarray = _r.per_level("series")
+    intercept: float | np.ndarray = _r.series()
+    conf: float | tuple = _r.levels()
+    nobs: int | np.ndarray = _r.series()
+    status: str | np.ndarray = _r.series()
+    method: str = _r.scalar()
 
-    def to_frame(self):
-        """One row per series (and per confidence level, when there are several)."""
-        import pandas as pd
-
-        frame = _series_frame(self, ("slope", "intercept", "nobs", "status"))
-        if not isinstance(self.conf, tuple):
-            frame.insert(2, "lower", np.atleast_1d(self.lower))
-            frame.insert(3, "upper", np.atleast_1d(self.upper))
-            frame["conf"] = self.conf
-            return frame
-        lower = np.asarray(self.lower).reshape(len(frame), -1)
-        upper = np.asarray(self.upper).reshape(len(frame), -1)
-        parts = []
-        for j, level in enumerate(self.conf):
-            part = frame.copy()
-            part.insert(2, "lower", lower[:, j])
-            part.insert(3, "upper", upper[:, j])
-            part["conf"] = level
-            parts.append(part)
-        frame = pd.concat(parts).sort_values(["series", "conf"], kind="stable")
-        return frame.reset_index(drop=True)
 
     def narrative(self, labels=None, measure: str | None = None, unit: str = "time step"
                   ) -> str | list[str]:
@@ -578,20 +614,33 @@ def sen_slope(y, t=None, conf=0.95, nan_policy="omit", *, errors="coerce",
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class PettittResult(TestResult):
-    """Pettitt's change-point test (see :func:`pettitt`): ``statistic`` (U*), ``pvalue``,
-    ``location`` (0-based index of the last value before the change; -1 for a series that
-    was not tested), ``nobs``, ``status``."""
+    """Pettitt's change-point test (see :func:`pettitt`).  Python values for one series,
+    arrays for several.
 
-    statistic: Any
-    pvalue: Any
-    location: Any
-    method: str
-    nobs: Any
-    status: Any
+    Attributes
+    ----------
+    statistic : float or numpy.ndarray
+        Pettitt's U*, per series.
+    pvalue : float or numpy.ndarray
+        Its approximate p-value, per series.
+    location : int or numpy.ndarray
+        The 0-based index of the last value before the change (-1 for a series that was not
+        tested), per series.
+    method : str
+        The name of the test.
+    nobs : int or numpy.ndarray
+        The values used, per series.
+    status : str or numpy.ndarray
+        ``"ok"`` or why the series was not tested, per series.
+    """
 
-    def to_frame(self):
-        """One row per series."""
-        return _series_frame(self, ("statistic", "pvalue", "location", "nobs", "status"))
+    statistic: float | np.ndarray = _r.series()
+    pvalue: float | np.ndarray = _r.series()
+    location: int | np.ndarray = _r.series()
+    method: str = _r.scalar()
+    nobs: int | np.ndarray = _r.series()
+    status: str | np.ndarray = _r.series()
+
 
     def narrative(self, labels=None, alpha: float = 0.05, time=None, measure: str | None = None,
                   adjust=None) -> str | list[str]:

@@ -16,13 +16,17 @@ The numbers are R's: ``survival::survfit(Surv(time, status) ~ group, conf.type =
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from . import _core
 from . import _narrative as _n
 from . import _options as _o
+from . import _results as _r
 from . import _validation as _v
 from ._results import Result, TestResult
 
@@ -166,24 +170,40 @@ def _none(v):
 @dataclasses.dataclass(frozen=True, repr=False)
 class LogRankResult(TestResult):
     """The G-rho test that the groups wait alike (``rho = 0``: the log-rank test), as R
-    ``survdiff``.
+    ``survdiff``.  Unpacks as ``statistic, pvalue``; ``to_frame()`` has one row per group with
+    (O-E)^2/E and (O-E)^2/V as R prints them.
 
-    ``statistic`` (chi-square; NaN with ``pvalue`` when its variance matrix is singular, where
-    R stops), ``pvalue``, ``df`` (groups with expected decisions, less one),
-    ``observed`` and ``expected`` decisions per group (pandas Series indexed by group; weighted
-    when ``rho > 0``), ``variance`` (DataFrame of the covariance of observed - expected), ``n``
-    (cases per group), ``rho`` and ``method``.  Unpacks as ``statistic, pvalue``.
+    Attributes
+    ----------
+    statistic : float
+        The chi-square statistic (NaN with ``pvalue`` when its variance matrix is singular,
+        where R stops).
+    pvalue : float
+        Its p-value.
+    df : int
+        Degrees of freedom: the groups with expected decisions, less one.
+    observed, expected : pandas.Series
+        Decisions observed and expected if all groups waited alike, per group (weighted when
+        ``rho > 0``).
+    variance : pandas.DataFrame
+        The covariance matrix of observed - expected (groups x groups).
+    n : pandas.Series
+        The cases of each group.
+    rho : float
+        The G-rho weight exponent (0: log-rank).
+    method : str
+        The name of the test.
     """
 
-    statistic: float
-    pvalue: float
-    df: int
-    observed: Any
-    expected: Any
-    variance: Any
-    n: Any
-    rho: float
-    method: str
+    statistic: float = _r.scalar()
+    pvalue: float = _r.scalar()
+    df: int = _r.scalar()
+    observed: pd.Series = _r.unit("group")
+    expected: pd.Series = _r.unit("group")
+    variance: pd.DataFrame = _r.detail()
+    n: pd.Series = _r.unit("group")
+    rho: float = _r.scalar()
+    method: str = _r.scalar()
 
     def __repr__(self) -> str:
         return (f"LogRankResult(statistic={self.statistic:.6g}, pvalue={self.pvalue:.6g}, "
@@ -235,25 +255,44 @@ class LogRankResult(TestResult):
 @dataclasses.dataclass(frozen=True, repr=False)
 class ShareResult(Result):
     """The estimated share of cases waiting longer than ``target`` (the Kaplan-Meier S(target)),
-    with its confidence interval, as R ``summary(fit, times = target)``.
+    with its confidence interval, as R ``summary(fit, times = target)``.  One value each for
+    one target and no groups; else arrays, one entry per (group, target).  NaN where the target
+    lies beyond the longest wait observed (in that group).  ``to_frame()`` has one row per
+    (group, target).
 
-    ``estimate``, ``lower``, ``upper``, ``std_err`` (of the share, R's summary std.err),
-    ``n_risk`` (cases still waiting and followed at ``target``), ``target``, ``group`` (labels,
-    or None), ``conf``, ``conf_type``, ``unit``.  One value each for one target and no groups;
-    else arrays, one entry per (group, target).  NaN where the target lies beyond the longest
-    wait observed (in that group).
+    Attributes
+    ----------
+    estimate : float or numpy.ndarray
+        The share still waiting after ``target``.
+    lower, upper : float or numpy.ndarray
+        Its interval at ``conf``.
+    std_err : float or numpy.ndarray
+        The standard error of the share (R's summary ``std.err``).
+    n_risk : float or numpy.ndarray
+        The cases still waiting and followed at ``target``.
+    target : float or numpy.ndarray
+        The wait, in ``unit``.
+    group : list or None
+        The group of each entry (None without groups).
+    conf : float
+        The confidence level.
+    conf_type : str
+        The scale of the interval (``"log"``, ``"log-log"``, ``"plain"``, ``"logit"``,
+        ``"arcsin"``).
+    unit : str
+        The unit of the waits, e.g. ``"days"``.
     """
 
-    estimate: Any
-    lower: Any
-    upper: Any
-    std_err: Any
-    n_risk: Any
-    target: Any
-    group: Any
-    conf: float
-    conf_type: str
-    unit: str
+    estimate: float | np.ndarray = _r.unit("group and target")
+    lower: float | np.ndarray = _r.unit("group and target")
+    upper: float | np.ndarray = _r.unit("group and target")
+    std_err: float | np.ndarray = _r.unit("group and target")
+    n_risk: float | np.ndarray = _r.unit("group and target")
+    target: float | np.ndarray = _r.unit("group and target")
+    group: list | None = _r.label()
+    conf: float = _r.levels()
+    conf_type: str = _r.scalar()
+    unit: str = _r.scalar()
 
     def to_frame(self):
         """One row per (group, target)."""
@@ -290,32 +329,48 @@ class ShareResult(Result):
 @dataclasses.dataclass(frozen=True, repr=False)
 class KaplanMeierResult(Result):
     """A Kaplan-Meier estimate of the share still waiting (see :func:`kaplan_meier`).
+    ``to_frame()`` is a copy of ``table``; methods ``quantile(q)``, ``share_past(target)``,
+    ``curve()``, ``plot()``, ``narrative()``; ``median_at_risk`` says how many cases the median
+    rests on.
 
-    ``table``: one row per distinct decision time: ``time``, ``n_risk``, ``n_event``,
-    ``n_censor`` (open cases since the previous decision time, as R's summary), ``survival``
-    (the share still waiting after ``time``), ``std_err`` (Greenwood's standard error of the
-    cumulative hazard -log S, R's ``std.err``), ``lower``, ``upper`` (the band at ``conf``);
-    with groups, a ``group`` column first.  ``median``, ``median_lower``, ``median_upper``: as
-    R prints them (``summary(fit)$table``), None where never reached (with groups, Series
-    indexed by group, NaN where never reached).  ``n``, ``n_events``, ``n_open``; ``groups``
-    (dict of per-group results) and ``logrank`` (:class:`LogRankResult`) with groups.
-    ``median_at_risk``: how many cases the median rests on.  Methods ``quantile(q)``,
-    ``share_past(target)``, ``plot()``, ``narrative()``.
+    Attributes
+    ----------
+    table : pandas.DataFrame
+        One row per distinct decision time: ``time``, ``n_risk``, ``n_event``, ``n_censor``
+        (open cases since the previous decision time, as R's summary), ``survival`` (the
+        share still waiting after ``time``), ``std_err`` (Greenwood's standard error of the
+        cumulative hazard -log S, R's ``std.err``), ``lower``, ``upper`` (the band at
+        ``conf``); with groups, a ``group`` column first.
+    median, median_lower, median_upper : float, None or pandas.Series
+        The median wait and its interval as R prints them (``summary(fit)$table``): None
+        where never reached; with groups, Series indexed by group, NaN where never reached.
+    n, n_events, n_open : int or pandas.Series
+        Cases, decided cases and open cases (per group with groups).
+    conf : float
+        The confidence level of the band.
+    conf_type : str
+        The scale of the band (as ``conf_type`` of :func:`kaplan_meier`).
+    unit : str
+        The unit of the waits, e.g. ``"days"``.
+    groups : dict or None
+        The result of each group, by group (None without groups).
+    logrank : LogRankResult or None
+        The test that the groups wait alike (None without groups or test).
     """
 
-    table: Any
-    median: Any
-    median_lower: Any
-    median_upper: Any
-    n: Any
-    n_events: Any
-    n_open: Any
-    conf: float
-    conf_type: str
-    unit: str
-    groups: Any = None
-    logrank: Any = None
-    _curve: Any = dataclasses.field(default=None, compare=False)
+    table: pd.DataFrame = _r.table()
+    median: float | pd.Series | None = _r.unit("group")
+    median_lower: float | pd.Series | None = _r.unit("group")
+    median_upper: float | pd.Series | None = _r.unit("group")
+    n: int | pd.Series = _r.unit("group")
+    n_events: int | pd.Series = _r.unit("group")
+    n_open: int | pd.Series = _r.unit("group")
+    conf: float = _r.scalar()
+    conf_type: str = _r.scalar()
+    unit: str = _r.scalar()
+    groups: dict | None = _r.detail(default=None)
+    logrank: LogRankResult | None = _r.detail(default=None)
+    _curve: dict | None = _r.hidden(default=None, compare=False)
 
     @property
     def grouped(self) -> bool:
@@ -336,10 +391,6 @@ class KaplanMeierResult(Result):
         if self.grouped and self.logrank is not None:
             lines.append(self.logrank.to_frame().to_string(index=False))
         return "\n".join(lines)
-
-    def to_frame(self):
-        """The table (one row per decision time; with groups, per group and time)."""
-        return self.table.copy()
 
     def curve(self):
         """Every distinct time (decisions and open cases), with the band: the full step curve
@@ -813,36 +864,39 @@ def waiting_times(received, decided, as_of=None):
 
 @dataclasses.dataclass(frozen=True, repr=False)
 class BacklogResult(Result):
-    """Cases open at the end of each period (see :func:`backlog`).
+    """Cases open at the end of each period (see :func:`backlog`); ``to_frame()`` has one row
+    per period.
 
-    ``period`` (pandas PeriodIndex), ``arrivals`` and ``completions`` in each period, ``open``
-    at its end, ``over_target`` (open at the end and waiting longer than ``target`` days; None
-    without a target), ``freq``, ``target``.
+    Attributes
+    ----------
+    period : pandas.PeriodIndex
+        The periods.
+    arrivals, completions : numpy.ndarray
+        The cases received and decided in each period.
+    open : numpy.ndarray
+        The cases open at the end of each period.
+    over_target : numpy.ndarray or None
+        The cases open at the end of each period and waiting longer than ``target`` days
+        (None without a target).
+    freq : str
+        The pandas frequency of the periods, e.g. ``"M"``.
+    target : float or None
+        The target wait in days.
     """
 
-    period: Any
-    arrivals: Any
-    completions: Any
-    open: Any
-    over_target: Any
-    freq: str
-    target: Any
+    period: pd.PeriodIndex = _r.label(frame="period")
+    arrivals: np.ndarray = _r.unit("period")
+    completions: np.ndarray = _r.unit("period")
+    open: np.ndarray = _r.unit("period")
+    over_target: np.ndarray | None = _r.unit("period")
+    freq: str = _r.scalar()
+    target: float | None = _r.scalar()
 
     def __repr__(self) -> str:
         last = self.period[-1]
         extra = "" if self.over_target is None else f", over_target={int(self.over_target[-1])}"
         return (f"BacklogResult(periods={len(self.period)}, from={self.period[0]}, to={last}, "
                 f"open_at_end={int(self.open[-1])}{extra}, freq={self.freq!r})")
-
-    def to_frame(self):
-        """One row per period."""
-        import pandas as pd
-
-        frame = pd.DataFrame({"period": self.period, "arrivals": self.arrivals,
-                              "completions": self.completions, "open": self.open})
-        if self.over_target is not None:
-            frame["over_target"] = self.over_target
-        return frame
 
     def plot(self, ax=None):
         """Arrivals and completions per period (bars) and open cases at each period's end
