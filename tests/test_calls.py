@@ -616,13 +616,6 @@ def test_service_level_bad_input(kwargs, error, message):
         calls.service_level(**{**args, **kwargs})
 
 
-def test_doctests_run():
-    import doctest
-
-    failures, tried = doctest.testmod(calls, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 12 and failures == 0
-
-
 def test_narrative_counts_agents_and_erlangs_in_words():
     one = calls.erlang_a(10, 1800, 180, 1, 20, patience=60).narrative()
     assert one.startswith("With 1 agent for 1 Erlang of traffic")

@@ -400,13 +400,6 @@ def test_public_names_are_in_the_module():
         assert name in dmod.__all__ and callable(getattr(dmod, name))
 
 
-def test_doctests_run():
-    import doctest
-
-    failures, tried = doctest.testmod(dmod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 10 and failures == 0
-
-
 # ---- inputs, threads, layouts -----------------------------------------------------------------
 
 def test_inputs_are_not_modified(survey):

@@ -10,7 +10,6 @@ References (each beside its numbers in tests/reference/, with the tool versions 
 """
 from __future__ import annotations
 
-import doctest
 import pathlib
 from concurrent.futures import ThreadPoolExecutor
 
@@ -21,7 +20,6 @@ import statsmodels.api as sm
 from scipy import stats
 
 from scrutiny import ConvergenceError, NumericalError
-from scrutiny import models
 from scrutiny.models import count_trend, its
 
 REF = pathlib.Path(__file__).parent / "reference"
@@ -487,12 +485,6 @@ def test_result_objects():
     assert fit.to_frame()["relative_effect"].iloc[0] == fit.relative_effect
     assert "counterfactual" not in repr(fit)
     assert fit.plot().get_xlabel() == "time"
-
-
-def test_docstring_examples():
-    for module in (models,):
-        failures, tried = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-        assert tried > 0 and failures == 0
 
 
 def test_failed_rows_raise_the_exception_of_their_status():

@@ -439,13 +439,6 @@ def test_plots_return_axes():
         place.wdd(np.ones((2, 2)), 1, 1, 1).plot()
 
 
-def test_doctests_run():
-    import doctest
-
-    failures, tried = doctest.testmod(place, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 8 and failures == 0
-
-
 # ---- input handling ------------------------------------------------------------------------
 
 def test_inputs_not_modified_and_layouts_agree():

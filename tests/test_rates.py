@@ -545,10 +545,3 @@ def test_one_pass_kernel_errors_name_argument_and_area(dtype):
         n[9_999] = np.inf
         with pytest.raises(ValueError, match="n.*9999"):
             sc.proportion_ci(x, n)
-
-
-def test_docstring_examples_run():
-    import doctest
-
-    failures, tried = doctest.testmod(rates, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 20 and failures == 0

@@ -11,7 +11,6 @@ References (tests/reference/):
 """
 from __future__ import annotations
 
-import doctest
 import importlib.util
 import math
 import pathlib
@@ -21,7 +20,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scrutiny import segmentation as cpmod
 from scrutiny.segmentation import changepoints
 
 REF = pathlib.Path(__file__).parent / "reference"
@@ -256,8 +254,3 @@ def test_result_objects():
     assert one.plot().get_xlabel() == "position"
     with pytest.raises(ValueError, match="single series"):
         batch.plot()
-
-
-def test_docstring_examples():
-    failures, tried = doctest.testmod(cpmod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried > 0 and failures == 0

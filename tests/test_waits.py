@@ -523,13 +523,6 @@ def test_threads_give_the_serial_answers():
             assert s.logrank.statistic == p.logrank.statistic
 
 
-def test_doctests_run():
-    import doctest
-
-    failures, tried = doctest.testmod(waits, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 8 and failures == 0
-
-
 # ---- bad input ----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kwargs, error, match", [
