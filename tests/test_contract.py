@@ -1,12 +1,13 @@
 """The contracts every public function keeps, run over ``scrutiny._registry``.
 
-What is checked, for each registered function on its example call: 8 Python threads calling at
-once give the serial answer, and ``threads=1`` and ``threads=2`` give the same answer where the
-core runs OpenMP threads; the inputs are not modified; read-only, strided, Fortran-order and
-byte-swapped arrays give the answer of C-ordered float64; a result has a one-line ``repr``, a
-summary, an HTML table, ``to_dict`` and ``to_frame``; a narrative keeps the house vocabulary
-(the rules of ``test_narrative.py``) and leaves the result as it was; a chart is drawn on axes.
-Answers are compared exactly: the same computation on the same numbers.
+What is checked, for each registered function on each of its example calls: 8 Python threads
+calling at once give the serial answer, and ``threads=1`` and ``threads=2`` give the same answer
+where the core runs OpenMP threads; the inputs are not modified; read-only, strided,
+Fortran-order and byte-swapped arrays, narrower dtypes and lists give the answer of C-ordered
+float64; a result has a one-line ``repr``, a summary, an HTML table, ``to_dict`` and
+``to_frame``; a narrative keeps the house vocabulary (the rules of ``test_narrative.py``) and
+leaves the result as it was; a chart is drawn on axes.  Answers are compared exactly: the same
+computation on the same numbers.
 
 The registry itself is checked too: every public function is in it, and its tags say what the
 function does (a result with a narrative is tagged so, a ``threads`` argument is tagged so), so
@@ -155,8 +156,8 @@ def test_every_result_with_a_narrative_is_reached(folder):
 
 @pytest.mark.parametrize("entry, k", cases(reg.THREADS))
 def test_threads_give_the_serial_answer(entry, k, folder):
-    # arrays as large as make the core run its own threads too (frames stay small: pandas time)
-    size = reg.PARALLEL_SIZE if k == 0 and entry.arrays else reg.SIZE
+    # the first example as large as makes the core run its own threads too
+    size = reg.PARALLEL_SIZE if k == 0 and (entry.arrays or reg.OPENMP in entry.tags) else reg.SIZE
     serial = run(entry, k, folder(), size)
     with ThreadPoolExecutor(max_workers=8) as pool:
         threaded = list(pool.map(lambda _: run(entry, k, folder(), size), range(8)))
@@ -194,8 +195,16 @@ def strided(a):
     return wide[..., ::2]
 
 
+def narrow(a):
+    """Whole numbers as 32-bit integers, others as 32-bit floats where that is exact."""
+    if np.isfinite(a).all() and np.array_equal(np.round(a), a):
+        return a.astype(np.int32)
+    return a.astype(np.float32) if np.array_equal(a.astype(np.float32), a, equal_nan=True) else a
+
+
 LAYOUTS = {"read-only": read_only, "strided": strided, "fortran": np.asfortranarray,
-           "byte-swapped": lambda a: a.astype(a.dtype.newbyteorder())}
+           "byte-swapped": lambda a: a.astype(a.dtype.newbyteorder()), "narrow": narrow,
+           "list": lambda a: a.tolist()}
 
 
 @pytest.mark.parametrize("layout", list(LAYOUTS))

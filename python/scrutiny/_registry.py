@@ -40,7 +40,7 @@ class Entry:
     name: str               # as reached from ``scrutiny`` (``data.sample``: from its package)
     func: Callable
     examples: tuple         # of (rng, size, folder) -> (args, kwargs)
-    arrays: tuple = ()      # numeric array arguments, given as ndarrays: the layouts vary them
+    arrays: tuple = ()      # numeric array arguments: given as ndarrays, the layouts vary them
     tags: frozenset = frozenset()
 
 
@@ -64,11 +64,12 @@ def _series(rng, size, length=24, missing=0.0):
     return y[0] if size == 1 else y
 
 
-def _counts(rng, size, length=24):
+def _counts(rng, size, length=24, missing=0.0):
     """Seasonal monthly counts and their exposure (size 1: one 1-D series)."""
     exposure = rng.uniform(913.0, 1187.0, (size, length))
     season = 1 + 0.23 * np.sin(2 * np.pi * np.arange(length) / 12)
     counts = rng.poisson(0.0523 * exposure * season).astype(float)
+    counts[:, 3:][rng.random((size, length - 3)) < missing] = np.nan
     return (counts[0], exposure[0]) if size == 1 else (counts, exposure)
 
 
@@ -205,7 +206,8 @@ ENTRIES = (
     # rates
     Entry("proportion_ci", rates.proportion_ci, (
         lambda rng, size, folder: call(*_trials(rng, size), conf=(0.9, 0.998), method="exact"),
-        lambda rng, size, folder: call(*_trials(rng, size), method="jeffreys")),
+        lambda rng, size, folder: call(*_trials(rng, size), method="jeffreys"),
+        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size)))),
         ("x", "n"), _PURE),
     Entry("rate_ci", rates.rate_ci, (
         lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(1811.0, 52237.0, size),
@@ -261,7 +263,8 @@ ENTRIES = (
     Entry("mann_kendall", trend.mann_kendall, tuple(
         lambda rng, size, folder, method=method: call(
             _series(rng, size, missing=0.1), np.cumsum(rng.uniform(0.5, 2.0, 24)), method=method)
-        for method in ("hamed_rao", "original", "yue_wang", "prewhiten", "tfpw")),
+        for method in ("hamed_rao", "original", "yue_wang", "prewhiten", "tfpw")) + (
+        lambda rng, size, folder: call(_counts(rng, size)[0]),),
         ("y", "t"), _PURE | {OPENMP}),
     Entry("seasonal_mann_kendall", trend.seasonal_mann_kendall, (
         lambda rng, size, folder: call(_series(rng, size, missing=0.1), period=4),),
@@ -278,8 +281,8 @@ ENTRIES = (
         (), frozenset({THREADS, OPENMP})),
     Entry("count_trend", models.count_trend, (
         lambda rng, size, folder: call(*_counts(rng, size), period=12),
-        lambda rng, size, folder: call(*_counts(rng, size), t=np.arange(24) * 2.5, period=12,
-                                       family="negbin"),
+        lambda rng, size, folder: call(*_counts(rng, size, missing=0.05), t=np.arange(24) * 2.5,
+                                       period=12, family="negbin"),
         lambda rng, size, folder: call(pd.Series(_counts(rng, 1)[0]))),
         ("counts", "exposure", "t"), _BATCH),
     Entry("its", models.its, (
@@ -361,7 +364,7 @@ ENTRIES = (
         ("wait_seconds", "abandoned"), _PURE),
     # waits
     Entry("kaplan_meier", waits.kaplan_meier, (
-        lambda rng, size, folder: (lambda t, d, g: call(t, d, group=g))(*_waits(rng, size)),
+        lambda rng, size, folder: (lambda t, d, g: call(t, d, group=pd.Series(g)))(*_waits(rng, size)),
         lambda rng, size, folder: call(*_waits(rng, size)[:2], conf_type="log-log")),
         ("durations", "observed"), _CHART),
     Entry("share_waiting_past", waits.share_waiting_past, (
@@ -388,7 +391,9 @@ ENTRIES = (
     Entry("poisson_etest", place.poisson_etest, (
         lambda rng, size, folder: call(rng.poisson(41.3, size), rng.poisson(35.7, size)),
         lambda rng, size, folder: call(rng.poisson(41.3, size), rng.poisson(35.7, size), 1.3, 1.1,
-                                       alternative="less", method="score")),
+                                       alternative="less", method="score"),
+        lambda rng, size, folder: call(pd.Series(rng.poisson(41.3, size)),
+                                       pd.Series(rng.poisson(35.7, size)))),
         ("count_before", "count_after"), _CHART),
     # harm
     Entry("harm_weights", harm.harm_weights, (
