@@ -20,7 +20,6 @@ import inspect
 import pkgutil
 import zlib
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -238,15 +237,17 @@ def test_results_display_and_convert(entry, k, folder):
     assert isinstance(frame, pd.DataFrame) and frame.shape[0] >= 1 and frame.shape[1] >= 1
 
 
+@pytest.mark.parametrize("size", [reg.SIZE, 1])
 @pytest.mark.parametrize("entry, k", cases(reg.NARRATIVE))
-def test_narratives_keep_the_house_vocabulary(entry, k, folder):
-    for res in nested_results(run(entry, k, folder())):
+def test_narratives_keep_the_house_vocabulary(entry, k, size, folder):
+    """For several units and for one (a sentence, or one a unit)."""
+    for res in nested_results(run(entry, k, folder(), size)):
         if not hasattr(res, "narrative"):
             continue
         before = copy.deepcopy(res)
         text = res.narrative()
         assert isinstance(text, (str, list)) and len(text) > 0, type(res).__name__
-        assert_careful(text)
+        assert_careful(text)            # non-empty strings without overclaims
         for line in ([text] if isinstance(text, str) else text):
             # significance is claimed only where a test rejects at its level
             if "significant at the" in line:
@@ -254,7 +255,8 @@ def test_narratives_keep_the_house_vocabulary(entry, k, folder):
         assert_same(res, before)        # narrative() leaves the result as it was
 
 
-@pytest.mark.parametrize("entry", [pytest.param(e, id=e.name) for e in ENTRIES if reg.PLOT in e.tags])
+@pytest.mark.parametrize("entry", [pytest.param(e, id=e.name) for e in ENTRIES
+                                   if reg.PLOT in e.tags])
 def test_plots_draw_on_axes(entry, folder):
     ax = run(entry, 0, folder(), size=1 if reg.ONE_SERIES in entry.tags else reg.SIZE).plot()
     try:

@@ -11,7 +11,6 @@ References (each beside its numbers in tests/reference/, with the tool versions 
 from __future__ import annotations
 
 import pathlib
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -296,39 +295,6 @@ def test_one_bad_row_does_not_hide_the_others():
         count_trend(y, period=12, errors="raise")
     with pytest.raises(NumericalError, match="series 1: the design is rank deficient"):
         count_trend(y[[0, 2]], period=12, errors="raise")
-
-
-def test_threads_give_serial_answers():
-    rng = np.random.default_rng(21)
-    y, expo = _seasonal_counts(rng, 3000, 24)      # enough rows for OpenMP to use threads
-    one = count_trend(y, expo, period=12, threads=1)
-    two = count_trend(y, expo, period=12, threads=2)
-    _assert_same(one.params, two.params)
-    _assert_same(one.bse, two.bse)
-    parts = np.array_split(np.arange(3000), 6)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda idx: count_trend(y[idx], expo[idx], period=12), parts))
-    _assert_same(np.concatenate([r.rate_ratio for r in results]), one.rate_ratio)
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        fits = list(pool.map(lambda r: its(y[r], 14, family="negbin", exposure=expo[r]), range(6)))
-    for r, fit in enumerate(fits):
-        _assert_same(fit.params, its(y[r], 14, family="negbin", exposure=expo[r]).params)
-
-
-def test_inputs_not_modified():
-    rng = np.random.default_rng(22)
-    y, expo = _seasonal_counts(rng, 3, 24)
-    y[0, 5] = np.nan
-    t = np.arange(24, dtype=float) * 2.5
-    saved = [a.copy() for a in (y, expo, t)]
-    count_trend(y, expo, t=t, period=12, family="negbin")
-    its(y, 12, family="poisson", exposure=expo, period=4)
-    its(expo, np.array([10, 12, 14]), hac_lags=1)
-    series = pd.Series(y[1])
-    count_trend(series)
-    for a, b in zip((y, expo, t), saved):
-        np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(series.to_numpy(), y[1])
 
 
 # ---- design options ---------------------------------------------------------------------------

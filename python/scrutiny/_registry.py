@@ -4,9 +4,10 @@
 inputs are not modified, array layouts give the answer of C-ordered float64, results display
 and convert, narratives keep the house vocabulary.  Each of an entry's ``examples`` is
 ``example(rng, size, folder) -> (args, kwargs)``, fresh inputs on every call: ``size`` units
-(areas, series, intervals, respondents) drawn from ``rng`` with "high entropy" values, files
-written under ``folder``.  The first example is the plain call; the others reach other options
-and input types (pandas, missing values, several confidence levels).
+(areas, series, intervals, respondents; at least as many as a comparison across areas needs)
+drawn from ``rng`` with "high entropy" values, files written under ``folder``.  The first
+example is the plain call; the others reach other options and input types (pandas, missing
+values, several confidence levels).
 """
 from __future__ import annotations
 
@@ -51,8 +52,9 @@ def call(*args, **kwargs):
 
 # ---- shared inputs --------------------------------------------------------------------------
 
-def _trials(rng, size, p=0.31):
-    n = rng.integers(37, 913, size).astype(float)
+def _trials(rng, size, p=0.31, least=1):
+    """Successes out of trials in ``size`` areas (at least ``least``: a comparison across areas)."""
+    n = rng.integers(37, 913, max(size, least)).astype(float)
     return rng.binomial(n.astype(int), p).astype(float), n
 
 
@@ -143,7 +145,8 @@ def _monthly(rng, size, months=24):
     """One row per area and month: incidents and arrests."""
     areas = [f"Area {k:02d}" for k in range(size)]
     month = pd.period_range("2023-01", periods=months, freq="M")
-    frame = pd.MultiIndex.from_product([areas, month], names=["area", "month"]).to_frame(index=False)
+    index = pd.MultiIndex.from_product([areas, month], names=["area", "month"])
+    frame = index.to_frame(index=False)
     frame["incidents"] = rng.integers(83, 161, len(frame))
     frame["arrests"] = rng.binomial(frame["incidents"], 0.27)
     return frame
@@ -226,10 +229,11 @@ ENTRIES = (
                                        rng.poisson(23.9, size), rng.uniform(2.385, 9.71, size)),),
         ("count1", "exposure1", "count2", "exposure2"), _PURE),
     Entry("homogeneity", rates.homogeneity, (
-        lambda rng, size, folder: call(*_trials(rng, size)),),
+        lambda rng, size, folder: call(*_trials(rng, size, least=2)),),
         ("x", "n"), _PURE),
     Entry("multiple_testing", rates.multiple_testing, (
-        lambda rng, size, folder: call(np.r_[np.nan, rng.uniform(0.0001, 0.31, size)], method="holm"),),
+        lambda rng, size, folder: call(np.r_[np.nan, rng.uniform(0.0001, 0.31, size)],
+                                       method="holm"),),
         ("pvalues",), frozenset({THREADS})),
     Entry("dsr", rates.dsr, (
         lambda rng, size, folder: call(rng.poisson(17.3, (size, 4)),
@@ -237,27 +241,28 @@ ENTRIES = (
                                        np.array([5511.0, 12487.0, 3530.0, 2113.0])),),
         ("counts", "populations", "standard"), _PURE),
     Entry("isr", rates.isr, (
-        lambda rng, size, folder: call(rng.poisson(41.3, size), rng.uniform(2385.0, 5013.0, (size, 3)),
+        lambda rng, size, folder: call(rng.poisson(41.3, size),
+                                       rng.uniform(2385.0, 5013.0, (size, 3)),
                                        np.array([0.0021, 0.0032, 0.0041])),),
         ("observed", "populations", "reference_rates"), _PURE),
     # disparity
     Entry("funnel", disparity.funnel, (
-        lambda rng, size, folder: call(*_trials(rng, size), overdispersion="additive"),
-        lambda rng, size, folder: call(*_trials(rng, size), kind="rate", method="exact",
+        lambda rng, size, folder: call(*_trials(rng, size, least=3), overdispersion="additive"),
+        lambda rng, size, folder: call(*_trials(rng, size, least=3), kind="rate", method="exact",
                                        overdispersion="multiplicative"),
-        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size)), kind="rate",
+        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size, least=3)), kind="rate",
                                        method="normal")),
         ("numerator", "denominator"), _CHART),
     Entry("ratio_significance", disparity.ratio_significance, (
         lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(10.3, 31.7, size)),),
         ("observed", "expected"), _PURE),
     Entry("disparity_indices", disparity.disparity_indices, (
-        lambda rng, size, folder: call(*_trials(rng, size), bootstrap=20, seed=11,
-                                       weights=rng.uniform(0.7, 3.1, size)),),
+        lambda rng, size, folder: call(*_trials(rng, size, least=2), bootstrap=20, seed=11,
+                                       weights=rng.uniform(0.7, 3.1, max(size, 2))),),
         ("x", "n", "weights"), _PURE),
     Entry("shrink", disparity.shrink, (
-        lambda rng, size, folder: call(*_trials(rng, size)),
-        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size)))),
+        lambda rng, size, folder: call(*_trials(rng, size, least=2)),
+        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size, least=2)))),
         ("x", "n"), _PURE),
     # trend and models
     Entry("mann_kendall", trend.mann_kendall, tuple(
@@ -277,7 +282,8 @@ ENTRIES = (
         lambda rng, size, folder: call(_series(rng, size, missing=0.1)),),
         ("y",), _PURE | {OPENMP}),
     Entry("trend_table", trend.trend_table, (
-        lambda rng, size, folder: call(_monthly(rng, size), "area", "month", "arrests", "incidents"),),
+        lambda rng, size, folder: call(_monthly(rng, size), "area", "month", "arrests",
+                                       "incidents"),),
         (), frozenset({THREADS, OPENMP})),
     Entry("count_trend", models.count_trend, (
         lambda rng, size, folder: call(*_counts(rng, size), period=12),
@@ -287,7 +293,8 @@ ENTRIES = (
         ("counts", "exposure", "t"), _BATCH),
     Entry("its", models.its, (
         lambda rng, size, folder: call(_series(rng, size), 14, hac_lags=1),
-        lambda rng, size, folder: (lambda y, e: call(y, 12, family="poisson", exposure=e, period=4))(
+        lambda rng, size, folder: (lambda y, e: call(y, 12, family="poisson", exposure=e,
+                                                     period=4))(
             *_counts(rng, size)),
         lambda rng, size, folder: (lambda y, e: call(y, 14, family="negbin", exposure=e))(
             *_counts(rng, size)),
@@ -338,7 +345,8 @@ ENTRIES = (
         ("calls", "agents"), _CHART | {OPENMP}),
     Entry("erlang_a", calls.erlang_a, (
         lambda rng, size, folder: (lambda v, a: call(v, 1800, 187.0, a, 20,
-                                                     rng.uniform(23.0, 411.0, size)))(*_calls(rng, size)),),
+                                                     rng.uniform(23.0, 411.0, size)))(
+            *_calls(rng, size)),),
         ("calls", "agents", "patience"), _CHART | {OPENMP}),
     Entry("agents_needed", calls.agents_needed, (
         lambda rng, size, folder: call(_calls(rng, size)[0], 1800, 187.0, 20, 0.8, patience=121.0,
@@ -364,7 +372,8 @@ ENTRIES = (
         ("wait_seconds", "abandoned"), _PURE),
     # waits
     Entry("kaplan_meier", waits.kaplan_meier, (
-        lambda rng, size, folder: (lambda t, d, g: call(t, d, group=pd.Series(g)))(*_waits(rng, size)),
+        lambda rng, size, folder: (lambda t, d, g: call(t, d, group=pd.Series(g)))(
+            *_waits(rng, size)),
         lambda rng, size, folder: call(*_waits(rng, size)[:2], conf_type="log-log")),
         ("durations", "observed"), _CHART),
     Entry("share_waiting_past", waits.share_waiting_past, (
@@ -407,8 +416,9 @@ ENTRIES = (
                                        by="area", population="population"),),
         (), _BATCH),
     Entry("harm_funnel", harm.harm_funnel, (
-        lambda rng, size, folder: call(_crimes(rng, size), "crime_type", "count", dict(_WEIGHTS),
-                                       "area", "population", overdispersion="additive"),),
+        lambda rng, size, folder: call(_crimes(rng, max(size, 3)), "crime_type", "count",
+                                       dict(_WEIGHTS), "area", "population",
+                                       overdispersion="additive"),),
         (), _CHART),
     Entry("harm_trend", harm.harm_trend, (
         lambda rng, size, folder: call(_crimes(rng, size, periods=6), "crime_type", "count",
