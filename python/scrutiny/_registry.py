@@ -12,14 +12,9 @@ values, several confidence levels).
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
 
 import numpy as np
 import pandas as pd
-
-from . import calls, data, disparity, drivers, harm, models, place, rates, report, segmentation
-from . import trend, waits
-from .spc import spc, spc_table
 
 # Contracts beyond those every entry keeps (inputs not modified):
 THREADS = "threads"        # 8 Python threads calling at once give the serial answer
@@ -38,8 +33,7 @@ SIZE = 7                   # units in the ordinary examples
 class Entry:
     """One public function: its name, fresh example calls and the contracts that apply."""
 
-    name: str               # as reached from ``scrutiny`` (``data.sample``: from its package)
-    func: Callable
+    name: str               # the public name under ``scrutiny`` ("rates.dsr" is "dsr")
     examples: tuple         # of (rng, size, folder) -> (args, kwargs)
     arrays: tuple = ()      # numeric array arguments: given as ndarrays, the layouts vary them
     tags: frozenset = frozenset()
@@ -75,7 +69,7 @@ def _counts(rng, size, length=24, missing=0.0):
     return (counts[0], exposure[0]) if size == 1 else (counts, exposure)
 
 
-def _spc(chart, **options):
+def _spc(chart, missing=0.0, **options):
     """An SPC example: a chart's values (and denominators, for p and u charts)."""
     def example(rng, size, folder):
         n = rng.integers(53, 397, (size, 24)).astype(float)
@@ -84,7 +78,7 @@ def _spc(chart, **options):
         elif chart in ("u", "up", "c"):
             y = rng.poisson(n * 0.0523).astype(float)
         else:
-            y = _series(rng, size)
+            y = _series(rng, size, missing=missing)
         extra = {"n": n} if chart in ("p", "pp", "u", "up") else {}
         return call(y, chart=chart, **extra, **options)
     return example
@@ -207,91 +201,91 @@ _BATCH = _CHART | {OPENMP, ONE_SERIES}
 
 ENTRIES = (
     # rates
-    Entry("proportion_ci", rates.proportion_ci, (
+    Entry("proportion_ci", (
         lambda rng, size, folder: call(*_trials(rng, size), conf=(0.9, 0.998), method="exact"),
         lambda rng, size, folder: call(*_trials(rng, size), method="jeffreys"),
         lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size)))),
         ("x", "n"), _PURE),
-    Entry("rate_ci", rates.rate_ci, (
+    Entry("rate_ci", (
         lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(1811.0, 52237.0, size),
                                        per=1000, method="exact"),
         lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(1811.0, 52237.0, size),
                                        method="phe")),
         ("count", "exposure"), _PURE),
-    Entry("test_target", rates.test_target, (
+    Entry("test_target", (
         lambda rng, size, folder: call(*_trials(rng, size), 0.2385),),
         ("x", "n"), _PURE),
-    Entry("compare_proportions", rates.compare_proportions, (
+    Entry("compare_proportions", (
         lambda rng, size, folder: call(*_trials(rng, size), *_trials(rng, size, 0.37)),),
         ("x1", "n1", "x2", "n2"), _PURE),
-    Entry("compare_rates", rates.compare_rates, (
+    Entry("compare_rates", (
         lambda rng, size, folder: call(rng.poisson(31.3, size), rng.uniform(2.385, 9.71, size),
                                        rng.poisson(23.9, size), rng.uniform(2.385, 9.71, size)),),
         ("count1", "exposure1", "count2", "exposure2"), _PURE),
-    Entry("homogeneity", rates.homogeneity, (
+    Entry("homogeneity", (
         lambda rng, size, folder: call(*_trials(rng, size, least=2)),),
         ("x", "n"), _PURE),
-    Entry("multiple_testing", rates.multiple_testing, (
+    Entry("multiple_testing", (
         lambda rng, size, folder: call(np.r_[np.nan, rng.uniform(0.0001, 0.31, size)],
                                        method="holm"),),
         ("pvalues",), frozenset({THREADS})),
-    Entry("dsr", rates.dsr, (
+    Entry("dsr", (
         lambda rng, size, folder: call(rng.poisson(17.3, (size, 4)),
                                        rng.uniform(1813.0, 12377.0, (size, 4)),
                                        np.array([5511.0, 12487.0, 3530.0, 2113.0])),),
         ("counts", "populations", "standard"), _PURE),
-    Entry("isr", rates.isr, (
+    Entry("isr", (
         lambda rng, size, folder: call(rng.poisson(41.3, size),
                                        rng.uniform(2385.0, 5013.0, (size, 3)),
                                        np.array([0.0021, 0.0032, 0.0041])),),
         ("observed", "populations", "reference_rates"), _PURE),
     # disparity
-    Entry("funnel", disparity.funnel, (
+    Entry("funnel", (
         lambda rng, size, folder: call(*_trials(rng, size, least=3), overdispersion="additive"),
         lambda rng, size, folder: call(*_trials(rng, size, least=3), kind="rate", method="exact",
                                        overdispersion="multiplicative"),
         lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size, least=3)), kind="rate",
                                        method="normal")),
         ("numerator", "denominator"), _CHART),
-    Entry("ratio_significance", disparity.ratio_significance, (
+    Entry("ratio_significance", (
         lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(10.3, 31.7, size)),),
         ("observed", "expected"), _PURE),
-    Entry("disparity_indices", disparity.disparity_indices, (
+    Entry("disparity_indices", (
         lambda rng, size, folder: call(*_trials(rng, size, least=2), bootstrap=20, seed=11,
                                        weights=rng.uniform(0.7, 3.1, max(size, 2))),),
         ("x", "n", "weights"), _PURE),
-    Entry("shrink", disparity.shrink, (
+    Entry("shrink", (
         lambda rng, size, folder: call(*_trials(rng, size, least=2)),
         lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size, least=2)))),
         ("x", "n"), _PURE),
     # trend and models
-    Entry("mann_kendall", trend.mann_kendall, tuple(
+    Entry("mann_kendall", tuple(
         lambda rng, size, folder, method=method: call(
             _series(rng, size, missing=0.1), np.cumsum(rng.uniform(0.5, 2.0, 24)), method=method)
-        for method in ("hamed_rao", "original", "yue_wang", "prewhiten", "tfpw")) + (
+        for method in ("yue_wang", "original", "hamed_rao", "prewhiten", "tfpw")) + (
         lambda rng, size, folder: call(_counts(rng, size)[0]),),
         ("y", "t"), _PURE | {OPENMP}),
-    Entry("seasonal_mann_kendall", trend.seasonal_mann_kendall, (
+    Entry("seasonal_mann_kendall", (
         lambda rng, size, folder: call(_series(rng, size, missing=0.1), period=4),),
         ("y",), _PURE | {OPENMP}),
-    Entry("sen_slope", trend.sen_slope, (
+    Entry("sen_slope", (
         lambda rng, size, folder: call(_series(rng, size, missing=0.1),
                                        np.cumsum(rng.uniform(0.5, 2.0, 24)), conf=(0.9, 0.95)),),
         ("y", "t"), _PURE | {OPENMP}),
-    Entry("pettitt", trend.pettitt, (
+    Entry("pettitt", (
         lambda rng, size, folder: call(_series(rng, size, missing=0.1)),),
         ("y",), _PURE | {OPENMP}),
-    Entry("trend_table", trend.trend_table, (
+    Entry("trend_table", (
         lambda rng, size, folder: call(_monthly(rng, size), "area", "month", "arrests",
                                        "incidents"),),
         (), frozenset({THREADS, OPENMP})),
-    Entry("count_trend", models.count_trend, (
+    Entry("count_trend", (
         lambda rng, size, folder: call(*_counts(rng, size), period=12),
         lambda rng, size, folder: call(*_counts(rng, size, missing=0.05), t=np.arange(24) * 2.5,
                                        period=12, family="negbin"),
         lambda rng, size, folder: call(pd.Series(_counts(rng, 1)[0]))),
         ("counts", "exposure", "t"), _BATCH),
-    Entry("its", models.its, (
+    Entry("its", (
         lambda rng, size, folder: call(_series(rng, size), 14, hac_lags=1),
         lambda rng, size, folder: (lambda y, e: call(y, 12, family="poisson", exposure=e,
                                                      period=4))(
@@ -301,94 +295,94 @@ ENTRIES = (
         lambda rng, size, folder: call(_series(rng, size), rng.integers(10, 15, size).astype(float),
                                        hac_lags=1)),
         ("y", "intervention", "exposure"), _BATCH),
-    Entry("changepoints", segmentation.changepoints, (
+    Entry("changepoints", (
         lambda rng, size, folder: call(_series(rng, size, 30), cost="normal-meanvar"),
         lambda rng, size, folder: call(_series(rng, size, 30, missing=0.05)),
         lambda rng, size, folder: call(_counts(rng, size)[0], cost="poisson"),
         lambda rng, size, folder: call(pd.Series(_series(rng, 1, 30)), cost="normal-meanvar")),
         ("y",), _BATCH),
     # SPC
-    Entry("spc", spc, (
-        _spc("xmr", improvement="decrease"),
+    Entry("spc", (
+        _spc("xmr", missing=0.04, improvement="decrease", nan_policy="omit"),
         _spc("p", nan_policy="omit", rebase=[13], target=0.37, improvement="increase"),
         *(_spc(chart) for chart in ("i", "u", "c", "pp", "up", "run")),
         _spc("xmr", rules="western-electric", baseline=12),
         lambda rng, size, folder: call(pd.Series(_series(rng, 1), index=pd.period_range(
             "2023-04", periods=24, freq="M")))),
         ("y", "n"), _BATCH),
-    Entry("spc_table", spc_table, (
+    Entry("spc_table", (
         lambda rng, size, folder: call(_monthly(rng, size), "arrests", "month", by="area",
                                        n="incidents", chart="p"),),
         (), frozenset({THREADS, OPENMP})),
     # drivers
-    Entry("logistic", drivers.logistic, (
+    Entry("logistic", (
         lambda rng, size, folder: (lambda X, y, w: call(X, y, weights=w, se="robust"))(
             *_drivers(rng, size, "satisfied", missing=True)),),
         ("X", "y", "weights"), _PURE),
-    Entry("ordinal_logistic", drivers.ordinal_logistic, (
+    Entry("ordinal_logistic", (
         lambda rng, size, folder: (lambda X, y, w: call(X, y, weights=w))(
             *_drivers(rng, size, "rating")),),
         ("X", "y", "weights"), _PURE),
-    Entry("relative_importance", drivers.relative_importance, (
+    Entry("relative_importance", (
         lambda rng, size, folder: call(*_drivers(rng, size, "overall")[:2], bootstrap=20, seed=5),
         lambda rng, size, folder: (lambda X, y, w: call(X, y, weights=w, model="logistic",
                                                        bootstrap=5, seed=1))(
             *_drivers(rng, size, "satisfied"))),
         ("X", "y", "weights"), _CHART | {OPENMP}),
-    Entry("key_drivers", drivers.key_drivers, (
+    Entry("key_drivers", (
         lambda rng, size, folder: call(_survey(rng, size), "overall",
                                        ["contact", "informed", "arrival"], weights="weight"),),
         (), _CHART | {OPENMP}),
     # calls
-    Entry("erlang_c", calls.erlang_c, (
+    Entry("erlang_c", (
         lambda rng, size, folder: (lambda v, a: call(v, 1800, 187.0, a, 20))(*_calls(rng, size)),),
         ("calls", "agents"), _CHART | {OPENMP}),
-    Entry("erlang_a", calls.erlang_a, (
+    Entry("erlang_a", (
         lambda rng, size, folder: (lambda v, a: call(v, 1800, 187.0, a, 20,
                                                      rng.uniform(23.0, 411.0, size)))(
             *_calls(rng, size)),),
         ("calls", "agents", "patience"), _CHART | {OPENMP}),
-    Entry("agents_needed", calls.agents_needed, (
+    Entry("agents_needed", (
         lambda rng, size, folder: call(_calls(rng, size)[0], 1800, 187.0, 20, 0.8, patience=121.0,
                                        shrinkage=0.31),
         lambda rng, size, folder: call(_calls(rng, size)[0], 1800, 187.0, 20, 0.8,
                                        max_occupancy=0.85)),
         ("calls",), _PURE | {OPENMP}),
-    Entry("service_level", calls.service_level, (
+    Entry("service_level", (
         lambda rng, size, folder: (lambda w, a: call(w, 10, a))(*_waits(rng, size)[:2]),
         lambda rng, size, folder: (lambda w, a, g: call(pd.Series(w), 10, pd.Series(a), by=g))(
             *_waits(rng, size))),
         ("wait_seconds", "abandoned"), _CHART),
-    Entry("staffing", calls.staffing, (
+    Entry("staffing", (
         lambda rng, size, folder: call(pd.Series(_calls(rng, size)[0], index=[
             f"{7 + k // 2:02d}:{30 * (k % 2):02d}" for k in range(size)]), 187.0, 20, 0.8),),
         (), _CHART | {OPENMP}),
-    Entry("calls_per_interval", calls.calls_per_interval, (
+    Entry("calls_per_interval", (
         lambda rng, size, folder: call(pd.Timestamp("2024-05-01") + pd.to_timedelta(
             np.sort(rng.integers(0, 14 * 86400, 40 * size)), "s"), interval=3600),),
         (), frozenset({THREADS})),
-    Entry("estimate_patience", calls.estimate_patience, (
+    Entry("estimate_patience", (
         lambda rng, size, folder: call(*_waits(rng, size)[:2]),),
         ("wait_seconds", "abandoned"), _PURE),
     # waits
-    Entry("kaplan_meier", waits.kaplan_meier, (
+    Entry("kaplan_meier", (
         lambda rng, size, folder: (lambda t, d, g: call(t, d, group=pd.Series(g)))(
             *_waits(rng, size)),
         lambda rng, size, folder: call(*_waits(rng, size)[:2], conf_type="log-log")),
         ("durations", "observed"), _CHART),
-    Entry("share_waiting_past", waits.share_waiting_past, (
+    Entry("share_waiting_past", (
         lambda rng, size, folder: call(*_waits(rng, size)[:2], [30.0, 90.0]),
         lambda rng, size, folder: (lambda t, d, g: call(t, d, 30.0, group=pd.Series(g)))(
             *_waits(rng, size))),
         ("durations", "observed"), _PURE),
-    Entry("backlog", waits.backlog, (
+    Entry("backlog", (
         lambda rng, size, folder: call(*_dates(rng, size), target=90),),
         (), _CHART),
-    Entry("waiting_times", waits.waiting_times, (
+    Entry("waiting_times", (
         lambda rng, size, folder: call(*_dates(rng, size), as_of="2025-03-31"),),
         (), frozenset({THREADS})),
     # place
-    Entry("wdd", place.wdd, (
+    Entry("wdd", (
         lambda rng, size, folder: call(*(rng.poisson(m, size) for m in (207, 113, 308, 318)),
                                        weights=rng.uniform(0.7, 2.3, size)),
         lambda rng, size, folder: call(*(rng.poisson(m, size) for m in (207, 113, 308, 318, 178,
@@ -397,7 +391,7 @@ ENTRIES = (
         ("treated_before", "treated_after", "control_before", "control_after",
          "displacement_before", "displacement_after", "control_displacement_before",
          "control_displacement_after", "weights"), _CHART),
-    Entry("poisson_etest", place.poisson_etest, (
+    Entry("poisson_etest", (
         lambda rng, size, folder: call(rng.poisson(41.3, size), rng.poisson(35.7, size)),
         lambda rng, size, folder: call(rng.poisson(41.3, size), rng.poisson(35.7, size), 1.3, 1.1,
                                        alternative="less", method="score"),
@@ -405,47 +399,47 @@ ENTRIES = (
                                        pd.Series(rng.poisson(35.7, size)))),
         ("count_before", "count_after"), _CHART),
     # harm
-    Entry("harm_weights", harm.harm_weights, (
+    Entry("harm_weights", (
         lambda rng, size, folder: call(dict(_WEIGHTS), source="illustrative"),),
         (), frozenset({THREADS, RESULT})),
-    Entry("read_harm_weights", harm.read_harm_weights, (
+    Entry("read_harm_weights", (
         lambda rng, size, folder: call(_weights_file(rng, size, folder)),),
         (), frozenset({RESULT})),
-    Entry("harm_index", harm.harm_index, (
+    Entry("harm_index", (
         lambda rng, size, folder: call(_crimes(rng, size), "crime_type", "count", dict(_WEIGHTS),
                                        by="area", population="population"),),
         (), _BATCH),
-    Entry("harm_funnel", harm.harm_funnel, (
+    Entry("harm_funnel", (
         lambda rng, size, folder: call(_crimes(rng, max(size, 3)), "crime_type", "count",
                                        dict(_WEIGHTS), "area", "population",
                                        overdispersion="additive"),),
         (), _CHART),
-    Entry("harm_trend", harm.harm_trend, (
+    Entry("harm_trend", (
         lambda rng, size, folder: call(_crimes(rng, size, periods=6), "crime_type", "count",
                                        dict(_WEIGHTS), "year", by="area" if size > 1 else None,
                                        exposure="population"),),
         (), _BATCH),
     # data and report
-    Entry("data.available", data.available, (
+    Entry("data.available", (
         lambda rng, size, folder: call(),),
         (), frozenset({THREADS})),
-    Entry("data.sample", data.sample, (
+    Entry("data.sample", (
         lambda rng, size, folder: call("firearms_licensing"),),
         (), frozenset({THREADS})),
-    Entry("read_policeuk", data.read_policeuk, (
+    Entry("read_policeuk", (
         lambda rng, size, folder: call(_street_file(rng, size, folder)),)),
-    Entry("aggregate_policeuk", data.aggregate_policeuk, (
+    Entry("aggregate_policeuk", (
         lambda rng, size, folder: call(_records(rng, size)),),
         (), frozenset({THREADS})),
-    Entry("lsoa_population", data.lsoa_population, (
+    Entry("lsoa_population", (
         lambda rng, size, folder: call(_population_file(rng, size, folder)),)),
-    Entry("join_population", data.join_population, (
+    Entry("join_population", (
         lambda rng, size, folder: call(*_lsoa_counts(rng, size)),),
         (), frozenset({THREADS})),
-    Entry("report.load_spec", report.load_spec, (
+    Entry("report.load_spec", (
         lambda rng, size, folder: call(),),
         (), frozenset({THREADS})),
-    Entry("write_report", report.write_report, (
+    Entry("write_report", (
         lambda rng, size, folder: call(_REPORT_SPEC, out=folder / "report",
                                        frames={"data": _monthly(rng, 4)}),)),
 )
