@@ -429,12 +429,14 @@ ENTRIES = (
         lambda rng, size, folder: call("firearms_licensing"),),
         (), frozenset({THREADS})),
     Entry("read_policeuk", (
-        lambda rng, size, folder: call(_street_file(rng, size, folder)),)),
+        lambda rng, size, folder: call(_street_file(rng, size, folder)),),
+        (), frozenset({THREADS})),
     Entry("aggregate_policeuk", (
         lambda rng, size, folder: call(_records(rng, size)),),
         (), frozenset({THREADS})),
     Entry("lsoa_population", (
-        lambda rng, size, folder: call(_population_file(rng, size, folder)),)),
+        lambda rng, size, folder: call(_population_file(rng, size, folder)),),
+        (), frozenset({THREADS})),
     Entry("join_population", (
         lambda rng, size, folder: call(*_lsoa_counts(rng, size)),),
         (), frozenset({THREADS})),
