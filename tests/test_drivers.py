@@ -13,7 +13,6 @@ References (tests/reference/):
 """
 import importlib.util
 import pathlib
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -400,29 +399,7 @@ def test_public_names_are_in_the_module():
         assert name in dmod.__all__ and callable(getattr(dmod, name))
 
 
-def test_doctests_run():
-    import doctest
-
-    failures, tried = doctest.testmod(dmod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried >= 10 and failures == 0
-
-
 # ---- inputs, threads, layouts -----------------------------------------------------------------
-
-def test_inputs_are_not_modified(survey):
-    X = INPUTS[DRIVERS].to_numpy().copy()
-    X[3, 1] = np.nan
-    y = INPUTS["ybin"].to_numpy().copy()
-    w = INPUTS["w"].to_numpy().copy()
-    keep = (X.copy(), y.copy(), w.copy())
-    logistic(X, y, weights=w, se="robust")
-    relative_importance(X, y, weights=w, model="logistic", bootstrap=5, seed=1)
-    ordinal_logistic(X, INPUTS["yord"].to_numpy(), weights=w)
-    for before, after in zip(keep, (X, y, w)):
-        np.testing.assert_array_equal(before, after)
-    frame = survey.copy()
-    key_drivers(frame, "overall", PARTS, weights="weight")
-    pd.testing.assert_frame_equal(frame, survey)
 
 
 def test_layouts_and_dtypes_give_the_same_answer():
@@ -441,18 +418,6 @@ def test_layouts_and_dtypes_give_the_same_answer():
     nullable[5] = pd.NA
     fit = logistic(X, nullable)
     assert fit.n_dropped == 1 and fit.nobs == len(X) - 1
-
-
-def test_threads_give_serial_answers():
-    rng = np.random.default_rng(5)
-    data = [(rng.normal(size=(500, 6)), rng.normal(size=500)) for _ in range(6)]
-    work = lambda d: relative_importance(d[0], d[1] + d[0] @ np.arange(6), bootstrap=20, seed=1)
-    serial = [work(d) for d in data]
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        threaded = list(pool.map(work, data))
-    for a, b in zip(serial, threaded):
-        np.testing.assert_array_equal(a.importance, b.importance)
-        np.testing.assert_array_equal(a.replicates, b.replicates)
 
 
 # ---- bad input ---------------------------------------------------------------------------------

@@ -17,9 +17,7 @@ References (tests/reference/, written by harm_r.R with R 4.2.2, base R and stats
 * Simulation (seeded): the compound-Poisson variance, interval coverage, funnel and trend size.
 The weights in these files are illustrative, not a published table (scrutiny ships none).
 """
-import copy
 import math
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -485,34 +483,6 @@ def test_core_rejects_bad_values():
 
 
 # ---- inputs, threads, results ---------------------------------------------------------------
-
-def test_inputs_are_not_modified(areas, weights):
-    d = areas.copy()
-    w = dict(weights)
-    before_frame, before_w = d.copy(), copy.deepcopy(w)
-    harm_index(d, "crime_type", "count", w, by="area", population="population")
-    harm_funnel(d, "crime_type", "count", w, "area", "population", overdispersion="additive")
-    t = ref("trend_inputs")
-    t_before = t.copy()
-    harm_trend(t, "crime_type", "count", w, "t", by="series", exposure="exposure")
-    pd.testing.assert_frame_equal(d, before_frame)
-    pd.testing.assert_frame_equal(t, t_before)
-    assert w == before_w
-
-
-def test_threads_give_the_serial_answers(weights):
-    rng = np.random.default_rng(5)
-    k = 3000
-    frame = pd.DataFrame({"g": np.repeat(np.arange(k), 7),
-                          "crime_type": np.tile(weights.weights.index, k),
-                          "n": rng.poisson(np.tile([0.2, 3, 40, 12, 5, 30, 45], k))})
-    serial = harm_index(frame, "crime_type", "n", weights, by="g", threads=1)
-    with ThreadPoolExecutor(4) as pool:
-        results = list(pool.map(lambda _: harm_index(frame, "crime_type", "n", weights, by="g"),
-                                range(4)))
-    for res in results:
-        np.testing.assert_array_equal(res.lower, serial.lower)
-        np.testing.assert_array_equal(res.upper, serial.upper)
 
 
 def test_results_display(areas, weights):

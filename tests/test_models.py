@@ -10,9 +10,7 @@ References (each beside its numbers in tests/reference/, with the tool versions 
 """
 from __future__ import annotations
 
-import doctest
 import pathlib
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -21,7 +19,6 @@ import statsmodels.api as sm
 from scipy import stats
 
 from scrutiny import ConvergenceError, NumericalError
-from scrutiny import models
 from scrutiny.models import count_trend, its
 
 REF = pathlib.Path(__file__).parent / "reference"
@@ -300,39 +297,6 @@ def test_one_bad_row_does_not_hide_the_others():
         count_trend(y[[0, 2]], period=12, errors="raise")
 
 
-def test_threads_give_serial_answers():
-    rng = np.random.default_rng(21)
-    y, expo = _seasonal_counts(rng, 3000, 24)      # enough rows for OpenMP to use threads
-    one = count_trend(y, expo, period=12, threads=1)
-    two = count_trend(y, expo, period=12, threads=2)
-    _assert_same(one.params, two.params)
-    _assert_same(one.bse, two.bse)
-    parts = np.array_split(np.arange(3000), 6)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        results = list(pool.map(lambda idx: count_trend(y[idx], expo[idx], period=12), parts))
-    _assert_same(np.concatenate([r.rate_ratio for r in results]), one.rate_ratio)
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        fits = list(pool.map(lambda r: its(y[r], 14, family="negbin", exposure=expo[r]), range(6)))
-    for r, fit in enumerate(fits):
-        _assert_same(fit.params, its(y[r], 14, family="negbin", exposure=expo[r]).params)
-
-
-def test_inputs_not_modified():
-    rng = np.random.default_rng(22)
-    y, expo = _seasonal_counts(rng, 3, 24)
-    y[0, 5] = np.nan
-    t = np.arange(24, dtype=float) * 2.5
-    saved = [a.copy() for a in (y, expo, t)]
-    count_trend(y, expo, t=t, period=12, family="negbin")
-    its(y, 12, family="poisson", exposure=expo, period=4)
-    its(expo, np.array([10, 12, 14]), hac_lags=1)
-    series = pd.Series(y[1])
-    count_trend(series)
-    for a, b in zip((y, expo, t), saved):
-        np.testing.assert_array_equal(a, b)
-    np.testing.assert_array_equal(series.to_numpy(), y[1])
-
-
 # ---- design options ---------------------------------------------------------------------------
 
 def test_exposure_broadcasts_like_numpy():
@@ -487,12 +451,6 @@ def test_result_objects():
     assert fit.to_frame()["relative_effect"].iloc[0] == fit.relative_effect
     assert "counterfactual" not in repr(fit)
     assert fit.plot().get_xlabel() == "time"
-
-
-def test_docstring_examples():
-    for module in (models,):
-        failures, tried = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-        assert tried > 0 and failures == 0
 
 
 def test_failed_rows_raise_the_exception_of_their_status():

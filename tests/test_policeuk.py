@@ -6,7 +6,6 @@ folder is absent.  The expected row counts are those of each folder's SOURCE.md 
 with ``zcat f | wc -l`` minus the header, and with pandas).  Every error path and malformed row
 is checked on small CSV files written here.
 """
-import doctest
 import gzip
 import hashlib
 import os
@@ -587,12 +586,6 @@ def test_local_authority_from_lsoa_name():
     assert population.local_authority_of(names).tolist()[:2] == ["Wyre Forest",
                                                                   "Telford and Wrekin"]
     assert pd.isna(population.local_authority_of(names).iloc[2])
-
-
-def test_doctests_run():
-    for module in (sc.data, policeuk, population):
-        failures, tried = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
-        assert tried > 0 and failures == 0, module.__name__
 
 
 # ---- the real files -----------------------------------------------------------------------------

@@ -544,13 +544,6 @@ def test_bad_arguments_are_named(kwargs, message, tmp_path):
         write_report(minimal(), **kwargs)
 
 
-def test_inputs_are_not_modified(tmp_path):
-    frame = small_frame()
-    keep = frame.copy()
-    write_report(minimal(), out=tmp_path, frames={"data": frame})
-    pd.testing.assert_frame_equal(frame, keep)
-
-
 def test_nothing_analysed_is_a_failure(tmp_path):
     rep = write_report({"measure": [{"name": "x", "source": "nowhere", "kind": "count",
                                      "count": "n"}]}, out=tmp_path)

@@ -11,17 +11,14 @@ References (tests/reference/):
 """
 from __future__ import annotations
 
-import doctest
 import importlib.util
 import math
 import pathlib
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from scrutiny import segmentation as cpmod
 from scrutiny.segmentation import changepoints
 
 REF = pathlib.Path(__file__).parent / "reference"
@@ -172,33 +169,6 @@ def test_missing_values_keep_original_positions():
         changepoints(y[None, :], nan_policy="propagate", errors="raise")
 
 
-def test_threads_give_serial_answers():
-    rng = np.random.default_rng(36)
-    y = _batch(rng, 400, 60)                               # 24,000 values: OpenMP threads run
-    one = changepoints(y, threads=1)
-    two = changepoints(y, threads=2)
-    np.testing.assert_array_equal(one.objective, two.objective)
-    assert all(a.tolist() == b.tolist() for a, b in zip(one.locations, two.locations))
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        parts = list(pool.map(lambda r: changepoints(y[r], cost="normal-meanvar"), range(12)))
-    serial = changepoints(y[:12], cost="normal-meanvar")
-    for r, part in enumerate(parts):
-        assert part.locations.tolist() == serial.locations[r].tolist()
-
-
-def test_inputs_not_modified():
-    rng = np.random.default_rng(37)
-    y = _batch(rng, 3, 40)
-    y[1, 7] = np.nan
-    saved = y.copy()
-    changepoints(y)
-    changepoints(np.round(np.abs(np.nan_to_num(y)) * 4), cost="poisson")
-    series = pd.Series(y[0])
-    changepoints(series, cost="normal-meanvar")
-    np.testing.assert_array_equal(y, saved)
-    np.testing.assert_array_equal(series.to_numpy(), saved[0])
-
-
 # ---- bad input ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("call, exc, match", [
@@ -256,8 +226,3 @@ def test_result_objects():
     assert one.plot().get_xlabel() == "position"
     with pytest.raises(ValueError, match="single series"):
         batch.plot()
-
-
-def test_docstring_examples():
-    failures, tried = doctest.testmod(cpmod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert tried > 0 and failures == 0

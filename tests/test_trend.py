@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import pathlib
 import warnings
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -324,41 +323,6 @@ def test_batch_equals_row_by_row(func, kwargs):
     for r in range(y.shape[0]):
         one = func(y[r], **kwargs).to_frame().drop(columns="series")
         pd.testing.assert_frame_equal(one, batch.iloc[[r]].reset_index(drop=True))
-
-
-def test_threads_give_the_same_answers():
-    rng = np.random.default_rng(10)
-    y = _batch(rng, 4100, 24, 0.02)           # above the size where the core goes parallel
-    serial = tr.mann_kendall(y, method="yue_wang", threads=1)
-    parallel = tr.mann_kendall(y, method="yue_wang", threads=2)
-    pd.testing.assert_frame_equal(serial.to_frame(), parallel.to_frame())
-    chunks = np.array_split(y, 8)
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        parts = list(pool.map(lambda c: tr.sen_slope(c, conf=[0.9, 0.95]).to_frame(), chunks))
-    whole = tr.sen_slope(y, conf=[0.9, 0.95], threads=1).to_frame()
-    stacked = pd.concat(parts, ignore_index=True).drop(columns="series")
-    pd.testing.assert_frame_equal(stacked, whole.drop(columns="series"))
-
-
-def test_inputs_are_not_modified_and_layouts_agree():
-    rng = np.random.default_rng(12)
-    y = _batch(rng, 12, 20, 0.1)
-    t = np.cumsum(rng.uniform(0.5, 2, 20))
-    y0, t0 = y.copy(), t.copy()
-    base = tr.mann_kendall(y, t=t, method="tfpw").to_frame()
-    tr.sen_slope(y, t=t)
-    tr.seasonal_mann_kendall(y, period=4)
-    tr.pettitt(y)
-    np.testing.assert_array_equal(y, y0)
-    np.testing.assert_array_equal(t, t0)
-    readonly = y.copy()
-    readonly.flags.writeable = False
-    for variant in (np.asfortranarray(y), readonly, y.astype(">f8"),
-                    np.repeat(y, 2, axis=1)[:, ::2], y.tolist()):
-        pd.testing.assert_frame_equal(tr.mann_kendall(variant, t=t, method="tfpw").to_frame(), base)
-    counts = rng.poisson(4, (5, 20))
-    pd.testing.assert_frame_equal(tr.mann_kendall(counts).to_frame(),
-                                  tr.mann_kendall(counts.astype(float)).to_frame())
 
 
 # ---- per-series statuses and bad input ---------------------------------------------------------

@@ -425,7 +425,7 @@ class HomogeneityTestResult(TestResult):
                     "every one) of them has a success.")
         spread = (f"from {_n.percent(np.min(self.estimate))} to "
                   f"{_n.percent(np.max(self.estimate))}")
-        stats = (f"chi-square = {self.statistic:.2f} on {self.df:g} degrees of freedom, "
+        stats = (f"chi-square = {self.statistic:.2f} on {_n.plural(self.df, 'degree')} of freedom, "
                  f"{_n.p_text(self.pvalue, alpha)}")
         if self.pvalue < alpha:
             return (f"The {measure} differs {between} ({spread}) by {_n.CHANCE} ({stats}), "
@@ -1184,7 +1184,7 @@ def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRR
         obs = obs.sum(axis=-1)
     shape = ns.shape[:-1]
     _v.shape_is(obs, "observed", shape, "one total per area, or one value per band as populations")
-    expected = _v.positive(np.atleast_1d(ns @ rates), "expected events (populations x reference_rates)")
+    expected = _v.positive(np.atleast_1d(np.ascontiguousarray(ns) @ rates), "expected events (populations x reference_rates)")
     ref = _v.number(refvalue, "refvalue", positive=True)
     flat_obs = np.atleast_1d(obs).ravel()
     refs = np.full(flat_obs.shape, ref)

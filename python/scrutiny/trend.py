@@ -15,7 +15,6 @@ as each function says.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import numpy as np
 

@@ -379,8 +379,6 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
     >>> crimes.attrs["kind"], str(crimes["month"].dtype)                 # doctest: +SKIP
     ('street', 'period[M]')
     """
-    import pandas as pd
-
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a file or folder name (got {type(path).__name__})")
     if kind is not None and kind not in KINDS:
