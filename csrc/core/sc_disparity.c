@@ -402,13 +402,13 @@ int sc_disparity_shrink_posterior(const double *x, const double *den, size_t n,
         } else if (model == SC_SHRINK_BETA_BINOMIAL) {
             const double pa = a + x[i], pb = b + den[i] - x[i];
             est[i] = pa / (pa + pb);
-            lower[i] = sc_beta_quantile(pl, pa, pb);
-            upper[i] = sc_beta_quantile(pu, pa, pb);
+            lower[i] = sc_dist_beta_quantile(pl, pa, pb);
+            upper[i] = sc_dist_beta_quantile(pu, pa, pb);
         } else {
             const double shape = a + x[i], rate = b + den[i];
             est[i] = shape / rate;
-            lower[i] = sc_gamma_quantile(pl, shape) / rate;
-            upper[i] = sc_gamma_quantile(pu, shape) / rate;
+            lower[i] = sc_dist_gamma_quantile(pl, shape) / rate;
+            upper[i] = sc_dist_gamma_quantile(pu, shape) / rate;
         }
     }
     return SC_SUCCESS;

@@ -593,10 +593,10 @@ int sc_logit_wald(const double *coef, const double *se, size_t m, double df, dou
 {
     if (!(conf > 0 && conf < 1)) return SC_EINVAL;
     if (df > 0) {
-        const double x = sc_beta_quantile(1 - conf, df / 2, 0.5);   /* df / (df + t^2) */
+        const double x = sc_dist_beta_quantile(1 - conf, df / 2, 0.5);   /* df / (df + t^2) */
         *crit = sqrt(df * (1 - x) / x);
     } else {
-        *crit = sc_norm_quantile(0.5 + conf / 2);
+        *crit = sc_dist_norm_quantile(0.5 + conf / 2);
     }
     for (size_t a = 0; a < m; a++) {
         const double z = coef[a] / se[a];
@@ -605,7 +605,7 @@ int sc_logit_wald(const double *coef, const double *se, size_t m, double df, dou
             pvalue[a] = NAN;
         } else if (df > 0) {
             double P, Q;
-            sc_beta_inc(df / (df + z * z), z * z / (df + z * z), df / 2, 0.5, &P, &Q);
+            sc_dist_beta_inc(df / (df + z * z), z * z / (df + z * z), df / 2, 0.5, &P, &Q);
             pvalue[a] = P;
         } else {
             pvalue[a] = erfc(fabs(z) / SQRT2);

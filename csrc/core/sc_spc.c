@@ -394,7 +394,8 @@ void sc_spc_runs_analysis(const double *value, const double *centre, const unsig
     out->longest_run = (double)longest;
     out->n_crossings = (double)crossings;
     out->longest_run_max = nearbyint(log2((double)useful)) + 3.0;
-    out->n_crossings_min = sc_binom_quantile(0.05, (double)(useful - stretches), 0.5, NULL, NULL);
+    out->n_crossings_min =
+        sc_dist_binom_quantile(0.05, (double)(useful - stretches), 0.5, NULL, NULL);
     out->runs_signal = (out->longest_run > out->longest_run_max ||
                         out->n_crossings < out->n_crossings_min) ? 1.0 : 0.0;
 }

@@ -43,52 +43,43 @@ typedef struct {
     int simd;                      /* the filtering pass to use (simd_level) */
 } workspace;
 
-static void workspace_free(workspace *w)
-{
-    if (w == NULL) return;
-    free(w->x);
-    free(w->t);
-    free(w->u);
-    free(w->v);
-    free(w->acf);
-    free(w->pos);
-    free(w->order);
-    free(w->d);
-    free(w->buf1);
-    free(w->buf2);
-    free(w);
-}
-
 /* Slots past the end of every vector: pair_pass reads rows in whole blocks of four. */
 enum { PAD = 4 };
 
-/* A workspace for series of n values with room for `pairs` slopes (0: no slopes). */
+/* The sub-arrays of a workspace for series of n values with room for `pairs` slopes (0: no
+ * slopes), taken from block b (see sc_block_take). */
+static void workspace_carve(workspace *w, sc_block *b, size_t n, size_t pairs)
+{
+    const size_t len = n + PAD;
+    w->x = sc_block_take(b, len, sizeof *w->x);
+    w->t = sc_block_take(b, len, sizeof *w->t);
+    w->u = sc_block_take(b, len, sizeof *w->u);
+    w->v = sc_block_take(b, len, sizeof *w->v);
+    w->acf = sc_block_take(b, len, sizeof *w->acf);
+    w->pos = sc_block_take(b, len, sizeof *w->pos);
+    w->order = sc_block_take(b, len, sizeof *w->order);
+    w->d = w->buf1 = w->buf2 = NULL;
+    if (pairs > 0) {
+        const size_t slots = (pairs > len ? pairs : len) + PAD;
+        w->d = sc_block_take(b, slots, sizeof *w->d);
+        w->buf1 = sc_block_take(b, slots, sizeof *w->buf1);
+        w->buf2 = sc_block_take(b, slots, sizeof *w->buf2);
+    }
+}
+
+/* A workspace in one zeroed block (so that the padding pair_pass reads is never
+ * uninitialised); NULL when out of memory.  Freed by free(). */
 static workspace *workspace_alloc(size_t n, size_t pairs, int simd)
 {
-    workspace *w = calloc(1, sizeof *w);
-    if (w == NULL) return NULL;
-    const size_t len = n + PAD;
+    workspace probe;
+    sc_block b = {NULL, 0};
+    sc_block_take(&b, 1, sizeof probe);
+    workspace_carve(&probe, &b, n, pairs);
+    if (b.used == SIZE_MAX || (b.base = calloc(1, b.used)) == NULL) return NULL;
+    b.used = 0;
+    workspace *w = sc_block_take(&b, 1, sizeof *w);
+    workspace_carve(w, &b, n, pairs);
     w->simd = simd;
-    /* zeroed, so that the padding pair_pass reads is never uninitialised */
-    w->x = calloc(len, sizeof *w->x);
-    w->t = calloc(len, sizeof *w->t);
-    w->u = calloc(len, sizeof *w->u);
-    w->v = calloc(len, sizeof *w->v);
-    w->acf = malloc(len * sizeof *w->acf);
-    w->pos = malloc(len * sizeof *w->pos);
-    w->order = malloc(len * sizeof *w->order);
-    int ok = w->x && w->t && w->u && w->v && w->acf && w->pos && w->order;
-    if (ok && pairs > 0) {
-        const size_t slots = (pairs > len ? pairs : len) + PAD;
-        w->d = malloc(slots * sizeof *w->d);
-        w->buf1 = calloc(slots, sizeof *w->buf1);
-        w->buf2 = malloc(slots * sizeof *w->buf2);
-        ok = w->d && w->buf1 && w->buf2;
-    }
-    if (!ok) {
-        workspace_free(w);
-        return NULL;
-    }
     return w;
 }
 
@@ -850,25 +841,34 @@ static void pettitt_row(const void *arg, size_t r, workspace *w)
 
 typedef void (*row_kernel)(const void *job, size_t r, workspace *w);
 
+/* One batch for sc_parallel_rows: a test's row kernel and job, and its workspace shape. */
+typedef struct {
+    size_t n, pairs;
+    int simd;
+    row_kernel kernel;
+    const void *job;
+} batch;
+
+static void *batch_alloc(const void *arg)
+{
+    const batch *b = arg;
+    return workspace_alloc(b->n, b->pairs, b->simd);
+}
+
+static int batch_row(const void *arg, size_t r, void *w)
+{
+    const batch *b = arg;
+    b->kernel(b->job, r, w);
+    return SC_SUCCESS;
+}
+
 /* kernel(job, r, w) for every row r, in parallel, one workspace per thread. */
 static int run_rows(size_t rows, size_t n, size_t pairs, int threads, row_kernel kernel,
                     const void *job)
 {
-    int status = SC_SUCCESS;
-    const int simd = simd_level();
-#pragma omp parallel num_threads(sc_threads(threads, rows))
-    {
-        workspace *w = workspace_alloc(n, pairs, simd);
-        if (w == NULL) {
-#pragma omp atomic write
-            status = SC_ENOMEM;
-        }
-#pragma omp for schedule(dynamic, 64)
-        for (size_t r = 0; r < rows; r++)
-            if (w != NULL) kernel(job, r, w);
-        workspace_free(w);
-    }
-    return status;
+    static const sc_row_kernel rows_kernel = {batch_alloc, free, batch_row};
+    const batch b = {n, pairs, simd_level(), kernel, job};
+    return sc_parallel_rows(rows, threads, rows, 64, &rows_kernel, &b);
 }
 
 /* n(n-1)/2, or 0 when slopes for so many pairs could not be addressed. */
@@ -885,7 +885,7 @@ int sc_trend_mk(const sc_trend_data *data, sc_mk_method method, double alpha, si
         return SC_EINVAL;
     const size_t pairs = pair_slots(data->n);
     if (pairs == 0 && data->n > 1) return SC_ENOMEM;
-    mk_job job = {data, method, sc_norm_quantile(1 - alpha / 2), lag, out};
+    mk_job job = {data, method, sc_dist_norm_quantile(1 - alpha / 2), lag, out};
     return run_rows(data->rows, data->n, pairs + 1, threads, mk_row, &job);
 }
 
@@ -899,7 +899,7 @@ int sc_trend_seasonal(const sc_trend_data *data, size_t period, double alpha, in
         if (slots == 0 && ng > 1) return SC_ENOMEM;
         pairs += slots;
     }
-    seasonal_job job = {data, period, sc_norm_quantile(1 - alpha / 2), out};
+    seasonal_job job = {data, period, sc_dist_norm_quantile(1 - alpha / 2), out};
     return run_rows(data->rows, data->n, pairs + 1, threads, seasonal_row, &job);
 }
 
@@ -913,7 +913,7 @@ int sc_trend_sen(const sc_trend_data *data, const double *conf, size_t n_conf, i
             free(z);
             return SC_EINVAL;
         }
-        z[j] = sc_norm_quantile(1 - (1 - conf[j]) / 2);
+        z[j] = sc_dist_norm_quantile(1 - (1 - conf[j]) / 2);
     }
     const size_t pairs = pair_slots(data->n);
     int status = SC_ENOMEM;

@@ -289,7 +289,7 @@ int sc_waits_logrank(const sc_waits_workspace *w, double rho, double *observed,
             if (status == SC_ESINGULAR) *chisq = *pvalue = NAN;
             if (status == SC_SUCCESS) {
                 double P, Q;
-                sc_gamma_inc(*df / 2.0, *chisq / 2.0, &P, &Q);
+                sc_dist_gamma_inc(*df / 2.0, *chisq / 2.0, &P, &Q);
                 *pvalue = Q;
             }
             free(v);
@@ -307,7 +307,7 @@ int sc_waits_logrank(const sc_waits_workspace *w, double rho, double *observed,
 void sc_waits_band(const double *surv, const double *std_err, size_t m, sc_waits_conf type,
                    double conf, double *lower, double *upper)
 {
-    const double z = sc_norm_quantile(1 - (1 - conf) / 2);
+    const double z = sc_dist_norm_quantile(1 - (1 - conf) / 2);
     for (size_t i = 0; i < m; i++) {
         const double p = surv[i], se = std_err[i];
         double lo, hi;
