@@ -9,6 +9,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "sc_dist.h"
+#include "sc_parallel.h"
 #include "sc_status.h"
 
 #define MAXIT 100
@@ -38,54 +39,54 @@ struct sc_logit_workspace {
     size_t staged;
 };
 
-static void state_free(state *s)
+static void state_carve(state *s, sc_block *b, size_t n)
 {
-    free(s->eta); free(s->a); free(s->fu); free(s->su); free(s->fl); free(s->sl);
+    s->eta = sc_block_take(b, n, sizeof(double));
+    s->a = sc_block_take(b, n, sizeof(double));
+    s->fu = sc_block_take(b, n, sizeof(double));
+    s->su = sc_block_take(b, n, sizeof(double));
+    s->fl = sc_block_take(b, n, sizeof(double));
+    s->sl = sc_block_take(b, n, sizeof(double));
 }
 
-static int state_alloc(state *s, size_t n)
+/* The sub-arrays of a workspace (its sizes set), taken from block b (see sc_block_take). */
+static void ws_carve(sc_logit_workspace *ws, sc_block *b)
 {
-    s->eta = malloc(n * sizeof(double));
-    s->a = malloc(n * sizeof(double));
-    s->fu = malloc(n * sizeof(double));
-    s->su = malloc(n * sizeof(double));
-    s->fl = malloc(n * sizeof(double));
-    s->sl = malloc(n * sizeof(double));
-    return s->eta && s->a && s->fu && s->su && s->fl && s->sl;
+    const size_t np = ws->np_max, nn = ws->n ? ws->n : 1;
+    state_carve(&ws->cur, b, nn);
+    state_carve(&ws->next, b, nn);
+    ws->coef_try = sc_block_take(b, np, sizeof(double));
+    ws->grad = sc_block_take(b, np, sizeof(double));
+    ws->step = sc_block_take(b, np, sizeof(double));
+    ws->row = sc_block_take(b, np, sizeof(double));
+    ws->score = sc_block_take(b, np, sizeof(double));
+    ws->hess = sc_block_take(b, np * np, sizeof(double));
+    ws->meat = sc_block_take(b, np * np, sizeof(double));
+    ws->xs = sc_block_take(b, np * CHUNK, sizeof(double));
+    ws->vs = sc_block_take(b, np * CHUNK, sizeof(double));
+    ws->rs = sc_block_take(b, CHUNK, sizeof(double));
 }
 
 void sc_logit_free(sc_logit_workspace *ws)
 {
-    if (ws == NULL) return;
-    state_free(&ws->cur);
-    state_free(&ws->next);
-    free(ws->coef_try); free(ws->grad); free(ws->step); free(ws->row); free(ws->score);
-    free(ws->hess); free(ws->meat); free(ws->xs); free(ws->vs); free(ws->rs);
     free(ws);
 }
 
 sc_logit_workspace *sc_logit_alloc(size_t n, size_t k_max, size_t levels)
 {
-    sc_logit_workspace *ws = calloc(1, sizeof *ws);
-    if (ws == NULL) return NULL;
-    const size_t np = k_max + (levels > 2 ? levels - 1 : 1), nn = n ? n : 1;
-    ws->n = n; ws->k_max = k_max; ws->levels = levels < 2 ? 2 : levels; ws->np_max = np;
-    int ok = state_alloc(&ws->cur, nn) && state_alloc(&ws->next, nn);
-    ws->coef_try = malloc(np * sizeof(double));
-    ws->grad = malloc(np * sizeof(double));
-    ws->step = malloc(np * sizeof(double));
-    ws->row = malloc(np * sizeof(double));
-    ws->score = malloc(np * sizeof(double));
-    ws->hess = malloc(np * np * sizeof(double));
-    ws->meat = malloc(np * np * sizeof(double));
-    ws->xs = malloc(np * CHUNK * sizeof(double));
-    ws->vs = malloc(np * CHUNK * sizeof(double));
-    ws->rs = malloc(CHUNK * sizeof(double));
-    if (!(ok && ws->coef_try && ws->grad && ws->step && ws->row && ws->score && ws->hess &&
-          ws->meat && ws->xs && ws->vs && ws->rs)) {
-        sc_logit_free(ws);
-        return NULL;
-    }
+    sc_logit_workspace shape = {0};
+    shape.n = n;
+    shape.k_max = k_max;
+    shape.levels = levels < 2 ? 2 : levels;
+    shape.np_max = k_max + (levels > 2 ? levels - 1 : 1);
+    sc_block b = {NULL, 0};
+    sc_block_take(&b, 1, sizeof shape);
+    ws_carve(&shape, &b);
+    if (b.used == SIZE_MAX || (b.base = malloc(b.used)) == NULL) return NULL;
+    b.used = 0;
+    sc_logit_workspace *ws = sc_block_take(&b, 1, sizeof *ws);
+    *ws = shape;
+    ws_carve(ws, &b);
     return ws;
 }
 

@@ -13,6 +13,7 @@
 #include <gsl/gsl_linalg.h>
 
 #include "sc_dist.h"
+#include "sc_parallel.h"
 #include "sc_status.h"
 
 /* ---- workspace and loading ------------------------------------------------------------- */
@@ -31,30 +32,35 @@ struct sc_waits_workspace {
     size_t *start;             /* k + 1: where each group begins in grouped */
 };
 
+/* The sub-arrays of a workspace (its sizes set), taken from block b (see sc_block_take). */
+static void ws_carve(sc_waits_workspace *w, sc_block *b)
+{
+    const size_t len = w->n > 0 ? w->n : 1;
+    w->by_time = sc_block_take(b, len, sizeof *w->by_time);
+    w->scratch = sc_block_take(b, len, sizeof *w->scratch);
+    w->start = sc_block_take(b, w->k + 1, sizeof *w->start);
+}
+
 sc_waits_workspace *sc_waits_alloc(size_t n, size_t k)
 {
     if (k == 0 || k > UINT32_MAX) return NULL;
-    sc_waits_workspace *w = calloc(1, sizeof *w);
-    if (w == NULL) return NULL;
-    w->n = n;
-    w->k = k;
-    const size_t len = n > 0 ? n : 1;
-    w->by_time = malloc(len * sizeof *w->by_time);
-    w->scratch = malloc(len * sizeof *w->scratch);
-    w->start = calloc(k + 1, sizeof *w->start);
-    if (w->by_time == NULL || w->scratch == NULL || w->start == NULL) {
-        sc_waits_free(w);
-        return NULL;
-    }
+    sc_waits_workspace shape = {0};
+    shape.n = n;
+    shape.k = k;
+    sc_block b = {NULL, 0};
+    sc_block_take(&b, 1, sizeof shape);
+    ws_carve(&shape, &b);
+    if (b.used == SIZE_MAX || (b.base = malloc(b.used)) == NULL) return NULL;
+    b.used = 0;
+    sc_waits_workspace *w = sc_block_take(&b, 1, sizeof *w);
+    *w = shape;
+    ws_carve(w, &b);
+    memset(w->start, 0, (k + 1) * sizeof *w->start);
     return w;
 }
 
 void sc_waits_free(sc_waits_workspace *w)
 {
-    if (w == NULL) return;
-    free(w->by_time);
-    free(w->scratch);
-    free(w->start);
     free(w);
 }
 
