@@ -237,6 +237,59 @@ static void swap_states(sc_logit_workspace *ws)
     ws->next = t;
 }
 
+/* Step halving along ws->step from coef: the first of t = 1, 1/2, 1/4, ... whose coefficients
+ * are admissible and do not lower the log-likelihood ll (up to rounding).  Returns 1 with
+ * them in ws->coef_try, their log-likelihood in *ll_try and their state in ws->next; 0 when
+ * none does. */
+static int halve_steps(const model *m, const sc_logit_data *d, size_t levels, size_t np,
+                       const double *coef, double ll, sc_logit_workspace *ws, double *ll_try)
+{
+    double t = 1.0;
+    for (int h = 0; h < MAX_HALVINGS; h++, t *= 0.5) {
+        for (size_t a = 0; a < np; a++) ws->coef_try[a] = coef[a] + t * ws->step[a];
+        if (!m->valid(d->k, levels, ws->coef_try)) continue;
+        *ll_try = m->loglik(d, levels, ws->coef_try, &ws->next);
+        if (isfinite(*ll_try) && *ll_try >= ll - 1e-13 * fabs(ll)) return 1;
+    }
+    return 0;
+}
+
+/* At convergence a fit reported in full takes its last (tiny) step too, when it does not
+ * lower the likelihood *ll, and its covariance is the information's inverse there.  Returns
+ * whether the negative Hessian at the final coefficients is factored in ws->hess. */
+static int last_step(const model *m, const sc_logit_data *d, size_t levels, size_t np,
+                     sc_logit_workspace *ws, sc_logit_result *r, double *ll)
+{
+    for (size_t a = 0; a < np; a++) ws->coef_try[a] = r->coef[a] + ws->step[a];
+    if (!m->valid(d->k, levels, ws->coef_try)) return 1;
+    const double ll_try = m->loglik(d, levels, ws->coef_try, &ws->next);
+    if (!(ll_try >= *ll)) return 1;
+    memcpy(r->coef, ws->coef_try, np * sizeof(double));
+    swap_states(ws);
+    *ll = ll_try;
+    m->derivatives(d, levels, &ws->cur, ws, np);
+    return newton_step(ws, np) == 0;
+}
+
+/* The fit's iterations, outcome, log-likelihood and covariance (the inverse of the factored
+ * negative Hessian, or NaN) once the iteration has stopped after `it` iterations. */
+static void finish(const model *m, const sc_logit_data *d, size_t np, int it, int factored,
+                   double ll, sc_logit_workspace *ws, sc_logit_result *r)
+{
+    r->iterations = it > MAXIT ? MAXIT : it;
+    if (r->outcome == SC_LOGIT_NO_CONVERGENCE && extent(m, d, r->coef) > SEPARATED_ETA)
+        r->outcome = SC_LOGIT_SEPARATION;
+    r->loglik = ll;
+    if (r->cov == NULL) return;
+    if (factored && r->outcome == SC_LOGIT_OK) {
+        gsl_matrix_view h = gsl_matrix_view_array(ws->hess, np, np);
+        gsl_linalg_cholesky_invert(&h.matrix);
+        memcpy(r->cov, ws->hess, np * np * sizeof(double));
+    } else {
+        for (size_t a = 0; a < np * np; a++) r->cov[a] = NAN;
+    }
+}
+
 /* Newton-Raphson from r->coef (np values, log-likelihood ll, ws->cur filled there).  Fills
  * r->coef, loglik, iterations, outcome, max_step and r->cov. */
 static int newton(const model *m, const sc_logit_data *d, size_t levels, size_t np, double ll,
@@ -260,20 +313,7 @@ static int newton(const model *m, const sc_logit_data *d, size_t levels, size_t 
         r->max_step = size;
         if (settled && size < STEP_TOL) {
             r->outcome = SC_LOGIT_OK;
-            if (r->cov == NULL) break;
-            /* a fit reported in full takes its last (tiny) step too, when it does not lower
-             * the likelihood, and its covariance is the information's inverse there */
-            for (size_t a = 0; a < np; a++) ws->coef_try[a] = r->coef[a] + ws->step[a];
-            if (m->valid(d->k, levels, ws->coef_try)) {
-                const double ll_try = m->loglik(d, levels, ws->coef_try, &ws->next);
-                if (ll_try >= ll) {
-                    memcpy(r->coef, ws->coef_try, np * sizeof(double));
-                    swap_states(ws);
-                    ll = ll_try;
-                    m->derivatives(d, levels, &ws->cur, ws, np);
-                    factored = newton_step(ws, np) == 0;
-                }
-            }
+            if (r->cov != NULL) factored = last_step(m, d, levels, np, ws, r, &ll);
             break;
         }
         run = (settled && size > SEPARATION_STEP) ? run + 1 : 0;
@@ -281,18 +321,9 @@ static int newton(const model *m, const sc_logit_data *d, size_t levels, size_t 
             r->outcome = SC_LOGIT_SEPARATION;
             break;
         }
-        double t = 1.0, ll_try = -INFINITY;
-        int accepted = 0;
-        for (int h = 0; h < MAX_HALVINGS; h++, t *= 0.5) {
-            for (size_t a = 0; a < np; a++) ws->coef_try[a] = r->coef[a] + t * ws->step[a];
-            if (!m->valid(d->k, levels, ws->coef_try)) continue;
-            ll_try = m->loglik(d, levels, ws->coef_try, &ws->next);
-            if (isfinite(ll_try) && ll_try >= ll - 1e-13 * fabs(ll)) {
-                accepted = 1;
-                break;
-            }
-        }
-        if (!accepted) {            /* no ascent along the Newton direction: at the maximum */
+        double ll_try;
+        if (!halve_steps(m, d, levels, np, r->coef, ll, ws, &ll_try)) {
+            /* no ascent along the Newton direction: at the maximum */
             if (size < SEPARATION_STEP) r->outcome = SC_LOGIT_OK;
             break;
         }
@@ -301,19 +332,7 @@ static int newton(const model *m, const sc_logit_data *d, size_t levels, size_t 
         swap_states(ws);
         ll = ll_try;
     }
-    r->iterations = it > MAXIT ? MAXIT : it;
-    if (r->outcome == SC_LOGIT_NO_CONVERGENCE && extent(m, d, r->coef) > SEPARATED_ETA)
-        r->outcome = SC_LOGIT_SEPARATION;
-    r->loglik = ll;
-    if (r->cov) {
-        if (factored && r->outcome == SC_LOGIT_OK) {
-            gsl_matrix_view h = gsl_matrix_view_array(ws->hess, np, np);
-            gsl_linalg_cholesky_invert(&h.matrix);
-            memcpy(r->cov, ws->hess, np * np * sizeof(double));
-        } else {
-            for (size_t a = 0; a < np * np; a++) r->cov[a] = NAN;
-        }
-    }
+    finish(m, d, np, it, factored, ll, ws, r);
     return SC_SUCCESS;
 }
 
