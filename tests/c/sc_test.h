@@ -4,7 +4,8 @@
  *   SC_CHECK(cond, "what %d", i)                  a condition
  *   SC_CHECK_CLOSE(got, want, rtol, atol, "what")  |got - want| <= atol + rtol |want|, NaN
  *                                                  only against NaN, infinities equal
- *   sc_csv *t = sc_csv_read(dir, "file.csv")       quoted fields, "NA"/"NaN" -> NaN
+ *   sc_csv *t = sc_csv_read(dir, "file.csv")       quoted fields, "NA"/"NaN" -> NaN, lines
+ *                                                  starting with # skipped
  *   sc_csv_num(t, row, "column"), sc_csv_str(t, row, "column")
  *   return sc_test_done("test_trend");            prints "<name>: N passed, M failed"
  *
@@ -134,7 +135,7 @@ static sc_csv *sc_csv_read(const char *dir, const char *name)
         }
         if (len == 0) break;
         line[len] = '\0';
-        if (line[0] == '\n' || line[0] == '\r') continue;
+        if (line[0] == '\n' || line[0] == '\r' || line[0] == '#') continue;   /* notes */
         char **fields;
         const size_t n = sc_csv_split(line, &fields);
         if (t->head == NULL) {
