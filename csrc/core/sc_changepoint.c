@@ -281,5 +281,5 @@ int sc_changepoint_pelt(const double *y, size_t rows, size_t n, const sc_cpt_spe
     if (spec->penalty == SC_CPT_MANUAL && !(spec->pen_value >= 0)) return SC_EINVAL;
     static const sc_row_kernel kernel = {pelt_alloc, free, pelt_row};
     const pelt_job job = {y, n, spec, out};
-    return sc_parallel_rows(rows, threads, rows * n / 4, 8, &kernel, &job);
+    return sc_parallel_rows(rows, threads, rows * n / 4, 8, &kernel, &job, NULL);
 }

@@ -553,7 +553,7 @@ int sc_glm_trend_fit(const sc_glm_data *data, const sc_glm_design *design, sc_gl
         return SC_EINVAL;
     static const sc_row_kernel kernel = {trend_alloc, free, trend_row};
     const trend_job job = {data, design, family, conf, out};
-    return sc_parallel_rows(data->rows, threads, data->rows * data->n, 32, &kernel, &job);
+    return sc_parallel_rows(data->rows, threads, data->rows * data->n, 32, &kernel, &job, NULL);
 }
 
 /* ---- interrupted time series -------------------------------------------------------------------------- */
@@ -787,5 +787,5 @@ int sc_glm_its_fit(const sc_glm_data *data, const sc_its_spec *spec, int threads
     static const sc_row_kernel kernel = {its_alloc, free, its_row};
     const its_job job = {data, spec, SC_ITS_N_TERMS + spec->n_seasons - 1,
                          spec->family == SC_GLM_GAUSSIAN, out, its};
-    return sc_parallel_rows(data->rows, threads, data->rows * data->n, 32, &kernel, &job);
+    return sc_parallel_rows(data->rows, threads, data->rows * data->n, 32, &kernel, &job, NULL);
 }

@@ -30,29 +30,34 @@ unsigned long sc_stream_seed(uint64_t seed, uint64_t b)
 }
 
 int sc_parallel_rows(size_t rows, int threads, size_t units, size_t chunk,
-                     const sc_row_kernel *kernel, const void *job)
+                     const sc_row_kernel *kernel, const void *job, size_t *bad_row)
 {
-    int status = SC_SUCCESS;
+    int no_memory = 0, status = SC_SUCCESS;
+    size_t first_bad = rows;
     const long step = chunk ? (long)chunk : 1;
 #pragma omp parallel num_threads(sc_threads(threads, units))
     {
         void *ws = kernel->alloc(job);
         if (ws == NULL) {
 #pragma omp atomic write
-            status = SC_ENOMEM;
+            no_memory = 1;
         }
 #pragma omp for schedule(dynamic, step)
         for (size_t r = 0; r < rows; r++) {
             if (ws == NULL) continue;
             const int st = kernel->row(job, r, ws);
             if (st != SC_SUCCESS) {
-#pragma omp atomic write
-                status = st;
+#pragma omp critical(sc_parallel_rows_status)
+                if (r < first_bad) {
+                    first_bad = r;
+                    status = st;
+                }
             }
         }
         kernel->release(ws);
     }
-    return status;
+    if (bad_row != NULL) *bad_row = first_bad;
+    return no_memory ? SC_ENOMEM : status;
 }
 
 void *sc_block_take(sc_block *b, size_t count, size_t size)

@@ -28,10 +28,12 @@ typedef struct {
  * (sc_threads(threads, units)), the rows a thread takes at a time (chunk >= 1), the kernel
  * and its job.  Every row's outputs are the same for any thread count, because rows only
  * share read-only job data and a workspace holds no state between rows that the row uses.
+ * Returned: *bad_row (when bad_row is not NULL), the first row whose kernel failed (rows when
+ * none did).
  * Status: SC_SUCCESS; SC_ENOMEM when a workspace could not be allocated (rows then left
- * unwritten); otherwise the last non-success status a row returned. */
+ * unwritten); otherwise the status of the first row that failed, whatever the thread count. */
 int sc_parallel_rows(size_t rows, int threads, size_t units, size_t chunk,
-                     const sc_row_kernel *kernel, const void *job);
+                     const sc_row_kernel *kernel, const void *job, size_t *bad_row);
 
 /* Workspaces in one block: a workspace's alloc makes a sizing pass over its sub-arrays with
  * base NULL, allocates b.used bytes (one malloc or calloc) and makes the same pass again with

@@ -924,7 +924,7 @@ static int run_rows(size_t rows, size_t n, size_t pairs, int threads, row_kernel
 {
     static const sc_row_kernel rows_kernel = {batch_alloc, free, batch_row};
     const batch b = {n, pairs, simd_level(), kernel, job};
-    return sc_parallel_rows(rows, threads, rows, 64, &rows_kernel, &b);
+    return sc_parallel_rows(rows, threads, rows, 64, &rows_kernel, &b, NULL);
 }
 
 /* n(n-1)/2, or 0 when slopes for so many pairs could not be addressed. */
