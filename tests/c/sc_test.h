@@ -21,7 +21,7 @@
 
 static int sc_test_passed, sc_test_failed;
 
-static void sc_test_report(int ok, const char *file, int line, const char *fmt, ...)
+static inline void sc_test_report(int ok, const char *file, int line, const char *fmt, ...)
 {
     if (ok) {
         sc_test_passed++;
@@ -36,7 +36,7 @@ static void sc_test_report(int ok, const char *file, int line, const char *fmt, 
     va_end(ap);
 }
 
-static int sc_test_close(double got, double want, double rtol, double atol)
+static inline int sc_test_close(double got, double want, double rtol, double atol)
 {
     if (isnan(want) || isnan(got)) return isnan(want) && isnan(got);
     if (isinf(want) || isinf(got)) return got == want;
@@ -53,7 +53,7 @@ static int sc_test_close(double got, double want, double rtol, double atol)
     } while (0)
 
 /* The closing line of a program; its exit status. */
-static int sc_test_done(const char *name)
+static inline int sc_test_done(const char *name)
 {
     printf("%s: %d passed, %d failed\n", name, sc_test_passed, sc_test_failed);
     return sc_test_failed ? EXIT_FAILURE : EXIT_SUCCESS;
@@ -98,7 +98,7 @@ static char *sc_csv_field(const char **p)
     return out;
 }
 
-static size_t sc_csv_split(const char *line, char ***fields)
+static inline size_t sc_csv_split(const char *line, char ***fields)
 {
     size_t n = 0, cap = 8;
     char **f = malloc(cap * sizeof *f);
@@ -160,7 +160,7 @@ static sc_csv *sc_csv_read(const char *dir, const char *name)
     return t;
 }
 
-static size_t sc_csv_col(const sc_csv *t, const char *name)
+static inline size_t sc_csv_col(const sc_csv *t, const char *name)
 {
     for (size_t j = 0; j < t->cols; j++)
         if (strcmp(t->head[j], name) == 0) return j;
@@ -174,7 +174,7 @@ static const char *sc_csv_str(const sc_csv *t, size_t row, const char *name)
 }
 
 /* A number; NA, NaN and the empty field are NaN, Inf and -Inf infinities. */
-static double sc_csv_num(const sc_csv *t, size_t row, const char *name)
+static inline double sc_csv_num(const sc_csv *t, size_t row, const char *name)
 {
     const char *s = sc_csv_str(t, row, name);
     if (*s == '\0' || strcmp(s, "NA") == 0 || strcmp(s, "NaN") == 0) return NAN;
@@ -189,7 +189,7 @@ static double sc_csv_num(const sc_csv *t, size_t row, const char *name)
     return v;
 }
 
-static void sc_csv_free(sc_csv *t)
+static inline void sc_csv_free(sc_csv *t)
 {
     if (t == NULL) return;
     for (size_t j = 0; j < t->cols; j++) free(t->head[j]);
