@@ -68,7 +68,7 @@ typedef struct {
 } sc_csv;
 
 /* One field from *p (quoted or not, "" inside quotes for a quote); *p moves to its end. */
-static char *sc_csv_field(const char **p)
+static inline char *sc_csv_field(const char **p)
 {
     const char *s = *p;
     size_t cap = 16, len = 0;
@@ -113,7 +113,7 @@ static inline size_t sc_csv_split(const char *line, char ***fields)
 }
 
 /* dir/name, read whole; exits the program when it cannot be read. */
-static sc_csv *sc_csv_read(const char *dir, const char *name)
+static inline sc_csv *sc_csv_read(const char *dir, const char *name)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -168,7 +168,7 @@ static inline size_t sc_csv_col(const sc_csv *t, const char *name)
     exit(EXIT_FAILURE);
 }
 
-static const char *sc_csv_str(const sc_csv *t, size_t row, const char *name)
+static inline const char *sc_csv_str(const sc_csv *t, size_t row, const char *name)
 {
     return t->cell[row * t->cols + sc_csv_col(t, name)];
 }
@@ -200,7 +200,7 @@ static inline void sc_csv_free(sc_csv *t)
 }
 
 /* The reference directory: the program's argument, or tests/reference. */
-static const char *sc_test_refdir(int argc, char **argv)
+static inline const char *sc_test_refdir(int argc, char **argv)
 {
     return argc > 1 ? argv[1] : "tests/reference";
 }
