@@ -13,7 +13,7 @@ WARN += -Werror
 endif
 PYTEST_ARGS ?=
 
-.PHONY: install gsl demo test bench asan valgrind clean
+.PHONY: install gsl demo test ctest bench asan valgrind clean
 
 install: $(STAMP)
 
@@ -39,12 +39,42 @@ demo: install
 
 # The browser test renders the report in Debian's chromium (installed here when missing,
 # non-interactively; no browser is ever downloaded by Playwright).
-test: install
+test: install ctest
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Chromium not found: installing Debian's chromium with apt-get"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The C core as a plain static library (no Python), and one test program per family on the
+# reference values in tests/reference; prints "ctest: N passed, M failed" (checks).
+CTEST_DIR := build/ctest
+CTEST_CC ?= gcc
+CORE_OBJ := $(patsubst csrc/core/%.c,$(CTEST_DIR)/%.o,$(wildcard csrc/core/*.c))
+CTEST_BIN := $(patsubst tests/c/%.c,$(CTEST_DIR)/%,$(wildcard tests/c/test_*.c))
+CTEST_CFLAGS = -std=c99 -O2 -fopenmp $(WARN) $(shell gsl-config --cflags) -Icsrc/core
+
+$(CTEST_DIR)/%.o: csrc/core/%.c $(wildcard csrc/core/*.h) | gsl
+	@mkdir -p $(@D)
+	$(CTEST_CC) $(CTEST_CFLAGS) -c $< -o $@
+
+$(CTEST_DIR)/libscrutiny_core.a: $(CORE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(CTEST_DIR)/test_%: tests/c/test_%.c tests/c/sc_test.h $(CTEST_DIR)/libscrutiny_core.a
+	$(CTEST_CC) $(CTEST_CFLAGS) -Itests/c $< -o $@ -L$(CTEST_DIR) -lscrutiny_core \
+	  $(shell gsl-config --libs) -fopenmp -lm
+
+ctest: $(CTEST_BIN)
+	@passed=0; failed=0; \
+	for t in $(CTEST_BIN); do \
+	  out=$$($$t tests/reference); status=$$?; echo "$$out"; \
+	  p=$$(echo "$$out" | sed -n 's/^.*: \([0-9]*\) passed, [0-9]* failed$$/\1/p' | tail -1); \
+	  f=$$(echo "$$out" | sed -n 's/^.*: [0-9]* passed, \([0-9]*\) failed$$/\1/p' | tail -1); \
+	  if [ $$status -ne 0 ] && [ "$${f:-0}" -eq 0 ]; then echo "$$t exited with $$status"; f=1; fi; \
+	  passed=$$((passed + $${p:-0})); failed=$$((failed + $${f:-0})); \
+	done; \
+	echo "ctest: $$passed passed, $$failed failed"; [ $$failed -eq 0 ]
 
 bench: install
 	$(PY) -m pip install -q pymannkendall ruptures pyworkforce || true

@@ -7,15 +7,15 @@
 
 typedef void (*elementwise_fn)(const double *in, double *out);
 
-static void beta_quantile(const double *v, double *o) { o[0] = sc_beta_quantile(v[0], v[1], v[2]); }
-static void gamma_quantile(const double *v, double *o) { o[0] = sc_gamma_quantile(v[0], v[1]); }
-static void norm_quantile(const double *v, double *o) { o[0] = sc_norm_quantile(v[0]); }
-static void beta_inc(const double *v, double *o) { sc_beta_inc(v[0], 1.0 - v[0], v[1], v[2], &o[0], &o[1]); }
-static void gamma_inc(const double *v, double *o) { sc_gamma_inc(v[0], v[1], &o[0], &o[1]); }
-static void binom_cdf(const double *v, double *o) { o[0] = sc_binom_cdf(v[0], v[1], v[2]); o[1] = sc_binom_pmf(v[0], v[1], v[2]); }
-static void pois_cdf(const double *v, double *o) { o[0] = sc_pois_cdf(v[0], v[1]); o[1] = sc_pois_pmf(v[0], v[1]); }
-static void binom_quantile(const double *v, double *o) { o[0] = sc_binom_quantile(v[0], v[1], v[2], &o[1], &o[2]); }
-static void pois_quantile(const double *v, double *o) { o[0] = sc_pois_quantile(v[0], v[1], &o[1], &o[2]); }
+static void beta_quantile(const double *v, double *o) { o[0] = sc_dist_beta_quantile(v[0], v[1], v[2]); }
+static void gamma_quantile(const double *v, double *o) { o[0] = sc_dist_gamma_quantile(v[0], v[1]); }
+static void norm_quantile(const double *v, double *o) { o[0] = sc_dist_norm_quantile(v[0]); }
+static void beta_inc(const double *v, double *o) { sc_dist_beta_inc(v[0], 1.0 - v[0], v[1], v[2], &o[0], &o[1]); }
+static void gamma_inc(const double *v, double *o) { sc_dist_gamma_inc(v[0], v[1], &o[0], &o[1]); }
+static void binom_cdf(const double *v, double *o) { o[0] = sc_dist_binom_cdf(v[0], v[1], v[2]); o[1] = sc_dist_binom_pmf(v[0], v[1], v[2]); }
+static void pois_cdf(const double *v, double *o) { o[0] = sc_dist_pois_cdf(v[0], v[1]); o[1] = sc_dist_pois_pmf(v[0], v[1]); }
+static void binom_quantile(const double *v, double *o) { o[0] = sc_dist_binom_quantile(v[0], v[1], v[2], &o[1], &o[2]); }
+static void pois_quantile(const double *v, double *o) { o[0] = sc_dist_pois_quantile(v[0], v[1], &o[1], &o[2]); }
 
 /* Apply fn over k equal-length input arrays, giving nout output arrays (a tuple when > 1). */
 static PyObject *map(PyObject *args, const char *func, int k, const char **names, int nout, elementwise_fn fn)

@@ -188,7 +188,7 @@ static int log_kummer(double s, double x, double *logS, double *mean, double *as
     }
     /* S = P(s, x) / g(s, x): P >= 1/2 here, so its logarithm is accurate */
     double P, Q;
-    sc_gamma_inc(s, x, &P, &Q);
+    sc_dist_gamma_inc(s, x, &P, &Q);
     *logS = log(P) - log_poisson_density(s, x);
     if (mean) *mean = (x - s) + s * exp(-*logS);
     if (asa) {

@@ -24,72 +24,51 @@ double sc_changepoint_penalty(const sc_cpt_spec *spec, size_t n)
 
 /* ---- workspace: candidates (structure of arrays), a ring of recent prefix values, back links */
 
+/* A series of N values has at most N + 1 candidates, and no segment longer than N. */
 typedef struct {
-    size_t cap;                  /* candidate capacity */
-    int32_t *tau;
+    int32_t *tau;                /* n + 1 each */
     double *F, *S, *S2, *like;   /* F(tau), prefix sums at tau, F(tau) + cost + pen */
-    size_t ring;                 /* = min_size */
-    double *rF, *rS, *rS2;
+    double *rF, *rS, *rS2;       /* min_size each: the ring of recent prefix values */
     uint32_t *back;              /* n + 1: the last change before each position */
-    size_t nlog;                 /* log table: logm[j] = log(j), j < nlog */
+    size_t nlog;                 /* logm[j] = log(j) is filled for j < nlog (n + 1 slots) */
     double *logm;
 } workspace;
 
-static void ws_free(workspace *w)
+/* The sub-arrays of a workspace, taken from block b (see sc_block_take). */
+static void ws_carve(workspace *w, sc_block *b, size_t n, size_t min_size)
 {
-    if (w == NULL) return;
-    free(w->tau); free(w->F); free(w->S); free(w->S2); free(w->like);
-    free(w->rF); free(w->rS); free(w->rS2); free(w->back); free(w->logm);
-    free(w);
+    w->tau = sc_block_take(b, n + 1, sizeof *w->tau);
+    w->F = sc_block_take(b, n + 1, sizeof *w->F);
+    w->S = sc_block_take(b, n + 1, sizeof *w->S);
+    w->S2 = sc_block_take(b, n + 1, sizeof *w->S2);
+    w->like = sc_block_take(b, n + 1, sizeof *w->like);
+    w->rF = sc_block_take(b, min_size, sizeof *w->rF);
+    w->rS = sc_block_take(b, min_size, sizeof *w->rS);
+    w->rS2 = sc_block_take(b, min_size, sizeof *w->rS2);
+    w->back = sc_block_take(b, n + 1, sizeof *w->back);
+    w->logm = sc_block_take(b, n + 1, sizeof *w->logm);
+    w->nlog = 0;
 }
 
-static int grow_candidates(workspace *w, size_t need)
-{
-    if (need <= w->cap) return SC_SUCCESS;
-    size_t cap = w->cap ? w->cap : 256;
-    while (cap < need) cap *= 2;
-    int32_t *tau = realloc(w->tau, cap * sizeof *tau);
-    if (tau) w->tau = tau;
-    double **arrs[4] = {&w->F, &w->S, &w->S2, &w->like};
-    int ok = tau != NULL;
-    for (int a = 0; a < 4 && ok; a++) {
-        double *p = realloc(*arrs[a], cap * sizeof(double));
-        if (p) *arrs[a] = p;
-        else ok = 0;
-    }
-    if (!ok) return SC_ENOMEM;
-    w->cap = cap;
-    return SC_SUCCESS;
-}
-
-static int grow_logs(workspace *w, size_t need)
-{
-    if (need <= w->nlog) return SC_SUCCESS;
-    size_t cap = w->nlog ? w->nlog : 1024;
-    while (cap < need) cap *= 2;
-    double *p = realloc(w->logm, cap * sizeof *p);
-    if (p == NULL) return SC_ENOMEM;
-    for (size_t j = w->nlog; j < cap; j++) p[j] = log((double)j);
-    w->logm = p;
-    w->nlog = cap;
-    return SC_SUCCESS;
-}
-
+/* A workspace for series of up to n values, in one block; NULL when out of memory.  Freed by
+ * free(). */
 static workspace *ws_alloc(size_t n, size_t min_size)
 {
-    workspace *w = calloc(1, sizeof *w);
-    if (w == NULL) return NULL;
-    w->ring = min_size;
-    w->rF = malloc(min_size * sizeof(double));
-    w->rS = malloc(min_size * sizeof(double));
-    w->rS2 = malloc(min_size * sizeof(double));
-    w->back = malloc((n + 1) * sizeof(uint32_t));
-    if (!w->rF || !w->rS || !w->rS2 || !w->back || grow_candidates(w, 256) != SC_SUCCESS ||
-        grow_logs(w, 1024) != SC_SUCCESS) {
-        ws_free(w);
-        return NULL;
-    }
+    workspace probe;
+    sc_block b = {NULL, 0};
+    sc_block_take(&b, 1, sizeof probe);
+    ws_carve(&probe, &b, n, min_size);
+    if (b.used == SIZE_MAX || (b.base = malloc(b.used)) == NULL) return NULL;
+    b.used = 0;
+    workspace *w = sc_block_take(&b, 1, sizeof *w);
+    ws_carve(w, &b, n, min_size);
     return w;
+}
+
+/* logm[j] for every j < need (need <= n + 1). */
+static void fill_logs(workspace *w, size_t need)
+{
+    for (; w->nlog < need; w->nlog++) w->logm[w->nlog] = log((double)w->nlog);
 }
 
 /* ---- segment costs (changepoint's cost_general_functions.c, operation for operation) ---- */
@@ -175,27 +154,25 @@ static size_t prune(workspace *w, size_t nc, double limit)
     return keep;
 }
 
-static int push(workspace *w, size_t *nc, int32_t tau, double F, double S, double S2)
+static void push(workspace *w, size_t *nc, int32_t tau, double F, double S, double S2)
 {
-    if (grow_candidates(w, *nc + 1) != SC_SUCCESS) return SC_ENOMEM;
     w->tau[*nc] = tau;
     w->F[*nc] = F;
     w->S[*nc] = S;
     w->S2[*nc] = S2;
     (*nc)++;
-    return SC_SUCCESS;
 }
 
 /* PELT on the usable values of one series (N of them, read from y skipping NaN when
- * omit); writes the back links and returns F(N) in *objective. */
-static int pelt_series(const double *y, size_t N, const sc_cpt_spec *spec, double pen,
-                       workspace *w, double *objective)
+ * omit); writes the back links and returns F(N). */
+static double pelt_series(const double *y, size_t N, const sc_cpt_spec *spec, double pen,
+                          workspace *w)
 {
     const size_t msz = spec->min_size;
     const int mbic = spec->penalty == SC_CPT_MBIC;
     long double acc = 0, acc2 = 0;
     size_t nc = 0, i = 0;
-    if (push(w, &nc, 0, -pen, 0, 0) != SC_SUCCESS) return SC_ENOMEM;
+    push(w, &nc, 0, -pen, 0, 0);
     for (size_t pos = 1; pos <= N; pos++) {
         while (isnan(y[i])) i++;            /* only when omitting: N counts the others */
         const double v = y[i++];
@@ -204,13 +181,12 @@ static int pelt_series(const double *y, size_t N, const sc_cpt_spec *spec, doubl
         const double St = (double)acc, S2t = (double)acc2;
         if (pos < msz) continue;
         const size_t longest = pos < 2 * msz ? pos : pos - (size_t)w->tau[0];   /* longest segment */
-        if (grow_logs(w, longest + 1) != SC_SUCCESS) return SC_ENOMEM;
+        fill_logs(w, longest + 1);
         double F;
         if (pos < 2 * msz) {                  /* one segment: cost(0, pos] */
             F = seg_cost(spec->cost, mbic, St, S2t, (uint32_t)pos, w->logm);
             w->back[pos] = 0;
-            if (pos == msz && push(w, &nc, (int32_t)msz, F, St, S2t) != SC_SUCCESS)
-                return SC_ENOMEM;
+            if (pos == msz) push(w, &nc, (int32_t)msz, F, St, S2t);
         } else {
             size_t which;
             F = best_candidate(w, nc, (int32_t)pos, St, S2t, spec->cost, mbic, pen, &which);
@@ -223,12 +199,10 @@ static int pelt_series(const double *y, size_t N, const sc_cpt_spec *spec, doubl
         w->rS2[slot] = S2t;
         if (pos >= 2 * msz) {                 /* the next candidate: pos - min_size + 1 */
             const size_t tau = pos - msz + 1, s = tau % msz;
-            if (push(w, &nc, (int32_t)tau, w->rF[s], w->rS[s], w->rS2[s]) != SC_SUCCESS)
-                return SC_ENOMEM;
+            push(w, &nc, (int32_t)tau, w->rF[s], w->rS[s], w->rS2[s]);
         }
     }
-    *objective = w->rF[N % msz];
-    return SC_SUCCESS;
+    return w->rF[N % msz];
 }
 
 /* Mark the segment ends of series r in mask (original positions). */
@@ -255,51 +229,57 @@ static size_t mark_changes(const double *y, size_t n, size_t N, const workspace 
     return count;
 }
 
+typedef struct {
+    const double *y;
+    size_t n;
+    const sc_cpt_spec *spec;
+    sc_cpt_output *out;
+} pelt_job;
+
+static void *pelt_alloc(const void *arg)
+{
+    const pelt_job *job = arg;
+    return ws_alloc(job->n, job->spec->min_size);
+}
+
+static int pelt_row(const void *arg, size_t r, void *ws)
+{
+    const pelt_job *job = arg;
+    const sc_cpt_spec *spec = job->spec;
+    const size_t n = job->n;
+    sc_cpt_output *out = job->out;
+    const double *yr = job->y + r * n;
+    unsigned char *mask = out->mask + r * n;
+    size_t N = 0;
+    int missing = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(yr[i])) missing = 1;
+        else N++;
+    }
+    int st = SC_CPT_ROW_OK;
+    if (missing && !spec->omit_missing) st = SC_CPT_ROW_MISSING;
+    else if (N < 2 * spec->min_size || N < 2) st = SC_CPT_ROW_TOO_SHORT;
+    double objective = NAN, pen = NAN, changes = NAN;
+    if (st == SC_CPT_ROW_OK) {
+        pen = sc_changepoint_penalty(spec, N);
+        objective = pelt_series(yr, N, spec, pen, ws);
+        changes = (double)mark_changes(yr, n, N, ws, mask);
+    } else {
+        memset(mask, 0, n);
+    }
+    out->objective[r] = objective;
+    out->penalty[r] = pen;
+    out->n_changes[r] = changes;
+    out->status[r] = st;
+    return SC_SUCCESS;
+}
+
 int sc_changepoint_pelt(const double *y, size_t rows, size_t n, const sc_cpt_spec *spec,
                         int threads, sc_cpt_output *out)
 {
     if (spec->min_size < 1 || n >= INT32_MAX) return SC_EINVAL;
     if (spec->penalty == SC_CPT_MANUAL && !(spec->pen_value >= 0)) return SC_EINVAL;
-    int no_memory = 0;
-#pragma omp parallel num_threads(sc_threads(threads, rows * n / 4))
-    {
-        workspace *w = ws_alloc(n, spec->min_size);
-        if (w == NULL) {
-#pragma omp atomic write
-            no_memory = 1;
-        }
-#pragma omp for schedule(dynamic, 8)
-        for (size_t r = 0; r < rows; r++) {
-            if (w == NULL) continue;
-            const double *yr = y + r * n;
-            unsigned char *mask = out->mask + r * n;
-            size_t N = 0;
-            int missing = 0;
-            for (size_t i = 0; i < n; i++) {
-                if (isnan(yr[i])) missing = 1;
-                else N++;
-            }
-            int st = SC_CPT_ROW_OK;
-            if (missing && !spec->omit_missing) st = SC_CPT_ROW_MISSING;
-            else if (N < 2 * spec->min_size || N < 2) st = SC_CPT_ROW_TOO_SHORT;
-            double objective = NAN, pen = NAN, changes = NAN;
-            if (st == SC_CPT_ROW_OK) {
-                pen = sc_changepoint_penalty(spec, N);
-                if (pelt_series(yr, N, spec, pen, w, &objective) != SC_SUCCESS) {
-#pragma omp atomic write
-                    no_memory = 1;
-                } else {
-                    changes = (double)mark_changes(yr, n, N, w, mask);
-                }
-            } else {
-                memset(mask, 0, n);
-            }
-            out->objective[r] = objective;
-            out->penalty[r] = pen;
-            out->n_changes[r] = changes;
-            out->status[r] = st;
-        }
-        ws_free(w);
-    }
-    return no_memory ? SC_ENOMEM : SC_SUCCESS;
+    static const sc_row_kernel kernel = {pelt_alloc, free, pelt_row};
+    const pelt_job job = {y, n, spec, out};
+    return sc_parallel_rows(rows, threads, rows * n / 4, 8, &kernel, &job, NULL);
 }

@@ -137,34 +137,65 @@ static void draw(const double *x, const double *den, const double *w, size_t n,
     }
 }
 
+/* A thread's replicate scratch: the areas of a replicate, and its generator. */
+typedef struct {
+    rate_weight *a;
+    gsl_rng *rng;
+} boot_workspace;
+
+typedef struct {
+    const double *x, *den, *w;
+    size_t n;
+    sc_disparity_resample how;
+    uint64_t seed;
+    double *out;
+} boot_job;
+
+static void boot_free(void *ws)
+{
+    boot_workspace *b = ws;
+    if (b == NULL) return;
+    gsl_rng_free(b->rng);
+    free(b);
+}
+
+static void *boot_alloc(const void *arg)
+{
+    const boot_job *job = arg;
+    sc_block blk = {NULL, 0};
+    sc_block_take(&blk, 1, sizeof(boot_workspace));
+    sc_block_take(&blk, job->n, sizeof(rate_weight));
+    if (blk.used == SIZE_MAX || (blk.base = malloc(blk.used)) == NULL) return NULL;
+    blk.used = 0;
+    boot_workspace *b = sc_block_take(&blk, 1, sizeof *b);
+    b->a = sc_block_take(&blk, job->n, sizeof *b->a);
+    if ((b->rng = gsl_rng_alloc(gsl_rng_mt19937)) == NULL) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* Replicate r from its own stream (sc_stream_seed), so results do not depend on threads. */
+static int boot_row(const void *arg, size_t r, void *ws)
+{
+    const boot_job *job = arg;
+    boot_workspace *b = ws;
+    gsl_rng_set(b->rng, sc_stream_seed(job->seed, (uint64_t)r));
+    draw(job->x, job->den, job->w, job->n, job->how, b->rng, b->a);
+    qsort(b->a, job->n, sizeof *b->a, cmp_rate);
+    indices_sorted(b->a, job->n, job->out + r * SC_DISPARITY_N_INDICES);
+    return SC_SUCCESS;
+}
+
 int sc_disparity_bootstrap(const double *x, const double *den, const double *w, size_t n,
                            sc_disparity_resample how, size_t reps, uint64_t seed, int threads,
                            double *out)
 {
     if (n == 0) return SC_EEMPTY;
-    int status = SC_SUCCESS;
-    const long nr = (long)reps;
-#pragma omp parallel num_threads(sc_threads(threads, reps * n / 16))
-    {
-        rate_weight *a = malloc(n * sizeof *a);
-        gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-        const int ok = a != NULL && rng != NULL;
-        if (!ok) {
-#pragma omp critical(sc_disparity_status)
-            status = SC_ENOMEM;
-        }
-#pragma omp for schedule(dynamic, 4)
-        for (long b = 0; b < nr; b++) {
-            if (!ok) continue;
-            gsl_rng_set(rng, sc_stream_seed(seed, (uint64_t)b));
-            draw(x, den, w, n, how, rng, a);
-            qsort(a, n, sizeof *a, cmp_rate);
-            indices_sorted(a, n, out + (size_t)b * SC_DISPARITY_N_INDICES);
-        }
-        free(a);
-        if (rng) gsl_rng_free(rng);
-    }
-    return status;
+    static const sc_row_kernel kernel = {boot_alloc, boot_free, boot_row};
+    const boot_job job = {x, den, w, n, how, seed, out};
+    return sc_parallel_rows(reps, threads, reps * n / 16, 4, &kernel, &job, NULL);
 }
 
 int sc_disparity_percentiles(const double *reps, size_t n_reps, double conf, double *lower,
@@ -402,13 +433,13 @@ int sc_disparity_shrink_posterior(const double *x, const double *den, size_t n,
         } else if (model == SC_SHRINK_BETA_BINOMIAL) {
             const double pa = a + x[i], pb = b + den[i] - x[i];
             est[i] = pa / (pa + pb);
-            lower[i] = sc_beta_quantile(pl, pa, pb);
-            upper[i] = sc_beta_quantile(pu, pa, pb);
+            lower[i] = sc_dist_beta_quantile(pl, pa, pb);
+            upper[i] = sc_dist_beta_quantile(pu, pa, pb);
         } else {
             const double shape = a + x[i], rate = b + den[i];
             est[i] = shape / rate;
-            lower[i] = sc_gamma_quantile(pl, shape) / rate;
-            upper[i] = sc_gamma_quantile(pu, shape) / rate;
+            lower[i] = sc_dist_gamma_quantile(pl, shape) / rate;
+            upper[i] = sc_dist_gamma_quantile(pu, shape) / rate;
         }
     }
     return SC_SUCCESS;

@@ -128,7 +128,7 @@ static void beta_inc_c(double x, double y, double a, double b, double lconst, do
     }
 }
 
-void sc_beta_inc(double x, double y, double a, double b, double *P, double *Q)
+void sc_dist_beta_inc(double x, double y, double a, double b, double *P, double *Q)
 {
     if (!(a > 0 && b > 0 && x >= 0 && y >= 0) || isnan(x)) {
         *P = *Q = NAN;
@@ -140,7 +140,7 @@ void sc_beta_inc(double x, double y, double a, double b, double *P, double *Q)
     beta_inc_c(x, y, a, b, beta_prefactor_const(a, b), P, Q, &lpre);
 }
 
-void sc_gamma_inc(double a, double x, double *P, double *Q)
+void sc_dist_gamma_inc(double a, double x, double *P, double *Q)
 {
     if (!(a > 0 && x >= 0)) {
         *P = *Q = NAN;
@@ -181,7 +181,7 @@ void sc_gamma_inc(double a, double x, double *P, double *Q)
     }
 }
 
-double sc_norm_quantile(double p)
+double sc_dist_norm_quantile(double p)
 {
     if (!(p >= 0 && p <= 1)) return NAN;
     return gsl_cdf_ugaussian_Pinv(p);
@@ -203,7 +203,7 @@ static double beta_start(double p, double a, double b)
     return 1.0 - pow(b * w * (1.0 - p), 1.0 / b);
 }
 
-double sc_beta_quantile(double p, double a, double b)
+double sc_dist_beta_quantile(double p, double a, double b)
 {
     if (!(a > 0 && b > 0 && p >= 0 && p <= 1)) return NAN;
     if (p == 0.0) return 0.0;
@@ -259,7 +259,7 @@ static double gamma_start(double p, double a)
     return 1.0 - log(1.0 - (p - t) / (1.0 - t));
 }
 
-double sc_gamma_quantile(double p, double shape)
+double sc_dist_gamma_quantile(double p, double shape)
 {
     const double a = shape;
     if (!(a > 0 && p >= 0 && p <= 1)) return NAN;
@@ -271,7 +271,7 @@ double sc_gamma_quantile(double p, double shape)
     double x = gamma_start(p, a);
     for (int it = 0; it < SOLVE_MAXITER; it++) {
         double P, Q;
-        sc_gamma_inc(a, x, &P, &Q);
+        sc_dist_gamma_inc(a, x, &P, &Q);
         double f = lower_tail ? P - p : q - Q;
         if (isnan(f)) return NAN;
         if (f == 0.0) return x;
@@ -294,7 +294,7 @@ double sc_gamma_quantile(double p, double shape)
     return x;
 }
 
-double sc_binom_pmf(double r, double n, double prob)
+double sc_dist_binom_pmf(double r, double n, double prob)
 {
     if (!(n >= 0 && prob >= 0 && prob <= 1) || r < 0 || r > n) return (r < 0 || r > n) ? 0.0 : NAN;
     if (prob == 0.0 || n == 0.0) return r == 0.0 ? 1.0 : 0.0;
@@ -303,7 +303,7 @@ double sc_binom_pmf(double r, double n, double prob)
     return exp(log_beta_prefactor(prob, 1.0 - prob, r + 1.0, n - r + 1.0)) / ((n + 1.0) * prob * (1.0 - prob));
 }
 
-double sc_binom_cdf(double r, double n, double prob)
+double sc_dist_binom_cdf(double r, double n, double prob)
 {
     if (!(n >= 0 && prob >= 0 && prob <= 1)) return NAN;
     r = floor(r);
@@ -311,7 +311,7 @@ double sc_binom_cdf(double r, double n, double prob)
     if (r >= n) return 1.0;
     double P, Q;
     /* F(r) = I_{1-p}(n - r, r + 1) */
-    sc_beta_inc(1.0 - prob, prob, n - r, r + 1.0, &P, &Q);
+    sc_dist_beta_inc(1.0 - prob, prob, n - r, r + 1.0, &P, &Q);
     return P;
 }
 
@@ -324,12 +324,12 @@ typedef struct {
 
 static double d_cdf(const discrete *d, double r)
 {
-    return d->binomial ? sc_binom_cdf(r, d->n, d->prob) : sc_pois_cdf(r, d->mu);
+    return d->binomial ? sc_dist_binom_cdf(r, d->n, d->prob) : sc_dist_pois_cdf(r, d->mu);
 }
 
 static double d_pmf(const discrete *d, double r)
 {
-    return d->binomial ? sc_binom_pmf(r, d->n, d->prob) : sc_pois_pmf(r, d->mu);
+    return d->binomial ? sc_dist_binom_pmf(r, d->n, d->prob) : sc_dist_pois_pmf(r, d->mu);
 }
 
 static double d_quantile(const discrete *d, double p, double start, double rmax, double *cdf, double *pmf)
@@ -373,24 +373,24 @@ static double d_quantile(const discrete *d, double p, double start, double rmax,
     return r;
 }
 
-double sc_binom_quantile(double p, double n, double prob, double *cdf, double *pmf)
+double sc_dist_binom_quantile(double p, double n, double prob, double *cdf, double *pmf)
 {
     if (!(n >= 0 && prob >= 0 && prob <= 1 && p >= 0 && p <= 1)) return NAN;
     discrete d = {n, prob, 0.0, 1};
     if (prob == 0.0 || p == 0.0 || n == 0.0) {
         double r = (prob == 1.0) ? n : 0.0;
-        if (cdf) *cdf = sc_binom_cdf(r, n, prob);
-        if (pmf) *pmf = sc_binom_pmf(r, n, prob);
+        if (cdf) *cdf = sc_dist_binom_cdf(r, n, prob);
+        if (pmf) *pmf = sc_dist_binom_pmf(r, n, prob);
         return r;
     }
     double mu = n * prob, sigma = sqrt(n * prob * (1.0 - prob));
-    double z = sc_norm_quantile(p < 1.0 ? p : 1.0 - DBL_EPSILON);
+    double z = sc_dist_norm_quantile(p < 1.0 ? p : 1.0 - DBL_EPSILON);
     double gamma = sigma > 0 ? (1.0 - 2.0 * prob) / sigma : 0.0;
     double start = floor(mu + sigma * (z + gamma * (z * z - 1.0) / 6.0) + 0.5);
     return d_quantile(&d, p, start, n, cdf, pmf);
 }
 
-double sc_pois_pmf(double r, double mu)
+double sc_dist_pois_pmf(double r, double mu)
 {
     if (!(mu >= 0)) return NAN;
     if (r < 0) return 0.0;
@@ -399,34 +399,34 @@ double sc_pois_pmf(double r, double mu)
     return exp(log_gamma_prefactor(r + 1.0, mu)) / mu;
 }
 
-double sc_pois_cdf(double r, double mu)
+double sc_dist_pois_cdf(double r, double mu)
 {
     if (!(mu >= 0)) return NAN;
     r = floor(r);
     if (r < 0) return 0.0;
     if (mu == 0.0) return 1.0;
     double P, Q;
-    sc_gamma_inc(r + 1.0, mu, &P, &Q);
+    sc_dist_gamma_inc(r + 1.0, mu, &P, &Q);
     return Q;
 }
 
-double sc_pois_quantile(double p, double mu, double *cdf, double *pmf)
+double sc_dist_pois_quantile(double p, double mu, double *cdf, double *pmf)
 {
     if (!(mu >= 0 && p >= 0 && p <= 1)) return NAN;
     discrete d = {0.0, 0.0, mu, 0};
     if (mu == 0.0 || p == 0.0) {
-        if (cdf) *cdf = sc_pois_cdf(0.0, mu);
-        if (pmf) *pmf = sc_pois_pmf(0.0, mu);
+        if (cdf) *cdf = sc_dist_pois_cdf(0.0, mu);
+        if (pmf) *pmf = sc_dist_pois_pmf(0.0, mu);
         return 0.0;
     }
     if (p == 1.0) return INFINITY;
     double sigma = sqrt(mu);
-    double z = sc_norm_quantile(p);
+    double z = sc_dist_norm_quantile(p);
     double start = floor(mu + sigma * (z + (z * z - 1.0) / (6.0 * sigma)) + 0.5);
     return d_quantile(&d, p, start, INFINITY, cdf, pmf);
 }
 
-double sc_byar_lower(double x, double z)
+double sc_dist_byar_lower(double x, double z)
 {
     if (!(x >= 0)) return NAN;
     if (x == 0.0) return 0.0;
@@ -434,7 +434,7 @@ double sc_byar_lower(double x, double z)
     return x * v * v * v;
 }
 
-double sc_byar_upper(double x, double z)
+double sc_dist_byar_upper(double x, double z)
 {
     if (!(x >= 0)) return NAN;
     double x1 = x + 1.0;
@@ -442,31 +442,31 @@ double sc_byar_upper(double x, double z)
     return x1 * v * v * v;
 }
 
-double sc_garwood_lower(double x, double conf)
+double sc_dist_garwood_lower(double x, double conf)
 {
     if (!(x >= 0)) return NAN;
-    return x == 0.0 ? 0.0 : sc_gamma_quantile(0.5 * (1.0 - conf), x);
+    return x == 0.0 ? 0.0 : sc_dist_gamma_quantile(0.5 * (1.0 - conf), x);
 }
 
-double sc_garwood_upper(double x, double conf)
+double sc_dist_garwood_upper(double x, double conf)
 {
     if (!(x >= 0)) return NAN;
-    return sc_gamma_quantile(0.5 * (1.0 + conf), x + 1.0);
+    return sc_dist_gamma_quantile(0.5 * (1.0 + conf), x + 1.0);
 }
 
-double sc_wald_pvalue(double stat, double df)
+double sc_dist_wald_pvalue(double stat, double df)
 {
     if (isnan(stat)) return NAN;
     if (df <= 0) return erfc(fabs(stat) / sqrt(2.0));
     const double t2 = stat * stat;
     double P, Q;
-    sc_beta_inc(df / (df + t2), t2 / (df + t2), 0.5 * df, 0.5, &P, &Q);
+    sc_dist_beta_inc(df / (df + t2), t2 / (df + t2), 0.5 * df, 0.5, &P, &Q);
     return P;
 }
 
-double sc_critical_value(double conf, double df)
+double sc_dist_critical_value(double conf, double df)
 {
-    if (df <= 0) return sc_norm_quantile(0.5 * (1.0 + conf));
-    const double x = sc_beta_quantile(1.0 - conf, 0.5 * df, 0.5);   /* df / (df + t^2) */
+    if (df <= 0) return sc_dist_norm_quantile(0.5 * (1.0 + conf));
+    const double x = sc_dist_beta_quantile(1.0 - conf, 0.5 * df, 0.5);   /* df / (df + t^2) */
     return sqrt(df * (1.0 - x) / x);
 }

@@ -451,19 +451,32 @@ typedef struct {
 static void fitter_free(glm_fitter *f)
 {
     sc_logit_free(f->ws);
-    free(f->cols); free(f->coef); free(f->start); free(f->full);
+    free(f->cols);              /* the block that holds coef, start and full too */
+}
+
+/* The fitter's arrays, taken from block b (see sc_block_take). */
+static void fitter_carve(glm_fitter *f, sc_block *b, size_t p, size_t levels)
+{
+    const size_t nc = p + levels;
+    f->cols = sc_block_take(b, p ? p : 1, sizeof(size_t));
+    f->coef = sc_block_take(b, nc, sizeof(double));
+    f->start = sc_block_take(b, nc, sizeof(double));
+    f->full = sc_block_take(b, nc, sizeof(double));
 }
 
 static int fitter_alloc(glm_fitter *f, size_t n, size_t p, size_t levels)
 {
-    const size_t nc = p + levels;
-    f->ws = sc_logit_alloc(n, p, levels);
-    f->cols = malloc((p ? p : 1) * sizeof(size_t));
-    f->coef = malloc(nc * sizeof(double));
-    f->start = malloc(nc * sizeof(double));
-    f->full = malloc(nc * sizeof(double));
+    sc_block b = {NULL, 0};
+    fitter_carve(f, &b, p, levels);
+    f->ws = NULL;
+    f->cols = NULL;
     f->have_full = 0;
-    if (f->ws && f->cols && f->coef && f->start && f->full) return SC_SUCCESS;
+    if (b.used != SIZE_MAX && (b.base = malloc(b.used)) != NULL) {
+        b.used = 0;
+        fitter_carve(f, &b, p, levels);
+        f->ws = sc_logit_alloc(n, p, levels);
+        if (f->ws) return SC_SUCCESS;
+    }
     fitter_free(f);
     return SC_ENOMEM;
 }

@@ -195,9 +195,9 @@ static double interpolated_limit(const sc_funnel_spec *spec, double p, double d)
 {
     double F = 0, f = 0, r;
     if (spec->kind == SC_FUNNEL_PROPORTION)
-        r = sc_binom_quantile(p, d, spec->target, &F, &f);
+        r = sc_dist_binom_quantile(p, d, spec->target, &F, &f);
     else
-        r = sc_pois_quantile(p, spec->target * d, &F, &f);
+        r = sc_dist_pois_quantile(p, spec->target * d, &F, &f);
     double alpha = f > 0 ? (F - p) / f : 0.0;
     return (r - alpha) / d;
 }
@@ -208,8 +208,8 @@ static void exact_limits(const sc_funnel_spec *spec, double level, double d, dou
     const double a = 0.5 * (1.0 - level);
     if (spec->kind == SC_FUNNEL_RATIO) {
         double mean = spec->target * d;
-        *lo = sc_gamma_quantile(a, mean) / d;
-        *hi = sc_gamma_quantile(1.0 - a, mean + 1.0) / d;
+        *lo = sc_dist_gamma_quantile(a, mean) / d;
+        *hi = sc_dist_gamma_quantile(1.0 - a, mean + 1.0) / d;
     } else {
         *lo = interpolated_limit(spec, a, d);
         *hi = interpolated_limit(spec, 1.0 - a, d);
@@ -283,7 +283,7 @@ int sc_funnel_limits(const double *den, size_t den_stride, size_t n, const sc_fu
         free(first);
         return SC_ENOMEM;
     }
-    for (size_t j = 0; j < m; j++) q[j] = sc_norm_quantile(0.5 * (1.0 + spec->levels[j]));
+    for (size_t j = 0; j < m; j++) q[j] = sc_dist_norm_quantile(0.5 * (1.0 + spec->levels[j]));
     for (size_t i = 0; i < n; i++) order[i] = (keyed){den[i * den_stride], i};
     qsort(order, n, sizeof *order, cmp_keyed);
     size_t groups = 0;
@@ -325,12 +325,12 @@ int sc_funnel_ratio_ci(const double *obs, size_t obs_stride, const double *expd,
         for (size_t j = 0; j < n_levels; j++) {
             double lo, hi;
             if (o < 10.0) {
-                lo = sc_garwood_lower(o, levels[j]);
-                hi = sc_garwood_upper(o, levels[j]);
+                lo = sc_dist_garwood_lower(o, levels[j]);
+                hi = sc_dist_garwood_upper(o, levels[j]);
             } else {
-                double q = sc_norm_quantile(0.5 + 0.5 * levels[j]);
-                lo = sc_byar_lower(o, q);
-                hi = sc_byar_upper(o, q);
+                double q = sc_dist_norm_quantile(0.5 + 0.5 * levels[j]);
+                lo = sc_dist_byar_lower(o, q);
+                hi = sc_dist_byar_upper(o, q);
             }
             lower[(size_t)i * n_levels + j] = lo / e;
             upper[(size_t)i * n_levels + j] = hi / e;

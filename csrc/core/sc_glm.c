@@ -26,6 +26,8 @@ typedef struct {
     double *bd, *bs;              /* indicator diagonal; right-hand sides */
     gsl_matrix *S;                /* Schur complement of the indicator block; its factor */
     gsl_vector *rhs;
+    gsl_matrix_view S_view;       /* S and rhs over the workspace's block */
+    gsl_vector_view rhs_view;
     double *beta, *coefold;       /* p */
     double *cov;                  /* p*p: covariance of the coefficients */
     double *scratch;              /* p*p */
@@ -37,59 +39,53 @@ typedef struct {
     double *u;                    /* n*p: estimating functions x_i e_i (Newey-West) */
 } workspace;
 
-static void ws_free(workspace *w)
+/* The sub-arrays of a workspace, taken from block b (see sc_block_take). */
+static void ws_carve(workspace *w, sc_block *b, int full_design, int hac)
 {
-    if (w == NULL) return;
-    if (w->S) gsl_matrix_free(w->S);
-    if (w->rhs) gsl_vector_free(w->rhs);
-    free(w->Add); free(w->Ads); free(w->dss); free(w->bd); free(w->bs);
-    free(w->beta); free(w->coefold); free(w->cov); free(w->scratch);
-    free(w->y); free(w->ylogy); free(w->off); free(w->eta); free(w->mu); free(w->mu_prev);
-    free(w->x); free(w->ind); free(w->full_x); free(w->full_ind); free(w->u);
-    free(w);
+    const size_t n = w->n, p = w->p, q = w->q, md = w->m ? w->m : 1;
+    w->Add = sc_block_take(b, q * q, sizeof(double));
+    w->Ads = sc_block_take(b, q * md, sizeof(double));
+    w->dss = sc_block_take(b, md, sizeof(double));
+    w->bd = sc_block_take(b, q, sizeof(double));
+    w->bs = sc_block_take(b, md, sizeof(double));
+    double *S = sc_block_take(b, q * q, sizeof(double));
+    double *rhs = sc_block_take(b, q, sizeof(double));
+    w->beta = sc_block_take(b, p, sizeof(double));
+    w->coefold = sc_block_take(b, p, sizeof(double));
+    w->cov = sc_block_take(b, p * p, sizeof(double));
+    w->scratch = sc_block_take(b, p * p, sizeof(double));
+    w->y = sc_block_take(b, n, sizeof(double));
+    w->ylogy = sc_block_take(b, n, sizeof(double));
+    w->off = sc_block_take(b, n, sizeof(double));
+    w->eta = sc_block_take(b, n, sizeof(double));
+    w->mu = sc_block_take(b, n, sizeof(double));
+    w->mu_prev = sc_block_take(b, n, sizeof(double));
+    w->x = sc_block_take(b, n * q, sizeof(double));
+    w->ind = sc_block_take(b, n, sizeof(int));
+    w->full_x = full_design ? sc_block_take(b, n * q, sizeof(double)) : NULL;
+    w->full_ind = full_design ? sc_block_take(b, n, sizeof(int)) : NULL;
+    w->u = hac ? sc_block_take(b, n * p, sizeof(double)) : NULL;
+    if (b->base != NULL) {
+        w->S_view = gsl_matrix_view_array(S, q, q);
+        w->rhs_view = gsl_vector_view_array(rhs, q);
+        w->S = &w->S_view.matrix;
+        w->rhs = &w->rhs_view.vector;
+    }
 }
 
+/* A workspace in one block (q >= 1 dense columns of p coefficients); NULL when out of
+ * memory.  Freed by free(). */
 static workspace *ws_alloc(size_t n, size_t p, size_t q, int full_design, int hac)
 {
-    workspace *w = calloc(1, sizeof *w);
-    if (w == NULL) return NULL;
-    const size_t m = p - q, md = m ? m : 1;
-    w->n = n; w->p = p; w->q = q; w->m = m;
-    w->Add = malloc(q * q * sizeof(double));
-    w->Ads = malloc(q * md * sizeof(double));
-    w->dss = malloc(md * sizeof(double));
-    w->bd = malloc(q * sizeof(double));
-    w->bs = malloc(md * sizeof(double));
-    w->S = gsl_matrix_alloc(q, q);
-    w->rhs = gsl_vector_alloc(q);
-    w->beta = malloc(p * sizeof(double));
-    w->coefold = malloc(p * sizeof(double));
-    w->cov = malloc(p * p * sizeof(double));
-    w->scratch = malloc(p * p * sizeof(double));
-    w->y = malloc(n * sizeof(double));
-    w->ylogy = malloc(n * sizeof(double));
-    w->off = malloc(n * sizeof(double));
-    w->eta = malloc(n * sizeof(double));
-    w->mu = malloc(n * sizeof(double));
-    w->mu_prev = malloc(n * sizeof(double));
-    w->x = malloc(n * q * sizeof(double));
-    w->ind = malloc(n * sizeof(int));
-    int ok = w->Add && w->Ads && w->dss && w->bd && w->bs && w->S && w->rhs && w->beta &&
-             w->coefold && w->cov && w->scratch && w->y && w->ylogy && w->off && w->eta &&
-             w->mu && w->mu_prev && w->x && w->ind;
-    if (ok && full_design) {
-        w->full_x = malloc(n * q * sizeof(double));
-        w->full_ind = malloc(n * sizeof(int));
-        ok = w->full_x && w->full_ind;
-    }
-    if (ok && hac) {
-        w->u = malloc(n * p * sizeof(double));
-        ok = w->u != NULL;
-    }
-    if (!ok) {
-        ws_free(w);
-        return NULL;
-    }
+    workspace shape = {.n = n, .p = p, .q = q, .m = p - q};
+    sc_block b = {NULL, 0};
+    sc_block_take(&b, 1, sizeof shape);
+    ws_carve(&shape, &b, full_design, hac);
+    if (b.used == SIZE_MAX || (b.base = malloc(b.used)) == NULL) return NULL;
+    b.used = 0;
+    workspace *w = sc_block_take(&b, 1, sizeof *w);
+    *w = shape;
+    ws_carve(w, &b, full_design, hac);
     return w;
 }
 
@@ -495,9 +491,9 @@ static int write_fit(sc_glm_output *o, size_t r, const workspace *w, const fit_s
         const double b = w->beta[j], se = sqrt(w->cov[j * p + j]);
         if (o->params) o->params[r * p + j] = b;
         if (o->bse) o->bse[r * p + j] = se;
-        if (o->pvalues) o->pvalues[r * p + j] = sc_wald_pvalue(b / se, df);
+        if (o->pvalues) o->pvalues[r * p + j] = sc_dist_wald_pvalue(b / se, df);
     }
-    if (o->crit) o->crit[r] = sc_critical_value(conf, df);
+    if (o->crit) o->crit[r] = sc_dist_critical_value(conf, df);
     if (o->deviance) o->deviance[r] = fs->deviance;
     if (o->dispersion) o->dispersion[r] = fs->dispersion;
     if (o->theta) o->theta[r] = fs->theta;
@@ -519,36 +515,45 @@ int sc_glm_trend_design(const double *t, const int *season, size_t n, size_t n_s
     return SC_SUCCESS;
 }
 
+typedef struct {
+    const sc_glm_data *data;
+    const sc_glm_design *design;
+    sc_glm_family family;
+    double conf;
+    sc_glm_output *out;
+} trend_job;
+
+static void *trend_alloc(const void *arg)
+{
+    const trend_job *job = arg;
+    return ws_alloc(job->data->n, job->design->p, job->design->q, 0, 0);
+}
+
+static int trend_row(const void *arg, size_t r, void *ws)
+{
+    const trend_job *job = arg;
+    workspace *w = ws;
+    sc_glm_output *out = job->out;
+    size_t nobs = 0;
+    fit_summary fs;
+    int st = gather(job->data, r, job->design->x, job->design->ind, w, &nobs);
+    if (st == SC_GLM_ROW_OK) st = row_status(fit_counts(w, nobs, job->family, &fs));
+    if (st == SC_GLM_ROW_OK) st = write_fit(out, r, w, &fs, job->conf, 0);
+    if (st != SC_GLM_ROW_OK) write_nan(out, r, job->design->p);
+    if (out->nobs) out->nobs[r] = (double)nobs;
+    out->status[r] = st;
+    return SC_SUCCESS;
+}
+
 int sc_glm_trend_fit(const sc_glm_data *data, const sc_glm_design *design, sc_glm_family family,
                      double conf, int threads, sc_glm_output *out)
 {
     if (family == SC_GLM_GAUSSIAN || !(conf > 0 && conf < 1)) return SC_EINVAL;
     if (design->q < 1 || design->q > design->p || (design->ind == NULL && design->p != design->q))
         return SC_EINVAL;
-    const size_t rows = data->rows, n = data->n, p = design->p;
-    int no_memory = 0;
-#pragma omp parallel num_threads(sc_threads(threads, rows * n))
-    {
-        workspace *w = ws_alloc(n, p, design->q, 0, 0);
-        if (w == NULL) {
-#pragma omp atomic write
-            no_memory = 1;
-        }
-#pragma omp for schedule(dynamic, 32)
-        for (size_t r = 0; r < rows; r++) {
-            if (w == NULL) continue;
-            size_t nobs = 0;
-            fit_summary fs;
-            int st = gather(data, r, design->x, design->ind, w, &nobs);
-            if (st == SC_GLM_ROW_OK) st = row_status(fit_counts(w, nobs, family, &fs));
-            if (st == SC_GLM_ROW_OK) st = write_fit(out, r, w, &fs, conf, 0);
-            if (st != SC_GLM_ROW_OK) write_nan(out, r, p);
-            if (out->nobs) out->nobs[r] = (double)nobs;
-            out->status[r] = st;
-        }
-        ws_free(w);
-    }
-    return no_memory ? SC_ENOMEM : SC_SUCCESS;
+    static const sc_row_kernel kernel = {trend_alloc, free, trend_row};
+    const trend_job job = {data, design, family, conf, out};
+    return sc_parallel_rows(data->rows, threads, data->rows * data->n, 32, &kernel, &job, NULL);
 }
 
 /* ---- interrupted time series -------------------------------------------------------------------------- */
@@ -723,51 +728,64 @@ static void its_nan(const sc_its_output *its, size_t r, size_t n)
     if (its->hac_lags) its->hac_lags[r] = NAN;
 }
 
+typedef struct {
+    const sc_glm_data *data;
+    const sc_its_spec *spec;
+    size_t p;                     /* coefficients */
+    int gaussian;
+    sc_glm_output *out;
+    sc_its_output *its;
+} its_job;
+
+static void *its_alloc(const void *arg)
+{
+    const its_job *job = arg;
+    return ws_alloc(job->data->n, job->p, SC_ITS_N_TERMS, 1, job->gaussian);
+}
+
+static int its_row(const void *arg, size_t r, void *ws)
+{
+    const its_job *job = arg;
+    const sc_its_spec *spec = job->spec;
+    const size_t n = job->data->n;
+    const int gaussian = job->gaussian;
+    workspace *w = ws;
+    sc_glm_output *out = job->out;
+    sc_its_output *its = job->its;
+    const double kd = spec->intervention[r * spec->intervention_stride];
+    size_t nobs = 0;
+    fit_summary fs;
+    double lags = NAN;
+    int st = SC_GLM_ROW_TOO_SHORT;
+    if (kd >= 2 && kd + 2 <= (double)n && kd == floor(kd)) {
+        const size_t k = (size_t)kd;
+        its_design(n, k, spec->n_seasons > 1 ? spec->season : NULL, w->full_x, w->full_ind);
+        st = gather(job->data, r, w->full_x, w->full_ind, w, &nobs);
+        if (st == SC_GLM_ROW_OK)
+            st = row_status(gaussian ? fit_gaussian(w, nobs, spec, &fs, &lags)
+                                     : fit_counts(w, nobs, spec->family, &fs));
+        if (st == SC_GLM_ROW_OK) st = write_fit(out, r, w, &fs, spec->conf, gaussian);
+        if (st == SC_GLM_ROW_OK) {
+            its_effects(job->data, spec, r, k, w,
+                        sc_dist_critical_value(spec->conf, gaussian ? fs.df : 0), its);
+            if (its->hac_lags) its->hac_lags[r] = lags;
+        }
+    }
+    if (st != SC_GLM_ROW_OK) {
+        write_nan(out, r, job->p);
+        its_nan(its, r, n);
+    }
+    if (out->nobs) out->nobs[r] = (double)nobs;
+    out->status[r] = st;
+    return SC_SUCCESS;
+}
+
 int sc_glm_its_fit(const sc_glm_data *data, const sc_its_spec *spec, int threads,
                    sc_glm_output *out, sc_its_output *its)
 {
     if (!(spec->conf > 0 && spec->conf < 1) || spec->n_seasons < 1) return SC_EINVAL;
-    const size_t rows = data->rows, n = data->n;
-    const size_t p = SC_ITS_N_TERMS + spec->n_seasons - 1;
-    const int gaussian = spec->family == SC_GLM_GAUSSIAN;
-    int no_memory = 0;
-#pragma omp parallel num_threads(sc_threads(threads, rows * n))
-    {
-        workspace *w = ws_alloc(n, p, SC_ITS_N_TERMS, 1, gaussian);
-        if (w == NULL) {
-#pragma omp atomic write
-            no_memory = 1;
-        }
-#pragma omp for schedule(dynamic, 32)
-        for (size_t r = 0; r < rows; r++) {
-            if (w == NULL) continue;
-            const double kd = spec->intervention[r * spec->intervention_stride];
-            size_t nobs = 0;
-            fit_summary fs;
-            double lags = NAN;
-            int st = SC_GLM_ROW_TOO_SHORT;
-            if (kd >= 2 && kd + 2 <= (double)n && kd == floor(kd)) {
-                const size_t k = (size_t)kd;
-                its_design(n, k, spec->n_seasons > 1 ? spec->season : NULL, w->full_x, w->full_ind);
-                st = gather(data, r, w->full_x, w->full_ind, w, &nobs);
-                if (st == SC_GLM_ROW_OK)
-                    st = row_status(gaussian ? fit_gaussian(w, nobs, spec, &fs, &lags)
-                                             : fit_counts(w, nobs, spec->family, &fs));
-                if (st == SC_GLM_ROW_OK) st = write_fit(out, r, w, &fs, spec->conf, gaussian);
-                if (st == SC_GLM_ROW_OK) {
-                    its_effects(data, spec, r, k, w,
-                                sc_critical_value(spec->conf, gaussian ? fs.df : 0), its);
-                    if (its->hac_lags) its->hac_lags[r] = lags;
-                }
-            }
-            if (st != SC_GLM_ROW_OK) {
-                write_nan(out, r, p);
-                its_nan(its, r, n);
-            }
-            if (out->nobs) out->nobs[r] = (double)nobs;
-            out->status[r] = st;
-        }
-        ws_free(w);
-    }
-    return no_memory ? SC_ENOMEM : SC_SUCCESS;
+    static const sc_row_kernel kernel = {its_alloc, free, its_row};
+    const its_job job = {data, spec, SC_ITS_N_TERMS + spec->n_seasons - 1,
+                         spec->family == SC_GLM_GAUSSIAN, out, its};
+    return sc_parallel_rows(data->rows, threads, data->rows * data->n, 32, &kernel, &job, NULL);
 }

@@ -38,9 +38,9 @@ int sc_harm_sums(const double *count, const double *weight, const int64_t *group
 /* Fay & Feuer's limits of a weighted Poisson sum at tail probability a. */
 static void gamma_limits(double h, double v, double wm, double a, double *lo, double *hi)
 {
-    *lo = h > 0.0 ? sc_gamma_quantile(a, h * h / v) * v / h : 0.0;
+    *lo = h > 0.0 ? sc_dist_gamma_quantile(a, h * h / v) * v / h : 0.0;
     const double hu = h + wm, vu = v + wm * wm;
-    *hi = hu > 0.0 ? sc_gamma_quantile(1.0 - a, hu * hu / vu) * vu / hu : 0.0;
+    *hi = hu > 0.0 ? sc_dist_gamma_quantile(1.0 - a, hu * hu / vu) * vu / hu : 0.0;
 }
 
 int sc_harm_ci(const double *harm, const double *variance, const double *scale, size_t len,
@@ -67,7 +67,7 @@ int sc_harm_ci(const double *harm, const double *variance, const double *scale, 
             if (method == SC_HARM_GAMMA) {
                 gamma_limits(h, v, max_weight, a, lo, hi);
             } else {
-                const double half = sc_norm_quantile(1.0 - a) * sqrt(v);
+                const double half = sc_dist_norm_quantile(1.0 - a) * sqrt(v);
                 *lo = fmax(0.0, h - half);
                 *hi = h + half;
             }
@@ -135,11 +135,11 @@ int sc_harm_trend(const sc_glm_data *data, const double *variance, const double 
         const double s = estimate ? fmax(k, out->dispersion[r]) : k;
         const double df = estimate ? out->nobs[r] - (double)p : 0.0, root = sqrt(s);
         scale[r] = s;
-        out->crit[r] = sc_critical_value(conf, df);
+        out->crit[r] = sc_dist_critical_value(conf, df);
         for (size_t j = 0; j < p; j++) {
             const double se = out->bse[r * p + j] * root;
             out->bse[r * p + j] = se;
-            out->pvalues[r * p + j] = sc_wald_pvalue(out->params[r * p + j] / se, df);
+            out->pvalues[r * p + j] = sc_dist_wald_pvalue(out->params[r * p + j] / se, df);
         }
     }
     return SC_SUCCESS;

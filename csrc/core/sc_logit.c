@@ -9,6 +9,7 @@
 #include <gsl/gsl_vector.h>
 
 #include "sc_dist.h"
+#include "sc_parallel.h"
 #include "sc_status.h"
 
 #define MAXIT 100
@@ -38,54 +39,54 @@ struct sc_logit_workspace {
     size_t staged;
 };
 
-static void state_free(state *s)
+static void state_carve(state *s, sc_block *b, size_t n)
 {
-    free(s->eta); free(s->a); free(s->fu); free(s->su); free(s->fl); free(s->sl);
+    s->eta = sc_block_take(b, n, sizeof(double));
+    s->a = sc_block_take(b, n, sizeof(double));
+    s->fu = sc_block_take(b, n, sizeof(double));
+    s->su = sc_block_take(b, n, sizeof(double));
+    s->fl = sc_block_take(b, n, sizeof(double));
+    s->sl = sc_block_take(b, n, sizeof(double));
 }
 
-static int state_alloc(state *s, size_t n)
+/* The sub-arrays of a workspace (its sizes set), taken from block b (see sc_block_take). */
+static void ws_carve(sc_logit_workspace *ws, sc_block *b)
 {
-    s->eta = malloc(n * sizeof(double));
-    s->a = malloc(n * sizeof(double));
-    s->fu = malloc(n * sizeof(double));
-    s->su = malloc(n * sizeof(double));
-    s->fl = malloc(n * sizeof(double));
-    s->sl = malloc(n * sizeof(double));
-    return s->eta && s->a && s->fu && s->su && s->fl && s->sl;
+    const size_t np = ws->np_max, nn = ws->n ? ws->n : 1;
+    state_carve(&ws->cur, b, nn);
+    state_carve(&ws->next, b, nn);
+    ws->coef_try = sc_block_take(b, np, sizeof(double));
+    ws->grad = sc_block_take(b, np, sizeof(double));
+    ws->step = sc_block_take(b, np, sizeof(double));
+    ws->row = sc_block_take(b, np, sizeof(double));
+    ws->score = sc_block_take(b, np, sizeof(double));
+    ws->hess = sc_block_take(b, np * np, sizeof(double));
+    ws->meat = sc_block_take(b, np * np, sizeof(double));
+    ws->xs = sc_block_take(b, np * CHUNK, sizeof(double));
+    ws->vs = sc_block_take(b, np * CHUNK, sizeof(double));
+    ws->rs = sc_block_take(b, CHUNK, sizeof(double));
 }
 
 void sc_logit_free(sc_logit_workspace *ws)
 {
-    if (ws == NULL) return;
-    state_free(&ws->cur);
-    state_free(&ws->next);
-    free(ws->coef_try); free(ws->grad); free(ws->step); free(ws->row); free(ws->score);
-    free(ws->hess); free(ws->meat); free(ws->xs); free(ws->vs); free(ws->rs);
     free(ws);
 }
 
 sc_logit_workspace *sc_logit_alloc(size_t n, size_t k_max, size_t levels)
 {
-    sc_logit_workspace *ws = calloc(1, sizeof *ws);
-    if (ws == NULL) return NULL;
-    const size_t np = k_max + (levels > 2 ? levels - 1 : 1), nn = n ? n : 1;
-    ws->n = n; ws->k_max = k_max; ws->levels = levels < 2 ? 2 : levels; ws->np_max = np;
-    int ok = state_alloc(&ws->cur, nn) && state_alloc(&ws->next, nn);
-    ws->coef_try = malloc(np * sizeof(double));
-    ws->grad = malloc(np * sizeof(double));
-    ws->step = malloc(np * sizeof(double));
-    ws->row = malloc(np * sizeof(double));
-    ws->score = malloc(np * sizeof(double));
-    ws->hess = malloc(np * np * sizeof(double));
-    ws->meat = malloc(np * np * sizeof(double));
-    ws->xs = malloc(np * CHUNK * sizeof(double));
-    ws->vs = malloc(np * CHUNK * sizeof(double));
-    ws->rs = malloc(CHUNK * sizeof(double));
-    if (!(ok && ws->coef_try && ws->grad && ws->step && ws->row && ws->score && ws->hess &&
-          ws->meat && ws->xs && ws->vs && ws->rs)) {
-        sc_logit_free(ws);
-        return NULL;
-    }
+    sc_logit_workspace shape = {0};
+    shape.n = n;
+    shape.k_max = k_max;
+    shape.levels = levels < 2 ? 2 : levels;
+    shape.np_max = k_max + (levels > 2 ? levels - 1 : 1);
+    sc_block b = {NULL, 0};
+    sc_block_take(&b, 1, sizeof shape);
+    ws_carve(&shape, &b);
+    if (b.used == SIZE_MAX || (b.base = malloc(b.used)) == NULL) return NULL;
+    b.used = 0;
+    sc_logit_workspace *ws = sc_block_take(&b, 1, sizeof *ws);
+    *ws = shape;
+    ws_carve(ws, &b);
     return ws;
 }
 
@@ -236,6 +237,59 @@ static void swap_states(sc_logit_workspace *ws)
     ws->next = t;
 }
 
+/* Step halving along ws->step from coef: the first of t = 1, 1/2, 1/4, ... whose coefficients
+ * are admissible and do not lower the log-likelihood ll (up to rounding).  Returns 1 with
+ * them in ws->coef_try, their log-likelihood in *ll_try and their state in ws->next; 0 when
+ * none does. */
+static int halve_steps(const model *m, const sc_logit_data *d, size_t levels, size_t np,
+                       const double *coef, double ll, sc_logit_workspace *ws, double *ll_try)
+{
+    double t = 1.0;
+    for (int h = 0; h < MAX_HALVINGS; h++, t *= 0.5) {
+        for (size_t a = 0; a < np; a++) ws->coef_try[a] = coef[a] + t * ws->step[a];
+        if (!m->valid(d->k, levels, ws->coef_try)) continue;
+        *ll_try = m->loglik(d, levels, ws->coef_try, &ws->next);
+        if (isfinite(*ll_try) && *ll_try >= ll - 1e-13 * fabs(ll)) return 1;
+    }
+    return 0;
+}
+
+/* At convergence a fit reported in full takes its last (tiny) step too, when it does not
+ * lower the likelihood *ll, and its covariance is the information's inverse there.  Returns
+ * whether the negative Hessian at the final coefficients is factored in ws->hess. */
+static int last_step(const model *m, const sc_logit_data *d, size_t levels, size_t np,
+                     sc_logit_workspace *ws, sc_logit_result *r, double *ll)
+{
+    for (size_t a = 0; a < np; a++) ws->coef_try[a] = r->coef[a] + ws->step[a];
+    if (!m->valid(d->k, levels, ws->coef_try)) return 1;
+    const double ll_try = m->loglik(d, levels, ws->coef_try, &ws->next);
+    if (!(ll_try >= *ll)) return 1;
+    memcpy(r->coef, ws->coef_try, np * sizeof(double));
+    swap_states(ws);
+    *ll = ll_try;
+    m->derivatives(d, levels, &ws->cur, ws, np);
+    return newton_step(ws, np) == 0;
+}
+
+/* The fit's iterations, outcome, log-likelihood and covariance (the inverse of the factored
+ * negative Hessian, or NaN) once the iteration has stopped after `it` iterations. */
+static void finish(const model *m, const sc_logit_data *d, size_t np, int it, int factored,
+                   double ll, sc_logit_workspace *ws, sc_logit_result *r)
+{
+    r->iterations = it > MAXIT ? MAXIT : it;
+    if (r->outcome == SC_LOGIT_NO_CONVERGENCE && extent(m, d, r->coef) > SEPARATED_ETA)
+        r->outcome = SC_LOGIT_SEPARATION;
+    r->loglik = ll;
+    if (r->cov == NULL) return;
+    if (factored && r->outcome == SC_LOGIT_OK) {
+        gsl_matrix_view h = gsl_matrix_view_array(ws->hess, np, np);
+        gsl_linalg_cholesky_invert(&h.matrix);
+        memcpy(r->cov, ws->hess, np * np * sizeof(double));
+    } else {
+        for (size_t a = 0; a < np * np; a++) r->cov[a] = NAN;
+    }
+}
+
 /* Newton-Raphson from r->coef (np values, log-likelihood ll, ws->cur filled there).  Fills
  * r->coef, loglik, iterations, outcome, max_step and r->cov. */
 static int newton(const model *m, const sc_logit_data *d, size_t levels, size_t np, double ll,
@@ -259,20 +313,7 @@ static int newton(const model *m, const sc_logit_data *d, size_t levels, size_t 
         r->max_step = size;
         if (settled && size < STEP_TOL) {
             r->outcome = SC_LOGIT_OK;
-            if (r->cov == NULL) break;
-            /* a fit reported in full takes its last (tiny) step too, when it does not lower
-             * the likelihood, and its covariance is the information's inverse there */
-            for (size_t a = 0; a < np; a++) ws->coef_try[a] = r->coef[a] + ws->step[a];
-            if (m->valid(d->k, levels, ws->coef_try)) {
-                const double ll_try = m->loglik(d, levels, ws->coef_try, &ws->next);
-                if (ll_try >= ll) {
-                    memcpy(r->coef, ws->coef_try, np * sizeof(double));
-                    swap_states(ws);
-                    ll = ll_try;
-                    m->derivatives(d, levels, &ws->cur, ws, np);
-                    factored = newton_step(ws, np) == 0;
-                }
-            }
+            if (r->cov != NULL) factored = last_step(m, d, levels, np, ws, r, &ll);
             break;
         }
         run = (settled && size > SEPARATION_STEP) ? run + 1 : 0;
@@ -280,18 +321,9 @@ static int newton(const model *m, const sc_logit_data *d, size_t levels, size_t 
             r->outcome = SC_LOGIT_SEPARATION;
             break;
         }
-        double t = 1.0, ll_try = -INFINITY;
-        int accepted = 0;
-        for (int h = 0; h < MAX_HALVINGS; h++, t *= 0.5) {
-            for (size_t a = 0; a < np; a++) ws->coef_try[a] = r->coef[a] + t * ws->step[a];
-            if (!m->valid(d->k, levels, ws->coef_try)) continue;
-            ll_try = m->loglik(d, levels, ws->coef_try, &ws->next);
-            if (isfinite(ll_try) && ll_try >= ll - 1e-13 * fabs(ll)) {
-                accepted = 1;
-                break;
-            }
-        }
-        if (!accepted) {            /* no ascent along the Newton direction: at the maximum */
+        double ll_try;
+        if (!halve_steps(m, d, levels, np, r->coef, ll, ws, &ll_try)) {
+            /* no ascent along the Newton direction: at the maximum */
             if (size < SEPARATION_STEP) r->outcome = SC_LOGIT_OK;
             break;
         }
@@ -300,19 +332,7 @@ static int newton(const model *m, const sc_logit_data *d, size_t levels, size_t 
         swap_states(ws);
         ll = ll_try;
     }
-    r->iterations = it > MAXIT ? MAXIT : it;
-    if (r->outcome == SC_LOGIT_NO_CONVERGENCE && extent(m, d, r->coef) > SEPARATED_ETA)
-        r->outcome = SC_LOGIT_SEPARATION;
-    r->loglik = ll;
-    if (r->cov) {
-        if (factored && r->outcome == SC_LOGIT_OK) {
-            gsl_matrix_view h = gsl_matrix_view_array(ws->hess, np, np);
-            gsl_linalg_cholesky_invert(&h.matrix);
-            memcpy(r->cov, ws->hess, np * np * sizeof(double));
-        } else {
-            for (size_t a = 0; a < np * np; a++) r->cov[a] = NAN;
-        }
-    }
+    finish(m, d, np, it, factored, ll, ws, r);
     return SC_SUCCESS;
 }
 
@@ -593,10 +613,10 @@ int sc_logit_wald(const double *coef, const double *se, size_t m, double df, dou
 {
     if (!(conf > 0 && conf < 1)) return SC_EINVAL;
     if (df > 0) {
-        const double x = sc_beta_quantile(1 - conf, df / 2, 0.5);   /* df / (df + t^2) */
+        const double x = sc_dist_beta_quantile(1 - conf, df / 2, 0.5);   /* df / (df + t^2) */
         *crit = sqrt(df * (1 - x) / x);
     } else {
-        *crit = sc_norm_quantile(0.5 + conf / 2);
+        *crit = sc_dist_norm_quantile(0.5 + conf / 2);
     }
     for (size_t a = 0; a < m; a++) {
         const double z = coef[a] / se[a];
@@ -605,7 +625,7 @@ int sc_logit_wald(const double *coef, const double *se, size_t m, double df, dou
             pvalue[a] = NAN;
         } else if (df > 0) {
             double P, Q;
-            sc_beta_inc(df / (df + z * z), z * z / (df + z * z), df / 2, 0.5, &P, &Q);
+            sc_dist_beta_inc(df / (df + z * z), z * z / (df + z * z), df / 2, 0.5, &P, &Q);
             pvalue[a] = P;
         } else {
             pvalue[a] = erfc(fabs(z) / SQRT2);

@@ -104,7 +104,7 @@ int sc_logit_robust_cov(const sc_logit_data *d, const sc_logit_result *r, sc_log
  * Given: coef[m], se[m], conf in (0, 1).  Returned: stat[m], pvalue[m], *crit.
  * Status: SC_SUCCESS; SC_EINVAL for conf outside (0, 1).
  * Reference: two-sided p = erfc(|z| / sqrt 2) (normal) or I_{df/(df+t^2)}(df/2, 1/2) (Student
- * t), quantiles from sc_norm_quantile / sc_beta_quantile (Abramowitz & Stegun 26.7.1). */
+ * t), quantiles from sc_dist_norm_quantile / sc_dist_beta_quantile (Abramowitz & Stegun 26.7.1). */
 int sc_logit_wald(const double *coef, const double *se, size_t m, double df, double conf,
                   double *stat, double *pvalue, double *crit);
 

@@ -43,7 +43,7 @@ int sc_place_wdd(const double *counts, const double *scale, size_t groups, size_
     if (!(conf > 0.0 && conf < 1.0)) return SC_EDOM;
     const size_t len = groups * members;
     /* two-sided: Phi^-1((1 + conf) / 2); one-sided bounds: Phi^-1(conf) */
-    const double q = sc_norm_quantile(alternative == SC_TWO_SIDED ? 0.5 * (1.0 + conf) : conf);
+    const double q = sc_dist_norm_quantile(alternative == SC_TWO_SIDED ? 0.5 * (1.0 + conf) : conf);
     int status = SC_SUCCESS;
     #pragma omp parallel for num_threads(sc_threads(threads, groups)) schedule(static)
     for (size_t g = 0; g < groups; g++) {
@@ -129,15 +129,15 @@ static int margin_fill(double mu, margin *m)
      * exact value every ETEST_ANCHOR steps so that rounding cannot build up. */
     size_t a = mode, b = mode + 1;
     double *f = m->base;
-    f[mode] = sc_pois_pmf(lo + (double)mode, mu);
+    f[mode] = sc_dist_pois_pmf(lo + (double)mode, mu);
     for (; b < n; b++) {
         const double x = lo + (double)b;
-        f[b] = (b - mode) % ETEST_ANCHOR ? f[b - 1] * (mu / x) : sc_pois_pmf(x, mu);
+        f[b] = (b - mode) % ETEST_ANCHOR ? f[b - 1] * (mu / x) : sc_dist_pois_pmf(x, mu);
         if (f[b] < ETEST_TINY) break;
     }
     for (; a > 0; a--) {
         const double x = lo + (double)a;   /* f[a - 1] is the probability of x - 1 */
-        f[a - 1] = (mode - a + 1) % ETEST_ANCHOR ? f[a] * (x / mu) : sc_pois_pmf(x - 1.0, mu);
+        f[a - 1] = (mode - a + 1) % ETEST_ANCHOR ? f[a] * (x / mu) : sc_dist_pois_pmf(x - 1.0, mu);
         if (f[a - 1] < ETEST_TINY) break;
     }
     m->lo = lo + (double)a;

@@ -30,7 +30,7 @@ static int valid_conf(const double *conf, size_t nconf)
 static int whole(double v) { return (v >= 0.0) & sc_is_whole(v); }
 
 /* z = Phi^-1((1 + conf) / 2), the two-sided normal quantile. */
-static double two_sided_z(double conf) { return sc_norm_quantile(0.5 * (1.0 + conf)); }
+static double two_sided_z(double conf) { return sc_dist_norm_quantile(0.5 * (1.0 + conf)); }
 
 /* ---- binomial building blocks ---------------------------------------------------------- */
 
@@ -40,19 +40,19 @@ static double binom_upper(double k, double n, double p)
     if (k <= 0.0) return 1.0;
     if (k > n) return 0.0;
     double P, Q;
-    sc_beta_inc(p, 1.0 - p, k, n - k + 1.0, &P, &Q);
+    sc_dist_beta_inc(p, 1.0 - p, k, n - k + 1.0, &P, &Q);
     return P;
 }
 
 /* Clopper-Pearson limits at one-sided level a (R binom.test's p.L and p.U). */
 static double cp_lower(double x, double n, double a)
 {
-    return x == 0.0 ? 0.0 : sc_beta_quantile(a, x, n - x + 1.0);
+    return x == 0.0 ? 0.0 : sc_dist_beta_quantile(a, x, n - x + 1.0);
 }
 
 static double cp_upper(double x, double n, double a)
 {
-    return x == n ? 1.0 : sc_beta_quantile(1.0 - a, x + 1.0, n - x);
+    return x == n ? 1.0 : sc_dist_beta_quantile(1.0 - a, x + 1.0, n - x);
 }
 
 /* Two-sided p-value of R binom.test: P(x) plus the probability of the outcomes on the other side
@@ -63,22 +63,22 @@ static double binom_two_sided(double x, double n, double p)
 {
     if (p == 0.0) return x == 0.0 ? 1.0 : 0.0;
     if (p == 1.0) return x == n ? 1.0 : 0.0;
-    const double d = sc_binom_pmf(x, n, p) * REL_ERR, m = n * p;
+    const double d = sc_dist_binom_pmf(x, n, p) * REL_ERR, m = n * p;
     if (x == m) return 1.0;
     if (x < m) {
         double lo = ceil(m), hi = n + 1.0;          /* first i >= ceil(m) with f(i) <= d */
         while (lo < hi) {
             double mid = floor(0.5 * (lo + hi));
-            if (sc_binom_pmf(mid, n, p) <= d) hi = mid; else lo = mid + 1.0;
+            if (sc_dist_binom_pmf(mid, n, p) <= d) hi = mid; else lo = mid + 1.0;
         }
-        return fmin(1.0, sc_binom_cdf(x, n, p) + binom_upper(lo, n, p));
+        return fmin(1.0, sc_dist_binom_cdf(x, n, p) + binom_upper(lo, n, p));
     }
     double lo = 0.0, hi = floor(m) + 1.0;           /* first i >= 0 with f(i) > d */
     while (lo < hi) {
         double mid = floor(0.5 * (lo + hi));
-        if (sc_binom_pmf(mid, n, p) > d) hi = mid; else lo = mid + 1.0;
+        if (sc_dist_binom_pmf(mid, n, p) > d) hi = mid; else lo = mid + 1.0;
     }
-    return fmin(1.0, sc_binom_cdf(lo - 1.0, n, p) + binom_upper(x, n, p));
+    return fmin(1.0, sc_dist_binom_cdf(lo - 1.0, n, p) + binom_upper(x, n, p));
 }
 
 /* binom.test of x in n against p: p-value and Clopper-Pearson limits for the alternative. */
@@ -87,7 +87,7 @@ static void binom_test(double x, double n, double p, sc_alternative alt, double 
 {
     switch (alt) {
     case SC_LESS:
-        *pvalue = sc_binom_cdf(x, n, p);
+        *pvalue = sc_dist_binom_cdf(x, n, p);
         *lower = 0.0;
         *upper = cp_upper(x, n, 1.0 - conf);
         break;
@@ -115,8 +115,8 @@ static void quantile_limits(double x, double n, double a, sc_prop_method method,
         *lo = cp_lower(x, n, a);
         *hi = cp_upper(x, n, a);
     } else {                                        /* SC_PROP_JEFFREYS */
-        *lo = sc_beta_quantile(a, x + 0.5, n - x + 0.5);
-        *hi = sc_beta_quantile(1.0 - a, x + 0.5, n - x + 0.5);
+        *lo = sc_dist_beta_quantile(a, x + 0.5, n - x + 0.5);
+        *hi = sc_dist_beta_quantile(1.0 - a, x + 0.5, n - x + 0.5);
     }
 }
 
@@ -291,11 +291,11 @@ static void count_limits(double c, double conf, double z, sc_rate_method method,
                          double *hi)
 {
     if (method == SC_RATE_EXACT || (method == SC_RATE_PHE && c < 10.0)) {
-        *lo = sc_garwood_lower(c, conf);
-        *hi = sc_garwood_upper(c, conf);
+        *lo = sc_dist_garwood_lower(c, conf);
+        *hi = sc_dist_garwood_upper(c, conf);
     } else {
-        *lo = fmax(0.0, sc_byar_lower(c, z));
-        *hi = sc_byar_upper(c, z);
+        *lo = fmax(0.0, sc_dist_byar_lower(c, z));
+        *hi = sc_dist_byar_upper(c, z);
     }
 }
 
@@ -400,7 +400,7 @@ static double chisq_proportions(const double *x, const double *n, size_t k, int 
         stat += d1 * d1 / e1 + d0 * d0 / e0;
     }
     double P, Q;
-    sc_gamma_inc(0.5 * (double)(k - 1), 0.5 * stat, &P, &Q);
+    sc_dist_gamma_inc(0.5 * (double)(k - 1), 0.5 * stat, &P, &Q);
     *statistic = stat;
     *pvalue = Q;
     return yates;
@@ -478,7 +478,7 @@ int sc_rates_dsr(const double *counts, const double *populations, const double *
         const double sd = sqrt(squared / (sum_std * sum_std) / total);
         for (size_t j = 0; j < nconf; j++) {
             double z = two_sided_z(conf[j]);
-            double lo = sc_byar_lower(total, z), hi = sc_byar_upper(total, z);
+            double lo = sc_dist_byar_lower(total, z), hi = sc_dist_byar_upper(total, z);
             lower[a * nconf + j] = shown ? value[a] + sd * (lo - total) * per : NAN;
             upper[a * nconf + j] = shown ? value[a] + sd * (hi - total) * per : NAN;
         }

@@ -394,7 +394,8 @@ void sc_spc_runs_analysis(const double *value, const double *centre, const unsig
     out->longest_run = (double)longest;
     out->n_crossings = (double)crossings;
     out->longest_run_max = nearbyint(log2((double)useful)) + 3.0;
-    out->n_crossings_min = sc_binom_quantile(0.05, (double)(useful - stretches), 0.5, NULL, NULL);
+    out->n_crossings_min =
+        sc_dist_binom_quantile(0.05, (double)(useful - stretches), 0.5, NULL, NULL);
     out->runs_signal = (out->longest_run > out->longest_run_max ||
                         out->n_crossings < out->n_crossings_min) ? 1.0 : 0.0;
 }
@@ -428,6 +429,27 @@ static int one_series(const double *y, const double *n, const unsigned char *sta
     return SC_SUCCESS;
 }
 
+typedef struct {
+    const double *y, *n;
+    const unsigned char *start;
+    size_t len;
+    const sc_spc_spec *spec;
+    sc_spc_output *out;
+} batch_job;
+
+/* A series' scratch: 2 len values. */
+static void *batch_alloc(const void *arg)
+{
+    const batch_job *job = arg;
+    return malloc(2 * job->len * sizeof(double));
+}
+
+static int batch_row(const void *arg, size_t r, void *work)
+{
+    const batch_job *job = arg;
+    return one_series(job->y, job->n, job->start, job->len, job->spec, work, r, job->out);
+}
+
 int sc_spc_batch(const double *y, const double *n, const unsigned char *start, size_t rows,
                  size_t len, const sc_spc_spec *spec, int threads, sc_spc_output *out,
                  size_t *bad_row)
@@ -435,26 +457,7 @@ int sc_spc_batch(const double *y, const double *n, const unsigned char *start, s
     *bad_row = rows;
     if (len == 0 || spec->rules.trend == 1 || (has_n(spec->chart) && n == NULL))
         return SC_EINVAL;
-    int status = SC_SUCCESS;
-    size_t first_bad = rows;
-    const long long nrows = (long long)rows;
-#pragma omp parallel num_threads(sc_threads(threads, rows))
-    {
-        double *work = malloc(2 * len * sizeof *work);
-#pragma omp for schedule(static)
-        for (long long r = 0; r < nrows; r++) {
-            const int s = work ? one_series(y, n, start, len, spec, work, (size_t)r, out)
-                               : SC_ENOMEM;
-            if (s != SC_SUCCESS) {
-#pragma omp critical(sc_spc_status)
-                if ((size_t)r < first_bad) {
-                    first_bad = (size_t)r;
-                    status = s;
-                }
-            }
-        }
-        free(work);
-    }
-    *bad_row = first_bad;
-    return status;
+    static const sc_row_kernel kernel = {batch_alloc, free, batch_row};
+    const batch_job job = {y, n, start, len, spec, out};
+    return sc_parallel_rows(rows, threads, rows, 64, &kernel, &job, bad_row);
 }

@@ -43,52 +43,43 @@ typedef struct {
     int simd;                      /* the filtering pass to use (simd_level) */
 } workspace;
 
-static void workspace_free(workspace *w)
-{
-    if (w == NULL) return;
-    free(w->x);
-    free(w->t);
-    free(w->u);
-    free(w->v);
-    free(w->acf);
-    free(w->pos);
-    free(w->order);
-    free(w->d);
-    free(w->buf1);
-    free(w->buf2);
-    free(w);
-}
-
 /* Slots past the end of every vector: pair_pass reads rows in whole blocks of four. */
 enum { PAD = 4 };
 
-/* A workspace for series of n values with room for `pairs` slopes (0: no slopes). */
+/* The sub-arrays of a workspace for series of n values with room for `pairs` slopes (0: no
+ * slopes), taken from block b (see sc_block_take). */
+static void workspace_carve(workspace *w, sc_block *b, size_t n, size_t pairs)
+{
+    const size_t len = n + PAD;
+    w->x = sc_block_take(b, len, sizeof *w->x);
+    w->t = sc_block_take(b, len, sizeof *w->t);
+    w->u = sc_block_take(b, len, sizeof *w->u);
+    w->v = sc_block_take(b, len, sizeof *w->v);
+    w->acf = sc_block_take(b, len, sizeof *w->acf);
+    w->pos = sc_block_take(b, len, sizeof *w->pos);
+    w->order = sc_block_take(b, len, sizeof *w->order);
+    w->d = w->buf1 = w->buf2 = NULL;
+    if (pairs > 0) {
+        const size_t slots = (pairs > len ? pairs : len) + PAD;
+        w->d = sc_block_take(b, slots, sizeof *w->d);
+        w->buf1 = sc_block_take(b, slots, sizeof *w->buf1);
+        w->buf2 = sc_block_take(b, slots, sizeof *w->buf2);
+    }
+}
+
+/* A workspace in one zeroed block (so that the padding pair_pass reads is never
+ * uninitialised); NULL when out of memory.  Freed by free(). */
 static workspace *workspace_alloc(size_t n, size_t pairs, int simd)
 {
-    workspace *w = calloc(1, sizeof *w);
-    if (w == NULL) return NULL;
-    const size_t len = n + PAD;
+    workspace probe;
+    sc_block b = {NULL, 0};
+    sc_block_take(&b, 1, sizeof probe);
+    workspace_carve(&probe, &b, n, pairs);
+    if (b.used == SIZE_MAX || (b.base = calloc(1, b.used)) == NULL) return NULL;
+    b.used = 0;
+    workspace *w = sc_block_take(&b, 1, sizeof *w);
+    workspace_carve(w, &b, n, pairs);
     w->simd = simd;
-    /* zeroed, so that the padding pair_pass reads is never uninitialised */
-    w->x = calloc(len, sizeof *w->x);
-    w->t = calloc(len, sizeof *w->t);
-    w->u = calloc(len, sizeof *w->u);
-    w->v = calloc(len, sizeof *w->v);
-    w->acf = malloc(len * sizeof *w->acf);
-    w->pos = malloc(len * sizeof *w->pos);
-    w->order = malloc(len * sizeof *w->order);
-    int ok = w->x && w->t && w->u && w->v && w->acf && w->pos && w->order;
-    if (ok && pairs > 0) {
-        const size_t slots = (pairs > len ? pairs : len) + PAD;
-        w->d = malloc(slots * sizeof *w->d);
-        w->buf1 = calloc(slots, sizeof *w->buf1);
-        w->buf2 = malloc(slots * sizeof *w->buf2);
-        ok = w->d && w->buf1 && w->buf2;
-    }
-    if (!ok) {
-        workspace_free(w);
-        return NULL;
-    }
     return w;
 }
 
@@ -270,6 +261,102 @@ enum {
     MAX_ROUNDS = 64     /* then quickselect (never reached in tests; a safeguard) */
 };
 
+/* The values of ranks ka and kb (kb = ka or ka + 1) of a[0..n-1] by quickselect on a copy in
+ * buf (the safeguard after MAX_ROUNDS). */
+static void select_by_quickselect(const double *a, size_t n, size_t ka, size_t kb, double *buf,
+                                  double *va, double *vb)
+{
+    memcpy(buf, a, n * sizeof *a);
+    quickselect(buf, n, ka);
+    *va = *vb = buf[ka];
+    if (kb > ka) {                              /* the smallest of the larger part */
+        *vb = buf[ka + 1];
+        for (size_t i = ka + 2; i < n; i++) *vb = fmin(*vb, buf[i]);
+    }
+}
+
+/* A round's bracket [lo, hi] of values kept, at sample ranks il and ih, never outside
+ * [floor_lo, ceil_hi] (set when a tie probe has ruled out one side of a value). */
+typedef struct {
+    double lo, hi, floor_lo, ceil_hi;
+    long il, ih;
+} bracket;
+
+/* With `below` values under lo and m in [lo, hi]: when ranks ka, kb straddle the bracket's
+ * lower or upper edge, the largest value below the edge and the smallest at or above it are
+ * the answer (returns 1); otherwise returns 0. */
+static int straddles(const double *a, size_t n, size_t ka, size_t kb, size_t below, size_t m,
+                     double lo, double hi, double *va, double *vb)
+{
+    if (ka + 1 == below && kb == below) {
+        split_at(a, n, lo, va, vb);
+        return 1;
+    }
+    if (ka + 1 == below + m && kb == below + m) {
+        split_at(a, n, nextafter(hi, INFINITY), va, vb);
+        return 1;
+    }
+    return 0;
+}
+
+/* Heavy ties: the sampled value v tested on its own.  Returns 1 when v (or a neighbour of its
+ * run of ties) is the answer; otherwise narrows the bracket to the side of v the targets lie
+ * on and returns 0.  buf: scratch of n + 4. */
+static int probe_tie(const workspace *w, const double *a, size_t n, size_t ka, size_t kb,
+                     double v, double *buf, bracket *br, double *va, double *vb)
+{
+    size_t below;
+    const size_t m = filter(w, a, n, v, v, buf, &below);
+    if (below <= ka && kb < below + m) {
+        *va = *vb = v;
+        return 1;
+    }
+    if (straddles(a, n, ka, kb, below, m, v, v, va, vb)) return 1;
+    if (kb < below) {                           /* the targets are below v */
+        br->ceil_hi = nextafter(v, -INFINITY);
+        br->hi = fmin(br->hi, br->ceil_hi);
+        if (br->lo > br->hi) br->lo = br->floor_lo;
+    } else {                                    /* above v */
+        br->floor_lo = nextafter(v, INFINITY);
+        br->lo = fmax(br->lo, br->floor_lo);
+        if (br->hi < br->lo) br->hi = br->ceil_hi;
+    }
+    return 0;
+}
+
+/* Keep the values of a[0..n-1] in the bracket (into buf, with *below under it), widening a
+ * bracket that misses a target on that side by WIDEN sample ranks of s.  Returns 1 when the
+ * targets straddle an edge (the answer is then set), else 0 with *m values kept. */
+static int filter_bracket(const workspace *w, const double *a, size_t n, size_t ka, size_t kb,
+                          const double *s, double *buf, bracket *br, size_t *m, size_t *below,
+                          double *va, double *vb)
+{
+    for (;;) {
+        *m = filter(w, a, n, br->lo, br->hi, buf, below);
+        const int low_miss = ka < *below, high_miss = kb >= *below + *m;
+        if (!low_miss && !high_miss) return 0;
+        if (straddles(a, n, ka, kb, *below, *m, br->lo, br->hi, va, vb)) return 1;
+        if (low_miss) {                         /* the targets lie below lo */
+            if (kb < *below) {
+                br->hi = nextafter(br->lo, -INFINITY);
+                br->ih = br->il;
+            }
+            br->il -= WIDEN;
+            br->lo = br->il >= 0 && s[br->il] > br->floor_lo && s[br->il] <= br->hi
+                         ? s[br->il] : br->floor_lo;
+        }
+        if (high_miss) {                        /* above hi */
+            if (ka >= *below + *m) {
+                br->lo = nextafter(br->hi, INFINITY);
+                br->il = br->ih;
+            }
+            br->ih += WIDEN;
+            br->hi = br->ih < SAMPLE && s[br->ih] < br->ceil_hi && s[br->ih] >= br->lo
+                         ? s[br->ih] : br->ceil_hi;
+        }
+    }
+}
+
 /* The values of ranks ka and kb (0-based; kb = ka or ka + 1) of a[0..n-1] (n >= 1, no NaN).
  * a is not modified; w->buf1 and w->buf2 (n + 4 slots) are scratch.
  * Each round sorts a sample of 16, takes the values a few sample ranks either side of the
@@ -286,81 +373,23 @@ static void select_ranks(const workspace *w, const double *a, size_t n, size_t k
     int stuck = 0;
     for (int round = 0; n > SAMPLE; round++) {
         if (round == MAX_ROUNDS) {
-            double *b = bufs[out];
-            memcpy(b, cur, n * sizeof *cur);
-            quickselect(b, n, ka);
-            *va = *vb = b[ka];
-            if (kb > ka) {                      /* the smallest of the larger part */
-                *vb = b[ka + 1];
-                for (size_t i = ka + 2; i < n; i++) *vb = fmin(*vb, b[i]);
-            }
+            select_by_quickselect(cur, n, ka, kb, bufs[out], va, vb);
             return;
         }
         const size_t step = n / SAMPLE, offset = (step / 2 + (size_t)round) % step;
         for (int q = 0; q < SAMPLE; q++) s[q] = cur[(size_t)q * step + offset];
         sort16(s);
         const long pa = (long)(ka * SAMPLE / n), pb = (long)(kb * SAMPLE / n);
-        double floor_lo = -INFINITY, ceil_hi = INFINITY;
-        long il = pa - BRACKET, ih = pb + BRACKET;    /* sample ranks of the bracket */
-        double lo = il >= 0 ? s[il] : -INFINITY;
-        double hi = ih < SAMPLE ? s[ih] : INFINITY;
-        size_t below, m;
-        if (stuck || (pa > 0 && s[pa - 1] == s[pa]) || (pb + 1 < SAMPLE && s[pb] == s[pb + 1])) {
-            const double v = s[pa];
-            m = filter(w, cur, n, v, v, bufs[out], &below);
-            if (below <= ka && kb < below + m) {
-                *va = *vb = v;
-                return;
-            }
-            if (ka + 1 == below && kb == below) {
-                split_at(cur, n, v, va, vb);
-                return;
-            }
-            if (ka + 1 == below + m && kb == below + m) {
-                split_at(cur, n, nextafter(v, INFINITY), va, vb);
-                return;
-            }
-            if (kb < below) {                   /* the targets are below v */
-                ceil_hi = nextafter(v, -INFINITY);
-                hi = fmin(hi, ceil_hi);
-                if (lo > hi) lo = floor_lo;
-            } else {                            /* above v */
-                floor_lo = nextafter(v, INFINITY);
-                lo = fmax(lo, floor_lo);
-                if (hi < lo) hi = ceil_hi;
-            }
-        }
-        for (;;) {
-            m = filter(w, cur, n, lo, hi, bufs[out], &below);
-            const int low_miss = ka < below, high_miss = kb >= below + m;
-            if (!low_miss && !high_miss) break;
-            if (ka + 1 == below && kb == below) {
-                split_at(cur, n, lo, va, vb);
-                return;
-            }
-            if (ka + 1 == below + m && kb == below + m) {
-                split_at(cur, n, nextafter(hi, INFINITY), va, vb);
-                return;
-            }
-            if (low_miss) {                     /* the targets lie below lo */
-                if (kb < below) {
-                    hi = nextafter(lo, -INFINITY);
-                    ih = il;
-                }
-                il -= WIDEN;
-                lo = il >= 0 && s[il] > floor_lo && s[il] <= hi ? s[il] : floor_lo;
-            }
-            if (high_miss) {                    /* above hi */
-                if (ka >= below + m) {
-                    lo = nextafter(hi, INFINITY);
-                    il = ih;
-                }
-                ih += WIDEN;
-                hi = ih < SAMPLE && s[ih] < ceil_hi && s[ih] >= lo ? s[ih] : ceil_hi;
-            }
-        }
-        if (lo == hi) {                         /* every survivor equals lo */
-            *va = *vb = lo;
+        bracket br = {0, 0, -INFINITY, INFINITY, pa - BRACKET, pb + BRACKET};
+        br.lo = br.il >= 0 ? s[br.il] : -INFINITY;
+        br.hi = br.ih < SAMPLE ? s[br.ih] : INFINITY;
+        const int ties = (pa > 0 && s[pa - 1] == s[pa]) || (pb + 1 < SAMPLE && s[pb] == s[pb + 1]);
+        if ((stuck || ties) && probe_tie(w, cur, n, ka, kb, s[pa], bufs[out], &br, va, vb))
+            return;
+        size_t m, below;
+        if (filter_bracket(w, cur, n, ka, kb, s, bufs[out], &br, &m, &below, va, vb)) return;
+        if (br.lo == br.hi) {                   /* every survivor equals lo */
+            *va = *vb = br.lo;
             return;
         }
         stuck = m * 4 > n * 3;
@@ -674,24 +703,17 @@ typedef struct {
     sc_seasonal_output *out;
 } seasonal_job;
 
-static void seasonal_row(const void *arg, size_t r, workspace *w)
+/* The values of series r that are used, in w->u[0..m-1], with their positions in w->v.
+ * Returns a row status. */
+static int gather_positions(const sc_trend_data *data, size_t r, workspace *w, size_t *m_out)
 {
-    const seasonal_job *job = arg;
-    const sc_trend_data *data = job->data;
-    sc_seasonal_output *o = job->out;
-    const size_t p = job->period, n = data->n;
-    const double *y = data->y + r * n;
-    double s = NAN, var_s = NAN, tau = NAN, slope = NAN, intercept = NAN;
-    significance g = {NAN, NAN, 0, SC_TREND_UNDEFINED};
-    /* every value used, and its position */
+    const double *y = data->y + r * data->n;
     size_t m = 0;
-    int status = SC_TREND_ROW_OK;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < data->n; i++) {
         if (isnan(y[i])) {
             if (!data->omit_missing) {
-                status = SC_TREND_ROW_MISSING;
-                m = 0;
-                break;
+                *m_out = 0;
+                return SC_TREND_ROW_MISSING;
             }
             continue;
         }
@@ -699,51 +721,76 @@ static void seasonal_row(const void *arg, size_t r, workspace *w)
         w->v[m] = (double)i;
         m++;
     }
-    if (status == SC_TREND_ROW_OK && m == 0) status = SC_TREND_ROW_ALL_MISSING;
-    double s_sum = 0, var_sum = 0, pairs = 0;
-    size_t k = 0;
+    *m_out = m;
+    return m ? SC_TREND_ROW_OK : SC_TREND_ROW_ALL_MISSING;
+}
+
+/* Sums over the seasons of a series: S, var(S), the pairs, and the k slopes in w->d. */
+typedef struct {
+    double s, var_s, pairs;
+    size_t k;
+} season_sums;
+
+/* S and var(S) of each season of series r (season g: every p-th value from g, times the
+ * cycles), written to s_season and var_s_season when asked, and summed. */
+static season_sums sum_seasons(const seasonal_job *job, size_t r, workspace *w)
+{
+    const size_t p = job->period, n = job->data->n;
+    const double *y = job->data->y + r * n;
+    sc_seasonal_output *o = job->out;
+    season_sums sum = {0, 0, 0, 0};
     for (size_t season = 0; season < p; season++) {
-        double s_g = NAN, var_g = NAN;
-        if (status == SC_TREND_ROW_OK) {
-            size_t ng = 0;
-            for (size_t i = season, cycle = 0; i < n; i += p, cycle++) {
-                if (isnan(y[i])) continue;
-                w->x[ng] = y[i];
-                w->t[ng] = (double)cycle;
-                ng++;
-            }
-            s_g = var_g = 0;
-            if (ng >= 2) {
-                pair_counts c;
-                pair_pass(w->x, w->t, ng, w->d + k, &c);
-                k += ng * (ng - 1) / 2;
-                s_g = (double)c.s;
-                var_g = mk_variance(ng, &c);
-                pairs += 0.5 * (double)ng * (double)(ng - 1);
-            }
-            s_sum += s_g;
-            var_sum += var_g;
+        size_t ng = 0;
+        for (size_t i = season, cycle = 0; i < n; i += p, cycle++) {
+            if (isnan(y[i])) continue;
+            w->x[ng] = y[i];
+            w->t[ng] = (double)cycle;
+            ng++;
         }
+        double s_g = 0, var_g = 0;
+        if (ng >= 2) {
+            pair_counts c;
+            pair_pass(w->x, w->t, ng, w->d + sum.k, &c);
+            sum.k += ng * (ng - 1) / 2;
+            s_g = (double)c.s;
+            var_g = mk_variance(ng, &c);
+            sum.pairs += 0.5 * (double)ng * (double)(ng - 1);
+        }
+        sum.s += s_g;
+        sum.var_s += var_g;
         if (o->s_season) o->s_season[r * p + season] = s_g;
         if (o->var_s_season) o->var_s_season[r * p + season] = var_g;
     }
+    return sum;
+}
+
+static void seasonal_row(const void *arg, size_t r, workspace *w)
+{
+    const seasonal_job *job = arg;
+    sc_seasonal_output *o = job->out;
+    const size_t p = job->period;
+    double s = NAN, var_s = NAN, tau = NAN, slope = NAN, intercept = NAN;
+    significance g = {NAN, NAN, 0, SC_TREND_UNDEFINED};
+    size_t m;
+    int status = gather_positions(job->data, r, w, &m);
     if (status == SC_TREND_ROW_OK) {
-        if (k == 0) status = SC_TREND_ROW_TOO_SHORT;
-        else if (!(var_sum > 0)) status = SC_TREND_ROW_CONSTANT;
-    }
-    if (status == SC_TREND_ROW_OK) {
-        s = s_sum;
-        var_s = var_sum;
-        tau = s / pairs;
-        slope = median(w, w->d, k);
-        intercept = median(w, w->u, m) - (median_sorted(w->v, m) / (double)p) * slope;
-        g = mk_significance(s, var_s, job->zcrit);
-    } else if (o->s_season) {
-        for (size_t season = 0; season < p; season++) {
-            o->s_season[r * p + season] = NAN;
-            o->var_s_season[r * p + season] = NAN;
+        const season_sums sum = sum_seasons(job, r, w);
+        if (sum.k == 0) status = SC_TREND_ROW_TOO_SHORT;
+        else if (!(sum.var_s > 0)) status = SC_TREND_ROW_CONSTANT;
+        if (status == SC_TREND_ROW_OK) {
+            s = sum.s;
+            var_s = sum.var_s;
+            tau = s / sum.pairs;
+            slope = median(w, w->d, sum.k);
+            intercept = median(w, w->u, m) - (median_sorted(w->v, m) / (double)p) * slope;
+            g = mk_significance(s, var_s, job->zcrit);
         }
     }
+    if (status != SC_TREND_ROW_OK)
+        for (size_t season = 0; season < p; season++) {
+            if (o->s_season) o->s_season[r * p + season] = NAN;
+            if (o->var_s_season) o->var_s_season[r * p + season] = NAN;
+        }
     o->s[r] = s;
     o->var_s[r] = var_s;
     o->z[r] = g.z;
@@ -850,25 +897,34 @@ static void pettitt_row(const void *arg, size_t r, workspace *w)
 
 typedef void (*row_kernel)(const void *job, size_t r, workspace *w);
 
+/* One batch for sc_parallel_rows: a test's row kernel and job, and its workspace shape. */
+typedef struct {
+    size_t n, pairs;
+    int simd;
+    row_kernel kernel;
+    const void *job;
+} batch;
+
+static void *batch_alloc(const void *arg)
+{
+    const batch *b = arg;
+    return workspace_alloc(b->n, b->pairs, b->simd);
+}
+
+static int batch_row(const void *arg, size_t r, void *w)
+{
+    const batch *b = arg;
+    b->kernel(b->job, r, w);
+    return SC_SUCCESS;
+}
+
 /* kernel(job, r, w) for every row r, in parallel, one workspace per thread. */
 static int run_rows(size_t rows, size_t n, size_t pairs, int threads, row_kernel kernel,
                     const void *job)
 {
-    int status = SC_SUCCESS;
-    const int simd = simd_level();
-#pragma omp parallel num_threads(sc_threads(threads, rows))
-    {
-        workspace *w = workspace_alloc(n, pairs, simd);
-        if (w == NULL) {
-#pragma omp atomic write
-            status = SC_ENOMEM;
-        }
-#pragma omp for schedule(dynamic, 64)
-        for (size_t r = 0; r < rows; r++)
-            if (w != NULL) kernel(job, r, w);
-        workspace_free(w);
-    }
-    return status;
+    static const sc_row_kernel rows_kernel = {batch_alloc, free, batch_row};
+    const batch b = {n, pairs, simd_level(), kernel, job};
+    return sc_parallel_rows(rows, threads, rows, 64, &rows_kernel, &b, NULL);
 }
 
 /* n(n-1)/2, or 0 when slopes for so many pairs could not be addressed. */
@@ -885,7 +941,7 @@ int sc_trend_mk(const sc_trend_data *data, sc_mk_method method, double alpha, si
         return SC_EINVAL;
     const size_t pairs = pair_slots(data->n);
     if (pairs == 0 && data->n > 1) return SC_ENOMEM;
-    mk_job job = {data, method, sc_norm_quantile(1 - alpha / 2), lag, out};
+    mk_job job = {data, method, sc_dist_norm_quantile(1 - alpha / 2), lag, out};
     return run_rows(data->rows, data->n, pairs + 1, threads, mk_row, &job);
 }
 
@@ -899,7 +955,7 @@ int sc_trend_seasonal(const sc_trend_data *data, size_t period, double alpha, in
         if (slots == 0 && ng > 1) return SC_ENOMEM;
         pairs += slots;
     }
-    seasonal_job job = {data, period, sc_norm_quantile(1 - alpha / 2), out};
+    seasonal_job job = {data, period, sc_dist_norm_quantile(1 - alpha / 2), out};
     return run_rows(data->rows, data->n, pairs + 1, threads, seasonal_row, &job);
 }
 
@@ -913,7 +969,7 @@ int sc_trend_sen(const sc_trend_data *data, const double *conf, size_t n_conf, i
             free(z);
             return SC_EINVAL;
         }
-        z[j] = sc_norm_quantile(1 - (1 - conf[j]) / 2);
+        z[j] = sc_dist_norm_quantile(1 - (1 - conf[j]) / 2);
     }
     const size_t pairs = pair_slots(data->n);
     int status = SC_ENOMEM;

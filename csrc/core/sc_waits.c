@@ -13,6 +13,7 @@
 #include <gsl/gsl_linalg.h>
 
 #include "sc_dist.h"
+#include "sc_parallel.h"
 #include "sc_status.h"
 
 /* ---- workspace and loading ------------------------------------------------------------- */
@@ -31,30 +32,35 @@ struct sc_waits_workspace {
     size_t *start;             /* k + 1: where each group begins in grouped */
 };
 
+/* The sub-arrays of a workspace (its sizes set), taken from block b (see sc_block_take). */
+static void ws_carve(sc_waits_workspace *w, sc_block *b)
+{
+    const size_t len = w->n > 0 ? w->n : 1;
+    w->by_time = sc_block_take(b, len, sizeof *w->by_time);
+    w->scratch = sc_block_take(b, len, sizeof *w->scratch);
+    w->start = sc_block_take(b, w->k + 1, sizeof *w->start);
+}
+
 sc_waits_workspace *sc_waits_alloc(size_t n, size_t k)
 {
     if (k == 0 || k > UINT32_MAX) return NULL;
-    sc_waits_workspace *w = calloc(1, sizeof *w);
-    if (w == NULL) return NULL;
-    w->n = n;
-    w->k = k;
-    const size_t len = n > 0 ? n : 1;
-    w->by_time = malloc(len * sizeof *w->by_time);
-    w->scratch = malloc(len * sizeof *w->scratch);
-    w->start = calloc(k + 1, sizeof *w->start);
-    if (w->by_time == NULL || w->scratch == NULL || w->start == NULL) {
-        sc_waits_free(w);
-        return NULL;
-    }
+    sc_waits_workspace shape = {0};
+    shape.n = n;
+    shape.k = k;
+    sc_block b = {NULL, 0};
+    sc_block_take(&b, 1, sizeof shape);
+    ws_carve(&shape, &b);
+    if (b.used == SIZE_MAX || (b.base = malloc(b.used)) == NULL) return NULL;
+    b.used = 0;
+    sc_waits_workspace *w = sc_block_take(&b, 1, sizeof *w);
+    *w = shape;
+    ws_carve(w, &b);
+    memset(w->start, 0, (k + 1) * sizeof *w->start);
     return w;
 }
 
 void sc_waits_free(sc_waits_workspace *w)
 {
-    if (w == NULL) return;
-    free(w->by_time);
-    free(w->scratch);
-    free(w->start);
     free(w);
 }
 
@@ -218,20 +224,37 @@ done:
     return status;
 }
 
-int sc_waits_logrank(const sc_waits_workspace *w, double rho, double *observed,
-                     double *expected, double *var, double *chisq, double *df, double *pvalue)
+/* One decision time of the G-rho scan: weight wt, d decisions among at_risk, dg[g] of them
+ * in group g, risk[g] at risk in group g; adds to observed, expected and var (k x k). */
+static void add_decisions(size_t k, double wt, double d, double at_risk, const double *dg,
+                          const double *risk, double *observed, double *expected, double *var)
+{
+    for (size_t g = 0; g < k; g++) {
+        observed[g] += wt * dg[g];
+        expected[g] += wt * d * risk[g] / at_risk;
+    }
+    if (at_risk > 1) {
+        const double c = wt * wt * d * (at_risk - d) / (at_risk * (at_risk - 1));
+        for (size_t a = 0; a < k; a++) {
+            if (risk[a] == 0) continue;
+            const double ta = c * risk[a];
+            var[a * k + a] += ta;
+            for (size_t b = 0; b < k; b++) var[a * k + b] -= ta * risk[b] / at_risk;
+        }
+    }
+}
+
+/* The scan over the decision times in time order, with the pooled Kaplan-Meier weight.
+ * risk, dg: scratch of k each. */
+static void grho_scan(const sc_waits_workspace *w, double rho, double *risk, double *dg,
+                      double *observed, double *expected, double *var)
 {
     const size_t k = w->k, n = w->n;
-    if (k < 2 || !(rho >= 0) || !isfinite(rho)) return SC_EINVAL;
-    double *risk = malloc(2 * k * sizeof *risk);
-    if (risk == NULL) return SC_ENOMEM;
-    double *dg = risk + k;
     for (size_t g = 0; g < k; g++) {
         risk[g] = (double)(w->start[g + 1] - w->start[g]);
         observed[g] = expected[g] = 0.0;
     }
     memset(var, 0, k * k * sizeof *var);
-
     double km = 1.0;                          /* pooled Kaplan-Meier just before t */
     for (size_t i = 0; i < n;) {
         const double t = w->by_time[i].t, at_risk = (double)(n - i);
@@ -244,59 +267,59 @@ int sc_waits_logrank(const sc_waits_workspace *w, double rho, double *observed,
             d += (double)w->by_time[j].d;
         }
         if (d > 0) {
-            for (size_t g = 0; g < k; g++) {
-                observed[g] += wt * dg[g];
-                expected[g] += wt * d * risk[g] / at_risk;
-            }
-            if (at_risk > 1) {
-                const double c = wt * wt * d * (at_risk - d) / (at_risk * (at_risk - 1));
-                for (size_t a = 0; a < k; a++) {
-                    if (risk[a] == 0) continue;
-                    const double ta = c * risk[a];
-                    var[a * k + a] += ta;
-                    for (size_t b = 0; b < k; b++) var[a * k + b] -= ta * risk[b] / at_risk;
-                }
-            }
+            add_decisions(k, wt, d, at_risk, dg, risk, observed, expected, var);
             km *= (at_risk - d) / at_risk;
         }
         for (; i < j; i++) risk[w->by_time[i].g] -= 1.0;
     }
+}
 
+/* chisq, df and p-value of the G-rho test from its k observed, expected and var (see
+ * sc_waits_logrank); keep: scratch of k. */
+static int grho_chisq(size_t k, const double *observed, const double *expected,
+                      const double *var, size_t *keep, double *chisq, double *df, double *pvalue)
+{
     /* groups with expected > 0; the first of them is left out of the quadratic form */
-    size_t m = 0, *keep = (size_t *)malloc(k * sizeof *keep);
-    if (keep == NULL) {
-        free(risk);
-        return SC_ENOMEM;
-    }
+    size_t m = 0;
     for (size_t g = 0; g < k; g++)
         if (expected[g] > 0) keep[m++] = g;
-    int status = SC_SUCCESS;
     *chisq = 0.0;
     *df = m >= 2 ? (double)(m - 1) : 0.0;
     *pvalue = 1.0;
-    if (m >= 2) {
-        const size_t q = m - 1;
-        double *v = malloc((q * q + q) * sizeof *v);
-        if (v == NULL) {
-            status = SC_ENOMEM;
-        } else {
-            double *b = v + q * q;
-            for (size_t a = 0; a < q; a++) {
-                b[a] = observed[keep[a + 1]] - expected[keep[a + 1]];
-                for (size_t c = 0; c < q; c++) v[a * q + c] = var[keep[a + 1] * k + keep[c + 1]];
-            }
-            status = quadratic_form(v, b, q, chisq);
-            if (status == SC_ESINGULAR) *chisq = *pvalue = NAN;
-            if (status == SC_SUCCESS) {
-                double P, Q;
-                sc_gamma_inc(*df / 2.0, *chisq / 2.0, &P, &Q);
-                *pvalue = Q;
-            }
-            free(v);
-        }
+    if (m < 2) return SC_SUCCESS;
+    const size_t q = m - 1;
+    double *v = malloc((q * q + q) * sizeof *v);
+    if (v == NULL) return SC_ENOMEM;
+    double *b = v + q * q;
+    for (size_t a = 0; a < q; a++) {
+        b[a] = observed[keep[a + 1]] - expected[keep[a + 1]];
+        for (size_t c = 0; c < q; c++) v[a * q + c] = var[keep[a + 1] * k + keep[c + 1]];
+    }
+    const int status = quadratic_form(v, b, q, chisq);
+    if (status == SC_ESINGULAR) *chisq = *pvalue = NAN;
+    if (status == SC_SUCCESS) {
+        double P, Q;
+        sc_dist_gamma_inc(*df / 2.0, *chisq / 2.0, &P, &Q);
+        *pvalue = Q;
+    }
+    free(v);
+    return status;
+}
+
+int sc_waits_logrank(const sc_waits_workspace *w, double rho, double *observed,
+                     double *expected, double *var, double *chisq, double *df, double *pvalue)
+{
+    const size_t k = w->k;
+    if (k < 2 || !(rho >= 0) || !isfinite(rho)) return SC_EINVAL;
+    double *scratch = malloc(2 * k * sizeof *scratch);
+    size_t *keep = malloc(k * sizeof *keep);
+    int status = SC_ENOMEM;
+    if (scratch != NULL && keep != NULL) {
+        grho_scan(w, rho, scratch, scratch + k, observed, expected, var);
+        status = grho_chisq(k, observed, expected, var, keep, chisq, df, pvalue);
     }
     free(keep);
-    free(risk);
+    free(scratch);
     return status;
 }
 
@@ -307,7 +330,7 @@ int sc_waits_logrank(const sc_waits_workspace *w, double rho, double *observed,
 void sc_waits_band(const double *surv, const double *std_err, size_t m, sc_waits_conf type,
                    double conf, double *lower, double *upper)
 {
-    const double z = sc_norm_quantile(1 - (1 - conf) / 2);
+    const double z = sc_dist_norm_quantile(1 - (1 - conf) / 2);
     for (size_t i = 0; i < m; i++) {
         const double p = surv[i], se = std_err[i];
         double lo, hi;
