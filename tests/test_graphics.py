@@ -1,10 +1,6 @@
-"""Tests of scrutiny.graphics: the layering of the charts, read from the import statements
-(function-level ones included), and the public per-series view of SPC results that the charts
-draw from."""
+"""Tests of scrutiny.graphics: the public per-series view of SPC results that the charts draw
+from (the layering of the charts is tested in test_layout.py)."""
 from __future__ import annotations
-
-import ast
-import pathlib
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -12,58 +8,6 @@ import pytest
 
 import scrutiny as sc
 from scrutiny.spc import SPCSeries
-
-PACKAGE = pathlib.Path(sc.__file__).parent
-# What a chart may import besides other charts: the voice and the modules below every family.
-GROUND = {"_narrative", "_validation", "_options", "_batch", "_results", "errors", "spc_rules",
-          "multitest"}
-
-
-def _imports(path: pathlib.Path):
-    """(enclosing function or None, imported scrutiny module) for every import in ``path``."""
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
-    package = list(parts[:-1])
-    out = []
-
-    def visit(node, function):
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.ImportFrom) and child.level:
-                base = package[:len(package) - child.level + 1]
-                target = base + (child.module.split(".") if child.module else [])
-                for alias in child.names:
-                    name = target + ([alias.name] if not child.module else [])
-                    out.append((function, ".".join(name)))
-            elif isinstance(child, ast.ImportFrom) and (child.module or "").startswith("scrutiny"):
-                out.append((function, child.module))
-            inner = child.name if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-                else function
-            visit(child, inner)
-
-    visit(ast.parse(path.read_text()), None)
-    return out
-
-
-def test_charts_import_no_family_module():
-    for path in sorted((PACKAGE / "graphics").glob("*.py")):
-        for _, module in _imports(path):
-            name = module.split(".")[1] if module.count(".") else ""
-            assert name == "graphics" or name in GROUND, f"{path.name} imports {module}"
-
-
-def test_families_import_charts_only_when_drawing():
-    for path in sorted(PACKAGE.rglob("*.py")):
-        if path.relative_to(PACKAGE).parts[0] == "graphics":
-            continue
-        for function, module in _imports(path):
-            if module.startswith("scrutiny.graphics"):
-                assert function in ("plot", "small_multiples"), f"{path.name}: {function}"
-
-
-def test_spc_rules_is_a_leaf():
-    modules = {module for _, module in _imports(PACKAGE / "spc_rules.py")}
-    assert modules <= {"scrutiny._validation", "scrutiny._options"}
-    assert sc.RuleSet is __import__("scrutiny.spc_rules", fromlist=["RuleSet"]).RuleSet
-
 
 def test_series_view_holds_one_series():
     y = np.array([[12, 15, 11, 14, 13, 12, 16, 14, 13, 15, 12, 30],

@@ -28,6 +28,7 @@ from . import _narrative as _n
 from . import _results as _r
 from . import _validation as _v
 from ._results import Result
+from .rates import proportion_ci, rate_ci
 
 __all__ = [
     "erlang_c", "erlang_a", "agents_needed", "staffing", "calls_per_interval", "service_level",
@@ -989,8 +990,6 @@ def _group_keys(by, n: int):
 
 def _share_ci(x: np.ndarray, n: np.ndarray, conf: float, method: str):
     """x / n with its interval (scrutiny.proportion_ci); NaN where n is 0."""
-    from .rates import proportion_ci
-
     est, lo, hi = (np.full(n.shape, _NAN) for _ in range(3))
     ok = n > 0
     if ok.any():
@@ -1168,8 +1167,6 @@ def estimate_patience(wait_seconds, abandoned, conf=0.95) -> PatienceResult:
     >>> round(r.estimate, 1)
     115.0
     """
-    from .rates import rate_ci
-
     wait = _wait_seconds(wait_seconds)
     flags = _flags(abandoned, wait.size)
     level = _v.conf_level(conf)

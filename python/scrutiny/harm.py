@@ -29,7 +29,8 @@ from . import _results as _r
 from . import _validation as _v
 from ._results import Result
 from .disparity import FunnelResult
-from .models import _LogLinearTrend
+from .models import LogLinearTrend
+from .rates import dsr
 from .trend import MannKendallResult, mann_kendall, seasonal_mann_kendall, sen_slope
 
 if TYPE_CHECKING:
@@ -534,8 +535,6 @@ def _by_type(long: _Long):
 def _dobson(long: _Long, codes, groups, levels):
     """Dobson limits of the harm totals through scrutiny.rates.dsr: the harm is a directly
     standardised rate over unit populations whose standard population is the weights."""
-    from .rates import dsr
-
     n_types = len(long.types)
     mat = np.zeros((groups, n_types))
     np.add.at(mat, (codes, long.type_code), long.count)
@@ -937,7 +936,7 @@ def _funnel_table(index, cols, total, harm, var, pop, value, z, lower, upper, fl
 # ---- harm trend ---------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class HarmTrendResult(_LogLinearTrend, Result):
+class HarmTrendResult(LogLinearTrend, Result):
     """A trend in a harm series (see :func:`harm_trend`).  Floats and Series for one series,
     arrays and DataFrames for several.
 
@@ -1203,7 +1202,7 @@ class _TrendSeries:
     harm: np.ndarray
     variance: np.ndarray
     exposure: np.ndarray | None
-    times: Any
+    times: pd.Index
     t: np.ndarray
 
 

@@ -82,7 +82,7 @@ def _fit_summary(fit: dict, labels, single: bool) -> dict:
 # ---- count trends ----------------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class _LogLinearTrend:
+class LogLinearTrend:
     """The fields and narrative every log-linear trend result shares (a base placed before
     ``Result``: :class:`CountTrendResult`, :class:`scrutiny.harm.HarmTrendResult`): per series
     the ``rate_ratio`` per unit of time with its interval ``lower``, ``upper``, its ``pvalue``
@@ -140,7 +140,7 @@ class _LogLinearTrend:
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
-class CountTrendResult(_LogLinearTrend, Result):
+class CountTrendResult(LogLinearTrend, Result):
     """A log-linear trend in counts (see :func:`count_trend`).  Python values for one series,
     arrays for several.
 

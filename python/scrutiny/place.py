@@ -23,7 +23,7 @@ from . import _options as _o
 from . import _results as _r
 from . import _validation as _v
 from ._results import TestResult, scalar_or_array
-from .rates import compare_rates
+from .rates import compare_rates, rate_ci
 
 __all__ = ["wdd", "poisson_etest", "WDDResult", "PoissonETestResult"]
 
@@ -376,7 +376,6 @@ class PoissonETestResult(TestResult):
         (a 1-D result): each unit's rate ratio with its interval, on a log scale.  Returns the
         Axes."""
         from .graphics.place import etest_chart
-        from .rates import rate_ci
 
         ci = None if np.ndim(self.pvalue) else rate_ci(
             np.array([self.count_before, self.count_after]),

@@ -81,32 +81,32 @@ class SPCSeries:
     """
 
     index: int
-    label: Any
+    label: object
     chart: str
     rules: RuleSet
-    value: Any
-    centre: Any
-    lower: Any
-    upper: Any
-    lower_2sigma: Any
-    upper_2sigma: Any
-    signals: Any
-    codes: Any
-    kinds: Any
-    variation: Any
-    assurance: Any
-    improvement: Any
-    target: Any
-    longest_run: Any
-    longest_run_max: Any
-    n_crossings: Any
-    n_crossings_min: Any
-    runs_signal: Any
-    missing: Any
-    provisional: Any
-    rebase: Any
-    baseline: Any
-    time: Any
+    value: np.ndarray
+    centre: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    lower_2sigma: np.ndarray
+    upper_2sigma: np.ndarray
+    signals: np.ndarray
+    codes: np.ndarray
+    kinds: np.ndarray
+    variation: str
+    assurance: str | None
+    improvement: str | None
+    target: float | None
+    longest_run: int
+    longest_run_max: int
+    n_crossings: int
+    n_crossings_min: int
+    runs_signal: bool
+    missing: tuple
+    provisional: bool
+    rebase: list
+    baseline: int | None
+    time: pd.Index | None
 
     def __repr__(self) -> str:
         return (f"SPCSeries(index={self.index}, label={self.label!r}, chart={self.chart!r}, "

@@ -26,6 +26,7 @@ from . import _validation as _v
 from ._results import Result, TestResult
 # The model-based trend tests are the same family, kept in their own modules.
 from .models import count_trend, its  # noqa: F401
+from .multitest import multiple_testing
 from .segmentation import changepoints  # noqa: F401
 
 __all__ = [
@@ -843,8 +844,6 @@ def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_
     1    B    no trend     0.4109     0.4109       -0.2
     """
     import pandas as pd
-
-    from .rates import multiple_testing
 
     keys = [by] if isinstance(by, str) else list(by)
     for name, col in [("by", k) for k in keys] + [("time", time), ("value", value)] + (

@@ -24,6 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import _narrative as _n
+from .. import _validation as v
+
 KINDS = ("street", "outcomes", "stop-and-search")
 
 # Columns of each kind as published, with the type each is read as.
@@ -164,7 +167,7 @@ class _Problems:
     def add(self, file: str, lines, what: str, done: str) -> None:
         lines = list(lines)
         if lines:
-            rows = f"{len(lines):,} row{'s' if len(lines) > 1 else ''}"
+            rows = _n.plural(len(lines), "row")
             self.notes.append(f"{file}: {rows} {what} ({_lines(lines)}); {done}")
 
     def by_file(self, table, mask: np.ndarray, files: list[str], what: str, done: str) -> None:
@@ -434,7 +437,7 @@ def _read(path: Path, sources, kind, first, last, single: bool):
                              f"one with kind={kinds[0]!r}")
         kind = kinds[0]
     elif not found[kind]:
-        held = ", ".join(f"{k} ({len(found[k])} file{'s' if len(found[k]) > 1 else ''})"
+        held = ", ".join(f"{k} ({_n.plural(len(found[k]), 'file')})"
                          for k in kinds)
         raise ValueError(f"kind={kind!r} but path {str(path)!r} holds no {kind} file, only {held}")
     for note in refused:
@@ -460,7 +463,7 @@ def _read(path: Path, sources, kind, first, last, single: bool):
 
     missing = missing_months(frame["month"])
     if missing:
-        months = f"{len(missing)} month{'s' if len(missing) > 1 else ''}"
+        months = _n.plural(len(missing), "month")
         problems.notes.append(f"no records for {months} between the first and the last: "
                               f"{_month_list(missing)}")
     forces = (sorted(frame["falls_within"].dropna().unique().tolist())
@@ -543,8 +546,6 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     """
     import pandas as pd
 
-    from .. import _validation as v
-
     v.data_frame(frame, "frame")
     groups = [tuple(v.column_names(g, "by")) if isinstance(g, (tuple, list)) else (g,)
               for g in v.column_names(by, "by")]
@@ -564,7 +565,7 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
         n = int((absent[key].to_numpy() & ~noted).sum())
         noted |= absent[key].to_numpy()
         if n:
-            problems.append(f"{n:,} record{'s' if n > 1 else ''} with no {key} not counted")
+            problems.append(f"{_n.plural(n, 'record')} with no {key} not counted")
     counted = frame.loc[~absent.any(axis=1).to_numpy(), keys]
     full = None
     if complete:  # every combination of the values (or value tuples) seen in each group

@@ -70,6 +70,6 @@ def harm_trend_chart(result, ax=None):
     ax.set_xticks(ticks, [str(result.harm.index[i]) for i in ticks], rotation=45, ha="right")
     ax.set_ylabel("harm" if result.exposure is None else "harm per unit of exposure")
     ax.set_title(f"{result.percent_change:+.1f}% per {_n.step_word(result.harm.index)} "
-                 f"(p = {result.pvalue:.3g})", fontsize=10)
+                 f"({_n.p_text(result.pvalue, 1.0 - result.conf)})", fontsize=10)
     legend(ax)
     return ax

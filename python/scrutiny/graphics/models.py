@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _narrative as _n
 from ._base import PALETTE, create_axes, legend, single_series
 
 
@@ -26,8 +27,8 @@ def count_trend_chart(result, data, ax=None):
                 color=PALETTE["highlight"], linewidth=1, label="trend")
     ax.set_xlabel("t")
     ax.set_ylabel("rate" if np.any(exposure != 1) else "count")
-    ax.set_title(f"rate ratio {result.rate_ratio:.3f} per unit t (p = {result.pvalue:.3g})",
-                 fontsize=10)
+    ax.set_title(f"rate ratio {result.rate_ratio:.3f} per unit t "
+                 f"({_n.p_text(result.pvalue, 1.0 - result.conf)})", fontsize=10)
     legend(ax)
     return ax
 

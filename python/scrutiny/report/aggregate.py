@@ -29,6 +29,7 @@ import dataclasses
 
 import numpy as np
 
+from .. import _narrative as _n
 from . import expr
 from .issues import Issue, MeasureDataError
 
@@ -252,8 +253,8 @@ def _values(rows, text: str, what: str, m, issues) -> np.ndarray:
     if bad.any():
         shown = ", ".join(repr(v) for v in value[bad].astype(str).unique()[:3])
         k = int(bad.sum())
-        issues.append(Issue(m.name, f"{k:,} value{'s' if k != 1 else ''} of the {what} "
-                            f"({text!r}) {'are not numbers' if k != 1 else 'is not a number'} "
+        issues.append(Issue(m.name, f"{_n.plural(k, 'value')} of the {what} "
+                            f"({text!r}) {_n.agree(k, 'is not a number', 'are not numbers')} "
                             f"({shown})", "those rows are left out"))
     return numeric.astype("float64").to_numpy(na_value=np.nan)
 

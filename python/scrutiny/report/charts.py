@@ -12,6 +12,7 @@ import io
 import numpy as np
 
 from .. import _narrative as _n
+from .issues import Issue
 
 SIZE = (7.4, 3.4)
 DPI = 96
@@ -36,9 +37,10 @@ def _value_axis(ax, m, scale_rate: bool = False, proportion: bool = False):
     ``scale_rate`` (the charts of rates per unit of exposure)."""
     from matplotlib.ticker import FuncFormatter, PercentFormatter
 
-    if proportion or m.kind in ("proportion", "wait"):
+    axis = m.measure_kind.value_axis
+    if proportion or axis == "percent":
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    elif m.kind == "rate" and scale_rate:
+    elif axis == "rate" and scale_rate:
         per = m.per
         ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v * per:,.3g}"))
         ax.set_ylabel(m.unit)
@@ -47,8 +49,6 @@ def _value_axis(ax, m, scale_rate: bool = False, proportion: bool = False):
 def charts(res, issues: list) -> list[tuple[str, str, str]]:
     """(title, data URI, alternative text) of every chart of a measure result; a chart that
     cannot be drawn is left out and listed in ``issues``."""
-    from .spec import Issue
-
     out = []
     m = res.measure
     for title, shown, draw in (("SPC chart", res.spc, _spc), ("Trend", res.series, _trend),
@@ -72,7 +72,7 @@ def _spc(ax, res, m) -> str:
     ax.set_xlabel("")
     if res.spc.chart in ("u", "up"):
         _value_axis(ax, m, scale_rate=True)
-    elif m.kind == "wait":
+    elif m.measure_kind.value_axis == "percent":
         _value_axis(ax, m)
     return (f"SPC chart of {m.noun}: {res.variation}"
             + (f", assurance {res.assurance}" if res.assurance else ""))
@@ -87,9 +87,9 @@ def _trend(ax, res, m) -> str:
     step = max(1, len(s) // 8)
     ax.set_xticks(x[::step], [_n.period_text(p, short=True) for p in s["period"][::step]],
                   fontsize=8)
-    if m.kind in ("proportion", "wait"):
+    if m.measure_kind.value_axis == "percent":
         _value_axis(ax, m)
-    elif m.kind == "rate":
+    elif m.measure_kind.value_axis == "rate":
         ax.set_ylabel(m.unit)
     ax.set_title(f"{m.name}: trend ({res.trend_verdict})", fontsize=10, loc="left")
     ax.legend(fontsize=8, frameon=False)

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from .. import _narrative as _n
 from . import load_spec, write_report
 
 
@@ -87,7 +88,7 @@ def run(args) -> int:
         for x in report.issues:
             print(f"  data issue: {x.measure}: {x.problem} ({x.consequence})", file=sys.stderr)
         print(f"{report.analysed} of {len(report.results)} measures analysed, "
-              f"{len(report.issues)} data issue{'s' if len(report.issues) != 1 else ''}; "
+              f"{_n.plural(len(report.issues), 'data issue')}; "
               f"tidy results in {report.csv.resolve()}", file=sys.stderr)
     print(report.html.resolve())
     if report.analysed == 0:

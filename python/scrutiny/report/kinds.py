@@ -51,6 +51,7 @@ class MeasureKind:
     x_name = "count"                     # the numerator, in messages and the tidy rows
     n_name: str | None = None            # the denominator in the tidy rows (None: none)
     trend_scale = 1.0                    # the Mann-Kendall test's values are scaled by this
+    value_axis = "count"                 # charts' value axis: "count", "percent" or "rate"
 
     # ---- the specification --------------------------------------------------------------
 
@@ -304,6 +305,7 @@ class Proportion(MeasureKind):
 
     name = "proportion"
     default_chart = "pp"
+    value_axis = "percent"
     funnel_kind = "proportion"
     x_name = "numerator"
     n_name = "denominator"
@@ -436,6 +438,7 @@ class Rate(Count):
 
     name = "rate"
     default_chart = "up"
+    value_axis = "rate"
     funnel_kind = "rate"
     default_per = 1000.0
     uses_population = True
@@ -515,6 +518,7 @@ class Wait(MeasureKind):
 
     name = "wait"
     positive_settings = ("target_days",)
+    value_axis = "percent"              # the monthly share decided in time
 
     def inputs(self, entry):
         for key in ("duration", "open"):

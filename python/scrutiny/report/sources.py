@@ -11,6 +11,7 @@ import re
 import warnings
 from pathlib import Path
 
+from .. import _narrative as _n
 from .. import data
 from ..data.population import shared_data_folder
 from . import policeuk
@@ -133,7 +134,7 @@ def read_table(path: Path, name: str, issues: list):
     lines = [line for text in bad for line in text.splitlines() if line.strip()]
     if lines:
         shown = "; ".join(lines[:3]) + (f"; and {len(lines) - 3} more" if len(lines) > 3 else "")
-        issues.append(Issue(f"(source {name})", f"{len(lines)} malformed row"
-                            f"{'s' if len(lines) != 1 else ''} in {path.name} ({shown})",
+        issues.append(Issue(f"(source {name})", f"{_n.plural(len(lines), 'malformed row')} "
+                            f"in {path.name} ({shown})",
                             "those rows are skipped"))
     return frame
