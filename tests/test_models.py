@@ -464,3 +464,49 @@ def test_failed_rows_raise_the_exception_of_their_status():
     with pytest.raises(NumericalError, match="its: series 0: the design is rank deficient"):
         statuses(np.array([3, 4]), GLM_STATUS, "its", "raise")
     statuses(np.array([0, 4]), GLM_STATUS, "count_trend", "coerce")          # coerce: statuses only
+
+
+# ---- a negative binomial fit that collapsed to Poisson on overdispersed counts ----------------
+
+# 24 months drawn from a negative binomial (mean 60 with a summer peak, theta 60: variance about
+# twice the mean).  With month effects the model has 13 coefficients, and theta by maximum
+# likelihood (which ignores the degrees of freedom they use) runs to about 477,000 while the
+# Pearson dispersion on the 11 residual degrees of freedom is 2.1.
+COLLAPSING = [66, 62, 82, 71, 87, 75, 59, 72, 65, 30, 46, 50, 62, 74, 76, 92, 56, 62, 60, 45,
+              55, 48, 36, 53]
+# 36 months of the same kind for its() (15 coefficients): theta about 487,000, dispersion 1.68.
+COLLAPSING_ITS = [52, 79, 88, 78, 78, 72, 57, 47, 37, 28, 47, 42, 45, 74, 101, 80, 96, 72, 63,
+                  48, 36, 30, 56, 44, 64, 64, 92, 62, 74, 100, 50, 29, 34, 43, 39, 61]
+
+
+def test_negbin_collapsed_to_poisson_warns_and_says_so():
+    with pytest.warns(UserWarning, match=r"count_trend: theta ran to 477,338 \(the negative "
+                      r"binomial fit is effectively Poisson\) but the Pearson dispersion is 2\.1"):
+        r = count_trend(COLLAPSING, family="negbin", period=12)
+    assert r.theta > 1e5 and r.dispersion == pytest.approx(2.109, abs=1e-3)
+    text = r.narrative("month")
+    assert "Theta ran to 477,338 (the negative binomial fit is effectively Poisson)" in text
+    assert "the 13 coefficients use" in text and "too narrow (by about 1.45 times)" in text
+    with pytest.warns(UserWarning, match=r"its: theta ran to .* Pearson dispersion is 1\.7"):
+        i = its(COLLAPSING_ITS, 24, family="negbin", period=12)
+    assert "effectively Poisson" in i.narrative() and "the 15 coefficients use" in i.narrative()
+    # In a batch the warning counts the series and names the first; the narratives say it of
+    # that series only.
+    with pytest.warns(UserWarning, match=r"count_trend: 1 of 2 series, first 0: theta ran"):
+        both = count_trend([COLLAPSING, np.array(COLLAPSING) // 2 + 20], family="negbin",
+                           period=12)
+    lines = both.narrative("month")
+    assert "effectively Poisson" in lines[0] and "effectively Poisson" not in lines[1]
+
+
+def test_negbin_no_collapse_warning_when_theta_fits_or_poisson_is_asked():
+    # Without the season terms theta is finite (29) and the dispersion 1.05: no warning (the
+    # test configuration turns any warning into an error).
+    r = count_trend(COLLAPSING, family="negbin")
+    assert 10 < r.theta < 100 and "effectively Poisson" not in r.narrative()
+    # Poisson counts: theta runs high but the dispersion is near 1.
+    p = count_trend([52, 49, 61, 58, 66, 60, 71, 69, 75, 73, 82, 80], family="negbin")
+    assert "effectively Poisson" not in p.narrative()
+    # The Poisson family says its own overdispersion sentence, not this one.
+    q = count_trend(COLLAPSING, period=12)
+    assert "effectively Poisson" not in q.narrative() and "family='negbin'" in q.narrative()

@@ -19,6 +19,7 @@ seeded simulation.
 from __future__ import annotations
 
 import pathlib
+import warnings
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -39,18 +40,24 @@ def ref(name: str) -> pd.DataFrame:
     return pd.read_csv(REF / name)
 
 
+def unbalanced():
+    """The warning of wdd on treated and control areas of very different counts."""
+    return pytest.warns(UserWarning, match="control_before and treated_before differ more than")
+
+
 # ---- WDD: references -----------------------------------------------------------------------
 
 def test_wdd_matches_ptools():
     table = ref("place_ptools_wdd.csv")
     for alpha, g in table.groupby("alpha"):
-        r = place.wdd(g.treated_before, g.treated_after, g.control_before, g.control_after,
-                      g.displacement_before, g.displacement_after,
-                      g.control_displacement_before, g.control_displacement_after,
-                      period_before=g.period_before, period_after=g.period_after,
-                      area_sizes=(g.area_treated, g.area_control, g.area_displacement,
-                                  g.area_control_displacement),
-                      conf=1 - alpha)
+        with unbalanced():           # the reference cases include unbalanced areas
+            r = place.wdd(g.treated_before, g.treated_after, g.control_before, g.control_after,
+                          g.displacement_before, g.displacement_after,
+                          g.control_displacement_before, g.control_displacement_after,
+                          period_before=g.period_before, period_after=g.period_after,
+                          area_sizes=(g.area_treated, g.area_control, g.area_displacement,
+                                      g.area_control_displacement),
+                          conf=1 - alpha)
         for ours, theirs in (("local", "Est_Local"), ("local_se", "SE_Local"),
                              ("displacement", "Est_Displace"), ("displacement_se", "SE_Displace"),
                              ("estimate", "Est_Total"), ("se", "SE_Total"), ("statistic", "Z"),
@@ -99,15 +106,18 @@ def test_wdd_harm_matches_ptools_wdd_harm():
 def test_wdd_pvalues_and_one_sided_bounds_follow_the_normal():
     rng = np.random.default_rng(3)
     tb, ta, cb, ca = (rng.poisson(rng.uniform(5, 200, 50)) for _ in range(4))
-    two = place.wdd(tb, ta, cb, ca)
+    with unbalanced():
+        two = place.wdd(tb, ta, cb, ca)
     z = (ta - tb - ca + cb) / np.sqrt(tb + ta + cb + ca)
     np.testing.assert_allclose(two.statistic, z, rtol=RTOL)
     np.testing.assert_allclose(two.pvalue, 2 * stats.norm.sf(np.abs(z)), rtol=1e-13)
-    less = place.wdd(tb, ta, cb, ca, alternative="less", conf=0.9)
+    with unbalanced():
+        less = place.wdd(tb, ta, cb, ca, alternative="less", conf=0.9)
     np.testing.assert_allclose(less.pvalue, stats.norm.cdf(z), rtol=1e-13, atol=1e-300)
     np.testing.assert_allclose(less.upper, less.estimate + stats.norm.ppf(0.9) * less.se, rtol=RTOL)
     assert np.all(np.isneginf(less.lower))
-    greater = place.wdd(tb, ta, cb, ca, alternative="greater")
+    with unbalanced():
+        greater = place.wdd(tb, ta, cb, ca, alternative="greater")
     np.testing.assert_allclose(greater.pvalue, stats.norm.sf(z), rtol=1e-13, atol=1e-300)
     np.testing.assert_allclose(greater.lower, greater.estimate - stats.norm.ppf(0.95) * greater.se,
                                rtol=RTOL)
@@ -168,7 +178,8 @@ def test_wdd_changes_and_totals():
     assert r.treated_change == pytest.approx(-0.18)
     assert r.control_change == pytest.approx(-0.02)
     assert (r.treated_before, r.treated_after, r.control_before, r.control_after) == (200, 164, 150, 147)
-    zero = place.wdd(0, 4, 5, 5)
+    with unbalanced():
+        zero = place.wdd(0, 4, 5, 5)
     assert np.isinf(zero.treated_change)
 
 
@@ -369,7 +380,8 @@ def test_results_unpack_display_and_frame():
     assert statistic.shape == (2,)
     assert list(e.to_frame()["count_after"]) == [98.0, 40.0]
     assert "PoissonETestResult" in repr(e) and "<table" in e._repr_html_()
-    grid = place.wdd(np.arange(6).reshape(2, 3), 4, 5, 6)
+    with unbalanced():
+        grid = place.wdd(np.arange(6).reshape(2, 3), 4, 5, 6)
     frame = grid.to_frame()
     assert list(frame.columns[:2]) == ["axis0", "axis1"] and len(frame) == 6
     np.testing.assert_array_equal(frame["estimate"], grid.estimate.ravel())
@@ -391,8 +403,10 @@ def test_wdd_narratives():
     text = r.narrative(treated="the hot spots")
     assert "in the hot spots fell by 47% (from 207 to 110)" in text
     assert "118 fewer recorded crimes (95% CI 40 to 196 fewer; z = -2.98, p = 0.003)" in text
-    assert ("The 47% fall in the hot spots is larger than the change in the control areas by "
-            "more than chance would explain, significant at the 5% level.") in text
+    assert ("The fall of 97 recorded crimes in the hot spots is larger than the change in the "
+            "control areas (10 more) by more than chance would explain, significant at the 5% "
+            "level.") in text
+    assert "percentages" not in text and "-fold" not in text        # balanced, consistent
     assert "no clear sign of displacement" in text
     assert "would have followed the trend" in text
     chance = place.wdd(20, 10, 20, 20).narrative()
@@ -446,13 +460,16 @@ def test_parallel_kernels_match_small_batches():
     rng = np.random.default_rng(12)
     cb, ca = rng.poisson(30, 3000), rng.poisson(25, 3000)
     whole = place.poisson_etest(cb, ca, alternative="less")
-    wdd = place.wdd(cb, ca, ca[::-1], cb[::-1])
+    with unbalanced():
+        wdd = place.wdd(cb, ca, ca[::-1], cb[::-1])
     for start in range(0, 3000, 500):
         part = slice(start, start + 500)
         np.testing.assert_array_equal(place.poisson_etest(cb[part], ca[part], alternative="less").pvalue,
                                       whole.pvalue[part])
-        np.testing.assert_array_equal(place.wdd(cb[part], ca[part], ca[::-1][part], cb[::-1][part]).pvalue,
-                                      wdd.pvalue[part])
+        with warnings.catch_warnings():   # unit 2357's unbalanced areas fall in one part only
+            warnings.simplefilter("ignore", UserWarning)
+            part_wdd = place.wdd(cb[part], ca[part], ca[::-1][part], cb[::-1][part])
+        np.testing.assert_array_equal(part_wdd.pvalue, wdd.pvalue[part])
 
 
 BAD_CALLS = [
@@ -505,3 +522,44 @@ BAD_CALLS = [
 def test_bad_input_names_the_argument(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+# ---- treated and control areas of very different counts --------------------------------------
+
+def test_wdd_says_it_compares_counts_and_warns_on_unbalanced_areas():
+    # The treated areas fell 20 % (842 -> 677), the 12 times smaller control areas 50 %
+    # (68 -> 34): the WDD (-131) is significant, in numbers of crimes, not percentages.
+    with pytest.warns(UserWarning, match=r"wdd: control_before and treated_before differ more "
+                      r"than 4-fold \(68 against 842\): the WDD subtracts counts, so it mostly "
+                      r"reflects the change in the treated areas"):
+        r = place.wdd(842, 677, 68, 34)
+    text = r.narrative()
+    assert ("The fall of 165 recorded crimes in the treated areas is larger than the change in "
+            "the control areas (34 fewer) by more than chance would explain") in text
+    assert ("in percentages the treated areas did no better (a 20% fall against a 50% fall): "
+            "the test compares numbers of recorded crimes, not percentages.") in text
+    assert "20% fall in the treated areas is larger" not in text
+    assert ("The control areas had 68 recorded crimes before against 842 in the treated areas "
+            "(12 times fewer): the WDD subtracts counts, so it mostly reflects the change in the "
+            "treated areas, and the trend it takes from the control areas is a change of 34 "
+            "fewer, not of the same proportion (421 fewer). Wheeler & Ratcliffe (2018)") in text
+    # A control much larger than the treated areas: its change dominates.
+    with pytest.warns(UserWarning, match="mostly reflects the change in the control areas"):
+        big = place.wdd(20, 10, 100, 90)
+    assert "(5 times more): the WDD subtracts counts" in big.narrative()
+    # Several units: the warning counts them and names the first; each narrative speaks for
+    # its own unit.
+    with pytest.warns(UserWarning, match=r"in 1 of 2 units \(the first, unit 1: 68 against "
+                                          r"842\)"):
+        many = place.wdd([207, 842], [110, 677], [308, 68], [318, 34])
+    lines = many.narrative()
+    assert "-fold" not in lines[0] and "4-fold apart" in lines[1]
+
+
+def test_wdd_balanced_areas_do_not_warn():
+    # 4-fold exactly is balanced enough; the test configuration turns any warning into an error.
+    for args in ((207, 110, 308, 318), (200, 120, 50, 45), (0, 0, 0, 0), (40, 30, 41, 40)):
+        text = place.wdd(*args).narrative()
+        assert "-fold" not in text and "percentages" not in text
+    # Combined units are judged on their totals.
+    place.wdd([40, 2], [30, 2], [3, 40], [3, 38], combine=True)

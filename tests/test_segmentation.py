@@ -226,3 +226,33 @@ def test_result_objects():
     assert one.plot().get_xlabel() == "position"
     with pytest.raises(ValueError, match="single series"):
         batch.plot()
+
+
+# ---- counts with the unit-variance normal cost -------------------------------------------------
+
+MONTHLY_COUNTS = [48, 58, 51, 56, 46, 57, 42, 55, 51, 49, 52, 58, 58, 58, 50, 52, 41, 54, 43, 60,
+                  47, 51, 53, 47]
+
+
+def test_counts_with_the_normal_mean_cost_warn_and_say_so():
+    with pytest.warns(UserWarning, match=r"changepoints: cost='normal-mean' on counts \(whole "
+                      r"numbers >= 0\): these counts vary with a noise variance of about \d+"):
+        r = changepoints(MONTHLY_COUNTS)
+    assert r.cost == "normal-mean" and r.n_changes > 5        # the default, as R, unchanged
+    text = r.narrative()
+    assert "not the 1 that the normal-mean cost assumes" in text
+    assert "cost='poisson', or y divided by its noise standard deviation, suits them" in text
+    with pytest.warns(UserWarning, match=r"1 of 2 series, first 1\)"):
+        both = changepoints([np.linspace(0.1, 2.4, 24), MONTHLY_COUNTS])
+    lines = both.narrative()
+    assert "noise variance" not in lines[0] and "noise variance" in lines[1]
+
+
+def test_no_count_warning_for_poisson_cost_standardised_or_unit_scale_data():
+    y = np.array(MONTHLY_COUNTS, dtype=float)
+    assert changepoints(y, cost="poisson").n_changes == 0
+    z = (y - y.mean()) / y.std()
+    assert "noise variance" not in changepoints(z).narrative()
+    assert "noise variance" not in changepoints(y, cost="normal-meanvar").narrative()
+    small = [0, 1, 0, 2, 1, 0, 1, 1, 3, 4, 3, 2, 4, 3, 5, 3]     # counts of variance about 1
+    assert "noise variance" not in changepoints(small).narrative()

@@ -24,6 +24,7 @@ Rules every narrative follows, in the register of a police performance report:
 from __future__ import annotations
 
 import dataclasses
+import warnings
 
 import numpy as np
 
@@ -320,6 +321,12 @@ def beyond_chance(finding: str, alpha, stats: str = "") -> str:
 def rise_or_fall(up: bool, alpha, stats: str = "") -> str:
     """'a rise more than chance would explain, significant at the 5% level' (or 'a fall')."""
     return beyond_chance("a rise" if up else "a fall", alpha, stats)
+
+
+def caution(func: str, text: str, stacklevel: int = 3) -> None:
+    """Warn (``UserWarning``) at the caller of ``func`` of a caveat its narrative also states:
+    '<func>: <text>'.  ``stacklevel`` 3 points at the caller of the function that calls this."""
+    warnings.warn(f"{func}: {text}", UserWarning, stacklevel=stacklevel)
 
 
 def no_evidence(of: str, alpha) -> str:

@@ -37,6 +37,10 @@ _ITS_FAMILIES = _o.GLM_FAMILY.names
 _ITS_TERMS = ["intercept", "time", "level_change", "slope_change"]
 # A Poisson fit whose Pearson dispersion exceeds this gets a warning in its narrative.
 _OVERDISPERSED = 1.5
+# A negative binomial theta above this multiple of the mean count adds under 1% to the Poisson
+# variance at that mean (mu^2 / theta < 0.01 mu): the fit is effectively Poisson.
+_THETA_POISSON = 100.0
+_PEARSON_ALPHA = 0.05   # the Pearson chi-square's level for "more variation than Poisson"
 
 # ---- shared plumbing --------------------------------------------------------------------------
 
@@ -59,6 +63,44 @@ def _exposure(exposure, shape):
     row = base.shape[1] if base.shape[0] == rows and rows > 1 else 0
     col = 1 if base.shape[1] == n and n > 1 else 0
     return base, row, col
+
+
+def _collapsed(fit: dict, y: np.ndarray, p: int) -> np.ndarray:
+    """Per series, whether a negative binomial fit ran theta so high that it is effectively
+    Poisson (over ``_THETA_POISSON`` times the mean count) while the Pearson dispersion says the
+    counts vary more than Poisson (over ``_OVERDISPERSED``, and the Pearson chi-square on
+    nobs - p degrees of freedom significant at ``_PEARSON_ALPHA``)."""
+    theta, disp = fit["theta"], fit["dispersion"]
+    seen = ~np.isnan(y)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(seen, y, 0.0).sum(axis=1) / seen.sum(axis=1)
+        out = (theta > _THETA_POISSON * mean) & (disp > _OVERDISPERSED)
+    if out.any():
+        df = fit["nobs"][out] - p
+        chisq = disp[out] * df
+        out[out] = _core.dist_gamma_inc(0.5 * df, 0.5 * chisq)[1] < _PEARSON_ALPHA
+    return out
+
+
+def _collapse_text(theta: float, dispersion: float, p: int) -> str:
+    """The caveat on a negative binomial fit that collapsed to Poisson on overdispersed
+    counts."""
+    return (f"theta ran to {_n.number(theta)} (the negative binomial fit is effectively "
+            f"Poisson) but the Pearson dispersion is {dispersion:.1f}: a negative binomial on "
+            f"these terms does not explain the variation, so the intervals are too narrow (by "
+            f"about {np.sqrt(dispersion):.2f} times). Theta by maximum likelihood ignores the "
+            f"degrees of freedom the {p} coefficients use, which matters in a short series with "
+            f"season terms; consider fewer terms (no period or season), a longer series, or "
+            f"intervals widened by the square root of the dispersion")
+
+
+def _warn_collapsed(func: str, fit: dict, collapsed: np.ndarray, p: int, single: bool) -> None:
+    """The warning of a call with fits that collapsed (see :func:`_collapsed`)."""
+    if collapsed.any():
+        i = int(np.flatnonzero(collapsed)[0])
+        which = "" if single else (f"{collapsed.sum():,} of {collapsed.size:,} series, "
+                                   f"first {i}: ")
+        _n.caution(func, which + _collapse_text(fit["theta"][i], fit["dispersion"][i], p), 4)
 
 
 def _frame_or_series(values: np.ndarray, names, single: bool):
@@ -135,8 +177,25 @@ class LogLinearTrend:
                 text += (f" The counts vary more than a Poisson model allows (dispersion "
                          f"{disp[i]:.1f}), so this interval is too narrow; family='negbin' "
                          "allows for the extra variation.")
+            text += self._fit_caveat(i)
             lines.append(_n.prefix(name, text))
         return _n.one_or_many(lines, scalar)
+
+    def _fit_caveat(self, i: int) -> str:
+        """A sentence on series i's fit beyond its trend (none here)."""
+        return ""
+
+
+def _caveat(result, i: int) -> str:
+    """' Theta ran to ...' for series i of a count result whose negative binomial fit
+    collapsed to Poisson on overdispersed counts, else ''."""
+    if result._collapsed is None or not np.asarray(result._collapsed).reshape(-1)[i]:
+        return ""
+    k = np.asarray(result._collapsed).size
+    theta, disp = (_n.flat(getattr(result, f), k).astype(float)[i] for f in ("theta",
+                                                                              "dispersion"))
+    p = np.shape(result.params)[-1]
+    return f" {_n.capital(_collapse_text(theta, disp, p))}."
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -182,6 +241,10 @@ class CountTrendResult(LogLinearTrend, Result):
     conf: float = _r.levels()
     _crit: np.ndarray | None = _r.hidden(default=None)
     _data: tuple | None = _r.hidden(default=None)
+    _collapsed: np.ndarray | None = _r.hidden(default=None)
+
+    def _fit_caveat(self, i: int) -> str:
+        return _caveat(self, i)
 
     def conf_int(self):
         """Wald intervals of every coefficient: a DataFrame (terms x lower, upper) for one
@@ -263,6 +326,16 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     NumericalError, ConvergenceError
         With ``errors="raise"``, naming the series.
 
+    Warns
+    -----
+    UserWarning
+        A negative binomial fit that is effectively Poisson (theta over 100 times the mean
+        count) although its Pearson dispersion shows more variation (over 1.5, and the Pearson
+        chi-square significant at 5%); the narrative says so too.  It happens in short series
+        with season terms: theta by maximum likelihood ignores the degrees of freedom the
+        coefficients use (24 months with 13 coefficients: theta can run to 10^5 while the
+        dispersion is 2).
+
     Notes
     -----
     Iteratively reweighted least squares as R's ``glm.fit``: start mu = y + 0.1, stop when
@@ -307,6 +380,9 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     params, bse, pvals, crit = fit["params"], fit["bse"], fit["pvalues"], fit["crit"]
     labels = _batch.statuses(fit["status"], _batch.GLM_STATUS, "count_trend", errors)
     names = ["intercept", "t", *season_names]
+    collapsed = _collapsed(fit, y, p) if family == "negbin" else None
+    if collapsed is not None:
+        _warn_collapsed("count_trend", fit, collapsed, p, single)
     b, se = params[:, 1], bse[:, 1]
     with np.errstate(over="ignore"):          # an enormous SE gives an infinite upper limit
         rate_ratio, lower, upper = np.exp(b), np.exp(b - crit * se), np.exp(b + crit * se)
@@ -330,6 +406,7 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
         conf=conf,
         _crit=crit,
         _data=data,
+        _collapsed=collapsed,
     )
 
 
@@ -410,6 +487,7 @@ class ITSResult(Result):
     conf: float = _r.levels()
     _crit: np.ndarray | None = _r.hidden(default=None)
     _y: np.ndarray | None = _r.hidden(default=None)
+    _collapsed: np.ndarray | None = _r.hidden(default=None)
 
     def conf_int(self):
         """Intervals of every coefficient (as :meth:`CountTrendResult.conf_int`)."""
@@ -486,7 +564,7 @@ class ITSResult(Result):
                          f"counterfactual ({ci}), the values expected had the earlier level and "
                          "trend continued; that difference is the intervention's effect only if "
                          "nothing else changed at the same time.")
-            lines.append(_n.prefix(name, text))
+            lines.append(_n.prefix(name, text + _caveat(self, i)))
         return _n.one_or_many(lines, scalar)
 
     def plot(self, ax=None):
@@ -555,6 +633,12 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     count families, 1 for gaussian) and the coefficients' covariance (Newey-West for
     gaussian), c the z or t critical value; NaN when either total is not positive.
 
+    Warns
+    -----
+    UserWarning
+        A negative binomial fit that collapsed to Poisson on overdispersed counts, as
+        :func:`count_trend`.
+
     References
     ----------
     Wagner AK et al. (2002) J Clin Pharm Ther 27:299-309.
@@ -602,6 +686,9 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     fitted, cf = fit["fitted"], fit["counterfactual"]
     labels = _batch.statuses(fit["status"], _batch.GLM_STATUS, "its", errors)
     names = [*_ITS_TERMS, *season_names]
+    collapsed = _collapsed(fit, y2, p) if family == "negbin" else None
+    if collapsed is not None:
+        _warn_collapsed("its", fit, collapsed, p, single)
     lvl, slp = 2, 3
     if gaussian:
         method = ("segmented regression: OLS with Newey-West covariance (as sandwich::NeweyWest"
@@ -634,4 +721,5 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
         conf=conf,
         _crit=crit,
         _y=y2[0].copy() if single else None,
+        _collapsed=collapsed,
     )

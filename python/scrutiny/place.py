@@ -39,6 +39,11 @@ _PARTS = ("treated_before", "treated_after", "control_before", "control_after",
           "displacement_before", "displacement_after", "control_displacement_before",
           "control_displacement_after")
 _AREAS = ("treated", "control", "displacement", "control_displacement")
+# Treated and control areas whose counts before differ more than this factor are unbalanced:
+# the WDD subtracts counts, so the larger area's change dominates it, and its counterfactual
+# (the treated areas change by as many crimes as the control areas) departs far from a
+# proportional one.  Wheeler & Ratcliffe (2018) match control areas of similar crime counts.
+_UNBALANCED = 4.0
 
 
 # ---- wording of the narratives (numbers, p-values and verdicts from _narrative) ----------
@@ -52,6 +57,67 @@ def _change(before: float, after: float) -> str:
     word = "fell" if after < before else "rose"
     return (f"{word} by {_n.relative(after / before - 1.0)} (from {_n.count(before)} to "
             f"{_n.count(after)})")
+
+
+def _count_change(before: float, after: float) -> str:
+    """A change in numbers: '34 fewer', '10 more', 'unchanged'."""
+    d = after - before
+    return "unchanged" if d == 0 else f"{_n.count(abs(d))} {'fewer' if d < 0 else 'more'}"
+
+
+def _relative_change(before: float, after: float) -> str:
+    """A change in percent: 'a 20% fall', 'a 3% rise', 'no change', 'a rise from 0'."""
+    if after == before:
+        return "no change"
+    if before == 0:
+        return "a rise from 0"
+    return f"a {_n.relative(after / before - 1.0)} {'fall' if after < before else 'rise'}"
+
+
+def _balance(treated_before, control_before):
+    """How many times larger the larger of the two areas' counts before is (inf when the
+    smaller is 0, NaN when both are)."""
+    t0, c0 = np.asarray(treated_before, dtype=float), np.asarray(control_before, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.maximum(t0, c0) / np.minimum(t0, c0)
+
+
+def _dominated(t0: float, c0: float, treated: str = "the treated areas",
+               control: str = "the control areas") -> str:
+    """Why unbalanced areas matter: 'the WDD subtracts counts, so it mostly reflects the change
+    in the treated areas'."""
+    return (f"the WDD subtracts counts, so it mostly reflects the change in "
+            f"{treated if t0 > c0 else control}")
+
+
+def _unbalanced_sentence(u: dict, measure: str, treated: str, control: str) -> str:
+    """The narrative's caveat on treated and control areas of very different counts."""
+    t0, c0, c1 = u["treated_before"], u["control_before"], u["control_after"]
+    ratio = float(_balance(t0, c0))
+    times = (f" ({_n.number(ratio, 2)} times {'fewer' if c0 < t0 else 'more'})"
+             if np.isfinite(ratio) else "")
+    text = (f"{_n.capital(control)} had {_n.count(c0)} {measure} before against "
+            f"{_n.count(t0)} in {treated}{times}: {_dominated(t0, c0, treated, control)}, "
+            f"and the trend it takes from {control} is a change of "
+            f"{_count_change(c0, c1)}")
+    if c0 > 0:
+        text += f", not of the same proportion ({_count_change(t0, t0 * c1 / c0)})"
+    return (text + ". Wheeler & Ratcliffe (2018) choose control areas with counts like the "
+            f"treated areas' (here more than {_UNBALANCED:g}-fold apart).")
+
+
+def _unbalanced_warning(t0, c0, unbalanced) -> str:
+    """The warning of :func:`wdd` for units whose treated and control counts before differ more
+    than ``_UNBALANCED``-fold."""
+    t0, c0, bad = (np.asarray(a).reshape(-1) for a in (t0, c0, unbalanced))
+    i = int(np.flatnonzero(bad)[0])
+    which = "" if bad.size == 1 else (
+        f"in {bad.sum():,} of {_n.plural(bad.size, 'unit')} (the first, unit {i}: ")
+    pair = f"{_n.count(c0[i])} against {_n.count(t0[i])}"
+    return (f"control_before and treated_before differ more than {_UNBALANCED:g}-fold "
+            f"{which + pair + ')' if which else '(' + pair + ')'}: "
+            f"{_dominated(t0[i], c0[i])}; choose control areas with counts like the treated "
+            f"areas' (Wheeler & Ratcliffe 2018) or compare rates (poisson_etest)")
 
 
 def _difference_interval(lo: float, hi: float, conf: float) -> str:
@@ -188,10 +254,14 @@ class WDDResult(TestResult):
         Recorded crimes in the hot spots fell by 47% (from 207 to 110); in the control areas
         they rose by 3% (from 308 to 318). Net of the trend in the control areas, the weighted
         displacement difference is 107 fewer recorded crimes (95% CI 47 to 167 fewer; z =
-        -3.48, p < 0.001). The 47% fall in the hot spots is larger than the change in the
-        control areas by more than chance would explain, significant at the 5% level. This
-        assumes that without the intervention the hot spots would have followed the trend in
-        the control areas.
+        -3.48, p < 0.001). The fall of 97 recorded crimes in the hot spots is larger than the
+        change in the control areas (10 more) by more than chance would explain, significant at
+        the 5% level. This assumes that without the intervention the hot spots would have
+        followed the trend in the control areas.
+
+        The test compares numbers of crimes, not percentages: where percentages point the other
+        way, the narrative says so.  Treated and control areas whose counts before differ more
+        than 4-fold get a sentence (and :func:`wdd` a warning) on what that does to the test.
         """
         measure = measure or self._measure
         k = np.size(self.estimate)
@@ -217,6 +287,8 @@ class WDDResult(TestResult):
         text.append(f"Net of {net}, the weighted displacement difference is {size} "
                     f"({self._interval(u)}; {stats}).")
         text.append(self._verdict(u, measure, treated, control, alpha))
+        if _balance(u["treated_before"], u["control_before"]) > _UNBALANCED:
+            text.append(_unbalanced_sentence(u, measure, treated, control))
         if self.has_displacement:
             text.append(self._displacement_sentence(u, measure, alpha))
         text.append(f"This assumes that without the intervention {treated} would have followed "
@@ -226,14 +298,24 @@ class WDDResult(TestResult):
     def _verdict(self, u: dict, measure: str, treated: str, control: str, alpha: float) -> str:
         """The test's decision at level 1 - conf, worded as compare_rates words its own."""
         est = u["estimate"]
+        t0, t1, c0, c1 = (u[k] for k in ("treated_before", "treated_after", "control_before",
+                                          "control_after"))
         if u["pvalue"] < alpha:
-            if est < 0 and u["treated_after"] < u["treated_before"]:
-                fall = _n.relative(u["treated_after"] / u["treated_before"] - 1.0)
-                finding = f"The {fall} fall in {treated} is larger than the change in {control}"
+            better = est < 0
+            if better and t1 < t0:
+                finding = (f"The fall of {_n.count(t0 - t1)} {measure} in {treated} is larger "
+                           f"than the change in {control} ({_count_change(c0, c1)})")
             else:
-                finding = (f"{_n.capital(treated)} fared {'better' if est < 0 else 'worse'} "
+                finding = (f"{_n.capital(treated)} fared {'better' if better else 'worse'} "
                            f"than the trend in {control}")
-            return f"{finding} by {_n.CHANCE}, {_n.significant_at(alpha)}."
+            text = f"{finding} by {_n.CHANCE}, {_n.significant_at(alpha)}"
+            # The test compares counts; say so where percentages point the other way.
+            pt, pc = u["treated_change"], u["control_change"]
+            if np.isfinite(pt) and np.isfinite(pc) and (pt >= pc if better else pt <= pc):
+                text += (f"; in percentages {treated} did no {'better' if better else 'worse'} "
+                         f"({_relative_change(t0, t1)} against {_relative_change(c0, c1)}): "
+                         f"the test compares numbers of {measure}, not percentages")
+            return text + "."
         of = {"two-sided": f"a difference from the trend in {control}",
               "less": f"fewer {measure} than the trend in {control} would give",
               "greater": f"more {measure} than the trend in {control} would give"}
@@ -491,6 +573,12 @@ def wdd(treated_before, treated_after, control_before, control_after,
     TypeError
         Non-numeric input, a sequence for ``conf``.
 
+    Warns
+    -----
+    UserWarning
+        When, in any unit, the treated and control areas' counts before (as they enter the
+        test) differ more than 4-fold: the test then mostly reflects the larger area's change.
+
     Notes
     -----
     With multipliers :math:`m = w / (\\text{period} \\times \\text{area size})` per count,
@@ -503,12 +591,22 @@ def wdd(treated_before, treated_after, control_before, control_after,
     approximation needs counts that are not tiny; it assumes that the treated areas would have
     followed the control areas' trend and that the counts are not overdispersed.
 
+    That trend is taken in numbers of crimes: the counterfactual is that the treated areas
+    change by as many crimes as the control areas, not by the same proportion (Wheeler 2021).
+    The two agree only when the areas have similar counts, as Wheeler & Ratcliffe (2018) match
+    them; where the counts before differ more than 4-fold the WDD mostly reflects the larger
+    area's own change (a 20 % fall from 842 against a 50 % fall from 68 is still 131 crimes
+    "prevented"), and the narrative and a warning say so.  A rate ratio
+    (:func:`poisson_etest` per area, :func:`scrutiny.compare_rates`) compares proportions.
+
     References
     ----------
     Wheeler AP, Ratcliffe JH (2018). A simple weighted displacement difference test to evaluate
     place based crime interventions. Crime Science 7:11. doi:10.1186/s40163-018-0085-5.
     Wheeler AP (2020). Amending the WDD test to incorporate harm weights (andrewpwheeler.com,
     19 November 2020); ptools 1.0.0 ``wdd``, ``wdd_harm``.
+    Wheeler AP (2021). Comparing the WDD vs the Wilson log IRR estimator (andrewpwheeler.com,
+    18 March 2021).
 
     Examples
     --------
@@ -542,6 +640,9 @@ def wdd(treated_before, treated_after, control_before, control_after,
     with np.errstate(divide="ignore", invalid="ignore"):
         treated_change = totals[:, 1] / totals[:, 0] - 1.0
         control_change = totals[:, 3] / totals[:, 2] - 1.0
+    unbalanced = _balance(totals[:, 0], totals[:, 2]) > _UNBALANCED
+    if unbalanced.any():
+        _n.caution("wdd", _unbalanced_warning(totals[:, 0], totals[:, 2], unbalanced))
     weighted = weights is not None or area_sizes is not None or not (
         np.all(arrays["period_before"] == 1) and np.all(arrays["period_after"] == 1))
     return WDDResult(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import warnings
 
 import numpy as np
 
@@ -21,6 +22,31 @@ from ._results import Result
 __all__ = ["changepoints", "ChangepointResult"]
 
 _PENALTIES = tuple(p for p in _o.PENALTY.names if p != "manual")
+# Counts whose noise variance exceeds this are far from the unit variance the "normal-mean"
+# cost assumes (as R's cpt.mean): it then takes noise for shifts and finds too many changes.
+_UNIT_VARIANCE_LIMIT = 2.0
+
+
+def _count_noise(mat: np.ndarray) -> np.ndarray:
+    """Per series (row), the noise variance of a series of counts, from the median absolute
+    deviation of successive differences (robust to the shifts themselves): (MAD / 0.6745)^2 / 2;
+    NaN where the observed values are not all whole and >= 0."""
+    obs = ~np.isnan(mat)
+    counts = np.all((mat >= 0) & (mat == np.floor(mat)) | ~obs, axis=1)
+    d = np.diff(mat, axis=1)
+    median = np.median if obs.all() else np.nanmedian
+    with warnings.catch_warnings():      # a row without two values in a row has no estimate
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mad = median(np.abs(d - median(d, axis=1, keepdims=True)), axis=1)
+    return np.where(counts, (mad / 0.6744897501960817) ** 2 / 2.0, np.nan)
+
+
+def _unit_variance_text(variance: float) -> str:
+    """Why the normal-mean cost does not suit these counts, and what does."""
+    return (f"these counts vary with a noise variance of about {_n.number(variance, 2)}, not "
+            f"the 1 that the normal-mean cost assumes, so it takes noise for shifts and finds "
+            f"too many change points; cost='poisson', or y divided by its noise standard "
+            f"deviation, suits them")
 
 
 def _row_status(size: int) -> _batch.RowStatus:
@@ -112,6 +138,8 @@ class ChangepointResult(Result):
         status = _n.flat(self.status, k)
         how = self.method.split(", as ")[0].replace(" (", ", ").rstrip(")")
         of = f" in {measure}" if measure else ""
+        noise = (_count_noise(self._y) if self.cost == "normal-mean" and self._y is not None
+                 else np.full(k, np.nan))
         lines = []
         for i, name in enumerate(_n.names(labels, k, "Series", scalar)):
             if status[i] != "ok":
@@ -128,6 +156,8 @@ class ChangepointResult(Result):
                         f"segment means {_n.listing(fmt(v) for v in m)}. A change point marks "
                         "where the level most plausibly shifted given the penalty; it is not a "
                         "significance test, and it does not say what caused the shift.")
+            if noise[i] > _UNIT_VARIANCE_LIMIT:
+                text += f" {_n.capital(_unit_variance_text(noise[i]))}."
             lines.append(_n.prefix(name, text))
         return _n.one_or_many(lines, scalar)
 
@@ -206,6 +236,15 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
         Non-finite values, negative or non-integer counts for ``"poisson"``, a series shorter
         than 2 ``min_size``, unknown ``cost`` or ``penalty``, a negative penalty.
 
+    Warns
+    -----
+    UserWarning
+        ``cost="normal-mean"`` on counts (every value whole and >= 0) whose noise variance,
+        estimated from successive differences as (MAD / 0.6745)^2 / 2, is above 2: the cost
+        assumes variance 1, so it takes noise for shifts (24 monthly counts around 50 give a
+        dozen change points).  Use ``cost="poisson"`` or standardise y; the narrative says so
+        too.
+
     Notes
     -----
     The search is R's: the segments (0, j] for min_size <= j < 2 min_size, then for each t the
@@ -245,6 +284,14 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
     poisson = cost == "poisson"
     mat, single = _v.series(y, "y", nan_policy=policy, nonneg=poisson, whole=poisson)
     _v.series_length(mat.shape[1], "y", 2 * size, f"two segments of min_size {size}")
+    if cost == "normal-mean":
+        noise = _count_noise(mat)
+        loud = noise > _UNIT_VARIANCE_LIMIT
+        if loud.any():
+            i = int(np.flatnonzero(loud)[0])
+            which = "" if single else f"; {loud.sum():,} of {len(loud):,} series, first {i}"
+            _n.caution("changepoints", f"cost='normal-mean' on counts (whole numbers >= 0"
+                       f"{which}): {_unit_variance_text(noise[i])}")
     out = _core.changepoint_pelt(mat, _o.COST.codes[cost], _o.PENALTY.codes[pen_name],
                                  pen_value, size, policy == "omit", nthreads)
     mask, objective, pen, n_changes, status = (
