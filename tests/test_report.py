@@ -970,3 +970,27 @@ def test_funnel_z_scores_allow_for_additive_overdispersion(tmp_path):
         raw = row(table, "Arrest rate", "funnel", "z-score (no allowance for overdispersion)", area=area)
         assert raw["value"] == pytest.approx((p[area] - p0) / np.sqrt(p0 * (1 - p0) / areas.loc[area, "incidents"]), rel=1e-9)
         assert abs(got["value"]) < abs(raw["value"])
+
+
+def test_fit_caveats_become_notes_and_other_warnings_pass_on():
+    """A caveat a step's call warns of (a negative binomial fit that collapsed to Poisson)
+    becomes the note of its results row, not an error; other warnings are not swallowed."""
+    import warnings
+
+    from scrutiny.report import steps
+
+    # 24 months with month effects: theta runs to about 477,000, the dispersion is 2.1
+    y = [66, 62, 82, 71, 87, 75, 59, 72, 65, 30, 46, 50, 62, 74, 76, 92, 56, 62, 60, 45, 55,
+         48, 36, 53]
+    fit, note = steps.cautioned(lambda: (sc.count_trend(y, family="negbin", period=12),))
+    assert fit.status == "ok" and note.startswith("count_trend: theta ran to 477,338")
+    assert "effectively Poisson" in fit.narrative()
+    _, quiet = steps.cautioned(lambda: (sc.count_trend(y, family="negbin"),))
+    assert quiet == ""
+
+    def noisy():
+        warnings.warn("not a caveat", RuntimeWarning)
+        return (1,)
+
+    with pytest.warns(RuntimeWarning, match="not a caveat"):
+        assert steps.cautioned(noisy) == (1, "")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 import numpy as np
 
@@ -155,11 +156,11 @@ def trend(m, table, out) -> Trend:
     out.add(FORCE, "trend", "Sen slope per year", sen.slope, sen.lower, sen.upper,
             period=span, method="Sen's slope (as R trend::sens.slope)")
     out.method("mann_kendall", "sen")
-    ct, seasonal = kind.count_trend(m, table, ok, years)
+    ct, seasonal, cautions = cautioned(kind.count_trend, m, table, ok, years)
     if ct is not None:
         verdict = words.trend_verdict(m, ct.pvalue < words.ALPHA, ct.rate_ratio > 1)
         out.add(FORCE, "trend", "rate ratio per year", ct.rate_ratio, ct.lower, ct.upper,
-                ct.pvalue, flag=verdict, period=span, method=str(ct.method))
+                ct.pvalue, flag=verdict, period=span, method=str(ct.method), note=cautions)
         out.method("count_trend")
         check = "Rank-based check, without allowing for the season" if seasonal else \
             "Rank-based check"
@@ -167,6 +168,22 @@ def trend(m, table, out) -> Trend:
                 + f" {check}: {words.lower_first(text)}")
     out.finding("Trend", text)
     return Trend(verdict=verdict, series=series)
+
+
+def cautioned(call, *args):
+    """``call(*args)`` (a tuple) and, as one more item, the caveats it warned of
+    (``UserWarning``: e.g. a negative binomial fit that collapsed to Poisson), joined as one
+    note; the finding's narrative states them too.  Other warnings pass on."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UserWarning)
+        out = call(*args)
+    notes = []
+    for w in caught:
+        if issubclass(w.category, UserWarning):
+            notes.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    return (*out, "; ".join(dict.fromkeys(notes)))
 
 
 def count_trend(table, ok, years, exposure: bool):
