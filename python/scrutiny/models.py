@@ -380,9 +380,9 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     params, bse, pvals, crit = fit["params"], fit["bse"], fit["pvalues"], fit["crit"]
     labels = _batch.statuses(fit["status"], _batch.GLM_STATUS, "count_trend", errors)
     names = ["intercept", "t", *season_names]
-    collapsed = _collapsed(fit, y, p) if family == "negbin" else None
+    collapsed = _collapsed(fit, y, len(names)) if family == "negbin" else None
     if collapsed is not None:
-        _warn_collapsed("count_trend", fit, collapsed, p, single)
+        _warn_collapsed("count_trend", fit, collapsed, len(names), single)
     b, se = params[:, 1], bse[:, 1]
     with np.errstate(over="ignore"):          # an enormous SE gives an infinite upper limit
         rate_ratio, lower, upper = np.exp(b), np.exp(b - crit * se), np.exp(b + crit * se)
@@ -686,9 +686,9 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     fitted, cf = fit["fitted"], fit["counterfactual"]
     labels = _batch.statuses(fit["status"], _batch.GLM_STATUS, "its", errors)
     names = [*_ITS_TERMS, *season_names]
-    collapsed = _collapsed(fit, y2, p) if family == "negbin" else None
+    collapsed = _collapsed(fit, y2, len(names)) if family == "negbin" else None
     if collapsed is not None:
-        _warn_collapsed("its", fit, collapsed, p, single)
+        _warn_collapsed("its", fit, collapsed, len(names), single)
     lvl, slp = 2, 3
     if gaussian:
         method = ("segmented regression: OLS with Newey-West covariance (as sandwich::NeweyWest"

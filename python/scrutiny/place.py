@@ -111,11 +111,10 @@ def _unbalanced_warning(t0, c0, unbalanced) -> str:
     than ``_UNBALANCED``-fold."""
     t0, c0, bad = (np.asarray(a).reshape(-1) for a in (t0, c0, unbalanced))
     i = int(np.flatnonzero(bad)[0])
-    which = "" if bad.size == 1 else (
-        f"in {bad.sum():,} of {_n.plural(bad.size, 'unit')} (the first, unit {i}: ")
     pair = f"{_n.count(c0[i])} against {_n.count(t0[i])}"
-    return (f"control_before and treated_before differ more than {_UNBALANCED:g}-fold "
-            f"{which + pair + ')' if which else '(' + pair + ')'}: "
+    where = (f"({pair})" if bad.size == 1 else
+             f"in {bad.sum():,} of {_n.plural(bad.size, 'unit')} (the first, unit {i}: {pair})")
+    return (f"control_before and treated_before differ more than {_UNBALANCED:g}-fold {where}: "
             f"{_dominated(t0[i], c0[i])}; choose control areas with counts like the treated "
             f"areas' (Wheeler & Ratcliffe 2018) or compare rates (poisson_etest)")
 
