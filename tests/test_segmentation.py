@@ -242,6 +242,10 @@ def test_counts_with_the_normal_mean_cost_warn_and_say_so():
     text = r.narrative()
     assert "not the 1 that the normal-mean cost assumes" in text
     assert "cost='poisson', or y divided by its noise standard deviation, suits them" in text
+    gappy = np.array(MONTHLY_COUNTS, dtype=float)
+    gappy[[3, 10]] = np.nan                                  # omitted, still counts
+    with pytest.warns(UserWarning, match="cost='normal-mean' on counts"):
+        changepoints(gappy)
     with pytest.warns(UserWarning, match=r"1 of 2 series, first 1\)"):
         both = changepoints([np.linspace(0.1, 2.4, 24), MONTHLY_COUNTS])
     lines = both.narrative()
