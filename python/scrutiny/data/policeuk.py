@@ -177,22 +177,76 @@ class _Problems:
             self.add(files[int(f)], group["_line"], what, done)
 
 
+class _BlankLines(io.RawIOBase):
+    """A binary stream passed through unchanged, noting its runs of blank lines (nothing but
+    spaces, tabs and carriage returns, as the CSV parser skips them): ``runs`` holds the
+    first line number and the length of each run, found a block at a time without a step per
+    line."""
+
+    _RUN = re.compile(rb"\n(?:[ \t\r]*\n)+")
+
+    def __init__(self, raw):
+        super().__init__()
+        self.raw = raw
+        self.line = 1           # the line the next block starts in
+        self.blank = False      # the line the next block starts in is blank so far
+        self.runs: list[tuple[int, int]] = []
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        block = self.raw.read(len(buffer))
+        n = len(block)
+        buffer[:n] = block
+        if n:
+            self._scan(block)
+        return n
+
+    def _scan(self, block: bytes) -> None:
+        # the block behind a virtual line end when its first line is blank so far
+        text = (b"\n" if self.blank else b"x") + block
+        base = self.line - 1 if self.blank else self.line
+        seen, at = 0, 0
+        for run in self._RUN.finditer(text):
+            seen += text.count(b"\n", at, run.start())
+            count = text.count(b"\n", run.start(), run.end())
+            self.runs.append((base + seen + 1, count - 1))
+            seen, at = seen + count, run.end()
+        last = block.rfind(b"\n")
+        tail = block[last + 1:] if last >= 0 else block
+        self.blank = (self.blank or last >= 0) and not tail.strip(b" \t\r")
+        self.line += block.count(b"\n")
+
+    def row_lines(self, rows: int) -> np.ndarray:
+        """The line numbers of the first ``rows`` lines after the header that are not blank."""
+        lines = np.arange(2, 2 + rows)
+        if not self.runs:
+            return lines
+        first, count = np.array(self.runs, dtype=np.int64).T
+        before = np.cumsum(count) - count       # blank lines before each run
+        rank = first - 2 - before               # lines kept before each run
+        skipped = np.concatenate([[0], np.cumsum(count)])
+        return lines + skipped[np.searchsorted(rank, lines - 2, side="right")]
+
+
 def _read_one(source: _Source, header: list[str], index: int, problems: _Problems):
     """One file as strings (missing where empty), with the line of each row in the file.
 
     Rows with more fields than the header are left out and reported (the file is read with a
     few spare columns to catch them; rows longer still are caught by the parser); blank lines
-    are skipped.
+    are skipped as the file is parsed, and the line numbers of the rows after them kept.
     """
     import pandas as pd
 
     spare = [f"_spare{i}" for i in range(_SPARE)]
     with source.open() as raw, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        table = pd.read_csv(raw, header=None, skiprows=1, names=[*header, *spare], dtype=str,
-                            keep_default_na=False, na_values=[""], on_bad_lines="warn",
-                            skip_blank_lines=False, encoding="utf-8-sig",
-                            encoding_errors="replace")
+        stream = _BlankLines(raw)
+        table = pd.read_csv(io.BufferedReader(stream), header=None, skiprows=1,
+                            names=[*header, *spare], dtype=str, keep_default_na=False,
+                            na_values=[""], on_bad_lines="warn", skip_blank_lines=True,
+                            encoding="utf-8-sig", encoding_errors="replace")
     skipped = []
     for w in caught:
         parser_note = issubclass(w.category, pd.errors.ParserWarning)
@@ -203,7 +257,7 @@ def _read_one(source: _Source, header: list[str], index: int, problems: _Problem
             skipped.append(int(line))
             problems.add(source.name, [line], f"had {saw} fields where {len(header)} were "
                          "expected", "left out")
-    lines = np.arange(2, 2 + len(table) + len(skipped))
+    lines = stream.row_lines(len(table) + len(skipped))
     table["_line"] = np.setdiff1d(lines, skipped) if skipped else lines
     table["_file"] = index
     extra = table[spare].notna().to_numpy()

@@ -24,6 +24,7 @@ from .kinds import KINDS
 DIRECTIONS = {"higher": "increase", "lower": "decrease"}
 OVERDISPERSION = ("multiplicative", "additive", "none")
 BUNDLED = {"default": "default.toml", "policeuk": "policeuk.toml"}
+MAX_BYTES = 10 * 2**20   # the size of a specification file
 
 # Settings a measure may have; any other name is reported and ignored.
 MEASURE_KEYS = {"name", "source", "kind", "numerator", "denominator", "count", "population",
@@ -183,7 +184,10 @@ def load_spec(spec=None) -> Spec:
         names = ", ".join(repr(n) for n in BUNDLED)
         raise ValueError(f"spec: no file {str(path)!r} (or give a bundled specification: {names})")
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.stat().st_size > MAX_BYTES:
+            raise ValueError(f"spec: {str(path)!r} has {path.stat().st_size:,} bytes; a "
+                             f"specification has at most {MAX_BYTES:,}")
+        text = path.read_text(encoding="utf-8-sig")   # a byte-order mark is allowed
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"spec: cannot read {str(path)!r} ({exc})") from None
     data = _read_text_spec(text, path.suffix.lower(), repr(str(path)))
