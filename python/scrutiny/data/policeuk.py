@@ -20,6 +20,7 @@ import os
 import re
 import warnings
 import zipfile
+from collections.abc import Hashable
 from pathlib import Path
 
 import numpy as np
@@ -601,16 +602,39 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     import pandas as pd
 
     v.data_frame(frame, "frame")
+    v.distinct_columns(frame, "frame")
     groups = [tuple(v.column_names(g, "by")) if isinstance(g, (tuple, list)) else (g,)
               for g in v.column_names(by, "by")]
     keys = [key for group in groups for key in group]
     for key in keys:
+        if not isinstance(key, Hashable) or isinstance(key, (tuple, list)):
+            raise TypeError(f"by must hold column names, or tuples of column names (got "
+                            f"{key!r})")
         if key not in frame.columns:
             raise ValueError(f"by names column {key!r}, which frame does not have "
                              f"(its columns: {', '.join(map(str, frame.columns))})")
     if len(set(keys)) != len(keys):
         raise ValueError(f"by names a column twice ({', '.join(map(str, keys))})")
     complete = v.boolean(complete, "complete")
+    try:
+        return _aggregate(frame, groups, keys, complete)
+    except TypeError:   # values that cannot be sorted or grouped: say which column holds them
+        for key in keys:
+            kinds = sorted({type(x).__name__ for x in frame[key].dropna().unique()}
+                           if frame[key].map(_hashable).all() else {"list or dict"})
+            if len(kinds) > 1 or kinds == ["list or dict"]:
+                raise TypeError(f"by column {key!r} of frame must hold values of one type to "
+                                f"be counted by (it holds {', '.join(kinds)})") from None
+        raise
+
+
+def _hashable(value) -> bool:
+    return isinstance(value, Hashable)
+
+
+def _aggregate(frame, groups, keys, complete):
+    """The counts of :func:`aggregate_policeuk`, its arguments checked."""
+    import pandas as pd
 
     problems = list(frame.attrs.get("problems", []))
     absent = frame[keys].isna()
