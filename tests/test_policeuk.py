@@ -494,13 +494,13 @@ def test_line_numbers_after_blank_lines_and_bad_rows(tmp_path):
             f"b1,Jan 2024,{FORCE},-2.1,52.1,On or near X,E01000001,Northmoor 001A,Burglary,,",
             "\t", STREET_ROWS[0] + ",x" * 9, "", f"b2,2024-13,{FORCE},-2.1,52.1,X,E1,N,Burglary,,"]
     path = write(tmp_path / "s.csv", STREET, rows)
-    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    path.write_bytes(b"\n \n" + path.read_bytes().replace(b"\n", b"\r\n"))  # the header on line 3
     frame = sc.data.read_policeuk(path)
     assert frame["crime_type"].tolist() == ["Anti-social behaviour"]
     assert sorted(frame.attrs["problems"]) == sorted([
-        "s.csv: 1 row had 13 fields where 12 were expected (line 3); left out",
-        "s.csv: 1 row had 21 fields where 12 were expected (line 9); left out",
-        "s.csv: 2 rows had a month that is not YYYY-MM (lines 7, 11); left out"])
+        "s.csv: 1 row had 13 fields where 12 were expected (line 5); left out",
+        "s.csv: 1 row had 21 fields where 12 were expected (line 11); left out",
+        "s.csv: 2 rows had a month that is not YYYY-MM (lines 9, 13); left out"])
 
 
 # ---- populations --------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import os
 import re
 import warnings
 import zipfile
+import zlib
 from collections.abc import Hashable
 from pathlib import Path
 
@@ -65,6 +66,7 @@ _SEARCH_FORCE = re.compile(r"^\d{4}-\d{2}-(.+)-stop-and-search\.csv(\.gz)?$", re
 _BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _SPARE = 4      # spare columns read beyond the header, to catch rows with extra fields
 _SHOW_LINES = 5
+_HEADER_SEARCH = 1000   # blank lines looked through for the header
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
@@ -78,6 +80,7 @@ class _Source:
 
     def __init__(self, name: str, path: Path | None = None, archive: zipfile.ZipFile | None = None):
         self.name, self.path, self.archive = name, path, archive
+        self.header_line = 1
         base = name.rsplit("/", 1)[-1]
         found = _NAME_MONTH.match(base)
         self.month = found.group(1) if found else None
@@ -96,11 +99,17 @@ class _Source:
                 yield raw
 
     def header(self) -> list[str] | None:
-        """The column names of the first line (None for an empty file)."""
+        """The column names of the first line that is not blank, whose number is kept as
+        ``header_line`` (None for a file that is empty or starts with many blank lines)."""
         with self.open() as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
-            line = text.readline()
-            text.detach()
+            try:
+                for self.header_line in range(1, _HEADER_SEARCH + 1):
+                    line = text.readline()
+                    if not line or line.strip():
+                        break
+            finally:
+                text.detach()
         if not line.strip():
             return None
         return [c.strip() for c in next(csv.reader([line]))]
@@ -219,16 +228,18 @@ class _BlankLines(io.RawIOBase):
         self.blank = (self.blank or last >= 0) and not tail.strip(b" \t\r")
         self.line += block.count(b"\n")
 
-    def row_lines(self, rows: int) -> np.ndarray:
-        """The line numbers of the first ``rows`` lines after the header that are not blank."""
-        lines = np.arange(2, 2 + rows)
-        if not self.runs:
+    def row_lines(self, rows: int, start: int = 2) -> np.ndarray:
+        """The line numbers of the first ``rows`` lines from line ``start`` on that are not
+        blank."""
+        lines = np.arange(start, start + rows)
+        runs = [run for run in self.runs if run[0] >= start]
+        if not runs:
             return lines
-        first, count = np.array(self.runs, dtype=np.int64).T
+        first, count = np.array(runs, dtype=np.int64).T
         before = np.cumsum(count) - count       # blank lines before each run
-        rank = first - 2 - before               # lines kept before each run
+        rank = first - start - before           # lines kept before each run
         skipped = np.concatenate([[0], np.cumsum(count)])
-        return lines + skipped[np.searchsorted(rank, lines - 2, side="right")]
+        return lines + skipped[np.searchsorted(rank, lines - start, side="right")]
 
 
 def _read_one(source: _Source, header: list[str], index: int, problems: _Problems):
@@ -244,7 +255,8 @@ def _read_one(source: _Source, header: list[str], index: int, problems: _Problem
     with source.open() as raw, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         stream = _BlankLines(raw)
-        table = pd.read_csv(io.BufferedReader(stream), header=None, skiprows=1,
+        table = pd.read_csv(io.BufferedReader(stream), header=None,
+                            skiprows=source.header_line,
                             names=[*header, *spare], dtype=str, keep_default_na=False,
                             na_values=[""], on_bad_lines="warn", skip_blank_lines=True,
                             encoding="utf-8-sig", encoding_errors="replace")
@@ -258,7 +270,7 @@ def _read_one(source: _Source, header: list[str], index: int, problems: _Problem
             skipped.append(int(line))
             problems.add(source.name, [line], f"had {saw} fields where {len(header)} were "
                          "expected", "left out")
-    lines = stream.row_lines(len(table) + len(skipped))
+    lines = stream.row_lines(len(table) + len(skipped), source.header_line + 1)
     table["_line"] = np.setdiff1d(lines, skipped) if skipped else lines
     table["_file"] = index
     extra = table[spare].notna().to_numpy()
@@ -279,7 +291,7 @@ def _months(values):
     codes, uniques = pd.factorize(values)
     ok = np.array([bool(_MONTH.match(str(u))) for u in uniques], dtype=bool)
     ordinals = np.array([pd.Period(u, freq="M").ordinal if k else 0
-                         for u, k in zip(uniques, ok)], dtype=np.int64)
+                         for u, k in zip(uniques, ok)] or [0], dtype=np.int64)  # [0]: no month
     valid = (codes >= 0) & (ok[np.maximum(codes, 0)] if uniques.size else False)
     return pd.PeriodIndex.from_ordinals(ordinals[np.maximum(codes, 0)], freq="M"), valid
 
@@ -450,12 +462,20 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
         raise FileNotFoundError(f"path {str(path)!r} does not exist")
 
     archive = zipfile.ZipFile(path) if path.is_file() and zipfile.is_zipfile(path) else None
+    if path.is_file() and archive is None:
+        with open(path, "rb") as raw:
+            if raw.read(4) == b"PK\x03\x04":
+                raise ValueError(f"path {str(path)!r} is a zip archive that cannot be opened "
+                                 "(damaged or cut short)")
     try:
         if path.is_file() and archive is None:
             sources = [_Source(path.name, path=path)]
         else:
             sources = _sources(path, archive)
         return _read(path, sources, kind, first, last, single=path.is_file() and archive is None)
+    except (EOFError, zlib.error, zipfile.BadZipFile) as exc:
+        raise ValueError(f"path {str(path)!r}: a compressed file is damaged or cut short "
+                         f"({exc})") from None
     finally:
         if archive is not None:
             archive.close()

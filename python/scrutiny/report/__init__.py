@@ -19,7 +19,7 @@ from .issues import Issue
 from .sources import Sources
 from .spec import Measure, Spec, load_spec
 
-__all__ = ["write_report", "output_folder", "load_spec", "Report", "Spec", "Measure", "Issue"]
+__all__ = ["write_report", "load_spec", "Report", "Spec", "Measure", "Issue"]
 
 
 FILES = {"html": "report.html", "csv": "results.csv", "issues_csv": "data_issues.csv"}

@@ -26,6 +26,12 @@ _COMPARE = {ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt,
 _ARITH = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
           ast.Div: operator.truediv}
 _CONSTANTS = (str, int, float, bool, type(None))
+# why an expression could not be evaluated, by the kind of error
+_REASONS = {TypeError: "it compares or combines values of different types, such as text and "
+                       "numbers",
+            ArithmeticError: "a number is too large",
+            MemoryError: "not enough memory",
+            RecursionError: "nested too deeply"}
 _FUNCTIONS = {"isna": lambda v: v.isna(), "notna": lambda v: v.notna()}
 
 
@@ -111,8 +117,10 @@ def evaluate(text: str, frame, what: str):
             RecursionError) as exc:
         if isinstance(exc, ExpressionError):
             raise
+        reason = next((r for t, r in _REASONS.items() if isinstance(exc, t)),
+                      f"{type(exc).__name__}: {exc}")
         raise ExpressionError(f"{what}: cannot evaluate {_shown(text)} over the data "
-                              f"({type(exc).__name__}: {exc})") from None
+                              f"({reason})") from None
     if isinstance(value, (list, str, bytes)):
         raise ExpressionError(f"{what}: {_shown(text)} gives {type(value).__name__}, not a "
                               "value for each row")

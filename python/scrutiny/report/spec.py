@@ -317,7 +317,7 @@ def _essentials(entry, name: str, latest: str) -> dict:
     """What a measure cannot go without: its kind, source, what it counts (the kind's
     inputs) and valid expressions.  Raises ValueError saying what is wrong."""
     kind = entry.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
     if not entry.get("source"):
         raise ValueError("no source: name a bundled sample, a CSV or Parquet file, or a source "
