@@ -207,6 +207,35 @@ FILES = {
     "no csv in folder": {"readme.txt": b"nothing"},
 }
 
+CSV_SPEC = """
+[sources.data]
+path = "nothing-here.csv"
+
+[[measure]]
+name = "Incidents"
+source = "data"
+kind = "count"
+count = "n"
+period = "month"
+"""
+GOOD_CSV = "month,n\n" + "".join(f"{2022 + m // 12}-{m % 12 + 1:02d},{m % 7 + 3}\n"
+                                   for m in range(24))
+# id -> (file name, bytes): a CSV source of CSV_SPEC
+CSV_FILES = {
+    "garbage": ("d.csv", bytes(range(256)) * 50),
+    "empty": ("d.csv", b""),
+    "bom and blank lines": ("d.csv", b"\xef\xbb\xbf" + GOOD_CSV.replace("\n", "\n\n").encode()),
+    "not gzip": ("d.csv.gz", b"not gzip"),
+    "truncated gzip": ("d.csv.gz", gzip.compress(GOOD_CSV.encode() * 50)[:200]),
+    "zip of two files": ("d.zip", _zip({"a.csv": GOOD_CSV, "b.csv": GOOD_CSV})),
+    "truncated zip": ("d.zip", _zip({"a.csv": GOOD_CSV * 50})[:300]),
+    "parquet garbage": ("d.parquet", b"PAR1 not really"),
+    "text in counts": ("d.csv", GOOD_CSV.replace(",3\n", ",three\n").encode()),
+    "huge counts": ("d.csv", GOOD_CSV.replace(",3\n", ",1e308\n").encode()),
+    "months garbage": ("d.csv", GOOD_CSV.replace("2022-", "20x2-").encode()),
+    "a folder": ("d", None),
+}
+
 
 def _cases(root: Path) -> list[dict]:
     cases = []
@@ -232,6 +261,13 @@ def _cases(root: Path) -> list[dict]:
         target = folder / next(iter(files)) if len(files) == 1 and next(iter(files)).endswith(
             ".zip") else folder
         add(f"files: {case_id}", ["--spec", str(spec), f"street={target}"])
+    spec = root / "csv.toml"
+    spec.write_text(CSV_SPEC, encoding="utf-8")
+    for case_id, (name, data) in CSV_FILES.items():
+        path = root / "csv" / case_id.replace(" ", "-") / name
+        path.parent.mkdir(parents=True)
+        path.mkdir() if data is None else path.write_bytes(data)
+        add(f"csv: {case_id}", ["--spec", str(spec), f"data={path}"])
     a_file = root / "a-file.txt"
     a_file.write_text("x")
     for case_id, out in (("out an existing file", a_file), ("out under a file", a_file / "x")):
@@ -284,7 +320,7 @@ def test_every_hostile_input_ends_in_data_issues_or_a_clear_error(outcomes):
     found = {case["id"]: _outcome(case) for case in outcomes["cases"]}
     wrong = {k: v for k, v in found.items() if v not in ("issues", "error", "analysed")}
     assert not wrong, "\n\n".join(f"{k}: {v}" for k, v in wrong.items())
-    assert len(found) >= 60
+    assert len(found) >= 90
     assert outcomes["peak"] < MEMORY
 
 
