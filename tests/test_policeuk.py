@@ -503,6 +503,21 @@ def test_line_numbers_after_blank_lines_and_bad_rows(tmp_path):
         "s.csv: 2 rows had a month that is not YYYY-MM (lines 9, 13); left out"])
 
 
+
+def test_damaged_archives_are_named(tmp_path, download):
+    archive = shutil.make_archive(str(tmp_path / "download"), "zip", download)
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(Path(archive).read_bytes()[:400])
+    with pytest.raises(ValueError, match="path '.*cut.zip' is a zip archive that cannot be "
+                                         r"opened \(damaged or cut short\)"):
+        sc.data.read_policeuk(cut)
+    text = "\n".join([STREET, *STREET_ROWS * 200]).encode()
+    (tmp_path / "gz").mkdir()
+    (tmp_path / "gz" / "2024-01-n-street.csv.gz").write_bytes(gzip.compress(text)[:600])
+    with pytest.raises(ValueError, match="a compressed file is damaged or cut short"):
+        sc.data.read_policeuk(tmp_path / "gz")
+
+
 # ---- populations --------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -104,12 +104,13 @@ class _Source:
         with self.open() as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
             try:
-                for self.header_line in range(1, _HEADER_SEARCH + 1):
+                for number in range(1, _HEADER_SEARCH + 1):
                     line = text.readline()
                     if not line or line.strip():
                         break
             finally:
                 text.detach()
+        self.header_line = number
         if not line.strip():
             return None
         return [c.strip() for c in next(csv.reader([line]))]

@@ -190,8 +190,8 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
     ValueError
         If ``spec`` cannot be read as a specification, or ``out`` cannot take the report's
         files (a file, or a folder that cannot be created or written in; checked before any
-        work).  Problems within it or within the data
-        never raise: they are listed in the report's "data issues" section and ``issues``.
+        work).  Problems within the specification or the data never raise: they are listed
+        in the report's "data issues" section and ``issues``.
 
     Examples
     --------
