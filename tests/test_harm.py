@@ -262,8 +262,24 @@ def test_weights_mapping_behaviour(tmp_path):
     read = read_harm_weights(path, "type", "w", sep=";")
     assert dict(read) == dict(w) and read.source == str(path)
     assert read_harm_weights(path, "type", "w", sep=";", source="ONS").source == "ONS"
+
     with pytest.raises(KeyError):
         w["Arson"]
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "No columns to parse from file"),                 # once pandas' EmptyDataError
+    (bytes(range(256)) * 20, "Error tokenizing data"),       # once a ParserError
+    ("crime_type,weight\nVol\xe9,3\n".encode("latin-1"), "codec can't decode"),  # Unicode...
+])
+def test_unreadable_weights_files_are_named(tmp_path, content, reason):
+    path = tmp_path / "weights.csv"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=f"path: cannot read 'weights.csv' as a CSV file "
+                                         f"\\(.*{reason}"):
+        read_harm_weights(path)
+    with pytest.raises(TypeError, match="path must be a file name"):
+        read_harm_weights(3)
 
 
 @pytest.mark.parametrize("table, kwargs, error, words", [

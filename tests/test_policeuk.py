@@ -10,6 +10,8 @@ import gzip
 import hashlib
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -434,6 +436,88 @@ def test_aggregate_argument_errors(tmp_path):
         sc.data.aggregate_policeuk(frame, complete="yes")
 
 
+
+def test_aggregate_names_the_column_of_values_it_cannot_count_by():
+    months = pd.PeriodIndex(["2024-01", "2024-02", "2024-01"], freq="M")
+    records = pd.DataFrame({"lsoa_code": ["E1", 5, "E2"], "month": months,
+                            "crime_type": ["Burglary", "Burglary", "Robbery"]})
+    with pytest.raises(TypeError, match=r"by column 'lsoa_code' of frame must hold values of one "
+                                        r"type to be counted by \(it holds int, str\)"):
+        sc.data.aggregate_policeuk(records)
+    with pytest.raises(TypeError, match=r"by column 'lsoa_code' .* \(it holds list or dict\)"):
+        sc.data.aggregate_policeuk(records.assign(lsoa_code=[["E1"], ["E1"], "E2"]))
+    records = records.assign(lsoa_code=["E1", "E1", "E2"])
+    assert len(sc.data.aggregate_policeuk(records, by=[["lsoa_code"], "month"])) == 4
+    with pytest.raises(TypeError, match=r"by must hold column names, or tuples of column names "
+                                        r"\(got \['lsoa_code'\]\)"):
+        sc.data.aggregate_policeuk(records, by=[[["lsoa_code"]], "month"])
+    with pytest.raises(TypeError, match="by must hold column names"):
+        sc.data.aggregate_policeuk(records, by=[{"a": 1}, "month"])
+    with pytest.raises(ValueError, match="frame has more than one column named 'month'"):
+        sc.data.aggregate_policeuk(pd.concat([records, records[["month"]]], axis=1))
+
+
+def test_blank_lines_are_skipped_while_parsing_in_bounded_memory(tmp_path):
+    """20 MiB of blank lines (20 KB zipped) once took 5.2 GB and 21 s: each blank line was a
+    row.  Read under a 1 GiB address-space limit, the rows after them keep their line numbers."""
+    rows = "\n".join([STREET, STREET_ROWS[0], *(["", "  ", "\t\r"] * 3), STREET_ROWS[1]])
+    path = tmp_path / "2024-01-northmoor-street.csv"
+    path.write_text(rows + "\n" * (20 * 2**20) + STREET_ROWS[0] + "\n", encoding="utf-8")
+    archive = tmp_path / "download.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        z.write(path, "2024-01/" + path.name)
+    path.unlink()
+    assert archive.stat().st_size < 100_000
+    script = (
+        "import resource, sys, time\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))\n"
+        "import scrutiny as sc\n"
+        "start = time.perf_counter()\n"
+        "frame = sc.data.read_policeuk(sys.argv[1])\n"
+        "print(time.perf_counter() - start)\n"
+        "print(frame['crime_id'].tolist())\n"
+        "print(frame.attrs['problems'])\n")
+    done = subprocess.run([sys.executable, "-c", script, str(archive)], capture_output=True,
+                          text=True, timeout=120,
+                          env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr[-2000:]
+    seconds, ids, problems = done.stdout.splitlines()
+    assert float(seconds) < 15
+    assert ids == "['a1', nan, 'a1']"
+    last = 1 + rows.count("\n") + 20 * 2**20     # the line of the last row
+    assert problems == ("['1 crime_id value appears on more than one row (2 rows, e.g. "
+                        f"2024-01/2024-01-northmoor-street.csv lines 2, {last}); kept']")
+
+
+def test_line_numbers_after_blank_lines_and_bad_rows(tmp_path):
+    rows = ["", STREET_ROWS[0] + ",x", "   ", "", STREET_ROWS[1],
+            f"b1,Jan 2024,{FORCE},-2.1,52.1,On or near X,E01000001,Northmoor 001A,Burglary,,",
+            "\t", STREET_ROWS[0] + ",x" * 9, "", f"b2,2024-13,{FORCE},-2.1,52.1,X,E1,N,Burglary,,"]
+    path = write(tmp_path / "s.csv", STREET, rows)
+    path.write_bytes(b"\n \n" + path.read_bytes().replace(b"\n", b"\r\n"))  # the header on line 3
+    frame = sc.data.read_policeuk(path)
+    assert frame["crime_type"].tolist() == ["Anti-social behaviour"]
+    assert sorted(frame.attrs["problems"]) == sorted([
+        "s.csv: 1 row had 13 fields where 12 were expected (line 5); left out",
+        "s.csv: 1 row had 21 fields where 12 were expected (line 11); left out",
+        "s.csv: 2 rows had a month that is not YYYY-MM (lines 9, 13); left out"])
+
+
+
+def test_damaged_archives_are_named(tmp_path, download):
+    archive = shutil.make_archive(str(tmp_path / "download"), "zip", download)
+    cut = tmp_path / "cut.zip"
+    cut.write_bytes(Path(archive).read_bytes()[:400])
+    with pytest.raises(ValueError, match="path '.*cut.zip' is a zip archive that cannot be "
+                                         r"opened \(damaged or cut short\)"):
+        sc.data.read_policeuk(cut)
+    text = "\n".join([STREET, *STREET_ROWS * 200]).encode()
+    (tmp_path / "gz").mkdir()
+    (tmp_path / "gz" / "2024-01-n-street.csv.gz").write_bytes(gzip.compress(text)[:600])
+    with pytest.raises(ValueError, match="a compressed file is damaged or cut short"):
+        sc.data.read_policeuk(tmp_path / "gz")
+
+
 # ---- populations --------------------------------------------------------------------------------
 
 @pytest.fixture
@@ -555,6 +639,33 @@ def test_join_population_errors(ons):
         sc.data.join_population(counts, table, areas=["Northmoor", "Eastmoor"])
     with pytest.raises(TypeError, match="drop_unmatched must be True or False"):
         sc.data.join_population(counts, table, drop_unmatched=1)
+    for value, shown in ((np.nan, "nan"), (-3, "-3")):   # once a pandas IntCastingNaNError
+        gap = table.assign(population=table["population"].astype(float))
+        gap.loc[1, "population"] = value
+        for level in ("lsoa", "local_authority"):
+            with pytest.raises(ValueError, match=r"population: column 'population' must hold a "
+                               r"non-negative number for every LSOA \(LSOA "
+                               f"'{gap['lsoa_code'][1]}': {shown}\\)"):
+                sc.data.join_population(counts, gap, level=level)
+    with pytest.raises(TypeError, match="column 'population' must be numeric"):
+        sc.data.join_population(counts, table.assign(population="many"))
+    with pytest.raises(ValueError, match="counts has more than one column named 'count'"):
+        sc.data.join_population(pd.concat([counts, counts[["count"]]], axis=1), table)
+
+
+@pytest.mark.parametrize("content, reason", [
+    (b"", "No columns to parse from file"),
+    (bytes(range(256)) * 20, "codec can't decode"),
+    (b'lsoa21cd,population\n"E01000001,10\n', "EOF inside string"),
+    ("lsoa21cd,population\nE0100000\xe9,10\n".encode("latin-1"), "codec can't decode"),
+])
+def test_unreadable_population_files_are_named(tmp_path, content, reason):
+    path = tmp_path / "lsoa21_population_mid2022.csv"
+    path.write_bytes(content)
+    for where in (path, tmp_path):
+        with pytest.raises(ValueError, match=f"path: cannot read 'lsoa21_population_mid2022.csv' "
+                                             f"as a CSV file \\(.*{reason}"):
+            sc.data.lsoa_population(where)
 
 
 def test_records_population_takes_each_months_vintage(ons):

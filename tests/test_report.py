@@ -463,6 +463,88 @@ def test_expression_errors_name_the_column():
         expr.evaluate("n in 3", df, "filter")
 
 
+@pytest.mark.parametrize("text, message", [
+    ("line in ['A'] * 999999999", "list of 999,999,999 items; at most 100,000"),
+    ("line == 'A' * 9999999999", "text or list of 9,999,999,999 items"),
+    ("line == 'A' * 10 * 10 * 10 * 10 * 10 * 10", "1,000,000 items"),
+    ("line * 99999999 == 'x'", "at most 100,000 are allowed"),
+    ("line + 'x' * 60000 == 'y'", "180,009,000 characters in all"),
+    ("not " * 50000 + "answered", "200,008 characters; at most 10,000"),
+    ("not " * 500 + "answered", "nested too deeply"),
+    ("n + " * 2000 + "n", "nested too deeply"),
+    ("line < 5", r"cannot evaluate 'line < 5' over the data \(it compares or combines values "
+                 "of different types, such as text and numbers"),
+    ("n * 99999999999999999999999", "a number is too large"),
+    ("['a', 'b']", "gives list, not a value for each row"),
+    ("...", "the value Ellipsis is not allowed"),
+])
+def test_expressions_are_bounded_in_size(text, message):
+    """Each refused quickly, in little memory: sizes are checked before anything is made."""
+    import time
+    import tracemalloc
+
+    df = pd.DataFrame({"line": ["999", "101", "101"] * 1000, "answered": [True, False, True] * 1000,
+                       "n": [1, 2, 3] * 1000})
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(expr.ExpressionError, match=message) as error:
+            expr.evaluate(text, df, "filter")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(error.value).startswith("filter") and len(str(error.value)) < 400
+    assert peak < 20 * 2**20 and time.perf_counter() - start < 5
+
+
+def test_a_deeply_nested_filter_is_a_data_issue(tmp_path):
+    spec = minimal()
+    spec["measure"][0]["filter"] = "not " * 50000 + "x"
+    rep = write_report(spec, out=tmp_path)
+    assert rep.analysed == 0
+    assert any("filter: the expression has 200,001 characters" in x.problem for x in rep.issues)
+
+
+def test_a_byte_order_mark_in_a_spec_is_allowed(tmp_path):
+    path = tmp_path / "spec.toml"
+    path.write_bytes(b"\xef\xbb\xbftitle = 'Mine'\n[[measure]]\nname = 'm'\n"
+                     b"source = 'lpa_monthly'\nkind = 'count'\ncount = 'recorded_crimes'\n")
+    spec = load_spec(path)
+    assert spec.title == "Mine" and spec.measures[0].name == "m" and not spec.issues
+
+
+def test_a_huge_latest_window_is_an_issue():
+    spec = check({"latest": "99999999999 months", "measure": [
+        {"name": "m", "source": "lpa_monthly", "kind": "count", "count": "recorded_crimes",
+         "latest": "9" * 5000 + " years"}]}, base=Path.cwd(), origin="test")
+    problems = [x.problem for x in spec.issues]
+    assert any(p.startswith("latest = '99999999999 months' is not a period") for p in problems)
+    assert any("up to 100 years" in p and x.measure == "m" for x, p in zip(spec.issues, problems))
+    assert spec.measures[0].latest == "12 months"
+
+
+@pytest.mark.parametrize("where, message", [
+    ("file", "is a file, not a folder"),
+    ("under a file", "cannot create the folder"),
+    ("report.html a folder", "is a folder, so the report's report.html cannot be written"),
+])
+def test_out_is_checked_before_any_work(tmp_path, where, message, capsys, monkeypatch):
+    from scrutiny.report import cli, engine
+
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    out = {"file": a_file, "under a file": a_file / "sub"}.get(where, tmp_path / "o")
+    if where == "report.html a folder":
+        (out / "report.html").mkdir(parents=True)
+    monkeypatch.setattr(engine, "analyse", lambda *a: pytest.fail("work done before --out"))
+    assert cli.main(["--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("scrutiny report: out: ") and message in err
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    with pytest.raises(ValueError, match=message):
+        write_report(minimal(), out=out)
+
+
 # ---- bad input: the report completes and lists every problem -----------------------------------
 
 def test_malformed_csv_rows_are_skipped_and_listed(tmp_path):

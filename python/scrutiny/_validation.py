@@ -748,6 +748,31 @@ def data_frame(value, name: str = "df") -> None:
         raise TypeError(f"{name} must be a pandas DataFrame (got {type(value).__name__})")
 
 
+def distinct_columns(df, name: str = "df") -> None:
+    """No column name of a DataFrame given twice."""
+    repeated = df.columns[df.columns.duplicated()]
+    if len(repeated):
+        raise ValueError(f"{name} has more than one column named "
+                         f"{', '.join(map(repr, dict.fromkeys(repeated)))}")
+
+
+def read_csv(path, name: str, **options):
+    """``pandas.read_csv(path, **options)``; a file that cannot be read as CSV (empty, not
+    text, malformed, lacking ``usecols``) raises ValueError naming argument ``name`` and the
+    file."""
+    import os
+
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path, **options)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+            ValueError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ValueError(f"{name}: cannot read {os.path.basename(str(path))!r} as a CSV file "
+                         f"({reason})") from None
+
+
 def column_names(value, name: str) -> list:
     """A non-empty sequence of column names (a single string is refused)."""
     if isinstance(value, str) or not hasattr(value, "__iter__"):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -221,9 +222,9 @@ def read_harm_weights(path, crime_type="crime_type", weight="weight", *, source=
     >>> read_harm_weights(path)["Burglary"]
     40.0
     """
-    import pandas as pd
-
-    table = pd.read_csv(path, **read_csv)
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file name (got {type(path).__name__})")
+    table = _v.read_csv(path, "path", **read_csv)
     return harm_weights(table, crime_type, weight, source=str(path) if source is None else source)
 
 

@@ -20,6 +20,8 @@ import os
 import re
 import warnings
 import zipfile
+import zlib
+from collections.abc import Hashable
 from pathlib import Path
 
 import numpy as np
@@ -64,6 +66,7 @@ _SEARCH_FORCE = re.compile(r"^\d{4}-\d{2}-(.+)-stop-and-search\.csv(\.gz)?$", re
 _BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _SPARE = 4      # spare columns read beyond the header, to catch rows with extra fields
 _SHOW_LINES = 5
+_HEADER_SEARCH = 1000   # blank lines looked through for the header
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
@@ -77,6 +80,7 @@ class _Source:
 
     def __init__(self, name: str, path: Path | None = None, archive: zipfile.ZipFile | None = None):
         self.name, self.path, self.archive = name, path, archive
+        self.header_line = 1
         base = name.rsplit("/", 1)[-1]
         found = _NAME_MONTH.match(base)
         self.month = found.group(1) if found else None
@@ -95,11 +99,18 @@ class _Source:
                 yield raw
 
     def header(self) -> list[str] | None:
-        """The column names of the first line (None for an empty file)."""
+        """The column names of the first line that is not blank, whose number is kept as
+        ``header_line`` (None for a file that is empty or starts with many blank lines)."""
         with self.open() as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors="replace", newline="")
-            line = text.readline()
-            text.detach()
+            try:
+                for number in range(1, _HEADER_SEARCH + 1):
+                    line = text.readline()
+                    if not line or line.strip():
+                        break
+            finally:
+                text.detach()
+        self.header_line = number
         if not line.strip():
             return None
         return [c.strip() for c in next(csv.reader([line]))]
@@ -177,22 +188,79 @@ class _Problems:
             self.add(files[int(f)], group["_line"], what, done)
 
 
+class _BlankLines(io.RawIOBase):
+    """A binary stream passed through unchanged, noting its runs of blank lines (nothing but
+    spaces, tabs and carriage returns, as the CSV parser skips them): ``runs`` holds the
+    first line number and the length of each run, found a block at a time without a step per
+    line."""
+
+    _RUN = re.compile(rb"\n(?:[ \t\r]*\n)+")
+
+    def __init__(self, raw):
+        super().__init__()
+        self.raw = raw
+        self.line = 1           # the line the next block starts in
+        self.blank = False      # the line the next block starts in is blank so far
+        self.runs: list[tuple[int, int]] = []
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        block = self.raw.read(len(buffer))
+        n = len(block)
+        buffer[:n] = block
+        if n:
+            self._scan(block)
+        return n
+
+    def _scan(self, block: bytes) -> None:
+        # the block behind a virtual line end when its first line is blank so far
+        text = (b"\n" if self.blank else b"x") + block
+        base = self.line - 1 if self.blank else self.line
+        seen, at = 0, 0
+        for run in self._RUN.finditer(text):
+            seen += text.count(b"\n", at, run.start())
+            count = text.count(b"\n", run.start(), run.end())
+            self.runs.append((base + seen + 1, count - 1))
+            seen, at = seen + count, run.end()
+        last = block.rfind(b"\n")
+        tail = block[last + 1:] if last >= 0 else block
+        self.blank = (self.blank or last >= 0) and not tail.strip(b" \t\r")
+        self.line += block.count(b"\n")
+
+    def row_lines(self, rows: int, start: int = 2) -> np.ndarray:
+        """The line numbers of the first ``rows`` lines from line ``start`` on that are not
+        blank."""
+        lines = np.arange(start, start + rows)
+        runs = [run for run in self.runs if run[0] >= start]
+        if not runs:
+            return lines
+        first, count = np.array(runs, dtype=np.int64).T
+        before = np.cumsum(count) - count       # blank lines before each run
+        rank = first - start - before           # lines kept before each run
+        skipped = np.concatenate([[0], np.cumsum(count)])
+        return lines + skipped[np.searchsorted(rank, lines - start, side="right")]
+
+
 def _read_one(source: _Source, header: list[str], index: int, problems: _Problems):
     """One file as strings (missing where empty), with the line of each row in the file.
 
     Rows with more fields than the header are left out and reported (the file is read with a
     few spare columns to catch them; rows longer still are caught by the parser); blank lines
-    are skipped.
+    are skipped as the file is parsed, and the line numbers of the rows after them kept.
     """
     import pandas as pd
 
     spare = [f"_spare{i}" for i in range(_SPARE)]
     with source.open() as raw, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        table = pd.read_csv(raw, header=None, skiprows=1, names=[*header, *spare], dtype=str,
-                            keep_default_na=False, na_values=[""], on_bad_lines="warn",
-                            skip_blank_lines=False, encoding="utf-8-sig",
-                            encoding_errors="replace")
+        stream = _BlankLines(raw)
+        table = pd.read_csv(io.BufferedReader(stream), header=None,
+                            skiprows=source.header_line,
+                            names=[*header, *spare], dtype=str, keep_default_na=False,
+                            na_values=[""], on_bad_lines="warn", skip_blank_lines=True,
+                            encoding="utf-8-sig", encoding_errors="replace")
     skipped = []
     for w in caught:
         parser_note = issubclass(w.category, pd.errors.ParserWarning)
@@ -203,7 +271,7 @@ def _read_one(source: _Source, header: list[str], index: int, problems: _Problem
             skipped.append(int(line))
             problems.add(source.name, [line], f"had {saw} fields where {len(header)} were "
                          "expected", "left out")
-    lines = np.arange(2, 2 + len(table) + len(skipped))
+    lines = stream.row_lines(len(table) + len(skipped), source.header_line + 1)
     table["_line"] = np.setdiff1d(lines, skipped) if skipped else lines
     table["_file"] = index
     extra = table[spare].notna().to_numpy()
@@ -224,7 +292,7 @@ def _months(values):
     codes, uniques = pd.factorize(values)
     ok = np.array([bool(_MONTH.match(str(u))) for u in uniques], dtype=bool)
     ordinals = np.array([pd.Period(u, freq="M").ordinal if k else 0
-                         for u, k in zip(uniques, ok)], dtype=np.int64)
+                         for u, k in zip(uniques, ok)] or [0], dtype=np.int64)  # [0]: no month
     valid = (codes >= 0) & (ok[np.maximum(codes, 0)] if uniques.size else False)
     return pd.PeriodIndex.from_ordinals(ordinals[np.maximum(codes, 0)], freq="M"), valid
 
@@ -395,12 +463,20 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
         raise FileNotFoundError(f"path {str(path)!r} does not exist")
 
     archive = zipfile.ZipFile(path) if path.is_file() and zipfile.is_zipfile(path) else None
+    if path.is_file() and archive is None:
+        with open(path, "rb") as raw:
+            if raw.read(4) == b"PK\x03\x04":
+                raise ValueError(f"path {str(path)!r} is a zip archive that cannot be opened "
+                                 "(damaged or cut short)")
     try:
         if path.is_file() and archive is None:
             sources = [_Source(path.name, path=path)]
         else:
             sources = _sources(path, archive)
         return _read(path, sources, kind, first, last, single=path.is_file() and archive is None)
+    except (EOFError, zlib.error, zipfile.BadZipFile) as exc:
+        raise ValueError(f"path {str(path)!r}: a compressed file is damaged or cut short "
+                         f"({exc})") from None
     finally:
         if archive is not None:
             archive.close()
@@ -547,16 +623,39 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     import pandas as pd
 
     v.data_frame(frame, "frame")
+    v.distinct_columns(frame, "frame")
     groups = [tuple(v.column_names(g, "by")) if isinstance(g, (tuple, list)) else (g,)
               for g in v.column_names(by, "by")]
     keys = [key for group in groups for key in group]
     for key in keys:
+        if not isinstance(key, Hashable) or isinstance(key, (tuple, list)):
+            raise TypeError(f"by must hold column names, or tuples of column names (got "
+                            f"{key!r})")
         if key not in frame.columns:
             raise ValueError(f"by names column {key!r}, which frame does not have "
                              f"(its columns: {', '.join(map(str, frame.columns))})")
     if len(set(keys)) != len(keys):
         raise ValueError(f"by names a column twice ({', '.join(map(str, keys))})")
     complete = v.boolean(complete, "complete")
+    try:
+        return _aggregate(frame, groups, keys, complete)
+    except TypeError:   # values that cannot be sorted or grouped: say which column holds them
+        for key in keys:
+            kinds = sorted({type(x).__name__ for x in frame[key].dropna().unique()}
+                           if frame[key].map(_hashable).all() else {"list or dict"})
+            if len(kinds) > 1 or kinds == ["list or dict"]:
+                raise TypeError(f"by column {key!r} of frame must hold values of one type to "
+                                f"be counted by (it holds {', '.join(kinds)})") from None
+        raise
+
+
+def _hashable(value) -> bool:
+    return isinstance(value, Hashable)
+
+
+def _aggregate(frame, groups, keys, complete):
+    """The counts of :func:`aggregate_policeuk`, its arguments checked."""
+    import pandas as pd
 
     problems = list(frame.attrs.get("problems", []))
     absent = frame[keys].isna()

@@ -114,8 +114,8 @@ def lsoa_population(path=None, vintage: str = "2021"):
     else:
         folder, population_file = path.parent, path
 
-    table = pd.read_csv(population_file, dtype=str, keep_default_na=False, na_values=[""],
-                        encoding="utf-8-sig")
+    table = v.read_csv(population_file, "path", dtype=str, keep_default_na=False, na_values=[""],
+                     encoding="utf-8-sig")
     table.columns = [str(c).strip() for c in table.columns]
     code = next((c for c in table.columns if _CODE_COLUMN.match(c)), None)
     count = next((c for c in table.columns if c.lower().startswith("population")), None)
@@ -141,7 +141,7 @@ def lsoa_population(path=None, vintage: str = "2021"):
     lookup_file = folder / lookup_name
     if lookup_file.is_file():
         columns = [lookup_code, lookup_name_col] + ([lookup_la] if lookup_la else [])
-        lookup = pd.read_csv(lookup_file, usecols=columns, dtype=str, encoding="utf-8-sig")
+        lookup = v.read_csv(lookup_file, "path", usecols=columns, dtype=str, encoding="utf-8-sig")
         lookup = lookup.drop_duplicates(lookup_code)
         names = lookup.set_index(lookup_code)[lookup_name_col]
         out["lsoa_name"] = out["lsoa_code"].map(names).to_numpy(dtype=object)
@@ -256,9 +256,17 @@ def _check_join(counts, population, on, level, drop_unmatched) -> bool:
     if not isinstance(on, str) or on not in counts.columns:
         raise ValueError(f"on must name the LSOA code column of counts (got {on!r}; its "
                          f"columns: {', '.join(map(str, counts.columns))})")
+    v.distinct_columns(counts, "counts")
+    v.distinct_columns(population, "population")
     v.columns_present(population, ["lsoa_code", "population"], "population")
     if level == "local_authority":
         v.columns_present(population, ["local_authority"], "population")
+    values = v.numeric_column(population, "population")
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+    if bad.size:
+        i = int(bad[0])
+        raise ValueError(f"population: column 'population' must hold a non-negative number for "
+                         f"every LSOA (LSOA {population['lsoa_code'].iloc[i]!r}: {values[i]:g})")
     return drop_unmatched
 
 

@@ -103,13 +103,11 @@ class Report:
                 for title, uri, _ in self.result(name).figures}
 
 
-def _check_arguments(out, data, frames, only, progress) -> None:
+def _check_arguments(data, frames, only, progress) -> None:
     import os
 
     import pandas as pd
 
-    if not isinstance(out, (str, os.PathLike)):
-        raise TypeError(f"out must be a folder name (got {type(out).__name__})")
     for name, value, kind, what in (("data", data, (str, os.PathLike), "a path"),
                                     ("frames", frames, pd.DataFrame, "a DataFrame")):
         if value is None:
@@ -124,6 +122,39 @@ def _check_arguments(out, data, frames, only, progress) -> None:
         raise TypeError("only must be a list of measure names")
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable (got {type(progress).__name__})")
+
+
+def output_folder(out) -> Path:
+    """The folder ``out``, created if needed, checked to take the report's files before any
+    work is done.
+
+    Raises
+    ------
+    TypeError
+        If ``out`` is not a path.
+    ValueError
+        If ``out`` is a file, cannot be created, is not writable, or holds a folder where a
+        file of the report goes.
+    """
+    import os
+
+    if not isinstance(out, (str, os.PathLike)):
+        raise TypeError(f"out must be a folder name (got {type(out).__name__})")
+    folder = Path(out)
+    if folder.exists() and not folder.is_dir():
+        raise ValueError(f"out: {str(folder)!r} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ValueError(f"out: cannot create the folder {str(folder)!r} "
+                         f"({exc.strerror or exc})") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ValueError(f"out: cannot write in the folder {str(folder)!r}")
+    for name in FILES.values():
+        if (folder / name).is_dir():
+            raise ValueError(f"out: {str(folder / name)!r} is a folder, so the report's "
+                             f"{name} cannot be written")
+    return folder
 
 
 def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=None,
@@ -157,8 +188,10 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
     TypeError
         If an argument has the wrong type (the message names it).
     ValueError
-        If ``spec`` cannot be read as a specification.  Problems within it or within the data
-        never raise: they are listed in the report's "data issues" section and ``issues``.
+        If ``spec`` cannot be read as a specification, or ``out`` cannot take the report's
+        files (a file, or a folder that cannot be created or written in; checked before any
+        work).  Problems within the specification or the data never raise: they are listed
+        in the report's "data issues" section and ``issues``.
 
     Examples
     --------
@@ -170,7 +203,8 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
     import pandas as pd
 
     start = time.perf_counter()
-    _check_arguments(out, data, frames, only, progress)
+    _check_arguments(data, frames, only, progress)
+    folder = output_folder(out)
     spec = spec if isinstance(spec, Spec) else load_spec(spec)
     issues = list(spec.issues)
     measures = list(spec.measures)
@@ -193,8 +227,6 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
     if progress is not None:
         progress(len(measures), len(measures), "writing the report")
     issues[len(spec.issues):len(spec.issues)] = sources.issues
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
     columns = ["measure", "kind", "area", "analysis", "quantity", "period", "value", "lower",
                "upper", "pvalue", "flag", "method", "note"]
     pd.DataFrame([row for r in results for row in r.rows], columns=columns).to_csv(

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from .. import _narrative as _n
-from . import load_spec, write_report
+from . import load_spec, output_folder, write_report
 
 
 def add_arguments(parser: argparse.ArgumentParser, default_out: str) -> None:
@@ -77,13 +77,19 @@ def split_data(items, spec) -> dict:
 
 def run(args) -> int:
     try:
+        output_folder(args.out)
         spec = load_spec(args.spec)
         data = split_data(args.data, spec)
     except (ValueError, TypeError) as exc:
         print(f"scrutiny report: {exc}", file=sys.stderr)
         return 2
     progress = None if args.quiet else Progress()
-    report = write_report(spec, out=args.out, data=data, only=args.only, progress=progress)
+    try:
+        report = write_report(spec, out=args.out, data=data, only=args.only, progress=progress)
+    except (OSError, ValueError) as exc:   # e.g. the disk filled while writing
+        print(f"scrutiny report: cannot write the report in {str(args.out)!r} ({exc})",
+              file=sys.stderr)
+        return 1
     if not args.quiet:
         for x in report.issues:
             print(f"  data issue: {x.measure}: {x.problem} ({x.consequence})", file=sys.stderr)

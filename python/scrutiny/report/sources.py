@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import re
 import warnings
+import zipfile
+import zlib
 from pathlib import Path
 
 from .. import _narrative as _n
@@ -127,8 +129,8 @@ def read_table(path: Path, name: str, issues: list):
         warnings.simplefilter("always")
         try:
             frame = pd.read_csv(path, on_bad_lines="warn", skipinitialspace=True)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-                OSError) as exc:
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, OSError, EOFError,
+                zlib.error, zipfile.BadZipFile) as exc:   # damaged .gz or .zip files too
             raise SourceError(f"cannot read {path.name} as CSV ({exc})") from None
     bad = [str(w.message).strip() for w in caught if issubclass(w.category, pd.errors.ParserWarning)]
     lines = [line for text in bad for line in text.splitlines() if line.strip()]

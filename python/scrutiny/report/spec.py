@@ -24,6 +24,8 @@ from .kinds import KINDS
 DIRECTIONS = {"higher": "increase", "lower": "decrease"}
 OVERDISPERSION = ("multiplicative", "additive", "none")
 BUNDLED = {"default": "default.toml", "policeuk": "policeuk.toml"}
+MAX_BYTES = 10 * 2**20   # the size of a specification file
+MAX_WINDOW = 1200        # months of the latest window (100 years)
 
 # Settings a measure may have; any other name is reported and ignored.
 MEASURE_KEYS = {"name", "source", "kind", "numerator", "denominator", "count", "population",
@@ -183,7 +185,10 @@ def load_spec(spec=None) -> Spec:
         names = ", ".join(repr(n) for n in BUNDLED)
         raise ValueError(f"spec: no file {str(path)!r} (or give a bundled specification: {names})")
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.stat().st_size > MAX_BYTES:
+            raise ValueError(f"spec: {str(path)!r} has {path.stat().st_size:,} bytes; a "
+                             f"specification has at most {MAX_BYTES:,}")
+        text = path.read_text(encoding="utf-8-sig")   # a byte-order mark is allowed
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"spec: cannot read {str(path)!r} ({exc})") from None
     data = _read_text_spec(text, path.suffix.lower(), repr(str(path)))
@@ -198,7 +203,8 @@ def check(data: dict, base: Path, origin: str) -> Spec:
     latest = data.get("latest", "12 months")
     if _window_months(latest) is None:
         issues.append(Issue("(specification)", f"latest = {latest!r} is not a period such as "
-                            "'12 months', 'quarter' or 'month'", "the latest 12 months are used"))
+                            "'12 months', 'quarter' or 'month' (up to 100 years)",
+                            "the latest 12 months are used"))
         latest = "12 months"
     levels = _levels(data.get("levels", (0.95, 0.998)), issues)
     sources = _sources(data.get("sources", {}), issues)
@@ -266,14 +272,16 @@ def _sources(value, issues) -> dict:
 
 
 def _window_months(text) -> int | None:
-    """'12 months' -> 12, 'quarter' -> 3, 'month' -> 1, '2 quarters' -> 6, 'year' -> 12."""
+    """'12 months' -> 12, 'quarter' -> 3, 'month' -> 1, '2 quarters' -> 6, 'year' -> 12; None
+    for anything else, or more than :data:`MAX_WINDOW` months."""
     if not isinstance(text, str):
         return None
-    match = re.fullmatch(r"\s*(?:(\d+)\s+)?(month|quarter|year)s?\s*", text.lower())
-    if not match or (match.group(1) is not None and int(match.group(1)) < 1):
+    match = re.fullmatch(r"\s*(?:(\d{1,9})\s+)?(month|quarter|year)s?\s*", text.lower())
+    if not match or (match.group(1) is not None and not 1 <= int(match.group(1)) <= MAX_WINDOW):
         return None
     size = {"month": 1, "quarter": 3, "year": 12}[match.group(2)]
-    return size * int(match.group(1) or 1)
+    months = size * int(match.group(1) or 1)
+    return months if months <= MAX_WINDOW else None
 
 
 def _measure(entry, i: int, latest: str, issues) -> Measure | None:
@@ -309,7 +317,7 @@ def _essentials(entry, name: str, latest: str) -> dict:
     """What a measure cannot go without: its kind, source, what it counts (the kind's
     inputs) and valid expressions.  Raises ValueError saying what is wrong."""
     kind = entry.get("kind")
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"unknown kind {kind!r} (one of {', '.join(KINDS)})")
     if not entry.get("source"):
         raise ValueError("no source: name a bundled sample, a CSV or Parquet file, or a source "
@@ -343,7 +351,7 @@ def _optional(entry, name: str, latest: str, issues) -> dict:
     if "latest" in entry:
         if _window_months(entry["latest"]) is None:
             issues.append(Issue(name, f"latest = {entry['latest']!r} is not a period such as "
-                                "'12 months' or 'quarter'", f"{latest} used"))
+                                "'12 months' or 'quarter' (up to 100 years)", f"{latest} used"))
         else:
             fields["latest"] = str(entry["latest"])
     for key, allowed, consequence in (
