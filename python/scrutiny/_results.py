@@ -166,9 +166,31 @@ def _values(value) -> np.ndarray:
     return np.asarray(value)
 
 
+def _owned(value):
+    """``value`` holding no memory of anything else: an array that is a view becomes a copy,
+    and arrays are made read-only; a pandas object whose values are a view is copied."""
+    if isinstance(value, np.ndarray):
+        if value.base is not None:
+            value = value.copy()
+        value.flags.writeable = False
+        return value
+    if hasattr(value, "to_numpy") and hasattr(value, "copy") and hasattr(value, "index"):
+        return value.copy(deep=True)
+    return value
+
+
 @dataclasses.dataclass(frozen=True, repr=False)
 class Result:
-    """Base of every result: display and conversion driven by the fields' roles."""
+    """Base of every result: display and conversion driven by the fields' roles.  A result
+    never shares memory with its inputs: array fields are owned, read-only copies (see
+    :func:`_owned`), so changing an input afterwards leaves the result as it was."""
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            owned = _owned(value)
+            if owned is not value:
+                object.__setattr__(self, f.name, owned)
 
     @classmethod
     def _fields_with(cls, *roles: str) -> list[dataclasses.Field]:

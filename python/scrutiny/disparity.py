@@ -229,7 +229,7 @@ class FunnelResult(Result):
         chance = (f", though with {units(k)} about "
                   f"{_n.about(_n.expected_by_chance(k, min(self.levels)))} would be outside "
                   "these limits by chance alone") if k > 1 else ""
-        lines = [self._overview(units, adjusted)] if overview else []
+        lines = [self._overview(units, adjusted)] if _v.boolean(overview, "overview") else []
         names = _n.names(self.labels, k, _n.capital(unit), False)
         for i, flag in enumerate(self.flag):
             if which == "flagged" and flag == "within":
@@ -746,6 +746,7 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
     conf = _v.conf_level(conf)
     how = _v.choice(resample, "resample", _o.RESAMPLE.names)
     reps = _v.whole_number(bootstrap, "bootstrap")
+    _v.seed(seed)
     xs = _v.counts(x, "x")
     ns = _v.positive(n, "n")
     xs, ns = _one_dimensional(x=xs, n=ns)
