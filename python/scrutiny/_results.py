@@ -168,7 +168,8 @@ def _values(value) -> np.ndarray:
 
 def _owned(value):
     """``value`` holding no memory of anything else: an array that is a view becomes a copy,
-    and arrays are made read-only; a pandas object whose values are a view is copied."""
+    and arrays are made read-only; a pandas object is copied; tuples, lists and dicts of them
+    likewise."""
     if isinstance(value, np.ndarray):
         if value.base is not None:
             value = value.copy()
@@ -176,6 +177,14 @@ def _owned(value):
         return value
     if hasattr(value, "to_numpy") and hasattr(value, "copy") and hasattr(value, "index"):
         return value.copy(deep=True)
+    if isinstance(value, (tuple, list)):
+        items = [_owned(v) for v in value]
+        if any(a is not b for a, b in zip(items, value)):
+            return type(value)(items) if type(value) in (tuple, list) else type(value)(*items)
+    elif isinstance(value, dict):
+        items = {k: _owned(v) for k, v in value.items()}
+        if any(items[k] is not value[k] for k in value):
+            return type(value)(items)
     return value
 
 

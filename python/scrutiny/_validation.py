@@ -64,6 +64,8 @@ def as_float_array(value, name: str, *, allow_empty: bool = False, ndim: int | N
         raise TypeError(f"{name} must be numeric, not a string")
     if _is_bool(_scalar(value)):
         raise TypeError(f"{name} must be a number, not {bool(value)!r}")
+    if value is None:
+        raise TypeError(f"{name} must be numeric (got None)")
     if is_pandas(value):
         value = value.to_numpy()
     arr = np.asarray(value)
@@ -225,20 +227,24 @@ def seasons(n: int, period, season):
         return codes.astype(np.int32), len(uniques), [f"season_{u}" for u in uniques[1:]]
     if period is not None:
         period = whole_number(period, "period", minimum=2)
-        k = min(period, n)
+        if period > n:
+            raise ValueError(f"period must be at most the number of observations per series "
+                             f"({n}), got {period}")
+        k = period
         return (np.arange(n) % period).astype(np.int32), k, [f"season_{j}" for j in range(1, k)]
     return None, 1, []
 
 
-def labels_for(labels, n: int, name: str = "labels"):
-    """Labels as a list of length n (default 0..n-1 as strings)."""
+def labels_for(labels, n: int, name: str = "labels", unit: str = "units"):
+    """Labels as a list of length n, one per unit (None stays None)."""
     if labels is None:
         return None
     if hasattr(labels, "to_numpy"):
         labels = labels.to_numpy()
     out = list(np.asarray(labels, dtype=object).ravel())
     if len(out) != n:
-        raise ValueError(f"{name} has {len(out)} entries but there are {n} units")
+        there = f"is 1 {unit.rstrip('s') if unit != 'series' else unit}" if n == 1 else f"are {n} {unit}"
+        raise ValueError(f"{name} has {len(out)} entries but there {there}")
     return out
 
 
@@ -791,10 +797,20 @@ def importance_method(model: str, method: str, p: int) -> None:
                          f"{alternative}")
 
 
-def data_frame(value, name: str = "df") -> None:
-    """A pandas DataFrame."""
+def data_frame(value, name: str = "df", *, allow_empty: bool = True) -> None:
+    """A pandas DataFrame (with at least one row unless ``allow_empty``)."""
     if not hasattr(value, "columns") or not hasattr(value, "iloc"):
         raise TypeError(f"{name} must be a pandas DataFrame (got {type(value).__name__})")
+    if not allow_empty and len(value) == 0:
+        raise ValueError(f"{name} is empty (no rows)")
+
+
+def column_complete(df, col: str, name: str) -> None:
+    """No missing value in column ``col`` of ``df`` (the argument ``name`` names it)."""
+    missing = df[col].isna().to_numpy()
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        raise ValueError(f"{name} column {col!r} has a missing value (row {df.index[i]!r})")
 
 
 def column_names(value, name: str) -> list:
@@ -818,3 +834,49 @@ def repeated(names: list, name: str, what: str) -> None:
             seen.add(n)
         except TypeError:
             raise TypeError(f"{name} must hold column names (got {n!r})") from None
+
+
+# ---- dates ------------------------------------------------------------------------------------
+
+_DATE_RANGE = "between 1677 and 2262"   # what a nanosecond Timestamp holds
+
+
+def _one_date(value, name: str, where: str):
+    """``value`` as a nanosecond Timestamp: TypeError when it is not a date, ValueError when it
+    lies outside 1677-2262 (a mistyped year such as 2924)."""
+    import pandas as pd
+
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{name} must {'hold dates' if where else 'be a date'} "
+                        f"({where}got {value!r})") from None
+    try:
+        return stamp.as_unit("ns")
+    except (ValueError, OverflowError):
+        raise ValueError(f"{name} must {'hold dates' if where else 'be a date'} {_DATE_RANGE} "
+                         f"({where}got {value!r})") from None
+
+
+def date(value, name: str):
+    """One date (a string, datetime or Timestamp) as a nanosecond pandas Timestamp; NaT when
+    ``value`` is missing."""
+    return _one_date(value, name, "")
+
+
+def dates(value, name: str):
+    """Dates (a sequence, array or Series) as a nanosecond pandas DatetimeIndex (NaT for
+    missing ones); the first date that is not one, or lies outside 1677-2262, is named by row."""
+    import pandas as pd
+
+    if isinstance(value, (str, bytes)) or np.ndim(value) == 0:
+        raise TypeError(f"{name} must hold one date per case (got a single value)")
+    raw = pd.Series(value if hasattr(value, "dtype") else np.asarray(value, dtype=object))
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(raw)).as_unit("ns")
+    except (TypeError, ValueError, OverflowError):
+        pass
+    for i, v in enumerate(raw.to_numpy(dtype=object)):
+        if not (v is None or (isinstance(v, float) and math.isnan(v))):
+            _one_date(v, name, f"row {i}: ")
+    raise TypeError(f"{name} must hold dates of one kind (dates, or dates and times)")

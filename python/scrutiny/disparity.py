@@ -52,10 +52,9 @@ def _levels(levels) -> tuple[np.ndarray, bool]:
 
 def _one_dimensional(**arrays) -> list[np.ndarray]:
     """Broadcast, then require at most one dimension (one value per unit); returns 1-D arrays."""
-    out = _v.broadcast(**arrays)
-    for name, arr in zip(arrays, out):
+    for name, arr in arrays.items():
         _v.dimensions(arr, name, (0, 1), "one-dimensional (one value per unit)")
-    return [np.atleast_1d(a) for a in out]
+    return [np.atleast_1d(a) for a in _v.broadcast(**arrays)]
 
 
 # ---- funnel -------------------------------------------------------------------------------
