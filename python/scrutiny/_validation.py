@@ -8,6 +8,7 @@ arrays; they never modify their input.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 from collections.abc import Sequence
@@ -23,6 +24,8 @@ _FINITE, _NONNEG, _POSITIVE, _WHOLE = 1, 2, 4, 8
 # the largest whole-number argument (a count of threads, replicates, lags, agents, points in a
 # row ...): the C core's int
 MAX_WHOLE = 2**31 - 1
+# the most points of a drawn curve
+MAX_POINTS = 100_000
 # the largest case weight: weighted sums of squares of any size stay finite
 MAX_WEIGHT = 1e100
 
@@ -880,3 +883,22 @@ def dates(value, name: str):
         if not (v is None or (isinstance(v, float) and math.isnan(v))):
             _one_date(v, name, f"row {i}: ")
     raise TypeError(f"{name} must hold dates of one kind (dates, or dates and times)")
+
+
+# ---- the core's own domain --------------------------------------------------------------------
+
+_DOMAIN_STATUS = "input domain error"   # the core's words for SC_EDOM (csrc/core/sc_status.c)
+
+
+@contextlib.contextmanager
+def core_domain(names: str):
+    """Run core computations on checked inputs that the core may still find outside its domain
+    (values of extreme magnitude, such as 1e308 or 5e-324, whose sums or ratios overflow): its
+    status becomes a ValueError naming the arguments ``names`` (e.g. ``"count and weights"``)."""
+    try:
+        yield
+    except ValueError as error:
+        if not str(error).endswith(_DOMAIN_STATUS):
+            raise
+        raise ValueError(f"{names} are too extreme in magnitude to compute with (their sums or "
+                         f"ratios overflow); rescale them") from None

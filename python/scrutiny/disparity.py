@@ -142,7 +142,7 @@ class FunnelResult(Result):
         """
         import pandas as pd
 
-        n_points = _v.whole_number(n_points, "n_points", minimum=2)
+        n_points = _v.whole_number(n_points, "n_points", minimum=2, maximum=_v.MAX_POINTS)
         lo, hi = float(self.denominator.min()), float(self.denominator.max())
         grid = np.geomspace(lo, hi, n_points) if hi > lo else np.array([lo])
         if self.kind == "proportion":

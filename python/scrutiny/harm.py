@@ -651,8 +651,9 @@ def harm_index(frame, crime_type, count, weights, by=None, population=None, per=
     if method == "dobson":
         lower, upper = _dobson(long, codes, groups, levels)
     else:
-        lower, upper = _core.harm_ci(harm, var, np.ones(groups), max_weight, levels,
-                                     _o.HARM_CI_METHOD.codes[method], nthreads)
+        with _v.core_domain("count and weights"):
+            lower, upper = _core.harm_ci(harm, var, np.ones(groups), max_weight, levels,
+                                         _o.HARM_CI_METHOD.codes[method], nthreads)
     scale = None if pop is None else per / pop
     table = _index_table(index, cols, total, harm, var, lower, upper, pop, scale, levels)
     single = index is None

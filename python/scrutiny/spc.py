@@ -249,6 +249,8 @@ class SPCResult(Result):
                                  f"(one of {self.n_series})")
             return 0
         names = self._series_names()
+        if isinstance(series, (bool, np.bool_)):
+            raise TypeError(f"series must be a series name or a row number (got {series!r})")
         if series in names:
             return names.index(series)
         if isinstance(series, numbers.Integral) and 0 <= series < self.n_series:
@@ -412,6 +414,7 @@ class SPCResult(Result):
                 else [self._index(s) for s in series])
         sharey = _v.boolean(sharey, "sharey")
         ncols = _v.whole_number(ncols, "ncols", minimum=1)
+        height = _v.number(height, "height", positive=True)
         return small_multiples([self._view(r) for r in rows], ncols=ncols, sharey=sharey,
                                height=height)
 
