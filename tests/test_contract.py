@@ -2,7 +2,8 @@
 
 What is checked, for each registered function on each of its example calls: 8 Python threads
 calling at once give the serial answer, and ``threads=1`` and ``threads=2`` give the same answer
-where the core runs OpenMP threads; the inputs are not modified; read-only, strided,
+where the core runs OpenMP threads; the inputs are not modified, and a result shares no memory
+with them (changing them afterwards leaves it as it was); read-only, strided,
 Fortran-order and byte-swapped arrays, narrower dtypes and lists give the answer of C-ordered
 float64; a result has a one-line ``repr``, a summary, an HTML table, ``to_dict`` and
 ``to_frame``; a narrative keeps the house vocabulary (the rules of ``test_narrative.py``) and

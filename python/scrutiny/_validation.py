@@ -246,7 +246,8 @@ def labels_for(labels, n: int, name: str = "labels", unit: str = "units"):
         labels = labels.to_numpy()
     out = list(np.asarray(labels, dtype=object).ravel())
     if len(out) != n:
-        there = f"is 1 {unit.rstrip('s') if unit != 'series' else unit}" if n == 1 else f"are {n} {unit}"
+        one = unit if unit == "series" else unit.rstrip("s")
+        there = f"is 1 {one}" if n == 1 else f"are {n} {unit}"
         raise ValueError(f"{name} has {len(out)} entries but there {there}")
     return out
 
