@@ -255,3 +255,18 @@ def test_chart_helpers_check_their_arguments():
         chart.plot(series=True)
     with pytest.raises(ValueError, match="ncols must be >= 1"):
         chart.small_multiples(ncols=0)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda df: trend_table(df, [["area"]], "month", "crimes"), "by must be a column name or a"),
+    (lambda df: trend_table(df, "area", ["month"], "crimes"), r"time must be a column name \("),
+    (lambda df: spc_table(df, [["crimes"]], "month", by="area"), "value must be a column name"),
+    (lambda df: spc_table(df, "crimes", ["month"], by="area"), r"time must be a column name \("),
+    (lambda df: drivers.key_drivers(df, ["crimes"], ["month"]), "outcome must be a column name"),
+])
+def test_a_list_is_not_a_column_name(call, match):
+    """A list where a column name belongs is named ('unhashable type: list' leaked)."""
+    df = pd.DataFrame({"area": ["A"] * 6 + ["B"] * 6, "month": list(range(6)) * 2,
+                       "crimes": [3, 5, 4, 6, 8, 9, 7, 6, 7, 5, 6, 6]})
+    with pytest.raises(TypeError, match=match):
+        call(df)

@@ -571,6 +571,17 @@ def enough_per_segment(counts: np.ndarray, rows: np.ndarray, starts: np.ndarray,
         raise ValueError(f"{name} is too short: {what} ({where} has {int(counts[k])} {unit})")
 
 
+def column_labels(values, name: str, several: bool = True) -> None:
+    """Every value can name a column (a string or other hashable label, not a list);
+    ``several`` when the argument may give a list of them."""
+    for v in values:
+        try:
+            hash(v)
+        except TypeError:
+            them = " or a list of them" if several else ""
+            raise TypeError(f"{name} must be a column name{them} (got {v!r})") from None
+
+
 def columns_present(df, names, name: str = "df") -> None:
     """Every name is a column of the DataFrame."""
     for col in names:

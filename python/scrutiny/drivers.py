@@ -1019,6 +1019,7 @@ def key_drivers(df, outcome, drivers, weights=None, model=None, method="lmg",
 
     _v.data_frame(df, "df")
     drivers = _v.column_names(drivers, "drivers")
+    _v.column_labels([outcome], "outcome", several=False)
     named = [outcome, *drivers] + ([weights] if isinstance(weights, str) else [])
     _v.columns_present(df, named, "df")
     y = df[outcome]

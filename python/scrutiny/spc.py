@@ -1113,6 +1113,8 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
     by = [] if by is None else ([by] if isinstance(by, str) else list(by))
     if n is not None and not isinstance(n, (str, dict)):
         raise TypeError(f"n must be a column name or a dict of them by indicator (got {n!r})")
+    for name, cols in (("value", values), ("by", by), ("time", [time])):
+        _v.column_labels(cols, name, several=name != "time")
     _v.columns_present(df, values + by + [time])
     if isinstance(n, str):
         _v.columns_present(df, [n])

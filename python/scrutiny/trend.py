@@ -849,6 +849,7 @@ def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_
     keys = [by] if isinstance(by, str) else list(by)
     for name, col in [("by", k) for k in keys] + [("time", time), ("value", value)] + (
             [("exposure", exposure)] if exposure is not None else []):
+        _v.column_labels([col], name, several=name == "by")
         if col not in df.columns:
             raise ValueError(f"{name}: column {col!r} is not in df")
     tests = [tests] if isinstance(tests, str) else list(tests)
