@@ -401,7 +401,6 @@ class SPCResult(Result):
         """
         from .graphics.spc import spc_chart
 
-        two_sigma = _v.boolean(two_sigma, "two_sigma")
         return spc_chart(self.series_view(series), ax=ax, two_sigma=two_sigma, title=title)
 
     def small_multiples(self, ncols: int = 4, series=None, sharey: bool = False,
@@ -412,7 +411,6 @@ class SPCResult(Result):
 
         rows = (list(range(self.n_series)) if series is None
                 else [self._index(s) for s in series])
-        sharey = _v.boolean(sharey, "sharey")
         ncols = _v.whole_number(ncols, "ncols", minimum=1)
         height = _v.number(height, "height", positive=True)
         return small_multiples([self._view(r) for r in rows], ncols=ncols, sharey=sharey,

@@ -513,7 +513,6 @@ class KaplanMeierResult(Result):
         Axes."""
         from .graphics.waits import survival_chart
 
-        ci, censored = _v.boolean(ci, "ci"), _v.boolean(censored, "censored")
         return survival_chart(self, ax=ax, ci=ci, censored=censored, target=target)
 
 
