@@ -2,7 +2,8 @@
 
 What is checked, for each registered function on each of its example calls: 8 Python threads
 calling at once give the serial answer, and ``threads=1`` and ``threads=2`` give the same answer
-where the core runs OpenMP threads; the inputs are not modified; read-only, strided,
+where the core runs OpenMP threads; the inputs are not modified, and a result shares no memory
+with them (changing them afterwards leaves it as it was); read-only, strided,
 Fortran-order and byte-swapped arrays, narrower dtypes and lists give the answer of C-ordered
 float64; a result has a one-line ``repr``, a summary, an HTML table, ``to_dict`` and
 ``to_frame``; a narrative keeps the house vocabulary (the rules of ``test_narrative.py``) and
@@ -272,3 +273,79 @@ def test_plots_draw_on_axes(entry, folder):
         assert isinstance(ax, Axes) and ax.has_data()
     finally:
         plt.close("all")
+
+
+def _arrays(obj, seen=None):
+    """Every NumPy array in ``obj``: itself, in lists, tuples, dicts, pandas objects and the
+    fields of results (nested results included)."""
+    seen = set() if seen is None else seen
+    if id(obj) in seen:
+        return []
+    seen.add(id(obj))
+    if isinstance(obj, np.ndarray):
+        return [obj] if obj.dtype != object else [obj] + [a for v in obj.ravel()
+                                                         for a in _arrays(v, seen)]
+    if isinstance(obj, pd.DataFrame):
+        return [a for c in range(obj.shape[1]) for a in _arrays(obj.iloc[:, c], seen)]
+    if isinstance(obj, (pd.Series, pd.Index)):
+        values = obj.to_numpy()
+        return [values] if isinstance(values, np.ndarray) else []
+    if isinstance(obj, dict):
+        return [a for v in obj.values() for a in _arrays(v, seen)]
+    if isinstance(obj, (list, tuple)):
+        return [a for v in obj for a in _arrays(v, seen)]
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        return [a for f in dataclasses.fields(obj) for a in _arrays(getattr(obj, f.name), seen)]
+    return []
+
+
+def _mutate(a):
+    """Change every value of a writeable numeric array in place."""
+    if not a.flags.writeable or a.size == 0:
+        return
+    if a.dtype.kind == "b":
+        a[...] = ~a
+    elif a.dtype.kind in "iuf":
+        with np.errstate(all="ignore"):
+            a[...] = a * 3 + 1
+
+
+@pytest.mark.parametrize("entry, k", cases(reg.RESULT))
+def test_results_do_not_share_memory_with_inputs(entry, k, folder):
+    """A result holds its own copies: it shares no memory with any input, and changing the
+    inputs afterwards leaves it as it was."""
+    args, kwargs = build(entry, k, folder())
+    result = function(entry)(*args, **kwargs)
+    inputs = [a for a in _arrays((args, kwargs)) if a.dtype.kind in "biuf"]
+    held = _arrays(result)
+    for a in inputs:
+        for b in held:
+            assert not np.shares_memory(a, b), "a result field is a view of an input"
+    before = copy.deepcopy(result)
+    for a in inputs:
+        _mutate(a)
+    assert_same(result, before)
+
+
+@pytest.mark.parametrize("call", [
+    lambda x, n: scrutiny.test_target(x, n, 0.3),
+    lambda x, n: scrutiny.compare_rates(x, n, x[::-1], n),
+    lambda x, n: scrutiny.funnel(x, n),
+    lambda x, n: scrutiny.funnel(x, n, kind="rate"),
+    lambda x, n: scrutiny.poisson_etest(x, x[::-1]),
+    lambda x, n: scrutiny.spc(x),
+    lambda x, n: scrutiny.spc(x, n=n, chart="p"),
+    lambda x, n: scrutiny.changepoints(x),
+    lambda x, n: scrutiny.count_trend(x, t=n),
+    lambda x, n: scrutiny.agents_needed(100.0, 1800.0, 180.0, 20.0, 0.8, patience=n[:3]),
+], ids=["test_target", "compare_rates", "funnel", "funnel-rate", "poisson_etest", "spc",
+        "spc-p", "changepoints", "count_trend", "agents_needed"])
+def test_results_keep_their_values_when_inputs_change(call):
+    """The cases of issue 12: each result once held a live view of its caller's arrays."""
+    x = np.array([5.0, 9, 7, 12, 6, 8, 11, 7, 9, 10, 6, 8])
+    n = np.arange(20.0, 32.0)
+    result = call(x, n)
+    before = copy.deepcopy(result)
+    x[:] = 0.0
+    n[:] = 1e6
+    assert_same(result, before)

@@ -123,4 +123,4 @@ def seed(value) -> int:
     drawn from the operating system's entropy (below 2**63)."""
     if value is None:
         return int(np.random.SeedSequence().entropy % (1 << 63))
-    return _v.whole_number(value, "seed") % (1 << 64)
+    return _v.whole_number(value, "seed", maximum=None) % (1 << 64)

@@ -166,9 +166,40 @@ def _values(value) -> np.ndarray:
     return np.asarray(value)
 
 
+def _owned(value):
+    """``value`` holding no memory of anything else: an array that is a view becomes a copy,
+    and arrays are made read-only; a pandas object is copied; tuples, lists and dicts of them
+    likewise."""
+    if isinstance(value, np.ndarray):
+        if value.base is not None:
+            value = value.copy()
+        value.flags.writeable = False
+        return value
+    if hasattr(value, "to_numpy") and hasattr(value, "copy") and hasattr(value, "index"):
+        return value.copy(deep=True)
+    if isinstance(value, (tuple, list)):
+        items = [_owned(v) for v in value]
+        if any(a is not b for a, b in zip(items, value)):
+            return type(value)(items) if type(value) in (tuple, list) else type(value)(*items)
+    elif isinstance(value, dict):
+        items = {k: _owned(v) for k, v in value.items()}
+        if any(items[k] is not value[k] for k in value):
+            return type(value)(items)
+    return value
+
+
 @dataclasses.dataclass(frozen=True, repr=False)
 class Result:
-    """Base of every result: display and conversion driven by the fields' roles."""
+    """Base of every result: display and conversion driven by the fields' roles.  A result
+    never shares memory with its inputs: array fields are owned, read-only copies (see
+    :func:`_owned`), so changing an input afterwards leaves the result as it was."""
+
+    def __post_init__(self):
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            owned = _owned(value)
+            if owned is not value:
+                object.__setattr__(self, f.name, owned)
 
     @classmethod
     def _fields_with(cls, *roles: str) -> list[dataclasses.Field]:

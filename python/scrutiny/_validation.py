@@ -8,6 +8,7 @@ arrays; they never modify their input.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import numbers
 from collections.abc import Sequence
@@ -20,6 +21,25 @@ from . import _options as _o
 NAN_POLICIES = ("propagate", "omit", "raise")
 # rule bits of the C scan (csrc/core/sc_check.h)
 _FINITE, _NONNEG, _POSITIVE, _WHOLE = 1, 2, 4, 8
+# the largest whole-number argument (a count of threads, replicates, lags, agents, points in a
+# row ...): the C core's int
+MAX_WHOLE = 2**31 - 1
+# the most points of a drawn curve
+MAX_POINTS = 100_000
+# the largest case weight: weighted sums of squares of any size stay finite
+MAX_WEIGHT = 1e100
+
+
+def _scalar(value):
+    """A 0-d array as the one value it holds (a 0-d array is a scalar argument)."""
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return value[()]
+    return value
+
+
+def _is_bool(value) -> bool:
+    """A single True / False: never a number."""
+    return isinstance(value, (bool, np.bool_))
 
 
 def _where(index, labels=None, where: str = "area") -> str:
@@ -45,6 +65,10 @@ def as_float_array(value, name: str, *, allow_empty: bool = False, ndim: int | N
     """``value`` (scalar, list, array, pandas object) as a float64 array (a copy)."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be numeric, not a string")
+    if _is_bool(_scalar(value)):
+        raise TypeError(f"{name} must be a number, not {bool(value)!r}")
+    if value is None:
+        raise TypeError(f"{name} must be numeric (got None)")
     if is_pandas(value):
         value = value.to_numpy()
     arr = np.asarray(value)
@@ -168,8 +192,9 @@ def probability(value, name: str, *, open_interval: bool = True) -> np.ndarray:
 
 def conf_levels(conf, name: str = "conf") -> tuple[np.ndarray, bool]:
     """Confidence level(s) in (0, 1).  Returns (levels as 1-D array, was_a_sequence)."""
+    conf = _scalar(conf)
     is_seq = isinstance(conf, (Sequence, np.ndarray)) and not isinstance(conf, str)
-    if not is_seq and not isinstance(conf, numbers.Real):
+    if not is_seq and (_is_bool(conf) or not isinstance(conf, numbers.Real)):
         raise TypeError(f"{name} must be a number in (0, 1) or a sequence of them")
     levels = probability(np.atleast_1d(conf).astype(float) if is_seq else [conf], name)
     if levels.ndim != 1:
@@ -205,26 +230,33 @@ def seasons(n: int, period, season):
         return codes.astype(np.int32), len(uniques), [f"season_{u}" for u in uniques[1:]]
     if period is not None:
         period = whole_number(period, "period", minimum=2)
-        k = min(period, n)
+        if period > n:
+            raise ValueError(f"period must be at most the number of observations per series "
+                             f"({n}), got {period}")
+        k = period
         return (np.arange(n) % period).astype(np.int32), k, [f"season_{j}" for j in range(1, k)]
     return None, 1, []
 
 
-def labels_for(labels, n: int, name: str = "labels"):
-    """Labels as a list of length n (default 0..n-1 as strings)."""
+def labels_for(labels, n: int, name: str = "labels", unit: str = "units"):
+    """Labels as a list of length n, one per unit (None stays None)."""
     if labels is None:
         return None
     if hasattr(labels, "to_numpy"):
         labels = labels.to_numpy()
     out = list(np.asarray(labels, dtype=object).ravel())
     if len(out) != n:
-        raise ValueError(f"{name} has {len(out)} entries but there are {n} units")
+        one = unit if unit == "series" else unit.rstrip("s")
+        there = f"is 1 {one}" if n == 1 else f"are {n} {unit}"
+        raise ValueError(f"{name} has {len(out)} entries but there {there}")
     return out
 
 
 def number(value, name: str, *, positive: bool = False, minimum: float | None = None) -> float:
-    """One finite real number (optionally > 0, or >= ``minimum``)."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+    """One finite real number (optionally > 0, or >= ``minimum``); a 0-d array is one number,
+    a bool none."""
+    value = _scalar(value)
+    if _is_bool(value) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a single number (got {type(value).__name__})")
     v = float(value)
     if not np.isfinite(v):
@@ -282,12 +314,16 @@ def shape_is(arr: np.ndarray, name: str, shape: tuple, meaning: str) -> None:
         raise ValueError(f"{name} must have shape {tuple(shape)} ({meaning}), got {arr.shape}")
 
 
-def whole_number(value, name: str, *, minimum: int = 0) -> int:
-    """One whole number >= ``minimum`` (bools refused), e.g. a replicate count or a seed."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+def whole_number(value, name: str, *, minimum: int = 0, maximum: int | None = MAX_WHOLE) -> int:
+    """One whole number from ``minimum`` to ``maximum`` (None: no upper bound), e.g. a
+    replicate count or a seed; bools are refused, a 0-d array is one number."""
+    value = _scalar(value)
+    if _is_bool(value) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a whole number (got {value!r})")
     if value < minimum:
         raise ValueError(f"{name} must be >= {minimum} (got {value})")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum:,} (got {value:,})")
     return int(value)
 
 
@@ -298,20 +334,23 @@ def in_range(value, name: str, *, low: float = 0.0, low_open: bool = False,
     ``high_open``; whole numbers with ``whole``) as a float64 array.  The message names the
     argument, what it must be and, for arrays, the first offending element by ``where``:
     ``"handle_time must be finite and > 0 (position 2: got -180)"``,
-    ``"service_level must be in (0, 1) (got NaN)"``."""
+    ``"service_level must be in (0, 1) (got NaN)"``.  Whole numbers are at most
+    :data:`MAX_WHOLE`."""
     arr = as_float_array(value, name)
     flat = arr.reshape(-1)
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(flat) | (flat <= low if low_open else flat < low)
         bad |= flat >= high if high_open else flat > high
         if whole:
-            bad |= flat != np.floor(flat)
+            bad |= (flat != np.floor(flat)) | (flat > MAX_WHOLE)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         v = flat[i]
         shown = "NaN" if np.isnan(v) else f"{v:g}"
         if whole and np.isfinite(v) and v >= low and v != np.floor(v):
             need = "a whole number"
+        elif whole and np.isfinite(v) and v > MAX_WHOLE and v <= high:
+            need = f"at most {MAX_WHOLE:,}"
         elif math.isinf(high):
             need = f"finite and {'>' if low_open else '>='} {low:g}"
         else:
@@ -453,15 +492,28 @@ def threads(value) -> int:
 # ---- SPC charts -------------------------------------------------------------------------------
 
 def boolean(value, name: str) -> bool:
-    """A bool (True / False, NumPy bools included)."""
-    if not isinstance(value, (bool, np.bool_)):
+    """A bool (True / False, NumPy bools included): anything else (a string, a number, NaN, a
+    list) is refused rather than taken by its truth value."""
+    value = _scalar(value)
+    if not _is_bool(value):
         raise TypeError(f"{name} must be True or False (got {value!r})")
     return bool(value)
 
 
-def optional_whole(value, name: str, *, minimum: int):
-    """None, or one whole number >= ``minimum``."""
-    return None if value is None else whole_number(value, name, minimum=minimum)
+def switch(value, name: str) -> bool:
+    """A rule switch: True / False, or None (off, as False)."""
+    return False if value is None else boolean(value, name)
+
+
+def optional_whole(value, name: str, *, minimum: int, maximum: int | None = MAX_WHOLE):
+    """None, or one whole number from ``minimum`` to ``maximum``."""
+    return None if value is None else whole_number(value, name, minimum=minimum,
+                                                   maximum=maximum)
+
+
+def seed(value) -> None:
+    """A replicate seed: None or a whole number >= 0 (checked even when no replicate uses it)."""
+    optional_whole(value, "seed", minimum=0, maximum=None)
 
 
 def series_not_above(num: np.ndarray, den: np.ndarray, num_name: str, den_name: str) -> None:
@@ -519,6 +571,17 @@ def enough_per_segment(counts: np.ndarray, rows: np.ndarray, starts: np.ndarray,
         raise ValueError(f"{name} is too short: {what} ({where} has {int(counts[k])} {unit})")
 
 
+def column_labels(values, name: str, several: bool = True) -> None:
+    """Every value can name a column (a string or other hashable label, not a list);
+    ``several`` when the argument may give a list of them."""
+    for v in values:
+        try:
+            hash(v)
+        except TypeError:
+            them = " or a list of them" if several else ""
+            raise TypeError(f"{name} must be a column name{them} (got {v!r})") from None
+
+
 def columns_present(df, names, name: str = "df") -> None:
     """Every name is a column of the DataFrame."""
     for col in names:
@@ -557,11 +620,11 @@ def design(value, name: str = "X") -> tuple[np.ndarray, list[str]]:
     array or Series.  Missing values stay NaN (see :func:`complete_rows`)."""
     if hasattr(value, "columns"):
         names = [str(c) for c in value.columns]
-        for column in value.columns:
-            kind = getattr(value[column].dtype, "kind", "O")
-            if kind not in "biuf":
+        repeated(names, name, "driver names")
+        for column, dtype in zip(value.columns, value.dtypes):
+            if getattr(dtype, "kind", "O") not in "biuf":
                 raise TypeError(f"{name} must hold numbers (column {column!r} has dtype "
-                                f"{value[column].dtype})")
+                                f"{dtype})")
         arr = value.to_numpy(dtype=np.float64, na_value=np.nan)
     else:
         arr = as_float_array(value, name, allow_empty=True)
@@ -577,8 +640,6 @@ def design(value, name: str = "X") -> tuple[np.ndarray, list[str]]:
         raise ValueError(f"{name} has no drivers (no columns)")
     if arr.shape[0] == 0:
         raise ValueError(f"{name} is empty")
-    if len(set(names)) != len(names):
-        raise ValueError(f"{name} has repeated driver names: {names}")
     return np.ascontiguousarray(arr, dtype=np.float64), names
 
 
@@ -620,6 +681,11 @@ def case_weights(value, n: int, name: str = "weights") -> np.ndarray:
         i = int(bad[0])
         what = "NaN" if np.isnan(flat[i]) else f"{flat[i]:g}"
         raise ValueError(f"{name} must be finite and non-negative (row {i}: {what})")
+    big = np.flatnonzero(flat > MAX_WEIGHT)
+    if big.size:
+        i = int(big[0])
+        raise ValueError(f"{name} must be at most {MAX_WEIGHT:g} (row {i}: {flat[i]:g}); "
+                         "rescale them, e.g. to a mean of 1")
     positive_total(arr, name)
     return arr
 
@@ -701,7 +767,11 @@ def ordinal_outcome(value, name: str = "y", levels=None) -> tuple[np.ndarray, li
                              f"{series.iloc[bad[0]]!r})")
         return codes, labels
     arr = as_float_array(value, name)
+    dimensions(arr, name, (1,), "one-dimensional (one value per row)")
     flat = arr.ravel()
+    if np.isinf(flat).any():
+        raise ValueError(f"{name} must be finite (row {int(np.flatnonzero(np.isinf(flat))[0])} "
+                         "is infinite)")
     labels = np.unique(flat[~np.isnan(flat)])
     codes = np.full(flat.shape, np.nan)
     ok = ~np.isnan(flat)
@@ -742,10 +812,20 @@ def importance_method(model: str, method: str, p: int) -> None:
                          f"{alternative}")
 
 
-def data_frame(value, name: str = "df") -> None:
-    """A pandas DataFrame."""
+def data_frame(value, name: str = "df", *, allow_empty: bool = True) -> None:
+    """A pandas DataFrame (with at least one row unless ``allow_empty``)."""
     if not hasattr(value, "columns") or not hasattr(value, "iloc"):
         raise TypeError(f"{name} must be a pandas DataFrame (got {type(value).__name__})")
+    if not allow_empty and len(value) == 0:
+        raise ValueError(f"{name} is empty (no rows)")
+
+
+def column_complete(df, col: str, name: str) -> None:
+    """No missing value in column ``col`` of ``df`` (the argument ``name`` names it)."""
+    missing = df[col].isna().to_numpy()
+    if missing.any():
+        i = int(np.flatnonzero(missing)[0])
+        raise ValueError(f"{name} column {col!r} has a missing value (row {df.index[i]!r})")
 
 
 def distinct_columns(df, name: str = "df") -> None:
@@ -774,10 +854,88 @@ def read_csv(path, name: str, **options):
 
 
 def column_names(value, name: str) -> list:
-    """A non-empty sequence of column names (a single string is refused)."""
+    """A non-empty sequence of distinct column names (a single string is refused)."""
     if isinstance(value, str) or not hasattr(value, "__iter__"):
         raise TypeError(f"{name} must be a sequence of column names")
     names = list(value)
     if not names:
         raise ValueError(f"{name} is empty")
+    repeated(names, name, "column names")
     return names
+
+
+def repeated(names: list, name: str, what: str) -> None:
+    """No name given twice; ``what`` says what the names are."""
+    seen = set()
+    for n in names:
+        try:
+            if n in seen:
+                raise ValueError(f"{name} has repeated {what} ({n!r} twice)")
+            seen.add(n)
+        except TypeError:
+            raise TypeError(f"{name} must hold column names (got {n!r})") from None
+
+
+# ---- dates ------------------------------------------------------------------------------------
+
+_DATE_RANGE = "between 1677 and 2262"   # what a nanosecond Timestamp holds
+
+
+def _one_date(value, name: str, where: str):
+    """``value`` as a nanosecond Timestamp: TypeError when it is not a date, ValueError when it
+    lies outside 1677-2262 (a mistyped year such as 2924)."""
+    import pandas as pd
+
+    try:
+        stamp = pd.Timestamp(value)
+    except (TypeError, ValueError, OverflowError):
+        raise TypeError(f"{name} must {'hold dates' if where else 'be a date'} "
+                        f"({where}got {value!r})") from None
+    try:
+        return stamp.as_unit("ns")
+    except (ValueError, OverflowError):
+        raise ValueError(f"{name} must {'hold dates' if where else 'be a date'} {_DATE_RANGE} "
+                         f"({where}got {value!r})") from None
+
+
+def date(value, name: str):
+    """One date (a string, datetime or Timestamp) as a nanosecond pandas Timestamp; NaT when
+    ``value`` is missing."""
+    return _one_date(value, name, "")
+
+
+def dates(value, name: str):
+    """Dates (a sequence, array or Series) as a nanosecond pandas DatetimeIndex (NaT for
+    missing ones); the first date that is not one, or lies outside 1677-2262, is named by row."""
+    import pandas as pd
+
+    if isinstance(value, (str, bytes)) or np.ndim(value) == 0:
+        raise TypeError(f"{name} must hold one date per case (got a single value)")
+    raw = pd.Series(value if hasattr(value, "dtype") else np.asarray(value, dtype=object))
+    try:
+        return pd.DatetimeIndex(pd.to_datetime(raw)).as_unit("ns")
+    except (TypeError, ValueError, OverflowError):
+        pass
+    for i, v in enumerate(raw.to_numpy(dtype=object)):
+        if not (v is None or (isinstance(v, float) and math.isnan(v))):
+            _one_date(v, name, f"row {i}: ")
+    raise TypeError(f"{name} must hold dates of one kind (dates, or dates and times)")
+
+
+# ---- the core's own domain --------------------------------------------------------------------
+
+_DOMAIN_STATUS = "input domain error"   # the core's words for SC_EDOM (csrc/core/sc_status.c)
+
+
+@contextlib.contextmanager
+def core_domain(names: str):
+    """Run core computations on checked inputs that the core may still find outside its domain
+    (values of extreme magnitude, such as 1e308 or 5e-324, whose sums or ratios overflow): its
+    status becomes a ValueError naming the arguments ``names`` (e.g. ``"count and weights"``)."""
+    try:
+        yield
+    except ValueError as error:
+        if not str(error).endswith(_DOMAIN_STATUS):
+            raise
+        raise ValueError(f"{names} are too extreme in magnitude to compute with (their sums or "
+                         f"ratios overflow); rescale them") from None

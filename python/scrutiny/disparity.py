@@ -52,10 +52,9 @@ def _levels(levels) -> tuple[np.ndarray, bool]:
 
 def _one_dimensional(**arrays) -> list[np.ndarray]:
     """Broadcast, then require at most one dimension (one value per unit); returns 1-D arrays."""
-    out = _v.broadcast(**arrays)
-    for name, arr in zip(arrays, out):
+    for name, arr in arrays.items():
         _v.dimensions(arr, name, (0, 1), "one-dimensional (one value per unit)")
-    return [np.atleast_1d(a) for a in out]
+    return [np.atleast_1d(a) for a in _v.broadcast(**arrays)]
 
 
 # ---- funnel -------------------------------------------------------------------------------
@@ -143,7 +142,7 @@ class FunnelResult(Result):
         """
         import pandas as pd
 
-        n_points = _v.whole_number(n_points, "n_points", minimum=2)
+        n_points = _v.whole_number(n_points, "n_points", minimum=2, maximum=_v.MAX_POINTS)
         lo, hi = float(self.denominator.min()), float(self.denominator.max())
         grid = np.geomspace(lo, hi, n_points) if hi > lo else np.array([lo])
         if self.kind == "proportion":
@@ -229,7 +228,7 @@ class FunnelResult(Result):
         chance = (f", though with {units(k)} about "
                   f"{_n.about(_n.expected_by_chance(k, min(self.levels)))} would be outside "
                   "these limits by chance alone") if k > 1 else ""
-        lines = [self._overview(units, adjusted)] if overview else []
+        lines = [self._overview(units, adjusted)] if _v.boolean(overview, "overview") else []
         names = _n.names(self.labels, k, _n.capital(unit), False)
         for i, flag in enumerate(self.flag):
             if which == "flagged" and flag == "within":
@@ -746,6 +745,7 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
     conf = _v.conf_level(conf)
     how = _v.choice(resample, "resample", _o.RESAMPLE.names)
     reps = _v.whole_number(bootstrap, "bootstrap")
+    _v.seed(seed)
     xs = _v.counts(x, "x")
     ns = _v.positive(n, "n")
     xs, ns = _one_dimensional(x=xs, n=ns)

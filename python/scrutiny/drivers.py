@@ -68,38 +68,41 @@ def _pandas_numbers(values):
     return values.to_numpy(dtype=np.float64, na_value=np.nan) if kind in "biuf" else values
 
 
-def _prepare(X, y, weights, nan_policy: str, outcome: str, levels=None) -> _Data:
+def _prepare(X, y, weights, nan_policy: str, outcome: str, levels=None,
+             called=("X", "y")) -> _Data:
     """Validated drivers, outcome and weights: complete rows (listwise deletion, or an error
-    under nan_policy="raise"), rows of weight 0 left out, full-rank drivers."""
+    under nan_policy="raise"), rows of weight 0 left out, full-rank drivers.  ``called``
+    are the drivers' and the outcome's names in messages."""
+    xn, yn = called
     nan_policy = _v.choice(nan_policy, "nan_policy", _NAN_POLICIES)
-    x, names = _v.design(X, "X")
+    x, names = _v.design(X, xn)
     n = x.shape[0]
     labels = None
     if hasattr(y, "to_numpy") and not isinstance(y, np.ndarray):
         y = _pandas_numbers(y)
     if outcome == "ordinal":
-        yv, labels = _v.ordinal_outcome(y, "y", levels)
+        yv, labels = _v.ordinal_outcome(y, yn, levels)
     else:
-        yv = np.array(_v.as_float_array(y, "y"), dtype=np.float64)
-    _v.size_is(yv, "y", n, "one value per row of X")
+        yv = np.array(_v.as_float_array(y, yn), dtype=np.float64)
+    _v.size_is(yv, yn, n, f"one value per row of {xn}")
     if hasattr(weights, "to_numpy") and not isinstance(weights, np.ndarray):
         weights = _pandas_numbers(weights)
     w = None if weights is None else _v.case_weights(weights, n)
-    keep = _v.complete_rows({"X": x, "y": yv}, nan_policy, columns={"X": names})
+    keep = _v.complete_rows({xn: x, yn: yv}, nan_policy, columns={xn: names})
     n_dropped = int(n - keep.sum())
     if w is not None:
         keep &= w > 0
     if not keep.all():
         x, yv = np.ascontiguousarray(x[keep]), np.ascontiguousarray(yv[keep])
         w = None if w is None else np.ascontiguousarray(w[keep], dtype=np.float64)
-    _v.enough_rows(x, n_dropped, "X")
+    _v.enough_rows(x, n_dropped, xn)
     if outcome == "binary":
-        _v.binary_outcome(yv, "y")
+        _v.binary_outcome(yv, yn)
     elif outcome == "ordinal":
-        _v.levels_present(yv, labels, w, "y")
+        _v.levels_present(yv, labels, w, yn)
     else:
-        _v.varies(yv, "y")
-    _v.full_rank(x, yv, names, w, "X")
+        _v.varies(yv, yn)
+    _v.full_rank(x, yv, names, w, xn)
     return _Data(x, yv, w, names, n_dropped, labels)
 
 
@@ -809,6 +812,7 @@ def relative_importance(X, y, method="lmg", weights=None, model="linear", bootst
     method = _v.choice(method, "method", _o.DRIVERS_METHOD.names)
     model = _v.choice(model, "model", _o.DRIVERS_MODEL.names)
     bootstrap = _v.whole_number(bootstrap, "bootstrap", minimum=0)
+    _v.seed(seed)
     conf = _v.conf_level(conf)
     n_threads = _v.threads(threads)
     outcome = {"linear": "linear", "logistic": "binary", "ordinal": "ordinal"}[model]
@@ -1015,24 +1019,28 @@ def key_drivers(df, outcome, drivers, weights=None, model=None, method="lmg",
 
     _v.data_frame(df, "df")
     drivers = _v.column_names(drivers, "drivers")
+    _v.column_labels([outcome], "outcome", several=False)
     named = [outcome, *drivers] + ([weights] if isinstance(weights, str) else [])
     _v.columns_present(df, named, "df")
     y = df[outcome]
     X = df[drivers]
     w = df[weights] if isinstance(weights, str) else weights
     performance = _v.choice(performance, "performance", _PERFORMANCE)
+    box = None if top_box is None else _v.number(top_box, "top_box")
     if model is None:
         values = pd.unique(y.dropna())
         model = "logistic" if len(values) == 2 and set(values) <= {0, 1, True, False} else "linear"
+    model = _v.choice(model, "model", _o.DRIVERS_MODEL.names)
+    data = _prepare(X, y, w, nan_policy, {"linear": "linear", "logistic": "binary",
+                                          "ordinal": "ordinal"}[model],
+                    called=("drivers", f"outcome {outcome!r}"))
     rel = relative_importance(X, y, method=method, weights=w, model=model, bootstrap=bootstrap,
                               conf=conf, seed=seed, nan_policy=nan_policy, threads=threads)
-    data = _prepare(X, y, w, nan_policy, {"linear": "linear", "logistic": "binary",
-                                          "ordinal": "ordinal"}[model])
     wts = np.ones(data.x.shape[0]) if data.w is None else data.w
     if performance == "mean":
         box, rated = None, data.x
     else:
-        box = float(np.nanmax(data.x)) if top_box is None else _v.number(top_box, "top_box")
+        box = float(np.nanmax(data.x)) if box is None else box
         rated = (data.x >= box).astype(np.float64)
     perf = np.einsum("i,ij->j", wts, rated) / wts.sum()
     perf = _series(perf, data.names, "performance")

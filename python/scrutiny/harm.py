@@ -126,12 +126,13 @@ def _as_weights(table, name: str, crime_type: str = "crime_type", weight: str = 
         if isinstance(v, (bool, np.bool_)) or not isinstance(v, (numbers.Real, np.number)):
             raise TypeError(f"{what} must be numeric (crime type {types[i]!r}: {v!r})")
         values[i] = float(v)
-    bad = np.flatnonzero(~np.isfinite(values) | (values < 0))
+    bad = np.flatnonzero(~np.isfinite(values) | (values < 0) | (values > _v.MAX_WEIGHT))
     if bad.size:
         i = int(bad[0])
-        raise ValueError(f"{what} must be finite and >= 0 (crime type {types[i]!r}: "
+        most = f" and at most {_v.MAX_WEIGHT:g}" if values[i] > _v.MAX_WEIGHT else ""
+        raise ValueError(f"{what} must be finite and >= 0{most} (crime type {types[i]!r}: "
                          f"{values[i]:g})")
-    if not values.sum() > 0:
+    if not (values > 0).any():
         raise ValueError(f"{what} are all 0: a harm index needs a positive weight")
     series = pd.Series(values, index=pd.Index(types, dtype=object, name="crime_type"),
                        name="weight")
@@ -652,8 +653,9 @@ def harm_index(frame, crime_type, count, weights, by=None, population=None, per=
     if method == "dobson":
         lower, upper = _dobson(long, codes, groups, levels)
     else:
-        lower, upper = _core.harm_ci(harm, var, np.ones(groups), max_weight, levels,
-                                     _o.HARM_CI_METHOD.codes[method], nthreads)
+        with _v.core_domain("count and weights"):
+            lower, upper = _core.harm_ci(harm, var, np.ones(groups), max_weight, levels,
+                                         _o.HARM_CI_METHOD.codes[method], nthreads)
     scale = None if pop is None else per / pop
     table = _index_table(index, cols, total, harm, var, lower, upper, pop, scale, levels)
     single = index is None

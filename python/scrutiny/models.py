@@ -661,14 +661,13 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     policy = _v.nan_policy(nan_policy)
     errors = _v.choice(errors, "errors", _batch.ERRORS)
     nthreads = _v.threads(threads)
+    hac_adjust = _v.boolean(hac_adjust, "hac_adjust")
     gaussian = family == "gaussian"
     if gaussian and exposure is not None:
         raise ValueError("exposure applies only to the count families ('poisson', 'negbin')")
     if not gaussian and (hac_lags is not None or hac_adjust):
         raise ValueError("hac_lags and hac_adjust apply only to family='gaussian'")
     lags = -1 if hac_lags is None else _v.whole_number(hac_lags, "hac_lags", minimum=0)
-    if not isinstance(hac_adjust, (bool, np.bool_)):
-        raise TypeError(f"hac_adjust must be True or False (got {hac_adjust!r})")
     y2, single = _v.series(y, "y", nan_policy=policy, nonneg=not gaussian, whole=not gaussian)
     rows, n = y2.shape
     codes, n_seasons, season_names = _v.seasons(n, period, season)

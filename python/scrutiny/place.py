@@ -629,7 +629,8 @@ def wdd(treated_before, treated_after, control_before, control_after,
     axes = _combine_axes(combine, len(shape))
     out_shape = tuple(shape[a] for a in range(len(shape)) if a not in axes)
     counts, scale, members = _grouped(counts, scale, axes, out_shape)
-    out = _core.place_wdd(counts, scale, members, _ALTERNATIVES[alt], level, _ALL_CORES)
+    with _v.core_domain("the counts, weights, periods and area_sizes"):
+        out = _core.place_wdd(counts, scale, members, _ALTERNATIVES[alt], level, _ALL_CORES)
     (totals, local, local_se, displacement, displacement_se, estimate, se, statistic, pvalue,
      lower, upper) = (out[k] for k in _WDD_OUTPUTS)
 
@@ -833,8 +834,10 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
         raise ValueError(f"count_before + count_after must be at most {_ETEST_MAX_TOTAL:g} for the "
                          f"E-test (area {i}: {total.ravel()[i]:g}); at such counts the normal "
                          f"approximation (compare_rates or wdd) is exact enough")
-    statistic, pvalue = _core.place_etest(ca.ravel(), ta.ravel(), cb.ravel(), tb.ravel(),
-                                          rho.ravel(), stat_code, _ALTERNATIVES[alt], _ALL_CORES)
+    with _v.core_domain("count_before, count_after, exposure_before and exposure_after"):
+        statistic, pvalue = _core.place_etest(ca.ravel(), ta.ravel(), cb.ravel(), tb.ravel(),
+                                              rho.ravel(), stat_code, _ALTERNATIVES[alt],
+                                              _ALL_CORES)
     shape = cb.shape
     exact = compare_rates(ca, ta, cb, tb, conf=level, alternative=alt)
     return PoissonETestResult(

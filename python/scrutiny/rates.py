@@ -875,6 +875,7 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False) -> TwoProporti
     (3.1887, 0.0741)
     """
     level = _v.conf_level(conf)
+    correct = _v.boolean(correct, "correct")
     x1s, n1s = _v.counts(x1, "x1"), _trials(n1, "n1")
     x2s, n2s = _v.counts(x2, "x2"), _trials(n2, "n2")
     x1s, n1s, x2s, n2s = _v.broadcast(x1=x1s, n1=n1s, x2=x2s, n2=n2s)
@@ -1019,6 +1020,7 @@ def homogeneity(x, n, correct=False) -> HomogeneityTestResult:
     >>> round(r.statistic, 4), r.df
     (1.8023, 3.0)
     """
+    correct = _v.boolean(correct, "correct")
     xs = _v.counts(x, "x")
     ns = _trials(n, "n")
     for arr, name in ((xs, "x"), (ns, "n")):

@@ -249,6 +249,8 @@ class SPCResult(Result):
                                  f"(one of {self.n_series})")
             return 0
         names = self._series_names()
+        if isinstance(series, (bool, np.bool_)):
+            raise TypeError(f"series must be a series name or a row number (got {series!r})")
         if series in names:
             return names.index(series)
         if isinstance(series, numbers.Integral) and 0 <= series < self.n_series:
@@ -409,6 +411,8 @@ class SPCResult(Result):
 
         rows = (list(range(self.n_series)) if series is None
                 else [self._index(s) for s in series])
+        ncols = _v.whole_number(ncols, "ncols", minimum=1)
+        height = _v.number(height, "height", positive=True)
         return small_multiples([self._view(r) for r in rows], ncols=ncols, sharey=sharey,
                                height=height)
 
@@ -877,12 +881,16 @@ def _inputs(y, n, chart, time, freq, labels, nan_policy):
     values refused under ``nan_policy="raise"``."""
     if hasattr(y, "to_numpy") or hasattr(y, "columns"):
         time, labels = _from_pandas(y, time, labels)
-    ymat, single = _v.series(y, "y", nan_policy="omit", nonneg=chart in _COUNTS)
+    ymat, single = _v.series(y, "y", nan_policy="omit", nonneg=chart in _COUNTS,
+                             whole=chart in ("p", "pp"))
     nmat = _denominators(n, chart, ymat)
     if time is not None:
         (ymat, nmat), time = _fill_gaps([ymat, nmat], time, freq)
     rows, length = ymat.shape
-    labels = None if single else _v.labels_for(labels, rows)
+    if single and labels is not None:
+        _v.labels_for([labels] if isinstance(labels, str) or np.ndim(labels) == 0 else labels,
+                      1, unit="series")
+    labels = None if single else _v.labels_for(labels, rows, unit="series")
     obs = np.isfinite(ymat) if nmat is None else np.isfinite(ymat) & np.isfinite(nmat)
     if nan_policy == "raise":
         series_names = labels if labels is not None else list(range(rows))
@@ -1098,8 +1106,13 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
     """
     import pandas as pd
 
+    _v.data_frame(df, "df", allow_empty=False)
     values = [value] if isinstance(value, str) else list(value)
     by = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    if n is not None and not isinstance(n, (str, dict)):
+        raise TypeError(f"n must be a column name or a dict of them by indicator (got {n!r})")
+    for name, cols in (("value", values), ("by", by), ("time", [time])):
+        _v.column_labels(cols, name, several=name != "time")
     _v.columns_present(df, values + by + [time])
     if isinstance(n, str):
         _v.columns_present(df, [n])

@@ -69,7 +69,7 @@ class RuleSet:
 
     def __post_init__(self):
         for flag in ("outside", "two_of_three", "four_of_five"):
-            object.__setattr__(self, flag, _v.boolean(getattr(self, flag), flag))
+            object.__setattr__(self, flag, _v.switch(getattr(self, flag), flag))
         object.__setattr__(self, "shift", _v.optional_whole(self.shift, "shift", minimum=1))
         object.__setattr__(self, "trend", _v.optional_whole(self.trend, "trend", minimum=2))
         if not isinstance(self.name, str):

@@ -845,9 +845,11 @@ def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_
     """
     import pandas as pd
 
+    _v.data_frame(df, "df", allow_empty=False)
     keys = [by] if isinstance(by, str) else list(by)
     for name, col in [("by", k) for k in keys] + [("time", time), ("value", value)] + (
             [("exposure", exposure)] if exposure is not None else []):
+        _v.column_labels([col], name, several=name == "by")
         if col not in df.columns:
             raise ValueError(f"{name}: column {col!r} is not in df")
     tests = [tests] if isinstance(tests, str) else list(tests)
@@ -856,6 +858,7 @@ def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_
     options = dict(options or {})
     for name in options:
         _v.choice(name, "options", tuple(tests))
+    _v.column_complete(df, time, "time")
     frame = df[keys + [time]].copy()
     frame["value"] = _v.as_float_array(df[value], "value", allow_empty=True)
     if exposure is not None:

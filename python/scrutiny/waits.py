@@ -765,15 +765,7 @@ def share_waiting_past(durations, observed, target, conf=0.95, *, group=None, co
 
 def _dates(value, name: str):
     """Dates as a pandas DatetimeIndex (naive; time zones converted to UTC)."""
-    import pandas as pd
-
-    if isinstance(value, (str, bytes)) or np.ndim(value) == 0:
-        raise TypeError(f"{name} must hold one date per case (got a single value)")
-    try:
-        idx = pd.DatetimeIndex(pd.to_datetime(pd.Series(np.asarray(value, dtype=object)
-                                                        if not hasattr(value, "dtype") else value)))
-    except (TypeError, ValueError, OverflowError) as err:
-        raise TypeError(f"{name} must hold dates ({err})") from None
+    idx = _v.dates(value, name)
     if idx.tz is not None:
         idx = idx.tz_convert("UTC").tz_localize(None)
     return idx
@@ -842,10 +834,7 @@ def waiting_times(received, decided, as_of=None):
     if as_of is None:
         end = max(r.max(), d[~open_].max()) if (~open_).any() else r.max()
     else:
-        try:
-            stamp = pd.Timestamp(as_of)
-        except (TypeError, ValueError):
-            raise TypeError(f"as_of must be a date (got {as_of!r})") from None
+        stamp = _v.date(as_of, "as_of")
         if stamp is pd.NaT:
             raise ValueError("as_of must be a date, not missing")
         if stamp.tzinfo is not None:

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from .. import _validation as _v
 from ..spc_rules import CHART_NAMES
 from ._base import create_axes, percent_axis, period_ticks
 
@@ -80,6 +81,7 @@ def _badge(s) -> tuple[str, str]:
 def spc_chart(s, ax=None, two_sigma: bool = False, title: str | None = None):
     """Draw the series view ``s`` (:class:`~scrutiny.spc.SPCSeries`) on ``ax`` (a new figure's
     when None); returns the Axes."""
+    two_sigma = _v.boolean(two_sigma, "two_sigma")
     ax = create_axes(ax)
     _draw(ax, s, two_sigma, compact=False)
     text, colour = _badge(s)
@@ -99,6 +101,7 @@ def small_multiples(views, ncols: int = 4, sharey: bool = False, height: float =
     """One compact chart per series view in ``views``; returns the 2-D array of Axes."""
     import matplotlib.pyplot as plt
 
+    sharey = _v.boolean(sharey, "sharey")
     k = len(views)
     ncols = max(1, min(ncols, k))
     nrows = math.ceil(k / ncols)

@@ -12,6 +12,7 @@ def survival_chart(result, ax=None, ci: bool = True, censored: bool = True, targ
     """Step curve(s) of the share still waiting of a
     :class:`~scrutiny.waits.KaplanMeierResult`, with the confidence band, a '+' at each time a
     case was still open, and an optional vertical line at ``target``.  Returns the Axes."""
+    ci, censored = _v.boolean(ci, "ci"), _v.boolean(censored, "censored")
     ax = create_axes(ax)
     results = result.groups if result.grouped else {None: result}
     for i, (g, r) in enumerate(results.items()):
