@@ -335,7 +335,7 @@ def test_results_do_not_share_memory_with_inputs(entry, k, folder):
     lambda x, n: scrutiny.poisson_etest(x, x[::-1]),
     lambda x, n: scrutiny.spc(x),
     lambda x, n: scrutiny.spc(x, n=n, chart="p"),
-    lambda x, n: scrutiny.changepoints(x),
+    lambda x, n: scrutiny.changepoints(x, cost="poisson"),
     lambda x, n: scrutiny.count_trend(x, t=n),
     lambda x, n: scrutiny.agents_needed(100.0, 1800.0, 180.0, 20.0, 0.8, patience=n[:3]),
 ], ids=["test_target", "compare_rates", "funnel", "funnel-rate", "poisson_etest", "spc",

@@ -868,11 +868,14 @@ def repeated(names: list, name: str, what: str) -> None:
     """No name given twice; ``what`` says what the names are."""
     seen = set()
     for n in names:
+        key = tuple(n) if isinstance(n, list) else n     # a group of names, as in ``by``
         try:
-            if n in seen:
+            if key in seen:
                 raise ValueError(f"{name} has repeated {what} ({n!r} twice)")
-            seen.add(n)
+            seen.add(key)
         except TypeError:
+            if isinstance(n, list):                     # nested groups: the caller says
+                continue
             raise TypeError(f"{name} must hold column names (got {n!r})") from None
 
 
