@@ -83,15 +83,19 @@ bench: install
 	  narwhals wrapt || true
 	$(PY) tests/benchmarks/run.py
 
-# The extension rebuilt with AddressSanitizer + UBSan, the suite run under it, then a normal rebuild.
+# The extension rebuilt with AddressSanitizer + UBSan, the suite run under it (the bad-input
+# matrix's workers too), then the fuzz of every `_core` entry point, then a normal rebuild.
 # Notebook kernels and the headless browser are child processes the preloaded sanitizer would
-# enter too, so those tests are left to `make test`.
+# enter too, so those tests are left to `make test`. A huge allocation is refused (MemoryError),
+# not a sanitizer abort.
+SANITIZED := LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
+  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allocator_may_return_null=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 SCRUTINY_HOSTILE_TIMEOUT=60
 asan: install
 	rm -f $(STAMP)
 	$(MAKE) install EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g" EXTRA_LDFLAGS="-fsanitize=address,undefined"
-	LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
-	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  $(PY) -m pytest -x -p no:cacheprovider --ignore=tests/test_notebooks.py --ignore=tests/test_report_browser.py $(PYTEST_ARGS); \
+	$(SANITIZED) $(PY) -m pytest -x -p no:cacheprovider --ignore=tests/test_notebooks.py --ignore=tests/test_report_browser.py $(PYTEST_ARGS) && \
+	  $(SANITIZED) $(PY) tests/fuzz_core.py; \
 	status=$$?; rm -f $(STAMP); $(MAKE) install; exit $$status
 
 # The suite under valgrind's memcheck (slow: C-level tests only).

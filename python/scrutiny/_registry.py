@@ -449,3 +449,34 @@ ENTRIES = (
 )
 
 REGISTRY = {entry.name: entry for entry in ENTRIES}
+
+# Result fields that may hold NaN or infinity on valid input, with the reason (the bad-input
+# matrix of tests/test_hostile.py allows them; a NaN elsewhere is allowed only when the input
+# held a NaN). A field is named as the result's attribute or a returned frame's column.
+NONFINITE = {
+    "compare_proportions": {"ratio": "p1 / p2 is infinite when x2 is 0 (as R)"},
+    "compare_rates": {"ratio": "the rate ratio is infinite when count2 is 0 (as R poisson.test)",
+                      "upper": "the rate ratio's upper limit is infinite when count2 is 0"},
+    "poisson_etest": {"ratio": "the rate ratio is infinite when count_before is 0",
+                      "upper": "its upper limit too", "percent_change": "from a rate of 0"},
+    "wdd": {"treated_change": "a percent change from 0 before",
+            "control_change": "a percent change from 0 before"},
+    "disparity_indices": {"ratio": "max / min is infinite when a rate is 0",
+                          "mld": "the mean log deviation is infinite when a rate is 0",
+                          "lower": "the limits of the ratio and MLD when a rate is 0",
+                          "upper": "the limits of the ratio and MLD when a rate is 0",
+                          "replicates": "the ratio and MLD of replicates with a rate of 0"},
+    "service_level": {"abandonment": "no abandonment without ``abandoned``",
+                      "abandonment_lower": "no abandonment without ``abandoned``",
+                      "abandonment_upper": "no abandonment without ``abandoned``"},
+    "multiple_testing": {"": "a missing p-value stays missing"},
+    "shrink": {"prior_alpha": "no variation between areas: complete pooling, an infinite prior",
+               "prior_beta": "no variation between areas: complete pooling, an infinite prior"},
+    "count_trend": {"theta": "no dispersion parameter in a Poisson model"},
+    "its": {"theta": "no dispersion parameter in a Poisson or normal model"},
+    "spc": {"value": "a missing point stays missing", "target": "no target given"},
+    "spc_table": {"target": "no target given"},
+    "key_drivers": {"importance_lower": "no interval without a bootstrap",
+                    "importance_upper": "no interval without a bootstrap",
+                    "relative": "no interval of R² without a bootstrap"},
+}
