@@ -731,3 +731,21 @@ def test_shrink_bad_input(x, n, kwargs, match):
 def test_functions_are_exported():
     for name in ("funnel", "ratio_significance", "disparity_indices", "shrink"):
         assert getattr(sc, name) is getattr(dmod, name)
+
+
+@pytest.mark.parametrize("call, argument", [
+    ('sc.funnel([1e17, 10, 20], [100., 200, 300], kind="rate")', "numerator"),
+    ("sc.funnel([12., 25, 31], [1e300, 2e300, 3e300])", "denominator"),
+])
+def test_funnel_counts_from_2_53_are_refused_without_hanging(call, argument):
+    from conftest import run_bounded
+    last = run_bounded(f"print(repr({call}))")
+    assert last.startswith("ValueError") and f"{argument} must be whole counts below 2**53" in last
+
+
+def test_bootstrap_of_counts_beyond_unsigned_int_ends():
+    """Poisson draws of means beyond GSL's unsigned int range take the normal approximation."""
+    from conftest import run_bounded
+    last = run_bounded("r = sc.disparity_indices([5e9, 25, 31], [1e10, 200, 300], bootstrap=10, "
+                       "seed=1)\nprint(bool((r.lower <= r.upper).all()))")
+    assert last == "True"

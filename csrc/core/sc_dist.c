@@ -20,6 +20,10 @@
 /* Relative size of a Halley step below which the iterate is taken as converged. */
 #define SOLVE_TOL 1e-9
 #define FAST_TOL 1e-4
+/* Shapes from which sc_dist_beta_quantile takes the gamma limit (its error is of order
+ * a^2 / b^2: below 1e-12 relative where a^2 <= SMALL_RATIO b and b > LARGE_SHAPE). */
+#define LARGE_SHAPE 1e7
+#define SMALL_RATIO 1e-5
 
 /* Stirling's remainder: lgamma(x) - ((x - 1/2) log x - x + log sqrt(2 pi)). */
 static double stirling_rem(double x)
@@ -203,9 +207,27 @@ static double beta_start(double p, double a, double b)
     return 1.0 - pow(b * w * (1.0 - p), 1.0 / b);
 }
 
+/* The Beta(a, b) quantile for b far larger than a, where the continued fraction would need of
+ * order sqrt(b) terms: I_x(a, b) = P(a, -(b + (a - 1) / 2) log(1 - x)) + O(b^-2) (the gamma
+ * limit with Abramowitz & Stegun 26.5.21's correction), inverted. */
+static double beta_quantile_large_b(double p, double a, double b)
+{
+    return -expm1(-sc_dist_gamma_quantile(p, a) / (b + 0.5 * (a - 1.0)));
+}
+
+static double beta_quantile_cf(double p, double a, double b);
+
 double sc_dist_beta_quantile(double p, double a, double b)
 {
     if (!(a > 0 && b > 0 && p >= 0 && p <= 1)) return NAN;
+    /* one shape beyond LARGE_SHAPE and the other small: the gamma limit */
+    if (b > LARGE_SHAPE && a * a <= SMALL_RATIO * b) return beta_quantile_large_b(p, a, b);
+    if (a > LARGE_SHAPE && b * b <= SMALL_RATIO * a) return 1.0 - beta_quantile_large_b(1.0 - p, b, a);
+    return beta_quantile_cf(p, a, b);
+}
+
+static double beta_quantile_cf(double p, double a, double b)
+{
     if (p == 0.0) return 0.0;
     if (p == 1.0) return 1.0;
     const double q = 1.0 - p;

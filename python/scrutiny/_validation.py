@@ -20,6 +20,7 @@ from . import _options as _o
 NAN_POLICIES = ("propagate", "omit", "raise")
 # rule bits of the C scan (csrc/core/sc_check.h)
 _FINITE, _NONNEG, _POSITIVE, _WHOLE = 1, 2, 4, 8
+_MAX_COUNT = 2.0 ** 53  # counts are whole numbers below 2^53 (sc_check.h)
 
 
 def _where(index, labels=None, where: str = "area") -> str:
@@ -85,7 +86,8 @@ def _broken_rule(name: str, v: float, where: str, rule: int) -> None:
         raise ValueError(f"{name} must be non-negative ({where}: {v:g})")
     if rule == _POSITIVE:
         raise ValueError(f"{name} must be positive ({where}: {v:g})")
-    raise ValueError(f"{name} must be whole counts ({where}: {v:g})")
+    below = " below 2**53" if abs(v) >= _MAX_COUNT else ""
+    raise ValueError(f"{name} must be whole counts{below} ({where}: {v:g})")
 
 
 def check_no_nan(arr: np.ndarray, name: str, labels=None) -> None:
@@ -373,7 +375,7 @@ def _series_scan_with_nan(name: str, mat: np.ndarray, rules: int, chunk: int = 1
             bad |= block <= 0
         if rules & _WHOLE:
             with np.errstate(invalid="ignore"):
-                bad |= np.isfinite(block) & (block != np.floor(block))
+                bad |= np.isfinite(block) & ((block != np.floor(block)) | (np.abs(block) >= _MAX_COUNT))
         if bad.any():
             r, i = np.unravel_index(np.flatnonzero(bad)[0], block.shape)
             index = (start + r) * mat.shape[1] + i
