@@ -306,14 +306,14 @@ def in_range(value, name: str, *, low: float = 0.0, low_open: bool = False,
     with np.errstate(invalid="ignore"):
         bad = ~np.isfinite(flat) | (flat <= low if low_open else flat < low)
         bad |= flat >= high if high_open else flat > high
-        if whole:
-            bad |= flat != np.floor(flat)
+        if whole:  # a count: whole and below 2^53
+            bad |= (flat != np.floor(flat)) | (np.abs(flat) >= _MAX_COUNT)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         v = flat[i]
         shown = "NaN" if np.isnan(v) else f"{v:g}"
-        if whole and np.isfinite(v) and v >= low and v != np.floor(v):
-            need = "a whole number"
+        if whole and np.isfinite(v) and v >= low and (v != np.floor(v) or v >= _MAX_COUNT):
+            need = "a whole number below 2**53"
         elif math.isinf(high):
             need = f"finite and {'>' if low_open else '>='} {low:g}"
         else:
