@@ -89,7 +89,7 @@ def test_exact_limits_match_scipy_at_other_levels():
 @pytest.mark.parametrize("kind", ["proportion", "rate"])
 @pytest.mark.parametrize("od", [None, "multiplicative", "additive"])
 def test_normal_limits_match_formula(kind, od):
-    # y0 -+ q sqrt(phi or 1 + tau2/s^2) s, kept inside the natural range (NumPy + SciPy oracle)
+    # y0 -+ q sqrt(phi or 1 + tau2/s^2) s as defined, not clipped (NumPy + SciPy oracle)
     rng = np.random.default_rng(31)
     n = rng.integers(8, 4000, 50).astype(float)
     x = rng.binomial(n.astype(int), rng.beta(12, 30, n.size)).astype(float)
@@ -106,9 +106,8 @@ def test_normal_limits_match_formula(kind, od):
          "additive": np.sqrt(1 + tau2 / s ** 2)}[od]
     half = stats.norm.ppf([0.95, 0.995])[None, :] * (g * s)[:, None] if od == "additive" else \
         stats.norm.ppf([0.95, 0.995])[None, :] * g * s[:, None]
-    top = 1.0 if kind == "proportion" else np.inf
-    np.testing.assert_allclose(res.lower, np.clip(y0 - half, 0, top), rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(res.upper, np.clip(y0 + half, 0, top), rtol=1e-12)
+    np.testing.assert_allclose(res.lower, y0 - half, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(res.upper, y0 + half, rtol=1e-12)
 
 
 def test_labels_from_pandas_and_user_targets():
@@ -749,3 +748,13 @@ def test_bootstrap_of_counts_beyond_unsigned_int_ends():
     last = run_bounded("r = sc.disparity_indices([5e9, 25, 31], [1e10, 200, 300], bootstrap=10, "
                        "seed=1)\nprint(bool((r.lower <= r.upper).all()))")
     assert last == "True"
+
+
+def test_normal_funnel_chart_clips_what_it_draws():
+    """Negative normal limits stay in the numbers; the chart draws them at 0."""
+    import matplotlib.pyplot as plt
+    res = sc.funnel([1, 2, 30], [5, 8, 100], method="normal")
+    assert (res.curve(50)["lower"] < 0).any()
+    ax = res.plot(n_points=50)
+    assert min(np.min(line.get_ydata()) for line in ax.get_lines()) >= 0.0
+    plt.close(ax.figure)
