@@ -758,3 +758,8 @@ def test_normal_funnel_chart_clips_what_it_draws():
     ax = res.plot(n_points=50)
     assert min(np.min(line.get_ydata()) for line in ax.get_lines()) >= 0.0
     plt.close(ax.figure)
+
+
+def test_funnel_z_beyond_a_double_is_a_numerical_error():
+    with pytest.raises(sc.NumericalError, match="z-score.*numerator or denominator too extreme"):
+        sc.funnel([12., 25, 31], [1e300, 2e300, 3e300], kind="rate")

@@ -542,3 +542,14 @@ def test_wald_at_x_equal_n_is_exactly_one():
     n = np.arange(1.0, 20_001.0)
     r = sc.proportion_ci(n, n, method="wald")
     assert (r.lower == 1.0).all() and (r.upper == 1.0).all()
+
+
+@pytest.mark.parametrize("call, names", [
+    (lambda: sc.rate_ci(10, 1e-308), "exposure or per too extreme"),
+    (lambda: sc.rate_ci(10, 1.0, per=1e308), "exposure or per too extreme"),
+    (lambda: sc.compare_rates(10, 5e-324, 5, 1.0), "exposure1 too extreme"),
+    (lambda: sc.compare_rates(10, 1.0, 5, 1e-320), "exposure2 too extreme"),
+])
+def test_rates_beyond_a_double_are_a_numerical_error(call, names):
+    with pytest.raises(sc.NumericalError, match=names):
+        call()

@@ -16,6 +16,7 @@ import numpy as np
 
 from . import _core
 from . import _options as _o
+from .errors import NumericalError
 
 NAN_POLICIES = ("propagate", "omit", "raise")
 # rule bits of the C scan (csrc/core/sc_check.h)
@@ -343,6 +344,17 @@ def below(arr: np.ndarray, name: str, bound: float, why: str) -> None:
     if bad.size:
         raise ValueError(f"{name} must be below {bound:g} {why} "
                          f"({_where(bad[0])}: {np.ravel(arr)[bad[0]]:g})")
+
+
+def representable(values, what: str, names: str, labels=None) -> None:
+    """Every value of a result finite (NaN left alone): else a NumericalError saying which
+    arguments take ``what`` beyond the range of a double, e.g. ``"the rate count / exposure x
+    per is beyond the range of a double (area 0: inf): exposure or per too extreme"``."""
+    flat = np.ravel(values)
+    bad = np.flatnonzero(np.isinf(flat))
+    if bad.size:
+        raise NumericalError(f"{what} is beyond the range of a double "
+                             f"({_where(bad[0], labels)}: {flat[bad[0]]:g}): {names} too extreme")
 
 
 def not_all_full(num: np.ndarray, den: np.ndarray, num_name: str, den_name: str) -> None:

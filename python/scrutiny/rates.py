@@ -729,8 +729,12 @@ def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0) -> RateCIRes
     cs, es, ps = _v.broadcast(count=cs, exposure=es, per=ps)
     lower, upper = _core.rates_rate_ci(cs.ravel(), es.ravel(), ps.ravel(), levels, code, _ALL_CORES)
     shape = cs.shape
+    with np.errstate(over="ignore"):
+        estimate = cs / es * ps
+    _v.representable(estimate, "the rate count / exposure x per", "exposure or per")
+    _v.representable(upper, "the upper limit of count / exposure x per", "exposure or per")
     return RateCIResult(
-        estimate=scalar_or_array(cs / es * ps, shape),
+        estimate=scalar_or_array(estimate, shape),
         lower=_limits(lower, shape, several),
         upper=_limits(upper, shape, several),
         conf=_conf_field(levels, several),
@@ -964,7 +968,11 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
     pvalue, lower, upper = _core.rates_poisson_test2(
         c1.ravel(), t1.ravel(), c2.ravel(), t2.ravel(), _ALTERNATIVES[alt], level, _ALL_CORES)
     shape = c1.shape
-    rate1, rate2 = c1 / t1, c2 / t2
+    with np.errstate(over="ignore"):
+        rate1, rate2, exposure_ratio = c1 / t1, c2 / t2, t2 / t1
+    _v.representable(rate1, "rate1 = count1 / exposure1", "exposure1")
+    _v.representable(rate2, "rate2 = count2 / exposure2", "exposure2")
+    _v.representable(exposure_ratio, "exposure2 / exposure1", "exposure1 or exposure2")
     return RateRatioTestResult(
         statistic=scalar_or_array(c1, shape),
         pvalue=scalar_or_array(pvalue, shape),
