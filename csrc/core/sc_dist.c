@@ -380,10 +380,13 @@ static double d_quantile(const discrete *d, double p, double start, double rmax,
         double lo = -1.0, hi = rmax;                          /* F(lo) < p <= F(hi) */
         if (isinf(hi)) {
             hi = r + 1.0;
-            while (d_cdf(d, hi) < target) hi = 2.0 * hi + 1.0;
+            for (int it = 0; d_cdf(d, hi) < target && it < 1100; it++) hi = 2.0 * hi + 1.0;
         }
-        while (hi - lo > 1.0) {
+        /* at most ~1100 halvings reach neighbouring doubles; beyond 2^53 a midpoint can round
+         * to an end, where the search stops */
+        for (int it = 0; hi - lo > 1.0 && it < 1100; it++) {
             double mid = floor(0.5 * (lo + hi));
+            if (mid <= lo || mid >= hi) break;
             if (d_cdf(d, mid) >= target) hi = mid; else lo = mid;
         }
         r = hi;
