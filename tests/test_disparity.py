@@ -763,3 +763,15 @@ def test_normal_funnel_chart_clips_what_it_draws():
 def test_funnel_z_beyond_a_double_is_a_numerical_error():
     with pytest.raises(sc.NumericalError, match="z-score.*numerator or denominator too extreme"):
         sc.funnel([12., 25, 31], [1e300, 2e300, 3e300], kind="rate")
+
+
+@pytest.mark.parametrize("e", [1e8, 1e15, 1e100])
+def test_exact_ratio_limits_at_vast_expected_counts(e):
+    """Gamma quantiles of vast shape (Cornish-Fisher): limits around 1, the areas far below."""
+    expected = np.array([e, 2 * e, 3 * e])
+    res = sc.funnel([12., 25, 31], expected, kind="ratio")
+    if e < 1e20:
+        np.testing.assert_allclose(res.lower[:, 0] * expected, stats.gamma.ppf(0.025, expected),
+                                   rtol=1e-13)
+    assert (res.lower <= 1).all() and (res.upper >= 1).all()
+    assert all(f.startswith("low") for f in res.flag)

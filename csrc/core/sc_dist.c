@@ -20,7 +20,8 @@
 /* Relative size of a Halley step below which the iterate is taken as converged. */
 #define SOLVE_TOL 1e-9
 #define FAST_TOL 1e-4
-/* Shapes from which sc_dist_beta_quantile takes the gamma limit (its error is of order
+/* Shapes from which sc_dist_gamma_quantile takes its large-shape expansion, and
+ * sc_dist_beta_quantile the gamma limit (its error is of order
  * a^2 / b^2: below 1e-12 relative where a^2 <= SMALL_RATIO b and b > LARGE_SHAPE). */
 #define LARGE_SHAPE 1e7
 #define SMALL_RATIO 1e-5
@@ -281,12 +282,24 @@ static double gamma_start(double p, double a)
     return 1.0 - log(1.0 - (p - t) / (1.0 - t));
 }
 
+/* The Gamma(a) quantile for a beyond LARGE_SHAPE, where the solver's relative tolerance is
+ * coarser than the distribution's width: the Cornish-Fisher expansion a + sqrt(a) z + (z^2 -
+ * 1) / 3 + (z^3 - 7z) / (36 sqrt(a)) - (3z^4 + 7z^2 - 16) / (810 a), z the normal quantile
+ * (error of order a^-3/2: below 1e-12 of the distance from the mean there). */
+static double gamma_quantile_large(double p, double a)
+{
+    const double z = gsl_cdf_ugaussian_Pinv(p), z2 = z * z, r = sqrt(a);
+    return a + r * z + (z2 - 1.0) / 3.0 + z * (z2 - 7.0) / (36.0 * r) -
+           (3.0 * z2 * z2 + 7.0 * z2 - 16.0) / (810.0 * a);
+}
+
 double sc_dist_gamma_quantile(double p, double shape)
 {
     const double a = shape;
     if (!(a > 0 && p >= 0 && p <= 1)) return NAN;
     if (p == 0.0) return 0.0;
     if (p == 1.0) return INFINITY;
+    if (a > LARGE_SHAPE && isfinite(a)) return fmax(0.0, gamma_quantile_large(p, a));
     const double q = 1.0 - p;
     const int lower_tail = p <= 0.5;
     double lo = 0.0, hi = INFINITY;
