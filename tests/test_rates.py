@@ -553,3 +553,13 @@ def test_wald_at_x_equal_n_is_exactly_one():
 def test_rates_beyond_a_double_are_a_numerical_error(call, names):
     with pytest.raises(sc.NumericalError, match=names):
         call()
+
+
+@pytest.mark.parametrize("call, names", [
+    (lambda: sc.dsr([[20, 30]], [[1e-300, 1e-300]], [1, 1]), "populations, standard or per too extreme"),
+    (lambda: sc.isr([20, 30], [[1000, 1000], [1000, 1000]], [1e-320, 1e-320]),
+     "populations, reference_rates or refvalue too extreme"),
+])
+def test_standardised_rates_beyond_a_double_are_a_numerical_error(call, names):
+    with pytest.raises(sc.NumericalError, match=names):
+        call()

@@ -1126,6 +1126,8 @@ def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> D
     least = _v.number(min_count, "min_count", minimum=1)
     table_x, table_n = np.atleast_2d(xs), np.atleast_2d(ns)
     value, lower, upper = _core.rates_dsr(table_x, table_n, std, levels, least, per_value, _ALL_CORES)
+    for limits in (value, lower, upper):
+        _v.representable(limits, "the standardised rate or a limit", "populations, standard or per")
     shape = xs.shape[:-1]
     return DSRResult(
         estimate=scalar_or_array(value, shape),
@@ -1197,9 +1199,14 @@ def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRR
     flat_obs = np.atleast_1d(obs).ravel()
     refs = np.full(flat_obs.shape, ref)
     lower, upper = _core.rates_rate_ci(flat_obs, expected, refs, levels, _RATE_METHODS["phe"], _ALL_CORES)
+    with np.errstate(over="ignore"):
+        estimate = flat_obs / expected * refs
+    for values in (estimate, upper):
+        _v.representable(values, "observed / expected x refvalue or its upper limit",
+                         "populations, reference_rates or refvalue")
     method = np.where(flat_obs < 10, "exact", "byar")
     return ISRResult(
-        estimate=scalar_or_array(flat_obs / expected * refs, shape),
+        estimate=scalar_or_array(estimate, shape),
         lower=_limits(lower, shape, several),
         upper=_limits(upper, shape, several),
         observed=scalar_or_array(flat_obs, shape),
