@@ -597,3 +597,16 @@ def test_staffing_plot_keeps_the_callers_layout():
     s.plot(ax=ax)
     assert fig.get_layout_engine() is not None
     plt.close(fig)
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: calls.erlang_c(100., 1800., 180., 1e19, 20.), "agents must be at most 2,147,483,647"),
+    (lambda: calls.erlang_a(100., 1800., 180., 2.0**63, 20., 100.),
+     "agents must be at most 2,147,483,647"),
+    (lambda: calls.agents_needed(100., 1800., 180., 20., 0.8, min_agents=2**63),
+     "min_agents must be at most 2,147,483,647"),
+])
+def test_agents_beyond_a_whole_number_bound_are_refused_not_wrapped(call, message):
+    """Once wrapped to -9223372036854775808 agents with p_wait = 0 (issue 12, item 7)."""
+    with pytest.raises(ValueError, match=message):
+        call()

@@ -89,7 +89,7 @@ def test_exact_limits_match_scipy_at_other_levels():
 @pytest.mark.parametrize("kind", ["proportion", "rate"])
 @pytest.mark.parametrize("od", [None, "multiplicative", "additive"])
 def test_normal_limits_match_formula(kind, od):
-    # y0 -+ q sqrt(phi or 1 + tau2/s^2) s, kept inside the natural range (NumPy + SciPy oracle)
+    # y0 -+ q sqrt(phi or 1 + tau2/s^2) s as defined, not clipped (NumPy + SciPy oracle)
     rng = np.random.default_rng(31)
     n = rng.integers(8, 4000, 50).astype(float)
     x = rng.binomial(n.astype(int), rng.beta(12, 30, n.size)).astype(float)
@@ -106,9 +106,8 @@ def test_normal_limits_match_formula(kind, od):
          "additive": np.sqrt(1 + tau2 / s ** 2)}[od]
     half = stats.norm.ppf([0.95, 0.995])[None, :] * (g * s)[:, None] if od == "additive" else \
         stats.norm.ppf([0.95, 0.995])[None, :] * g * s[:, None]
-    top = 1.0 if kind == "proportion" else np.inf
-    np.testing.assert_allclose(res.lower, np.clip(y0 - half, 0, top), rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(res.upper, np.clip(y0 + half, 0, top), rtol=1e-12)
+    np.testing.assert_allclose(res.lower, y0 - half, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(res.upper, y0 + half, rtol=1e-12)
 
 
 def test_labels_from_pandas_and_user_targets():
@@ -731,3 +730,48 @@ def test_shrink_bad_input(x, n, kwargs, match):
 def test_functions_are_exported():
     for name in ("funnel", "ratio_significance", "disparity_indices", "shrink"):
         assert getattr(sc, name) is getattr(dmod, name)
+
+
+@pytest.mark.parametrize("call, argument", [
+    ('sc.funnel([1e17, 10, 20], [100., 200, 300], kind="rate")', "numerator"),
+    ("sc.funnel([12., 25, 31], [1e300, 2e300, 3e300])", "denominator"),
+])
+def test_funnel_counts_from_2_53_are_refused_without_hanging(call, argument):
+    from conftest import run_bounded
+    last = run_bounded(f"print(repr({call}))")
+    assert last.startswith("ValueError") and f"{argument} must be whole counts below 2**53" in last
+
+
+def test_bootstrap_of_counts_beyond_unsigned_int_ends():
+    """Poisson draws of means beyond GSL's unsigned int range take the normal approximation."""
+    from conftest import run_bounded
+    last = run_bounded("r = sc.disparity_indices([5e9, 25, 31], [1e10, 200, 300], bootstrap=10, "
+                       "seed=1)\nprint(bool((r.lower <= r.upper).all()))")
+    assert last == "True"
+
+
+def test_normal_funnel_chart_clips_what_it_draws():
+    """Negative normal limits stay in the numbers; the chart draws them at 0."""
+    import matplotlib.pyplot as plt
+    res = sc.funnel([1, 2, 30], [5, 8, 100], method="normal")
+    assert (res.curve(50)["lower"] < 0).any()
+    ax = res.plot(n_points=50)
+    assert min(np.min(line.get_ydata()) for line in ax.get_lines()) >= 0.0
+    plt.close(ax.figure)
+
+
+def test_funnel_z_beyond_a_double_is_a_numerical_error():
+    with pytest.raises(sc.NumericalError, match="z-score.*numerator or denominator too extreme"):
+        sc.funnel([12., 25, 31], [1e300, 2e300, 3e300], kind="rate")
+
+
+@pytest.mark.parametrize("e", [1e8, 1e15, 1e100])
+def test_exact_ratio_limits_at_vast_expected_counts(e):
+    """Gamma quantiles of vast shape (Cornish-Fisher): limits around 1, the areas far below."""
+    expected = np.array([e, 2 * e, 3 * e])
+    res = sc.funnel([12., 25, 31], expected, kind="ratio")
+    if e < 1e20:
+        np.testing.assert_allclose(res.lower[:, 0] * expected, stats.gamma.ppf(0.025, expected),
+                                   rtol=1e-13)
+    assert (res.lower <= 1).all() and (res.upper >= 1).all()
+    assert all(f.startswith("low") for f in res.flag)

@@ -554,3 +554,14 @@ def test_argument_errors_name_the_argument(survey):
     for call, kind, message in cases:
         with pytest.raises(kind, match=message):
             call()
+
+
+@pytest.mark.parametrize("y, levels, ordinal", [
+    ([0, 1, 1e12, 0], 2, False), ([0, 1, -1, 1], 2, False), ([0, 1, 2, 3], 3, True),
+    ([0, 1, np.nan, 2], 3, True),
+])
+def test_core_fit_checks_outcome_codes(y, levels, ordinal):
+    """The binding is a boundary too: an outcome outside the levels is a ValueError from C."""
+    from scrutiny import _core
+    with pytest.raises(ValueError, match="domain"):
+        _core.logit_fit(np.ones((4, 1)), np.array(y, dtype=float), np.ones(4), levels, ordinal, False)

@@ -500,3 +500,66 @@ def test_one_pass_kernel_errors_name_argument_and_area(dtype):
         n[9_999] = np.inf
         with pytest.raises(ValueError, match="n.*9999"):
             sc.proportion_ci(x, n)
+
+
+@pytest.mark.parametrize("call, argument", [
+    ("sc.test_target(5, 10**17, 0.3)", "n"),
+    ("sc.compare_rates(10**17, 1.0, 5, 1.0)", "count1"),
+    ("sc.proportion_ci(10, 1e308)", "n"),
+    ("sc.proportion_ci(10, 1e300)", "n"),
+    ("sc.proportion_ci(np.array([10, 2**62]), np.array([2**62, 2**62]), method='exact')", "x"),
+])
+def test_counts_from_2_53_are_refused_without_hanging(call, argument):
+    from conftest import run_bounded
+    last = run_bounded(f"import numpy as np\nprint(repr({call}))")
+    assert last.startswith("ValueError") and f"{argument} must be whole counts below 2**53" in last
+
+
+def test_exact_test_just_below_2_53_ends_and_is_never_silently_wrong():
+    """Where a binomial tail cannot be computed the p-value is a NumericalError, never 1."""
+    from conftest import run_bounded
+    last = run_bounded("print(sc.test_target(5, 2**53 - 1, 0.3).pvalue < 1e-300)")
+    assert last == "True" or last.startswith("scrutiny.errors.NumericalError")
+
+
+@pytest.mark.parametrize("x", [0, 1, 5])
+@pytest.mark.parametrize("n", [1.3e9, 2e9, 1e12, 2.0**53 - 1])
+@pytest.mark.parametrize("method", ["exact", "jeffreys"])
+def test_quantile_limits_at_very_large_n(x, n, method):
+    """The gamma limit of the beta quantile where the continued fraction is infeasible: as
+    qbeta (R binom.test's upper limit at x = 0, n = 2e9 is 1.844e-9)."""
+    r = sc.proportion_ci(x, n, method=method)
+    a, b = (x, n - x + 1.0) if method == "exact" else (x + 0.5, n - x + 0.5)
+    want_lo = stats.beta.ppf(0.025, a, b) if a > 0 else 0.0
+    want_hi = stats.beta.ppf(0.975, a + (method == "exact"), b - (method == "exact"))
+    assert r.upper == pytest.approx(want_hi, rel=2e-8)
+    assert r.lower == pytest.approx(want_lo, rel=2e-8, abs=0.0)
+    if (x, n, method) == (0, 2e9, "exact"):
+        assert r.upper == pytest.approx(1.8444397e-9, rel=1e-7)
+
+
+def test_wald_at_x_equal_n_is_exactly_one():
+    n = np.arange(1.0, 20_001.0)
+    r = sc.proportion_ci(n, n, method="wald")
+    assert (r.lower == 1.0).all() and (r.upper == 1.0).all()
+
+
+@pytest.mark.parametrize("call, names", [
+    (lambda: sc.rate_ci(10, 1e-308), "exposure or per too extreme"),
+    (lambda: sc.rate_ci(10, 1.0, per=1e308), "exposure or per too extreme"),
+    (lambda: sc.compare_rates(10, 5e-324, 5, 1.0), "exposure1 too extreme"),
+    (lambda: sc.compare_rates(10, 1.0, 5, 1e-320), "exposure2 too extreme"),
+])
+def test_rates_beyond_a_double_are_a_numerical_error(call, names):
+    with pytest.raises(sc.NumericalError, match=names):
+        call()
+
+
+@pytest.mark.parametrize("call, names", [
+    (lambda: sc.dsr([[20, 30]], [[1e-300, 1e-300]], [1, 1]), "populations, standard or per too extreme"),
+    (lambda: sc.isr([20, 30], [[1000, 1000], [1000, 1000]], [1e-320, 1e-320]),
+     "populations, reference_rates or refvalue too extreme"),
+])
+def test_standardised_rates_beyond_a_double_are_a_numerical_error(call, names):
+    with pytest.raises(sc.NumericalError, match=names):
+        call()

@@ -8,6 +8,7 @@
 #include <gsl/gsl_sf_log.h>
 
 #include "sc_dist.h"
+#include "sc_check.h"
 #include "sc_parallel.h"
 #include "sc_status.h"
 
@@ -249,7 +250,7 @@ static int valid(const sc_calls_input *in, size_t i, int need_agents)
     if (in->patience) ok = ok && in->patience[i] > 0.0;
     if (need_agents) {
         double n = in->agents[i];
-        ok = ok && n >= 1.0 && isfinite(n) && n == floor(n);
+        ok = ok && n >= 1.0 && sc_is_whole(n);
     }
     return ok;
 }
@@ -303,8 +304,7 @@ static int size_one(const sc_calls_input *in, size_t i, sc_calls_output *out)
     double level = in->level[i], occ = in->max_occupancy[i], ab = in->max_abandonment[i];
     double nmin = in->min_agents[i];
     if (!(level > 0.0 && level < 1.0) || !(isnan(occ) || (occ > 0.0 && occ <= 1.0)) ||
-        !(isnan(ab) || (ab >= 0.0 && ab <= 1.0)) || !(nmin >= 1.0 && nmin == floor(nmin)) ||
-        isinf(nmin))
+        !(isnan(ab) || (ab >= 0.0 && ab <= 1.0)) || !(nmin >= 1.0 && sc_is_whole(nmin)))
         return SC_EINVAL;
     double lambda = in->calls[i] / in->interval[i], h = in->handle[i], t = in->target[i];
     double p = in->patience ? in->patience[i] : INFINITY;
@@ -312,6 +312,9 @@ static int size_one(const sc_calls_input *in, size_t i, sc_calls_output *out)
     int queue_c = isinf(p);
     double n = queue_c ? floor(A) + 1.0 : floor(level * A);
     if (n < nmin) n = nmin;
+    /* agents are counted one by one from here: every count stays below 2^53 */
+    if (!(fmax(A / (isnan(occ) ? 1.0 : occ), n) + 64.0 + 64.0 * sqrt(A) < SC_MAX_COUNT))
+        return SC_EDOM;
     if (queue_c && !isnan(occ)) {
         double k = ceil(A / occ);
         while (k > 1.0 && A / (k - 1.0) <= occ) k -= 1.0;

@@ -45,7 +45,7 @@ typedef struct {
 double sc_calls_erlang_b(double traffic, double agents);
 
 /* Performance of n scenarios.
- * Given in->calls >= 0, in->interval > 0, in->handle > 0, in->agents (whole, >= 1),
+ * Given in->calls >= 0, in->interval > 0, in->handle > 0, in->agents (whole, >= 1, < 2^53),
  * in->target >= 0 and in->patience (> 0, +inf or NULL), all finite except patience.
  * Returned in *out, per scenario:
  * Erlang C (no patience): C = B / (1 - (A/n)(1 - B)); service level 1 - C exp(-(n - A) t / h);
@@ -76,8 +76,9 @@ int sc_calls_evaluate(const sc_calls_input *in, size_t n, int threads, sc_calls_
  * from max(min_agents, floor(A) + 1, ceil(A / max_occupancy)) (Erlang C) or
  * max(min_agents, floor(level A)) (Erlang A: the service level never exceeds n / A) with the
  * Erlang B recurrence carried from one n to the next; the other outputs at that n.
- * Status: as sc_calls_evaluate; SC_EMAXITER if no n up to max(start, A) + 64 + 64 sqrt(A)
- * qualifies (only possible for a level within rounding of 1). */
+ * Status: as sc_calls_evaluate (min_agents whole, from 1, below 2^53); SC_EDOM if the search
+ * could pass 2^53 agents; SC_EMAXITER if no n up to max(start, A) + 64 + 64 sqrt(A) qualifies
+ * (only possible for a level within rounding of 1). */
 int sc_calls_size(const sc_calls_input *in, size_t n, int threads, sc_calls_output *out);
 
 #endif

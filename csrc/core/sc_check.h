@@ -11,17 +11,21 @@ enum {
     SC_CHECK_FINITE = 1,     /* not NaN, not infinite */
     SC_CHECK_NONNEG = 2,     /* >= 0 */
     SC_CHECK_POSITIVE = 4,   /* > 0 */
-    SC_CHECK_WHOLE = 8       /* a whole number */
+    SC_CHECK_WHOLE = 8       /* a whole number below 2^53 (a count) */
 };
 
-/* Whether v is a finite whole number: below 2^52 in size, adding and subtracting 2^52 rounds
- * v to a whole number (branch-free, so loops using it vectorise); from 2^52 every finite
- * double is whole. */
+/* Counts are whole numbers below 2^53: from there a double no longer holds every whole number,
+ * so a count could not be stepped by one (bisections, sums to a count would stall). */
+#define SC_MAX_COUNT 9007199254740992.0
+
+/* Whether v is a whole number of size below 2^53 (SC_MAX_COUNT): below 2^52, adding and
+ * subtracting 2^52 rounds v to a whole number (branch-free, so loops using it vectorise); from
+ * 2^52 every double is whole. */
 static inline int sc_is_whole(double v)
 {
     const double big = 4503599627370496.0;
     double a = fabs(v);
-    return a < big ? a == (a + big) - big : a <= 1.7976931348623157e308;
+    return a < big ? a == (a + big) - big : a < SC_MAX_COUNT;
 }
 
 /* Given x[0..n-1] and a set of rules.  Returned: the index of the first value that breaks a

@@ -115,6 +115,16 @@ int sc_disparity_indices(const double *rate, size_t rate_stride, const double *w
 
 /* ---- bootstrap --------------------------------------------------------------------------- */
 
+/* GSL's Poisson and binomial generators count in unsigned int: above LARGE_DRAW the draw is
+ * their normal approximation (mean m, variance v; at such means the two are indistinguishable
+ * in a bootstrap), rounded and kept at 0 or above. */
+#define LARGE_DRAW 1073741824.0
+
+static double normal_draw(gsl_rng *rng, double m, double v)
+{
+    return fmax(0.0, round(m + gsl_ran_gaussian_ziggurat(rng, sqrt(v))));
+}
+
 static void draw(const double *x, const double *den, const double *w, size_t n,
                  sc_disparity_resample how, gsl_rng *rng, rate_weight *a)
 {
@@ -123,10 +133,12 @@ static void draw(const double *x, const double *den, const double *w, size_t n,
         double count = x[i];
         switch (how) {
         case SC_RESAMPLE_POISSON:
-            count = gsl_ran_poisson(rng, x[i]);
+            count = x[i] > LARGE_DRAW ? normal_draw(rng, x[i], x[i]) : gsl_ran_poisson(rng, x[i]);
             break;
         case SC_RESAMPLE_BINOMIAL:
-            count = gsl_ran_binomial(rng, x[i] / den[i], (unsigned int)den[i]);
+            count = den[i] > LARGE_DRAW
+                        ? fmin(den[i], normal_draw(rng, x[i], x[i] * (1.0 - x[i] / den[i])))
+                        : gsl_ran_binomial(rng, x[i] / den[i], (unsigned int)den[i]);
             break;
         case SC_RESAMPLE_AREAS:
             k = gsl_rng_uniform_int(rng, n);

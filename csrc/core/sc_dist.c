@@ -20,6 +20,11 @@
 /* Relative size of a Halley step below which the iterate is taken as converged. */
 #define SOLVE_TOL 1e-9
 #define FAST_TOL 1e-4
+/* Shapes from which sc_dist_gamma_quantile takes its large-shape expansion, and
+ * sc_dist_beta_quantile the gamma limit (its error is of order
+ * a^2 / b^2: below 1e-12 relative where a^2 <= SMALL_RATIO b and b > LARGE_SHAPE). */
+#define LARGE_SHAPE 1e7
+#define SMALL_RATIO 1e-5
 
 /* Stirling's remainder: lgamma(x) - ((x - 1/2) log x - x + log sqrt(2 pi)). */
 static double stirling_rem(double x)
@@ -203,9 +208,27 @@ static double beta_start(double p, double a, double b)
     return 1.0 - pow(b * w * (1.0 - p), 1.0 / b);
 }
 
+/* The Beta(a, b) quantile for b far larger than a, where the continued fraction would need of
+ * order sqrt(b) terms: I_x(a, b) = P(a, -(b + (a - 1) / 2) log(1 - x)) + O(b^-2) (the gamma
+ * limit with Abramowitz & Stegun 26.5.21's correction), inverted. */
+static double beta_quantile_large_b(double p, double a, double b)
+{
+    return -expm1(-sc_dist_gamma_quantile(p, a) / (b + 0.5 * (a - 1.0)));
+}
+
+static double beta_quantile_cf(double p, double a, double b);
+
 double sc_dist_beta_quantile(double p, double a, double b)
 {
     if (!(a > 0 && b > 0 && p >= 0 && p <= 1)) return NAN;
+    /* one shape beyond LARGE_SHAPE and the other small: the gamma limit */
+    if (b > LARGE_SHAPE && a * a <= SMALL_RATIO * b) return beta_quantile_large_b(p, a, b);
+    if (a > LARGE_SHAPE && b * b <= SMALL_RATIO * a) return 1.0 - beta_quantile_large_b(1.0 - p, b, a);
+    return beta_quantile_cf(p, a, b);
+}
+
+static double beta_quantile_cf(double p, double a, double b)
+{
     if (p == 0.0) return 0.0;
     if (p == 1.0) return 1.0;
     const double q = 1.0 - p;
@@ -259,12 +282,24 @@ static double gamma_start(double p, double a)
     return 1.0 - log(1.0 - (p - t) / (1.0 - t));
 }
 
+/* The Gamma(a) quantile for a beyond LARGE_SHAPE, where the solver's relative tolerance is
+ * coarser than the distribution's width: the Cornish-Fisher expansion a + sqrt(a) z + (z^2 -
+ * 1) / 3 + (z^3 - 7z) / (36 sqrt(a)) - (3z^4 + 7z^2 - 16) / (810 a), z the normal quantile
+ * (error of order a^-3/2: below 1e-12 of the distance from the mean there). */
+static double gamma_quantile_large(double p, double a)
+{
+    const double z = gsl_cdf_ugaussian_Pinv(p), z2 = z * z, r = sqrt(a);
+    return a + r * z + (z2 - 1.0) / 3.0 + z * (z2 - 7.0) / (36.0 * r) -
+           (3.0 * z2 * z2 + 7.0 * z2 - 16.0) / (810.0 * a);
+}
+
 double sc_dist_gamma_quantile(double p, double shape)
 {
     const double a = shape;
     if (!(a > 0 && p >= 0 && p <= 1)) return NAN;
     if (p == 0.0) return 0.0;
     if (p == 1.0) return INFINITY;
+    if (a > LARGE_SHAPE && isfinite(a)) return fmax(0.0, gamma_quantile_large(p, a));
     const double q = 1.0 - p;
     const int lower_tail = p <= 0.5;
     double lo = 0.0, hi = INFINITY;
@@ -358,10 +393,13 @@ static double d_quantile(const discrete *d, double p, double start, double rmax,
         double lo = -1.0, hi = rmax;                          /* F(lo) < p <= F(hi) */
         if (isinf(hi)) {
             hi = r + 1.0;
-            while (d_cdf(d, hi) < target) hi = 2.0 * hi + 1.0;
+            for (int it = 0; d_cdf(d, hi) < target && it < 1100; it++) hi = 2.0 * hi + 1.0;
         }
-        while (hi - lo > 1.0) {
+        /* at most ~1100 halvings reach neighbouring doubles; beyond 2^53 a midpoint can round
+         * to an end, where the search stops */
+        for (int it = 0; hi - lo > 1.0 && it < 1100; it++) {
             double mid = floor(0.5 * (lo + hi));
+            if (mid <= lo || mid >= hi) break;
             if (d_cdf(d, mid) >= target) hi = mid; else lo = mid;
         }
         r = hi;

@@ -49,10 +49,12 @@ static double to_scale(sc_funnel_method m, double v)
     }
 }
 
-/* Back-transform of a limit on the method's scale, kept inside the natural range. */
+/* Back-transform of a limit on the method's scale, kept inside the natural range (the normal
+ * method's limits are y0 +- z s as defined, unclipped: charts clip what they draw). */
 static double from_scale(sc_funnel_kind kind, sc_funnel_method m, double y)
 {
     switch (m) {
+    case SC_FUNNEL_NORMAL: return y;
     case SC_FUNNEL_ARCSINE: {
         double a = fmin(fmax(y, 0.0), HALF_PI);   /* sin^2 is not monotone past [0, pi/2] */
         double r = sin(a);

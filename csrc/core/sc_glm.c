@@ -784,6 +784,9 @@ int sc_glm_its_fit(const sc_glm_data *data, const sc_its_spec *spec, int threads
                    sc_glm_output *out, sc_its_output *its)
 {
     if (!(spec->conf > 0 && spec->conf < 1) || spec->n_seasons < 1) return SC_EINVAL;
+    if (spec->n_seasons > 1)                /* season codes index the design's dummies */
+        for (size_t i = 0; i < data->n; i++)
+            if (spec->season[i] < 0 || (size_t)spec->season[i] >= spec->n_seasons) return SC_EINVAL;
     static const sc_row_kernel kernel = {its_alloc, free, its_row};
     const its_job job = {data, spec, SC_ITS_N_TERMS + spec->n_seasons - 1,
                          spec->family == SC_GLM_GAUSSIAN, out, its};

@@ -336,9 +336,16 @@ static int newton(const model *m, const sc_logit_data *d, size_t levels, size_t 
     return SC_SUCCESS;
 }
 
+/* Sizes within the workspace, and every outcome a level the fit may index by: a whole code
+ * 0..levels-1 (binary: 0 or 1) and a weight that is not negative or NaN. */
 static int check_sizes(const sc_logit_data *d, const sc_logit_workspace *ws, size_t levels)
 {
     if (d->k > ws->k_max || d->n > ws->n || levels > ws->levels || levels < 2) return SC_EINVAL;
+    for (size_t i = 0; i < d->n; i++) {
+        const double y = d->y[i];
+        if (!(y >= 0.0 && y <= (double)(levels - 1) && y == floor(y))) return SC_EDOM;
+        if (d->w != NULL && !(d->w[i] >= 0.0)) return SC_EDOM;
+    }
     return SC_SUCCESS;
 }
 

@@ -68,7 +68,8 @@ void sc_logit_free(sc_logit_workspace *ws);
  * separation or non-convergence the coefficients are those of the last iterate and r->outcome
  * says which.
  * Status: SC_SUCCESS (also for the outcomes above); SC_EINVAL for k > k_max or n too large for
- * the workspace; SC_EEMPTY when the positive weights do not include both outcomes;
+ * the workspace; SC_EDOM for a y other than 0 or 1 (ordinal: a code outside 0..levels-1) or a
+ * negative or NaN weight; SC_EEMPTY when the positive weights do not include both outcomes;
  * SC_ESINGULAR when the information matrix is singular without separation (collinear
  * drivers).
  * Reference: R 4.2 stats::glm.fit; McCullagh & Nelder (1989) Generalized Linear Models, 2nd

@@ -13,6 +13,9 @@
 /* R binom.test's relative tolerance when comparing probabilities of outcomes. */
 #define REL_ERR (1.0 + 1e-7)
 
+/* Bisections on counts below 2^53 (checked by whole()) end within 54 steps. */
+#define BISECT_MAXIT 64
+
 /* Record a failure from inside a parallel loop (the last one written wins). */
 static void fail(int *status, int code)
 {
@@ -55,6 +58,9 @@ static double cp_upper(double x, double n, double a)
     return x == n ? 1.0 : sc_dist_beta_quantile(1.0 - a, x + 1.0, n - x);
 }
 
+/* min(1, v), with a NaN kept (fmin would give 1 for a tail that could not be computed). */
+static double at_most_one(double v) { return v > 1.0 ? 1.0 : v; }
+
 /* Two-sided p-value of R binom.test: P(x) plus the probability of the outcomes on the other side
  * of the mean m = np that are no more likely than x (within REL_ERR).  The pmf decreases on
  * [ceil(m), n] and increases on [0, floor(m)], so the outcomes counted there form a run found
@@ -67,18 +73,18 @@ static double binom_two_sided(double x, double n, double p)
     if (x == m) return 1.0;
     if (x < m) {
         double lo = ceil(m), hi = n + 1.0;          /* first i >= ceil(m) with f(i) <= d */
-        while (lo < hi) {
+        for (int it = 0; lo < hi && it < BISECT_MAXIT; it++) {
             double mid = floor(0.5 * (lo + hi));
             if (sc_dist_binom_pmf(mid, n, p) <= d) hi = mid; else lo = mid + 1.0;
         }
-        return fmin(1.0, sc_dist_binom_cdf(x, n, p) + binom_upper(lo, n, p));
+        return at_most_one(sc_dist_binom_cdf(x, n, p) + binom_upper(lo, n, p));
     }
     double lo = 0.0, hi = floor(m) + 1.0;           /* first i >= 0 with f(i) > d */
-    while (lo < hi) {
+    for (int it = 0; lo < hi && it < BISECT_MAXIT; it++) {
         double mid = floor(0.5 * (lo + hi));
         if (sc_dist_binom_pmf(mid, n, p) > d) hi = mid; else lo = mid + 1.0;
     }
-    return fmin(1.0, sc_dist_binom_cdf(lo - 1.0, n, p) + binom_upper(x, n, p));
+    return at_most_one(sc_dist_binom_cdf(lo - 1.0, n, p) + binom_upper(x, n, p));
 }
 
 /* binom.test of x in n against p: p-value and Clopper-Pearson limits for the alternative. */
@@ -155,7 +161,9 @@ static inline void wald_loop(const double *restrict x, const double *restrict n,
                              double z, double *restrict lower, double *restrict upper)
 {
     for (size_t i = 0; i < len; i++) {
-        const double inv = 1.0 / n[i], p = x[i] * inv, w = z * sqrt(p * (1.0 - p) * inv);
+        /* x * (1/n) can round below 1 at x = n: the select keeps p (and so [1, 1]) exact */
+        const double inv = 1.0 / n[i], p = x[i] == n[i] ? 1.0 : x[i] * inv;
+        const double w = z * sqrt(p * (1.0 - p) * inv);
         lower[i] = clip01(p - w);
         upper[i] = clip01(p + w);
     }
@@ -169,17 +177,17 @@ static inline void wald_loop(const double *restrict x, const double *restrict n,
 #endif
 
 /* The number of areas in a block whose counts are impossible (not whole, x < 0, n <= 0,
- * x > n, infinite), and the estimates x / n. */
+ * x > n, n from nmax), and the estimates x / n. */
 SC_SIMD_CLONES
 static size_t check_and_estimate(const double *restrict x, const double *restrict n, size_t len,
-                                 double *restrict estimate)
+                                 double nmax, double *restrict estimate)
 {
     const double big = 4503599627370496.0;           /* 2^52: every double above is whole */
     long bad = 0;
     for (size_t i = 0; i < len; i++) {
         const double xi = x[i], ni = n[i];
         const int whole = (((xi + big) - big == xi) | (xi >= big)) &
-                          (((ni + big) - big == ni) | (ni >= big));
+                          (((ni + big) - big == ni) | (ni >= big)) & (ni < nmax);
         bad += !((xi >= 0.0) & (xi <= ni) & (ni > 0.0) & (ni < HUGE_VAL) & whole);
         estimate[i] = xi / ni;
     }
@@ -204,6 +212,10 @@ static void closed_form_limits(const double *restrict x, const double *restrict 
 }
 
 enum { BLOCK = 4096 };
+
+/* The closed forms take every int64 count (n (n + z^2) stays finite); the quantile methods
+ * counts below 2^53. */
+#define CLOSED_MAX_N 18446744073709551616.0
 
 /* int64 to double for 0 <= v < 2^52 by the exponent trick (vectorises, unlike the
  * conversion instruction before AVX-512); the number of values outside that range. */
@@ -252,7 +264,8 @@ static int proportion_ci(const double *xd, const double *nd, const int64_t *xw, 
         double xbuf[BLOCK], nbuf[BLOCK];
         const size_t start = b * block, m = len - start < block ? len - start : block;
         const double *x = block_of(xd, xw, start, m, xbuf), *n = block_of(nd, nw, start, m, nbuf);
-        const size_t block_bad = check_and_estimate(x, n, m, estimate + start);
+        const size_t block_bad = check_and_estimate(x, n, m, closed ? CLOSED_MAX_N : SC_MAX_COUNT,
+                                                    estimate + start);
         bad += block_bad;
         if (block_bad) continue;
         for (size_t j = 0; j < nconf; j++) {

@@ -17,6 +17,7 @@ import numpy as np
 
 from . import _core
 from . import _options as _o
+from .errors import NumericalError
 
 NAN_POLICIES = ("propagate", "omit", "raise")
 # rule bits of the C scan (csrc/core/sc_check.h)
@@ -40,6 +41,8 @@ def _scalar(value):
 def _is_bool(value) -> bool:
     """A single True / False: never a number."""
     return isinstance(value, (bool, np.bool_))
+# counts are whole numbers below 2^53 (sc_check.h)
+_MAX_COUNT = 2.0 ** 53
 
 
 def _where(index, labels=None, where: str = "area") -> str:
@@ -109,7 +112,8 @@ def _broken_rule(name: str, v: float, where: str, rule: int) -> None:
         raise ValueError(f"{name} must be non-negative ({where}: {v:g})")
     if rule == _POSITIVE:
         raise ValueError(f"{name} must be positive ({where}: {v:g})")
-    raise ValueError(f"{name} must be whole counts ({where}: {v:g})")
+    below = " below 2**53" if abs(v) >= _MAX_COUNT else ""
+    raise ValueError(f"{name} must be whole counts{below} ({where}: {v:g})")
 
 
 def check_no_nan(arr: np.ndarray, name: str, labels=None) -> None:
@@ -382,6 +386,17 @@ def below(arr: np.ndarray, name: str, bound: float, why: str) -> None:
                          f"({_where(bad[0])}: {np.ravel(arr)[bad[0]]:g})")
 
 
+def representable(values, what: str, names: str, labels=None) -> None:
+    """Every value of a result finite (NaN left alone): else a NumericalError saying which
+    arguments take ``what`` beyond the range of a double, e.g. ``"the rate count / exposure x
+    per is beyond the range of a double (area 0: inf): exposure or per too extreme"``."""
+    flat = np.ravel(values)
+    bad = np.flatnonzero(np.isinf(flat))
+    if bad.size:
+        raise NumericalError(f"{what} is beyond the range of a double "
+                             f"({_where(bad[0], labels)}: {flat[bad[0]]:g}): {names} too extreme")
+
+
 def not_all_full(num: np.ndarray, den: np.ndarray, num_name: str, den_name: str) -> None:
     """``num < den`` in at least one area (the pooled proportion is below 1)."""
     if np.all(num >= den):
@@ -412,7 +427,7 @@ def _series_scan_with_nan(name: str, mat: np.ndarray, rules: int, chunk: int = 1
             bad |= block <= 0
         if rules & _WHOLE:
             with np.errstate(invalid="ignore"):
-                bad |= np.isfinite(block) & (block != np.floor(block))
+                bad |= np.isfinite(block) & ((block != np.floor(block)) | (np.abs(block) >= _MAX_COUNT))
         if bad.any():
             r, i = np.unravel_index(np.flatnonzero(bad)[0], block.shape)
             index = (start + r) * mat.shape[1] + i

@@ -422,7 +422,10 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95,
     out = _funnel.fit(num, den, kind, method, overdispersion, t, trim, level_arr)
     z, se, phi, tau2, lower, upper = (out[k] for k in ("z", "s", "phi", "tau2", "lower",
                                                        "upper"))
-    value = num / den
+    with np.errstate(over="ignore"):
+        value = num / den
+    _v.representable(value, "numerator / denominator", "denominator", labels)
+    _v.representable(z, "the z-score", "numerator or denominator", labels)
     flag = _funnel.flags(value[:, None] > upper, value[:, None] < lower, level_arr)
     levels_out = tuple(float(v) for v in level_arr)
     return FunnelResult(

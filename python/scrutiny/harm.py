@@ -524,7 +524,7 @@ def _by_type(long: _Long):
     import pandas as pd
 
     n_types = len(long.types)
-    total, harm, _ = _core.harm_sums(long.count, long.weight, long.type_code, n_types)
+    total, harm, _ = _harm_sums(long, long.type_code, n_types)
     frame = pd.DataFrame({
         "crime_type": np.array(long.types, dtype=object), "weight": long.type_weight,
         "count": total, "harm": harm,
@@ -544,6 +544,13 @@ def _dobson(long: _Long, codes, groups, levels):
               per=float(long.type_weight.sum()), min_count=1)
     return (np.asarray(res.lower).reshape(groups, -1),
             np.asarray(res.upper).reshape(groups, -1))
+
+
+def _harm_sums(long, codes, groups: int):
+    """Counts, harm and its variance summed per group by the core; sums beyond a double are a
+    ValueError naming the count and the weights."""
+    with _v.core_domain("count and weights"):
+        return _core.harm_sums(long.count, long.weight, codes, groups)
 
 
 def harm_index(frame, crime_type, count, weights, by=None, population=None, per=1000,
@@ -648,12 +655,12 @@ def harm_index(frame, crime_type, count, weights, by=None, population=None, per=
     groups = 1 if index is None else len(index)
     labels = _labels(index)
     pop = _population(population, frame, codes_all, index, groups, labels)
-    total, harm, var = _core.harm_sums(long.count, long.weight, codes, groups)
     max_weight = float(long.type_weight.max())
-    if method == "dobson":
-        lower, upper = _dobson(long, codes, groups, levels)
-    else:
-        with _v.core_domain("count and weights"):
+    total, harm, var = _harm_sums(long, codes, groups)
+    with _v.core_domain("count and weights"):
+        if method == "dobson":
+            lower, upper = _dobson(long, codes, groups, levels)
+        else:
             lower, upper = _core.harm_ci(harm, var, np.ones(groups), max_weight, levels,
                                          _o.HARM_CI_METHOD.codes[method], nthreads)
     scale = None if pop is None else per / pop
@@ -895,7 +902,7 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
     if population is None:
         raise ValueError("population must give each area's population (a column or mapping)")
     pop = _population(population, frame, codes_all, index, areas, labels)
-    total, harm, var = _core.harm_sums(long.count, long.weight, codes_all[long.keep], areas)
+    total, harm, var = _harm_sums(long, codes_all[long.keep], areas)
     if overdispersion is not None and areas < 3:
         raise ValueError(f"by must define at least 3 areas to estimate overdispersion "
                          f"(got {areas})")
@@ -1215,7 +1222,7 @@ def _trend_series(frame, long: _Long, series_all, index, time: str, exposure) ->
     time_all, times, t = _time_index(frame, time)
     rows, n = (1 if index is None else len(index)), len(times)
     cells_all = series_all * n + time_all
-    _, harm, var = _core.harm_sums(long.count, long.weight, cells_all[long.keep], rows * n)
+    _, harm, var = _harm_sums(long, cells_all[long.keep], rows * n)
     harm, var = harm.reshape(rows, n), var.reshape(rows, n)
     expo = None
     if exposure is not None:

@@ -729,8 +729,12 @@ def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0) -> RateCIRes
     cs, es, ps = _v.broadcast(count=cs, exposure=es, per=ps)
     lower, upper = _core.rates_rate_ci(cs.ravel(), es.ravel(), ps.ravel(), levels, code, _ALL_CORES)
     shape = cs.shape
+    with np.errstate(over="ignore"):
+        estimate = cs / es * ps
+    _v.representable(estimate, "the rate count / exposure x per", "exposure or per")
+    _v.representable(upper, "the upper limit of count / exposure x per", "exposure or per")
     return RateCIResult(
-        estimate=scalar_or_array(cs / es * ps, shape),
+        estimate=scalar_or_array(estimate, shape),
         lower=_limits(lower, shape, several),
         upper=_limits(upper, shape, several),
         conf=_conf_field(levels, several),
@@ -965,7 +969,11 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
     pvalue, lower, upper = _core.rates_poisson_test2(
         c1.ravel(), t1.ravel(), c2.ravel(), t2.ravel(), _ALTERNATIVES[alt], level, _ALL_CORES)
     shape = c1.shape
-    rate1, rate2 = c1 / t1, c2 / t2
+    with np.errstate(over="ignore"):
+        rate1, rate2, exposure_ratio = c1 / t1, c2 / t2, t2 / t1
+    _v.representable(rate1, "rate1 = count1 / exposure1", "exposure1")
+    _v.representable(rate2, "rate2 = count2 / exposure2", "exposure2")
+    _v.representable(exposure_ratio, "exposure2 / exposure1", "exposure1 or exposure2")
     return RateRatioTestResult(
         statistic=scalar_or_array(c1, shape),
         pvalue=scalar_or_array(pvalue, shape),
@@ -1120,6 +1128,8 @@ def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> D
     least = _v.number(min_count, "min_count", minimum=1)
     table_x, table_n = np.atleast_2d(xs), np.atleast_2d(ns)
     value, lower, upper = _core.rates_dsr(table_x, table_n, std, levels, least, per_value, _ALL_CORES)
+    for limits in (value, lower, upper):
+        _v.representable(limits, "the standardised rate or a limit", "populations, standard or per")
     shape = xs.shape[:-1]
     return DSRResult(
         estimate=scalar_or_array(value, shape),
@@ -1191,9 +1201,14 @@ def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRR
     flat_obs = np.atleast_1d(obs).ravel()
     refs = np.full(flat_obs.shape, ref)
     lower, upper = _core.rates_rate_ci(flat_obs, expected, refs, levels, _RATE_METHODS["phe"], _ALL_CORES)
+    with np.errstate(over="ignore"):
+        estimate = flat_obs / expected * refs
+    for values in (estimate, upper):
+        _v.representable(values, "observed / expected x refvalue or its upper limit",
+                         "populations, reference_rates or refvalue")
     method = np.where(flat_obs < 10, "exact", "byar")
     return ISRResult(
-        estimate=scalar_or_array(flat_obs / expected * refs, shape),
+        estimate=scalar_or_array(estimate, shape),
         lower=_limits(lower, shape, several),
         upper=_limits(upper, shape, several),
         observed=scalar_or_array(flat_obs, shape),

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sc_calls.h"
+#include "sc_status.h"
 #include "sc_test.h"
 
 static double *column(const sc_csv *t, const char *name)
@@ -90,10 +91,33 @@ static void test_pyworkforce(const char *dir)
     sc_csv_free(t);
 }
 
+/* Agents are counts below 2^53: beyond, a status instead of a wrapped number or an endless
+ * search. */
+static void test_huge_agents(void)
+{
+    double calls = 100.0, interval = 1800.0, handle = 180.0, target = 20.0, level = 0.8;
+    double huge = 1e19, no_cap = NAN, one = 1.0, big_calls = 1e30, tiny_occ = 1e-300;
+    double agents = 0.0, p_wait = 0.0;
+    sc_calls_output out = {NULL, &agents, &p_wait, NULL, NULL, NULL, NULL, NULL, NULL};
+    const sc_calls_input eval = {&calls, &interval, &handle, &huge, &target, NULL,
+                                 NULL, NULL, NULL, NULL};
+    SC_CHECK(sc_calls_evaluate(&eval, 1, 1, &out) == SC_EINVAL, "agents = 1e19: status");
+    const sc_calls_input min_huge = {&calls, &interval, &handle, NULL, &target, NULL,
+                                     &level, &no_cap, &no_cap, &huge};
+    SC_CHECK(sc_calls_size(&min_huge, 1, 1, &out) == SC_EINVAL, "min_agents = 1e19: status");
+    const sc_calls_input traffic = {&big_calls, &interval, &handle, NULL, &target, NULL,
+                                    &level, &no_cap, &no_cap, &one};
+    SC_CHECK(sc_calls_size(&traffic, 1, 1, &out) == SC_EDOM, "calls = 1e30: status");
+    const sc_calls_input occupancy = {&calls, &interval, &handle, NULL, &target, NULL,
+                                      &level, &tiny_occ, &no_cap, &one};
+    SC_CHECK(sc_calls_size(&occupancy, 1, 1, &out) == SC_EDOM, "max_occupancy = 1e-300: status");
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = sc_test_refdir(argc, argv);
     test_mpmath(dir);
+    test_huge_agents();
     test_pyworkforce(dir);
     return sc_test_done("test_calls");
 }

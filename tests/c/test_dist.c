@@ -137,6 +137,18 @@ static void test_funnel_quantiles(const char *dir)
     sc_csv_free(t);
 }
 
+/* One shape in the billions, the other small: as qbeta (scipy.stats.beta.ppf). */
+static void test_beta_quantile_vast_shape(void)
+{
+    SC_CHECK_CLOSE(sc_dist_beta_quantile(0.975, 1.0, 2e9), 1.8444397253559888e-09, 1e-12, 0,
+                   "qbeta(0.975, 1, 2e9)");
+    SC_CHECK_CLOSE(sc_dist_beta_quantile(0.025, 2e9, 1.0), 1.0 - 1.8444397253559888e-09, 1e-15, 0,
+                   "qbeta(0.025, 2e9, 1)");
+    /* scipy.stats.gamma.ppf(0.025, 1e15): a vast shape, within its width */
+    SC_CHECK_CLOSE(sc_dist_gamma_quantile(0.025, 1e15) - 1e15, -61979502.25, 1e-7, 0,
+                   "qgamma(0.025, 1e15)");
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = sc_test_refdir(argc, argv);
@@ -145,5 +157,6 @@ int main(int argc, char **argv)
     test_byar(dir);
     test_binom_cdf(dir);
     test_funnel_quantiles(dir);
+    test_beta_quantile_vast_shape();
     return sc_test_done("test_dist");
 }

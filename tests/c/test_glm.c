@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sc_glm.h"
+#include "sc_status.h"
 #include "sc_test.h"
 
 /* One reference fit: its case and model names and how scrutiny fits it. */
@@ -206,6 +207,17 @@ static void test_threads(const sc_csv *in, const glm_case *c)
     series_free(&s);
 }
 
+/* Season codes index the design: one outside 0..n_seasons-1 is a status before any fit. */
+static void test_season_out_of_range(void)
+{
+    double y[8] = {3, 4, 5, 4, 6, 7, 6, 8};
+    const int season[8] = {0, 1, 0, 1, 0, 1000000, 0, 1};
+    const double k = 4.0;
+    const sc_glm_data data = {y, 1, 8, NULL, 0, 0, 1};
+    const sc_its_spec spec = {&k, 0, season, 2, SC_GLM_POISSON, 0, 0, 0.95};
+    SC_CHECK(sc_glm_its_fit(&data, &spec, 1, NULL, NULL) == SC_EINVAL, "ITS season 1000000 of 2: status");
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = sc_test_refdir(argc, argv);
@@ -217,6 +229,7 @@ int main(int argc, char **argv)
     for (size_t c = 0; c < ncases; c++) test_case(in, params, fits, &CASES[c]);
     test_threads(in, &CASES[2]);                /* negative binomial trend */
     test_threads(in, &CASES[11]);               /* gaussian ITS with seasons */
+    test_season_out_of_range();
     sc_csv_free(in);
     sc_csv_free(params);
     sc_csv_free(fits);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "sc_logit.h"
+#include "sc_status.h"
 #include "sc_test.h"
 
 enum { K = 4, LEVELS = 5, NP = K + LEVELS - 1 };
@@ -113,6 +114,23 @@ static void test_ordinal(const sc_csv *m, const inputs *in, const char *case_nam
     check(m, case_name, "aic", "", -2 * r.loglik + 2 * NP, 1e-10);
 }
 
+/* Outcomes are indices into the level totals: one outside the levels is a status, not a read
+ * out of bounds. */
+static void test_outcome_out_of_range(void)
+{
+    const double x[4] = {1, 2, 3, 4}, w[4] = {1, 1, 1, 1};
+    const double y_bin[4] = {0, 1, 1e12, 0}, y_ord[4] = {0, 1, 2, 3}, y_neg[4] = {0, 1, -1, 1};
+    double coef[4], cov[16];
+    sc_logit_result r = {coef, cov, 0, 0, 0, SC_LOGIT_OK, 0};
+    sc_logit_workspace *ws = sc_logit_alloc(4, 1, 3);
+    const sc_logit_data bin = {x, 1, NULL, 1, y_bin, w, 4}, neg = {x, 1, NULL, 1, y_neg, NULL, 4};
+    const sc_logit_data ord = {x, 1, NULL, 1, y_ord, w, 4};
+    SC_CHECK(sc_logit_fit(&bin, NULL, ws, &r) == SC_EDOM, "binary y = 1e12: status");
+    SC_CHECK(sc_logit_fit(&neg, NULL, ws, &r) == SC_EDOM, "binary y = -1: status");
+    SC_CHECK(sc_logit_ordinal_fit(&ord, 3, NULL, ws, &r) == SC_EDOM, "ordinal y = 3 of 3 levels: status");
+    sc_logit_free(ws);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = sc_test_refdir(argc, argv);
@@ -124,6 +142,7 @@ int main(int argc, char **argv)
     test_binary(m, &in, "robust", in.w, 1);
     test_ordinal(m, &in, "polr_unweighted", NULL);
     test_ordinal(m, &in, "polr_weighted", in.w);
+    test_outcome_out_of_range();
     sc_logit_free(NULL);
     free(in.x); free(in.ybin); free(in.yord); free(in.w); free(in.wf);
     sc_csv_free(m);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "sc_rates.h"
+#include "sc_status.h"
 #include "sc_test.h"
 
 #define QUANTILE_RTOL 1e-10
@@ -207,6 +208,26 @@ static void test_dsr(const char *dir)
     sc_csv_free(out);
 }
 
+/* Counts from 2^53 are refused (the bisections of the exact test would stall there); the
+ * Wald interval at x = n is exactly [1, 1]; exact limits at n = 2e9 (R binom.test(0, 2e9)). */
+static void test_large_counts(void)
+{
+    const double x = 5.0, n = 1e17, target = 0.3, conf = 0.95;
+    double pv = 0.0, lo = 0.0, hi = 0.0, est = 0.0;
+    SC_CHECK(sc_rates_binom_test(&x, &n, &target, 1, SC_TWO_SIDED, conf, 1, &pv, &lo, &hi) == SC_EDOM,
+             "binom_test(5, 1e17): status");
+    const double n0 = 2e9, x0 = 0.0;
+    SC_CHECK(sc_rates_proportion_ci(&x0, &n0, 1, &conf, 1, SC_PROP_EXACT, 1, &est, &lo, &hi) == 0,
+             "exact(0, 2e9): status");
+    SC_CHECK_CLOSE(hi, 1.8444397253559888e-09, 1e-12, 0, "exact(0, 2e9): upper");
+    SC_CHECK(sc_rates_proportion_ci(&x, &n, 1, &conf, 1, SC_PROP_EXACT, 1, &est, &lo, &hi) == SC_EDOM,
+             "exact(5, 1e17): status");
+    for (double k = 1.0; k <= 5000.0; k++) {
+        SC_CHECK(sc_rates_proportion_ci(&k, &k, 1, &conf, 1, SC_PROP_WALD, 1, &est, &lo, &hi) == 0
+                     && lo == 1.0 && hi == 1.0, "wald(%g, %g) = [1, 1]", k, k);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = sc_test_refdir(argc, argv);
@@ -217,5 +238,6 @@ int main(int argc, char **argv)
     test_prop_test2(dir);
     test_homogeneity(dir);
     test_dsr(dir);
+    test_large_counts();
     return sc_test_done("test_rates");
 }

@@ -18,8 +18,11 @@ def funnel_chart(result, ax=None, n_points: int = 200):
     and the labels of flagged units.  Returns the Axes."""
     ax = create_axes(ax)
     curve = result.curve(n_points)
+    # limits are drawn inside the measure's range (the normal method's numbers are not clipped)
+    top = 1.0 if result.kind == "proportion" else np.inf
     for j, level in enumerate(sorted(result.levels)):
         part = curve[curve["level"] == level]
+        part = part.assign(lower=part["lower"].clip(0.0, top), upper=part["upper"].clip(0.0, top))
         style = LINESTYLES[j % len(LINESTYLES)]
         label = f"{_level(level)} limits"
         if result.overdispersion:
