@@ -191,7 +191,8 @@ def applies(kind, name, arg):
 def nonfinite(value, path, found, depth=0, ok=None):
     """``[path, "NaN" or "inf"]`` of every non-finite number in a result (public fields, arrays,
     frames, dicts).  Rows whose ``status`` is not "ok" are left out: a batch family documents
-    a row it could not compute by its status (``_batch.py``)."""
+    a row it could not compute by its status (``_batch.py``); so are a table's rows whose
+    ``status`` or ``<test>_status`` column (for the ``<test>_...`` columns) is not "ok"."""
     def check(values):
         values = np.asarray(values)
         if ok is not None and values.shape[:1] == ok.shape:
@@ -214,7 +215,11 @@ def nonfinite(value, path, found, depth=0, ok=None):
                 nonfinite(getattr(value, f), f if not path else f"{path}.{f}", found, depth + 1, ok)
     elif isinstance(value, pd.DataFrame):
         for c in value.columns:
-            nonfinite(value[c], f"{path}[{c}]", found, depth + 1, ok)
+            # a table of batch results: rows whose "<test>_status" (or "status") is not "ok"
+            status = next((s for s in (f"{str(c).split('_')[0]}_status", "status")
+                           if s in value.columns), None)
+            rows = ok if status is None else value[status].to_numpy() == "ok"
+            nonfinite(value[c], f"{path}[{c}]", found, depth + 1, rows)
     elif isinstance(value, (pd.Series, pd.Index)):
         if value.dtype.kind in "fc":
             check(value.to_numpy())

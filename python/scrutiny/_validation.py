@@ -597,11 +597,12 @@ def column_labels(values, name: str, several: bool = True) -> None:
             raise TypeError(f"{name} must be a column name{them} (got {v!r})") from None
 
 
-def columns_present(df, names, name: str = "df") -> None:
-    """Every name is a column of the DataFrame."""
+def columns_present(df, names, name: str = "df", argument: str | None = None) -> None:
+    """Every name is a column of the DataFrame (given by ``argument``, named in the message)."""
     for col in names:
         if col not in df.columns:
-            raise ValueError(f"{name} has no column {col!r}")
+            given = f" (given as {argument})" if argument else ""
+            raise ValueError(f"{name} has no column {col!r}{given}")
 
 
 def no_missing(missing: np.ndarray, name: str, series_names, point_names) -> None:
@@ -861,6 +862,10 @@ def read_csv(path, name: str, **options):
 
     try:
         return pd.read_csv(path, **options)
+    except FileNotFoundError:
+        raise FileNotFoundError(f"{name}: no file {str(path)!r}") from None
+    except IsADirectoryError:
+        raise ValueError(f"{name}: {str(path)!r} is a folder, not a CSV file") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
             ValueError) as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -870,6 +875,7 @@ def read_csv(path, name: str, **options):
 
 def column_names(value, name: str) -> list:
     """A non-empty sequence of distinct column names (a single string is refused)."""
+    value = _scalar(value)
     if isinstance(value, str) or not hasattr(value, "__iter__"):
         raise TypeError(f"{name} must be a sequence of column names")
     names = list(value)
@@ -892,6 +898,94 @@ def repeated(names: list, name: str, what: str) -> None:
             if isinstance(n, list):                     # nested groups: the caller says
                 continue
             raise TypeError(f"{name} must hold column names (got {n!r})") from None
+
+
+# ---- column, option and name arguments of the table and data functions --------------------
+
+def _items(value) -> list:
+    """One item (a string, a scalar, a 0-d array) as a list of it; a sequence as a list."""
+    value = _scalar(value)
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        return [value]
+    return list(value)
+
+
+def column_arguments(value, name: str, *, several: bool = True, optional: bool = False) -> list:
+    """The column name(s) argument ``name`` gives, as a list: one name (a string or another
+    label; a 0-d array is one) or, with ``several``, a non-empty sequence of distinct ones;
+    None (and, with ``several``, an empty sequence) is ``[]`` with ``optional``."""
+    if optional and _scalar(value) is None:
+        return []
+    names = _items(value) if several else [_scalar(value)]
+    if not names and not optional:
+        raise ValueError(f"{name} must name at least one column (got an empty sequence)")
+    column_labels(names, name, several)
+    repeated(names, name, "column names")
+    return names
+
+
+def columns(df, value, name: str, *, frame: str = "df", several: bool = True,
+            optional: bool = False) -> list:
+    """:func:`column_arguments`, each a column of ``df`` (``frame`` names it in the message)."""
+    names = column_arguments(value, name, several=several, optional=optional)
+    for col in names:
+        if col not in df.columns:
+            raise ValueError(f"{name}: column {col!r} is not in {frame}")
+    return names
+
+
+def choices(value, name: str, options) -> list:
+    """One of ``options`` or a sequence of them, as a list."""
+    return [choice(v, name, options) for v in _items(value)]
+
+
+def keyword_options(value, name: str, keys) -> dict:
+    """None or a dict (each key one of ``keys``) of dicts of keyword arguments, as a new dict."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise TypeError(f"{name} must be a dict of keyword arguments by "
+                        f"{', '.join(map(repr, keys))} (got {type(value).__name__})")
+    for key, kwargs in value.items():
+        choice(key, name, keys)
+        if not isinstance(kwargs, dict):
+            raise TypeError(f"{name}[{key!r}] must be a dict of keyword arguments (got "
+                            f"{type(kwargs).__name__})")
+    return {key: dict(kwargs) for key, kwargs in value.items()}
+
+
+def strings(value, name: str, what: str) -> list:
+    """A sequence of strings (not a single string), e.g. names of measures; ``what`` says what
+    they are."""
+    value = _scalar(value)
+    if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
+        raise TypeError(f"{name} must be a list of {what} (got {value!r})")
+    items = list(value)
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"{name} must be a list of {what} (got {item!r} in it)")
+    return items
+
+
+def optional_string(value, name: str):
+    """None or a string (a description, such as where data come from)."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"{name} must be a string or None (got {value!r})")
+    return value
+
+
+def finite_columns(df, name: str) -> None:
+    """No infinite value in a numeric column of DataFrame ``name`` (missing values allowed)."""
+    for col in df.columns:
+        values = df[col]
+        if getattr(values.dtype, "kind", "O") not in "fc":
+            continue
+        bad = np.isinf(values.to_numpy(dtype=np.complex128 if values.dtype.kind == "c" else
+                                       np.float64, na_value=np.nan))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"{name} column {col!r} must be finite (row {df.index[i]!r} is "
+                             f"infinite)")
 
 
 # ---- dates ------------------------------------------------------------------------------------
@@ -920,6 +1014,16 @@ def date(value, name: str):
     """One date (a string, datetime or Timestamp) as a nanosecond pandas Timestamp; NaT when
     ``value`` is missing."""
     return _one_date(value, name, "")
+
+
+def given_date(value, name: str):
+    """One date, as :func:`date`, that is not missing (None, NaN or NaT)."""
+    import pandas as pd
+
+    stamp = _one_date(value, name, "")
+    if stamp is pd.NaT:
+        raise ValueError(f"{name} must be a date, not missing (got {value!r})")
+    return stamp
 
 
 def dates(value, name: str):

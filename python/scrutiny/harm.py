@@ -93,7 +93,9 @@ def _weights_from(table, crime_type: str, weight: str, name: str):
     import pandas as pd
 
     if isinstance(table, pd.DataFrame):
-        _v.columns_present(table, [crime_type, weight], name)
+        for argument, col in (("crime_type", crime_type), ("weight", weight)):
+            _v.columns_present(table, _v.column_arguments(col, argument, several=False), name,
+                               argument=argument)
         return (list(table[crime_type]), table[weight].to_numpy(dtype=object),
                 f"{name} column {weight!r}")
     if isinstance(table, pd.Series):
@@ -108,6 +110,7 @@ def _as_weights(table, name: str, crime_type: str = "crime_type", weight: str = 
                 source=None) -> HarmWeights:
     import pandas as pd
 
+    source = _v.optional_string(source, "source")
     if isinstance(table, HarmWeights):
         return table if source is None else dataclasses.replace(table, source=source)
     types, raw, what = _weights_from(table, crime_type, weight, name)

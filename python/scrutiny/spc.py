@@ -1107,15 +1107,15 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
     import pandas as pd
 
     _v.data_frame(df, "df", allow_empty=False)
-    values = [value] if isinstance(value, str) else list(value)
-    by = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    values = _v.column_arguments(value, "value")
+    by = _v.column_arguments(by, "by", optional=True)
+    [time] = _v.column_arguments(time, "time", several=False)
     if n is not None and not isinstance(n, (str, dict)):
         raise TypeError(f"n must be a column name or a dict of them by indicator (got {n!r})")
-    for name, cols in (("value", values), ("by", by), ("time", [time])):
-        _v.column_labels(cols, name, several=name != "time")
-    _v.columns_present(df, values + by + [time])
-    if isinstance(n, str):
-        _v.columns_present(df, [n])
+    n_cols = [c for c in (n.values() if isinstance(n, dict) else [n]) if c is not None]
+    for name, cols in (("value", values), ("by", by), ("time", [time]), ("n", n_cols)):
+        _v.column_labels(cols, name, several=False)
+        _v.columns_present(df, cols, "df", argument=name)
     ords, make = _ordinals(df[time], freq, "time")
     codes = (df.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by
              else np.zeros(len(df), dtype=np.int64))
@@ -1124,14 +1124,15 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
     dup = frame.duplicated()
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
+        hint = "" if by else "; by names the columns that tell its series apart"
         raise ValueError(f"{time} repeats a period within a series "
-                         f"({_key_text(keys[codes[i]])}: {df[time].iloc[i]})")
+                         f"({_key_text(keys[codes[i]])}: {df[time].iloc[i]}){hint}")
     lo, length = int(ords.min()), int(ords.max() - ords.min() + 1)
     grid = make(lo, length)
     names = [_key_text(k) for k in keys]
     tables = []
     for indicator in values:
-        chart_i = _lookup(chart, indicator, None)
+        chart_i = _v.choice(_lookup(chart, indicator, None), "chart", CHARTS)
         n_col = _lookup(n, indicator, None) if chart_i in _WITH_N else None
         mats = []
         for col in [indicator] + ([n_col] if n_col is not None else []):

@@ -846,18 +846,12 @@ def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_
     import pandas as pd
 
     _v.data_frame(df, "df", allow_empty=False)
-    keys = [by] if isinstance(by, str) else list(by)
-    for name, col in [("by", k) for k in keys] + [("time", time), ("value", value)] + (
-            [("exposure", exposure)] if exposure is not None else []):
-        _v.column_labels([col], name, several=name == "by")
-        if col not in df.columns:
-            raise ValueError(f"{name}: column {col!r} is not in df")
-    tests = [tests] if isinstance(tests, str) else list(tests)
-    for test in tests:
-        _v.choice(test, "tests", tuple(_TABLE_TESTS))
-    options = dict(options or {})
-    for name in options:
-        _v.choice(name, "options", tuple(tests))
+    keys = _v.columns(df, by, "by")
+    [time] = _v.columns(df, time, "time", several=False)
+    [value] = _v.columns(df, value, "value", several=False)
+    [exposure] = _v.columns(df, exposure, "exposure", several=False, optional=True) or [None]
+    tests = _v.choices(tests, "tests", tuple(_TABLE_TESTS))
+    options = _v.keyword_options(options, "options", tuple(tests))
     _v.column_complete(df, time, "time")
     frame = df[keys + [time]].copy()
     frame["value"] = _v.as_float_array(df[value], "value", allow_empty=True)

@@ -452,7 +452,7 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
     """
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a file or folder name (got {type(path).__name__})")
-    if kind is not None and kind not in KINDS:
+    if kind is not None and (not isinstance(kind, str) or kind not in KINDS):
         options = ", ".join(repr(k) for k in KINDS)
         raise ValueError(f"kind must be one of {options} or None (got {kind!r})")
     first, last = _month_bound(start, "start"), _month_bound(end, "end")

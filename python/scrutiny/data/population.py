@@ -95,9 +95,7 @@ def lsoa_population(path=None, vintage: str = "2021"):
     import pandas as pd
 
     vintage = str(vintage) if isinstance(vintage, (int, np.integer)) else vintage
-    if vintage not in VINTAGES:
-        raise ValueError(f"vintage must be one of {', '.join(map(repr, VINTAGES))} "
-                         f"(got {vintage!r})")
+    v.choice(vintage, "vintage", VINTAGES)
     if path is not None and not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a file or folder name (got {type(path).__name__})")
     path = Path(path) if path is not None else shared_data_folder() / FOLDER
@@ -258,6 +256,7 @@ def _check_join(counts, population, on, level, drop_unmatched) -> bool:
                          f"columns: {', '.join(map(str, counts.columns))})")
     v.distinct_columns(counts, "counts")
     v.distinct_columns(population, "population")
+    v.finite_columns(counts, "counts")
     v.columns_present(population, ["lsoa_code", "population"], "population")
     if level == "local_authority":
         v.columns_present(population, ["local_authority"], "population")

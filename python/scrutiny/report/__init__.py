@@ -14,6 +14,7 @@ import dataclasses
 import time
 from pathlib import Path
 
+from .. import _validation as _v
 from . import charts, engine, html, overview
 from .issues import Issue
 from .sources import Sources
@@ -118,8 +119,8 @@ def _check_arguments(data, frames, only, progress) -> None:
         for key, item in value.items():
             if not isinstance(item, kind):
                 raise TypeError(f"{name}[{key!r}] must be {what} (got {type(item).__name__})")
-    if only is not None and (isinstance(only, str) or not all(isinstance(n, str) for n in only)):
-        raise TypeError("only must be a list of measure names")
+    if only is not None:
+        _v.strings(only, "only", "measure names")
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable (got {type(progress).__name__})")
 
