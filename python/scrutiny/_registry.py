@@ -475,7 +475,13 @@ NONFINITE = {
     "count_trend": {"theta": "no dispersion parameter in a Poisson model"},
     "its": {"theta": "no dispersion parameter in a Poisson or normal model"},
     "spc": {"value": "a missing point stays missing", "target": "no target given"},
-    "spc_table": {"target": "no target given"},
+    "spc_table": {"target": "no target given",
+                  **dict.fromkeys(("longest_run", "longest_run_max", "n_crossings",
+                                   "n_crossings_min"),
+                                  "no runs analysis when every point lies on the centre line")},
+    "write_report": {"results": "a figure the report gives as 'not given' (too few cases, with "
+                                "the reason in its note) or a median's upper limit the survival "
+                                "curve never falls to"},
     "key_drivers": {"importance_lower": "no interval without a bootstrap",
                     "importance_upper": "no interval without a bootstrap",
                     "relative": "no interval of R² without a bootstrap"},
