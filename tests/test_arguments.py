@@ -270,3 +270,91 @@ def test_a_list_is_not_a_column_name(call, match):
                        "crimes": [3, 5, 4, 6, 8, 9, 7, 6, 7, 5, 6, 6]})
     with pytest.raises(TypeError, match=match):
         call(df)
+
+
+# ---- column, option and name arguments of the table and data functions --------------------
+
+def _table():
+    return pd.DataFrame({"area": ["A"] * 6 + ["B"] * 6, "month": list(range(6)) * 2,
+                         "crimes": [3, 5, 4, 6, 8, 9, 7, 6, 7, 5, 6, 6]})
+
+
+@pytest.mark.parametrize("bad", [float("nan"), None, 7, True, np.asarray(2.5), 1 + 1j])
+@pytest.mark.parametrize("call, name", [
+    (lambda df, v: trend_table(df, v, "month", "crimes"), "by"),
+    (lambda df, v: trend_table(df, "area", "month", "crimes", tests=v), "tests"),
+    (lambda df, v: trend_table(df, "area", "month", "crimes", options=v), "options"),
+    (lambda df, v: spc_table(df, v, "month", by="area"), "value"),
+    (lambda df, v: spc_table(df, "crimes", v, by="area"), "time"),
+    (lambda df, v: spc_table(df, "crimes", "month", by=v), "by"),
+    (lambda df, v: sc.data.aggregate_policeuk(df, by=v), "by"),
+])
+def test_a_scalar_where_columns_or_options_belong_is_named(call, name, bad):
+    """A number, None, a 0-d array or a flag where column names or options belong is named
+    ("'float' object is not iterable" leaked)."""
+    if bad is None and name == "options":
+        return  # no options
+    with pytest.raises((TypeError, ValueError), match=rf"(?<!\w){name}(?!\w)"):
+        call(_table(), bad)
+
+
+@pytest.mark.parametrize("bad", [np.array([]), np.zeros((2, 2, 2)), np.array([2.5, "abc"],
+                                                                              dtype=object)])
+@pytest.mark.parametrize("call, name", [
+    (lambda v: spc_table(_table(), "crimes", "month", by="area", chart=v), "chart"),
+    (lambda v: sc.data.lsoa_population(vintage=v), "vintage"),
+    (lambda v: sc.data.read_policeuk("x.csv", kind=v), "kind"),
+    (lambda v: trend_table(_table(), "area", "month", "crimes", options=v), "options"),
+])
+def test_an_array_where_an_option_belongs_is_named(call, name, bad):
+    """An array given for an enumerated option is named ("the truth value of an array is
+    ambiguous" leaked)."""
+    with pytest.raises((TypeError, ValueError), match=name):
+        call(bad)
+
+
+def test_table_columns_and_options_are_named():
+    df = _table()
+    with pytest.raises(ValueError, match="by must name at least one column"):
+        trend_table(df, [], "month", "crimes")
+    with pytest.raises(ValueError, match=r"tests must be one of .* \(got nan\)"):
+        trend_table(df, "area", "month", "crimes", tests=float("nan"))
+    with pytest.raises(TypeError, match="options must be a dict"):
+        trend_table(df, "area", "month", "crimes", options=[("mann_kendall", {})])
+    with pytest.raises(TypeError, match=r"options\['sen_slope'\] must be a dict"):
+        trend_table(df, "area", "month", "crimes", options={"sen_slope": 0.9})
+    with pytest.raises(ValueError, match=r"df has no column 'abc' \(given as time\)"):
+        spc_table(df, "crimes", "abc", by="area")
+    with pytest.raises(ValueError, match=r"df has no column 'abc' \(given as n\)"):
+        spc_table(df, "crimes", "month", by="area", n="abc", chart="p")
+    with pytest.raises(ValueError, match=r"df has no column 'abc' \(given as n\)"):
+        spc_table(df, "crimes", "month", by="area", n={"crimes": "abc"}, chart="p")
+    with pytest.raises(ValueError, match="month repeats a period .*; by names the columns"):
+        spc_table(df, "crimes", "month")
+    with pytest.raises(TypeError, match=r"only must be a list of measure names \(got 2.5\)"):
+        sc.write_report(only=2.5)
+    with pytest.raises(TypeError, match="areas must be a sequence of column names"):
+        sc.data.join_population(pd.DataFrame({"lsoa_code": ["E1"], "count": [3]}),
+                                pd.DataFrame({"lsoa_code": ["E1"], "local_authority": ["A"],
+                                              "population": [1500]}), areas=np.asarray(2.5))
+
+
+def test_data_functions_name_their_arguments(tmp_path):
+    with pytest.raises(FileNotFoundError, match="path: no file '.*missing.csv'"):
+        sc.read_harm_weights(tmp_path / "missing.csv")
+    path = tmp_path / "weights.csv"
+    path.write_text("crime_type,weight\nBurglary,40\n")
+    with pytest.raises(ValueError, match=r"table has no column 'abc' \(given as weight\)"):
+        sc.read_harm_weights(path, weight="abc")
+    with pytest.raises(TypeError, match="source must be a string or None"):
+        sc.read_harm_weights(path, source=float("inf"))
+    counts = pd.DataFrame({"lsoa_code": ["E1", "E2"], "count": [np.inf, 5.0]})
+    population = pd.DataFrame({"lsoa_code": ["E1", "E2"], "population": [1500, 1700]})
+    with pytest.raises(ValueError, match=r"counts column 'count' must be finite \(row 0"):
+        sc.data.join_population(counts, population)
+
+
+@pytest.mark.parametrize("name", ["start", "end"])
+def test_calls_per_interval_refuses_a_missing_start_or_end(name):
+    with pytest.raises(ValueError, match=f"{name} must be a date, not missing"):
+        calls.calls_per_interval(["2024-01-01 10:00"], **{name: float("nan")})

@@ -1112,9 +1112,9 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
     [time] = _v.column_arguments(time, "time", several=False)
     if n is not None and not isinstance(n, (str, dict)):
         raise TypeError(f"n must be a column name or a dict of them by indicator (got {n!r})")
-    n_cols = [c for c in (n.values() if isinstance(n, dict) else [n]) if c is not None]
+    n_cols = [c for col in (n.values() if isinstance(n, dict) else [n])
+              for c in _v.column_arguments(col, "n", several=False, optional=True)]
     for name, cols in (("value", values), ("by", by), ("time", [time]), ("n", n_cols)):
-        _v.column_labels(cols, name, several=False)
         _v.columns_present(df, cols, "df", argument=name)
     ords, make = _ordinals(df[time], freq, "time")
     codes = (df.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by
