@@ -200,7 +200,7 @@ def conf_levels(conf, name: str = "conf") -> tuple[np.ndarray, bool]:
     is_seq = isinstance(conf, (Sequence, np.ndarray)) and not isinstance(conf, str)
     if not is_seq and (_is_bool(conf) or not isinstance(conf, numbers.Real)):
         raise TypeError(f"{name} must be a number in (0, 1) or a sequence of them")
-    levels = probability(np.atleast_1d(conf).astype(float) if is_seq else [conf], name)
+    levels = probability(conf if is_seq else [conf], name)   # non-numbers: a TypeError
     if levels.ndim != 1:
         raise ValueError(f"{name} must be a number or a flat sequence of numbers")
     return levels, is_seq
