@@ -597,11 +597,15 @@ def column_labels(values, name: str, several: bool = True) -> None:
             raise TypeError(f"{name} must be a column name{them} (got {v!r})") from None
 
 
-def columns_present(df, names, name: str = "df") -> None:
-    """Every name is a column of the DataFrame."""
-    for col in names:
+def columns_present(df, names, name: str = "df", given=None) -> None:
+    """Every name is a column of the DataFrame ``name``; ``given`` is the argument that gave
+    the names (one for all, or a sequence with one per name), said in the message:
+    ``"df has no column 'nope' (named by drivers)"``."""
+    for i, col in enumerate(names):
         if col not in df.columns:
-            raise ValueError(f"{name} has no column {col!r}")
+            by = given if given is None or isinstance(given, str) else given[i]
+            raise ValueError(f"{name} has no column {col!r}"
+                             + ("" if by is None else f" (named by {by})"))
 
 
 def no_missing(missing: np.ndarray, name: str, series_names, point_names) -> None:
@@ -870,8 +874,9 @@ def read_csv(path, name: str, **options):
 
 def column_names(value, name: str) -> list:
     """A non-empty sequence of distinct column names (a single string is refused)."""
-    if isinstance(value, str) or not hasattr(value, "__iter__"):
-        raise TypeError(f"{name} must be a sequence of column names")
+    if isinstance(value, str) or not hasattr(value, "__iter__") or (
+            isinstance(value, np.ndarray) and value.ndim == 0):
+        raise TypeError(f"{name} must be a sequence of column names (got {value!r})")
     names = list(value)
     if not names:
         raise ValueError(f"{name} is empty")
@@ -942,18 +947,45 @@ def dates(value, name: str):
 
 # ---- the core's own domain --------------------------------------------------------------------
 
-_DOMAIN_STATUS = "input domain error"   # the core's words for SC_EDOM (csrc/core/sc_status.c)
+# The core's words for its statuses (csrc/core/sc_status.c, GSL's gsl_strerror), raised by the
+# binding as "<function>: <words>", and what each says of the arguments that gave it.
+_TOO_EXTREME = ("are too extreme in magnitude to compute with (their sums or ratios "
+                "overflow); rescale them")
+_STATUS = {
+    "input domain error": _TOO_EXTREME,
+    "invalid argument supplied by user": _TOO_EXTREME,
+    "exceeded max number of iterations": "are too extreme in magnitude for the computation to "
+                                         "finish within its iteration limit; rescale them",
+    "iterative solver did not converge": "are too extreme in magnitude for the iterative "
+                                         "solver to converge; rescale them",
+    "singular or rank-deficient system": "are too extreme in magnitude to compute with (they "
+                                         "make a singular system); rescale them",
+    "result is not a number": "are too extreme in magnitude to compute with (a result is not "
+                              "a number); rescale them",
+}
+_ITERATIONS = ("exceeded max number of iterations", "iterative solver did not converge")
+
+
+def core_status(error: Exception) -> str | None:
+    """The core's status words in ``error`` (``"agents_needed: input domain error"``), or None
+    when the error is not a bare status of the core."""
+    func, sep, words = str(error).partition(": ")
+    return words if sep and func.isidentifier() and words in _STATUS else None
 
 
 @contextlib.contextmanager
-def core_domain(names: str):
+def core_domain(names: str, unmet: str | None = None):
     """Run core computations on checked inputs that the core may still find outside its domain
-    (values of extreme magnitude, such as 1e308 or 5e-324, whose sums or ratios overflow): its
-    status becomes a ValueError naming the arguments ``names`` (e.g. ``"count and weights"``)."""
+    (values of extreme magnitude, such as 1e308 or 5e-324, whose sums or ratios overflow): a
+    bare status of the core becomes an error of the same type naming the arguments ``names``
+    (e.g. ``"count and weights are too extreme in magnitude ..."``); ``unmet`` is the whole
+    message for a search or iteration that stopped at its limit, when it says more."""
     try:
         yield
-    except ValueError as error:
-        if not str(error).endswith(_DOMAIN_STATUS):
+    except (ValueError, NumericalError) as error:
+        words = core_status(error)
+        if words is None:
             raise
-        raise ValueError(f"{names} are too extreme in magnitude to compute with (their sums or "
-                         f"ratios overflow); rescale them") from None
+        message = (unmet if unmet is not None and words in _ITERATIONS
+                   else f"{names} {_STATUS[words]}")
+        raise type(error)(message) from None

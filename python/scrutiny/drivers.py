@@ -1017,11 +1017,11 @@ def key_drivers(df, outcome, drivers, weights=None, model=None, method="lmg",
     """
     import pandas as pd
 
-    _v.data_frame(df, "df")
+    _v.data_frame(df, "df", allow_empty=False)
     drivers = _v.column_names(drivers, "drivers")
     _v.column_labels([outcome], "outcome", several=False)
     named = [outcome, *drivers] + ([weights] if isinstance(weights, str) else [])
-    _v.columns_present(df, named, "df")
+    _v.columns_present(df, named, "df", ["outcome", *["drivers"] * len(drivers), "weights"])
     y = df[outcome]
     X = df[drivers]
     w = df[weights] if isinstance(weights, str) else weights
