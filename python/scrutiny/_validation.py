@@ -31,8 +31,9 @@ MAX_POINTS = 100_000
 MAX_WEIGHT = 1e100
 
 
-def _scalar(value):
-    """A 0-d array as the one value it holds (a 0-d array is a scalar argument)."""
+def one_value(value):
+    """A 0-d array as the one value it holds (a 0-d array is a scalar argument); anything
+    else as it is."""
     if isinstance(value, np.ndarray) and value.ndim == 0:
         return value[()]
     return value
@@ -68,7 +69,7 @@ def as_float_array(value, name: str, *, allow_empty: bool = False, ndim: int | N
     """``value`` (scalar, list, array, pandas object) as a float64 array (a copy)."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be numeric, not a string")
-    if _is_bool(_scalar(value)):
+    if _is_bool(one_value(value)):
         raise TypeError(f"{name} must be a number, not {bool(value)!r}")
     if value is None:
         raise TypeError(f"{name} must be numeric (got None)")
@@ -196,7 +197,7 @@ def probability(value, name: str, *, open_interval: bool = True) -> np.ndarray:
 
 def conf_levels(conf, name: str = "conf") -> tuple[np.ndarray, bool]:
     """Confidence level(s) in (0, 1).  Returns (levels as 1-D array, was_a_sequence)."""
-    conf = _scalar(conf)
+    conf = one_value(conf)
     is_seq = isinstance(conf, (Sequence, np.ndarray)) and not isinstance(conf, str)
     if not is_seq and (_is_bool(conf) or not isinstance(conf, numbers.Real)):
         raise TypeError(f"{name} must be a number in (0, 1) or a sequence of them")
@@ -242,6 +243,18 @@ def seasons(n: int, period, season):
     return None, 1, []
 
 
+def flat_sequence(value, name: str, what: str = "values") -> np.ndarray:
+    """A flat (1-D) sequence of ``what`` as an array: a single value (a string, a number, a 0-d
+    array) is a TypeError, more dimensions a ValueError, each naming the argument."""
+    arr = np.asarray(value) if not isinstance(value, (str, bytes)) else np.asarray(None)
+    if arr.ndim == 0:
+        raise TypeError(f"{name} must be a sequence of {what} (got {value!r})")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a flat sequence of {what} (got {arr.ndim} "
+                         "dimensions)")
+    return arr
+
+
 def labels_for(labels, n: int, name: str = "labels", unit: str = "units"):
     """Labels as a list of length n, one per unit (None stays None)."""
     if labels is None:
@@ -259,7 +272,7 @@ def labels_for(labels, n: int, name: str = "labels", unit: str = "units"):
 def number(value, name: str, *, positive: bool = False, minimum: float | None = None) -> float:
     """One finite real number (optionally > 0, or >= ``minimum``); a 0-d array is one number,
     a bool none."""
-    value = _scalar(value)
+    value = one_value(value)
     if _is_bool(value) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a single number (got {type(value).__name__})")
     v = float(value)
@@ -321,7 +334,7 @@ def shape_is(arr: np.ndarray, name: str, shape: tuple, meaning: str) -> None:
 def whole_number(value, name: str, *, minimum: int = 0, maximum: int | None = MAX_WHOLE) -> int:
     """One whole number from ``minimum`` to ``maximum`` (None: no upper bound), e.g. a
     replicate count or a seed; bools are refused, a 0-d array is one number."""
-    value = _scalar(value)
+    value = one_value(value)
     if _is_bool(value) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a whole number (got {value!r})")
     if value < minimum:
@@ -509,7 +522,7 @@ def threads(value) -> int:
 def boolean(value, name: str) -> bool:
     """A bool (True / False, NumPy bools included): anything else (a string, a number, NaN, a
     list) is refused rather than taken by its truth value."""
-    value = _scalar(value)
+    value = one_value(value)
     if not _is_bool(value):
         raise TypeError(f"{name} must be True or False (got {value!r})")
     return bool(value)
@@ -555,7 +568,10 @@ def per_series(value, name: str, rows: int):
 
 
 def positions(value, name: str, low: int, high: int) -> np.ndarray:
-    """Whole numbers in [low, high] (one or a flat sequence), sorted and without repeats."""
+    """Whole numbers in [low, high] (one or a flat sequence), sorted and without repeats;
+    True / False are not positions."""
+    if np.asarray(value).dtype.kind == "b":
+        raise TypeError(f"{name} must hold whole positions, not True or False")
     arr = as_float_array(np.atleast_1d(value) if np.ndim(value) == 0 else value, name)
     dimensions(arr, name, (1,), "a position or a flat sequence of positions")
     check_no_nan(arr, name)
@@ -773,7 +789,9 @@ def ordinal_outcome(value, name: str = "y", levels=None) -> tuple[np.ndarray, li
         codes[cat.codes < 0] = np.nan
         return codes, list(cat.categories)
     if levels is not None:
+        flat_sequence(levels, "levels", "outcome levels")
         labels = list(levels)
+        column_labels(labels, "levels")
         if len(set(labels)) != len(labels):
             raise ValueError(f"levels must be distinct (got {labels})")
         series = pd.Series(np.asarray(value, dtype=object).ravel())
