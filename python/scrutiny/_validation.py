@@ -725,6 +725,20 @@ def case_weights(value, n: int, name: str = "weights") -> np.ndarray:
     return arr
 
 
+def few_effective_rows(weights, p: int, name: str = "weights") -> str:
+    """For the message of a failed fit: a clause naming the case weights when they leave an
+    effective sample (Kish, (sum w)^2 / sum w^2) of fewer rows than p drivers + 2, as when
+    one row outweighs the rest; else ''."""
+    if weights is None:
+        return ""
+    w = np.asarray(weights, dtype=np.float64) / np.max(weights)   # no overflow in the squares
+    rows = float(w.sum() ** 2 / np.dot(w, w))
+    if rows >= p + 2:
+        return ""
+    return (f" ({name} leave an effective sample of {rows:.3g} rows, too few for {p} "
+            f"driver(s): a few rows outweigh the rest)")
+
+
 def full_rank(mat: np.ndarray, y: np.ndarray, names: list, weights, name: str = "X") -> None:
     """No constant driver and no set of perfectly collinear drivers (weighted, intercept
     included), naming them: the smallest eigenvalue of the drivers' weighted correlation matrix
@@ -740,6 +754,10 @@ def full_rank(mat: np.ndarray, y: np.ndarray, names: list, weights, name: str = 
         return
     p = mat.shape[1]
     corr = _core.drivers_correlation(mat, y, weights)[:p, :p]
+    if not np.isfinite(corr).all():
+        far = ", ".join(repr(names[j]) for j in np.flatnonzero(~np.isfinite(corr).all(axis=0)))
+        raise NumericalError(f"{name} is too extreme in magnitude to compute with (the "
+                             f"correlations of {far} overflow); rescale it")
     values, vectors = np.linalg.eigh(corr)
     if values[0] <= 1e-12:
         v = np.abs(vectors[:, 0])
@@ -940,9 +958,14 @@ def _one_date(value, name: str, where: str):
 
 
 def date(value, name: str):
-    """One date (a string, datetime or Timestamp) as a nanosecond pandas Timestamp; NaT when
-    ``value`` is missing."""
-    return _one_date(value, name, "")
+    """One date (a string, datetime or Timestamp) as a nanosecond pandas Timestamp; a missing
+    one (None, NaN, NaT) is refused."""
+    import pandas as pd
+
+    stamp = _one_date(value, name, "")
+    if stamp is pd.NaT:
+        raise ValueError(f"{name} must be a date, not missing")
+    return stamp
 
 
 def dates(value, name: str):
@@ -952,6 +975,9 @@ def dates(value, name: str):
 
     if isinstance(value, (str, bytes)) or np.ndim(value) == 0:
         raise TypeError(f"{name} must hold one date per case (got a single value)")
+    if np.ndim(value) > 1:
+        raise ValueError(f"{name} must hold one date per case (got {np.ndim(value)} "
+                         "dimensions)")
     raw = pd.Series(value if hasattr(value, "dtype") else np.asarray(value, dtype=object))
     try:
         return pd.DatetimeIndex(pd.to_datetime(raw)).as_unit("ns")
@@ -992,12 +1018,13 @@ def core_status(error: Exception) -> str | None:
 
 
 @contextlib.contextmanager
-def core_domain(names: str, unmet: str | None = None):
+def core_domain(names: str, unmet: str | None = None, note: str = ""):
     """Run core computations on checked inputs that the core may still find outside its domain
     (values of extreme magnitude, such as 1e308 or 5e-324, whose sums or ratios overflow): a
     bare status of the core becomes an error of the same type naming the arguments ``names``
     (e.g. ``"count and weights are too extreme in magnitude ..."``); ``unmet`` is the whole
-    message for a search or iteration that stopped at its limit, when it says more."""
+    message for a search or iteration that stopped at its limit, when it says more; ``note``
+    ends the message."""
     try:
         yield
     except (ValueError, NumericalError) as error:
@@ -1006,4 +1033,4 @@ def core_domain(names: str, unmet: str | None = None):
             raise
         message = (unmet if unmet is not None and words in _ITERATIONS
                    else f"{names} {_STATUS[words]}")
-        raise type(error)(message) from None
+        raise type(error)(message + note) from None

@@ -810,9 +810,6 @@ def calls_per_interval(timestamps, interval=1800, *, by_weekday=False, start=Non
     day = ts.dt.normalize()
     first = day.min() if start is None else _v.date(start, "start").normalize()
     last = day.max() if end is None else _v.date(end, "end").normalize()
-    for bound, name in ((first, "start"), (last, "end")):
-        if bound is pd.NaT:
-            raise ValueError(f"{name} must be a date, not missing")
     if getattr(first, "tz", None) is None and day.dt.tz is not None:
         first, last = first.tz_localize(day.dt.tz), last.tz_localize(day.dt.tz)
     if last < first:
