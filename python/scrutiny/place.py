@@ -686,10 +686,11 @@ def _wdd_multiplied(arrays: dict):
     stacked as (8, *shape); a part not given counts zero."""
     zeros = np.zeros(arrays["treated_before"].shape)
     counts = np.stack([arrays.get(p, zeros) for p in _PARTS])
-    scale = np.stack([
-        (arrays["weights"] / arrays[f"period_{p.rsplit('_', 1)[1]}"]
-         / arrays.get(f"area_{p.rsplit('_', 1)[0]}", 1.0)) if p in arrays else zeros
-        for p in _PARTS])
+    with np.errstate(over="ignore"):   # an overflow is the core's domain error, named
+        scale = np.stack([
+            (arrays["weights"] / arrays[f"period_{p.rsplit('_', 1)[1]}"]
+             / arrays.get(f"area_{p.rsplit('_', 1)[0]}", 1.0)) if p in arrays else zeros
+            for p in _PARTS])
     return counts, scale
 
 
