@@ -755,7 +755,9 @@ def full_rank(mat: np.ndarray, y: np.ndarray, names: list, weights, name: str = 
     p = mat.shape[1]
     corr = _core.drivers_correlation(mat, y, weights)[:p, :p]
     if not np.isfinite(corr).all():
-        far = ", ".join(repr(names[j]) for j in np.flatnonzero(~np.isfinite(corr).all(axis=0)))
+        bad = ~np.isfinite(np.diag(corr))      # the drivers whose own spread overflows
+        bad = bad if bad.any() else ~np.isfinite(corr).all(axis=0)
+        far = ", ".join(repr(names[j]) for j in np.flatnonzero(bad))
         raise NumericalError(f"{name} is too extreme in magnitude to compute with (the "
                              f"correlations of {far} overflow); rescale it")
     values, vectors = np.linalg.eigh(corr)
