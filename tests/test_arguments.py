@@ -169,6 +169,118 @@ def test_huge_case_weights_are_refused():
         sc.relative_importance(X, y, weights=w)
 
 
+# ---- levels, sequences and the core's statuses ----------------------------------------------
+
+@pytest.mark.parametrize("bad", [np.array(["abc"]), np.array([0.9, "abc"], dtype=object),
+                                 ["abc"]])
+@pytest.mark.parametrize("name, call", [
+    ("conf", lambda v: sc.proportion_ci(3, 10, conf=v)),
+    ("conf", lambda v: sc.logistic(_drivers()[0], (_drivers()[1] > 2).astype(float), conf=v)),
+    ("levels", lambda v: sc.funnel([12.0, 25, 31], [100.0, 200, 300], levels=v)),
+    ("alpha", lambda v: sc.mann_kendall(np.arange(12.0), alpha=v)),
+])
+def test_levels_of_strings_are_named(name, call, bad):
+    """Confidence levels that are not numbers: a TypeError naming the argument (a bare
+    'could not convert string to float' leaked)."""
+    with pytest.raises(TypeError, match=rf"^{name} must be numeric"):
+        call(bad)
+
+
+def test_core_statuses_name_the_arguments():
+    from scrutiny import _validation as v
+
+    with pytest.raises(ValueError, match="^a and b are too extreme in magnitude"):
+        with v.core_domain("a and b"):
+            raise ValueError("f: input domain error")
+    with pytest.raises(sc.ConvergenceError, match="^a or b cannot be met; see c$"):
+        with v.core_domain("a and b", "a or b cannot be met", note="; see c"):
+            raise sc.ConvergenceError("f: exceeded max number of iterations")
+    with pytest.raises(sc.NumericalError, match="^x and y are too extreme .* singular system"):
+        with v.core_domain("x and y"):
+            raise sc.NumericalError("f: singular or rank-deficient system")
+    with pytest.raises(ValueError, match="^f: something else$"):   # not a bare status
+        with v.core_domain("a and b"):
+            raise ValueError("f: something else")
+    with pytest.raises(ValueError, match="max_occupancy are too extreme"):
+        calls.agents_needed(100, 1800, 180, 20, 0.8, max_occupancy=5e-324)
+    with pytest.raises(sc.ConvergenceError, match="max_abandonment .* patience"):
+        calls.agents_needed(100, 1800, 180, 20, 0.8, patience=5e-324)
+    with pytest.raises(ValueError, match="exposure_after and ratio are too extreme"):
+        sc.poisson_etest(41, 37, ratio=1e308)
+    with pytest.raises(ValueError, match="period_before, period_after and area_sizes are too"):
+        sc.wdd(207, 110, 308, 318, period_before=5e-324)
+    with pytest.raises(ValueError, match="area_sizes must be a sequence of 4 sizes"):
+        sc.wdd(207, 110, 308, 318, area_sizes=np.asarray(2.0))
+    with pytest.raises(sc.NumericalError, match="numerator, denominator or target too extreme"):
+        sc.funnel([12.0, 25, 31], [100.0, 200, 300], target=5e-324)
+
+
+def test_extreme_drivers_and_weights_are_named():
+    X, y = _drivers()
+    binary = (y > 2).astype(float)
+    with pytest.raises(sc.NumericalError, match=r"^X is too extreme in magnitude .*'a'"):
+        sc.logistic(X.assign(a=np.r_[1e308, X["a"].to_numpy()[1:]]), binary)
+    with pytest.raises(sc.ConvergenceError, match=r"separated by 'a' in X"):
+        sc.logistic(X.assign(a=np.r_[2.0**63, X["a"].to_numpy()[1:]]), binary)
+    w = np.ones(60)
+    w[0] = 2.0**63
+    with pytest.raises(sc.NumericalError, match=r"weights leave an effective sample of 1 rows"):
+        sc.ordinal_logistic(X, y, weights=w)
+
+
+@pytest.mark.parametrize("levels, error", [(3.0, TypeError), (np.asarray(2.0), TypeError),
+                                           (True, TypeError), (np.ones((1, 1, 3)), ValueError),
+                                           ([[1], [2]], ValueError)])
+def test_ordinal_levels_are_a_flat_sequence(levels, error):
+    X, y = _drivers()
+    with pytest.raises(error, match="^levels must be a (flat )?sequence of outcome levels"):
+        sc.ordinal_logistic(X, y, levels=levels)
+
+
+def test_time_and_rebase_of_spc():
+    y = np.arange(24.0) + 1
+    with pytest.raises(TypeError, match="^time must be a sequence of time points"):
+        sc.spc(y, time=5.0)
+    with pytest.raises(ValueError, match="^time must be a flat sequence"):
+        sc.spc(y, time=np.ones((2, 3, 4)))
+    with pytest.raises(TypeError, match="^rebase must hold whole positions, not True"):
+        sc.spc(y, rebase=True)
+    assert sc.spc(y, rebase=np.asarray(12)).rebase == sc.spc(y, rebase=12).rebase
+
+
+def test_column_names_name_their_argument():
+    X, y = _drivers()
+    df = X.assign(overall=y)
+    with pytest.raises(ValueError, match=r"df has no column 'nope' \(named by outcome\)"):
+        drivers.key_drivers(df, "nope", ["a"])
+    with pytest.raises(ValueError, match=r"df has no column 'c' \(named by drivers\)"):
+        drivers.key_drivers(df, "overall", ["a", "c"])
+    with pytest.raises(TypeError, match="^drivers must be a sequence of column names"):
+        drivers.key_drivers(df, "overall", np.asarray("a"))
+    with pytest.raises(ValueError, match="^df is empty"):
+        drivers.key_drivers(df.iloc[:0], "overall", ["a"])
+    frame = pd.DataFrame({"type": ["a", "b", "a", "b"], "n": [3, 4, 5, 6],
+                          "area": ["N", "N", "S", "S"], "pop": [100, 100, 200, 300]})
+    weights = {"a": 40.3, "b": 365.2}
+    with pytest.raises(ValueError, match=r"frame has no column 'kind' \(named by crime_type\)"):
+        sc.harm_index(frame, "kind", "n", weights)
+    with pytest.raises(ValueError, match=r"'S' has 200 and 300\); the groups are those of by"):
+        sc.harm_index(frame, "type", "n", weights, by="area", population="pop")
+    with pytest.raises(ValueError, match="^population must be a column name or a mapping"):
+        sc.harm_index(frame, "type", "n", weights, by="area", population=[100, 200])
+    with pytest.raises(ValueError, match="target, per and population are too extreme"):
+        sc.harm_funnel(frame.assign(area=list("NSTU")), "type", "n", weights, "area",
+                       {"N": 1, "S": 2, "T": 3, "U": 4}, target=5e-324)
+
+
+def test_dates_missing_or_of_more_dimensions():
+    stamps = ["2024-01-01 10:00", "2024-01-01 11:00"]
+    with pytest.raises(ValueError, match="^start must be a date, not missing"):
+        calls.calls_per_interval(stamps, start=np.nan)
+    with pytest.raises(ValueError, match=r"^received must hold one date per case \(got 3 dim"):
+        waits.backlog(np.full((2, 2, 2), "2024-01-01"), [None] * 8)
+
+
 # ---- frames, dates, series ------------------------------------------------------------------
 
 @pytest.mark.parametrize("call", [
@@ -323,11 +435,11 @@ def test_table_columns_and_options_are_named():
         trend_table(df, "area", "month", "crimes", options=[("mann_kendall", {})])
     with pytest.raises(TypeError, match=r"options\['sen_slope'\] must be a dict"):
         trend_table(df, "area", "month", "crimes", options={"sen_slope": 0.9})
-    with pytest.raises(ValueError, match=r"df has no column 'abc' \(given as time\)"):
+    with pytest.raises(ValueError, match=r"df has no column 'abc' \(named by time\)"):
         spc_table(df, "crimes", "abc", by="area")
-    with pytest.raises(ValueError, match=r"df has no column 'abc' \(given as n\)"):
+    with pytest.raises(ValueError, match=r"df has no column 'abc' \(named by n\)"):
         spc_table(df, "crimes", "month", by="area", n="abc", chart="p")
-    with pytest.raises(ValueError, match=r"df has no column 'abc' \(given as n\)"):
+    with pytest.raises(ValueError, match=r"df has no column 'abc' \(named by n\)"):
         spc_table(df, "crimes", "month", by="area", n={"crimes": "abc"}, chart="p")
     with pytest.raises(ValueError, match="month repeats a period .*; by names the columns"):
         spc_table(df, "crimes", "month")
@@ -344,7 +456,7 @@ def test_data_functions_name_their_arguments(tmp_path):
         sc.read_harm_weights(tmp_path / "missing.csv")
     path = tmp_path / "weights.csv"
     path.write_text("crime_type,weight\nBurglary,40\n")
-    with pytest.raises(ValueError, match=r"table has no column 'abc' \(given as weight\)"):
+    with pytest.raises(ValueError, match=r"table has no column 'abc' \(named by weight\)"):
         sc.read_harm_weights(path, weight="abc")
     with pytest.raises(TypeError, match="source must be a string or None"):
         sc.read_harm_weights(path, source=float("inf"))

@@ -165,7 +165,8 @@ static int etest_one(double k1, double t1, double k2, double t2, double ratio,
                      double *pvalue)
 {
     const double r = ratio / (t2 / t1);
-    if (!(r > 0.0 && isfinite(r))) return SC_EDOM;   /* exposures too far apart */
+    /* exposures too far apart: r and its square (in the statistic) within a double */
+    if (!(r > 0.0 && isfinite(r * r) && r * r > 0.0)) return SC_EDOM;
     const double t_obs = etest_stat(k1, k2, r, stat);
     const double tol = ETEST_TIE * fmax(1.0, fabs(t_obs));
     *statistic = t_obs;

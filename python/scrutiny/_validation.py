@@ -31,8 +31,9 @@ MAX_POINTS = 100_000
 MAX_WEIGHT = 1e100
 
 
-def _scalar(value):
-    """A 0-d array as the one value it holds (a 0-d array is a scalar argument)."""
+def one_value(value):
+    """A 0-d array as the one value it holds (a 0-d array is a scalar argument); anything
+    else as it is."""
     if isinstance(value, np.ndarray) and value.ndim == 0:
         return value[()]
     return value
@@ -68,7 +69,7 @@ def as_float_array(value, name: str, *, allow_empty: bool = False, ndim: int | N
     """``value`` (scalar, list, array, pandas object) as a float64 array (a copy)."""
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be numeric, not a string")
-    if _is_bool(_scalar(value)):
+    if _is_bool(one_value(value)):
         raise TypeError(f"{name} must be a number, not {bool(value)!r}")
     if value is None:
         raise TypeError(f"{name} must be numeric (got None)")
@@ -196,11 +197,11 @@ def probability(value, name: str, *, open_interval: bool = True) -> np.ndarray:
 
 def conf_levels(conf, name: str = "conf") -> tuple[np.ndarray, bool]:
     """Confidence level(s) in (0, 1).  Returns (levels as 1-D array, was_a_sequence)."""
-    conf = _scalar(conf)
+    conf = one_value(conf)
     is_seq = isinstance(conf, (Sequence, np.ndarray)) and not isinstance(conf, str)
     if not is_seq and (_is_bool(conf) or not isinstance(conf, numbers.Real)):
         raise TypeError(f"{name} must be a number in (0, 1) or a sequence of them")
-    levels = probability(np.atleast_1d(conf).astype(float) if is_seq else [conf], name)
+    levels = probability(conf if is_seq else [conf], name)   # non-numbers: a TypeError
     if levels.ndim != 1:
         raise ValueError(f"{name} must be a number or a flat sequence of numbers")
     return levels, is_seq
@@ -242,6 +243,18 @@ def seasons(n: int, period, season):
     return None, 1, []
 
 
+def flat_sequence(value, name: str, what: str = "values") -> np.ndarray:
+    """A flat (1-D) sequence of ``what`` as an array: a single value (a string, a number, a 0-d
+    array) is a TypeError, more dimensions a ValueError, each naming the argument."""
+    arr = np.asarray(value) if not isinstance(value, (str, bytes)) else np.asarray(None)
+    if arr.ndim == 0:
+        raise TypeError(f"{name} must be a sequence of {what} (got {value!r})")
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a flat sequence of {what} (got {arr.ndim} "
+                         "dimensions)")
+    return arr
+
+
 def labels_for(labels, n: int, name: str = "labels", unit: str = "units"):
     """Labels as a list of length n, one per unit (None stays None)."""
     if labels is None:
@@ -259,7 +272,7 @@ def labels_for(labels, n: int, name: str = "labels", unit: str = "units"):
 def number(value, name: str, *, positive: bool = False, minimum: float | None = None) -> float:
     """One finite real number (optionally > 0, or >= ``minimum``); a 0-d array is one number,
     a bool none."""
-    value = _scalar(value)
+    value = one_value(value)
     if _is_bool(value) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a single number (got {type(value).__name__})")
     v = float(value)
@@ -321,7 +334,7 @@ def shape_is(arr: np.ndarray, name: str, shape: tuple, meaning: str) -> None:
 def whole_number(value, name: str, *, minimum: int = 0, maximum: int | None = MAX_WHOLE) -> int:
     """One whole number from ``minimum`` to ``maximum`` (None: no upper bound), e.g. a
     replicate count or a seed; bools are refused, a 0-d array is one number."""
-    value = _scalar(value)
+    value = one_value(value)
     if _is_bool(value) or not isinstance(value, numbers.Integral):
         raise TypeError(f"{name} must be a whole number (got {value!r})")
     if value < minimum:
@@ -509,7 +522,7 @@ def threads(value) -> int:
 def boolean(value, name: str) -> bool:
     """A bool (True / False, NumPy bools included): anything else (a string, a number, NaN, a
     list) is refused rather than taken by its truth value."""
-    value = _scalar(value)
+    value = one_value(value)
     if not _is_bool(value):
         raise TypeError(f"{name} must be True or False (got {value!r})")
     return bool(value)
@@ -555,7 +568,10 @@ def per_series(value, name: str, rows: int):
 
 
 def positions(value, name: str, low: int, high: int) -> np.ndarray:
-    """Whole numbers in [low, high] (one or a flat sequence), sorted and without repeats."""
+    """Whole numbers in [low, high] (one or a flat sequence), sorted and without repeats;
+    True / False are not positions."""
+    if np.asarray(value).dtype.kind == "b":
+        raise TypeError(f"{name} must hold whole positions, not True or False")
     arr = as_float_array(np.atleast_1d(value) if np.ndim(value) == 0 else value, name)
     dimensions(arr, name, (1,), "a position or a flat sequence of positions")
     check_no_nan(arr, name)
@@ -597,12 +613,15 @@ def column_labels(values, name: str, several: bool = True) -> None:
             raise TypeError(f"{name} must be a column name{them} (got {v!r})") from None
 
 
-def columns_present(df, names, name: str = "df", argument: str | None = None) -> None:
-    """Every name is a column of the DataFrame (given by ``argument``, named in the message)."""
-    for col in names:
+def columns_present(df, names, name: str = "df", given=None) -> None:
+    """Every name is a column of the DataFrame ``name``; ``given`` is the argument that gave
+    the names (one for all, or a sequence with one per name), said in the message:
+    ``"df has no column 'nope' (named by drivers)"``."""
+    for i, col in enumerate(names):
         if col not in df.columns:
-            given = f" (given as {argument})" if argument else ""
-            raise ValueError(f"{name} has no column {col!r}{given}")
+            by = given if given is None or isinstance(given, str) else given[i]
+            raise ValueError(f"{name} has no column {col!r}"
+                             + ("" if by is None else f" (named by {by})"))
 
 
 def no_missing(missing: np.ndarray, name: str, series_names, point_names) -> None:
@@ -706,6 +725,20 @@ def case_weights(value, n: int, name: str = "weights") -> np.ndarray:
     return arr
 
 
+def few_effective_rows(weights, p: int, name: str = "weights") -> str:
+    """For the message of a failed fit: a clause naming the case weights when they leave an
+    effective sample (Kish, (sum w)^2 / sum w^2) of fewer rows than p drivers + 2, as when
+    one row outweighs the rest; else ''."""
+    if weights is None:
+        return ""
+    w = np.asarray(weights, dtype=np.float64) / np.max(weights)   # no overflow in the squares
+    rows = float(w.sum() ** 2 / np.dot(w, w))
+    if rows >= p + 2:
+        return ""
+    return (f" ({name} leave an effective sample of {rows:.3g} rows, too few for {p} "
+            f"driver(s): a few rows outweigh the rest)")
+
+
 def full_rank(mat: np.ndarray, y: np.ndarray, names: list, weights, name: str = "X") -> None:
     """No constant driver and no set of perfectly collinear drivers (weighted, intercept
     included), naming them: the smallest eigenvalue of the drivers' weighted correlation matrix
@@ -721,6 +754,12 @@ def full_rank(mat: np.ndarray, y: np.ndarray, names: list, weights, name: str = 
         return
     p = mat.shape[1]
     corr = _core.drivers_correlation(mat, y, weights)[:p, :p]
+    if not np.isfinite(corr).all():
+        bad = ~np.isfinite(np.diag(corr))      # the drivers whose own spread overflows
+        bad = bad if bad.any() else ~np.isfinite(corr).all(axis=0)
+        far = ", ".join(repr(names[j]) for j in np.flatnonzero(bad))
+        raise NumericalError(f"{name} is too extreme in magnitude to compute with (the "
+                             f"correlations of {far} overflow); rescale it")
     values, vectors = np.linalg.eigh(corr)
     if values[0] <= 1e-12:
         v = np.abs(vectors[:, 0])
@@ -770,7 +809,9 @@ def ordinal_outcome(value, name: str = "y", levels=None) -> tuple[np.ndarray, li
         codes[cat.codes < 0] = np.nan
         return codes, list(cat.categories)
     if levels is not None:
+        flat_sequence(levels, "levels", "outcome levels")
         labels = list(levels)
+        column_labels(labels, "levels")
         if len(set(labels)) != len(labels):
             raise ValueError(f"levels must be distinct (got {labels})")
         series = pd.Series(np.asarray(value, dtype=object).ravel())
@@ -875,9 +916,9 @@ def read_csv(path, name: str, **options):
 
 def column_names(value, name: str) -> list:
     """A non-empty sequence of distinct column names (a single string is refused)."""
-    value = _scalar(value)
-    if isinstance(value, str) or not hasattr(value, "__iter__"):
-        raise TypeError(f"{name} must be a sequence of column names")
+    if isinstance(value, str) or not hasattr(value, "__iter__") or (
+            isinstance(value, np.ndarray) and value.ndim == 0):
+        raise TypeError(f"{name} must be a sequence of column names (got {value!r})")
     names = list(value)
     if not names:
         raise ValueError(f"{name} is empty")
@@ -904,7 +945,7 @@ def repeated(names: list, name: str, what: str) -> None:
 
 def _items(value) -> list:
     """One item (a string, a scalar, a 0-d array) as a list of it; a sequence as a list."""
-    value = _scalar(value)
+    value = one_value(value)
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         return [value]
     return list(value)
@@ -914,9 +955,9 @@ def column_arguments(value, name: str, *, several: bool = True, optional: bool =
     """The column name(s) argument ``name`` gives, as a list: one name (a string or another
     label; a 0-d array is one) or, with ``several``, a non-empty sequence of distinct ones;
     None (and, with ``several``, an empty sequence) is ``[]`` with ``optional``."""
-    if optional and _scalar(value) is None:
+    if optional and one_value(value) is None:
         return []
-    names = _items(value) if several else [_scalar(value)]
+    names = _items(value) if several else [one_value(value)]
     if not names and not optional:
         raise ValueError(f"{name} must name at least one column (got an empty sequence)")
     column_labels(names, name, several)
@@ -957,7 +998,7 @@ def keyword_options(value, name: str, keys) -> dict:
 def strings(value, name: str, what: str) -> list:
     """A sequence of strings (not a single string), e.g. names of measures; ``what`` says what
     they are."""
-    value = _scalar(value)
+    value = one_value(value)
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise TypeError(f"{name} must be a list of {what} (got {value!r})")
     items = list(value)
@@ -1011,18 +1052,13 @@ def _one_date(value, name: str, where: str):
 
 
 def date(value, name: str):
-    """One date (a string, datetime or Timestamp) as a nanosecond pandas Timestamp; NaT when
-    ``value`` is missing."""
-    return _one_date(value, name, "")
-
-
-def given_date(value, name: str):
-    """One date, as :func:`date`, that is not missing (None, NaN or NaT)."""
+    """One date (a string, datetime or Timestamp) as a nanosecond pandas Timestamp; a missing
+    one (None, NaN, NaT) is refused."""
     import pandas as pd
 
     stamp = _one_date(value, name, "")
     if stamp is pd.NaT:
-        raise ValueError(f"{name} must be a date, not missing (got {value!r})")
+        raise ValueError(f"{name} must be a date, not missing")
     return stamp
 
 
@@ -1033,6 +1069,9 @@ def dates(value, name: str):
 
     if isinstance(value, (str, bytes)) or np.ndim(value) == 0:
         raise TypeError(f"{name} must hold one date per case (got a single value)")
+    if np.ndim(value) > 1:
+        raise ValueError(f"{name} must hold one date per case (got {np.ndim(value)} "
+                         "dimensions)")
     raw = pd.Series(value if hasattr(value, "dtype") else np.asarray(value, dtype=object))
     try:
         return pd.DatetimeIndex(pd.to_datetime(raw)).as_unit("ns")
@@ -1046,18 +1085,46 @@ def dates(value, name: str):
 
 # ---- the core's own domain --------------------------------------------------------------------
 
-_DOMAIN_STATUS = "input domain error"   # the core's words for SC_EDOM (csrc/core/sc_status.c)
+# The core's words for its statuses (csrc/core/sc_status.c, GSL's gsl_strerror), raised by the
+# binding as "<function>: <words>", and what each says of the arguments that gave it.
+_TOO_EXTREME = ("are too extreme in magnitude to compute with (their sums or ratios "
+                "overflow); rescale them")
+_STATUS = {
+    "input domain error": _TOO_EXTREME,
+    "invalid argument supplied by user": _TOO_EXTREME,
+    "exceeded max number of iterations": "are too extreme in magnitude for the computation to "
+                                         "finish within its iteration limit; rescale them",
+    "iterative solver did not converge": "are too extreme in magnitude for the iterative "
+                                         "solver to converge; rescale them",
+    "singular or rank-deficient system": "are too extreme in magnitude to compute with (they "
+                                         "make a singular system); rescale them",
+    "result is not a number": "are too extreme in magnitude to compute with (a result is not "
+                              "a number); rescale them",
+}
+_ITERATIONS = ("exceeded max number of iterations", "iterative solver did not converge")
+
+
+def core_status(error: Exception) -> str | None:
+    """The core's status words in ``error`` (``"agents_needed: input domain error"``), or None
+    when the error is not a bare status of the core."""
+    func, sep, words = str(error).partition(": ")
+    return words if sep and func.isidentifier() and words in _STATUS else None
 
 
 @contextlib.contextmanager
-def core_domain(names: str):
+def core_domain(names: str, unmet: str | None = None, note: str = ""):
     """Run core computations on checked inputs that the core may still find outside its domain
-    (values of extreme magnitude, such as 1e308 or 5e-324, whose sums or ratios overflow): its
-    status becomes a ValueError naming the arguments ``names`` (e.g. ``"count and weights"``)."""
+    (values of extreme magnitude, such as 1e308 or 5e-324, whose sums or ratios overflow): a
+    bare status of the core becomes an error of the same type naming the arguments ``names``
+    (e.g. ``"count and weights are too extreme in magnitude ..."``); ``unmet`` is the whole
+    message for a search or iteration that stopped at its limit, when it says more; ``note``
+    ends the message."""
     try:
         yield
-    except ValueError as error:
-        if not str(error).endswith(_DOMAIN_STATUS):
+    except (ValueError, NumericalError) as error:
+        words = core_status(error)
+        if words is None:
             raise
-        raise ValueError(f"{names} are too extreme in magnitude to compute with (their sums or "
-                         f"ratios overflow); rescale them") from None
+        message = (unmet if unmet is not None and words in _ITERATIONS
+                   else f"{names} {_STATUS[words]}")
+        raise type(error)(message + note) from None

@@ -575,9 +575,13 @@ def agents_needed(calls, interval, handle_time, target_time, service_level, max_
     if patience is not None:
         _patience_ratio(p, h)
     _traffic(c, iv, h)
-    out = _core.calls_size(c.ravel(), iv.ravel(), h.ravel(), t.ravel(), level.ravel(),
-                           occ.ravel(), ab.ravel(), None if patience is None else p.ravel(),
-                           nmin.ravel(), _v.threads(threads))
+    unmet = ("service_level, max_abandonment and max_occupancy cannot be met together at any "
+             "staffing the search tries (up to the traffic + 64 + 64 x its square root); check "
+             "them and patience")
+    with _v.core_domain("calls, interval, handle_time and max_occupancy", unmet):
+        out = _core.calls_size(c.ravel(), iv.ravel(), h.ravel(), t.ravel(), level.ravel(),
+                               occ.ravel(), ab.ravel(), None if patience is None else p.ravel(),
+                               nmin.ravel(), _v.threads(threads))
     shape = c.shape
     agents = out["agents"].reshape(shape)
     return AgentsResult(
@@ -804,8 +808,8 @@ def calls_per_interval(timestamps, interval=1800, *, by_weekday=False, start=Non
         row = int(np.flatnonzero(ts.isna())[0])
         raise ValueError(f"timestamps has a missing value (row {row})")
     day = ts.dt.normalize()
-    first = day.min() if start is None else _v.given_date(start, "start").normalize()
-    last = day.max() if end is None else _v.given_date(end, "end").normalize()
+    first = day.min() if start is None else _v.date(start, "start").normalize()
+    last = day.max() if end is None else _v.date(end, "end").normalize()
     if getattr(first, "tz", None) is None and day.dt.tz is not None:
         first, last = first.tz_localize(day.dt.tz), last.tz_localize(day.dt.tz)
     if last < first:

@@ -425,7 +425,8 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95,
     with np.errstate(over="ignore"):
         value = num / den
     _v.representable(value, "numerator / denominator", "denominator", labels)
-    _v.representable(z, "the z-score", "numerator or denominator", labels)
+    _v.representable(z, "the z-score", "numerator or denominator" if pooled else
+                     "numerator, denominator or target", labels)
     flag = _funnel.flags(value[:, None] > upper, value[:, None] < lower, level_arr)
     levels_out = tuple(float(v) for v in level_arr)
     return FunnelResult(

@@ -59,6 +59,7 @@ class _Data:
     names: list
     n_dropped: int              # rows left out for missing values
     levels: list | None = None  # ordinal level labels
+    called: tuple = ("X", "y")  # the drivers' and the outcome's names in messages
 
 
 def _pandas_numbers(values):
@@ -103,7 +104,7 @@ def _prepare(X, y, weights, nan_policy: str, outcome: str, levels=None,
     else:
         _v.varies(yv, yn)
     _v.full_rank(x, yv, names, w, xn)
-    return _Data(x, yv, w, names, n_dropped, labels)
+    return _Data(x, yv, w, names, n_dropped, labels, called)
 
 
 def _series(values, names, name=None):
@@ -118,18 +119,22 @@ def _separated(func: str, data: _Data, slopes: np.ndarray) -> ConvergenceError:
     sd = data.x.std(axis=0)
     size = np.abs(slopes) * sd
     named = [data.names[j] for j in np.flatnonzero(size >= 0.5 * size.max())] if size.size else []
-    which = f" by {', '.join(repr(v) for v in named)}" if named else ""
+    which = f" by {', '.join(repr(v) for v in named)} in {data.called[0]}" if named else ""
     return ConvergenceError(
         f"{func}: the outcome is completely or quasi-completely separated{which}: some "
         f"combination of drivers predicts it perfectly, so the likelihood has no maximum "
         f"(fitted probabilities go to 0 or 1 and the coefficients to infinity). Leave out or "
-        f"merge the driver(s), or merge sparse outcome levels")
+        f"merge the driver(s), or merge sparse outcome levels"
+        f"{_v.few_effective_rows(data.w, data.x.shape[1])}")
 
 
 def _fit(func: str, data: _Data, levels: int, ordinal: bool, robust: bool = False):
     """One C fit (binary, or ordinal with ``levels`` levels); separation and non-convergence
     raise ConvergenceError."""
-    out = _core.logit_fit(data.x, data.y, data.w, levels, ordinal, robust)
+    xn, yn = data.called
+    with _v.core_domain(f"{func}: {xn}, {yn} or weights",
+                        note=_v.few_effective_rows(data.w, data.x.shape[1])):
+        out = _core.logit_fit(data.x, data.y, data.w, levels, ordinal, robust)
     outcome, coef, cov, rcov, loglik, loglik0, iterations = (
         out[k] for k in ("outcome", "coef", "cov", "robust_cov", "loglik", "loglik_null",
                          "iterations"))
@@ -1017,11 +1022,11 @@ def key_drivers(df, outcome, drivers, weights=None, model=None, method="lmg",
     """
     import pandas as pd
 
-    _v.data_frame(df, "df")
+    _v.data_frame(df, "df", allow_empty=False)
     drivers = _v.column_names(drivers, "drivers")
     _v.column_labels([outcome], "outcome", several=False)
     named = [outcome, *drivers] + ([weights] if isinstance(weights, str) else [])
-    _v.columns_present(df, named, "df")
+    _v.columns_present(df, named, "df", ["outcome", *["drivers"] * len(drivers), "weights"])
     y = df[outcome]
     X = df[drivers]
     w = df[weights] if isinstance(weights, str) else weights

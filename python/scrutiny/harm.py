@@ -95,7 +95,7 @@ def _weights_from(table, crime_type: str, weight: str, name: str):
     if isinstance(table, pd.DataFrame):
         for argument, col in (("crime_type", crime_type), ("weight", weight)):
             _v.columns_present(table, _v.column_arguments(col, argument, several=False), name,
-                               argument=argument)
+                               given=argument)
         return (list(table[crime_type]), table[weight].to_numpy(dtype=object),
                 f"{name} column {weight!r}")
     if isinstance(table, pd.Series):
@@ -251,7 +251,7 @@ class _Long:
 def _column_name(value, name: str, df) -> str:
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a column name (a string), got {value!r}")
-    _v.columns_present(df, [value], "frame")
+    _v.columns_present(df, [value], "frame", name)
     return value
 
 
@@ -350,15 +350,18 @@ def _labels(index) -> list:
     return [", ".join(str(v) for v in k) if isinstance(k, tuple) else str(k) for k in index]
 
 
-def _group_values(values: np.ndarray, codes: np.ndarray, groups: int, name: str, labels):
-    """One value per group from a per-row array, which must be constant within a group."""
+def _group_values(values: np.ndarray, codes: np.ndarray, groups: int, name: str, labels,
+                  grouping: str = "by"):
+    """One value per group from a per-row array, which must be constant within a group;
+    ``grouping`` names the arguments that make the groups."""
     first = np.full(groups, np.nan)
     first[codes[::-1]] = values[::-1]
     differs = np.flatnonzero(values != first[codes])
     if differs.size:
         g = int(codes[differs[0]])
         raise ValueError(f"{name} must take one value per group (group {labels[g]!r} has "
-                         f"{first[g]:g} and {values[differs[0]]:g})")
+                         f"{first[g]:g} and {values[differs[0]]:g}); the groups are those of "
+                         f"{grouping}")
     return first
 
 
@@ -370,7 +373,7 @@ def _population(population, frame, codes_all, index, groups: int, labels):
         _, values = _positive_column(population, "population", frame)
         return _group_values(values, codes_all, groups, f"population column {population!r}",
                              labels)
-    if isinstance(population, Mapping) or hasattr(population, "index"):
+    if isinstance(population, Mapping) or _v.is_pandas(population):
         if index is None:
             raise ValueError("population must be a number or a column name when by is None")
         lookup = dict(population.items())
@@ -917,7 +920,10 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
     else:
         r0, pooled = _v.number(target, "target", positive=True) / per, False
     # A rate funnel on harm / k: its Poisson variance times k is the compound-Poisson one.
-    fit = _funnel.fit(harm / k, pop, "rate", "normal", overdispersion, r0 / k, trim, level_arr)
+    given = "population, count and weights" if pooled else "target, per and population"
+    with _v.core_domain(given):
+        fit = _funnel.fit(harm / k, pop, "rate", "normal", overdispersion, r0 / k, trim,
+                          level_arr)
     z, se, phi = fit["z"], fit["s"], fit["phi"]
     lower, upper, tau2 = fit["lower"] * k, fit["upper"] * k, fit["tau2"] * k * k
     value = harm / pop
@@ -1233,7 +1239,7 @@ def _trend_series(frame, long: _Long, series_all, index, time: str, exposure) ->
         cell_labels = [f"{s}, {p}" for s in _labels(index) for p in times]
         expo = _group_values(values, cells_all, rows * n,
                              f"exposure column {exposure!r} (per series and period)",
-                             cell_labels).reshape(rows, n)
+                             cell_labels, "by and time").reshape(rows, n)
         harm[np.isnan(expo)] = np.nan
     return _TrendSeries(harm, var, expo, times, t)
 

@@ -629,7 +629,7 @@ def wdd(treated_before, treated_after, control_before, control_after,
     axes = _combine_axes(combine, len(shape))
     out_shape = tuple(shape[a] for a in range(len(shape)) if a not in axes)
     counts, scale, members = _grouped(counts, scale, axes, out_shape)
-    with _v.core_domain("the counts, weights, periods and area_sizes"):
+    with _v.core_domain("the counts, weights, period_before, period_after and area_sizes"):
         out = _core.place_wdd(counts, scale, members, _ALTERNATIVES[alt], level, _ALL_CORES)
     (totals, local, local_se, displacement, displacement_se, estimate, se, statistic, pvalue,
      lower, upper) = (out[k] for k in _WDD_OUTPUTS)
@@ -672,7 +672,7 @@ def _wdd_inputs(parts, weights, period_before, period_after, area_sizes):
               "period_after": _v.positive(period_after, "period_after")}
     if area_sizes is not None:
         if (isinstance(area_sizes, (str, bytes)) or not hasattr(area_sizes, "__len__")
-                or len(area_sizes) != 4):
+                or np.ndim(area_sizes) == 0 or len(area_sizes) != 4):
             raise ValueError("area_sizes must be a sequence of 4 sizes (treated, control, "
                              "displacement, control_displacement)")
         for area, size in zip(_AREAS, area_sizes):
@@ -686,10 +686,11 @@ def _wdd_multiplied(arrays: dict):
     stacked as (8, *shape); a part not given counts zero."""
     zeros = np.zeros(arrays["treated_before"].shape)
     counts = np.stack([arrays.get(p, zeros) for p in _PARTS])
-    scale = np.stack([
-        (arrays["weights"] / arrays[f"period_{p.rsplit('_', 1)[1]}"]
-         / arrays.get(f"area_{p.rsplit('_', 1)[0]}", 1.0)) if p in arrays else zeros
-        for p in _PARTS])
+    with np.errstate(over="ignore"):   # an overflow is the core's domain error, named
+        scale = np.stack([
+            (arrays["weights"] / arrays[f"period_{p.rsplit('_', 1)[1]}"]
+             / arrays.get(f"area_{p.rsplit('_', 1)[0]}", 1.0)) if p in arrays else zeros
+            for p in _PARTS])
     return counts, scale
 
 
@@ -834,7 +835,7 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
         raise ValueError(f"count_before + count_after must be at most {_ETEST_MAX_TOTAL:g} for the "
                          f"E-test (area {i}: {total.ravel()[i]:g}); at such counts the normal "
                          f"approximation (compare_rates or wdd) is exact enough")
-    with _v.core_domain("count_before, count_after, exposure_before and exposure_after"):
+    with _v.core_domain("count_before, count_after, exposure_before, exposure_after and ratio"):
         statistic, pvalue = _core.place_etest(ca.ravel(), ta.ravel(), cb.ravel(), tb.ravel(),
                                               rho.ravel(), stat_code, _ALTERNATIVES[alt],
                                               _ALL_CORES)

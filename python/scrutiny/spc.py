@@ -605,7 +605,9 @@ def _ordinals(time, freq, name: str = "time"):
     import pandas as pd
 
     if not isinstance(time, pd.Index):
-        time = pd.Index(np.asarray(time) if not hasattr(time, "to_numpy") else time.to_numpy())
+        time = _v.flat_sequence(time.to_numpy() if hasattr(time, "to_numpy") else time, name,
+                                "time points")
+        time = pd.Index(time)
     if isinstance(time, pd.PeriodIndex):
         periods = time
     elif time.dtype.kind in "iu":
@@ -661,6 +663,7 @@ def _segment_starts(rebase, rows: int, length: int, grid, freq, single: bool):
 
 
 def _rebase_positions(entry, grid, freq, length: int) -> np.ndarray:
+    entry = _v.one_value(entry)
     items = list(entry) if isinstance(entry, (list, tuple, np.ndarray)) else [entry]
     if grid is not None and not all(isinstance(e, (numbers.Integral, np.integer)) for e in items):
         import pandas as pd
@@ -1115,7 +1118,7 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
     n_cols = [c for col in (n.values() if isinstance(n, dict) else [n])
               for c in _v.column_arguments(col, "n", several=False, optional=True)]
     for name, cols in (("value", values), ("by", by), ("time", [time]), ("n", n_cols)):
-        _v.columns_present(df, cols, "df", argument=name)
+        _v.columns_present(df, cols, "df", given=name)
     ords, make = _ordinals(df[time], freq, "time")
     codes = (df.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by
              else np.zeros(len(df), dtype=np.int64))

@@ -835,8 +835,6 @@ def waiting_times(received, decided, as_of=None):
         end = max(r.max(), d[~open_].max()) if (~open_).any() else r.max()
     else:
         stamp = _v.date(as_of, "as_of")
-        if stamp is pd.NaT:
-            raise ValueError("as_of must be a date, not missing")
         if stamp.tzinfo is not None:
             stamp = stamp.tz_convert("UTC").tz_localize(None)
         end = stamp.as_unit("ns").value
