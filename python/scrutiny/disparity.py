@@ -555,11 +555,14 @@ def ratio_significance(observed, expected, levels=(0.95, 0.998)) -> RatioSignifi
     obs, exp = _v.broadcast(observed=obs, expected=exp)
     shape = obs.shape
     o, e = obs.reshape(-1), exp.reshape(-1)
+    with np.errstate(over="ignore"):
+        ratio = o / e
+    _v.representable(ratio, "the ratio observed / expected", "expected")
     lower, upper = _core.funnel_ratio_ci(o, e, level_arr, _ALL_CORES)
     flag = _funnel.flags(lower > 1.0, upper < 1.0, level_arr)
     out_shape = shape + ((level_arr.size,) if several else ())
     lower, upper = lower.reshape(out_shape), upper.reshape(out_shape)
-    ratio = (o / e).reshape(shape)
+    ratio = ratio.reshape(shape)
     flag = flag.reshape(shape)
     if not shape:
         ratio, flag = float(ratio), str(flag)
@@ -766,7 +769,11 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
         w = _v.positive(weights, "weights")
         _v.dimensions(w, "weights", (1,), "one weight per area")
         _v.same_length(x=xs, weights=w)
-    rates = xs / ns
+    if w is not None:   # the indices do not depend on the scale: an exact power-of-2 scale
+        w = np.ldexp(w, -np.frexp(w.max())[1])   # keeps products of weights finite
+    with np.errstate(over="ignore"):
+        rates = xs / ns
+    _v.representable(rates, "the rate x / n", "n")
     est = _core.disparity_indices(rates, w)
     lower = upper = replicates = None
     used_seed = None
