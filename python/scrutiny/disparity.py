@@ -911,7 +911,8 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:
         Bad counts or denominators, fewer than two areas, every count 0 (or every count equal
         to its denominator for proportions), unknown ``kind`` or ``method``.
     scrutiny.ConvergenceError
-        When the marginal likelihood has no interior maximum.
+        When the marginal likelihood has no interior maximum (for proportions, e.g. when every
+        x is 0 or n: no prior beats treating each area alone).
 
     Notes
     -----
