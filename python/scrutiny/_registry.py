@@ -475,7 +475,6 @@ NONFINITE = {
     "shrink": {"prior_alpha": "no variation between areas: complete pooling, an infinite prior",
                "prior_beta": "no variation between areas: complete pooling, an infinite prior"},
     "count_trend": {"theta": "no dispersion parameter in a Poisson model"},
-    "its": {"theta": "no dispersion parameter in a Poisson or normal model"},
     "spc": {"value": "a missing point stays missing", "target": "no target given",
             **dict.fromkeys(_RUNS, _NO_RUNS)},
     "spc_table": {"target": "no target given", **dict.fromkeys(_RUNS, _NO_RUNS)},
@@ -485,6 +484,12 @@ NONFINITE = {
         "a group that cannot be tested (e.g. constant) has NaN results and its status"),
     "dsr": dict.fromkeys(("estimate", "lower", "upper"),
                          "areas with fewer events than min_count are suppressed (as PHE)"),
+    "relative_importance": {"replicates": "a replicate that could not be fitted (counted in "
+                                          "failed), e.g. values too spread for their squares"},
+    "its": {"theta": "no dispersion parameter in a Poisson or normal model",
+            **dict.fromkeys(("relative_effect", "relative_lower", "relative_upper"),
+                            "undefined when the fitted or counterfactual total after the "
+                            "intervention is not positive (a normal line below 0)")},
     "key_drivers": {"importance_lower": "no interval without a bootstrap",
                     "importance_upper": "no interval without a bootstrap",
                     "relative": "no interval of R² without a bootstrap"},
