@@ -490,6 +490,10 @@ NONFINITE = {
             **dict.fromkeys(("relative_effect", "relative_lower", "relative_upper"),
                             "undefined when the fitted or counterfactual total after the "
                             "intervention is not positive (a normal line below 0)")},
+    "kaplan_meier": dict.fromkeys(("std_err", "lower", "upper"),
+                                  "where the curve reaches 0, as R survfit (Inf, NA)"),
+    "share_waiting_past": dict.fromkeys(("estimate", "lower", "upper", "std_err", "n_risk"),
+                                        "a target beyond the longest wait observed"),
     "key_drivers": {"importance_lower": "no interval without a bootstrap",
                     "importance_upper": "no interval without a bootstrap",
                     "relative": "no interval of R² without a bootstrap"},
