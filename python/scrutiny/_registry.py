@@ -453,8 +453,10 @@ REGISTRY = {entry.name: entry for entry in ENTRIES}
 # Result fields that may hold NaN or infinity on valid input, with the reason (the bad-input
 # matrix of tests/test_hostile.py allows them; a NaN elsewhere is allowed only when the input
 # held a NaN). A field is named as the result's attribute or a returned frame's column.
-_RUNS = ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min")
-_NO_RUNS = "no runs analysis of a constant series (no point off the centre line)"
+_ITS_RELATIVE = dict.fromkeys(
+    ("relative_effect", "relative_lower", "relative_upper"),
+    "undefined when the fitted or counterfactual total after the intervention is not positive "
+    "(a normal line below 0)")
 NONFINITE = {
     "compare_proportions": {"ratio": "p1 / p2 is infinite when x2 is 0 (as R)"},
     "compare_rates": {"ratio": "the rate ratio is infinite when count2 is 0 (as R poisson.test)",
@@ -477,26 +479,22 @@ NONFINITE = {
     "shrink": {"prior_alpha": "no variation between areas: complete pooling, an infinite prior",
                "prior_beta": "no variation between areas: complete pooling, an infinite prior"},
     "count_trend": {"theta": "no dispersion parameter in a Poisson model"},
-    "spc": {"value": "a missing point stays missing", "target": "no target given",
-            **dict.fromkeys(_RUNS, _NO_RUNS)},
-    "spc_table": {"target": "no target given", **dict.fromkeys(_RUNS, _NO_RUNS)},
-    "trend_table": dict.fromkeys(
-        ("mk_z", "mk_pvalue", "mk_tau", "mk_slope", "mk_qvalue", "sen_slope", "sen_lower",
-         "sen_upper", "sen_intercept"),
-        "a group that cannot be tested (e.g. constant) has NaN results and its status"),
+    "its": {"theta": "no dispersion parameter in a Poisson or normal model", **_ITS_RELATIVE},
+    "spc": {"value": "a missing point stays missing", "target": "no target given"},
+    "spc_table": {"target": "no target given"},
+    "key_drivers": {"importance_lower": "no interval without a bootstrap",
+                    "importance_upper": "no interval without a bootstrap",
+                    "relative": "no interval of R² without a bootstrap"},
     "dsr": dict.fromkeys(("estimate", "lower", "upper"),
                          "areas with fewer events than min_count are suppressed (as PHE)"),
     "relative_importance": {"replicates": "a replicate that could not be fitted (counted in "
                                           "failed), e.g. values too spread for their squares"},
-    "its": {"theta": "no dispersion parameter in a Poisson or normal model",
-            **dict.fromkeys(("relative_effect", "relative_lower", "relative_upper"),
-                            "undefined when the fitted or counterfactual total after the "
-                            "intervention is not positive (a normal line below 0)")},
     "kaplan_meier": dict.fromkeys(("std_err", "lower", "upper"),
                                   "where the curve reaches 0, as R survfit (Inf, NA)"),
     "share_waiting_past": dict.fromkeys(("estimate", "lower", "upper", "std_err", "n_risk"),
                                         "a target beyond the longest wait observed"),
-    "key_drivers": {"importance_lower": "no interval without a bootstrap",
-                    "importance_upper": "no interval without a bootstrap",
-                    "relative": "no interval of R² without a bootstrap"},
 }
+# a single series' runs analysis (spc_table's rows likewise)
+NONFINITE["spc"].update(dict.fromkeys(
+    ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min"),
+    "no runs analysis when every point lies on the centre line"))
