@@ -574,3 +574,10 @@ def test_wdd_multipliers_beyond_a_double_are_named():
         sc.wdd(*parts, weights=[1e308, 1.5])
     r = sc.wdd(*parts, weights=[0.0, 1.5])
     assert np.isnan(r.statistic[0]) and np.isfinite(r.statistic[1])
+
+
+def test_etest_exposures_too_far_apart_are_named():
+    with pytest.raises(ValueError, match="exposure_after"):
+        sc.poisson_etest(20, 30, exposure_after=1e308)
+    with pytest.raises(ValueError, match="ratio"):
+        sc.poisson_etest(20, 30, ratio=1e308)

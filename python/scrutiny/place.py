@@ -788,8 +788,9 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
     ------
     ValueError
         Negative, fractional or missing counts; more than 1e12 crimes in an area's two
-        periods; exposures or ratio not positive; shapes that do not broadcast; ``conf``
-        outside (0, 1); an unknown alternative or method.
+        periods; exposures or ratio not positive; ratio x exposure_after / exposure_before
+        outside (1e-100, 1e100); shapes that do not broadcast; ``conf`` outside (0, 1); an
+        unknown alternative or method.
     TypeError
         Non-numeric input, a sequence for ``conf``.
 
@@ -844,7 +845,7 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
         raise ValueError(f"count_before + count_after must be at most {_ETEST_MAX_TOTAL:g} for the "
                          f"E-test (area {i}: {total.ravel()[i]:g}); at such counts the normal "
                          f"approximation (compare_rates or wdd) is exact enough")
-    with _v.core_domain("count_before, count_after, exposure_before and exposure_after"):
+    with _v.core_domain("count_before, count_after, exposure_before, exposure_after and ratio"):
         statistic, pvalue = _core.place_etest(ca.ravel(), ta.ravel(), cb.ravel(), tb.ravel(),
                                               rho.ravel(), stat_code, _ALTERNATIVES[alt],
                                               _ALL_CORES)
