@@ -204,6 +204,8 @@ def test_core_statuses_name_the_arguments():
     with pytest.raises(ValueError, match="max_occupancy are too extreme"):
         calls.agents_needed(100, 1800, 180, 20, 0.8, max_occupancy=5e-324)
     with pytest.raises(sc.ConvergenceError, match="max_abandonment .* patience"):
+        calls.agents_needed(100, 1800, 180, 20, 0.8, patience=60, max_abandonment=5e-324)
+    with pytest.raises(sc.NumericalError, match="1 / patience is beyond the range of a double"):
         calls.agents_needed(100, 1800, 180, 20, 0.8, patience=5e-324)
     with pytest.raises(ValueError, match="exposure_after and ratio are too extreme"):
         sc.poisson_etest(41, 37, ratio=1e308)

@@ -610,3 +610,9 @@ def test_agents_beyond_a_whole_number_bound_are_refused_not_wrapped(call, messag
     """Once wrapped to -9223372036854775808 agents with p_wait = 0 (issue 12, item 7)."""
     with pytest.raises(ValueError, match=message):
         call()
+
+
+def test_erlang_a_patience_whose_rate_overflows_is_named():
+    from scrutiny.errors import NumericalError
+    with pytest.raises(NumericalError, match="patience too extreme"):
+        calls.erlang_a(100, 1800, 180, 11, 20, patience=5e-324)

@@ -775,3 +775,21 @@ def test_exact_ratio_limits_at_vast_expected_counts(e):
                                    rtol=1e-13)
     assert (res.lower <= 1).all() and (res.upper >= 1).all()
     assert all(f.startswith("low") for f in res.flag)
+
+
+def test_shrink_every_proportion_0_or_1_has_no_interior_maximum():
+    # each area's beta-binomial likelihood is at most its limit as the prior strength goes to 0
+    x, n = np.array([0.0, 1909.0, 0.0]), np.array([10.0, 1909.0, 1.0])
+    for order in ([0, 1, 2], [1, 0, 2], [2, 1, 0]):
+        with pytest.raises(sc.ConvergenceError):
+            sc.shrink(x[order], n[order])
+
+
+def test_extreme_magnitudes_are_computed_or_named():
+    with pytest.raises(sc.NumericalError, match="expected"):
+        sc.ratio_significance([29, 26], [5e-324, 21.0])
+    with pytest.raises(sc.NumericalError, match=r"\bn too extreme"):
+        sc.disparity_indices([192.0, 161.0, 180.0], [5e-324, 463.0, 590.0])
+    x, n, w = [192.0, 161.0, 180.0], [647.0, 463.0, 590.0], np.array([1.0, 0.7, 0.76])
+    a, b = sc.disparity_indices(x, n, weights=w), sc.disparity_indices(x, n, weights=w * 2.0**1000)
+    assert b.gini == pytest.approx(a.gini, rel=1e-12)

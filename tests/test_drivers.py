@@ -565,3 +565,12 @@ def test_core_fit_checks_outcome_codes(y, levels, ordinal):
     from scrutiny import _core
     with pytest.raises(ValueError, match="domain"):
         _core.logit_fit(np.ones((4, 1)), np.array(y, dtype=float), np.ones(4), levels, ordinal, False)
+
+
+def test_relative_importance_of_values_beyond_the_square_root_of_the_range():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(60, 3))
+    y = X @ [1.0, 0.5, 0.2] + rng.normal(size=60)
+    a = sc.relative_importance(X, y)
+    b = sc.relative_importance(X, y * 2.0**700)
+    np.testing.assert_allclose(b.share, a.share, rtol=1e-9)

@@ -133,10 +133,13 @@ def run_matrix(todo):
 
 
 def _names(path):
-    """The result field and frame column a path starts at: ``table[pvalue].x`` -> table, pvalue."""
-    top = path.split(".")[0]
-    field, _, column = top.partition("[")
-    return {field, column.rstrip("]").strip("'")} - {""} or {""}
+    """The result fields and frame columns along a path: ``groups['A'].table[std_err]`` ->
+    groups, A, table, std_err."""
+    names = set()
+    for part in path.split("."):
+        field, _, column = part.partition("[")
+        names |= {field, column.rstrip("]").strip("'")}
+    return names - {""} or {""}
 
 
 def failure(case, outcome):

@@ -563,3 +563,21 @@ def test_wdd_balanced_areas_do_not_warn():
         assert "-fold" not in text and "percentages" not in text
     # Combined units are judged on their totals.
     place.wdd([40, 2], [30, 2], [3, 40], [3, 38], combine=True)
+
+
+def test_wdd_multipliers_beyond_a_double_are_named():
+    from scrutiny.errors import NumericalError
+    parts = ([206, 204], [111, 110], [311, 305], [307, 329])
+    with pytest.raises(NumericalError, match="weights"):
+        sc.wdd(*parts, weights=[5e-324, 1.5])
+    with pytest.raises(NumericalError, match="weights"):
+        sc.wdd(*parts, weights=[1e308, 1.5])
+    r = sc.wdd(*parts, weights=[0.0, 1.5])
+    assert np.isnan(r.statistic[0]) and np.isfinite(r.statistic[1])
+
+
+def test_etest_exposures_too_far_apart_are_named():
+    with pytest.raises(ValueError, match="exposure_after"):
+        sc.poisson_etest(20, 30, exposure_after=1e308)
+    with pytest.raises(ValueError, match="ratio"):
+        sc.poisson_etest(20, 30, ratio=1e308)

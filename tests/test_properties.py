@@ -6,6 +6,8 @@ permutation of areas (results permute with their areas), scale invariance (rates
 times c), sign and shift rules of the trend tests and SPC limits, and monotone queues.  The
 examples are few and derandomized, so a run is short and every run tries the same inputs.
 """
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -180,12 +182,18 @@ def test_shrink_permutes_and_orders(data, seed):
 
 @pytest.mark.parametrize("method", ["original", "hamed_rao", "yue_wang"])
 @given(y=series())
+@example(y=np.arange(100.0, 108.0))
 def test_mann_kendall_flips_with_the_sign(method, y):
     r, s = sc.mann_kendall(y, method=method), sc.mann_kendall(-y, method=method)
     close(s.s, -r.s)
     close(s.z, -r.z, atol=1e-9)
     close(s.pvalue, r.pvalue, rtol=1e-9)
-    assert 0 <= r.pvalue <= 1
+    if method != "original" and not r.var_s > 0:
+        # the correction factor is not positive, or undefined for a series exactly on a line
+        # (its detrended values are constant): no test, as pymannkendall
+        assert np.isnan(r.pvalue) and np.isnan(s.pvalue) and r.trend == s.trend == "undefined"
+    else:
+        assert 0 <= r.pvalue <= 1
 
 
 @given(y=series(), c=st.floats(0.01, 100.0), shift=st.floats(-1000, 1000))
@@ -309,8 +317,10 @@ def test_wdd_areas_permute(counts, seed):
     rng = np.random.default_rng(seed)
     arrays = [rng.poisson(m, 6).astype(float) + 1 for m in np.array(counts) + 20]
     p = permutation(seed, 6)
-    r = sc.wdd(*arrays)
-    s = sc.wdd(*(a[p] for a in arrays))
+    with warnings.catch_warnings():   # unbalanced areas warn by design; the property is the order
+        warnings.simplefilter("ignore", UserWarning)
+        r = sc.wdd(*arrays)
+        s = sc.wdd(*(a[p] for a in arrays))
     close(s.estimate, r.estimate[p])
     close(s.pvalue, r.pvalue[p])
     assert np.all(r.lower <= r.estimate) and np.all(r.estimate <= r.upper)

@@ -563,3 +563,14 @@ def test_rates_beyond_a_double_are_a_numerical_error(call, names):
 def test_standardised_rates_beyond_a_double_are_a_numerical_error(call, names):
     with pytest.raises(sc.NumericalError, match=names):
         call()
+
+
+def test_extreme_magnitudes_are_computed():
+    # the standard's scale does not matter; the expected count does not overflow
+    counts, pops = [[12, 30, 41]], [[5000, 12000, 3000]]
+    a = sc.dsr(counts, pops, [5500, 12500, 3500])
+    b = sc.dsr(counts, pops, [5500e300, 12500e300, 3500e300])
+    np.testing.assert_allclose(b.lower, a.lower, rtol=1e-12)
+    np.testing.assert_allclose(b.upper, a.upper, rtol=1e-12)
+    r = sc.compare_rates(11, 1e308, 23, 3.1)
+    assert r.expected == pytest.approx(34.0)

@@ -260,3 +260,10 @@ def test_no_count_warning_for_poisson_cost_standardised_or_unit_scale_data():
     assert "noise variance" not in changepoints(y, cost="normal-meanvar").narrative()
     small = [0, 1, 0, 2, 1, 0, 1, 1, 3, 4, 3, 2, 4, 3, 5, 3]     # counts of variance about 1
     assert "noise variance" not in changepoints(small).narrative()
+
+
+def test_objective_beyond_a_double_is_named():
+    from scrutiny.errors import NumericalError
+    y = np.r_[1e308, np.arange(29.0)]
+    with pytest.raises(NumericalError, match="y too extreme"):
+        changepoints(y, cost="normal-meanvar")

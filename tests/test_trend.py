@@ -506,3 +506,18 @@ def test_trend_table_with_dates_and_bad_input():
     bad = df.assign(population=df["population"].where(df.index != 7, 0))
     with pytest.raises(ValueError, match="exposure must be positive"):
         tr.trend_table(bad, ["force", "crime"], "month", "count", exposure="population")
+
+
+@pytest.mark.parametrize("method", ["hamed_rao", "yue_wang"])
+def test_series_on_a_line_has_no_correction_as_pymannkendall(method):
+    y = np.arange(100.0, 108.0)
+    ref = _quiet(PMK_TESTS[method], y)
+    res = tr.mann_kendall(y, method=method)
+    assert np.isnan(ref.var_s) and np.isnan(res.var_s) and np.isnan(res.pvalue)
+    assert res.trend == "undefined"
+
+
+def test_yue_wang_autocorrelation_of_values_near_the_range_of_a_double():
+    y = np.array([12.1, 11.4, 13.2, 12.8, 14.0, 13.1, 14.9, 15.2, 14.4, 16.0])
+    res = tr.mann_kendall(y * 2.0**1000, method="yue_wang")
+    assert res.var_s == tr.mann_kendall(y, method="yue_wang").var_s

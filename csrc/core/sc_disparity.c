@@ -407,6 +407,12 @@ int sc_disparity_shrink_fit(const double *x, const double *den, size_t n, sc_shr
     double a = NAN, b = NAN;
     const int flat = moments(&d, mean, &a, &b);
     if (fit == SC_SHRINK_MLE && !(model == SC_SHRINK_BETA_BINOMIAL && nmax <= 1.0)) {
+        /* Every x 0 or n: each area's likelihood E[(1-p)^n] or E[p^n] is at most 1 - mean or
+         * mean, the limit as the prior strength goes to 0, so there is no interior maximum. */
+        int extreme = model == SC_SHRINK_BETA_BINOMIAL;
+        for (size_t i = 0; i < n && extreme; i++)
+            extreme = x[i] == 0.0 || x[i] == den[i];
+        if (extreme) return SC_ENOCONV;
         if (flat) {
             /* start from a prior worth one average area */
             const double m = sn / (double)n;

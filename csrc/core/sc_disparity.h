@@ -81,7 +81,8 @@ typedef struct {
  * a point mass at the pooled rate (pooled = 1, alpha = beta = inf).
  * Returned: *prior.
  * Status: SC_SUCCESS; SC_EINVAL for n < 2 or the sums above; SC_ENOCONV when the likelihood
- * has no interior maximum (prior strength driven to 0) or Newton stalls.
+ * has no interior maximum (prior strength driven to 0, as when every x is 0 or den for the
+ * beta-binomial) or Newton stalls.
  * Reference: Kleinman (1973) JASA 68:46-54; Griffiths (1973) Biometrics 29:637-648; Clayton &
  * Kaldor (1987) Biometrics 43:671-681. */
 int sc_disparity_shrink_fit(const double *x, const double *den, size_t n, sc_shrink_model model,

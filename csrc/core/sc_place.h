@@ -65,7 +65,7 @@ typedef enum {
  *   the statistic, the alternative (SC_GREATER: rate1 / rate2 > ratio), the thread request.
  * Returned: statistic, pvalue [len] (statistic 0 and p-value 1 when both counts are 0).
  * Status: SC_SUCCESS; SC_EINVAL for an unknown statistic or alternative; SC_EDOM for a value
- *   outside its domain; SC_ENOMEM.
+ *   outside its domain or ratio exposure1 / exposure2 outside (1e-100, 1e100); SC_ENOMEM.
  * Reference: Krishnamoorthy K, Thomson J (2004). A more powerful test for comparing two
  *   Poisson means. J Stat Plan Inference 119:23-35; Gu K, Ng HKT, Tang ML, Schucany WR (2008).
  *   Testing the ratio of two Poisson rates. Biometrical J 50:283-298 (the score statistic and

@@ -529,13 +529,19 @@ static void midranks2(const double *x, size_t m, ranked *order, double *rank2)
 }
 
 /* Autocorrelations rho[0..lags] of v[0..m-1] as pymannkendall's __acf: with c = v - mean(v),
- * acov_h = sum_{i < m-h} c_i c_{i+h} / m and rho_h = acov_h / acov_0.  c: scratch of m. */
+ * acov_h = sum_{i < m-h} c_i c_{i+h} / m and rho_h = acov_h / acov_0.  c: scratch of m.
+ * v is first scaled by a power of 2 (exact) to a largest magnitude near 1, so that sums and
+ * squares of values near the range of a double do not overflow; rho does not change. */
 static void autocorrelation(const double *v, size_t m, size_t lags, double *c, double *rho)
 {
+    double top = 0;
+    for (size_t i = 0; i < m; i++) top = fmax(top, fabs(v[i]));
+    int e = 0;
+    if (top > 0 && isfinite(top)) frexp(top, &e);
     double mean = 0;
-    for (size_t i = 0; i < m; i++) mean += v[i];
+    for (size_t i = 0; i < m; i++) mean += ldexp(v[i], -e);
     mean /= (double)m;
-    for (size_t i = 0; i < m; i++) c[i] = v[i] - mean;
+    for (size_t i = 0; i < m; i++) c[i] = ldexp(v[i], -e) - mean;
     double acov0 = 0;
     for (size_t i = 0; i < m; i++) acov0 += c[i] * c[i];
     acov0 /= (double)m;

@@ -453,6 +453,10 @@ REGISTRY = {entry.name: entry for entry in ENTRIES}
 # Result fields that may hold NaN or infinity on valid input, with the reason (the bad-input
 # matrix of tests/test_hostile.py allows them; a NaN elsewhere is allowed only when the input
 # held a NaN). A field is named as the result's attribute or a returned frame's column.
+_ITS_RELATIVE = dict.fromkeys(
+    ("relative_effect", "relative_lower", "relative_upper"),
+    "undefined when the fitted or counterfactual total after the intervention is not positive "
+    "(a normal line below 0)")
 NONFINITE = {
     "compare_proportions": {"ratio": "p1 / p2 is infinite when x2 is 0 (as R)"},
     "compare_rates": {"ratio": "the rate ratio is infinite when count2 is 0 (as R poisson.test)",
@@ -460,7 +464,9 @@ NONFINITE = {
     "poisson_etest": {"ratio": "the rate ratio is infinite when count_before is 0",
                       "upper": "its upper limit too", "percent_change": "from a rate of 0"},
     "wdd": {"treated_change": "a percent change from 0 before",
-            "control_change": "a percent change from 0 before"},
+            "control_change": "a percent change from 0 before",
+            "statistic": "no test where every weighted count is 0 (variance 0)",
+            "pvalue": "no test where every weighted count is 0 (variance 0)"},
     "disparity_indices": {"ratio": "max / min is infinite when a rate is 0",
                           "mld": "the mean log deviation is infinite when a rate is 0",
                           "lower": "the limits of the ratio and MLD when a rate is 0",
@@ -473,7 +479,7 @@ NONFINITE = {
     "shrink": {"prior_alpha": "no variation between areas: complete pooling, an infinite prior",
                "prior_beta": "no variation between areas: complete pooling, an infinite prior"},
     "count_trend": {"theta": "no dispersion parameter in a Poisson model"},
-    "its": {"theta": "no dispersion parameter in a Poisson or normal model"},
+    "its": {"theta": "no dispersion parameter in a Poisson or normal model", **_ITS_RELATIVE},
     "spc": {"value": "a missing point stays missing", "target": "no target given"},
     "spc_table": {"target": "no target given",
                   **dict.fromkeys(("longest_run", "longest_run_max", "n_crossings",
@@ -485,4 +491,16 @@ NONFINITE = {
     "key_drivers": {"importance_lower": "no interval without a bootstrap",
                     "importance_upper": "no interval without a bootstrap",
                     "relative": "no interval of R² without a bootstrap"},
+    "dsr": dict.fromkeys(("estimate", "lower", "upper"),
+                         "areas with fewer events than min_count are suppressed (as PHE)"),
+    "relative_importance": {"replicates": "a replicate that could not be fitted (counted in "
+                                          "failed), e.g. values too spread for their squares"},
+    "kaplan_meier": dict.fromkeys(("std_err", "lower", "upper"),
+                                  "where the curve reaches 0, as R survfit (Inf, NA)"),
+    "share_waiting_past": dict.fromkeys(("estimate", "lower", "upper", "std_err", "n_risk"),
+                                        "a target beyond the longest wait observed"),
 }
+# a single series' runs analysis (spc_table's rows likewise)
+NONFINITE["spc"].update(dict.fromkeys(
+    ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min"),
+    "no runs analysis when every point lies on the centre line"))

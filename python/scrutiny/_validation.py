@@ -410,6 +410,30 @@ def representable(values, what: str, names: str, labels=None) -> None:
                              f"({_where(bad[0], labels)}: {flat[bad[0]]:g}): {names} too extreme")
 
 
+def not_underflowing(values, what: str, names: str, least: float = 2.0**-500) -> None:
+    """Every nonzero value at least ``least`` (default 2^-500, whose square is still a normal
+    double): else a NumericalError naming the arguments, e.g. ``"the multiplier weight /
+    (period x area size) is too small for its square in a double (area 0: 5e-324): weights
+    too extreme"``."""
+    flat = np.ravel(values)
+    bad = np.flatnonzero((flat != 0) & (np.abs(flat) < least))
+    if bad.size:
+        raise NumericalError(f"{what} is too small for its square in a double "
+                             f"({_where(bad[0])}: {flat[bad[0]]:g}): {names} too extreme")
+
+
+def computed(values, what: str, names: str, where: str = "area") -> None:
+    """Every value of a result that should exist finite: else a NumericalError saying which
+    arguments are too extreme to compute ``what`` in doubles, e.g. ``"the objective could not be
+    computed in double precision (series 0: nan): y too extreme"``."""
+    flat = np.ravel(values)
+    bad = np.flatnonzero(~np.isfinite(flat))
+    if bad.size:
+        raise NumericalError(f"{what} could not be computed in double precision "
+                             f"({_where(bad[0], None, where)}: {flat[bad[0]]:g}): "
+                             f"{names} too extreme")
+
+
 def not_all_full(num: np.ndarray, den: np.ndarray, num_name: str, den_name: str) -> None:
     """``num < den`` in at least one area (the pooled proportion is below 1)."""
     if np.all(num >= den):

@@ -61,6 +61,8 @@ def _traffic(calls, interval, handle) -> np.ndarray:
 
 
 def _patience_ratio(patience: np.ndarray, handle: np.ndarray) -> None:
+    with np.errstate(divide="ignore", over="ignore"):
+        _v.representable(1.0 / patience, "the abandonment rate 1 / patience", "patience")
     if np.any(patience > MAX_PATIENCE_RATIO * handle):
         raise ValueError(f"patience must be at most {MAX_PATIENCE_RATIO:g} x handle_time: "
                          "callers that patient never hang up in practice; use erlang_c")
@@ -449,6 +451,8 @@ def erlang_a(calls, interval, handle_time, agents, target_time, patience, *,
     ------
     ValueError, TypeError
         As :func:`erlang_c` (there is no stability condition), and patience not positive.
+    scrutiny.NumericalError
+        A patience so short (below about 1e-308) that its rate 1 / patience overflows.
 
     Notes
     -----

@@ -556,11 +556,14 @@ def ratio_significance(observed, expected, levels=(0.95, 0.998)) -> RatioSignifi
     obs, exp = _v.broadcast(observed=obs, expected=exp)
     shape = obs.shape
     o, e = obs.reshape(-1), exp.reshape(-1)
+    with np.errstate(over="ignore"):
+        ratio = o / e
+    _v.representable(ratio, "the ratio observed / expected", "expected")
     lower, upper = _core.funnel_ratio_ci(o, e, level_arr, _ALL_CORES)
     flag = _funnel.flags(lower > 1.0, upper < 1.0, level_arr)
     out_shape = shape + ((level_arr.size,) if several else ())
     lower, upper = lower.reshape(out_shape), upper.reshape(out_shape)
-    ratio = (o / e).reshape(shape)
+    ratio = ratio.reshape(shape)
     flag = flag.reshape(shape)
     if not shape:
         ratio, flag = float(ratio), str(flag)
@@ -767,7 +770,11 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
         w = _v.positive(weights, "weights")
         _v.dimensions(w, "weights", (1,), "one weight per area")
         _v.same_length(x=xs, weights=w)
-    rates = xs / ns
+    if w is not None:   # the indices do not depend on the scale: an exact power-of-2 scale
+        w = np.ldexp(w, -np.frexp(w.max())[1])   # keeps products of weights finite
+    with np.errstate(over="ignore"):
+        rates = xs / ns
+    _v.representable(rates, "the rate x / n", "n")
     est = _core.disparity_indices(rates, w)
     lower = upper = replicates = None
     used_seed = None
@@ -905,7 +912,8 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:
         Bad counts or denominators, fewer than two areas, every count 0 (or every count equal
         to its denominator for proportions), unknown ``kind`` or ``method``.
     scrutiny.ConvergenceError
-        When the marginal likelihood has no interior maximum.
+        When the marginal likelihood has no interior maximum (for proportions, e.g. when every
+        x is 0 or n: no prior beats treating each area alone).
 
     Notes
     -----

@@ -62,6 +62,17 @@ class _Data:
     called: tuple = ("X", "y")  # the drivers' and the outcome's names in messages
 
 
+def _tamed(a: np.ndarray) -> np.ndarray:
+    """Columns (or a vector) with values beyond 2^400 scaled by an exact power of 2 to a
+    largest magnitude near 2^400, so that sums of squares stay finite and small values normal;
+    others unchanged.  For statistics that do not depend on the scale of each variable (R² and
+    its shares)."""
+    top = np.max(np.abs(a), axis=0)
+    if not np.any(top > 2.0**400):
+        return a
+    return np.ldexp(a, np.where(top > 2.0**400, 400 - np.frexp(top)[1], 0))
+
+
 def _pandas_numbers(values):
     """A pandas Series of numbers (nullable integers and booleans included) as float64 with NaN
     for missing values; other Series unchanged."""
@@ -642,7 +653,8 @@ class RelativeImportanceResult(Result):
         and the pairwise complete dominance (``method="dominance"``, else None; hidden from
         the displays).
     replicates : numpy.ndarray or None
-        The bootstrap replicates of ``importance`` (hidden from the displays).
+        The bootstrap replicates of ``importance`` (hidden from the displays); NaN in a
+        replicate that could not be fitted (counted in ``failed``).
     """
 
     importance: pd.Series = _r.unit("driver")
@@ -827,6 +839,8 @@ def relative_importance(X, y, method="lmg", weights=None, model="linear", bootst
     n_levels = {"linear": 0, "logistic": 2, "ordinal": len(data.levels or ())}[model]
     if model != "linear":
         _fit("relative_importance", data, n_levels, model == "ordinal")   # separation, by name
+    else:
+        data.x, data.y = _tamed(data.x), _tamed(data.y)
     codes = _o.DRIVERS_MODEL.codes[model], _o.DRIVERS_METHOD.codes[method]
     out = _core.drivers_importance(data.x, data.y, data.w, n_levels, *codes, n_threads)
     imp, r2, conditional, complete = (out[k] for k in ("importance", "r2", "conditional",

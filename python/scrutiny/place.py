@@ -585,7 +585,9 @@ def wdd(treated_before, treated_after, control_before, control_after,
     :math:`\\Delta = \\sum m x_{after} - \\sum m x_{before}`, and
     :math:`\\mathrm{Var} = \\sum m^2 x` over all eight counts (Poisson variances);
     :math:`z = \\mathrm{WDD}/\\sqrt{\\mathrm{Var}}` with normal p-value and interval
-    :math:`\\mathrm{WDD} \\pm \\Phi^{-1}((1 + c)/2)\\sqrt{\\mathrm{Var}}`.  Identical to ptools
+    :math:`\\mathrm{WDD} \\pm \\Phi^{-1}((1 + c)/2)\\sqrt{\\mathrm{Var}}`; z and the
+    p-value are NaN where Var is 0 (every weighted count 0, e.g. a weight of 0): nothing to
+    test.  Identical to ptools
     ``wdd`` (and, with weights summed over crime types, ``wdd_harm``).  The normal
     approximation needs counts that are not tiny; it assumes that the treated areas would have
     followed the control areas' trend and that the counts are not overdispersed.
@@ -626,6 +628,7 @@ def wdd(treated_before, treated_after, control_before, control_after,
         weights, period_before, period_after, area_sizes)
     shape = arrays["treated_before"].shape
     counts, scale = _wdd_multiplied(arrays)
+    _v.not_underflowing(scale, _MULTIPLIER, _SCALES)
     axes = _combine_axes(combine, len(shape))
     out_shape = tuple(shape[a] for a in range(len(shape)) if a not in axes)
     counts, scale, members = _grouped(counts, scale, axes, out_shape)
@@ -633,6 +636,9 @@ def wdd(treated_before, treated_after, control_before, control_after,
         out = _core.place_wdd(counts, scale, members, _ALTERNATIVES[alt], level, _ALL_CORES)
     (totals, local, local_se, displacement, displacement_se, estimate, se, statistic, pvalue,
      lower, upper) = (out[k] for k in _WDD_OUTPUTS)
+
+    _v.representable(se, "the standard error of the WDD", _SCALES)
+    _v.representable(totals, "a weighted count", _SCALES)
 
     def field(a):
         return scalar_or_array(a, out_shape)
@@ -655,6 +661,10 @@ def wdd(treated_before, treated_after, control_before, control_after,
         _measure=_wdd_measure(arrays, weights is not None, area_sizes is not None),
         _labels=_wdd_labels(labels, treated_before, out_shape),
     )
+
+
+_MULTIPLIER = "the multiplier weight / (period x area size)"
+_SCALES = "weights, period_before, period_after or area_sizes"
 
 
 def _wdd_inputs(parts, weights, period_before, period_after, area_sizes):
@@ -779,8 +789,9 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
     ------
     ValueError
         Negative, fractional or missing counts; more than 1e12 crimes in an area's two
-        periods; exposures or ratio not positive; shapes that do not broadcast; ``conf``
-        outside (0, 1); an unknown alternative or method.
+        periods; exposures or ratio not positive; ratio x exposure_after / exposure_before
+        outside (1e-100, 1e100); shapes that do not broadcast; ``conf`` outside (0, 1); an
+        unknown alternative or method.
     TypeError
         Non-numeric input, a sequence for ``conf``.
 

@@ -982,7 +982,7 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
         upper=scalar_or_array(upper, shape),
         rate1=scalar_or_array(rate1, shape),
         rate2=scalar_or_array(rate2, shape),
-        expected=scalar_or_array((c1 + c2) * t1 / (t1 + t2), shape),
+        expected=scalar_or_array((c1 + c2) / (1.0 + exposure_ratio), shape),   # no overflow of c t1
         alternative=alt,
         conf=level,
     )
@@ -1127,6 +1127,7 @@ def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> D
     per_value = _v.number(per, "per", positive=True)
     least = _v.number(min_count, "min_count", minimum=1)
     table_x, table_n = np.atleast_2d(xs), np.atleast_2d(ns)
+    std = np.ldexp(std, -np.frexp(std.max())[1])   # exact power-of-2 scale: no overflow of s^2
     value, lower, upper = _core.rates_dsr(table_x, table_n, std, levels, least, per_value, _ALL_CORES)
     for limits in (value, lower, upper):
         _v.representable(limits, "the standardised rate or a limit", "populations, standard or per")

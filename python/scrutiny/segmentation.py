@@ -246,6 +246,8 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
     ValueError, TypeError
         Non-finite values, negative or non-integer counts for ``"poisson"``, a series shorter
         than 2 ``min_size``, unknown ``cost`` or ``penalty``, a negative penalty.
+    scrutiny.NumericalError
+        Values so large that a segment cost overflows a double (e.g. squares beyond 1e308).
 
     Warns
     -----
@@ -307,6 +309,7 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
                                  pen_value, size, policy == "omit", nthreads)
     mask, objective, pen, n_changes, status = (
         out[k] for k in ("mask", "objective", "penalty", "n_changes", "status"))
+    _v.computed(np.where(status == 0, objective, 0.0), "the objective", "y", "series")
     labels = _batch.statuses(status, _row_status(size), "changepoints", errors)
     means = _segment_means(mat, mask, status)
     locations = [np.flatnonzero(row) if s == 0 else np.array([], dtype=np.intp)

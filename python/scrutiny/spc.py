@@ -159,7 +159,8 @@ class SPCResult(Result):
         The Anhoej runs analysis: the longest run on one side of the centre and its limit,
         per series.
     n_crossings, n_crossings_min : int or numpy.ndarray
-        The crossings of the centre line and their lower limit, per series.
+        The crossings of the centre line and their lower limit, per series.  The four are NaN
+        for a series with no point off the centre line (constant): no runs to analyse.
     runs_signal : bool or numpy.ndarray
         Whether the runs analysis signals, per series.
     chart : str

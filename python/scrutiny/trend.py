@@ -248,7 +248,9 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy=
     (m-k)(m-k-1)(m-k-2) rho_k over the lags whose autocorrelation rho_k of the ranks of the
     detrended series x_i - slope (i + 1) lies outside +-z_{1-alpha/2} / sqrt m.  Yue-Wang:
     times 1 + 2 sum_k (1 - k/m) rho_k, rho of the detrended series.  Where the factor is not
-    positive, ``trend`` is ``"undefined"``, ``h`` is False and ``z``, ``pvalue`` are NaN.
+    positive, or undefined (``var_s`` NaN: a series exactly on a line detrends to a constant,
+    which has no autocorrelation), ``trend`` is ``"undefined"``, ``h`` is False and ``z``,
+    ``pvalue`` are NaN, as pymannkendall.
     With prewhitening S, ``var_s``, ``tau`` and ``tau_b`` are those of the m - 1 prewhitened
     values; ``slope`` and ``intercept`` stay those of the original series.
 

@@ -340,7 +340,9 @@ class KaplanMeierResult(Result):
         (open cases since the previous decision time, as R's summary), ``survival`` (the
         share still waiting after ``time``), ``std_err`` (Greenwood's standard error of the
         cumulative hazard -log S, R's ``std.err``), ``lower``, ``upper`` (the band at
-        ``conf``); with groups, a ``group`` column first.
+        ``conf``); with groups, a ``group`` column first.  Where the curve reaches 0 (every
+        case left decided) ``std_err`` is infinite and ``lower``, ``upper`` NaN, as R's
+        ``survfit`` (Inf, NA).
     median, median_lower, median_upper : float, None or pandas.Series
         The median wait and its interval as R prints them (``summary(fit)$table``): None
         where never reached; with groups, Series indexed by group, NaN where never reached.
@@ -824,7 +826,6 @@ def waiting_times(received, decided, as_of=None):
     >>> d.tolist(), o.tolist()
     ([60.0, 150.0], [True, False])
     """
-    import pandas as pd
 
     rec, dec, _, _ = _received_decided(received, decided)
     # in whole nanoseconds, so that a wait is exact before it becomes days

@@ -620,7 +620,6 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     >>> sc.data.aggregate_policeuk(records)["count"].tolist()
     [1, 0, 1, 0, 0, 1, 0, 0]
     """
-    import pandas as pd
 
     v.data_frame(frame, "frame")
     v.distinct_columns(frame, "frame")
