@@ -2,10 +2,11 @@
  *
  * Every series of a batch shares one design (terms per observation); each has its own counts,
  * exposure offset and missing values.  Poisson and negative-binomial models are fitted by
- * iteratively reweighted least squares exactly as R's glm.fit (start mu = y + 0.1, deviance
- * convergence |dev - dev_old| / (|dev| + 0.1) < 1e-8, at most 25 iterations, step halving on a
- * non-finite deviance); the negative binomial alternates IRLS with the maximum-likelihood theta
- * as MASS::glm.nb.  The weighted normal equations are solved with the indicator (season)
+ * iteratively reweighted least squares as R's glm.fit iterated to full convergence (start
+ * mu = y + 0.1, deviance convergence |dev - dev_old| / (|dev| + 0.1) < 1e-14, at most 100
+ * iterations, step halving on a non-finite deviance), with the covariance from the weights at
+ * the final estimate; the negative binomial alternates IRLS with the maximum-likelihood theta
+ * as MASS::glm.nb (the same criterion and limit; theta.ml's Newton steps to 1e-12).  The weighted normal equations are solved with the indicator (season)
  * columns eliminated first and a GSL Cholesky factorisation of the rest; a column whose pivot
  * falls below 1e-11 of its diagonal (in the weighted metric: it is explained by the columns
  * eliminated before it to within that fraction) makes the design rank deficient.
