@@ -516,6 +516,18 @@ static int write_fit(sc_glm_output *o, size_t r, const workspace *w, const fit_s
     return SC_GLM_ROW_OK;
 }
 
+/* Whether every exposure index r*exp_row + i*exp_col (r < rows, i < n) is below exp_len,
+ * computed without overflow. */
+static int exposure_fits(const sc_glm_data *d)
+{
+    if (d->exposure == NULL || d->rows == 0 || d->n == 0) return 1;
+    if (d->exp_len == 0) return 0;
+    const size_t a = d->rows - 1, b = d->n - 1, lim = d->exp_len - 1;
+    if (a > 0 && d->exp_row > lim / a) return 0;
+    const size_t rest = lim - a * d->exp_row;
+    return b == 0 || d->exp_col <= rest / b;
+}
+
 /* ---- count trends ---------------------------------------------------------------------------------- */
 
 int sc_glm_trend_design(const double *t, const int *season, size_t n, size_t n_seasons,
@@ -564,7 +576,8 @@ static int trend_row(const void *arg, size_t r, void *ws)
 int sc_glm_trend_fit(const sc_glm_data *data, const sc_glm_design *design, sc_glm_family family,
                      double conf, int threads, sc_glm_output *out)
 {
-    if (family == SC_GLM_GAUSSIAN || !(conf > 0 && conf < 1)) return SC_EINVAL;
+    if (family == SC_GLM_GAUSSIAN || !(conf > 0 && conf < 1) || !exposure_fits(data))
+        return SC_EINVAL;
     if (design->q < 1 || design->q > design->p || (design->ind == NULL && design->p != design->q))
         return SC_EINVAL;
     static const sc_row_kernel kernel = {trend_alloc, free, trend_row};
@@ -799,7 +812,8 @@ static int its_row(const void *arg, size_t r, void *ws)
 int sc_glm_its_fit(const sc_glm_data *data, const sc_its_spec *spec, int threads,
                    sc_glm_output *out, sc_its_output *its)
 {
-    if (!(spec->conf > 0 && spec->conf < 1) || spec->n_seasons < 1) return SC_EINVAL;
+    if (!(spec->conf > 0 && spec->conf < 1) || spec->n_seasons < 1 || !exposure_fits(data))
+        return SC_EINVAL;
     if (spec->n_seasons > 1)                /* season codes index the design's dummies */
         for (size_t i = 0; i < data->n; i++)
             if (spec->season[i] < 0 || (size_t)spec->season[i] >= spec->n_seasons) return SC_EINVAL;

@@ -43,14 +43,16 @@ typedef struct {
 } sc_glm_design;
 
 /* Counts of a batch: y[r*n + i] for series r < rows, observation i < n (NaN = missing), and an
- * optional exposure (NULL: none) read as exposure[r*exp_row + i*exp_col], > 0, entering the
- * linear predictor as the offset log(exposure). */
+ * optional exposure (NULL: none) of exp_len values read as exposure[r*exp_row + i*exp_col]
+ * (every such index below exp_len: checked), > 0, entering the linear predictor as the offset
+ * log(exposure). */
 typedef struct {
     const double *y;
     size_t rows, n;
     const double *exposure;
     size_t exp_row, exp_col;
     int omit_missing;          /* 1: drop missing counts; 0: such a series gets ROW_MISSING */
+    size_t exp_len;            /* values in exposure */
 } sc_glm_data;
 
 /* Per-series results, each array (or NULL when not wanted) indexed by series r:
@@ -81,7 +83,7 @@ int sc_glm_trend_design(const double *t, const int *season, size_t n, size_t n_s
  * p-values (normal), crit = z_{(1+conf)/2}, deviance, Pearson dispersion, theta, observations
  * used and the row status; a series whose status is not OK has NaN results.
  * Status: SC_SUCCESS (row failures are reported in out->status); SC_EINVAL for a gaussian
- * family or conf outside (0, 1); SC_ENOMEM.
+ * family, conf outside (0, 1) or exposure strides reaching beyond exp_len; SC_ENOMEM.
  * Reference: R 4.2 stats::glm.fit; MASS 7.3 glm.nb and theta.ml (Venables & Ripley 2002,
  * Modern Applied Statistics with S, 4th ed., sec. 7.4); McCullagh & Nelder (1989) ch. 2. */
 int sc_glm_trend_fit(const sc_glm_data *data, const sc_glm_design *design, sc_glm_family family,
@@ -124,8 +126,8 @@ typedef struct {
  * method on log(sum fitted) - log(sum counterfactual) (NaN when either total is not positive).
  * Given k in [2, n - 2] (checked; a series outside gets ROW_TOO_SHORT).
  * Returned: *out as sc_glm_trend_fit (p = 4 + n_seasons - 1) and *its.
- * Status: SC_SUCCESS; SC_EINVAL for conf outside (0, 1) or a season code outside
- * 0..n_seasons-1; SC_ENOMEM.
+ * Status: SC_SUCCESS; SC_EINVAL for conf outside (0, 1), a season code outside
+ * 0..n_seasons-1 or exposure strides reaching beyond exp_len; SC_ENOMEM.
  * Reference: Wagner et al. (2002) J Clin Pharm Ther 27:299-309 (segmented regression);
  * Newey & West (1987) Econometrica 55:703-708, (1994) Rev Econ Stud 61:631-653; Zeileis
  * (2004) J Stat Softw 11(10) (sandwich 3.0 meatHAC, bwNeweyWest); Bernal, Cummins & Gasparrini
