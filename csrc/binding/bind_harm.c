@@ -14,8 +14,9 @@ static PyObject *py_harm_sums(PyObject *self, PyObject *args)
     PyObject *objs[2], *group_obj;
     Py_ssize_t groups;
     if (!PyArg_ParseTuple(args, "OOOn", &objs[0], &objs[1], &group_obj, &groups)) return NULL;
-    if (groups < 0) {
-        PyErr_SetString(PyExc_ValueError, "harm_sums: groups must be >= 0");
+    if (groups < 0 || (size_t)groups > SC_HARM_MAX_GROUPS) {
+        PyErr_Format(PyExc_ValueError, "harm_sums: groups must be >= 0 and <= %zu",
+                     SC_HARM_MAX_GROUPS);
         return NULL;
     }
     const char *names[2] = {"count", "weight"};
