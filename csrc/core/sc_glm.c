@@ -814,6 +814,7 @@ int sc_glm_its_fit(const sc_glm_data *data, const sc_its_spec *spec, int threads
 {
     if (!(spec->conf > 0 && spec->conf < 1) || spec->n_seasons < 1 || !exposure_fits(data))
         return SC_EINVAL;
+    if (spec->n_seasons > 1 && spec->season == NULL) return SC_EINVAL;
     if (spec->n_seasons > 1)                /* season codes index the design's dummies */
         for (size_t i = 0; i < data->n; i++)
             if (spec->season[i] < 0 || (size_t)spec->season[i] >= spec->n_seasons) return SC_EINVAL;

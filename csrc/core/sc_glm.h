@@ -127,7 +127,8 @@ typedef struct {
  * Given k in [2, n - 2] (checked; a series outside gets ROW_TOO_SHORT).
  * Returned: *out as sc_glm_trend_fit (p = 4 + n_seasons - 1) and *its.
  * Status: SC_SUCCESS; SC_EINVAL for conf outside (0, 1), a season code outside
- * 0..n_seasons-1 or exposure strides reaching beyond exp_len; SC_ENOMEM.
+ * 0..n_seasons-1 (or no codes with n_seasons > 1) or exposure strides reaching beyond exp_len;
+ * SC_ENOMEM.
  * Reference: Wagner et al. (2002) J Clin Pharm Ther 27:299-309 (segmented regression);
  * Newey & West (1987) Econometrica 55:703-708, (1994) Rev Econ Stud 61:631-653; Zeileis
  * (2004) J Stat Softw 11(10) (sandwich 3.0 meatHAC, bwNeweyWest); Bernal, Cummins & Gasparrini

@@ -217,6 +217,8 @@ static void test_season_out_of_range(void)
     const sc_glm_data data = {y, 1, 8, NULL, 0, 0, 1, 0};
     const sc_its_spec spec = {&k, 0, season, 2, SC_GLM_POISSON, 0, 0, 0.95};
     SC_CHECK(sc_glm_its_fit(&data, &spec, 1, NULL, NULL) == SC_EINVAL, "ITS season 1000000 of 2: status");
+    const sc_its_spec none = {&k, 0, NULL, 2, SC_GLM_POISSON, 0, 0, 0.95};
+    SC_CHECK(sc_glm_its_fit(&data, &none, 1, NULL, NULL) == SC_EINVAL, "ITS 2 seasons, no codes: status");
 }
 
 /* Exposure strides index the exposure: one reaching beyond it (also through an overflowing
