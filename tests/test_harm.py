@@ -480,6 +480,13 @@ def test_core_rejects_bad_values():
         _core.harm_sums(np.array([1.5]), np.array([1.0]), np.array([0]), 1)
     with pytest.raises(ValueError, match="group has 2 values"):
         _core.harm_sums(np.array([1.0]), np.array([1.0]), np.array([0, 0]), 1)
+    with pytest.raises(ValueError, match="groups must be >= 0 and <= 67108864"):
+        _core.harm_sums(np.array([1.0]), np.array([1.0]), np.array([0]), 2**31)
+    # exposure strides whose reach overflows are refused, not read
+    with pytest.raises(ValueError, match="exposure strides reach outside"):
+        _core.harm_trend(np.ones((1, 8)), np.ones((1, 8)), np.ones(8), 0, 2**63 - 1,
+                         np.arange(8.0), None, 1, HARM_DISPERSION.codes["compound"], 0.95,
+                         True)
     gamma, compound = HARM_CI_METHOD.codes["gamma"], HARM_DISPERSION.codes["compound"]
     with pytest.raises(ValueError, match="method: unknown value 7"):
         _core.harm_ci(np.array([1.0]), np.array([1.0]), np.array([1.0]), 1.0, np.array([0.95]),
