@@ -12,7 +12,8 @@ References (tests/reference/, written by harm_r.R with R 4.2.2, base R and stats
 * harm_r_funnel.csv: the documented harm funnel (r0 -+ q sqrt(k r0 / P)) with FunnelPlotR 0.6.0's
   winsorisation, phi_func and tau_func (transliterated) for the overdispersion.
 * harm_r_trend.csv: ``glm(H ~ t [+ factor(season)] + offset(log(E)), family = quasipoisson)``
-  with ``summary(fit, dispersion = k)`` (compound) and the estimated dispersion floored at k
+  iterated to full convergence (``glm.control(epsilon = 1e-14, maxit = 100)``, refitted from its
+  estimate) with ``summary(fit, dispersion = k)`` (compound) and the estimated dispersion floored at k
   (Student t; equal to ``summary(fit)`` where it exceeds k, checked in the script).
 * Simulation (seeded): the compound-Poisson variance, interval coverage, funnel and trend size.
 The weights in these files are illustrative, not a published table (scrutiny ships none).

@@ -2,7 +2,7 @@
 
 References (each beside its numbers in tests/reference/, with the tool versions and the calls):
 - glm_r.R -> glm_inputs.csv (the data), glm_r_params.csv, glm_r_fit.csv: R 4.2.2 glm(family =
-  poisson), MASS 7.3-58.2 glm.nb, lm + sandwich 3.0-2 NeweyWest(prewhite = FALSE) / bwNeweyWest
+  poisson), MASS 7.3-58.2 glm.nb (both iterated to full convergence), lm + sandwich 3.0-2 NeweyWest(prewhite = FALSE) / bwNeweyWest
   + lmtest 0.9-40 coeftest / coefci.
 - statsmodels 0.15 (GLM Poisson, discrete NegativeBinomial, OLS with HAC covariance) as a
   second, independent implementation, in this file.

@@ -1,5 +1,6 @@
-/* sc_glm against R 4.2.2 glm(family = poisson), MASS 7.3-58.2 glm.nb, and lm with sandwich
- * 3.0-2 NeweyWest / lmtest 0.9-40 coeftest and coefci, from tests/reference/glm_r.R:
+/* sc_glm against R 4.2.2 glm(family = poisson) and MASS 7.3-58.2 glm.nb fitted to full
+ * convergence, and lm with sandwich 3.0-2 NeweyWest / lmtest 0.9-40 coeftest and coefci, from
+ * tests/reference/glm_r.R:
  * glm_inputs.csv (the data), glm_r_params.csv, glm_r_fit.csv (each fit's R call is in its
  * "call" column).  Also: a batch gives the same numbers on one thread and on four. */
 #include <stdint.h>
