@@ -14,6 +14,7 @@
 #include "sc_status.h"
 
 #define GLM_EPSILON 1e-14         /* glm.control(epsilon): full convergence */
+#define GLM_ROUNDED 1e-8          /* R's default epsilon: with no decrease, converged */
 #define GLM_MAXIT 100             /* glm.control(maxit), also theta.ml's limit in glm.nb */
 #define THETA_EPS 1e-12           /* theta.ml's tolerance on its Newton step */
 #define PIVOT_TOL 1e-11           /* rank deficiency: squared pivot / diagonal below this */
@@ -299,7 +300,10 @@ static int irls(workspace *w, size_t nobs, const model *m, int eta_given, double
             update_means(w, nobs);
             d = total_deviance(m, w, nobs);
         }
-        if (fabs(d - devold) / (fabs(d) + 0.1) < GLM_EPSILON) {
+        /* converged: the change is below GLM_EPSILON, or below R's default 1e-8 without a
+         * decrease (the minimum reached to rounding, as with an uncentred time) */
+        const double change = fabs(d - devold) / (fabs(d) + 0.1);
+        if (change < GLM_EPSILON || (d >= devold && change < GLM_ROUNDED)) {
             /* one more step from the converged estimate, whose weights give the covariance (as
              * glm refitted with start = the converged coefficients) */
             status = irls_step(w, nobs, m);

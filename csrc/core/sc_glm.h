@@ -3,8 +3,8 @@
  * Every series of a batch shares one design (terms per observation); each has its own counts,
  * exposure offset and missing values.  Poisson and negative-binomial models are fitted by
  * iteratively reweighted least squares as R's glm.fit iterated to full convergence (start
- * mu = y + 0.1, deviance convergence |dev - dev_old| / (|dev| + 0.1) < 1e-14, at most 100
- * iterations, step halving on a non-finite deviance), with the covariance from the weights at
+ * mu = y + 0.1, deviance convergence |dev - dev_old| / (|dev| + 0.1) < 1e-14, or < 1e-8 with
+ * no decrease (the minimum reached to rounding), at most 100 iterations, step halving on a non-finite deviance), with the covariance from the weights at
  * the final estimate; the negative binomial alternates IRLS with the maximum-likelihood theta
  * as MASS::glm.nb (the same criterion and limit; theta.ml's Newton steps to 1e-12).  The weighted normal equations are solved with the indicator (season)
  * columns eliminated first and a GSL Cholesky factorisation of the rest; a column whose pivot
