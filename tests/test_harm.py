@@ -12,7 +12,8 @@ References (tests/reference/, written by harm_r.R with R 4.2.2, base R and stats
 * harm_r_funnel.csv: the documented harm funnel (r0 -+ q sqrt(k r0 / P)) with FunnelPlotR 0.6.0's
   winsorisation, phi_func and tau_func (transliterated) for the overdispersion.
 * harm_r_trend.csv: ``glm(H ~ t [+ factor(season)] + offset(log(E)), family = quasipoisson)``
-  with ``summary(fit, dispersion = k)`` (compound) and the estimated dispersion floored at k
+  iterated to full convergence (``glm.control(epsilon = 1e-14, maxit = 100)``, refitted from its
+  estimate) with ``summary(fit, dispersion = k)`` (compound) and the estimated dispersion floored at k
   (Student t; equal to ``summary(fit)`` where it exceeds k, checked in the script).
 * Simulation (seeded): the compound-Poisson variance, interval coverage, funnel and trend size.
 The weights in these files are illustrative, not a published table (scrutiny ships none).
@@ -480,6 +481,13 @@ def test_core_rejects_bad_values():
         _core.harm_sums(np.array([1.5]), np.array([1.0]), np.array([0]), 1)
     with pytest.raises(ValueError, match="group has 2 values"):
         _core.harm_sums(np.array([1.0]), np.array([1.0]), np.array([0, 0]), 1)
+    with pytest.raises(ValueError, match="groups must be >= 0 and <= 67108864"):
+        _core.harm_sums(np.array([1.0]), np.array([1.0]), np.array([0]), 2**31)
+    # exposure strides whose reach overflows are refused, not read
+    with pytest.raises(ValueError, match="exposure strides reach outside"):
+        _core.harm_trend(np.ones((1, 8)), np.ones((1, 8)), np.ones(8), 0, 2**63 - 1,
+                         np.arange(8.0), None, 1, HARM_DISPERSION.codes["compound"], 0.95,
+                         True)
     gamma, compound = HARM_CI_METHOD.codes["gamma"], HARM_DISPERSION.codes["compound"]
     with pytest.raises(ValueError, match="method: unknown value 7"):
         _core.harm_ci(np.array([1.0]), np.array([1.0]), np.array([1.0]), 1.0, np.array([0.95]),

@@ -27,13 +27,15 @@ static int exposure_input(PyObject *obj, Py_ssize_t exp_row, Py_ssize_t exp_col,
 {
     *arr = NULL;
     d->exposure = NULL;
-    d->exp_row = d->exp_col = 0;
+    d->exp_row = d->exp_col = d->exp_len = 0;
     if (obj == Py_None) return 0;
     *arr = sc_py_double_array(obj, "exposure");
     if (*arr == NULL) return -1;
+    const npy_intp size = PyArray_SIZE(*arr);
     if (exp_row < 0 || exp_col < 0 ||
         (rows > 0 && n > 0 &&
-         (rows - 1) * exp_row + (n - 1) * exp_col >= PyArray_SIZE(*arr))) {
+         (size == 0 || (rows > 1 && exp_row > (size - 1) / (rows - 1)) ||
+          (n > 1 && exp_col > (size - 1 - (rows - 1) * exp_row) / (n - 1))))) {
         PyErr_SetString(PyExc_ValueError, "exposure strides reach outside the exposure array");
         Py_CLEAR(*arr);
         return -1;
@@ -41,6 +43,7 @@ static int exposure_input(PyObject *obj, Py_ssize_t exp_row, Py_ssize_t exp_col,
     d->exposure = SC_DATA(*arr);
     d->exp_row = (size_t)exp_row;
     d->exp_col = (size_t)exp_col;
+    d->exp_len = (size_t)size;
     return 0;
 }
 

@@ -14,8 +14,9 @@ static PyObject *py_harm_sums(PyObject *self, PyObject *args)
     PyObject *objs[2], *group_obj;
     Py_ssize_t groups;
     if (!PyArg_ParseTuple(args, "OOOn", &objs[0], &objs[1], &group_obj, &groups)) return NULL;
-    if (groups < 0) {
-        PyErr_SetString(PyExc_ValueError, "harm_sums: groups must be >= 0");
+    if (groups < 0 || (size_t)groups > SC_HARM_MAX_GROUPS) {
+        PyErr_Format(PyExc_ValueError, "harm_sums: groups must be >= 0 and <= %zu",
+                     SC_HARM_MAX_GROUPS);
         return NULL;
     }
     const char *names[2] = {"count", "weight"};
@@ -106,8 +107,10 @@ static PyObject *py_harm_trend(PyObject *self, PyObject *args)
     if ((in[1] = matrix(v_obj, "variance", rows, n)) == NULL) goto fail;
     if (exp_obj != Py_None) {
         if ((in[2] = sc_py_double_array(exp_obj, "exposure")) == NULL) goto fail;
+        const npy_intp size = PyArray_SIZE(in[2]);      /* reach checked without overflow */
         if (rows > 0 && n > 0 &&
-            (rows - 1) * exp_row + (n - 1) * exp_col >= PyArray_SIZE(in[2])) {
+            (size == 0 || (rows > 1 && exp_row > (size - 1) / (rows - 1)) ||
+             (n > 1 && exp_col > (size - 1 - (rows - 1) * exp_row) / (n - 1)))) {
             PyErr_SetString(PyExc_ValueError, "exposure strides reach outside the exposure array");
             goto fail;
         }
@@ -131,7 +134,7 @@ static PyObject *py_harm_trend(PyObject *self, PyObject *args)
     if (sc_py_outputs(N_OUT, types, cols, rows, out) < 0) goto fail;
     const sc_glm_data data = {SC_DATA(in[0]), (size_t)rows, (size_t)n,
                               in[2] ? SC_DATA(in[2]) : NULL, (size_t)exp_row, (size_t)exp_col,
-                              omit};
+                              omit, in[2] ? (size_t)PyArray_SIZE(in[2]) : 0};
     sc_glm_output res = {SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]), SC_DATA(out[3]),
                          SC_DATA(out[4]), SC_DATA(out[5]), SC_DATA(out[6]), SC_DATA(out[7]),
                          (int *)PyArray_DATA(out[10])};

@@ -95,8 +95,9 @@ static PyObject *py_waits_fit(PyObject *self, PyObject *args)
     Py_ssize_t k;
     double tol, rho;
     if (!PyArg_ParseTuple(args, "OOOndd", &t_obj, &s_obj, &g_obj, &k, &tol, &rho)) return NULL;
-    if (k < 1) {
-        PyErr_SetString(PyExc_ValueError, "waits_fit: k must be >= 1");
+    if (k < 1 || (size_t)k > (rho >= 0 ? SC_WAITS_MAX_TEST_GROUPS : SC_WAITS_MAX_GROUPS)) {
+        PyErr_Format(PyExc_ValueError, "waits_fit: k must be >= 1 and <= %zu",
+                     rho >= 0 ? SC_WAITS_MAX_TEST_GROUPS : SC_WAITS_MAX_GROUPS);
         return NULL;
     }
     /* in: durations, observed, group; lr: counts per group, then (with the test) observed,

@@ -15,6 +15,7 @@
 #define LN_2PI 1.83787706640934548356
 #define SERIES_EPS 1e-17
 #define SERIES_MAX 10000000L
+#define SIZE_MAX_STEPS 1048576.0  /* agent counts a sizing search may try, one by one */
 
 /* Metrics of one scenario. */
 typedef struct {
@@ -322,6 +323,7 @@ static int size_one(const sc_calls_input *in, size_t i, sc_calls_output *out)
         if (k > n) n = k;
     }
     double limit = fmax(n, A) + 64.0 + 64.0 * sqrt(A);
+    if (limit - n > SIZE_MAX_STEPS) return SC_EDOM;   /* traffic too large to count up */
     double B = sc_calls_erlang_b(A, n);
     metrics m;
     for (;;) {

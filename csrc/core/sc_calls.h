@@ -77,8 +77,9 @@ int sc_calls_evaluate(const sc_calls_input *in, size_t n, int threads, sc_calls_
  * max(min_agents, floor(level A)) (Erlang A: the service level never exceeds n / A) with the
  * Erlang B recurrence carried from one n to the next; the other outputs at that n.
  * Status: as sc_calls_evaluate (min_agents whole, from 1, below 2^53); SC_EDOM if the search
- * could pass 2^53 agents; SC_EMAXITER if no n up to max(start, A) + 64 + 64 sqrt(A) qualifies
- * (only possible for a level within rounding of 1). */
+ * could pass 2^53 agents or would try more than 2^20 agent counts (traffic beyond about 2e8
+ * erlangs, or 5e6 with patience); SC_EMAXITER if no n up to max(start, A) + 64 + 64 sqrt(A)
+ * qualifies (only possible for a level within rounding of 1). */
 int sc_calls_size(const sc_calls_input *in, size_t n, int threads, sc_calls_output *out);
 
 #endif

@@ -205,6 +205,12 @@ int sc_disparity_bootstrap(const double *x, const double *den, const double *w, 
                            double *out)
 {
     if (n == 0) return SC_EEMPTY;
+    if ((double)reps * (double)n > SC_DISPARITY_MAX_DRAWS) return SC_EDOM;
+    for (size_t i = 0; i < n; i++) {
+        const double d = den[i];
+        if (!(x[i] >= 0 && isfinite(x[i]) && d > 0 && isfinite(d))) return SC_EDOM;
+        if (how == SC_RESAMPLE_BINOMIAL && !(x[i] <= d && d == floor(d))) return SC_EDOM;
+    }
     static const sc_row_kernel kernel = {boot_alloc, boot_free, boot_row};
     const boot_job job = {x, den, w, n, how, seed, out};
     return sc_parallel_rows(reps, threads, reps * n / 16, 4, &kernel, &job, NULL);

@@ -35,12 +35,17 @@ typedef enum {
     SC_RESAMPLE_AREAS           /* areas drawn with replacement, each with its rate and weight */
 } sc_disparity_resample;
 
+/* Most draws of one bootstrap call (replicates x areas): a bound on its running time. */
+#define SC_DISPARITY_MAX_DRAWS 4294967296.0
+
 /* Bootstrap replicates of the indices.
  * Given: counts x[i], denominators den[i] > 0 (whole for the binomial scheme), weights w[i] > 0
  * or NULL, i < n (contiguous); the scheme; reps replicates; seed.  Replicate b uses its own
  * Mersenne Twister stream seeded from (seed, b), so results do not depend on the thread count.
  * Returned: out[b*6 + j], index j of replicate b.
- * Status: SC_SUCCESS; SC_EEMPTY when n = 0; SC_ENOMEM.
+ * Status: SC_SUCCESS; SC_EEMPTY when n = 0; SC_EDOM for a count that is not finite and >= 0, a
+ * denominator not finite and > 0 (binomial: whole, >= the count), or more than
+ * SC_DISPARITY_MAX_DRAWS draws (reps * n); SC_ENOMEM.
  * Reference: Efron & Tibshirani (1993) An Introduction to the Bootstrap, ch. 6 and 13. */
 int sc_disparity_bootstrap(const double *x, const double *den, const double *w, size_t n,
                            sc_disparity_resample how, size_t reps, uint64_t seed, int threads,

@@ -13,9 +13,10 @@
 #include "sc_parallel.h"
 #include "sc_status.h"
 
-#define GLM_EPSILON 1e-8          /* glm.control(epsilon) */
-#define GLM_MAXIT 25              /* glm.control(maxit), also theta.ml's limit in glm.nb */
-#define THETA_EPS 1.220703125e-4  /* .Machine$double.eps^0.25, theta.ml's tolerance */
+#define GLM_EPSILON 1e-14         /* glm.control(epsilon): full convergence */
+#define GLM_ROUNDED 1e-8          /* R's default epsilon: with no decrease, converged */
+#define GLM_MAXIT 100             /* glm.control(maxit), also theta.ml's limit in glm.nb */
+#define THETA_EPS 1e-12           /* theta.ml's tolerance on its Newton step */
 #define PIVOT_TOL 1e-11           /* rank deficiency: squared pivot / diagonal below this */
 
 /* ---- per-thread workspace ------------------------------------------------------------------ */
@@ -262,10 +263,22 @@ static void update_means(workspace *w, size_t nobs)
     for (size_t i = 0; i < nobs; i++) w->mu[i] = linkinv(w->eta[i]);
 }
 
+/* The weighted normal equations of an IRLS step at the current eta and mu, solved into beta. */
+static int irls_step(workspace *w, size_t nobs, const model *m)
+{
+    normal_zero(w);
+    for (size_t i = 0; i < nobs; i++) {
+        const double mu = w->mu[i], mu_eta = mu;
+        const double z = (w->eta[i] - w->off[i]) + (w->y[i] - mu) / mu_eta;
+        accumulate(w, i, mu_eta * mu_eta / variance(m, mu), z);
+    }
+    return solve_normal(w);
+}
+
 /* Fit one series' usable observations.  eta_given: w->eta holds the start (etastart); else the
- * start is mu = y + 0.1 (poisson()$initialize).  Leaves beta, eta, mu, the factor of the last
- * weighted normal equations (weights at the start of the last iteration, as R's summary uses)
- * and the deviance in *dev. */
+ * start is mu = y + 0.1 (poisson()$initialize).  Leaves beta, eta, mu, the factor of the
+ * weighted normal equations at the converged estimate (so the covariance is at it) and the
+ * deviance in *dev. */
 static int irls(workspace *w, size_t nobs, const model *m, int eta_given, double *dev)
 {
     const size_t p = w->p;
@@ -275,13 +288,7 @@ static int irls(workspace *w, size_t nobs, const model *m, int eta_given, double
     double devold = total_deviance(m, w, nobs), d = devold;
     int have_old = 0;
     for (int iter = 1; iter <= GLM_MAXIT; iter++) {
-        normal_zero(w);
-        for (size_t i = 0; i < nobs; i++) {
-            const double mu = w->mu[i], mu_eta = mu;
-            const double z = (w->eta[i] - w->off[i]) + (w->y[i] - mu) / mu_eta;
-            accumulate(w, i, mu_eta * mu_eta / variance(m, mu), z);
-        }
-        int status = solve_normal(w);
+        int status = irls_step(w, nobs, m);
         if (status != SC_SUCCESS) return status;
         for (size_t j = 0; j < p; j++)
             if (!isfinite(w->beta[j])) return SC_ENAN;
@@ -293,9 +300,17 @@ static int irls(workspace *w, size_t nobs, const model *m, int eta_given, double
             update_means(w, nobs);
             d = total_deviance(m, w, nobs);
         }
-        if (fabs(d - devold) / (fabs(d) + 0.1) < GLM_EPSILON) {
-            *dev = d;
-            return SC_SUCCESS;
+        /* converged: the change is below GLM_EPSILON, or below R's default 1e-8 without a
+         * decrease (the minimum reached to rounding, as with an uncentred time) */
+        const double change = fabs(d - devold) / (fabs(d) + 0.1);
+        if (change < GLM_EPSILON || (d >= devold && change < GLM_ROUNDED)) {
+            /* one more step from the converged estimate, whose weights give the covariance (as
+             * glm refitted with start = the converged coefficients) */
+            status = irls_step(w, nobs, m);
+            if (status != SC_SUCCESS) return status;
+            update_means(w, nobs);
+            *dev = total_deviance(m, w, nobs);
+            return isfinite(*dev) ? SC_SUCCESS : SC_ENAN;
         }
         devold = d;
         memcpy(w->coefold, w->beta, p * sizeof(double));
@@ -328,7 +343,8 @@ static void digamma_steps(double t, double y, double dg, double tg, double *d1, 
 }
 
 /* theta.ml: Newton steps on the profile score from n / sum (y/mu - 1)^2.  Returns 1 when the
- * iteration limit was reached, -1 when the estimate is not positive and finite, else 0. */
+ * iteration limit was reached, 2 when the likelihood is flat to rounding (theta effectively
+ * infinite: the last theta is kept), -1 when the estimate is not positive and finite, else 0. */
 static int theta_ml(const double *y, const double *mu, size_t n, double *theta)
 {
     double t0 = 0;
@@ -351,6 +367,10 @@ static int theta_ml(const double *y, const double *mu, size_t n, double *theta)
             info += d2 - 1 / t0 + 2 / s - yt / (s * s);
         }
         del = score / info;
+        if (!(info > 0) || !isfinite(t0 + del)) {
+            *theta = t0;
+            return 2;
+        }
         t0 += del;
     }
     *theta = t0;
@@ -386,7 +406,7 @@ static int negbin(workspace *w, size_t nobs, double *dev, double *theta_fit, dou
         memcpy(w->mu_prev, w->mu, nobs * sizeof(double));
         m = (model){SC_GLM_NEGBIN, th};
         status = irls(w, nobs, &m, 1, dev);
-        if (status != SC_SUCCESS) return status;
+        if (status != SC_SUCCESS && status != SC_ENOCONV) return status;   /* MASS warns */
         const double t0 = th;
         warn = theta_ml(w->y, w->mu_prev, nobs, &th);   /* at the previous fit's means, as MASS */
         if (warn < 0) return SC_ENAN;
@@ -398,9 +418,9 @@ static int negbin(workspace *w, size_t nobs, double *dev, double *theta_fit, dou
     *theta = th;
     /* MASS only warns when theta.ml or the alternation reaches its iteration limit (as when the
      * counts show little overdispersion and theta is large) and returns the fit; so do we.  An
-     * alternation that has not settled even roughly is a failure. */
-    (void)warn;
-    if (iter > GLM_MAXIT && fabs(del) > 1e-3 * th) return SC_ENOCONV;
+     * alternation that has not settled even roughly is a failure, unless theta is effectively
+     * infinite (its likelihood flat to rounding: the fit is Poisson's). */
+    if (iter > GLM_MAXIT && fabs(del) > 1e-3 * th && warn != 2) return SC_ENOCONV;
     return SC_SUCCESS;
 }
 
@@ -500,6 +520,18 @@ static int write_fit(sc_glm_output *o, size_t r, const workspace *w, const fit_s
     return SC_GLM_ROW_OK;
 }
 
+/* Whether every exposure index r*exp_row + i*exp_col (r < rows, i < n) is below exp_len,
+ * computed without overflow. */
+static int exposure_fits(const sc_glm_data *d)
+{
+    if (d->exposure == NULL || d->rows == 0 || d->n == 0) return 1;
+    if (d->exp_len == 0) return 0;
+    const size_t a = d->rows - 1, b = d->n - 1, lim = d->exp_len - 1;
+    if (a > 0 && d->exp_row > lim / a) return 0;
+    const size_t rest = lim - a * d->exp_row;
+    return b == 0 || d->exp_col <= rest / b;
+}
+
 /* ---- count trends ---------------------------------------------------------------------------------- */
 
 int sc_glm_trend_design(const double *t, const int *season, size_t n, size_t n_seasons,
@@ -548,7 +580,8 @@ static int trend_row(const void *arg, size_t r, void *ws)
 int sc_glm_trend_fit(const sc_glm_data *data, const sc_glm_design *design, sc_glm_family family,
                      double conf, int threads, sc_glm_output *out)
 {
-    if (family == SC_GLM_GAUSSIAN || !(conf > 0 && conf < 1)) return SC_EINVAL;
+    if (family == SC_GLM_GAUSSIAN || !(conf > 0 && conf < 1) || !exposure_fits(data))
+        return SC_EINVAL;
     if (design->q < 1 || design->q > design->p || (design->ind == NULL && design->p != design->q))
         return SC_EINVAL;
     static const sc_row_kernel kernel = {trend_alloc, free, trend_row};
@@ -783,7 +816,9 @@ static int its_row(const void *arg, size_t r, void *ws)
 int sc_glm_its_fit(const sc_glm_data *data, const sc_its_spec *spec, int threads,
                    sc_glm_output *out, sc_its_output *its)
 {
-    if (!(spec->conf > 0 && spec->conf < 1) || spec->n_seasons < 1) return SC_EINVAL;
+    if (!(spec->conf > 0 && spec->conf < 1) || spec->n_seasons < 1 || !exposure_fits(data))
+        return SC_EINVAL;
+    if (spec->n_seasons > 1 && spec->season == NULL) return SC_EINVAL;
     if (spec->n_seasons > 1)                /* season codes index the design's dummies */
         for (size_t i = 0; i < data->n; i++)
             if (spec->season[i] < 0 || (size_t)spec->season[i] >= spec->n_seasons) return SC_EINVAL;

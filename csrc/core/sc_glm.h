@@ -2,10 +2,11 @@
  *
  * Every series of a batch shares one design (terms per observation); each has its own counts,
  * exposure offset and missing values.  Poisson and negative-binomial models are fitted by
- * iteratively reweighted least squares exactly as R's glm.fit (start mu = y + 0.1, deviance
- * convergence |dev - dev_old| / (|dev| + 0.1) < 1e-8, at most 25 iterations, step halving on a
- * non-finite deviance); the negative binomial alternates IRLS with the maximum-likelihood theta
- * as MASS::glm.nb.  The weighted normal equations are solved with the indicator (season)
+ * iteratively reweighted least squares as R's glm.fit iterated to full convergence (start
+ * mu = y + 0.1, deviance convergence |dev - dev_old| / (|dev| + 0.1) < 1e-14, or < 1e-8 with
+ * no decrease (the minimum reached to rounding), at most 100 iterations, step halving on a non-finite deviance), with the covariance from the weights at
+ * the final estimate; the negative binomial alternates IRLS with the maximum-likelihood theta
+ * as MASS::glm.nb (the same criterion and limit; theta.ml's Newton steps to 1e-12).  The weighted normal equations are solved with the indicator (season)
  * columns eliminated first and a GSL Cholesky factorisation of the rest; a column whose pivot
  * falls below 1e-11 of its diagonal (in the weighted metric: it is explained by the columns
  * eliminated before it to within that fraction) makes the design rank deficient.
@@ -42,14 +43,16 @@ typedef struct {
 } sc_glm_design;
 
 /* Counts of a batch: y[r*n + i] for series r < rows, observation i < n (NaN = missing), and an
- * optional exposure (NULL: none) read as exposure[r*exp_row + i*exp_col], > 0, entering the
- * linear predictor as the offset log(exposure). */
+ * optional exposure (NULL: none) of exp_len values read as exposure[r*exp_row + i*exp_col]
+ * (every such index below exp_len: checked), > 0, entering the linear predictor as the offset
+ * log(exposure). */
 typedef struct {
     const double *y;
     size_t rows, n;
     const double *exposure;
     size_t exp_row, exp_col;
     int omit_missing;          /* 1: drop missing counts; 0: such a series gets ROW_MISSING */
+    size_t exp_len;            /* values in exposure */
 } sc_glm_data;
 
 /* Per-series results, each array (or NULL when not wanted) indexed by series r:
@@ -80,7 +83,7 @@ int sc_glm_trend_design(const double *t, const int *season, size_t n, size_t n_s
  * p-values (normal), crit = z_{(1+conf)/2}, deviance, Pearson dispersion, theta, observations
  * used and the row status; a series whose status is not OK has NaN results.
  * Status: SC_SUCCESS (row failures are reported in out->status); SC_EINVAL for a gaussian
- * family or conf outside (0, 1); SC_ENOMEM.
+ * family, conf outside (0, 1) or exposure strides reaching beyond exp_len; SC_ENOMEM.
  * Reference: R 4.2 stats::glm.fit; MASS 7.3 glm.nb and theta.ml (Venables & Ripley 2002,
  * Modern Applied Statistics with S, 4th ed., sec. 7.4); McCullagh & Nelder (1989) ch. 2. */
 int sc_glm_trend_fit(const sc_glm_data *data, const sc_glm_design *design, sc_glm_family family,
@@ -123,8 +126,9 @@ typedef struct {
  * method on log(sum fitted) - log(sum counterfactual) (NaN when either total is not positive).
  * Given k in [2, n - 2] (checked; a series outside gets ROW_TOO_SHORT).
  * Returned: *out as sc_glm_trend_fit (p = 4 + n_seasons - 1) and *its.
- * Status: SC_SUCCESS; SC_EINVAL for conf outside (0, 1) or a season code outside
- * 0..n_seasons-1; SC_ENOMEM.
+ * Status: SC_SUCCESS; SC_EINVAL for conf outside (0, 1), a season code outside
+ * 0..n_seasons-1 (or no codes with n_seasons > 1) or exposure strides reaching beyond exp_len;
+ * SC_ENOMEM.
  * Reference: Wagner et al. (2002) J Clin Pharm Ther 27:299-309 (segmented regression);
  * Newey & West (1987) Econometrica 55:703-708, (1994) Rev Econ Stud 61:631-653; Zeileis
  * (2004) J Stat Softw 11(10) (sandwich 3.0 meatHAC, bwNeweyWest); Bernal, Cummins & Gasparrini

@@ -20,6 +20,7 @@ static void fail(int *status, int code)
 int sc_harm_sums(const double *count, const double *weight, const int64_t *group, size_t n,
                  size_t groups, double *total, double *harm, double *variance)
 {
+    if (groups > SC_HARM_MAX_GROUPS) return SC_EDOM;
     for (size_t g = 0; g < groups; g++) total[g] = harm[g] = variance[g] = 0.0;
     for (size_t i = 0; i < n; i++) {
         const double x = count[i], w = weight[i];

@@ -25,12 +25,17 @@ typedef enum {
     SC_HARM_ESTIMATE           /* variance max(k, Pearson) mu, t-based (quasi-Poisson) */
 } sc_harm_dispersion;
 
+/* Most groups of sc_harm_sums (2^26: 1.5 GiB of results; far beyond areas x periods of any
+ * recorded crime). */
+#define SC_HARM_MAX_GROUPS ((size_t)1 << 26)
+
 /* Per-group totals of long data (one row per record or per group and crime type).
  * Given: count[n] (whole, >= 0), weight[n] (the row's crime-type weight, finite, >= 0),
- *   group[n] (codes 0 <= g < groups).
+ *   group[n] (codes 0 <= g < groups), groups <= SC_HARM_MAX_GROUPS.
  * Returned: total[g] = sum x, harm[g] = sum w x, variance[g] = sum w^2 x (each [groups];
  *   groups with no rows get 0).  Rows are added in order, so results do not depend on threads.
- * Status: SC_SUCCESS; SC_EDOM for a count, weight or code outside its domain.
+ * Status: SC_SUCCESS; SC_EDOM for a count, weight or code outside its domain or too many
+ *   groups.
  * Reference: Fay & Feuer (1997) Stat Med 16:791-801, sec. 2 (weighted sums of Poissons). */
 int sc_harm_sums(const double *count, const double *weight, const int64_t *group, size_t n,
                  size_t groups, double *total, double *harm, double *variance);

@@ -43,7 +43,7 @@ static void ws_carve(sc_waits_workspace *w, sc_block *b)
 
 sc_waits_workspace *sc_waits_alloc(size_t n, size_t k)
 {
-    if (k == 0 || k > UINT32_MAX) return NULL;
+    if (k == 0 || k > SC_WAITS_MAX_GROUPS) return NULL;
     sc_waits_workspace shape = {0};
     shape.n = n;
     shape.k = k;
@@ -310,7 +310,7 @@ int sc_waits_logrank(const sc_waits_workspace *w, double rho, double *observed,
                      double *expected, double *var, double *chisq, double *df, double *pvalue)
 {
     const size_t k = w->k;
-    if (k < 2 || !(rho >= 0) || !isfinite(rho)) return SC_EINVAL;
+    if (k < 2 || k > SC_WAITS_MAX_TEST_GROUPS || !(rho >= 0) || !isfinite(rho)) return SC_EINVAL;
     double *scratch = malloc(2 * k * sizeof *scratch);
     size_t *keep = malloc(k * sizeof *keep);
     int status = SC_ENOMEM;

@@ -28,8 +28,12 @@ typedef enum {
 /* The data of one call sorted by time, with near-equal times merged. */
 typedef struct sc_waits_workspace sc_waits_workspace;
 
-/* A workspace for n waits in k groups (1 <= k < 2^32); NULL when memory runs out or k is
- * out of range.  sc_waits_free(NULL) is a no-op. */
+/* Most groups of a workspace, and of a G-rho test (whose variance matrix is k x k). */
+#define SC_WAITS_MAX_GROUPS ((size_t)1 << 24)
+#define SC_WAITS_MAX_TEST_GROUPS ((size_t)4096)
+
+/* A workspace for n waits in k groups (1 <= k <= SC_WAITS_MAX_GROUPS); NULL when memory runs
+ * out or k is out of range.  sc_waits_free(NULL) is a no-op. */
 sc_waits_workspace *sc_waits_alloc(size_t n, size_t k);
 void sc_waits_free(sc_waits_workspace *w);
 
@@ -68,7 +72,7 @@ int sc_waits_km(const sc_waits_workspace *w, double *time, double *n_risk, doubl
  * (O - E)' V^-1 (O - E) over the groups with expected > 0 but the first of them, *df = their
  * number - 1 (0 and chisq 0 when fewer than two), *pvalue = P(chi-square(df) > chisq) (1 when
  * df = 0).
- * Status: SC_SUCCESS; SC_EINVAL when k < 2 or rho < 0; SC_ENOMEM; SC_ESINGULAR when that
+ * Status: SC_SUCCESS; SC_EINVAL when k < 2, k > SC_WAITS_MAX_TEST_GROUPS or rho < 0; SC_ENOMEM; SC_ESINGULAR when that
  * variance matrix is singular (reciprocal condition number below DBL_EPSILON; e.g. every case
  * at risk at each decision time is decided): observed, expected and var are still returned,
  * *chisq and *pvalue are NaN (R's solve() stops there).

@@ -111,6 +111,11 @@ static void test_huge_agents(void)
     const sc_calls_input occupancy = {&calls, &interval, &handle, NULL, &target, NULL,
                                       &level, &tiny_occ, &no_cap, &one};
     SC_CHECK(sc_calls_size(&occupancy, 1, 1, &out) == SC_EDOM, "max_occupancy = 1e-300: status");
+    /* 1.5e11 erlangs with patience: a search of 2.5e7 agent counts, each a long series */
+    double many = 272.0, long_handle = 1e12, patience = 121.0;
+    const sc_calls_input vast = {&many, &interval, &long_handle, NULL, &target, &patience,
+                                 &level, &no_cap, &no_cap, &one};
+    SC_CHECK(sc_calls_size(&vast, 1, 1, &out) == SC_EDOM, "traffic 1.5e11 with patience: status");
 }
 
 int main(int argc, char **argv)

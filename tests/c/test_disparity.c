@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sc_disparity.h"
+#include "sc_status.h"
 #include "sc_test.h"
 
 static const char *const INDICES[SC_DISPARITY_N_INDICES] = {"range", "ratio", "cv", "gini",
@@ -82,10 +83,33 @@ static void test_shrink(const char *dir)
     sc_csv_free(t);
 }
 
+/* The bootstrap's work is bounded and its draws defined: too many draws, or counts and
+ * denominators outside their domain, are a status before any draw. */
+static void test_bootstrap_domain(void)
+{
+    double x[3] = {5, 25, 31}, den[3] = {100, 200, 300}, out[6];
+    SC_CHECK(sc_disparity_bootstrap(x, den, NULL, 3, SC_RESAMPLE_POISSON, (size_t)1 << 31, 1, 1,
+                                    out) == SC_EDOM, "2^31 replicates of 3 areas: status");
+    const double bad[4] = {NAN, -1, INFINITY, 500};
+    for (int c = 0; c < 4; c++) {
+        double xc[3] = {5, 25, 31};
+        xc[1] = bad[c];
+        SC_CHECK(sc_disparity_bootstrap(xc, den, NULL, 3, SC_RESAMPLE_BINOMIAL, 1, 1, 1, out) ==
+                     SC_EDOM, "binomial count %g: status", bad[c]);
+    }
+    double half[3] = {100, 200.5, 300};
+    SC_CHECK(sc_disparity_bootstrap(x, half, NULL, 3, SC_RESAMPLE_BINOMIAL, 1, 1, 1, out) ==
+                 SC_EDOM, "binomial denominator 200.5: status");
+    double zero[3] = {100, 0, 300};
+    SC_CHECK(sc_disparity_bootstrap(x, zero, NULL, 3, SC_RESAMPLE_POISSON, 1, 1, 1, out) ==
+                 SC_EDOM, "denominator 0: status");
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = sc_test_refdir(argc, argv);
     test_indices(dir);
     test_shrink(dir);
+    test_bootstrap_domain();
     return sc_test_done("test_disparity");
 }

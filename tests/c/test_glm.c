@@ -1,7 +1,9 @@
-/* sc_glm against R 4.2.2 glm(family = poisson), MASS 7.3-58.2 glm.nb, and lm with sandwich
- * 3.0-2 NeweyWest / lmtest 0.9-40 coeftest and coefci, from tests/reference/glm_r.R:
+/* sc_glm against R 4.2.2 glm(family = poisson) and MASS 7.3-58.2 glm.nb fitted to full
+ * convergence, and lm with sandwich 3.0-2 NeweyWest / lmtest 0.9-40 coeftest and coefci, from
+ * tests/reference/glm_r.R:
  * glm_inputs.csv (the data), glm_r_params.csv, glm_r_fit.csv (each fit's R call is in its
  * "call" column).  Also: a batch gives the same numbers on one thread and on four. */
+#include <stdint.h>
 #include <string.h>
 
 #include "sc_glm.h"
@@ -116,7 +118,7 @@ static void fit_free(fit *f)
 /* Fits rows copies of a case on `threads` threads; *p receives the coefficient count. */
 static int run(const glm_case *c, const series *s, size_t rows, int threads, fit *f, size_t *p)
 {
-    const sc_glm_data data = {s->y, rows, s->n, s->exposure, 0, 1, 1};
+    const sc_glm_data data = {s->y, rows, s->n, s->exposure, 0, 1, 1, s->n};
     const int *season = s->n_seasons > 1 ? s->season : NULL;
     if (c->its) {
         *p = SC_ITS_N_TERMS + s->n_seasons - 1;
@@ -213,9 +215,36 @@ static void test_season_out_of_range(void)
     double y[8] = {3, 4, 5, 4, 6, 7, 6, 8};
     const int season[8] = {0, 1, 0, 1, 0, 1000000, 0, 1};
     const double k = 4.0;
-    const sc_glm_data data = {y, 1, 8, NULL, 0, 0, 1};
+    const sc_glm_data data = {y, 1, 8, NULL, 0, 0, 1, 0};
     const sc_its_spec spec = {&k, 0, season, 2, SC_GLM_POISSON, 0, 0, 0.95};
     SC_CHECK(sc_glm_its_fit(&data, &spec, 1, NULL, NULL) == SC_EINVAL, "ITS season 1000000 of 2: status");
+    const sc_its_spec none = {&k, 0, NULL, 2, SC_GLM_POISSON, 0, 0, 0.95};
+    SC_CHECK(sc_glm_its_fit(&data, &none, 1, NULL, NULL) == SC_EINVAL, "ITS 2 seasons, no codes: status");
+}
+
+/* Exposure strides index the exposure: one reaching beyond it (also through an overflowing
+ * product) is a status before any fit. */
+static void test_exposure_out_of_range(void)
+{
+    double y[8] = {3, 4, 5, 4, 6, 7, 6, 8}, e[8] = {1, 1, 1, 1, 1, 1, 1, 1}, t[8], x[16];
+    int ind[8];
+    for (int i = 0; i < 8; i++) t[i] = i;
+    sc_glm_trend_design(t, NULL, 8, 1, x, ind);
+    const sc_glm_design design = {8, 2, 2, x, NULL};
+    const size_t strides[3][2] = {{0, 2}, {0, SIZE_MAX / 2}, {SIZE_MAX, 1}};
+    double nobs[2];
+    int status[2];
+    sc_glm_output out = {.nobs = nobs, .status = status};
+    for (int c = 0; c < 3; c++) {
+        const sc_glm_data data = {y, c == 2 ? 2 : 1, c == 2 ? 4 : 8, e, strides[c][0],
+                                  strides[c][1], 1, 8};
+        SC_CHECK(sc_glm_trend_fit(&data, &design, SC_GLM_POISSON, 0.95, 1, &out) == SC_EINVAL,
+                 "exposure strides %zu, %zu: status", strides[c][0], strides[c][1]);
+        const double k = 4.0;
+        const sc_its_spec spec = {&k, 0, NULL, 1, SC_GLM_POISSON, 0, 0, 0.95};
+        SC_CHECK(sc_glm_its_fit(&data, &spec, 1, NULL, NULL) == SC_EINVAL,
+                 "ITS exposure strides %zu, %zu: status", strides[c][0], strides[c][1]);
+    }
 }
 
 int main(int argc, char **argv)
@@ -230,6 +259,7 @@ int main(int argc, char **argv)
     test_threads(in, &CASES[2]);                /* negative binomial trend */
     test_threads(in, &CASES[11]);               /* gaussian ITS with seasons */
     test_season_out_of_range();
+    test_exposure_out_of_range();
     sc_csv_free(in);
     sc_csv_free(params);
     sc_csv_free(fits);

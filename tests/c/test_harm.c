@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sc_harm.h"
+#include "sc_status.h"
 #include "sc_test.h"
 
 #define RTOL 1e-10
@@ -116,10 +117,23 @@ static void test_index(const char *dir)
     sc_csv_free(ref);
 }
 
+/* The number of groups sizes the results: beyond SC_HARM_MAX_GROUPS a status, before any
+ * write (the outputs here hold one group). */
+static void test_too_many_groups(void)
+{
+    const double x = 3, w = 2;
+    const int64_t group = 0;
+    double total = -1, harm = -1, var = -1;
+    SC_CHECK(sc_harm_sums(&x, &w, &group, 1, (size_t)1 << 31, &total, &harm, &var) == SC_EDOM &&
+                 total == -1,
+             "groups 2^31: status");
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = sc_test_refdir(argc, argv);
     test_fleiss(dir);
     test_index(dir);
+    test_too_many_groups();
     return sc_test_done("test_harm");
 }

@@ -171,6 +171,18 @@ static void test_case(const char *dir, const sc_csv *cases, size_t c, const sc_c
     free(d.time); free(d.status); free(d.group);
 }
 
+/* The number of groups sizes the workspace (and the test's k x k matrix): beyond the bounds,
+ * no workspace and no test instead of gigabytes zeroed. */
+static void test_too_many_groups(void)
+{
+    SC_CHECK(sc_waits_alloc(4, (size_t)1 << 31) == NULL, "2^31 groups: no workspace");
+    sc_waits_workspace *w = sc_waits_alloc(4, SC_WAITS_MAX_TEST_GROUPS + 1);
+    double o, e, v, chisq, df, p;
+    SC_CHECK(w != NULL && sc_waits_logrank(w, 0.0, &o, &e, &v, &chisq, &df, &p) == SC_EINVAL,
+             "test of %zu groups: status", SC_WAITS_MAX_TEST_GROUPS + 1);
+    sc_waits_free(w);
+}
+
 int main(int argc, char **argv)
 {
     const char *dir = sc_test_refdir(argc, argv);
@@ -180,6 +192,7 @@ int main(int argc, char **argv)
     sc_csv *lr_var = sc_csv_read(dir, "waits_r_logrank_var.csv");
     for (size_t c = 0; c < cases->rows; c++) test_case(dir, cases, c, km, lr, lr_var);
     sc_waits_free(NULL);
+    test_too_many_groups();
     sc_csv_free(cases); sc_csv_free(km); sc_csv_free(lr); sc_csv_free(lr_var);
     return sc_test_done("test_waits");
 }

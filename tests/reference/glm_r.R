@@ -6,6 +6,14 @@
 # Writes tests/reference/glm_inputs.csv (the data, simulated here with a fixed seed),
 # glm_r_params.csv (one row per case and term) and glm_r_fit.csv (one row per case), every
 # number with 17 significant digits; column `call` holds the exact call.
+# Every count model is iterated to full convergence: glm with glm.control(epsilon = 1e-14,
+# maxit = 100), fitted twice, the second time started from the first fit's estimates (glm's
+# covariance uses the IRLS weights of its last iteration's starting point, so a fit that starts
+# at the maximum gives the information matrix at the maximum); MASS::glm.nb with the same
+# control and its theta.ml called with eps = 1e-12 (glm_nb_tight below).  For itscounts the
+# alternation of glm.nb reaches its limit ("alternation limit reached") with theta, the
+# coefficients and the deviance settled to 1e-13 relative: epsilon 1e-14 is below the rounding
+# of its log-likelihood criterion.
 
 suppressPackageStartupMessages({
   library(MASS); library(sandwich); library(lmtest)
@@ -42,6 +50,20 @@ add_fit <- function(case, model, call, deviance, dispersion, theta = NA, hac_lag
                                             dispersion = dispersion, theta = theta,
                                             hac_lags = hac_lags, call = call, versions = versions)
 }
+ctl <- glm.control(epsilon = 1e-14, maxit = 100)
+# glm(..., family = poisson, control = ctl, start = coef(<the same call without start>))
+glm_tight <- function(formula) {
+  first <- glm(formula, family = poisson, control = ctl)
+  glm(formula, family = poisson, control = ctl, start = coef(first))
+}
+# MASS::glm.nb(..., control = ctl) with theta.ml(..., eps = 1e-12) in place of its default
+# tolerance .Machine$double.eps^0.25
+nb_env <- new.env(parent = asNamespace("MASS"))
+nb_env$theta.ml <- function(...) MASS::theta.ml(..., eps = 1e-12)
+glm_nb_tight <- MASS::glm.nb
+environment(glm_nb_tight) <- nb_env
+GLM_CTL <- ", control = glm.control(epsilon = 1e-14, maxit = 100), start = coef(<the same call without start>))"
+NB_CTL <- ", control = glm.control(epsilon = 1e-14, maxit = 100)) with theta.ml(..., eps = 1e-12)"
 pearson <- function(fit) sum(residuals(fit, type = "pearson")^2) / fit$df.residual
 
 # ---- count trends ---------------------------------------------------------------------------
@@ -52,13 +74,13 @@ mu <- pop * exp(-6.1 + 0.0071 * i + 0.21 * sin(2 * pi * i / 12))
 y <- rpois(n, mu)
 add_input("monthly48", y, pop)
 season <- factor(i %% 12, levels = unique(i %% 12)); t <- i
-fit <- glm(y ~ t + season + offset(log(pop)), family = poisson)
+fit <- glm_tight(y ~ t + season + offset(log(pop)))
 add_params("monthly48", "poisson", coef(summary(fit)))
-add_fit("monthly48", "poisson", "glm(y ~ t + season + offset(log(pop)), family = poisson), season = factor(i %% 12)",
+add_fit("monthly48", "poisson", paste0("glm(y ~ t + season + offset(log(pop)), family = poisson", GLM_CTL, ", season = factor(i %% 12)"),
         fit$deviance, pearson(fit))
-fit <- glm(y ~ t + offset(log(pop)), family = poisson)
+fit <- glm_tight(y ~ t + offset(log(pop)))
 add_params("monthly48", "poisson_noseason", coef(summary(fit)))
-add_fit("monthly48", "poisson_noseason", "glm(y ~ t + offset(log(pop)), family = poisson)",
+add_fit("monthly48", "poisson_noseason", paste0("glm(y ~ t + offset(log(pop)), family = poisson", GLM_CTL, ""),
         fit$deviance, pearson(fit))
 
 # overdispersed60: 60 months of negative binomial counts (theta 3.7) per exposure
@@ -68,17 +90,17 @@ mu <- expo * exp(-3.2 - 0.0093 * i + 0.3 * cos(2 * pi * i / 12))
 y <- rnbinom(n, size = 3.7, mu = mu)
 add_input("overdispersed60", y, expo)
 season <- factor(i %% 12, levels = unique(i %% 12)); t <- i
-fit <- glm.nb(y ~ t + season + offset(log(expo)))
+fit <- glm_nb_tight(y ~ t + season + offset(log(expo)), control = ctl)
 add_params("overdispersed60", "negbin", coef(summary(fit)))
-add_fit("overdispersed60", "negbin", "MASS::glm.nb(y ~ t + season + offset(log(expo))), season = factor(i %% 12)",
+add_fit("overdispersed60", "negbin", paste0("MASS::glm.nb(y ~ t + season + offset(log(expo)", NB_CTL, "), season = factor(i %% 12)"),
         fit$deviance, pearson(fit), fit$theta)
-fit <- glm(y ~ t + season + offset(log(expo)), family = poisson)
+fit <- glm_tight(y ~ t + season + offset(log(expo)))
 add_params("overdispersed60", "poisson", coef(summary(fit)))
-add_fit("overdispersed60", "poisson", "glm(y ~ t + season + offset(log(expo)), family = poisson)",
+add_fit("overdispersed60", "poisson", paste0("glm(y ~ t + season + offset(log(expo)), family = poisson", GLM_CTL, ""),
         fit$deviance, pearson(fit))
-fit <- glm.nb(y ~ t + offset(log(expo)))
+fit <- glm_nb_tight(y ~ t + offset(log(expo)), control = ctl)
 add_params("overdispersed60", "negbin_noseason", coef(summary(fit)))
-add_fit("overdispersed60", "negbin_noseason", "MASS::glm.nb(y ~ t + offset(log(expo)))",
+add_fit("overdispersed60", "negbin_noseason", paste0("MASS::glm.nb(y ~ t + offset(log(expo)", NB_CTL, ")"),
         fit$deviance, pearson(fit), fit$theta)
 
 # quarters: 20 quarters with labels starting at Q3 (the reference) and a gap in t
@@ -87,9 +109,9 @@ t <- c(0:9, 12:21)
 y <- rpois(20, exp(2.9 + 0.021 * t + c(Q3 = 0, Q4 = 0.25, Q1 = -0.3, Q2 = 0.1)[lab]))
 add_input("quarters", y, NA, t, lab)
 season <- factor(lab, levels = unique(lab))
-fit <- glm(y ~ t + season, family = poisson)
+fit <- glm_tight(y ~ t + season)
 add_params("quarters", "poisson", coef(summary(fit)))
-add_fit("quarters", "poisson", "glm(y ~ t + season, family = poisson), season = factor(lab, levels = unique(lab))",
+add_fit("quarters", "poisson", paste0("glm(y ~ t + season, family = poisson", GLM_CTL, ", season = factor(lab, levels = unique(lab))"),
         fit$deviance, pearson(fit))
 
 # sparse24: small counts with zeros, monthly seasons
@@ -98,9 +120,9 @@ y <- rpois(n, exp(0.4 + 0.03 * i))
 y[c(2, 14)] <- 0
 add_input("sparse24", y)
 season <- factor(i %% 12, levels = unique(i %% 12)); t <- i
-fit <- glm(y ~ t + season, family = poisson)
+fit <- glm_tight(y ~ t + season)
 add_params("sparse24", "poisson", coef(summary(fit)))
-add_fit("sparse24", "poisson", "glm(y ~ t + season, family = poisson), season = factor(i %% 12)",
+add_fit("sparse24", "poisson", paste0("glm(y ~ t + season, family = poisson", GLM_CTL, ", season = factor(i %% 12)"),
         fit$deviance, pearson(fit))
 
 # ---- interrupted time series ---------------------------------------------------------------
@@ -147,13 +169,13 @@ pop <- round(80123.4 + 55.5 * time, 1)
 mu <- pop * exp(-7.3 + 0.004 * time - 0.18 * level - 0.011 * slope + 0.15 * cos(2 * pi * time / 12))
 y <- rnbinom(n, size = 25, mu = mu)
 add_input("itscounts", y, pop)
-fit <- glm(y ~ time + level + slope + season + offset(log(pop)), family = poisson)
+fit <- glm_tight(y ~ time + level + slope + season + offset(log(pop)))
 add_params("itscounts", "poisson", coef(summary(fit)))
-add_fit("itscounts", "poisson", "glm(y ~ time + level + slope + season + offset(log(pop)), family = poisson)",
+add_fit("itscounts", "poisson", paste0("glm(y ~ time + level + slope + season + offset(log(pop)), family = poisson", GLM_CTL, ""),
         fit$deviance, pearson(fit))
-fit <- glm.nb(y ~ time + level + slope + season + offset(log(pop)))
+fit <- glm_nb_tight(y ~ time + level + slope + season + offset(log(pop)), control = ctl)
 add_params("itscounts", "negbin", coef(summary(fit)))
-add_fit("itscounts", "negbin", "MASS::glm.nb(y ~ time + level + slope + season + offset(log(pop)))",
+add_fit("itscounts", "negbin", paste0("MASS::glm.nb(y ~ time + level + slope + season + offset(log(pop)", NB_CTL, ")"),
         fit$deviance, pearson(fit), fit$theta)
 
 write_ref(do.call(rbind, inputs), "glm_inputs.csv")

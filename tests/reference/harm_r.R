@@ -18,7 +18,10 @@
 #    limits of the documented harm funnel: r0 -+ q sqrt(v0 / P), v0 = sum(w^2 x) / sum(P).
 # Trend: stats::glm(H ~ t [+ factor(season)] + offset(log(E)), family = quasipoisson) and
 #   summary.glm with dispersion = k (compound Poisson: z) or the estimated dispersion floored at
-#   k (Student t with the residual df, as summary.glm for a quasi family).
+#   k (Student t with the residual df, as summary.glm for a quasi family).  Iterated to full
+#   convergence: control = glm.control(epsilon = 1e-14, maxit = 100), fitted twice, the second
+#   time with start = coef(<the first fit>) so that the covariance uses the IRLS weights at the
+#   final estimate.
 options(digits = 17)
 
 out <- function(df, name) {
@@ -189,6 +192,7 @@ trend_in <- rbind(
 out(trend_in, "trend_inputs")
 
 trend <- data.frame()
+ctl <- glm.control(epsilon = 1e-14, maxit = 100)
 for (sname in unique(trend_in$series)) {
   d <- trend_in[trend_in$series == sname, ]
   w <- weights$weight[match(d$crime_type, weights$crime_type)]
@@ -197,8 +201,9 @@ for (sname in unique(trend_in$series)) {
   tt <- as.numeric(names(H)); k <- sum(V) / sum(H)
   seasonal <- sname == "growing"
   season <- factor(tt %% 12)
-  fit <- if (seasonal) glm(H ~ tt + season + offset(log(E)), family = quasipoisson)
-         else glm(H ~ tt + offset(log(E)), family = quasipoisson)
+  form <- if (seasonal) H ~ tt + season + offset(log(E)) else H ~ tt + offset(log(E))
+  first <- glm(form, family = quasipoisson, control = ctl)
+  fit <- glm(form, family = quasipoisson, control = ctl, start = coef(first))
   pearson <- summary(fit)$dispersion
   b <- coef(fit); se1 <- summary(fit, dispersion = 1)$coefficients[, 2]
   df <- fit$df.residual
