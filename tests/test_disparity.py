@@ -793,3 +793,15 @@ def test_extreme_magnitudes_are_computed_or_named():
     x, n, w = [192.0, 161.0, 180.0], [647.0, 463.0, 590.0], np.array([1.0, 0.7, 0.76])
     a, b = sc.disparity_indices(x, n, weights=w), sc.disparity_indices(x, n, weights=w * 2.0**1000)
     assert b.gini == pytest.approx(a.gini, rel=1e-12)
+
+
+def test_indices_of_vast_rates_are_computed_not_overflowed():
+    """Rates near 1e300 once gave cv = inf (their squares overflow): every index but the range
+    is free of scale, and the range scales with the rates."""
+    x, n = np.array([5.0, 6, 7, 12]), np.array([10.0, 11, 12, 13])
+    plain = sc.disparity_indices(x, n)
+    vast = sc.disparity_indices(x, n * 1e-300)
+    for name in ("ratio", "cv", "gini", "theil", "mld"):
+        assert getattr(vast, name) == pytest.approx(getattr(plain, name), rel=1e-12), name
+    assert vast.range == pytest.approx(plain.range * 1e300, rel=1e-12)
+    assert sc.disparity_indices([5, 6, 7], [1e-300, 1, 1]).cv == pytest.approx(np.sqrt(2.0))

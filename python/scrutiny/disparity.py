@@ -775,7 +775,11 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
     with np.errstate(over="ignore"):
         rates = xs / ns
     _v.representable(rates, "the rate x / n", "n")
-    est = _core.disparity_indices(rates, w)
+    # every index but the range is free of the rates' scale: computed on an exact power-of-2
+    # rescaling, so that the squares of vast rates stay finite
+    exponent = int(np.frexp(rates.max())[1]) if rates.size and rates.max() > 0 else 0
+    est = dict(_core.disparity_indices(np.ldexp(rates, -exponent), w))
+    est["range"] = float(np.ldexp(est["range"], exponent))
     lower = upper = replicates = None
     used_seed = None
     if reps:
