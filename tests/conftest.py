@@ -1,4 +1,6 @@
 """Settings shared by every test module."""
+import os
+
 import matplotlib
 
 matplotlib.use("Agg")  # plots are drawn without a display
@@ -13,3 +15,17 @@ def run_bounded(code: str, timeout: float = 60.0) -> str:
     run = subprocess.run([sys.executable, "-c", f"import scrutiny as sc\n{code}"],
                          capture_output=True, text=True, timeout=timeout)
     return (run.stdout.strip() or run.stderr.strip()).splitlines()[-1]
+
+
+# AddressSanitizer (``make asan``) reserves terabytes of address space for its shadow memory, so a
+# child process under it cannot be capped with RLIMIT_AS: there its bound is its peak resident
+# memory, which every such test also checks.
+SANITIZED = "libasan" in os.environ.get("LD_PRELOAD", "")
+
+
+def address_space_cap(limit: int) -> str:
+    """A line of Python capping the address space of the process that runs it at ``limit``
+    bytes (an empty line under AddressSanitizer, see ``SANITIZED``)."""
+    if SANITIZED:
+        return ""
+    return f"import resource; resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))"

@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import address_space_cap
 
 import scrutiny as sc
 from scrutiny.data import policeuk, population
@@ -470,18 +471,20 @@ def test_blank_lines_are_skipped_while_parsing_in_bounded_memory(tmp_path):
     assert archive.stat().st_size < 100_000
     script = (
         "import resource, sys, time\n"
-        "resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))\n"
+        f"{address_space_cap(2**30)}\n"
         "import scrutiny as sc\n"
         "start = time.perf_counter()\n"
         "frame = sc.data.read_policeuk(sys.argv[1])\n"
         "print(time.perf_counter() - start)\n"
         "print(frame['crime_id'].tolist())\n"
-        "print(frame.attrs['problems'])\n")
+        "print(frame.attrs['problems'])\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)\n")
     done = subprocess.run([sys.executable, "-c", script, str(archive)], capture_output=True,
                           text=True, timeout=120,
                           env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
     assert done.returncode == 0, done.stderr[-2000:]
-    seconds, ids, problems = done.stdout.splitlines()
+    seconds, ids, problems, peak = done.stdout.splitlines()
+    assert int(peak) < 2**30
     assert float(seconds) < 15
     assert ids == "['a1', nan, 'a1']"
     last = 1 + rows.count("\n") + 20 * 2**20     # the line of the last row

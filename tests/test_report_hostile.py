@@ -3,8 +3,8 @@ files.  Every case must end with data issues (the report is written) or with a c
 error and a non-zero exit; never a traceback, never a hang, and never more memory than a
 bounded amount.
 
-The cases run in one worker process with an address-space limit (``RLIMIT_AS``) and a time
-limit per case; the worker calls ``scrutiny.report.cli.main`` in-process and reports, for each
+The cases run in one worker process with an address-space limit (``RLIMIT_AS``; under
+AddressSanitizer its peak resident memory is the bound) and a time limit per case; the worker calls ``scrutiny.report.cli.main`` in-process and reports, for each
 case, its exit status, what it printed on stderr and the data issues it wrote.
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import address_space_cap
 
 MEMORY = 2 * 2**30          # address space of the worker
 SECONDS = 300               # per case (a hang; the machine may be busy)
@@ -28,7 +29,7 @@ WORKER = textwrap.dedent("""
     import contextlib, io, json, resource, signal, sys, time, traceback
     import pandas as pd
 
-    resource.setrlimit(resource.RLIMIT_AS, ({memory}, {memory}))
+    {cap}
 
     def timeout(signum, frame):
         raise TimeoutError("case took longer than {seconds} s")
@@ -61,7 +62,7 @@ WORKER = textwrap.dedent("""
                      "seconds": time.perf_counter() - start}})
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     json.dump({{"cases": out, "peak": peak}}, sys.stdout)
-""").format(memory=MEMORY, seconds=SECONDS)
+""").format(cap=address_space_cap(MEMORY), seconds=SECONDS)
 
 STREET = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
           "LSOA name,Crime type,Last outcome category,Context")
