@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import weakref
 from typing import Any
 
 import numpy as np
@@ -166,12 +167,31 @@ def _values(value) -> np.ndarray:
     return np.asarray(value)
 
 
+# Arrays the C core has just made, that no caller can hold (by id, held weakly): views of them
+# need no copy.  See :func:`fresh`.
+_FRESH: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+
+
+def fresh(block: np.ndarray) -> np.ndarray:
+    """Mark ``block``, an array the core has just returned, as fresh: a result may hold views
+    of it (e.g. the estimates and limits of one output block) without the copy that every
+    other view gets.  Returns ``block``."""
+    _FRESH[id(block)] = block
+    return block
+
+
+def _root(value: np.ndarray) -> np.ndarray:
+    while isinstance(value.base, np.ndarray):
+        value = value.base
+    return value
+
+
 def _owned(value):
-    """``value`` holding no memory of anything else: an array that is a view becomes a copy,
-    and arrays are made read-only; a pandas object is copied; tuples, lists and dicts of them
-    likewise."""
+    """``value`` holding no memory of anything else: an array that is a view becomes a copy
+    (unless it views a :func:`fresh` block), and arrays are made read-only; a pandas object is
+    copied; tuples, lists and dicts of them likewise."""
     if isinstance(value, np.ndarray):
-        if value.base is not None:
+        if value.base is not None and _FRESH.get(id(root := _root(value))) is not root:
             value = value.copy()
         value.flags.writeable = False
         return value

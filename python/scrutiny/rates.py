@@ -656,6 +656,7 @@ def proportion_ci(x, n, conf=0.95, method="wilson") -> ProportionCIResult:
         _v.numerator_within(xs, ns, "x", "n")
         pair = xs, ns
         found = _core.rates_proportion_ci(xs.ravel(), ns.ravel(), levels, code, _ALL_CORES)
+    found = _r.fresh(found)   # one new block: the result holds views of it, uncopied
     k = levels.size  # found: the estimates, then k rows of lower and k of upper limits
     estimate, lower, upper = found[0], found[1:1 + k].T, found[1 + k:].T
     shape = pair[0].shape
