@@ -17,6 +17,14 @@ def run_bounded(code: str, timeout: float = 60.0) -> str:
     return (run.stdout.strip() or run.stderr.strip()).splitlines()[-1]
 
 
+
+def assert_counts_refused(call: str, argument: str) -> None:
+    """``call`` (code after ``import numpy as np``) ends, without hanging, in a ValueError
+    saying that ``argument`` must hold whole counts below 2**53."""
+    last = run_bounded(f"import numpy as np\nprint(repr({call}))")
+    assert last.startswith("ValueError") and f"{argument} must be whole counts below 2**53" in last
+
+
 # AddressSanitizer (``make asan``) reserves terabytes of address space for its shadow memory, so a
 # child process under it cannot be capped with RLIMIT_AS: there its bound is its peak resident
 # memory, which every such test also checks, allowing for the sanitizer's own shadow memory,

@@ -399,6 +399,16 @@ def below(arr: np.ndarray, name: str, bound: float, why: str) -> None:
                          f"({_where(bad[0])}: {np.ravel(arr)[bad[0]]:g})")
 
 
+def power_of_two_scaled(values) -> tuple[np.ndarray, int]:
+    """``values`` times the exact power of 2 that brings the largest into [0.5, 1), and the
+    exponent taken off (0 when no value is positive): squares and products stay finite, and a
+    statistic free of scale is unchanged to the bit."""
+    values = np.asarray(values, dtype=float)
+    top = values.max() if values.size else 0.0
+    exponent = int(np.frexp(top)[1]) if top > 0 else 0
+    return np.ldexp(values, -exponent), exponent
+
+
 def representable(values, what: str, names: str, labels=None) -> None:
     """Every value of a result finite (NaN left alone): else a NumericalError saying which
     arguments take ``what`` beyond the range of a double, e.g. ``"the rate count / exposure x

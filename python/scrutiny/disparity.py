@@ -770,15 +770,15 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
         w = _v.positive(weights, "weights")
         _v.dimensions(w, "weights", (1,), "one weight per area")
         _v.same_length(x=xs, weights=w)
-    if w is not None:   # the indices do not depend on the scale: an exact power-of-2 scale
-        w = np.ldexp(w, -np.frexp(w.max())[1])   # keeps products of weights finite
+    if w is not None:   # the indices are free of the weights' scale
+        w, _ = _v.power_of_two_scaled(w)
     with np.errstate(over="ignore"):
         rates = xs / ns
     _v.representable(rates, "the rate x / n", "n")
-    # every index but the range is free of the rates' scale: computed on an exact power-of-2
-    # rescaling, so that the squares of vast rates stay finite
-    exponent = int(np.frexp(rates.max())[1]) if rates.size and rates.max() > 0 else 0
-    est = dict(_core.disparity_indices(np.ldexp(rates, -exponent), w))
+    # every index but the range is free of the rates' scale (the squares of vast rates would
+    # overflow): computed on the rescaled rates, the range scaled back
+    scaled, exponent = _v.power_of_two_scaled(rates)
+    est = dict(_core.disparity_indices(scaled, w))
     est["range"] = float(np.ldexp(est["range"], exponent))
     lower = upper = replicates = None
     used_seed = None

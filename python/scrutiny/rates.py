@@ -1128,7 +1128,7 @@ def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> D
     per_value = _v.number(per, "per", positive=True)
     least = _v.number(min_count, "min_count", minimum=1)
     table_x, table_n = np.atleast_2d(xs), np.atleast_2d(ns)
-    std = np.ldexp(std, -np.frexp(std.max())[1])   # exact power-of-2 scale: no overflow of s^2
+    std, _ = _v.power_of_two_scaled(std)   # the rates are free of the standard's scale
     value, lower, upper = _core.rates_dsr(table_x, table_n, std, levels, least, per_value, _ALL_CORES)
     for limits in (value, lower, upper):
         _v.representable(limits, "the standardised rate or a limit", "populations, standard or per")

@@ -89,6 +89,15 @@ static void test_rate_ci(const char *dir)
     sc_csv_free(t);
 }
 
+
+/* An exact test's p-value and confidence limits against row i of its R reference. */
+static void check_exact_test(const sc_csv *t, size_t i, const char *call, double pv, double lo,
+                             double hi)
+{
+    SC_CHECK_CLOSE(pv, sc_csv_num(t, i, "pvalue"), 1e-11, 1e-300, call);
+    SC_CHECK_CLOSE(lo, sc_csv_num(t, i, "lower"), QUANTILE_RTOL, 0, call);
+    SC_CHECK_CLOSE(hi, sc_csv_num(t, i, "upper"), QUANTILE_RTOL, 0, call);
+}
 static void test_binom_test(const char *dir)
 {
     sc_csv *t = sc_csv_read(dir, "rates_r_binom_test.csv");
@@ -100,9 +109,7 @@ static void test_binom_test(const char *dir)
         SC_CHECK(sc_rates_binom_test(&x, &n, &p, 1, alternative(sc_csv_str(t, i, "alternative")),
                                      sc_csv_num(t, i, "conf"), 1, &pv, &lo, &hi) == 0,
                  "%s: status", call);
-        SC_CHECK_CLOSE(pv, sc_csv_num(t, i, "pvalue"), 1e-11, 1e-300, call);
-        SC_CHECK_CLOSE(lo, sc_csv_num(t, i, "lower"), QUANTILE_RTOL, 0, call);
-        SC_CHECK_CLOSE(hi, sc_csv_num(t, i, "upper"), QUANTILE_RTOL, 0, call);
+        check_exact_test(t, i, call, pv, lo, hi);
     }
     sc_csv_free(t);
 }
@@ -119,9 +126,7 @@ static void test_poisson_test2(const char *dir)
                                         alternative(sc_csv_str(t, i, "alternative")),
                                         sc_csv_num(t, i, "conf"), 1, &pv, &lo, &hi) == 0,
                  "%s: status", call);
-        SC_CHECK_CLOSE(pv, sc_csv_num(t, i, "pvalue"), 1e-11, 1e-300, call);
-        SC_CHECK_CLOSE(lo, sc_csv_num(t, i, "lower"), QUANTILE_RTOL, 0, call);
-        SC_CHECK_CLOSE(hi, sc_csv_num(t, i, "upper"), QUANTILE_RTOL, 0, call);
+        check_exact_test(t, i, call, pv, lo, hi);
     }
     sc_csv_free(t);
 }
