@@ -129,6 +129,21 @@ def role(f: dataclasses.Field) -> str | None:
     return f.metadata.get("role")
 
 
+def unit_labels(result) -> Any:
+    """The names of a result's units (its :func:`label` field: a pandas Index or a list), or
+    None when it has none or they are unnamed."""
+    for f in dataclasses.fields(result):
+        if f.metadata.get("role") == LABEL:
+            return getattr(result, f.name)
+    return None
+
+
+def time_index(result) -> Any:
+    """The time of each observation of a result on a time axis (its ``times`` field: a pandas
+    DatetimeIndex or PeriodIndex), or None for a result of plain arrays."""
+    return getattr(result, "times", None)
+
+
 def _short(value: Any) -> str:
     if isinstance(value, float):
         return f"{value:.6g}"
