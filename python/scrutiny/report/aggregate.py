@@ -77,16 +77,33 @@ def _check_columns(frame, m) -> None:
 
 
 def _filtered(frame, m):
-    """The rows that pass the measure's filter."""
-    if not m.filter:
+    """The rows that pass the measure's filter, then its area filter.  An area filter that
+    keeps less than ``m.min_area_kept`` of the rows leaves the measure unreported: the rows
+    are mostly elsewhere (e.g. the areas of another force), so any figure would mislead."""
+    rows = _passing(frame, m.filter, "filter")
+    if m.area_filter:
+        kept = _passing(rows, m.area_filter, "area_filter")
+        if len(kept) < m.min_area_kept * len(rows):
+            raise MeasureDataError(
+                f"the area filter {m.area_filter!r} keeps {_n.percent(len(kept) / len(rows))} "
+                f"of the records ({len(kept):,} of {len(rows):,}); at least "
+                f"{_n.percent(m.min_area_kept, 0)} must lie in the areas for a sound figure "
+                "(choose the force's areas with --areas or areas = in the specification)")
+        rows = kept
+    return rows
+
+
+def _passing(frame, text, what: str):
+    """The rows of ``frame`` where the expression ``text`` holds (all rows without one)."""
+    if not text:
         return frame
     try:
-        keep = expr._truth(expr.evaluate(m.filter, frame, "filter"), m.filter, "filter")
+        keep = expr._truth(expr.evaluate(text, frame, what), text, what)
     except expr.ExpressionError as exc:
         raise MeasureDataError(str(exc)) from None
     rows = frame[np.asarray(keep, dtype=bool)]
-    if rows.empty:
-        raise MeasureDataError(f"no row passes the filter {m.filter!r}")
+    if rows.empty and what == "filter":
+        raise MeasureDataError(f"no row passes the filter {text!r}")
     return rows
 
 
@@ -101,7 +118,10 @@ def _prepare(rows, m, issues) -> Prepared:
             issues.append(Issue(m.name, f"{rows_have(bad_area.sum())} no {m.area_label} "
                                 f"(column {m.area!r})", "they count in the force total only"))
         cols["area"] = area.astype(str).where(~bad_area, None)
-    return Prepared(period=period, freq=freq, keep=~period.isna(), cols=cols)
+    keep = ~period.isna()
+    if m.as_at is not None:
+        keep &= ~(period.dt.start_time > m.as_at.start_time).fillna(False)
+    return Prepared(period=period, freq=freq, keep=keep, cols=cols)
 
 
 def totals_table(rows, m, kind, prepared: Prepared, issues: list) -> Table:

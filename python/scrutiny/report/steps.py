@@ -21,7 +21,7 @@ from .. import _narrative as _n
 from .. import trend as _trend
 from ..spc import spc as _spc_chart
 from . import aggregate, words
-from .issues import Issue
+from .issues import Issue, MeasureDataError, TooLittleData
 from .result import Control, Trend, Window
 
 CONF = words.CONF
@@ -35,7 +35,8 @@ def run(issues: list, name: str, what: str, func, *args):
     try:
         return func(*args)
     except Exception as exc:  # the other steps go on
-        issues.append(Issue(name, f"{what}: {exc}", f"{what} left out"))
+        issues.append(Issue(name, f"{what}: {exc}", f"{what} left out",
+                            note=isinstance(exc, TooLittleData)))
         return None
 
 
@@ -52,10 +53,16 @@ def window(m, table, issues: list) -> Window:
         issues.append(Issue(m.name, f"latest = {m.latest!r} is not a whole number of "
                             f"{'quarters' if size == 3 else 'months'}",
                             f"the latest {k * size} months are used"))
-    latest = pd.period_range(end=table.periods[-1], periods=k, freq=table.freq)
+    end = table.periods[-1] if m.as_at is None else m.as_at.asfreq(table.freq)
+    latest = pd.period_range(end=end, periods=k, freq=table.freq)
     previous = latest - 12 // size
     present = latest[latest.isin(table.force.index)]
     unit = "month" if size == 1 else "quarter"
+    if len(present) < m.min_months * k:
+        raise MeasureDataError(
+            f"the latest {_n.plural(k, unit)} ({words.window_text(latest)}) have data for "
+            f"only {len(present)} ({words.periods_text(present) or 'none'}); a figure needs "
+            f"at least {_n.percent(m.min_months, 0)} of them")
     if len(present) < k:
         issues.append(Issue(m.name, f"the latest {_n.plural(k, unit)} "
                             f"({words.window_text(latest)}) have data for only {len(present)} "
@@ -257,7 +264,8 @@ def control(m, table, out, issues: list) -> Control:
     y, n, present = spc_inputs(m, table.force, table.periods)
     periods = table.periods[present]
     if present.sum() < 12:
-        raise ValueError(f"only {present.sum()} periods with data; an SPC chart needs 12 or more")
+        raise TooLittleData(f"only {present.sum()} periods with data; an SPC chart needs 12 or "
+                            "more")
     rebase, outside = rebase_periods(m, table.periods)
     if outside:
         issues.append(Issue(m.name, f"rebase: {_n.listing(map(_n.period_text, outside))} "
