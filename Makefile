@@ -37,13 +37,18 @@ $(STAMP): pyproject.toml setup.py $(CSRC) | gsl $(PY)
 demo: install
 	$(PY) -m scrutiny demo
 
-# The browser test renders the report in Debian's chromium (installed here when missing,
-# non-interactively; no browser is ever downloaded by Playwright).
+# The browser and PDF tests render the report in Debian's chromium and read the PDF back with
+# poppler's pdftotext (both installed here when missing, non-interactively; no browser is ever
+# downloaded by Playwright).
 test: install ctest
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Chromium not found: installing Debian's chromium with apt-get"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "pdftotext not found: installing Debian's poppler-utils with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The C core as a plain static library (no Python), and one test program per family on the

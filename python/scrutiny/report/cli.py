@@ -39,6 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser, default_out: str) -> None:
                         help="data.police.uk files: the force's local authorities, separated "
                              "by commas (default: those holding 2%% of its records or more)")
     parser.add_argument("--title", default=None, help="the report's title")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also print the report to report.pdf (A4, with Debian's chromium)")
     parser.add_argument("--as-at", dest="as_at", default=None, metavar="YYYY-MM",
                         help="the last month reported (later records are left out)")
 
@@ -130,6 +132,14 @@ def run(args) -> int:
               f"{_n.plural(notes, 'note')}; tidy results in {report.csv.resolve()}",
               file=sys.stderr)
     print(report.html.resolve())
+    if getattr(args, "pdf", False):
+        from .pdf import write_pdf
+
+        try:
+            print(write_pdf(report.html))
+        except RuntimeError as exc:
+            print(f"scrutiny report: {exc}", file=sys.stderr)
+            return 1
     if report.analysed == 0:
         print("scrutiny report: no measure could be analysed (see the data issues)",
               file=sys.stderr)

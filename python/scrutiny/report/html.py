@@ -38,6 +38,28 @@ a{color:#1d5fa8}
 ul.methods li{margin:.35rem 0}
 """
 
+# Printing (and --pdf): A4 portrait pages headed by the title and date, the overview alone on a
+# landscape page with every column on it, each measure from a new page, no clipped tables.
+PRINT_CSS = """
+@page{size:A4 portrait;margin:16mm 12mm 14mm;@top-left{content:var(--print-title);font:8pt system-ui,sans-serif;color:#55606d}
+@top-right{content:var(--print-date);font:8pt system-ui,sans-serif;color:#55606d}
+@bottom-right{content:"page " counter(page) " of " counter(pages);font:8pt system-ui,sans-serif;color:#55606d}}
+@page overview{size:A4 landscape}
+@media print{
+body{background:#fff;font-size:9.5pt}
+header{background:none;color:#1d2733;padding:0 0 4mm;border-bottom:2px solid #1d3557}
+main{max-width:none;padding:0}
+section{border:0;border-radius:0;padding:0;margin:0 0 5mm;break-inside:auto}
+section[id^=m]{break-before:page}
+header,#overview{page:overview}#overview{break-after:page}
+#overview table{font-size:7.5pt}#overview th,#overview td{padding:.2rem .25rem}
+.wide{overflow:visible}
+table{break-inside:auto}tr,figure,dl.findings dd{break-inside:avoid}
+figure{flex:0 1 calc(50% - .4rem);min-width:0}
+a{color:inherit;text-decoration:none}
+}
+"""
+
 COLOURS = {"improving": "#00b0f0", "concerning": "#e46c0a", "neutral": "#490092",
            "common": "#a6a6a6", "pass": "#00b0f0", "fail": "#e46c0a", "hit": "#a6a6a6"}
 
@@ -287,7 +309,9 @@ def page(spec, results, table, issues, sources_text, seconds: float) -> str:
     body = [
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
         '<meta name=viewport content="width=device-width, initial-scale=1">',
-        f"<title>{esc(spec.title)}</title><style>{CSS}</style></head><body>",
+        f"<title>{esc(spec.title)}</title><style>{CSS}{PRINT_CSS}"
+        f":root{{--print-title:{css_string(spec.title)};--print-date:{css_string(stamp)}}}"
+        "</style></head><body>",
         f"<header><h1>{esc(spec.title)}</h1>{subtitle}<p>{analysed} of {len(results)} "
         f"measures analysed · made by scrutiny on {esc(stamp)} in {seconds:.1f} s</p></header>",
         "<main>",
@@ -302,3 +326,10 @@ def page(spec, results, table, issues, sources_text, seconds: float) -> str:
         "</main></body></html>",
     ]
     return "\n".join(body)
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string (quotes, backslashes and line ends escaped; no ``<``)."""
+    escaped = "".join(c if c.isalnum() or c in " .,;:-_()/'&%" else f"\\{ord(c):x} "
+                      for c in str(text))
+    return f'"{escaped}"'
