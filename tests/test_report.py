@@ -174,8 +174,16 @@ def test_survey_weights_give_kish_effective_sizes(report, table):
     lo, hi = proportion_confint(round(p * round(n_eff)), round(n_eff), method="wilson")
     assert latest["upper"] - latest["lower"] == pytest.approx(hi - lo, rel=1e-9)
     assert f"effective sample size {round(n_eff):,}" in dict(result(report, PRIORITY[3]).findings)["Latest value"]
-    # violent crime: the planted fall in satisfaction stands out among the crime types
-    assert result(report, PRIORITY[3]).flagged == ["violent crime"]
+    # one overall value: the funnel's target is the design-weighted headline, not the pooled
+    # effective counts, and the sentence quotes it; violent crime (the planted fall) is lowest
+    funnel = result(report, PRIORITY[3]).funnel
+    assert funnel.target == pytest.approx(p, rel=1e-12)
+    z = funnel.table.set_index(funnel.table.columns[0])["z"]
+    assert z.idxmin() == "violent crime"
+    areas = table[(table["measure"] == PRIORITY[3]) & (table["analysis"] == "latest")
+                  & (table["area"] != "(force)") & (table["quantity"] == "value")]
+    assert areas[["lower", "upper"]].notna().all().all()     # intervals on every area row
+    assert (areas["lower"] < areas["value"]).all() and (areas["value"] < areas["upper"]).all()
 
 
 def test_funnel_matches_a_direct_funnel_of_the_areas(report, table):
@@ -228,7 +236,14 @@ def test_waits_count_open_cases_with_kaplan_meier(report, table):
 
 def test_csv_is_tidy(report, table):
     assert list(table.columns) == ["measure", "kind", "area", "analysis", "quantity", "period",
-                                   "value", "lower", "upper", "pvalue", "flag", "method", "note"]
+                                   "value", "lower", "upper", "unit", "pvalue", "flag", "method",
+                                   "note"]
+    # one unit per row, the same for the force and its areas: differences are fractions
+    estimates = table[table["value"].notna() & ~table["analysis"].isin(["funnel"])]
+    assert estimates.groupby(["measure", "analysis", "quantity"])["unit"].nunique().max() == 1
+    diffs = table[table["quantity"] == "difference"]
+    assert diffs["unit"].eq("fraction (difference of proportions)").all()
+    assert (diffs["value"].abs() < 1).all() and diffs[["lower", "upper"]].notna().all().all()
     assert set(table["measure"]) == set(PRIORITY)
     for col in ("value", "lower", "upper", "pvalue"):
         assert table[col].dtype == float
@@ -799,9 +814,10 @@ def test_change_on_last_year_compares_the_same_months(tmp_path):
     # each area over the same months
     a = frame[frame["area"] == "A"]
     a1, a0 = a[a["month"].isin(now["month"])], a[a["month"].isin(before["month"])]
-    got = row(table, "arrests", "change on last year", "difference (points)", area="A")
-    assert got["value"] == pytest.approx(100 * (a1["arrests"].sum() / a1["incidents"].sum()
-                                                - a0["arrests"].sum() / a0["incidents"].sum()))
+    got = row(table, "arrests", "change on last year", "difference", area="A")
+    assert got["value"] == pytest.approx(a1["arrests"].sum() / a1["incidents"].sum()
+                                         - a0["arrests"].sum() / a0["incidents"].sum())
+    assert got["lower"] < got["value"] < got["upper"]
     assert "over the 9 months with data in both years" in got["note"]
 
 

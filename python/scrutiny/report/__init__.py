@@ -231,7 +231,7 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
     issues[len(spec.issues):len(spec.issues)] = sources.issues
     spec = spec.for_force(sources.force())
     columns = ["measure", "kind", "area", "analysis", "quantity", "period", "value", "lower",
-               "upper", "pvalue", "flag", "method", "note"]
+               "upper", "unit", "pvalue", "flag", "method", "note"]
     pd.DataFrame([row for r in results for row in r.rows], columns=columns).to_csv(
         folder / FILES["csv"], index=False)
     pd.DataFrame([dict(dataclasses.asdict(x), note=x.kind) for x in issues],

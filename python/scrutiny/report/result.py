@@ -133,13 +133,42 @@ class Journal:
         self.methods.update(keys)
 
     def add(self, area, analysis, quantity, value, lower=None, upper=None, pvalue=None,
-            flag="", period="", method="", note="") -> None:
-        """One tidy row of ``results.csv``."""
+            flag="", period="", method="", note="", unit=None) -> None:
+        """One tidy row of ``results.csv``; ``value``, ``lower`` and ``upper`` are in ``unit``
+        (default: :func:`unit_of` the quantity)."""
         self.rows.append({"measure": self.measure.name, "kind": self.measure.kind,
                           "area": area, "analysis": analysis, "quantity": quantity,
                           "period": period, "value": _num(value), "lower": _num(lower),
-                          "upper": _num(upper), "pvalue": _num(pvalue), "flag": flag,
-                          "method": method, "note": note})
+                          "upper": _num(upper),
+                          "unit": unit or unit_of(self.measure, quantity),
+                          "pvalue": _num(pvalue), "flag": flag, "method": method,
+                          "note": note})
+
+
+# The unit of each quantity of results.csv that is not in the measure's own unit.
+UNITS = {"difference": "fraction (difference of proportions)", "rate ratio": "ratio",
+         "rate ratio per year": "ratio", "Mann-Kendall z": "z-score",
+         "z-score (no allowance for overdispersion)": "z-score",
+         "z-score (allowing for overdispersion)": "z-score",
+         "overdispersion factor phi": "ratio",
+         "between-area variance tau2": "variance on the funnel's z scale",
+         "numerator": "count", "denominator": "count", "count": "count",
+         "person_years": "person-years", "cases": "count", "cases still open": "count",
+         "median wait (days)": "days", "median wait a year earlier (days)": "days",
+         "log-rank chi-square": "chi-square", "exact binomial test": "fraction",
+         "limits recalculated from": "", "variation of the latest point": ""}
+
+
+def unit_of(m, quantity: str) -> str:
+    """The unit of a quantity of measure ``m`` in results.csv: a fixed unit (:data:`UNITS`),
+    a share for "share ..." quantities, else the measure's own (a fraction for proportions,
+    the measure's unit for rates and counts), per year for slopes."""
+    if quantity in UNITS:
+        return UNITS[quantity]
+    if quantity.startswith("share "):
+        return "fraction"
+    own = "fraction" if m.kind in ("proportion", "wait") else (m.unit or "count")
+    return f"{own} per year" if quantity.startswith("Sen slope") else own
 
 
 def _num(v):
