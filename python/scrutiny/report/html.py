@@ -91,11 +91,13 @@ METHODS = {
                     "(Poisson when the counts show no extra variation) with month-of-year "
                     "effects and the population as exposure (as R MASS::glm.nb). Venables WN, "
                     "Ripley BD (2002), Modern Applied Statistics with S."),
-    "spc_pp": ("SPC chart (proportions)", "Laney p' chart: p-chart limits widened by the "
-               "moving-range variation of the z-scores, for large denominators. Laney DB "
+    "spc_pp": ("SPC chart (proportions)", "Laney p' chart: the p-chart's limits multiplied by "
+               "sigma-z, the moving-range spread of the points' z-scores (mean moving range / "
+               "1.128), for large denominators: wider than a p-chart's when sigma-z > 1, "
+               "narrower when it is below 1. Laney DB (2002), Quality Engineering 14:531-537."),
+    "spc_up": ("SPC chart (rates)", "Laney u' chart: the u-chart's limits multiplied by "
+               "sigma-z, as the p' chart (wider when sigma-z > 1, narrower below 1). Laney DB "
                "(2002), Quality Engineering 14:531-537."),
-    "spc_up": ("SPC chart (rates)", "Laney u' chart. Laney DB (2002), Quality Engineering "
-               "14:531-537."),
     "spc_xmr": ("SPC chart", "XmR chart: mean ± 2.66 × mean moving range (Wheeler DJ, "
                 "Understanding Variation, 1993), moving ranges screened as NHSRplotthedots."),
     "spc_rules": ("SPC rules and icons", "Making Data Count rules (NHS England and NHS "
