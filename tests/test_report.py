@@ -605,10 +605,11 @@ def test_missing_columns_unknown_sources_and_measures(tmp_path):
 def test_missing_months_are_listed_and_charted_as_gaps(tmp_path):
     frame = small_frame(months=30)
     gap = frame["month"].isin(pd.period_range("2023-06", "2023-08", freq="M"))
-    rep = write_report(minimal(), out=tmp_path, frames={"data": frame[~gap]})
+    rep = write_report(dict(minimal(), max_gap=3), out=tmp_path, frames={"data": frame[~gap]})
     assert rep.analysed == 1
     text = " | ".join(x.problem for x in rep.issues)
     assert "3 periods missing from the series (Jun 2023, Jul 2023, Aug 2023)" in text
+    assert "broken" not in text
     r = rep.results[0]
     assert list(r.spc.missing) == list(pd.period_range("2023-06", "2023-08", freq="M"))
     assert np.isnan(r.series["value"].iloc[5:8]).all()
@@ -769,15 +770,21 @@ def test_change_on_last_year_is_not_assessed_across_a_gap(tmp_path):
     for r in rep.results:
         assert r.ok and r.change_verdict == "not assessed" and r.change_text == ""
         text = dict(r.findings)["Change on last year"]
-        assert text.startswith("Not assessed: of the 12 months of the latest window, none has "
-                               "data both then and a year earlier")
-        assert "January 2025 to December 2025 has data for January 2025 to December 2025; " \
-               "January 2024 to December 2024 for no month" in text
+        assert text == ("Not assessed: the series is broken at January 2025, after 13 months "
+                        "without data (December 2023 to December 2024), and a year earlier lies "
+                        "before the break.")
         mine = got[got["measure"] == r.measure.name]
         assert not (mine["analysis"] == "change on last year").any()
-    problems = [x.problem for x in rep.issues if x.consequence == "the change on last year is not assessed"]
-    assert len(problems) == 2
+        # re-baselined: the trend and SPC chart see only 2025
+        assert str(r.series["period"].iloc[0]) == "2025-01"
+    breaks = [x for x in rep.issues if x.problem.startswith("the series is broken at January 2025")]
+    assert len(breaks) == 2 and all("re-baselined" in x.consequence for x in breaks)
     assert rep.overview()["change on last year"].tolist() == ["not assessed"] * 2
+    # with a longer tolerated gap, the months are only missing, not a break
+    rep = write_report(dict(spec, max_gap=13), out=tmp_path / "b", frames={"data": frame[~gap]})
+    text = dict(rep.results[0].findings)["Change on last year"]
+    assert text.startswith("Not assessed: of the 12 months of the latest window, none has "
+                           "data both then and a year earlier")
 
 
 def test_change_on_last_year_compares_the_same_months(tmp_path):

@@ -141,3 +141,30 @@ def test_command_line_checks_paths_once_and_first(tmp_path, capsys):
     assert main(["report", "--spec", "policeuk", str(CITY), "--as-at", "soon",
                  "--out", str(tmp_path / "x")]) == 2
     assert "as_at = 'soon' is not a month" in capsys.readouterr().err
+
+
+def test_west_mercia_breaks_are_listed_and_the_series_rebaselined(tmp_path):
+    import dataclasses
+
+    spec = load_spec("policeuk")
+    quarter = dataclasses.replace(spec, measures=tuple(dataclasses.replace(m, latest="quarter")
+                                                       for m in spec.measures))
+    rep = write_report(quarter, out=tmp_path, data={"street": str(WEST_MERCIA)})
+    breaks = [x for x in rep.issues if x.problem.startswith("the series is broken at")]
+    assert len(breaks) == 4                      # one a measure, with both reasons and dates
+    assert all(x.problem == "the series is broken at January 2024, after 13 months without "
+               "data (December 2022 to December 2023) and where the records move from 2011 to "
+               "2021 LSOA boundaries (a new vintage of the files)" for x in breaks)
+    assert rep.analysed == 4
+    rate = rep.results[0]
+    crimes = sc.data.read_policeuk(WEST_MERCIA)
+    latest = crimes[crimes["month"] >= pd.Period("2024-02", "M")]
+    counted = latest[(latest["crime_type"] != "Anti-social behaviour")
+                     & local_authority(latest).isin(NINE)]
+    # February to April 2024 on 2021 LSOAs: 1,313,984 residents (SOURCE.md), 3 months
+    assert rate.window == "February 2024 to April 2024"
+    assert rate.value == pytest.approx(len(counted) / (1_313_984 * 3 / 12) * 1000, rel=1e-9)
+    for r in rep.results:                         # nothing compared across the break
+        assert r.change_verdict == "not assessed"
+        assert "broken at January 2024" in dict(r.findings)["Change on last year"]
+        assert r.series is None or str(r.series["period"].iloc[0]) == "2024-01"

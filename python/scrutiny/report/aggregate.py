@@ -47,6 +47,15 @@ class Table:
     missing: list          # periods of that range with no data
     rows: object | None = None  # wait measures: the row-level frame (period, area, duration, event)
     population: str = ""   # rates: how the population was counted
+    breaks: tuple = ()     # (first period after the break, why), oldest first
+    since: object = None   # the first period analysed, after the last break (None: no break)
+
+    def broken_text(self) -> str:
+        """The last break in words: "January 2024 (13 months without data before it)"."""
+        if not self.breaks:
+            return ""
+        period, why = self.breaks[-1]
+        return f"{_n.period_text(period)}, {why}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,10 +71,64 @@ class Prepared:
 
 def tabulate(frame, m, issues: list) -> Table:
     """Filter, type and total the rows of ``frame`` for measure ``m`` (how they are totalled
-    is the measure kind's :meth:`~.kinds.MeasureKind.table`)."""
+    is the measure kind's :meth:`~.kinds.MeasureKind.table`), then keep the periods after the
+    last break of the series (:func:`rebaseline`)."""
     _check_columns(frame, m)
     rows = _filtered(frame, m)
-    return m.measure_kind.table(rows, m, _prepare(rows, m, issues), issues)
+    table = m.measure_kind.table(rows, m, _prepare(rows, m, issues), issues)
+    return rebaseline(table, m, frame.attrs.get("breaks", ()), issues)
+
+
+def breaks_of(table: Table, m, source_breaks=()) -> list:
+    """The breaks of a series: each run of more than ``m.max_gap`` periods without data, and
+    the breaks its source names (e.g. new LSOA boundaries), as (first period after, why)."""
+    found = {}
+    run, missing = [], set(table.missing)
+    for p in table.periods:
+        if p in missing:
+            run.append(p)
+            continue
+        if len(run) > m.max_gap:
+            found[p] = (f"after {_n.plural(len(run), 'month' if table.freq == 'M' else 'quarter')}"
+                        f" without data ({words_span(run)})")
+        run = []
+    for period, why in source_breaks:
+        p = period.asfreq(table.freq) if hasattr(period, "asfreq") else period
+        if table.periods[0] < p <= table.periods[-1]:
+            found[p] = " and ".join(t for t in (found.get(p), why) if t)
+    return sorted(found.items())
+
+
+def words_span(periods) -> str:
+    """A run of periods: "December 2022 to December 2023"."""
+    first, last = _n.period_text(periods[0]), _n.period_text(periods[-1])
+    return first if first == last else f"{first} to {last}"
+
+
+def rebaseline(table: Table, m, source_breaks, issues: list) -> Table:
+    """The table from its last break on (each break listed as an issue with its dates), or as
+    it is without breaks."""
+    import pandas as pd
+
+    breaks = breaks_of(table, m, source_breaks)
+    if not breaks:
+        return table
+    since = breaks[-1][0]
+    for period, why in breaks:
+        issues.append(Issue(m.name, f"the series is broken at {_n.period_text(period)}, {why}",
+                            f"analysed from {_n.period_text(since)} on (re-baselined); the "
+                            "periods before are left out of every figure"))
+    periods = pd.period_range(since, table.periods[-1], freq=table.freq)
+    force = table.force[table.force.index >= since]
+    areas = table.areas
+    if areas is not None:
+        areas = areas[areas.index.get_level_values("period") >= since]
+    rows = table.rows
+    if rows is not None:
+        rows = rows[(rows["period"] >= since).to_numpy(dtype=bool)]
+    return dataclasses.replace(table, force=force, areas=areas, periods=periods, rows=rows,
+                               missing=[p for p in table.missing if p >= since],
+                               breaks=tuple(breaks), since=since)
 
 
 def _check_columns(frame, m) -> None:

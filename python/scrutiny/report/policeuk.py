@@ -20,7 +20,7 @@ from pathlib import Path
 
 
 from .. import data
-from ..data.population import local_authority_of, records_population
+from ..data.population import local_authority_of, month_vintages, records_population
 from .issues import Issue, SourceError
 
 
@@ -44,7 +44,9 @@ def read(path: Path, populations, resolve, issues: list, name: str, *, force=Non
     frame.attrs["force"] = chosen
     if populations is not None:
         try:
-            frame["population"] = records_population(frame, resolve(populations))
+            folder = resolve(populations)
+            frame["population"] = records_population(frame, folder)
+            frame.attrs["breaks"] = boundary_breaks(month_vintages(frame, folder))
         except (OSError, ValueError, KeyError) as exc:
             issues.append(Issue(f"(source {name})", f"populations could not be read ({exc})",
                                 "rates per resident cannot be worked out"))
@@ -79,3 +81,12 @@ def force_areas(local_authority, share: float) -> list:
     counts = local_authority.value_counts()
     total = counts.sum()
     return [str(a) for a, n in counts.items() if total and n >= share * total]
+
+
+def boundary_breaks(vintages: dict) -> list:
+    """(month, reason) for each month whose records use other LSOA boundaries than the month
+    before (a new vintage of the files)."""
+    months = sorted(vintages)
+    return [(b, f"where the records move from {vintages[a]} to {vintages[b]} LSOA boundaries "
+                "(a new vintage of the files)")
+            for a, b in zip(months, months[1:]) if vintages[a] != vintages[b]]

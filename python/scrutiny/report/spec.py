@@ -34,12 +34,13 @@ MEASURE_KEYS = {"name", "source", "kind", "numerator", "denominator", "count", "
                 "target_days", "description", "decimals", "label", "cases", "population_by",
                 "rebase", "area_filter"}
 TOP_KEYS = {"title", "subtitle", "latest", "levels", "sources", "measure", "measures", "note",
-            "force", "areas", "as_at", "area_share", "min_area_kept", "min_months"}
+            "force", "areas", "as_at", "area_share", "min_area_kept", "min_months", "max_gap"}
 SOURCE_KEYS = {"sample", "path", "policeuk", "populations", "note"}
 # Defaults of the soundness thresholds (settings of the same names).
 AREA_SHARE = 0.02     # a local authority is the force's when it holds this share of its records
 MIN_AREA_KEPT = 0.5   # an area filter keeping less of a measure's records leaves it unreported
 MIN_MONTHS = 0.5      # a latest value resting on less of its window's months is not reported
+MAX_GAP = 2           # more periods without data in a row break the series
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Measure:
     as_at: object = None                 # the last month reported (a monthly Period), or None
     min_area_kept: float = MIN_AREA_KEPT
     min_months: float = MIN_MONTHS
+    max_gap: int = MAX_GAP
 
     @property
     def noun(self) -> str:
@@ -247,7 +249,8 @@ def check(data: dict, base: Path, origin: str) -> Spec:
     levels = _levels(data.get("levels", (0.95, 0.998)), issues)
     sources = _sources(data.get("sources", {}), issues)
     top = _top_settings(data, issues)
-    shared = {k: top[k] for k in ("as_at", "min_area_kept", "min_months") if k in top}
+    shared = {k: top[k] for k in ("as_at", "min_area_kept", "min_months", "max_gap")
+              if k in top}
     raw = data.get("measure", data.get("measures", []))
     if isinstance(raw, dict):
         raw = [dict(raw[name], name=raw[name].get("name", name)) if isinstance(raw[name], dict)
@@ -300,6 +303,13 @@ def _top_settings(data: dict, issues: list) -> dict:
         except (TypeError, ValueError):
             issues.append(Issue("(specification)", f"as_at = {data['as_at']!r} is not a month "
                                 "such as '2024-04'", "every month of the data is used"))
+    gap = data.get("max_gap")
+    if gap is not None:
+        if isinstance(gap, int) and not isinstance(gap, bool) and 0 <= gap <= MAX_WINDOW:
+            out["max_gap"] = gap
+        else:
+            issues.append(Issue("(specification)", f"max_gap = {gap!r} must be a whole number "
+                                "of periods", f"{MAX_GAP} used"))
     for key, default in (("area_share", AREA_SHARE), ("min_area_kept", MIN_AREA_KEPT),
                          ("min_months", MIN_MONTHS)):
         value = data.get(key)
