@@ -661,8 +661,8 @@ def test_windows_periods_and_strings(tmp_path):
     frame["month"] = frame["month"].astype(str)          # as read from a CSV
     rep = write_report(minimal(latest="quarter"), out=tmp_path, frames={"data": frame})
     r = rep.results[0]
-    assert r.window == "October 2024 to December 2024"
-    assert r.previous_window == "October 2023 to December 2023"
+    assert r.window == "2024 Q4 (October 2024 to December 2024)"
+    assert r.previous_window == "2023 Q4 (October 2023 to December 2023)"
     quarterly = small_frame(months=24)
     quarterly["quarter"] = quarterly["month"].dt.asfreq("Q").astype(str)
     rep = write_report(minimal(period="quarter", latest="12 months"), out=tmp_path,

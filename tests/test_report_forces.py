@@ -158,11 +158,13 @@ def test_west_mercia_breaks_are_listed_and_the_series_rebaselined(tmp_path):
     assert rep.analysed == 4
     rate = rep.results[0]
     crimes = sc.data.read_policeuk(WEST_MERCIA)
-    latest = crimes[crimes["month"] >= pd.Period("2024-02", "M")]
+    latest = crimes[(crimes["month"] >= pd.Period("2024-01", "M"))
+                    & (crimes["month"] <= pd.Period("2024-03", "M"))]
     counted = latest[(latest["crime_type"] != "Anti-social behaviour")
                      & local_authority(latest).isin(NINE)]
-    # February to April 2024 on 2021 LSOAs: 1,313,984 residents (SOURCE.md), 3 months
-    assert rate.window == "February 2024 to April 2024"
+    # the last whole quarter, January to March 2024, on 2021 LSOAs: 1,313,984 residents
+    # (SOURCE.md), 3 months
+    assert rate.window == "2024 Q1 (January 2024 to March 2024)"
     assert rate.value == pytest.approx(len(counted) / (1_313_984 * 3 / 12) * 1000, rel=1e-9)
     for r in rep.results:                         # nothing compared across the break
         assert r.change_verdict == "not assessed"

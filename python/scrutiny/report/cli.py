@@ -39,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser, default_out: str) -> None:
                         help="data.police.uk files: the force's local authorities, separated "
                              "by commas (default: those holding 2%% of its records or more)")
     parser.add_argument("--title", default=None, help="the report's title")
+    parser.add_argument("--quarters", choices=("calendar", "financial"), default=None,
+                        help="quarters and years of the latest window ('quarter', 'year'): "
+                             "calendar, or UK financial (April to March, '2024/25 Q3')")
     parser.add_argument("--pdf", action="store_true",
                         help="also print the report to report.pdf (A4, with Debian's chromium)")
     parser.add_argument("--as-at", dest="as_at", default=None, metavar="YYYY-MM",
@@ -107,7 +110,8 @@ def run(args) -> int:
     try:
         output_folder(args.out)
         spec = load_spec(args.spec).with_settings(
-            **{k: getattr(args, k, None) for k in ("force", "areas", "title", "as_at")})
+            **{k: getattr(args, k, None) for k in ("force", "areas", "title", "as_at",
+                                                   "quarters")})
         data = split_data(args.data, spec)
         missing = missing_paths(spec, data)
     except (ValueError, TypeError) as exc:

@@ -74,6 +74,7 @@ def _run_steps(m, table, levels, out, issues: list, parts: dict) -> None:
     if view is None:
         return
     series_m, series = view
+    parts["glance"] = run("latest month and quarter", steps.glance, series_m, series)
     parts["trend"] = run("trend", steps.trend, series_m, series, out)
     parts["control"] = run("SPC chart", steps.control, series_m, series, out, issues)
     if series.areas is not None:

@@ -52,7 +52,9 @@ main{max-width:none;padding:0}
 section{border:0;border-radius:0;padding:0;margin:0 0 5mm;break-inside:auto}
 section[id^=m]{break-before:page}
 header,#overview{page:overview}#overview{break-after:page}
-#overview table{font-size:7.5pt}#overview th,#overview td{padding:.2rem .25rem}
+#overview table{font-size:6.8pt;margin:0}#overview th,#overview td{padding:.12rem .22rem}
+#overview .note{font-size:6.8pt;margin:.2rem 0}#overview .icon{width:20px;height:20px}
+header h1{font-size:15pt}header p{margin:0}
 .wide{overflow:visible}
 table{break-inside:auto}tr,figure,dl.findings dd{break-inside:avoid}
 figure{flex:0 1 calc(50% - .4rem);min-width:0}
@@ -177,11 +179,41 @@ def badge(verdict) -> str:
     return f'<span class="badge {tone}">{esc(verdict)}</span>'
 
 
-def overview(table) -> str:
-    """The overview table, drawn from :func:`scrutiny.report.overview.frame`."""
-    head = ("<tr><th>Measure</th><th>Latest period</th><th>Latest value</th><th>Target</th>"
+def sparkline(values, width: int = 96, height: int = 24) -> str:
+    """The series as a small inline SVG line (gaps left open, the last point marked); '—'
+    with fewer than two values."""
+    y = np.asarray(values, dtype=float)
+    ok = np.isfinite(y)
+    if ok.sum() < 2:
+        return "—"
+    lo, hi = np.nanmin(y), np.nanmax(y)
+    span = hi - lo if hi > lo else 1.0
+    xs = np.linspace(2, width - 2, len(y))
+    ys = height - 3 - (y - lo) / span * (height - 6)
+    runs, run = [], []
+    for x, v, good in zip(xs, ys, ok):
+        if good:
+            run.append(f"{x:.1f},{v:.1f}")
+        elif run:
+            runs.append(run)
+            run = []
+    runs += [run] if run else []
+    lines = "".join(f'<polyline points="{" ".join(r)}" fill="none" stroke="#1d3557" '
+                    'stroke-width="1.2"/>' for r in runs if len(r) > 1)
+    last = np.flatnonzero(ok)[-1]
+    return (f'<svg class="spark" width="{width}" height="{height}" role="img" '
+            f'aria-label="the series, {int(ok.sum())} periods">{lines}'
+            f'<circle cx="{xs[last]:.1f}" cy="{ys[last]:.1f}" r="2" fill="#1d3557"/></svg>')
+
+
+def overview(table, sparks=None) -> str:
+    """The overview table, drawn from :func:`scrutiny.report.overview.frame`, with a
+    sparkline per measure (``sparks``: the series' values, one tuple a row)."""
+    head = ("<tr><th>Measure</th><th>Series</th><th>Latest period</th><th>Latest value</th>"
+            "<th>Latest month</th><th>Latest quarter</th><th>Target</th>"
             "<th>Against target</th><th>Change on last year</th><th>Trend</th>"
-            "<th>Variation</th><th>Assurance</th><th>Areas outside limits</th></tr>")
+            "<th>Variation (latest month)</th><th>Assurance</th><th>Areas outside limits</th>"
+            "</tr>")
     rows = []
     for i, row in enumerate(table.to_dict("records")):
         def text(column):
@@ -194,7 +226,9 @@ def overview(table) -> str:
                  if _given(row["areas compared"]) else "—")
         rows.append(
             f'<tr><td><a href="#m{i}">{esc(row["measure"])}</a></td>'
+            f'<td>{sparkline(sparks[i] if sparks else ())}</td>'
             f'<td>{text("latest period")}</td><td class="num">{text("latest value")}</td>'
+            f'<td>{text("latest month")}</td><td>{text("latest quarter")}</td>'
             f'<td class="num">{text("target")}</td>'
             f"<td>{badge(row['against target']) if _given(row['target']) else '—'}</td>"
             f"<td>{change}</td><td>{badge(row['trend'])}</td>"
@@ -317,7 +351,8 @@ def page(spec, results, table, issues, sources_text, seconds: float) -> str:
         f"<header><h1>{esc(spec.title)}</h1>{subtitle}<p>{analysed} of {len(results)} "
         f"measures analysed · made by scrutiny on {esc(stamp)} in {seconds:.1f} s</p></header>",
         "<main>",
-        f'<section id="overview"><h2>Overview</h2>{note}{overview(table)}'
+        f'<section id="overview"><h2>Overview</h2>{note}'
+        f'{overview(table, [r.glance.spark if r.glance else () for r in results])}'
         '<p class="note">Variation and assurance icons follow NHS Making Data Count: grey '
         "common cause, blue improving, orange concerning (H/L: high or low); P pass, F fail, "
         '? hit and miss. See <a href="#methods">methods</a>.</p></section>',

@@ -76,6 +76,35 @@ class Latest:
 
 
 @dataclasses.dataclass(frozen=True)
+class Glance:
+    """The latest month and the latest whole quarter beside the same period a year earlier,
+    and the monthly values for a sparkline (values without intervals, for the overview).
+
+    Attributes
+    ----------
+    month, quarter : str
+        'Mar 2025', '2024/25 Q4' ('' when the series has none).
+    month_value, month_before, quarter_value, quarter_before : float
+        The values (NaN without data).
+    spark : tuple of float
+        The series' values, oldest first (NaN for a period without data).
+    month_text, quarter_text : str
+        The month's and the quarter's values in words, beside a year earlier: "89.1% (Mar
+        2024: 88.0%)".
+    """
+
+    month: str = ""
+    month_value: float = math.nan
+    month_before: float = math.nan
+    quarter: str = ""
+    quarter_value: float = math.nan
+    quarter_before: float = math.nan
+    spark: tuple = ()
+    month_text: str = ""
+    quarter_text: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class Change:
     """The change on last year: the verdict, its size in words ('-3.2%') and which periods it
     compares when not the full windows; for a wait, ``survival`` is the Kaplan-Meier result of
@@ -215,6 +244,8 @@ class MeasureResult:
         ``n_areas``, ``area_table``, ``funnel``, ``flagged`` and ``funnel_window``.
     survival : object
         Wait measures: the Kaplan-Meier result charted.
+    glance : Glance or None
+        The latest month and quarter, and the sparkline's values.
     findings : tuple of (heading, text)
     rows : tuple of dict
         The tidy rows of ``results.csv``.
@@ -234,6 +265,7 @@ class MeasureResult:
     control: Control | None = None
     areas: Areas | None = None
     survival: object = None
+    glance: Glance | None = None
     findings: tuple = ()
     rows: tuple = ()
     methods: frozenset = frozenset()

@@ -34,7 +34,9 @@ MEASURE_KEYS = {"name", "source", "kind", "numerator", "denominator", "count", "
                 "target_days", "description", "decimals", "label", "cases", "population_by",
                 "rebase", "area_filter"}
 TOP_KEYS = {"title", "subtitle", "latest", "levels", "sources", "measure", "measures", "note",
-            "force", "areas", "as_at", "area_share", "min_area_kept", "min_months", "max_gap"}
+            "force", "areas", "as_at", "area_share", "min_area_kept", "min_months", "max_gap",
+            "quarters"}
+QUARTERS = {"calendar": 1, "financial": 4}   # the month each year of quarters starts
 SOURCE_KEYS = {"sample", "path", "policeuk", "populations", "note"}
 # Defaults of the soundness thresholds (settings of the same names).
 AREA_SHARE = 0.02     # a local authority is the force's when it holds this share of its records
@@ -79,6 +81,7 @@ class Measure:
     min_area_kept: float = MIN_AREA_KEPT
     min_months: float = MIN_MONTHS
     max_gap: int = MAX_GAP
+    year_start: int = 1                  # 1: calendar quarters and years; 4: UK financial
 
     @property
     def noun(self) -> str:
@@ -96,6 +99,13 @@ class Measure:
     def latest_months(self) -> int:
         """The months of the latest window ("12 months" -> 12, "quarter" -> 3)."""
         return _window_months(self.latest)
+
+    @property
+    def aligned(self) -> int:
+        """The months a latest window of whole quarters or years is aligned to (3 or 12, by
+        ``year_start``), or 0 for a rolling window of months ("12 months")."""
+        match = re.fullmatch(r"\s*(?:\d+\s+)?(quarter|year)s?\s*", str(self.latest).lower())
+        return 0 if not match else (3 if match.group(1) == "quarter" else 12)
 
     @property
     def improvement(self) -> str | None:
@@ -148,7 +158,8 @@ class Spec:
         top = _top_settings(given, issues)
         if issues:
             raise ValueError("; ".join(x.problem for x in issues))
-        measures = tuple(dataclasses.replace(m, **{k: top[k] for k in ("as_at",) if k in top})
+        measures = tuple(dataclasses.replace(m, **{k: top[k] for k in ("as_at", "year_start")
+                                                   if k in top})
                          for m in self.measures)
         fields = {k: top[k] for k in ("force", "areas") if k in top}
         if "title" in given:
@@ -249,8 +260,8 @@ def check(data: dict, base: Path, origin: str) -> Spec:
     levels = _levels(data.get("levels", (0.95, 0.998)), issues)
     sources = _sources(data.get("sources", {}), issues)
     top = _top_settings(data, issues)
-    shared = {k: top[k] for k in ("as_at", "min_area_kept", "min_months", "max_gap")
-              if k in top}
+    shared = {k: top[k] for k in ("as_at", "min_area_kept", "min_months", "max_gap",
+                                  "year_start") if k in top}
     raw = data.get("measure", data.get("measures", []))
     if isinstance(raw, dict):
         raw = [dict(raw[name], name=raw[name].get("name", name)) if isinstance(raw[name], dict)
@@ -303,6 +314,14 @@ def _top_settings(data: dict, issues: list) -> dict:
         except (TypeError, ValueError):
             issues.append(Issue("(specification)", f"as_at = {data['as_at']!r} is not a month "
                                 "such as '2024-04'", "every month of the data is used"))
+    quarters = data.get("quarters")
+    if quarters is not None:
+        if quarters in QUARTERS:
+            out["year_start"] = QUARTERS[quarters]
+        else:
+            issues.append(Issue("(specification)", f"quarters = {quarters!r} must be "
+                                "'calendar' or 'financial' (April to March)",
+                                "calendar quarters used"))
     gap = data.get("max_gap")
     if gap is not None:
         if isinstance(gap, int) and not isinstance(gap, bool) and 0 <= gap <= MAX_WINDOW:

@@ -22,7 +22,7 @@ from .. import trend as _trend
 from ..spc import spc as _spc_chart
 from . import aggregate, words
 from .issues import Issue, MeasureDataError, TooLittleData
-from .result import Control, Trend, Window
+from .result import Control, Glance, Trend, Window
 
 CONF = words.CONF
 FORCE = "(force)"
@@ -54,6 +54,8 @@ def window(m, table, issues: list) -> Window:
                             f"{'quarters' if size == 3 else 'months'}",
                             f"the latest {k * size} months are used"))
     end = table.periods[-1] if m.as_at is None else m.as_at.asfreq(table.freq)
+    if m.aligned and table.freq == "M":   # the last whole quarter or year
+        end = end - (end.month - m.year_start + 1) % m.aligned
     latest = pd.period_range(end=end, periods=k, freq=table.freq)
     previous = latest - 12 // size
     present = latest[latest.isin(table.force.index)]
@@ -69,9 +71,11 @@ def window(m, table, issues: list) -> Window:
                             f"({words.periods_text(present)})",
                             f"the latest value rests on those {_n.plural(len(present), unit)} "
                             "and says so"))
-    return Window(latest=latest, previous=previous, text=words.window_text(latest),
-                  previous_text=words.window_text(previous),
-                  short=words.window_text(latest, short=True), size=len(latest),
+    named = (lambda p, short=False: words.aligned_text(p, m.aligned, m.year_start, short)) \
+        if m.aligned and table.freq == "M" else words.window_text
+    return Window(latest=latest, previous=previous, text=named(latest),
+                  previous_text=named(previous), short=named(latest, short=True),
+                  size=len(latest),
                   present=len(present), unit=unit, with_data=tuple(present))
 
 
@@ -289,3 +293,45 @@ def control(m, table, out, issues: list) -> Control:
             method=f"{result.chart} chart, Making Data Count rules")
     out.method("spc_" + result.chart)
     return Control(chart=result, variation=result.variation, assurance=result.assurance)
+
+
+# ---- the latest month and quarter ---------------------------------------------------------
+
+def glance(m, table) -> Glance:
+    """The latest month and whole quarter (calendar or financial, by ``m.year_start``) of a
+    monthly series beside the same period a year earlier, and the sparkline's values."""
+    import pandas as pd
+
+    kind = m.measure_kind
+
+    def value(periods):
+        totals, present = aggregate.window_totals(table.force, periods)
+        return kind.value(m, totals["x"], totals["n"]) if present == len(periods) else math.nan
+
+    spark = tuple(float(v) for v in kind.series(m, table.force, table.periods))
+    end = table.periods[-1] if m.as_at is None else m.as_at.asfreq(table.freq)
+    if table.freq == "M":
+        quarter_end = end - (end.month - m.year_start + 1) % 3
+        quarter = pd.period_range(end=quarter_end, periods=3, freq="M")
+    else:   # quarterly data: the latest quarter is the last period
+        quarter_end, quarter = end.asfreq("M", how="end"), pd.PeriodIndex([end])
+    name = words.quarter_name(quarter_end, m.year_start)
+    if table.freq != "M":
+        return Glance(quarter=name, quarter_value=value(quarter),
+                      quarter_before=value(quarter - 4), spark=spark,
+                      quarter_text=_glance_text(kind.bare(m), (value(quarter),
+                                                                 value(quarter - 4)),
+                                                "a year earlier"))
+    fmt = kind.bare(m)
+    month, year = (value([end]), value([end - 12])), (value(quarter), value(quarter - 12))
+    return Glance(month=_n.period_text(end, short=True), month_value=month[0],
+                  month_before=month[1], quarter=name, quarter_value=year[0],
+                  quarter_before=year[1], spark=spark,
+                  month_text=_glance_text(fmt, month, _n.period_text(end - 12, short=True)),
+                  quarter_text=_glance_text(fmt, year, "a year earlier"))
+
+
+def _glance_text(fmt, pair, earlier: str) -> str:
+    """'91.6% (Mar 2024: 90.5%)'."""
+    shown = [fmt(v) if np.isfinite(v) else "no data" for v in pair]
+    return f"{shown[0]} ({earlier}: {shown[1]})"
