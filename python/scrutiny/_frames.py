@@ -238,7 +238,8 @@ def _to_datetime(values, name: str):
         raise TypeError(f"time={name!r} must hold dates or periods") from err
 
 
-def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None = None):
+def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None = None,
+         to: dict | None = None, columns: tuple = ()):
     """Decorator giving a family function its tidy-table form.
 
     ``layout="units"``: ``f(df, <role>=<column>, ..., label=<column>)`` (or the columns given
@@ -249,57 +250,115 @@ def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None 
     calls ``f`` with a wide frame per role (the first role receives ``value``).
 
     ``layout="records"``: ``f(df, <role>=<column>, ...)`` calls ``f`` with the columns
-    (lists of column names become frames, e.g. drivers).
+    (lists of column names become frames, e.g. drivers); a column plays one role only.
 
     ``label`` / ``by`` name the function's own argument that receives the label or group
-    column's values (None: the labels travel in the Series' index)."""
+    column's values (None: the labels travel in the Series' index).  ``to`` maps a role to the
+    function's argument that receives it where the names differ (``{"outcome": "y"}``);
+    ``columns`` names further arguments that take a column name in the table form (e.g.
+    ``weights``).  Positional arguments after the table fill the roles while they are column
+    names, then the function's arguments not yet given, in order; roles the function requires
+    must be given."""
+    to = dict(to or {})
+
     def decorate(func):
         params = inspect.signature(func).parameters
         first = next(iter(params))
+        target = {role: (first if layout == "series" and role == roles[0] else to.get(role, role))
+                  for role in roles}
+        positional = [n for n, p in params.items()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             if not (args and _is_frame(args[0]) and _tidy_call(args, kwargs, roles, layout)):
                 return func(*args, **kwargs)
-            df, rest = args[0], list(args[1:])
-            given = {}
+            df, rest, kwargs = args[0], list(args[1:]), _bind(func, roles, target, kwargs)
             for role in roles:
-                if role in kwargs and (isinstance(kwargs[role], str) or _names(kwargs[role])):
-                    given[role] = kwargs.pop(role)
-                elif rest and (isinstance(rest[0], str) or _names(rest[0])):
-                    given[role] = rest.pop(0)
-            if rest:
+                if target[role] in kwargs:
+                    continue
+                if not (rest and _is_column(rest[0])):
+                    break
+                kwargs[target[role]] = rest.pop(0)
+            free = [n for n in positional if n not in kwargs and n != first]
+            if len(rest) > len(free):
                 raise TypeError(f"{func.__name__}: with a table, give its column names as "
                                 "keywords after the table")
+            kwargs.update(zip(free, rest))
+            given = {n: kwargs.pop(n) for n in (*target.values(), *columns)
+                     if _is_column(kwargs.get(n))}
+            if layout != "series":
+                _required(func, params, roles, target, given, kwargs)
             if layout == "units":
                 series = per_unit_frame(df, given, kwargs.pop("label", None),
                                         kwargs.pop("by", None))
                 return func(**series, **kwargs)
             if layout == "series":
-                value, time = given.pop(roles[0], None), kwargs.pop("time", None)
+                value, time = given.pop(first, None), kwargs.pop("time", None)
                 if value is None or time is None:
                     raise TypeError(f"{func.__name__}: a tidy table needs value= and time= "
                                     "column names")
-                frames = series_frame(df, value, time, kwargs.pop("by", None),
-                                      {role: col for role, col in given.items()})
+                frames = series_frame(df, value, time, kwargs.pop("by", None), given)
                 frames[first] = frames.pop("y")
                 return func(**frames, **kwargs)
-            columns = {role: (df[_columns(df, col, role)] if not isinstance(col, str)
-                              else df[_columns(df, col, role)[0]])
-                       for role, col in given.items()}
+            roles_of = {n: r for r, n in target.items()}
+            _one_role_each({roles_of.get(n, n): col for n, col in given.items()})
+            cols = {n: (df[_columns(df, col, roles_of.get(n, n))] if not isinstance(col, str)
+                        else df[_columns(df, col, roles_of.get(n, n))[0]])
+                    for n, col in given.items()}
             for own, key in ((label, "label"), (by, "by")):
-                if own is not None and isinstance(kwargs.get(own), str):
-                    columns[own] = df[_columns(df, kwargs.pop(own), key)[0]]
-            return func(**columns, **kwargs)
+                if own is not None and _is_column(kwargs.get(own)):
+                    names = _columns(df, kwargs.pop(own), key)
+                    cols[own] = (df[names[0]] if isinstance(names, list) and len(names) == 1
+                                 else [df[c] for c in names])
+            return func(**cols, **kwargs)
 
         wrapper.tidy_roles = roles
         return wrapper
     return decorate
 
 
+def _bind(func, roles, target, kwargs) -> dict:
+    """The keywords with each role under the argument that receives it."""
+    out = dict(kwargs)
+    for role in roles:
+        if role in out and target[role] != role:
+            if target[role] in out:
+                raise TypeError(f"{func.__name__}() got multiple values for {role!r}")
+            out[target[role]] = out.pop(role)
+    return out
+
+
+def _required(func, params, roles, target, given, kwargs) -> None:
+    """Every role the function requires is given (a column, or a value)."""
+    missing = [role for role in roles if params[target[role]].default is inspect.Parameter.empty
+               and target[role] not in given and target[role] not in kwargs]
+    if missing:
+        raise TypeError(f"{func.__name__}: with a table, give "
+                        f"{' and '.join(r + '=' for r in missing)} (column names)")
+
+
+def _one_role_each(given: dict) -> None:
+    """No column named for two roles of a record table (e.g. the outcome among the drivers)."""
+    seen = {}
+    for role, col in given.items():
+        for c in [col] if isinstance(col, str) else list(col):
+            if c in seen and seen[c] != role:
+                raise ValueError(f"column {c!r} is given for both {seen[c]} and {role}: a "
+                                 "column plays one role")
+            seen[c] = role
+
+
+def _is_column(value) -> bool:
+    """A column name, or a list of them."""
+    return isinstance(value, str) or _names(value)
+
+
 def _names(value) -> bool:
-    """A list or tuple of column names (strings)."""
-    return (isinstance(value, (list, tuple)) and len(value) > 0
+    """A list, tuple or pandas Index of column names (strings)."""
+    import pandas as pd
+
+    return (isinstance(value, (list, tuple, pd.Index)) and len(value) > 0
             and all(isinstance(v, str) for v in value))
 
 
@@ -307,7 +366,7 @@ def _tidy_call(args, kwargs, roles, layout) -> bool:
     """Whether a call whose first argument is a DataFrame uses the tidy form: a role (or value=)
     named by a string keyword, or column names given positionally after the table."""
     keys = ("value",) if layout == "series" else roles
-    if any(isinstance(kwargs.get(k), str) or _names(kwargs.get(k)) for k in keys):
+    if any(_is_column(kwargs.get(k)) for k in keys):
         return True
     return layout != "series" and len(args) > 1 and isinstance(args[1], str)
 

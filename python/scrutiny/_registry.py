@@ -109,6 +109,11 @@ def _calls(rng, size):
     return volume, np.ceil(volume * 187.0 / 1800.0) + rng.integers(1, 6, size)
 
 
+def _intervals(size):
+    """Half-hour labels from 07:00, one per unit."""
+    return [f"{7 + k // 2:02d}:{30 * (k % 2):02d}" for k in range(size)]
+
+
 def _waits(rng, size):
     m = 40 + 6 * size
     return (np.round(rng.exponential(47.3, m)) + 1.0, (rng.random(m) < 0.71).astype(float),
@@ -317,17 +322,22 @@ ENTRIES = (
     # drivers
     Entry("logistic", (
         lambda rng, size, folder: (lambda X, y, w: call(X, y, weights=w, se="robust"))(
-            *_drivers(rng, size, "satisfied", missing=True)),),
+            *_drivers(rng, size, "satisfied", missing=True)),
+        lambda rng, size, folder: call(_survey(rng, size), "satisfied", ["contact", "informed"],
+                                       "weight")),
         ("X", "y", "weights"), _PURE),
     Entry("ordinal_logistic", (
         lambda rng, size, folder: (lambda X, y, w: call(X, y, weights=w))(
-            *_drivers(rng, size, "rating")),),
+            *_drivers(rng, size, "rating")),
+        lambda rng, size, folder: call(_survey(rng, size), "rating", ["contact", "arrival"])),
         ("X", "y", "weights"), _PURE),
     Entry("relative_importance", (
         lambda rng, size, folder: call(*_drivers(rng, size, "overall")[:2], bootstrap=20, seed=5),
         lambda rng, size, folder: (lambda X, y, w: call(X, y, weights=w, model="logistic",
                                                        bootstrap=5, seed=1))(
-            *_drivers(rng, size, "satisfied"))),
+            *_drivers(rng, size, "satisfied")),
+        lambda rng, size, folder: call(_survey(rng, size), "overall", ["contact", "informed"],
+                                       "relative_weights", "weight")),
         ("X", "y", "weights"), _CHART | {OPENMP}),
     Entry("key_drivers", (
         lambda rng, size, folder: call(_survey(rng, size), "overall",
@@ -335,7 +345,10 @@ ENTRIES = (
         (), _CHART | {OPENMP}),
     # calls
     Entry("erlang_c", (
-        lambda rng, size, folder: (lambda v, a: call(v, 1800, 187.0, a, 20))(*_calls(rng, size)),),
+        lambda rng, size, folder: (lambda v, a: call(v, 1800, 187.0, a, 20))(*_calls(rng, size)),
+        lambda rng, size, folder: (lambda v, a: call(pd.Series(v, index=_intervals(size)), 1800,
+                                                     187.0, pd.Series(a, index=_intervals(size)),
+                                                     20))(*_calls(rng, size))),
         ("calls", "agents"), _CHART | {OPENMP}),
     Entry("erlang_a", (
         lambda rng, size, folder: (lambda v, a: call(v, 1800, 187.0, a, 20,
@@ -351,11 +364,14 @@ ENTRIES = (
     Entry("service_level", (
         lambda rng, size, folder: (lambda w, a: call(w, 10, a))(*_waits(rng, size)[:2]),
         lambda rng, size, folder: (lambda w, a, g: call(pd.Series(w), 10, pd.Series(a), by=g))(
-            *_waits(rng, size))),
+            *_waits(rng, size)),
+        lambda rng, size, folder: call(pd.DataFrame(dict(zip(("wait", "hung_up", "line"),
+                                                             _waits(rng, size)))),
+                                       "wait", 10, "hung_up", by="line")),
         ("wait_seconds", "abandoned"), _CHART),
     Entry("staffing", (
-        lambda rng, size, folder: call(pd.Series(_calls(rng, size)[0], index=[
-            f"{7 + k // 2:02d}:{30 * (k % 2):02d}" for k in range(size)]), 187.0, 20, 0.8),),
+        lambda rng, size, folder: call(pd.Series(_calls(rng, size)[0], index=_intervals(size)),
+                                       187.0, 20, 0.8),),
         (), _CHART | {OPENMP}),
     Entry("calls_per_interval", (
         lambda rng, size, folder: call(pd.Timestamp("2024-05-01") + pd.to_timedelta(
@@ -504,3 +520,27 @@ NONFINITE = {
 NONFINITE["spc"].update(dict.fromkeys(
     ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min"),
     "no runs analysis when every point lies on the centre line"))
+
+# Per-unit arguments: the leading arguments of each function that take one value per unit (area,
+# scenario, interval); given as pandas Series they name the result's units
+# (tests/test_pandas_contract.py).
+PER_UNIT = {
+    "proportion_ci": ("x", "n"), "rate_ci": ("count", "exposure"), "test_target": ("x", "n"),
+    "compare_proportions": ("x1", "n1", "x2", "n2"),
+    "compare_rates": ("count1", "exposure1", "count2", "exposure2"),
+    "funnel": ("numerator", "denominator"), "ratio_significance": ("observed", "expected"),
+    "shrink": ("x", "n"), "isr": ("observed",),
+    "wdd": ("treated_before", "treated_after", "control_before", "control_after"),
+    "poisson_etest": ("count_before", "count_after"),
+    "erlang_c": ("calls", "agents"), "erlang_a": ("calls", "agents", "patience"),
+    "agents_needed": ("calls",), "staffing": ("calls",),
+}
+
+# Series arguments: the arguments of each series function that take one series per row; given
+# as a frame with a time index (one column per series) they name the result's series by the
+# columns (tests/test_pandas_contract.py).
+SERIES = {
+    "mann_kendall": ("y",), "seasonal_mann_kendall": ("y",), "sen_slope": ("y",),
+    "pettitt": ("y",), "spc": ("y", "n"), "changepoints": ("y",),
+    "count_trend": ("counts", "exposure"), "its": ("y", "exposure"),
+}
