@@ -77,3 +77,18 @@ def test_quarters_setting_is_checked(tmp_path):
     with pytest.raises(ValueError, match="quarters"):
         load_spec(spec()).with_settings(quarters="fiscal")
     assert load_spec(spec()).with_settings(quarters="financial").measures[0].year_start == 4
+
+
+@pytest.mark.parametrize("months, season", [
+    (20, "without month-of-year effects (they need 28 months with data)"),
+    (30, "with month-of-year effects"),
+])
+def test_trend_says_what_was_fitted(tmp_path, months, season):
+    data = frame(months=months)
+    count = {"title": "Fitted", "measure": [{"name": "Arrests", "source": "data",
+                                              "kind": "count", "count": "arrests"}]}
+    rep = write_report(count, out=tmp_path, frames={"data": data})
+    text = dict(rep.results[0].findings)["Trend"]
+    first, last = data["month"].iloc[0], data["month"].iloc[-1]
+    span = f"{first.strftime('%B %Y')} to {last.strftime('%B %Y')}"
+    assert f"over {span} ({months} months with data), {season}." in text

@@ -90,8 +90,10 @@ METHODS = {
     "sen": ("Size of the trend", "Sen's slope with its rank-based interval (as R "
             "trend::sens.slope). Sen PK (1968), J Am Stat Assoc 63:1379-1389."),
     "count_trend": ("Trend in counts and rates", "Log-linear negative binomial regression "
-                    "(Poisson when the counts show no extra variation) with month-of-year "
-                    "effects and the population as exposure (as R MASS::glm.nb). Venables WN, "
+                    "(Poisson when the counts show no extra variation) with the population as "
+                    "exposure and, when there are two years and four periods of data or more, "
+                    "month-of-year (quarter-of-year) effects; each measure's trend says what "
+                    "was fitted, over which periods (as R MASS::glm.nb). Venables WN, "
                     "Ripley BD (2002), Modern Applied Statistics with S."),
     "spc_pp": ("SPC chart (proportions)", "Laney p' chart: the p-chart's limits multiplied by "
                "sigma-z, the moving-range spread of the points' z-scores (mean moving range / "

@@ -176,9 +176,21 @@ def trend(m, table, out) -> Trend:
         check = "Rank-based check, without allowing for the season" if seasonal else \
             "Rank-based check"
         text = (ct.narrative(unit="year", measure=kind.the(m))
-                + f" {check}: {words.lower_first(text)}")
+                + f" {check}: {words.lower_first(text)} "
+                + fitted(ct, seasonal, span, int(ok.sum()), table.freq))
     out.finding("Trend", text)
     return Trend(verdict=verdict, series=series)
+
+
+def fitted(ct, seasonal: bool, span: str, k: int, freq: str) -> str:
+    """What the trend model was fitted to, and whether (and why not) it allows for the
+    season: "Fitted: negative binomial ... over January 2023 to May 2025 (29 months with data),
+    with month-of-year effects."."""
+    unit = "month" if freq == "M" else "quarter"
+    need = 2 * (12 // aggregate.MONTHS[freq]) + 4
+    season = (f"with {unit}-of-year effects" if seasonal else
+              f"without {unit}-of-year effects (they need {need} {unit}s with data)")
+    return f"Fitted: {ct.method} over {span} ({_n.plural(k, unit)} with data), {season}."
 
 
 def cautioned(call, *args):
