@@ -752,7 +752,8 @@ def test_bundled_police_uk_spec_runs_from_any_folder(tmp_path, monkeypatch):
     if not (shared_data_folder() / WEST_MERCIA.name).is_dir():
         pytest.skip("the shared data are not beside the project (only $SCRUTINY_SHARED_DATA)")
     monkeypatch.chdir(Path(__file__).resolve().parents[1] / "notebooks")
-    rep = write_report("policeuk", out=tmp_path, only=["Anti-social behaviour incidents"])
+    spec = load_spec("policeuk").with_settings(as_at="2022-11")   # before the files' break
+    rep = write_report(spec, out=tmp_path, only=["Anti-social behaviour incidents"])
     assert rep.analysed == 1, rep.issues
 
 
