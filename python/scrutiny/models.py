@@ -16,6 +16,7 @@ converge"``, ``"numerical failure"``); ``errors="raise"`` raises instead.
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,7 +24,9 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-from . import _batch, _core
+    from ._timeaxis import TimeAxis
+
+from . import _batch, _core, _frames
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -63,6 +66,59 @@ def _exposure(exposure, shape):
     row = base.shape[1] if base.shape[0] == rows and rows > 1 else 0
     col = 1 if base.shape[1] == n and n > 1 else 0
     return base, row, col
+
+
+def _read(y, name: str, t, exposure):
+    """The series ``y`` (see :func:`scrutiny._frames.series_input`) and its exposure in the
+    same layout: (SeriesInput, exposure).  With a time axis an exposure missing where the count
+    is missing too (a gap of a tidy table) is set to 1 (never read)."""
+    import pandas as pd
+
+    _frames.unit_index(**{name: y, "exposure": exposure})
+    si = _frames.series_input(y, name, t)
+    pandas_exposure = isinstance(exposure, (pd.Series, pd.DataFrame))
+    exposure = _frames.wide_input(exposure, "exposure", si.axis, si.labels)
+    if si.axis is not None and pandas_exposure and isinstance(exposure, np.ndarray):
+        values = np.asarray(si.values, dtype=float)
+        if exposure.shape == values.shape:
+            exposure = np.where(np.isnan(exposure) & np.isnan(values), 1.0, exposure)
+    return si, exposure
+
+
+def _seasons(axis: TimeAxis | None, n: int, period, season):
+    """Season codes, their count and the dummies' names (see
+    :func:`scrutiny._validation.seasons`).  On a time axis ``period`` gives calendar seasons
+    (:meth:`TimeAxis.seasons`: "season_Feb", ...), so a gap does not shift them: the first
+    observation's season is the reference and the others follow it round the calendar."""
+    if axis is None or period is None or season is not None:
+        return _v.seasons(n, period, season)
+    period = _v.whole_number(period, "period", minimum=2)
+    labels = axis.seasons(period)
+    place = axis.periods.asi8 % period          # the calendar: Jan (1970-01) = 0, Q1 = 0
+    place = (place - place[0]) % period         # round the calendar from the reference
+    present = np.unique(place)
+    codes = np.searchsorted(present, place).astype(np.int32)
+    names = [f"season_{labels[np.flatnonzero(place == c)[0]]}" for c in present[1:]]
+    return codes, present.size, names
+
+
+def _per(axis: TimeAxis | None, per) -> tuple[float, str | None]:
+    """(factor, unit): a slope per period of the time axis times factor is a slope per ``per``
+    (the axis' own unit by default); (1, None) without a time axis, which refuses ``per``."""
+    if axis is None:
+        if per is not None:
+            raise ValueError(f"per={per!r} needs a time axis (a Series or DataFrame with a "
+                             "DatetimeIndex or PeriodIndex, or t= given as dates); without "
+                             "one the slope is per unit of t")
+        return 1.0, None
+    return axis.per(per)
+
+
+def _label_texts(labels):
+    """Unit labels for sentences: a MultiIndex's tuples joined by ' / '."""
+    if labels is None:
+        return None
+    return [" / ".join(map(str, v)) if isinstance(v, tuple) else v for v in labels]
 
 
 def _collapsed(fit: dict, y: np.ndarray, p: int) -> np.ndarray:
@@ -141,15 +197,23 @@ class LogLinearTrend:
     bse: pd.Series | pd.DataFrame = _r.detail()
     pvalues: pd.Series | pd.DataFrame = _r.detail()
 
-    def narrative(self, unit: str = "period", labels=None, measure: str = "counts",
+    def narrative(self, unit: str | None = None, labels=None, measure: str = "counts",
                   adjust=None) -> str | list[str]:
         """The trend per ``unit`` of ``t``, tested at the level 1 - ``conf``, e.g. "Counts
         rose by 3.1% per month (95% CI +1.2% to +5.0%; p = 0.002): a rise more than chance
         would explain, significant at the 5% level."; for several series a list with one
-        sentence each (named by ``labels``).  A Poisson fit whose counts vary more than
-        Poisson allows says so.  ``measure`` names what is counted; ``adjust`` (a
-        :func:`scrutiny.multiple_testing` method) decides on p-values adjusted across series.
+        sentence each (named by ``labels``, by default the result's own).  Without ``unit``
+        a trend on a time axis is "a month" (its ``per``), else "per period".  A Poisson fit
+        whose counts vary more than Poisson allows says so.  ``measure`` names what is counted;
+        ``adjust`` (a :func:`scrutiny.multiple_testing` method) decides on p-values adjusted
+        across series.
         """
+        if unit is not None:
+            step = f"per {unit}"
+        else:
+            own = getattr(self, "per", None)
+            step = f"a {own}" if own else "per period"
+        labels = _label_texts(_r.unit_labels(self) if labels is None else labels)
         scalar = np.ndim(self.rate_ratio) == 0
         k = np.size(self.rate_ratio)
         alpha = 1.0 - self.conf
@@ -168,11 +232,11 @@ class LogLinearTrend:
             if verdicts[i].significant:
                 up = pct[i] > 0
                 text = (f"{measure} {'rose' if up else 'fell'} by "
-                        f"{_n.change(pct[i], sign=False)} per {unit} "
+                        f"{_n.change(pct[i], sign=False)} {step} "
                         f"{stats}: {_n.rise_or_fall(up, alpha)}.")
             else:
                 text = (f"{_n.no_evidence(f'a trend in {measure}', alpha)}: the estimated "
-                        f"change is {_n.change(pct[i])} per {unit} {stats}.")
+                        f"change is {_n.change(pct[i])} {step} {stats}.")
             if poisson and disp[i] > _OVERDISPERSED:
                 text += (f" The counts vary more than a Poisson model allows (dispersion "
                          f"{disp[i]:.1f}), so this interval is too narrow; family='negbin' "
@@ -230,6 +294,13 @@ class CountTrendResult(LogLinearTrend, Result):
         The family and how the standard errors are computed.
     conf : float
         The confidence level of the intervals.
+    per : str or None
+        The unit of time of ``rate_ratio`` and ``percent_change`` ("month", "year", ...) on a
+        time axis; None when they are per unit of ``t``.
+    labels : pandas.Index or None
+        The series' names (a DataFrame's columns, or the ``by`` groups of a tidy table).
+    times : pandas.DatetimeIndex or pandas.PeriodIndex or None
+        The observations' times as given (hidden from the displays).
     """
 
     deviance: float | np.ndarray = _r.series()
@@ -242,6 +313,9 @@ class CountTrendResult(LogLinearTrend, Result):
     _crit: np.ndarray | None = _r.hidden(default=None)
     _data: tuple | None = _r.hidden(default=None)
     _collapsed: np.ndarray | None = _r.hidden(default=None)
+    per: str | None = _r.scalar(default=None)
+    labels: pd.Index | None = _r.label(default=None)
+    times: pd.Index | None = _r.hidden(default=None)
 
     def _fit_caveat(self, i: int) -> str:
         return _caveat(self, i)
@@ -266,8 +340,10 @@ class CountTrendResult(LogLinearTrend, Result):
         return count_trend_chart(self, self._data, ax=ax)
 
 
+@_frames.tidy(roles=("value", "exposure"), layout="series")
 def count_trend(counts, exposure=None, t=None, period=None, season=None, family="poisson",
-                conf=0.95, *, nan_policy="omit", errors="coerce", threads=None) -> CountTrendResult:
+                conf=0.95, *, per=None, nan_policy="omit", errors="coerce",
+                threads=None) -> CountTrendResult:
     """Log-linear trend in counts, with an exposure offset and season dummies.
 
     Fits log E[y_i] = log(exposure_i) + b0 + b1 t_i + season effects, for one series or for
@@ -367,10 +443,12 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     policy = _v.nan_policy(nan_policy)
     errors = _v.choice(errors, "errors", _batch.ERRORS)
     nthreads = _v.threads(threads)
-    y, single = _v.series(counts, "counts", nan_policy=policy, nonneg=True, whole=True)
+    si, exposure = _read(counts, "counts", t, exposure)
+    factor, unit = _per(si.axis, per)
+    y, single = _v.series(si.values, "counts", nan_policy=policy, nonneg=True, whole=True)
     n = y.shape[1]
-    tt = np.arange(n, dtype=float) if t is None else _v.strictly_increasing(t, "t", n)
-    codes, n_seasons, season_names = _v.seasons(n, period, season)
+    tt = np.arange(n, dtype=float) if si.t is None else _v.strictly_increasing(si.t, "t", n)
+    codes, n_seasons, season_names = _seasons(si.axis, n, period, season)
     p = 1 + n_seasons
     _v.series_length(n, "counts", p + 1, f"a trend with {p} coefficients")
     expo, er, ec = _exposure(exposure, y.shape)
@@ -383,7 +461,7 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     collapsed = _collapsed(fit, y, len(names)) if family == "negbin" else None
     if collapsed is not None:
         _warn_collapsed("count_trend", fit, collapsed, len(names), single)
-    b, se = params[:, 1], bse[:, 1]
+    b, se = params[:, 1] * factor, bse[:, 1] * factor
     with np.errstate(over="ignore"):          # an enormous SE gives an infinite upper limit
         rate_ratio, lower, upper = np.exp(b), np.exp(b - crit * se), np.exp(b + crit * se)
     data = None
@@ -407,6 +485,9 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
         _crit=crit,
         _data=data,
         _collapsed=collapsed,
+        per=unit,
+        labels=si.labels,
+        times=si.times,
     )
 
 
@@ -459,6 +540,13 @@ class ITSResult(Result):
         The model and how the standard errors are computed.
     conf : float
         The confidence level of the intervals.
+    per : str or None
+        The unit of time of ``slope_change`` ("month", "year", ...) on a time axis; None when
+        it is per time step.
+    labels : pandas.Index or None
+        The series' names (a DataFrame's columns, or the ``by`` groups of a tidy table).
+    times : pandas.DatetimeIndex or pandas.PeriodIndex or None
+        The observations' times as given (hidden from the displays).
     """
 
     params: pd.Series | pd.DataFrame = _r.detail()
@@ -488,18 +576,24 @@ class ITSResult(Result):
     _crit: np.ndarray | None = _r.hidden(default=None)
     _y: np.ndarray | None = _r.hidden(default=None)
     _collapsed: np.ndarray | None = _r.hidden(default=None)
+    per: str | None = _r.scalar(default=None)
+    labels: pd.Index | None = _r.label(default=None)
+    times: pd.Index | None = _r.hidden(default=None)
+    _axis: TimeAxis | None = _r.hidden(default=None)
 
     def conf_int(self):
         """Intervals of every coefficient (as :meth:`CountTrendResult.conf_int`)."""
         return CountTrendResult.conf_int(self)
 
 
-    def narrative(self, labels=None, measure: str | None = None, unit: str = "time step",
+    def narrative(self, labels=None, measure: str | None = None, unit: str | None = None,
                   time=None) -> str | list[str]:
         """The change in level and in slope at the intervention, each tested at the level
         1 - ``conf``, and the relative effect against the counterfactual: a paragraph, or a
-        list with one per series (named by ``labels``).  Count families give the changes as
-        percentages; ``time`` names the points (e.g. months), ``unit`` the time step.
+        list with one per series (named by ``labels``, by default the result's own).  Count
+        families give the changes as percentages; ``time`` names the points (e.g. months;
+        by default the result's times, so "From January 2025"), ``unit`` the time step (by
+        default the result's ``per``, else "time step").
 
         Examples
         --------
@@ -527,6 +621,15 @@ class ITSResult(Result):
                                                                           "slope_change")}
         start, status = _n.flat(self.intervention, k), _n.flat(self.status, k)
         subject = measure or ("the expected count" if counts else "the level")
+        labels = _label_texts(self.labels if labels is None else labels)
+        unit = unit or self.per or "time step"
+        if time is not None:
+            def when(i):
+                return _n.when(i, time)
+        elif self._axis is not None:
+            when = self._axis.text
+        else:
+            when = None
 
         def term(i, key, what, per):
             est, lo, hi = (get[key + s][i] for s in ("", "_lower", "_upper"))
@@ -549,7 +652,7 @@ class ITSResult(Result):
             if status[i] != "ok":
                 lines.append(_n.prefix(name, f"not estimated ({status[i]})."))
                 continue
-            text = (f"from {_n.when(start[i], time)}, {subject} changed "
+            text = (f"from {when(start[i]) if when else _n.when(start[i])}, {subject} changed "
                     f"{term(i, 'level_change', 'level', '')} The slope changed "
                     f"{term(i, 'slope_change', 'trend', f' per {unit}')}")
             rel = get["relative_effect"][i]
@@ -558,7 +661,8 @@ class ITSResult(Result):
                 ci = _n.interval(lo, hi, self.conf, _n.change)
                 if lo <= 0 <= hi:
                     ci += ", which includes no difference"
-                text += (f" After the intervention the fitted values are on average "
+                since = f"Since {when(start[i])}" if when else "After the intervention"
+                text += (f" {since} the fitted values are on average "
                          f"{_n.change(100 * rel, sign=False)} "
                          f"{'above' if rel > 0 else 'below'} the "
                          f"counterfactual ({ci}), the values expected had the earlier level and "
@@ -574,9 +678,10 @@ class ITSResult(Result):
         return its_chart(self, self._y, ax=ax)
 
 
+@_frames.tidy(roles=("value", "exposure"), layout="series")
 def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags=None,
-        hac_adjust=False, conf=0.95, *, season=None, nan_policy="omit", errors="coerce",
-        threads=None) -> ITSResult:
+        hac_adjust=False, conf=0.95, *, season=None, t=None, per=None, nan_policy="omit",
+        errors="coerce", threads=None) -> ITSResult:
     """Interrupted time series: level and slope change at an intervention.
 
     Segmented regression with terms ``intercept``, ``time`` (1..n), ``level_change`` (1 from
@@ -668,19 +773,26 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     if not gaussian and (hac_lags is not None or hac_adjust):
         raise ValueError("hac_lags and hac_adjust apply only to family='gaussian'")
     lags = -1 if hac_lags is None else _v.whole_number(hac_lags, "hac_lags", minimum=0)
-    y2, single = _v.series(y, "y", nan_policy=policy, nonneg=not gaussian, whole=not gaussian)
+    si, exposure = _read(y, "y", t, exposure)
+    factor, unit = _per(si.axis, per)
+    y2, single = _v.series(si.values, "y", nan_policy=policy, nonneg=not gaussian,
+                           whole=not gaussian)
     rows, n = y2.shape
-    codes, n_seasons, season_names = _v.seasons(n, period, season)
+    time = None if si.t is None else _v.strictly_increasing(si.t, "t", n)
+    if time is not None:
+        time = time - time[0] + 1.0             # 1 at the first observation, as without t
+    codes, n_seasons, season_names = _seasons(si.axis, n, period, season)
     p = len(_ITS_TERMS) + n_seasons - 1
     _v.series_length(n, "y", max(p + 1, 4), f"an interrupted series with {p} coefficients")
-    k = _v.index_within(intervention, "intervention", 2, n - 2,
-                        "leaving at least 2 observations before and after it")
+    k = _v.index_within(_intervention_positions(intervention, si.axis, n), "intervention", 2,
+                        n - 2, "leaving at least 2 observations before and after it")
     if k.ndim == 1 and k.size != rows:
         raise ValueError(f"intervention has {k.size} values but there are {rows} series")
     expo, er, ec = _exposure(exposure, y2.shape)
     fit = _core.glm_its(
-        y2, None if expo is None else expo.reshape(-1), er, ec, k.reshape(-1), codes, n_seasons,
-        _o.GLM_FAMILY.codes[family], lags, bool(hac_adjust), conf, policy == "omit", nthreads)
+        y2, None if expo is None else expo.reshape(-1), er, ec, k.reshape(-1), time, codes,
+        n_seasons, _o.GLM_FAMILY.codes[family], lags, bool(hac_adjust), conf, policy == "omit",
+        nthreads)
     params, bse, pvals, crit = fit["params"], fit["bse"], fit["pvalues"], fit["crit"]
     fitted, cf = fit["fitted"], fit["counterfactual"]
     labels = _batch.statuses(fit["status"], _batch.GLM_STATUS, "its", errors)
@@ -689,6 +801,7 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     if collapsed is not None:
         _warn_collapsed("its", fit, collapsed, len(names), single)
     lvl, slp = 2, 3
+    slope, slope_se = params[:, slp] * factor, bse[:, slp] * factor
     if gaussian:
         method = ("segmented regression: OLS with Newey-West covariance (as sandwich::NeweyWest"
                   " + lmtest::coeftest)")
@@ -703,9 +816,9 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
         level_change=_out(params[:, lvl], single),
         level_change_lower=_out(params[:, lvl] - crit * bse[:, lvl], single),
         level_change_upper=_out(params[:, lvl] + crit * bse[:, lvl], single),
-        slope_change=_out(params[:, slp], single),
-        slope_change_lower=_out(params[:, slp] - crit * bse[:, slp], single),
-        slope_change_upper=_out(params[:, slp] + crit * bse[:, slp], single),
+        slope_change=_out(slope, single),
+        slope_change_lower=_out(slope - crit * slope_se, single),
+        slope_change_upper=_out(slope + crit * slope_se, single),
         relative_effect=_out(fit["relative_effect"], single),
         relative_lower=_out(fit["relative_lower"], single),
         relative_upper=_out(fit["relative_upper"], single),
@@ -721,4 +834,33 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
         _crit=crit,
         _y=y2[0].copy() if single else None,
         _collapsed=collapsed,
+        per=unit,
+        labels=si.labels,
+        times=si.times,
+        _axis=si.axis,
     )
+
+
+def _intervention_positions(intervention, axis: TimeAxis | None, n: int):
+    """``intervention`` with its dates (Timestamps, Periods, strings such as "2025-01") made
+    0-based positions on ``axis``; a date outside the series, or too near either end of it, is
+    refused naming it.  Numbers pass on as given."""
+    def position(value):
+        if isinstance(value, (numbers.Number, np.number, np.bool_)):
+            return value                # index_within checks it
+        if axis is None:
+            raise TypeError(f"intervention {value!r} is a date but y has no time axis: give y "
+                            "a DatetimeIndex or PeriodIndex (or t= as dates), or a position")
+        i = axis.position(value, "intervention")
+        if not 2 <= i <= n - 2:
+            raise ValueError(f"intervention {axis.text(i)} is too near the "
+                             f"{'start' if i < 2 else 'end'} of the series ({axis.text(0)} to "
+                             f"{axis.text(n - 1)}): an interrupted series needs at least 2 "
+                             "observations before the intervention and 2 from it on")
+        return i
+
+    if isinstance(intervention, str) or np.ndim(intervention) == 0:
+        return position(intervention)
+    if isinstance(intervention, np.ndarray) and intervention.dtype.kind in "biuf":
+        return intervention
+    return np.asarray([position(v) for v in intervention])

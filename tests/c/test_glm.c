@@ -124,7 +124,7 @@ static int run(const glm_case *c, const series *s, size_t rows, int threads, fit
         *p = SC_ITS_N_TERMS + s->n_seasons - 1;
         const double k = (double)c->intervention;
         const sc_its_spec spec = {&k, 0, season, s->n_seasons, c->family, c->hac_lags,
-                                  c->hac_adjust, c->conf};
+                                  c->hac_adjust, c->conf, NULL};
         *f = fit_alloc(rows, s->n, *p);
         return sc_glm_its_fit(&data, &spec, threads, &f->out, &f->its);
     }
@@ -216,9 +216,9 @@ static void test_season_out_of_range(void)
     const int season[8] = {0, 1, 0, 1, 0, 1000000, 0, 1};
     const double k = 4.0;
     const sc_glm_data data = {y, 1, 8, NULL, 0, 0, 1, 0};
-    const sc_its_spec spec = {&k, 0, season, 2, SC_GLM_POISSON, 0, 0, 0.95};
+    const sc_its_spec spec = {&k, 0, season, 2, SC_GLM_POISSON, 0, 0, 0.95, NULL};
     SC_CHECK(sc_glm_its_fit(&data, &spec, 1, NULL, NULL) == SC_EINVAL, "ITS season 1000000 of 2: status");
-    const sc_its_spec none = {&k, 0, NULL, 2, SC_GLM_POISSON, 0, 0, 0.95};
+    const sc_its_spec none = {&k, 0, NULL, 2, SC_GLM_POISSON, 0, 0, 0.95, NULL};
     SC_CHECK(sc_glm_its_fit(&data, &none, 1, NULL, NULL) == SC_EINVAL, "ITS 2 seasons, no codes: status");
 }
 
@@ -241,7 +241,7 @@ static void test_exposure_out_of_range(void)
         SC_CHECK(sc_glm_trend_fit(&data, &design, SC_GLM_POISSON, 0.95, 1, &out) == SC_EINVAL,
                  "exposure strides %zu, %zu: status", strides[c][0], strides[c][1]);
         const double k = 4.0;
-        const sc_its_spec spec = {&k, 0, NULL, 1, SC_GLM_POISSON, 0, 0, 0.95};
+        const sc_its_spec spec = {&k, 0, NULL, 1, SC_GLM_POISSON, 0, 0, 0.95, NULL};
         SC_CHECK(sc_glm_its_fit(&data, &spec, 1, NULL, NULL) == SC_EINVAL,
                  "ITS exposure strides %zu, %zu: status", strides[c][0], strides[c][1]);
     }
