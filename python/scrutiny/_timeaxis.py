@@ -64,7 +64,7 @@ def _infer_freq(index, name: str) -> str:
             return _MONTHS_FREQ[step]
         raise ValueError(f"cannot infer the frequency of {name}: its dates are {step} months "
                          "apart; give a PeriodIndex")
-    step = _gcd(np.diff(index.asi8) // 86_400_000_000_000) if len(index) > 1 else 1
+    step = _gcd(np.diff(index.as_unit("ns").asi8) // 86_400_000_000_000) if len(index) > 1 else 1
     if step in _DAYS_FREQ:
         return _DAYS_FREQ[step]
     raise ValueError(f"cannot infer the frequency of {name}: its dates are {step} days apart; "
