@@ -347,22 +347,38 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     """Log-linear trend in counts, with an exposure offset and season dummies.
 
     Fits log E[y_i] = log(exposure_i) + b0 + b1 t_i + season effects, for one series or for
-    every row of a 2-D array in one call, and reports the rate ratio per unit of ``t``.
+    every row of a 2-D array (every column of a time-indexed DataFrame) in one call, and
+    reports the rate ratio per unit of ``t`` (per ``per`` on a time axis).
+
+    Also ``count_trend(df, value=<column>, time=<column>, by=<column(s)>,
+    exposure=<column>, ...)`` for a tidy table with one row per series and time: one series per
+    ``by`` group (a group's missing times are missing counts), labelled by the groups, whose
+    columns ``to_frame()`` carries back.
 
     Parameters
     ----------
-    counts : array_like
-        Whole, non-negative counts: one series (1-D) or one series per row (2-D).  NaN marks a
-        missing count (see ``nan_policy``).
-    exposure : array_like, optional
+    counts : array_like, pandas.Series or pandas.DataFrame
+        Whole, non-negative counts: one series (1-D, or a Series) or one series per row (2-D),
+        or a DataFrame with a DatetimeIndex or PeriodIndex and one series per column (its
+        columns name the series).  A Series or DataFrame with a time index is a time axis:
+        ``t`` is the true spacing (whole months, quarters ... since the first observation; a
+        missing month is missing, not closed up).  NaN marks a missing count (see
+        ``nan_policy``).  Any other DataFrame is refused.
+    exposure : array_like, pandas.Series or pandas.DataFrame, optional
         Population or other exposure (> 0), broadcast to the counts: a number, one value per
-        observation, or one per series and observation.  Enters as the offset log(exposure).
+        observation, or one per series and observation; as pandas, with the counts' index (and
+        columns).  Enters as the offset log(exposure).
     t : array_like, optional
-        Time of each observation (finite, strictly increasing; gaps allowed).  Default 0, 1,
-        ..., n - 1, so the intercept is the log rate at the first observation.
+        Time of each observation (finite, strictly increasing; gaps allowed): numbers, or
+        datetimes or periods (a time axis, as a time index).  Default 0, 1, ..., n - 1, so the
+        intercept is the log rate at the first observation.  Not with a time-indexed
+        ``counts``.
     period : int, optional
         Season length (e.g. 12 for monthly data): season = position modulo ``period``, the first
-        observation's season the reference.  Terms ``season_1`` ... ``season_{period-1}``.
+        observation's season the reference.  Terms ``season_1`` ... ``season_{period-1}``.  On
+        a time axis the seasons come from the calendar (``period=12`` on months: terms
+        ``season_Feb`` ...; 4 on quarters: ``season_Q2`` ...), so a gap does not shift them; the
+        first observation's season is the reference, the others follow round the calendar.
     season : array_like, optional
         Season labels, one per observation (e.g. month names); the first label is the
         reference and the others get dummies ``season_<label>`` in order of first appearance.
@@ -371,8 +387,14 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
         likelihood (as ``MASS::glm.nb``; coefficient SEs at that theta, dispersion 1).
     conf : float
         Confidence level of the Wald intervals, in (0, 1).
+    per : {"month", "quarter", "year", "week", "day"}, optional
+        On a time axis, the unit of time of ``rate_ratio``, its interval and
+        ``percent_change``: exp(factor b1) with factor the periods of the axis in one ``per``
+        (12 months in a year); default the axis' own unit.  ``params`` stay per period of the
+        axis.  Refused without a time axis.
     nan_policy : {"omit", "propagate", "raise"}
-        ``"omit"`` fits each series on its observed counts (keeping their ``t`` and season);
+        Keyword only.  ``"omit"`` (default) fits each series on its observed counts (keeping
+        their ``t`` and season);
         ``"propagate"`` gives a series with a missing count NaN results and status ``"missing
         values"``; ``"raise"`` refuses missing counts.
     errors : {"coerce", "raise"}
@@ -390,15 +412,20 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
         ``percent_change`` = 100 (rate_ratio - 1), ``params``, ``bse``, ``pvalues`` named
         ``"intercept"``, ``"t"``, ``"season_<label>"``, ``deviance``, ``dispersion`` (Pearson
         chi-square / residual df), ``theta`` (negative binomial, else NaN), ``nobs``,
-        ``status``, ``method``.  Floats and Series for one series; arrays and DataFrames (a row
-        per series) for several.
+        ``status``, ``method``; ``per`` (the unit of time on a time axis, else None),
+        ``labels`` (the series' names: a DataFrame's columns, the ``by`` groups) and ``times``
+        (the observations' times as given).  Floats and Series for one series; arrays and
+        DataFrames (a row per series) for several.
 
     Raises
     ------
     ValueError, TypeError
         Bad input: negative or non-integer counts, non-positive exposure, a non-increasing or
         non-finite ``t``, ``period`` with ``season``, fewer observations than coefficients + 1,
-        unknown ``family``, ``conf`` outside (0, 1).
+        unknown ``family``, ``conf`` outside (0, 1); an exposure whose index or columns differ
+        from the counts', duplicate or unsorted times, a frequency that cannot be inferred,
+        times given both as the index and as ``t``, a DataFrame without a time index, ``per``
+        without a time axis, a tidy table's missing column or repeated (time, group) row.
     NumericalError, ConvergenceError
         With ``errors="raise"``, naming the series.
 
@@ -437,6 +464,27 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     >>> res.narrative("month")  # doctest: +NORMALIZE_WHITESPACE
     'Counts rose by 4.3% per month (95% CI +2.2% to +6.4%; p < 0.001): a rise more than chance
     would explain, significant at the 5% level.'
+
+    The same counts over 14 months with May and June missing, per year:
+
+    >>> import pandas as pd
+    >>> months = pd.period_range("2024-01", periods=14, freq="M").delete([4, 5])
+    >>> res = count_trend(pd.Series(y, index=months), per="year")
+    >>> round(res.rate_ratio, 3), res.per
+    (1.512, 'year')
+    >>> res.narrative(measure="burglaries")  # doctest: +NORMALIZE_WHITESPACE
+    'Burglaries rose by 51.2% a year (95% CI +23.8% to +84.8%; p < 0.001): a rise more than
+    chance would explain, significant at the 5% level.'
+
+    A tidy table, one series per force:
+
+    >>> crimes = pd.DataFrame({"month": list(months) * 2, "force": ["North"] * 12 + ["South"] * 12,
+    ...                        "crimes": y + y[::-1]})
+    >>> res = count_trend(crimes, value="crimes", time="month", by="force")
+    >>> res.to_frame()[["force", "rate_ratio", "per"]].round(3)
+       force  rate_ratio    per
+    0  North       1.035  month
+    1  South       0.967  month
     """
     family = _v.choice(family, "family", _TREND_FAMILIES)
     conf = _v.conf_level(conf)
@@ -623,13 +671,13 @@ class ITSResult(Result):
         subject = measure or ("the expected count" if counts else "the level")
         labels = _label_texts(self.labels if labels is None else labels)
         unit = unit or self.per or "time step"
-        if time is not None:
-            def when(i):
-                return _n.when(i, time)
-        elif self._axis is not None:
-            when = self._axis.text
-        else:
-            when = None
+        dated = time is not None or self._axis is not None
+
+        def when(i):
+            """Point i's time in words ("point i+1" without times)."""
+            if time is None and self._axis is not None:
+                return self._axis.text(i)
+            return _n.when(i, time)
 
         def term(i, key, what, per):
             est, lo, hi = (get[key + s][i] for s in ("", "_lower", "_upper"))
@@ -652,7 +700,7 @@ class ITSResult(Result):
             if status[i] != "ok":
                 lines.append(_n.prefix(name, f"not estimated ({status[i]})."))
                 continue
-            text = (f"from {when(start[i]) if when else _n.when(start[i])}, {subject} changed "
+            text = (f"from {when(start[i])}, {subject} changed "
                     f"{term(i, 'level_change', 'level', '')} The slope changed "
                     f"{term(i, 'slope_change', 'trend', f' per {unit}')}")
             rel = get["relative_effect"][i]
@@ -661,7 +709,7 @@ class ITSResult(Result):
                 ci = _n.interval(lo, hi, self.conf, _n.change)
                 if lo <= 0 <= hi:
                     ci += ", which includes no difference"
-                since = f"Since {when(start[i])}" if when else "After the intervention"
+                since = f"Since {when(start[i])}" if dated else "After the intervention"
                 text += (f" {since} the fitted values are on average "
                          f"{_n.change(100 * rel, sign=False)} "
                          f"{'above' if rel > 0 else 'below'} the "
@@ -686,25 +734,38 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
 
     Segmented regression with terms ``intercept``, ``time`` (1..n), ``level_change`` (1 from
     the 0-based index ``intervention`` on) and ``slope_change`` (max(0, time -
-    intervention)), plus season dummies, for one series or every row of a 2-D array.
+    intervention)), plus season dummies, for one series or every row of a 2-D array (every
+    column of a time-indexed DataFrame).  On a time axis (or with ``t``) time is the true
+    spacing, t + 1 with t the periods since the first observation, and the slope term
+    max(0, time - time_k + 1) with time_k the intervention's time: a missing month is
+    missing, and regular spacing gives the terms above.
+
+    Also ``its(df, value=<column>, time=<column>, by=<column(s)>, intervention=<date>,
+    exposure=<column>, ...)`` for a tidy table, as :func:`count_trend`.
 
     Parameters
     ----------
-    y : array_like
-        One series (1-D) or one series per row (2-D); whole counts for the count families.
-    intervention : int or array_like of int
-        0-based index of the first observation after the intervention (one for every series,
-        or one per series); it must leave at least 2 observations before and after it.
+    y : array_like, pandas.Series or pandas.DataFrame
+        One series (1-D, or a Series) or one series per row (2-D), or a DataFrame with a
+        DatetimeIndex or PeriodIndex and one series per column (as :func:`count_trend`);
+        whole counts for the count families.
+    intervention : int, date, period, str or a sequence of them
+        The first observation after the intervention (one for every series, or one per
+        series): its 0-based index, or on a time axis its time as a Timestamp, Period or
+        string ("2025-01"; a time between observations means the first observation after it).
+        It must leave at least 2 observations before and after it; a time outside the series
+        is refused, naming it.
     family : {"gaussian", "poisson", "negbin"}
         ``"gaussian"``: ordinary least squares with the Newey-West covariance, p-values and
         intervals from Student's t with n - k df, as R ``lm`` + ``sandwich::NeweyWest(lag =
         hac_lags, prewhite = FALSE, adjust = hac_adjust)`` + ``lmtest::coeftest``.
         ``"poisson"`` / ``"negbin"``: log-linear models as :func:`count_trend` (R ``glm`` /
         ``MASS::glm.nb``), with the exposure offset.
-    exposure : array_like, optional
+    exposure : array_like, pandas.Series or pandas.DataFrame, optional
         Exposure (> 0) for the count families, broadcast as in :func:`count_trend`.
     period : int, optional
-        Season length: dummies for position modulo ``period`` (see :func:`count_trend`).
+        Season length: dummies for position modulo ``period``, or calendar seasons on a time
+        axis (see :func:`count_trend`).
     hac_lags : int, optional
         Newey-West lags (gaussian).  None: R's automatic choice ``floor(bwNeweyWest(fit,
         prewhite = FALSE))``, reported in ``hac_lags``.
@@ -714,8 +775,15 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
         Confidence level, in (0, 1).
     season : array_like, optional
         Season labels instead of ``period`` (see :func:`count_trend`).
+    t : array_like, optional
+        Time of each observation (strictly increasing): numbers (time = t - t[0] + 1), or
+        datetimes or periods (a time axis).  Not with a time-indexed ``y``.
+    per : {"month", "quarter", "year", "week", "day"}, optional
+        On a time axis, the unit of time of ``slope_change`` and its interval (default the
+        axis' own; ``params`` stay per period of the axis).  Refused without a time axis.
     nan_policy, errors, threads
-        As :func:`count_trend`.  Omitted observations are skipped; for the gaussian family
+        As :func:`count_trend` (``nan_policy`` keyword only, default ``"omit"``).  Omitted
+        observations are skipped; for the gaussian family
         the Newey-West lags count the remaining observations as consecutive, as R with
         ``na.omit``.
 
@@ -726,7 +794,14 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
         ``*_lower``, ``*_upper``; ``fitted`` and ``counterfactual`` (the fitted means with
         level_change = slope_change = 0) at every observation; ``relative_effect``,
         ``relative_lower``, ``relative_upper``; ``hac_lags``, ``deviance``, ``dispersion``,
-        ``theta``, ``nobs``, ``status``, ``method``.
+        ``theta``, ``nobs``, ``status``, ``method``; ``per``, ``labels``, ``times`` as
+        :func:`count_trend`.  ``intervention`` stays the 0-based position.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`count_trend`; an intervention outside the series or too near either end,
+        or given as a date without a time axis.
 
     Notes
     -----
@@ -760,6 +835,16 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     (-6.45, -0.734, 'ok')
     >>> round(res.relative_effect, 3)
     -0.202
+
+    The same series as months, the intervention a month:
+
+    >>> import pandas as pd
+    >>> s = pd.Series(y, index=pd.period_range("2024-03", periods=12, freq="M"))
+    >>> res = its(s, intervention="2024-09", hac_lags=1)
+    >>> round(res.level_change, 2), res.intervention, res.per
+    (-6.45, 6, 'month')
+    >>> print(res.narrative())  # doctest: +ELLIPSIS
+    From September 2024, the level changed by -6.45 ... The slope changed by -0.734 per month ...
     """
     family = _v.choice(family, "family", _ITS_FAMILIES)
     conf = _v.conf_level(conf)
