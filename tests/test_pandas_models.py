@@ -202,6 +202,8 @@ def test_count_trend_wide_frame_one_series_per_column(to_times):
     pop = pd.DataFrame({"North": POP, "South": 2 * POP}, index=index)
     res = count_trend(frame, pop, period=12, per="year")
     assert list(unit_labels(res)) == ["North", "South"]
+    assert list(res.params.index) == ["North", "South"]
+    assert list(res.conf_int()["lower"].index) == ["North", "South"]
     for row, (name, y, e) in enumerate((("North", Y1, POP), ("South", Y2, 2 * POP))):
         one = count_trend(_series(y, index), _series(e, index), period=12, per="year")
         np.testing.assert_array_equal(res.params.iloc[row], one.params)

@@ -159,12 +159,14 @@ def _warn_collapsed(func: str, fit: dict, collapsed: np.ndarray, p: int, single:
         _n.caution(func, which + _collapse_text(fit["theta"][i], fit["dispersion"][i], p), 4)
 
 
-def _frame_or_series(values: np.ndarray, names, single: bool):
+def _frame_or_series(values: np.ndarray, names, single: bool, labels=None):
+    """One series' coefficients as a Series by term; several as a DataFrame (series, indexed
+    by their ``labels`` when they have them, x terms)."""
     import pandas as pd
 
     if single:
         return pd.Series(values[0], index=names)
-    return pd.DataFrame(values, columns=names, copy=False)
+    return pd.DataFrame(values, columns=names, index=labels, copy=False)
 
 
 _out = _batch.single
@@ -524,9 +526,9 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
         upper=_out(upper, single),
         pvalue=_out(pvals[:, 1], single),
         percent_change=_out(100 * (rate_ratio - 1), single),
-        params=_frame_or_series(params, names, single),
-        bse=_frame_or_series(bse, names, single),
-        pvalues=_frame_or_series(pvals, names, single),
+        params=_frame_or_series(params, names, single, si.labels),
+        bse=_frame_or_series(bse, names, single, si.labels),
+        pvalues=_frame_or_series(pvals, names, single, si.labels),
         **_fit_summary(fit, labels, single),
         method=method,
         conf=conf,
@@ -895,9 +897,9 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     else:
         method = "segmented negative binomial regression (as MASS::glm.nb)"
     return ITSResult(
-        params=_frame_or_series(params, names, single),
-        bse=_frame_or_series(bse, names, single),
-        pvalues=_frame_or_series(pvals, names, single),
+        params=_frame_or_series(params, names, single, si.labels),
+        bse=_frame_or_series(bse, names, single, si.labels),
+        pvalues=_frame_or_series(pvals, names, single, si.labels),
         level_change=_out(params[:, lvl], single),
         level_change_lower=_out(params[:, lvl] - crit * bse[:, lvl], single),
         level_change_upper=_out(params[:, lvl] + crit * bse[:, lvl], single),
