@@ -448,3 +448,23 @@ def test_nan_policy_is_keyword_only_with_omit_by_default():
         warnings.simplefilter("error")
         with pytest.raises(TypeError):
             count_trend(Y1, None, None, None, None, "poisson", 0.95, "omit")
+
+
+def test_quarters_per_year_and_calendar_quarters():
+    quarters = pd.period_range("2019Q3", periods=20, freq="Q").delete([6])
+    y = np.asarray(Y1[:19], float)
+    res = count_trend(_series(y, quarters), period=4, per="year")
+    assert list(res.params.index)[2:] == ["season_Q4", "season_Q1", "season_Q2"]
+    t = (quarters.asi8 - quarters.asi8[0]).astype(float)
+    ref = count_trend(y, t=t, season=[f"Q{q}" for q in quarters.quarter])
+    pd.testing.assert_series_equal(res.params, ref.params)
+    assert res.rate_ratio == pytest.approx(ref.rate_ratio ** 4, rel=1e-12)
+    assert res.per == "year"
+
+
+def test_its_with_t_as_dates():
+    ref = its(_series(G), "2023-01", hac_lags=2)
+    res = its(np.asarray(G), "2023-01", hac_lags=2, t=MONTHS.to_timestamp())
+    pd.testing.assert_series_equal(res.params, ref.params)
+    assert res.narrative() == ref.narrative()
+    assert time_index(res).equals(MONTHS.to_timestamp())
