@@ -396,9 +396,8 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
         axis.  Refused without a time axis.
     nan_policy : {"omit", "propagate", "raise"}
         Keyword only.  ``"omit"`` (default) fits each series on its observed counts (keeping
-        their ``t`` and season);
-        ``"propagate"`` gives a series with a missing count NaN results and status ``"missing
-        values"``; ``"raise"`` refuses missing counts.
+        their ``t`` and season); ``"propagate"`` gives a series with a missing count NaN
+        results and status ``"missing values"``; ``"raise"`` refuses missing counts.
     errors : {"coerce", "raise"}
         ``"coerce"``: a series that cannot be fitted gets NaN results and its ``status``;
         ``"raise"``: the first such series raises (``NumericalError`` for a rank-deficient
