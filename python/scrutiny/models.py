@@ -9,6 +9,12 @@ row in one call to the C core (iteratively reweighted least squares with GSL lin
 in parallel over the machine's cores.  Numbers follow R's ``glm``, ``MASS::glm.nb`` and
 ``sandwich::NeweyWest`` + ``lmtest::coeftest``, as each function says.
 
+Both also take pandas series: a Series or DataFrame with a DatetimeIndex or PeriodIndex (one
+series per column) or a tidy table (``value=``, ``time=``, ``by=``).  Their dates are the time:
+a missing month is a gap in time, seasons come from the calendar, slopes are per month,
+quarter or year (``per=``), an intervention may be a date ("2025-01"), and the results carry
+the series' ``labels`` and ``times``.
+
 A series that cannot be fitted does not stop the others: its results are NaN and ``status``
 says why (``"too short"``, ``"missing values"``, ``"rank deficient"``, ``"did not
 converge"``, ``"numerical failure"``); ``errors="raise"`` raises instead.
