@@ -219,8 +219,8 @@ PyMethodDef sc_glm_methods[] = {
      " status}"},
     {"glm_its", py_glm_its, METH_VARARGS,
      "glm_its(y, exposure, exp_row, exp_col, intervention, time, season, n_seasons,"
-     " family code, hac_lags, hac_adjust, conf, omit[, threads]) -> {params, bse, pvalues, crit, deviance,"
-     " dispersion, theta, nobs, status, fitted, counterfactual, relative_effect,"
-     " relative_lower, relative_upper, hac_lags}"},
+     " family code, hac_lags, hac_adjust, conf, omit[, threads]) -> {params, bse, pvalues,"
+     " crit, deviance, dispersion, theta, nobs, status, fitted, counterfactual,"
+     " relative_effect, relative_lower, relative_upper, hac_lags}"},
     {NULL, NULL, 0, NULL},
 };
