@@ -26,7 +26,6 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-import scrutiny as sc
 from scrutiny._results import time_index, unit_labels
 from scrutiny.models import count_trend, its
 
