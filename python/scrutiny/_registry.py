@@ -151,6 +151,13 @@ def _monthly(rng, size, months=24):
     return frame
 
 
+def _wide(monthly, value="arrests"):
+    """A column of :func:`_monthly` as a frame with one column per area (a PeriodIndex) and
+    May 2023 missing."""
+    wide = monthly.pivot(index="month", columns="area", values=value)
+    return wide.drop(index=pd.Period("2023-05", "M"))
+
+
 _STREET = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
            "LSOA name,Crime type,Last outcome category,Context\n")
 
@@ -288,7 +295,9 @@ ENTRIES = (
         lambda rng, size, folder: call(*_counts(rng, size), period=12),
         lambda rng, size, folder: call(*_counts(rng, size, missing=0.05), t=np.arange(24) * 2.5,
                                        period=12, family="negbin"),
-        lambda rng, size, folder: call(pd.Series(_counts(rng, 1)[0]))),
+        lambda rng, size, folder: call(pd.Series(_counts(rng, 1)[0])),
+        lambda rng, size, folder: call(_wide(_monthly(rng, size)).to_timestamp(), period=12,
+                                       per="year")),
         ("counts", "exposure", "t"), _BATCH),
     Entry("its", (
         lambda rng, size, folder: call(_series(rng, size), 14, hac_lags=1),
@@ -298,7 +307,13 @@ ENTRIES = (
         lambda rng, size, folder: (lambda y, e: call(y, 14, family="negbin", exposure=e))(
             *_counts(rng, size)),
         lambda rng, size, folder: call(_series(rng, size), rng.integers(10, 15, size).astype(float),
-                                       hac_lags=1)),
+                                       hac_lags=1),
+        lambda rng, size, folder: (lambda m: call(_wide(m, "arrests"), "2024-01",
+                                                  family="poisson",
+                                                  exposure=_wide(m, "incidents")))(
+            _monthly(rng, size)),
+        lambda rng, size, folder: call(_wide(_monthly(rng, size)), pd.Period("2024-02", "M"),
+                                       hac_lags=1, per="year")),
         ("y", "intervention", "exposure"), _BATCH),
     Entry("changepoints", (
         lambda rng, size, folder: call(_series(rng, size, 30), cost="normal-meanvar"),
