@@ -14,6 +14,7 @@ import dataclasses
 import numpy as np
 
 from . import _core
+from . import _frames
 from . import _options as _o
 from . import _narrative as _n
 from . import _results as _r
@@ -43,6 +44,11 @@ _RATE_CI_NAMES = {"exact": "exact (Garwood) interval", "byar": "Byar's approxima
 
 # ---- results ------------------------------------------------------------------------------
 
+def _named(result, labels):
+    """The names a narrative gives the units: ``labels`` when given, else the result's own."""
+    return result.labels if labels is None else labels
+
+
 def _tested(result, fields, adjust, what: str):
     """What a test result's narrative starts from: alpha (1 - ``conf``), whether it holds a
     single test, the number of tests k, the named fields as k floats each, and the decisions
@@ -69,6 +75,9 @@ class ProportionCIResult(Result):
         The confidence level(s).
     method : str
         The interval method (``"wilson"``, ``"exact"``, ...).
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     estimate: float | np.ndarray = _r.unit()
@@ -76,6 +85,7 @@ class ProportionCIResult(Result):
     upper: float | np.ndarray = _r.per_level()
     conf: float | tuple = _r.levels()
     method: str = _r.scalar()
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "proportion", labels=None) -> str | list[str]:
         """The estimate and its interval in words: a sentence, or a list with one per area
@@ -87,7 +97,7 @@ class ProportionCIResult(Result):
         >>> sc.proportion_ci(23, 61).narrative("arrest rate")
         'The arrest rate is 37.7% (95% CI 26.6% to 50.3%; Wilson score interval).'
         """
-        return _n.estimates(self, measure, labels, _n.percent, _CI_NAMES[self.method])
+        return _n.estimates(self, measure, _named(self, labels), _n.percent, _CI_NAMES[self.method])
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -107,6 +117,9 @@ class RateCIResult(Result):
         The interval method (``"byar"``, ``"exact"``, ``"phe"``).
     per : float or numpy.ndarray
         The multiplier (rate per ``per`` of exposure), per unit.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     estimate: float | np.ndarray = _r.unit()
@@ -115,6 +128,7 @@ class RateCIResult(Result):
     conf: float | tuple = _r.levels()
     method: str = _r.scalar()
     per: float | np.ndarray = _r.unit()
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "rate", labels=None, unit: str | None = None
                   ) -> str | list[str]:
@@ -128,7 +142,7 @@ class RateCIResult(Result):
         'The rate is 71.2 per 100,000 residents (95% CI 50.1 to 98.1; exact (Garwood) interval).'
         """
         per = _n.flat(self.per, np.size(self.estimate))
-        return _n.estimates(self, measure, labels, None, _RATE_CI_NAMES[self.method],
+        return _n.estimates(self, measure, _named(self, labels), None, _RATE_CI_NAMES[self.method],
                             unit=lambda i: _n.per_text(per[i], unit))
 
 
@@ -154,6 +168,9 @@ class BinomialTestResult(TestResult):
         The confidence level of the interval.
     method : str
         The name of the test.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     statistic: float | np.ndarray = _r.unit()
@@ -165,6 +182,7 @@ class BinomialTestResult(TestResult):
     alternative: str = _r.scalar()
     conf: float = _r.levels()
     method: str = _r.scalar(default="Exact binomial test")
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "proportion", labels=None, target_name: str = "target",
                   adjust=None) -> str | list[str]:
@@ -184,7 +202,7 @@ class BinomialTestResult(TestResult):
             self, ("estimate", "lower", "upper", "target", "pvalue"), adjust, "areas")
         test = "exact binomial test" + ("" if self.alternative == "two-sided" else ", one-sided")
         lines = []
-        for i, name in enumerate(_n.names(labels, k, "Area", scalar)):
+        for i, name in enumerate(_n.names(_named(self, labels), k, "Area", scalar)):
             if self.alternative == "two-sided":
                 ci = _n.interval(lo[i], hi[i], self.conf, _n.percent)
             else:
@@ -232,6 +250,9 @@ class TwoProportionTestResult(TestResult):
         Whether the continuity correction was applied.
     method : str
         The name of the test.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     statistic: float | np.ndarray = _r.unit()
@@ -247,6 +268,7 @@ class TwoProportionTestResult(TestResult):
     conf: float = _r.levels()
     correct: bool = _r.scalar()
     method: str = _r.scalar()
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "proportion", groups=("group 1", "group 2"),
                   labels=None, adjust=None) -> str | list[str]:
@@ -270,7 +292,7 @@ class TwoProportionTestResult(TestResult):
             self, ("p1", "p2", "difference", "lower", "upper", "pvalue"), adjust, "pairs")
         test = "chi-square test" + (" with continuity correction" if self.correct else "")
         lines = []
-        for i, name in enumerate(_n.names(labels, k, "Pair", scalar)):
+        for i, name in enumerate(_n.names(_named(self, labels), k, "Pair", scalar)):
             head = _n.capital(_n.subject(name, measure))
             diff = (f"difference {_n.points(d[i])} percentage points, "
                     f"{_n.interval(lo[i], hi[i], self.conf, _n.points)}; "
@@ -304,7 +326,7 @@ class RateRatioTestResult(TestResult):
     lower, upper : float or numpy.ndarray
         Its confidence interval, per unit (pair).
     rate1, rate2 : float or numpy.ndarray
-        The two rates (count / exposure), per unit (pair).
+        The two rates (count / exposure times ``per``), per unit (pair).
     expected : float or numpy.ndarray
         The count x1 expected if the two rates were equal, per unit (pair).
     alternative : str
@@ -313,6 +335,11 @@ class RateRatioTestResult(TestResult):
         The confidence level of the interval.
     method : str
         The name of the test.
+    per : float
+        The multiplier of the rates (rate per ``per`` of exposure).
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     statistic: float | np.ndarray = _r.unit()
@@ -326,11 +353,14 @@ class RateRatioTestResult(TestResult):
     alternative: str = _r.scalar()
     conf: float = _r.levels()
     method: str = _r.scalar(default="Comparison of Poisson rates")
+    per: float = _r.scalar(default=1.0)
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "rate", groups=("group 1", "group 2"), labels=None,
-                  per: float = 1.0, unit: str | None = None, adjust=None) -> str | list[str]:
-        """The two rates (times ``per``, per ``unit``) and their ratio in words, tested at the
-        level 1 - ``conf``: a sentence, or a list with one per pair (named by ``labels``).
+                  per=None, unit: str | None = None, adjust=None) -> str | list[str]:
+        """The two rates (per ``per``, by default the result's, and ``unit``) and their ratio
+        in words, tested at the level 1 - ``conf``: a sentence, or a list with one per pair
+        (named by ``labels``, by default the result's ``labels``).
 
         Examples
         --------
@@ -344,15 +374,15 @@ class RateRatioTestResult(TestResult):
         1.33; exact conditional test, p = 0.227).
         """
         g1, g2 = (str(g) for g in groups)
-        scale = _v.number(per, "per", positive=True)
+        scale = self.per if per is None else _v.number(per, "per", positive=True)
         alpha, scalar, k, (r1, r2, rr, lo, hi, p), verdicts = _tested(
             self, ("rate1", "rate2", "ratio", "lower", "upper", "pvalue"), adjust, "pairs")
         one_sided = self.alternative != "two-sided"
         test = "exact conditional test" + (", one-sided" if one_sided else "")
         lines = []
-        for i, name in enumerate(_n.names(labels, k, "Pair", scalar)):
+        for i, name in enumerate(_n.names(_named(self, labels), k, "Pair", scalar)):
             head = _n.capital(_n.subject(name, measure))
-            a, b = (_n.rate(r * scale, scale, unit) for r in (r1[i], r2[i]))
+            a, b = (_n.rate(r / self.per * scale, scale, unit) for r in (r1[i], r2[i]))
             if not np.isfinite(rr[i]):
                 lines.append(f"{head} is {a} for {g1} and {b} for {g2}: with no events in "
                              "either group no comparison is possible.")
@@ -395,6 +425,11 @@ class HomogeneityTestResult(TestResult):
         Whether the continuity correction was applied (two areas only).
     method : str
         The name of the test.
+    conf : float
+        The confidence level: the narrative tests at the level 1 - ``conf``.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     statistic: float = _r.scalar()
@@ -403,11 +438,15 @@ class HomogeneityTestResult(TestResult):
     estimate: np.ndarray = _r.unit()
     correct: bool = _r.scalar()
     method: str = _r.scalar()
+    conf: float = _r.levels(default=0.95)
+    labels: pd.Index | None = _r.label(default=None)
 
-    def narrative(self, measure: str = "proportion", alpha: float = 0.05,
-                  areas: str = "areas") -> str:
+    @_frames.renamed(alpha=("conf", lambda alpha: 1.0 - alpha))
+    def narrative(self, measure: str = "proportion", conf=None, areas: str = "areas") -> str:
         """Whether the ``areas`` (what the groups are, in the plural) differ in ``measure`` by
-        more than chance would explain, at level ``alpha``, in one sentence.
+        more than chance would explain, at the level 1 - ``conf`` (default: the result's
+        ``conf``), in one sentence; with ``labels`` it names the lowest and the highest area.
+        ``alpha=`` is the old spelling of ``1 - conf``.
 
         Examples
         --------
@@ -417,14 +456,17 @@ class HomogeneityTestResult(TestResult):
         There is no evidence at the 5% level that the arrest rate differs between the 4 areas (from
         9.5% to 14.8%; chi-square = 1.80 on 3 degrees of freedom, p = 0.614).
         """
-        alpha = _v.conf_level(alpha, "alpha")
+        alpha = 1.0 - _v.conf_level(self.conf if conf is None else conf)
         k = int(np.size(self.estimate))
         between = f"between the {k} {areas}"
         if not np.isfinite(self.pvalue):
             return (f"No test is possible of whether the {measure} differs {between}: none (or "
                     "every one) of them has a success.")
-        spread = (f"from {_n.percent(np.min(self.estimate))} to "
-                  f"{_n.percent(np.max(self.estimate))}")
+        low, high = int(np.argmin(self.estimate)), int(np.argmax(self.estimate))
+        names = (["", ""] if self.labels is None else
+                 [f" in {name}" for name in _n.names(self.labels[[low, high]], 2, "", False)])
+        spread = (f"from {_n.percent(self.estimate[low])}{names[0]} to "
+                  f"{_n.percent(self.estimate[high])}{names[1]}")
         stats = (f"chi-square = {self.statistic:.2f} on {_n.plural(self.df, 'degree')} of freedom, "
                  f"{_n.p_text(self.pvalue, alpha)}")
         if self.pvalue < alpha:
@@ -455,6 +497,9 @@ class DSRResult(Result):
         The multiplier (rate per ``per`` population).
     method : str
         The interval method.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     estimate: float | np.ndarray = _r.unit()
@@ -465,6 +510,7 @@ class DSRResult(Result):
     conf: float | tuple = _r.levels()
     per: float = _r.scalar()
     method: str = _r.scalar(default="Dobson")
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "directly standardised rate", labels=None,
                   unit: str | None = None) -> str | list[str]:
@@ -482,7 +528,7 @@ class DSRResult(Result):
         k = np.size(self.estimate)
         events = _n.flat(self.total_count, k).astype(float)
         return _n.estimates(
-            self, measure, labels, None, "Dobson's method",
+            self, measure, _named(self, labels), None, "Dobson's method",
             unit=_n.per_text(self.per, unit),
             extra=lambda i: f", from {_n.plural(events[i], 'event')}",
             missing=lambda i: (f"not calculated: too few events ({_n.count(events[i])}) for a "
@@ -510,6 +556,9 @@ class ISRResult(Result):
         The confidence level(s).
     refvalue : float
         The value of the ratio when observed equals expected.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     estimate: float | np.ndarray = _r.unit()
@@ -520,6 +569,7 @@ class ISRResult(Result):
     method: str | np.ndarray = _r.unit()
     conf: float | tuple = _r.levels()
     refvalue: float = _r.scalar()
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "standardised ratio", labels=None) -> str | list[str]:
         """Each area's observed / expected ratio with its interval, and whether the interval
@@ -546,7 +596,7 @@ class ISRResult(Result):
                     + _n.ci_verdict(lo[i], hi[i], levels, self.refvalue, "higher than expected",
                                     "lower than expected", "a difference from expected"))
 
-        return _n.estimates(self, measure, labels, _n.ratio,
+        return _n.estimates(self, measure, _named(self, labels), _n.ratio,
                             lambda i: _RATE_CI_NAMES[str(how[i])], extra=verdict)
 
 
@@ -587,9 +637,35 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return num / den
 
 
+# ---- pandas inputs ------------------------------------------------------------------------
+
+def _index(**values):
+    """The index shared by the arguments given as pandas Series (None when none is one); two
+    that differ raise a ValueError naming both."""
+    if not any(_v.is_pandas(v) for v in values.values()):
+        return None
+    return _frames.unit_index(**values)
+
+
+def _labels(index, shape: tuple):
+    """The units' names from a Series' ``index``, for a result with one unit per label
+    (a result broadcast to another shape, or a default RangeIndex, has none)."""
+    labels = _frames.labels_or(index, None)
+    return labels if labels is not None and shape == (len(labels),) else None
+
+
+def _no_table(func: str, label, by) -> None:
+    """``label`` and ``by`` name columns of a table given first: refused with arrays."""
+    if label is not None or by is not None:
+        raise TypeError(f"{func}: label= and by= name columns of a table given as the first "
+                        "argument (with arrays or Series, the Series' index names the units)")
+
+
 # ---- intervals ----------------------------------------------------------------------------
 
-def proportion_ci(x, n, conf=0.95, method="wilson") -> ProportionCIResult:
+@_frames.tidy(roles=("x", "n"), layout="units")
+def proportion_ci(x, n, conf=0.95, method="wilson", *, label=None, by=None
+                  ) -> ProportionCIResult:
     """Confidence interval of a proportion x / n, for one area or many.
 
     Parameters
@@ -645,6 +721,8 @@ def proportion_ci(x, n, conf=0.95, method="wilson") -> ProportionCIResult:
     >>> sc.proportion_ci([0, 17], [17, 17], method="exact").upper.round(4)
     array([0.1951, 1.    ])
     """
+    _no_table("proportion_ci", label, by)
+    index = _index(x=x, n=n)
     code = _PROPORTION_METHODS[_v.choice(method, "method", tuple(_PROPORTION_METHODS))]
     levels, several = _v.conf_levels(conf)
     pair = _same_shape_counts(x, n)
@@ -666,10 +744,13 @@ def proportion_ci(x, n, conf=0.95, method="wilson") -> ProportionCIResult:
         upper=_limits(upper, shape, several),
         conf=_conf_field(levels, several),
         method=method,
+        labels=_labels(index, shape),
     )
 
 
-def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0) -> RateCIResult:
+@_frames.tidy(roles=("count", "exposure"), layout="units")
+def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0, *, label=None, by=None
+            ) -> RateCIResult:
     """Confidence interval of the rate ``count / exposure * per``, for one area or many.
 
     Parameters
@@ -722,6 +803,8 @@ def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0) -> RateCIRes
     >>> round(r.estimate, 2), round(r.lower, 2), round(r.upper, 2)
     (71.15, 50.1, 98.08)
     """
+    _no_table("rate_ci", label, by)
+    index = _index(count=count, exposure=exposure, per=per)
     code = _RATE_METHODS[_v.choice(method, "method", tuple(_RATE_METHODS))]
     levels, several = _v.conf_levels(conf)
     cs = _v.counts(count, "count")
@@ -741,12 +824,15 @@ def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0) -> RateCIRes
         conf=_conf_field(levels, several),
         method=method,
         per=scalar_or_array(ps, shape),
+        labels=_labels(index, shape),
     )
 
 
 # ---- tests --------------------------------------------------------------------------------
 
-def test_target(x, n, target, alternative="two-sided", conf=0.95) -> BinomialTestResult:
+@_frames.tidy(roles=("x", "n", "target"), layout="units")
+def test_target(x, n, target, alternative="two-sided", conf=0.95, *, label=None, by=None
+                ) -> BinomialTestResult:
     """Exact binomial test of x successes in n trials against a target proportion.
 
     As R ``binom.test(x, n, p=target, alternative, conf.level=conf)``, vectorised over areas.
@@ -800,6 +886,8 @@ def test_target(x, n, target, alternative="two-sided", conf=0.95) -> BinomialTes
     >>> round(pvalue, 6)
     0.002577
     """
+    _no_table("test_target", label, by)
+    index = _index(x=x, n=n, target=target)
     alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
     level = _v.conf_level(conf)
     xs = _v.counts(x, "x")
@@ -819,13 +907,16 @@ def test_target(x, n, target, alternative="two-sided", conf=0.95) -> BinomialTes
         target=scalar_or_array(ts, shape),
         alternative=alt,
         conf=level,
+        labels=_labels(index, shape),
     )
 
 
 test_target.__test__ = False  # a public function, not a test for pytest to collect
 
 
-def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False) -> TwoProportionTestResult:
+@_frames.tidy(roles=("x1", "n1", "x2", "n2"), layout="units")
+def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False, *, label=None, by=None
+                        ) -> TwoProportionTestResult:
     """Chi-square test that two proportions are equal, with the interval of their difference.
 
     As R ``prop.test(c(x1, x2), c(n1, n2), correct=correct, conf.level=conf)``, vectorised
@@ -879,6 +970,8 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False) -> TwoProporti
     >>> round(r.statistic, 4), round(r.pvalue, 4)
     (3.1887, 0.0741)
     """
+    _no_table("compare_proportions", label, by)
+    index = _index(x1=x1, n1=n1, x2=x2, n2=n2)
     level = _v.conf_level(conf)
     correct = _v.boolean(correct, "correct")
     x1s, n1s = _v.counts(x1, "x1"), _trials(n1, "n1")
@@ -907,11 +1000,13 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False) -> TwoProporti
         correct=bool(correct),
         method="2-sample test for equality of proportions "
                + ("with" if correct else "without") + " continuity correction",
+        labels=_labels(index, shape),
     )
 
 
-def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
-                  alternative="two-sided") -> RateRatioTestResult:
+@_frames.tidy(roles=("count1", "exposure1", "count2", "exposure2"), layout="units")
+def compare_rates(count1, exposure1, count2, exposure2, conf=0.95, alternative="two-sided",
+                  per=1.0, *, label=None, by=None) -> RateRatioTestResult:
     """Exact conditional test and interval of the ratio of two Poisson rates.
 
     As R ``poisson.test(c(count1, count2), c(exposure1, exposure2))``, vectorised over
@@ -962,8 +1057,11 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
     >>> round(r.ratio, 4), round(r.pvalue, 4)
     (0.6216, 0.2271)
     """
+    _no_table("compare_rates", label, by)
+    index = _index(count1=count1, exposure1=exposure1, count2=count2, exposure2=exposure2)
     alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
     level = _v.conf_level(conf)
+    scale = _v.number(per, "per", positive=True)
     c1, t1 = _v.counts(count1, "count1"), _v.positive(exposure1, "exposure1")
     c2, t2 = _v.counts(count2, "count2"), _v.positive(exposure2, "exposure2")
     c1, t1, c2, t2 = _v.broadcast(count1=c1, exposure1=t1, count2=c2, exposure2=t2)
@@ -981,15 +1079,18 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
         ratio=scalar_or_array(_ratio(rate1, rate2), shape),
         lower=scalar_or_array(lower, shape),
         upper=scalar_or_array(upper, shape),
-        rate1=scalar_or_array(rate1, shape),
-        rate2=scalar_or_array(rate2, shape),
+        rate1=scalar_or_array(rate1 * scale, shape),
+        rate2=scalar_or_array(rate2 * scale, shape),
         expected=scalar_or_array((c1 + c2) / (1.0 + exposure_ratio), shape),   # no overflow of c t1
         alternative=alt,
         conf=level,
+        per=scale,
+        labels=_labels(index, shape),
     )
 
 
-def homogeneity(x, n, correct=False) -> HomogeneityTestResult:
+@_frames.tidy(roles=("x", "n"), layout="units")
+def homogeneity(x, n, correct=False, conf=0.95, *, label=None, by=None) -> HomogeneityTestResult:
     """Pearson chi-square test that k areas share one proportion.
 
     As R ``prop.test(x, n, correct=correct)`` on k >= 2 groups.
@@ -1029,7 +1130,10 @@ def homogeneity(x, n, correct=False) -> HomogeneityTestResult:
     >>> round(r.statistic, 4), r.df
     (1.8023, 3.0)
     """
+    _no_table("homogeneity", label, by)
+    index = _index(x=x, n=n)
     correct = _v.boolean(correct, "correct")
+    level = _v.conf_level(conf)
     xs = _v.counts(x, "x")
     ns = _trials(n, "n")
     for arr, name in ((xs, "x"), (ns, "n")):
@@ -1047,6 +1151,8 @@ def homogeneity(x, n, correct=False) -> HomogeneityTestResult:
         correct=bool(correct),
         method=f"{xs.size}-sample test for equality of proportions "
                + ("with" if yates else "without") + " continuity correction",
+        conf=level,
+        labels=_labels(index, xs.shape),
     )
 
 
