@@ -252,7 +252,8 @@ def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None 
     (lists of column names become frames, e.g. drivers).
 
     ``label`` / ``by`` name the function's own argument that receives the label or group
-    column's values (None: the labels travel in the Series' index)."""
+    column's values, a frame for several columns (None: the labels travel in the Series'
+    index)."""
     def decorate(func):
         params = inspect.signature(func).parameters
         first = next(iter(params))
@@ -287,9 +288,10 @@ def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None 
             columns = {role: (df[_columns(df, col, role)] if not isinstance(col, str)
                               else df[_columns(df, col, role)[0]])
                        for role, col in given.items()}
-            for own, key in ((label, "label"), (by, "by")):
-                if own is not None and isinstance(kwargs.get(own), str):
-                    columns[own] = df[_columns(df, kwargs.pop(own), key)[0]]
+            for own in (label, by):
+                if own is not None and (isinstance(kwargs.get(own), str) or _names(kwargs.get(own))):
+                    cols = _columns(df, kwargs.pop(own), own)
+                    columns[own] = df[cols[0]] if len(cols) == 1 else df[cols]
             return func(**columns, **kwargs)
 
         wrapper.tidy_roles = roles

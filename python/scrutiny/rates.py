@@ -89,7 +89,7 @@ class ProportionCIResult(Result):
 
     def narrative(self, measure: str = "proportion", labels=None) -> str | list[str]:
         """The estimate and its interval in words: a sentence, or a list with one per area
-        (named by ``labels``; default "Area 0", ...).
+        (named by ``labels``, by default the result's, else "Area 0", ...).
 
         Examples
         --------
@@ -683,12 +683,17 @@ def proportion_ci(x, n, conf=0.95, method="wilson", *, label=None, by=None
         ``"agresti-coull"`` and ``"wald"``: as statsmodels ``proportion_confint`` with
         ``"jeffreys"``, ``"agresti_coull"`` and ``"normal"`` (the last two clipped to [0, 1],
         Jeffreys not adjusted at x = 0 or x = n).
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
     ProportionCIResult
-        ``estimate`` (x / n), ``lower``, ``upper``, ``conf``, ``method``: floats for scalar
-        input, else arrays of the broadcast shape.
+        ``estimate`` (x / n), ``lower``, ``upper``, ``conf``, ``method``, ``labels``: floats
+        for scalar input, else arrays of the broadcast shape.
 
     Raises
     ------
@@ -720,6 +725,19 @@ def proportion_ci(x, n, conf=0.95, method="wilson", *, label=None, by=None
     (0.2661, 0.5025)
     >>> sc.proportion_ci([0, 17], [17, 17], method="exact").upper.round(4)
     array([0.1951, 1.    ])
+
+    A table with one row per area names the areas in ``to_frame()`` and ``narrative()``:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["Telford & Wrekin", "Shropshire"],
+    ...                    "arrests": [33, 41], "incidents": [100, 160]})
+    >>> r = sc.proportion_ci(df, x="arrests", n="incidents", label="area")
+    >>> r.to_frame()[["area", "estimate", "lower", "upper"]].round(3)
+                   area  estimate  lower  upper
+    0  Telford & Wrekin     0.330  0.246  0.427
+    1        Shropshire     0.256  0.195  0.329
+    >>> r.narrative("arrest rate")[0]
+    "Telford & Wrekin's arrest rate is 33.0% (95% CI 24.6% to 42.7%; Wilson score interval)."
     """
     _no_table("proportion_ci", label, by)
     index = _index(x=x, n=n)
@@ -768,12 +786,17 @@ def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0, *, label=Non
         ``"phe"``: exact below 10 events and Byar from 10, as PHEindicatormethods
         ``phe_rate``.
     per : float or array_like, default 1.0
-        Multiplier, e.g. 1000 for a rate per 1,000 (> 0).
+        Multiplier, e.g. 1000 for a rate per 1,000 (> 0); the narrative says "per 1,000".
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
     RateCIResult
-        ``estimate``, ``lower``, ``upper``, ``conf``, ``method``, ``per``.
+        ``estimate``, ``lower``, ``upper``, ``conf``, ``method``, ``per``, ``labels``.
 
     Raises
     ------
@@ -802,6 +825,16 @@ def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0, *, label=Non
     >>> r = sc.rate_ci(37, 52000, per=100000, method="exact")
     >>> round(r.estimate, 2), round(r.lower, 2), round(r.upper, 2)
     (71.15, 50.1, 98.08)
+
+    Series name the areas:
+
+    >>> import pandas as pd
+    >>> crimes = pd.Series([37, 112], index=["Redditch", "Worcester"])
+    >>> residents = pd.Series([52000, 103000], index=["Redditch", "Worcester"])
+    >>> r = sc.rate_ci(crimes, residents, per=1000)
+    >>> print(r.narrative("burglary rate", unit="residents")[1])  # doctest: +NORMALIZE_WHITESPACE
+    Worcester's burglary rate is 1.09 per 1,000 residents (95% CI 0.90 to 1.31; Byar's
+    approximation).
     """
     _no_table("rate_ci", label, by)
     index = _index(count=count, exposure=exposure, per=per)
@@ -849,12 +882,17 @@ def test_target(x, n, target, alternative="two-sided", conf=0.95, *, label=None,
         ``"less"``: the true proportion is below the target.
     conf : float, default 0.95
         Level of the Clopper-Pearson interval, which is one-sided for one-sided alternatives.
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
     BinomialTestResult
         ``statistic`` (= x), ``pvalue``, ``estimate`` (x / n), ``lower``, ``upper``,
-        ``target``, ``alternative``, ``conf``, ``method``.  Unpacks as
+        ``target``, ``alternative``, ``conf``, ``method``, ``labels``.  Unpacks as
         ``statistic, pvalue``.
 
     Raises
@@ -885,6 +923,17 @@ def test_target(x, n, target, alternative="two-sided", conf=0.95, *, label=None,
     >>> statistic, pvalue = sc.test_target(3, 20, 0.5)
     >>> round(pvalue, 6)
     0.002577
+
+    One row per area of a table, against a 40 % target:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["Telford & Wrekin", "Shropshire"],
+    ...                    "arrests": [33, 41], "incidents": [100, 160]})
+    >>> r = sc.test_target(df, x="arrests", n="incidents", target=0.4, label="area")
+    >>> r.to_frame()[["area", "estimate", "pvalue"]].round(4)
+                   area  estimate  pvalue
+    0  Telford & Wrekin    0.3300  0.1842
+    1        Shropshire    0.2562  0.0002
     """
     _no_table("test_target", label, by)
     index = _index(x=x, n=n, target=target)
@@ -932,6 +981,11 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False, *, label=None,
         Level of the interval of the difference.
     correct : bool, default False
         Yates' continuity correction (R's default is ``True``).
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
@@ -939,7 +993,7 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False, *, label=None,
         ``statistic`` (Pearson chi-square), ``pvalue``, ``df`` (1), ``estimate`` (p1, p2: a
         trailing axis of 2 for arrays), ``difference`` (p1 - p2), ``lower``, ``upper``
         (Wald interval of the difference), ``ratio`` (p1 / p2), ``p1``, ``p2``, ``conf``,
-        ``correct``, ``method``.
+        ``correct``, ``method``, ``labels``.
 
     Raises
     ------
@@ -969,6 +1023,19 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False, *, label=None,
     >>> r = sc.compare_proportions(15, 83, 27, 91)
     >>> round(r.statistic, 4), round(r.pvalue, 4)
     (3.1887, 0.0741)
+
+    This year against last, one row per area:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["North", "South"], "arrests": [15, 33],
+    ...                    "incidents": [83, 100], "arrests_before": [27, 30],
+    ...                    "incidents_before": [91, 95]})
+    >>> r = sc.compare_proportions(df, x1="arrests", n1="incidents", x2="arrests_before",
+    ...                            n2="incidents_before", label="area")
+    >>> r.to_frame()[["area", "difference", "pvalue"]].round(4)
+        area  difference  pvalue
+    0  North     -0.1160  0.0741
+    1  South      0.0142  0.8320
     """
     _no_table("compare_proportions", label, by)
     index = _index(x1=x1, n1=n1, x2=x2, n2=n2)
@@ -1023,13 +1090,21 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95, alternative="
         Level of the interval of the rate ratio.
     alternative : {"two-sided", "less", "greater"}
         ``"greater"``: the first rate is higher.
+    per : float, default 1.0
+        Multiplier of the reported rates ``rate1`` and ``rate2`` (e.g. 1000: per 1,000), used
+        by the narrative; the ratio does not depend on it.
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
     RateRatioTestResult
         ``statistic`` (= count1, as R), ``pvalue``, ``ratio`` (rate 1 / rate 2), ``lower``,
         ``upper``, ``rate1``, ``rate2``, ``expected`` (count1 expected under equal rates),
-        ``alternative``, ``conf``, ``method``.
+        ``alternative``, ``conf``, ``method``, ``per``, ``labels``.
 
     Raises
     ------
@@ -1056,6 +1131,17 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95, alternative="
     >>> r = sc.compare_rates(11, 2.385, 23, 3.1)
     >>> round(r.ratio, 4), round(r.pvalue, 4)
     (0.6216, 0.2271)
+
+    Burglaries per 1,000 homes in two towns, from a table:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"town": ["Redditch"], "burglaries": [11], "homes": [2385],
+    ...                    "burglaries_force": [23], "homes_force": [3100]})
+    >>> r = sc.compare_rates(df, count1="burglaries", exposure1="homes",
+    ...                      count2="burglaries_force", exposure2="homes_force",
+    ...                      label="town", per=1000)
+    >>> r.rate1.round(2), r.labels[0]
+    (array([4.61]), 'Redditch')
     """
     _no_table("compare_rates", label, by)
     index = _index(count1=count1, exposure1=exposure1, count2=count2, exposure2=exposure2)
@@ -1103,12 +1189,19 @@ def homogeneity(x, n, correct=False, conf=0.95, *, label=None, by=None) -> Homog
         Trials per area (whole, > 0), the same length.
     correct : bool, default False
         Yates' continuity correction; R applies it only to two groups, and so does this.
+    conf : float, default 0.95
+        The narrative tests at the level 1 - ``conf``.
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
     HomogeneityTestResult
         ``statistic``, ``pvalue``, ``df`` (k - 1), ``estimate`` (x / n per area),
-        ``correct``, ``method``.
+        ``correct``, ``method``, ``conf``, ``labels``.
 
     Raises
     ------
@@ -1129,6 +1222,17 @@ def homogeneity(x, n, correct=False, conf=0.95, *, label=None, by=None) -> Homog
     >>> r = sc.homogeneity([12, 25, 31, 9], [100, 180, 210, 95])
     >>> round(r.statistic, 4), r.df
     (1.8023, 3.0)
+
+    With a table, the narrative names the lowest and the highest area:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["Telford & Wrekin", "Shropshire"],
+    ...                    "arrests": [33, 41], "incidents": [100, 160]})
+    >>> print(sc.homogeneity(df, x="arrests", n="incidents", label="area").narrative(
+    ...     "arrest rate"))  # doctest: +NORMALIZE_WHITESPACE
+    There is no evidence at the 5% level that the arrest rate differs between the 2 areas (from
+    25.6% in Shropshire to 33.0% in Telford & Wrekin; chi-square = 1.64 on 1 degree of freedom,
+    p = 0.200).
     """
     _no_table("homogeneity", label, by)
     index = _index(x=x, n=n)
@@ -1162,6 +1266,76 @@ def _nonnegative(value, name: str) -> np.ndarray:
     return _v.counts(value, name, integer=False)
 
 
+def _rows(value):
+    """A table's rows as a Series indexed like them (for :func:`_index`); else ``value``."""
+    return value.index.to_series() if _v.is_pandas(value) and np.ndim(value) == 2 else value
+
+
+def _by_stratum(by, strata, per_area: dict, per_stratum: dict) -> dict:
+    """Long-form input (one row per area and stratum) as (areas x strata) tables.
+
+    ``by`` (one value per row, or a frame of several columns) names each row's area and
+    ``strata`` its stratum (default: its position within the area).  ``per_area`` values (one
+    per row) become frames indexed by the areas, one column per stratum (as given for one
+    area, without ``by``); ``per_stratum`` values, one per row and the same within a stratum,
+    or a Series indexed by the strata, become one value per stratum."""
+    import pandas as pd
+
+    rows = np.size(next(iter(per_area.values())))
+    keys = None
+    if by is not None:
+        keys = (pd.MultiIndex.from_frame(by) if isinstance(by, pd.DataFrame) else
+                pd.Index(np.asarray(by), name=getattr(by, "name", None)))
+        _v.size_is(np.empty(len(keys)), "by", rows, "one value per row")
+    if strata is None:
+        band = (np.arange(rows) if keys is None else
+                pd.Series(0, index=keys).groupby(level=list(range(keys.nlevels))).cumcount()
+                .to_numpy())
+    else:
+        band = np.asarray(strata)
+        _v.size_is(band, "strata", rows, "one value per row")
+    levels = [] if keys is None else [keys.get_level_values(i) for i in range(keys.nlevels)]
+    index = pd.MultiIndex.from_arrays(levels + [band])
+    if index.has_duplicates:
+        raise ValueError(f"more than one row for area and stratum {index[index.duplicated()][0]!r}"
+                         ": give one row per area and stratum (strata= names the stratum column)")
+
+    def table(value, name):
+        if keys is None:
+            return pd.DataFrame([_v.as_float_array(value, name)], columns=band)
+        wide = pd.Series(_v.as_float_array(value, name), index=index).unstack(-1)
+        wide.index.names = keys.names
+        return wide
+
+    out = {}
+    for name, value in per_area.items():
+        wide = out[name] = table(value, name)
+        missing = np.argwhere(wide.isna().to_numpy())
+        if missing.size:
+            area, stratum = wide.index[missing[0, 0]], wide.columns[missing[0, 1]]
+            where = "" if keys is None else f"area {area!r} in "
+            raise ValueError(f"{name} has no value for {where}stratum {stratum!r}")
+    strata_order = next(iter(out.values())).columns
+    for name, value in per_stratum.items():
+        if isinstance(value, pd.Series) and not isinstance(value.index, pd.RangeIndex):
+            lacking = [b for b in strata_order if b not in value.index]
+            if lacking:
+                raise ValueError(f"{name}'s index lacks the strata {lacking!r}")
+            out[name] = value.reindex(strata_order).to_numpy(dtype=float)
+        elif np.ndim(value) == 1 and np.size(value) == rows:
+            wide = table(value, name)
+            varies = wide.nunique() > 1
+            if varies.any():
+                raise ValueError(f"{name} must be the same in every area of a stratum (it "
+                                 f"differs in stratum {varies.index[varies.argmax()]!r})")
+            out[name] = wide.max().to_numpy()
+        else:
+            out[name] = value
+    if keys is None:
+        out.update({name: out[name].iloc[0].to_numpy() for name in per_area})
+    return out
+
+
 def _bands_table(value, name: str, validate) -> np.ndarray:
     """A (bands,) or (areas, bands) table, validated by ``validate``."""
     arr = validate(value, name)
@@ -1169,7 +1343,10 @@ def _bands_table(value, name: str, validate) -> np.ndarray:
     return arr
 
 
-def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> DSRResult:
+@_frames.tidy(roles=("counts", "populations", "standard"), layout="records", label="strata",
+              by="by")
+def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10, *, by=None,
+        strata=None) -> DSRResult:
     """Directly standardised rates with Dobson's confidence limits, as PHEindicatormethods.
 
     Parameters
@@ -1189,12 +1366,20 @@ def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> D
     min_count : float, default 10
         Areas with fewer events in total get NaN, as PHEindicatormethods (which suppresses
         totals below 10); must be >= 1.
+    by, strata : array_like or str or list of str, optional
+        Long form: `counts` and `populations` hold one value per row, each row one area
+        (``by``: its group, or a frame of several columns) and stratum (``strata``; default:
+        the row's position within its area); `standard` then holds one value per row (the same
+        in every area of a stratum) or is a Series indexed by the strata.  With a table as
+        the first argument, ``by``, ``strata`` and the other arguments are column names.
+        The areas are named by ``by`` (a MultiIndex for several columns), else by the index
+        of Series or of DataFrame rows.
 
     Returns
     -------
     DSRResult
         ``estimate``, ``lower``, ``upper``, ``total_count``, ``total_population``, ``conf``,
-        ``per``, ``method`` (floats for one area, arrays for several).
+        ``per``, ``method``, ``labels`` (floats for one area, arrays for several).
 
     Raises
     ------
@@ -1223,7 +1408,27 @@ def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> D
     >>> r = sc.dsr([12, 30, 41], [5000, 12000, 3000], [5500, 12500, 3500])
     >>> round(r.estimate, 2), round(r.lower, 2), round(r.upper, 2)
     (429.22, 341.75, 532.23)
+
+    A table with one row per area and age band gives one rate per area:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["North"] * 3 + ["South"] * 3,
+    ...                    "age": ["0-15", "16-64", "65+"] * 2,
+    ...                    "deaths": [12, 30, 41, 10, 25, 50],
+    ...                    "residents": [5000, 12000, 3000, 6000, 11000, 4000],
+    ...                    "esp": [5500, 12500, 3500] * 2})
+    >>> r = sc.dsr(df, counts="deaths", populations="residents", standard="esp", by="area",
+    ...            strata="age")
+    >>> r.to_frame()[["area", "estimate", "lower", "upper"]].round(1)
+        area  estimate  lower  upper
+    0  North     429.2  341.7  532.2
+    1  South     378.3  301.6  468.4
     """
+    if by is not None or strata is not None:
+        counts, populations, standard = _by_stratum(
+            by, strata, {"counts": counts, "populations": populations},
+            {"standard": standard}).values()
+    index = _index(counts=_rows(counts), populations=_rows(populations))
     levels, several = _v.conf_levels(conf)
     xs = _bands_table(counts, "counts", _v.counts)
     ns = _bands_table(populations, "populations", _v.positive)
@@ -1247,10 +1452,14 @@ def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> D
         total_population=scalar_or_array(table_n.sum(axis=1), shape),
         conf=_conf_field(levels, several),
         per=per_value,
+        labels=_labels(index, shape),
     )
 
 
-def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRResult:
+@_frames.tidy(roles=("observed", "populations", "reference_rates"), layout="records",
+              label="strata", by="by")
+def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0, *, by=None,
+        strata=None) -> ISRResult:
     """Indirectly standardised ratios (observed / expected), as PHEindicatormethods.
 
     Parameters
@@ -1266,13 +1475,21 @@ def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRR
         Confidence level(s); a sequence adds a trailing axis to `lower` and `upper`.
     refvalue : float, default 1.0
         Multiplier of the ratio and its limits (100 for an SMR-style index).
+    by, strata : array_like or str or list of str, optional
+        Long form: `observed` and `populations` hold one value per row, each row one area
+        (``by``: its group, or a frame of several columns) and stratum (``strata``; default:
+        the row's position within its area); `reference_rates` then holds one value per row (the same
+        in every area of a stratum) or is a Series indexed by the strata.  With a table as
+        the first argument, ``by``, ``strata`` and the other arguments are column names.
+        The areas are named by ``by`` (a MultiIndex for several columns), else by the index
+        of Series or of DataFrame rows.
 
     Returns
     -------
     ISRResult
         ``estimate``, ``lower``, ``upper``, ``observed`` (total per area), ``expected``
         (:math:`\\sum` population x reference rate), ``method`` (``"exact"`` below 10
-        observed, ``"byar"`` from 10), ``conf``, ``refvalue``.
+        observed, ``"byar"`` from 10), ``conf``, ``refvalue``, ``labels``.
 
     Raises
     ------
@@ -1294,7 +1511,26 @@ def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRR
     >>> r = sc.isr(42, [2385, 4761, 5012], [0.0021, 0.0032, 0.0041])
     >>> round(r.expected, 3), round(r.estimate, 4), r.method
     (40.793, 1.0296, 'byar')
+
+    A table with one row per area and age band (the observed events summed per area):
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["North"] * 3 + ["South"] * 3,
+    ...                    "deaths": [12, 30, 41, 10, 25, 50],
+    ...                    "residents": [5000, 12000, 3000, 6000, 11000, 4000],
+    ...                    "rate": [0.0021, 0.0032, 0.0041] * 2})
+    >>> r = sc.isr(df, observed="deaths", populations="residents", reference_rates="rate",
+    ...            by="area")
+    >>> r.to_frame()[["area", "estimate", "observed", "expected"]].round(3)
+        area  estimate  observed  expected
+    0  North     1.356      83.0      61.2
+    1  South     1.324      85.0      64.2
     """
+    if by is not None or strata is not None:
+        observed, populations, reference_rates = _by_stratum(
+            by, strata, {"observed": observed, "populations": populations},
+            {"reference_rates": reference_rates}).values()
+    index = _index(observed=_rows(observed), populations=_rows(populations))
     levels, several = _v.conf_levels(conf)
     ns = _bands_table(populations, "populations", _nonnegative)
     rates = _nonnegative(reference_rates, "reference_rates")
@@ -1324,4 +1560,5 @@ def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRR
         method=method.reshape(shape) if shape else str(method[0]),
         conf=_conf_field(levels, several),
         refvalue=ref,
+        labels=_labels(index, shape),
     )
