@@ -392,3 +392,29 @@ def test_every_rates_function_speaks_of_conf_and_takes_tables(name):
                                        ("dsr", 100000)])
 def test_rates_keep_the_contract_default_per(name, per):
     assert inspect.signature(getattr(rates, name)).parameters["per"].default == per
+
+
+def test_bad_values_are_named_by_their_label():
+    x = pd.Series([33, 41], index=AREAS)
+    with pytest.raises(ValueError, match="n must be >= x \\(area 'Shropshire': 40 < 41\\)"):
+        sc.proportion_ci(x, pd.Series([100, 40], index=AREAS))
+    with pytest.raises(ValueError, match="n must be >= x \\(area 'Shropshire'"):
+        sc.test_target(x, pd.Series([100, 40], index=AREAS), 0.3)
+    with pytest.raises(ValueError, match="count must be whole counts \\(area 'Telford & Wrekin'"):
+        sc.rate_ci(pd.Series([1.5, 2.0], index=AREAS), 3.0)
+    with pytest.raises(ValueError, match="n must be positive \\(area 'Shropshire': 0\\)"):
+        sc.homogeneity(x, pd.Series([100, 0], index=AREAS))
+
+
+def test_multiple_testing_keeps_series_and_frames():
+    p = pd.Series([0.01, 0.04, 0.03], index=["Redditch", "Worcester", "Malvern"], name="p")
+    adjusted = sc.multiple_testing(p, method="holm")
+    # R 4.2.2: p.adjust(c(0.01, 0.04, 0.03), "holm")
+    assert adjusted.index.equals(p.index) and adjusted.name == "p"
+    close(adjusted, [0.03, 0.06, 0.06], 1e-15)
+    frame = pd.DataFrame({"burglary": [0.01, 0.04], "robbery": [0.03, 0.2]},
+                         index=["Redditch", "Worcester"])
+    out = sc.multiple_testing(frame)
+    # R 4.2.2: p.adjust(c(0.01, 0.03, 0.04, 0.2), "BH"): one family, row by row
+    assert out.index.equals(frame.index) and out.columns.equals(frame.columns)
+    close(out.to_numpy().ravel(), [0.04, 0.05333333333333334, 0.05333333333333334, 0.2], 1e-15)

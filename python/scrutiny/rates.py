@@ -602,9 +602,9 @@ class ISRResult(Result):
 
 # ---- shared steps -------------------------------------------------------------------------
 
-def _trials(value, name: str) -> np.ndarray:
+def _trials(value, name: str, labels=None) -> np.ndarray:
     """Whole, strictly positive numbers of trials."""
-    return _v.counts(value, name, positive=True)
+    return _v.counts(value, name, positive=True, labels=labels)
 
 
 def _same_shape_counts(x, n):
@@ -652,6 +652,11 @@ def _labels(index, shape: tuple):
     (a result broadcast to another shape, or a default RangeIndex, has none)."""
     labels = _frames.labels_or(index, None)
     return labels if labels is not None and shape == (len(labels),) else None
+
+
+def _own(value, index):
+    """``index``, naming the elements of ``value`` in messages when it is a Series; else None."""
+    return index if index is not None and _v.is_pandas(value) and np.ndim(value) == 1 else None
 
 
 def _no_table(func: str, label, by) -> None:
@@ -746,10 +751,10 @@ def proportion_ci(x, n, conf=0.95, method="wilson", *, label=None, by=None
     pair = _same_shape_counts(x, n)
     found = _core.rates_proportion_ci(*pair, levels, code, _ALL_CORES) if pair else None
     if found is None:  # other input forms, or an impossible count: checked here, one by one
-        xs = _v.counts(x, "x")
-        ns = _trials(n, "n")
+        xs = _v.counts(x, "x", labels=_own(x, index))
+        ns = _trials(n, "n", _own(n, index))
         xs, ns = _v.broadcast(x=xs, n=ns)
-        _v.numerator_within(xs, ns, "x", "n")
+        _v.numerator_within(xs, ns, "x", "n", _labels(index, xs.shape))
         pair = xs, ns
         found = _core.rates_proportion_ci(xs.ravel(), ns.ravel(), levels, code, _ALL_CORES)
     found = _r.fresh(found)   # one new block: the result holds views of it, uncopied
@@ -840,8 +845,8 @@ def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0, *, label=Non
     index = _index(count=count, exposure=exposure, per=per)
     code = _RATE_METHODS[_v.choice(method, "method", tuple(_RATE_METHODS))]
     levels, several = _v.conf_levels(conf)
-    cs = _v.counts(count, "count")
-    es = _v.positive(exposure, "exposure")
+    cs = _v.counts(count, "count", labels=_own(count, index))
+    es = _v.positive(exposure, "exposure", labels=_own(exposure, index))
     ps = _v.positive(per, "per")
     cs, es, ps = _v.broadcast(count=cs, exposure=es, per=ps)
     lower, upper = _core.rates_rate_ci(cs.ravel(), es.ravel(), ps.ravel(), levels, code, _ALL_CORES)
@@ -939,11 +944,11 @@ def test_target(x, n, target, alternative="two-sided", conf=0.95, *, label=None,
     index = _index(x=x, n=n, target=target)
     alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
     level = _v.conf_level(conf)
-    xs = _v.counts(x, "x")
-    ns = _trials(n, "n")
+    xs = _v.counts(x, "x", labels=_own(x, index))
+    ns = _trials(n, "n", _own(n, index))
     ts = _v.probability(target, "target", open_interval=False)
     xs, ns, ts = _v.broadcast(x=xs, n=ns, target=ts)
-    _v.numerator_within(xs, ns, "x", "n")
+    _v.numerator_within(xs, ns, "x", "n", _labels(index, xs.shape))
     pvalue, lower, upper = _core.rates_binom_test(
         xs.ravel(), ns.ravel(), ts.ravel(), _ALTERNATIVES[alt], level, _ALL_CORES)
     shape = xs.shape
@@ -1238,13 +1243,13 @@ def homogeneity(x, n, correct=False, conf=0.95, *, label=None, by=None) -> Homog
     index = _index(x=x, n=n)
     correct = _v.boolean(correct, "correct")
     level = _v.conf_level(conf)
-    xs = _v.counts(x, "x")
-    ns = _trials(n, "n")
+    xs = _v.counts(x, "x", labels=_own(x, index))
+    ns = _trials(n, "n", _own(n, index))
     for arr, name in ((xs, "x"), (ns, "n")):
         _v.dimensions(arr, name, (1,), "one-dimensional (one value per area)")
     _v.same_length(x=xs, n=ns)
     _v.at_least(xs, "x", 2)
-    _v.numerator_within(xs, ns, "x", "n")
+    _v.numerator_within(xs, ns, "x", "n", _labels(index, xs.shape))
     statistic, pvalue = _core.rates_homogeneity(xs, ns, bool(correct))
     yates = bool(correct) and xs.size == 2
     return HomogeneityTestResult(
