@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import sys
 import warnings
 
 import numpy as np
@@ -29,15 +30,13 @@ SERIES_LAYOUTS = ("a Series or DataFrame with a DatetimeIndex or PeriodIndex (on
 
 
 def _is_frame(value) -> bool:
-    import pandas as pd
-
-    return isinstance(value, pd.DataFrame)
+    pd = sys.modules.get("pandas")   # no pandas imported: no pandas object (nor its import)
+    return pd is not None and isinstance(value, pd.DataFrame)
 
 
 def _is_series(value) -> bool:
-    import pandas as pd
-
-    return isinstance(value, pd.Series)
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.Series)
 
 
 def _index_text(index) -> str:

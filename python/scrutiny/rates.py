@@ -650,7 +650,7 @@ def _index(**values):
 def _labels(index, shape: tuple):
     """The units' names from a Series' ``index``, for a result with one unit per label
     (a result broadcast to another shape, or a default RangeIndex, has none)."""
-    labels = _frames.labels_or(index, None)
+    labels = None if index is None else _frames.labels_or(index, None)
     return labels if labels is not None and shape == (len(labels),) else None
 
 
