@@ -53,13 +53,14 @@ def _trials(rng, size, p=0.31, least=1):
 
 
 def _area_table(rng, size, least=1):
-    """A tidy table of ``size`` areas in two forces: arrests out of incidents, crimes and
-    residents (the rates family's pandas form)."""
+    """A tidy table of ``size`` areas in two forces: arrests out of incidents against a target,
+    crimes in two years and residents (the rates family's pandas form)."""
     x, n = _trials(rng, size, least=least)
     k = len(x)
     return pd.DataFrame({"force": np.where(np.arange(k) % 2, "West Mercia", "Warwickshire"),
                          "area": [f"Area {chr(65 + i % 26)}{i}" for i in range(k)],
-                         "arrests": x, "incidents": n, "crimes": rng.poisson(23.7, k),
+                         "arrests": x, "incidents": n, "target": 0.2385,
+                         "crimes_before": rng.poisson(27.1, k), "crimes": rng.poisson(23.7, k),
                          "residents": rng.uniform(1811.0, 52237.0, k)})
 
 
@@ -237,7 +238,9 @@ ENTRIES = (
                                        label="area", per=1000)),
         ("count", "exposure"), _PURE),
     Entry("test_target", (
-        lambda rng, size, folder: call(*_trials(rng, size), 0.2385),),
+        lambda rng, size, folder: call(*_trials(rng, size), 0.2385),
+        lambda rng, size, folder: call(_area_table(rng, size), "arrests", "incidents", "target",
+                                       by=["force", "area"])),
         ("x", "n"), _PURE),
     Entry("compare_proportions", (
         lambda rng, size, folder: call(*_trials(rng, size), *_trials(rng, size, 0.37)),),
@@ -426,7 +429,9 @@ ENTRIES = (
         lambda rng, size, folder: call(rng.poisson(41.3, size), rng.poisson(35.7, size), 1.3, 1.1,
                                        alternative="less", method="score"),
         lambda rng, size, folder: call(pd.Series(rng.poisson(41.3, size)),
-                                       pd.Series(rng.poisson(35.7, size)))),
+                                       pd.Series(rng.poisson(35.7, size))),
+        lambda rng, size, folder: call(_area_table(rng, size), "crimes_before", "crimes",
+                                       label="area")),
         ("count_before", "count_after"), _CHART),
     # harm
     Entry("harm_weights", (
