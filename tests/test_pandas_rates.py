@@ -418,3 +418,16 @@ def test_multiple_testing_keeps_series_and_frames():
     # R 4.2.2: p.adjust(c(0.01, 0.03, 0.04, 0.2), "BH"): one family, row by row
     assert out.index.equals(frame.index) and out.columns.equals(frame.columns)
     close(out.to_numpy().ravel(), [0.04, 0.05333333333333334, 0.05333333333333334, 0.2], 1e-15)
+
+
+def test_dsr_long_form_reads_filtered_and_shuffled_tables(strata):
+    """A table's columns are read row by row whatever its index (filtered, shuffled)."""
+    wider = pd.concat([strata, strata.assign(area="East")]).reset_index(drop=True)
+    kept = wider[wider["area"] != "East"].sample(frac=1.0, random_state=7)
+    assert not isinstance(kept.index, pd.RangeIndex)
+    r = sc.dsr(kept, counts="deaths", populations="residents", standard="esp", by="area",
+               strata="age")
+    close(np.c_[r.estimate, r.lower, r.upper], [DOBSON["North"], DOBSON["South"]], 1e-12)
+    i = sc.isr(kept, observed="deaths", populations="residents", reference_rates="rate",
+               by="area", strata="age")
+    close(np.c_[i.estimate, i.lower, i.upper], [BYAR["North"], BYAR["South"]], 1e-12)

@@ -288,7 +288,8 @@ def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None 
                               else df[_columns(df, col, role)[0]])
                        for role, col in given.items()}
             for own in (label, by):
-                if own is not None and (isinstance(kwargs.get(own), str) or _names(kwargs.get(own))):
+                named = kwargs.get(own)
+                if own is not None and (isinstance(named, str) or _names(named)):
                     cols = _columns(df, kwargs.pop(own), own)
                     columns[own] = df[cols[0]] if len(cols) == 1 else df[cols]
             return func(**columns, **kwargs)

@@ -1321,19 +1321,22 @@ def _by_stratum(by, strata, per_area: dict, per_stratum: dict) -> dict:
             where = "" if keys is None else f"area {area!r} in "
             raise ValueError(f"{name} has no value for {where}stratum {stratum!r}")
     strata_order = next(iter(out.values())).columns
+    row_index = getattr(next(iter(per_area.values())), "index", None)
     for name, value in per_stratum.items():
-        if isinstance(value, pd.Series) and not isinstance(value.index, pd.RangeIndex):
-            lacking = [b for b in strata_order if b not in value.index]
-            if lacking:
-                raise ValueError(f"{name}'s index lacks the strata {lacking!r}")
+        series = isinstance(value, pd.Series)
+        aligned = series and row_index is not None and value.index.equals(row_index)
+        lacking = [b for b in strata_order if b not in value.index] if series else None
+        if series and not aligned and not lacking:        # a Series indexed by the strata
             out[name] = value.reindex(strata_order).to_numpy(dtype=float)
         elif np.ndim(value) == 1 and np.size(value) == rows:
             wide = table(value, name)
-            varies = wide.nunique() > 1
+            varies = wide.nunique(dropna=False) > 1
             if varies.any():
                 raise ValueError(f"{name} must be the same in every area of a stratum (it "
                                  f"differs in stratum {varies.index[varies.argmax()]!r})")
             out[name] = wide.max().to_numpy()
+        elif series and not isinstance(value.index, pd.RangeIndex):
+            raise ValueError(f"{name}'s index lacks the strata {lacking!r}")
         else:
             out[name] = value
     if keys is None:
