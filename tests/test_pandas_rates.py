@@ -431,3 +431,17 @@ def test_dsr_long_form_reads_filtered_and_shuffled_tables(strata):
     i = sc.isr(kept, observed="deaths", populations="residents", reference_rates="rate",
                by="area", strata="age")
     close(np.c_[i.estimate, i.lower, i.upper], [BYAR["North"], BYAR["South"]], 1e-12)
+
+
+def test_long_form_by_and_strata_must_name_each_row():
+    counts, pops, std = [12, 30, 41], [5000, 12000, 3000], [5500, 12500, 3500]
+    with pytest.raises(TypeError, match="by must hold one name per row \\(3 rows\\), or be a "
+                                        "column name with a table .* \\(got a single str\\)"):
+        sc.dsr(counts, pops, std, by="area")
+    with pytest.raises(TypeError, match="strata must hold one name per row .*2 dimensions"):
+        sc.isr(counts, pops, [0.01, 0.02, 0.03], strata=[[1, 2, 3]])
+    with pytest.raises(ValueError, match="by must hold one value per row"):
+        sc.dsr(counts, pops, std, by=["North", "North"])
+    one = sc.dsr(counts, pops, std, by=["North"] * 3)
+    assert list(one.labels) == ["North"]
+    close(one.estimate, [DOBSON["North"][0]], 1e-12)

@@ -1161,8 +1161,11 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95, alternative="
     shape = c1.shape
     with np.errstate(over="ignore"):
         rate1, rate2, exposure_ratio = c1 / t1, c2 / t2, t2 / t1
+        shown1, shown2 = rate1 * scale, rate2 * scale
     _v.representable(rate1, "rate1 = count1 / exposure1", "exposure1")
     _v.representable(rate2, "rate2 = count2 / exposure2", "exposure2")
+    _v.representable(shown1, "rate1 = count1 / exposure1 x per", "exposure1 or per")
+    _v.representable(shown2, "rate2 = count2 / exposure2 x per", "exposure2 or per")
     _v.representable(exposure_ratio, "exposure2 / exposure1", "exposure1 or exposure2")
     return RateRatioTestResult(
         statistic=scalar_or_array(c1, shape),
@@ -1170,8 +1173,8 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95, alternative="
         ratio=scalar_or_array(_ratio(rate1, rate2), shape),
         lower=scalar_or_array(lower, shape),
         upper=scalar_or_array(upper, shape),
-        rate1=scalar_or_array(rate1 * scale, shape),
-        rate2=scalar_or_array(rate2 * scale, shape),
+        rate1=scalar_or_array(shown1, shape),
+        rate2=scalar_or_array(shown2, shape),
         expected=scalar_or_array((c1 + c2) / (1.0 + exposure_ratio), shape),   # no overflow of c t1
         alternative=alt,
         conf=level,
@@ -1276,6 +1279,18 @@ def _rows(value):
     return value.index.to_series() if _v.is_pandas(value) and np.ndim(value) == 2 else value
 
 
+def _row_values(value, name: str, rows: int) -> np.ndarray:
+    """One value per row of a long table (any hashable values: names, codes, numbers)."""
+    arr = np.asarray(value.to_numpy() if _v.is_pandas(value) else value)
+    if arr.ndim != 1 or arr.dtype.kind == "c":
+        got = ("complex numbers" if arr.dtype.kind == "c" else f"a single {type(value).__name__}"
+               if arr.ndim == 0 else f"{arr.ndim} dimensions")
+        raise TypeError(f"{name} must hold one name per row ({rows} rows), or be a column name "
+                        f"with a table as the first argument (got {got})")
+    _v.size_is(arr, name, rows, "one value per row")
+    return arr
+
+
 def _by_stratum(by, strata, per_area: dict, per_stratum: dict) -> dict:
     """Long-form input (one row per area and stratum) as (areas x strata) tables.
 
@@ -1290,15 +1305,14 @@ def _by_stratum(by, strata, per_area: dict, per_stratum: dict) -> dict:
     keys = None
     if by is not None:
         keys = (pd.MultiIndex.from_frame(by) if isinstance(by, pd.DataFrame) else
-                pd.Index(np.asarray(by), name=getattr(by, "name", None)))
+                pd.Index(_row_values(by, "by", rows), name=getattr(by, "name", None)))
         _v.size_is(np.empty(len(keys)), "by", rows, "one value per row")
     if strata is None:
         band = (np.arange(rows) if keys is None else
                 pd.Series(0, index=keys).groupby(level=list(range(keys.nlevels))).cumcount()
                 .to_numpy())
     else:
-        band = np.asarray(strata)
-        _v.size_is(band, "strata", rows, "one value per row")
+        band = _row_values(strata, "strata", rows)
     levels = [] if keys is None else [keys.get_level_values(i) for i in range(keys.nlevels)]
     index = pd.MultiIndex.from_arrays(levels + [band])
     if index.has_duplicates:
