@@ -2,10 +2,13 @@
 
 Is an area's proportion of solved burglaries really below the 25 % target, or is it small
 numbers?  Every function takes scalars or arrays (one value per area), broadcasts them with
-NumPy's rules and computes in the C core, the intervals over many areas in parallel.  The
-numbers are those of R's ``stats`` (``prop.test``, ``binom.test``, ``poisson.test``,
-``p.adjust``), statsmodels' ``proportion_confint`` and PHEindicatormethods, as each function
-says.
+NumPy's rules and computes in the C core, the intervals over many areas in parallel.  pandas
+Series name the areas by their index, and a table with column names (``proportion_ci(df,
+x="arrests", n="incidents", label="area")``, ``by=[...]`` for groups; one row per area and
+stratum for :func:`dsr` and :func:`isr`) does the same: the names reach the results' ``labels``,
+``to_frame()`` and ``narrative()``.  The numbers are those of R's ``stats`` (``prop.test``,
+``binom.test``, ``poisson.test``, ``p.adjust``), statsmodels' ``proportion_confint`` and
+PHEindicatormethods, as each function says.
 """
 from __future__ import annotations
 
