@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import sys
 import warnings
 
 import numpy as np
@@ -29,15 +30,13 @@ SERIES_LAYOUTS = ("a Series or DataFrame with a DatetimeIndex or PeriodIndex (on
 
 
 def _is_frame(value) -> bool:
-    import pandas as pd
-
-    return isinstance(value, pd.DataFrame)
+    pd = sys.modules.get("pandas")   # no pandas imported: no pandas object (nor its import)
+    return pd is not None and isinstance(value, pd.DataFrame)
 
 
 def _is_series(value) -> bool:
-    import pandas as pd
-
-    return isinstance(value, pd.Series)
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.Series)
 
 
 def _index_text(index) -> str:
@@ -253,7 +252,8 @@ def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None 
     (lists of column names become frames, e.g. drivers); a column plays one role only.
 
     ``label`` / ``by`` name the function's own argument that receives the label or group
-    column's values (None: the labels travel in the Series' index).  ``to`` maps a role to the
+    column's values, a frame for several columns (None: the labels travel in the Series'
+    index).  ``to`` maps a role to the
     function's argument that receives it where the names differ (``{"outcome": "y"}``);
     ``columns`` names further arguments that take a column name in the table form (e.g.
     ``weights``).  Positional arguments after the table fill the roles while they are column
@@ -306,11 +306,10 @@ def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None 
             cols = {n: (df[_columns(df, col, roles_of.get(n, n))] if not isinstance(col, str)
                         else df[_columns(df, col, roles_of.get(n, n))[0]])
                     for n, col in given.items()}
-            for own, key in ((label, "label"), (by, "by")):
+            for own in (label, by):
                 if own is not None and _is_column(kwargs.get(own)):
-                    names = _columns(df, kwargs.pop(own), key)
-                    cols[own] = (df[names[0]] if isinstance(names, list) and len(names) == 1
-                                 else [df[c] for c in names])
+                    names = _columns(df, kwargs.pop(own), own)
+                    cols[own] = df[names[0]] if len(names) == 1 else df[names]
             return func(**cols, **kwargs)
 
         wrapper.tidy_roles = roles

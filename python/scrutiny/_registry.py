@@ -52,6 +52,27 @@ def _trials(rng, size, p=0.31, least=1):
     return rng.binomial(n.astype(int), p).astype(float), n
 
 
+def _area_table(rng, size, least=1):
+    """A tidy table of ``size`` areas in two forces: arrests out of incidents against a target,
+    crimes in two years and residents (the rates family's pandas form)."""
+    x, n = _trials(rng, size, least=least)
+    k = len(x)
+    return pd.DataFrame({"force": np.where(np.arange(k) % 2, "West Mercia", "Warwickshire"),
+                         "area": [f"Area {chr(65 + i % 26)}{i}" for i in range(k)],
+                         "arrests": x, "incidents": n, "target": 0.2385,
+                         "crimes_before": rng.poisson(27.1, k), "crimes": rng.poisson(23.7, k),
+                         "residents": rng.uniform(1811.0, 52237.0, k)})
+
+
+def _strata_table(rng, size):
+    """A long table of ``size`` areas x 4 age bands: deaths, residents and a standard."""
+    areas = np.repeat([f"Area {i}" for i in range(size)], 4)
+    return pd.DataFrame({"area": areas, "age": np.tile(["0-15", "16-44", "45-64", "65+"], size),
+                         "deaths": rng.poisson(17.3, 4 * size),
+                         "residents": rng.uniform(1813.0, 12377.0, 4 * size),
+                         "esp": np.tile([5511.0, 12487.0, 3530.0, 2113.0], size)})
+
+
 def _series(rng, size, length=24, missing=0.0):
     """``size`` series of ``length`` values with a trend and noise (size 1: one 1-D series)."""
     drift = rng.normal(0.0, 0.29, (size, 1)) * np.arange(length)
@@ -216,16 +237,22 @@ ENTRIES = (
     Entry("proportion_ci", (
         lambda rng, size, folder: call(*_trials(rng, size), conf=(0.9, 0.998), method="exact"),
         lambda rng, size, folder: call(*_trials(rng, size), method="jeffreys"),
-        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size)))),
+        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size))),
+        lambda rng, size, folder: call(_area_table(rng, size), "arrests", "incidents",
+                                       by=["force", "area"])),
         ("x", "n"), _PURE),
     Entry("rate_ci", (
         lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(1811.0, 52237.0, size),
                                        per=1000, method="exact"),
         lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(1811.0, 52237.0, size),
-                                       method="phe")),
+                                       method="phe"),
+        lambda rng, size, folder: call(_area_table(rng, size), "crimes", "residents",
+                                       label="area", per=1000)),
         ("count", "exposure"), _PURE),
     Entry("test_target", (
-        lambda rng, size, folder: call(*_trials(rng, size), 0.2385),),
+        lambda rng, size, folder: call(*_trials(rng, size), 0.2385),
+        lambda rng, size, folder: call(_area_table(rng, size), "arrests", "incidents", "target",
+                                       by=["force", "area"])),
         ("x", "n"), _PURE),
     Entry("compare_proportions", (
         lambda rng, size, folder: call(*_trials(rng, size), *_trials(rng, size, 0.37)),),
@@ -235,7 +262,9 @@ ENTRIES = (
                                        rng.poisson(23.9, size), rng.uniform(2.385, 9.71, size)),),
         ("count1", "exposure1", "count2", "exposure2"), _PURE),
     Entry("homogeneity", (
-        lambda rng, size, folder: call(*_trials(rng, size, least=2)),),
+        lambda rng, size, folder: call(*_trials(rng, size, least=2)),
+        lambda rng, size, folder: call(_area_table(rng, size, least=2), "arrests", "incidents",
+                                       label="area")),
         ("x", "n"), _PURE),
     Entry("multiple_testing", (
         lambda rng, size, folder: call(np.r_[np.nan, rng.uniform(0.0001, 0.31, size)],
@@ -244,7 +273,9 @@ ENTRIES = (
     Entry("dsr", (
         lambda rng, size, folder: call(rng.poisson(17.3, (size, 4)),
                                        rng.uniform(1813.0, 12377.0, (size, 4)),
-                                       np.array([5511.0, 12487.0, 3530.0, 2113.0])),),
+                                       np.array([5511.0, 12487.0, 3530.0, 2113.0])),
+        lambda rng, size, folder: call(_strata_table(rng, size), "deaths", "residents", "esp",
+                                       by="area", strata="age")),
         ("counts", "populations", "standard"), _PURE),
     Entry("isr", (
         lambda rng, size, folder: call(rng.poisson(41.3, size),
@@ -429,7 +460,9 @@ ENTRIES = (
         lambda rng, size, folder: call(rng.poisson(41.3, size), rng.poisson(35.7, size), 1.3, 1.1,
                                        alternative="less", method="score"),
         lambda rng, size, folder: call(pd.Series(rng.poisson(41.3, size)),
-                                       pd.Series(rng.poisson(35.7, size)))),
+                                       pd.Series(rng.poisson(35.7, size))),
+        lambda rng, size, folder: call(_area_table(rng, size), "crimes_before", "crimes",
+                                       label="area")),
         ("count_before", "count_after"), _CHART),
     # harm
     Entry("harm_weights", (

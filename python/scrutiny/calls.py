@@ -1071,6 +1071,8 @@ def _group_keys(by, n: int):
     or a list of such sequences (several keys)."""
     import pandas as pd
 
+    if isinstance(by, pd.DataFrame):   # several key columns of a table
+        by = [by[c] for c in by.columns]
     several = isinstance(by, (list, tuple)) and len(by) > 0 and \
         all(isinstance(k, (pd.Series, pd.Index, np.ndarray, list, tuple)) for k in by)
     out = []

@@ -18,12 +18,13 @@ import numbers
 import numpy as np
 
 from . import _core
+from . import _frames
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
 from . import _validation as _v
 from ._results import TestResult, scalar_or_array
-from .rates import compare_rates, rate_ci
+from .rates import _index, _labels, _no_table, compare_rates, rate_ci
 
 __all__ = ["wdd", "poisson_etest", "WDDResult", "PoissonETestResult"]
 
@@ -369,7 +370,7 @@ class PoissonETestResult(TestResult):
     percent_change : float or numpy.ndarray
         100 (ratio - 1), per unit.
     rate_before, rate_after : float or numpy.ndarray
-        Count / exposure in each period, per unit.
+        Count / exposure in each period (times ``per``), per unit.
     count_before, count_after : float or numpy.ndarray
         The counts of each period, per unit.
     exposure_before, exposure_after : float or numpy.ndarray
@@ -382,6 +383,10 @@ class PoissonETestResult(TestResult):
         The confidence level of the interval.
     method : str
         The name of the test.
+    per : float
+        The multiplier of the rates (rate per ``per`` of exposure).
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table.
     """
 
     statistic: float | np.ndarray = _r.unit()
@@ -400,9 +405,12 @@ class PoissonETestResult(TestResult):
     alternative: str = _r.scalar()
     conf: float = _r.levels()
     method: str = _r.scalar()
+    per: float = _r.scalar(default=1.0)
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "recorded crimes") -> str | list[str]:
-        """The change in plain English; a list with one sentence group per unit for several.
+        """The change in plain English; a list with one sentence group per unit (named by its
+        label) for several.
 
         Parameters
         ----------
@@ -420,7 +428,7 @@ class PoissonETestResult(TestResult):
         k = np.size(self.pvalue)
         scalar = np.ndim(self.pvalue) == 0
         lines = [_n.prefix(name, self._paragraph(None if scalar else i, measure))
-                 for i, name in enumerate(_n.names(None, k, "Area", scalar))]
+                 for i, name in enumerate(_n.names(self.labels, k, "Area", scalar))]
         return _n.one_or_many(lines, scalar)
 
     def _paragraph(self, i, measure: str) -> str:
@@ -432,7 +440,7 @@ class PoissonETestResult(TestResult):
         shown = f"from {_n.count(before)} to {_n.count(after)}"
         if u["exposure_before"] != u["exposure_after"]:
             shown += (f"; rates {_n.number(u['rate_before'])} and {_n.number(u['rate_after'])} "
-                      f"per unit of exposure")
+                      + (_n.per_text(self.per) if self.per != 1 else "per unit of exposure"))
         if before == 0:
             text = f"{_n.capital(measure)} went {shown}"
         else:
@@ -460,8 +468,10 @@ class PoissonETestResult(TestResult):
 
         ci = None if np.ndim(self.pvalue) else rate_ci(
             np.array([self.count_before, self.count_after]),
-            np.array([self.exposure_before, self.exposure_after]), conf=self.conf, method="exact")
-        return etest_chart(self, _n.names(None, np.size(self.pvalue), "Area", False), ci, ax=ax)
+            np.array([self.exposure_before, self.exposure_after]), conf=self.conf, method="exact",
+            per=self.per)
+        return etest_chart(self, _n.names(self.labels, np.size(self.pvalue), "Area", False), ci,
+                           ax=ax)
 
 
 # ---- the WDD test --------------------------------------------------------------------------
@@ -742,9 +752,11 @@ def _wdd_measure(arrays: dict, weighted: bool, sized: bool) -> str:
 
 # ---- the Poisson E-test --------------------------------------------------------------------
 
+@_frames.tidy(roles=("count_before", "count_after", "exposure_before", "exposure_after"),
+              layout="units")
 def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after=1.0,
                   alternative="two-sided", ratio=1.0, method="wald",
-                  conf=0.95) -> PoissonETestResult:
+                  conf=0.95, per=1.0, *, label=None, by=None) -> PoissonETestResult:
     """Poisson E-test of a change in a crime rate between two periods.
 
     Is the fall from 120 burglaries last year to 98 this year more than chance?  The E-test of
@@ -775,6 +787,12 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
         ``ratio=1`` the two agree.
     conf : float, default 0.95
         Level of the interval of the rate ratio (one-sided for one-sided alternatives).
+    per : float, default 1.0
+        Multiplier of the reported rates (``rate_before``, ``rate_after``), e.g. 1000.
+    label, by : str or list of str, optional
+        With a table as the first argument and column names for the counts (and exposures):
+        the column naming the areas, or the columns grouping them (a MultiIndex of labels).
+        A Series' index names the areas too.
 
     Returns
     -------
@@ -831,6 +849,9 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
     >>> round(r.ratio, 3), round(r.pvalue, 4)
     (0.817, 0.0683)
     """
+    _no_table("poisson_etest", label, by)
+    index = _index(count_before=count_before, count_after=count_after,
+                   exposure_before=exposure_before, exposure_after=exposure_after, ratio=ratio)
     alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
     stat_code = _STATISTICS[_v.choice(method, "method", tuple(_STATISTICS))]
     level = _v.conf_level(conf)
@@ -851,7 +872,7 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
                                               rho.ravel(), stat_code, _ALTERNATIVES[alt],
                                               _ALL_CORES)
     shape = cb.shape
-    exact = compare_rates(ca, ta, cb, tb, conf=level, alternative=alt)
+    exact = compare_rates(ca, ta, cb, tb, conf=level, alternative=alt, per=per)
     return PoissonETestResult(
         statistic=scalar_or_array(statistic, shape),
         pvalue=scalar_or_array(pvalue, shape),
@@ -869,4 +890,6 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
         alternative=alt,
         conf=level,
         method=method,
+        per=exact.per,
+        labels=_labels(index, shape),
     )
