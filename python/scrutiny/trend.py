@@ -563,7 +563,8 @@ def seasonal_mann_kendall(y, period=12, alpha=0.05, *, nan_policy="omit", t=None
 
     >>> import pandas as pd
     >>> s = pd.Series(y, index=pd.period_range("2021-01", periods=48, freq="M"))
-    >>> round(seasonal_mann_kendall(s).slope, 4), seasonal_mann_kendall(s, per="year").slope
+    >>> per_month, per_year = seasonal_mann_kendall(s), seasonal_mann_kendall(s, per="year")
+    >>> round(per_month.slope, 4), round(per_year.slope, 4)
     (0.7167, 8.6)
     """
     alpha = _alpha(alpha, conf)
@@ -970,33 +971,36 @@ def _rate(Y, E):
     return Y if E is None else Y / E
 
 
-def _table_mk(Y, E, t, options):
-    r = mann_kendall(_rate(Y, E), t, **options)
+def _table_mk(Y, E, when, options):
+    r = mann_kendall(_rate(Y, E), **{**when["slopes"], **options})
     return {"trend": r.trend, "z": r.z, "pvalue": r.pvalue, "tau": r.tau, "slope": r.slope,
             "status": r.status}
 
 
-def _table_smk(Y, E, t, options):
-    r = seasonal_mann_kendall(_rate(Y, E), **options)
+def _table_smk(Y, E, when, options):
+    r = seasonal_mann_kendall(_rate(Y, E), **{**when["dates"], **options})
     return {"trend": r.trend, "z": r.z, "pvalue": r.pvalue, "tau": r.tau, "slope": r.slope,
             "status": r.status}
 
 
-def _table_sen(Y, E, t, options):
-    r = sen_slope(_rate(Y, E), t, **options)
+def _table_sen(Y, E, when, options):
+    r = sen_slope(_rate(Y, E), **{**when["slopes"], **options})
     return {"slope": r.slope, "lower": r.lower, "upper": r.upper, "intercept": r.intercept,
             "status": r.status}
 
 
-def _table_pettitt(Y, E, t, options):
-    r = pettitt(_rate(Y, E), **options)
-    return {"statistic": r.statistic, "pvalue": r.pvalue, "location": r.location,
-            "status": r.status}
+def _table_pettitt(Y, E, when, options):
+    r = pettitt(_rate(Y, E), **{**when["times"], **options})
+    out = {"statistic": r.statistic, "pvalue": r.pvalue, "location": r.location}
+    if r.times is not None:
+        out["position"] = r.position
+    return {**out, "status": r.status}
 
 
-# Tests trend_table can run: name -> (column prefix, function(values, exposure, t, options)
+# Tests trend_table can run: name -> (column prefix, function(values, exposure, when, options)
 # returning named per-series columns), with values and exposure as (groups x time points)
-# arrays (exposure None when not given).  The rank tests use value / exposure.
+# arrays (exposure None when not given) and ``when`` the keywords giving the times (see
+# _table_times).  The rank tests use value / exposure.
 _TABLE_TESTS = {
     "mann_kendall": ("mk", _table_mk),
     "seasonal_mann_kendall": ("smk", _table_smk),
@@ -1014,8 +1018,30 @@ def _wide(frame, keys, time):
     return long.unstack(time).sort_index(axis=1)
 
 
+def _table_times(times, per) -> tuple[dict, str | None]:
+    """The keywords that give the tests the table's time points, and the slopes' unit:
+    numbers are ``t``; dates and periods of a known frequency a time axis (its true spacing,
+    slopes per ``per``, seasons from the calendar, Pettitt's location a date); other times
+    (labels, irregular dates) are numbered 0, 1, ... in order."""
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(times.dtype):
+        slope_unit(None, per)
+        t = np.asarray(times, dtype=float)
+        return {"slopes": {"t": t}, "dates": {}, "times": {}}, None
+    try:
+        axis = time_axis(times, "time")
+    except (TypeError, ValueError):
+        axis = None
+    factor, unit = slope_unit(axis, per)
+    if axis is None:
+        return {"slopes": {}, "dates": {}, "times": {}}, None
+    dated = {"t": axis.times, "per": unit}
+    return {"slopes": dated, "dates": dated, "times": {"t": axis.times}}, unit
+
+
 def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_slope"), *,
-                options=None, threads=None):
+                per=None, options=None, threads=None):
     """Trend tests for every group of a long table, with Benjamini-Hochberg q-values.
 
     Screens every area x crime type (say) at once: each group's values are put in time order
@@ -1029,14 +1055,21 @@ def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_
         Column(s) naming the group of each row.
     time : str
         Column of time points.  Numeric times are used as the time index ``t`` (slopes per unit
-        of time); other times (dates, periods, labels) are ordered and numbered 0, 1, ... over
-        the time points present in the table (slopes per time point).
+        of time).  Periods, and dates of a frequency that can be inferred (month starts,
+        quarter ends, ...), are a time axis: its true spacing (a month missing from the table
+        is a gap, not collapsed), slopes per ``per``, seasons from the calendar, Pettitt's
+        location a date (and ``pettitt_position`` its position).  Other times (labels,
+        irregular dates) are ordered and numbered 0, 1, ... over the time points present in
+        the table (slopes per time point).
     value : str
         Column of values (counts, rates, scores).
     exposure : str, optional
         Column of exposures (population, calls): the rank tests use value / exposure.
     tests : sequence of str
         Any of ``"mann_kendall"``, ``"seasonal_mann_kendall"``, ``"sen_slope"``, ``"pettitt"``.
+    per : {"month", "quarter", "year", "week", "day"}, optional
+        With a time axis: the unit of the slopes (default the axis' own, e.g. ``"month"``);
+        the table then has a ``per`` column.  Refused for other times.
     options : dict, optional
         Keyword arguments per test, e.g. ``{"mann_kendall": {"method": "hamed_rao"},
         "seasonal_mann_kendall": {"period": 12}}``.
@@ -1070,9 +1103,16 @@ def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_
       area    mk_trend  mk_pvalue  mk_qvalue  sen_slope
     0    A  increasing     0.0242     0.0483        1.2
     1    B    no trend     0.4109     0.4109       -0.2
-    """
-    import pandas as pd
 
+    Monthly periods with a month missing for every area use the true spacing, here per year:
+
+    >>> df["month"] = list(pd.period_range("2024-01", periods=7, freq="M").delete(3)) * 2
+    >>> table = trend_table(df, by="area", time="month", value="crimes", per="year")
+    >>> table[["area", "per", "mk_trend", "sen_slope"]]
+      area   per    mk_trend  sen_slope
+    0    A  year  increasing       12.0
+    1    B  year    no trend       -2.0
+    """
     _v.data_frame(df, "df", allow_empty=False)
     keys = _v.columns(df, by, "by")
     [time] = _v.columns(df, time, "time", several=False)
@@ -1086,17 +1126,18 @@ def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_
     if exposure is not None:
         frame["exposure"] = _v.positive(df[exposure], "exposure")
     wide = _wide(frame, keys, time)
-    times = wide["value"].columns
-    t = np.asarray(times, dtype=float) if pd.api.types.is_numeric_dtype(times.dtype) else None
+    when, unit = _table_times(wide["value"].columns, per)
     Y = np.ascontiguousarray(wide["value"].to_numpy(dtype=float))
     E = None if exposure is None else np.ascontiguousarray(wide["exposure"].to_numpy(dtype=float))
     out = wide.index.to_frame(index=False)
     out["n_times"] = np.sum(~np.isnan(Y), axis=1)
+    if unit is not None:
+        out["per"] = unit
     for test in tests:
         prefix, run = _TABLE_TESTS[test]
         opts = dict(options.get(test, {}))
         opts.setdefault("threads", threads)
-        columns = run(Y, E, t, opts)
+        columns = run(Y, E, when, opts)
         for name, values in columns.items():
             out[f"{prefix}_{name}"] = np.asarray(values)
         if "pvalue" in columns:
