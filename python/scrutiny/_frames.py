@@ -143,6 +143,16 @@ def series_input(y, name: str = "y", t=None, t_name: str = "t") -> SeriesInput:
     return SeriesInput(y, None, None, given)
 
 
+def dated_series_input(y, name: str = "y", t=None, t_name: str = "t") -> SeriesInput:
+    """As :func:`series_input` for a function whose ``t`` only names the observations' times
+    (change points, Pettitt's location): numbers for ``t`` are refused."""
+    src = series_input(y, name, t, t_name)
+    if t is not None and src.axis is None:
+        raise TypeError(f"{t_name} must hold dates or periods here (it names the times of the "
+                        "observations); without it positions are reported")
+    return src
+
+
 def _no_second_time(t, name: str, t_name: str) -> None:
     if t is not None:
         raise ValueError(f"give the times either as {name}'s index or as {t_name}, not both")

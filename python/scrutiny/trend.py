@@ -65,10 +65,7 @@ def _input(y, t, nan_policy, dates_only: bool = False):
     read (labels, time axis, true-spacing ``t``), its values as a 2-D float64 array, whether
     it was one series, and omit.  ``dates_only``: ``t`` only names the times (numbers are
     refused)."""
-    src = _frames.series_input(y, "y", t)
-    if dates_only and t is not None and src.axis is None:
-        raise TypeError("t must hold dates or periods here (it names the times of the "
-                        "observations); without it positions are reported")
+    src = (_frames.dated_series_input if dates_only else _frames.series_input)(y, "y", t)
     mat, single, omit = _series(src.values, nan_policy)
     return src, mat, single, omit
 
