@@ -11,7 +11,8 @@ packages, so in base R, with ``t``, ``a``, ``b`` as MONTH, A, B below (NA for Na
       ok <- !is.na(y); y <- y[ok]; t <- t[ok]; n <- length(y)
       i <- combn(n, 2); d <- sort((y[i[2,]] - y[i[1,]]) / (t[i[2,]] - t[i[1,]])); k <- length(d)
       C <- qnorm(1 - (1 - conf)/2) * sqrt(varS(y))
-      c(median(d), d[round((k - C)/2)], d[round((k + C)/2 + 1)], median(y) - median(t) * median(d)) }
+      c(median(d), d[round((k - C)/2)], d[round((k + C)/2 + 1)],
+        median(y) - median(t) * median(d)) }
     mk <- function(y, t) { ok <- !is.na(y); y <- y[ok]; t <- t[ok]; i <- combn(length(y), 2)
       S <- sum(sign(y[i[2,]] - y[i[1,]])); v <- varS(y); z <- (S - sign(S)) / sqrt(v)
       c(S, v, z, 2 * pnorm(-abs(z)), cor(t, y, method = "kendall")) }
