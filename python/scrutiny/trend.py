@@ -74,11 +74,13 @@ def _alpha(alpha, conf) -> float:
     """The significance level from ``alpha`` or from a confidence level ``conf`` (1 - conf)."""
     if conf is None:
         return _v.conf_level(alpha, "alpha")
-    level = 1.0 - _v.conf_level(conf, "conf")
-    if alpha != 0.05 and not np.isclose(alpha, level, rtol=0.0, atol=1e-12):
+    level = float(f"{1.0 - _v.conf_level(conf, 'conf'):.12g}")     # 1 - 0.95 is 0.05
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"conf must leave a significance level 1 - conf in (0, 1) (got {conf!r})")
+    if alpha != 0.05 and not np.isclose(alpha, level, rtol=1e-9, atol=0.0):
         raise TypeError(f"give alpha= or conf= (alpha = 1 - conf), not both (got alpha={alpha!r}, "
                         f"conf={conf!r})")
-    return round(level, 12)
+    return level
 
 
 def _axis_of(result):
@@ -295,9 +297,9 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, *, nan_poli
     -------
     MannKendallResult
         ``trend``, ``h``, ``pvalue``, ``z``, ``tau``, ``tau_b``, ``s``, ``var_s``, ``slope``
-        (per ``per`` with a time axis), ``intercept`` (the line's value at the first
-        observation's time), ``method``, ``nobs``, ``status``, ``per``, ``labels``.  Unpacks
-        as ``z, pvalue``.
+        (per ``per`` with a time axis), ``intercept`` (the line's value at t = 0: the first
+        observation's time on a time axis), ``method``, ``nobs``, ``status``, ``per``,
+        ``labels``.  Unpacks as ``z, pvalue``.
 
     Raises
     ------
@@ -731,8 +733,8 @@ def sen_slope(y, t=None, conf=0.95, *, nan_policy="omit", per=None, errors="coer
     -------
     SenSlopeResult
         ``slope``, ``lower``, ``upper`` (per ``per`` with a time axis), ``intercept`` (the
-        line's value at the first observation's time), ``conf``, ``nobs``, ``status``,
-        ``method``, ``per``, ``labels``.
+        line's value at t = 0: the first observation's time on a time axis), ``conf``,
+        ``nobs``, ``status``, ``method``, ``per``, ``labels``.
 
     Raises
     ------
