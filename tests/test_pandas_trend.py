@@ -292,6 +292,16 @@ def test_tidy_table_with_by_equals_the_wide_frame(func, fields):
     assert list(frame["force"]) == ["North", "North", "South", "South"]
 
 
+def test_tidy_table_with_a_month_missing_for_one_group_only():
+    df = _tidy()
+    df = df[~((df.force == "South") & (df.month == pd.Period("2024-02", "M")))]
+    res = tr.sen_slope(df[df.crime_type == "burglary"], value="crimes", time="month", by="force")
+    south = pd.Series(B, index=PERIODS).drop(pd.Period("2024-02", "M"))
+    assert res.slope[1] == tr.sen_slope(south).slope
+    assert res.slope[0] == pytest.approx(R_SEN["A"][0], rel=1e-14)
+    assert res.nobs.tolist() == [32, 29]
+
+
 def test_tidy_table_for_change_points_and_without_by():
     df = _tidy().assign(crimes=lambda d: d["crimes"] / 5)
     burglary = df[df.crime_type == "burglary"]
