@@ -104,6 +104,20 @@ class SeriesInput:
         """The observations' times as given, or None."""
         return None if self.axis is None else self.axis.times
 
+    def times_at(self, positions):
+        """The times as given (Timestamps or Periods) at 0-based ``positions`` (an int or an
+        array of them; a negative position, "none", gives None), or the positions themselves
+        without a time axis."""
+        if self.axis is None:
+            return positions
+        if np.ndim(positions) == 0:
+            return None if positions < 0 else self.axis.label(positions)
+        positions = np.asarray(positions, dtype=np.intp)
+        out = np.full(positions.shape, None, dtype=object)
+        known = positions >= 0
+        out[known] = np.asarray(self.axis.times[positions[known]], dtype=object)
+        return out
+
 
 def series_input(y, name: str = "y", t=None, t_name: str = "t") -> SeriesInput:
     """Read ``y`` (and ``t``) in the layouts of :data:`SERIES_LAYOUTS`."""
@@ -126,6 +140,16 @@ def series_input(y, name: str = "y", t=None, t_name: str = "t") -> SeriesInput:
     if isinstance(given, TimeAxis):
         return SeriesInput(y, None, given, given.t)
     return SeriesInput(y, None, None, given)
+
+
+def dated_series_input(y, name: str = "y", t=None, t_name: str = "t") -> SeriesInput:
+    """As :func:`series_input` for a function whose ``t`` only names the observations' times
+    (change points, Pettitt's location): numbers for ``t`` are refused."""
+    src = series_input(y, name, t, t_name)
+    if t is not None and src.axis is None:
+        raise TypeError(f"{t_name} must hold dates or periods here (it names the times of the "
+                        "observations); without it positions are reported")
+    return src
 
 
 def _no_second_time(t, name: str, t_name: str) -> None:

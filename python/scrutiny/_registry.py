@@ -81,6 +81,17 @@ def _series(rng, size, length=24, missing=0.0):
     return y[0] if size == 1 else y
 
 
+def _dated(rng, size, length=24, gaps=(5, 13)):
+    """``size`` monthly series with months missing: a Series with a PeriodIndex (size 1) or a
+    frame with a DatetimeIndex and one column per area."""
+    y = _series(rng, size, length)
+    months = pd.period_range("2022-01", periods=length + len(gaps), freq="M").delete(list(gaps))
+    if size == 1:
+        return pd.Series(y, index=months)
+    return pd.DataFrame(y.T, index=months.to_timestamp(),
+                        columns=[f"Area {k:02d}" for k in range(size)])
+
+
 def _counts(rng, size, length=24, missing=0.0):
     """Seasonal monthly counts and their exposure (size 1: one 1-D series)."""
     exposure = rng.uniform(913.0, 1187.0, (size, length))
@@ -306,17 +317,21 @@ ENTRIES = (
         lambda rng, size, folder, method=method: call(
             _series(rng, size, missing=0.1), np.cumsum(rng.uniform(0.5, 2.0, 24)), method=method)
         for method in ("yue_wang", "original", "hamed_rao", "prewhiten", "tfpw")) + (
-        lambda rng, size, folder: call(_counts(rng, size)[0]),),
+        lambda rng, size, folder: call(_counts(rng, size)[0]),
+        lambda rng, size, folder: call(_dated(rng, size), method="hamed_rao", per="year")),
         ("y", "t"), _PURE | {OPENMP}),
     Entry("seasonal_mann_kendall", (
-        lambda rng, size, folder: call(_series(rng, size, missing=0.1), period=4),),
+        lambda rng, size, folder: call(_series(rng, size, missing=0.1), period=4),
+        lambda rng, size, folder: call(_dated(rng, size, 36), nan_policy="propagate")),
         ("y",), _PURE | {OPENMP}),
     Entry("sen_slope", (
         lambda rng, size, folder: call(_series(rng, size, missing=0.1),
-                                       np.cumsum(rng.uniform(0.5, 2.0, 24)), conf=(0.9, 0.95)),),
+                                       np.cumsum(rng.uniform(0.5, 2.0, 24)), conf=(0.9, 0.95)),
+        lambda rng, size, folder: call(_dated(rng, size), conf=(0.9, 0.95), per="quarter")),
         ("y", "t"), _PURE | {OPENMP}),
     Entry("pettitt", (
-        lambda rng, size, folder: call(_series(rng, size, missing=0.1)),),
+        lambda rng, size, folder: call(_series(rng, size, missing=0.1)),
+        lambda rng, size, folder: call(_dated(rng, size))),
         ("y",), _PURE | {OPENMP}),
     Entry("trend_table", (
         lambda rng, size, folder: call(_monthly(rng, size), "area", "month", "arrests",
@@ -350,7 +365,8 @@ ENTRIES = (
         lambda rng, size, folder: call(_series(rng, size, 30), cost="normal-meanvar"),
         lambda rng, size, folder: call(_series(rng, size, 30, missing=0.05)),
         lambda rng, size, folder: call(_counts(rng, size)[0], cost="poisson"),
-        lambda rng, size, folder: call(pd.Series(_series(rng, 1, 30)), cost="normal-meanvar")),
+        lambda rng, size, folder: call(pd.Series(_series(rng, 1, 30)), cost="normal-meanvar"),
+        lambda rng, size, folder: call(_dated(rng, size, 30), cost="normal-meanvar")),
         ("y",), _BATCH),
     # SPC
     Entry("spc", (
