@@ -217,9 +217,11 @@ def listing(items) -> str:
 
 
 def names(labels, k: int, word: str, scalar: bool) -> list:
-    """Element names: the labels given, None for a single unnamed result, else 'Area 0', ..."""
+    """Element names: the labels given (a MultiIndex's tuples as 'West Mercia, Redditch'),
+    None for a single unnamed result, else 'Area 0', ..."""
     if labels is not None:
-        return [str(v) for v in _v.labels_for(labels, k)]
+        return [", ".join(map(str, v)) if isinstance(v, tuple) else str(v)
+                for v in _v.labels_for(labels, k)]
     if scalar:
         return [None]
     return [f"{word} {i}" for i in range(k)]

@@ -461,7 +461,8 @@ class HarmIndexResult(Result):
     source : str or None
         Where the weights come from (hidden from the displays).
     labels : list
-        The name of each group (hidden from the displays).
+        The name of each group ("West, Redditch" for several ``by`` columns; ``table`` has
+        the ``by`` columns themselves).
     """
 
     harm: float | np.ndarray = _r.unit("group")
@@ -483,7 +484,7 @@ class HarmIndexResult(Result):
     table: pd.DataFrame = _r.table()
     by_type: pd.DataFrame = _r.hidden()
     source: str | None = _r.hidden()
-    labels: list = _r.hidden()
+    labels: list = _r.label()
 
     def plot(self, ax=None):
         """Harm (or harm rate) per group with its interval; for a single group, each crime
@@ -765,10 +766,12 @@ class HarmFunnelResult(FunnelResult):
         Whether the target is the pooled value.
     numerator, denominator : numpy.ndarray
         The harm and the population of each area (hidden from the displays).
-    labels : list
-        The areas' names (hidden from the displays).
     per : float
-        The population multiplier of the table and the charts.
+        The population multiplier of the table, ``narrative()`` and the charts (``target``,
+        ``value``, the limits and ``curve()`` stay per unit of population).
+    labels : list
+        The areas' names ("West, Redditch" for several ``by`` columns; ``table`` has the
+        ``by`` columns themselves).
     count : numpy.ndarray
         The crimes counted per area (hidden from the displays).
     variance : numpy.ndarray
@@ -781,12 +784,16 @@ class HarmFunnelResult(FunnelResult):
         Where the weights come from (hidden from the displays).
     """
 
-    per: float = _r.scalar()
     count: np.ndarray = _r.hidden()
     variance: np.ndarray = _r.hidden()
     dispersion: float = _r.scalar()
     dropped: tuple = _r.detail()
     source: str | None = _r.hidden()
+
+    def _scaled(self) -> float:
+        """``target``, ``value`` and the limits are per unit of population (``per`` applies
+        to the table, narrative and charts only)."""
+        return 1.0
 
     def curve(self, n_points: int = 200):
         """Limits over a grid of populations (per unit of population, as ``value``): see
@@ -816,8 +823,8 @@ class HarmFunnelResult(FunnelResult):
 
 
 def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
-                levels=(0.95, 0.998), overdispersion=None, trim=0.1, per=1000,
-                missing="raise") -> HarmFunnelResult:
+                levels=_funnel.LEVELS, overdispersion=None, trim=0.1, per=1000,
+                missing="raise", *, conf=None) -> HarmFunnelResult:
     """Funnel plot of harm rates across areas, with limits from the weighted variance.
 
     Parameters
@@ -833,13 +840,17 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
         The centre line in harm per ``per`` of the population.  Default: the force-wide rate,
         sum of harm / sum of population.
     levels : sequence of float
-        Two-sided limit levels in (0, 1), distinct; default (0.95, 0.998).
+        Two-sided limit levels in (0, 1), distinct; default (0.95, 0.998).  ``conf=`` is the
+        same argument under the house's name.
     overdispersion : {None, "multiplicative", "additive"}
         As :func:`scrutiny.disparity.funnel` (``phi`` and ``tau2`` are reported either way).
     trim : float
         Fraction winsorised at each end before estimating overdispersion, in [0, 0.5).
     per : float
-        Rates are reported per this many of the population (default 1,000).
+        Rates are reported per this many of the population (default 1,000) in the table, the
+        narrative and the plot.
+    conf : sequence of float, optional
+        The same as ``levels`` (give one of them).
 
     Returns
     -------
@@ -897,8 +908,7 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
     if overdispersion is not None:
         overdispersion = _v.choice(overdispersion, "overdispersion", _o.OVERDISPERSION.names[1:])
     trim = _v.number_in(trim, "trim", 0.0, 0.5)
-    level_arr, _ = _v.conf_levels(levels, "levels")
-    _v.distinct(level_arr, "levels")
+    level_arr, _ = _funnel.levels(levels, conf)
     per = _v.number(per, "per", positive=True)
     if by is None:
         raise ValueError("by must name the column(s) that define the areas")
