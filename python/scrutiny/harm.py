@@ -29,6 +29,7 @@ from . import _options as _o
 from . import _results as _r
 from . import _validation as _v
 from ._results import Result
+from ._timeaxis import is_time_index, time_axis
 from .disparity import FunnelResult
 from .models import LogLinearTrend
 from .rates import dsr
@@ -1003,11 +1004,17 @@ class HarmTrendResult(LogLinearTrend, Result):
     harm, variance, exposure : pandas.Series or pandas.DataFrame
         The series (periods as columns for several; hidden from the displays).
     t : numpy.ndarray
-        The time of each period (hidden from the displays).
+        The time of each period (hidden from the displays): whole periods since the first
+        for dates and periods (gaps count).
     dropped : tuple
         Crime types left out for want of a weight.
     source : str or None
         Where the weights come from (hidden from the displays).
+    per : str
+        The unit of time of ``rate_ratio``: the periods' frequency (``"month"``,
+        ``"quarter"``, ...) for dates and periods, else ``"period"``.
+    times : pandas.DatetimeIndex, pandas.PeriodIndex or None
+        The periods as given, for dates and periods (hidden from the displays).
     """
 
     compound_dispersion: float | np.ndarray = _r.series()
@@ -1025,6 +1032,8 @@ class HarmTrendResult(LogLinearTrend, Result):
     t: np.ndarray = _r.hidden()
     dropped: tuple = _r.detail()
     source: str | None = _r.hidden()
+    per: str = _r.scalar()
+    times: pd.Index | None = _r.hidden()
 
     def _series_labels(self) -> list:
         return ["all"] if np.ndim(self.rate_ratio) == 0 else [str(v) for v in self.harm.index]
@@ -1042,15 +1051,17 @@ class HarmTrendResult(LogLinearTrend, Result):
             frame[name] = np.atleast_1d(value)
         return frame
 
-    def narrative(self, unit: str = "period", adjust=None) -> str | list[str]:
-        """The trend per ``unit`` of time in words, as
+    def narrative(self, unit: str | None = None, adjust=None) -> str | list[str]:
+        """The trend per ``unit`` of time in words (default ``per``: "month" for monthly
+        dates or periods), as
         :meth:`scrutiny.models.CountTrendResult.narrative` (``adjust`` decides on p-values
         adjusted across series), followed by the rank-based Mann-Kendall test's finding and
         how much the harm weights widen the interval.  A list with one entry per series when
         there are several."""
         scalar = np.ndim(self.rate_ratio) == 0
         labels = None if scalar else self._series_labels()
-        lines = super().narrative(unit=unit, labels=labels, measure="harm", adjust=adjust)
+        lines = super().narrative(unit=self.per if unit is None else unit, labels=labels,
+                                  measure="harm", adjust=adjust)
         lines = [lines] if scalar else list(lines)
         k = len(lines)
         status = _n.flat(self.status, k)
@@ -1087,8 +1098,9 @@ class HarmTrendResult(LogLinearTrend, Result):
 
 
 def _time_index(frame, time: str):
-    """Time code of every row, the sorted distinct times and their t values: ordinals from the
-    first for periods, the values for numbers, positions otherwise."""
+    """Time code of every row, the sorted distinct times, their t values and their time axis
+    (None but for dates and periods): whole periods since the first for dates and periods (a
+    missing month is a step of 2), the values for numbers, positions otherwise."""
     import pandas as pd
 
     col = frame[time]
@@ -1098,14 +1110,15 @@ def _time_index(frame, time: str):
                          f"{_row(frame, np.flatnonzero(nan)[0])!r})")
     codes, uniques = pd.factorize(col, sort=True)
     times = pd.Index(uniques)
-    if isinstance(col.dtype, pd.PeriodDtype):
-        t = np.array([p.ordinal for p in times], dtype=float)
-        t -= t[0]
+    axis = None
+    if is_time_index(times):
+        axis = time_axis(times, f"time column {time!r}")
+        t = axis.t
     elif col.dtype.kind in "iuf":
         t = times.to_numpy(dtype=float)
     else:
         t = np.arange(len(times), dtype=float)
-    return codes.astype(np.int64), times, t
+    return codes.astype(np.int64), times, t, axis
 
 
 def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, period=None,
@@ -1119,9 +1132,11 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
     frame, crime_type, count, weights, missing
         As :func:`harm_index`.
     time : str
-        The column of periods (e.g. a monthly ``Period``, a year, a date).  Periods with
-        pandas ``Period`` values are spaced by their ordinals (gaps count), numbers by their
-        values; other values are taken as consecutive, in sorted order.
+        The column of periods (e.g. a monthly ``Period``, a year, a date).  Periods and dates
+        are read as a time axis (the frequency inferred from month starts, month ends, weekly
+        or daily dates) and spaced by whole periods, so a missing month counts as a gap;
+        numbers are spaced by their values; other values are taken as consecutive, in sorted
+        order.
     by : str or list of str, optional
         Columns that define separate series (e.g. areas), all fitted in one call.
     exposure : str, optional
@@ -1130,7 +1145,9 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
         no rows for a series has harm 0; with it, such a period is left out (its exposure is
         unknown).
     period : int, optional
-        Season length (e.g. 12 for monthly data): season dummies by position modulo ``period``.
+        Season length (e.g. 12 for monthly data): season dummies from the calendar for dates
+        and periods (months "Jan" to "Dec", quarters "Q1" to "Q4"), else by position modulo
+        ``period``.
     conf : float
         Confidence level of the intervals, in (0, 1).
     dispersion : {"estimate", "compound"}
@@ -1233,12 +1250,13 @@ class _TrendSeries:
     exposure: np.ndarray | None
     times: pd.Index
     t: np.ndarray
+    axis: object        # the TimeAxis of dates and periods, else None
 
 
 def _trend_series(frame, long: _Long, series_all, index, time: str, exposure) -> _TrendSeries:
     """The harm series of every group, summed per period in the C core; with an exposure, a
     period without one is missing."""
-    time_all, times, t = _time_index(frame, time)
+    time_all, times, t, axis = _time_index(frame, time)
     rows, n = (1 if index is None else len(index)), len(times)
     cells_all = series_all * n + time_all
     _, harm, var = _harm_sums(long, cells_all[long.keep], rows * n)
@@ -1251,14 +1269,18 @@ def _trend_series(frame, long: _Long, series_all, index, time: str, exposure) ->
                              f"exposure column {exposure!r} (per series and period)",
                              cell_labels, "by and time").reshape(rows, n)
         harm[np.isnan(expo)] = np.nan
-    return _TrendSeries(harm, var, expo, times, t)
+    return _TrendSeries(harm, var, expo, times, t, axis)
 
 
 def _trend_fit(data: _TrendSeries, period, dispersion: str, conf: float, nthreads: int) -> dict:
     """The log-linear trend of every series in one call to the C core, with the names of its
     coefficients."""
     n = data.harm.shape[1]
-    codes, n_seasons, season_names = _v.seasons(n, period, None)
+    if data.axis is not None and period is not None:     # seasons from the calendar
+        period = _v.whole_number(period, "period", minimum=2)
+        codes, n_seasons, season_names = _v.seasons(n, None, data.axis.seasons(period))
+    else:
+        codes, n_seasons, season_names = _v.seasons(n, period, None)
     p = 1 + n_seasons
     _v.series_length(n, "time", p + 1, f"a trend with {p} coefficients")
     expo = data.exposure
@@ -1300,4 +1322,6 @@ def _trend_fields(fit: dict, labels, data: _TrendSeries, index, time: str) -> di
         compound_dispersion=out(fit["compound"]), dispersion=out(fit["dispersion"]),
         scale=out(fit["scale"]), nobs=out(fit["nobs"].astype(np.int64)), status=out(labels),
         harm=series(data.harm), variance=series(data.variance),
-        exposure=series(data.exposure), t=data.t)
+        exposure=series(data.exposure), t=data.t,
+        per="period" if data.axis is None else data.axis.unit,
+        times=None if data.axis is None else data.axis.times)

@@ -17,7 +17,7 @@ import numbers
 
 import numpy as np
 
-from . import _core
+from . import _core, _frames
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -202,6 +202,10 @@ class WDDResult(TestResult):
         Whether the counts were weighted (e.g. by harm).
     method : str
         The name of the test.
+    labels : pandas.Index or None
+        The names of the units of a one-dimensional result (``labels=``, the index of Series
+        arguments or a tidy table's ``label`` / ``by`` columns): ``to_frame()``'s ``label``
+        column (one column per ``by`` column) and the narrative's.
     """
 
     statistic: float | np.ndarray = _r.unit()
@@ -230,7 +234,7 @@ class WDDResult(TestResult):
     weighted: bool = _r.scalar()
     method: str = _r.scalar(default="Weighted displacement difference test")
     _measure: str = _r.hidden(default="recorded crimes")
-    _labels: list | None = _r.label(frame="label", default=None, compare=False)
+    labels: pd.Index | None = _r.label(frame="label", default=None, compare=False)
 
     def narrative(self, measure: str | None = None, treated: str = "the treated areas",
                   control: str = "the control areas") -> str | list[str]:
@@ -267,7 +271,7 @@ class WDDResult(TestResult):
         scalar = np.ndim(self.estimate) == 0
         lines = [_n.prefix(name, self._paragraph(_pick(self, None if scalar else i), measure,
                                                  treated, control))
-                 for i, name in enumerate(_n.names(self._labels, k, "Area", scalar))]
+                 for i, name in enumerate(_n.names(self.labels, k, "Area", scalar))]
         return _n.one_or_many(lines, scalar)
 
     def _paragraph(self, u: dict, measure: str, treated: str, control: str) -> str:
@@ -347,7 +351,7 @@ class WDDResult(TestResult):
 
         title = (None if np.ndim(self.estimate) else
                  f"WDD = {_n.count(round(self.estimate, 1))} ({self._interval(_pick(self, None))})")
-        return wdd_chart(self, _n.names(self._labels, np.size(self.estimate), "Area", False), self._measure,
+        return wdd_chart(self, _n.names(self.labels, np.size(self.estimate), "Area", False), self._measure,
                          title, ax=ax)
 
 
@@ -382,6 +386,9 @@ class PoissonETestResult(TestResult):
         The confidence level of the interval.
     method : str
         The name of the test.
+    labels : pandas.Index or None
+        The names of the units of a one-dimensional result (the index of Series arguments or
+        a tidy table's ``label`` / ``by`` columns).
     """
 
     statistic: float | np.ndarray = _r.unit()
@@ -400,6 +407,7 @@ class PoissonETestResult(TestResult):
     alternative: str = _r.scalar()
     conf: float = _r.levels()
     method: str = _r.scalar()
+    labels: pd.Index | None = _r.label(frame="label", default=None, compare=False)
 
     def narrative(self, measure: str = "recorded crimes") -> str | list[str]:
         """The change in plain English; a list with one sentence group per unit for several.
@@ -420,7 +428,7 @@ class PoissonETestResult(TestResult):
         k = np.size(self.pvalue)
         scalar = np.ndim(self.pvalue) == 0
         lines = [_n.prefix(name, self._paragraph(None if scalar else i, measure))
-                 for i, name in enumerate(_n.names(None, k, "Area", scalar))]
+                 for i, name in enumerate(_n.names(self.labels, k, "Area", scalar))]
         return _n.one_or_many(lines, scalar)
 
     def _paragraph(self, i, measure: str) -> str:
@@ -461,7 +469,8 @@ class PoissonETestResult(TestResult):
         ci = None if np.ndim(self.pvalue) else rate_ci(
             np.array([self.count_before, self.count_after]),
             np.array([self.exposure_before, self.exposure_after]), conf=self.conf, method="exact")
-        return etest_chart(self, _n.names(None, np.size(self.pvalue), "Area", False), ci, ax=ax)
+        return etest_chart(self, _n.names(self.labels, np.size(self.pvalue), "Area", False), ci,
+                           ax=ax)
 
 
 # ---- the WDD test --------------------------------------------------------------------------
@@ -496,14 +505,7 @@ def _combine_axes(combine, ndim: int) -> tuple[int, ...]:
     return tuple(axes)
 
 
-def _series_index(value, n: int):
-    """The index of a pandas Series of length n (for naming units), else None."""
-    index = getattr(value, "index", None) if hasattr(value, "to_numpy") else None
-    if index is not None and np.ndim(value) == 1 and len(index) == n:
-        return list(index)
-    return None
-
-
+@_frames.tidy(roles=_PARTS, layout="units")
 def wdd(treated_before, treated_after, control_before, control_after,
         displacement_before=None, displacement_after=None,
         control_displacement_before=None, control_displacement_after=None,
@@ -518,10 +520,14 @@ def wdd(treated_before, treated_after, control_before, control_after,
     Poisson.  Every count argument broadcasts (NumPy rules): pass arrays for many hot spots
     (or crime types) at once.
 
+    Also ``wdd(df, treated_before=<column>, ..., label=<column>)`` (or ``by=[<columns>]``): a
+    tidy table with one row per hot spot (one test per row).
+
     Parameters
     ----------
     treated_before, treated_after : int or array_like
         Crimes in the treated area (hot spot) before and after the intervention (whole, >= 0).
+        pandas Series name the units by their index (Series arguments must share it).
     control_before, control_after : int or array_like
         Crimes in the control area, chosen to follow the treated area's trend.
     displacement_before, displacement_after : int or array_like, optional
@@ -619,6 +625,17 @@ def wdd(treated_before, treated_after, control_before, control_after,
     (-118.0, 1568, -2.98)
     >>> round(r.lower), round(r.upper)
     (-196, -40)
+
+    Two hot spots from a tidy table:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"spot": ["High St", "Station"], "tb": [40, 25], "ta": [30, 24],
+    ...                    "cb": [41, 22], "ca": [40, 23]})
+    >>> place.wdd(df, treated_before="tb", treated_after="ta", control_before="cb",
+    ...           control_after="ca", label="spot").to_frame()[["label", "estimate"]]
+         label  estimate
+    0  High St      -9.0
+    1  Station      -2.0
     """
     alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
     level = _v.conf_level(conf)
@@ -659,7 +676,9 @@ def wdd(treated_before, treated_after, control_before, control_after,
         treated_change=field(treated_change), control_change=field(control_change),
         conf=level, alternative=alt, has_displacement=has_displacement, weighted=weighted,
         _measure=_wdd_measure(arrays, weights is not None, area_sizes is not None),
-        _labels=_wdd_labels(labels, treated_before, out_shape),
+        labels=_unit_labels(labels, out_shape, **dict(zip(_PARTS, (
+            treated_before, treated_after, control_before, control_after, displacement_before,
+            displacement_after, control_displacement_before, control_displacement_after)))),
     )
 
 
@@ -718,16 +737,18 @@ def _grouped(counts, scale, axes: tuple, out_shape: tuple):
     return counts, scale, (counts.shape[1] // groups if groups else 1)
 
 
-def _wdd_labels(labels, treated_before, out_shape: tuple):
-    """The names of a 1-D result's units: ``labels``, else a Series' index, else None."""
-    if labels is None and len(out_shape) == 1:
-        labels = _series_index(treated_before, out_shape[0])
+def _unit_labels(labels, out_shape: tuple, **counts):
+    """The names of a 1-D result's units, as a pandas Index: ``labels``, else the index
+    shared by the Series among ``counts`` (a ValueError naming two that differ), else None."""
+    index = _frames.unit_index(**counts)
     if labels is None:
-        return None
+        names = _frames.labels_or(index, None) if len(out_shape) == 1 else None
+        return names if names is not None and len(names) == out_shape[0] else None
     if len(out_shape) != 1:
         raise ValueError("labels name the units of a 1-D result; this result has shape "
                          f"{out_shape}")
-    return _v.labels_for(labels, out_shape[0])
+    _v.labels_for(labels, out_shape[0])
+    return _frames.labels_or(None, labels)
 
 
 def _wdd_measure(arrays: dict, weighted: bool, sized: bool) -> str:
@@ -742,6 +763,8 @@ def _wdd_measure(arrays: dict, weighted: bool, sized: bool) -> str:
 
 # ---- the Poisson E-test --------------------------------------------------------------------
 
+@_frames.tidy(roles=("count_before", "count_after", "exposure_before", "exposure_after"),
+              layout="units")
 def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after=1.0,
                   alternative="two-sided", ratio=1.0, method="wald",
                   conf=0.95) -> PoissonETestResult:
@@ -754,10 +777,14 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
     :func:`scrutiny.compare_rates`, whose exact interval of the rate ratio it reports.  All
     arguments broadcast (NumPy rules), so many areas are tested in one call.
 
+    Also ``poisson_etest(df, count_before=<column>, count_after=<column>, label=<column>)``
+    (exposures too, or ``by=[<columns>]``): a tidy table with one row per area.
+
     Parameters
     ----------
     count_before, count_after : int or array_like
-        Crimes in the two periods (whole, >= 0).
+        Crimes in the two periods (whole, >= 0).  pandas Series name the areas by their index
+        (Series arguments must share it).
     exposure_before, exposure_after : float or array_like, default 1.0
         Lengths of the periods (or populations, or area sizes; > 0): the rates compared are
         count / exposure.
@@ -830,6 +857,11 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
     >>> r = place.poisson_etest(120, 98, alternative="less")
     >>> round(r.ratio, 3), round(r.pvalue, 4)
     (0.817, 0.0683)
+    >>> import pandas as pd
+    >>> r = place.poisson_etest(pd.Series([120, 40], index=["Malvern", "Wyre"]),
+    ...                         pd.Series([98, 41], index=["Malvern", "Wyre"]))
+    >>> r.to_frame()["label"].tolist()
+    ['Malvern', 'Wyre']
     """
     alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
     stat_code = _STATISTICS[_v.choice(method, "method", tuple(_STATISTICS))]
@@ -851,6 +883,9 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
                                               rho.ravel(), stat_code, _ALTERNATIVES[alt],
                                               _ALL_CORES)
     shape = cb.shape
+    names = _unit_labels(None, shape, count_before=count_before, count_after=count_after,
+                        exposure_before=exposure_before, exposure_after=exposure_after,
+                        ratio=ratio)
     exact = compare_rates(ca, ta, cb, tb, conf=level, alternative=alt)
     return PoissonETestResult(
         statistic=scalar_or_array(statistic, shape),
@@ -869,4 +904,5 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
         alternative=alt,
         conf=level,
         method=method,
+        labels=names,
     )
