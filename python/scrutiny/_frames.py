@@ -293,8 +293,23 @@ def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None 
             return func(**columns, **kwargs)
 
         wrapper.tidy_roles = roles
+        wrapper.__signature__ = _tidy_signature(inspect.signature(func), layout)
         return wrapper
     return decorate
+
+
+_TIDY_KEYWORDS = {"units": ("label", "by"), "series": ("value", "time", "by"), "records": ()}
+
+
+def _tidy_signature(sig, layout: str):
+    """The function's signature with the tidy form's own keywords (``label``, ``by``, ...)
+    added as keyword-only arguments, so the tidy calls bind to it."""
+    params = list(sig.parameters.values())
+    extra = [inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=None)
+             for k in _TIDY_KEYWORDS[layout] if k not in sig.parameters]
+    var = [p for p in params if p.kind == p.VAR_KEYWORD]
+    rest = [p for p in params if p.kind != p.VAR_KEYWORD]
+    return sig.replace(parameters=rest + extra + var)
 
 
 def _names(value) -> bool:
