@@ -197,6 +197,7 @@ def test_per_in_the_plot():
     ys = np.concatenate([c.get_offsets()[:, 1] for c in ax.collections])
     np.testing.assert_allclose(np.sort(ys), np.sort(res.value))
     assert {t.get_text() for t in ax.texts} == {"b", "c"}      # the flagged units, by name
+    assert ax.get_ylabel() == "Rate per 1,000"
     plt.close("all")
 
 

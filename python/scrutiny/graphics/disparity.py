@@ -53,6 +53,8 @@ def funnel_chart(result, ax=None, n_points: int = 200):
                     fontsize=8)
 
     xlabel, ylabel = _AXIS_LABELS[result.kind]
+    if result.per != 1:
+        ylabel += f" per {result.per:,g}"
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if den.max() > 20 * den.min():
