@@ -307,3 +307,14 @@ def test_harm_trend_refuses_dates_of_unknown_frequency():
                       "type": ["a"] * 3, "n": [3, 4, 5]})
     with pytest.raises(ValueError, match="time column 'day'"):
         harm_trend(d, "type", "n", {"a": 1}, "day")
+
+
+def test_labels_given_as_an_index_keep_its_names(table):
+    keys = pd.MultiIndex.from_frame(table[["force", "area"]])
+    res = sc.funnel(table["arrests"].to_numpy(), table["incidents"].to_numpy(), labels=keys)
+    assert list(res.to_frame().columns[:2]) == ["force", "area"]
+    w = place.wdd([40, 25], [30, 24], [41, 22], [40, 23],
+                  labels=pd.Index(["North", "South"], name="beat"))
+    assert w.to_frame()["label"].tolist() == ["North", "South"]
+    with pytest.raises(ValueError, match="labels has 1 entries"):
+        sc.shrink([2, 30], [10, 100], labels="A")

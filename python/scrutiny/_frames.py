@@ -40,6 +40,13 @@ def _is_series(value) -> bool:
     return isinstance(value, pd.Series)
 
 
+def is_index(value) -> bool:
+    """Whether ``value`` is a pandas Index (unit names that keep their name)."""
+    import pandas as pd
+
+    return isinstance(value, pd.Index)
+
+
 def _index_text(index) -> str:
     items = list(index[:4])
     more = ", ..." if len(index) > 4 else ""

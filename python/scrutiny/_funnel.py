@@ -17,12 +17,13 @@ LEVELS = (0.95, 0.998)      # the funnels' default levels; ``conf=`` may stand f
 def levels(levels, conf=None) -> tuple[np.ndarray, bool]:
     """The limit levels from ``levels`` or ``conf`` (the same argument under the house's name;
     one of them), checked: (levels as a 1-D array, given as a sequence)."""
+    name = "levels"
     if conf is not None:
         if levels is not LEVELS:
             raise TypeError("give levels= or conf= (the same confidence levels), not both")
-        levels = conf
-    arr, several = _v.conf_levels(levels, "levels")
-    _v.distinct(arr, "levels")
+        levels, name = conf, "conf"
+    arr, several = _v.conf_levels(levels, name)
+    _v.distinct(arr, name)
     return arr, several
 
 

@@ -49,12 +49,12 @@ def _unit_labels(labels, size: int, /, **arrays):
     as pandas Series (a ValueError naming both when two differ), as a pandas Index; None when
     neither names the units or the Series do not give one name per unit."""
     index = _frames.unit_index(**arrays)
-    names = _frames.labels_or(index, labels)
-    if names is None:
+    if labels is not None:
+        checked = _v.labels_for(labels, size)
+        return _frames.labels_or(None, labels if _frames.is_index(labels) else checked)
+    names = _frames.labels_or(index, None)
+    if names is None or len(names) != size:      # a Series broadcast against longer arrays
         return None
-    if labels is None and len(names) != size:    # a Series broadcast against longer arrays
-        return None
-    _v.labels_for(names, size)
     return names
 
 

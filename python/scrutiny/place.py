@@ -747,8 +747,8 @@ def _unit_labels(labels, out_shape: tuple, **counts):
     if len(out_shape) != 1:
         raise ValueError("labels name the units of a 1-D result; this result has shape "
                          f"{out_shape}")
-    _v.labels_for(labels, out_shape[0])
-    return _frames.labels_or(None, labels)
+    checked = _v.labels_for(labels, out_shape[0])
+    return _frames.labels_or(None, labels if _frames.is_index(labels) else checked)
 
 
 def _wdd_measure(arrays: dict, weighted: bool, sized: bool) -> str:
