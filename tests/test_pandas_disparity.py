@@ -318,3 +318,16 @@ def test_labels_given_as_an_index_keep_its_names(table):
     assert w.to_frame()["label"].tolist() == ["North", "South"]
     with pytest.raises(ValueError, match="labels has 1 entries"):
         sc.shrink([2, 30], [10, 100], labels="A")
+
+
+def test_harm_trend_carries_the_by_columns_back():
+    d = pd.DataFrame({"force": ["North"] * 20, "area": ["x"] * 10 + ["y"] * 10,
+                      "month": list(pd.period_range("2024-01", periods=5, freq="M")) * 4,
+                      "type": (["A"] * 5 + ["B"] * 5) * 2, "n": np.arange(20) + 3})
+    res = harm_trend(d, "type", "n", {"A": 2, "B": 1}, "month", by=["force", "area"])
+    frame = res.to_frame()
+    assert list(frame.columns[:3]) == ["force", "area", "series"]
+    assert frame["area"].tolist() == ["x", "y"] and isinstance(unit_labels(res), pd.MultiIndex)
+    assert res.narrative()[1].startswith("North, y: ")
+    one = harm_trend(d[d["area"] == "y"], "type", "n", {"A": 2, "B": 1}, "month")
+    assert res.rate_ratio[1] == pytest.approx(one.rate_ratio, rel=1e-12)

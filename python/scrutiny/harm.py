@@ -1015,6 +1015,9 @@ class HarmTrendResult(LogLinearTrend, Result):
         ``"quarter"``, ...) for dates and periods, else ``"period"``.
     times : pandas.DatetimeIndex, pandas.PeriodIndex or None
         The periods as given, for dates and periods (hidden from the displays).
+    labels : pandas.Index or None
+        The series' ``by`` keys (a MultiIndex for several ``by`` columns; None without
+        ``by``): ``to_frame()``'s first columns.
     """
 
     compound_dispersion: float | np.ndarray = _r.series()
@@ -1034,16 +1037,20 @@ class HarmTrendResult(LogLinearTrend, Result):
     source: str | None = _r.hidden()
     per: str = _r.scalar()
     times: pd.Index | None = _r.hidden()
+    labels: pd.Index | None = _r.label()
 
     def _series_labels(self) -> list:
-        return ["all"] if np.ndim(self.rate_ratio) == 0 else [str(v) for v in self.harm.index]
+        return _labels(None if np.ndim(self.rate_ratio) == 0 else self.labels)
 
     def to_frame(self):
-        """One row per series (named): the log-linear trend, its dispersion, and the
-        Mann-Kendall and Sen results (``mk_trend``, ``mk_z``, ``mk_pvalue``, ``sen_slope``,
-        ``sen_lower``, ``sen_upper``)."""
+        """One row per series: the ``by`` columns and its name (``series``), the log-linear
+        trend, its dispersion, and the Mann-Kendall and Sen results (``mk_trend``, ``mk_z``,
+        ``mk_pvalue``, ``sen_slope``, ``sen_lower``, ``sen_upper``)."""
         frame = super().to_frame()
-        frame["series"] = self._series_labels()
+        if "series" in frame:
+            frame["series"] = self._series_labels()
+        else:
+            frame.insert(self.labels.nlevels, "series", self._series_labels())
         mk, sen = self.mann_kendall, self.sen
         for name, value in (("mk_trend", mk.trend), ("mk_z", mk.z), ("mk_pvalue", mk.pvalue),
                             ("sen_slope", sen.slope), ("sen_lower", sen.lower),
@@ -1324,4 +1331,4 @@ def _trend_fields(fit: dict, labels, data: _TrendSeries, index, time: str) -> di
         harm=series(data.harm), variance=series(data.variance),
         exposure=series(data.exposure), t=data.t,
         per="period" if data.axis is None else data.axis.unit,
-        times=None if data.axis is None else data.axis.times)
+        times=None if data.axis is None else data.axis.times, labels=index)
