@@ -302,6 +302,20 @@ def test_harm_trend_seasons_come_from_the_calendar():
                                            "Oct", "Nov", "Dec", "Jun"]]
 
 
+def test_harm_trend_calendar_seasons_with_gaps_match_r():
+    months = pd.period_range("2021-01", periods=36, freq="M").delete([5, 17])
+    h = [48, 51, 50, 47, 45, 41, 37, 34, 33, 37, 46, 54, 58, 57, 54, 50, 46, 44, 41, 40, 43, 50,
+         58, 64, 65, 61, 56, 52, 50, 50, 49, 48, 49, 55]
+    d = pd.DataFrame({"month": months, "type": "a", "n": h})
+    res = harm_trend(d, "type", "n", {"a": 1}, "month", period=12)
+    # R 4.2.2: t <- whole months since January 2021 (June 2021 and June 2022 missing),
+    #          m <- calendar month; f <- glm(H ~ t + factor(m), family = quasipoisson)
+    #          coef(f)[["t"]]; summary(f)$dispersion; summary(f, dispersion = 1)$coefficients
+    assert res.params["t"] == pytest.approx(0.010580782146102412, rel=1e-10)
+    assert res.dispersion == pytest.approx(0.049371957396650026, rel=1e-6)
+    assert res.bse["t"] == pytest.approx(0.0025530763294326184, rel=1e-6)   # scale max(k, .) = 1
+
+
 def test_harm_trend_refuses_dates_of_unknown_frequency():
     d = pd.DataFrame({"day": pd.to_datetime(["2023-01-01", "2023-01-04", "2023-01-09"]),
                       "type": ["a"] * 3, "n": [3, 4, 5]})
