@@ -77,7 +77,8 @@ def test_plain_arrays_and_default_index_stay_unnamed():
 def test_misaligned_indexes_are_refused(call):
     x = pd.Series(X, index=ABC)
     n = pd.Series(N, index=list("ABD"))
-    with pytest.raises(ValueError, match=r"different indexes: \['A', 'B', 'C'\].*\['A', 'B', 'D'\]"):
+    both = r"different indexes: \['A', 'B', 'C'\].*\['A', 'B', 'D'\]"
+    with pytest.raises(ValueError, match=both):
         call(x, n)
     with pytest.raises(ValueError, match="different indexes"):
         call(x, pd.Series(N, index=list("CBA")))      # same labels, another order

@@ -1221,6 +1221,15 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
     >>> res = harm_trend(crimes, "type", "n", {"Burglary": 40, "Robbery": 365}, "year")
     >>> round(res.percent_change, 2), res.status
     (-5.74, 'ok')
+
+    Monthly dates with March missing: the months keep their true spacing.
+
+    >>> monthly = pd.DataFrame({
+    ...     "month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-04-01", "2024-05-01"]),
+    ...     "type": "Burglary", "n": [30, 33, 38, 41]})
+    >>> res = harm_trend(monthly, "type", "n", {"Burglary": 40}, "month")
+    >>> res.t.tolist(), res.per
+    ([0.0, 1.0, 3.0, 4.0], 'month')
     """
     dispersion = _v.choice(dispersion, "dispersion", _o.HARM_DISPERSION.names)
     conf = _v.conf_level(conf)

@@ -351,8 +351,8 @@ class WDDResult(TestResult):
 
         title = (None if np.ndim(self.estimate) else
                  f"WDD = {_n.count(round(self.estimate, 1))} ({self._interval(_pick(self, None))})")
-        return wdd_chart(self, _n.names(self.labels, np.size(self.estimate), "Area", False), self._measure,
-                         title, ax=ax)
+        return wdd_chart(self, _n.names(self.labels, np.size(self.estimate), "Area", False),
+                         self._measure, title, ax=ax)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
