@@ -346,3 +346,13 @@ def test_harm_trend_carries_the_by_columns_back():
     assert res.narrative()[1].startswith("North, y: ")
     one = harm_trend(d[d["area"] == "y"], "type", "n", {"A": 2, "B": 1}, "month")
     assert res.rate_ratio[1] == pytest.approx(one.rate_ratio, rel=1e-12)
+
+
+def test_wdd_weights_and_periods_from_columns():
+    df = pd.DataFrame({"spot": ["a", "b"], "tb": [40, 25], "ta": [30, 24], "cb": [41, 22],
+                       "ca": [40, 23], "w": [1.5, 2.0], "months": [24.0, 12.0]})
+    res = place.wdd(df, "tb", "ta", "cb", "ca", weights="w", period_before="months",
+                    label="spot")
+    ref = place.wdd([40, 25], [30, 24], [41, 22], [40, 23], weights=[1.5, 2.0],
+                    period_before=[24.0, 12.0])
+    _same(res, ref, ["estimate", "se", "pvalue"])

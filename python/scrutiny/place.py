@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,6 +25,9 @@ from . import _results as _r
 from . import _validation as _v
 from ._results import TestResult, scalar_or_array
 from .rates import compare_rates, rate_ci
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["wdd", "poisson_etest", "WDDResult", "PoissonETestResult"]
 
@@ -505,7 +509,7 @@ def _combine_axes(combine, ndim: int) -> tuple[int, ...]:
     return tuple(axes)
 
 
-@_frames.tidy(roles=_PARTS, layout="units")
+@_frames.tidy(roles=(*_PARTS, "weights", "period_before", "period_after"), layout="units")
 def wdd(treated_before, treated_after, control_before, control_after,
         displacement_before=None, displacement_after=None,
         control_displacement_before=None, control_displacement_after=None,
@@ -521,7 +525,8 @@ def wdd(treated_before, treated_after, control_before, control_after,
     (or crime types) at once.
 
     Also ``wdd(df, treated_before=<column>, ..., label=<column>)`` (or ``by=[<columns>]``): a
-    tidy table with one row per hot spot (one test per row).
+    tidy table with one row per hot spot (one test per row); ``weights``, ``period_before``
+    and ``period_after`` may name columns too.
 
     Parameters
     ----------
