@@ -356,3 +356,11 @@ def test_wdd_weights_and_periods_from_columns():
     ref = place.wdd([40, 25], [30, 24], [41, 22], [40, 23], weights=[1.5, 2.0],
                     period_before=[24.0, 12.0])
     _same(res, ref, ["estimate", "se", "pvalue"])
+
+
+def test_plot_names_flagged_units_by_their_by_keys(table):
+    res = sc.funnel(table, "arrests", "incidents", by=["force", "area"], target=0.2)
+    ax = res.plot()
+    shown = {t.get_text() for t in ax.texts}
+    assert shown and shown <= {f"{f}, {a}" for f, a in zip(table["force"], table["area"])}
+    plt.close("all")
