@@ -105,6 +105,12 @@ def test_ratio_significance_shrink_and_indices_keep_labels():
     assert di.gini == sc.disparity_indices(x.to_numpy(), n.to_numpy()).gini
 
 
+def test_misaligned_weights_are_refused():
+    x, n = pd.Series([2, 30, 45], index=ABC), pd.Series([10, 100, 150], index=ABC)
+    with pytest.raises(ValueError, match="x and weights have different indexes"):
+        sc.disparity_indices(x, n, weights=pd.Series([1.0, 2.0, 3.0], index=list("CBA")))
+
+
 def test_ratio_significance_on_a_grid_has_no_labels():
     res = sc.ratio_significance(np.array([[3, 25], [4, 9]]), 10.0)
     assert res.labels is None

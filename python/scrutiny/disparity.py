@@ -887,7 +887,7 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
     ns = _v.positive(n, "n")
     xs, ns = _one_dimensional(x=xs, n=ns)
     _v.at_least(xs, "x", 2)
-    labels = _unit_labels(None, xs.size, x=x, n=n)
+    labels = _unit_labels(None, xs.size, x=x, n=n, weights=weights)
     if how == "binomial":
         _v.counts(ns, "n")
         _v.numerator_within(xs, ns, "x", "n")
