@@ -370,3 +370,41 @@ def test_plot_names_flagged_units_by_their_by_keys(table):
     shown = {t.get_text() for t in ax.texts}
     assert shown and shown <= {f"{f}, {a}" for f, a in zip(table["force"], table["area"])}
     plt.close("all")
+
+
+def _monthly_gaps():
+    months = pd.period_range("2021-01", periods=36, freq="M").delete([5, 17])
+    h = [48, 51, 50, 47, 45, 41, 37, 34, 33, 37, 46, 54, 58, 57, 54, 50, 46, 44, 41, 40, 43, 50,
+         58, 64, 65, 61, 56, 52, 50, 50, 49, 48, 49, 55]
+    return months, np.array(h, dtype=float)
+
+
+def test_harm_trend_per_year():
+    months, h = _monthly_gaps()
+    d = pd.DataFrame({"month": months, "type": "a", "n": h})
+    month = harm_trend(d, "type", "n", {"a": 1}, "month")
+    year = harm_trend(d, "type", "n", {"a": 1}, "month", per="year")
+    assert year.per == "year" and month.per == "month"
+    assert year.params["t"] == pytest.approx(12 * month.params["t"], rel=1e-12)
+    assert year.rate_ratio == pytest.approx(month.rate_ratio ** 12, rel=1e-12)
+    assert year.upper == pytest.approx(month.upper ** 12, rel=1e-12)
+    assert year.sen.slope == pytest.approx(12 * month.sen.slope, rel=1e-12)
+    assert " per year " in year.narrative()
+    with pytest.raises(ValueError, match="per needs dates or periods"):
+        harm_trend(d.assign(month=np.arange(len(h))), "type", "n", {"a": 1}, "month",
+                   per="year")
+    with pytest.raises(ValueError, match="per must be one of"):
+        harm_trend(d, "type", "n", {"a": 1}, "month", per="fortnight")
+
+
+def test_harm_trend_seasonal_mann_kendall_compares_calendar_months():
+    months, h = _monthly_gaps()
+    d = pd.DataFrame({"month": months, "type": "a", "n": h})
+    res = harm_trend(d, "type", "n", {"a": 1}, "month", period=12)
+    # Hirsch-Slack by hand: S and var(S) summed over the calendar months (no ties within one)
+    s = var = 0.0
+    for m in range(1, 13):
+        x = h[months.month == m]
+        s += sum(np.sign(x[j] - x[i]) for i in range(len(x)) for j in range(i + 1, len(x)))
+        var += len(x) * (len(x) - 1) * (2 * len(x) + 5) / 18
+    assert res.mann_kendall.s == s and res.mann_kendall.var_s == pytest.approx(var, rel=1e-14)

@@ -1005,14 +1005,15 @@ class HarmTrendResult(LogLinearTrend, Result):
         The series (periods as columns for several; hidden from the displays).
     t : numpy.ndarray
         The time of each period (hidden from the displays): whole periods since the first
-        for dates and periods (gaps count).
+        for dates and periods (gaps count), in units of ``per`` when it is given.
     dropped : tuple
         Crime types left out for want of a weight.
     source : str or None
         Where the weights come from (hidden from the displays).
     per : str
-        The unit of time of ``rate_ratio``: the periods' frequency (``"month"``,
-        ``"quarter"``, ...) for dates and periods, else ``"period"``.
+        The unit of time of ``rate_ratio`` and Sen's slope: ``per`` as given, else the
+        periods' frequency (``"month"``, ``"quarter"``, ...) for dates and periods, else
+        ``"period"``.
     times : pandas.DatetimeIndex, pandas.PeriodIndex or None
         The periods as given, for dates and periods (hidden from the displays).
     labels : pandas.Index or None
@@ -1130,7 +1131,7 @@ def _time_index(frame, time: str):
 
 def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, period=None,
                conf=0.95, dispersion="estimate", alpha=0.05, missing="raise", *,
-               errors="coerce", threads=None) -> HarmTrendResult:
+               errors="coerce", threads=None, per=None) -> HarmTrendResult:
     """Trend in a harm series: a log-linear trend whose variance accounts for the harm
     weights, with the rank-based Mann-Kendall test and Sen's slope beside it.
 
@@ -1170,12 +1171,16 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
         (``"raise"``).
     threads : int, optional
         Threads for the fits (default: all cores).
+    per : {"month", "quarter", "year", "week", "day"}, optional
+        With dates or periods in ``time``: the unit of time of the trend and Sen's slope
+        (default the periods' own, e.g. ``"year"`` reports a monthly series' harm ratio per
+        year, the monthly ratio to the 12th power).  Refused for other times.
 
     Returns
     -------
     HarmTrendResult
         ``rate_ratio`` (exp of the coefficient of time: the ratio of harm from one period to
-        the next), ``lower``, ``upper``, ``pvalue``, ``percent_change``, ``params``, ``bse``,
+        the next, or per ``per``), ``lower``, ``upper``, ``pvalue``, ``percent_change``, ``params``, ``bse``,
         ``pvalues`` (terms ``"intercept"``, ``"t"``, ``"season_<j>"``), ``compound_dispersion``,
         ``dispersion``, ``scale``, ``nobs``, ``status``, ``mann_kendall``
         (:class:`~scrutiny.trend.MannKendallResult`, or
@@ -1239,7 +1244,7 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
     _v.data_frame(frame, "frame")
     time = _column_name(time, "time", frame)
     long, w, cols, series_all, index = _prepare(frame, crime_type, count, weights, by, missing)
-    data = _trend_series(frame, long, series_all, index, time, exposure)
+    data = _trend_series(frame, long, series_all, index, time, exposure, per)
     fit = _trend_fit(data, period, dispersion, conf, nthreads)
     status = np.where(np.nansum(data.harm, axis=1) > 0, fit["status"], _NO_HARM)
     labels = _batch.statuses(status, _TREND_STATUS, "harm_trend", errors,
@@ -1248,7 +1253,7 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
     rates = data.harm if data.exposure is None else data.harm / data.exposure
     y = rates[0] if single else rates
     mk = (mann_kendall(y, t=data.t, alpha=alpha) if period is None else
-          seasonal_mann_kendall(y, period=period, alpha=alpha))
+          seasonal_mann_kendall(_calendar_grid(y, data.axis), period=period, alpha=alpha))
     sen = sen_slope(y, t=data.t, conf=conf)
     method = f"log-linear trend in harm, variance {_o.HARM_DISPERSION.word(dispersion)}"
     return HarmTrendResult(
@@ -1267,12 +1272,33 @@ class _TrendSeries:
     times: pd.Index
     t: np.ndarray
     axis: object        # the TimeAxis of dates and periods, else None
+    per: str            # the unit of time of t
 
 
-def _trend_series(frame, long: _Long, series_all, index, time: str, exposure) -> _TrendSeries:
+def _calendar_grid(y: np.ndarray, axis):
+    """Series on dates or periods spread over every period from the first to the last (NaN
+    where one is missing), so that seasons by position are the calendar's; others as given."""
+    if axis is None:
+        return y
+    positions = axis.t.astype(np.intp)
+    grid = np.full(y.shape[:-1] + (int(positions[-1]) + 1,), np.nan)
+    grid[..., positions] = y
+    return grid
+
+
+def _trend_series(frame, long: _Long, series_all, index, time: str, exposure,
+                  per=None) -> _TrendSeries:
     """The harm series of every group, summed per period in the C core; with an exposure, a
-    period without one is missing."""
+    period without one is missing.  With ``per``, t counts that unit of time."""
     time_all, times, t, axis = _time_index(frame, time)
+    unit = "period" if axis is None else axis.unit
+    if per is not None:
+        if axis is None:
+            raise ValueError(f"per needs dates or periods in the time column ({time!r} holds "
+                             f"{frame[time].dtype}); without them t is in the column's own "
+                             "units")
+        factor, unit = axis.per(per, "per")
+        t = t / factor
     rows, n = (1 if index is None else len(index)), len(times)
     cells_all = series_all * n + time_all
     _, harm, var = _harm_sums(long, cells_all[long.keep], rows * n)
@@ -1285,7 +1311,7 @@ def _trend_series(frame, long: _Long, series_all, index, time: str, exposure) ->
                              f"exposure column {exposure!r} (per series and period)",
                              cell_labels, "by and time").reshape(rows, n)
         harm[np.isnan(expo)] = np.nan
-    return _TrendSeries(harm, var, expo, times, t, axis)
+    return _TrendSeries(harm, var, expo, times, t, axis, unit)
 
 
 def _trend_fit(data: _TrendSeries, period, dispersion: str, conf: float, nthreads: int) -> dict:
@@ -1339,5 +1365,5 @@ def _trend_fields(fit: dict, labels, data: _TrendSeries, index, time: str) -> di
         scale=out(fit["scale"]), nobs=out(fit["nobs"].astype(np.int64)), status=out(labels),
         harm=series(data.harm), variance=series(data.variance),
         exposure=series(data.exposure), t=data.t,
-        per="period" if data.axis is None else data.axis.unit,
+        per=data.per,
         times=None if data.axis is None else data.axis.times, labels=index)
