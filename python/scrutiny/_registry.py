@@ -258,7 +258,9 @@ ENTRIES = (
                                        by=["force", "area"], per=1000)),
         ("numerator", "denominator"), _CHART),
     Entry("ratio_significance", (
-        lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(10.3, 31.7, size)),),
+        lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(10.3, 31.7, size)),
+        lambda rng, size, folder: call(_units_table(rng, size, 1), "x", "n", label="area",
+                                       conf=0.95)),
         ("observed", "expected"), _PURE),
     Entry("disparity_indices", (
         lambda rng, size, folder: call(*_trials(rng, size, least=2), bootstrap=20, seed=11,
