@@ -160,6 +160,9 @@ def test_tidy_errors_name_the_column(table):
         sc.funnel(table, numerator="nope", denominator="incidents")
     with pytest.raises(ValueError, match="'region' is not a column"):
         sc.shrink(table, x="arrests", n="incidents", by=["region"])
+    with pytest.raises(ValueError, match="label= .* or by="):
+        sc.funnel(table, numerator="arrests", denominator="incidents", label="area",
+                  by=["force"])
     with pytest.raises(ValueError, match="more than one row for 'West Mercia'"):
         sc.funnel(table, numerator="arrests", denominator="incidents", label="force")
 

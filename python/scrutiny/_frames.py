@@ -191,6 +191,9 @@ def _keys(df, by, role: str = "by"):
 def per_unit_frame(df, roles: dict, label=None, by=None) -> dict:
     """Per-unit Series from a tidy table: one Series per role (``{argument: column}``) indexed
     by the ``label`` column (or the ``by`` columns, or the table's own index)."""
+    if label is not None and by is not None:
+        raise ValueError("give label= (one column naming the units) or by= (the columns that "
+                         "name them), not both")
     keys = _keys(df, label, "label") if label is not None else _keys(df, by)
     index = df.index if keys is None else keys
     if index.has_duplicates:
