@@ -39,6 +39,13 @@ def _is_series(value) -> bool:
     return pd is not None and isinstance(value, pd.Series)
 
 
+def is_index(value) -> bool:
+    """Whether ``value`` is a pandas Index (unit names that keep their name)."""
+    import pandas as pd
+
+    return isinstance(value, pd.Index)
+
+
 def _index_text(index) -> str:
     items = list(index[:4])
     more = ", ..." if len(index) > 4 else ""
@@ -207,6 +214,9 @@ def _keys(df, by, role: str = "by"):
 def per_unit_frame(df, roles: dict, label=None, by=None) -> dict:
     """Per-unit Series from a tidy table: one Series per role (``{argument: column}``) indexed
     by the ``label`` column (or the ``by`` columns, or the table's own index)."""
+    if label is not None and by is not None:
+        raise ValueError("give label= (one column naming the units) or by= (the columns that "
+                         "name them), not both")
     keys = _keys(df, label, "label") if label is not None else _keys(df, by)
     index = df.index if keys is None else keys
     if index.has_duplicates:
@@ -337,6 +347,7 @@ def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None 
             return func(**cols, **kwargs)
 
         wrapper.tidy_roles = roles
+        wrapper.__signature__ = _tidy_signature(inspect.signature(func), layout)
         return wrapper
     return decorate
 
@@ -375,6 +386,20 @@ def _one_role_each(given: dict) -> None:
 def _is_column(value) -> bool:
     """A column name, or a list of them."""
     return isinstance(value, str) or _names(value)
+
+
+_TIDY_KEYWORDS = {"units": ("label", "by"), "series": ("value", "time", "by"), "records": ()}
+
+
+def _tidy_signature(sig, layout: str):
+    """The function's signature with the tidy form's own keywords (``label``, ``by``, ...)
+    added as keyword-only arguments, so the tidy calls bind to it."""
+    params = list(sig.parameters.values())
+    extra = [inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=None)
+             for k in _TIDY_KEYWORDS[layout] if k not in sig.parameters]
+    var = [p for p in params if p.kind == p.VAR_KEYWORD]
+    rest = [p for p in params if p.kind != p.VAR_KEYWORD]
+    return sig.replace(parameters=rest + extra + var)
 
 
 def _names(value) -> bool:

@@ -161,6 +161,14 @@ def _dates(rng, size):
 _WEIGHTS = {"Burglary": 40.3, "Robbery": 365.2, "Shoplifting": 1.7, "Criminal damage": 7.45}
 
 
+def _units_table(rng, size, least):
+    """A tidy table of ``size`` areas (at least ``least``) in two forces: x of n each."""
+    x, n = _trials(rng, size, least=least)
+    areas = [f"Area {k:02d}" for k in range(x.size)]
+    return pd.DataFrame({"force": ["North", "South"] * (x.size // 2) + ["North"] * (x.size % 2),
+                         "area": areas, "x": x, "n": n})
+
+
 def _crimes(rng, size, periods=1):
     """Counts by area, year and crime type, with each area's population."""
     areas = [f"Area {k:02d}" for k in range(size)]
@@ -299,10 +307,14 @@ ENTRIES = (
         lambda rng, size, folder: call(*_trials(rng, size, least=3), kind="rate", method="exact",
                                        overdispersion="multiplicative"),
         lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size, least=3)), kind="rate",
-                                       method="normal")),
+                                       method="normal"),
+        lambda rng, size, folder: call(_units_table(rng, size, 3), "x", "n",
+                                       by=["force", "area"], per=1000)),
         ("numerator", "denominator"), _CHART),
     Entry("ratio_significance", (
-        lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(10.3, 31.7, size)),),
+        lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(10.3, 31.7, size)),
+        lambda rng, size, folder: call(_units_table(rng, size, 1), "x", "n", label="area",
+                                       conf=0.95)),
         ("observed", "expected"), _PURE),
     Entry("disparity_indices", (
         lambda rng, size, folder: call(*_trials(rng, size, least=2), bootstrap=20, seed=11,
@@ -310,7 +322,8 @@ ENTRIES = (
         ("x", "n", "weights"), _PURE),
     Entry("shrink", (
         lambda rng, size, folder: call(*_trials(rng, size, least=2)),
-        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size, least=2)))),
+        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size, least=2))),
+        lambda rng, size, folder: call(_units_table(rng, size, 2), "x", "n", label="area")),
         ("x", "n"), _PURE),
     # trend and models
     Entry("mann_kendall", tuple(
