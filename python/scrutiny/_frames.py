@@ -22,6 +22,7 @@ import warnings
 
 import numpy as np
 
+from . import _validation as _v
 from ._timeaxis import TimeAxis, is_time_index, numeric_or_axis, time_axis
 
 SERIES_LAYOUTS = ("a Series or DataFrame with a DatetimeIndex or PeriodIndex (one series per "
@@ -80,6 +81,29 @@ def labels_or(index, labels, name: str = "labels"):
     if index is None or isinstance(index, pd.RangeIndex):
         return None
     return index
+
+
+def index_labels(index, shape):
+    """The units' names from a Series' ``index`` for a result of ``shape`` with one unit per
+    label; None for a default RangeIndex, no index, or a result broadcast to another shape."""
+    names = labels_or(index, None)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return names if names is not None and shape == (len(names),) else None
+
+
+def result_labels(shape, labels=None, /, **values):
+    """The names of a result's units: ``labels`` when given (a one-dimensional result only),
+    else the index shared by the Series among ``values`` (:func:`unit_index`; a ValueError
+    naming two that differ), as :func:`index_labels` reads it."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    index = unit_index(**values)
+    if labels is None:
+        return index_labels(index, shape)
+    if len(shape) != 1:
+        raise ValueError(f"labels name the units of a one-dimensional result; this result has "
+                         f"shape {shape}")
+    checked = _v.labels_for(labels, shape[0])
+    return labels_or(None, labels if is_index(labels) else checked)
 
 
 # ---- series ------------------------------------------------------------------------------------

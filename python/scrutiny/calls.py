@@ -69,13 +69,6 @@ def _patience_ratio(patience: np.ndarray, handle: np.ndarray) -> None:
                          "callers that patient never hang up in practice; use erlang_c")
 
 
-def _scenario_labels(index, shape):
-    """The scenarios' names: ``index`` (shared by the arguments given as pandas Series, see
-    ``_frames.unit_index``) when the scenarios lie along it (one dimension), else None."""
-    index = _f.labels_or(index, None)
-    return index if index is not None and tuple(shape) == (len(index),) else None
-
-
 def _shape_out(a, shape):
     out = np.asarray(a).reshape(shape)
     return float(out) if out.ndim == 0 else out
@@ -462,7 +455,7 @@ def erlang_c(calls, interval, handle_time, agents, target_time, *, unstable="rai
         immediate_answer=_shape_out(1.0 - p_wait, shape),
         agents=_whole_out(n, shape), target_time=_shape_out(t, shape),
         stable=bool(stable) if stable.ndim == 0 else stable,
-        labels=_scenario_labels(labels, shape))
+        labels=_f.index_labels(labels, shape))
 
 
 @_f.tidy(roles=(*_SCENARIO, "patience"), layout="units")
@@ -551,7 +544,7 @@ def erlang_a(calls, interval, handle_time, agents, target_time, patience, *,
         occupancy=_shape_out(out["occupancy"], shape),
         immediate_answer=_shape_out(1.0 - out["p_wait"], shape), agents=_whole_out(n, shape),
         target_time=_shape_out(t, shape), patience=_shape_out(p, shape),
-        labels=_scenario_labels(labels, shape))
+        labels=_f.index_labels(labels, shape))
 
 
 def _scheduled(agents: np.ndarray, shrinkage: np.ndarray) -> np.ndarray:
@@ -664,7 +657,7 @@ def agents_needed(calls, interval, handle_time, target_time, service_level, max_
         shrinkage=_shape_out(shrink, shape),
         patience=None if patience is None else _shape_out(p, shape),
         method="Erlang C (M/M/n)" if patience is None else "Erlang A (M/M/n+M)",
-        labels=_scenario_labels(labels, shape))
+        labels=_f.index_labels(labels, shape))
 
 
 # ---- staffing over a day --------------------------------------------------------------------
@@ -830,7 +823,7 @@ def staffing(calls, handle_time, target_time, service_level, *, interval=1800,
         target=_one_or_each(res.target), target_time=_one_or_each(res.target_time),
         shrinkage=_one_or_each(res.shrinkage),
         patience=None if patience is None else _one_or_each(res.patience),
-        method=res.method, labels=_scenario_labels(index, volumes.shape))
+        method=res.method, labels=_f.index_labels(index, volumes.shape))
 
 
 def _one_or_each(value):

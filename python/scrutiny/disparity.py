@@ -44,20 +44,6 @@ _ALL_CORES = 0
 _level_label = _n.level     # 0.95 -> '95%', 0.998 -> '99.8%'
 
 
-def _unit_labels(labels, size: int, /, **arrays):
-    """The units' names: ``labels`` when given, else the index shared by the arguments given
-    as pandas Series (a ValueError naming both when two differ), as a pandas Index; None when
-    neither names the units or the Series do not give one name per unit."""
-    index = _frames.unit_index(**arrays)
-    if labels is not None:
-        checked = _v.labels_for(labels, size)
-        return _frames.labels_or(None, labels if _frames.is_index(labels) else checked)
-    names = _frames.labels_or(index, None)
-    if names is None or len(names) != size:      # a Series broadcast against longer arrays
-        return None
-    return names
-
-
 def _per(per) -> float:
     """The rate multiplier: 1 when None."""
     return 1.0 if per is None else _v.number(per, "per", positive=True)
@@ -491,7 +477,8 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=_funne
     trim = _v.number_in(trim, "trim", 0.0, 0.5)
     level_arr, _ = _funnel.levels(levels, conf)
     num, den = _funnel_inputs(numerator, denominator, kind)
-    labels = _unit_labels(labels, num.size, numerator=numerator, denominator=denominator)
+    labels = _frames.result_labels(num.size, labels, numerator=numerator,
+                                   denominator=denominator)
     if method == "log":
         _v.positive(num, "numerator")          # log(0) is undefined: use "sqrt" or "exact"
     if overdispersion is not None:
@@ -661,7 +648,7 @@ def ratio_significance(observed, expected, levels=_funnel.LEVELS, *, conf=None,
     exp = _v.positive(expected, "expected")
     obs, exp = _v.broadcast(observed=obs, expected=exp)
     shape = obs.shape
-    names = (_unit_labels(labels, obs.size, observed=observed, expected=expected)
+    names = (_frames.result_labels(obs.size, labels, observed=observed, expected=expected)
              if len(shape) == 1 else _no_labels(labels, shape))
     o, e = obs.reshape(-1), exp.reshape(-1)
     with np.errstate(over="ignore"):
@@ -887,7 +874,7 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
     ns = _v.positive(n, "n")
     xs, ns = _one_dimensional(x=xs, n=ns)
     _v.at_least(xs, "x", 2)
-    labels = _unit_labels(None, xs.size, x=x, n=n, weights=weights)
+    labels = _frames.result_labels(xs.size, None, x=x, n=n, weights=weights)
     if how == "binomial":
         _v.counts(ns, "n")
         _v.numerator_within(xs, ns, "x", "n")
@@ -1102,7 +1089,7 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95, *, labels=None) -> 
         ns = _v.positive(n, "n")
     xs, ns = _one_dimensional(x=xs, n=ns)
     _v.at_least(xs, "x", 2)
-    labels = _unit_labels(labels, xs.size, x=x, n=n)
+    labels = _frames.result_labels(xs.size, labels, x=x, n=n)
     if kind == "proportion":
         _v.numerator_within(xs, ns, "x", "n")
         _v.not_all_full(xs, ns, "x", "n")

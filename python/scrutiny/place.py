@@ -25,7 +25,7 @@ from . import _options as _o
 from . import _results as _r
 from . import _validation as _v
 from ._results import TestResult, scalar_or_array
-from .rates import _index, _labels, _no_table, compare_rates, rate_ci
+from .rates import _index, _no_table, compare_rates, rate_ci
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -686,7 +686,7 @@ def wdd(treated_before, treated_after, control_before, control_after,
         treated_change=field(treated_change), control_change=field(control_change),
         conf=level, alternative=alt, has_displacement=has_displacement, weighted=weighted,
         _measure=_wdd_measure(arrays, weights is not None, area_sizes is not None),
-        labels=_unit_labels(labels, out_shape, **dict(zip(_PARTS, (
+        labels=_frames.result_labels(out_shape, labels, **dict(zip(_PARTS, (
             treated_before, treated_after, control_before, control_after, displacement_before,
             displacement_after, control_displacement_before, control_displacement_after)))),
     )
@@ -745,20 +745,6 @@ def _grouped(counts, scale, axes: tuple, out_shape: tuple):
     if counts.shape[1] == 0:
         raise ValueError("treated_before is empty")
     return counts, scale, (counts.shape[1] // groups if groups else 1)
-
-
-def _unit_labels(labels, out_shape: tuple, **counts):
-    """The names of a 1-D result's units, as a pandas Index: ``labels``, else the index
-    shared by the Series among ``counts`` (a ValueError naming two that differ), else None."""
-    index = _frames.unit_index(**counts)
-    if labels is None:
-        names = _frames.labels_or(index, None) if len(out_shape) == 1 else None
-        return names if names is not None and len(names) == out_shape[0] else None
-    if len(out_shape) != 1:
-        raise ValueError("labels name the units of a 1-D result; this result has shape "
-                         f"{out_shape}")
-    checked = _v.labels_for(labels, out_shape[0])
-    return _frames.labels_or(None, labels if _frames.is_index(labels) else checked)
 
 
 def _wdd_measure(arrays: dict, weighted: bool, sized: bool) -> str:
@@ -921,5 +907,5 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
         conf=level,
         method=method,
         per=exact.per,
-        labels=_labels(index, shape),
+        labels=_frames.index_labels(index, shape),
     )

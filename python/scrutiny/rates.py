@@ -650,13 +650,6 @@ def _index(**values):
     return _frames.unit_index(**values)
 
 
-def _labels(index, shape: tuple):
-    """The units' names from a Series' ``index``, for a result with one unit per label
-    (a result broadcast to another shape, or a default RangeIndex, has none)."""
-    labels = None if index is None else _frames.labels_or(index, None)
-    return labels if labels is not None and shape == (len(labels),) else None
-
-
 def _own(value, index):
     """``index``, naming the elements of ``value`` in messages when it is a Series; else None."""
     return index if index is not None and _v.is_pandas(value) and np.ndim(value) == 1 else None
@@ -757,7 +750,7 @@ def proportion_ci(x, n, conf=0.95, method="wilson", *, label=None, by=None
         xs = _v.counts(x, "x", labels=_own(x, index))
         ns = _trials(n, "n", _own(n, index))
         xs, ns = _v.broadcast(x=xs, n=ns)
-        _v.numerator_within(xs, ns, "x", "n", _labels(index, xs.shape))
+        _v.numerator_within(xs, ns, "x", "n", _frames.index_labels(index, xs.shape))
         pair = xs, ns
         found = _core.rates_proportion_ci(xs.ravel(), ns.ravel(), levels, code, _ALL_CORES)
     found = _r.fresh(found)   # one new block: the result holds views of it, uncopied
@@ -770,7 +763,7 @@ def proportion_ci(x, n, conf=0.95, method="wilson", *, label=None, by=None
         upper=_limits(upper, shape, several),
         conf=_conf_field(levels, several),
         method=method,
-        labels=_labels(index, shape),
+        labels=_frames.index_labels(index, shape),
     )
 
 
@@ -865,7 +858,7 @@ def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0, *, label=Non
         conf=_conf_field(levels, several),
         method=method,
         per=scalar_or_array(ps, shape),
-        labels=_labels(index, shape),
+        labels=_frames.index_labels(index, shape),
     )
 
 
@@ -951,7 +944,7 @@ def test_target(x, n, target, alternative="two-sided", conf=0.95, *, label=None,
     ns = _trials(n, "n", _own(n, index))
     ts = _v.probability(target, "target", open_interval=False)
     xs, ns, ts = _v.broadcast(x=xs, n=ns, target=ts)
-    _v.numerator_within(xs, ns, "x", "n", _labels(index, xs.shape))
+    _v.numerator_within(xs, ns, "x", "n", _frames.index_labels(index, xs.shape))
     pvalue, lower, upper = _core.rates_binom_test(
         xs.ravel(), ns.ravel(), ts.ravel(), _ALTERNATIVES[alt], level, _ALL_CORES)
     shape = xs.shape
@@ -964,7 +957,7 @@ def test_target(x, n, target, alternative="two-sided", conf=0.95, *, label=None,
         target=scalar_or_array(ts, shape),
         alternative=alt,
         conf=level,
-        labels=_labels(index, shape),
+        labels=_frames.index_labels(index, shape),
     )
 
 
@@ -1075,7 +1068,7 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False, *, label=None,
         correct=bool(correct),
         method="2-sample test for equality of proportions "
                + ("with" if correct else "without") + " continuity correction",
-        labels=_labels(index, shape),
+        labels=_frames.index_labels(index, shape),
     )
 
 
@@ -1182,7 +1175,7 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95, alternative="
         alternative=alt,
         conf=level,
         per=scale,
-        labels=_labels(index, shape),
+        labels=_frames.index_labels(index, shape),
     )
 
 
@@ -1255,7 +1248,7 @@ def homogeneity(x, n, correct=False, conf=0.95, *, label=None, by=None) -> Homog
         _v.dimensions(arr, name, (1,), "one-dimensional (one value per area)")
     _v.same_length(x=xs, n=ns)
     _v.at_least(xs, "x", 2)
-    _v.numerator_within(xs, ns, "x", "n", _labels(index, xs.shape))
+    _v.numerator_within(xs, ns, "x", "n", _frames.index_labels(index, xs.shape))
     statistic, pvalue = _core.rates_homogeneity(xs, ns, bool(correct))
     yates = bool(correct) and xs.size == 2
     return HomogeneityTestResult(
@@ -1267,7 +1260,7 @@ def homogeneity(x, n, correct=False, conf=0.95, *, label=None, by=None) -> Homog
         method=f"{xs.size}-sample test for equality of proportions "
                + ("with" if yates else "without") + " continuity correction",
         conf=level,
-        labels=_labels(index, xs.shape),
+        labels=_frames.index_labels(index, xs.shape),
     )
 
 
@@ -1477,7 +1470,7 @@ def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10, *, b
         total_population=scalar_or_array(table_n.sum(axis=1), shape),
         conf=_conf_field(levels, several),
         per=per_value,
-        labels=_labels(index, shape),
+        labels=_frames.index_labels(index, shape),
     )
 
 
@@ -1585,5 +1578,5 @@ def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0, *, by=N
         method=method.reshape(shape) if shape else str(method[0]),
         conf=_conf_field(levels, several),
         refvalue=ref,
-        labels=_labels(index, shape),
+        labels=_frames.index_labels(index, shape),
     )
