@@ -1,65 +1,173 @@
-"""Charts of waiting times (:mod:`scrutiny.waits`): Kaplan-Meier curves and the backlog."""
+"""Charts of waiting times (:mod:`scrutiny.waits`): Kaplan-Meier curves with the numbers at
+risk, and the backlog."""
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
 from .. import _narrative as _n
 from .. import _validation as _v
-from ._base import create_axes, legend
+from ._base import FIGSIZE, legend
+from ._table import at_risk, draw_at_risk
+
+# Below this many cases still waiting, the curve is drawn dashed (and its band left out).
+MIN_AT_RISK = 10
 
 
-def survival_chart(result, ax=None, ci: bool = True, censored: bool = True, target=None):
+def _axes(ax, figsize=FIGSIZE):
+    """The given Axes, or a new figure's with the constrained layout (room for the table and
+    a legend outside the plot)."""
+    if ax is not None:
+        return ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=figsize, layout="constrained")[1]
+
+
+def _fit(ax) -> None:
+    """Tighten a figure without a layout engine so the table and legend stay on it (a layout
+    the caller chose is left alone)."""
+    if ax.figure.get_layout_engine() is None:
+        ax.figure.tight_layout()
+
+
+def _tail_start(n_risk: np.ndarray, min_at_risk: int) -> int:
+    """The first row of a full curve resting on fewer than ``min_at_risk`` cases (its length
+    when none does)."""
+    few = np.flatnonzero(n_risk < min_at_risk)
+    return int(few[0]) if few.size else n_risk.size
+
+
+def _curve(ax, c, colour, label, ci: bool, censored: bool, min_at_risk: int):
+    """One group's step curve: solid while at least ``min_at_risk`` cases remain, dashed after,
+    the band over the solid part, '+' at open cases.  Returns the solid line."""
+    time, survival = c["time"].to_numpy(), c["survival"].to_numpy()
+    j = _tail_start(c["n_risk"].to_numpy(), min_at_risk)
+    before = 1.0 if j == 0 else survival[j - 1]
+    end = time[j] if j < time.size else time[-1]
+    x, y = np.r_[0.0, time[:j], end], np.r_[1.0, survival[:j], before]
+    line, = ax.step(x, y, where="post", color=colour, linewidth=1.8, label=label)
+    if j < time.size:
+        ax.step(np.r_[time[j], time[j:]], np.r_[before, survival[j:]], where="post",
+                color=colour, linewidth=1.4, linestyle=(0, (4, 2)), gid="few at risk")
+    if ci and j > 0:
+        lo = np.nan_to_num(np.r_[1.0, c["lower"].to_numpy()[:j], c["lower"].to_numpy()[j - 1]],
+                           nan=0.0)
+        hi = np.nan_to_num(np.r_[1.0, c["upper"].to_numpy()[:j], c["upper"].to_numpy()[j - 1]],
+                           nan=0.0)
+        ax.fill_between(x, lo, hi, step="post", color=colour, alpha=0.15, linewidth=0)
+    if censored:
+        cens = c["n_censor"].to_numpy() > 0
+        ax.plot(time[cens], survival[cens], "+", color=colour, markersize=7, linestyle="none")
+    return line
+
+
+def survival_chart(result, ax=None, ci: bool = True, censored: bool = True, target=None, *,
+                   min_at_risk: int = MIN_AT_RISK, table: bool = True, title: str | None = None,
+                   xlabel: str | None = None, ylabel: str | None = None):
     """Step curve(s) of the share still waiting of a
-    :class:`~scrutiny.waits.KaplanMeierResult`, with the confidence band, a '+' at each time a
-    case was still open, and an optional vertical line at ``target``.  Returns the Axes."""
+    :class:`~scrutiny.waits.KaplanMeierResult`: the confidence band, a '+' at each time a case
+    was still open, the curve dashed (and its band left out) where fewer than ``min_at_risk``
+    cases are still waiting, the numbers at risk under the time axis (``table``), and at
+    ``target`` a vertical line with each curve's share still waiting past it in the legend.
+    Returns the Axes."""
     ci, censored = _v.boolean(ci, "ci"), _v.boolean(censored, "censored")
-    ax = create_axes(ax)
+    table = _v.boolean(table, "table")
+    min_at_risk = _v.whole_number(min_at_risk, "min_at_risk", minimum=0)
+    t = None if target is None else _v.number(target, "target", minimum=0.0)
+    ax = _axes(ax)
     results = result.groups if result.grouped else {None: result}
+    share = None if t is None else result.share_past(t)
+    curves, colours = [], []
     for i, (g, r) in enumerate(results.items()):
         c = r.curve()
-        time, survival = c["time"].to_numpy(), c["survival"].to_numpy()
-        x = np.r_[0.0, time]
-        y = np.r_[1.0, survival]
-        line, = ax.step(x, y, where="post", color=f"C{i}", linewidth=1.6,
-                        label=None if g is None else str(g))
-        if ci:
-            lo = np.r_[1.0, c["lower"].to_numpy()]
-            hi = np.r_[1.0, c["upper"].to_numpy()]
-            ax.fill_between(x, np.nan_to_num(lo, nan=0.0), np.nan_to_num(hi, nan=0.0),
-                            step="post", color=line.get_color(), alpha=0.15, linewidth=0)
-        if censored:
-            cens = c["n_censor"].to_numpy() > 0
-            ax.plot(time[cens], survival[cens], "+", color=line.get_color(), markersize=7)
-    if target is not None:
-        t = _v.number(target, "target", minimum=0.0)
-        ax.axvline(t, color="0.3", linestyle="--", linewidth=1.0,
-                   label=f"target ({_n.number(t)} {result.unit})")
-    ax.set_ylim(0, 1.02)
-    ax.set_xlim(left=0)
-    ax.set_xlabel(f"Wait ({result.unit})")
-    ax.set_ylabel("Share still waiting")
-    note = f"shaded: {_n.level(result.conf)} CI ({result.conf_type}); + still open"
-    ax.set_title(f"Kaplan-Meier estimate; {note}", fontsize=9)
-    if result.grouped or target is not None:
-        legend(ax)
+        colour = f"C{i}"
+        label = None if g is None else str(g)
+        if share is not None:
+            past = float(np.atleast_1d(share.estimate)[i])
+            what = (f"{_n.percent(past)} still waiting at {_n.number(t)} {result.unit}"
+                    if np.isfinite(past) else "not followed to the target")
+            label = what if g is None else f"{g}: {what}"
+        _curve(ax, c, colour, label, ci, censored, min_at_risk)
+        curves.append(c)
+        colours.append(colour)
+    last = max(float(c["time"].iloc[-1]) for c in curves)
+    right = max(last, 0.0 if t is None else t) * 1.02 or 1.0
+    ax.set_xlim(0.0, right)
+    ax.set_ylim(0.0, 1.02)
+    if t is not None:
+        ax.axvline(t, color="0.3", linestyle=":", linewidth=1.2,
+                   label=f"target: {_n.number(t)} {result.unit}")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=8, steps=[1, 2, 2.5, 3, 5, 10]))
+    ticks = [v for v in ax.get_xticks() if 0.0 <= v <= right]
+    ax.set_xticks(ticks)
+    _percent_shares(ax)
+    if table:
+        rows = [at_risk(c["time"], c["n_risk"], ticks) for c in curves]
+        names = [None] if not result.grouped else [str(g) for g in results]
+        draw_at_risk(ax, ticks, rows, names, colours)
+    ax.set_xlabel(f"Wait ({result.unit})" if xlabel is None else xlabel)
+    ax.set_ylabel("Share still waiting" if ylabel is None else ylabel)
+    ax.set_title("Share still waiting (Kaplan-Meier)" if title is None else title,
+                 fontsize=10, loc="left")
+    _notes_legend(ax, result, ci, censored, min_at_risk)
+    _fit(ax)
     return ax
 
 
-def backlog_chart(result, ax=None):
+def _percent_shares(ax) -> None:
+    from matplotlib.ticker import PercentFormatter
+
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+
+
+def _notes_legend(ax, result, ci: bool, censored: bool, min_at_risk: int) -> None:
+    """The legend outside the plot on the right: the curves (and target) drawn, then what the
+    band, the '+' and the dashed tail mean."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles, labels = ax.get_legend_handles_labels()
+    if ci:
+        handles.append(Patch(color="0.5", alpha=0.3, linewidth=0))
+        labels.append(f"{_n.level(result.conf)} CI ({result.conf_type})")
+    if censored:
+        handles.append(Line2D([], [], marker="+", color="0.3", linestyle="none", markersize=7))
+        labels.append("+ case still open")
+    if any(line.get_gid() == "few at risk" for line in ax.lines):
+        handles.append(Line2D([], [], color="0.3", linestyle=(0, (4, 2))))
+        labels.append(f"dashed: fewer than {min_at_risk:,}\nstill waiting (unreliable)")
+    legend(ax, handles=handles, labels=labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+           borderaxespad=0.0)
+
+
+def backlog_chart(result, ax=None, *, title: str | None = None, xlabel: str | None = None,
+                  ylabel: str | None = None):
     """Arrivals and completions per period (bars) and open cases at each period's end (line) of
-    a :class:`~scrutiny.waits.BacklogResult`.  Returns the Axes."""
-    ax = create_axes(ax)
-    x = np.arange(len(result.period))
-    ax.bar(x - 0.2, result.arrivals, width=0.4, color="0.7", label="arrivals")
-    ax.bar(x + 0.2, result.completions, width=0.4, color="C0", alpha=0.7, label="completions")
-    ax.plot(x, result.open, color="C3", linewidth=2, label="open at period end")
+    a :class:`~scrutiny.waits.BacklogResult`, with those open past the target wait (dashed)
+    when there is one; the periods by name on the time axis.  Returns the Axes."""
+    ax = _axes(ax, figsize=(8, 4.5))
+    n = len(result.period)
+    x = np.arange(n)
+    ax.bar(x - 0.2, result.arrivals, width=0.4, color="0.72", label="received")
+    ax.bar(x + 0.2, result.completions, width=0.4, color="#6baed6", label="decided")
+    ax.plot(x, result.open, color="#08306b", linewidth=2, label="open at period end")
     if result.over_target is not None:
-        ax.plot(x, result.over_target, color="C3", linestyle="--", linewidth=1.5,
-                label=f"open over {_n.number(result.target)} days")
-    step = max(1, len(x) // 12)
-    ax.set_xticks(x[::step])
-    ax.set_xticklabels([_n.period_text(p, short=True) for p in result.period[::step]],
-                       rotation=45, ha="right", fontsize=8)
-    ax.set_ylabel("Cases")
-    legend(ax)
+        ax.plot(x, result.over_target, color="#e46c0a", linestyle="--", linewidth=1.8,
+                label=f"open longer than {_n.number(result.target)} days (target)")
+    step = max(1, math.ceil(n / 12))
+    ax.set_xticks(x[::step], [_n.period_text(p, short=True) for p in result.period[::step]],
+                  rotation=45 if n > 6 else 0, ha="right" if n > 6 else "center", fontsize=8)
+    ax.set_xlim(-0.6, n - 0.4)
+    ax.set_ylim(bottom=0)
+    word = _n.step_word(result.period)
+    ax.set_xlabel(word.capitalize() if xlabel is None else xlabel)
+    ax.set_ylabel("Cases" if ylabel is None else ylabel)
+    ax.set_title(f"Cases received, decided and open, by {word}" if title is None else title,
+                 fontsize=10, loc="left")
+    legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
+    _fit(ax)
     return ax

@@ -1,0 +1,55 @@
+"""The numbers-at-risk table drawn under a Kaplan-Meier chart's time axis."""
+from __future__ import annotations
+
+import numpy as np
+
+FONTSIZE = 8
+ROW_HEIGHT = 11.0     # points between rows of the table
+HEADER_GAP = 4.0      # points between the tick labels and the table's first row
+
+
+def at_risk(time, n_risk, at) -> np.ndarray:
+    """Cases still waiting (and followed) at each time in ``at``, from a full Kaplan-Meier
+    curve (every distinct ``time`` with its ``n_risk``): the count at the first curve time at
+    or after it, as R ``summary(fit, times =)$n.risk``; 0 beyond the last time."""
+    time = np.asarray(time, dtype=float)
+    n_risk = np.asarray(n_risk, dtype=float)
+    k = np.searchsorted(time, np.asarray(at, dtype=float), side="left")
+    return np.where(k < time.size, n_risk[np.minimum(k, time.size - 1)], 0.0).astype(int)
+
+
+def _tick_labels_bottom(ax):
+    """A function of the renderer giving the box of the x tick labels (or of the Axes when
+    there are none): the table hangs from its bottom edge."""
+    from matplotlib.transforms import Bbox
+
+    def bbox(renderer):
+        boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels()
+                 if t.get_visible() and t.get_text()]
+        return Bbox.union(boxes) if boxes else ax.get_window_extent(renderer)
+
+    return bbox
+
+
+def draw_at_risk(ax, times, rows, labels, colours, header: str = "Number at risk"):
+    """Under the x tick labels of ``ax``: a header and one row of counts per entry of ``rows``
+    (arrays over ``times``), each named by its label at the left in its colour.  The axis label
+    is moved below the table.  Returns the Text artists of the table."""
+    bottom = _tick_labels_bottom(ax)
+    texts = [ax.annotate(header, (0.0, 0.0), xycoords=("axes fraction", bottom),
+                         xytext=(0, -HEADER_GAP), textcoords="offset points", ha="left",
+                         va="top", fontsize=FONTSIZE, fontweight="bold", annotation_clip=False)]
+    for r, (row, label, colour) in enumerate(zip(rows, labels, colours), start=1):
+        y = -HEADER_GAP - r * ROW_HEIGHT
+        for t, n in zip(times, row):
+            texts.append(ax.annotate(f"{int(n):,}", (t, 0.0), xycoords=("data", bottom),
+                                     xytext=(0, y), textcoords="offset points", ha="center",
+                                     va="top", fontsize=FONTSIZE, color=colour,
+                                     annotation_clip=False))
+        if label:
+            texts.append(ax.annotate(label, (0.0, 0.0), xycoords=("axes fraction", bottom),
+                                     xytext=(-14, y), textcoords="offset points", ha="right",
+                                     va="top", fontsize=FONTSIZE, color=colour,
+                                     annotation_clip=False))
+    ax.xaxis.labelpad = HEADER_GAP + (len(rows) + 1) * ROW_HEIGHT + 2
+    return texts
