@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from ._base import create_axes
+from ._base import create_axes, tighten
 
 # Colours of the quadrants (the values of ``KeyDriversResult.quadrant``) and the corner each is
 # named in.
@@ -97,8 +97,7 @@ def importance_chart(rel, ax=None, method_title: str = "", r2_label: str = "R²"
     if ylabel is not None:
         ax.set_ylabel(ylabel)
     ax.set_title("Relative importance of drivers" if title is None else title)
-    if ax.figure.get_layout_engine() is None:
-        ax.figure.tight_layout()
+    tighten(ax.figure)
     return ax
 
 
@@ -163,8 +162,7 @@ def quadrant_chart(kd, ax=None, *, names=None, title: str | None = None,
                   if xlabel is None else xlabel)
     ax.set_ylabel("Importance (share of explained variation)" if ylabel is None else ylabel)
     ax.set_title(f"Key drivers of '{kd.outcome}'" if title is None else title)
-    if ax.figure.get_layout_engine() is None:
-        ax.figure.tight_layout()
+    tighten(ax.figure)
     ax.figure.canvas.draw()
     labels = _names_for(list(kd.performance.index), list(kd.performance.index), names)
     _place_labels(ax, labels, x, y, corners)

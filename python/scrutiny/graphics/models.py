@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _narrative as _n
 from .._results import time_index
-from ._base import PALETTE, create_axes, legend, single_series
+from ._base import PALETTE, create_axes, legend, single_series, tighten
 
 
 def _time_axis(result, positions):
@@ -31,8 +31,7 @@ def _date_ticks(ax) -> None:
 def _outside_legend(ax) -> None:
     """The house legend below the plot, clear of the data."""
     legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-    if ax.figure.get_layout_engine() is None:
-        ax.figure.tight_layout()
+    tighten(ax.figure)
 
 
 def count_trend_chart(result, data, ax=None, *, per: float | None = None,

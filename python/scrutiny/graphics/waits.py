@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _narrative as _n
 from .. import _validation as _v
-from ._base import FIGSIZE, legend
+from ._base import FIGSIZE, legend, tighten
 from ._table import at_risk, draw_at_risk
 
 # Below this many cases still waiting, the curve is drawn dashed (and its band left out).
@@ -24,12 +24,6 @@ def _axes(ax, figsize=FIGSIZE):
 
     return plt.subplots(figsize=figsize, layout="constrained")[1]
 
-
-def _fit(ax) -> None:
-    """Tighten a figure without a layout engine so the table and legend stay on it (a layout
-    the caller chose is left alone)."""
-    if ax.figure.get_layout_engine() is None:
-        ax.figure.tight_layout()
 
 
 def _tail_start(n_risk: np.ndarray, min_at_risk: int) -> int:
@@ -114,7 +108,7 @@ def survival_chart(result, ax=None, ci: bool = True, censored: bool = True, targ
     ax.set_title("Share still waiting (Kaplan-Meier)" if title is None else title,
                  fontsize=10, loc="left")
     _notes_legend(ax, result, ci, censored, min_at_risk)
-    _fit(ax)
+    tighten(ax.figure)
     return ax
 
 
@@ -169,5 +163,5 @@ def backlog_chart(result, ax=None, *, title: str | None = None, xlabel: str | No
     ax.set_title(f"Cases received, decided and open, by {word}" if title is None else title,
                  fontsize=10, loc="left")
     legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
-    _fit(ax)
+    tighten(ax.figure)
     return ax
