@@ -514,7 +514,9 @@ class KaplanMeierResult(Result):
         time a case was still open, the numbers at risk under the axis, the curve dashed where
         fewer than ``min_at_risk`` (default 10) cases are still waiting, and an optional
         vertical line at ``target``.  ``options``: ``min_at_risk``, ``table`` (False: no
-        numbers at risk), ``title``, ``xlabel``, ``ylabel``.  Returns the Axes."""
+        numbers at risk), ``panels`` (with groups: one chart per group on shared scales,
+        returning their array of Axes) and ``ncols``, ``title``, ``xlabel``, ``ylabel``.
+        Returns the Axes."""
         from .graphics.waits import survival_chart
 
         return survival_chart(self, ax=ax, ci=ci, censored=censored, target=target, **options)
