@@ -33,8 +33,9 @@ def _tick_labels_bottom(ax):
 
 def draw_at_risk(ax, times, rows, labels, colours, header: str = "Number at risk"):
     """Under the x tick labels of ``ax``: a header and one row of counts per entry of ``rows``
-    (arrays over ``times``), each named by its label at the left in its colour.  The axis label
-    is moved below the table.  Returns the Text artists of the table."""
+    (arrays over ``times``), each named by its label at the left in its colour (the counts of
+    row i carry the gid ``"at risk i"``).  The axis label is moved below the table.  Returns
+    the Text artists of the table."""
     bottom = _tick_labels_bottom(ax)
     texts = [ax.annotate(header, (0.0, 0.0), xycoords=("axes fraction", bottom),
                          xytext=(0, -HEADER_GAP), textcoords="offset points", ha="left",
@@ -45,7 +46,7 @@ def draw_at_risk(ax, times, rows, labels, colours, header: str = "Number at risk
             texts.append(ax.annotate(f"{int(n):,}", (t, 0.0), xycoords=("data", bottom),
                                      xytext=(0, y), textcoords="offset points", ha="center",
                                      va="top", fontsize=FONTSIZE, color=colour,
-                                     annotation_clip=False))
+                                     annotation_clip=False, gid=f"at risk {r - 1}"))
         if label:
             texts.append(ax.annotate(label, (0.0, 0.0), xycoords=("axes fraction", bottom),
                                      xytext=(-14, y), textcoords="offset points", ha="right",

@@ -213,9 +213,9 @@ def backlog_chart(result, ax=None, *, title: str | None = None, xlabel: str | No
     if result.over_target is not None:
         ax.plot(x, result.over_target, color="#e46c0a", linestyle="--", linewidth=1.8,
                 label=f"open longer than {_n.number(result.target)} days (target)")
-    step = max(1, math.ceil(n / 12))
+    step = max(1, math.ceil(n / 7))
     ax.set_xticks(x[::step], [_n.period_text(p, short=True) for p in result.period[::step]],
-                  rotation=45 if n > 6 else 0, ha="right" if n > 6 else "center", fontsize=8)
+                  fontsize=8)
     ax.set_xlim(-0.6, n - 0.4)
     ax.set_ylim(bottom=0)
     word = _n.step_word(result.period)
