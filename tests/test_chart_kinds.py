@@ -21,6 +21,8 @@ import scrutiny.graphics
 from scrutiny import gallery
 from scrutiny.graphics.drivers import driver_names, humanise, percent_ticks
 
+# The chart modules these tests cover.
+MODULES = {"waits", "drivers", "calls", "models"}
 PARTS = ["ease_of_contact", "time_to_arrive", "actions_taken", "kept_informed", "treatment"]
 
 
@@ -339,6 +341,31 @@ def _chart_functions() -> set[str]:
                                                      or name == "small_multiples"):
                 found.add(f"{info.name}.{name}")
     return found
+
+
+def test_a_title_set_afterwards_replaces_the_charts(firearms):
+    """Notebooks and the report set their own title on the returned Axes: it must not sit on
+    top of the chart's own."""
+    df, decided = firearms
+    for ax in (sc.kaplan_meier(df["days_waited"], decided).plot(),
+               sc.backlog(df["received"], df["decided"]).plot()):
+        ax.set_title("Mine")
+        shown = [t for t in (ax.title, ax._left_title, ax._right_title) if t.get_text()]
+        assert [t.get_text() for t in shown] == ["Mine"]
+
+
+def test_the_real_data_charts_fit():
+    """The charts of the gallery's real data (when the shared data folder is there)."""
+    from scrutiny.data.population import shared_data_folder
+
+    folder = shared_data_folder()
+    entries = gallery.real_entries(folder) if folder.is_dir() else []
+    if not entries:
+        pytest.skip("the shared data folder is absent")
+    for entry in entries:
+        if entry.chart.split(".")[0] in MODULES:
+            assert_text_fits(_figure(entry.draw()))
+            plt.close("all")
 
 
 def test_the_gallery_draws_every_chart_kind(tmp_path):

@@ -87,7 +87,7 @@ def survival_chart(result, ax=None, ci: bool = True, censored: bool = True, targ
              if result.grouped else [("C0", None, result, 0)])
     _draw(ax, result, items, nbins=8, **options)
     ax.set_title("Share still waiting (Kaplan-Meier)" if title is None else title,
-                 fontsize=10, loc="left")
+                 fontsize=10)
     _notes_legend(ax, result, ci, censored, min_at_risk)
     tighten(ax.figure)
     return ax
@@ -222,7 +222,7 @@ def backlog_chart(result, ax=None, *, title: str | None = None, xlabel: str | No
     ax.set_xlabel(word.capitalize() if xlabel is None else xlabel)
     ax.set_ylabel("Cases" if ylabel is None else ylabel)
     ax.set_title(f"Cases received, decided and open, by {word}" if title is None else title,
-                 fontsize=10, loc="left")
+                 fontsize=10)
     legend(ax, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0)
     tighten(ax.figure)
     return ax
