@@ -161,6 +161,15 @@ def test_the_target_and_its_share_are_shown(firearms):
     assert ax.get_xlabel() == "Wait (days)"
 
 
+def test_a_narrow_chart_keeps_its_table_apart(firearms):
+    df, decided = firearms
+    fig, axs = plt.subplots(1, 3, figsize=(10, 3.5), layout="constrained")
+    sc.kaplan_meier(df["days_waited"], decided, group=df["kind"]).plot(ax=axs[0], target=150,
+                                                                         title="")
+    assert len(_table(axs[0])[0]) >= 3
+    assert_text_fits(fig)
+
+
 def test_panels_share_their_scales(firearms):
     df, decided = firearms
     res = sc.kaplan_meier(df["days_waited"], decided, group=df["area"])

@@ -40,6 +40,10 @@ def draw_at_risk(ax, times, rows, labels, colours, header: str = "Number at risk
     texts = [ax.annotate(header, (0.0, 0.0), xycoords=("axes fraction", bottom),
                          xytext=(0, -HEADER_GAP), textcoords="offset points", ha="left",
                          va="top", fontsize=FONTSIZE, fontweight="bold", annotation_clip=False)]
+    # the row names end clear of the widest count centred on the first tick (about 0.6 em a
+    # digit)
+    first = max((len(f"{int(row[0]):,}") for row in rows if len(row)), default=1)
+    left = -(0.3 * FONTSIZE * first + 6)
     for r, (row, label, colour) in enumerate(zip(rows, labels, colours), start=1):
         y = -HEADER_GAP - r * ROW_HEIGHT
         for t, n in zip(times, row):
@@ -49,7 +53,7 @@ def draw_at_risk(ax, times, rows, labels, colours, header: str = "Number at risk
                                      annotation_clip=False, gid=f"at risk {r - 1}"))
         if label:
             texts.append(ax.annotate(label, (0.0, 0.0), xycoords=("axes fraction", bottom),
-                                     xytext=(-14, y), textcoords="offset points", ha="right",
+                                     xytext=(left, y), textcoords="offset points", ha="right",
                                      va="top", fontsize=FONTSIZE, color=colour,
                                      annotation_clip=False))
     ax.xaxis.labelpad = HEADER_GAP + (len(rows) + 1) * ROW_HEIGHT + 2

@@ -143,6 +143,8 @@ def _draw(ax, result, items: list, ci, censored, t, min_at_risk, table, xlabel, 
                    label=f"target: {_n.number(t)} {result.unit}")
     from matplotlib.ticker import MaxNLocator
 
+    inches = ax.get_position().width * ax.figure.get_figwidth()
+    nbins = max(3, min(nbins, int(1.2 * inches)))      # room for the counts under each tick
     ax.xaxis.set_major_locator(MaxNLocator(nbins=nbins, steps=[1, 2, 2.5, 3, 5, 10]))
     ticks = [v for v in ax.get_xticks() if 0.0 <= v <= right]
     ax.set_xticks(ticks)
