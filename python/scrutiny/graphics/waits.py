@@ -25,7 +25,6 @@ def _axes(ax, figsize=FIGSIZE):
     return plt.subplots(figsize=figsize, layout="constrained")[1]
 
 
-
 def _tail_start(n_risk: np.ndarray, min_at_risk: int) -> int:
     """The first row of a full curve resting on fewer than ``min_at_risk`` cases (its length
     when none does)."""
