@@ -13,7 +13,7 @@ WARN += -Werror
 endif
 PYTEST_ARGS ?=
 
-.PHONY: install gsl demo test ctest bench asan valgrind clean
+.PHONY: install gsl demo gallery test ctest bench asan valgrind clean
 
 install: $(STAMP)
 
@@ -36,6 +36,11 @@ $(STAMP): pyproject.toml setup.py $(CSRC) | gsl $(PY)
 # The performance report on the bundled synthetic data; prints the path of report.html.
 demo: install
 	$(PY) -m scrutiny demo
+
+# Every chart on the bundled data (and the real data of ../shared/data when there), as PNG and
+# SVG with gallery/index.html; prints the path of the page.
+gallery: install
+	$(PY) -m scrutiny.gallery --out gallery
 
 # The browser and PDF tests render the report in Debian's chromium and read the PDF back with
 # poppler's pdftotext (both installed here when missing, non-interactively; no browser is ever
@@ -109,4 +114,4 @@ valgrind: install
 	  $(PY) -m pytest -x -q --ignore=tests/test_notebooks.py --ignore=tests/test_report_browser.py $(PYTEST_ARGS)
 
 clean:
-	rm -rf build $(VENV) python/scrutiny/_core*.so python/*.egg-info scrutiny-output
+	rm -rf build $(VENV) python/scrutiny/_core*.so python/*.egg-info scrutiny-output gallery

@@ -191,12 +191,14 @@ class ErlangCResult(_ScenarioFrame, Result):
                          f"{_seconds(r.target_time)}, the average speed of answer is "
                          f"{_seconds(r.asa)}", "that no caller hangs up")
 
-    def plot(self, ax=None):
-        """Service level and probability of waiting against the number of agents."""
+    def plot(self, ax=None, **options):
+        """Service level and probability of waiting against the number of agents; with
+        ``target`` (a share answered within the target time) the target line and the fewest
+        agents that meet it.  ``options``: ``target``, ``title``, ``xlabel``, ``ylabel``."""
         from .graphics.calls import scenario_chart
 
         return scenario_chart(self, ("service_level", "p_wait"),
-                              ("answered within target", "wait"), ax=ax)
+                              ("answered within target", "wait"), ax=ax, **options)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -261,12 +263,13 @@ class ErlangAResult(_ScenarioFrame, Result):
                          f"answered within {_seconds(r.target_time)}, answered calls wait "
                          f"{_seconds(r.asa)} on average", "that patience does too")
 
-    def plot(self, ax=None):
-        """Service level and abandonment against the number of agents."""
+    def plot(self, ax=None, **options):
+        """Service level and abandonment against the number of agents (``options`` as
+        :meth:`ErlangCResult.plot`)."""
         from .graphics.calls import scenario_chart
 
         return scenario_chart(self, ("service_level", "abandonment"),
-                              ("answered within target", "abandoned"), ax=ax)
+                              ("answered within target", "abandoned"), ax=ax, **options)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -717,13 +720,15 @@ class StaffingResult(Result):
         return (_n.percent(self.shrinkage) if np.ndim(self.shrinkage) == 0
                 else "each interval's")
 
-    def plot(self, ax=None, title: str | None = None):
+    def plot(self, ax=None, title: str | None = None, **options):
         """Bars of agents taking calls per interval (and, with shrinkage, of agents
-        scheduled behind them).  Returns the Axes."""
+        scheduled behind them), and the service level they are predicted to give against the
+        target.  ``options``: ``service_level`` (False: the bars alone), ``xlabel``,
+        ``ylabel``.  Returns the Axes."""
         from .graphics.calls import staffing_chart
 
         return staffing_chart(self, ax=ax, title=title or f"Agents to answer {self._goal()}",
-                              shrinkage=self._shrinkage_text())
+                              shrinkage=self._shrinkage_text(), **options)
 
     def narrative(self) -> str:
         """The staffing over the intervals in words."""
@@ -1012,12 +1017,13 @@ class ServiceLevelResult(Result):
             lines.append(text + ".")
         return lines[0] if self.groups is None else lines
 
-    def plot(self, ax=None, target: float | None = None):
-        """The service level with its interval, per group, and the target line."""
+    def plot(self, ax=None, target: float | None = None, **options):
+        """The service level with its interval, per group, and the target line;
+        ``options``: ``title``, ``xlabel``, ``ylabel``."""
         from .graphics.calls import service_level_chart
 
         return service_level_chart(self, [lab or "all calls" for lab in self._labels()],
-                                   _seconds(self.threshold), ax=ax, target=target)
+                                   _seconds(self.threshold), ax=ax, target=target, **options)
 
 
 def _wait_seconds(value) -> np.ndarray:

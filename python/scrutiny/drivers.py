@@ -712,13 +712,15 @@ class RelativeImportanceResult(Result):
         frame.insert(1, "rank", np.arange(1, len(frame) + 1))
         return frame.reset_index(drop=True)
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **options):
         """Ranked horizontal bar chart of each driver's share, with the bootstrap intervals
-        when there are any.  Returns the matplotlib Axes."""
+        when there are any; drivers named in words from their column names, or by ``names``
+        (a mapping from driver to name, or one name per driver).  ``options``: ``names``,
+        ``title``, ``xlabel``, ``ylabel``.  Returns the matplotlib Axes."""
         from .graphics.drivers import importance_chart
 
         return importance_chart(self, ax=ax, method_title=_METHOD_TITLES[self.method],
-                                r2_label=_model_label(self.model))
+                                r2_label=_model_label(self.model), **options)
 
     def narrative(self, outcome: str = "the outcome") -> str:
         """What the drivers together explain, the drivers in order of their share (with the
@@ -969,16 +971,18 @@ class KeyDriversResult(Result):
     table: pd.DataFrame = _r.table()
     relative: RelativeImportanceResult = _r.hidden()
 
-    def plot(self, ax=None, kind: str = "quadrant"):
+    def plot(self, ax=None, kind: str = "quadrant", **options):
         """``kind="quadrant"``: performance (x) against importance (y), with the cut lines and
         the quadrant names; ``kind="bar"``: ranked bar chart of importance with intervals.
-        Returns the matplotlib Axes."""
+        ``options``: ``names`` (a mapping from driver to name, or one name per driver; default
+        the column names in words), ``title``, ``xlabel``, ``ylabel``.  Returns the matplotlib
+        Axes."""
         kind = _v.choice(kind, "kind", ("quadrant", "bar"))
         if kind == "bar":
-            return self.relative.plot(ax)
+            return self.relative.plot(ax, **options)
         from .graphics.drivers import quadrant_chart
 
-        return quadrant_chart(self, ax=ax)
+        return quadrant_chart(self, ax=ax, **options)
 
     def narrative(self) -> str:
         """The findings in plain English: what the model explains, the drivers in order of

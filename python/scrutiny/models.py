@@ -341,11 +341,13 @@ class CountTrendResult(LogLinearTrend, Result):
         return {"lower": self.params - half, "upper": self.params + half}
 
 
-    def plot(self, ax=None):
-        """Observed rates and the fitted trend of a single series; returns the Axes."""
+    def plot(self, ax=None, **options):
+        """Observed counts (or rates) and the fitted trend at the average season, with its
+        band, of a single series; ``options``: ``per``, ``title``, ``xlabel``, ``ylabel``.
+        Returns the Axes."""
         from .graphics.models import count_trend_chart
 
-        return count_trend_chart(self, self._data, ax=ax)
+        return count_trend_chart(self, self._data, ax=ax, **options)
 
 
 @_frames.tidy(roles=("value", "exposure"), layout="series")
@@ -726,11 +728,12 @@ class ITSResult(Result):
             lines.append(_n.prefix(name, text + _caveat(self, i)))
         return _n.one_or_many(lines, scalar)
 
-    def plot(self, ax=None):
-        """Observed values, the fitted segments and the counterfactual of a single series."""
+    def plot(self, ax=None, **options):
+        """Observed values, the fitted segments and the counterfactual (dashed) of a single
+        series, the intervention marked; ``options``: ``title``, ``xlabel``, ``ylabel``."""
         from .graphics.models import its_chart
 
-        return its_chart(self, self._y, ax=ax)
+        return its_chart(self, self._y, ax=ax, **options)
 
 
 @_frames.tidy(roles=("value", "exposure"), layout="series")

@@ -509,13 +509,17 @@ class KaplanMeierResult(Result):
             lines.append(self.logrank.narrative(alpha=alpha, noun=noun))
         return "\n".join(lines)
 
-    def plot(self, ax=None, ci: bool = True, censored: bool = True, target=None):
+    def plot(self, ax=None, ci: bool = True, censored: bool = True, target=None, **options):
         """Step curve(s) of the share still waiting, with the confidence band, a '+' at each
-        time a case was still open, and an optional vertical line at ``target``.  Returns the
-        Axes."""
+        time a case was still open, the numbers at risk under the axis, the curve dashed where
+        fewer than ``min_at_risk`` (default 10) cases are still waiting, and an optional
+        vertical line at ``target``.  ``options``: ``min_at_risk``, ``table`` (False: no
+        numbers at risk), ``panels`` (with groups: one chart per group on shared scales,
+        returning their array of Axes) and ``ncols``, ``title``, ``xlabel``, ``ylabel``.
+        Returns the Axes."""
         from .graphics.waits import survival_chart
 
-        return survival_chart(self, ax=ax, ci=ci, censored=censored, target=target)
+        return survival_chart(self, ax=ax, ci=ci, censored=censored, target=target, **options)
 
 
 def _at_times(curve, targets: np.ndarray) -> dict:
@@ -886,12 +890,12 @@ class BacklogResult(Result):
         return (f"BacklogResult(periods={len(self.period)}, from={self.period[0]}, to={last}, "
                 f"open_at_end={int(self.open[-1])}{extra}, freq={self.freq!r})")
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **options):
         """Arrivals and completions per period (bars) and open cases at each period's end
-        (line).  Returns the Axes."""
+        (line).  ``options``: ``title``, ``xlabel``, ``ylabel``.  Returns the Axes."""
         from .graphics.waits import backlog_chart
 
-        return backlog_chart(self, ax=ax)
+        return backlog_chart(self, ax=ax, **options)
 
     def narrative(self, noun: str = "cases", lookback: int = 12) -> str:
         """The backlog at the last period's end, its change over ``lookback`` periods, and
