@@ -124,6 +124,7 @@ class FunnelResult(Result):
     numerator: np.ndarray = _r.hidden()
     denominator: np.ndarray = _r.hidden()
     labels: list | None = _r.hidden()
+    better: str | None = _r.hidden()
 
     def curve(self, n_points: int = 200):
         """Limits over a grid of denominators spanning the data, for drawing.
@@ -160,13 +161,28 @@ class FunnelResult(Result):
             "upper": upper.reshape(-1),
         })
 
-    def plot(self, ax=None, n_points: int = 200):
-        """Draw the funnel: limits, target, units and the labels of flagged units.
+    def plot(self, ax=None, n_points: int = 200, *, better=None, **options):
+        """Draw the funnel: limits as bands, the target, the units coloured by what they mean
+        (with ``better``: improvement blue, concern orange; without: outside the limits
+        purple) and the names of flagged units.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        n_points : int
+            Grid size of the limits.
+        better : {"higher", "lower"}, optional
+            The direction of improvement (default: the result's ``better``).
+        **options
+            The chart options: ``title``, ``xlabel``, ``ylabel``, ``per`` (values per this
+            many), ``label`` (``"outliers"``, ``"all"``, ``"none"`` or units to name),
+            ``highlight`` (units emphasised), ``annotate`` ({unit: note}), ``floor``,
+            ``ceiling`` (default 0 and, for proportions, 100%).
 
         Returns the matplotlib Axes (a new figure's when ``ax`` is None)."""
         from .graphics.disparity import funnel_chart
 
-        return funnel_chart(self, ax=ax, n_points=n_points)
+        return funnel_chart(self, ax=ax, n_points=n_points, better=better, **options)
 
     def narrative(self, measure: str | None = None, reference: str | None = None,
                   per: float | None = None, which: str = "all", overview: bool = False,
@@ -305,7 +321,8 @@ def _funnel_target(target, num: np.ndarray, den: np.ndarray, kind: str) -> tuple
 
 
 def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95, 0.998),
-           method=None, overdispersion=None, trim=0.1, labels=None) -> FunnelResult:
+           method=None, overdispersion=None, trim=0.1, labels=None,
+           better=None) -> FunnelResult:
     """Funnel plot limits, z-scores and flags for units compared with a target.
 
     Parameters
@@ -333,6 +350,9 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95,
         overdispersion, in [0, 0.5).
     labels : sequence, optional
         Unit names (one per unit), used in the table, the plot and the narrative.
+    better : {"higher", "lower"}, optional
+        The direction of improvement, kept on the result for its chart (units on the better
+        side blue, on the worse side orange; without a direction, outliers purple).
 
     Returns
     -------
@@ -411,6 +431,7 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95,
     if overdispersion is not None:
         overdispersion = _v.choice(overdispersion, "overdispersion", _OVERDISPERSION)
     trim = _v.number_in(trim, "trim", 0.0, 0.5)
+    better = _v.better(better)
     level_arr, _ = _levels(levels)
     num, den = _funnel_inputs(numerator, denominator, kind)
     labels = _v.labels_for(labels, num.size)
@@ -434,7 +455,7 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95,
         upper=upper, flag=flag,
         table=_funnel_table(labels, num, den, value, z, lower, upper, flag, levels_out),
         value=value, se=se, kind=kind, method=method, overdispersion=overdispersion, trim=trim,
-        pooled_target=pooled, numerator=num, denominator=den, labels=labels)
+        pooled_target=pooled, numerator=num, denominator=den, labels=labels, better=better)
 
 
 def _funnel_table(labels, num, den, value, z, lower, upper, flag, levels):

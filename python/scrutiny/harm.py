@@ -798,11 +798,12 @@ class HarmFunnelResult(FunnelResult):
             frame[col] = frame[col] * k
         return frame
 
-    def plot(self, ax=None, n_points: int = 200):
-        """Draw the funnel with harm per ``per`` on the vertical axis; returns the Axes."""
+    def plot(self, ax=None, n_points: int = 200, *, better=None, **options):
+        """Draw the funnel with harm per ``per`` on the vertical axis (``better`` and the
+        chart ``options`` as :meth:`FunnelResult.plot`); returns the Axes."""
         from .graphics.harm import harm_funnel_chart
 
-        return harm_funnel_chart(self, ax=ax, n_points=n_points)
+        return harm_funnel_chart(self, ax=ax, n_points=n_points, better=better, **options)
 
     def narrative(self, measure: str | None = None, reference: str | None = None,
                   per: float | None = None, which: str = "all", **options) -> str:
@@ -817,7 +818,7 @@ class HarmFunnelResult(FunnelResult):
 
 def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
                 levels=(0.95, 0.998), overdispersion=None, trim=0.1, per=1000,
-                missing="raise") -> HarmFunnelResult:
+                missing="raise", better=None) -> HarmFunnelResult:
     """Funnel plot of harm rates across areas, with limits from the weighted variance.
 
     Parameters
@@ -840,6 +841,9 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
         Fraction winsorised at each end before estimating overdispersion, in [0, 0.5).
     per : float
         Rates are reported per this many of the population (default 1,000).
+    better : {"higher", "lower"}, optional
+        The direction of improvement, kept for the chart (see
+        :func:`~scrutiny.disparity.funnel`).
 
     Returns
     -------
@@ -900,6 +904,7 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
     level_arr, _ = _v.conf_levels(levels, "levels")
     _v.distinct(level_arr, "levels")
     per = _v.number(per, "per", positive=True)
+    better = _v.better(better)
     if by is None:
         raise ValueError("by must name the column(s) that define the areas")
     long, w, cols, codes_all, index = _prepare(frame, crime_type, count, weights, by, missing)
@@ -935,7 +940,7 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
         target=r0, z=z, phi=float(phi), tau2=float(tau2), levels=levels_out, lower=lower,
         upper=upper, flag=flag, table=table, value=value, se=se * k, kind="rate",
         method="normal", overdispersion=overdispersion, trim=trim, pooled_target=pooled,
-        numerator=harm, denominator=pop, labels=labels, per=per, count=total, variance=var,
+        numerator=harm, denominator=pop, labels=labels, better=better, per=per, count=total, variance=var,
         dispersion=k, dropped=long.dropped, source=w.source)
 
 

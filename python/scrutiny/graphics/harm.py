@@ -40,16 +40,14 @@ def harm_chart(result, ax=None):
     return ax
 
 
-def harm_funnel_chart(result, ax=None, n_points: int = 200):
-    """The funnel of harm rates, with harm per ``per`` on the vertical axis; returns the Axes."""
-    from matplotlib.ticker import FuncFormatter
-
-    ax = funnel_chart(result, ax=ax, n_points=n_points)
-    per = result.per
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v * per:g}"))
-    ax.set_xlabel("Population")
-    ax.set_ylabel(f"Harm per {per:,g}")
-    return ax
+def harm_funnel_chart(result, ax=None, n_points: int = 200, better=None, **options):
+    """The funnel of harm rates, with harm per ``per`` (the result's unless the options give
+    one) on the vertical axis; returns the Axes."""
+    options.setdefault("per", result.per)
+    options.setdefault("xlabel", "Population")
+    options.setdefault("ylabel", f"Harm {_n.per_text(options['per'])}" if options["per"]
+                       else "Harm")
+    return funnel_chart(result, ax=ax, n_points=n_points, better=better, **options)
 
 
 def harm_trend_chart(result, ax=None):

@@ -1,0 +1,141 @@
+"""Room for text: unit labels placed clear of one another and of the points (with a leader line
+when pushed away), the count of units left unnamed, notes at dates or units, and a title beside
+badges that never overlap."""
+from __future__ import annotations
+
+import textwrap
+
+import numpy as np
+
+from ._base import FONT, PALETTE
+
+# Offsets tried for a label, in points: nearest first, in eight directions.
+_RADII = (4, 9, 16, 26, 38, 52)
+_DIRECTIONS = ((1, 1), (-1, 1), (1, -1), (-1, -1), (1, 0), (-1, 0), (0, 1), (0, -1))
+_LEADER = 14            # labels further than this from their point get a leader line
+
+
+def renderer(fig):
+    """The figure's renderer (its layout settled first when it has a layout engine)."""
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()
+    get = getattr(fig.canvas, "get_renderer", None)
+    return get() if get is not None else fig._get_renderer()
+
+
+def _overlaps(box, boxes) -> bool:
+    return any(box.overlaps(b) for b in boxes)
+
+
+def place_labels(ax, x, y, texts, points=None, avoid=(), fontsize=FONT["note"]) -> list:
+    """Name the points (``x``, ``y``) with ``texts``, each at the nearest offset where it lies
+    inside the Axes, clear of the labels already placed, of the boxes ``avoid`` and of the
+    points (``points``: (xs, ys) of every point drawn, default the labelled ones).  A label
+    with no room is left out.  Returns the annotations placed."""
+    from matplotlib.transforms import Bbox
+
+    r = renderer(ax.figure)
+    frame = ax.get_window_extent(r)
+    px, py = (x, y) if points is None else points
+    dots = ax.transData.transform(np.column_stack([np.asarray(px, float), np.asarray(py, float)]))
+    dots = dots[np.isfinite(dots).all(axis=1)]
+    reach = 4.0 * ax.figure.dpi / 72.0          # a marker's radius, in pixels
+    placed, out = list(avoid), []
+    for xi, yi, text in zip(x, y, texts):
+        if not (np.isfinite(xi) and np.isfinite(yi)):
+            continue
+        ann = ax.annotate(str(text), (xi, yi), xytext=(0, 0), textcoords="offset points",
+                          fontsize=fontsize, zorder=5)
+        spot = None
+        for radius in _RADII:
+            for dx, dy in _DIRECTIONS:
+                ann.set_position((dx * radius, dy * radius))
+                ann.set_ha("left" if dx > 0 else "right" if dx < 0 else "center")
+                ann.set_va("bottom" if dy > 0 else "top" if dy < 0 else "center")
+                box = ann.get_window_extent(r)
+                if not (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
+                        and box.y1 <= frame.y1):
+                    continue
+                padded = Bbox.from_extents(box.x0 - reach, box.y0 - reach, box.x1 + reach,
+                                           box.y1 + reach)
+                inside = ((dots[:, 0] > padded.x0) & (dots[:, 0] < padded.x1)
+                          & (dots[:, 1] > padded.y0) & (dots[:, 1] < padded.y1))
+                if inside.any() or _overlaps(box.expanded(1.04, 1.1), placed):
+                    continue
+                spot = (dx * radius, dy * radius, box, radius)
+                break
+            if spot is not None:
+                break
+        ann.remove()
+        if spot is None:
+            continue
+        ox, oy, box, radius = spot
+        leader = ({"arrowstyle": "-", "color": PALETTE["observed"], "linewidth": 0.6,
+                   "shrinkA": 0, "shrinkB": 3} if radius >= _LEADER else None)
+        final = ax.annotate(str(text), (xi, yi), xytext=(ox, oy), textcoords="offset points",
+                            fontsize=fontsize, zorder=5, arrowprops=leader,
+                            ha="left" if ox > 0 else "right" if ox < 0 else "center",
+                            va="bottom" if oy > 0 else "top" if oy < 0 else "center")
+        placed.append(box)
+        out.append(final)
+    return out
+
+
+def more_note(ax, k: int, noun: str = "units") -> None:
+    """An entry of the legend saying how many units are not named ("and 5 more units")."""
+    if k > 0:
+        ax.plot([], [], linestyle="none", label=f"and {k} more {noun} not named")
+
+
+def notes(ax, x, y, texts) -> list:
+    """Notes (``annotate=``) at points (``x``, ``y``): a short leader line from above, placed
+    clear of the other notes as labels are."""
+    return place_labels(ax, x, y, texts, fontsize=FONT["note"])
+
+
+def heading(ax, title: str | None, badges=()) -> list:
+    """The title at the left above the Axes and ``badges`` ((text, colour) pairs, e.g. the SPC
+    variation and assurance) at the right above it, outside the data area; the title is wrapped
+    so that the two never meet.  Returns the badge texts."""
+    r = renderer(ax.figure)
+    width = ax.get_window_extent(r).width
+    drawn, right = [], 0.0
+    for text, colour in badges:
+        b = ax.annotate(text, (1.0, 1.0), xycoords="axes fraction", xytext=(-right, 5),
+                        textcoords="offset pixels", ha="right", va="bottom",
+                        fontsize=FONT["note"], color="0.1",
+                        bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "alpha": 0.25,
+                              "edgecolor": colour})
+        right += b.get_window_extent(r).width + 8
+        drawn.append(b)
+    if title:
+        room = width - right - 12
+        t = ax.set_title(title, loc="left", fontsize=FONT["title"], pad=8 if badges else 6)
+        chars = len(title)
+        while chars > 12 and t.get_window_extent(r).width > room:
+            chars = int(chars * 0.85)
+            t.set_text(textwrap.fill(title, chars))
+    return drawn
+
+
+def label_units(ax, x, y, texts, more: int, points, noun: str, draw_legend) -> list:
+    """Name units (see :func:`place_labels`) after the legend (``draw_legend()``) is drawn, so
+    that the layout is settled; the units left out, ``more`` plus those with no room, are
+    counted in the legend.  Returns the annotations placed."""
+    if more:
+        more_note(ax, more, noun)
+    draw_legend()
+    placed = place_labels(ax, x, y, texts, points)
+    dropped = len(texts) - len(placed)
+    if not dropped:
+        return placed
+    if not more:                 # a new legend entry: the layout changes, so place again
+        for a in placed:
+            a.remove()
+        more_note(ax, dropped, noun)
+        draw_legend()
+        placed = place_labels(ax, x, y, texts, points)
+    for t in ax.get_legend().get_texts():
+        if t.get_text().startswith("and "):
+            t.set_text(f"and {more + len(texts) - len(placed)} more {noun} not named")
+    return placed
