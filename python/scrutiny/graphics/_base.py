@@ -235,16 +235,16 @@ def time_position(time, when, length: int, name: str) -> int:
     return pos
 
 
-def chosen(mode, names: list, flagged, extremeness, name: str = "label"):
-    """Which units to name, most extreme first, at most :data:`MAX_LABELS` of them: all
-    ``flagged`` ones (``"outliers"``), all, none, or those listed.  Returns (positions, number
-    left out)."""
+def chosen(mode, flagged, extremeness):
+    """Which units to name, most extreme first, at most :data:`MAX_LABELS` of them: the
+    ``flagged`` ones (``mode`` ``"outliers"``), all, none, or the positions ``mode``.  Returns
+    (positions, number left out)."""
     flagged = np.asarray(flagged, dtype=bool)
     if isinstance(mode, str):
-        pool = {"outliers": np.flatnonzero(flagged), "all": np.arange(len(names)),
+        pool = {"outliers": np.flatnonzero(flagged), "all": np.arange(flagged.size),
                 "none": np.array([], dtype=np.intp)}[mode]
     else:
-        pool = unit_positions(names, mode, name)
+        pool = np.asarray(mode, dtype=np.intp)
     score = np.nan_to_num(np.abs(np.asarray(extremeness, dtype=float)[pool]), nan=0.0)
     order = pool[np.argsort(-score, kind="stable")]
     return order[:MAX_LABELS], max(0, order.size - MAX_LABELS)
@@ -270,15 +270,25 @@ def create_axes(ax=None, figsize=FIGSIZE):
 
 def legend(ax, where: str = "right", **options):
     """The house legend: small, no frame, outside the data area (``where`` ``"right"`` or
-    ``"below"``; ``"inside"`` lets matplotlib choose a corner).  None when nothing is named."""
+    ``"below"``, in as many columns as the figure's width holds; ``"inside"`` lets matplotlib
+    choose a corner).  None when nothing is named."""
     handles, names = ax.get_legend_handles_labels()
     if not handles:
         return None
-    place = {"right": {"loc": "upper left", "bbox_to_anchor": (1.01, 1.0)},
-             "below": {"loc": "upper center", "bbox_to_anchor": (0.5, -0.16),
-                       "ncols": min(4, len(handles))},
-             "inside": {}}[where]
-    return ax.legend(**{"fontsize": FONT["legend"], "frameon": False, **place, **options})
+    style = {"fontsize": FONT["legend"], "frameon": False, **options}
+    if where == "inside":
+        return ax.legend(**style)
+    if where == "right":
+        return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), **style)
+    fig = ax.figure
+    for ncols in range(min(4, len(handles)), 0, -1):
+        leg = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=ncols, **style)
+        width = leg.get_window_extent(fig.canvas.get_renderer()
+                                      if hasattr(fig.canvas, "get_renderer")
+                                      else fig._get_renderer()).width
+        if width <= 0.96 * fig.bbox.width:
+            break
+    return leg
 
 
 def labels(ax, opts: Options, xlabel: str | None, ylabel: str | None) -> None:
@@ -344,6 +354,16 @@ def thin_ticks(ax, x, labels, rotation) -> None:
         ax.figure.tight_layout()
 
 
+def period_label(p) -> str:
+    """A period or date in short: 'Sep 2024', '2024 Q3', '3 Sep 2024' (a date not on the first
+    of a month)."""
+    import pandas as pd
+
+    if isinstance(p, pd.Timestamp):
+        return p.strftime("%b %Y" if p.day == 1 and not p.hour else "%-d %b %Y")
+    return period_text(p, short=True)
+
+
 _STEPS = (1, 2, 3, 4, 6, 12, 24, 36, 60, 120)
 
 
@@ -358,7 +378,7 @@ def period_ticks(ax, time, length: int, n_ticks: int, fontsize: float = FONT["ti
         starts = [i for i, m in enumerate(months) if (m - 1) % min(step, 12) == 0]
         first = starts[0] if starts else 0
     ticks = list(range(first, length, step))
-    ax.set_xticks(ticks, [period_text(time[i], short=True) for i in ticks], fontsize=fontsize)
+    ax.set_xticks(ticks, [period_label(time[i]) for i in ticks], fontsize=fontsize)
 
 
 def single_series(value, hint: str) -> None:

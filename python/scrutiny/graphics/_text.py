@@ -100,14 +100,14 @@ def heading(ax, title: str | None, badges=()) -> list:
     r = renderer(ax.figure)
     width = ax.get_window_extent(r).width
     drawn, right = [], 0.0
-    for text, colour in badges:
+    for text, colour in reversed(badges):
         b = ax.annotate(text, (1.0, 1.0), xycoords="axes fraction", xytext=(-right, 5),
                         textcoords="offset pixels", ha="right", va="bottom",
                         fontsize=FONT["note"], color="0.1",
                         bbox={"boxstyle": "round,pad=0.3", "facecolor": colour, "alpha": 0.25,
                               "edgecolor": colour})
         right += b.get_window_extent(r).width + 8
-        drawn.append(b)
+        drawn.insert(0, b)
     if title:
         room = width - right - 12
         t = ax.set_title(title, loc="left", fontsize=FONT["title"], pad=8 if badges else 6)

@@ -83,7 +83,9 @@ def finish_labels(ax, names, x, y, flagged, extremeness, emphasis, opts,
                   noun: str = "units") -> None:
     """The legend (right of the data), then the names of the chosen and emphasised units and
     the notes of ``annotate`` (keyed by unit) placed clear of each other."""
-    idx, more = _b.chosen(opts.label, names, flagged, extremeness)
+    mode = opts.label if isinstance(opts.label, str) else \
+        _b.unit_positions(names, opts.label, "label")
+    idx, more = _b.chosen(mode, flagged, extremeness)
     notes = {int(_b.unit_positions(names, k, "annotate")[0]): v for k, v in opts.annotate.items()}
     idx = list(dict.fromkeys(list(notes) + list(np.flatnonzero(emphasis)) + list(idx)))
     texts = [f"{names[i]}: {notes[i]}" if i in notes else names[i] for i in idx]

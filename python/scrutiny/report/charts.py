@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from .. import _narrative as _n
+from ..spc_rules import CHART_TITLES
 from .issues import Issue
 
 SIZE = (7.4, 3.4)
@@ -71,7 +72,7 @@ def charts(res, issues: list) -> list[tuple[str, str, str]]:
 
 def _spc(ax, res, m) -> str:
     ax.figure.subplots_adjust(bottom=0.2)
-    res.spc.plot(ax=ax, title=f"{m.name}: {res.spc.chart} chart")
+    res.spc.plot(ax=ax, title=f"{m.name}: {CHART_TITLES[res.spc.chart]}")
     ax.set_xlabel("")
     if res.spc.chart in ("u", "up"):
         _value_axis(ax, m, scale_rate=True)
