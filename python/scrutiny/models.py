@@ -259,11 +259,14 @@ class CountTrendResult(LogLinearTrend, Result):
         return {"lower": self.params - half, "upper": self.params + half}
 
 
-    def plot(self, ax=None):
-        """Observed rates and the fitted trend of a single series; returns the Axes."""
+    def plot(self, ax=None, **options):
+        """Observed rates and the fitted trend of a single series, in data units with the
+        interval of the rate ratio as a band; ``options`` are the chart options (``title``,
+        ``xlabel``, ``ylabel``, ``per``, ``annotate``, ``floor``, ``ceiling``).  Returns the
+        Axes."""
         from .graphics.models import count_trend_chart
 
-        return count_trend_chart(self, self._data, ax=ax)
+        return count_trend_chart(self, self._data, ax=ax, **options)
 
 
 def count_trend(counts, exposure=None, t=None, period=None, season=None, family="poisson",

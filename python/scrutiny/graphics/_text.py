@@ -94,9 +94,9 @@ def notes(ax, x, y, texts) -> list:
 
 
 def heading(ax, title: str | None, badges=()) -> list:
-    """The title at the left above the Axes and ``badges`` ((text, colour) pairs, e.g. the SPC
-    variation and assurance) at the right above it, outside the data area; the title is wrapped
-    so that the two never meet.  Returns the badge texts."""
+    """The title above the Axes (at the left when there are badges) and ``badges`` ((text,
+    colour) pairs, e.g. the SPC variation and assurance) at the right above it, outside the data
+    area; the title is wrapped so that the two never meet.  Returns the badge texts."""
     r = renderer(ax.figure)
     width = ax.get_window_extent(r).width
     drawn, right = [], 0.0
@@ -110,7 +110,8 @@ def heading(ax, title: str | None, badges=()) -> list:
         drawn.insert(0, b)
     if title:
         room = width - right - 12
-        t = ax.set_title(title, loc="left", fontsize=FONT["title"], pad=8 if badges else 6)
+        t = ax.set_title(title, loc="left" if badges else "center", fontsize=FONT["title"],
+                         pad=8 if badges else 6)
         chars = len(title)
         while chars > 12 and t.get_window_extent(r).width > room:
             chars = int(chars * 0.85)

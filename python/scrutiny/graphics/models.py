@@ -8,28 +8,39 @@ from .. import _narrative as _n
 from ._base import PALETTE, create_axes, legend, single_series
 
 
-def count_trend_chart(result, data, ax=None):
-    """Observed rates and the fitted trend (with season effects, the trend alone dashed) of a
-    single-series :class:`~scrutiny.models.CountTrendResult` fitted to ``data`` (counts,
-    exposure, t, season codes or None).  Returns the Axes."""
+def count_trend_chart(result, data, ax=None, **options):
+    """Observed rates (counts per unit of exposure) and the trend of a single-series
+    :class:`~scrutiny.models.CountTrendResult` fitted to ``data`` (counts, exposure, t,
+    season codes or None), in data units: with season effects, the fit with them thin and the
+    trend at the average season bold; the band spans the interval of the rate ratio around
+    the middle of the data; dates on the axis when the result has them; ``options`` are the
+    chart options.  Returns the Axes."""
+    from .._results import time_index
+    from .trend import slope_band, trend_chart
+
     single_series(result.rate_ratio, "fit one row to plot it")
     y, exposure, t, codes = data
-    ax = create_axes(ax)
     rate = y / exposure
-    eta = result.params["intercept"] + result.params["t"] * t
+    params = result.params
+    trend_eta = params["intercept"] + params["t"] * t
+    extra = None
     if codes is not None:
-        season_effects = np.concatenate([[0.0], result.params.to_numpy()[2:]])
-        eta = eta + season_effects[codes]
-    ax.plot(t, rate, "o", color=PALETTE["observed"], markersize=4, label="observed")
-    ax.plot(t, np.exp(eta), color=PALETTE["highlight"], label="fitted")
-    if codes is not None:
-        ax.plot(t, np.exp(result.params["intercept"] + result.params["t"] * t), "--",
-                color=PALETTE["highlight"], linewidth=1, label="trend")
-    ax.set_xlabel("t")
-    ax.set_ylabel("rate" if np.any(exposure != 1) else "count")
-    ax.set_title(f"rate ratio {result.rate_ratio:.3f} per unit t "
-                 f"({_n.p_text(result.pvalue, 1.0 - result.conf)})", fontsize=10)
-    legend(ax)
+        season_effects = np.concatenate([[0.0], params.to_numpy()[2:]])
+        trend_eta = trend_eta + season_effects.mean()
+        extra = (np.exp(trend_eta - season_effects.mean() + season_effects[codes]),
+                 "fitted, with season effects")
+    trend = np.exp(trend_eta)
+    middle = float(np.mean(t))
+    at_middle = float(np.exp(np.interp(middle, t, trend_eta)))
+    band = slope_band(t, middle, at_middle, result.lower, result.upper, log=True)
+    rated = bool(np.any(exposure != 1))
+    options.setdefault("title", f"rate ratio {result.rate_ratio:.3f} per unit t "
+                                f"({_n.p_text(result.pvalue, 1.0 - result.conf)})")
+    options.setdefault("ylabel", "rate" if rated else "count")
+    ax = trend_chart(rate, trend, time=time_index(result), x=t, band=band, ax=ax,
+                     measure="rate" if rated else "count", extra=extra,
+                     words=("observed", "trend", f"{_n.level(result.conf)} interval of the "
+                            "rate ratio"), **options)
     return ax
 
 
