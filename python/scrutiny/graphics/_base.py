@@ -281,12 +281,10 @@ def legend(ax, where: str = "right", **options):
     if where == "right":
         return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), **style)
     fig = ax.figure
-    for ncols in range(min(4, len(handles)), 0, -1):
+    r = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else fig._get_renderer()
+    for ncols in range(len(handles), 0, -1):      # the fewest rows the figure's width holds
         leg = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=ncols, **style)
-        width = leg.get_window_extent(fig.canvas.get_renderer()
-                                      if hasattr(fig.canvas, "get_renderer")
-                                      else fig._get_renderer()).width
-        if width <= 0.96 * fig.bbox.width:
+        if leg.get_window_extent(r).width <= 0.96 * fig.bbox.width:
             break
     return leg
 

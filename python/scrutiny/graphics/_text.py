@@ -35,6 +35,7 @@ def place_labels(ax, x, y, texts, points=None, avoid=(), fontsize=FONT["note"]) 
     from matplotlib.transforms import Bbox
 
     r = renderer(ax.figure)
+    ax.get_xlim(), ax.get_ylim()           # the limits brought up to date with what is drawn
     frame = ax.get_window_extent(r)
     px, py = (x, y) if points is None else points
     dots = ax.transData.transform(np.column_stack([np.asarray(px, float), np.asarray(py, float)]))
@@ -46,6 +47,8 @@ def place_labels(ax, x, y, texts, points=None, avoid=(), fontsize=FONT["note"]) 
             continue
         ann = ax.annotate(str(text), (xi, yi), xytext=(0, 0), textcoords="offset points",
                           fontsize=fontsize, zorder=5)
+        own = ax.transData.transform((xi, yi))
+        others = dots[np.hypot(*(dots - own).T) > 0.5]
         spot = None
         for radius in _RADII:
             for dx, dy in _DIRECTIONS:
@@ -58,8 +61,8 @@ def place_labels(ax, x, y, texts, points=None, avoid=(), fontsize=FONT["note"]) 
                     continue
                 padded = Bbox.from_extents(box.x0 - reach, box.y0 - reach, box.x1 + reach,
                                            box.y1 + reach)
-                inside = ((dots[:, 0] > padded.x0) & (dots[:, 0] < padded.x1)
-                          & (dots[:, 1] > padded.y0) & (dots[:, 1] < padded.y1))
+                inside = ((others[:, 0] > padded.x0) & (others[:, 0] < padded.x1)
+                          & (others[:, 1] > padded.y0) & (others[:, 1] < padded.y1))
                 if inside.any() or _overlaps(box.expanded(1.04, 1.1), placed):
                     continue
                 spot = (dx * radius, dy * radius, box, radius)
