@@ -485,12 +485,14 @@ class HarmIndexResult(Result):
     source: str | None = _r.hidden()
     labels: list = _r.hidden()
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **options):
         """Harm (or harm rate) per group with its interval; for a single group, each crime
-        type's share of the harm beside its share of the crimes.  Returns the Axes."""
+        type's share of the harm beside its share of the crimes.  The chart options:
+        ``title``, ``xlabel``, ``ylabel``, ``per`` (a harm rate per this many),
+        ``highlight`` and ``annotate`` (groups), ``floor``, ``ceiling``.  Returns the Axes."""
         from .graphics.harm import harm_chart
 
-        return harm_chart(self, ax=ax)
+        return harm_chart(self, ax=ax, **options)
 
     def narrative(self, unit: str = "population") -> str | list[str]:
         """The harm in careful plain English: each group's harm (and rate per ``per``
@@ -1073,12 +1075,13 @@ class HarmTrendResult(LogLinearTrend, Result):
                          f"(compound-Poisson dispersion {_n.number(kk[i])}).")
         return _n.one_or_many(lines, scalar)
 
-    def plot(self, ax=None):
-        """Harm (or harm rate) per period and the fitted trend of a single series; returns the
-        Axes."""
+    def plot(self, ax=None, **options):
+        """Harm (or harm rate) per period and the fitted trend of a single series; the chart
+        options: ``title``, ``xlabel``, ``ylabel``, ``per``, ``annotate`` ({period: note}),
+        ``floor``, ``ceiling``.  Returns the Axes."""
         from .graphics.harm import harm_trend_chart
 
-        return harm_trend_chart(self, ax=ax)
+        return harm_trend_chart(self, ax=ax, **options)
 
 
 def _time_index(frame, time: str):

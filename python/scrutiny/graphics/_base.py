@@ -383,3 +383,40 @@ def single_series(value, hint: str) -> None:
     """Refuse to draw a result of several series (``value`` one of its per-series fields)."""
     if np.ndim(value) != 0:
         raise ValueError(f"plot() draws a single series; {hint}")
+
+
+def forest(ax, estimate, lower, upper, names, opts: Options, reference=None, better=None,
+           order=None) -> np.ndarray:
+    """Horizontal intervals, one row per unit (in ``order``, default as given, the first at the
+    top), named ``names``; with a ``reference`` value (a line), units whose interval lies wholly
+    on one side are coloured by what that means (``better``; purple without); units in the
+    options' ``highlight`` drawn emphasised with their names in bold, ``annotate`` notes
+    beside them; intervals kept within the floor and ceiling."""
+    estimate = np.asarray(estimate, dtype=float)
+    lo = bounds(np.where(np.isfinite(lower), lower, np.nan), opts)
+    hi = bounds(np.where(np.isfinite(upper), upper, np.nan), opts)
+    order = np.arange(estimate.size) if order is None else np.asarray(order)
+    y = np.empty(estimate.size)
+    y[order] = np.arange(estimate.size)[::-1]
+    if reference is not None:
+        ax.axvline(reference, color=PALETTE["reference"], linewidth=1.0, zorder=1)
+        kinds = meaning(lo > reference, hi < reference, better)
+    else:
+        kinds = np.full(estimate.size, "common", dtype=object)
+    ax.hlines(y, lo, hi, color=PALETTE["observed"], linewidth=1.2, zorder=2)
+    emphasis = np.zeros(estimate.size, bool)
+    emphasis[unit_positions(names, opts.highlight, "highlight")] = True
+    words = {"improvement": "better", "concern": "worse", "neutral": "differs",
+             "common": None if reference is None else "no clear difference"}
+    if reference is None:
+        colour = PALETTE["highlight"]
+        ax.scatter(estimate, y, s=np.where(emphasis, 50, 24), color=colour,
+                   edgecolors=np.where(emphasis, "black", colour).tolist(), zorder=3)
+    else:
+        draw_points(ax, estimate, y, kinds, words, emphasis=emphasis)
+    ax.set_yticks(y, [str(n) for n in names])
+    for i, t in enumerate(ax.get_yticklabels()):
+        if emphasis[i]:
+            t.set_fontweight("bold")
+    ax.tick_params(labelsize=FONT["tick"])
+    return y

@@ -34,6 +34,8 @@ def place_labels(ax, x, y, texts, points=None, avoid=(), fontsize=FONT["note"]) 
     with no room is left out.  Returns the annotations placed."""
     from matplotlib.transforms import Bbox
 
+    if not len(texts):
+        return []
     r = renderer(ax.figure)
     ax.get_xlim(), ax.get_ylim()           # the limits brought up to date with what is drawn
     frame = ax.get_window_extent(r)
@@ -143,3 +145,14 @@ def label_units(ax, x, y, texts, more: int, points, noun: str, draw_legend) -> l
         if t.get_text().startswith("and "):
             t.set_text(f"and {more + len(texts) - len(placed)} more {noun} not named")
     return placed
+
+
+def unit_notes(ax, names, x, y, opts, where: str = "right") -> list:
+    """The legend, then the notes of the options' ``annotate`` ({unit: text}) beside the units
+    (``names``, at ``x``, ``y``).  Returns the annotations placed."""
+    from ._base import legend, unit_positions
+
+    idx = [int(unit_positions(names, k, "annotate")[0]) for k in opts.annotate]
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+    return label_units(ax, x[idx], y[idx], list(opts.annotate.values()), 0, (x, y), "notes",
+                       lambda: legend(ax, where))
