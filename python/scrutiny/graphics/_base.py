@@ -153,6 +153,14 @@ def _text(value, name: str):
     return value
 
 
+def _limit(value, name: str, none: float) -> float:
+    """A floor or ceiling: a number, or ``none`` (-inf for a floor, inf for a ceiling) for no
+    limit."""
+    if isinstance(value, (int, float, np.floating)) and value == none:
+        return none
+    return _v.number(value, name)
+
+
 def options(measure: str | None = None, *, title=None, xlabel=None, ylabel=None, per=None,
             label="outliers", highlight=None, annotate=None, exclude=None, trajectory=None,
             floor=None, ceiling=None) -> Options:
@@ -173,8 +181,8 @@ def options(measure: str | None = None, *, title=None, xlabel=None, ylabel=None,
     elif not isinstance(annotate, Mapping):
         raise TypeError("annotate must be a dict {date, position or unit: text}")
     lo, hi = _BOUNDS[measure]
-    floor = lo if floor is None else _v.number(floor, "floor")
-    ceiling = hi if ceiling is None else _v.number(ceiling, "ceiling")
+    floor = lo if floor is None else _limit(floor, "floor", -math.inf)
+    ceiling = hi if ceiling is None else _limit(ceiling, "ceiling", math.inf)
     if not floor < ceiling:
         raise ValueError(f"floor must be below ceiling (got {floor:g} and {ceiling:g})")
     return Options(title=_text(title, "title"), xlabel=_text(xlabel, "xlabel"),

@@ -124,13 +124,20 @@ def heading(ax, title: str | None, badges=()) -> list:
     return drawn
 
 
-def label_units(ax, x, y, texts, more: int, points, noun: str, draw_legend) -> list:
-    """Name units (see :func:`place_labels`) after the legend (``draw_legend()``) is drawn, so
-    that the layout is settled; the units left out, ``more`` plus those with no room, are
-    counted in the legend.  Returns the annotations placed."""
+def label_units(ax, x, y, texts, more: int, points, noun: str, draw_legend,
+                title: str | None = None) -> list:
+    """Name units (see :func:`place_labels`) after the legend (``draw_legend()``) and the
+    ``title`` (when given) are drawn, so that the layout is settled; the units left out,
+    ``more`` plus those with no room, are counted in the legend.  Returns the annotations
+    placed."""
+    def frame():
+        draw_legend()
+        if title is not None:
+            heading(ax, title)
+
     if more:
         more_note(ax, more, noun)
-    draw_legend()
+    frame()
     placed = place_labels(ax, x, y, texts, points)
     dropped = len(texts) - len(placed)
     if not dropped:
@@ -139,7 +146,7 @@ def label_units(ax, x, y, texts, more: int, points, noun: str, draw_legend) -> l
         for a in placed:
             a.remove()
         more_note(ax, dropped, noun)
-        draw_legend()
+        frame()
         placed = place_labels(ax, x, y, texts, points)
     for t in ax.get_legend().get_texts():
         if t.get_text().startswith("and "):

@@ -73,15 +73,13 @@ def funnel_chart(result, ax=None, n_points: int = 200, better=None, **options):
     if den.max() > 20 * den.min():
         ax.set_xscale("log")
         _b.log_axis(ax.xaxis)
-    if opts.title is not None:
-        _t.heading(ax, opts.title)
     finish_labels(ax, names, den, drawn, high | low, result.z, emphasis, opts)
     return ax
 
 
 def finish_labels(ax, names, x, y, flagged, extremeness, emphasis, opts,
                   noun: str = "units") -> None:
-    """The legend (right of the data), then the names of the chosen and emphasised units and
+    """The legend (right of the data) and the options' title, then the names of the chosen and emphasised units and
     the notes of ``annotate`` (keyed by unit) placed clear of each other."""
     mode = opts.label if isinstance(opts.label, str) else \
         _b.unit_positions(names, opts.label, "label")
@@ -89,4 +87,5 @@ def finish_labels(ax, names, x, y, flagged, extremeness, emphasis, opts,
     notes = {int(_b.unit_positions(names, k, "annotate")[0]): v for k, v in opts.annotate.items()}
     idx = list(dict.fromkeys(list(notes) + list(np.flatnonzero(emphasis)) + list(idx)))
     texts = [f"{names[i]}: {notes[i]}" if i in notes else names[i] for i in idx]
-    _t.label_units(ax, x[idx], y[idx], texts, more, (x, y), noun, lambda: _b.legend(ax))
+    _t.label_units(ax, x[idx], y[idx], texts, more, (x, y), noun, lambda: _b.legend(ax),
+                   opts.title)
