@@ -42,29 +42,29 @@ def place_labels(ax, x, y, texts, points=None, avoid=(), fontsize=FONT["note"]) 
     px, py = (x, y) if points is None else points
     dots = ax.transData.transform(np.column_stack([np.asarray(px, float), np.asarray(py, float)]))
     dots = dots[np.isfinite(dots).all(axis=1)]
-    reach = 4.0 * ax.figure.dpi / 72.0          # a marker's radius, in pixels
+    scale = ax.figure.dpi / 72.0                # pixels per point
+    reach = 4.0 * scale                         # a marker's radius, in pixels
     placed, out = list(avoid), []
     for xi, yi, text in zip(x, y, texts):
         if not (np.isfinite(xi) and np.isfinite(yi)):
             continue
         ann = ax.annotate(str(text), (xi, yi), xytext=(0, 0), textcoords="offset points",
-                          fontsize=fontsize, zorder=5)
+                          fontsize=fontsize, zorder=5, ha="left", va="bottom")
+        size = ann.get_window_extent(r)         # measured once: only the offset changes
+        w, h = size.width, size.height
         own = ax.transData.transform((xi, yi))
         others = dots[np.hypot(*(dots - own).T) > 0.5]
         spot = None
         for radius in _RADII:
             for dx, dy in _DIRECTIONS:
-                ann.set_position((dx * radius, dy * radius))
-                ann.set_ha("left" if dx > 0 else "right" if dx < 0 else "center")
-                ann.set_va("bottom" if dy > 0 else "top" if dy < 0 else "center")
-                box = ann.get_window_extent(r)
+                x0 = own[0] + dx * radius * scale - (0.0 if dx > 0 else w if dx < 0 else w / 2)
+                y0 = own[1] + dy * radius * scale - (0.0 if dy > 0 else h if dy < 0 else h / 2)
+                box = Bbox.from_bounds(x0, y0, w, h)
                 if not (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0
                         and box.y1 <= frame.y1):
                     continue
-                padded = Bbox.from_extents(box.x0 - reach, box.y0 - reach, box.x1 + reach,
-                                           box.y1 + reach)
-                inside = ((others[:, 0] > padded.x0) & (others[:, 0] < padded.x1)
-                          & (others[:, 1] > padded.y0) & (others[:, 1] < padded.y1))
+                inside = ((others[:, 0] > x0 - reach) & (others[:, 0] < x0 + w + reach)
+                          & (others[:, 1] > y0 - reach) & (others[:, 1] < y0 + h + reach))
                 if inside.any() or _overlaps(box.expanded(1.04, 1.1), placed):
                     continue
                 spot = (dx * radius, dy * radius, box, radius)
@@ -90,12 +90,6 @@ def more_note(ax, k: int, noun: str = "units") -> None:
     """An entry of the legend saying how many units are not named ("and 5 more units")."""
     if k > 0:
         ax.plot([], [], linestyle="none", label=f"and {k} more {noun} not named")
-
-
-def notes(ax, x, y, texts) -> list:
-    """Notes (``annotate=``) at points (``x``, ``y``): a short leader line from above, placed
-    clear of the other notes as labels are."""
-    return place_labels(ax, x, y, texts, fontsize=FONT["note"])
 
 
 def heading(ax, title: str | None, badges=()) -> list:
