@@ -336,6 +336,15 @@ def test_funnel_options_are_checked(option, value, error, match):
         lsoa_like(k=10).plot(**{option: value})
 
 
+def test_options_a_chart_has_no_use_for_are_refused():
+    with pytest.raises(TypeError, match="exclude is not an option of this chart"):
+        lsoa_like(k=10).plot(exclude=[1])
+    with pytest.raises(TypeError, match="trajectory is not an option"):
+        sc.changepoints(np.r_[np.zeros(10), np.ones(10)]).plot(trajectory=[1.0] * 20)
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        lsoa_like(k=10).plot(colour="red")
+
+
 def test_spc_options():
     t = pd.period_range("2021-01", periods=36, freq="M")
     rng = np.random.default_rng(3)

@@ -161,15 +161,22 @@ def _limit(value, name: str, none: float) -> float:
     return _v.number(value, name)
 
 
-def options(measure: str | None = None, *, title=None, xlabel=None, ylabel=None, per=None,
-            label="outliers", highlight=None, annotate=None, exclude=None, trajectory=None,
-            floor=None, ceiling=None) -> Options:
+def options(measure: str | None = None, *, without=(), title=None, xlabel=None, ylabel=None,
+            per=None, label="outliers", highlight=None, annotate=None, exclude=None,
+            trajectory=None, floor=None, ceiling=None) -> Options:
     """The chart options checked and normalised, one wording for every chart.
 
     ``measure`` (``"count"``, ``"rate"``, ``"proportion"``, ``"ratio"`` or None) gives the
     default ``floor`` and ``ceiling``: 0 for counts, rates and ratios, 0 and 1 (100%) for
     proportions, none otherwise.  Pass ``floor=-numpy.inf`` to draw without a floor.
+    ``without`` names the options the chart has no use for: giving one is refused.
     """
+    given = {"label": label != "outliers", "highlight": highlight is not None,
+             "annotate": annotate is not None, "exclude": exclude is not None,
+             "trajectory": trajectory is not None, "per": per is not None}
+    for name in without:
+        if given[name]:
+            raise TypeError(f"{name} is not an option of this chart")
     if per is not None:
         per = _v.number(per, "per", positive=True)
     if isinstance(label, str):
@@ -279,16 +286,19 @@ def create_axes(ax=None, figsize=FIGSIZE):
 def legend(ax, where: str = "right", **options):
     """The house legend: small, no frame, outside the data area (``where`` ``"right"`` or
     ``"below"``, in as many columns as the figure's width holds; ``"inside"`` lets matplotlib
-    choose a corner).  None when nothing is named."""
+    choose a corner, as it does on a grid of Axes without a layout engine).  None when nothing
+    is named."""
     handles, names = ax.get_legend_handles_labels()
     if not handles:
         return None
     style = {"fontsize": FONT["legend"], "frameon": False, **options}
+    fig = ax.figure
+    if fig.get_layout_engine() is None and sum(a.get_visible() for a in fig.axes) > 1:
+        where = "inside"            # a grid the caller laid out: keep clear of its neighbours
     if where == "inside":
         return ax.legend(**style)
     if where == "right":
         return ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), **style)
-    fig = ax.figure
     r = fig.canvas.get_renderer() if hasattr(fig.canvas, "get_renderer") else fig._get_renderer()
     for ncols in range(len(handles), 0, -1):      # the fewest rows the figure's width holds
         leg = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncols=ncols, **style)

@@ -45,6 +45,8 @@ def place_labels(ax, x, y, texts, points=None, avoid=(), fontsize=FONT["note"]) 
     scale = ax.figure.dpi / 72.0                # pixels per point
     reach = 4.0 * scale                         # a marker's radius, in pixels
     placed, out = list(avoid), []
+    if ax.get_legend() is not None:             # a legend inside the Axes is kept clear
+        placed.append(ax.get_legend().get_window_extent(r))
     for xi, yi, text in zip(x, y, texts):
         if not (np.isfinite(xi) and np.isfinite(yi)):
             continue

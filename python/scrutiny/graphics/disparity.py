@@ -30,7 +30,7 @@ def funnel_chart(result, ax=None, n_points: int = 200, better=None, **options):
     the result's), and the names of flagged units placed clear of each other.  ``options``
     are the chart options (:func:`scrutiny.graphics._base.options`).  Returns the Axes."""
     better = _b.direction(better if better is not None else getattr(result, "better", None))
-    opts = _b.options(result.kind, **options)
+    opts = _b.options(result.kind, without=("exclude", "trajectory"), **options)
     ax = _b.create_axes(ax)
     curve = result.curve(n_points)
     levels = sorted(result.levels)
@@ -40,8 +40,6 @@ def funnel_chart(result, ax=None, n_points: int = 200, better=None, **options):
         lower, upper = _b.bounds(part["lower"], opts), _b.bounds(part["upper"], opts)
         style = _b.LINESTYLES[j % len(_b.LINESTYLES)]
         name = f"{_level(levels[j])} limits"
-        if result.overdispersion:
-            name += f" ({result.overdispersion} overdispersion)"
         ax.fill_between(den, lower, upper, color=_BANDS[j % len(_BANDS)], linewidth=0,
                         zorder=0, label=name)
         for edge in (lower, upper):
@@ -73,19 +71,23 @@ def funnel_chart(result, ax=None, n_points: int = 200, better=None, **options):
     if den.max() > 20 * den.min():
         ax.set_xscale("log")
         _b.log_axis(ax.xaxis)
-    finish_labels(ax, names, den, drawn, high | low, result.z, emphasis, opts)
+    over = (f"limits with {result.overdispersion}\noverdispersion" if result.overdispersion
+            else None)
+    finish_labels(ax, names, den, drawn, high | low, result.z, emphasis, opts, legend_title=over)
     return ax
 
 
 def finish_labels(ax, names, x, y, flagged, extremeness, emphasis, opts,
-                  noun: str = "units") -> None:
-    """The legend (right of the data) and the options' title, then the names of the chosen and emphasised units and
-    the notes of ``annotate`` (keyed by unit) placed clear of each other."""
+                  noun: str = "units", legend_title: str | None = None) -> None:
+    """The legend (right of the data, under ``legend_title``) and the options' title, then the
+    names of the chosen and emphasised units and the notes of ``annotate`` (keyed by unit)
+    placed clear of each other."""
     mode = opts.label if isinstance(opts.label, str) else \
         _b.unit_positions(names, opts.label, "label")
     idx, more = _b.chosen(mode, flagged, extremeness)
     notes = {int(_b.unit_positions(names, k, "annotate")[0]): v for k, v in opts.annotate.items()}
     idx = list(dict.fromkeys(list(notes) + list(np.flatnonzero(emphasis)) + list(idx)))
     texts = [f"{names[i]}: {notes[i]}" if i in notes else names[i] for i in idx]
-    _t.label_units(ax, x[idx], y[idx], texts, more, (x, y), noun, lambda: _b.legend(ax),
+    _t.label_units(ax, x[idx], y[idx], texts, more, (x, y), noun,
+                   lambda: _b.legend(ax, title=legend_title, title_fontsize=_b.FONT["legend"]),
                    opts.title)

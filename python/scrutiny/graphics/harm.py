@@ -11,6 +11,9 @@ from . import _text as _t
 from ._base import single_series
 from .disparity import funnel_chart
 
+# Options of points in time or of a limit chart, which these charts have no use for.
+_NOT_HERE = ("label", "exclude", "trajectory")
+
 
 def harm_chart(result, ax=None, **options):
     """Harm (or harm rate) per group with its interval, the largest at the top; for a single
@@ -18,7 +21,8 @@ def harm_chart(result, ax=None, **options):
     are the chart options (``per`` rescales a harm rate).  Returns the Axes."""
     ax = _b.create_axes(ax)
     if np.ndim(result.harm) == 0:
-        opts = _b.options(None, **options)
+        opts = _b.options(None, without=_NOT_HERE + ("per", "annotate", "highlight"),
+                          **options)
         t = result.by_type.sort_values("harm_share")
         y = np.arange(len(t))
         ax.barh(y + 0.2, 100 * t["harm_share"], height=0.4, color=_b.PALETTE["highlight"],
@@ -32,7 +36,7 @@ def harm_chart(result, ax=None, **options):
         _b.legend(ax)
         return ax
     rated = result.rate is not None
-    opts = _b.options("rate" if rated else "count", **options)
+    opts = _b.options("rate" if rated else "count", without=_NOT_HERE, **options)
     per = opts.per if rated and opts.per is not None else result.per
     scale = per / result.per if rated else 1.0
     value = scale * np.asarray(result.rate if rated else result.harm, dtype=float)
@@ -67,7 +71,7 @@ def harm_trend_chart(result, ax=None, **options):
     """Harm (or harm rate) per period and the fitted trend of a single series, with the
     periods on the axis; ``options`` are the chart options.  Returns the Axes."""
     single_series(result.rate_ratio, "give by=None, or select one series")
-    opts = _b.options("rate", **options)
+    opts = _b.options("rate", without=_NOT_HERE + ("highlight",), **options)
     ax = _b.create_axes(ax)
     y = result.harm.to_numpy(dtype=float)
     e = np.ones_like(y) if result.exposure is None else result.exposure.to_numpy(dtype=float)

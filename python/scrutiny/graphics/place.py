@@ -9,6 +9,9 @@ from .. import _narrative as _n
 from . import _base as _b
 from . import _text as _t
 
+# Options of points in time or of a limit chart, which these charts have no use for.
+_NOT_HERE = ("label", "exclude", "trajectory")
+
 
 def _one_or_row(value, what: str) -> None:
     if np.ndim(value) > 1:
@@ -36,14 +39,14 @@ def wdd_chart(result, names, measure: str, title: str | None = None, ax=None,
     better = _b.direction(better)
     ax = _b.create_axes(ax)
     if np.ndim(result.estimate) == 1:
-        opts = _b.options(None, **options)
+        opts = _b.options(None, without=_NOT_HERE + ("per",), **options)
         names = [str(v) for v in names]
         y = _b.forest(ax, result.estimate, result.lower, result.upper, names, opts,
                       reference=0.0, better=better)
         _finish(ax, opts, names, result.estimate, y,
                 f"Weighted displacement difference ({measure})", None, title)
         return ax
-    opts = _b.options("count", **options)
+    opts = _b.options("count", without=_NOT_HERE + ("per", "highlight"), **options)
     x = np.array([0.0, 1.0])
     lines = [("treated", [result.treated_before, result.treated_after], "o-",
               _b.PALETTE["highlight"])]
@@ -77,7 +80,7 @@ def etest_chart(result, names, rate_intervals=None, ax=None, better="lower", **o
     better = _b.direction(better)
     ax = _b.create_axes(ax)
     if np.ndim(result.pvalue) == 1:
-        opts = _b.options("ratio", **options)
+        opts = _b.options("ratio", without=_NOT_HERE + ("per",), **options)
         names = [str(v) for v in names]
         ratio = np.where(np.isfinite(result.ratio), result.ratio, np.nan)
         nulls = np.unique(np.asarray(result.null_ratio))
@@ -89,7 +92,7 @@ def etest_chart(result, names, rate_intervals=None, ax=None, better="lower", **o
         _b.log_axis(ax.xaxis)
         _finish(ax, opts, names, ratio, y, "Rate ratio, after / before", None, None)
         return ax
-    opts = _b.options("rate", **options)
+    opts = _b.options("rate", without=_NOT_HERE + ("highlight",), **options)
     rates = np.array([result.rate_before, result.rate_after])
     lo = _b.bounds(rate_intervals.lower, opts)
     ax.errorbar([0, 1], rates, yerr=[rates - lo, rate_intervals.upper - rates], fmt="o",

@@ -14,7 +14,8 @@ def changepoint_chart(result, y, ax=None, **options):
     :class:`~scrutiny.segmentation.ChangepointResult`, a dotted line at each change, dates on
     the axis when the result has them; ``options`` are the chart options.  Returns the Axes."""
     single_series(result.objective, "segment one row to plot it")
-    opts = _b.options(None, **options)
+    opts = _b.options(None, without=("label", "highlight", "exclude", "trajectory"),
+                      **options)
     ax = _b.create_axes(ax)
     x = np.arange(y.size)
     ax.plot(x, y, "o-", color=_b.PALETTE["within"], markersize=3, linewidth=0.8,

@@ -8,6 +8,9 @@ import numpy as np
 from . import _base as _b
 from . import _text as _t
 
+# Options of units or of a limit chart, which a trend chart has no use for.
+_NOT_HERE = ("label", "highlight", "exclude", "trajectory")
+
 
 def slope_band(x, centre_x, centre_y, low, high, log: bool = False):
     """The band between the lines of slopes ``low`` and ``high`` through (``centre_x``,
@@ -34,7 +37,7 @@ def trend_chart(value, fitted, time=None, x=None, band=None, ax=None, measure=No
     ``"proportion"``) sets the floor, the ceiling and a percent axis; ``options`` are the chart
     options (:func:`scrutiny.graphics._base.options`); ``where`` places the legend.  Returns
     the Axes."""
-    opts = _b.options(measure, **options)
+    opts = _b.options(measure, without=_NOT_HERE, **options)
     value = np.asarray(value, dtype=float)
     ax = _b.create_axes(ax)
     x = np.arange(value.size, dtype=float) if x is None else np.asarray(x, dtype=float)
