@@ -103,6 +103,9 @@ class FunnelResult(Result):
         The inputs, per unit (hidden from the displays).
     labels : list or None
         The units' names (hidden from the displays; the first column of ``table``).
+    better : str or None
+        The direction of improvement, ``"higher"`` or ``"lower"``, for the chart (hidden from
+        the displays).
     """
 
     target: float = _r.scalar()

@@ -769,6 +769,8 @@ class HarmFunnelResult(FunnelResult):
         The harm and the population of each area (hidden from the displays).
     labels : list
         The areas' names (hidden from the displays).
+    better : str or None
+        The direction of improvement, for the chart (hidden from the displays).
     per : float
         The population multiplier of the table and the charts.
     count : numpy.ndarray
