@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -18,7 +17,6 @@ from matplotlib.text import Text
 import scrutiny as sc
 from scrutiny.graphics._base import MARKERS, MAX_LABELS, PALETTE
 
-matplotlib.use("Agg")
 SHARED = Path(os.environ.get("SCRUTINY_SHARED_DATA",
                              Path(__file__).resolve().parents[2] / "shared" / "data"))
 WEST_MERCIA = SHARED / "police-uk-west-mercia-street"
@@ -156,8 +154,8 @@ def test_better_is_checked_and_kept():
 
 def test_harm_funnel_colours_follow_better():
     rng = np.random.default_rng(4)
-    rows = [{"area": f"Area {a}", "crime_type": t, "count": int(rng.poisson(40 * (1 + 3 * (a == 0)))),
-             "pop": 10_000 + 1000 * a}
+    rows = [{"area": f"Area {a}", "crime_type": t, "pop": 10_000 + 1000 * a,
+             "count": int(rng.poisson(40 * (1 + 3 * (a == 0))))}
             for a in range(12) for t in ("burglary", "robbery", "theft")]
     frame = pd.DataFrame(rows)
     weights = {"burglary": 120.0, "robbery": 300.0, "theft": 20.0}
@@ -431,7 +429,8 @@ def test_real_lsoa_funnel_of_crimes_closed_with_no_suspect():
     files = sorted(WEST_MERCIA.glob("*.csv*"))[:3]
     frame = pd.concat([sc.read_policeuk(f) for f in files])
     frame = frame[frame["last_outcome_category"].notna()]
-    frame["none"] = frame["last_outcome_category"] == "Investigation complete; no suspect identified"
+    none = "Investigation complete; no suspect identified"
+    frame["none"] = frame["last_outcome_category"] == none
     g = frame.groupby("lsoa_name")["none"].agg(["sum", "count"])
     g = g[g["count"] >= 5]
     res = sc.funnel(g["sum"].to_numpy(), g["count"].to_numpy(), labels=list(g.index),

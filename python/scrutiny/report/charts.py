@@ -10,9 +10,6 @@ import base64
 import io
 import warnings
 
-import numpy as np
-
-from .. import _narrative as _n
 from ..spc_rules import CHART_TITLES
 from .issues import Issue
 
