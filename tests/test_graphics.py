@@ -34,3 +34,26 @@ def test_charts_draw_from_the_view():
     ax = res.plot()
     assert ax.get_title(loc="left") == "XmR chart (rules: mdc)"
     plt.close("all")
+
+
+def test_one_rule_of_meaning_for_every_chart():
+    from scrutiny.graphics._base import meaning
+
+    high, low = [True, False, False], [False, True, False]
+    assert list(meaning(high, low, "higher")) == ["improvement", "concern", "common"]
+    assert list(meaning(high, low, "lower")) == ["concern", "improvement", "common"]
+    assert list(meaning(high, low, None)) == ["neutral", "neutral", "common"]
+
+
+def test_chart_options_are_normalised_once():
+    import math
+
+    from scrutiny.graphics._base import options
+
+    o = options("proportion", highlight="North", annotate={"2024-04": "new team"}, per=1000)
+    assert (o.floor, o.ceiling, o.per, o.highlight, o.label) == (0.0, 1.0, 1000.0, ("North",),
+                                                                 "outliers")
+    assert options("rate").ceiling == math.inf and options(None).floor == -math.inf
+    assert options("count", floor=-math.inf).floor == -math.inf
+    assert options(label=["A", "B"]).label == ("A", "B")
+    assert options(exclude="2024-01").exclude == ("2024-01",)

@@ -204,7 +204,10 @@ def test_per_in_the_plot():
     res = sc.funnel([30, 52, 9, 40], [9800, 8400, 6100, 11000], kind="rate", per=1000,
                     labels=["a", "b", "c", "d"])
     ax = res.plot()
-    ys = np.concatenate([c.get_offsets()[:, 1] for c in ax.collections])
+    from matplotlib.collections import PathCollection
+
+    ys = np.concatenate([c.get_offsets()[:, 1] for c in ax.collections
+                         if isinstance(c, PathCollection)])       # the units, not the bands
     np.testing.assert_allclose(np.sort(ys), np.sort(res.value))
     assert {t.get_text() for t in ax.texts} == {"b", "c"}      # the flagged units, by name
     assert ax.get_ylabel() == "Rate per 1,000"

@@ -214,6 +214,11 @@ def choice(value, name: str, options) -> str:
     return value
 
 
+def better(value, name: str = "better"):
+    """The direction of improvement: ``"higher"``, ``"lower"`` or None."""
+    return None if value is None else choice(value, name, ("higher", "lower"))
+
+
 def nan_policy(value) -> str:
     return choice(value, "nan_policy", NAN_POLICIES)
 

@@ -116,6 +116,9 @@ class FunnelResult(Result):
     labels : pandas.Index or None
         The units' names (from ``labels=``, the index of Series arguments, or a tidy table's
         ``label`` / ``by`` columns; the first column(s) of ``table``).
+    better : str or None
+        The direction of improvement, ``"higher"`` or ``"lower"``, for the chart (hidden from
+        the displays).
     """
 
     target: float = _r.scalar()
@@ -138,6 +141,7 @@ class FunnelResult(Result):
     numerator: np.ndarray = _r.hidden()
     denominator: np.ndarray = _r.hidden()
     labels: pd.Index | None = _r.label()
+    better: str | None = _r.hidden()
 
     def _scaled(self) -> float:
         """The factor ``target``, ``value`` and the limits carry (``per``)."""
@@ -179,13 +183,28 @@ class FunnelResult(Result):
             "upper": upper.reshape(-1) * factor,
         })
 
-    def plot(self, ax=None, n_points: int = 200):
-        """Draw the funnel: limits, target, units and the labels of flagged units.
+    def plot(self, ax=None, n_points: int = 200, *, better=None, **options):
+        """Draw the funnel: limits as bands, the target, the units coloured by what they mean
+        (with ``better``: improvement blue, concern orange; without: outside the limits
+        purple) and the names of flagged units.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        n_points : int
+            Grid size of the limits.
+        better : {"higher", "lower"}, optional
+            The direction of improvement (default: the result's ``better``).
+        **options
+            The chart options: ``title``, ``xlabel``, ``ylabel``, ``per`` (values per this
+            many), ``label`` (``"outliers"``, ``"all"``, ``"none"`` or units to name),
+            ``highlight`` (units emphasised), ``annotate`` ({unit: note}), ``floor``,
+            ``ceiling`` (default 0 and, for proportions, 100%).
 
         Returns the matplotlib Axes (a new figure's when ``ax`` is None)."""
         from .graphics.disparity import funnel_chart
 
-        return funnel_chart(self, ax=ax, n_points=n_points)
+        return funnel_chart(self, ax=ax, n_points=n_points, better=better, **options)
 
     def narrative(self, measure: str | None = None, reference: str | None = None,
                   per: float | None = None, which: str = "all", overview: bool = False,
@@ -342,7 +361,7 @@ def _funnel_target(target, num: np.ndarray, den: np.ndarray, kind: str) -> tuple
 
 @_frames.tidy(roles=("numerator", "denominator"), layout="units")
 def funnel(numerator, denominator, kind="proportion", target=None, levels=_funnel.LEVELS,
-           method=None, overdispersion=None, trim=0.1, labels=None, *, per=None,
+           method=None, overdispersion=None, trim=0.1, labels=None, better=None, *, per=None,
            conf=None) -> FunnelResult:
     """Funnel plot limits, z-scores and flags for units compared with a target.
 
@@ -384,6 +403,9 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=_funne
         unit of denominator, proportions as shares.
     conf : sequence of float, optional
         The same as ``levels`` (give one of them).
+    better : {"higher", "lower"}, optional
+        The direction of improvement, kept on the result for its chart (units on the better
+        side blue, on the worse side orange; without a direction, outliers purple).
 
     Returns
     -------
@@ -475,6 +497,7 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=_funne
     if overdispersion is not None:
         overdispersion = _v.choice(overdispersion, "overdispersion", _OVERDISPERSION)
     trim = _v.number_in(trim, "trim", 0.0, 0.5)
+    better = _v.better(better)
     level_arr, _ = _funnel.levels(levels, conf)
     num, den = _funnel_inputs(numerator, denominator, kind)
     labels = _frames.result_labels(num.size, labels, numerator=numerator,
@@ -504,7 +527,8 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=_funne
         upper=upper, flag=flag,
         table=_funnel_table(labels, num, den, value, z, lower, upper, flag, levels_out),
         value=value, se=se, kind=kind, method=method, overdispersion=overdispersion, trim=trim,
-        pooled_target=pooled, per=scale, numerator=num, denominator=den, labels=labels)
+        pooled_target=pooled, per=scale, numerator=num, denominator=den, labels=labels,
+        better=better)
 
 
 def _funnel_table(labels, num, den, value, z, lower, upper, flag, levels):

@@ -83,6 +83,26 @@ def _bundled():
                 firearms=firearms, decided=~firearms["open"].to_numpy())
 
 
+def _sen_trend(series):
+    """The report's trend chart (:meth:`scrutiny.report.result.Trend.plot`) of a monthly
+    series: its Sen line and the band of the slope's interval, in data units."""
+    import pandas as pd
+
+    import scrutiny as sc
+    from .report.result import Trend
+
+    y = series.to_numpy(dtype=float)
+    t = np.arange(y.size, dtype=float)
+    sen = sc.sen_slope(y)
+    middle = float(np.median(t))
+    at_middle = sen.intercept + sen.slope * middle
+    lines = [at_middle + s * (t - middle) for s in (sen.lower, sen.upper)]
+    frame = pd.DataFrame({"period": series.index, "value": y,
+                          "fitted": sen.intercept + sen.slope * t,
+                          "lower": np.minimum(*lines), "upper": np.maximum(*lines)})
+    return Trend(verdict="", series=frame).plot(measure="count")
+
+
 def bundled_entries() -> list[Entry]:
     """Every chart kind on the bundled synthetic data."""
     import scrutiny as sc
@@ -117,6 +137,9 @@ def bundled_entries() -> list[Entry]:
               "month effects); the trend at the average month with the range of trends in "
               "its 95% CI.", "models.count_trend_chart",
               lambda: sc.count_trend(force["recorded_crimes"], period=12).plot()),
+        Entry("sen_trend", "Sen's slope: recorded crimes per month, force-wide, with the band "
+              "of its slope's 95% CI (the report's trend chart).", "trend.trend_chart",
+              lambda: _sen_trend(force["recorded_crimes"])),
         Entry("its", "Interrupted time series: domestic-abuse incidents per month, force-wide, "
               "with a change from the 25th month (Poisson, month effects); the counterfactual "
               "dashed.", "models.its_chart",

@@ -487,12 +487,14 @@ class HarmIndexResult(Result):
     source: str | None = _r.hidden()
     labels: list = _r.label()
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **options):
         """Harm (or harm rate) per group with its interval; for a single group, each crime
-        type's share of the harm beside its share of the crimes.  Returns the Axes."""
+        type's share of the harm beside its share of the crimes.  The chart options:
+        ``title``, ``xlabel``, ``ylabel``, ``per`` (a harm rate per this many),
+        ``highlight`` and ``annotate`` (groups), ``floor``, ``ceiling``.  Returns the Axes."""
         from .graphics.harm import harm_chart
 
-        return harm_chart(self, ax=ax)
+        return harm_chart(self, ax=ax, **options)
 
     def narrative(self, unit: str = "population") -> str | list[str]:
         """The harm in careful plain English: each group's harm (and rate per ``per``
@@ -767,6 +769,8 @@ class HarmFunnelResult(FunnelResult):
         Whether the target is the pooled value.
     numerator, denominator : numpy.ndarray
         The harm and the population of each area (hidden from the displays).
+    better : str or None
+        The direction of improvement, for the chart (hidden from the displays).
     per : float
         The population multiplier of the table, ``narrative()`` and the charts (``target``,
         ``value``, the limits and ``curve()`` stay per unit of population).
@@ -806,11 +810,12 @@ class HarmFunnelResult(FunnelResult):
             frame[col] = frame[col] * k
         return frame
 
-    def plot(self, ax=None, n_points: int = 200):
-        """Draw the funnel with harm per ``per`` on the vertical axis; returns the Axes."""
+    def plot(self, ax=None, n_points: int = 200, *, better=None, **options):
+        """Draw the funnel with harm per ``per`` on the vertical axis (``better`` and the
+        chart ``options`` as :meth:`FunnelResult.plot`); returns the Axes."""
         from .graphics.harm import harm_funnel_chart
 
-        return harm_funnel_chart(self, ax=ax, n_points=n_points)
+        return harm_funnel_chart(self, ax=ax, n_points=n_points, better=better, **options)
 
     def narrative(self, measure: str | None = None, reference: str | None = None,
                   per: float | None = None, which: str = "all", **options) -> str:
@@ -825,7 +830,7 @@ class HarmFunnelResult(FunnelResult):
 
 def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
                 levels=_funnel.LEVELS, overdispersion=None, trim=0.1, per=1000,
-                missing="raise", *, conf=None) -> HarmFunnelResult:
+                missing="raise", better=None, *, conf=None) -> HarmFunnelResult:
     """Funnel plot of harm rates across areas, with limits from the weighted variance.
 
     Parameters
@@ -852,6 +857,9 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
         narrative and the plot.
     conf : sequence of float, optional
         The same as ``levels`` (give one of them).
+    better : {"higher", "lower"}, optional
+        The direction of improvement, kept for the chart (see
+        :func:`~scrutiny.disparity.funnel`).
 
     Returns
     -------
@@ -911,6 +919,7 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
     trim = _v.number_in(trim, "trim", 0.0, 0.5)
     level_arr, _ = _funnel.levels(levels, conf)
     per = _v.number(per, "per", positive=True)
+    better = _v.better(better)
     if by is None:
         raise ValueError("by must name the column(s) that define the areas")
     long, w, cols, codes_all, index = _prepare(frame, crime_type, count, weights, by, missing)
@@ -946,7 +955,8 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
         target=r0, z=z, phi=float(phi), tau2=float(tau2), levels=levels_out, lower=lower,
         upper=upper, flag=flag, table=table, value=value, se=se * k, kind="rate",
         method="normal", overdispersion=overdispersion, trim=trim, pooled_target=pooled,
-        numerator=harm, denominator=pop, labels=labels, per=per, count=total, variance=var,
+        numerator=harm, denominator=pop, labels=labels, better=better, per=per, count=total,
+        variance=var,
         dispersion=k, dropped=long.dropped, source=w.source)
 
 
@@ -1097,12 +1107,13 @@ class HarmTrendResult(LogLinearTrend, Result):
                          f"(compound-Poisson dispersion {_n.number(kk[i])}).")
         return _n.one_or_many(lines, scalar)
 
-    def plot(self, ax=None):
-        """Harm (or harm rate) per period and the fitted trend of a single series; returns the
-        Axes."""
+    def plot(self, ax=None, **options):
+        """Harm (or harm rate) per period and the fitted trend of a single series; the chart
+        options: ``title``, ``xlabel``, ``ylabel``, ``per``, ``annotate`` ({period: note}),
+        ``floor``, ``ceiling``.  Returns the Axes."""
         from .graphics.harm import harm_trend_chart
 
-        return harm_trend_chart(self, ax=ax)
+        return harm_trend_chart(self, ax=ax, **options)
 
 
 def _time_index(frame, time: str):

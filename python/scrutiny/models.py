@@ -342,9 +342,10 @@ class CountTrendResult(LogLinearTrend, Result):
 
 
     def plot(self, ax=None, **options):
-        """Observed counts (or rates) and the fitted trend at the average season, with its
-        band, of a single series; ``options``: ``per``, ``title``, ``xlabel``, ``ylabel``.
-        Returns the Axes."""
+        """Observed rates and the fitted trend of a single series, in data units with the
+        interval of the rate ratio as a band; ``options`` are the chart options (``title``,
+        ``xlabel``, ``ylabel``, ``per``, ``annotate``, ``floor``, ``ceiling``).  Returns the
+        Axes."""
         from .graphics.models import count_trend_chart
 
         return count_trend_chart(self, self._data, ax=ax, **options)

@@ -348,16 +348,19 @@ class WDDResult(TestResult):
                 f"{_n.no_evidence('a difference', alpha)}: no clear sign of displacement or of "
                 f"a diffusion of benefits.")
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **options):
         """One evaluation: before and after in the treated, control (and displacement) areas,
         with the treated areas' counterfactual (their 'before' plus the control change).
-        Several (a 1-D result): each unit's WDD with its interval.  Returns the Axes."""
+        Several (a 1-D result): each unit's WDD with its interval, coloured by whether the
+        change is better or worse (``better="lower"``, fewer crimes, unless given).  The
+        chart options: ``better``, ``title``, ``xlabel``, ``ylabel``, ``highlight``,
+        ``annotate`` ({unit: note}), ``floor``, ``ceiling``.  Returns the Axes."""
         from .graphics.place import wdd_chart
 
         title = (None if np.ndim(self.estimate) else
                  f"WDD = {_n.count(round(self.estimate, 1))} ({self._interval(_pick(self, None))})")
         return wdd_chart(self, _n.names(self.labels, np.size(self.estimate), "Area", False),
-                         self._measure, title, ax=ax)
+                         self._measure, title, ax=ax, **options)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -468,10 +471,11 @@ class PoissonETestResult(TestResult):
             verdict = f"{head}there is {_n.no_evidence(of, alpha)} {stats}"
         return f"{text}. {_n.capital(verdict)}."
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **options):
         """One test: the rates before and after with their exact (Garwood) intervals.  Several
-        (a 1-D result): each unit's rate ratio with its interval, on a log scale.  Returns the
-        Axes."""
+        (a 1-D result): each unit's rate ratio with its interval, on a log scale, coloured by
+        whether the change is better or worse (``better="lower"`` unless given).  The chart
+        options as :meth:`WDDResult.plot`, and ``per``.  Returns the Axes."""
         from .graphics.place import etest_chart
 
         ci = None if np.ndim(self.pvalue) else rate_ci(
@@ -479,7 +483,7 @@ class PoissonETestResult(TestResult):
             np.array([self.exposure_before, self.exposure_after]), conf=self.conf, method="exact",
             per=self.per)
         return etest_chart(self, _n.names(self.labels, np.size(self.pvalue), "Area", False), ci,
-                           ax=ax)
+                           ax=ax, **options)
 
 
 # ---- the WDD test --------------------------------------------------------------------------

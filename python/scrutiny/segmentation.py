@@ -219,11 +219,13 @@ class ChangepointResult(Result):
             lines.append(_n.prefix(name, text))
         return _n.one_or_many(lines, scalar)
 
-    def plot(self, ax=None):
-        """The series and its segment means (single series); returns the Axes."""
+    def plot(self, ax=None, **options):
+        """The series and its segment means (single series); the chart options: ``title``,
+        ``xlabel``, ``ylabel``, ``per``, ``annotate`` ({date or position: note}).  Returns the
+        Axes."""
         from .graphics.segmentation import changepoint_chart
 
-        return changepoint_chart(self, self._y[0], ax=ax)
+        return changepoint_chart(self, self._y[0], ax=ax, **options)
 
 
 def _segment_means(y: np.ndarray, mask: np.ndarray, status: np.ndarray):

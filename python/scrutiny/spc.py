@@ -384,12 +384,15 @@ class SPCResult(Result):
         return f"<div><strong>{title}</strong>{table.to_html(escape=True, index=False)}{note}</div>"
 
     # -- drawing and words -------------------------------------------------------------------
-    def plot(self, ax=None, series=None, two_sigma: bool = False, title: str | None = None):
+    def plot(self, ax=None, series=None, two_sigma: bool = False, title: str | None = None,
+             *, exclude=None, **options):
         """Draw one chart in the Making Data Count style and return the Axes.
 
-        Points are coloured by kind (special cause improving blue, concerning orange, neutral
-        purple, common cause grey); the centre line is solid, the process limits dashed, the
-        target red; missing months are shaded and every segment (rebase) has its own lines.
+        Points are coloured and shaped by kind (special cause improving blue, concerning
+        orange, without a direction purple, common cause grey); the centre line is solid, the
+        process limits dashed, the target red; missing months are shaded, every segment
+        (rebase) has its own lines and a dotted line where the limits are recalculated; the
+        variation and assurance icons sit above the plot area.
 
         Parameters
         ----------
@@ -399,10 +402,44 @@ class SPCResult(Result):
         two_sigma : bool
             Also draw the 2-sigma lines.
         title : str, optional
+        exclude : date, position or sequence of them, optional
+            Points drawn hollow and left out of the limits (the chart's limits and signals are
+            those of the series without them; the result is unchanged).
+        **options
+            The chart options: ``xlabel``, ``ylabel``, ``per``, ``label`` (``"none"`` by
+            default; ``"outliers"`` names the points outside the limits by their periods),
+            ``highlight`` and ``annotate`` (points by date or position: {date: note}),
+            ``trajectory`` (a target changing over time: one value per point, or {date:
+            value} held from that date on), ``floor``, ``ceiling`` (default 0 for counts and
+            rates, 0-100% for proportions).
         """
+        from .graphics._base import options as chart_options
+        from .graphics._base import time_position
         from .graphics.spc import spc_chart
 
-        return spc_chart(self.series_view(series), ax=ax, two_sigma=two_sigma, title=title)
+        view = self.series_view(series)
+        excluded = None
+        if exclude is not None:
+            length = view.value.size
+            excluded = np.zeros(length, dtype=bool)
+            for when in chart_options(exclude=exclude).exclude:
+                excluded[time_position(view.time, when, length, "exclude")] = True
+            view = self._without(view, excluded)
+        return spc_chart(view, ax=ax, two_sigma=two_sigma, title=title, excluded=excluded,
+                         **options)
+
+    def _without(self, view: SPCSeries, excluded: np.ndarray) -> SPCSeries:
+        """The series view with its limits and signals set without the points ``excluded``
+        (their values kept for drawing)."""
+        r = view.index
+        y = self._y[r].copy()
+        y[excluded] = np.nan
+        refit = spc(y, chart=self.chart, n=None if self._n is None else self._n[r],
+                    rules=self.rules, baseline=self.baseline,
+                    rebase=[p for p in view.rebase if p > 0] or None, target=view.target,
+                    improvement=view.improvement, screen=self.screen, nan_policy="omit")
+        return dataclasses.replace(refit.series_view(), index=r, label=view.label,
+                                   value=view.value, missing=view.missing, time=view.time)
 
     def small_multiples(self, ncols: int = 4, series=None, sharey: bool = False,
                         height: float = 2.2):

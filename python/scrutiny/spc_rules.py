@@ -16,6 +16,9 @@ __all__ = ["CHARTS", "CHART_NAMES", "SIGNALS", "RuleSet", "RULE_SETS", "rule_set
 CHARTS = _o.CHART.names
 # How each chart is named in titles and sentences.
 CHART_NAMES = {name: _o.CHART.word(name) for name in CHARTS}
+# How each chart is titled on a chart: in plain words, Laney's charts named.
+CHART_TITLES = {**{name: f"{CHART_NAMES[name]} chart" for name in CHARTS},
+                "pp": "p\u2032 chart (Laney)", "up": "u\u2032 chart (Laney)"}
 
 # Per-point signals in the order of precedence of the C core (csrc/core/sc_spc.h): a point in
 # several patterns is labelled with the first.  Odd codes lie above the centre, even below.

@@ -58,8 +58,11 @@ def count_trend_chart(result, data, ax=None, *, per: float | None = None,
     x, step = _time_axis(result, t)
     centre = float(np.mean(t[observed])) if observed.any() else float(np.mean(t))
     level = b0 + b1 * centre + average
+    # the interval of the rate ratio per unit of t (the result's may be per year of months)
+    factor = float(np.log(result.rate_ratio) / b1) if b1 != 0 else 1.0
+    factor = factor if np.isfinite(factor) and factor > 0 else 1.0
     with np.errstate(divide="ignore"):
-        slopes = np.log([result.lower, result.upper])
+        slopes = np.log([result.lower, result.upper]) / factor
     offsets = np.outer(t - centre, slopes)
     low = scale * np.exp(level + offsets.min(axis=1))
     high = scale * np.exp(level + offsets.max(axis=1))
@@ -70,13 +73,13 @@ def count_trend_chart(result, data, ax=None, *, per: float | None = None,
         ax.plot(x, scale * np.exp(b0 + b1 * t + season), color=PALETTE["muted"], linewidth=1,
                 label="fitted with season effects")
     ax.plot(x, scale * np.exp(b0 + b1 * t + average), color=PALETTE["highlight"], linewidth=2,
-            label="trend" + (" (average season)" if codes is not None else ""))
+            label="trend")
     if step is not None:
         _date_ticks(ax)
     what = ("rate" if rated else "count") if per is None else f"rate per {per:,g}"
     ax.set_ylabel(what.capitalize() if ylabel is None else ylabel)
     ax.set_xlabel(("t" if step is None else "") if xlabel is None else xlabel)
-    unit = "unit t" if step is None else step
+    unit = getattr(result, "per", None) or ("unit t" if step is None else step)
     ax.set_title(f"rate ratio {result.rate_ratio:.3f} per {unit} "
                  f"({_n.p_text(result.pvalue, 1.0 - result.conf)})" if title is None else title,
                  fontsize=10)

@@ -10,9 +10,7 @@ import base64
 import io
 import warnings
 
-import numpy as np
-
-from .. import _narrative as _n
+from ..spc_rules import CHART_TITLES
 from .issues import Issue
 
 SIZE = (7.4, 3.4)
@@ -70,8 +68,8 @@ def charts(res, issues: list) -> list[tuple[str, str, str]]:
 
 
 def _spc(ax, res, m) -> str:
-    ax.figure.subplots_adjust(bottom=0.2)
-    res.spc.plot(ax=ax, title=f"{m.name}: {res.spc.chart} chart")
+    ax.figure.subplots_adjust(bottom=0.27)
+    res.spc.plot(ax=ax, title=f"{m.name}: {CHART_TITLES[res.spc.chart]}")
     ax.set_xlabel("")
     if res.spc.chart in ("u", "up"):
         _value_axis(ax, m, scale_rate=True)
@@ -82,20 +80,12 @@ def _spc(ax, res, m) -> str:
 
 
 def _trend(ax, res, m) -> str:
-    s = res.series
-    x = np.arange(len(s))
-    ax.plot(x, s["value"], "o-", color="#4a6fa5", markersize=3.5, linewidth=1.0,
-            label="value")
-    ax.plot(x, s["fitted"], color="#c0392b", linewidth=1.4, label="Sen's slope")
-    step = max(1, len(s) // 8)
-    ax.set_xticks(x[::step], [_n.period_text(p, short=True) for p in s["period"][::step]],
-                  fontsize=8)
-    if m.measure_kind.value_axis == "percent":
-        _value_axis(ax, m)
-    elif m.measure_kind.value_axis == "rate":
-        ax.set_ylabel(m.unit)
+    ax.figure.subplots_adjust(right=0.76)
+    measure = {"percent": "proportion"}.get(m.measure_kind.value_axis,
+                                             m.measure_kind.value_axis)
+    res.trend.plot(ax=ax, measure=measure, xlabel="",
+                   ylabel=m.unit if measure == "rate" else None)
     ax.set_title(f"{m.name}: trend ({res.trend_verdict})", fontsize=10, loc="left")
-    ax.legend(fontsize=8, frameon=False)
     return f"Trend of {m.noun}: {res.trend_verdict}"
 
 
@@ -108,11 +98,11 @@ def _survival(ax, res, m) -> str:
 
 
 def _funnel(ax, res, m) -> str:
-    res.funnel.plot(ax=ax)
+    ax.figure.subplots_adjust(right=0.76)
+    res.funnel.plot(ax=ax, better=m.direction)
     # the legend beside the funnel, clear of the units; the overdispersion said once, as title
     handles, labels = ax.get_legend_handles_labels()
     over = res.funnel.overdispersion
-    ax.figure.subplots_adjust(right=0.76)
     ax.legend(handles, [label.split(" (")[0] for label in labels], fontsize=7, frameon=False,
               loc="upper left", bbox_to_anchor=(1.01, 1.0), title_fontsize=7,
               title=f"limits with {over}\noverdispersion" if over else None)

@@ -118,10 +118,23 @@ class Change:
 
 @dataclasses.dataclass(frozen=True)
 class Trend:
-    """The trend verdict and the series it rests on (period, value, fitted Sen line)."""
+    """The trend verdict and the series it rests on (period, value, fitted Sen line and the
+    band of its slope's interval, lower and upper)."""
 
     verdict: str
     series: object
+
+    def plot(self, ax=None, measure=None, **options):
+        """The series, its Sen line and the band of the slope's interval, in data units over
+        the periods (``measure`` and ``options`` as
+        :func:`scrutiny.graphics.trend.trend_chart`); returns the Axes."""
+        from ..graphics.trend import trend_chart
+
+        s = self.series
+        return trend_chart(s["value"].to_numpy(), s["fitted"].to_numpy(), time=list(s["period"]),
+                           band=(s["lower"].to_numpy(), s["upper"].to_numpy()), ax=ax,
+                           measure=measure, words=("value", "Sen's slope",
+                                                   "95% CI of the slope"), **options)
 
 
 @dataclasses.dataclass(frozen=True)

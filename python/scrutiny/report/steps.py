@@ -159,8 +159,14 @@ def trend(m, table, out) -> Trend:
         text += kind.slope_text(sen)
     verdict = (words.trend_verdict(m, mk.pvalue < words.ALPHA, mk.z > 0) if tested
                else NOT_ASSESSED)
+    # the band of the slope's interval: lines of the interval's slopes through the Sen line
+    # at the median time
+    middle = float(np.median(years[ok]))
+    lines = [sen.intercept + sen.slope * middle + b * (years - middle)
+             for b in (sen.lower, sen.upper)]
     series = pd.DataFrame({"period": table.periods, "value": values,
-                           "fitted": sen.intercept + sen.slope * years})
+                           "fitted": sen.intercept + sen.slope * years,
+                           "lower": np.minimum(*lines), "upper": np.maximum(*lines)})
     span = words.window_text(table.periods)
     out.add(FORCE, "trend", "Mann-Kendall z", mk.z, pvalue=mk.pvalue, flag=verdict,
             period=span, method="Mann-Kendall test")
