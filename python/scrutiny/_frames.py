@@ -197,13 +197,14 @@ def per_unit_frame(df, roles: dict, label=None, by=None) -> dict:
 
 def series_frame(df, value: str, time: str, by=None, extra=None) -> dict:
     """Wide series from a tidy table: ``value`` (and each ``extra`` role, e.g. exposure) as a
-    frame indexed by the ``time`` column's periods with one column per ``by`` group (a Series
-    without ``by``).  Two rows for one time and group are refused, naming them."""
+    frame indexed by the ``time`` column's periods (dates; whole numbers stay numbers) with one
+    column per ``by`` group (a Series without ``by``).  Two rows for one time and group are refused, naming them."""
     import pandas as pd
 
     _columns(df, [value, time], "value/time")
     axis_values = df[time]
     times = (pd.PeriodIndex(axis_values) if isinstance(axis_values.dtype, pd.PeriodDtype)
+             else pd.Index(axis_values) if axis_values.dtype.kind in "iu"
              else pd.DatetimeIndex(_to_datetime(axis_values, time)))
     keys = _keys(df, by)
     rows = pd.MultiIndex.from_arrays([times] + ([] if keys is None else
