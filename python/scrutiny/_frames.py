@@ -197,8 +197,8 @@ def per_unit_frame(df, roles: dict, label=None, by=None) -> dict:
 
 def series_frame(df, value: str, time: str, by=None, extra=None) -> dict:
     """Wide series from a tidy table: ``value`` (and each ``extra`` role, e.g. exposure) as a
-    frame indexed by the ``time`` column's periods (dates; whole numbers stay numbers) with one
-    column per ``by`` group (a Series without ``by``).  Two rows for one time and group are refused, naming them."""
+    frame indexed by the ``time`` column's periods with one column per ``by`` group (a Series
+    without ``by``).  Two rows for one time and group are refused, naming them."""
     import pandas as pd
 
     _columns(df, [value, time], "value/time")
@@ -239,7 +239,8 @@ def _to_datetime(values, name: str):
         raise TypeError(f"time={name!r} must hold dates or periods") from err
 
 
-def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None = None):
+def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None = None,
+         names: dict | None = None):
     """Decorator giving a family function its tidy-table form.
 
     ``layout="units"``: ``f(df, <role>=<column>, ..., label=<column>)`` (or the columns given
@@ -253,7 +254,10 @@ def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None 
     (lists of column names become frames, e.g. drivers).
 
     ``label`` / ``by`` name the function's own argument that receives the label or group
-    column's values (None: the labels travel in the Series' index)."""
+    column's values (None: the labels travel in the Series' index); the table form takes them
+    as ``label=`` / ``by=`` or as that argument (several ``by`` columns: a MultiIndex).
+    ``names`` maps a role to the function's argument where their names differ (records, e.g.
+    ``{"time": "durations"}``)."""
     def decorate(func):
         params = inspect.signature(func).parameters
         first = next(iter(params))
@@ -285,12 +289,16 @@ def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None 
                                       {role: col for role, col in given.items()})
                 frames[first] = frames.pop("y")
                 return func(**frames, **kwargs)
-            columns = {role: (df[_columns(df, col, role)] if not isinstance(col, str)
-                              else df[_columns(df, col, role)[0]])
-                       for role, col in given.items()}
+            columns = {(names or {}).get(role, role): (
+                df[_columns(df, col, role)] if not isinstance(col, str)
+                else df[_columns(df, col, role)[0]]) for role, col in given.items()}
             for own, key in ((label, "label"), (by, "by")):
-                if own is not None and isinstance(kwargs.get(own), str):
-                    columns[own] = df[_columns(df, kwargs.pop(own), key)[0]]
+                name = key if own is not None and key in kwargs else own
+                value = kwargs.get(name) if own is not None else None
+                if isinstance(value, str):
+                    columns[own] = df[_columns(df, kwargs.pop(name), key)[0]]
+                elif _names(value):
+                    columns[own] = _keys(df, kwargs.pop(name), key)
             return func(**columns, **kwargs)
 
         wrapper.tidy_roles = roles

@@ -346,7 +346,8 @@ class SPCResult(Result):
     def series_table(self):
         """One row per series: the overview of many charts.
 
-        Columns: ``series`` (or the ``by`` columns, as :meth:`to_frame`), ``chart``, ``rules``, ``n_points``, ``n_missing``, ``missing``
+        Columns: ``series`` (or the ``by`` columns, as :meth:`to_frame`), ``chart``,
+        ``rules``, ``n_points``, ``n_missing``, ``missing``
         (the missing periods or positions, comma-separated), ``first``, ``last`` (periods or
         positions of the first and last observed points), ``latest`` (the last observed
         value), ``centre``, ``lower``, ``upper`` (at that point), ``signal`` (its signal),
@@ -1267,7 +1268,8 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
     for name, cols in (("value", values), ("by", by), ("time", [time]), ("n", n_cols)):
         _v.columns_present(df, cols, "df", given=name)
     times = _time_index(df[time], freq, "time")
-    keyed = df.assign(**{time: times})
+    keyed = df.assign(**{c: _v.numeric_column(df, c) for c in dict.fromkeys(values + n_cols)},
+                      **{time: times})
     dup = keyed.duplicated(subset=[time, *by]).to_numpy()
     if dup.any():
         i = int(np.flatnonzero(dup)[0])
