@@ -207,3 +207,19 @@ def test_waiting_times_keep_the_cases_index():
 def test_bad_tables_and_series(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_dates_from_a_table():
+    df = pd.DataFrame({"received": pd.to_datetime(["2024-01-05", "2024-01-20", "2024-02-03"]),
+                       "decided": pd.to_datetime(["2024-02-10", None, "2024-02-25"])},
+                      index=pd.Index(["a", "b", "c"], name="case"))
+    durations, observed = waits.waiting_times(df, received="received", decided="decided",
+                                              as_of="2024-03-01")
+    assert list(durations.index) == ["a", "b", "c"] and observed.tolist() == [True, False, True]
+    same = waits.waiting_times(df["received"], df["decided"], as_of="2024-03-01")
+    pd.testing.assert_series_equal(durations, same[0])
+    table = waits.backlog(df, received="received", decided="decided")
+    assert table.open.tolist() == [2, 1]
+    assert table.open.tolist() == waits.backlog(df["received"], df["decided"]).open.tolist()
+    with pytest.raises(ValueError, match="decided='closed' is not a column"):
+        waits.backlog(df, received="received", decided="closed")

@@ -7,8 +7,11 @@ run charts in the C core, in parallel over series, then applies a named rule set
 for every point, the rule that fired.  ``spc_table`` does this for many indicators and areas
 held in a long DataFrame and returns the one-row-per-series overview a performance pack needs.
 
-Missing months are never joined: with a time index, absent periods are found and listed;
-missing values are charted as gaps that no moving range and no run crosses.
+Series come as arrays (one per row), as pandas Series or DataFrames with a PeriodIndex or
+DatetimeIndex (one series per column, labelled by the columns), or as a tidy table
+(``spc(df, value=..., time=..., by=...)``).  Missing months are never joined: with a time
+index, absent periods are found and listed; missing values are charted as gaps that no moving
+range and no run crosses.  Baselines, rebase points and signals are dated by the time index.
 """
 from __future__ import annotations
 
@@ -1214,9 +1217,10 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
     value : str or list of str
         The column(s) to chart; each is an indicator (the ``indicator`` column of the result).
     time : str
-        The period column (periods, dates or whole numbers).  Every series is charted over the
-        same calendar, from the earliest to the latest period in ``df``: periods a series lacks
-        (inside it or at either end) are found and reported (see ``nan_policy``).
+        The period column (periods, dates or whole numbers; dates are read as periods of
+        ``freq``, monthly by default).  Every series is charted over the same calendar, from
+        the earliest to the latest period in ``df``: periods a series lacks (inside it or at
+        either end) are found and reported, and charted as gaps (see ``nan_policy``).
     by : str or list of str, optional
         Columns identifying a series within an indicator (e.g. ``"area"``).
     n : str or dict, optional
@@ -1224,8 +1228,11 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
     chart, target, improvement : value or dict
         As :func:`spc`; a dict gives one per indicator (keyed by the value column) or per
         series (keyed by the ``by`` value, or tuple of values).
-    rules, baseline, screen, freq, nan_policy, threads
-        As :func:`spc`, for every series.
+    rules, baseline, screen, nan_policy, threads
+        As :func:`spc`, for every series (``nan_policy="omit"`` by default: gaps are charted;
+        ``"raise"`` refuses them, naming the series).
+    freq : str
+        The frequency of dates in the ``time`` column (default ``"M"``).
 
     Returns
     -------

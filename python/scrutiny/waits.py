@@ -864,6 +864,7 @@ def _received_decided(received, decided):
     return rec, dec, r, d
 
 
+@_frames.tidy(roles=("received", "decided"), layout="records")
 def waiting_times(received, decided, as_of=None):
     """Waits in days from dates, with open cases censored at ``as_of``: the ``durations`` and
     ``observed`` for :func:`kaplan_meier`.
@@ -871,7 +872,9 @@ def waiting_times(received, decided, as_of=None):
     Parameters
     ----------
     received, decided : array_like of dates
-        When each case arrived and was decided (missing, NaT or None: still open).
+        When each case arrived and was decided (missing, NaT or None: still open).  Series
+        must have the same index; a table: ``waiting_times(df, received=<column>,
+        decided=<column>)``.
     as_of : date, optional
         The extract date: cases not decided by then are open and have waited to it (a case
         decided after ``as_of`` counts as open, which re-creates an earlier snapshot).
@@ -990,13 +993,16 @@ class BacklogResult(Result):
         return text
 
 
+@_frames.tidy(roles=("received", "decided"), layout="records")
 def backlog(received, decided, freq="M", *, start=None, end=None, target=None) -> BacklogResult:
     """Open cases (the backlog) at the end of each period, with arrivals and completions.
 
     Parameters
     ----------
     received, decided : array_like of dates
-        When each case arrived and was decided (missing, NaT or None: still open).
+        When each case arrived and was decided (missing, NaT or None: still open).  Series
+        must have the same index; a table: ``backlog(df, received=<column>,
+        decided=<column>)``.
     freq : str
         A pandas period frequency: "M" (default), "W", "Q", "Y", "D".
     start, end : period or date, optional
