@@ -161,7 +161,8 @@ def test_weeks_and_quarters_are_named_by_the_calendar():
     res = spc(y)
     assert [str(p.start_time.date()) for p in res.missing] == ["2024-02-05"]
     assert res.times[5] == pd.Timestamp("2024-02-05")
-    assert "1 period has no value (week of 5 February 2024)" in res.narrative()
+    assert res.narrative().startswith("The value was 13 in the week of 13 May 2024.")
+    assert "1 period has no value (the week of 5 February 2024)" in res.narrative()
     quarters = pd.Series(np.r_[np.tile([20.0, 22, 21, 19], 4), 40.0],
                          index=pd.period_range("2020Q1", periods=17, freq="Q"))
     text = spc(quarters).narrative()
@@ -204,7 +205,8 @@ def test_baseline_by_date_counts_the_observed_points_of_each_series():
 
 
 @pytest.mark.parametrize("when", ["2024-04", pd.Period("2024-04", "M"), pd.Timestamp("2024-04-01"),
-                                  [pd.Timestamp("2024-04-30")]])
+                                  [pd.Timestamp("2024-04-30")],
+                                  pd.PeriodIndex(["2024-04"], freq="M")])
 def test_rebase_by_date(when):
     y = WIDE["West"]
     res = spc(y, rebase=when)

@@ -725,11 +725,13 @@ def _calendar(axis, time, freq, length: int) -> _Calendar | None:
 
 
 def _period_words(p) -> str:
-    """A period in words ("March 2024", "2024 Q1", "week of 4 March 2024"), else as a string."""
+    """A period in words ("March 2024", "2024 Q1", "the week of 4 March 2024"), else as a
+    string."""
     import pandas as pd
 
     if isinstance(p, pd.Period):
-        return period_words(p)
+        words = period_words(p)
+        return "the " + words if words.startswith("week") else words
     if isinstance(p, pd.Timestamp):
         return str(p.date())
     return str(p)
@@ -775,7 +777,9 @@ def _segment_starts(rebase, rows: int, length: int, axis, single: bool):
 def _rebase_positions(entry, axis, length: int) -> np.ndarray:
     """Positions from 0-based positions, or (with a time axis) dates, periods and strings."""
     entry = _v.one_value(entry)
-    items = list(entry) if isinstance(entry, (list, tuple, np.ndarray)) else [entry]
+    many = (isinstance(entry, (list, tuple, np.ndarray))
+            or (hasattr(entry, "to_numpy") and np.ndim(entry) == 1))
+    items = list(entry) if many else [entry]
     if axis is not None:
         items = [e if isinstance(e, numbers.Number) else axis.position(e, "rebase")
                  for e in items]
