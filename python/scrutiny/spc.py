@@ -185,8 +185,9 @@ class SPCResult(Result):
         ``"increase"``, ``"decrease"`` or None (which direction is better), per series.
     target : float, None or numpy.ndarray
         The target of the assurance, per series.
-    baseline : int or None
-        The points each segment's limits are set on (None: all).
+    baseline : int, numpy.ndarray or None
+        The observed points each segment's limits are set on (None: all); per series when a
+        date given as ``baseline`` falls after different numbers of observed points.
     rebase : list or numpy.ndarray
         The segment starts, per series (hidden from the displays).
     screen : bool
@@ -662,10 +663,6 @@ class _Calendar:
     time: object                   # its periods (PeriodIndex) or whole numbers
     axis: TimeAxis | None          # its time axis (None for whole numbers)
 
-    @property
-    def times(self):
-        return None if self.axis is None else self.axis.times
-
     def fill(self, mat):
         """Series x points as series x calendar periods, absent periods NaN."""
         if mat is None:
@@ -708,11 +705,11 @@ def _calendar(axis, time, freq, length: int) -> _Calendar | None:
         values = index.asi8 if hasattr(index, "asi8") else index.to_numpy(dtype=np.int64)
         _v.unique_times(values, "time",
                         lambda v: _period_words(index[int(np.flatnonzero(values == v)[0])]))
-        order = np.argsort(values, kind="stable")
         if index.dtype.kind in "iu":
             lo = int(values.min())
             size = int(values.max()) - lo + 1
             return _Calendar(values - lo, size, np.arange(lo, lo + size), None)
+        order = np.argsort(values, kind="stable")
         axis = time_axis(index[order], "time")
         positions = np.empty(length, dtype=np.int64)
         positions[order] = axis.t.astype(np.int64)
