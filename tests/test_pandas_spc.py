@@ -263,3 +263,31 @@ def _dup_index():
 def test_bad_input_names_the_argument_and_label(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def test_p_chart_limits_on_the_calendar_with_a_gap():
+    rng = np.random.default_rng(31)
+    n = pd.DataFrame(rng.integers(150, 450, (24, 3)), index=MONTHS, columns=AREAS)
+    y = pd.DataFrame(rng.binomial(n.to_numpy(), 0.2), index=MONTHS, columns=AREAS)
+    keep = MONTHS.delete([9, 10])
+    res = spc(y.loc[keep], chart="p", n=n.loc[keep], rules="anhoej")
+    assert res.time.equals(MONTHS)
+    for r, area in enumerate(AREAS):
+        counts, trials = y.loc[keep, area].to_numpy(), n.loc[keep, area].to_numpy()
+        p = counts.sum() / trials.sum()
+        sigma = np.sqrt(p * (1 - p) / n[area].to_numpy())
+        observed = np.isin(np.arange(24), [9, 10], invert=True)
+        np.testing.assert_allclose(res.centre[r][observed], p, rtol=1e-14)
+        np.testing.assert_allclose(res.upper[r][observed], (p + 3 * sigma)[observed], rtol=1e-13)
+        np.testing.assert_allclose(res.lower[r][observed], np.maximum(p - 3 * sigma, 0)[observed],
+                                   rtol=1e-13)
+        assert np.isnan(res.value[r][[9, 10]]).all()
+
+
+def test_a_tidy_table_without_by_is_one_series():
+    long = tidy()
+    north = long[long["area"] == "North"]
+    same(spc(north, value="crimes", time="month"), spc(WIDE["North"]))
+    table = spc_table(north, "crimes", "month")
+    assert table.columns[:2].tolist() == ["indicator", "chart"]
+    assert table["centre"].iloc[0] == spc(WIDE["North"]).centre[-1]
