@@ -291,3 +291,18 @@ def test_a_tidy_table_without_by_is_one_series():
     table = spc_table(north, "crimes", "month")
     assert table.columns[:2].tolist() == ["indicator", "chart"]
     assert table["centre"].iloc[0] == spc(WIDE["North"]).centre[-1]
+
+
+def test_labels_and_times_for_charts_and_the_omit_default():
+    import inspect
+
+    from scrutiny._results import time_index, unit_labels
+
+    res = spc(WIDE.set_axis(MONTHS.to_timestamp()))
+    assert unit_labels(res).equals(AREAS)
+    assert time_index(res).equals(MONTHS.to_timestamp())
+    plain = spc(WIDE.to_numpy().T)
+    assert unit_labels(plain) is None and time_index(plain) is None
+    for func in (spc, spc_table):
+        param = inspect.signature(func).parameters["nan_policy"]
+        assert param.default == "omit" and param.kind is param.KEYWORD_ONLY

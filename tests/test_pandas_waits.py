@@ -223,3 +223,16 @@ def test_dates_from_a_table():
     assert table.open.tolist() == waits.backlog(df["received"], df["decided"]).open.tolist()
     with pytest.raises(ValueError, match="decided='closed' is not a column"):
         waits.backlog(df, received="received", decided="closed")
+
+
+def test_group_labels_for_charts_and_the_omit_default():
+    import inspect
+
+    from scrutiny._results import unit_labels
+
+    res = waits.kaplan_meier(APPS, time="days", event="decided", by="force")
+    assert list(unit_labels(res)) == ["North", "South", "West"]
+    assert unit_labels(waits.kaplan_meier(APPS["days"], APPS["decided"])) is None
+    for func in (waits.kaplan_meier, waits.share_waiting_past):
+        param = inspect.signature(func).parameters["nan_policy"]
+        assert param.default == "omit" and param.kind is param.KEYWORD_ONLY
