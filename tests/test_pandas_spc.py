@@ -86,6 +86,7 @@ def test_a_tidy_table_is_one_chart_per_group():
     burglary = [res2.labels.get_loc((area, "burglary")) for area in AREAS]
     np.testing.assert_array_equal(res2.centre[burglary], res.centre)
     assert res2.narrative(series=("North", "robbery")).startswith("North / robbery: the value")
+    assert res2.series_view(("North", "robbery")).label == "North / robbery"
     # spc_table gives the same charts, one row each
     table = spc_table(long, "crimes", "month", by="area")
     np.testing.assert_array_equal(table["centre"], res.series_table()["centre"])

@@ -61,7 +61,8 @@ class SPCSeries:
     index : int
         The series' row in the result.
     label : object or None
-        Its name (None when the result has no labels).
+        Its name (None when the result has no labels; several ``by`` values joined by
+        " / ").
     chart : str
     rules : RuleSet
     value, centre, lower, upper, lower_2sigma, upper_2sigma : numpy.ndarray
@@ -306,8 +307,10 @@ class SPCResult(Result):
             return v if self._single() else v[r]
 
         codes = self._codes[r]
+        label = None if self.labels is None else self.labels[r]
         return SPCSeries(
-            index=r, label=None if self.labels is None else self.labels[r], chart=self.chart,
+            index=r, label=_key_text(label) if isinstance(label, tuple) else label,
+            chart=self.chart,
             rules=self.rules, value=self._rows("value")[r], centre=self._rows("centre")[r],
             lower=self._rows("lower")[r], upper=self._rows("upper")[r],
             lower_2sigma=self._rows("lower_2sigma")[r], upper_2sigma=self._rows("upper_2sigma")[r],
@@ -534,7 +537,7 @@ def _paragraph(s: SPCSeries, measure: str, per: float | None) -> str:
     """One paragraph about the series view ``s``."""
     value, codes = s.value, s.codes
     observed = np.isfinite(value)
-    name = "" if s.label is None else f"{_key_text(s.label)}: "
+    name = "" if s.label is None else f"{s.label}: "
     subject = f"{name}{measure}"
     subject = subject[0].upper() + subject[1:]
     if not observed.any():
