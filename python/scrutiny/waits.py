@@ -379,9 +379,8 @@ class KaplanMeierResult(Result):
         share still waiting after ``time``), ``std_err`` (Greenwood's standard error of the
         cumulative hazard -log S, R's ``std.err``), ``lower``, ``upper`` (the band at
         ``conf``); with groups, a ``group`` column first (one column per ``by`` column for
-        several).  Where the curve reaches 0 (every
-        case left decided) ``std_err`` is infinite and ``lower``, ``upper`` NaN, as R's
-        ``survfit`` (Inf, NA).
+        several).  Where the curve reaches 0 (every case left decided) ``std_err`` is infinite
+        and ``lower``, ``upper`` NaN, as R's ``survfit`` (Inf, NA).
     median, median_lower, median_upper : float, None or pandas.Series
         The median wait and its interval as R prints them (``summary(fit)$table``): None
         where never reached; with groups, Series indexed by group, NaN where never reached.
