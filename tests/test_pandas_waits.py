@@ -236,3 +236,19 @@ def test_group_labels_for_charts_and_the_omit_default():
     for func in (waits.kaplan_meier, waits.share_waiting_past):
         param = inspect.signature(func).parameters["nan_policy"]
         assert param.default == "omit" and param.kind is param.KEYWORD_ONLY
+
+
+def test_call_records_from_a_table():
+    from scrutiny import calls
+
+    df = pd.DataFrame({"wait": [3, 8, 12, 40, 5, 9, 95, 60], "hung_up": [0, 0, 0, 1, 0, 0, 1, 0],
+                       "line": ["999", "101"] * 4})
+    sl = calls.service_level(df, wait_seconds="wait", abandoned="hung_up", threshold=10,
+                             by="line")
+    ref = calls.service_level(df["wait"], 10, abandoned=df["hung_up"], by=df["line"])
+    np.testing.assert_array_equal(sl.service_level, ref.service_level)
+    assert list(sl.groups) == ["101", "999"]
+    patience = calls.estimate_patience(df, wait_seconds="wait", abandoned="hung_up")
+    assert patience.estimate == calls.estimate_patience(df["wait"], df["hung_up"]).estimate
+    with pytest.raises(ValueError, match="abandoned='gone' is not a column"):
+        calls.estimate_patience(df, wait_seconds="wait", abandoned="gone")

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from . import _core
+from . import _frames
 from . import _narrative as _n
 from . import _results as _r
 from . import _validation as _v
@@ -1006,6 +1007,7 @@ def _share_ci(x: np.ndarray, n: np.ndarray, conf: float, method: str):
     return est, lo, hi
 
 
+@_frames.tidy(roles=("wait_seconds", "abandoned"), layout="records", by="by")
 def service_level(wait_seconds, threshold, abandoned=None, conf=0.95, *,
                   exclude_abandoned=False, short_abandon=None, by=None,
                   method="wilson") -> ServiceLevelResult:
@@ -1016,7 +1018,9 @@ def service_level(wait_seconds, threshold, abandoned=None, conf=0.95, *,
     ----------
     wait_seconds : array_like or pandas.Series
         Per call, seconds until it was answered or, for an abandoned call, until the caller
-        hung up (numbers >= 0, or timedeltas).
+        hung up (numbers >= 0, or timedeltas).  Or a table of calls:
+        ``service_level(df, wait_seconds=<column>, abandoned=<column>, threshold=10,
+        by=<column(s)>)``.
     threshold : float
         Answered within this many seconds counts (a wait equal to it included), e.g. 10.
     abandoned : array_like of bool or 0/1, optional
@@ -1145,6 +1149,7 @@ class PatienceResult(Result):
                 "follows an exponential distribution.")
 
 
+@_frames.tidy(roles=("wait_seconds", "abandoned"), layout="records")
 def estimate_patience(wait_seconds, abandoned, conf=0.95) -> PatienceResult:
     """Mean caller patience for :func:`erlang_a`, from waits and abandonment flags.
 
@@ -1158,7 +1163,8 @@ def estimate_patience(wait_seconds, abandoned, conf=0.95) -> PatienceResult:
     ----------
     wait_seconds, abandoned
         As :func:`service_level`: per call, seconds waited (to answer or to hanging up) and
-        whether the caller hung up.
+        whether the caller hung up; or a table of calls, ``estimate_patience(df,
+        wait_seconds=<column>, abandoned=<column>)``.
     conf : float, default 0.95
         Confidence level.
 
