@@ -252,3 +252,5 @@ def test_call_records_from_a_table():
     assert patience.estimate == calls.estimate_patience(df["wait"], df["hung_up"]).estimate
     with pytest.raises(ValueError, match="abandoned='gone' is not a column"):
         calls.estimate_patience(df, wait_seconds="wait", abandoned="gone")
+    with pytest.raises(ValueError, match="wait_seconds and abandoned have different indexes"):
+        calls.service_level(df["wait"], 10, abandoned=df["hung_up"].iloc[::-1])

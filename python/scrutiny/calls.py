@@ -1064,6 +1064,7 @@ def service_level(wait_seconds, threshold, abandoned=None, conf=0.95, *,
     """
     import pandas as pd
 
+    _frames.unit_index(wait_seconds=wait_seconds, abandoned=abandoned)
     wait = _wait_seconds(wait_seconds)
     n = wait.size
     if n == 0:
@@ -1181,6 +1182,7 @@ def estimate_patience(wait_seconds, abandoned, conf=0.95) -> PatienceResult:
     >>> round(r.estimate, 1)
     115.0
     """
+    _frames.unit_index(wait_seconds=wait_seconds, abandoned=abandoned)
     wait = _wait_seconds(wait_seconds)
     flags = _flags(abandoned, wait.size)
     level = _v.conf_level(conf)
