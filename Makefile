@@ -13,7 +13,7 @@ WARN += -Werror
 endif
 PYTEST_ARGS ?=
 
-.PHONY: install gsl demo test ctest bench asan valgrind clean
+.PHONY: install gsl demo gallery test ctest bench asan valgrind clean
 
 install: $(STAMP)
 
@@ -37,13 +37,23 @@ $(STAMP): pyproject.toml setup.py $(CSRC) | gsl $(PY)
 demo: install
 	$(PY) -m scrutiny demo
 
-# The browser test renders the report in Debian's chromium (installed here when missing,
-# non-interactively; no browser is ever downloaded by Playwright).
+# Every chart on the bundled data (and the real data of ../shared/data when there), as PNG and
+# SVG with gallery/index.html; prints the path of the page.
+gallery: install
+	$(PY) -m scrutiny.gallery --out gallery
+
+# The browser and PDF tests render the report in Debian's chromium and read the PDF back with
+# poppler's pdftotext (both installed here when missing, non-interactively; no browser is ever
+# downloaded by Playwright).
 test: install ctest
 	@command -v chromium >/dev/null 2>&1 || { \
 	  echo "Chromium not found: installing Debian's chromium with apt-get"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+	@command -v pdftotext >/dev/null 2>&1 || { \
+	  echo "pdftotext not found: installing Debian's poppler-utils with apt-get"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq poppler-utils >/dev/null; }
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The C core as a plain static library (no Python), and one test program per family on the
@@ -104,4 +114,4 @@ valgrind: install
 	  $(PY) -m pytest -x -q --ignore=tests/test_notebooks.py --ignore=tests/test_report_browser.py $(PYTEST_ARGS)
 
 clean:
-	rm -rf build $(VENV) python/scrutiny/_core*.so python/*.egg-info scrutiny-output
+	rm -rf build $(VENV) python/scrutiny/_core*.so python/*.egg-info scrutiny-output gallery

@@ -26,7 +26,9 @@ def test_demo_writes_the_report_and_prints_its_path(demo):
                                                      "results.csv"]
     # stdout is the path of the report, and only that; the progress and summary are on stderr
     assert run.stdout.strip() == str((out / "report.html").resolve())
-    assert "9 of 9 measures analysed" in run.stderr and "[9/9] writing the report" in run.stderr
+    assert "9 of 9 measures analysed, 0 data issues, 2 notes" in run.stderr
+    assert "[1/10] 999 calls" in run.stderr and "[10/10] writing the report" in run.stderr
+    assert "[0/" not in run.stderr and "data issue:" not in run.stderr
 
 
 def test_demo_report_covers_the_priority_measures(demo):

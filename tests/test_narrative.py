@@ -270,10 +270,12 @@ def test_homogeneity():
     null = sc.homogeneity([12, 25, 31, 9], [100, 180, 210, 95]).narrative(areas="stations")
     assert_null(null)
     assert "between the 4 stations" in null
-    strict = clear.narrative(alpha=0.001)
+    strict = clear.narrative(conf=0.999)
     assert clear.pvalue > 0.001 and "no evidence at the 0.1% level" in strict
-    with pytest.raises(ValueError, match="alpha"):
-        clear.narrative(alpha=0)
+    with pytest.warns(DeprecationWarning, match="alpha= is renamed conf="):
+        assert clear.narrative(alpha=0.001) == strict
+    with pytest.raises(ValueError, match="conf"):
+        clear.narrative(conf=1)
 
 
 def test_dsr_and_isr():

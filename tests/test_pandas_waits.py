@@ -101,7 +101,9 @@ def test_tidy_equals_the_array_path():
     # Series of one table: the same numbers, the groups named by the column
     series = waits.kaplan_meier(APPS["days"], APPS["decided"], group=APPS["force"])
     pd.testing.assert_frame_equal(series.table, tidy.table)
-    # positional column names, and no groups
+    # positional column names (the by column third), and no groups
+    pd.testing.assert_frame_equal(waits.kaplan_meier(APPS, "days", "decided", "force").table,
+                                  tidy.table)
     one = waits.kaplan_meier(APPS, "days", "decided")
     pd.testing.assert_frame_equal(
         one.table, waits.kaplan_meier(APPS["days"].to_numpy(), APPS["decided"]).table)
@@ -198,8 +200,8 @@ def test_waiting_times_keep_the_cases_index():
      ValueError, "durations and group have different indexes"),
     (lambda: waits.share_waiting_past(APPS, time="days", event="decided", target=150,
                                       by="nope"), ValueError, "by='nope' is not a column"),
-    (lambda: waits.kaplan_meier(APPS, "days", "decided", "force"), TypeError,
-     "give its column names as keywords"),
+    (lambda: waits.kaplan_meier(APPS, time="days", event="days"), ValueError,
+     "column 'days' is given for both time and event"),
     (lambda: waits.waiting_times(pd.Series(pd.to_datetime(["2024-01-01"]), index=["a"]),
                                  pd.Series([None], index=["b"])),
      ValueError, "received and decided have different indexes"),
@@ -237,20 +239,3 @@ def test_group_labels_for_charts_and_the_omit_default():
         param = inspect.signature(func).parameters["nan_policy"]
         assert param.default == "omit" and param.kind is param.KEYWORD_ONLY
 
-
-def test_call_records_from_a_table():
-    from scrutiny import calls
-
-    df = pd.DataFrame({"wait": [3, 8, 12, 40, 5, 9, 95, 60], "hung_up": [0, 0, 0, 1, 0, 0, 1, 0],
-                       "line": ["999", "101"] * 4})
-    sl = calls.service_level(df, wait_seconds="wait", abandoned="hung_up", threshold=10,
-                             by="line")
-    ref = calls.service_level(df["wait"], 10, abandoned=df["hung_up"], by=df["line"])
-    np.testing.assert_array_equal(sl.service_level, ref.service_level)
-    assert list(sl.groups) == ["101", "999"]
-    patience = calls.estimate_patience(df, wait_seconds="wait", abandoned="hung_up")
-    assert patience.estimate == calls.estimate_patience(df["wait"], df["hung_up"]).estimate
-    with pytest.raises(ValueError, match="abandoned='gone' is not a column"):
-        calls.estimate_patience(df, wait_seconds="wait", abandoned="gone")
-    with pytest.raises(ValueError, match="wait_seconds and abandoned have different indexes"):
-        calls.service_level(df["wait"], 10, abandoned=df["hung_up"].iloc[::-1])

@@ -158,18 +158,19 @@ fail:
 static PyObject *py_glm_its(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *y_obj, *exp_obj, *k_obj, *season_obj;
+    PyObject *y_obj, *exp_obj, *k_obj, *time_obj, *season_obj;
     Py_ssize_t exp_row, exp_col, n_seasons;
     int family, hac_lags, hac_adjust, omit, threads = 0;
     double conf;
-    if (!PyArg_ParseTuple(args, "OOnnOOniipdp|i", &y_obj, &exp_obj, &exp_row, &exp_col, &k_obj,
-                          &season_obj, &n_seasons, &family, &hac_lags, &hac_adjust, &conf,
-                          &omit, &threads))
+    if (!PyArg_ParseTuple(args, "OOnnOOOniipdp|i", &y_obj, &exp_obj, &exp_row, &exp_col, &k_obj,
+                          &time_obj, &season_obj, &n_seasons, &family, &hac_lags, &hac_adjust,
+                          &conf, &omit, &threads))
         return NULL;
     if (family_code(family, n_seasons) < 0) return NULL;
     npy_intp rows, n;
-    /* in: counts, exposure, intervention, season; f: the fit's outputs, then the ITS ones */
-    PyArrayObject *in[4] = {NULL}, *f[N_FIT + N_ITS] = {NULL}, **e = f + N_FIT;
+    /* in: counts, exposure, intervention, season, time; f: the fit's outputs, then the ITS
+     * ones */
+    PyArrayObject *in[5] = {NULL}, *f[N_FIT + N_ITS] = {NULL}, **e = f + N_FIT;
     sc_glm_data d;
     if ((in[0] = counts_matrix(y_obj, &rows, &n)) == NULL) goto fail;
     if (exposure_input(exp_obj, exp_row, exp_col, rows, n, &in[1], &d) < 0) goto fail;
@@ -180,6 +181,14 @@ static PyObject *py_glm_its(PyObject *self, PyObject *args)
         goto fail;
     }
     if (season_input(season_obj, n, &in[3]) < 0) goto fail;
+    if (time_obj != Py_None) {
+        if ((in[4] = sc_py_double_array(time_obj, "time")) == NULL) goto fail;
+        if (PyArray_SIZE(in[4]) != n) {
+            PyErr_Format(PyExc_ValueError, "time has %zd values but there are %zd observations",
+                         (Py_ssize_t)PyArray_SIZE(in[4]), (Py_ssize_t)n);
+            goto fail;
+        }
+    }
     const npy_intp p = SC_ITS_N_TERMS + n_seasons - 1, its_cols[N_ITS] = {n, n};
     sc_glm_output out;
     if (fit_outputs(rows, p, f, &out) < 0 || sc_py_outputs(N_ITS, NULL, its_cols, rows, e) < 0)
@@ -190,16 +199,17 @@ static PyObject *py_glm_its(PyObject *self, PyObject *args)
     d.omit_missing = omit;
     const sc_its_spec spec = {SC_DATA(in[2]), nk == 1 ? 0 : 1,
                               in[3] ? (const int *)PyArray_DATA(in[3]) : NULL, (size_t)n_seasons,
-                              (sc_glm_family)family, hac_lags, hac_adjust, conf};
+                              (sc_glm_family)family, hac_lags, hac_adjust, conf,
+                              in[4] ? SC_DATA(in[4]) : NULL};
     sc_its_output its = {SC_DATA(e[0]), SC_DATA(e[1]), SC_DATA(e[2]), SC_DATA(e[3]),
                          SC_DATA(e[4]), SC_DATA(e[5])};
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_glm_its_fit(&d, &spec, threads, &out, &its);
     Py_END_ALLOW_THREADS
-    return sc_py_finish_named(status, "its", 4, in, N_FIT + N_ITS, f, NAMES);
+    return sc_py_finish_named(status, "its", 5, in, N_FIT + N_ITS, f, NAMES);
 fail:
-    return sc_py_fail(4, in, N_FIT + N_ITS, f);
+    return sc_py_fail(5, in, N_FIT + N_ITS, f);
 }
 
 PyMethodDef sc_glm_methods[] = {
@@ -208,9 +218,9 @@ PyMethodDef sc_glm_methods[] = {
      " omit[, threads]) -> {params, bse, pvalues, crit, deviance, dispersion, theta, nobs,"
      " status}"},
     {"glm_its", py_glm_its, METH_VARARGS,
-     "glm_its(y, exposure, exp_row, exp_col, intervention, season, n_seasons, family code,"
-     " hac_lags, hac_adjust, conf, omit[, threads]) -> {params, bse, pvalues, crit, deviance,"
-     " dispersion, theta, nobs, status, fitted, counterfactual, relative_effect,"
-     " relative_lower, relative_upper, hac_lags}"},
+     "glm_its(y, exposure, exp_row, exp_col, intervention, time, season, n_seasons,"
+     " family code, hac_lags, hac_adjust, conf, omit[, threads]) -> {params, bse, pvalues,"
+     " crit, deviance, dispersion, theta, nobs, status, fitted, counterfactual,"
+     " relative_effect, relative_lower, relative_upper, hac_lags}"},
     {NULL, NULL, 0, NULL},
 };

@@ -591,17 +591,20 @@ int sc_glm_trend_fit(const sc_glm_data *data, const sc_glm_design *design, sc_gl
 
 /* ---- interrupted time series -------------------------------------------------------------------------- */
 
-/* Design of a series with intervention k: dense intercept, time, level, slope; season dummies
- * as indicators. */
-static void its_design(size_t n, size_t k, const int *season, double *x, int *ind)
+/* Design of a series with intervention k: dense intercept, time (time[i], or i + 1 when time
+ * is NULL), level, slope; season dummies as indicators. */
+static void its_design(size_t n, size_t k, const double *time, const int *season, double *x,
+                       int *ind)
 {
+    const double tk = time ? time[k] : (double)(k + 1);
     for (size_t i = 0; i < n; i++) {
         const int post = i >= k;
+        const double ti = time ? time[i] : (double)(i + 1);
         double *xi = x + i * SC_ITS_N_TERMS;
         xi[SC_ITS_INTERCEPT] = 1.0;
-        xi[SC_ITS_TIME] = (double)(i + 1);
+        xi[SC_ITS_TIME] = ti;
         xi[SC_ITS_LEVEL] = post ? 1.0 : 0.0;
-        xi[SC_ITS_SLOPE] = post ? (double)(i + 1 - k) : 0.0;
+        xi[SC_ITS_SLOPE] = post ? ti - tk + 1.0 : 0.0;
         ind[i] = season && season[i] > 0 ? SC_ITS_N_TERMS - 1 + season[i] : -1;
     }
 }
@@ -792,7 +795,8 @@ static int its_row(const void *arg, size_t r, void *ws)
     int st = SC_GLM_ROW_TOO_SHORT;
     if (kd >= 2 && kd + 2 <= (double)n && kd == floor(kd)) {
         const size_t k = (size_t)kd;
-        its_design(n, k, spec->n_seasons > 1 ? spec->season : NULL, w->full_x, w->full_ind);
+        its_design(n, k, spec->time, spec->n_seasons > 1 ? spec->season : NULL, w->full_x,
+                   w->full_ind);
         st = gather(job->data, r, w->full_x, w->full_ind, w, &nobs);
         if (st == SC_GLM_ROW_OK)
             st = row_status(gaussian ? fit_gaussian(w, nobs, spec, &fs, &lags)

@@ -102,6 +102,7 @@ typedef struct {
     int hac_lags;               /* gaussian: Newey-West lags; < 0 for R's bwNeweyWest choice */
     int hac_adjust;             /* gaussian: 1 multiplies the covariance by n / (n - k) */
     double conf;
+    const double *time;         /* time of each observation (increasing) or NULL for 1..n */
 } sc_its_spec;
 
 /* Extra per-series results of an interrupted time series.  fitted and counterfactual are
@@ -115,8 +116,9 @@ typedef struct {
     double *hac_lags;           /* lags used (gaussian), NaN otherwise */
 } sc_its_output;
 
-/* Interrupted time series of every series: terms intercept, time = i + 1, level_change =
- * [i >= k], slope_change = max(0, i + 1 - k) for intervention k, then season dummies.
+/* Interrupted time series of every series: terms intercept, time (time[i], or i + 1 without
+ * times), level_change = [i >= k], slope_change = max(0, time_i - time_k + 1) for intervention
+ * k, then season dummies.
  * Gaussian: ordinary least squares with the Newey-West covariance (Bartlett weights
  * 1 - j / (L + 1), j <= L, no prewhitening; L from bwNeweyWest(prewhite = FALSE) when
  * hac_lags < 0), t-based p-values and crit with n - p df (as R lm + sandwich::NeweyWest +

@@ -17,10 +17,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import sys
 import warnings
 
 import numpy as np
 
+from . import _validation as _v
 from ._timeaxis import TimeAxis, is_time_index, numeric_or_axis, time_axis
 
 SERIES_LAYOUTS = ("a Series or DataFrame with a DatetimeIndex or PeriodIndex (one series per "
@@ -29,15 +31,20 @@ SERIES_LAYOUTS = ("a Series or DataFrame with a DatetimeIndex or PeriodIndex (on
 
 
 def _is_frame(value) -> bool:
-    import pandas as pd
-
-    return isinstance(value, pd.DataFrame)
+    pd = sys.modules.get("pandas")   # no pandas imported: no pandas object (nor its import)
+    return pd is not None and isinstance(value, pd.DataFrame)
 
 
 def _is_series(value) -> bool:
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(value, pd.Series)
+
+
+def is_index(value) -> bool:
+    """Whether ``value`` is a pandas Index (unit names that keep their name)."""
     import pandas as pd
 
-    return isinstance(value, pd.Series)
+    return isinstance(value, pd.Index)
 
 
 def _index_text(index) -> str:
@@ -76,6 +83,29 @@ def labels_or(index, labels, name: str = "labels"):
     return index
 
 
+def index_labels(index, shape):
+    """The units' names from a Series' ``index`` for a result of ``shape`` with one unit per
+    label; None for a default RangeIndex, no index, or a result broadcast to another shape."""
+    names = labels_or(index, None)
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    return names if names is not None and shape == (len(names),) else None
+
+
+def result_labels(shape, labels=None, /, **values):
+    """The names of a result's units: ``labels`` when given (a one-dimensional result only),
+    else the index shared by the Series among ``values`` (:func:`unit_index`; a ValueError
+    naming two that differ), as :func:`index_labels` reads it."""
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    index = unit_index(**values)
+    if labels is None:
+        return index_labels(index, shape)
+    if len(shape) != 1:
+        raise ValueError(f"labels name the units of a one-dimensional result; this result has "
+                         f"shape {shape}")
+    checked = _v.labels_for(labels, shape[0])
+    return labels_or(None, labels if is_index(labels) else checked)
+
+
 # ---- series ------------------------------------------------------------------------------------
 
 @dataclasses.dataclass(frozen=True)
@@ -105,6 +135,20 @@ class SeriesInput:
         """The observations' times as given, or None."""
         return None if self.axis is None else self.axis.times
 
+    def times_at(self, positions):
+        """The times as given (Timestamps or Periods) at 0-based ``positions`` (an int or an
+        array of them; a negative position, "none", gives None), or the positions themselves
+        without a time axis."""
+        if self.axis is None:
+            return positions
+        if np.ndim(positions) == 0:
+            return None if positions < 0 else self.axis.label(positions)
+        positions = np.asarray(positions, dtype=np.intp)
+        out = np.full(positions.shape, None, dtype=object)
+        known = positions >= 0
+        out[known] = np.asarray(self.axis.times[positions[known]], dtype=object)
+        return out
+
 
 def series_input(y, name: str = "y", t=None, t_name: str = "t") -> SeriesInput:
     """Read ``y`` (and ``t``) in the layouts of :data:`SERIES_LAYOUTS`."""
@@ -127,6 +171,16 @@ def series_input(y, name: str = "y", t=None, t_name: str = "t") -> SeriesInput:
     if isinstance(given, TimeAxis):
         return SeriesInput(y, None, given, given.t)
     return SeriesInput(y, None, None, given)
+
+
+def dated_series_input(y, name: str = "y", t=None, t_name: str = "t") -> SeriesInput:
+    """As :func:`series_input` for a function whose ``t`` only names the observations' times
+    (change points, Pettitt's location): numbers for ``t`` are refused."""
+    src = series_input(y, name, t, t_name)
+    if t is not None and src.axis is None:
+        raise TypeError(f"{t_name} must hold dates or periods here (it names the times of the "
+                        "observations); without it positions are reported")
+    return src
 
 
 def _no_second_time(t, name: str, t_name: str) -> None:
@@ -184,6 +238,9 @@ def _keys(df, by, role: str = "by"):
 def per_unit_frame(df, roles: dict, label=None, by=None) -> dict:
     """Per-unit Series from a tidy table: one Series per role (``{argument: column}``) indexed
     by the ``label`` column (or the ``by`` columns, or the table's own index)."""
+    if label is not None and by is not None:
+        raise ValueError("give label= (one column naming the units) or by= (the columns that "
+                         "name them), not both")
     keys = _keys(df, label, "label") if label is not None else _keys(df, by)
     index = df.index if keys is None else keys
     if index.has_duplicates:
@@ -240,7 +297,7 @@ def _to_datetime(values, name: str):
 
 
 def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None = None,
-         names: dict | None = None):
+         to: dict | None = None, columns: tuple = ()):
     """Decorator giving a family function its tidy-table form.
 
     ``layout="units"``: ``f(df, <role>=<column>, ..., label=<column>)`` (or the columns given
@@ -251,64 +308,130 @@ def tidy(*, roles: tuple, layout: str, label: str | None = None, by: str | None 
     calls ``f`` with a wide frame per role (the first role receives ``value``).
 
     ``layout="records"``: ``f(df, <role>=<column>, ...)`` calls ``f`` with the columns
-    (lists of column names become frames, e.g. drivers).
+    (lists of column names become frames, e.g. drivers); a column plays one role only.
 
     ``label`` / ``by`` name the function's own argument that receives the label or group
-    column's values (None: the labels travel in the Series' index); the table form takes them
-    as ``label=`` / ``by=`` or as that argument (several ``by`` columns: a MultiIndex).
-    ``names`` maps a role to the function's argument where their names differ (records, e.g.
-    ``{"time": "durations"}``)."""
+    column's values, a frame for several columns (None: the labels travel in the Series'
+    index).  ``to`` maps a role to the
+    function's argument that receives it where the names differ (``{"outcome": "y"}``);
+    ``columns`` names further arguments that take a column name in the table form (e.g.
+    ``weights``).  Positional arguments after the table fill the roles while they are column
+    names, then the function's arguments not yet given, in order; roles the function requires
+    must be given."""
+    to = dict(to or {})
+
     def decorate(func):
         params = inspect.signature(func).parameters
         first = next(iter(params))
+        target = {role: (first if layout == "series" and role == roles[0] else to.get(role, role))
+                  for role in roles}
+        positional = [n for n, p in params.items()
+                      if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
 
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             if not (args and _is_frame(args[0]) and _tidy_call(args, kwargs, roles, layout)):
                 return func(*args, **kwargs)
-            df, rest = args[0], list(args[1:])
-            given = {}
+            df, rest, kwargs = args[0], list(args[1:]), _bind(func, roles, target, kwargs)
             for role in roles:
-                if role in kwargs and (isinstance(kwargs[role], str) or _names(kwargs[role])):
-                    given[role] = kwargs.pop(role)
-                elif rest and (isinstance(rest[0], str) or _names(rest[0])):
-                    given[role] = rest.pop(0)
-            if rest:
+                if target[role] in kwargs:
+                    continue
+                if not (rest and _is_column(rest[0])):
+                    break
+                kwargs[target[role]] = rest.pop(0)
+            free = [n for n in positional if n not in kwargs and n != first]
+            if len(rest) > len(free):
                 raise TypeError(f"{func.__name__}: with a table, give its column names as "
                                 "keywords after the table")
+            kwargs.update(zip(free, rest))
+            given = {n: kwargs.pop(n) for n in (*target.values(), *columns)
+                     if _is_column(kwargs.get(n))}
+            if layout != "series":
+                _required(func, params, roles, target, given, kwargs)
             if layout == "units":
                 series = per_unit_frame(df, given, kwargs.pop("label", None),
                                         kwargs.pop("by", None))
                 return func(**series, **kwargs)
             if layout == "series":
-                value, time = given.pop(roles[0], None), kwargs.pop("time", None)
+                value, time = given.pop(first, None), kwargs.pop("time", None)
                 if value is None or time is None:
                     raise TypeError(f"{func.__name__}: a tidy table needs value= and time= "
                                     "column names")
-                frames = series_frame(df, value, time, kwargs.pop("by", None),
-                                      {role: col for role, col in given.items()})
+                frames = series_frame(df, value, time, kwargs.pop("by", None), given)
                 frames[first] = frames.pop("y")
                 return func(**frames, **kwargs)
-            columns = {(names or {}).get(role, role): (
-                df[_columns(df, col, role)] if not isinstance(col, str)
-                else df[_columns(df, col, role)[0]]) for role, col in given.items()}
-            for own, key in ((label, "label"), (by, "by")):
-                name = key if own is not None and key in kwargs else own
-                value = kwargs.get(name) if own is not None else None
-                if isinstance(value, str):
-                    columns[own] = df[_columns(df, kwargs.pop(name), key)[0]]
-                elif _names(value):
-                    columns[own] = _keys(df, kwargs.pop(name), key)
-            return func(**columns, **kwargs)
+            roles_of = {n: r for r, n in target.items()}
+            _one_role_each({roles_of.get(n, n): col for n, col in given.items()})
+            cols = {n: (df[_columns(df, col, roles_of.get(n, n))] if not isinstance(col, str)
+                        else df[_columns(df, col, roles_of.get(n, n))[0]])
+                    for n, col in given.items()}
+            for own in (label, by):
+                if own is not None and _is_column(kwargs.get(own)):
+                    names = _columns(df, kwargs.pop(own), own)
+                    cols[own] = df[names[0]] if len(names) == 1 else df[names]
+            return func(**cols, **kwargs)
 
         wrapper.tidy_roles = roles
+        wrapper.__signature__ = _tidy_signature(inspect.signature(func), layout)
         return wrapper
     return decorate
 
 
+def _bind(func, roles, target, kwargs) -> dict:
+    """The keywords with each role under the argument that receives it."""
+    out = dict(kwargs)
+    for role in roles:
+        if role in out and target[role] != role:
+            if target[role] in out:
+                raise TypeError(f"{func.__name__}() got multiple values for {role!r}")
+            out[target[role]] = out.pop(role)
+    return out
+
+
+def _required(func, params, roles, target, given, kwargs) -> None:
+    """Every role the function requires is given (a column, or a value)."""
+    missing = [role for role in roles if params[target[role]].default is inspect.Parameter.empty
+               and target[role] not in given and target[role] not in kwargs]
+    if missing:
+        raise TypeError(f"{func.__name__}: with a table, give "
+                        f"{' and '.join(r + '=' for r in missing)} (column names)")
+
+
+def _one_role_each(given: dict) -> None:
+    """No column named for two roles of a record table (e.g. the outcome among the drivers)."""
+    seen = {}
+    for role, col in given.items():
+        for c in [col] if isinstance(col, str) else list(col):
+            if c in seen and seen[c] != role:
+                raise ValueError(f"column {c!r} is given for both {seen[c]} and {role}: a "
+                                 "column plays one role")
+            seen[c] = role
+
+
+def _is_column(value) -> bool:
+    """A column name, or a list of them."""
+    return isinstance(value, str) or _names(value)
+
+
+_TIDY_KEYWORDS = {"units": ("label", "by"), "series": ("value", "time", "by"), "records": ()}
+
+
+def _tidy_signature(sig, layout: str):
+    """The function's signature with the tidy form's own keywords (``label``, ``by``, ...)
+    added as keyword-only arguments, so the tidy calls bind to it."""
+    params = list(sig.parameters.values())
+    extra = [inspect.Parameter(k, inspect.Parameter.KEYWORD_ONLY, default=None)
+             for k in _TIDY_KEYWORDS[layout] if k not in sig.parameters]
+    var = [p for p in params if p.kind == p.VAR_KEYWORD]
+    rest = [p for p in params if p.kind != p.VAR_KEYWORD]
+    return sig.replace(parameters=rest + extra + var)
+
+
 def _names(value) -> bool:
-    """A list or tuple of column names (strings)."""
-    return (isinstance(value, (list, tuple)) and len(value) > 0
+    """A list, tuple or pandas Index of column names (strings)."""
+    import pandas as pd
+
+    return (isinstance(value, (list, tuple, pd.Index)) and len(value) > 0
             and all(isinstance(v, str) for v in value))
 
 
@@ -316,7 +439,7 @@ def _tidy_call(args, kwargs, roles, layout) -> bool:
     """Whether a call whose first argument is a DataFrame uses the tidy form: a role (or value=)
     named by a string keyword, or column names given positionally after the table."""
     keys = ("value",) if layout == "series" else roles
-    if any(isinstance(kwargs.get(k), str) or _names(kwargs.get(k)) for k in keys):
+    if any(_is_column(kwargs.get(k)) for k in keys):
         return True
     return layout != "series" and len(args) > 1 and isinstance(args[1], str)
 

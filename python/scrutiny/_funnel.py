@@ -8,8 +8,23 @@ import numpy as np
 from . import _core
 from . import _narrative as _n
 from . import _options as _o
+from . import _validation as _v
 
 _ALL_CORES = 0
+LEVELS = (0.95, 0.998)      # the funnels' default levels; ``conf=`` may stand for ``levels=``
+
+
+def levels(levels, conf=None) -> tuple[np.ndarray, bool]:
+    """The limit levels from ``levels`` or ``conf`` (the same argument under the house's name;
+    one of them), checked: (levels as a 1-D array, given as a sequence)."""
+    name = "levels"
+    if conf is not None:
+        if levels is not LEVELS:
+            raise TypeError("give levels= or conf= (the same confidence levels), not both")
+        levels, name = conf, "conf"
+    arr, several = _v.conf_levels(levels, name)
+    _v.distinct(arr, name)
+    return arr, several
 
 
 def fit(numerator, denominator, kind: str, method: str, overdispersion, target: float,

@@ -217,9 +217,11 @@ def listing(items) -> str:
 
 
 def names(labels, k: int, word: str, scalar: bool) -> list:
-    """Element names: the labels given, None for a single unnamed result, else 'Area 0', ..."""
+    """Element names: the labels given (a tuple of ``by`` values joined by ' / '), None for a
+    single unnamed result, else 'Area 0', ..."""
     if labels is not None:
-        return [str(v) for v in _v.labels_for(labels, k)]
+        return [" / ".join(map(str, v)) if isinstance(v, tuple) else str(v)
+                for v in _v.labels_for(labels, k)]
     if scalar:
         return [None]
     return [f"{word} {i}" for i in range(k)]
@@ -259,8 +261,20 @@ def period_text(p, short: bool = False) -> str:
 
 
 def when(i: int, time=None) -> str:
-    """Point ``i`` (0-based): its period when there is a time index, else 'point i+1'."""
-    return f"point {int(i) + 1}" if time is None else period_text(list(time)[int(i)])
+    """Point ``i`` (0-based): its period when there is a time index (or a time axis: "March
+    2024"), else 'point i+1'."""
+    if time is None:
+        return f"point {int(i) + 1}"
+    if hasattr(time, "text"):
+        return time.text(int(i))
+    return period_text(list(time)[int(i)])
+
+
+def more_or_fewer(v, measure: str, unit: str) -> str:
+    """A slope in words: '8.1 more crimes a month', '2.5 fewer calls a week'."""
+    if not v:
+        return f"no change in {measure}"
+    return f"{number(abs(v), 2)} {'more' if v > 0 else 'fewer'} {measure} a {unit}"
 
 
 def flat(value, k: int) -> np.ndarray:

@@ -52,12 +52,44 @@ def _trials(rng, size, p=0.31, least=1):
     return rng.binomial(n.astype(int), p).astype(float), n
 
 
+def _area_table(rng, size, least=1):
+    """A tidy table of ``size`` areas in two forces: arrests out of incidents against a target,
+    crimes in two years and residents (the rates family's pandas form)."""
+    x, n = _trials(rng, size, least=least)
+    k = len(x)
+    return pd.DataFrame({"force": np.where(np.arange(k) % 2, "West Mercia", "Warwickshire"),
+                         "area": [f"Area {chr(65 + i % 26)}{i}" for i in range(k)],
+                         "arrests": x, "incidents": n, "target": 0.2385,
+                         "crimes_before": rng.poisson(27.1, k), "crimes": rng.poisson(23.7, k),
+                         "residents": rng.uniform(1811.0, 52237.0, k)})
+
+
+def _strata_table(rng, size):
+    """A long table of ``size`` areas x 4 age bands: deaths, residents and a standard."""
+    areas = np.repeat([f"Area {i}" for i in range(size)], 4)
+    return pd.DataFrame({"area": areas, "age": np.tile(["0-15", "16-44", "45-64", "65+"], size),
+                         "deaths": rng.poisson(17.3, 4 * size),
+                         "residents": rng.uniform(1813.0, 12377.0, 4 * size),
+                         "esp": np.tile([5511.0, 12487.0, 3530.0, 2113.0], size)})
+
+
 def _series(rng, size, length=24, missing=0.0):
     """``size`` series of ``length`` values with a trend and noise (size 1: one 1-D series)."""
     drift = rng.normal(0.0, 0.29, (size, 1)) * np.arange(length)
     y = 41.7 + drift + rng.normal(0.0, 2.385, (size, length))
     y[:, 3:][rng.random((size, length - 3)) < missing] = np.nan
     return y[0] if size == 1 else y
+
+
+def _dated(rng, size, length=24, gaps=(5, 13)):
+    """``size`` monthly series with months missing: a Series with a PeriodIndex (size 1) or a
+    frame with a DatetimeIndex and one column per area."""
+    y = _series(rng, size, length)
+    months = pd.period_range("2022-01", periods=length + len(gaps), freq="M").delete(list(gaps))
+    if size == 1:
+        return pd.Series(y, index=months)
+    return pd.DataFrame(y.T, index=months.to_timestamp(),
+                        columns=[f"Area {k:02d}" for k in range(size)])
 
 
 def _counts(rng, size, length=24, missing=0.0):
@@ -109,6 +141,11 @@ def _calls(rng, size):
     return volume, np.ceil(volume * 187.0 / 1800.0) + rng.integers(1, 6, size)
 
 
+def _intervals(size):
+    """Half-hour labels from 07:00, one per unit."""
+    return [f"{7 + k // 2:02d}:{30 * (k % 2):02d}" for k in range(size)]
+
+
 def _waits(rng, size):
     m = 40 + 6 * size
     return (np.round(rng.exponential(47.3, m)) + 1.0, (rng.random(m) < 0.71).astype(float),
@@ -122,6 +159,14 @@ def _dates(rng, size):
 
 
 _WEIGHTS = {"Burglary": 40.3, "Robbery": 365.2, "Shoplifting": 1.7, "Criminal damage": 7.45}
+
+
+def _units_table(rng, size, least):
+    """A tidy table of ``size`` areas (at least ``least``) in two forces: x of n each."""
+    x, n = _trials(rng, size, least=least)
+    areas = [f"Area {k:02d}" for k in range(x.size)]
+    return pd.DataFrame({"force": ["North", "South"] * (x.size // 2) + ["North"] * (x.size % 2),
+                         "area": areas, "x": x, "n": n})
 
 
 def _crimes(rng, size, periods=1):
@@ -144,6 +189,13 @@ def _monthly(rng, size, months=24):
     frame["incidents"] = rng.integers(83, 161, len(frame))
     frame["arrests"] = rng.binomial(frame["incidents"], 0.27)
     return frame
+
+
+def _wide(monthly, value="arrests"):
+    """A column of :func:`_monthly` as a frame with one column per area (a PeriodIndex) and
+    May 2023 missing."""
+    wide = monthly.pivot(index="month", columns="area", values=value)
+    return wide.drop(index=pd.Period("2023-05", "M"))
 
 
 _STREET = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
@@ -204,16 +256,22 @@ ENTRIES = (
     Entry("proportion_ci", (
         lambda rng, size, folder: call(*_trials(rng, size), conf=(0.9, 0.998), method="exact"),
         lambda rng, size, folder: call(*_trials(rng, size), method="jeffreys"),
-        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size)))),
+        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size))),
+        lambda rng, size, folder: call(_area_table(rng, size), "arrests", "incidents",
+                                       by=["force", "area"])),
         ("x", "n"), _PURE),
     Entry("rate_ci", (
         lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(1811.0, 52237.0, size),
                                        per=1000, method="exact"),
         lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(1811.0, 52237.0, size),
-                                       method="phe")),
+                                       method="phe"),
+        lambda rng, size, folder: call(_area_table(rng, size), "crimes", "residents",
+                                       label="area", per=1000)),
         ("count", "exposure"), _PURE),
     Entry("test_target", (
-        lambda rng, size, folder: call(*_trials(rng, size), 0.2385),),
+        lambda rng, size, folder: call(*_trials(rng, size), 0.2385),
+        lambda rng, size, folder: call(_area_table(rng, size), "arrests", "incidents", "target",
+                                       by=["force", "area"])),
         ("x", "n"), _PURE),
     Entry("compare_proportions", (
         lambda rng, size, folder: call(*_trials(rng, size), *_trials(rng, size, 0.37)),),
@@ -223,7 +281,9 @@ ENTRIES = (
                                        rng.poisson(23.9, size), rng.uniform(2.385, 9.71, size)),),
         ("count1", "exposure1", "count2", "exposure2"), _PURE),
     Entry("homogeneity", (
-        lambda rng, size, folder: call(*_trials(rng, size, least=2)),),
+        lambda rng, size, folder: call(*_trials(rng, size, least=2)),
+        lambda rng, size, folder: call(_area_table(rng, size, least=2), "arrests", "incidents",
+                                       label="area")),
         ("x", "n"), _PURE),
     Entry("multiple_testing", (
         lambda rng, size, folder: call(np.r_[np.nan, rng.uniform(0.0001, 0.31, size)],
@@ -232,7 +292,9 @@ ENTRIES = (
     Entry("dsr", (
         lambda rng, size, folder: call(rng.poisson(17.3, (size, 4)),
                                        rng.uniform(1813.0, 12377.0, (size, 4)),
-                                       np.array([5511.0, 12487.0, 3530.0, 2113.0])),),
+                                       np.array([5511.0, 12487.0, 3530.0, 2113.0])),
+        lambda rng, size, folder: call(_strata_table(rng, size), "deaths", "residents", "esp",
+                                       by="area", strata="age")),
         ("counts", "populations", "standard"), _PURE),
     Entry("isr", (
         lambda rng, size, folder: call(rng.poisson(41.3, size),
@@ -245,10 +307,14 @@ ENTRIES = (
         lambda rng, size, folder: call(*_trials(rng, size, least=3), kind="rate", method="exact",
                                        overdispersion="multiplicative"),
         lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size, least=3)), kind="rate",
-                                       method="normal")),
+                                       method="normal"),
+        lambda rng, size, folder: call(_units_table(rng, size, 3), "x", "n",
+                                       by=["force", "area"], per=1000)),
         ("numerator", "denominator"), _CHART),
     Entry("ratio_significance", (
-        lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(10.3, 31.7, size)),),
+        lambda rng, size, folder: call(rng.poisson(23.7, size), rng.uniform(10.3, 31.7, size)),
+        lambda rng, size, folder: call(_units_table(rng, size, 1), "x", "n", label="area",
+                                       conf=0.95)),
         ("observed", "expected"), _PURE),
     Entry("disparity_indices", (
         lambda rng, size, folder: call(*_trials(rng, size, least=2), bootstrap=20, seed=11,
@@ -256,24 +322,29 @@ ENTRIES = (
         ("x", "n", "weights"), _PURE),
     Entry("shrink", (
         lambda rng, size, folder: call(*_trials(rng, size, least=2)),
-        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size, least=2)))),
+        lambda rng, size, folder: call(*map(pd.Series, _trials(rng, size, least=2))),
+        lambda rng, size, folder: call(_units_table(rng, size, 2), "x", "n", label="area")),
         ("x", "n"), _PURE),
     # trend and models
     Entry("mann_kendall", tuple(
         lambda rng, size, folder, method=method: call(
             _series(rng, size, missing=0.1), np.cumsum(rng.uniform(0.5, 2.0, 24)), method=method)
         for method in ("yue_wang", "original", "hamed_rao", "prewhiten", "tfpw")) + (
-        lambda rng, size, folder: call(_counts(rng, size)[0]),),
+        lambda rng, size, folder: call(_counts(rng, size)[0]),
+        lambda rng, size, folder: call(_dated(rng, size), method="hamed_rao", per="year")),
         ("y", "t"), _PURE | {OPENMP}),
     Entry("seasonal_mann_kendall", (
-        lambda rng, size, folder: call(_series(rng, size, missing=0.1), period=4),),
+        lambda rng, size, folder: call(_series(rng, size, missing=0.1), period=4),
+        lambda rng, size, folder: call(_dated(rng, size, 36), nan_policy="propagate")),
         ("y",), _PURE | {OPENMP}),
     Entry("sen_slope", (
         lambda rng, size, folder: call(_series(rng, size, missing=0.1),
-                                       np.cumsum(rng.uniform(0.5, 2.0, 24)), conf=(0.9, 0.95)),),
+                                       np.cumsum(rng.uniform(0.5, 2.0, 24)), conf=(0.9, 0.95)),
+        lambda rng, size, folder: call(_dated(rng, size), conf=(0.9, 0.95), per="quarter")),
         ("y", "t"), _PURE | {OPENMP}),
     Entry("pettitt", (
-        lambda rng, size, folder: call(_series(rng, size, missing=0.1)),),
+        lambda rng, size, folder: call(_series(rng, size, missing=0.1)),
+        lambda rng, size, folder: call(_dated(rng, size))),
         ("y",), _PURE | {OPENMP}),
     Entry("trend_table", (
         lambda rng, size, folder: call(_monthly(rng, size), "area", "month", "arrests",
@@ -283,7 +354,9 @@ ENTRIES = (
         lambda rng, size, folder: call(*_counts(rng, size), period=12),
         lambda rng, size, folder: call(*_counts(rng, size, missing=0.05), t=np.arange(24) * 2.5,
                                        period=12, family="negbin"),
-        lambda rng, size, folder: call(pd.Series(_counts(rng, 1)[0]))),
+        lambda rng, size, folder: call(pd.Series(_counts(rng, 1)[0])),
+        lambda rng, size, folder: call(_wide(_monthly(rng, size)).to_timestamp(), period=12,
+                                       per="year")),
         ("counts", "exposure", "t"), _BATCH),
     Entry("its", (
         lambda rng, size, folder: call(_series(rng, size), 14, hac_lags=1),
@@ -293,13 +366,20 @@ ENTRIES = (
         lambda rng, size, folder: (lambda y, e: call(y, 14, family="negbin", exposure=e))(
             *_counts(rng, size)),
         lambda rng, size, folder: call(_series(rng, size), rng.integers(10, 15, size).astype(float),
-                                       hac_lags=1)),
+                                       hac_lags=1),
+        lambda rng, size, folder: (lambda m: call(_wide(m, "arrests"), "2024-01",
+                                                  family="poisson",
+                                                  exposure=_wide(m, "incidents")))(
+            _monthly(rng, size)),
+        lambda rng, size, folder: call(_wide(_monthly(rng, size)), pd.Period("2024-02", "M"),
+                                       hac_lags=1, per="year")),
         ("y", "intervention", "exposure"), _BATCH),
     Entry("changepoints", (
         lambda rng, size, folder: call(_series(rng, size, 30), cost="normal-meanvar"),
         lambda rng, size, folder: call(_series(rng, size, 30, missing=0.05)),
         lambda rng, size, folder: call(_counts(rng, size)[0], cost="poisson"),
-        lambda rng, size, folder: call(pd.Series(_series(rng, 1, 30)), cost="normal-meanvar")),
+        lambda rng, size, folder: call(pd.Series(_series(rng, 1, 30)), cost="normal-meanvar"),
+        lambda rng, size, folder: call(_dated(rng, size, 30), cost="normal-meanvar")),
         ("y",), _BATCH),
     # SPC
     Entry("spc", (
@@ -321,17 +401,22 @@ ENTRIES = (
     # drivers
     Entry("logistic", (
         lambda rng, size, folder: (lambda X, y, w: call(X, y, weights=w, se="robust"))(
-            *_drivers(rng, size, "satisfied", missing=True)),),
+            *_drivers(rng, size, "satisfied", missing=True)),
+        lambda rng, size, folder: call(_survey(rng, size), "satisfied", ["contact", "informed"],
+                                       "weight")),
         ("X", "y", "weights"), _PURE),
     Entry("ordinal_logistic", (
         lambda rng, size, folder: (lambda X, y, w: call(X, y, weights=w))(
-            *_drivers(rng, size, "rating")),),
+            *_drivers(rng, size, "rating")),
+        lambda rng, size, folder: call(_survey(rng, size), "rating", ["contact", "arrival"])),
         ("X", "y", "weights"), _PURE),
     Entry("relative_importance", (
         lambda rng, size, folder: call(*_drivers(rng, size, "overall")[:2], bootstrap=20, seed=5),
         lambda rng, size, folder: (lambda X, y, w: call(X, y, weights=w, model="logistic",
                                                        bootstrap=5, seed=1))(
-            *_drivers(rng, size, "satisfied"))),
+            *_drivers(rng, size, "satisfied")),
+        lambda rng, size, folder: call(_survey(rng, size), "overall", ["contact", "informed"],
+                                       "relative_weights", "weight")),
         ("X", "y", "weights"), _CHART | {OPENMP}),
     Entry("key_drivers", (
         lambda rng, size, folder: call(_survey(rng, size), "overall",
@@ -339,7 +424,10 @@ ENTRIES = (
         (), _CHART | {OPENMP}),
     # calls
     Entry("erlang_c", (
-        lambda rng, size, folder: (lambda v, a: call(v, 1800, 187.0, a, 20))(*_calls(rng, size)),),
+        lambda rng, size, folder: (lambda v, a: call(v, 1800, 187.0, a, 20))(*_calls(rng, size)),
+        lambda rng, size, folder: (lambda v, a: call(pd.Series(v, index=_intervals(size)), 1800,
+                                                     187.0, pd.Series(a, index=_intervals(size)),
+                                                     20))(*_calls(rng, size))),
         ("calls", "agents"), _CHART | {OPENMP}),
     Entry("erlang_a", (
         lambda rng, size, folder: (lambda v, a: call(v, 1800, 187.0, a, 20,
@@ -355,11 +443,14 @@ ENTRIES = (
     Entry("service_level", (
         lambda rng, size, folder: (lambda w, a: call(w, 10, a))(*_waits(rng, size)[:2]),
         lambda rng, size, folder: (lambda w, a, g: call(pd.Series(w), 10, pd.Series(a), by=g))(
-            *_waits(rng, size))),
+            *_waits(rng, size)),
+        lambda rng, size, folder: call(pd.DataFrame(dict(zip(("wait", "hung_up", "line"),
+                                                             _waits(rng, size)))),
+                                       "wait", 10, "hung_up", by="line")),
         ("wait_seconds", "abandoned"), _CHART),
     Entry("staffing", (
-        lambda rng, size, folder: call(pd.Series(_calls(rng, size)[0], index=[
-            f"{7 + k // 2:02d}:{30 * (k % 2):02d}" for k in range(size)]), 187.0, 20, 0.8),),
+        lambda rng, size, folder: call(pd.Series(_calls(rng, size)[0], index=_intervals(size)),
+                                       187.0, 20, 0.8),),
         (), _CHART | {OPENMP}),
     Entry("calls_per_interval", (
         lambda rng, size, folder: call(pd.Timestamp("2024-05-01") + pd.to_timedelta(
@@ -402,7 +493,9 @@ ENTRIES = (
         lambda rng, size, folder: call(rng.poisson(41.3, size), rng.poisson(35.7, size), 1.3, 1.1,
                                        alternative="less", method="score"),
         lambda rng, size, folder: call(pd.Series(rng.poisson(41.3, size)),
-                                       pd.Series(rng.poisson(35.7, size)))),
+                                       pd.Series(rng.poisson(35.7, size))),
+        lambda rng, size, folder: call(_area_table(rng, size), "crimes_before", "crimes",
+                                       label="area")),
         ("count_before", "count_after"), _CHART),
     # harm
     Entry("harm_weights", (
@@ -508,3 +601,27 @@ NONFINITE = {
 NONFINITE["spc"].update(dict.fromkeys(
     ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min"),
     "no runs analysis when every point lies on the centre line"))
+
+# Per-unit arguments: the leading arguments of each function that take one value per unit (area,
+# scenario, interval); given as pandas Series they name the result's units
+# (tests/test_pandas_contract.py).
+PER_UNIT = {
+    "proportion_ci": ("x", "n"), "rate_ci": ("count", "exposure"), "test_target": ("x", "n"),
+    "compare_proportions": ("x1", "n1", "x2", "n2"),
+    "compare_rates": ("count1", "exposure1", "count2", "exposure2"),
+    "funnel": ("numerator", "denominator"), "ratio_significance": ("observed", "expected"),
+    "shrink": ("x", "n"), "isr": ("observed",),
+    "wdd": ("treated_before", "treated_after", "control_before", "control_after"),
+    "poisson_etest": ("count_before", "count_after"),
+    "erlang_c": ("calls", "agents"), "erlang_a": ("calls", "agents", "patience"),
+    "agents_needed": ("calls",), "staffing": ("calls",),
+}
+
+# Series arguments: the arguments of each series function that take one series per row; given
+# as a frame with a time index (one column per series) they name the result's series by the
+# columns (tests/test_pandas_contract.py).
+SERIES = {
+    "mann_kendall": ("y",), "seasonal_mann_kendall": ("y",), "sen_slope": ("y",),
+    "pettitt": ("y",), "spc": ("y", "n"), "changepoints": ("y",),
+    "count_trend": ("counts", "exposure"), "its": ("y", "exposure"),
+}

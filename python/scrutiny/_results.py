@@ -138,6 +138,21 @@ def unit_labels(result) -> Any:
     return None
 
 
+def label_columns(labels, n: int, column: str) -> dict:
+    """The first column(s) of a table of ``n`` units named ``labels``: one per level of a
+    named pandas Index or MultiIndex (e.g. a tidy table's ``by`` columns), else one named
+    ``column`` holding the names (or the positions 0, 1, ... when ``labels`` is None)."""
+    import pandas as pd
+
+    if labels is None:
+        return {column: np.arange(n)}
+    named = isinstance(labels, pd.MultiIndex) or getattr(labels, "name", None) is not None
+    if isinstance(labels, pd.Index) and named:
+        return {k: v.array for k, v in labels.to_frame(index=False).items()}
+    return {column: labels.array if isinstance(labels, pd.Index)
+            else pd.Series(list(labels)).to_numpy()}
+
+
 def time_index(result) -> Any:
     """The time of each observation of a result on a time axis (its ``times`` field: a pandas
     DatetimeIndex or PeriodIndex), or None for a result of plain arrays."""
@@ -301,11 +316,9 @@ class Result:
             value = getattr(self, f.name)
             if value is None:
                 continue
-            named = isinstance(value, pd.MultiIndex) or getattr(value, "name", None) is not None
-            if isinstance(value, pd.Index) and named and f.metadata["frame"] is True:
-                return {k: v.array for k, v in value.to_frame(index=False).items()}
-            column = f.metadata["frame"] if isinstance(f.metadata["frame"], str) else per
-            return {column: value.array if isinstance(value, pd.Index)
+            if not isinstance(f.metadata["frame"], str) or isinstance(value, pd.MultiIndex):
+                return label_columns(value, n, per)
+            return {f.metadata["frame"]: value.array if isinstance(value, pd.Index)
                     else pd.Series(list(value)).to_numpy()}
         for value in units:
             if isinstance(value, pd.Series):

@@ -204,6 +204,17 @@ class TimeAxis:
                         np.arange(len(periods), dtype=np.float64))
 
 
+def slope_unit(axis: TimeAxis | None, per, name: str = "per") -> tuple[float, str | None]:
+    """The factor turning a slope per step of ``t`` into one per ``per`` and ``per``'s name:
+    the axis' own unit by default; (1, None) without a time axis, where ``per`` is refused."""
+    if axis is None:
+        if per is not None:
+            raise ValueError(f"{name}={per!r} needs a time axis: give y with a DatetimeIndex or "
+                             "PeriodIndex, or t as dates or periods")
+        return 1.0, None
+    return axis.per(per, name)
+
+
 def unit_factor(base: str, per, name: str = "per") -> float:
     """How many ``base`` units (e.g. "month") make one ``per`` unit (e.g. "year": 12)."""
     if not isinstance(per, str) or per not in _BY_UNIT:

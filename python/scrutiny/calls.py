@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from . import _core
-from . import _frames
+from . import _frames as _f
 from . import _narrative as _n
 from . import _results as _r
 from . import _validation as _v
@@ -106,11 +106,18 @@ class _ScenarioFrame:
         """What the result says in words, with what its model assumes: a sentence, or a list
         with one per scenario."""
         lines = [self._sentence(r) for r in self.to_frame().itertuples(index=False)]
+        if self.labels is not None:
+            lines = [f"{_unit_name(k)}: {line}" for k, line in zip(self.labels, lines)]
         return _n.one_or_many(lines, np.ndim(self.p_wait) == 0 and np.ndim(self.agents) == 0)
 
     def _sentence(self, r) -> str:
         """The narrative of one scenario (a row of ``to_frame()``)."""
         raise NotImplementedError
+
+
+def _unit_name(label) -> str:
+    """A label as text (a tuple of several ``by`` values joined by spaces)."""
+    return " ".join(map(str, label)) if isinstance(label, tuple) else str(label)
 
 
 _ASSUMES = ("calls arrive at random at a steady rate and handling times vary as an exponential "
@@ -157,6 +164,9 @@ class ErlangCResult(_ScenarioFrame, Result):
         scenario.
     method : str
         The queueing model.
+    labels : pandas.Index or None
+        The scenarios' names: the index of the arguments given as pandas Series (None for
+        arrays).
     """
 
     traffic: float | np.ndarray = _r.unit("scenario")
@@ -169,6 +179,7 @@ class ErlangCResult(_ScenarioFrame, Result):
     target_time: float | np.ndarray = _r.unit("scenario")
     stable: bool | np.ndarray = _r.unit("scenario")
     method: str = _r.scalar(default="Erlang C (M/M/n)")
+    labels: pd.Index | None = _r.label(default=None)
 
     def _sentence(self, r) -> str:
         if not r.stable:
@@ -180,12 +191,14 @@ class ErlangCResult(_ScenarioFrame, Result):
                          f"{_seconds(r.target_time)}, the average speed of answer is "
                          f"{_seconds(r.asa)}", "that no caller hangs up")
 
-    def plot(self, ax=None):
-        """Service level and probability of waiting against the number of agents."""
+    def plot(self, ax=None, **options):
+        """Service level and probability of waiting against the number of agents; with
+        ``target`` (a share answered within the target time) the target line and the fewest
+        agents that meet it.  ``options``: ``target``, ``title``, ``xlabel``, ``ylabel``."""
         from .graphics.calls import scenario_chart
 
         return scenario_chart(self, ("service_level", "p_wait"),
-                              ("answered within target", "wait"), ax=ax)
+                              ("answered within target", "wait"), ax=ax, **options)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -222,6 +235,8 @@ class ErlangAResult(_ScenarioFrame, Result):
         The callers' mean patience in seconds, per scenario.
     method : str
         The queueing model.
+    labels : pandas.Index or None
+        The scenarios' names (as :class:`ErlangCResult`).
     """
 
     traffic: float | np.ndarray = _r.unit("scenario")
@@ -237,6 +252,7 @@ class ErlangAResult(_ScenarioFrame, Result):
     target_time: float | np.ndarray = _r.unit("scenario")
     patience: float | np.ndarray = _r.unit("scenario")
     method: str = _r.scalar(default="Erlang A (M/M/n+M)")
+    labels: pd.Index | None = _r.label(default=None)
 
     def _sentence(self, r) -> str:
         return _predicts(r, "Erlang A",
@@ -247,12 +263,13 @@ class ErlangAResult(_ScenarioFrame, Result):
                          f"answered within {_seconds(r.target_time)}, answered calls wait "
                          f"{_seconds(r.asa)} on average", "that patience does too")
 
-    def plot(self, ax=None):
-        """Service level and abandonment against the number of agents."""
+    def plot(self, ax=None, **options):
+        """Service level and abandonment against the number of agents (``options`` as
+        :meth:`ErlangCResult.plot`)."""
         from .graphics.calls import scenario_chart
 
         return scenario_chart(self, ("service_level", "abandonment"),
-                              ("answered within target", "abandoned"), ax=ax)
+                              ("answered within target", "abandoned"), ax=ax, **options)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -289,6 +306,8 @@ class AgentsResult(_ScenarioFrame, Result):
         The callers' mean patience in seconds, per scenario (None: Erlang C).
     method : str
         The queueing model.
+    labels : pandas.Index or None
+        The scenarios' names (as :class:`ErlangCResult`).
     """
 
     agents: int | np.ndarray = _r.unit("scenario")
@@ -306,6 +325,7 @@ class AgentsResult(_ScenarioFrame, Result):
     shrinkage: float | np.ndarray = _r.unit("scenario")
     patience: float | np.ndarray | None = _r.unit("scenario")
     method: str = _r.scalar()
+    labels: pd.Index | None = _r.label(default=None)
 
     def _sentence(self, r) -> str:
         model = "Erlang C" if self.patience is None else "Erlang A"
@@ -333,9 +353,18 @@ def _scenarios(calls, interval, handle_time, target_time):
             _v.in_range(target_time, "target_time"))
 
 
+_SCENARIO = ("calls", "interval", "handle_time", "agents", "target_time")
+
+
+@_f.tidy(roles=_SCENARIO, layout="units")
 def erlang_c(calls, interval, handle_time, agents, target_time, *, unstable="raise",
              threads=None) -> ErlangCResult:
     """Erlang C: waiting, service level, speed of answer and occupancy for a number of agents.
+
+    Scenarios given as pandas Series keep their index as ``labels``; a table of scenarios
+    takes column names: ``erlang_c(df, calls="calls", interval=1800, handle_time="aht",
+    agents="agents", target_time=20, label="interval")`` (``label``: the column naming the
+    scenarios; default the table's index).
 
     Parameters
     ----------
@@ -362,14 +391,15 @@ def erlang_c(calls, interval, handle_time, agents, target_time, *, unstable="rai
     ErlangCResult
         ``traffic``, ``p_wait``, ``service_level``, ``asa``, ``occupancy``,
         ``immediate_answer``, ``agents``, ``stable``: floats for scalar input, else arrays of
-        the broadcast shape.
+        the broadcast shape; ``labels`` from Series arguments.
 
     Raises
     ------
     ValueError
         Negative or non-finite values, interval or handle time not positive, agents not a
         whole number >= 1, an unstable queue with ``unstable="raise"``, shapes that do not
-        broadcast.
+        broadcast, Series arguments with different indexes (both named), a column not in the
+        table.
     TypeError
         Non-numeric input.
 
@@ -394,7 +424,15 @@ def erlang_c(calls, interval, handle_time, agents, target_time, *, unstable="rai
     >>> r = calls.erlang_c(100, 1800, 180, 14, 20)   # 100 calls per half hour, 3-minute calls
     >>> round(r.traffic, 2), round(r.p_wait, 4), round(r.service_level, 4)
     (10.0, 0.1741, 0.8884)
+    >>> import pandas as pd
+    >>> r = calls.erlang_c(pd.Series([80, 100], index=["08:00", "08:30"]), 1800, 180, 14, 20)
+    >>> r.to_frame()[["scenario", "agents", "p_wait"]].round(4)
+      scenario  agents  p_wait
+    0    08:00      14  0.0393
+    1    08:30      14  0.1741
     """
+    labels = _f.unit_index(calls=calls, interval=interval, handle_time=handle_time,
+                           agents=agents, target_time=target_time)
     mode = _v.choice(unstable, "unstable", ("raise", "nan"))
     c, iv, h, t = _scenarios(calls, interval, handle_time, target_time)
     n = _v.in_range(agents, "agents", low=1, whole=True)
@@ -419,12 +457,16 @@ def erlang_c(calls, interval, handle_time, agents, target_time, *, unstable="rai
         asa=_shape_out(out["asa"], shape), occupancy=_shape_out(out["occupancy"], shape),
         immediate_answer=_shape_out(1.0 - p_wait, shape),
         agents=_whole_out(n, shape), target_time=_shape_out(t, shape),
-        stable=bool(stable) if stable.ndim == 0 else stable)
+        stable=bool(stable) if stable.ndim == 0 else stable,
+        labels=_f.index_labels(labels, shape))
 
 
+@_f.tidy(roles=(*_SCENARIO, "patience"), layout="units")
 def erlang_a(calls, interval, handle_time, agents, target_time, patience, *,
              threads=None) -> ErlangAResult:
     """Erlang A: waiting, abandonment, service level and occupancy when callers hang up.
+
+    Series arguments and tables of scenarios as :func:`erlang_c`.
 
     Parameters
     ----------
@@ -484,6 +526,8 @@ def erlang_a(calls, interval, handle_time, agents, target_time, patience, *,
     >>> round(r.abandonment, 4), round(r.service_level, 4)
     (0.0942, 0.7422)
     """
+    labels = _f.unit_index(calls=calls, interval=interval, handle_time=handle_time,
+                           agents=agents, target_time=target_time, patience=patience)
     c, iv, h, t = _scenarios(calls, interval, handle_time, target_time)
     n = _v.in_range(agents, "agents", low=1, whole=True)
     p = _v.in_range(patience, "patience", low_open=True)
@@ -502,7 +546,8 @@ def erlang_a(calls, interval, handle_time, agents, target_time, patience, *,
         mean_wait=_shape_out(out["mean_wait"], shape),
         occupancy=_shape_out(out["occupancy"], shape),
         immediate_answer=_shape_out(1.0 - out["p_wait"], shape), agents=_whole_out(n, shape),
-        target_time=_shape_out(t, shape), patience=_shape_out(p, shape))
+        target_time=_shape_out(t, shape), patience=_shape_out(p, shape),
+        labels=_f.index_labels(labels, shape))
 
 
 def _scheduled(agents: np.ndarray, shrinkage: np.ndarray) -> np.ndarray:
@@ -511,10 +556,18 @@ def _scheduled(agents: np.ndarray, shrinkage: np.ndarray) -> np.ndarray:
     return np.ceil(raw * (1.0 - 1e-12) - 1e-9)
 
 
+_SIZING = ("calls", "interval", "handle_time", "target_time", "service_level", "max_occupancy",
+           "shrinkage")
+_SIZING_MORE = ("patience", "max_abandonment", "min_agents")
+
+
+@_f.tidy(roles=_SIZING, layout="units", columns=_SIZING_MORE)
 def agents_needed(calls, interval, handle_time, target_time, service_level, max_occupancy=None,
                   shrinkage=0.0, *, patience=None, max_abandonment=None, min_agents=1,
                   threads=None) -> AgentsResult:
     """The fewest agents that answer a share of calls within a target time (Erlang C or A).
+
+    Series arguments and tables of scenarios as :func:`erlang_c`.
 
     Parameters
     ----------
@@ -563,6 +616,10 @@ def agents_needed(calls, interval, handle_time, target_time, service_level, max_
     >>> r.agents, r.scheduled, round(r.service_level, 3)
     (14, 20, 0.888)
     """
+    labels = _f.unit_index(calls=calls, interval=interval, handle_time=handle_time,
+                           target_time=target_time, service_level=service_level,
+                           max_occupancy=max_occupancy, shrinkage=shrinkage, patience=patience,
+                           max_abandonment=max_abandonment, min_agents=min_agents)
     c, iv, h, t = _scenarios(calls, interval, handle_time, target_time)
     level = _v.in_range(service_level, "service_level", low_open=True, high=1.0,
                         high_open=True)
@@ -602,7 +659,8 @@ def agents_needed(calls, interval, handle_time, target_time, service_level, max_
         max_occupancy=None if max_occupancy is None else _shape_out(occ, shape),
         shrinkage=_shape_out(shrink, shape),
         patience=None if patience is None else _shape_out(p, shape),
-        method="Erlang C (M/M/n)" if patience is None else "Erlang A (M/M/n+M)")
+        method="Erlang C (M/M/n)" if patience is None else "Erlang A (M/M/n+M)",
+        labels=_f.index_labels(labels, shape))
 
 
 # ---- staffing over a day --------------------------------------------------------------------
@@ -632,6 +690,9 @@ class StaffingResult(Result):
         The callers' mean patience in seconds (None: Erlang C).
     method : str
         The queueing model.
+    labels : pandas.Index or None
+        The intervals' names: the index of the arguments given as pandas Series (None for
+        arrays, whose intervals are numbered).
     """
 
     table: pd.DataFrame = _r.table()
@@ -645,6 +706,7 @@ class StaffingResult(Result):
     shrinkage: float | np.ndarray = _r.detail()
     patience: float | np.ndarray | None = _r.detail()
     method: str = _r.scalar()
+    labels: pd.Index | None = _r.label(default=None)
 
     def _goal(self) -> str:
         """'80.0% of calls within 20 s', or the per-interval wording when they vary."""
@@ -658,13 +720,15 @@ class StaffingResult(Result):
         return (_n.percent(self.shrinkage) if np.ndim(self.shrinkage) == 0
                 else "each interval's")
 
-    def plot(self, ax=None, title: str | None = None):
+    def plot(self, ax=None, title: str | None = None, **options):
         """Bars of agents taking calls per interval (and, with shrinkage, of agents
-        scheduled behind them).  Returns the Axes."""
+        scheduled behind them), and the service level they are predicted to give against the
+        target.  ``options``: ``service_level`` (False: the bars alone), ``xlabel``,
+        ``ylabel``.  Returns the Axes."""
         from .graphics.calls import staffing_chart
 
         return staffing_chart(self, ax=ax, title=title or f"Agents to answer {self._goal()}",
-                              shrinkage=self._shrinkage_text())
+                              shrinkage=self._shrinkage_text(), **options)
 
     def narrative(self) -> str:
         """The staffing over the intervals in words."""
@@ -682,10 +746,17 @@ class StaffingResult(Result):
                        "short.")
 
 
+@_f.tidy(roles=("calls", "handle_time", "target_time", "service_level"), layout="units",
+         columns=("max_occupancy", "shrinkage", *_SIZING_MORE))
 def staffing(calls, handle_time, target_time, service_level, *, interval=1800,
              max_occupancy=None, shrinkage=0.0, patience=None, max_abandonment=None,
              min_agents=1, threads=None) -> StaffingResult:
     """Agents needed in every interval of a day (or week) from the calls expected in each.
+
+    Also ``staffing(df, calls="calls", handle_time="aht", target_time=20,
+    service_level=0.8, label="interval")``: a table with one row per interval, any
+    per-interval argument given as a column name (``label``: the column naming the intervals;
+    default the table's index).
 
     Parameters
     ----------
@@ -693,7 +764,8 @@ def staffing(calls, handle_time, target_time, service_level, *, interval=1800,
         Calls expected per interval, e.g. from :func:`calls_per_interval` (its index, such as
         "08:30", labels the intervals; an array gets 0, 1, ...).
     handle_time : float or array_like
-        Average handle time in seconds (one value, or one per interval).
+        Average handle time in seconds (one value, or one per interval; a Series must have the
+        index of ``calls``, as every per-interval argument).
     target_time, service_level, max_occupancy, shrinkage, patience, max_abandonment,
     min_agents, threads
         As :func:`agents_needed` (one value each, or one per interval).
@@ -704,8 +776,14 @@ def staffing(calls, handle_time, target_time, service_level, *, interval=1800,
     -------
     StaffingResult
         ``table`` (per interval), ``agent_hours``, ``scheduled_hours``, ``peak``,
-        ``peak_agents``; ``plot()`` draws bars of agents per interval, ``narrative()`` says
-        what they mean.
+        ``peak_agents``, ``labels``; ``plot()`` draws bars of agents per interval,
+        ``narrative()`` says what they mean.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`agents_needed`; Series arguments with different indexes (both named), a
+        column not in the table.
 
     Examples
     --------
@@ -717,7 +795,10 @@ def staffing(calls, handle_time, target_time, service_level, *, interval=1800,
     """
     import pandas as pd
 
-    index = calls.index if isinstance(calls, pd.Series) else None
+    index = _f.unit_index(calls=calls, handle_time=handle_time, target_time=target_time,
+                          service_level=service_level, max_occupancy=max_occupancy,
+                          shrinkage=shrinkage, patience=patience,
+                          max_abandonment=max_abandonment, min_agents=min_agents)
     volumes = _v.in_range(calls, "calls")
     _v.dimensions(volumes, "calls", (1,), "one value per interval")
     iv = _v.number(interval, "interval", positive=True)
@@ -747,7 +828,7 @@ def staffing(calls, handle_time, target_time, service_level, *, interval=1800,
         target=_one_or_each(res.target), target_time=_one_or_each(res.target_time),
         shrinkage=_one_or_each(res.shrinkage),
         patience=None if patience is None else _one_or_each(res.patience),
-        method=res.method)
+        method=res.method, labels=_f.index_labels(index, volumes.shape))
 
 
 def _one_or_each(value):
@@ -759,8 +840,12 @@ def _one_or_each(value):
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 
+@_f.tidy(roles=("timestamps",), layout="records")
 def calls_per_interval(timestamps, interval=1800, *, by_weekday=False, start=None, end=None):
     """Average calls per interval of the day (optionally per weekday) from call records.
+
+    Also ``calls_per_interval(df, timestamps="received")``: a table of call records and the
+    column of arrival times.
 
     Every calendar day from ``start`` to ``end`` (default: the first and last day in the
     records) counts, including days without calls, so the averages are calls per day's
@@ -932,12 +1017,13 @@ class ServiceLevelResult(Result):
             lines.append(text + ".")
         return lines[0] if self.groups is None else lines
 
-    def plot(self, ax=None, target: float | None = None):
-        """The service level with its interval, per group, and the target line."""
+    def plot(self, ax=None, target: float | None = None, **options):
+        """The service level with its interval, per group, and the target line;
+        ``options``: ``title``, ``xlabel``, ``ylabel``."""
         from .graphics.calls import service_level_chart
 
         return service_level_chart(self, [lab or "all calls" for lab in self._labels()],
-                                   _seconds(self.threshold), ax=ax, target=target)
+                                   _seconds(self.threshold), ax=ax, target=target, **options)
 
 
 def _wait_seconds(value) -> np.ndarray:
@@ -984,6 +1070,8 @@ def _group_keys(by, n: int):
     or a list of such sequences (several keys)."""
     import pandas as pd
 
+    if isinstance(by, pd.DataFrame):   # several key columns of a table
+        by = [by[c] for c in by.columns]
     several = isinstance(by, (list, tuple)) and len(by) > 0 and \
         all(isinstance(k, (pd.Series, pd.Index, np.ndarray, list, tuple)) for k in by)
     out = []
@@ -1007,20 +1095,27 @@ def _share_ci(x: np.ndarray, n: np.ndarray, conf: float, method: str):
     return est, lo, hi
 
 
-@_frames.tidy(roles=("wait_seconds", "abandoned"), layout="records", by="by")
+_RECORDS = _f.tidy(roles=("wait", "abandoned"), layout="records", to={"wait": "wait_seconds"},
+                   by="by")
+
+
+@_RECORDS
 def service_level(wait_seconds, threshold, abandoned=None, conf=0.95, *,
                   exclude_abandoned=False, short_abandon=None, by=None,
                   method="wilson") -> ServiceLevelResult:
     """Share of calls answered within a threshold, with its confidence interval, from call
     records; and the abandonment rate.
 
+    Also ``service_level(df, wait="wait_s", threshold=10, abandoned="hung_up",
+    by="month")``: a table of call records with the columns named (``by`` one column or a
+    list of them; the groups are labelled by their values and ``to_frame()`` has a column per
+    ``by`` column).
+
     Parameters
     ----------
     wait_seconds : array_like or pandas.Series
         Per call, seconds until it was answered or, for an abandoned call, until the caller
-        hung up (numbers >= 0, or timedeltas).  Or a table of calls:
-        ``service_level(df, wait_seconds=<column>, abandoned=<column>, threshold=10,
-        by=<column(s)>)``.
+        hung up (numbers >= 0, or timedeltas).
     threshold : float
         Answered within this many seconds counts (a wait equal to it included), e.g. 10.
     abandoned : array_like of bool or 0/1, optional
@@ -1035,7 +1130,8 @@ def service_level(wait_seconds, threshold, abandoned=None, conf=0.95, *,
         Leave out calls abandoned within this many seconds (a wait below it) from every count,
         as many control rooms do for callers who hang up at once.
     by : array_like or list of array_like, optional
-        Group labels per call (e.g. month, line): one result row per group.
+        Group labels per call (e.g. month, line): one result row per group (a Series' name
+        names the group column of ``to_frame()``).
     method : str, default "wilson"
         Interval method of :func:`scrutiny.proportion_ci` (Wilson's score interval).
 
@@ -1051,7 +1147,8 @@ def service_level(wait_seconds, threshold, abandoned=None, conf=0.95, *,
     ------
     ValueError
         Negative or missing waits, abandoned flags not 0/1, lengths that differ, threshold or
-        short_abandon negative, short_abandon without abandoned, conf outside (0, 1).
+        short_abandon negative, short_abandon without abandoned, conf outside (0, 1); a
+        column not in the table, or named for two roles.
     TypeError
         Non-numeric waits or flags.
 
@@ -1061,10 +1158,16 @@ def service_level(wait_seconds, threshold, abandoned=None, conf=0.95, *,
     >>> r = calls.service_level([3, 8, 12, 40, 5, 9], 10, abandoned=[0, 0, 0, 1, 0, 0])
     >>> r.answered_within, r.offered, round(r.service_level, 3)
     (4, 6, 0.667)
+    >>> import pandas as pd
+    >>> records = pd.DataFrame({"wait_s": [3, 8, 12, 40, 5, 9], "line": ["999"] * 3 + ["101"] * 3})
+    >>> calls.service_level(records, wait="wait_s", threshold=10, by="line").to_frame()[
+    ...     ["line", "offered", "answered_within"]]
+      line  offered  answered_within
+    0  101        3                2
+    1  999        3                2
     """
     import pandas as pd
 
-    _frames.unit_index(wait_seconds=wait_seconds, abandoned=abandoned)
     wait = _wait_seconds(wait_seconds)
     n = wait.size
     if n == 0:
@@ -1150,9 +1253,12 @@ class PatienceResult(Result):
                 "follows an exponential distribution.")
 
 
-@_frames.tidy(roles=("wait_seconds", "abandoned"), layout="records")
+@_RECORDS
 def estimate_patience(wait_seconds, abandoned, conf=0.95) -> PatienceResult:
     """Mean caller patience for :func:`erlang_a`, from waits and abandonment flags.
+
+    Also ``estimate_patience(df, wait="wait_s", abandoned="hung_up")``, as
+    :func:`service_level`.
 
     A caller who hung up shows their patience; an answered caller shows only that their
     patience exceeded their wait.  For exponential patience the maximum-likelihood estimate of
@@ -1164,8 +1270,7 @@ def estimate_patience(wait_seconds, abandoned, conf=0.95) -> PatienceResult:
     ----------
     wait_seconds, abandoned
         As :func:`service_level`: per call, seconds waited (to answer or to hanging up) and
-        whether the caller hung up; or a table of calls, ``estimate_patience(df,
-        wait_seconds=<column>, abandoned=<column>)``.
+        whether the caller hung up.
     conf : float, default 0.95
         Confidence level.
 
@@ -1182,7 +1287,6 @@ def estimate_patience(wait_seconds, abandoned, conf=0.95) -> PatienceResult:
     >>> round(r.estimate, 1)
     115.0
     """
-    _frames.unit_index(wait_seconds=wait_seconds, abandoned=abandoned)
     wait = _wait_seconds(wait_seconds)
     flags = _flags(abandoned, wait.size)
     level = _v.conf_level(conf)

@@ -17,7 +17,7 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-from . import _batch, _core, _funnel
+from . import _batch, _core, _frames, _funnel
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -44,10 +44,16 @@ _ALL_CORES = 0
 _level_label = _n.level     # 0.95 -> '95%', 0.998 -> '99.8%'
 
 
-def _levels(levels) -> tuple[np.ndarray, bool]:
-    arr, several = _v.conf_levels(levels, "levels")
-    _v.distinct(arr, "levels")
-    return arr, several
+def _per(per) -> float:
+    """The rate multiplier: 1 when None."""
+    return 1.0 if per is None else _v.number(per, "per", positive=True)
+
+
+def _no_labels(labels, shape: tuple) -> None:
+    """Labels name the units of a one-dimensional result only."""
+    if labels is not None:
+        raise ValueError(f"labels name the units of a one-dimensional result; this result has "
+                         f"shape {shape}")
 
 
 def _one_dimensional(**arrays) -> list[np.ndarray]:
@@ -69,7 +75,7 @@ class FunnelResult(Result):
     Attributes
     ----------
     target : float
-        The centre line (the pooled value unless a target was given).
+        The centre line (the pooled value unless a target was given), times ``per``.
     z : numpy.ndarray
         Each unit's z-score (adjusted for overdispersion when it is allowed for).
     phi : float
@@ -79,16 +85,19 @@ class FunnelResult(Result):
     levels : tuple of float
         The control-limit levels, e.g. ``(0.95, 0.998)``.
     lower, upper : numpy.ndarray
-        The limits at each unit's denominator, units x levels in the order of ``levels``.
+        The limits at each unit's denominator, units x levels in the order of ``levels``,
+        times ``per``.
     flag : numpy.ndarray
         Per unit ``"within"``, or the side and widest level crossed, e.g. ``"high (99.8%)"``.
     table : pandas.DataFrame
-        One row per unit: name, numerator, denominator, value, z, the limits at each level,
+        One row per unit: its name (``unit``, or the columns of named labels such as the ``by``
+        columns of a tidy table), numerator, denominator, value, z, the limits at each level,
         flag.
     value : numpy.ndarray
-        Each unit's value, numerator / denominator.
+        Each unit's value, numerator / denominator, times ``per``.
     se : numpy.ndarray
-        The standard error of each unit's value around the target.
+        The standard error of each unit's value around the target (on the method's scale, per
+        unit of denominator).
     kind : str
         ``"proportion"``, ``"rate"`` or ``"ratio"``.
     method : str
@@ -99,10 +108,14 @@ class FunnelResult(Result):
         The share of extreme z-scores trimmed (winsorised) in estimating overdispersion.
     pooled_target : bool
         Whether the target is the pooled value.
+    per : float
+        The multiplier of ``target``, ``value``, the limits, ``curve()`` and ``table``
+        (1: per unit of denominator).
     numerator, denominator : numpy.ndarray
         The inputs, per unit (hidden from the displays).
-    labels : list or None
-        The units' names (hidden from the displays; the first column of ``table``).
+    labels : pandas.Index or None
+        The units' names (from ``labels=``, the index of Series arguments, or a tidy table's
+        ``label`` / ``by`` columns; the first column(s) of ``table``).
     """
 
     target: float = _r.scalar()
@@ -121,9 +134,14 @@ class FunnelResult(Result):
     overdispersion: str | None = _r.scalar()
     trim: float = _r.scalar()
     pooled_target: bool = _r.scalar()
+    per: float = _r.scalar()
     numerator: np.ndarray = _r.hidden()
     denominator: np.ndarray = _r.hidden()
-    labels: list | None = _r.hidden()
+    labels: pd.Index | None = _r.label()
+
+    def _scaled(self) -> float:
+        """The factor ``target``, ``value`` and the limits carry (``per``)."""
+        return self.per
 
     def curve(self, n_points: int = 200):
         """Limits over a grid of denominators spanning the data, for drawing.
@@ -138,7 +156,7 @@ class FunnelResult(Result):
         -------
         pandas.DataFrame
             One row per grid denominator and level: ``denominator``, ``level``, ``target``,
-            ``lower``, ``upper``.
+            ``lower``, ``upper`` (times ``per``, as the fields).
         """
         import pandas as pd
 
@@ -148,16 +166,17 @@ class FunnelResult(Result):
         if self.kind == "proportion":
             grid = np.unique(np.round(grid))
         grid = np.ascontiguousarray(grid, dtype=float)
+        factor = self._scaled()
         lower, upper = _funnel.limits(
-            grid, self.kind, self.method, self.overdispersion, self.target,
+            grid, self.kind, self.method, self.overdispersion, self.target / factor,
             np.asarray(self.levels, dtype=float), self.phi, self.tau2)
         m = len(self.levels)
         return pd.DataFrame({
             "denominator": np.repeat(grid, m),
             "level": np.tile(np.asarray(self.levels, dtype=float), grid.size),
             "target": self.target,
-            "lower": lower.reshape(-1),
-            "upper": upper.reshape(-1),
+            "lower": lower.reshape(-1) * factor,
+            "upper": upper.reshape(-1) * factor,
         })
 
     def plot(self, ax=None, n_points: int = 200):
@@ -186,7 +205,9 @@ class FunnelResult(Result):
             ``"overall rate"`` for a pooled target, ``"target"`` otherwise, ``"benchmark"`` for
             ratios).
         per : float, optional
-            Rates are shown per this many units of exposure (e.g. 1000).
+            Values are shown per this many units of the denominator (e.g. 1000: "per
+            1,000"); default the result's ``per``.  Proportions at ``per`` 1 are shown as
+            percentages.
         which : {"all", "flagged"}
             Report every unit or only those outside a limit.
         overview : bool
@@ -210,9 +231,22 @@ class FunnelResult(Result):
         >>> print(text)  # doctest: +NORMALIZE_WHITESPACE
         North Worcestershire's arrest rate (24.0%) is below the force rate (33.0%) by more than
         expected from chance (99.8% limits).
+
+        Units named by a Series' index, rates per 1,000:
+
+        >>> import pandas as pd
+        >>> res = sc.funnel(pd.Series([30, 52, 9], index=["Bromsgrove", "Redditch", "Wyre"]),
+        ...                 pd.Series([9800, 8400, 6100], index=["Bromsgrove", "Redditch",
+        ...                                                      "Wyre"]),
+        ...                 kind="rate", per=1000)
+        >>> print(res.narrative(which="flagged"))  # doctest: +NORMALIZE_WHITESPACE
+        Redditch's rate (6.19 per 1,000) is above the overall rate (3.74 per 1,000) by more
+        than expected from chance (99.8% limits).
+        Wyre's rate (1.48 per 1,000) is below the overall rate (3.74 per 1,000) by more than
+        expected from chance (99.8% limits).
         """
         which = _v.choice(which, "which", ("all", "flagged"))
-        scale = None if per is None else _v.number(per, "per", positive=True)
+        scale = self.per if per is None else _v.number(per, "per", positive=True)
         measure = measure or {"proportion": "proportion", "rate": "rate",
                               "ratio": "ratio of observed to expected"}[self.kind]
         if reference is None:
@@ -270,12 +304,14 @@ class FunnelResult(Result):
             wider = level
         return _n.capital(", and ".join(parts)) + "."
 
-    def _format(self, v: float, per: float | None) -> str:
-        if self.kind == "proportion":
-            return _n.percent(v)
-        if self.kind == "rate":
-            return _n.number(v) if per is None else _n.rate(v * per, per)
-        return _n.ratio(v)
+    def _format(self, v: float, per: float) -> str:
+        """A value of the fields (times ``self.per``) shown times ``per``."""
+        natural = v / self._scaled()
+        if self.kind == "ratio":
+            return _n.ratio(natural) if per == 1.0 else _n.number(natural * per)
+        if self.kind == "proportion" and per == 1.0:
+            return _n.percent(natural)
+        return _n.rate(natural * per, per)
 
 
 def _funnel_inputs(numerator, denominator, kind: str):
@@ -304,14 +340,20 @@ def _funnel_target(target, num: np.ndarray, den: np.ndarray, kind: str) -> tuple
     return t, False
 
 
-def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95, 0.998),
-           method=None, overdispersion=None, trim=0.1, labels=None) -> FunnelResult:
+@_frames.tidy(roles=("numerator", "denominator"), layout="units")
+def funnel(numerator, denominator, kind="proportion", target=None, levels=_funnel.LEVELS,
+           method=None, overdispersion=None, trim=0.1, labels=None, *, per=None,
+           conf=None) -> FunnelResult:
     """Funnel plot limits, z-scores and flags for units compared with a target.
+
+    Also ``funnel(df, numerator=<column>, denominator=<column>, label=<column>)`` (or
+    ``by=[<columns>]``): a tidy table with one row per unit.
 
     Parameters
     ----------
     numerator : array_like
-        Counts per unit (events, arrests, deaths): whole numbers >= 0.
+        Counts per unit (events, arrests, deaths): whole numbers >= 0.  pandas Series name
+        the units by their index (two Series must have the same index).
     denominator : array_like
         Trials (``kind="proportion"``, whole numbers >= numerator), exposure (``"rate"``) or
         expected counts (``"ratio"``), all > 0.  Broadcast against ``numerator``.
@@ -319,9 +361,11 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95,
         x of n, count per exposure, or observed / expected.
     target : float, optional
         The centre line.  Default: the pooled value sum(numerator) / sum(denominator), or 1 for
-        ratios.  Must lie in (0, 1) for proportions and be positive otherwise.
+        ratios.  Must lie in (0, 1) for proportions and be positive otherwise; given per unit
+        of denominator (not times ``per``).
     levels : sequence of float
-        Two-sided limit levels in (0, 1), distinct; default (0.95, 0.998).
+        Two-sided limit levels in (0, 1), distinct; default (0.95, 0.998).  ``conf=`` is the
+        same argument under the house's name.
     method : str, optional
         The scale of z-scores and limits.  Proportions: ``"exact"`` (default), ``"normal"``,
         ``"arcsine"``, ``"wilson"``; rates: ``"exact"`` (default), ``"normal"``; ratios:
@@ -332,7 +376,14 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95,
         Fraction winsorised (truncated for ``"log"``) at each end before estimating
         overdispersion, in [0, 0.5).
     labels : sequence, optional
-        Unit names (one per unit), used in the table, the plot and the narrative.
+        Unit names (one per unit), used in the table, the plot and the narrative; they win over
+        the index of Series arguments.
+    per : float, optional
+        Multiplier of the target, values, limits, ``curve()`` and table (e.g. 1000 for rates
+        per 1,000; the narrative and plot say "per 1,000").  Default 1: rates and ratios per
+        unit of denominator, proportions as shares.
+    conf : sequence of float, optional
+        The same as ``levels`` (give one of them).
 
     Returns
     -------
@@ -404,16 +455,30 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95,
     >>> res = sc.funnel([24, 40, 61], [100, 120, 180])
     >>> res.flag.tolist()
     ['within', 'within', 'within']
+
+    From a tidy table, the units named by its ``area`` column:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["A", "B", "C"], "arrests": [24, 40, 61],
+    ...                    "incidents": [100, 120, 180]})
+    >>> sc.funnel(df, numerator="arrests", denominator="incidents", label="area"
+    ...           ).to_frame()[["area", "value", "flag"]]
+      area     value    flag
+    0    A  0.240000  within
+    1    B  0.333333  within
+    2    C  0.338889  within
     """
+    scale = _per(per)
     kind = _v.choice(kind, "kind", tuple(_METHODS))
     method = _v.choice("exact" if method is None else method, f"method (for kind={kind!r})",
                        _METHODS[kind])
     if overdispersion is not None:
         overdispersion = _v.choice(overdispersion, "overdispersion", _OVERDISPERSION)
     trim = _v.number_in(trim, "trim", 0.0, 0.5)
-    level_arr, _ = _levels(levels)
+    level_arr, _ = _funnel.levels(levels, conf)
     num, den = _funnel_inputs(numerator, denominator, kind)
-    labels = _v.labels_for(labels, num.size)
+    labels = _frames.result_labels(num.size, labels, numerator=numerator,
+                                   denominator=denominator)
     if method == "log":
         _v.positive(num, "numerator")          # log(0) is undefined: use "sqrt" or "exact"
     if overdispersion is not None:
@@ -429,18 +494,23 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=(0.95,
                      "numerator, denominator or target", labels)
     flag = _funnel.flags(value[:, None] > upper, value[:, None] < lower, level_arr)
     levels_out = tuple(float(v) for v in level_arr)
+    if scale != 1.0:
+        with np.errstate(over="ignore"):
+            t, value, lower, upper = t * scale, value * scale, lower * scale, upper * scale
+        _v.representable(np.concatenate([value, lower.ravel(), upper.ravel(), [t]]),
+                         "a value or limit times per", "per")
     return FunnelResult(
         target=t, z=z, phi=float(phi), tau2=float(tau2), levels=levels_out, lower=lower,
         upper=upper, flag=flag,
         table=_funnel_table(labels, num, den, value, z, lower, upper, flag, levels_out),
         value=value, se=se, kind=kind, method=method, overdispersion=overdispersion, trim=trim,
-        pooled_target=pooled, numerator=num, denominator=den, labels=labels)
+        pooled_target=pooled, per=scale, numerator=num, denominator=den, labels=labels)
 
 
 def _funnel_table(labels, num, den, value, z, lower, upper, flag, levels):
     import pandas as pd
 
-    cols = {"unit": labels if labels is not None else np.arange(num.size),
+    cols = {**_r.label_columns(labels, num.size, "unit"),
             "numerator": num, "denominator": den, "value": value, "z": z}
     for j, level in enumerate(levels):
         cols[f"lower ({_level_label(level)})"] = lower[:, j]
@@ -468,6 +538,9 @@ class RatioSignificanceResult(Result):
         ``"high (95%)"``.
     levels : float or tuple of float
         The confidence level(s).
+    labels : pandas.Index or None
+        The units' names (of a one-dimensional result: ``labels=``, the index of Series
+        arguments or a tidy table's ``label`` / ``by`` columns).
     """
 
     ratio: float | np.ndarray = _r.unit()
@@ -475,12 +548,13 @@ class RatioSignificanceResult(Result):
     upper: float | np.ndarray = _r.per_level()
     flag: str | np.ndarray = _r.unit()
     levels: float | tuple = _r.levels(frame="level")
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "ratio of observed to expected", labels=None
                   ) -> str | list[str]:
         """Each unit's ratio with its interval, and whether the interval excludes 1 (at the
         widest level that does): a sentence, or a list with one per unit (named by
-        ``labels``).
+        ``labels``, default the result's).
 
         Examples
         --------
@@ -497,6 +571,7 @@ class RatioSignificanceResult(Result):
         lo = _n.flat_levels(self.lower, k, len(levels))
         hi = _n.flat_levels(self.upper, k, len(levels))
         lines = []
+        labels = self.labels if labels is None else labels
         for i, name in enumerate(_n.names(labels, k, "Area", scalar)):
             verdict = _n.ci_verdict(lo[i], hi[i], levels, 1.0, "higher than expected",
                                     "lower than expected", "a difference from expected")
@@ -505,17 +580,27 @@ class RatioSignificanceResult(Result):
         return _n.one_or_many(lines, scalar)
 
 
-def ratio_significance(observed, expected, levels=(0.95, 0.998)) -> RatioSignificanceResult:
+@_frames.tidy(roles=("observed", "expected"), layout="units")
+def ratio_significance(observed, expected, levels=_funnel.LEVELS, *, conf=None,
+                       labels=None) -> RatioSignificanceResult:
     """Whether each unit's observed / expected ratio differs from 1, as PHEindicatormethods.
+
+    Also ``ratio_significance(df, observed=<column>, expected=<column>, label=<column>)`` (or
+    ``by=[<columns>]``): a tidy table with one row per unit.
 
     Parameters
     ----------
     observed : array_like
-        Observed counts, whole numbers >= 0.
+        Observed counts, whole numbers >= 0.  pandas Series name the units by their index (two
+        Series must have the same index).
     expected : array_like
         Expected counts, > 0 (broadcast against ``observed``).
     levels : float or sequence of float
         Confidence level(s) in (0, 1), distinct; a sequence adds a trailing axis.
+    conf : float or sequence of float, optional
+        The same as ``levels`` (give one of them).
+    labels : sequence, optional
+        Names of the units of a one-dimensional result (they win over a Series' index).
 
     Returns
     -------
@@ -549,12 +634,22 @@ def ratio_significance(observed, expected, levels=(0.95, 0.998)) -> RatioSignifi
     >>> import scrutiny as sc
     >>> sc.ratio_significance([3, 25], [10.0, 12.5]).flag.tolist()
     ['low (95%)', 'high (95%)']
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["Redditch", "Wyre Forest"], "o": [3, 25],
+    ...                    "e": [10.0, 12.5]})
+    >>> sc.ratio_significance(df, observed="o", expected="e", label="area", conf=0.95
+    ...                       ).to_frame()[["area", "ratio", "flag"]]
+              area  ratio        flag
+    0     Redditch    0.3   low (95%)
+    1  Wyre Forest    2.0  high (95%)
     """
-    level_arr, several = _levels(levels)
+    level_arr, several = _funnel.levels(levels, conf)
     obs = _v.counts(observed, "observed")
     exp = _v.positive(expected, "expected")
     obs, exp = _v.broadcast(observed=obs, expected=exp)
     shape = obs.shape
+    names = (_frames.result_labels(obs.size, labels, observed=observed, expected=expected)
+             if len(shape) == 1 else _no_labels(labels, shape))
     o, e = obs.reshape(-1), exp.reshape(-1)
     with np.errstate(over="ignore"):
         ratio = o / e
@@ -571,7 +666,7 @@ def ratio_significance(observed, expected, levels=(0.95, 0.998)) -> RatioSignifi
             lower, upper = float(lower), float(upper)
     levels_out = tuple(float(v) for v in level_arr) if several else float(level_arr[0])
     return RatioSignificanceResult(ratio=ratio, lower=lower, upper=upper, flag=flag,
-                                   levels=levels_out)
+                                   levels=levels_out, labels=names)
 
 
 # ---- inequality indices -------------------------------------------------------------------
@@ -613,6 +708,9 @@ class DisparityResult(Result):
         The area rates, per area.
     replicates : numpy.ndarray or None
         The bootstrap replicates of the indices (hidden from the displays).
+    labels : pandas.Index or None
+        The areas' names (from the index of Series arguments or a tidy table's ``label`` /
+        ``by`` columns); the narrative names the highest and lowest.
     """
 
     range: float = _r.scalar()
@@ -630,6 +728,7 @@ class DisparityResult(Result):
     weighted: bool = _r.scalar()
     rates: np.ndarray = _r.unit("area", frame=False)
     replicates: np.ndarray | None = _r.hidden()
+    labels: pd.Index | None = _r.label(default=None)
 
     def to_frame(self):
         """One row per index: ``index``, ``estimate``, ``lower``, ``upper``."""
@@ -663,6 +762,11 @@ class DisparityResult(Result):
         k = self.rates.size
         low, high = float(np.min(self.rates)) * scale, float(np.max(self.rates)) * scale
         fmt = _n.matched(high)
+        who = None if self.labels is None else _n.names(self.labels, k, "Area", False)
+
+        def named(v, i):   # '12.0 (Redditch)' when the areas are named
+            return fmt(v) if who is None else f"{fmt(v)} ({who[i]})"
+
         ratio = (f"the highest is {_n.ratio(self.ratio)} times the lowest" if
                  np.isfinite(self.ratio) else "the lowest is 0, so the highest is not a "
                  "multiple of it")
@@ -682,21 +786,28 @@ class DisparityResult(Result):
                 text += f" ({ci})"
             shown.append(text)
         per_unit = _n.per_text(scale, unit)
-        return (f"Across the {k} {areas} the {measure} ranges from {fmt(low)} to {fmt(high)}"
+        lowest = named(low, int(np.argmin(self.rates)))
+        highest = named(high, int(np.argmax(self.rates)))
+        return (f"Across the {k} {areas} the {measure} ranges from {lowest} to {highest}"
                 f"{' ' + per_unit if per_unit else ''}; {ratio}. {_n.capital(', '.join(shown))}"
                 f"{weighted}. These indices describe the spread of the observed rates, which "
                 "includes chance variation from small numbers; they do not test whether the "
                 f"{areas} differ (homogeneity() and funnel() do).")
 
 
+@_frames.tidy(roles=("x", "n"), layout="units")
 def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
                       resample="poisson") -> DisparityResult:
     """Range, ratio, coefficient of variation, Gini, Theil and mean log deviation of area rates.
 
+    Also ``disparity_indices(df, x=<column>, n=<column>, label=<column>)`` (or
+    ``by=[<columns>]``): a tidy table with one row per area.
+
     Parameters
     ----------
     x : array_like
-        Counts per area (whole numbers >= 0).
+        Counts per area (whole numbers >= 0).  pandas Series name the areas by their index (two
+        Series must have the same index).
     n : array_like
         Denominators per area (population, exposure), > 0.
     bootstrap : int
@@ -748,6 +859,12 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
     >>> import scrutiny as sc
     >>> round(sc.disparity_indices([12, 30, 18], [1000, 1500, 1200]).gini, 4)
     0.1135
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["Malvern", "Redditch", "Wyre"], "crimes": [12, 30, 18],
+    ...                    "residents": [1000, 1500, 1200]})
+    >>> res = sc.disparity_indices(df, x="crimes", n="residents", label="area")
+    >>> print(res.narrative(per=1000).split(";")[0])
+    Across the 3 areas the rate ranges from 12.0 (Malvern) to 20.0 (Redditch) per 1,000
     """
     conf = _v.conf_level(conf)
     how = _v.choice(resample, "resample", _o.RESAMPLE.names)
@@ -757,6 +874,7 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
     ns = _v.positive(n, "n")
     xs, ns = _one_dimensional(x=xs, n=ns)
     _v.at_least(xs, "x", 2)
+    labels = _frames.result_labels(xs.size, None, x=x, n=n, weights=weights)
     if how == "binomial":
         _v.counts(ns, "n")
         _v.numerator_within(xs, ns, "x", "n")
@@ -792,7 +910,7 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
     return DisparityResult(
         **{k: est[k] for k in _INDICES}, lower=lower, upper=upper, conf=conf,
         bootstrap=reps, resample=how, seed=used_seed, weighted=w is not None, rates=rates,
-        replicates=replicates)
+        replicates=replicates, labels=labels)
 
 
 # ---- empirical Bayes ----------------------------------------------------------------------
@@ -827,6 +945,9 @@ class ShrinkResult(Result):
         ``"proportion"`` or ``"rate"``.
     method : str
         How the prior is fitted: ``"mle"`` (marginal maximum likelihood) or ``"moments"``.
+    labels : pandas.Index or None
+        The areas' names (``labels=``, the index of Series arguments or a tidy table's
+        ``label`` / ``by`` columns): ``to_frame()``'s first column(s) and the narrative's.
     """
 
     estimate: np.ndarray = _r.unit()
@@ -843,12 +964,14 @@ class ShrinkResult(Result):
     iterations: int = _r.scalar()
     kind: str = _r.scalar()
     method: str = _r.scalar()
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str | None = None, labels=None, per: float = 1.0,
                   unit: str | None = None) -> list[str]:
         """Each area's observed value against its empirical-Bayes estimate and posterior
         interval, and how much of the estimate rests on the area's own data: a list with one
-        sentence per area (named by ``labels``).  Rates are shown times ``per``, per ``unit``.
+        sentence per area (named by ``labels``, default the result's).  Rates are shown times
+        ``per``, per ``unit``.
 
         Examples
         --------
@@ -864,6 +987,7 @@ class ShrinkResult(Result):
         scale = _v.number(per, "per", positive=True)
         suffix = "" if self.kind == "proportion" else " " + _n.per_text(scale, unit)
         lines = []
+        labels = self.labels if labels is None else labels
         for i, name in enumerate(_n.names(labels, self.estimate.size, "Area", False)):
             head = _n.capital(_n.subject(name, measure))
             num = (_n.percent if self.kind == "proportion" else
@@ -887,13 +1011,18 @@ class ShrinkResult(Result):
         return lines
 
 
-def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:
+@_frames.tidy(roles=("x", "n"), layout="units")
+def shrink(x, n, kind="proportion", method="mle", conf=0.95, *, labels=None) -> ShrinkResult:
     """Empirical-Bayes estimates of area proportions or rates, so small areas are not over-read.
+
+    Also ``shrink(df, x=<column>, n=<column>, label=<column>)`` (or ``by=[<columns>]``): a
+    tidy table with one row per area.
 
     Parameters
     ----------
     x : array_like
-        Counts per area (whole numbers >= 0).
+        Counts per area (whole numbers >= 0).  pandas Series name the areas by their index (two
+        Series must have the same index).
     n : array_like
         Trials (``kind="proportion"``: whole numbers >= x) or exposure (``"rate"``), > 0.
     kind : {"proportion", "rate"}
@@ -902,6 +1031,8 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:
         Prior fitted by maximum marginal likelihood or by the method of moments.
     conf : float
         Level of the equal-tailed posterior intervals, in (0, 1).
+    labels : sequence, optional
+        Names of the areas (they win over a Series' index).
 
     Returns
     -------
@@ -942,6 +1073,11 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:
     >>> res = sc.shrink([2, 30, 45, 8, 60], [10, 100, 150, 40, 180])
     >>> bool(res.estimate[0] > res.raw[0])
     True
+    >>> import pandas as pd
+    >>> x = pd.Series([2, 30, 45], index=pd.Index(["Malvern", "Redditch", "Wyre"], name="area"))
+    >>> n = pd.Series([10, 100, 150], index=x.index)
+    >>> sc.shrink(x, n).to_frame()["area"].tolist()
+    ['Malvern', 'Redditch', 'Wyre']
     """
     kind = _v.choice(kind, "kind", _o.SHRINK_KIND.names)
     method = _v.choice(method, "method", _o.SHRINK_METHOD.names)
@@ -953,6 +1089,7 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:
         ns = _v.positive(n, "n")
     xs, ns = _one_dimensional(x=xs, n=ns)
     _v.at_least(xs, "x", 2)
+    labels = _frames.result_labels(xs.size, labels, x=x, n=n)
     if kind == "proportion":
         _v.numerator_within(xs, ns, "x", "n")
         _v.not_all_full(xs, ns, "x", "n")
@@ -968,4 +1105,4 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95) -> ShrinkResult:
         estimate=est, raw=xs / ns, lower=lower, upper=upper, weight=weight, conf=conf,
         prior_alpha=float(alpha), prior_beta=float(beta), prior_mean=float(mean),
         pooled=bool(pooled), loglik=float(loglik), iterations=int(iters), kind=kind,
-        method=method)
+        method=method, labels=labels)

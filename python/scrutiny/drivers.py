@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from . import _batch, _core
+from . import _frames as _f
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -42,6 +43,10 @@ _PERFORMANCE = ("mean", "top_box")
 # Fit outcomes of the C core (sc_logit_outcome, csrc/core/sc_logit.h).
 _FIT_OK, _FIT_SEPARATION = 0, 1
 _QUADRANTS = ("concentrate here", "keep up the good work", "low priority", "possible overkill")
+# The table form of the model functions: (df, outcome, drivers, weights=<column>).
+_TABLE = _f.tidy(roles=("outcome", "drivers"), layout="records", to={"outcome": "y",
+                                                                      "drivers": "X"},
+                 columns=("weights",))
 _METHOD_TITLES = {
     "lmg": "LMG (Shapley value)", "relative_weights": "relative weights",
     "dominance": "general dominance", "first": "first", "last": "last",
@@ -348,8 +353,15 @@ class LogisticResult(Result):
                           _CAVEAT.format(outcome=outcome)])
 
 
-def logistic(X, y, weights=None, se="model", conf=0.95, nan_policy="omit") -> LogisticResult:
+@_TABLE
+@_f.keyword_only
+def logistic(X, y, weights=None, se="model", conf=0.95, *,
+             nan_policy="omit") -> LogisticResult:
     """Binary logistic regression with case or survey weights, as R ``glm(family=binomial)``.
+
+    Also ``logistic(df, outcome, drivers, weights=None, ...)``: a table with one row per
+    respondent and the columns named (``weights`` a column name too); the same numbers as
+    ``logistic(df[drivers], df[outcome], df[weights])``.
 
     Parameters
     ----------
@@ -359,9 +371,9 @@ def logistic(X, y, weights=None, se="model", conf=0.95, nan_policy="omit") -> Lo
         ``"intercept"``.
     y : array_like
         The outcome, 0 or 1 (or booleans), one per row of ``X``.
-    weights : array_like, optional
-        Case or survey weights, finite and >= 0 (R's prior weights).  Rows of weight 0 are
-        left out.
+    weights : array_like or str, optional
+        Case or survey weights, finite and >= 0 (R's prior weights; a column name in the table
+        form).  Rows of weight 0 are left out.
     se : {"model", "robust"}
         ``"model"``: the inverse information matrix (as ``summary(glm(...))``), with normal
         p-values.  ``"robust"``: the design-based sandwich of ``survey::svyglm`` with
@@ -369,9 +381,9 @@ def logistic(X, y, weights=None, se="model", conf=0.95, nan_policy="omit") -> Lo
         freedom (as ``summary.svyglm``).
     conf : float
         Level of the intervals of :meth:`LogisticResult.conf_int`.
-    nan_policy : {"omit", "raise"}
+    nan_policy : {"omit", "raise"}, keyword-only
         Rows with a missing value (NaN) in ``X`` or ``y`` are left out (their number is
-        ``n_dropped``), or raise ``ValueError``.
+        ``n_dropped``; the default), or raise ``ValueError``.
 
     Returns
     -------
@@ -384,7 +396,11 @@ def logistic(X, y, weights=None, se="model", conf=0.95, nan_policy="omit") -> Lo
     ------
     ValueError
         Outcome not 0/1 or with one level, negative or NaN weights, constant or perfectly
-        collinear drivers (named), too few rows, mismatched lengths.
+        collinear drivers (named), too few rows, mismatched lengths; in the table form a
+        column that is not in the table, or one named for two roles (the outcome among the
+        drivers).
+    TypeError
+        Drivers that are not numbers (the column is named).
     scrutiny.ConvergenceError
         Complete or quasi-complete separation (the message names the drivers), or no
         convergence.
@@ -414,6 +430,12 @@ def logistic(X, y, weights=None, se="model", conf=0.95, nan_policy="omit") -> Lo
     >>> fit = logistic(x, y)
     >>> round(float(fit.params["x1"]), 4), round(float(fit.pvalues["x1"]), 4)
     (0.9187, 0.1656)
+    >>> import scrutiny as sc
+    >>> survey = sc.data.sample("victim_survey")
+    >>> survey["satisfied"] = (survey["overall"] >= 4).astype(float)
+    >>> fit = logistic(survey, "satisfied", ["kept_informed", "treatment"], weights="weight")
+    >>> list(fit.params.index)
+    ['intercept', 'kept_informed', 'treatment']
     """
     se = _v.choice(se, "se", _SE)
     conf = _v.conf_level(conf)
@@ -529,9 +551,13 @@ class OrdinalLogisticResult(Result):
         return "\n".join([head, *odds, _CAVEAT.format(outcome=outcome)])
 
 
-def ordinal_logistic(X, y, weights=None, conf=0.95, nan_policy="omit",
+@_TABLE
+@_f.keyword_only
+def ordinal_logistic(X, y, weights=None, conf=0.95, *, nan_policy="omit",
                      levels=None) -> OrdinalLogisticResult:
     """Proportional-odds (ordinal) logistic regression, as ``MASS::polr``.
+
+    Also ``ordinal_logistic(df, outcome, drivers, weights=None, ...)``, as :func:`logistic`.
 
     Parameters
     ----------
@@ -540,13 +566,15 @@ def ordinal_logistic(X, y, weights=None, conf=0.95, nan_policy="omit",
     y : array_like
         The ordered outcome (e.g. satisfaction 1-7): numbers, whose sorted distinct values are
         the levels; or a pandas Categorical, whose categories (in order) are the levels.
-    weights : array_like, optional
-        Case or survey weights (finite, >= 0); rows of weight 0 are left out.
+    weights : array_like or str, optional
+        Case or survey weights (finite, >= 0; a column name in the table form); rows of
+        weight 0 are left out.
     conf : float
         Level of the intervals of :meth:`OrdinalLogisticResult.conf_int`.
-    nan_policy : {"omit", "raise"}
-        Listwise deletion of rows with a missing value (counted in ``n_dropped``), or an error.
-    levels : sequence, optional
+    nan_policy : {"omit", "raise"}, keyword-only
+        Listwise deletion of rows with a missing value (counted in ``n_dropped``; the
+        default), or an error.
+    levels : sequence, optional, keyword-only
         The levels in order, when ``y`` holds labels or some levels might be missing.
 
     Returns
@@ -560,7 +588,7 @@ def ordinal_logistic(X, y, weights=None, conf=0.95, nan_policy="omit",
     ------
     ValueError
         An outcome with one level or with empty levels (named), bad weights, constant or
-        collinear drivers (named).
+        collinear drivers (named); in the table form, as :func:`logistic`.
     scrutiny.ConvergenceError
         Separation (named drivers) or no convergence.
 
@@ -684,13 +712,15 @@ class RelativeImportanceResult(Result):
         frame.insert(1, "rank", np.arange(1, len(frame) + 1))
         return frame.reset_index(drop=True)
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **options):
         """Ranked horizontal bar chart of each driver's share, with the bootstrap intervals
-        when there are any.  Returns the matplotlib Axes."""
+        when there are any; drivers named in words from their column names, or by ``names``
+        (a mapping from driver to name, or one name per driver).  ``options``: ``names``,
+        ``title``, ``xlabel``, ``ylabel``.  Returns the matplotlib Axes."""
         from .graphics.drivers import importance_chart
 
         return importance_chart(self, ax=ax, method_title=_METHOD_TITLES[self.method],
-                                r2_label=_model_label(self.model))
+                                r2_label=_model_label(self.model), **options)
 
     def narrative(self, outcome: str = "the outcome") -> str:
         """What the drivers together explain, the drivers in order of their share (with the
@@ -727,10 +757,15 @@ def _model_label(model: str) -> str:
     return "R²" if model == "linear" else "McFadden's R²"
 
 
+@_TABLE
+@_f.keyword_only
 def relative_importance(X, y, method="lmg", weights=None, model="linear", bootstrap=0,
-                        conf=0.95, seed=None, nan_policy="omit", threads=None,
+                        conf=0.95, seed=None, *, nan_policy="omit", threads=None,
                         levels=None) -> RelativeImportanceResult:
     """How much of a model's fit each driver accounts for.
+
+    Also ``relative_importance(df, outcome, drivers, method="lmg", weights=None, ...)``, as
+    :func:`logistic`.
 
     Parameters
     ----------
@@ -750,8 +785,8 @@ def relative_importance(X, y, method="lmg", weights=None, model="linear", bootst
         R² lost when it is dropped from the full model; ``"betasq"``: squared standardised
         coefficient; ``"pratt"``: standardised coefficient times correlation (these two for
         linear models only).
-    weights : array_like, optional
-        Case or survey weights (finite, >= 0).
+    weights : array_like or str, optional
+        Case or survey weights (finite, >= 0; a column name in the table form).
     model : {"linear", "logistic", "ordinal"}
         Decompose R² of least squares, or McFadden's pseudo-R², 1 - logL(S) / logL(∅), of a
         logistic or proportional-odds regression.
@@ -763,12 +798,12 @@ def relative_importance(X, y, method="lmg", weights=None, model="linear", bootst
         Level of the bootstrap intervals.
     seed : int, optional
         Seed of the bootstrap (default: a fresh one, kept in the result's ``seed``).
-    nan_policy : {"omit", "raise"}
-        Listwise deletion of rows with a missing value (their number is ``n_dropped``), or an
-        error.
-    threads : int, optional
+    nan_policy : {"omit", "raise"}, keyword-only
+        Listwise deletion of rows with a missing value (their number is ``n_dropped``; the
+        default), or an error.
+    threads : int, optional, keyword-only
         Threads for the subsets and replicates (default: all cores).
-    levels : sequence, optional
+    levels : sequence, optional, keyword-only
         Ordinal levels in order (``model="ordinal"``).
 
     Returns
@@ -788,7 +823,7 @@ def relative_importance(X, y, method="lmg", weights=None, model="linear", bootst
         Bad input: constant or perfectly collinear drivers (named), an outcome with one level
         or empty levels, negative or NaN weights, a method not defined for the model, more
         drivers than an exact method allows (the limit is given, with an alternative),
-        missing values under ``nan_policy="raise"``.
+        missing values under ``nan_policy="raise"``; in the table form, as :func:`logistic`.
     scrutiny.ConvergenceError
         Separation in a logistic or ordinal model (the drivers are named).
 
@@ -936,16 +971,18 @@ class KeyDriversResult(Result):
     table: pd.DataFrame = _r.table()
     relative: RelativeImportanceResult = _r.hidden()
 
-    def plot(self, ax=None, kind: str = "quadrant"):
+    def plot(self, ax=None, kind: str = "quadrant", **options):
         """``kind="quadrant"``: performance (x) against importance (y), with the cut lines and
         the quadrant names; ``kind="bar"``: ranked bar chart of importance with intervals.
-        Returns the matplotlib Axes."""
+        ``options``: ``names`` (a mapping from driver to name, or one name per driver; default
+        the column names in words), ``title``, ``xlabel``, ``ylabel``.  Returns the matplotlib
+        Axes."""
         kind = _v.choice(kind, "kind", ("quadrant", "bar"))
         if kind == "bar":
-            return self.relative.plot(ax)
+            return self.relative.plot(ax, **options)
         from .graphics.drivers import quadrant_chart
 
-        return quadrant_chart(self, ax=ax)
+        return quadrant_chart(self, ax=ax, **options)
 
     def narrative(self) -> str:
         """The findings in plain English: what the model explains, the drivers in order of
@@ -978,8 +1015,9 @@ class KeyDriversResult(Result):
         return f"{v:.2f}" if self.performance_kind == "mean" else _n.percent(v, 0)
 
 
+@_f.keyword_only
 def key_drivers(df, outcome, drivers, weights=None, model=None, method="lmg",
-                performance="mean", top_box=None, bootstrap=0, conf=0.95, seed=None,
+                performance="mean", top_box=None, bootstrap=0, conf=0.95, seed=None, *,
                 nan_policy="omit", threads=None) -> KeyDriversResult:
     """Key drivers: each driver's importance against its performance, in quadrants.
 
@@ -1002,8 +1040,10 @@ def key_drivers(df, outcome, drivers, weights=None, model=None, method="lmg",
         least ``top_box``.
     top_box : float, optional
         Threshold of the top box (default: the highest rating given to any driver).
-    bootstrap, conf, seed, nan_policy, threads
+    bootstrap, conf, seed
         As :func:`relative_importance` (intervals of the shares).
+    nan_policy, threads : keyword-only
+        As :func:`relative_importance` (default ``"omit"``: listwise deletion).
 
     Returns
     -------

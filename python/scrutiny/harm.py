@@ -29,6 +29,7 @@ from . import _options as _o
 from . import _results as _r
 from . import _validation as _v
 from ._results import Result
+from ._timeaxis import is_time_index, time_axis
 from .disparity import FunnelResult
 from .models import LogLinearTrend
 from .rates import dsr
@@ -461,7 +462,8 @@ class HarmIndexResult(Result):
     source : str or None
         Where the weights come from (hidden from the displays).
     labels : list
-        The name of each group (hidden from the displays).
+        The name of each group ("West / Redditch" for several ``by`` columns; ``table`` has
+        the ``by`` columns themselves).
     """
 
     harm: float | np.ndarray = _r.unit("group")
@@ -483,7 +485,7 @@ class HarmIndexResult(Result):
     table: pd.DataFrame = _r.table()
     by_type: pd.DataFrame = _r.hidden()
     source: str | None = _r.hidden()
-    labels: list = _r.hidden()
+    labels: list = _r.label()
 
     def plot(self, ax=None):
         """Harm (or harm rate) per group with its interval; for a single group, each crime
@@ -765,10 +767,12 @@ class HarmFunnelResult(FunnelResult):
         Whether the target is the pooled value.
     numerator, denominator : numpy.ndarray
         The harm and the population of each area (hidden from the displays).
-    labels : list
-        The areas' names (hidden from the displays).
     per : float
-        The population multiplier of the table and the charts.
+        The population multiplier of the table, ``narrative()`` and the charts (``target``,
+        ``value``, the limits and ``curve()`` stay per unit of population).
+    labels : list
+        The areas' names ("West / Redditch" for several ``by`` columns; ``table`` has the
+        ``by`` columns themselves).
     count : numpy.ndarray
         The crimes counted per area (hidden from the displays).
     variance : numpy.ndarray
@@ -781,12 +785,16 @@ class HarmFunnelResult(FunnelResult):
         Where the weights come from (hidden from the displays).
     """
 
-    per: float = _r.scalar()
     count: np.ndarray = _r.hidden()
     variance: np.ndarray = _r.hidden()
     dispersion: float = _r.scalar()
     dropped: tuple = _r.detail()
     source: str | None = _r.hidden()
+
+    def _scaled(self) -> float:
+        """``target``, ``value`` and the limits are per unit of population (``per`` applies
+        to the table, narrative and charts only)."""
+        return 1.0
 
     def curve(self, n_points: int = 200):
         """Limits over a grid of populations (per unit of population, as ``value``): see
@@ -816,8 +824,8 @@ class HarmFunnelResult(FunnelResult):
 
 
 def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
-                levels=(0.95, 0.998), overdispersion=None, trim=0.1, per=1000,
-                missing="raise") -> HarmFunnelResult:
+                levels=_funnel.LEVELS, overdispersion=None, trim=0.1, per=1000,
+                missing="raise", *, conf=None) -> HarmFunnelResult:
     """Funnel plot of harm rates across areas, with limits from the weighted variance.
 
     Parameters
@@ -833,13 +841,17 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
         The centre line in harm per ``per`` of the population.  Default: the force-wide rate,
         sum of harm / sum of population.
     levels : sequence of float
-        Two-sided limit levels in (0, 1), distinct; default (0.95, 0.998).
+        Two-sided limit levels in (0, 1), distinct; default (0.95, 0.998).  ``conf=`` is the
+        same argument under the house's name.
     overdispersion : {None, "multiplicative", "additive"}
         As :func:`scrutiny.disparity.funnel` (``phi`` and ``tau2`` are reported either way).
     trim : float
         Fraction winsorised at each end before estimating overdispersion, in [0, 0.5).
     per : float
-        Rates are reported per this many of the population (default 1,000).
+        Rates are reported per this many of the population (default 1,000) in the table, the
+        narrative and the plot.
+    conf : sequence of float, optional
+        The same as ``levels`` (give one of them).
 
     Returns
     -------
@@ -897,8 +909,7 @@ def harm_funnel(frame, crime_type, count, weights, by, population, target=None,
     if overdispersion is not None:
         overdispersion = _v.choice(overdispersion, "overdispersion", _o.OVERDISPERSION.names[1:])
     trim = _v.number_in(trim, "trim", 0.0, 0.5)
-    level_arr, _ = _v.conf_levels(levels, "levels")
-    _v.distinct(level_arr, "levels")
+    level_arr, _ = _funnel.levels(levels, conf)
     per = _v.number(per, "per", positive=True)
     if by is None:
         raise ValueError("by must name the column(s) that define the areas")
@@ -993,11 +1004,21 @@ class HarmTrendResult(LogLinearTrend, Result):
     harm, variance, exposure : pandas.Series or pandas.DataFrame
         The series (periods as columns for several; hidden from the displays).
     t : numpy.ndarray
-        The time of each period (hidden from the displays).
+        The time of each period (hidden from the displays): whole periods since the first
+        for dates and periods (gaps count), in units of ``per`` when it is given.
     dropped : tuple
         Crime types left out for want of a weight.
     source : str or None
         Where the weights come from (hidden from the displays).
+    per : str
+        The unit of time of ``rate_ratio`` and Sen's slope: ``per`` as given, else the
+        periods' frequency (``"month"``, ``"quarter"``, ...) for dates and periods, else
+        ``"period"``.
+    times : pandas.DatetimeIndex, pandas.PeriodIndex or None
+        The periods as given, for dates and periods (hidden from the displays).
+    labels : pandas.Index or None
+        The series' ``by`` keys (a MultiIndex for several ``by`` columns; None without
+        ``by``): ``to_frame()``'s first columns.
     """
 
     compound_dispersion: float | np.ndarray = _r.series()
@@ -1015,16 +1036,22 @@ class HarmTrendResult(LogLinearTrend, Result):
     t: np.ndarray = _r.hidden()
     dropped: tuple = _r.detail()
     source: str | None = _r.hidden()
+    per: str = _r.scalar()
+    times: pd.Index | None = _r.hidden()
+    labels: pd.Index | None = _r.label()
 
     def _series_labels(self) -> list:
-        return ["all"] if np.ndim(self.rate_ratio) == 0 else [str(v) for v in self.harm.index]
+        return _labels(None if np.ndim(self.rate_ratio) == 0 else self.labels)
 
     def to_frame(self):
-        """One row per series (named): the log-linear trend, its dispersion, and the
-        Mann-Kendall and Sen results (``mk_trend``, ``mk_z``, ``mk_pvalue``, ``sen_slope``,
-        ``sen_lower``, ``sen_upper``)."""
+        """One row per series: the ``by`` columns and its name (``series``), the log-linear
+        trend, its dispersion, and the Mann-Kendall and Sen results (``mk_trend``, ``mk_z``,
+        ``mk_pvalue``, ``sen_slope``, ``sen_lower``, ``sen_upper``)."""
         frame = super().to_frame()
-        frame["series"] = self._series_labels()
+        if "series" in frame:
+            frame["series"] = self._series_labels()
+        else:
+            frame.insert(self.labels.nlevels, "series", self._series_labels())
         mk, sen = self.mann_kendall, self.sen
         for name, value in (("mk_trend", mk.trend), ("mk_z", mk.z), ("mk_pvalue", mk.pvalue),
                             ("sen_slope", sen.slope), ("sen_lower", sen.lower),
@@ -1032,15 +1059,17 @@ class HarmTrendResult(LogLinearTrend, Result):
             frame[name] = np.atleast_1d(value)
         return frame
 
-    def narrative(self, unit: str = "period", adjust=None) -> str | list[str]:
-        """The trend per ``unit`` of time in words, as
+    def narrative(self, unit: str | None = None, adjust=None) -> str | list[str]:
+        """The trend per ``unit`` of time in words (default ``per``: "month" for monthly
+        dates or periods), as
         :meth:`scrutiny.models.CountTrendResult.narrative` (``adjust`` decides on p-values
         adjusted across series), followed by the rank-based Mann-Kendall test's finding and
         how much the harm weights widen the interval.  A list with one entry per series when
         there are several."""
         scalar = np.ndim(self.rate_ratio) == 0
         labels = None if scalar else self._series_labels()
-        lines = super().narrative(unit=unit, labels=labels, measure="harm", adjust=adjust)
+        lines = super().narrative(unit=self.per if unit is None else unit, labels=labels,
+                                  measure="harm", adjust=adjust)
         lines = [lines] if scalar else list(lines)
         k = len(lines)
         status = _n.flat(self.status, k)
@@ -1077,8 +1106,9 @@ class HarmTrendResult(LogLinearTrend, Result):
 
 
 def _time_index(frame, time: str):
-    """Time code of every row, the sorted distinct times and their t values: ordinals from the
-    first for periods, the values for numbers, positions otherwise."""
+    """Time code of every row, the sorted distinct times, their t values and their time axis
+    (None but for dates and periods): whole periods since the first for dates and periods (a
+    missing month is a step of 2), the values for numbers, positions otherwise."""
     import pandas as pd
 
     col = frame[time]
@@ -1088,19 +1118,20 @@ def _time_index(frame, time: str):
                          f"{_row(frame, np.flatnonzero(nan)[0])!r})")
     codes, uniques = pd.factorize(col, sort=True)
     times = pd.Index(uniques)
-    if isinstance(col.dtype, pd.PeriodDtype):
-        t = np.array([p.ordinal for p in times], dtype=float)
-        t -= t[0]
+    axis = None
+    if is_time_index(times):
+        axis = time_axis(times, f"time column {time!r}")
+        t = axis.t
     elif col.dtype.kind in "iuf":
         t = times.to_numpy(dtype=float)
     else:
         t = np.arange(len(times), dtype=float)
-    return codes.astype(np.int64), times, t
+    return codes.astype(np.int64), times, t, axis
 
 
 def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, period=None,
                conf=0.95, dispersion="estimate", alpha=0.05, missing="raise", *,
-               errors="coerce", threads=None) -> HarmTrendResult:
+               errors="coerce", threads=None, per=None) -> HarmTrendResult:
     """Trend in a harm series: a log-linear trend whose variance accounts for the harm
     weights, with the rank-based Mann-Kendall test and Sen's slope beside it.
 
@@ -1109,9 +1140,11 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
     frame, crime_type, count, weights, missing
         As :func:`harm_index`.
     time : str
-        The column of periods (e.g. a monthly ``Period``, a year, a date).  Periods with
-        pandas ``Period`` values are spaced by their ordinals (gaps count), numbers by their
-        values; other values are taken as consecutive, in sorted order.
+        The column of periods (e.g. a monthly ``Period``, a year, a date).  Periods and dates
+        are read as a time axis (the frequency inferred from month starts, month ends, weekly
+        or daily dates) and spaced by whole periods, so a missing month counts as a gap;
+        numbers are spaced by their values; other values are taken as consecutive, in sorted
+        order.
     by : str or list of str, optional
         Columns that define separate series (e.g. areas), all fitted in one call.
     exposure : str, optional
@@ -1120,7 +1153,9 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
         no rows for a series has harm 0; with it, such a period is left out (its exposure is
         unknown).
     period : int, optional
-        Season length (e.g. 12 for monthly data): season dummies by position modulo ``period``.
+        Season length (e.g. 12 for monthly data): season dummies from the calendar for dates
+        and periods (months "Jan" to "Dec", quarters "Q1" to "Q4"), else by position modulo
+        ``period``.
     conf : float
         Confidence level of the intervals, in (0, 1).
     dispersion : {"estimate", "compound"}
@@ -1136,12 +1171,16 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
         (``"raise"``).
     threads : int, optional
         Threads for the fits (default: all cores).
+    per : {"month", "quarter", "year", "week", "day"}, optional
+        With dates or periods in ``time``: the unit of time of the trend and Sen's slope
+        (default the periods' own, e.g. ``"year"`` reports a monthly series' harm ratio per
+        year, the monthly ratio to the 12th power).  Refused for other times.
 
     Returns
     -------
     HarmTrendResult
         ``rate_ratio`` (exp of the coefficient of time: the ratio of harm from one period to
-        the next), ``lower``, ``upper``, ``pvalue``, ``percent_change``, ``params``, ``bse``,
+        the next, or per ``per``), ``lower``, ``upper``, ``pvalue``, ``percent_change``, ``params``, ``bse``,
         ``pvalues`` (terms ``"intercept"``, ``"t"``, ``"season_<j>"``), ``compound_dispersion``,
         ``dispersion``, ``scale``, ``nobs``, ``status``, ``mann_kendall``
         (:class:`~scrutiny.trend.MannKendallResult`, or
@@ -1187,6 +1226,15 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
     >>> res = harm_trend(crimes, "type", "n", {"Burglary": 40, "Robbery": 365}, "year")
     >>> round(res.percent_change, 2), res.status
     (-5.74, 'ok')
+
+    Monthly dates with March missing: the months keep their true spacing.
+
+    >>> monthly = pd.DataFrame({
+    ...     "month": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-04-01", "2024-05-01"]),
+    ...     "type": "Burglary", "n": [30, 33, 38, 41]})
+    >>> res = harm_trend(monthly, "type", "n", {"Burglary": 40}, "month")
+    >>> res.t.tolist(), res.per
+    ([0.0, 1.0, 3.0, 4.0], 'month')
     """
     dispersion = _v.choice(dispersion, "dispersion", _o.HARM_DISPERSION.names)
     conf = _v.conf_level(conf)
@@ -1196,7 +1244,7 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
     _v.data_frame(frame, "frame")
     time = _column_name(time, "time", frame)
     long, w, cols, series_all, index = _prepare(frame, crime_type, count, weights, by, missing)
-    data = _trend_series(frame, long, series_all, index, time, exposure)
+    data = _trend_series(frame, long, series_all, index, time, exposure, per)
     fit = _trend_fit(data, period, dispersion, conf, nthreads)
     status = np.where(np.nansum(data.harm, axis=1) > 0, fit["status"], _NO_HARM)
     labels = _batch.statuses(status, _TREND_STATUS, "harm_trend", errors,
@@ -1205,7 +1253,7 @@ def harm_trend(frame, crime_type, count, weights, time, by=None, exposure=None, 
     rates = data.harm if data.exposure is None else data.harm / data.exposure
     y = rates[0] if single else rates
     mk = (mann_kendall(y, t=data.t, alpha=alpha) if period is None else
-          seasonal_mann_kendall(y, period=period, alpha=alpha))
+          seasonal_mann_kendall(_calendar_grid(y, data.axis), period=period, alpha=alpha))
     sen = sen_slope(y, t=data.t, conf=conf)
     method = f"log-linear trend in harm, variance {_o.HARM_DISPERSION.word(dispersion)}"
     return HarmTrendResult(
@@ -1223,12 +1271,34 @@ class _TrendSeries:
     exposure: np.ndarray | None
     times: pd.Index
     t: np.ndarray
+    axis: object        # the TimeAxis of dates and periods, else None
+    per: str            # the unit of time of t
 
 
-def _trend_series(frame, long: _Long, series_all, index, time: str, exposure) -> _TrendSeries:
+def _calendar_grid(y: np.ndarray, axis):
+    """Series on dates or periods spread over every period from the first to the last (NaN
+    where one is missing), so that seasons by position are the calendar's; others as given."""
+    if axis is None:
+        return y
+    positions = axis.t.astype(np.intp)
+    grid = np.full(y.shape[:-1] + (int(positions[-1]) + 1,), np.nan)
+    grid[..., positions] = y
+    return grid
+
+
+def _trend_series(frame, long: _Long, series_all, index, time: str, exposure,
+                  per=None) -> _TrendSeries:
     """The harm series of every group, summed per period in the C core; with an exposure, a
-    period without one is missing."""
-    time_all, times, t = _time_index(frame, time)
+    period without one is missing.  With ``per``, t counts that unit of time."""
+    time_all, times, t, axis = _time_index(frame, time)
+    unit = "period" if axis is None else axis.unit
+    if per is not None:
+        if axis is None:
+            raise ValueError(f"per needs dates or periods in the time column ({time!r} holds "
+                             f"{frame[time].dtype}); without them t is in the column's own "
+                             "units")
+        factor, unit = axis.per(per, "per")
+        t = t / factor
     rows, n = (1 if index is None else len(index)), len(times)
     cells_all = series_all * n + time_all
     _, harm, var = _harm_sums(long, cells_all[long.keep], rows * n)
@@ -1241,14 +1311,18 @@ def _trend_series(frame, long: _Long, series_all, index, time: str, exposure) ->
                              f"exposure column {exposure!r} (per series and period)",
                              cell_labels, "by and time").reshape(rows, n)
         harm[np.isnan(expo)] = np.nan
-    return _TrendSeries(harm, var, expo, times, t)
+    return _TrendSeries(harm, var, expo, times, t, axis, unit)
 
 
 def _trend_fit(data: _TrendSeries, period, dispersion: str, conf: float, nthreads: int) -> dict:
     """The log-linear trend of every series in one call to the C core, with the names of its
     coefficients."""
     n = data.harm.shape[1]
-    codes, n_seasons, season_names = _v.seasons(n, period, None)
+    if data.axis is not None and period is not None:     # seasons from the calendar
+        period = _v.whole_number(period, "period", minimum=2)
+        codes, n_seasons, season_names = _v.seasons(n, None, data.axis.seasons(period))
+    else:
+        codes, n_seasons, season_names = _v.seasons(n, period, None)
     p = 1 + n_seasons
     _v.series_length(n, "time", p + 1, f"a trend with {p} coefficients")
     expo = data.exposure
@@ -1290,4 +1364,6 @@ def _trend_fields(fit: dict, labels, data: _TrendSeries, index, time: str) -> di
         compound_dispersion=out(fit["compound"]), dispersion=out(fit["dispersion"]),
         scale=out(fit["scale"]), nobs=out(fit["nobs"].astype(np.int64)), status=out(labels),
         harm=series(data.harm), variance=series(data.variance),
-        exposure=series(data.exposure), t=data.t)
+        exposure=series(data.exposure), t=data.t,
+        per=data.per,
+        times=None if data.axis is None else data.axis.times, labels=index)

@@ -9,6 +9,12 @@ row in one call to the C core (iteratively reweighted least squares with GSL lin
 in parallel over the machine's cores.  Numbers follow R's ``glm``, ``MASS::glm.nb`` and
 ``sandwich::NeweyWest`` + ``lmtest::coeftest``, as each function says.
 
+Both also take pandas series: a Series or DataFrame with a DatetimeIndex or PeriodIndex (one
+series per column) or a tidy table (``value=``, ``time=``, ``by=``).  Their dates are the time:
+a missing month is a gap in time, seasons come from the calendar, slopes are per month,
+quarter or year (``per=``), an intervention may be a date ("2025-01"), and the results carry
+the series' ``labels`` and ``times``.
+
 A series that cannot be fitted does not stop the others: its results are NaN and ``status``
 says why (``"too short"``, ``"missing values"``, ``"rank deficient"``, ``"did not
 converge"``, ``"numerical failure"``); ``errors="raise"`` raises instead.
@@ -16,6 +22,7 @@ converge"``, ``"numerical failure"``); ``errors="raise"`` raises instead.
 from __future__ import annotations
 
 import dataclasses
+import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -23,7 +30,9 @@ import numpy as np
 if TYPE_CHECKING:
     import pandas as pd
 
-from . import _batch, _core
+    from ._timeaxis import TimeAxis
+
+from . import _batch, _core, _frames
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -65,6 +74,59 @@ def _exposure(exposure, shape):
     return base, row, col
 
 
+def _read(y, name: str, t, exposure):
+    """The series ``y`` (see :func:`scrutiny._frames.series_input`) and its exposure in the
+    same layout: (SeriesInput, exposure).  With a time axis an exposure missing where the count
+    is missing too (a gap of a tidy table) is set to 1 (never read)."""
+    import pandas as pd
+
+    _frames.unit_index(**{name: y, "exposure": exposure})
+    si = _frames.series_input(y, name, t)
+    pandas_exposure = isinstance(exposure, (pd.Series, pd.DataFrame))
+    exposure = _frames.wide_input(exposure, "exposure", si.axis, si.labels)
+    if si.axis is not None and pandas_exposure and isinstance(exposure, np.ndarray):
+        values = np.asarray(si.values, dtype=float)
+        if exposure.shape == values.shape:
+            exposure = np.where(np.isnan(exposure) & np.isnan(values), 1.0, exposure)
+    return si, exposure
+
+
+def _seasons(axis: TimeAxis | None, n: int, period, season):
+    """Season codes, their count and the dummies' names (see
+    :func:`scrutiny._validation.seasons`).  On a time axis ``period`` gives calendar seasons
+    (:meth:`TimeAxis.seasons`: "season_Feb", ...), so a gap does not shift them: the first
+    observation's season is the reference and the others follow it round the calendar."""
+    if axis is None or period is None or season is not None:
+        return _v.seasons(n, period, season)
+    period = _v.whole_number(period, "period", minimum=2)
+    labels = axis.seasons(period)
+    place = axis.periods.asi8 % period          # the calendar: Jan (1970-01) = 0, Q1 = 0
+    place = (place - place[0]) % period         # round the calendar from the reference
+    present = np.unique(place)
+    codes = np.searchsorted(present, place).astype(np.int32)
+    names = [f"season_{labels[np.flatnonzero(place == c)[0]]}" for c in present[1:]]
+    return codes, present.size, names
+
+
+def _per(axis: TimeAxis | None, per) -> tuple[float, str | None]:
+    """(factor, unit): a slope per period of the time axis times factor is a slope per ``per``
+    (the axis' own unit by default); (1, None) without a time axis, which refuses ``per``."""
+    if axis is None:
+        if per is not None:
+            raise ValueError(f"per={per!r} needs a time axis (a Series or DataFrame with a "
+                             "DatetimeIndex or PeriodIndex, or t= given as dates); without "
+                             "one the slope is per unit of t")
+        return 1.0, None
+    return axis.per(per)
+
+
+def _label_texts(labels):
+    """Unit labels for sentences: a MultiIndex's tuples joined by ' / '."""
+    if labels is None:
+        return None
+    return [" / ".join(map(str, v)) if isinstance(v, tuple) else v for v in labels]
+
+
 def _collapsed(fit: dict, y: np.ndarray, p: int) -> np.ndarray:
     """Per series, whether a negative binomial fit ran theta so high that it is effectively
     Poisson (over ``_THETA_POISSON`` times the mean count) while the Pearson dispersion says the
@@ -103,12 +165,14 @@ def _warn_collapsed(func: str, fit: dict, collapsed: np.ndarray, p: int, single:
         _n.caution(func, which + _collapse_text(fit["theta"][i], fit["dispersion"][i], p), 4)
 
 
-def _frame_or_series(values: np.ndarray, names, single: bool):
+def _frame_or_series(values: np.ndarray, names, single: bool, labels=None):
+    """One series' coefficients as a Series by term; several as a DataFrame (series, indexed
+    by their ``labels`` when they have them, x terms)."""
     import pandas as pd
 
     if single:
         return pd.Series(values[0], index=names)
-    return pd.DataFrame(values, columns=names, copy=False)
+    return pd.DataFrame(values, columns=names, index=labels, copy=False)
 
 
 _out = _batch.single
@@ -141,15 +205,23 @@ class LogLinearTrend:
     bse: pd.Series | pd.DataFrame = _r.detail()
     pvalues: pd.Series | pd.DataFrame = _r.detail()
 
-    def narrative(self, unit: str = "period", labels=None, measure: str = "counts",
+    def narrative(self, unit: str | None = None, labels=None, measure: str = "counts",
                   adjust=None) -> str | list[str]:
         """The trend per ``unit`` of ``t``, tested at the level 1 - ``conf``, e.g. "Counts
         rose by 3.1% per month (95% CI +1.2% to +5.0%; p = 0.002): a rise more than chance
         would explain, significant at the 5% level."; for several series a list with one
-        sentence each (named by ``labels``).  A Poisson fit whose counts vary more than
-        Poisson allows says so.  ``measure`` names what is counted; ``adjust`` (a
-        :func:`scrutiny.multiple_testing` method) decides on p-values adjusted across series.
+        sentence each (named by ``labels``, by default the result's own).  Without ``unit``
+        a trend on a time axis is "a month" (its ``per``), else "per period".  A Poisson fit
+        whose counts vary more than Poisson allows says so.  ``measure`` names what is counted;
+        ``adjust`` (a :func:`scrutiny.multiple_testing` method) decides on p-values adjusted
+        across series.
         """
+        if unit is not None:
+            step = f"per {unit}"
+        else:
+            own = getattr(self, "per", None)
+            step = f"a {own}" if own else "per period"
+        labels = _label_texts(_r.unit_labels(self) if labels is None else labels)
         scalar = np.ndim(self.rate_ratio) == 0
         k = np.size(self.rate_ratio)
         alpha = 1.0 - self.conf
@@ -168,11 +240,11 @@ class LogLinearTrend:
             if verdicts[i].significant:
                 up = pct[i] > 0
                 text = (f"{measure} {'rose' if up else 'fell'} by "
-                        f"{_n.change(pct[i], sign=False)} per {unit} "
+                        f"{_n.change(pct[i], sign=False)} {step} "
                         f"{stats}: {_n.rise_or_fall(up, alpha)}.")
             else:
                 text = (f"{_n.no_evidence(f'a trend in {measure}', alpha)}: the estimated "
-                        f"change is {_n.change(pct[i])} per {unit} {stats}.")
+                        f"change is {_n.change(pct[i])} {step} {stats}.")
             if poisson and disp[i] > _OVERDISPERSED:
                 text += (f" The counts vary more than a Poisson model allows (dispersion "
                          f"{disp[i]:.1f}), so this interval is too narrow; family='negbin' "
@@ -230,6 +302,13 @@ class CountTrendResult(LogLinearTrend, Result):
         The family and how the standard errors are computed.
     conf : float
         The confidence level of the intervals.
+    per : str or None
+        The unit of time of ``rate_ratio`` and ``percent_change`` ("month", "year", ...) on a
+        time axis; None when they are per unit of ``t``.
+    labels : pandas.Index or None
+        The series' names (a DataFrame's columns, or the ``by`` groups of a tidy table).
+    times : pandas.DatetimeIndex or pandas.PeriodIndex or None
+        The observations' times as given (hidden from the displays).
     """
 
     deviance: float | np.ndarray = _r.series()
@@ -242,6 +321,9 @@ class CountTrendResult(LogLinearTrend, Result):
     _crit: np.ndarray | None = _r.hidden(default=None)
     _data: tuple | None = _r.hidden(default=None)
     _collapsed: np.ndarray | None = _r.hidden(default=None)
+    per: str | None = _r.scalar(default=None)
+    labels: pd.Index | None = _r.label(default=None)
+    times: pd.Index | None = _r.hidden(default=None)
 
     def _fit_caveat(self, i: int) -> str:
         return _caveat(self, i)
@@ -259,34 +341,54 @@ class CountTrendResult(LogLinearTrend, Result):
         return {"lower": self.params - half, "upper": self.params + half}
 
 
-    def plot(self, ax=None):
-        """Observed rates and the fitted trend of a single series; returns the Axes."""
+    def plot(self, ax=None, **options):
+        """Observed counts (or rates) and the fitted trend at the average season, with its
+        band, of a single series; ``options``: ``per``, ``title``, ``xlabel``, ``ylabel``.
+        Returns the Axes."""
         from .graphics.models import count_trend_chart
 
-        return count_trend_chart(self, self._data, ax=ax)
+        return count_trend_chart(self, self._data, ax=ax, **options)
 
 
+@_frames.tidy(roles=("value", "exposure"), layout="series")
 def count_trend(counts, exposure=None, t=None, period=None, season=None, family="poisson",
-                conf=0.95, *, nan_policy="omit", errors="coerce", threads=None) -> CountTrendResult:
+                conf=0.95, *, per=None, nan_policy="omit", errors="coerce",
+                threads=None) -> CountTrendResult:
     """Log-linear trend in counts, with an exposure offset and season dummies.
 
     Fits log E[y_i] = log(exposure_i) + b0 + b1 t_i + season effects, for one series or for
-    every row of a 2-D array in one call, and reports the rate ratio per unit of ``t``.
+    every row of a 2-D array (every column of a time-indexed DataFrame) in one call, and
+    reports the rate ratio per unit of ``t`` (per ``per`` on a time axis).
+
+    Also ``count_trend(df, value=<column>, time=<column>, by=<column(s)>,
+    exposure=<column>, ...)`` for a tidy table with one row per series and time: one series per
+    ``by`` group (a group's missing times are missing counts), labelled by the groups, whose
+    columns ``to_frame()`` carries back.
 
     Parameters
     ----------
-    counts : array_like
-        Whole, non-negative counts: one series (1-D) or one series per row (2-D).  NaN marks a
-        missing count (see ``nan_policy``).
-    exposure : array_like, optional
+    counts : array_like, pandas.Series or pandas.DataFrame
+        Whole, non-negative counts: one series (1-D, or a Series) or one series per row (2-D),
+        or a DataFrame with a DatetimeIndex or PeriodIndex and one series per column (its
+        columns name the series).  A Series or DataFrame with a time index is a time axis:
+        ``t`` is the true spacing (whole months, quarters ... since the first observation; a
+        missing month is missing, not closed up).  NaN marks a missing count (see
+        ``nan_policy``).  Any other DataFrame is refused.
+    exposure : array_like, pandas.Series or pandas.DataFrame, optional
         Population or other exposure (> 0), broadcast to the counts: a number, one value per
-        observation, or one per series and observation.  Enters as the offset log(exposure).
+        observation, or one per series and observation; as pandas, with the counts' index (and
+        columns).  Enters as the offset log(exposure).
     t : array_like, optional
-        Time of each observation (finite, strictly increasing; gaps allowed).  Default 0, 1,
-        ..., n - 1, so the intercept is the log rate at the first observation.
+        Time of each observation (finite, strictly increasing; gaps allowed): numbers, or
+        datetimes or periods (a time axis, as a time index).  Default 0, 1, ..., n - 1, so the
+        intercept is the log rate at the first observation.  Not with a time-indexed
+        ``counts``.
     period : int, optional
         Season length (e.g. 12 for monthly data): season = position modulo ``period``, the first
-        observation's season the reference.  Terms ``season_1`` ... ``season_{period-1}``.
+        observation's season the reference.  Terms ``season_1`` ... ``season_{period-1}``.  On
+        a time axis the seasons come from the calendar (``period=12`` on months: terms
+        ``season_Feb`` ...; 4 on quarters: ``season_Q2`` ...), so a gap does not shift them; the
+        first observation's season is the reference, the others follow round the calendar.
     season : array_like, optional
         Season labels, one per observation (e.g. month names); the first label is the
         reference and the others get dummies ``season_<label>`` in order of first appearance.
@@ -295,10 +397,15 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
         likelihood (as ``MASS::glm.nb``; coefficient SEs at that theta, dispersion 1).
     conf : float
         Confidence level of the Wald intervals, in (0, 1).
+    per : {"month", "quarter", "year", "week", "day"}, optional
+        On a time axis, the unit of time of ``rate_ratio``, its interval and
+        ``percent_change``: exp(factor b1) with factor the periods of the axis in one ``per``
+        (12 months in a year); default the axis' own unit.  ``params`` stay per period of the
+        axis.  Refused without a time axis.
     nan_policy : {"omit", "propagate", "raise"}
-        ``"omit"`` fits each series on its observed counts (keeping their ``t`` and season);
-        ``"propagate"`` gives a series with a missing count NaN results and status ``"missing
-        values"``; ``"raise"`` refuses missing counts.
+        Keyword only.  ``"omit"`` (default) fits each series on its observed counts (keeping
+        their ``t`` and season); ``"propagate"`` gives a series with a missing count NaN
+        results and status ``"missing values"``; ``"raise"`` refuses missing counts.
     errors : {"coerce", "raise"}
         ``"coerce"``: a series that cannot be fitted gets NaN results and its ``status``;
         ``"raise"``: the first such series raises (``NumericalError`` for a rank-deficient
@@ -314,15 +421,20 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
         ``percent_change`` = 100 (rate_ratio - 1), ``params``, ``bse``, ``pvalues`` named
         ``"intercept"``, ``"t"``, ``"season_<label>"``, ``deviance``, ``dispersion`` (Pearson
         chi-square / residual df), ``theta`` (negative binomial, else NaN), ``nobs``,
-        ``status``, ``method``.  Floats and Series for one series; arrays and DataFrames (a row
-        per series) for several.
+        ``status``, ``method``; ``per`` (the unit of time on a time axis, else None),
+        ``labels`` (the series' names: a DataFrame's columns, the ``by`` groups) and ``times``
+        (the observations' times as given).  Floats and Series for one series; arrays and
+        DataFrames (a row per series) for several.
 
     Raises
     ------
     ValueError, TypeError
         Bad input: negative or non-integer counts, non-positive exposure, a non-increasing or
         non-finite ``t``, ``period`` with ``season``, fewer observations than coefficients + 1,
-        unknown ``family``, ``conf`` outside (0, 1).
+        unknown ``family``, ``conf`` outside (0, 1); an exposure whose index or columns differ
+        from the counts', duplicate or unsorted times, a frequency that cannot be inferred,
+        times given both as the index and as ``t``, a DataFrame without a time index, ``per``
+        without a time axis, a tidy table's missing column or repeated (time, group) row.
     NumericalError, ConvergenceError
         With ``errors="raise"``, naming the series.
 
@@ -361,16 +473,39 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     >>> res.narrative("month")  # doctest: +NORMALIZE_WHITESPACE
     'Counts rose by 4.3% per month (95% CI +2.2% to +6.4%; p < 0.001): a rise more than chance
     would explain, significant at the 5% level.'
+
+    The same counts over 14 months with May and June missing, per year:
+
+    >>> import pandas as pd
+    >>> months = pd.period_range("2024-01", periods=14, freq="M").delete([4, 5])
+    >>> res = count_trend(pd.Series(y, index=months), per="year")
+    >>> round(res.rate_ratio, 3), res.per
+    (1.512, 'year')
+    >>> res.narrative(measure="burglaries")  # doctest: +NORMALIZE_WHITESPACE
+    'Burglaries rose by 51.2% a year (95% CI +23.8% to +84.8%; p < 0.001): a rise more than
+    chance would explain, significant at the 5% level.'
+
+    A tidy table, one series per force:
+
+    >>> crimes = pd.DataFrame({"month": list(months) * 2, "force": ["North"] * 12 + ["South"] * 12,
+    ...                        "crimes": y + y[::-1]})
+    >>> res = count_trend(crimes, value="crimes", time="month", by="force")
+    >>> res.to_frame()[["force", "rate_ratio", "per"]].round(3)
+       force  rate_ratio    per
+    0  North       1.035  month
+    1  South       0.967  month
     """
     family = _v.choice(family, "family", _TREND_FAMILIES)
     conf = _v.conf_level(conf)
     policy = _v.nan_policy(nan_policy)
     errors = _v.choice(errors, "errors", _batch.ERRORS)
     nthreads = _v.threads(threads)
-    y, single = _v.series(counts, "counts", nan_policy=policy, nonneg=True, whole=True)
+    si, exposure = _read(counts, "counts", t, exposure)
+    factor, unit = _per(si.axis, per)
+    y, single = _v.series(si.values, "counts", nan_policy=policy, nonneg=True, whole=True)
     n = y.shape[1]
-    tt = np.arange(n, dtype=float) if t is None else _v.strictly_increasing(t, "t", n)
-    codes, n_seasons, season_names = _v.seasons(n, period, season)
+    tt = np.arange(n, dtype=float) if si.t is None else _v.strictly_increasing(si.t, "t", n)
+    codes, n_seasons, season_names = _seasons(si.axis, n, period, season)
     p = 1 + n_seasons
     _v.series_length(n, "counts", p + 1, f"a trend with {p} coefficients")
     expo, er, ec = _exposure(exposure, y.shape)
@@ -383,7 +518,7 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     collapsed = _collapsed(fit, y, len(names)) if family == "negbin" else None
     if collapsed is not None:
         _warn_collapsed("count_trend", fit, collapsed, len(names), single)
-    b, se = params[:, 1], bse[:, 1]
+    b, se = params[:, 1] * factor, bse[:, 1] * factor
     with np.errstate(over="ignore"):          # an enormous SE gives an infinite upper limit
         rate_ratio, lower, upper = np.exp(b), np.exp(b - crit * se), np.exp(b + crit * se)
     data = None
@@ -398,15 +533,18 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
         upper=_out(upper, single),
         pvalue=_out(pvals[:, 1], single),
         percent_change=_out(100 * (rate_ratio - 1), single),
-        params=_frame_or_series(params, names, single),
-        bse=_frame_or_series(bse, names, single),
-        pvalues=_frame_or_series(pvals, names, single),
+        params=_frame_or_series(params, names, single, si.labels),
+        bse=_frame_or_series(bse, names, single, si.labels),
+        pvalues=_frame_or_series(pvals, names, single, si.labels),
         **_fit_summary(fit, labels, single),
         method=method,
         conf=conf,
         _crit=crit,
         _data=data,
         _collapsed=collapsed,
+        per=unit,
+        labels=si.labels,
+        times=si.times,
     )
 
 
@@ -459,6 +597,13 @@ class ITSResult(Result):
         The model and how the standard errors are computed.
     conf : float
         The confidence level of the intervals.
+    per : str or None
+        The unit of time of ``slope_change`` ("month", "year", ...) on a time axis; None when
+        it is per time step.
+    labels : pandas.Index or None
+        The series' names (a DataFrame's columns, or the ``by`` groups of a tidy table).
+    times : pandas.DatetimeIndex or pandas.PeriodIndex or None
+        The observations' times as given (hidden from the displays).
     """
 
     params: pd.Series | pd.DataFrame = _r.detail()
@@ -488,18 +633,24 @@ class ITSResult(Result):
     _crit: np.ndarray | None = _r.hidden(default=None)
     _y: np.ndarray | None = _r.hidden(default=None)
     _collapsed: np.ndarray | None = _r.hidden(default=None)
+    per: str | None = _r.scalar(default=None)
+    labels: pd.Index | None = _r.label(default=None)
+    times: pd.Index | None = _r.hidden(default=None)
+    _axis: TimeAxis | None = _r.hidden(default=None)
 
     def conf_int(self):
         """Intervals of every coefficient (as :meth:`CountTrendResult.conf_int`)."""
         return CountTrendResult.conf_int(self)
 
 
-    def narrative(self, labels=None, measure: str | None = None, unit: str = "time step",
+    def narrative(self, labels=None, measure: str | None = None, unit: str | None = None,
                   time=None) -> str | list[str]:
         """The change in level and in slope at the intervention, each tested at the level
         1 - ``conf``, and the relative effect against the counterfactual: a paragraph, or a
-        list with one per series (named by ``labels``).  Count families give the changes as
-        percentages; ``time`` names the points (e.g. months), ``unit`` the time step.
+        list with one per series (named by ``labels``, by default the result's own).  Count
+        families give the changes as percentages; ``time`` names the points (e.g. months;
+        by default the result's times, so "From January 2025"), ``unit`` the time step (by
+        default the result's ``per``, else "time step").
 
         Examples
         --------
@@ -527,6 +678,15 @@ class ITSResult(Result):
                                                                           "slope_change")}
         start, status = _n.flat(self.intervention, k), _n.flat(self.status, k)
         subject = measure or ("the expected count" if counts else "the level")
+        labels = _label_texts(self.labels if labels is None else labels)
+        unit = unit or self.per or "time step"
+        dated = time is not None or self._axis is not None
+
+        def when(i):
+            """Point i's time in words ("point i+1" without times)."""
+            if time is None and self._axis is not None:
+                return self._axis.text(i)
+            return _n.when(i, time)
 
         def term(i, key, what, per):
             est, lo, hi = (get[key + s][i] for s in ("", "_lower", "_upper"))
@@ -549,7 +709,7 @@ class ITSResult(Result):
             if status[i] != "ok":
                 lines.append(_n.prefix(name, f"not estimated ({status[i]})."))
                 continue
-            text = (f"from {_n.when(start[i], time)}, {subject} changed "
+            text = (f"from {when(start[i])}, {subject} changed "
                     f"{term(i, 'level_change', 'level', '')} The slope changed "
                     f"{term(i, 'slope_change', 'trend', f' per {unit}')}")
             rel = get["relative_effect"][i]
@@ -558,7 +718,8 @@ class ITSResult(Result):
                 ci = _n.interval(lo, hi, self.conf, _n.change)
                 if lo <= 0 <= hi:
                     ci += ", which includes no difference"
-                text += (f" After the intervention the fitted values are on average "
+                since = f"Since {when(start[i])}" if dated else "After the intervention"
+                text += (f" {since} the fitted values are on average "
                          f"{_n.change(100 * rel, sign=False)} "
                          f"{'above' if rel > 0 else 'below'} the "
                          f"counterfactual ({ci}), the values expected had the earlier level and "
@@ -567,39 +728,54 @@ class ITSResult(Result):
             lines.append(_n.prefix(name, text + _caveat(self, i)))
         return _n.one_or_many(lines, scalar)
 
-    def plot(self, ax=None):
-        """Observed values, the fitted segments and the counterfactual of a single series."""
+    def plot(self, ax=None, **options):
+        """Observed values, the fitted segments and the counterfactual (dashed) of a single
+        series, the intervention marked; ``options``: ``title``, ``xlabel``, ``ylabel``."""
         from .graphics.models import its_chart
 
-        return its_chart(self, self._y, ax=ax)
+        return its_chart(self, self._y, ax=ax, **options)
 
 
+@_frames.tidy(roles=("value", "exposure"), layout="series")
 def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags=None,
-        hac_adjust=False, conf=0.95, *, season=None, nan_policy="omit", errors="coerce",
-        threads=None) -> ITSResult:
+        hac_adjust=False, conf=0.95, *, season=None, t=None, per=None, nan_policy="omit",
+        errors="coerce", threads=None) -> ITSResult:
     """Interrupted time series: level and slope change at an intervention.
 
     Segmented regression with terms ``intercept``, ``time`` (1..n), ``level_change`` (1 from
     the 0-based index ``intervention`` on) and ``slope_change`` (max(0, time -
-    intervention)), plus season dummies, for one series or every row of a 2-D array.
+    intervention)), plus season dummies, for one series or every row of a 2-D array (every
+    column of a time-indexed DataFrame).  On a time axis (or with ``t``) time is the true
+    spacing, t + 1 with t the periods since the first observation, and the slope term
+    max(0, time - time_k + 1) with time_k the intervention's time: a missing month is
+    missing, and regular spacing gives the terms above.
+
+    Also ``its(df, value=<column>, time=<column>, by=<column(s)>, intervention=<date>,
+    exposure=<column>, ...)`` for a tidy table, as :func:`count_trend`.
 
     Parameters
     ----------
-    y : array_like
-        One series (1-D) or one series per row (2-D); whole counts for the count families.
-    intervention : int or array_like of int
-        0-based index of the first observation after the intervention (one for every series,
-        or one per series); it must leave at least 2 observations before and after it.
+    y : array_like, pandas.Series or pandas.DataFrame
+        One series (1-D, or a Series) or one series per row (2-D), or a DataFrame with a
+        DatetimeIndex or PeriodIndex and one series per column (as :func:`count_trend`);
+        whole counts for the count families.
+    intervention : int, date, period, str or a sequence of them
+        The first observation after the intervention (one for every series, or one per
+        series): its 0-based index, or on a time axis its time as a Timestamp, Period or
+        string ("2025-01"; a time between observations means the first observation after it).
+        It must leave at least 2 observations before and after it; a time outside the series
+        is refused, naming it.
     family : {"gaussian", "poisson", "negbin"}
         ``"gaussian"``: ordinary least squares with the Newey-West covariance, p-values and
         intervals from Student's t with n - k df, as R ``lm`` + ``sandwich::NeweyWest(lag =
         hac_lags, prewhite = FALSE, adjust = hac_adjust)`` + ``lmtest::coeftest``.
         ``"poisson"`` / ``"negbin"``: log-linear models as :func:`count_trend` (R ``glm`` /
         ``MASS::glm.nb``), with the exposure offset.
-    exposure : array_like, optional
+    exposure : array_like, pandas.Series or pandas.DataFrame, optional
         Exposure (> 0) for the count families, broadcast as in :func:`count_trend`.
     period : int, optional
-        Season length: dummies for position modulo ``period`` (see :func:`count_trend`).
+        Season length: dummies for position modulo ``period``, or calendar seasons on a time
+        axis (see :func:`count_trend`).
     hac_lags : int, optional
         Newey-West lags (gaussian).  None: R's automatic choice ``floor(bwNeweyWest(fit,
         prewhite = FALSE))``, reported in ``hac_lags``.
@@ -609,8 +785,15 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
         Confidence level, in (0, 1).
     season : array_like, optional
         Season labels instead of ``period`` (see :func:`count_trend`).
+    t : array_like, optional
+        Time of each observation (strictly increasing): numbers (time = t - t[0] + 1), or
+        datetimes or periods (a time axis).  Not with a time-indexed ``y``.
+    per : {"month", "quarter", "year", "week", "day"}, optional
+        On a time axis, the unit of time of ``slope_change`` and its interval (default the
+        axis' own; ``params`` stay per period of the axis).  Refused without a time axis.
     nan_policy, errors, threads
-        As :func:`count_trend`.  Omitted observations are skipped; for the gaussian family
+        As :func:`count_trend` (``nan_policy`` keyword only, default ``"omit"``).  Omitted
+        observations are skipped; for the gaussian family
         the Newey-West lags count the remaining observations as consecutive, as R with
         ``na.omit``.
 
@@ -621,7 +804,14 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
         ``*_lower``, ``*_upper``; ``fitted`` and ``counterfactual`` (the fitted means with
         level_change = slope_change = 0) at every observation; ``relative_effect``,
         ``relative_lower``, ``relative_upper``; ``hac_lags``, ``deviance``, ``dispersion``,
-        ``theta``, ``nobs``, ``status``, ``method``.
+        ``theta``, ``nobs``, ``status``, ``method``; ``per``, ``labels``, ``times`` as
+        :func:`count_trend`.  ``intervention`` stays the 0-based position.
+
+    Raises
+    ------
+    ValueError, TypeError
+        As :func:`count_trend`; an intervention outside the series or too near either end,
+        or given as a date without a time axis.
 
     Notes
     -----
@@ -655,6 +845,16 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     (-6.45, -0.734, 'ok')
     >>> round(res.relative_effect, 3)
     -0.202
+
+    The same series as months, the intervention a month:
+
+    >>> import pandas as pd
+    >>> s = pd.Series(y, index=pd.period_range("2024-03", periods=12, freq="M"))
+    >>> res = its(s, intervention="2024-09", hac_lags=1)
+    >>> round(res.level_change, 2), res.intervention, res.per
+    (-6.45, 6, 'month')
+    >>> print(res.narrative())  # doctest: +ELLIPSIS
+    From September 2024, the level changed by -6.45 ... The slope changed by -0.734 per month ...
     """
     family = _v.choice(family, "family", _ITS_FAMILIES)
     conf = _v.conf_level(conf)
@@ -668,19 +868,26 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     if not gaussian and (hac_lags is not None or hac_adjust):
         raise ValueError("hac_lags and hac_adjust apply only to family='gaussian'")
     lags = -1 if hac_lags is None else _v.whole_number(hac_lags, "hac_lags", minimum=0)
-    y2, single = _v.series(y, "y", nan_policy=policy, nonneg=not gaussian, whole=not gaussian)
+    si, exposure = _read(y, "y", t, exposure)
+    factor, unit = _per(si.axis, per)
+    y2, single = _v.series(si.values, "y", nan_policy=policy, nonneg=not gaussian,
+                           whole=not gaussian)
     rows, n = y2.shape
-    codes, n_seasons, season_names = _v.seasons(n, period, season)
+    time = None if si.t is None else _v.strictly_increasing(si.t, "t", n)
+    if time is not None:
+        time = time - time[0] + 1.0             # 1 at the first observation, as without t
+    codes, n_seasons, season_names = _seasons(si.axis, n, period, season)
     p = len(_ITS_TERMS) + n_seasons - 1
     _v.series_length(n, "y", max(p + 1, 4), f"an interrupted series with {p} coefficients")
-    k = _v.index_within(intervention, "intervention", 2, n - 2,
-                        "leaving at least 2 observations before and after it")
+    k = _v.index_within(_intervention_positions(intervention, si.axis, n), "intervention", 2,
+                        n - 2, "leaving at least 2 observations before and after it")
     if k.ndim == 1 and k.size != rows:
         raise ValueError(f"intervention has {k.size} values but there are {rows} series")
     expo, er, ec = _exposure(exposure, y2.shape)
     fit = _core.glm_its(
-        y2, None if expo is None else expo.reshape(-1), er, ec, k.reshape(-1), codes, n_seasons,
-        _o.GLM_FAMILY.codes[family], lags, bool(hac_adjust), conf, policy == "omit", nthreads)
+        y2, None if expo is None else expo.reshape(-1), er, ec, k.reshape(-1), time, codes,
+        n_seasons, _o.GLM_FAMILY.codes[family], lags, bool(hac_adjust), conf, policy == "omit",
+        nthreads)
     params, bse, pvals, crit = fit["params"], fit["bse"], fit["pvalues"], fit["crit"]
     fitted, cf = fit["fitted"], fit["counterfactual"]
     labels = _batch.statuses(fit["status"], _batch.GLM_STATUS, "its", errors)
@@ -689,6 +896,7 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     if collapsed is not None:
         _warn_collapsed("its", fit, collapsed, len(names), single)
     lvl, slp = 2, 3
+    slope, slope_se = params[:, slp] * factor, bse[:, slp] * factor
     if gaussian:
         method = ("segmented regression: OLS with Newey-West covariance (as sandwich::NeweyWest"
                   " + lmtest::coeftest)")
@@ -697,15 +905,15 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
     else:
         method = "segmented negative binomial regression (as MASS::glm.nb)"
     return ITSResult(
-        params=_frame_or_series(params, names, single),
-        bse=_frame_or_series(bse, names, single),
-        pvalues=_frame_or_series(pvals, names, single),
+        params=_frame_or_series(params, names, single, si.labels),
+        bse=_frame_or_series(bse, names, single, si.labels),
+        pvalues=_frame_or_series(pvals, names, single, si.labels),
         level_change=_out(params[:, lvl], single),
         level_change_lower=_out(params[:, lvl] - crit * bse[:, lvl], single),
         level_change_upper=_out(params[:, lvl] + crit * bse[:, lvl], single),
-        slope_change=_out(params[:, slp], single),
-        slope_change_lower=_out(params[:, slp] - crit * bse[:, slp], single),
-        slope_change_upper=_out(params[:, slp] + crit * bse[:, slp], single),
+        slope_change=_out(slope, single),
+        slope_change_lower=_out(slope - crit * slope_se, single),
+        slope_change_upper=_out(slope + crit * slope_se, single),
         relative_effect=_out(fit["relative_effect"], single),
         relative_lower=_out(fit["relative_lower"], single),
         relative_upper=_out(fit["relative_upper"], single),
@@ -721,4 +929,33 @@ def its(y, intervention, family="gaussian", exposure=None, period=None, hac_lags
         _crit=crit,
         _y=y2[0].copy() if single else None,
         _collapsed=collapsed,
+        per=unit,
+        labels=si.labels,
+        times=si.times,
+        _axis=si.axis,
     )
+
+
+def _intervention_positions(intervention, axis: TimeAxis | None, n: int):
+    """``intervention`` with its dates (Timestamps, Periods, strings such as "2025-01") made
+    0-based positions on ``axis``; a date outside the series, or too near either end of it, is
+    refused naming it.  Numbers pass on as given."""
+    def position(value):
+        if isinstance(value, (numbers.Number, np.number, np.bool_)):
+            return value                # index_within checks it
+        if axis is None:
+            raise TypeError(f"intervention {value!r} is a date but y has no time axis: give y "
+                            "a DatetimeIndex or PeriodIndex (or t= as dates), or a position")
+        i = axis.position(value, "intervention")
+        if not 2 <= i <= n - 2:
+            raise ValueError(f"intervention {axis.text(i)} is too near the "
+                             f"{'start' if i < 2 else 'end'} of the series ({axis.text(0)} to "
+                             f"{axis.text(n - 1)}): an interrupted series needs at least 2 "
+                             "observations before the intervention and 2 from it on")
+        return i
+
+    if isinstance(intervention, str) or np.ndim(intervention) == 0:
+        return position(intervention)
+    if isinstance(intervention, np.ndarray) and intervention.dtype.kind in "biuf":
+        return intervention
+    return np.asarray([position(v) for v in intervention])

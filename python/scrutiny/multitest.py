@@ -29,8 +29,9 @@ def multiple_testing(pvalues, method="bh"):
 
     Returns
     -------
-    float, numpy.ndarray or pandas.Series
-        Adjusted p-values in the input's shape (a Series keeps its index).
+    float, numpy.ndarray, pandas.Series or pandas.DataFrame
+        Adjusted p-values in the input's shape (a Series keeps its index and name, a
+        DataFrame its index and columns).
 
     Raises
     ------
@@ -57,16 +58,28 @@ def multiple_testing(pvalues, method="bh"):
     >>> import scrutiny as sc
     >>> sc.multiple_testing([0.01, 0.04, 0.03, 0.2])
     array([0.04      , 0.05333333, 0.05333333, 0.2       ])
+
+    A Series keeps the areas' names:
+
+    >>> import pandas as pd
+    >>> p = pd.Series([0.01, 0.04, 0.03], index=["Redditch", "Worcester", "Malvern"])
+    >>> sc.multiple_testing(p, method="holm")
+    Redditch     0.03
+    Worcester    0.06
+    Malvern      0.06
+    dtype: float64
     """
     name = _v.choice(method, "method", METHODS)
-    series = hasattr(pvalues, "to_numpy") and hasattr(pvalues, "index") and np.ndim(pvalues) == 1
+    labelled = _v.is_pandas(pvalues) and hasattr(pvalues, "index") and np.ndim(pvalues) in (1, 2)
     p = _v.pvalues(pvalues)
     flat = p.ravel()
     known = ~np.isnan(flat)
     out = flat.copy()
     out[known] = _adjust(flat[known], name)
-    if series:
-        return type(pvalues)(out, index=pvalues.index, name=pvalues.name)
+    if labelled:
+        names = ({"name": pvalues.name} if np.ndim(pvalues) == 1 else
+                 {"columns": pvalues.columns})
+        return type(pvalues)(out.reshape(p.shape), index=pvalues.index, **names)
     return scalar_or_array(out, p.shape)
 
 

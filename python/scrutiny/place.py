@@ -14,16 +14,21 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import _core
+from . import _frames
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
 from . import _validation as _v
 from ._results import TestResult, scalar_or_array
-from .rates import compare_rates, rate_ci
+from .rates import _index, _no_table, compare_rates, rate_ci
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["wdd", "poisson_etest", "WDDResult", "PoissonETestResult"]
 
@@ -202,6 +207,10 @@ class WDDResult(TestResult):
         Whether the counts were weighted (e.g. by harm).
     method : str
         The name of the test.
+    labels : pandas.Index or None
+        The names of the units of a one-dimensional result (``labels=``, the index of Series
+        arguments or a tidy table's ``label`` / ``by`` columns): ``to_frame()``'s ``label``
+        column (one column per ``by`` column) and the narrative's.
     """
 
     statistic: float | np.ndarray = _r.unit()
@@ -230,7 +239,7 @@ class WDDResult(TestResult):
     weighted: bool = _r.scalar()
     method: str = _r.scalar(default="Weighted displacement difference test")
     _measure: str = _r.hidden(default="recorded crimes")
-    _labels: list | None = _r.label(frame="label", default=None, compare=False)
+    labels: pd.Index | None = _r.label(frame="label", default=None, compare=False)
 
     def narrative(self, measure: str | None = None, treated: str = "the treated areas",
                   control: str = "the control areas") -> str | list[str]:
@@ -267,7 +276,7 @@ class WDDResult(TestResult):
         scalar = np.ndim(self.estimate) == 0
         lines = [_n.prefix(name, self._paragraph(_pick(self, None if scalar else i), measure,
                                                  treated, control))
-                 for i, name in enumerate(_n.names(self._labels, k, "Area", scalar))]
+                 for i, name in enumerate(_n.names(self.labels, k, "Area", scalar))]
         return _n.one_or_many(lines, scalar)
 
     def _paragraph(self, u: dict, measure: str, treated: str, control: str) -> str:
@@ -347,8 +356,8 @@ class WDDResult(TestResult):
 
         title = (None if np.ndim(self.estimate) else
                  f"WDD = {_n.count(round(self.estimate, 1))} ({self._interval(_pick(self, None))})")
-        return wdd_chart(self, _n.names(self._labels, np.size(self.estimate), "Area", False), self._measure,
-                         title, ax=ax)
+        return wdd_chart(self, _n.names(self.labels, np.size(self.estimate), "Area", False),
+                         self._measure, title, ax=ax)
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -369,7 +378,7 @@ class PoissonETestResult(TestResult):
     percent_change : float or numpy.ndarray
         100 (ratio - 1), per unit.
     rate_before, rate_after : float or numpy.ndarray
-        Count / exposure in each period, per unit.
+        Count / exposure in each period (times ``per``), per unit.
     count_before, count_after : float or numpy.ndarray
         The counts of each period, per unit.
     exposure_before, exposure_after : float or numpy.ndarray
@@ -382,6 +391,10 @@ class PoissonETestResult(TestResult):
         The confidence level of the interval.
     method : str
         The name of the test.
+    per : float
+        The multiplier of the rates (rate per ``per`` of exposure).
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table.
     """
 
     statistic: float | np.ndarray = _r.unit()
@@ -400,9 +413,12 @@ class PoissonETestResult(TestResult):
     alternative: str = _r.scalar()
     conf: float = _r.levels()
     method: str = _r.scalar()
+    per: float = _r.scalar(default=1.0)
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "recorded crimes") -> str | list[str]:
-        """The change in plain English; a list with one sentence group per unit for several.
+        """The change in plain English; a list with one sentence group per unit (named by its
+        label) for several.
 
         Parameters
         ----------
@@ -420,7 +436,7 @@ class PoissonETestResult(TestResult):
         k = np.size(self.pvalue)
         scalar = np.ndim(self.pvalue) == 0
         lines = [_n.prefix(name, self._paragraph(None if scalar else i, measure))
-                 for i, name in enumerate(_n.names(None, k, "Area", scalar))]
+                 for i, name in enumerate(_n.names(self.labels, k, "Area", scalar))]
         return _n.one_or_many(lines, scalar)
 
     def _paragraph(self, i, measure: str) -> str:
@@ -432,7 +448,7 @@ class PoissonETestResult(TestResult):
         shown = f"from {_n.count(before)} to {_n.count(after)}"
         if u["exposure_before"] != u["exposure_after"]:
             shown += (f"; rates {_n.number(u['rate_before'])} and {_n.number(u['rate_after'])} "
-                      f"per unit of exposure")
+                      + (_n.per_text(self.per) if self.per != 1 else "per unit of exposure"))
         if before == 0:
             text = f"{_n.capital(measure)} went {shown}"
         else:
@@ -460,8 +476,10 @@ class PoissonETestResult(TestResult):
 
         ci = None if np.ndim(self.pvalue) else rate_ci(
             np.array([self.count_before, self.count_after]),
-            np.array([self.exposure_before, self.exposure_after]), conf=self.conf, method="exact")
-        return etest_chart(self, _n.names(None, np.size(self.pvalue), "Area", False), ci, ax=ax)
+            np.array([self.exposure_before, self.exposure_after]), conf=self.conf, method="exact",
+            per=self.per)
+        return etest_chart(self, _n.names(self.labels, np.size(self.pvalue), "Area", False), ci,
+                           ax=ax)
 
 
 # ---- the WDD test --------------------------------------------------------------------------
@@ -496,14 +514,7 @@ def _combine_axes(combine, ndim: int) -> tuple[int, ...]:
     return tuple(axes)
 
 
-def _series_index(value, n: int):
-    """The index of a pandas Series of length n (for naming units), else None."""
-    index = getattr(value, "index", None) if hasattr(value, "to_numpy") else None
-    if index is not None and np.ndim(value) == 1 and len(index) == n:
-        return list(index)
-    return None
-
-
+@_frames.tidy(roles=(*_PARTS, "weights", "period_before", "period_after"), layout="units")
 def wdd(treated_before, treated_after, control_before, control_after,
         displacement_before=None, displacement_after=None,
         control_displacement_before=None, control_displacement_after=None,
@@ -518,10 +529,15 @@ def wdd(treated_before, treated_after, control_before, control_after,
     Poisson.  Every count argument broadcasts (NumPy rules): pass arrays for many hot spots
     (or crime types) at once.
 
+    Also ``wdd(df, treated_before=<column>, ..., label=<column>)`` (or ``by=[<columns>]``): a
+    tidy table with one row per hot spot (one test per row); ``weights``, ``period_before``
+    and ``period_after`` may name columns too.
+
     Parameters
     ----------
     treated_before, treated_after : int or array_like
         Crimes in the treated area (hot spot) before and after the intervention (whole, >= 0).
+        pandas Series name the units by their index (Series arguments must share it).
     control_before, control_after : int or array_like
         Crimes in the control area, chosen to follow the treated area's trend.
     displacement_before, displacement_after : int or array_like, optional
@@ -619,6 +635,17 @@ def wdd(treated_before, treated_after, control_before, control_after,
     (-118.0, 1568, -2.98)
     >>> round(r.lower), round(r.upper)
     (-196, -40)
+
+    Two hot spots from a tidy table:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"spot": ["High St", "Station"], "tb": [40, 25], "ta": [30, 24],
+    ...                    "cb": [41, 22], "ca": [40, 23]})
+    >>> place.wdd(df, treated_before="tb", treated_after="ta", control_before="cb",
+    ...           control_after="ca", label="spot").to_frame()[["label", "estimate"]]
+         label  estimate
+    0  High St      -9.0
+    1  Station      -2.0
     """
     alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
     level = _v.conf_level(conf)
@@ -659,7 +686,9 @@ def wdd(treated_before, treated_after, control_before, control_after,
         treated_change=field(treated_change), control_change=field(control_change),
         conf=level, alternative=alt, has_displacement=has_displacement, weighted=weighted,
         _measure=_wdd_measure(arrays, weights is not None, area_sizes is not None),
-        _labels=_wdd_labels(labels, treated_before, out_shape),
+        labels=_frames.result_labels(out_shape, labels, **dict(zip(_PARTS, (
+            treated_before, treated_after, control_before, control_after, displacement_before,
+            displacement_after, control_displacement_before, control_displacement_after)))),
     )
 
 
@@ -718,18 +747,6 @@ def _grouped(counts, scale, axes: tuple, out_shape: tuple):
     return counts, scale, (counts.shape[1] // groups if groups else 1)
 
 
-def _wdd_labels(labels, treated_before, out_shape: tuple):
-    """The names of a 1-D result's units: ``labels``, else a Series' index, else None."""
-    if labels is None and len(out_shape) == 1:
-        labels = _series_index(treated_before, out_shape[0])
-    if labels is None:
-        return None
-    if len(out_shape) != 1:
-        raise ValueError("labels name the units of a 1-D result; this result has shape "
-                         f"{out_shape}")
-    return _v.labels_for(labels, out_shape[0])
-
-
 def _wdd_measure(arrays: dict, weighted: bool, sized: bool) -> str:
     """What the WDD counts: 'recorded crimes' or 'harm-weighted crimes', per unit of time
     and/or area when periods or area sizes are given."""
@@ -742,9 +759,11 @@ def _wdd_measure(arrays: dict, weighted: bool, sized: bool) -> str:
 
 # ---- the Poisson E-test --------------------------------------------------------------------
 
+@_frames.tidy(roles=("count_before", "count_after", "exposure_before", "exposure_after"),
+              layout="units")
 def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after=1.0,
                   alternative="two-sided", ratio=1.0, method="wald",
-                  conf=0.95) -> PoissonETestResult:
+                  conf=0.95, per=1.0, *, label=None, by=None) -> PoissonETestResult:
     """Poisson E-test of a change in a crime rate between two periods.
 
     Is the fall from 120 burglaries last year to 98 this year more than chance?  The E-test of
@@ -754,10 +773,14 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
     :func:`scrutiny.compare_rates`, whose exact interval of the rate ratio it reports.  All
     arguments broadcast (NumPy rules), so many areas are tested in one call.
 
+    Also ``poisson_etest(df, count_before=<column>, count_after=<column>, label=<column>)``
+    (exposures too, or ``by=[<columns>]``): a tidy table with one row per area.
+
     Parameters
     ----------
     count_before, count_after : int or array_like
-        Crimes in the two periods (whole, >= 0).
+        Crimes in the two periods (whole, >= 0).  pandas Series name the areas by their index
+        (Series arguments must share it).
     exposure_before, exposure_after : float or array_like, default 1.0
         Lengths of the periods (or populations, or area sizes; > 0): the rates compared are
         count / exposure.
@@ -775,6 +798,12 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
         ``ratio=1`` the two agree.
     conf : float, default 0.95
         Level of the interval of the rate ratio (one-sided for one-sided alternatives).
+    per : float, default 1.0
+        Multiplier of the reported rates (``rate_before``, ``rate_after``), e.g. 1000.
+    label, by : str or list of str, optional
+        With a table as the first argument and column names for the counts (and exposures):
+        the column naming the areas, or the columns grouping them (a MultiIndex of labels).
+        A Series' index names the areas too.
 
     Returns
     -------
@@ -830,7 +859,15 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
     >>> r = place.poisson_etest(120, 98, alternative="less")
     >>> round(r.ratio, 3), round(r.pvalue, 4)
     (0.817, 0.0683)
+    >>> import pandas as pd
+    >>> r = place.poisson_etest(pd.Series([120, 40], index=["Malvern", "Wyre"]),
+    ...                         pd.Series([98, 41], index=["Malvern", "Wyre"]))
+    >>> r.to_frame()["unit"].tolist()
+    ['Malvern', 'Wyre']
     """
+    _no_table("poisson_etest", label, by)
+    index = _index(count_before=count_before, count_after=count_after,
+                   exposure_before=exposure_before, exposure_after=exposure_after, ratio=ratio)
     alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
     stat_code = _STATISTICS[_v.choice(method, "method", tuple(_STATISTICS))]
     level = _v.conf_level(conf)
@@ -851,7 +888,7 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
                                               rho.ravel(), stat_code, _ALTERNATIVES[alt],
                                               _ALL_CORES)
     shape = cb.shape
-    exact = compare_rates(ca, ta, cb, tb, conf=level, alternative=alt)
+    exact = compare_rates(ca, ta, cb, tb, conf=level, alternative=alt, per=per)
     return PoissonETestResult(
         statistic=scalar_or_array(statistic, shape),
         pvalue=scalar_or_array(pvalue, shape),
@@ -869,4 +906,6 @@ def poisson_etest(count_before, count_after, exposure_before=1.0, exposure_after
         alternative=alt,
         conf=level,
         method=method,
+        per=exact.per,
+        labels=_frames.index_labels(index, shape),
     )

@@ -2,10 +2,13 @@
 
 Is an area's proportion of solved burglaries really below the 25 % target, or is it small
 numbers?  Every function takes scalars or arrays (one value per area), broadcasts them with
-NumPy's rules and computes in the C core, the intervals over many areas in parallel.  The
-numbers are those of R's ``stats`` (``prop.test``, ``binom.test``, ``poisson.test``,
-``p.adjust``), statsmodels' ``proportion_confint`` and PHEindicatormethods, as each function
-says.
+NumPy's rules and computes in the C core, the intervals over many areas in parallel.  pandas
+Series name the areas by their index, and a table with column names (``proportion_ci(df,
+x="arrests", n="incidents", label="area")``, ``by=[...]`` for groups; one row per area and
+stratum for :func:`dsr` and :func:`isr`) does the same: the names reach the results' ``labels``,
+``to_frame()`` and ``narrative()``.  The numbers are those of R's ``stats`` (``prop.test``,
+``binom.test``, ``poisson.test``, ``p.adjust``), statsmodels' ``proportion_confint`` and
+PHEindicatormethods, as each function says.
 """
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import dataclasses
 import numpy as np
 
 from . import _core
+from . import _frames
 from . import _options as _o
 from . import _narrative as _n
 from . import _results as _r
@@ -43,6 +47,11 @@ _RATE_CI_NAMES = {"exact": "exact (Garwood) interval", "byar": "Byar's approxima
 
 # ---- results ------------------------------------------------------------------------------
 
+def _named(result, labels):
+    """The names a narrative gives the units: ``labels`` when given, else the result's own."""
+    return result.labels if labels is None else labels
+
+
 def _tested(result, fields, adjust, what: str):
     """What a test result's narrative starts from: alpha (1 - ``conf``), whether it holds a
     single test, the number of tests k, the named fields as k floats each, and the decisions
@@ -69,6 +78,9 @@ class ProportionCIResult(Result):
         The confidence level(s).
     method : str
         The interval method (``"wilson"``, ``"exact"``, ...).
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     estimate: float | np.ndarray = _r.unit()
@@ -76,10 +88,11 @@ class ProportionCIResult(Result):
     upper: float | np.ndarray = _r.per_level()
     conf: float | tuple = _r.levels()
     method: str = _r.scalar()
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "proportion", labels=None) -> str | list[str]:
         """The estimate and its interval in words: a sentence, or a list with one per area
-        (named by ``labels``; default "Area 0", ...).
+        (named by ``labels``, by default the result's, else "Area 0", ...).
 
         Examples
         --------
@@ -87,7 +100,7 @@ class ProportionCIResult(Result):
         >>> sc.proportion_ci(23, 61).narrative("arrest rate")
         'The arrest rate is 37.7% (95% CI 26.6% to 50.3%; Wilson score interval).'
         """
-        return _n.estimates(self, measure, labels, _n.percent, _CI_NAMES[self.method])
+        return _n.estimates(self, measure, _named(self, labels), _n.percent, _CI_NAMES[self.method])
 
 
 @dataclasses.dataclass(frozen=True, repr=False)
@@ -107,6 +120,9 @@ class RateCIResult(Result):
         The interval method (``"byar"``, ``"exact"``, ``"phe"``).
     per : float or numpy.ndarray
         The multiplier (rate per ``per`` of exposure), per unit.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     estimate: float | np.ndarray = _r.unit()
@@ -115,6 +131,7 @@ class RateCIResult(Result):
     conf: float | tuple = _r.levels()
     method: str = _r.scalar()
     per: float | np.ndarray = _r.unit()
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "rate", labels=None, unit: str | None = None
                   ) -> str | list[str]:
@@ -128,7 +145,7 @@ class RateCIResult(Result):
         'The rate is 71.2 per 100,000 residents (95% CI 50.1 to 98.1; exact (Garwood) interval).'
         """
         per = _n.flat(self.per, np.size(self.estimate))
-        return _n.estimates(self, measure, labels, None, _RATE_CI_NAMES[self.method],
+        return _n.estimates(self, measure, _named(self, labels), None, _RATE_CI_NAMES[self.method],
                             unit=lambda i: _n.per_text(per[i], unit))
 
 
@@ -154,6 +171,9 @@ class BinomialTestResult(TestResult):
         The confidence level of the interval.
     method : str
         The name of the test.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     statistic: float | np.ndarray = _r.unit()
@@ -165,6 +185,7 @@ class BinomialTestResult(TestResult):
     alternative: str = _r.scalar()
     conf: float = _r.levels()
     method: str = _r.scalar(default="Exact binomial test")
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "proportion", labels=None, target_name: str = "target",
                   adjust=None) -> str | list[str]:
@@ -184,7 +205,7 @@ class BinomialTestResult(TestResult):
             self, ("estimate", "lower", "upper", "target", "pvalue"), adjust, "areas")
         test = "exact binomial test" + ("" if self.alternative == "two-sided" else ", one-sided")
         lines = []
-        for i, name in enumerate(_n.names(labels, k, "Area", scalar)):
+        for i, name in enumerate(_n.names(_named(self, labels), k, "Area", scalar)):
             if self.alternative == "two-sided":
                 ci = _n.interval(lo[i], hi[i], self.conf, _n.percent)
             else:
@@ -232,6 +253,9 @@ class TwoProportionTestResult(TestResult):
         Whether the continuity correction was applied.
     method : str
         The name of the test.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     statistic: float | np.ndarray = _r.unit()
@@ -247,6 +271,7 @@ class TwoProportionTestResult(TestResult):
     conf: float = _r.levels()
     correct: bool = _r.scalar()
     method: str = _r.scalar()
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "proportion", groups=("group 1", "group 2"),
                   labels=None, adjust=None) -> str | list[str]:
@@ -270,7 +295,7 @@ class TwoProportionTestResult(TestResult):
             self, ("p1", "p2", "difference", "lower", "upper", "pvalue"), adjust, "pairs")
         test = "chi-square test" + (" with continuity correction" if self.correct else "")
         lines = []
-        for i, name in enumerate(_n.names(labels, k, "Pair", scalar)):
+        for i, name in enumerate(_n.names(_named(self, labels), k, "Pair", scalar)):
             head = _n.capital(_n.subject(name, measure))
             diff = (f"difference {_n.points(d[i])} percentage points, "
                     f"{_n.interval(lo[i], hi[i], self.conf, _n.points)}; "
@@ -304,7 +329,7 @@ class RateRatioTestResult(TestResult):
     lower, upper : float or numpy.ndarray
         Its confidence interval, per unit (pair).
     rate1, rate2 : float or numpy.ndarray
-        The two rates (count / exposure), per unit (pair).
+        The two rates (count / exposure times ``per``), per unit (pair).
     expected : float or numpy.ndarray
         The count x1 expected if the two rates were equal, per unit (pair).
     alternative : str
@@ -313,6 +338,11 @@ class RateRatioTestResult(TestResult):
         The confidence level of the interval.
     method : str
         The name of the test.
+    per : float
+        The multiplier of the rates (rate per ``per`` of exposure).
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     statistic: float | np.ndarray = _r.unit()
@@ -326,11 +356,14 @@ class RateRatioTestResult(TestResult):
     alternative: str = _r.scalar()
     conf: float = _r.levels()
     method: str = _r.scalar(default="Comparison of Poisson rates")
+    per: float = _r.scalar(default=1.0)
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "rate", groups=("group 1", "group 2"), labels=None,
-                  per: float = 1.0, unit: str | None = None, adjust=None) -> str | list[str]:
-        """The two rates (times ``per``, per ``unit``) and their ratio in words, tested at the
-        level 1 - ``conf``: a sentence, or a list with one per pair (named by ``labels``).
+                  per=None, unit: str | None = None, adjust=None) -> str | list[str]:
+        """The two rates (per ``per``, by default the result's, and ``unit``) and their ratio
+        in words, tested at the level 1 - ``conf``: a sentence, or a list with one per pair
+        (named by ``labels``, by default the result's ``labels``).
 
         Examples
         --------
@@ -344,15 +377,15 @@ class RateRatioTestResult(TestResult):
         1.33; exact conditional test, p = 0.227).
         """
         g1, g2 = (str(g) for g in groups)
-        scale = _v.number(per, "per", positive=True)
+        scale = self.per if per is None else _v.number(per, "per", positive=True)
         alpha, scalar, k, (r1, r2, rr, lo, hi, p), verdicts = _tested(
             self, ("rate1", "rate2", "ratio", "lower", "upper", "pvalue"), adjust, "pairs")
         one_sided = self.alternative != "two-sided"
         test = "exact conditional test" + (", one-sided" if one_sided else "")
         lines = []
-        for i, name in enumerate(_n.names(labels, k, "Pair", scalar)):
+        for i, name in enumerate(_n.names(_named(self, labels), k, "Pair", scalar)):
             head = _n.capital(_n.subject(name, measure))
-            a, b = (_n.rate(r * scale, scale, unit) for r in (r1[i], r2[i]))
+            a, b = (_n.rate(r / self.per * scale, scale, unit) for r in (r1[i], r2[i]))
             if not np.isfinite(rr[i]):
                 lines.append(f"{head} is {a} for {g1} and {b} for {g2}: with no events in "
                              "either group no comparison is possible.")
@@ -395,6 +428,11 @@ class HomogeneityTestResult(TestResult):
         Whether the continuity correction was applied (two areas only).
     method : str
         The name of the test.
+    conf : float
+        The confidence level: the narrative tests at the level 1 - ``conf``.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     statistic: float = _r.scalar()
@@ -403,11 +441,15 @@ class HomogeneityTestResult(TestResult):
     estimate: np.ndarray = _r.unit()
     correct: bool = _r.scalar()
     method: str = _r.scalar()
+    conf: float = _r.levels(default=0.95)
+    labels: pd.Index | None = _r.label(default=None)
 
-    def narrative(self, measure: str = "proportion", alpha: float = 0.05,
-                  areas: str = "areas") -> str:
+    @_frames.renamed(alpha=("conf", lambda alpha: 1.0 - alpha))
+    def narrative(self, measure: str = "proportion", conf=None, areas: str = "areas") -> str:
         """Whether the ``areas`` (what the groups are, in the plural) differ in ``measure`` by
-        more than chance would explain, at level ``alpha``, in one sentence.
+        more than chance would explain, at the level 1 - ``conf`` (default: the result's
+        ``conf``), in one sentence; with ``labels`` it names the lowest and the highest area.
+        ``alpha=`` is the old spelling of ``1 - conf``.
 
         Examples
         --------
@@ -417,14 +459,17 @@ class HomogeneityTestResult(TestResult):
         There is no evidence at the 5% level that the arrest rate differs between the 4 areas (from
         9.5% to 14.8%; chi-square = 1.80 on 3 degrees of freedom, p = 0.614).
         """
-        alpha = _v.conf_level(alpha, "alpha")
+        alpha = 1.0 - _v.conf_level(self.conf if conf is None else conf)
         k = int(np.size(self.estimate))
         between = f"between the {k} {areas}"
         if not np.isfinite(self.pvalue):
             return (f"No test is possible of whether the {measure} differs {between}: none (or "
                     "every one) of them has a success.")
-        spread = (f"from {_n.percent(np.min(self.estimate))} to "
-                  f"{_n.percent(np.max(self.estimate))}")
+        low, high = int(np.argmin(self.estimate)), int(np.argmax(self.estimate))
+        names = (["", ""] if self.labels is None else
+                 [f" in {name}" for name in _n.names(self.labels[[low, high]], 2, "", False)])
+        spread = (f"from {_n.percent(self.estimate[low])}{names[0]} to "
+                  f"{_n.percent(self.estimate[high])}{names[1]}")
         stats = (f"chi-square = {self.statistic:.2f} on {_n.plural(self.df, 'degree')} of freedom, "
                  f"{_n.p_text(self.pvalue, alpha)}")
         if self.pvalue < alpha:
@@ -455,6 +500,9 @@ class DSRResult(Result):
         The multiplier (rate per ``per`` population).
     method : str
         The interval method.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     estimate: float | np.ndarray = _r.unit()
@@ -465,6 +513,7 @@ class DSRResult(Result):
     conf: float | tuple = _r.levels()
     per: float = _r.scalar()
     method: str = _r.scalar(default="Dobson")
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "directly standardised rate", labels=None,
                   unit: str | None = None) -> str | list[str]:
@@ -482,7 +531,7 @@ class DSRResult(Result):
         k = np.size(self.estimate)
         events = _n.flat(self.total_count, k).astype(float)
         return _n.estimates(
-            self, measure, labels, None, "Dobson's method",
+            self, measure, _named(self, labels), None, "Dobson's method",
             unit=_n.per_text(self.per, unit),
             extra=lambda i: f", from {_n.plural(events[i], 'event')}",
             missing=lambda i: (f"not calculated: too few events ({_n.count(events[i])}) for a "
@@ -510,6 +559,9 @@ class ISRResult(Result):
         The confidence level(s).
     refvalue : float
         The value of the ratio when observed equals expected.
+    labels : pandas.Index or None
+        The units' names: a Series' index, or the ``label`` / ``by`` columns of a table
+        (None: unnamed).
     """
 
     estimate: float | np.ndarray = _r.unit()
@@ -520,6 +572,7 @@ class ISRResult(Result):
     method: str | np.ndarray = _r.unit()
     conf: float | tuple = _r.levels()
     refvalue: float = _r.scalar()
+    labels: pd.Index | None = _r.label(default=None)
 
     def narrative(self, measure: str = "standardised ratio", labels=None) -> str | list[str]:
         """Each area's observed / expected ratio with its interval, and whether the interval
@@ -546,15 +599,15 @@ class ISRResult(Result):
                     + _n.ci_verdict(lo[i], hi[i], levels, self.refvalue, "higher than expected",
                                     "lower than expected", "a difference from expected"))
 
-        return _n.estimates(self, measure, labels, _n.ratio,
+        return _n.estimates(self, measure, _named(self, labels), _n.ratio,
                             lambda i: _RATE_CI_NAMES[str(how[i])], extra=verdict)
 
 
 # ---- shared steps -------------------------------------------------------------------------
 
-def _trials(value, name: str) -> np.ndarray:
+def _trials(value, name: str, labels=None) -> np.ndarray:
     """Whole, strictly positive numbers of trials."""
-    return _v.counts(value, name, positive=True)
+    return _v.counts(value, name, positive=True, labels=labels)
 
 
 def _same_shape_counts(x, n):
@@ -587,9 +640,33 @@ def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
         return num / den
 
 
+# ---- pandas inputs ------------------------------------------------------------------------
+
+def _index(**values):
+    """The index shared by the arguments given as pandas Series (None when none is one); two
+    that differ raise a ValueError naming both."""
+    if not any(_v.is_pandas(v) for v in values.values()):
+        return None
+    return _frames.unit_index(**values)
+
+
+def _own(value, index):
+    """``index``, naming the elements of ``value`` in messages when it is a Series; else None."""
+    return index if index is not None and _v.is_pandas(value) and np.ndim(value) == 1 else None
+
+
+def _no_table(func: str, label, by) -> None:
+    """``label`` and ``by`` name columns of a table given first: refused with arrays."""
+    if label is not None or by is not None:
+        raise TypeError(f"{func}: label= and by= name columns of a table given as the first "
+                        "argument (with arrays or Series, the Series' index names the units)")
+
+
 # ---- intervals ----------------------------------------------------------------------------
 
-def proportion_ci(x, n, conf=0.95, method="wilson") -> ProportionCIResult:
+@_frames.tidy(roles=("x", "n"), layout="units")
+def proportion_ci(x, n, conf=0.95, method="wilson", *, label=None, by=None
+                  ) -> ProportionCIResult:
     """Confidence interval of a proportion x / n, for one area or many.
 
     Parameters
@@ -607,12 +684,17 @@ def proportion_ci(x, n, conf=0.95, method="wilson") -> ProportionCIResult:
         ``"agresti-coull"`` and ``"wald"``: as statsmodels ``proportion_confint`` with
         ``"jeffreys"``, ``"agresti_coull"`` and ``"normal"`` (the last two clipped to [0, 1],
         Jeffreys not adjusted at x = 0 or x = n).
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
     ProportionCIResult
-        ``estimate`` (x / n), ``lower``, ``upper``, ``conf``, ``method``: floats for scalar
-        input, else arrays of the broadcast shape.
+        ``estimate`` (x / n), ``lower``, ``upper``, ``conf``, ``method``, ``labels``: floats
+        for scalar input, else arrays of the broadcast shape.
 
     Raises
     ------
@@ -644,16 +726,31 @@ def proportion_ci(x, n, conf=0.95, method="wilson") -> ProportionCIResult:
     (0.2661, 0.5025)
     >>> sc.proportion_ci([0, 17], [17, 17], method="exact").upper.round(4)
     array([0.1951, 1.    ])
+
+    A table with one row per area names the areas in ``to_frame()`` and ``narrative()``:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["Telford & Wrekin", "Shropshire"],
+    ...                    "arrests": [33, 41], "incidents": [100, 160]})
+    >>> r = sc.proportion_ci(df, x="arrests", n="incidents", label="area")
+    >>> r.to_frame()[["area", "estimate", "lower", "upper"]].round(3)
+                   area  estimate  lower  upper
+    0  Telford & Wrekin     0.330  0.246  0.427
+    1        Shropshire     0.256  0.195  0.329
+    >>> r.narrative("arrest rate")[0]
+    "Telford & Wrekin's arrest rate is 33.0% (95% CI 24.6% to 42.7%; Wilson score interval)."
     """
+    _no_table("proportion_ci", label, by)
+    index = _index(x=x, n=n)
     code = _PROPORTION_METHODS[_v.choice(method, "method", tuple(_PROPORTION_METHODS))]
     levels, several = _v.conf_levels(conf)
     pair = _same_shape_counts(x, n)
     found = _core.rates_proportion_ci(*pair, levels, code, _ALL_CORES) if pair else None
     if found is None:  # other input forms, or an impossible count: checked here, one by one
-        xs = _v.counts(x, "x")
-        ns = _trials(n, "n")
+        xs = _v.counts(x, "x", labels=_own(x, index))
+        ns = _trials(n, "n", _own(n, index))
         xs, ns = _v.broadcast(x=xs, n=ns)
-        _v.numerator_within(xs, ns, "x", "n")
+        _v.numerator_within(xs, ns, "x", "n", _frames.index_labels(index, xs.shape))
         pair = xs, ns
         found = _core.rates_proportion_ci(xs.ravel(), ns.ravel(), levels, code, _ALL_CORES)
     found = _r.fresh(found)   # one new block: the result holds views of it, uncopied
@@ -666,10 +763,13 @@ def proportion_ci(x, n, conf=0.95, method="wilson") -> ProportionCIResult:
         upper=_limits(upper, shape, several),
         conf=_conf_field(levels, several),
         method=method,
+        labels=_frames.index_labels(index, shape),
     )
 
 
-def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0) -> RateCIResult:
+@_frames.tidy(roles=("count", "exposure"), layout="units")
+def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0, *, label=None, by=None
+            ) -> RateCIResult:
     """Confidence interval of the rate ``count / exposure * per``, for one area or many.
 
     Parameters
@@ -687,12 +787,17 @@ def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0) -> RateCIRes
         ``"phe"``: exact below 10 events and Byar from 10, as PHEindicatormethods
         ``phe_rate``.
     per : float or array_like, default 1.0
-        Multiplier, e.g. 1000 for a rate per 1,000 (> 0).
+        Multiplier, e.g. 1000 for a rate per 1,000 (> 0); the narrative says "per 1,000".
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
     RateCIResult
-        ``estimate``, ``lower``, ``upper``, ``conf``, ``method``, ``per``.
+        ``estimate``, ``lower``, ``upper``, ``conf``, ``method``, ``per``, ``labels``.
 
     Raises
     ------
@@ -721,11 +826,23 @@ def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0) -> RateCIRes
     >>> r = sc.rate_ci(37, 52000, per=100000, method="exact")
     >>> round(r.estimate, 2), round(r.lower, 2), round(r.upper, 2)
     (71.15, 50.1, 98.08)
+
+    Series name the areas:
+
+    >>> import pandas as pd
+    >>> crimes = pd.Series([37, 112], index=["Redditch", "Worcester"])
+    >>> residents = pd.Series([52000, 103000], index=["Redditch", "Worcester"])
+    >>> r = sc.rate_ci(crimes, residents, per=1000)
+    >>> print(r.narrative("burglary rate", unit="residents")[1])  # doctest: +NORMALIZE_WHITESPACE
+    Worcester's burglary rate is 1.09 per 1,000 residents (95% CI 0.90 to 1.31; Byar's
+    approximation).
     """
+    _no_table("rate_ci", label, by)
+    index = _index(count=count, exposure=exposure, per=per)
     code = _RATE_METHODS[_v.choice(method, "method", tuple(_RATE_METHODS))]
     levels, several = _v.conf_levels(conf)
-    cs = _v.counts(count, "count")
-    es = _v.positive(exposure, "exposure")
+    cs = _v.counts(count, "count", labels=_own(count, index))
+    es = _v.positive(exposure, "exposure", labels=_own(exposure, index))
     ps = _v.positive(per, "per")
     cs, es, ps = _v.broadcast(count=cs, exposure=es, per=ps)
     lower, upper = _core.rates_rate_ci(cs.ravel(), es.ravel(), ps.ravel(), levels, code, _ALL_CORES)
@@ -741,12 +858,15 @@ def rate_ci(count, exposure=1.0, conf=0.95, method="byar", per=1.0) -> RateCIRes
         conf=_conf_field(levels, several),
         method=method,
         per=scalar_or_array(ps, shape),
+        labels=_frames.index_labels(index, shape),
     )
 
 
 # ---- tests --------------------------------------------------------------------------------
 
-def test_target(x, n, target, alternative="two-sided", conf=0.95) -> BinomialTestResult:
+@_frames.tidy(roles=("x", "n", "target"), layout="units")
+def test_target(x, n, target, alternative="two-sided", conf=0.95, *, label=None, by=None
+                ) -> BinomialTestResult:
     """Exact binomial test of x successes in n trials against a target proportion.
 
     As R ``binom.test(x, n, p=target, alternative, conf.level=conf)``, vectorised over areas.
@@ -763,12 +883,17 @@ def test_target(x, n, target, alternative="two-sided", conf=0.95) -> BinomialTes
         ``"less"``: the true proportion is below the target.
     conf : float, default 0.95
         Level of the Clopper-Pearson interval, which is one-sided for one-sided alternatives.
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
     BinomialTestResult
         ``statistic`` (= x), ``pvalue``, ``estimate`` (x / n), ``lower``, ``upper``,
-        ``target``, ``alternative``, ``conf``, ``method``.  Unpacks as
+        ``target``, ``alternative``, ``conf``, ``method``, ``labels``.  Unpacks as
         ``statistic, pvalue``.
 
     Raises
@@ -799,14 +924,27 @@ def test_target(x, n, target, alternative="two-sided", conf=0.95) -> BinomialTes
     >>> statistic, pvalue = sc.test_target(3, 20, 0.5)
     >>> round(pvalue, 6)
     0.002577
+
+    One row per area of a table, against a 40 % target:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["Telford & Wrekin", "Shropshire"],
+    ...                    "arrests": [33, 41], "incidents": [100, 160]})
+    >>> r = sc.test_target(df, x="arrests", n="incidents", target=0.4, label="area")
+    >>> r.to_frame()[["area", "estimate", "pvalue"]].round(4)
+                   area  estimate  pvalue
+    0  Telford & Wrekin    0.3300  0.1842
+    1        Shropshire    0.2562  0.0002
     """
+    _no_table("test_target", label, by)
+    index = _index(x=x, n=n, target=target)
     alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
     level = _v.conf_level(conf)
-    xs = _v.counts(x, "x")
-    ns = _trials(n, "n")
+    xs = _v.counts(x, "x", labels=_own(x, index))
+    ns = _trials(n, "n", _own(n, index))
     ts = _v.probability(target, "target", open_interval=False)
     xs, ns, ts = _v.broadcast(x=xs, n=ns, target=ts)
-    _v.numerator_within(xs, ns, "x", "n")
+    _v.numerator_within(xs, ns, "x", "n", _frames.index_labels(index, xs.shape))
     pvalue, lower, upper = _core.rates_binom_test(
         xs.ravel(), ns.ravel(), ts.ravel(), _ALTERNATIVES[alt], level, _ALL_CORES)
     shape = xs.shape
@@ -819,13 +957,16 @@ def test_target(x, n, target, alternative="two-sided", conf=0.95) -> BinomialTes
         target=scalar_or_array(ts, shape),
         alternative=alt,
         conf=level,
+        labels=_frames.index_labels(index, shape),
     )
 
 
 test_target.__test__ = False  # a public function, not a test for pytest to collect
 
 
-def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False) -> TwoProportionTestResult:
+@_frames.tidy(roles=("x1", "n1", "x2", "n2"), layout="units")
+def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False, *, label=None, by=None
+                        ) -> TwoProportionTestResult:
     """Chi-square test that two proportions are equal, with the interval of their difference.
 
     As R ``prop.test(c(x1, x2), c(n1, n2), correct=correct, conf.level=conf)``, vectorised
@@ -841,6 +982,11 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False) -> TwoProporti
         Level of the interval of the difference.
     correct : bool, default False
         Yates' continuity correction (R's default is ``True``).
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
@@ -848,7 +994,7 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False) -> TwoProporti
         ``statistic`` (Pearson chi-square), ``pvalue``, ``df`` (1), ``estimate`` (p1, p2: a
         trailing axis of 2 for arrays), ``difference`` (p1 - p2), ``lower``, ``upper``
         (Wald interval of the difference), ``ratio`` (p1 / p2), ``p1``, ``p2``, ``conf``,
-        ``correct``, ``method``.
+        ``correct``, ``method``, ``labels``.
 
     Raises
     ------
@@ -878,7 +1024,22 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False) -> TwoProporti
     >>> r = sc.compare_proportions(15, 83, 27, 91)
     >>> round(r.statistic, 4), round(r.pvalue, 4)
     (3.1887, 0.0741)
+
+    This year against last, one row per area:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["North", "South"], "arrests": [15, 33],
+    ...                    "incidents": [83, 100], "arrests_before": [27, 30],
+    ...                    "incidents_before": [91, 95]})
+    >>> r = sc.compare_proportions(df, x1="arrests", n1="incidents", x2="arrests_before",
+    ...                            n2="incidents_before", label="area")
+    >>> r.to_frame()[["area", "difference", "pvalue"]].round(4)
+        area  difference  pvalue
+    0  North     -0.1160  0.0741
+    1  South      0.0142  0.8320
     """
+    _no_table("compare_proportions", label, by)
+    index = _index(x1=x1, n1=n1, x2=x2, n2=n2)
     level = _v.conf_level(conf)
     correct = _v.boolean(correct, "correct")
     x1s, n1s = _v.counts(x1, "x1"), _trials(n1, "n1")
@@ -907,11 +1068,13 @@ def compare_proportions(x1, n1, x2, n2, conf=0.95, correct=False) -> TwoProporti
         correct=bool(correct),
         method="2-sample test for equality of proportions "
                + ("with" if correct else "without") + " continuity correction",
+        labels=_frames.index_labels(index, shape),
     )
 
 
-def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
-                  alternative="two-sided") -> RateRatioTestResult:
+@_frames.tidy(roles=("count1", "exposure1", "count2", "exposure2"), layout="units")
+def compare_rates(count1, exposure1, count2, exposure2, conf=0.95, alternative="two-sided",
+                  per=1.0, *, label=None, by=None) -> RateRatioTestResult:
     """Exact conditional test and interval of the ratio of two Poisson rates.
 
     As R ``poisson.test(c(count1, count2), c(exposure1, exposure2))``, vectorised over
@@ -928,13 +1091,21 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
         Level of the interval of the rate ratio.
     alternative : {"two-sided", "less", "greater"}
         ``"greater"``: the first rate is higher.
+    per : float, default 1.0
+        Multiplier of the reported rates ``rate1`` and ``rate2`` (e.g. 1000: per 1,000), used
+        by the narrative; the ratio does not depend on it.
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
     RateRatioTestResult
         ``statistic`` (= count1, as R), ``pvalue``, ``ratio`` (rate 1 / rate 2), ``lower``,
         ``upper``, ``rate1``, ``rate2``, ``expected`` (count1 expected under equal rates),
-        ``alternative``, ``conf``, ``method``.
+        ``alternative``, ``conf``, ``method``, ``per``, ``labels``.
 
     Raises
     ------
@@ -961,9 +1132,23 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
     >>> r = sc.compare_rates(11, 2.385, 23, 3.1)
     >>> round(r.ratio, 4), round(r.pvalue, 4)
     (0.6216, 0.2271)
+
+    Burglaries per 1,000 homes in two towns, from a table:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"town": ["Redditch"], "burglaries": [11], "homes": [2385],
+    ...                    "burglaries_force": [23], "homes_force": [3100]})
+    >>> r = sc.compare_rates(df, count1="burglaries", exposure1="homes",
+    ...                      count2="burglaries_force", exposure2="homes_force",
+    ...                      label="town", per=1000)
+    >>> r.rate1.round(2), r.labels[0]
+    (array([4.61]), 'Redditch')
     """
+    _no_table("compare_rates", label, by)
+    index = _index(count1=count1, exposure1=exposure1, count2=count2, exposure2=exposure2)
     alt = _v.choice(alternative, "alternative", tuple(_ALTERNATIVES))
     level = _v.conf_level(conf)
+    scale = _v.number(per, "per", positive=True)
     c1, t1 = _v.counts(count1, "count1"), _v.positive(exposure1, "exposure1")
     c2, t2 = _v.counts(count2, "count2"), _v.positive(exposure2, "exposure2")
     c1, t1, c2, t2 = _v.broadcast(count1=c1, exposure1=t1, count2=c2, exposure2=t2)
@@ -972,8 +1157,11 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
     shape = c1.shape
     with np.errstate(over="ignore"):
         rate1, rate2, exposure_ratio = c1 / t1, c2 / t2, t2 / t1
+        shown1, shown2 = rate1 * scale, rate2 * scale
     _v.representable(rate1, "rate1 = count1 / exposure1", "exposure1")
     _v.representable(rate2, "rate2 = count2 / exposure2", "exposure2")
+    _v.representable(shown1, "rate1 = count1 / exposure1 x per", "exposure1 or per")
+    _v.representable(shown2, "rate2 = count2 / exposure2 x per", "exposure2 or per")
     _v.representable(exposure_ratio, "exposure2 / exposure1", "exposure1 or exposure2")
     return RateRatioTestResult(
         statistic=scalar_or_array(c1, shape),
@@ -981,15 +1169,18 @@ def compare_rates(count1, exposure1, count2, exposure2, conf=0.95,
         ratio=scalar_or_array(_ratio(rate1, rate2), shape),
         lower=scalar_or_array(lower, shape),
         upper=scalar_or_array(upper, shape),
-        rate1=scalar_or_array(rate1, shape),
-        rate2=scalar_or_array(rate2, shape),
+        rate1=scalar_or_array(shown1, shape),
+        rate2=scalar_or_array(shown2, shape),
         expected=scalar_or_array((c1 + c2) / (1.0 + exposure_ratio), shape),   # no overflow of c t1
         alternative=alt,
         conf=level,
+        per=scale,
+        labels=_frames.index_labels(index, shape),
     )
 
 
-def homogeneity(x, n, correct=False) -> HomogeneityTestResult:
+@_frames.tidy(roles=("x", "n"), layout="units")
+def homogeneity(x, n, correct=False, conf=0.95, *, label=None, by=None) -> HomogeneityTestResult:
     """Pearson chi-square test that k areas share one proportion.
 
     As R ``prop.test(x, n, correct=correct)`` on k >= 2 groups.
@@ -1002,12 +1193,19 @@ def homogeneity(x, n, correct=False) -> HomogeneityTestResult:
         Trials per area (whole, > 0), the same length.
     correct : bool, default False
         Yates' continuity correction; R applies it only to two groups, and so does this.
+    conf : float, default 0.95
+        The narrative tests at the level 1 - ``conf``.
+    label, by : str or list of str, optional
+        With a table (a DataFrame) as the first argument and column names for the counts:
+        the column naming the units, or the columns grouping them (``labels`` is then a
+        MultiIndex; ``to_frame()`` has one column per ``by`` column).  Given as Series with
+        one index, the arguments are named by it; Series whose indexes differ are refused.
 
     Returns
     -------
     HomogeneityTestResult
         ``statistic``, ``pvalue``, ``df`` (k - 1), ``estimate`` (x / n per area),
-        ``correct``, ``method``.
+        ``correct``, ``method``, ``conf``, ``labels``.
 
     Raises
     ------
@@ -1028,15 +1226,29 @@ def homogeneity(x, n, correct=False) -> HomogeneityTestResult:
     >>> r = sc.homogeneity([12, 25, 31, 9], [100, 180, 210, 95])
     >>> round(r.statistic, 4), r.df
     (1.8023, 3.0)
+
+    With a table, the narrative names the lowest and the highest area:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["Telford & Wrekin", "Shropshire"],
+    ...                    "arrests": [33, 41], "incidents": [100, 160]})
+    >>> print(sc.homogeneity(df, x="arrests", n="incidents", label="area").narrative(
+    ...     "arrest rate"))  # doctest: +NORMALIZE_WHITESPACE
+    There is no evidence at the 5% level that the arrest rate differs between the 2 areas (from
+    25.6% in Shropshire to 33.0% in Telford & Wrekin; chi-square = 1.64 on 1 degree of freedom,
+    p = 0.200).
     """
+    _no_table("homogeneity", label, by)
+    index = _index(x=x, n=n)
     correct = _v.boolean(correct, "correct")
-    xs = _v.counts(x, "x")
-    ns = _trials(n, "n")
+    level = _v.conf_level(conf)
+    xs = _v.counts(x, "x", labels=_own(x, index))
+    ns = _trials(n, "n", _own(n, index))
     for arr, name in ((xs, "x"), (ns, "n")):
         _v.dimensions(arr, name, (1,), "one-dimensional (one value per area)")
     _v.same_length(x=xs, n=ns)
     _v.at_least(xs, "x", 2)
-    _v.numerator_within(xs, ns, "x", "n")
+    _v.numerator_within(xs, ns, "x", "n", _frames.index_labels(index, xs.shape))
     statistic, pvalue = _core.rates_homogeneity(xs, ns, bool(correct))
     yates = bool(correct) and xs.size == 2
     return HomogeneityTestResult(
@@ -1047,6 +1259,8 @@ def homogeneity(x, n, correct=False) -> HomogeneityTestResult:
         correct=bool(correct),
         method=f"{xs.size}-sample test for equality of proportions "
                + ("with" if yates else "without") + " continuity correction",
+        conf=level,
+        labels=_frames.index_labels(index, xs.shape),
     )
 
 
@@ -1056,6 +1270,90 @@ def _nonnegative(value, name: str) -> np.ndarray:
     return _v.counts(value, name, integer=False)
 
 
+def _rows(value):
+    """A table's rows as a Series indexed like them (for :func:`_index`); else ``value``."""
+    return value.index.to_series() if _v.is_pandas(value) and np.ndim(value) == 2 else value
+
+
+def _row_values(value, name: str, rows: int) -> np.ndarray:
+    """One value per row of a long table (any hashable values: names, codes, numbers)."""
+    arr = np.asarray(value.to_numpy() if _v.is_pandas(value) else value)
+    if arr.ndim != 1 or arr.dtype.kind == "c":
+        got = ("complex numbers" if arr.dtype.kind == "c" else f"a single {type(value).__name__}"
+               if arr.ndim == 0 else f"{arr.ndim} dimensions")
+        raise TypeError(f"{name} must hold one name per row ({rows} rows), or be a column name "
+                        f"with a table as the first argument (got {got})")
+    _v.size_is(arr, name, rows, "one value per row")
+    return arr
+
+
+def _by_stratum(by, strata, per_area: dict, per_stratum: dict) -> dict:
+    """Long-form input (one row per area and stratum) as (areas x strata) tables.
+
+    ``by`` (one value per row, or a frame of several columns) names each row's area and
+    ``strata`` its stratum (default: its position within the area).  ``per_area`` values (one
+    per row) become frames indexed by the areas, one column per stratum (as given for one
+    area, without ``by``); ``per_stratum`` values, one per row and the same within a stratum,
+    or a Series indexed by the strata, become one value per stratum."""
+    import pandas as pd
+
+    rows = np.size(next(iter(per_area.values())))
+    keys = None
+    if by is not None:
+        keys = (pd.MultiIndex.from_frame(by) if isinstance(by, pd.DataFrame) else
+                pd.Index(_row_values(by, "by", rows), name=getattr(by, "name", None)))
+        _v.size_is(np.empty(len(keys)), "by", rows, "one value per row")
+    if strata is None:
+        band = (np.arange(rows) if keys is None else
+                pd.Series(0, index=keys).groupby(level=list(range(keys.nlevels))).cumcount()
+                .to_numpy())
+    else:
+        band = _row_values(strata, "strata", rows)
+    levels = [] if keys is None else [keys.get_level_values(i) for i in range(keys.nlevels)]
+    index = pd.MultiIndex.from_arrays(levels + [band])
+    if index.has_duplicates:
+        raise ValueError(f"more than one row for area and stratum {index[index.duplicated()][0]!r}"
+                         ": give one row per area and stratum (strata= names the stratum column)")
+
+    def table(value, name):
+        if keys is None:
+            return pd.DataFrame([_v.as_float_array(value, name)], columns=band)
+        wide = pd.Series(_v.as_float_array(value, name), index=index).unstack(-1)
+        wide.index.names = keys.names
+        return wide
+
+    out = {}
+    for name, value in per_area.items():
+        wide = out[name] = table(value, name)
+        missing = np.argwhere(wide.isna().to_numpy())
+        if missing.size:
+            area, stratum = wide.index[missing[0, 0]], wide.columns[missing[0, 1]]
+            where = "" if keys is None else f"area {area!r} in "
+            raise ValueError(f"{name} has no value for {where}stratum {stratum!r}")
+    strata_order = next(iter(out.values())).columns
+    row_index = getattr(next(iter(per_area.values())), "index", None)
+    for name, value in per_stratum.items():
+        series = isinstance(value, pd.Series)
+        aligned = series and row_index is not None and value.index.equals(row_index)
+        lacking = [b for b in strata_order if b not in value.index] if series else None
+        if series and not aligned and not lacking:        # a Series indexed by the strata
+            out[name] = value.reindex(strata_order).to_numpy(dtype=float)
+        elif np.ndim(value) == 1 and np.size(value) == rows:
+            wide = table(value, name)
+            varies = wide.nunique(dropna=False) > 1
+            if varies.any():
+                raise ValueError(f"{name} must be the same in every area of a stratum (it "
+                                 f"differs in stratum {varies.index[varies.argmax()]!r})")
+            out[name] = wide.max().to_numpy()
+        elif series and not isinstance(value.index, pd.RangeIndex):
+            raise ValueError(f"{name}'s index lacks the strata {lacking!r}")
+        else:
+            out[name] = value
+    if keys is None:
+        out.update({name: out[name].iloc[0].to_numpy() for name in per_area})
+    return out
+
+
 def _bands_table(value, name: str, validate) -> np.ndarray:
     """A (bands,) or (areas, bands) table, validated by ``validate``."""
     arr = validate(value, name)
@@ -1063,7 +1361,10 @@ def _bands_table(value, name: str, validate) -> np.ndarray:
     return arr
 
 
-def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> DSRResult:
+@_frames.tidy(roles=("counts", "populations", "standard"), layout="records", label="strata",
+              by="by")
+def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10, *, by=None,
+        strata=None) -> DSRResult:
     """Directly standardised rates with Dobson's confidence limits, as PHEindicatormethods.
 
     Parameters
@@ -1083,12 +1384,20 @@ def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> D
     min_count : float, default 10
         Areas with fewer events in total get NaN, as PHEindicatormethods (which suppresses
         totals below 10); must be >= 1.
+    by, strata : array_like or str or list of str, optional
+        Long form: `counts` and `populations` hold one value per row, each row one area
+        (``by``: its group, or a frame of several columns) and stratum (``strata``; default:
+        the row's position within its area); `standard` then holds one value per row (the same
+        in every area of a stratum) or is a Series indexed by the strata.  With a table as
+        the first argument, ``by``, ``strata`` and the other arguments are column names.
+        The areas are named by ``by`` (a MultiIndex for several columns), else by the index
+        of Series or of DataFrame rows.
 
     Returns
     -------
     DSRResult
         ``estimate``, ``lower``, ``upper``, ``total_count``, ``total_population``, ``conf``,
-        ``per``, ``method`` (floats for one area, arrays for several).
+        ``per``, ``method``, ``labels`` (floats for one area, arrays for several).
 
     Raises
     ------
@@ -1117,7 +1426,27 @@ def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> D
     >>> r = sc.dsr([12, 30, 41], [5000, 12000, 3000], [5500, 12500, 3500])
     >>> round(r.estimate, 2), round(r.lower, 2), round(r.upper, 2)
     (429.22, 341.75, 532.23)
+
+    A table with one row per area and age band gives one rate per area:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["North"] * 3 + ["South"] * 3,
+    ...                    "age": ["0-15", "16-64", "65+"] * 2,
+    ...                    "deaths": [12, 30, 41, 10, 25, 50],
+    ...                    "residents": [5000, 12000, 3000, 6000, 11000, 4000],
+    ...                    "esp": [5500, 12500, 3500] * 2})
+    >>> r = sc.dsr(df, counts="deaths", populations="residents", standard="esp", by="area",
+    ...            strata="age")
+    >>> r.to_frame()[["area", "estimate", "lower", "upper"]].round(1)
+        area  estimate  lower  upper
+    0  North     429.2  341.7  532.2
+    1  South     378.3  301.6  468.4
     """
+    if by is not None or strata is not None:
+        counts, populations, standard = _by_stratum(
+            by, strata, {"counts": counts, "populations": populations},
+            {"standard": standard}).values()
+    index = _index(counts=_rows(counts), populations=_rows(populations))
     levels, several = _v.conf_levels(conf)
     xs = _bands_table(counts, "counts", _v.counts)
     ns = _bands_table(populations, "populations", _v.positive)
@@ -1141,10 +1470,14 @@ def dsr(counts, populations, standard, conf=0.95, per=100000, min_count=10) -> D
         total_population=scalar_or_array(table_n.sum(axis=1), shape),
         conf=_conf_field(levels, several),
         per=per_value,
+        labels=_frames.index_labels(index, shape),
     )
 
 
-def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRResult:
+@_frames.tidy(roles=("observed", "populations", "reference_rates"), layout="records",
+              label="strata", by="by")
+def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0, *, by=None,
+        strata=None) -> ISRResult:
     """Indirectly standardised ratios (observed / expected), as PHEindicatormethods.
 
     Parameters
@@ -1160,13 +1493,21 @@ def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRR
         Confidence level(s); a sequence adds a trailing axis to `lower` and `upper`.
     refvalue : float, default 1.0
         Multiplier of the ratio and its limits (100 for an SMR-style index).
+    by, strata : array_like or str or list of str, optional
+        Long form: `observed` and `populations` hold one value per row, each row one area
+        (``by``: its group, or a frame of several columns) and stratum (``strata``; default:
+        the row's position within its area); `reference_rates` then holds one value per row (the same
+        in every area of a stratum) or is a Series indexed by the strata.  With a table as
+        the first argument, ``by``, ``strata`` and the other arguments are column names.
+        The areas are named by ``by`` (a MultiIndex for several columns), else by the index
+        of Series or of DataFrame rows.
 
     Returns
     -------
     ISRResult
         ``estimate``, ``lower``, ``upper``, ``observed`` (total per area), ``expected``
         (:math:`\\sum` population x reference rate), ``method`` (``"exact"`` below 10
-        observed, ``"byar"`` from 10), ``conf``, ``refvalue``.
+        observed, ``"byar"`` from 10), ``conf``, ``refvalue``, ``labels``.
 
     Raises
     ------
@@ -1188,7 +1529,26 @@ def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRR
     >>> r = sc.isr(42, [2385, 4761, 5012], [0.0021, 0.0032, 0.0041])
     >>> round(r.expected, 3), round(r.estimate, 4), r.method
     (40.793, 1.0296, 'byar')
+
+    A table with one row per area and age band (the observed events summed per area):
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"area": ["North"] * 3 + ["South"] * 3,
+    ...                    "deaths": [12, 30, 41, 10, 25, 50],
+    ...                    "residents": [5000, 12000, 3000, 6000, 11000, 4000],
+    ...                    "rate": [0.0021, 0.0032, 0.0041] * 2})
+    >>> r = sc.isr(df, observed="deaths", populations="residents", reference_rates="rate",
+    ...            by="area")
+    >>> r.to_frame()[["area", "estimate", "observed", "expected"]].round(3)
+        area  estimate  observed  expected
+    0  North     1.356      83.0      61.2
+    1  South     1.324      85.0      64.2
     """
+    if by is not None or strata is not None:
+        observed, populations, reference_rates = _by_stratum(
+            by, strata, {"observed": observed, "populations": populations},
+            {"reference_rates": reference_rates}).values()
+    index = _index(observed=_rows(observed), populations=_rows(populations))
     levels, several = _v.conf_levels(conf)
     ns = _bands_table(populations, "populations", _nonnegative)
     rates = _nonnegative(reference_rates, "reference_rates")
@@ -1218,4 +1578,5 @@ def isr(observed, populations, reference_rates, conf=0.95, refvalue=1.0) -> ISRR
         method=method.reshape(shape) if shape else str(method[0]),
         conf=_conf_field(levels, several),
         refvalue=ref,
+        labels=_frames.index_labels(index, shape),
     )

@@ -3,6 +3,8 @@
 ``changepoints`` segments a series by exact PELT (pruned exact linear time) with the costs and
 penalties of R's changepoint package (``cpt.mean`` / ``cpt.meanvar`` with ``method = "PELT"``),
 for one series or every row of a 2-D array in one call to the C core, in parallel over series.
+A Series or DataFrame with a DatetimeIndex or PeriodIndex (one series per column) dates the
+change points, and a tidy table takes ``(df, value=..., time=..., by=[...])``.
 """
 from __future__ import annotations
 
@@ -11,12 +13,13 @@ import numbers
 
 import numpy as np
 
-from . import _batch, _core
+from . import _batch, _core, _frames
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
 from . import _validation as _v
 from ._results import Result
+from ._timeaxis import time_axis
 
 __all__ = ["changepoints", "ChangepointResult"]
 
@@ -72,13 +75,18 @@ def _row_status(size: int) -> _batch.RowStatus:
 @dataclasses.dataclass(frozen=True, repr=False)
 class ChangepointResult(Result):
     """Segments of one or more series (see :func:`changepoints`); ``to_frame()`` has one row
-    per segment: ``series``, ``segment``, ``start``, ``end`` (0-based, inclusive), ``mean``.
+    per segment: ``series`` (or the series' labels, e.g. the ``by`` columns), ``segment``,
+    ``start``, ``end`` (0-based, inclusive), with a time axis ``start_time`` and ``end_time``,
+    and ``mean``.
 
     Attributes
     ----------
     locations : numpy.ndarray
-        The 0-based index of the last point of every segment but the final one: an array for
-        one series, an object array of arrays (one per series) for several.
+        The 0-based index of the last point of every segment but the final one (with a time
+        axis: its time as given, a Timestamp or Period): an array for one series, an object
+        array of arrays (one per series) for several.
+    positions : numpy.ndarray
+        The 0-based indexes of ``locations``, with or without a time axis, shaped as it.
     segment_means : numpy.ndarray
         The mean of every segment, shaped as ``locations``.
     objective : float or numpy.ndarray
@@ -95,9 +103,14 @@ class ChangepointResult(Result):
         ``"ok"`` or why the series was not segmented, per series.
     method : str
         The search and the penalty.
+    labels : pandas.Index or None
+        The series' names (a DataFrame's columns; the ``by`` groups of a tidy table).
+    times : pandas.Index or None
+        The observations' times as given (hidden: for charts and narratives).
     """
 
     locations: np.ndarray = _r.series(frame=False)
+    positions: np.ndarray = _r.series(frame=False)
     segment_means: np.ndarray = _r.series(frame=False)
     objective: float | np.ndarray = _r.series()
     n_changes: int | float | np.ndarray = _r.series()
@@ -107,28 +120,55 @@ class ChangepointResult(Result):
     status: str | np.ndarray = _r.series()
     method: str = _r.scalar()
     _y: np.ndarray | None = _r.hidden(default=None)
+    labels: object = _r.label(default=None)
+    times: object = _r.hidden(default=None)
 
-    def to_frame(self):
-        """One row per segment: series, segment, start, end (0-based, inclusive), mean."""
-        import pandas as pd
-
+    def _segments(self):
+        """Per series, the (start, end) positions of its segments (0-based, inclusive) and
+        their means."""
         single = np.ndim(self.objective) == 0
-        locs = [self.locations] if single else list(self.locations)
+        locs = [self.positions] if single else list(self.positions)
         means = [self.segment_means] if single else list(self.segment_means)
         n = self._y.shape[-1]
-        rows = []
-        for r, (loc, mean) in enumerate(zip(locs, means)):
+        for loc, mean in zip(locs, means):
             ends = np.append(loc, n - 1).astype(np.int64)
-            starts = np.concatenate([[0], ends[:-1] + 1])
+            yield np.concatenate([[0], ends[:-1] + 1]).astype(np.int64), ends, mean
+
+    def _series_columns(self, r: int) -> dict:
+        """The columns naming series ``r``: its labels (one per ``by`` column) or position."""
+        import pandas as pd
+
+        if self.labels is None:
+            return {"series": r}
+        if isinstance(self.labels, pd.MultiIndex):
+            return dict(zip(self.labels.names, self.labels[r]))
+        return {self.labels.name or "series": self.labels[r]}
+
+    def to_frame(self):
+        """One row per segment: series (or its labels), segment, start, end (0-based,
+        inclusive), start_time and end_time (with a time axis), mean."""
+        import pandas as pd
+
+        rows = []
+        for r, (starts, ends, mean) in enumerate(self._segments()):
+            name = self._series_columns(r)
             for s, (a, b, m) in enumerate(zip(starts, ends, mean)):
-                rows.append({"series": r, "segment": s, "start": int(a), "end": int(b),
-                             "mean": float(m)})
-        return pd.DataFrame(rows, columns=["series", "segment", "start", "end", "mean"])
+                row = {**name, "segment": s, "start": int(a), "end": int(b)}
+                if self.times is not None:
+                    row.update(start_time=self.times[a], end_time=self.times[b])
+                rows.append({**row, "mean": float(m)})
+        columns = [*(self._series_columns(0) if rows else {"series": 0}), "segment", "start",
+                   "end", *(("start_time", "end_time") if self.times is not None else ()),
+                   "mean"]
+        return pd.DataFrame(rows, columns=columns)
 
     def narrative(self, labels=None, measure: str | None = None, time=None) -> str | list[str]:
         """Where the level shifted, with the segment means, e.g. "1 change point, after point 5
-        (PELT, normal-mean cost, bic penalty): segment means 2.00 and 5.06. ..."; for several
-        series a list with one entry each (named by ``labels``).  ``time`` names the points.
+        (PELT, normal-mean cost, bic penalty): segment means 2.00 and 5.06. ..."; with a time
+        axis "after March 2024 (...): segment means 2.00 (January 2024 to March 2024) and
+        5.06 (April 2024 to August 2024)"; for several series a list with one entry each
+        (named by ``labels``, default the result's).  ``time`` names the points (default: the
+        result's times).
 
         The segmentation minimises a penalised cost: it is not a significance test, and the
         narrative says so.
@@ -142,10 +182,12 @@ class ChangepointResult(Result):
         5.06. A change point marks where the level most plausibly shifted given the penalty; it is
         not a significance test, and it does not say what caused the shift.
         """
+        labels = self.labels if labels is None else labels
+        axis = time_axis(self.times, "times") if time is None and self.times is not None else None
+        time = axis if axis is not None else time
         scalar = np.ndim(self.objective) == 0
         k = 1 if scalar else len(self.status)
-        locs = [self.locations] if scalar else list(self.locations)
-        means = [self.segment_means] if scalar else list(self.segment_means)
+        segments = list(self._segments())
         status = _n.flat(self.status, k)
         how = self.method.split(", as ")[0].replace(" (", ", ").rstrip(")")
         of = f" in {measure}" if measure else ""
@@ -156,17 +198,22 @@ class ChangepointResult(Result):
             if status[i] != "ok":
                 lines.append(_n.prefix(name, f"not segmented ({status[i]})."))
                 continue
-            m = np.asarray(means[i], dtype=float)
+            starts, ends, m = segments[i]
+            m = np.asarray(m, dtype=float)
             fmt = _n.matched(float(np.max(np.abs(m))))
-            if len(locs[i]) == 0:
+            locs = ends[:-1]
+            if len(locs) == 0:
                 text = (f"no change point{of} ({how}): no evidence of a shift in level large "
                         f"enough to outweigh the penalty; the mean is {fmt(m[0])}.")
             else:
-                after = _n.listing(_n.when(j, time) for j in locs[i])
-                text = (f"{_n.plural(len(locs[i]), 'change point')}{of}, after {after} ({how}): "
-                        f"segment means {_n.listing(fmt(v) for v in m)}. A change point marks "
-                        "where the level most plausibly shifted given the penalty; it is not a "
-                        "significance test, and it does not say what caused the shift.")
+                after = _n.listing(_n.when(j, time) for j in locs)
+                spans = ([f" ({axis.text(a)} to {axis.text(b)})" for a, b in zip(starts, ends)]
+                         if axis is not None else [""] * len(m))
+                text = (f"{_n.plural(len(locs), 'change point')}{of}, after {after} ({how}): "
+                        f"segment means {_n.listing(fmt(v) + w for v, w in zip(m, spans))}. A "
+                        "change point marks where the level most plausibly shifted given the "
+                        "penalty; it is not a significance test, and it does not say what "
+                        "caused the shift.")
             if noise[i] > _UNIT_VARIANCE_LIMIT:
                 text += f" {_n.capital(_unit_variance_text(noise[i]))}."
             lines.append(_n.prefix(name, text))
@@ -197,8 +244,9 @@ def _segment_means(y: np.ndarray, mask: np.ndarray, status: np.ndarray):
     return [m if s == 0 else np.array([], dtype=float) for m, s in zip(per_row, status)]
 
 
+@_frames.tidy(roles=("value",), layout="series")
 def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_policy="omit",
-                 errors="coerce", threads=None) -> ChangepointResult:
+                 t=None, errors="coerce", threads=None) -> ChangepointResult:
     """Change points by exact PELT, as R ``changepoint`` (``cpt.mean`` / ``cpt.meanvar``).
 
     Finds the segmentation that minimises the sum of segment costs plus a penalty per change,
@@ -206,9 +254,12 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
 
     Parameters
     ----------
-    y : array_like
-        One series (1-D) or one series per row (2-D).  Whole, non-negative counts for the
-        ``"poisson"`` cost.
+    y : array_like, pandas.Series or pandas.DataFrame
+        One series (1-D) or one series per row (2-D); or a Series or DataFrame with a
+        DatetimeIndex or PeriodIndex (one series per column, results labelled by the columns),
+        whose times date the change points; or a tidy table ``changepoints(df, value="crimes",
+        time="month", by=["force"])``.  Whole, non-negative counts for the ``"poisson"``
+        cost.
     cost : {"normal-mean", "normal-meanvar", "poisson"}
         ``"normal-mean"``: change in mean with variance 1, cost = residual sum of squares of
         the data as given (as ``cpt.mean``; standardise first when the variance is not 1).
@@ -228,6 +279,8 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
         ``"omit"`` segments the observed values (taken as consecutive) and reports locations
         at their original positions; ``"propagate"`` gives a series with a missing value NaN
         results and status ``"missing values"``; ``"raise"`` refuses missing values.
+    t : array_like of dates or periods, optional
+        The observations' times, when ``y`` has no time index.
     errors : {"coerce", "raise"}
         ``"raise"``: a series too short for two segments of ``min_size`` raises ValueError.
     threads : int, optional
@@ -237,9 +290,10 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
     -------
     ChangepointResult
         ``locations`` (0-based index of the last point of every segment but the final one, as
-        R's ``cpts()`` minus 1), ``segment_means``, ``objective`` (sum of segment costs,
+        R's ``cpts()`` minus 1; with a time axis, their times as given), ``positions`` (the
+        0-based indexes always), ``segment_means``, ``objective`` (sum of segment costs,
         including MBIC's log m terms, + penalty x changes: R's ``lastchangelike[n]``),
-        ``n_changes``, ``penalty`` (per change), ``status``.
+        ``n_changes``, ``penalty`` (per change), ``status``, ``labels``.
 
     Raises
     ------
@@ -280,6 +334,19 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
     >>> res = changepoints(y, penalty="bic")
     >>> res.locations.tolist(), res.segment_means.round(2).tolist()
     ([4], [2.0, 5.06])
+
+    The same values as a monthly series: the change is dated.
+
+    >>> import pandas as pd
+    >>> s = pd.Series(y, index=pd.period_range("2023-11", periods=10, freq="M"))
+    >>> res = changepoints(s, penalty="bic")
+    >>> res.locations.tolist(), res.positions.tolist()
+    ([Period('2024-03', 'M')], [4])
+    >>> print(res.narrative())  # doctest: +NORMALIZE_WHITESPACE
+    1 change point, after March 2024 (PELT, normal-mean cost, bic penalty): segment means 2.00
+    (November 2023 to March 2024) and 5.06 (April 2024 to August 2024). A change point marks
+    where the level most plausibly shifted given the penalty; it is not a significance test,
+    and it does not say what caused the shift.
     """
     cost = _v.choice(cost, "cost", _o.COST.names)
     if isinstance(penalty, str):
@@ -295,7 +362,8 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
     errors = _v.choice(errors, "errors", _batch.ERRORS)
     nthreads = _v.threads(threads)
     poisson = cost == "poisson"
-    mat, single = _v.series(y, "y", nan_policy=policy, nonneg=poisson, whole=poisson)
+    src = _frames.dated_series_input(y, "y", t)
+    mat, single = _v.series(src.values, "y", nan_policy=policy, nonneg=poisson, whole=poisson)
     _v.series_length(mat.shape[1], "y", 2 * size, f"two segments of min_size {size}")
     if cost == "normal-mean":
         noise = _count_noise(mat)
@@ -327,7 +395,8 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
         return out
 
     return ChangepointResult(
-        locations=ragged(locations),
+        locations=ragged([src.times_at(p) for p in locations]),
+        positions=ragged(locations),
         segment_means=ragged(means),
         objective=per_series(objective),
         n_changes=per_series(np.where(status == 0, n_changes, np.nan)) if not single else
@@ -338,4 +407,6 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
         status=per_series(labels),
         method=method,
         _y=mat,
+        labels=src.labels,
+        times=src.times,
     )

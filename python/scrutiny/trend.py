@@ -6,7 +6,11 @@ Sen's slope with its confidence interval, and Pettitt's test for a single change
 ``trend_table`` runs them for every group of a long table and adds Benjamini-Hochberg q-values.
 
 Every function takes one series or a 2-D array with one series per row (the last axis is
-time) and tests every row in one call to the C core, in parallel over the machine's cores.  A
+time) and tests every row in one call to the C core, in parallel over the machine's cores.
+pandas inputs carry their names and dates: a Series or DataFrame with a DatetimeIndex or
+PeriodIndex (one series per column) is a time axis, slopes then use its true spacing (a missing
+month is missing) and are reported per month, quarter or year (``per=``), Pettitt's location
+is a date, and a tidy table takes ``(df, value=..., time=..., by=[...])``.  A
 series that cannot be tested does not stop the others: its results are NaN and ``status``
 says why (``"too short (n < 3)"``, ``"constant"``, ``"all missing"``, ``"missing values"``);
 ``errors="raise"`` raises instead.  Numbers follow pymannkendall 1.4.3 and R ``trend`` 1.1.4,
@@ -18,12 +22,13 @@ import dataclasses
 
 import numpy as np
 
-from . import _batch, _core
+from . import _batch, _core, _frames
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
 from . import _validation as _v
 from ._results import Result, TestResult
+from ._timeaxis import slope_unit, time_axis
 # The model-based trend tests are the same family, kept in their own modules.
 from .models import count_trend, its  # noqa: F401
 from .multitest import multiple_testing
@@ -55,6 +60,34 @@ def _series(y, nan_policy):
     return mat, single, policy == "omit"
 
 
+def _input(y, t, nan_policy, dates_only: bool = False):
+    """``y`` (and ``t``) in any layout :func:`scrutiny._frames.series_input` reads: the input
+    read (labels, time axis, true-spacing ``t``), its values as a 2-D float64 array, whether
+    it was one series, and omit.  ``dates_only``: ``t`` only names the times (numbers are
+    refused)."""
+    src = (_frames.dated_series_input if dates_only else _frames.series_input)(y, "y", t)
+    mat, single, omit = _series(src.values, nan_policy)
+    return src, mat, single, omit
+
+
+def _alpha(alpha, conf) -> float:
+    """The significance level from ``alpha`` or from a confidence level ``conf`` (1 - conf)."""
+    if conf is None:
+        return _v.conf_level(alpha, "alpha")
+    level = float(f"{1.0 - _v.conf_level(conf, 'conf'):.12g}")     # 1 - 0.95 is 0.05
+    if not 0.0 < level < 1.0:
+        raise ValueError(f"conf must leave a significance level 1 - conf in (0, 1) (got {conf!r})")
+    if alpha != 0.05 and not np.isclose(alpha, level, rtol=1e-9, atol=0.0):
+        raise TypeError(f"give alpha= or conf= (alpha = 1 - conf), not both (got alpha={alpha!r}, "
+                        f"conf={conf!r})")
+    return level
+
+
+def _axis_of(result):
+    """The time axis of a result's ``times`` (None without)."""
+    return None if result.times is None else time_axis(result.times, "times")
+
+
 def _time(t, n: int):
     return None if t is None else _v.strictly_increasing(t, "t", n)
 
@@ -67,10 +100,24 @@ def _per_series(out: dict, names, single: bool) -> dict:
 _out = _batch.single
 
 
-def _mk_narrative(result, test: str, labels, measure, unit: str, adjust):
+def _slope_text(slope: float, unit: str, measure, dated: bool) -> str:
+    """"Sen's slope +8.13 per month" (with a time axis and a measure: "(8.1 more crimes a
+    month)")."""
+    text = f"Sen's slope {_n.signed(slope)} per {unit}"
+    if dated and measure and np.isfinite(slope):
+        text += f" ({_n.more_or_fewer(slope, measure, unit)})"
+    return text
+
+
+def _mk_narrative(result, test: str, labels, measure, unit, adjust, default_unit: str):
     """The Mann-Kendall finding per series: "Increasing trend (Mann-Kendall z = 3.50,
     p < 0.001): a rise more than chance would explain, significant at the 5% level; Sen's
-    slope +0.433 per time step." or "No evidence of a trend at the 5% level (...)"."""
+    slope +0.433 per time step." or "No evidence of a trend at the 5% level (...)"; series
+    named by ``labels`` (default: the result's), the slope per ``unit`` (default: the result's
+    ``per``)."""
+    labels = result.labels if labels is None else labels
+    dated = unit is None and result.per is not None
+    unit = unit or result.per or default_unit
     scalar = np.ndim(result.z) == 0
     k = np.size(result.z)
     trend, status = _n.flat(result.trend, k), _n.flat(result.status, k)
@@ -86,7 +133,7 @@ def _mk_narrative(result, test: str, labels, measure, unit: str, adjust):
         else:
             stats = _n.stats(f"{test} z = {z[i]:.2f}", _n.p_text(p[i], result.alpha),
                              verdicts[i].note)
-            sen = f"Sen's slope {_n.signed(slope[i])} per {unit}."
+            sen = _slope_text(slope[i], unit, measure, dated) + "."
             if verdicts[i].significant:
                 up = z[i] > 0
                 text = (f"{'increasing' if up else 'decreasing'} trend{of} {stats}: "
@@ -137,6 +184,12 @@ class MannKendallResult(TestResult):
         The significance level of ``h`` and ``trend``.
     lag : int or None
         The number of autocorrelation lags used by the Hamed-Rao and Yue-Wang variants.
+    per : str or None
+        The unit of ``slope`` with a time axis (``"month"``, ``"year"``, ...); None without.
+    labels : pandas.Index or None
+        The series' names (a DataFrame's columns; the ``by`` groups of a tidy table).
+    times : pandas.Index or None
+        The observations' times as given (hidden: for charts and narratives).
     """
 
     trend: str | np.ndarray = _r.series()
@@ -154,6 +207,9 @@ class MannKendallResult(TestResult):
     status: str | np.ndarray = _r.series()
     alpha: float = _r.scalar()
     lag: int | None = _r.scalar(default=None)
+    per: str | None = _r.scalar(default=None)
+    labels: object = _r.label(default=None)
+    times: object = _r.hidden(default=None)
 
     @property
     def statistic(self):
@@ -161,44 +217,53 @@ class MannKendallResult(TestResult):
         return self.z
 
 
-    def narrative(self, labels=None, measure: str | None = None, unit: str = "time step",
+    def narrative(self, labels=None, measure: str | None = None, unit: str | None = None,
                   adjust=None) -> str | list[str]:
         """The finding at level ``alpha`` in words, e.g. "Increasing trend (Mann-Kendall
         z = 2.41, p = 0.016): a rise more than chance would explain, significant at the 5%
         level; Sen's slope +0.52 per time step."; for several series a list with one sentence
-        each, prefixed by its name (``labels``; default "Series 0", ...).
+        each, prefixed by its name (``labels``; default the result's, else "Series 0", ...).
+        With a time axis the slope is per ``per`` ("Sen's slope +8.13 per month (8.1 more
+        crimes a month)" with ``measure="crimes"``).
 
         Parameters
         ----------
         labels : sequence, optional
-            Series names.
+            Series names (default: the result's ``labels``).
         measure : str, optional
             What is tested, e.g. ``"recorded crime"`` ("no evidence of a trend in recorded
             crime").
-        unit : str
-            The unit of ``t`` for Sen's slope, e.g. ``"month"``.
+        unit : str, optional
+            The unit of ``t`` for Sen's slope, e.g. ``"month"`` (default: the result's
+            ``per``, else ``"time step"``).
         adjust : {"bh", "by", "holm", "bonferroni", "hochberg"}, optional
             Decide on p-values adjusted across the series (:func:`scrutiny.multiple_testing`);
             without it, a significant trend among several series says that its p-value is
             not adjusted.
         """
-        return _mk_narrative(self, "Mann-Kendall", labels, measure, unit, adjust)
+        return _mk_narrative(self, "Mann-Kendall", labels, measure, unit, adjust, "time step")
 
 
-def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy="omit", *,
-                 errors="coerce", threads=None) -> MannKendallResult:
+@_frames.tidy(roles=("value",), layout="series")
+@_frames.keyword_only
+def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, *, nan_policy="omit",
+                 conf=None, per=None, errors="coerce", threads=None) -> MannKendallResult:
     """Mann-Kendall test for a monotonic trend, with Sen's slope, for one or many series.
 
     Parameters
     ----------
-    y : array_like
-        One series (1-D) or one series per row (2-D), in time order.  NaN marks a missing
-        value (see ``nan_policy``); infinite values are refused.
+    y : array_like, pandas.Series or pandas.DataFrame
+        One series (1-D) or one series per row (2-D), in time order; or a Series or
+        DataFrame with a DatetimeIndex or PeriodIndex (one series per column, results
+        labelled by the columns): a time axis, whose true spacing is ``t``; or a tidy table
+        ``mann_kendall(df, value="crimes", time="month", by=["force"])``.  NaN marks a
+        missing value (see ``nan_policy``); infinite values are refused.
     t : array_like, optional
         Time of each observation (finite, strictly increasing, shared by every series; gaps
-        and unequal spacing allowed).  Used for Sen's slope and intercept (and for detrending
-        in ``"hamed_rao"``, ``"yue_wang"`` and ``"tfpw"``); S depends only on the order.
-        Default: the positions 0, 1, ..., n - 1.
+        and unequal spacing allowed), as numbers or as dates or periods (a time axis).  Used
+        for Sen's slope and intercept (and for detrending in ``"hamed_rao"``, ``"yue_wang"``
+        and ``"tfpw"``); S depends only on the order.  Default: the positions 0, 1, ...,
+        n - 1, or the whole periods since the first observation of a time axis.
     method : {"original", "hamed_rao", "yue_wang", "prewhiten", "tfpw"}
         ``"original"``: tie-corrected variance.  ``"hamed_rao"`` / ``"yue_wang"``: the variance
         multiplied by the Hamed-Rao (1998) or Yue-Wang (2004) factor n/n* for autocorrelation.
@@ -210,10 +275,16 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy=
     lag : int, optional
         ``"hamed_rao"`` and ``"yue_wang"`` only: use the autocorrelations at lags 1..lag
         (1 <= lag <= n - 1).  Default: every lag, as pymannkendall's ``lag=None``.
-    nan_policy : {"omit", "propagate", "raise"}
+    nan_policy : {"omit", "propagate", "raise"}, keyword-only
         ``"omit"`` drops missing values and takes the others as consecutive for S (as
-        pymannkendall); Sen's slope keeps their times.  ``"propagate"`` gives a series with a
-        missing value NaN results and status ``"missing values"``; ``"raise"`` refuses them.
+        pymannkendall); Sen's slope keeps their times (on a time axis, their dates).
+        ``"propagate"`` gives a series with a missing value NaN results and status
+        ``"missing values"``; ``"raise"`` refuses them.
+    conf : float, optional
+        A confidence level instead of ``alpha`` (alpha = 1 - conf).
+    per : {"month", "quarter", "year", "week", "day"}, optional
+        With a time axis: the unit of ``slope`` (default the axis' own, e.g. ``"month"``;
+        ``per="year"`` multiplies a monthly slope by 12).  Refused without a time axis.
     errors : {"coerce", "raise"}
         ``"coerce"``: a series that cannot be tested (fewer than 3 values, 4 for the
         prewhitening methods; constant; no values; fewer than ``lag`` + 1 values) gets NaN
@@ -225,8 +296,10 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy=
     Returns
     -------
     MannKendallResult
-        ``trend``, ``h``, ``pvalue``, ``z``, ``tau``, ``tau_b``, ``s``, ``var_s``, ``slope``,
-        ``intercept``, ``method``, ``nobs``, ``status``.  Unpacks as ``z, pvalue``.
+        ``trend``, ``h``, ``pvalue``, ``z``, ``tau``, ``tau_b``, ``s``, ``var_s``, ``slope``
+        (per ``per`` with a time axis), ``intercept`` (the line's value at t = 0: the first
+        observation's time on a time axis), ``method``, ``nobs``, ``status``, ``per``,
+        ``labels``.  Unpacks as ``z, pvalue``.
 
     Raises
     ------
@@ -234,7 +307,9 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy=
         Bad input: empty or more than 2-D ``y``, infinite values, missing values under
         ``nan_policy="raise"``, ``t`` of the wrong length or not finite and strictly
         increasing, an unknown ``method``, ``alpha`` outside (0, 1), ``lag`` out of range or
-        given for a method that has none.
+        given for a method that has none; a DataFrame without a time index, duplicate or
+        unsorted times, a frequency that cannot be inferred, times given both as ``y``'s
+        index and ``t``, ``per`` without a time axis.
 
     Notes
     -----
@@ -272,11 +347,23 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy=
     >>> res.narrative()  # doctest: +NORMALIZE_WHITESPACE
     "Increasing trend (Mann-Kendall z = 3.50, p < 0.001): a rise more than chance would explain,
     significant at the 5% level; Sen's slope +0.433 per time step."
+
+    A monthly series with October 2023 missing: the slope uses the true spacing, per month.
+
+    >>> import pandas as pd
+    >>> months = pd.period_range("2023-01", periods=13, freq="M").delete(9)
+    >>> s = pd.Series(y, index=months)
+    >>> res = mann_kendall(s)
+    >>> round(res.slope, 4), res.per
+    (0.4083, 'month')
+    >>> round(mann_kendall(s, per="year").slope, 3)
+    4.9
     """
     method = _v.choice(method, "method", _o.MK_METHOD.names)
-    alpha = _v.conf_level(alpha, "alpha")
+    alpha = _alpha(alpha, conf)
     errors = _v.choice(errors, "errors", _batch.ERRORS)
-    mat, single, omit = _series(y, nan_policy)
+    src, mat, single, omit = _input(y, t, nan_policy)
+    factor, unit = slope_unit(src.axis, per)
     n = mat.shape[1]
     if lag is not None:
         if method not in ("hamed_rao", "yue_wang"):
@@ -284,9 +371,11 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy=
         lag = _v.whole_number(lag, "lag", minimum=1)
         if lag > n - 1:
             raise ValueError(f"lag must be at most n - 1 = {n - 1} (got {lag})")
-    tt = _time(t, n)
+    tt = _time(src.t, n)
     out = _core.trend_mk(mat, tt, _o.MK_METHOD.codes[method], alpha, lag or 0, omit,
                          _v.threads(threads))
+    if factor != 1.0:
+        out["slope"] = out["slope"] * factor
     minimum = "n < 4" if method in ("prewhiten", "tfpw") else "n < 3"
     labels = _batch.statuses(out["status"], _row_status(minimum, lag), "mann_kendall", errors,
                              single=single)
@@ -294,7 +383,8 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, nan_policy=
         trend=_out(_TRENDS[out["trend"]], single),
         **_per_series(out, ("h", "pvalue", "z", "tau", "tau_b", "s", "var_s", "slope",
                             "intercept", "nobs"), single),
-        method=_o.MK_METHOD.word(method), status=_out(labels, single), alpha=alpha, lag=lag)
+        method=_o.MK_METHOD.word(method), status=_out(labels, single), alpha=alpha, lag=lag,
+        per=unit, labels=src.labels, times=src.times)
 
 
 # ---- seasonal Mann-Kendall ------------------------------------------------------------------
@@ -338,6 +428,12 @@ class SeasonalMannKendallResult(TestResult):
         ``"ok"`` or why the series was not tested, per series.
     alpha : float
         The significance level of ``h`` and ``trend``.
+    per : str or None
+        The unit of ``slope`` with a time axis (``"month"``, ``"year"``, ...); None without.
+    labels : pandas.Index or None
+        The series' names (a DataFrame's columns; the ``by`` groups of a tidy table).
+    times : pandas.Index or None
+        The observations' times as given (hidden: for charts and narratives).
     """
 
     trend: str | np.ndarray = _r.series()
@@ -356,6 +452,9 @@ class SeasonalMannKendallResult(TestResult):
     nobs: int | np.ndarray = _r.series()
     status: str | np.ndarray = _r.series()
     alpha: float = _r.scalar()
+    per: str | None = _r.scalar(default=None)
+    labels: object = _r.label(default=None)
+    times: object = _r.hidden(default=None)
 
     @property
     def statistic(self):
@@ -363,15 +462,30 @@ class SeasonalMannKendallResult(TestResult):
         return self.z
 
 
-    def narrative(self, labels=None, measure: str | None = None, unit: str = "cycle",
+    def narrative(self, labels=None, measure: str | None = None, unit: str | None = None,
                   adjust=None) -> str | list[str]:
         """The finding in words, as :meth:`MannKendallResult.narrative` (the slope is per
-        ``unit``, a cycle of ``period`` seasons); one sentence per series for several."""
-        return _mk_narrative(self, "seasonal Mann-Kendall", labels, measure, unit, adjust)
+        ``unit``: default the result's ``per``, else a cycle of ``period`` seasons); one
+        sentence per series for several."""
+        return _mk_narrative(self, "seasonal Mann-Kendall", labels, measure, unit, adjust,
+                             "cycle")
 
 
-def seasonal_mann_kendall(y, period=12, alpha=0.05, nan_policy="omit", *, errors="coerce",
-                          threads=None) -> SeasonalMannKendallResult:
+def _calendar_grid(src, mat: np.ndarray, period: int):
+    """The series on a time axis placed on the full grid of its periods from the start of the
+    first observation's cycle (missing periods NaN), so that seasons come from the calendar;
+    and the grid position of the first observation."""
+    offset = int(src.axis.periods.asi8[0]) % period
+    at = offset + src.axis.t.astype(np.intp)
+    grid = np.full((mat.shape[0], int(at[-1]) + 1), np.nan)
+    grid[:, at] = mat
+    return grid, offset
+
+
+@_frames.tidy(roles=("value",), layout="series")
+@_frames.keyword_only
+def seasonal_mann_kendall(y, period=12, alpha=0.05, *, nan_policy="omit", t=None, conf=None,
+                          per=None, errors="coerce", threads=None) -> SeasonalMannKendallResult:
     """Seasonal Mann-Kendall test (Hirsch-Slack) with the seasonal Sen slope.
 
     Compares each season only with itself (January with January, ...), so that a seasonal
@@ -379,17 +493,29 @@ def seasonal_mann_kendall(y, period=12, alpha=0.05, nan_policy="omit", *, errors
 
     Parameters
     ----------
-    y : array_like
+    y : array_like, pandas.Series or pandas.DataFrame
         One series (1-D) or one series per row (2-D); observation i is in season
         i mod ``period`` of cycle i // ``period`` (start the series at the first season).
+        With a time axis (a Series or DataFrame with a DatetimeIndex or PeriodIndex, one
+        series per column, or ``t`` as dates), seasons come from the calendar: with monthly
+        data and ``period=12`` every January is compared with the Januaries, whichever month
+        the series starts in and whichever months are missing.  A tidy table:
+        ``seasonal_mann_kendall(df, value="crimes", time="month", by=["force"])``.
     period : int
         Seasons per cycle (12 for monthly data, 4 for quarterly), 1 <= period <= n.
     alpha : float
         Significance level in (0, 1).
-    nan_policy : {"omit", "propagate", "raise"}
+    nan_policy : {"omit", "propagate", "raise"}, keyword-only
         ``"omit"`` drops missing values within each season (the others taken as consecutive
         for S; the slope keeps their cycle).  ``"propagate"``, ``"raise"`` as
-        :func:`mann_kendall`.
+        :func:`mann_kendall` (a period absent from a time axis is not a missing value).
+    t : array_like of dates or periods, optional
+        The observations' times (a time axis), when ``y`` has no time index.
+    conf : float, optional
+        A confidence level instead of ``alpha`` (alpha = 1 - conf).
+    per : {"month", "quarter", "year", "week", "day"}, optional
+        With a time axis: the unit of ``slope`` (default the axis' own: a monthly series'
+        slope is per month, the slope per cycle divided by ``period``).  Refused without.
     errors : {"coerce", "raise"}
         As :func:`mann_kendall`; a series needs a season with two values and a season whose
         values are not all equal.
@@ -399,9 +525,11 @@ def seasonal_mann_kendall(y, period=12, alpha=0.05, nan_policy="omit", *, errors
     Returns
     -------
     SeasonalMannKendallResult
-        ``trend``, ``h``, ``pvalue``, ``z``, ``tau``, ``s``, ``var_s``, ``slope`` (per cycle),
-        ``intercept``, ``s_season``, ``var_s_season``, ``period``, ``method``, ``nobs``,
-        ``status``.  Unpacks as ``z, pvalue``.
+        ``trend``, ``h``, ``pvalue``, ``z``, ``tau``, ``s``, ``var_s``, ``slope`` (per cycle;
+        per ``per`` with a time axis), ``intercept`` (the line's value at the first
+        observation), ``s_season``, ``var_s_season`` (from January, or Q1, with a monthly or
+        quarterly time axis), ``period``, ``method``, ``nobs``, ``status``, ``per``,
+        ``labels``.  Unpacks as ``z, pvalue``.
 
     Raises
     ------
@@ -429,15 +557,37 @@ def seasonal_mann_kendall(y, period=12, alpha=0.05, nan_policy="omit", *, errors
     >>> res = seasonal_mann_kendall(y, period=12)
     >>> res.trend, res.s, round(res.slope, 4)
     ('increasing', 72.0, 8.6)
+
+    The same months as a monthly Series: the slope per month (or ``per="year"``).
+
+    >>> import pandas as pd
+    >>> s = pd.Series(y, index=pd.period_range("2021-01", periods=48, freq="M"))
+    >>> per_month, per_year = seasonal_mann_kendall(s), seasonal_mann_kendall(s, per="year")
+    >>> round(per_month.slope, 4), round(per_year.slope, 4)
+    (0.7167, 8.6)
     """
-    alpha = _v.conf_level(alpha, "alpha")
+    alpha = _alpha(alpha, conf)
     errors = _v.choice(errors, "errors", _batch.ERRORS)
-    mat, single, omit = _series(y, nan_policy)
-    n = mat.shape[1]
+    src, mat, single, omit = _input(y, t, nan_policy, dates_only=True)
     period = _v.whole_number(period, "period", minimum=1)
+    factor, unit = slope_unit(src.axis, per)
+    grid, offset = (mat, 0) if src.axis is None else _calendar_grid(src, mat, period)
+    n = grid.shape[1]
     if period > n:
         raise ValueError(f"period must be at most the series length {n} (got {period})")
-    out = _core.trend_seasonal(mat, period, alpha, omit, _v.threads(threads))
+    out = _core.trend_seasonal(grid, period, alpha, omit or grid is not mat,
+                               _v.threads(threads))
+    if grid is not mat and not omit:
+        # a missing value propagates; a period absent from the axis does not
+        rows = np.flatnonzero(np.isnan(mat).any(axis=1))
+        if rows.size:
+            missing = _core.trend_seasonal(np.ascontiguousarray(grid[rows]), period, alpha,
+                                           False, _v.threads(threads))
+            for key, value in missing.items():
+                out[key][rows] = value
+    if src.axis is not None:
+        out["intercept"] = out["intercept"] + offset / period * out["slope"]
+        out["slope"] = out["slope"] * (factor / period)
     labels = _batch.statuses(out["status"], _row_status("no season with 2 values"),
                              "seasonal_mann_kendall", errors, single=single)
     return SeasonalMannKendallResult(
@@ -447,7 +597,7 @@ def seasonal_mann_kendall(y, period=12, alpha=0.05, nan_policy="omit", *, errors
         s_season=out["s_season"][0] if single else out["s_season"],
         var_s_season=out["var_s_season"][0] if single else out["var_s_season"], period=period,
         method="seasonal Mann-Kendall test (Hirsch-Slack)", status=_out(labels, single),
-        alpha=alpha)
+        alpha=alpha, per=unit, labels=src.labels, times=src.times)
 
 
 # ---- Sen's slope ----------------------------------------------------------------------------
@@ -473,6 +623,12 @@ class SenSlopeResult(Result):
         ``"ok"`` or why the series was not tested, per series.
     method : str
         How the slope and its interval are computed.
+    per : str or None
+        The unit of ``slope`` with a time axis (``"month"``, ``"year"``, ...); None without.
+    labels : pandas.Index or None
+        The series' names (a DataFrame's columns; the ``by`` groups of a tidy table).
+    times : pandas.Index or None
+        The observations' times as given (hidden: for charts and narratives).
     """
 
     slope: float | np.ndarray = _r.series()
@@ -483,14 +639,19 @@ class SenSlopeResult(Result):
     nobs: int | np.ndarray = _r.series()
     status: str | np.ndarray = _r.series()
     method: str = _r.scalar()
+    per: str | None = _r.scalar(default=None)
+    labels: object = _r.label(default=None)
+    times: object = _r.hidden(default=None)
 
 
-    def narrative(self, labels=None, measure: str | None = None, unit: str = "time step"
+    def narrative(self, labels=None, measure: str | None = None, unit: str | None = None
                   ) -> str | list[str]:
         """The slope per ``unit`` with its interval(s) and whether an interval excludes 0 (at
         the widest level that does), e.g. "Sen's slope is +0.433 per time step (95% CI +0.320
         to +0.550): the series rises by more than chance would explain (the 95% CI excludes
-        0)."; for several series a list with one sentence each (named by ``labels``).
+        0)."; for several series a list with one sentence each (named by ``labels``, default
+        the result's).  ``unit`` defaults to the result's ``per`` (with a time axis and a
+        ``measure``: "... per month (8.1 more crimes a month) ..."), else "time step".
 
         Examples
         --------
@@ -501,6 +662,9 @@ class SenSlopeResult(Result):
         Sen's slope of response time is +0.433 per month (95% CI +0.320 to +0.550): the series
         rises by more than chance would explain (the 95% CI excludes 0).
         """
+        labels = self.labels if labels is None else labels
+        dated = unit is None and self.per is not None and measure
+        unit = unit or self.per or "time step"
         scalar = np.ndim(self.slope) == 0
         k = np.size(self.slope)
         levels = self._levels() or (float(self.conf),)
@@ -524,30 +688,41 @@ class SenSlopeResult(Result):
 
                 verdict = _n.ci_verdict(lo[i], hi[i], levels, 0.0, "the series rises",
                                         "the series falls", "a trend")
+                more = f", {_n.more_or_fewer(slope[i], measure, unit)}" if dated else ""
                 text = (f"Sen's slope{of} is {show(slope[i])} per {unit} "
-                        f"({_n.intervals(lo[i], hi[i], levels, show)}): {verdict}.")
+                        f"({_n.intervals(lo[i], hi[i], levels, show)}{more}): {verdict}.")
             lines.append(_n.prefix(name, text))
         return _n.one_or_many(lines, scalar)
 
 
-def sen_slope(y, t=None, conf=0.95, nan_policy="omit", *, errors="coerce",
+@_frames.tidy(roles=("value",), layout="series")
+@_frames.keyword_only
+def sen_slope(y, t=None, conf=0.95, *, nan_policy="omit", per=None, errors="coerce",
               threads=None) -> SenSlopeResult:
     """Sen's (Theil-Sen) slope with its rank-based confidence interval, as R
     ``trend::sens.slope``, with a real time index.
 
     Parameters
     ----------
-    y : array_like
-        One series (1-D) or one series per row (2-D).  NaN marks a missing value.
+    y : array_like, pandas.Series or pandas.DataFrame
+        One series (1-D) or one series per row (2-D); or a Series or DataFrame with a
+        DatetimeIndex or PeriodIndex (one series per column, results labelled by the columns):
+        a time axis, whose true spacing is ``t``; or a tidy table ``sen_slope(df,
+        value="crimes", time="month", by=["force"])``.  NaN marks a missing value.
     t : array_like, optional
         Time of each observation (finite, strictly increasing, shared by every series; unequal
-        spacing and gaps allowed): the slope is per unit of ``t``.  Default 0, 1, ..., n - 1.
+        spacing and gaps allowed), as numbers or as dates or periods (a time axis): the slope
+        is per unit of ``t``.  Default 0, 1, ..., n - 1, or the whole periods since the first
+        observation of a time axis.
     conf : float or sequence of float
         Confidence level(s) in (0, 1); a sequence adds a trailing axis to ``lower``, ``upper``.
-    nan_policy : {"omit", "propagate", "raise"}
+    nan_policy : {"omit", "propagate", "raise"}, keyword-only
         ``"omit"`` drops missing values (the others keep their ``t``); ``"propagate"`` gives a
         series with a missing value NaN results and status ``"missing values"``; ``"raise"``
         refuses them.
+    per : {"month", "quarter", "year", "week", "day"}, optional
+        With a time axis: the unit of ``slope``, ``lower`` and ``upper`` (default the axis'
+        own, e.g. ``"month"``).  Refused without a time axis.
     errors : {"coerce", "raise"}
         ``"coerce"``: a series with fewer than 2 values, constant or without values gets NaN
         results and its ``status``; ``"raise"``: the first such series raises ValueError.
@@ -557,8 +732,9 @@ def sen_slope(y, t=None, conf=0.95, nan_policy="omit", *, errors="coerce",
     Returns
     -------
     SenSlopeResult
-        ``slope``, ``lower``, ``upper``, ``intercept``, ``conf``, ``nobs``, ``status``,
-        ``method``.
+        ``slope``, ``lower``, ``upper`` (per ``per`` with a time axis), ``intercept`` (the
+        line's value at t = 0: the first observation's time on a time axis), ``conf``,
+        ``nobs``, ``status``, ``method``, ``per``, ``labels``.
 
     Raises
     ------
@@ -590,14 +766,30 @@ def sen_slope(y, t=None, conf=0.95, nan_policy="omit", *, errors="coerce",
     (0.4333, 0.32, 0.55)
     >>> round(sen_slope(y, t=[0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 12]).slope, 4)
     0.4083
+
+    Monthly counts per force in a tidy table, with a month missing: slopes per month.
+
+    >>> import pandas as pd
+    >>> months = pd.period_range("2024-01", periods=7, freq="M").delete(3)
+    >>> df = pd.DataFrame({"force": ["North"] * 6 + ["South"] * 6,
+    ...                    "month": list(months) * 2,
+    ...                    "crimes": [40, 42, 45, 51, 52, 55, 30, 29, 31, 27, 26, 25]})
+    >>> res = sen_slope(df, value="crimes", time="month", by="force")
+    >>> res.to_frame()[["force", "slope", "lower", "upper", "per"]]
+       force     slope     lower  upper    per
+    0  North  2.500000  2.000000    3.0  month
+    1  South -0.833333 -1.666667    0.5  month
     """
     levels, several = _v.conf_levels(conf)
     errors = _v.choice(errors, "errors", _batch.ERRORS)
-    mat, single, omit = _series(y, nan_policy)
-    tt = _time(t, mat.shape[1])
+    src, mat, single, omit = _input(y, t, nan_policy)
+    factor, unit = slope_unit(src.axis, per)
+    tt = _time(src.t, mat.shape[1])
     out = _core.trend_sen(mat, tt, levels, omit, _v.threads(threads))
     slope, icpt, lower, upper, nobs = (out[k] for k in ("slope", "intercept", "lower", "upper",
                                                         "nobs"))
+    if factor != 1.0:
+        slope, lower, upper = slope * factor, lower * factor, upper * factor
     labels = _batch.statuses(out["status"], _row_status("n < 2"), "sen_slope", errors,
                              single=single)
     if not several:
@@ -609,7 +801,8 @@ def sen_slope(y, t=None, conf=0.95, nan_policy="omit", *, errors="coerce",
         slope=_out(slope, single), lower=lower, upper=upper, intercept=_out(icpt, single),
         conf=tuple(float(c) for c in levels) if several else float(levels[0]),
         nobs=_out(nobs, single), status=_out(labels, single),
-        method="Sen's slope (rank-based interval as R trend::sens.slope)")
+        method="Sen's slope (rank-based interval as R trend::sens.slope)", per=unit,
+        labels=src.labels, times=src.times)
 
 
 # ---- Pettitt --------------------------------------------------------------------------------
@@ -625,31 +818,41 @@ class PettittResult(TestResult):
         Pettitt's U*, per series.
     pvalue : float or numpy.ndarray
         Its approximate p-value, per series.
-    location : int or numpy.ndarray
+    location : int, pandas.Timestamp, pandas.Period or numpy.ndarray
         The 0-based index of the last value before the change (-1 for a series that was not
-        tested), per series.
+        tested), per series; with a time axis its time as given (None when not tested).
+    position : int or numpy.ndarray
+        The 0-based index of the last value before the change (-1 when not tested), per
+        series, with or without a time axis.
     method : str
         The name of the test.
     nobs : int or numpy.ndarray
         The values used, per series.
     status : str or numpy.ndarray
         ``"ok"`` or why the series was not tested, per series.
+    labels : pandas.Index or None
+        The series' names (a DataFrame's columns; the ``by`` groups of a tidy table).
+    times : pandas.Index or None
+        The observations' times as given (hidden: for charts and narratives).
     """
 
     statistic: float | np.ndarray = _r.series()
     pvalue: float | np.ndarray = _r.series()
-    location: int | np.ndarray = _r.series()
+    location: object = _r.series()
+    position: int | np.ndarray = _r.series()
     method: str = _r.scalar()
     nobs: int | np.ndarray = _r.series()
     status: str | np.ndarray = _r.series()
-
+    labels: object = _r.label(default=None)
+    times: object = _r.hidden(default=None)
 
     def narrative(self, labels=None, alpha: float = 0.05, time=None, measure: str | None = None,
                   adjust=None) -> str | list[str]:
         """Whether there is a single change point at level ``alpha``, and where: "A change
         point after point 6 (Pettitt U* = 36, p = 0.031): a shift more than chance would
-        explain, significant at the 5% level."; for several series a list with one sentence
-        each (named by ``labels``).  ``time`` names the points (e.g. months), ``adjust`` as
+        explain, significant at the 5% level." ("after March 2024" with a time axis); for
+        several series a list with one sentence each (named by ``labels``, default the
+        result's).  ``time`` names the points (default: the result's times), ``adjust`` as
         :meth:`MannKendallResult.narrative`.
 
         Examples
@@ -661,10 +864,12 @@ class PettittResult(TestResult):
         explain, significant at the 5% level.
         """
         alpha = _v.conf_level(alpha, "alpha")
+        labels = self.labels if labels is None else labels
+        time = _axis_of(self) if time is None else time
         scalar = np.ndim(self.statistic) == 0
         k = np.size(self.statistic)
         u, p = (_n.flat(getattr(self, f), k).astype(float) for f in ("statistic", "pvalue"))
-        where, status = _n.flat(self.location, k), _n.flat(self.status, k)
+        where, status = _n.flat(self.position, k), _n.flat(self.status, k)
         verdicts = _n.verdicts(p, alpha, adjust, "series")
         of = f" in {measure}" if measure else ""
         lines = []
@@ -681,16 +886,22 @@ class PettittResult(TestResult):
         return _n.one_or_many(lines, scalar)
 
 
-def pettitt(y, *, nan_policy="omit", errors="coerce", threads=None) -> PettittResult:
+@_frames.tidy(roles=("value",), layout="series")
+def pettitt(y, *, nan_policy="omit", t=None, errors="coerce", threads=None) -> PettittResult:
     """Pettitt's non-parametric test for a single change point, as R ``trend::pettitt.test``.
 
     Parameters
     ----------
-    y : array_like
-        One series (1-D) or one series per row (2-D).  NaN marks a missing value.
+    y : array_like, pandas.Series or pandas.DataFrame
+        One series (1-D) or one series per row (2-D); or a Series or DataFrame with a
+        DatetimeIndex or PeriodIndex (one series per column, results labelled by the
+        columns), whose times name the change; or a tidy table ``pettitt(df,
+        value="crimes", time="month", by=["force"])``.  NaN marks a missing value.
     nan_policy : {"omit", "propagate", "raise"}
         ``"omit"`` tests the observed values (taken as consecutive) and reports ``location``
         at its original position; ``"propagate"``, ``"raise"`` as :func:`mann_kendall`.
+    t : array_like of dates or periods, optional
+        The observations' times, when ``y`` has no time index.
     errors : {"coerce", "raise"}
         ``"coerce"``: a series with fewer than 2 values, constant or without values gets NaN
         results, ``location`` -1 and its ``status``; ``"raise"``: the first such series raises.
@@ -700,8 +911,9 @@ def pettitt(y, *, nan_policy="omit", errors="coerce", threads=None) -> PettittRe
     Returns
     -------
     PettittResult
-        ``statistic``, ``pvalue``, ``location``, ``method``, ``nobs``, ``status``.  Unpacks as
-        ``statistic, pvalue``.
+        ``statistic``, ``pvalue``, ``location`` (the time of the last value before the change
+        with a time axis, else its position), ``position``, ``method``, ``nobs``, ``status``,
+        ``labels``.  Unpacks as ``statistic, pvalue``.
 
     Raises
     ------
@@ -727,15 +939,29 @@ def pettitt(y, *, nan_policy="omit", errors="coerce", threads=None) -> PettittRe
     >>> res = pettitt(y)
     >>> res.statistic, round(res.pvalue, 5), res.location
     (36.0, 0.03141, 5)
+
+    With a time axis the change is dated:
+
+    >>> import pandas as pd
+    >>> s = pd.Series(y, index=pd.period_range("2023-10", periods=12, freq="M"))
+    >>> res = pettitt(s)
+    >>> res.location, res.position
+    (Period('2024-03', 'M'), 5)
+    >>> print(res.narrative())  # doctest: +NORMALIZE_WHITESPACE
+    A change point after March 2024 (Pettitt U* = 36, p = 0.031): a shift more than chance
+    would explain, significant at the 5% level.
     """
     errors = _v.choice(errors, "errors", _batch.ERRORS)
-    mat, single, omit = _series(y, nan_policy)
+    src, mat, single, omit = _input(y, t, nan_policy, dates_only=True)
     out = _core.trend_pettitt(mat, omit, _v.threads(threads))
     labels = _batch.statuses(out["status"], _row_status("n < 2"), "pettitt", errors,
                              single=single)
+    fields = _per_series(out, ("statistic", "pvalue", "nobs"), single)
+    position = _out(out["location"], single)
     return PettittResult(
-        **_per_series(out, ("statistic", "pvalue", "location", "nobs"), single),
-        method="Pettitt's test for a single change point", status=_out(labels, single))
+        **fields, location=src.times_at(position), position=position,
+        method="Pettitt's test for a single change point", status=_out(labels, single),
+        labels=src.labels, times=src.times)
 
 
 # ---- many groups of a long table --------------------------------------------------------------
@@ -744,33 +970,36 @@ def _rate(Y, E):
     return Y if E is None else Y / E
 
 
-def _table_mk(Y, E, t, options):
-    r = mann_kendall(_rate(Y, E), t, **options)
+def _table_mk(Y, E, when, options):
+    r = mann_kendall(_rate(Y, E), **{**when["slopes"], **options})
     return {"trend": r.trend, "z": r.z, "pvalue": r.pvalue, "tau": r.tau, "slope": r.slope,
             "status": r.status}
 
 
-def _table_smk(Y, E, t, options):
-    r = seasonal_mann_kendall(_rate(Y, E), **options)
+def _table_smk(Y, E, when, options):
+    r = seasonal_mann_kendall(_rate(Y, E), **{**when["dates"], **options})
     return {"trend": r.trend, "z": r.z, "pvalue": r.pvalue, "tau": r.tau, "slope": r.slope,
             "status": r.status}
 
 
-def _table_sen(Y, E, t, options):
-    r = sen_slope(_rate(Y, E), t, **options)
+def _table_sen(Y, E, when, options):
+    r = sen_slope(_rate(Y, E), **{**when["slopes"], **options})
     return {"slope": r.slope, "lower": r.lower, "upper": r.upper, "intercept": r.intercept,
             "status": r.status}
 
 
-def _table_pettitt(Y, E, t, options):
-    r = pettitt(_rate(Y, E), **options)
-    return {"statistic": r.statistic, "pvalue": r.pvalue, "location": r.location,
-            "status": r.status}
+def _table_pettitt(Y, E, when, options):
+    r = pettitt(_rate(Y, E), **{**when["times"], **options})
+    out = {"statistic": r.statistic, "pvalue": r.pvalue, "location": r.location}
+    if r.times is not None:
+        out["position"] = r.position
+    return {**out, "status": r.status}
 
 
-# Tests trend_table can run: name -> (column prefix, function(values, exposure, t, options)
+# Tests trend_table can run: name -> (column prefix, function(values, exposure, when, options)
 # returning named per-series columns), with values and exposure as (groups x time points)
-# arrays (exposure None when not given).  The rank tests use value / exposure.
+# arrays (exposure None when not given) and ``when`` the keywords giving the times (see
+# _table_times).  The rank tests use value / exposure.
 _TABLE_TESTS = {
     "mann_kendall": ("mk", _table_mk),
     "seasonal_mann_kendall": ("smk", _table_smk),
@@ -788,8 +1017,30 @@ def _wide(frame, keys, time):
     return long.unstack(time).sort_index(axis=1)
 
 
+def _table_times(times, per) -> tuple[dict, str | None]:
+    """The keywords that give the tests the table's time points, and the slopes' unit:
+    numbers are ``t``; dates and periods of a known frequency a time axis (its true spacing,
+    slopes per ``per``, seasons from the calendar, Pettitt's location a date); other times
+    (labels, irregular dates) are numbered 0, 1, ... in order."""
+    import pandas as pd
+
+    if pd.api.types.is_numeric_dtype(times.dtype):
+        slope_unit(None, per)
+        t = np.asarray(times, dtype=float)
+        return {"slopes": {"t": t}, "dates": {}, "times": {}}, None
+    try:
+        axis = time_axis(times, "time")
+    except (TypeError, ValueError):
+        axis = None
+    factor, unit = slope_unit(axis, per)
+    if axis is None:
+        return {"slopes": {}, "dates": {}, "times": {}}, None
+    dated = {"t": axis.times, "per": unit}
+    return {"slopes": dated, "dates": dated, "times": {"t": axis.times}}, unit
+
+
 def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_slope"), *,
-                options=None, threads=None):
+                per=None, options=None, threads=None):
     """Trend tests for every group of a long table, with Benjamini-Hochberg q-values.
 
     Screens every area x crime type (say) at once: each group's values are put in time order
@@ -803,14 +1054,21 @@ def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_
         Column(s) naming the group of each row.
     time : str
         Column of time points.  Numeric times are used as the time index ``t`` (slopes per unit
-        of time); other times (dates, periods, labels) are ordered and numbered 0, 1, ... over
-        the time points present in the table (slopes per time point).
+        of time).  Periods, and dates of a frequency that can be inferred (month starts,
+        quarter ends, ...), are a time axis: its true spacing (a month missing from the table
+        is a gap, not collapsed), slopes per ``per``, seasons from the calendar, Pettitt's
+        location a date (and ``pettitt_position`` its position).  Other times (labels,
+        irregular dates) are ordered and numbered 0, 1, ... over the time points present in
+        the table (slopes per time point).
     value : str
         Column of values (counts, rates, scores).
     exposure : str, optional
         Column of exposures (population, calls): the rank tests use value / exposure.
     tests : sequence of str
         Any of ``"mann_kendall"``, ``"seasonal_mann_kendall"``, ``"sen_slope"``, ``"pettitt"``.
+    per : {"month", "quarter", "year", "week", "day"}, optional
+        With a time axis: the unit of the slopes (default the axis' own, e.g. ``"month"``);
+        the table then has a ``per`` column.  Refused for other times.
     options : dict, optional
         Keyword arguments per test, e.g. ``{"mann_kendall": {"method": "hamed_rao"},
         "seasonal_mann_kendall": {"period": 12}}``.
@@ -844,9 +1102,16 @@ def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_
       area    mk_trend  mk_pvalue  mk_qvalue  sen_slope
     0    A  increasing     0.0242     0.0483        1.2
     1    B    no trend     0.4109     0.4109       -0.2
-    """
-    import pandas as pd
 
+    Monthly periods with a month missing for every area use the true spacing, here per year:
+
+    >>> df["month"] = list(pd.period_range("2024-01", periods=7, freq="M").delete(3)) * 2
+    >>> table = trend_table(df, by="area", time="month", value="crimes", per="year")
+    >>> table[["area", "per", "mk_trend", "sen_slope"]]
+      area   per    mk_trend  sen_slope
+    0    A  year  increasing       12.0
+    1    B  year    no trend       -2.0
+    """
     _v.data_frame(df, "df", allow_empty=False)
     keys = _v.columns(df, by, "by")
     [time] = _v.columns(df, time, "time", several=False)
@@ -860,17 +1125,18 @@ def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_
     if exposure is not None:
         frame["exposure"] = _v.positive(df[exposure], "exposure")
     wide = _wide(frame, keys, time)
-    times = wide["value"].columns
-    t = np.asarray(times, dtype=float) if pd.api.types.is_numeric_dtype(times.dtype) else None
+    when, unit = _table_times(wide["value"].columns, per)
     Y = np.ascontiguousarray(wide["value"].to_numpy(dtype=float))
     E = None if exposure is None else np.ascontiguousarray(wide["exposure"].to_numpy(dtype=float))
     out = wide.index.to_frame(index=False)
     out["n_times"] = np.sum(~np.isnan(Y), axis=1)
+    if unit is not None:
+        out["per"] = unit
     for test in tests:
         prefix, run = _TABLE_TESTS[test]
         opts = dict(options.get(test, {}))
         opts.setdefault("threads", threads)
-        columns = run(Y, E, t, opts)
+        columns = run(Y, E, when, opts)
         for name, values in columns.items():
             out[f"{prefix}_{name}"] = np.asarray(values)
         if "pvalue" in columns:

@@ -551,13 +551,17 @@ class KaplanMeierResult(Result):
             lines.append(self.logrank.narrative(alpha=alpha, noun=noun))
         return "\n".join(lines)
 
-    def plot(self, ax=None, ci: bool = True, censored: bool = True, target=None):
+    def plot(self, ax=None, ci: bool = True, censored: bool = True, target=None, **options):
         """Step curve(s) of the share still waiting, with the confidence band, a '+' at each
-        time a case was still open, and an optional vertical line at ``target``.  Returns the
-        Axes."""
+        time a case was still open, the numbers at risk under the axis, the curve dashed where
+        fewer than ``min_at_risk`` (default 10) cases are still waiting, and an optional
+        vertical line at ``target``.  ``options``: ``min_at_risk``, ``table`` (False: no
+        numbers at risk), ``panels`` (with groups: one chart per group on shared scales,
+        returning their array of Axes) and ``ncols``, ``title``, ``xlabel``, ``ylabel``.
+        Returns the Axes."""
         from .graphics.waits import survival_chart
 
-        return survival_chart(self, ax=ax, ci=ci, censored=censored, target=target)
+        return survival_chart(self, ax=ax, ci=ci, censored=censored, target=target, **options)
 
 
 def _at_times(curve, targets: np.ndarray) -> dict:
@@ -631,8 +635,13 @@ def _one(curve: dict, n: int, conf, conf_type, unit) -> KaplanMeierResult:
         _curve=curve)
 
 
-@_frames.tidy(roles=("time", "event"), layout="records", by="group",
-              names={"time": "durations", "event": "observed"})
+# The tidy form of the case-level functions: one row per case, its wait, whether it has been
+# decided and its group (one column, or several).
+_CASES = _frames.tidy(roles=("time", "event", "by"), layout="records",
+                      to={"time": "durations", "event": "observed", "by": "group"})
+
+
+@_CASES
 def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log", rho=0.0,
                  test=True, timefix=True, nan_policy="omit", unit="days") -> KaplanMeierResult:
     """Kaplan-Meier estimate of the share of cases still waiting, counting open cases
@@ -647,11 +656,12 @@ def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log",
     observed : array_like or pandas Series
         1 (or True) for a decided case, 0 (or False) for one still open.  Series given for
         ``durations``, ``observed`` and ``group`` must have the same index (the cases).
-    group : array_like or pandas Series, optional
+    group : array_like, pandas Series or DataFrame, optional
         A label per case (area, certificate type, ...): one curve per group, in the order of
         a Categorical's categories or of the sorted labels (as R's factor levels), and the
         G-rho test of whether the groups wait alike.  The groups are named as the Series
-        (``labels``); several ``by`` columns of a table give one group per combination.
+        (``labels``); several columns (a DataFrame, or several ``by`` columns of a table) give
+        one group per combination, named by a MultiIndex.
     conf : float
         Confidence level of the band and of the intervals of quantiles, in (0, 1).
     conf_type : {"log", "log-log", "plain", "logit", "arcsin"}
@@ -728,6 +738,10 @@ def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log",
     South: Of 6 cases, 5 have been decided and 1 is still open ...
     """
     conf, conf_type = _options(conf, conf_type)
+    if hasattr(group, "columns"):          # several group columns: a group per combination
+        import pandas as pd
+
+        group = pd.MultiIndex.from_frame(group)
     t, d, codes, labels = _prepare(durations, observed, group, nan_policy)
     rho = _v.number(rho, "rho", minimum=0.0)
     test = _v.boolean(test, "test")
@@ -786,8 +800,7 @@ def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log",
         _curve=curve)
 
 
-@_frames.tidy(roles=("time", "event"), layout="records", by="group",
-              names={"time": "durations", "event": "observed"})
+@_CASES
 def share_waiting_past(durations, observed, target, conf=0.95, *, group=None, conf_type="log",
                        timefix=True, nan_policy="omit", unit="days") -> ShareResult:
     """The estimated share of cases that wait longer than ``target``, counting open cases
@@ -958,12 +971,12 @@ class BacklogResult(Result):
         return (f"BacklogResult(periods={len(self.period)}, from={self.period[0]}, to={last}, "
                 f"open_at_end={int(self.open[-1])}{extra}, freq={self.freq!r})")
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, **options):
         """Arrivals and completions per period (bars) and open cases at each period's end
-        (line).  Returns the Axes."""
+        (line).  ``options``: ``title``, ``xlabel``, ``ylabel``.  Returns the Axes."""
         from .graphics.waits import backlog_chart
 
-        return backlog_chart(self, ax=ax)
+        return backlog_chart(self, ax=ax, **options)
 
     def narrative(self, noun: str = "cases", lookback: int = 12) -> str:
         """The backlog at the last period's end, its change over ``lookback`` periods, and

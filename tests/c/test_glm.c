@@ -124,7 +124,7 @@ static int run(const glm_case *c, const series *s, size_t rows, int threads, fit
         *p = SC_ITS_N_TERMS + s->n_seasons - 1;
         const double k = (double)c->intervention;
         const sc_its_spec spec = {&k, 0, season, s->n_seasons, c->family, c->hac_lags,
-                                  c->hac_adjust, c->conf};
+                                  c->hac_adjust, c->conf, NULL};
         *f = fit_alloc(rows, s->n, *p);
         return sc_glm_its_fit(&data, &spec, threads, &f->out, &f->its);
     }
@@ -216,9 +216,9 @@ static void test_season_out_of_range(void)
     const int season[8] = {0, 1, 0, 1, 0, 1000000, 0, 1};
     const double k = 4.0;
     const sc_glm_data data = {y, 1, 8, NULL, 0, 0, 1, 0};
-    const sc_its_spec spec = {&k, 0, season, 2, SC_GLM_POISSON, 0, 0, 0.95};
+    const sc_its_spec spec = {&k, 0, season, 2, SC_GLM_POISSON, 0, 0, 0.95, NULL};
     SC_CHECK(sc_glm_its_fit(&data, &spec, 1, NULL, NULL) == SC_EINVAL, "ITS season 1000000 of 2: status");
-    const sc_its_spec none = {&k, 0, NULL, 2, SC_GLM_POISSON, 0, 0, 0.95};
+    const sc_its_spec none = {&k, 0, NULL, 2, SC_GLM_POISSON, 0, 0, 0.95, NULL};
     SC_CHECK(sc_glm_its_fit(&data, &none, 1, NULL, NULL) == SC_EINVAL, "ITS 2 seasons, no codes: status");
 }
 
@@ -241,10 +241,54 @@ static void test_exposure_out_of_range(void)
         SC_CHECK(sc_glm_trend_fit(&data, &design, SC_GLM_POISSON, 0.95, 1, &out) == SC_EINVAL,
                  "exposure strides %zu, %zu: status", strides[c][0], strides[c][1]);
         const double k = 4.0;
-        const sc_its_spec spec = {&k, 0, NULL, 1, SC_GLM_POISSON, 0, 0, 0.95};
+        const sc_its_spec spec = {&k, 0, NULL, 1, SC_GLM_POISSON, 0, 0, 0.95, NULL};
         SC_CHECK(sc_glm_its_fit(&data, &spec, 1, NULL, NULL) == SC_EINVAL,
                  "ITS exposure strides %zu, %zu: status", strides[c][0], strides[c][1]);
     }
+}
+
+/* Times of an interrupted series: time = 1..n gives the fit without times; times with a gap
+ * give the fit of the series on every time with the gap's value missing (and omitted). */
+static void test_its_times(void)
+{
+    enum { N = 12, P = SC_ITS_N_TERMS };
+    const double y[N] = {40.1, 41.3, 39.8, 42.0, 41.7, 43.2, 35.9, 36.4, 35.1, 35.8, 34.9, 35.3};
+    double full[N + 1], plain_t[N], gap_t[N];
+    for (int i = 0; i < N; i++) {
+        plain_t[i] = i + 1;
+        gap_t[i] = i < 3 ? i + 1 : i + 2;                   /* time 4 missing */
+        full[i < 3 ? i : i + 1] = y[i];
+    }
+    full[3] = NAN;
+    double b[3][P], se[3][P], pv[3][P], crit[3], dev[3], disp[3], theta[3], nobs[3], rel[3][3];
+    double fitted[3][N + 1], cf[3][N + 1], lags[3];
+    int status[3];
+    const double k = 6, k_full = 7;
+    for (int c = 0; c < 3; c++) {
+        const sc_glm_data data = {c == 2 ? full : y, 1, c == 2 ? N + 1 : N, NULL, 0, 0, 1, 0};
+        const sc_its_spec spec = {c == 2 ? &k_full : &k, 0, NULL, 1, SC_GLM_GAUSSIAN, 1, 0, 0.95,
+                                  c == 0 ? NULL : c == 1 ? plain_t : NULL};
+        sc_glm_output out = {b[c], se[c], pv[c], &crit[c], &dev[c], &disp[c], &theta[c],
+                             &nobs[c], &status[c]};
+        sc_its_output its = {fitted[c], cf[c], &rel[c][0], &rel[c][1], &rel[c][2], &lags[c]};
+        SC_CHECK(sc_glm_its_fit(&data, &spec, 1, &out, &its) == SC_SUCCESS, "ITS times %d", c);
+    }
+    for (int j = 0; j < P; j++) {
+        SC_CHECK(b[1][j] == b[0][j] && se[1][j] == se[0][j], "ITS time 1..n, term %d", j);
+    }
+    /* the gap: times 1, 2, 3, 5, ... as the 13-point series with the fourth missing */
+    const sc_glm_data data = {y, 1, N, NULL, 0, 0, 1, 0};
+    const sc_its_spec spec = {&k, 0, NULL, 1, SC_GLM_GAUSSIAN, 1, 0, 0.95, gap_t};
+    sc_glm_output out = {b[1], se[1], pv[1], &crit[1], &dev[1], &disp[1], &theta[1], &nobs[1],
+                         &status[1]};
+    sc_its_output its = {fitted[1], cf[1], &rel[1][0], &rel[1][1], &rel[1][2], &lags[1]};
+    SC_CHECK(sc_glm_its_fit(&data, &spec, 1, &out, &its) == SC_SUCCESS, "ITS gap: status");
+    for (int j = 0; j < P; j++) {
+        SC_CHECK_CLOSE(b[1][j], b[2][j], 1e-12, 1e-12, "ITS gap: coefficient");
+        SC_CHECK_CLOSE(se[1][j], se[2][j], 1e-10, 1e-12, "ITS gap: standard error");
+    }
+    SC_CHECK_CLOSE(rel[1][0], rel[2][0], 1e-12, 1e-14, "ITS gap: relative effect");
+    SC_CHECK_CLOSE(cf[1][N - 1], cf[2][N], 1e-12, 1e-12, "ITS gap: counterfactual");
 }
 
 int main(int argc, char **argv)
@@ -260,6 +304,7 @@ int main(int argc, char **argv)
     test_threads(in, &CASES[11]);               /* gaussian ITS with seasons */
     test_season_out_of_range();
     test_exposure_out_of_range();
+    test_its_times();
     sc_csv_free(in);
     sc_csv_free(params);
     sc_csv_free(fits);

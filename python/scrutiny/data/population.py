@@ -12,6 +12,8 @@ from the vintage of the month's LSOA codes (the rule the report's police.uk sour
 """
 from __future__ import annotations
 
+import functools
+
 import os
 import re
 from pathlib import Path
@@ -372,18 +374,36 @@ def records_population(records, path=None):
         float64, one value per record; NaN where the local authority is not in the vintage's
         table.
     """
-    tables = [_authority_residents(path, vintage) for vintage in VINTAGES]
+    tables = dict(zip(VINTAGES, (_authority_residents(path, v) for v in VINTAGES)))
     out = np.full(len(records), np.nan)
-    codes = records["lsoa_code"].astype("string")
     areas = (records["local_authority"] if "local_authority" in records else
              local_authority_of(records["lsoa_name"]).set_axis(records.index))
-    for month, rows in records.groupby("month", observed=True).indices.items():
-        seen = set(codes.iloc[rows].dropna())
-        best = max(tables, key=lambda t: (len(seen & t[0]), -abs(month.year - t[2])))
-        out[rows] = areas.iloc[rows].map(best[1]).to_numpy(dtype=float, na_value=np.nan)
+    for rows, vintage in _month_vintages(records, tables):
+        out[rows] = areas.iloc[rows].map(tables[vintage][1]).to_numpy(dtype=float,
+                                                                      na_value=np.nan)
     return out
 
 
+def month_vintages(records, path=None) -> dict:
+    """The LSOA vintage ("2011" or "2021") of each month of police.uk records: the one that
+    knows most of the month's LSOA codes, a tie going to the vintage whose population
+    estimate is nearer the month (the rule of :func:`records_population`)."""
+    tables = dict(zip(VINTAGES, (_authority_residents(path, v) for v in VINTAGES)))
+    months = records.groupby("month", observed=True).indices
+    return {month: vintage for month, (_, vintage) in
+            zip(months, _month_vintages(records, tables))}
+
+
+def _month_vintages(records, tables: dict):
+    """(row positions, vintage) for each month of ``records``."""
+    codes = records["lsoa_code"].astype("string")
+    for month, rows in records.groupby("month", observed=True).indices.items():
+        seen = set(codes.iloc[rows].dropna())
+        yield rows, max(tables, key=lambda v: (len(seen & tables[v][0]),
+                                               -abs(month.year - tables[v][2])))
+
+
+@functools.lru_cache(maxsize=8)
 def _authority_residents(path, vintage: str):
     """(the LSOA codes of a vintage, residents by local authority named from the LSOA names,
     the year of the estimate)."""

@@ -34,6 +34,17 @@ def create_axes(ax=None, figsize=FIGSIZE):
     return ax
 
 
+def tighten(fig) -> None:
+    """Fit a figure that has no layout engine (or only the mark of an earlier tight_layout)
+    so labels, tables and legends outside the plot stay on it; a layout engine the caller
+    chose is left alone."""
+    from matplotlib.layout_engine import PlaceHolderLayoutEngine
+
+    engine = fig.get_layout_engine()
+    if engine is None or isinstance(engine, PlaceHolderLayoutEngine):
+        fig.tight_layout()
+
+
 def legend(ax, **options):
     """The house legend: small, no frame."""
     return ax.legend(**{"fontsize": 8, "frameon": False, **options})

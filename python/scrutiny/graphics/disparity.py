@@ -4,6 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._narrative import level as _level
+from .._narrative import names as _names
 from ._base import LINESTYLES, PALETTE, create_axes, legend
 
 _AXIS_LABELS = {
@@ -47,12 +48,15 @@ def funnel_chart(result, ax=None, n_points: int = 200):
     if low.any():
         ax.scatter(den[low], value[low], s=26, color=PALETTE["contrast"], zorder=4,
                    label="below limits")
+    names = (_names(result.labels, den.size, "", False) if result.labels is not None
+             else [str(i) for i in range(den.size)])
     for i in np.flatnonzero(high | low):
-        name = str(result.labels[i]) if result.labels is not None else str(i)
-        ax.annotate(name, (den[i], value[i]), xytext=(4, 4), textcoords="offset points",
+        ax.annotate(names[i], (den[i], value[i]), xytext=(4, 4), textcoords="offset points",
                     fontsize=8)
 
     xlabel, ylabel = _AXIS_LABELS[result.kind]
+    if result.per != 1:
+        ylabel += f" per {result.per:,g}"
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if den.max() > 20 * den.min():

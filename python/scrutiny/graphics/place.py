@@ -79,7 +79,8 @@ def etest_chart(result, names, rate_intervals=None, ax=None):
                 fmt="o", color=PALETTE["highlight"], capsize=4)
     ax.set_xticks([0, 1], ["before", "after"])
     ax.set_xlim(-0.5, 1.5)
-    ax.set_ylabel(f"Rate ({_n.level(result.conf)} exact CI)")
+    per = _n.per_text(result.per)
+    ax.set_ylabel(f"Rate {per + ' ' if per else ''}({_n.level(result.conf)} exact CI)")
     ax.set_title(f"Rate ratio {_n.ratio(result.ratio)}, "
                  f"E-test {_n.p_text(result.pvalue, 1.0 - result.conf)}")
     return ax

@@ -178,7 +178,8 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
     only : sequence of str, optional
         Analyse only these measures (an unknown name is listed as a data issue).
     progress : callable, optional
-        Called as ``progress(done, total, name)`` before each measure and once at the end.
+        Called as ``progress(step, steps, name)`` at the start of each step, counting from 1:
+        one step per measure, then writing the report.
 
     Returns
     -------
@@ -220,20 +221,22 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
     results = []
     for i, m in enumerate(measures):
         if progress is not None:
-            progress(i, len(measures), m.name)
+            progress(i + 1, len(measures) + 1, m.name)
         res = engine.analyse(m, sources, spec.levels, issues)
         if res.ok:
             res = dataclasses.replace(res, figures=tuple(charts.charts(res, issues)))
         results.append(res)
     if progress is not None:
-        progress(len(measures), len(measures), "writing the report")
+        progress(len(measures) + 1, len(measures) + 1, "writing the report")
     issues[len(spec.issues):len(spec.issues)] = sources.issues
+    spec = spec.for_force(sources.force())
     columns = ["measure", "kind", "area", "analysis", "quantity", "period", "value", "lower",
-               "upper", "pvalue", "flag", "method", "note"]
+               "upper", "unit", "pvalue", "flag", "method", "note"]
     pd.DataFrame([row for r in results for row in r.rows], columns=columns).to_csv(
         folder / FILES["csv"], index=False)
-    pd.DataFrame([dataclasses.asdict(x) for x in issues],
-                 columns=["measure", "problem", "consequence"]).to_csv(
+    pd.DataFrame([dict(dataclasses.asdict(x), note=x.kind) for x in issues],
+                 columns=["measure", "note", "problem", "consequence"]).rename(
+        columns={"note": "type"}).to_csv(
         folder / FILES["issues_csv"], index=False)
     (folder / FILES["html"]).write_text(
         html.page(spec, results, overview.frame(results), issues, sources.described,

@@ -47,6 +47,15 @@ class Table:
     missing: list          # periods of that range with no data
     rows: object | None = None  # wait measures: the row-level frame (period, area, duration, event)
     population: str = ""   # rates: how the population was counted
+    breaks: tuple = ()     # (first period after the break, why), oldest first
+    since: object = None   # the first period analysed, after the last break (None: no break)
+
+    def broken_text(self) -> str:
+        """The last break in words: "January 2024 (13 months without data before it)"."""
+        if not self.breaks:
+            return ""
+        period, why = self.breaks[-1]
+        return f"{_n.period_text(period)}, {why}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,10 +71,64 @@ class Prepared:
 
 def tabulate(frame, m, issues: list) -> Table:
     """Filter, type and total the rows of ``frame`` for measure ``m`` (how they are totalled
-    is the measure kind's :meth:`~.kinds.MeasureKind.table`)."""
+    is the measure kind's :meth:`~.kinds.MeasureKind.table`), then keep the periods after the
+    last break of the series (:func:`rebaseline`)."""
     _check_columns(frame, m)
     rows = _filtered(frame, m)
-    return m.measure_kind.table(rows, m, _prepare(rows, m, issues), issues)
+    table = m.measure_kind.table(rows, m, _prepare(rows, m, issues), issues)
+    return rebaseline(table, m, frame.attrs.get("breaks", ()), issues)
+
+
+def breaks_of(table: Table, m, source_breaks=()) -> list:
+    """The breaks of a series: each run of more than ``m.max_gap`` periods without data, and
+    the breaks its source names (e.g. new LSOA boundaries), as (first period after, why)."""
+    found = {}
+    run, missing = [], set(table.missing)
+    for p in table.periods:
+        if p in missing:
+            run.append(p)
+            continue
+        if len(run) > m.max_gap:
+            found[p] = (f"after {_n.plural(len(run), 'month' if table.freq == 'M' else 'quarter')}"
+                        f" without data ({words_span(run)})")
+        run = []
+    for period, why in source_breaks:
+        p = period.asfreq(table.freq) if hasattr(period, "asfreq") else period
+        if table.periods[0] < p <= table.periods[-1]:
+            found[p] = " and ".join(t for t in (found.get(p), why) if t)
+    return sorted(found.items())
+
+
+def words_span(periods) -> str:
+    """A run of periods: "December 2022 to December 2023"."""
+    first, last = _n.period_text(periods[0]), _n.period_text(periods[-1])
+    return first if first == last else f"{first} to {last}"
+
+
+def rebaseline(table: Table, m, source_breaks, issues: list) -> Table:
+    """The table from its last break on (each break listed as an issue with its dates), or as
+    it is without breaks."""
+    import pandas as pd
+
+    breaks = breaks_of(table, m, source_breaks)
+    if not breaks:
+        return table
+    since = breaks[-1][0]
+    for period, why in breaks:
+        issues.append(Issue(m.name, f"the series is broken at {_n.period_text(period)}, {why}",
+                            f"analysed from {_n.period_text(since)} on (re-baselined); the "
+                            "periods before are left out of every figure"))
+    periods = pd.period_range(since, table.periods[-1], freq=table.freq)
+    force = table.force[table.force.index >= since]
+    areas = table.areas
+    if areas is not None:
+        areas = areas[areas.index.get_level_values("period") >= since]
+    rows = table.rows
+    if rows is not None:
+        rows = rows[(rows["period"] >= since).to_numpy(dtype=bool)]
+    return dataclasses.replace(table, force=force, areas=areas, periods=periods, rows=rows,
+                               missing=[p for p in table.missing if p >= since],
+                               breaks=tuple(breaks), since=since)
 
 
 def _check_columns(frame, m) -> None:
@@ -77,16 +140,33 @@ def _check_columns(frame, m) -> None:
 
 
 def _filtered(frame, m):
-    """The rows that pass the measure's filter."""
-    if not m.filter:
+    """The rows that pass the measure's filter, then its area filter.  An area filter that
+    keeps less than ``m.min_area_kept`` of the rows leaves the measure unreported: the rows
+    are mostly elsewhere (e.g. the areas of another force), so any figure would mislead."""
+    rows = _passing(frame, m.filter, "filter")
+    if m.area_filter:
+        kept = _passing(rows, m.area_filter, "area_filter")
+        if len(kept) < m.min_area_kept * len(rows):
+            raise MeasureDataError(
+                f"the area filter {m.area_filter!r} keeps {_n.percent(len(kept) / len(rows))} "
+                f"of the records ({len(kept):,} of {len(rows):,}); at least "
+                f"{_n.percent(m.min_area_kept, 0)} must lie in the areas for a sound figure "
+                "(choose the force's areas with --areas or areas = in the specification)")
+        rows = kept
+    return rows
+
+
+def _passing(frame, text, what: str):
+    """The rows of ``frame`` where the expression ``text`` holds (all rows without one)."""
+    if not text:
         return frame
     try:
-        keep = expr._truth(expr.evaluate(m.filter, frame, "filter"), m.filter, "filter")
+        keep = expr._truth(expr.evaluate(text, frame, what), text, what)
     except expr.ExpressionError as exc:
         raise MeasureDataError(str(exc)) from None
     rows = frame[np.asarray(keep, dtype=bool)]
-    if rows.empty:
-        raise MeasureDataError(f"no row passes the filter {m.filter!r}")
+    if rows.empty and what == "filter":
+        raise MeasureDataError(f"no row passes the filter {text!r}")
     return rows
 
 
@@ -101,7 +181,10 @@ def _prepare(rows, m, issues) -> Prepared:
             issues.append(Issue(m.name, f"{rows_have(bad_area.sum())} no {m.area_label} "
                                 f"(column {m.area!r})", "they count in the force total only"))
         cols["area"] = area.astype(str).where(~bad_area, None)
-    return Prepared(period=period, freq=freq, keep=~period.isna(), cols=cols)
+    keep = ~period.isna()
+    if m.as_at is not None:
+        keep &= ~(period.dt.start_time > m.as_at.start_time).fillna(False)
+    return Prepared(period=period, freq=freq, keep=keep, cols=cols)
 
 
 def totals_table(rows, m, kind, prepared: Prepared, issues: list) -> Table:

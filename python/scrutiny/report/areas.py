@@ -47,8 +47,13 @@ def analyse(m, table, span, out, levels, issues: list) -> Areas:
         out.finding("Areas", f"A {kind.name} has no denominator, so the "
                     f"{words.plural_noun(m.area_label)} are not compared in a funnel "
                     "plot; their changes and trends are in the table.")
+    lower, upper = np.full(len(names), np.nan), np.full(len(names), np.nan)
+    if have.any():
+        w2 = cur["w2"].to_numpy(dtype=float) if "w2" in cur else np.zeros(len(names))
+        lower[have], upper[have] = kind.area_interval(m, x[have], n[have], w2[have])
     for i, name in enumerate(names):
-        out.add(name, "latest", "value", rows["value"].iloc[i], period=span.text)
+        out.add(name, "latest", "value", rows["value"].iloc[i], lower[i], upper[i],
+                period=span.text)
     return Areas(count=len(names), table=rows, funnel=funnel, flagged=flagged,
                  funnel_window=span.text if funnel is not None else "")
 
@@ -62,7 +67,9 @@ def _area_changes(m, A, span, names, rows, out) -> None:
         return
     change = np.full(len(names), np.nan)
     pval = np.full(len(names), np.nan)
-    idx, values, pvalues, column, quantity = m.measure_kind.area_change(m, now, before, both)
+    idx, values, pvalues, column, tidy = m.measure_kind.area_change(m, now, before, both)
+    quantity, estimate = tidy[0], np.full((3, len(names)), np.nan)
+    estimate[:, idx] = tidy[1:]
     change[idx] = values
     pval[idx] = pvalues
     rows[column] = change
@@ -75,7 +82,7 @@ def _area_changes(m, A, span, names, rows, out) -> None:
     out.method("bh")
     for i, name in enumerate(names):
         if np.isfinite(change[i]):
-            out.add(name, "change on last year", quantity, change[i], pvalue=pval[i],
+            out.add(name, "change on last year", quantity, *estimate[:, i], pvalue=pval[i],
                     period=f"{span.text} vs {span.previous_text}",
                     note=f"BH q = {q[i]:.3g}" + (
                         f"; over the {months[i]} {span.unit}s with data in both years"
@@ -172,9 +179,11 @@ def _funnel(m, cur, names, have, rows, span, out, levels):
     labels = [nm for nm, h in zip(names, have) if h]
     over = None if m.overdispersion == "none" else m.overdispersion
     w2 = cur["w2"].to_numpy(dtype=float)[have] if "w2" in cur else np.zeros(len(x))
+    # weighted: the design-weighted overall value, the one the report quotes everywhere
+    overall = x.sum() / n.sum() if m.weight else None
     x, n = kind.counts(m, x, n, w2)
-    f = disparity.funnel(x, n, kind=kind.funnel_kind, levels=levels, overdispersion=over,
-                         labels=labels)
+    f = disparity.funnel(x, n, kind=kind.funnel_kind, target=overall, levels=levels,
+                         overdispersion=over, labels=labels)
     flagged = tuple(lab for lab, fl in zip(labels, f.flag) if fl != "within")
     flags = dict(zip(labels, f.flag))
     rows["funnel"] = [flags.get(nm, "") for nm in names]

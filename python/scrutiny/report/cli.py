@@ -32,30 +32,61 @@ def add_arguments(parser: argparse.ArgumentParser, default_out: str) -> None:
                         help="analyse only this measure (repeat for several)")
     parser.add_argument("--quiet", action="store_true",
                         help="no progress and no summary: print only the report's path")
+    parser.add_argument("--force", default=None, metavar="NAME",
+                        help="data.police.uk files: the force to report on (as its records "
+                             "name it, e.g. 'West Mercia'); needed when the files hold several")
+    parser.add_argument("--areas", default=None, metavar="A,B,...",
+                        help="data.police.uk files: the force's local authorities, separated "
+                             "by commas (default: those holding 2%% of its records or more)")
+    parser.add_argument("--title", default=None, help="the report's title")
+    parser.add_argument("--quarters", choices=("calendar", "financial"), default=None,
+                        help="quarters and years of the latest window ('quarter', 'year'): "
+                             "calendar, or UK financial (April to March, '2024/25 Q3')")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also print the report to report.pdf (A4, with Debian's chromium)")
+    parser.add_argument("--as-at", dest="as_at", default=None, metavar="YYYY-MM",
+                        help="the last month reported (later records are left out)")
 
 
 class Progress:
-    """A progress bar on stderr: redrawn in place on a terminal, one line a step otherwise."""
+    """Progress on stderr, steps counted from 1: a tqdm bar on a terminal, one line a step
+    otherwise (logs of batch jobs)."""
 
-    def __init__(self, stream=None, width: int = 28):
+    def __init__(self, stream=None):
         self.stream = stream or sys.stderr
-        self.width = width
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.bar = None
         self.start = time.perf_counter()
 
-    def __call__(self, done: int, total: int, name: str) -> None:
-        total = max(total, 1)
-        if self.tty:
-            filled = round(self.width * done / total)
-            bar = "#" * filled + "-" * (self.width - filled)
-            text = f"\r[{bar}] {done}/{total} {name[:48]:<48}"
-            self.stream.write(text)
-            if done >= total:
-                self.stream.write(f"\r[{'#' * self.width}] {total}/{total} done in "
-                                  f"{time.perf_counter() - self.start:.1f} s{' ' * 40}\n")
-        else:
-            self.stream.write(f"[{done}/{total}] {name}\n")
-        self.stream.flush()
+    def __call__(self, step: int, steps: int, name: str) -> None:
+        if not self.tty:
+            self.stream.write(f"[{step}/{steps}] {name}\n")
+            self.stream.flush()
+            return
+        from tqdm import tqdm
+
+        if self.bar is None:
+            self.bar = tqdm(total=steps, file=self.stream, unit="step", leave=True,
+                            bar_format="{n_fmt}/{total_fmt} |{bar:24}| {desc} [{elapsed}]")
+        self.bar.set_description_str(name[:48])
+        self.bar.update(step - self.bar.n)
+        if step >= steps:
+            self.bar.close()
+
+
+def missing_paths(spec, data: dict) -> list[str]:
+    """The files and folders named on the command line or by the sources the measures read
+    that do not exist, each once."""
+    from .sources import Sources
+
+    sources = Sources(spec, overrides=data)
+    used = dict.fromkeys(m.source for m in spec.measures)
+    missing = []
+    for name in used:
+        path = sources.file_of(name)
+        if path is not None and not path.exists() and str(path) not in missing:
+            missing.append(str(path))
+    return missing
 
 
 def split_data(items, spec) -> dict:
@@ -78,10 +109,16 @@ def split_data(items, spec) -> dict:
 def run(args) -> int:
     try:
         output_folder(args.out)
-        spec = load_spec(args.spec)
+        spec = load_spec(args.spec).with_settings(
+            **{k: getattr(args, k, None) for k in ("force", "areas", "title", "as_at",
+                                                   "quarters")})
         data = split_data(args.data, spec)
+        missing = missing_paths(spec, data)
     except (ValueError, TypeError) as exc:
         print(f"scrutiny report: {exc}", file=sys.stderr)
+        return 2
+    if missing:
+        print(f"scrutiny report: no such file or folder: {', '.join(missing)}", file=sys.stderr)
         return 2
     progress = None if args.quiet else Progress()
     try:
@@ -92,11 +129,21 @@ def run(args) -> int:
         return 1
     if not args.quiet:
         for x in report.issues:
-            print(f"  data issue: {x.measure}: {x.problem} ({x.consequence})", file=sys.stderr)
+            print(f"  {x.kind}: {x.measure}: {x.problem} ({x.consequence})", file=sys.stderr)
+        notes = sum(x.note for x in report.issues)
         print(f"{report.analysed} of {len(report.results)} measures analysed, "
-              f"{_n.plural(len(report.issues), 'data issue')}; "
-              f"tidy results in {report.csv.resolve()}", file=sys.stderr)
+              f"{_n.plural(len(report.issues) - notes, 'data issue')}, "
+              f"{_n.plural(notes, 'note')}; tidy results in {report.csv.resolve()}",
+              file=sys.stderr)
     print(report.html.resolve())
+    if getattr(args, "pdf", False):
+        from .pdf import write_pdf
+
+        try:
+            print(write_pdf(report.html))
+        except RuntimeError as exc:
+            print(f"scrutiny report: {exc}", file=sys.stderr)
+            return 1
     if report.analysed == 0:
         print("scrutiny report: no measure could be analysed (see the data issues)",
               file=sys.stderr)

@@ -66,12 +66,7 @@ def _run_steps(m, table, levels, out, issues: list, parts: dict) -> None:
                                       span, latest or _NO_VALUE, out)
     else:
         out.finding("Target", "No target is set for this measure.")
-    compared = steps.compare_years(m, table.force.index, span, out, issues)
-    if compared is None:
-        parts["change"] = Change(verdict=steps.NOT_ASSESSED)
-    else:
-        parts["change"] = run("change on last year", kind.change_test, m, table, compared,
-                              span, out)
+    parts["change"] = _change(m, table, span, out, issues, run)
     change = parts["change"]
     parts["survival"] = (change.survival if change is not None and change.survival is not None
                          else getattr(latest, "survival", None))
@@ -79,9 +74,23 @@ def _run_steps(m, table, levels, out, issues: list, parts: dict) -> None:
     if view is None:
         return
     series_m, series = view
+    parts["glance"] = run("latest month and quarter", steps.glance, series_m, series)
     parts["trend"] = run("trend", steps.trend, series_m, series, out)
     parts["control"] = run("SPC chart", steps.control, series_m, series, out, issues)
     if series.areas is not None:
         area_span = span if series is table else steps.window(series_m, series, [])
         parts["areas"] = run("areas", areas.analyse, series_m, series, area_span, out, levels,
                              issues)
+
+
+def _change(m, table, span, out, issues: list, run) -> Change:
+    """The change on last year: not assessed when a year earlier lies before the series' last
+    break, or when too few periods have data in both years."""
+    if table.since is not None and span.previous[-1] < table.since:
+        out.finding("Change on last year", f"Not assessed: the series is broken at "
+                    f"{table.broken_text()}, and a year earlier lies before the break.")
+        return Change(verdict=steps.NOT_ASSESSED)
+    compared = steps.compare_years(m, table.force.index, span, out, issues)
+    if compared is None:
+        return Change(verdict=steps.NOT_ASSESSED)
+    return run("change on last year", m.measure_kind.change_test, m, table, compared, span, out)

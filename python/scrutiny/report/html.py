@@ -38,6 +38,30 @@ a{color:#1d5fa8}
 ul.methods li{margin:.35rem 0}
 """
 
+# Printing (and --pdf): A4 portrait pages headed by the title and date, the overview alone on a
+# landscape page with every column on it, each measure from a new page, no clipped tables.
+PRINT_CSS = """
+@page{size:A4 portrait;margin:16mm 12mm 14mm;@top-left{content:var(--print-title);font:8pt system-ui,sans-serif;color:#55606d}
+@top-right{content:var(--print-date);font:8pt system-ui,sans-serif;color:#55606d}
+@bottom-right{content:"page " counter(page) " of " counter(pages);font:8pt system-ui,sans-serif;color:#55606d}}
+@page overview{size:A4 landscape}
+@media print{
+body{background:#fff;font-size:9.5pt}
+header{background:none;color:#1d2733;padding:0 0 4mm;border-bottom:2px solid #1d3557}
+main{max-width:none;padding:0}
+section{border:0;border-radius:0;padding:0;margin:0 0 5mm;break-inside:auto}
+section[id^=m]{break-before:page}
+header,#overview{page:overview}#overview{break-after:page}
+#overview table{font-size:6.8pt;margin:0}#overview th,#overview td{padding:.12rem .22rem}
+#overview .note{font-size:6.8pt;margin:.2rem 0}#overview .icon{width:20px;height:20px}
+header h1{font-size:15pt}header p{margin:0}
+.wide{overflow:visible}
+table{break-inside:auto}tr,figure,dl.findings dd{break-inside:avoid}
+figure{flex:0 1 calc(50% - .4rem);min-width:0}
+a{color:inherit;text-decoration:none}
+}
+"""
+
 COLOURS = {"improving": "#00b0f0", "concerning": "#e46c0a", "neutral": "#490092",
            "common": "#a6a6a6", "pass": "#00b0f0", "fail": "#e46c0a", "hit": "#a6a6a6"}
 
@@ -66,14 +90,18 @@ METHODS = {
     "sen": ("Size of the trend", "Sen's slope with its rank-based interval (as R "
             "trend::sens.slope). Sen PK (1968), J Am Stat Assoc 63:1379-1389."),
     "count_trend": ("Trend in counts and rates", "Log-linear negative binomial regression "
-                    "(Poisson when the counts show no extra variation) with month-of-year "
-                    "effects and the population as exposure (as R MASS::glm.nb). Venables WN, "
+                    "(Poisson when the counts show no extra variation) with the population as "
+                    "exposure and, when there are two years and four periods of data or more, "
+                    "month-of-year (quarter-of-year) effects; each measure's trend says what "
+                    "was fitted, over which periods (as R MASS::glm.nb). Venables WN, "
                     "Ripley BD (2002), Modern Applied Statistics with S."),
-    "spc_pp": ("SPC chart (proportions)", "Laney p' chart: p-chart limits widened by the "
-               "moving-range variation of the z-scores, for large denominators. Laney DB "
+    "spc_pp": ("SPC chart (proportions)", "Laney p' chart: the p-chart's limits multiplied by "
+               "sigma-z, the moving-range spread of the points' z-scores (mean moving range / "
+               "1.128), for large denominators: wider than a p-chart's when sigma-z > 1, "
+               "narrower when it is below 1. Laney DB (2002), Quality Engineering 14:531-537."),
+    "spc_up": ("SPC chart (rates)", "Laney u' chart: the u-chart's limits multiplied by "
+               "sigma-z, as the p' chart (wider when sigma-z > 1, narrower below 1). Laney DB "
                "(2002), Quality Engineering 14:531-537."),
-    "spc_up": ("SPC chart (rates)", "Laney u' chart. Laney DB (2002), Quality Engineering "
-               "14:531-537."),
     "spc_xmr": ("SPC chart", "XmR chart: mean ± 2.66 × mean moving range (Wheeler DJ, "
                 "Understanding Variation, 1993), moving ranges screened as NHSRplotthedots."),
     "spc_rules": ("SPC rules and icons", "Making Data Count rules (NHS England and NHS "
@@ -153,11 +181,41 @@ def badge(verdict) -> str:
     return f'<span class="badge {tone}">{esc(verdict)}</span>'
 
 
-def overview(table) -> str:
-    """The overview table, drawn from :func:`scrutiny.report.overview.frame`."""
-    head = ("<tr><th>Measure</th><th>Latest period</th><th>Latest value</th><th>Target</th>"
+def sparkline(values, width: int = 96, height: int = 24) -> str:
+    """The series as a small inline SVG line (gaps left open, the last point marked); '—'
+    with fewer than two values."""
+    y = np.asarray(values, dtype=float)
+    ok = np.isfinite(y)
+    if ok.sum() < 2:
+        return "—"
+    lo, hi = np.nanmin(y), np.nanmax(y)
+    span = hi - lo if hi > lo else 1.0
+    xs = np.linspace(2, width - 2, len(y))
+    ys = height - 3 - (y - lo) / span * (height - 6)
+    runs, run = [], []
+    for x, v, good in zip(xs, ys, ok):
+        if good:
+            run.append(f"{x:.1f},{v:.1f}")
+        elif run:
+            runs.append(run)
+            run = []
+    runs += [run] if run else []
+    lines = "".join(f'<polyline points="{" ".join(r)}" fill="none" stroke="#1d3557" '
+                    'stroke-width="1.2"/>' for r in runs if len(r) > 1)
+    last = np.flatnonzero(ok)[-1]
+    return (f'<svg class="spark" width="{width}" height="{height}" role="img" '
+            f'aria-label="the series, {int(ok.sum())} periods">{lines}'
+            f'<circle cx="{xs[last]:.1f}" cy="{ys[last]:.1f}" r="2" fill="#1d3557"/></svg>')
+
+
+def overview(table, sparks=None) -> str:
+    """The overview table, drawn from :func:`scrutiny.report.overview.frame`, with a
+    sparkline per measure (``sparks``: the series' values, one tuple a row)."""
+    head = ("<tr><th>Measure</th><th>Series</th><th>Latest period</th><th>Latest value</th>"
+            "<th>Latest month</th><th>Latest quarter</th><th>Target</th>"
             "<th>Against target</th><th>Change on last year</th><th>Trend</th>"
-            "<th>Variation</th><th>Assurance</th><th>Areas outside limits</th></tr>")
+            "<th>Variation (latest month)</th><th>Assurance</th><th>Areas outside limits</th>"
+            "</tr>")
     rows = []
     for i, row in enumerate(table.to_dict("records")):
         def text(column):
@@ -170,7 +228,9 @@ def overview(table) -> str:
                  if _given(row["areas compared"]) else "—")
         rows.append(
             f'<tr><td><a href="#m{i}">{esc(row["measure"])}</a></td>'
+            f'<td>{sparkline(sparks[i] if sparks else ())}</td>'
             f'<td>{text("latest period")}</td><td class="num">{text("latest value")}</td>'
+            f'<td>{text("latest month")}</td><td>{text("latest quarter")}</td>'
             f'<td class="num">{text("target")}</td>'
             f"<td>{badge(row['against target']) if _given(row['target']) else '—'}</td>"
             f"<td>{change}</td><td>{badge(row['trend'])}</td>"
@@ -287,11 +347,14 @@ def page(spec, results, table, issues, sources_text, seconds: float) -> str:
     body = [
         "<!DOCTYPE html><html lang=en><head><meta charset=utf-8>",
         '<meta name=viewport content="width=device-width, initial-scale=1">',
-        f"<title>{esc(spec.title)}</title><style>{CSS}</style></head><body>",
+        f"<title>{esc(spec.title)}</title><style>{CSS}{PRINT_CSS}"
+        f":root{{--print-title:{css_string(spec.title)};--print-date:{css_string(stamp)}}}"
+        "</style></head><body>",
         f"<header><h1>{esc(spec.title)}</h1>{subtitle}<p>{analysed} of {len(results)} "
         f"measures analysed · made by scrutiny on {esc(stamp)} in {seconds:.1f} s</p></header>",
         "<main>",
-        f'<section id="overview"><h2>Overview</h2>{note}{overview(table)}'
+        f'<section id="overview"><h2>Overview</h2>{note}'
+        f'{overview(table, [r.glance.spark if r.glance else () for r in results])}'
         '<p class="note">Variation and assurance icons follow NHS Making Data Count: grey '
         "common cause, blue improving, orange concerning (H/L: high or low); P pass, F fail, "
         '? hit and miss. See <a href="#methods">methods</a>.</p></section>',
@@ -302,3 +365,10 @@ def page(spec, results, table, issues, sources_text, seconds: float) -> str:
         "</main></body></html>",
     ]
     return "\n".join(body)
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string (quotes, backslashes and line ends escaped; no ``<``)."""
+    escaped = "".join(c if c.isalnum() or c in " .,;:-_()/'&%" else f"\\{ord(c):x} "
+                      for c in str(text))
+    return f'"{escaped}"'

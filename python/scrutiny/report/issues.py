@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-__all__ = ["Issue", "SourceError", "MeasureDataError"]
+__all__ = ["Issue", "SourceError", "MeasureDataError", "TooLittleData"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -16,6 +16,12 @@ class Issue:
     measure: str
     problem: str
     consequence: str = ""
+    note: bool = False   # a limit of what the data can support, not a fault in them
+
+    @property
+    def kind(self) -> str:
+        """"note" or "data issue", as the command line and ``data_issues.csv`` word it."""
+        return "note" if self.note else "data issue"
 
 
 class SourceError(ValueError):
@@ -24,3 +30,7 @@ class SourceError(ValueError):
 
 class MeasureDataError(ValueError):
     """The data cannot give this measure (the message says why)."""
+
+
+class TooLittleData(ValueError):
+    """A step the data are too few for (e.g. an SPC chart on 8 months): a note, not a fault."""

@@ -170,8 +170,13 @@ class MeasureKind:
         raise NotImplementedError
 
     def area_change(self, m, now, before, both):
-        """Per area with data in both years (``both``): (positions, change, p-values, table
-        column, tidy-row quantity)."""
+        """Per area with data in both years (``both``): (positions, change for the table,
+        p-values, table column, (tidy-row quantity, estimate, lower, upper) in the unit of the
+        force's row))."""
+        raise NotImplementedError
+
+    def area_interval(self, m, x, n, w2):
+        """The 95% CI of each area's latest value from its totals: (lower, upper) arrays."""
         raise NotImplementedError
 
     def count_trend(self, m, table, ok, years):
@@ -245,6 +250,10 @@ class Count(MeasureKind):
     def counts(self, m, x, n, w2):
         return x, None
 
+    def area_interval(self, m, x, n, w2):
+        ci = rates.rate_ci(x, np.ones_like(x), conf=CONF, method="exact", per=m.per or 1.0)
+        return np.atleast_1d(ci.lower), np.atleast_1d(ci.upper)
+
     def interval(self, m, now, months, out):
         x = now["x"]
         ci = rates.rate_ci(x, 1.0, conf=CONF, method="exact", per=m.per or 1.0)
@@ -282,8 +291,10 @@ class Count(MeasureKind):
     def area_change(self, m, now, before, both):
         test = rates.compare_rates(now["x"][both], now["n"][both], before["x"][both],
                                    before["n"][both], conf=CONF)
-        return (np.flatnonzero(both), 100 * (np.atleast_1d(test.ratio) - 1),
-                np.atleast_1d(test.pvalue), "change on last year (%)", "percent change")
+        ratio = np.atleast_1d(test.ratio)
+        return (np.flatnonzero(both), 100 * (ratio - 1), np.atleast_1d(test.pvalue),
+                "change on last year (%)",
+                ("rate ratio", ratio, np.atleast_1d(test.lower), np.atleast_1d(test.upper)))
 
     def count_trend(self, m, table, ok, years):
         return count_trend(table, ok, years, exposure=False)
@@ -364,6 +375,15 @@ class Proportion(MeasureKind):
     def counts(self, m, x, n, w2):
         return aggregate.effective(x, n, w2, bool(m.weight))
 
+    def area_interval(self, m, x, n, w2):
+        xr, nr = self.counts(m, x, n, w2)
+        ci = rates.proportion_ci(np.round(xr), np.round(nr), conf=CONF, method="wilson")
+        lower, upper = np.atleast_1d(ci.lower), np.atleast_1d(ci.upper)
+        if m.weight:  # moved to the weighted estimates, as the force's
+            shift = x / n - np.atleast_1d(ci.estimate)
+            lower, upper = np.maximum(lower + shift, 0.0), np.minimum(upper + shift, 1.0)
+        return lower, upper
+
     def interval(self, m, now, months, out):
         x, n = now["x"], now["n"]
         xr, nr = self.counts(m, x, n, now["w2"])
@@ -387,7 +407,7 @@ class Proportion(MeasureKind):
         verdict = words.SAME
         if test.pvalue < words.ALPHA:
             verdict = words.side(m, latest.value > m.target, words.TARGET_WORDS)
-        out.add(FORCE, "target", "exact binomial test", test.statistic, test.lower, test.upper,
+        out.add(FORCE, "target", "exact binomial test", test.estimate, test.lower, test.upper,
                 test.pvalue, flag=verdict, period=span.text,
                 method="exact binomial test (as R binom.test)", note=f"target {m.target:g}")
         out.method("binomial")
@@ -416,9 +436,10 @@ class Proportion(MeasureKind):
                               for v in (now, before))
         ok = (n1 > 0) & (n0 > 0)
         test = rates.compare_proportions(x1[ok], n1[ok], x0[ok], n0[ok], conf=CONF)
-        return (np.flatnonzero(both)[ok], 100 * np.atleast_1d(test.difference),
-                np.atleast_1d(test.pvalue), "change on last year (points)",
-                "difference (points)")
+        diff = np.atleast_1d(test.difference)
+        return (np.flatnonzero(both)[ok], 100 * diff, np.atleast_1d(test.pvalue),
+                "change on last year (points)",
+                ("difference", diff, np.atleast_1d(test.lower), np.atleast_1d(test.upper)))
 
     def slope_text(self, sen):
         s = self.trend_scale
@@ -479,6 +500,10 @@ class Rate(Count):
 
     def counts(self, m, x, n, w2):
         return x, n
+
+    def area_interval(self, m, x, n, w2):
+        ci = rates.rate_ci(x, n, conf=CONF, method="exact", per=m.per or 1.0)
+        return np.atleast_1d(ci.lower), np.atleast_1d(ci.upper)
 
     def interval(self, m, now, months, out):
         x, n = now["x"], now["n"]

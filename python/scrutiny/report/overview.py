@@ -10,7 +10,8 @@ import numpy as np
 from .steps import NOT_ASSESSED
 
 COLUMNS = ["measure", "kind", "latest period", "periods with data", "periods in window",
-           "latest value", "value", "lower", "upper", "target", "against target",
+           "latest value", "value", "lower", "upper", "latest month", "month value",
+           "latest quarter", "quarter value", "target", "against target",
            "change on last year", "change", "trend", "variation", "variation side",
            "assurance", "areas outside limits", "areas compared"]
 
@@ -58,6 +59,7 @@ def frame(results):
     for res in results:
         m = res.measure
         ok = res.ok
+        g = res.glance
         rows.append({
             "measure": m.name, "kind": m.kind,
             "latest period": latest_period(res),
@@ -65,6 +67,10 @@ def frame(results):
             "periods with data": res.window_present if res.window_size else None,
             "latest value": headline(res),
             "value": res.value, "lower": res.lower, "upper": res.upper,
+            "latest month": f"{g.month}: {g.month_text}" if g and g.month else None,
+            "month value": g.month_value if g else None,
+            "latest quarter": f"{g.quarter}: {g.quarter_text}" if g and g.quarter else None,
+            "quarter value": g.quarter_value if g else None,
             "target": target_text(m),
             "against target": (res.target_verdict or NOT_ASSESSED) if ok and m.target
             is not None else None,
@@ -81,6 +87,6 @@ def frame(results):
     for col in ("periods in window", "periods with data", "areas outside limits",
                 "areas compared"):
         out[col] = out[col].astype("Int64")
-    for col in ("value", "lower", "upper"):
+    for col in ("value", "lower", "upper", "month value", "quarter value"):
         out[col] = out[col].astype(float)
     return out

@@ -76,6 +76,35 @@ class Latest:
 
 
 @dataclasses.dataclass(frozen=True)
+class Glance:
+    """The latest month and the latest whole quarter beside the same period a year earlier,
+    and the monthly values for a sparkline (values without intervals, for the overview).
+
+    Attributes
+    ----------
+    month, quarter : str
+        'Mar 2025', '2024/25 Q4' ('' when the series has none).
+    month_value, month_before, quarter_value, quarter_before : float
+        The values (NaN without data).
+    spark : tuple of float
+        The series' values, oldest first (NaN for a period without data).
+    month_text, quarter_text : str
+        The month's and the quarter's values in words, beside a year earlier: "89.1% (Mar
+        2024: 88.0%)".
+    """
+
+    month: str = ""
+    month_value: float = math.nan
+    month_before: float = math.nan
+    quarter: str = ""
+    quarter_value: float = math.nan
+    quarter_before: float = math.nan
+    spark: tuple = ()
+    month_text: str = ""
+    quarter_text: str = ""
+
+
+@dataclasses.dataclass(frozen=True)
 class Change:
     """The change on last year: the verdict, its size in words ('-3.2%') and which periods it
     compares when not the full windows; for a wait, ``survival`` is the Kaplan-Meier result of
@@ -133,13 +162,42 @@ class Journal:
         self.methods.update(keys)
 
     def add(self, area, analysis, quantity, value, lower=None, upper=None, pvalue=None,
-            flag="", period="", method="", note="") -> None:
-        """One tidy row of ``results.csv``."""
+            flag="", period="", method="", note="", unit=None) -> None:
+        """One tidy row of ``results.csv``; ``value``, ``lower`` and ``upper`` are in ``unit``
+        (default: :func:`unit_of` the quantity)."""
         self.rows.append({"measure": self.measure.name, "kind": self.measure.kind,
                           "area": area, "analysis": analysis, "quantity": quantity,
                           "period": period, "value": _num(value), "lower": _num(lower),
-                          "upper": _num(upper), "pvalue": _num(pvalue), "flag": flag,
-                          "method": method, "note": note})
+                          "upper": _num(upper),
+                          "unit": unit or unit_of(self.measure, quantity),
+                          "pvalue": _num(pvalue), "flag": flag, "method": method,
+                          "note": note})
+
+
+# The unit of each quantity of results.csv that is not in the measure's own unit.
+UNITS = {"difference": "fraction (difference of proportions)", "rate ratio": "ratio",
+         "rate ratio per year": "ratio", "Mann-Kendall z": "z-score",
+         "z-score (no allowance for overdispersion)": "z-score",
+         "z-score (allowing for overdispersion)": "z-score",
+         "overdispersion factor phi": "ratio",
+         "between-area variance tau2": "variance on the funnel's z scale",
+         "numerator": "count", "denominator": "count", "count": "count",
+         "person_years": "person-years", "cases": "count", "cases still open": "count",
+         "median wait (days)": "days", "median wait a year earlier (days)": "days",
+         "log-rank chi-square": "chi-square", "exact binomial test": "fraction",
+         "limits recalculated from": "", "variation of the latest point": ""}
+
+
+def unit_of(m, quantity: str) -> str:
+    """The unit of a quantity of measure ``m`` in results.csv: a fixed unit (:data:`UNITS`),
+    a share for "share ..." quantities, else the measure's own (a fraction for proportions,
+    the measure's unit for rates and counts), per year for slopes."""
+    if quantity in UNITS:
+        return UNITS[quantity]
+    if quantity.startswith("share "):
+        return "fraction"
+    own = "fraction" if m.kind in ("proportion", "wait") else (m.unit or "count")
+    return f"{own} per year" if quantity.startswith("Sen slope") else own
 
 
 def _num(v):
@@ -186,6 +244,8 @@ class MeasureResult:
         ``n_areas``, ``area_table``, ``funnel``, ``flagged`` and ``funnel_window``.
     survival : object
         Wait measures: the Kaplan-Meier result charted.
+    glance : Glance or None
+        The latest month and quarter, and the sparkline's values.
     findings : tuple of (heading, text)
     rows : tuple of dict
         The tidy rows of ``results.csv``.
@@ -205,6 +265,7 @@ class MeasureResult:
     control: Control | None = None
     areas: Areas | None = None
     survival: object = None
+    glance: Glance | None = None
     findings: tuple = ()
     rows: tuple = ()
     methods: frozenset = frozenset()

@@ -40,6 +40,12 @@ class Sources:
         self.issues: list[Issue] = []
         self._cache: dict = {}
         self.described: dict = {}  # source name -> what it is, for the report
+        self.forces: dict = {}     # data.police.uk source name -> the force of its records
+
+    def force(self) -> str | None:
+        """The force of the data.police.uk sources read (None if none, or several)."""
+        found = {f for f in self.forces.values() if f}
+        return found.pop() if len(found) == 1 else None
 
     def get(self, name: str):
         """The DataFrame of source ``name`` (raises SourceError when it cannot be had)."""
@@ -81,13 +87,36 @@ class Sources:
             return frame
         if "policeuk" in entry:
             path = self._path(entry["policeuk"])
-            frame = policeuk.read(path, entry.get("populations"), self._path, self.issues, name)
-            self.described[name] = f"data.police.uk files read from {path}"
+            frame = policeuk.read(path, entry.get("populations"), self._path, self.issues, name,
+                                  force=self.spec.force, areas=self.spec.areas,
+                                  area_share=self.spec.area_share)
+            self.forces[name] = frame.attrs.get("force")
+            areas = frame.attrs.get("areas")
+            self.described[name] = (f"data.police.uk files read from {path}: the records of "
+                                    f"{frame.attrs.get('force') or 'the force'}"
+                                    + (f", whose areas are {_n.listing(areas)}" if areas
+                                       else ""))
             return frame
         path = self._path(entry["path"])
         frame = read_table(path, name, self.issues)
         self.described[name] = f"read from {path}"
         return frame
+
+    def file_of(self, name: str) -> Path | None:
+        """The file or folder source ``name`` is read from (None for bundled samples, data in
+        memory and names that are not sources)."""
+        if name in self.frames:
+            return None
+        entry = self.spec.sources.get(name, {})
+        text = self.overrides.get(name) or entry.get("policeuk") or entry.get("path")
+        if text is None and _looks_like_path(name) and "sample" not in entry:
+            text = name
+        if text is None:
+            return None
+        try:
+            return self._path(text)
+        except SourceError:
+            return None
 
     def _path(self, text) -> Path:
         """A path of the specification: ``${SCRUTINY_SHARED_DATA}`` is the shared data folder

@@ -32,9 +32,17 @@ MEASURE_KEYS = {"name", "source", "kind", "numerator", "denominator", "count", "
                 "per", "filter", "period", "freq", "area", "area_label", "target", "direction",
                 "unit", "weight", "latest", "chart", "overdispersion", "duration", "open",
                 "target_days", "description", "decimals", "label", "cases", "population_by",
-                "rebase"}
-TOP_KEYS = {"title", "subtitle", "latest", "levels", "sources", "measure", "measures", "note"}
+                "rebase", "area_filter"}
+TOP_KEYS = {"title", "subtitle", "latest", "levels", "sources", "measure", "measures", "note",
+            "force", "areas", "as_at", "area_share", "min_area_kept", "min_months", "max_gap",
+            "quarters"}
+QUARTERS = {"calendar": 1, "financial": 4}   # the month each year of quarters starts
 SOURCE_KEYS = {"sample", "path", "policeuk", "populations", "note"}
+# Defaults of the soundness thresholds (settings of the same names).
+AREA_SHARE = 0.02     # a local authority is the force's when it holds this share of its records
+MIN_AREA_KEPT = 0.5   # an area filter keeping less of a measure's records leaves it unreported
+MIN_MONTHS = 0.5      # a latest value resting on less of its window's months is not reported
+MAX_GAP = 2           # more periods without data in a row break the series
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +76,12 @@ class Measure:
     cases: str = "cases"
     population_by: tuple | None = None   # rates: the columns whose values each have one population
     rebase: tuple = ()                   # periods from which the SPC limits are recalculated
+    area_filter: str | None = None       # the rows in the force's areas (see min_area_kept)
+    as_at: object = None                 # the last month reported (a monthly Period), or None
+    min_area_kept: float = MIN_AREA_KEPT
+    min_months: float = MIN_MONTHS
+    max_gap: int = MAX_GAP
+    year_start: int = 1                  # 1: calendar quarters and years; 4: UK financial
 
     @property
     def noun(self) -> str:
@@ -87,6 +101,13 @@ class Measure:
         return _window_months(self.latest)
 
     @property
+    def aligned(self) -> int:
+        """The months a latest window of whole quarters or years is aligned to (3 or 12, by
+        ``year_start``), or 0 for a rolling window of months ("12 months")."""
+        match = re.fullmatch(r"\s*(?:\d+\s+)?(quarter|year)s?\s*", str(self.latest).lower())
+        return 0 if not match else (3 if match.group(1) == "quarter" else 12)
+
+    @property
     def improvement(self) -> str | None:
         """The SPC ``improvement`` argument: "increase", "decrease" or None."""
         return DIRECTIONS.get(self.direction) if self.direction else None
@@ -96,8 +117,9 @@ class Measure:
         used = {self.period} | ({self.area} if self.area else set())
         used |= {self.weight, self.duration, self.open} - {None}
         used |= set(self.population_by or ())
-        if self.filter is not None:
-            used |= expr.columns(self.filter, "filter")
+        for text, what in ((self.filter, "filter"), (self.area_filter, "area_filter")):
+            if text is not None:
+                used |= expr.columns(text, what)
         return used | self.measure_kind.columns(self)
 
 
@@ -114,6 +136,35 @@ class Spec:
     issues: tuple
     origin: str
     note: str = ""
+    force: str | None = None        # the force of data.police.uk sources (None: from the files)
+    areas: tuple | None = None      # its local authorities (None: from the files)
+    area_share: float = AREA_SHARE
+
+    def for_force(self, force: str | None) -> "Spec":
+        """The title, subtitle and note with ``{force}`` replaced by the force's name (as the
+        data name it; "the force" when unknown)."""
+        name = force or self.force or "the force"
+        return dataclasses.replace(
+            self, **{k: getattr(self, k).replace("{force}", name)
+                     for k in ("title", "subtitle", "note")})
+
+    def with_settings(self, **settings) -> "Spec":
+        """This specification with top-level settings given on the command line (``force``,
+        ``areas``, ``title``, ``as_at``; None leaves one as it is), checked as in a file."""
+        given = {k: v for k, v in settings.items() if v is not None}
+        if not given:
+            return self
+        issues: list = []
+        top = _top_settings(given, issues)
+        if issues:
+            raise ValueError("; ".join(x.problem for x in issues))
+        measures = tuple(dataclasses.replace(m, **{k: top[k] for k in ("as_at", "year_start")
+                                                   if k in top})
+                         for m in self.measures)
+        fields = {k: top[k] for k in ("force", "areas") if k in top}
+        if "title" in given:
+            fields["title"] = str(given["title"])
+        return dataclasses.replace(self, measures=measures, **fields)
 
 
 def _read_text_spec(text: str, suffix: str, origin: str) -> dict:
@@ -208,6 +259,9 @@ def check(data: dict, base: Path, origin: str) -> Spec:
         latest = "12 months"
     levels = _levels(data.get("levels", (0.95, 0.998)), issues)
     sources = _sources(data.get("sources", {}), issues)
+    top = _top_settings(data, issues)
+    shared = {k: top[k] for k in ("as_at", "min_area_kept", "min_months", "max_gap",
+                                  "year_start") if k in top}
     raw = data.get("measure", data.get("measures", []))
     if isinstance(raw, dict):
         raw = [dict(raw[name], name=raw[name].get("name", name)) if isinstance(raw[name], dict)
@@ -221,6 +275,7 @@ def check(data: dict, base: Path, origin: str) -> Spec:
         m = _measure(entry, i, latest, issues)
         if m is None:
             continue
+        m = dataclasses.replace(m, **shared)
         if m.name in seen:
             issues.append(Issue(m.name, "two measures have this name", "the second is left out"))
             continue
@@ -231,7 +286,60 @@ def check(data: dict, base: Path, origin: str) -> Spec:
     return Spec(title=str(data.get("title", "Performance report")),
                 subtitle=str(data.get("subtitle", "")), measures=tuple(measures),
                 sources=sources, levels=levels, base=base, issues=tuple(issues), origin=origin,
-                note=str(data.get("note", "")))
+                note=str(data.get("note", "")), force=top.get("force"), areas=top.get("areas"),
+                area_share=top.get("area_share", AREA_SHARE))
+
+
+def _top_settings(data: dict, issues: list) -> dict:
+    """The force, its areas, the as-at month and the soundness thresholds, checked (a faulty
+    one is reported and left at its default)."""
+    import pandas as pd
+
+    out: dict = {}
+    if data.get("force") is not None:
+        out["force"] = str(data["force"]).strip()
+    areas = data.get("areas")
+    if areas is not None:
+        items = areas.split(",") if isinstance(areas, str) else areas
+        if isinstance(items, (list, tuple)) and all(isinstance(a, str) for a in items) \
+                and any(a.strip() for a in items):
+            out["areas"] = tuple(a.strip() for a in items if a.strip())
+        else:
+            issues.append(Issue("(specification)", f"areas = {areas!r} must list local "
+                                "authorities (names separated by commas)",
+                                "the areas are found from the files"))
+    if data.get("as_at") is not None:
+        try:
+            out["as_at"] = pd.Period(str(data["as_at"]), freq="M")
+        except (TypeError, ValueError):
+            issues.append(Issue("(specification)", f"as_at = {data['as_at']!r} is not a month "
+                                "such as '2024-04'", "every month of the data is used"))
+    quarters = data.get("quarters")
+    if quarters is not None:
+        if quarters in QUARTERS:
+            out["year_start"] = QUARTERS[quarters]
+        else:
+            issues.append(Issue("(specification)", f"quarters = {quarters!r} must be "
+                                "'calendar' or 'financial' (April to March)",
+                                "calendar quarters used"))
+    gap = data.get("max_gap")
+    if gap is not None:
+        if isinstance(gap, int) and not isinstance(gap, bool) and 0 <= gap <= MAX_WINDOW:
+            out["max_gap"] = gap
+        else:
+            issues.append(Issue("(specification)", f"max_gap = {gap!r} must be a whole number "
+                                "of periods", f"{MAX_GAP} used"))
+    for key, default in (("area_share", AREA_SHARE), ("min_area_kept", MIN_AREA_KEPT),
+                         ("min_months", MIN_MONTHS)):
+        value = data.get(key)
+        if value is None:
+            continue
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1:
+            out[key] = float(value)
+        else:
+            issues.append(Issue("(specification)", f"{key} = {value!r} must be a share "
+                                "between 0 and 1", f"{default} used"))
+    return out
 
 
 def _levels(value, issues) -> tuple:
@@ -328,10 +436,11 @@ def _essentials(entry, name: str, latest: str) -> dict:
         if entry.get(key) is not None:
             fields[key] = str(entry[key])
     fields.update(KINDS[kind].inputs(entry))
-    for key in ("filter", "area", "weight"):
+    for key in ("filter", "area", "weight", "area_filter"):
         if entry.get(key) is not None:
             fields[key] = str(entry[key])
     for text, what in ((fields["numerator"], "numerator"), (fields.get("filter"), "filter"),
+                       (fields.get("area_filter"), "area_filter"),
                        *KINDS[kind].expressions(fields)):
         if text is not None:
             expr.columns(text, what)

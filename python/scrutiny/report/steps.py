@@ -21,8 +21,8 @@ from .. import _narrative as _n
 from .. import trend as _trend
 from ..spc import spc as _spc_chart
 from . import aggregate, words
-from .issues import Issue
-from .result import Control, Trend, Window
+from .issues import Issue, MeasureDataError, TooLittleData
+from .result import Control, Glance, Trend, Window
 
 CONF = words.CONF
 FORCE = "(force)"
@@ -35,7 +35,8 @@ def run(issues: list, name: str, what: str, func, *args):
     try:
         return func(*args)
     except Exception as exc:  # the other steps go on
-        issues.append(Issue(name, f"{what}: {exc}", f"{what} left out"))
+        issues.append(Issue(name, f"{what}: {exc}", f"{what} left out",
+                            note=isinstance(exc, TooLittleData)))
         return None
 
 
@@ -52,19 +53,29 @@ def window(m, table, issues: list) -> Window:
         issues.append(Issue(m.name, f"latest = {m.latest!r} is not a whole number of "
                             f"{'quarters' if size == 3 else 'months'}",
                             f"the latest {k * size} months are used"))
-    latest = pd.period_range(end=table.periods[-1], periods=k, freq=table.freq)
+    end = table.periods[-1] if m.as_at is None else m.as_at.asfreq(table.freq)
+    if m.aligned and table.freq == "M":   # the last whole quarter or year
+        end = end - (end.month - m.year_start + 1) % m.aligned
+    latest = pd.period_range(end=end, periods=k, freq=table.freq)
     previous = latest - 12 // size
     present = latest[latest.isin(table.force.index)]
     unit = "month" if size == 1 else "quarter"
+    if len(present) < m.min_months * k:
+        raise MeasureDataError(
+            f"the latest {_n.plural(k, unit)} ({words.window_text(latest)}) have data for "
+            f"only {len(present)} ({words.periods_text(present) or 'none'}); a figure needs "
+            f"at least {_n.percent(m.min_months, 0)} of them")
     if len(present) < k:
         issues.append(Issue(m.name, f"the latest {_n.plural(k, unit)} "
                             f"({words.window_text(latest)}) have data for only {len(present)} "
                             f"({words.periods_text(present)})",
                             f"the latest value rests on those {_n.plural(len(present), unit)} "
                             "and says so"))
-    return Window(latest=latest, previous=previous, text=words.window_text(latest),
-                  previous_text=words.window_text(previous),
-                  short=words.window_text(latest, short=True), size=len(latest),
+    named = (lambda p, short=False: words.aligned_text(p, m.aligned, m.year_start, short)) \
+        if m.aligned and table.freq == "M" else words.window_text
+    return Window(latest=latest, previous=previous, text=named(latest),
+                  previous_text=named(previous), short=named(latest, short=True),
+                  size=len(latest),
                   present=len(present), unit=unit, with_data=tuple(present))
 
 
@@ -165,9 +176,21 @@ def trend(m, table, out) -> Trend:
         check = "Rank-based check, without allowing for the season" if seasonal else \
             "Rank-based check"
         text = (ct.narrative(unit="year", measure=kind.the(m))
-                + f" {check}: {words.lower_first(text)}")
+                + f" {check}: {words.lower_first(text)} "
+                + fitted(ct, seasonal, span, int(ok.sum()), table.freq))
     out.finding("Trend", text)
     return Trend(verdict=verdict, series=series)
+
+
+def fitted(ct, seasonal: bool, span: str, k: int, freq: str) -> str:
+    """What the trend model was fitted to, and whether (and why not) it allows for the
+    season: "Fitted: negative binomial ... over January 2023 to May 2025 (29 months with data),
+    with month-of-year effects."."""
+    unit = "month" if freq == "M" else "quarter"
+    need = 2 * (12 // aggregate.MONTHS[freq]) + 4
+    season = (f"with {unit}-of-year effects" if seasonal else
+              f"without {unit}-of-year effects (they need {need} {unit}s with data)")
+    return f"Fitted: {ct.method} over {span} ({_n.plural(k, unit)} with data), {season}."
 
 
 def cautioned(call, *args):
@@ -257,7 +280,8 @@ def control(m, table, out, issues: list) -> Control:
     y, n, present = spc_inputs(m, table.force, table.periods)
     periods = table.periods[present]
     if present.sum() < 12:
-        raise ValueError(f"only {present.sum()} periods with data; an SPC chart needs 12 or more")
+        raise TooLittleData(f"only {present.sum()} periods with data; an SPC chart needs 12 or "
+                            "more")
     rebase, outside = rebase_periods(m, table.periods)
     if outside:
         issues.append(Issue(m.name, f"rebase: {_n.listing(map(_n.period_text, outside))} "
@@ -281,3 +305,45 @@ def control(m, table, out, issues: list) -> Control:
             method=f"{result.chart} chart, Making Data Count rules")
     out.method("spc_" + result.chart)
     return Control(chart=result, variation=result.variation, assurance=result.assurance)
+
+
+# ---- the latest month and quarter ---------------------------------------------------------
+
+def glance(m, table) -> Glance:
+    """The latest month and whole quarter (calendar or financial, by ``m.year_start``) of a
+    monthly series beside the same period a year earlier, and the sparkline's values."""
+    import pandas as pd
+
+    kind = m.measure_kind
+
+    def value(periods):
+        totals, present = aggregate.window_totals(table.force, periods)
+        return kind.value(m, totals["x"], totals["n"]) if present == len(periods) else math.nan
+
+    spark = tuple(float(v) for v in kind.series(m, table.force, table.periods))
+    end = table.periods[-1] if m.as_at is None else m.as_at.asfreq(table.freq)
+    if table.freq == "M":
+        quarter_end = end - (end.month - m.year_start + 1) % 3
+        quarter = pd.period_range(end=quarter_end, periods=3, freq="M")
+    else:   # quarterly data: the latest quarter is the last period
+        quarter_end, quarter = end.asfreq("M", how="end"), pd.PeriodIndex([end])
+    name = words.quarter_name(quarter_end, m.year_start)
+    if table.freq != "M":
+        return Glance(quarter=name, quarter_value=value(quarter),
+                      quarter_before=value(quarter - 4), spark=spark,
+                      quarter_text=_glance_text(kind.bare(m), (value(quarter),
+                                                                 value(quarter - 4)),
+                                                "a year earlier"))
+    fmt = kind.bare(m)
+    month, year = (value([end]), value([end - 12])), (value(quarter), value(quarter - 12))
+    return Glance(month=_n.period_text(end, short=True), month_value=month[0],
+                  month_before=month[1], quarter=name, quarter_value=year[0],
+                  quarter_before=year[1], spark=spark,
+                  month_text=_glance_text(fmt, month, _n.period_text(end - 12, short=True)),
+                  quarter_text=_glance_text(fmt, year, "a year earlier"))
+
+
+def _glance_text(fmt, pair, earlier: str) -> str:
+    """'91.6% (Mar 2024: 90.5%)'."""
+    shown = [fmt(v) if np.isfinite(v) else "no data" for v in pair]
+    return f"{shown[0]} ({earlier}: {shown[1]})"

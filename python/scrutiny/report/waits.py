@@ -96,7 +96,7 @@ def _kaplan_meier(m, cohort, issues):
         issues.append(Issue(m.name, f"the Kaplan-Meier median wait of the {m.cases} received in "
                             f"the latest period ({km.median:,.0f} days) rests on "
                             f"{km.median_at_risk} still waiting when it is reached (fewer than "
-                            f"{_waits.MIN_AT_RISK})", "not reported"))
+                            f"{_waits.MIN_AT_RISK})", "not reported", note=True))
     if m.target_days:
         past = km.share_past(m.target_days)
         out.update(share=1 - past.estimate, share_lower=1 - past.upper,

@@ -47,6 +47,32 @@ def window_text(periods, short: bool = False) -> str:
     return f"{_n.period_text(first, short)}{between}{_n.period_text(last, short)}"
 
 
+def quarter_name(last, year_start: int = 1) -> str:
+    """The quarter ending in month ``last`` (a monthly Period): "2024 Q4" (calendar) or
+    "2024/25 Q3" (UK financial, April to March)."""
+    index = (last.month - year_start) % 12 // 3 + 1
+    return f"{year_name(last, year_start)} Q{index}"
+
+
+def year_name(last, year_start: int = 1) -> str:
+    """The year holding month ``last``: "2024", or "2024/25" for a financial year."""
+    if year_start == 1:
+        return str(last.year)
+    first = last.year if last.month >= year_start else last.year - 1
+    return f"{first}/{str(first + 1)[-2:]}"
+
+
+def aligned_text(periods, months: int, year_start: int, short: bool = False) -> str:
+    """A window of whole quarters or years by name: "2024/25 Q3 (October 2024 to December
+    2024)", "2024/25 (April 2024 to March 2025)"; the plain window otherwise."""
+    plain = window_text(periods, short)
+    if len(periods) == 3 and months == 3:
+        return f"{quarter_name(periods[-1], year_start)} ({plain})"
+    if len(periods) == 12 and months == 12:
+        return f"{year_name(periods[-1], year_start)} ({plain})"
+    return plain
+
+
 def periods_text(periods, short: bool = False) -> str:
     """Periods as runs: 'January 2024 to April 2024', 'May 2022 to July 2022 and
     September 2022'; '' for none."""
