@@ -346,7 +346,7 @@ def test_missing_periods_are_found_reported_and_never_joined():
     y = pd.Series(np.r_[np.tile([10.0, 11, 9.5, 10.5], 2), np.arange(12.0, 28.0)][keep],
                   index=months[keep])
     with pytest.raises(ValueError, match=r"missing values \(2023-08, 2023-09\).*nan_policy='omit'"):
-        spc(y)
+        spc(y, nan_policy="raise")
     res = spc(y, nan_policy="omit")
     assert len(res.value) == 24 and list(res.time) == list(months)
     assert [str(p) for p in res.missing] == ["2023-08", "2023-09"]
@@ -487,7 +487,7 @@ def test_summary_of_1000_series_in_one_call():
     assert row["longest_run"] == single.longest_run
     with pytest.raises(ValueError, match=r"^crimes has missing values in series 'area 042' "
                                          r"\(2022-09\)"):
-        spc_table(df, "crimes", "month", by="area")
+        spc_table(df, "crimes", "month", by="area", nan_policy="raise")
     bad = df.assign(answered=np.where(df["area"] == "area 003", 950, df["answered"]))
     with pytest.raises(ValueError, match=r"^calls must be >= answered \(series 'area 003'"):
         spc_table(bad, "answered", "month", by="area", n="calls", chart="p", nan_policy="omit")
@@ -597,8 +597,10 @@ def test_narrative_is_careful_plain_english():
     ({"y": [1, -2, 3], "chart": "c"}, ValueError, r"y must be non-negative \(position 1: -2\)"),
     ({"y": [1, -2, 3], "chart": "u", "n": 10}, ValueError, "y must be non-negative"),
     ({"y": [1, 2, 6], "chart": "p", "n": 5}, ValueError, r"n must be >= y \(position 2: 5 < 6\)"),
-    ({"y": [1.0, np.nan, 3]}, ValueError, r"y has missing values \(1\) and nan_policy='raise'"),
-    ({"y": [1, 2, 3], "chart": "p", "n": [4, np.nan, 5]}, ValueError, "y or n has missing"),
+    ({"y": [1.0, np.nan, 3], "nan_policy": "raise"}, ValueError,
+     r"y has missing values \(1\) and nan_policy='raise'"),
+    ({"y": [1, 2, 3], "chart": "p", "n": [4, np.nan, 5], "nan_policy": "raise"}, ValueError,
+     "y or n has missing"),
     ({"y": [1.0, np.inf, 3]}, ValueError, "y must be finite"),
     ({"y": [1.0, 2, 3], "baseline": 4}, ValueError, r"baseline must not exceed .*\(4 > 3"),
     ({"y": [1.0, 2, 3], "baseline": 0}, ValueError, "baseline must be >= 1"),

@@ -261,6 +261,7 @@ def series_frame(df, value: str, time: str, by=None, extra=None) -> dict:
     _columns(df, [value, time], "value/time")
     axis_values = df[time]
     times = (pd.PeriodIndex(axis_values) if isinstance(axis_values.dtype, pd.PeriodDtype)
+             else pd.Index(axis_values) if axis_values.dtype.kind in "iu"
              else pd.DatetimeIndex(_to_datetime(axis_values, time)))
     keys = _keys(df, by)
     rows = pd.MultiIndex.from_arrays([times] + ([] if keys is None else

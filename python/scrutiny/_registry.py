@@ -388,7 +388,11 @@ ENTRIES = (
         *(_spc(chart) for chart in ("i", "u", "c", "pp", "up", "run")),
         _spc("xmr", rules="western-electric", baseline=12),
         lambda rng, size, folder: call(pd.Series(_series(rng, 1), index=pd.period_range(
-            "2023-04", periods=24, freq="M")))),
+            "2023-04", periods=24, freq="M"))),
+        lambda rng, size, folder: call(pd.DataFrame(np.atleast_2d(_series(rng, size)).T,
+                                                    index=pd.date_range("2023-04-01", periods=24,
+                                                                        freq="MS")),
+                                       baseline="2024-03", rebase="2024-09")),
         ("y", "n"), _BATCH),
     Entry("spc_table", (
         lambda rng, size, folder: call(_monthly(rng, size), "arrests", "month", by="area",

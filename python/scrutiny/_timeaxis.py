@@ -177,6 +177,32 @@ class TimeAxis:
         return TimeAxis(self.times[positions], periods, self.freq, self.unit,
                         self.t[positions] - (self.t[positions][0] if positions.size else 0.0))
 
+    def filled(self) -> "TimeAxis":
+        """The axis with every period from the first observation to the last (observation
+        ``i`` is at position ``t[i]``); an added date keeps the first date's place in its
+        period (month ends stay month ends)."""
+        import pandas as pd
+
+        periods = pd.period_range(self.periods[0], self.periods[-1], freq=self.periods.freq)
+        times = periods
+        if not isinstance(self.times, pd.PeriodIndex):
+            first = self.times[0].tz_localize(None)
+            if self.freq in ("W", "D"):
+                dates = first + pd.to_timedelta(np.arange(len(periods)) * _FREQS[self.freq][2],
+                                                unit="D")
+            elif self.times.is_month_end.all():
+                dates = periods.to_timestamp(how="end").normalize()
+            else:
+                start = self.periods[0].start_time
+                dates = periods.to_timestamp(how="start") + pd.DateOffset(
+                    months=(first.year - start.year) * 12 + first.month - start.month,
+                    days=first.day - 1)
+            values = dates.as_unit("ns").to_numpy().copy()
+            values[self.t.astype(np.int64)] = self.times.tz_localize(None).as_unit("ns").to_numpy()
+            times = pd.DatetimeIndex(values).tz_localize(self.times.tz)
+        return TimeAxis(times, periods, self.freq, self.unit,
+                        np.arange(len(periods), dtype=np.float64))
+
 
 def slope_unit(axis: TimeAxis | None, per, name: str = "per") -> tuple[float, str | None]:
     """The factor turning a slope per step of ``t`` into one per ``per`` and ``per``'s name:

@@ -7,8 +7,11 @@ run charts in the C core, in parallel over series, then applies a named rule set
 for every point, the rule that fired.  ``spc_table`` does this for many indicators and areas
 held in a long DataFrame and returns the one-row-per-series overview a performance pack needs.
 
-Missing months are never joined: with a time index, absent periods are found and listed;
-missing values are charted as gaps that no moving range and no run crosses.
+Series come as arrays (one per row), as pandas Series or DataFrames with a PeriodIndex or
+DatetimeIndex (one series per column, labelled by the columns), or as a tidy table
+(``spc(df, value=..., time=..., by=...)``).  Missing months are never joined: with a time
+index, absent periods are found and listed; missing values are charted as gaps that no moving
+range and no run crosses.  Baselines, rebase points and signals are dated by the time index.
 """
 from __future__ import annotations
 
@@ -23,11 +26,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from . import _core
+from . import _frames
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
 from . import _validation as _v
 from ._results import Result
+from ._timeaxis import TimeAxis, period_words, time_axis
 from .spc_rules import CHART_NAMES, CHARTS, RULE_SETS, SIGNALS, RuleSet
 from .spc_rules import rule_set as _rule_set
 
@@ -56,7 +61,8 @@ class SPCSeries:
     index : int
         The series' row in the result.
     label : object or None
-        Its name (None when the result has no labels).
+        Its name (None when the result has no labels; several ``by`` values joined by
+        " / ").
     chart : str
     rules : RuleSet
     value, centre, lower, upper, lower_2sigma, upper_2sigma : numpy.ndarray
@@ -78,6 +84,9 @@ class SPCSeries:
         Segment starts (0 first).
     baseline : int or None
     time : index or None
+        The periods (or whole-number times) of the points.
+    times : index or None
+        The times as given (dates stay dates).
     """
 
     index: int
@@ -107,6 +116,7 @@ class SPCSeries:
     rebase: list
     baseline: int | None
     time: pd.Index | None
+    times: pd.Index | None = None
 
     def __repr__(self) -> str:
         return (f"SPCSeries(index={self.index}, label={self.label!r}, chart={self.chart!r}, "
@@ -114,13 +124,12 @@ class SPCSeries:
                 f"assurance={self.assurance!r})")
 
     def to_frame(self):
-        """One row per point: ``period`` (with a time index) or ``position``, ``value``,
-        ``centre``, ``lower``, ``upper``, ``lower_2sigma``, ``upper_2sigma``, ``signal``,
-        ``kind``, ``missing``."""
+        """One row per point: ``period`` (with a time index) or ``position``, ``date`` (when
+        the times were dates), ``value``, ``centre``, ``lower``, ``upper``, ``lower_2sigma``,
+        ``upper_2sigma``, ``signal``, ``kind``, ``missing``."""
         import pandas as pd
 
-        cols = {"period": list(self.time)} if self.time is not None else {
-            "position": np.arange(self.value.size)}
+        cols = _time_columns(self.time, self.times, self.value.size, 1)
         for name in ("value", "centre", "lower", "upper", "lower_2sigma", "upper_2sigma"):
             cols[name] = getattr(self, name)
         cols["signal"], cols["kind"] = self.signals, self.kinds
@@ -177,16 +186,22 @@ class SPCResult(Result):
         ``"increase"``, ``"decrease"`` or None (which direction is better), per series.
     target : float, None or numpy.ndarray
         The target of the assurance, per series.
-    baseline : int or None
-        The points each segment's limits are set on (None: all).
+    baseline : int, numpy.ndarray or None
+        The observed points each segment's limits are set on (None: all); per series when a
+        date given as ``baseline`` falls after different numbers of observed points.
     rebase : list or numpy.ndarray
         The segment starts, per series (hidden from the displays).
     screen : bool
         Whether moving ranges were screened.
     time : pandas.Index or None
-        The period of each point (hidden from the displays).
-    labels : list or None
-        The series' names (hidden from the displays).
+        The period of each point (a PeriodIndex, or whole numbers given as ``time``), every
+        period from the first to the last: absent ones included (hidden from the displays).
+    labels : pandas.Index or None
+        The series' names: a wide frame's columns, the ``by`` values of a tidy table (a
+        MultiIndex for several ``by`` columns) or ``labels``.
+    times : pandas.DatetimeIndex, pandas.PeriodIndex or None
+        The time of each point as given (dates stay dates), absent periods included (hidden
+        from the displays).
     """
 
     centre: np.ndarray = _r.point()
@@ -214,7 +229,8 @@ class SPCResult(Result):
     rebase: list | np.ndarray = _r.hidden()
     screen: bool = _r.scalar()
     time: pd.Index | None = _r.hidden()
-    labels: list | None = _r.hidden()
+    labels: pd.Index | None = _r.label(default=None)
+    times: pd.Index | None = _r.hidden(default=None)
     _codes: np.ndarray | None = _r.hidden(default=None)
     _y: np.ndarray | None = _r.hidden(default=None)
     _n: np.ndarray | None = _r.hidden(default=None)
@@ -241,6 +257,17 @@ class SPCResult(Result):
     def _series_names(self) -> list:
         return (list(self.labels) if self.labels is not None
                 else list(range(self.n_series)))
+
+    def _label_columns(self) -> dict:
+        """The columns naming the series: the levels of named labels (a tidy table's ``by``
+        columns, a frame's named columns), else ``series``."""
+        import pandas as pd
+
+        labels = self.labels
+        if isinstance(labels, pd.Index) and all(name is not None for name in labels.names):
+            return {name: _objects(values) for name, values
+                    in labels.to_frame(index=False).items()}
+        return {"series": _objects(self._series_names())}
 
     def _index(self, series) -> int:
         """Row of ``series`` (a label or a 0-based row number)."""
@@ -280,8 +307,10 @@ class SPCResult(Result):
             return v if self._single() else v[r]
 
         codes = self._codes[r]
+        label = None if self.labels is None else self.labels[r]
         return SPCSeries(
-            index=r, label=None if self.labels is None else self.labels[r], chart=self.chart,
+            index=r, label=_key_text(label) if isinstance(label, tuple) else label,
+            chart=self.chart,
             rules=self.rules, value=self._rows("value")[r], centre=self._rows("centre")[r],
             lower=self._rows("lower")[r], upper=self._rows("upper")[r],
             lower_2sigma=self._rows("lower_2sigma")[r], upper_2sigma=self._rows("upper_2sigma")[r],
@@ -291,23 +320,26 @@ class SPCResult(Result):
             longest_run=each("longest_run"), longest_run_max=each("longest_run_max"),
             n_crossings=each("n_crossings"), n_crossings_min=each("n_crossings_min"),
             runs_signal=each("runs_signal"), missing=each("missing"),
-            provisional=each("provisional"), rebase=each("rebase"), baseline=self.baseline,
-            time=self.time)
+            provisional=each("provisional"), rebase=each("rebase"),
+            baseline=(self.baseline if np.ndim(self.baseline) == 0 else int(self.baseline[r])),
+            time=self.time, times=self.times)
 
     # -- frames ------------------------------------------------------------------------------
     def to_frame(self):
-        """One row per point: ``series`` (several series), ``period`` (with a time index) or
-        ``position``, ``value``, ``centre``, ``lower``, ``upper``, ``lower_2sigma``,
-        ``upper_2sigma``, ``signal``, ``kind``, ``missing``; ``y`` and ``n`` for charts with
-        a denominator."""
+        """One row per point: ``series`` (several series; the ``by`` columns of a tidy
+        table, or the name of the frame's columns, in its place), ``period`` (with a time
+        index) or ``position``, ``date`` (when the times were dates), ``value``, ``centre``,
+        ``lower``, ``upper``, ``lower_2sigma``, ``upper_2sigma``, ``signal``, ``kind``,
+        ``missing``; ``y`` and ``n`` for charts with a denominator.  Every period from the
+        first to the last has a row (absent ones ``missing``)."""
         import pandas as pd
 
         rows, length = self._codes.shape
         cols = {}
         if not self._single():
-            cols["series"] = np.repeat(np.asarray(self._series_names(), dtype=object), length)
-        points = self._point_names()
-        cols["period" if self.time is not None else "position"] = points * rows
+            for name, values in self._label_columns().items():
+                cols[name] = np.repeat(values, length)
+        cols.update(_time_columns(self.time, self.times, length, rows))
         if self.chart in _WITH_N:
             cols["y"] = self._y.reshape(-1)
             cols["n"] = self._n.reshape(-1)
@@ -321,7 +353,8 @@ class SPCResult(Result):
     def series_table(self):
         """One row per series: the overview of many charts.
 
-        Columns: ``series``, ``chart``, ``rules``, ``n_points``, ``n_missing``, ``missing``
+        Columns: ``series`` (or the ``by`` columns, as :meth:`to_frame`), ``chart``,
+        ``rules``, ``n_points``, ``n_missing``, ``missing``
         (the missing periods or positions, comma-separated), ``first``, ``last`` (periods or
         positions of the first and last observed points), ``latest`` (the last observed
         value), ``centre``, ``lower``, ``upper`` (at that point), ``signal`` (its signal),
@@ -345,7 +378,7 @@ class SPCResult(Result):
 
         missing = self._per_series("missing")
         return pd.DataFrame({
-            "series": self._series_names(),
+            **self._label_columns(),
             "chart": self.chart,
             "rules": self.rules.name,
             "n_points": observed.sum(axis=1),
@@ -473,6 +506,26 @@ class SPCResult(Result):
                             for r in rows)
 
 
+def _objects(values) -> np.ndarray:
+    """A 1-D object array (tuples stay elements)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values)
+    return out
+
+
+def _time_columns(time, times, length: int, rows: int) -> dict:
+    """The columns saying when each point is: ``period`` (``position`` without times) and
+    ``date`` when the times were given as dates; for ``rows`` series."""
+    import pandas as pd
+
+    if time is None:
+        return {"position": np.tile(np.arange(length), rows)}
+    cols = {"period": list(time) * rows}
+    if isinstance(times, pd.DatetimeIndex):
+        cols["date"] = np.tile(times.to_numpy(), rows)
+    return cols
+
+
 def _sense(improvement) -> int:
     return {"increase": 1, "decrease": -1}.get(improvement, 0)
 
@@ -528,7 +581,7 @@ def _paragraph(s: SPCSeries, measure: str, per: float | None) -> str:
         return f"{subject} has no observed values."
 
     def when(i):
-        return _n.period_text(s.time[i]) if s.time is not None else f"point {i + 1}"
+        return _period_words(s.time[i]) if s.time is not None else f"point {i + 1}"
 
     last = int(np.flatnonzero(observed)[-1])
     chart = s.chart
@@ -571,7 +624,7 @@ def _paragraph(s: SPCSeries, measure: str, per: float | None) -> str:
         parts.append(_runs_text(s))
     missing = s.missing
     if len(missing):
-        shown = ", ".join(str(_n.period_text(m)) if s.time is not None else f"point {m + 1}"
+        shown = ", ".join(_period_words(m) if s.time is not None else f"point {m + 1}"
                           for m in missing[:6])
         more = f" and {len(missing) - 6} more" if len(missing) > 6 else ""
         unit = "period" if s.time is not None else "point"
@@ -583,7 +636,10 @@ def _paragraph(s: SPCSeries, measure: str, per: float | None) -> str:
         parts.append("The limits were recalculated from " +
                      ", ".join(when(i) for i in starts[1:]) + ".")
     if s.baseline:
-        parts.append(f"The limits are fixed on the first {s.baseline} points"
+        first = np.flatnonzero(observed[:starts[1] if len(starts) > 1 else None])
+        upto = (f" (to {when(int(first[s.baseline - 1]))})"
+                if s.time is not None and first.size >= s.baseline else "")
+        parts.append(f"The limits are fixed on the first {s.baseline} points{upto}"
                      + (" of each segment." if len(starts) > 1 else "."))
     if s.provisional and chart != "run":
         parts.append("The current limits rest on fewer than 13 points, so treat them as "
@@ -638,51 +694,107 @@ def _runs_text(s: SPCSeries) -> str:
 
 # ---- time index and gaps ------------------------------------------------------------------
 
-def _ordinals(time, freq, name: str = "time"):
-    """Time points as whole-number ordinals and a maker of labels for a range of ordinals."""
+@dataclasses.dataclass(frozen=True)
+class _Calendar:
+    """Where the points go on a calendar with every period from the first to the last."""
+
+    positions: np.ndarray          # the calendar position of each input point
+    length: int                    # the calendar's periods
+    time: object                   # its periods (PeriodIndex) or whole numbers
+    axis: TimeAxis | None          # its time axis (None for whole numbers)
+
+    def fill(self, mat):
+        """Series x points as series x calendar periods, absent periods NaN."""
+        if mat is None:
+            return None
+        out = np.full((mat.shape[0], self.length), np.nan)
+        out[:, self.positions] = mat
+        return out
+
+
+def _time_index(time, freq, name: str = "time"):
+    """Times given as periods, dates (or date strings) or whole numbers: a PeriodIndex (dates
+    as periods of ``freq`` when it is given), a DatetimeIndex or an integer Index."""
     import pandas as pd
 
     if not isinstance(time, pd.Index):
-        time = _v.flat_sequence(time.to_numpy() if hasattr(time, "to_numpy") else time, name,
-                                "time points")
-        time = pd.Index(time)
-    if isinstance(time, pd.PeriodIndex):
-        periods = time
-    elif time.dtype.kind in "iu":
-        values = time.to_numpy().astype(np.int64)
-        return values, lambda lo, k: np.arange(lo, lo + k)
-    else:
+        time = pd.Index(_v.flat_sequence(time.to_numpy() if hasattr(time, "to_numpy") else time,
+                                         name, "time points"))
+    if time.dtype.kind in "iu":
+        return time
+    if not isinstance(time, pd.PeriodIndex):
         try:
-            periods = pd.DatetimeIndex(pd.to_datetime(time)).to_period(freq)
+            time = pd.DatetimeIndex(pd.to_datetime(time))
         except (TypeError, ValueError):
             raise TypeError(f"{name} must hold periods, dates or whole numbers") from None
-    if periods.hasnans:
+        if freq is not None:
+            time = time.to_period(freq)
+    if time.hasnans:
         raise ValueError(f"{name} has a missing time point")
-    first = periods.freq
-    return periods.asi8.astype(np.int64), lambda lo, k: pd.period_range(
-        pd.Period(ordinal=int(lo), freq=first), periods=int(k), freq=first)
+    return time
 
 
-def _fill_gaps(mats, time, freq):
-    """Columns put in time order with absent periods inserted as NaN columns.  Returns the
-    filled matrices and the complete time index."""
-    ords, make = _ordinals(time, freq)
-    _v.size_is(ords, "time", mats[0].shape[1], "one time point per observation")
-    _v.unique_times(ords, "time", lambda o: make(o, 1)[0])
-    lo, hi = int(ords.min()), int(ords.max())
-    grid = make(lo, hi - lo + 1)
-    filled = []
-    for m in mats:
-        if m is None:
-            filled.append(None)
-            continue
-        out = np.full((m.shape[0], hi - lo + 1), np.nan)
-        out[:, ords - lo] = m
-        filled.append(out)
-    return filled, grid
+def _calendar(axis, time, freq, length: int) -> _Calendar | None:
+    """The calendar of the points: from y's time index (``axis``), or from ``time`` given in
+    any order (whole numbers count one per step); None without times."""
+    if time is not None:
+        if axis is not None:
+            raise ValueError("give the times either as y's index or as time, not both")
+        index = _time_index(time, freq)
+        _v.size_is(np.asarray(index), "time", length, "one time point per observation")
+        values = index.asi8 if hasattr(index, "asi8") else index.to_numpy(dtype=np.int64)
+        _v.unique_times(values, "time",
+                        lambda v: _period_words(index[int(np.flatnonzero(values == v)[0])]))
+        if index.dtype.kind in "iu":
+            lo = int(values.min())
+            size = int(values.max()) - lo + 1
+            return _Calendar(values - lo, size, np.arange(lo, lo + size), None)
+        order = np.argsort(values, kind="stable")
+        axis = time_axis(index[order], "time")
+        positions = np.empty(length, dtype=np.int64)
+        positions[order] = axis.t.astype(np.int64)
+    elif axis is None:
+        return None
+    else:
+        positions = axis.t.astype(np.int64)
+    full = axis.filled()
+    return _Calendar(positions, len(full), full.periods, full)
 
 
-def _segment_starts(rebase, rows: int, length: int, grid, freq, single: bool):
+def _period_words(p) -> str:
+    """A period in words ("March 2024", "2024 Q1", "the week of 4 March 2024"), else as a
+    string."""
+    import pandas as pd
+
+    if isinstance(p, pd.Period):
+        words = period_words(p)
+        return "the " + words if words.startswith("week") else words
+    if isinstance(p, pd.Timestamp):
+        return str(p.date())
+    return str(p)
+
+
+def _baseline(baseline, obs: np.ndarray, axis, labels):
+    """Per series, the observed points each segment's limits are set on (0: all), and the
+    baseline the result reports (a count, or one per series when a date gives different
+    counts)."""
+    rows, length = obs.shape
+    if baseline is not None and axis is not None and not isinstance(baseline, numbers.Number):
+        end = axis.position(baseline, "baseline")
+        counts = obs[:, :end + 1].sum(axis=1).astype(np.int64)
+        empty = np.flatnonzero(counts == 0)
+        if empty.size:
+            who = "" if labels is None else f" (series {_key_text(labels[int(empty[0])])!r})"
+            raise ValueError(f"baseline {axis.text(end)}: no observed point up to it{who}")
+        return counts, int(counts[0]) if (counts == counts[0]).all() else counts
+    baseline = _v.optional_whole(baseline, "baseline", minimum=1)
+    if baseline is not None and baseline > length:
+        raise ValueError(f"baseline must not exceed the length of the series ({baseline} > "
+                         f"{length} points)")
+    return np.full(rows, baseline or 0, dtype=np.int64), baseline
+
+
+def _segment_starts(rebase, rows: int, length: int, axis, single: bool):
     """Segment-start mask (series x points, position 0 always starts) and the starts per series."""
     mask = np.zeros((rows, length), dtype=np.uint8)
     mask[:, 0] = 1
@@ -693,38 +805,37 @@ def _segment_starts(rebase, rows: int, length: int, grid, freq, single: bool):
     entries = rebase if per_series else [rebase] * rows
     starts = []
     for r, entry in enumerate(entries):
-        pos = ([] if entry is None else
-               _rebase_positions(entry, grid, freq, length))
+        pos = [] if entry is None else _rebase_positions(entry, axis, length)
         mask[r, pos] = 1
         starts.append([0] + [int(p) for p in pos])
     return mask, starts
 
 
-def _rebase_positions(entry, grid, freq, length: int) -> np.ndarray:
+def _rebase_positions(entry, axis, length: int) -> np.ndarray:
+    """Positions from 0-based positions, or (with a time axis) dates, periods and strings."""
     entry = _v.one_value(entry)
-    items = list(entry) if isinstance(entry, (list, tuple, np.ndarray)) else [entry]
-    if grid is not None and not all(isinstance(e, (numbers.Integral, np.integer)) for e in items):
-        import pandas as pd
-
-        try:
-            ords, _ = _ordinals(pd.Index(items), freq, "rebase")
-        except TypeError:
-            raise TypeError("rebase must hold positions or periods of the time index") from None
-        items = (ords - _ordinals(grid[:1], freq)[0][0]).tolist()
+    many = (isinstance(entry, (list, tuple, np.ndarray))
+            or (hasattr(entry, "to_numpy") and np.ndim(entry) == 1))
+    items = list(entry) if many else [entry]
+    if axis is not None:
+        items = [e if isinstance(e, numbers.Number) else axis.position(e, "rebase")
+                 for e in items]
     return _v.positions(items, "rebase", 1, length - 1) if items else np.array([], np.int64)
 
 
-def _check_enough(obs: np.ndarray, mask: np.ndarray, baseline: int, chart: str, single: bool):
+def _check_enough(obs: np.ndarray, mask: np.ndarray, baseline: np.ndarray, chart: str,
+                  single: bool):
     """Each segment's baseline holds enough observed points (a moving range for xmr, i, pp,
-    up); returns, per series, whether the latest limits rest on fewer than 13 points."""
+    up); returns, per series, whether the latest limits rest on fewer than 13 points.
+    ``baseline``: per series, the observed points of each segment's baseline (0: all)."""
     rows, length = obs.shape
     idx = np.arange(length)
     seg_first = np.maximum.accumulate(np.where(mask == 1, idx, 0), axis=1)
-    if baseline:   # the first `baseline` observed values of each segment
+    if baseline.any():   # the first `baseline` observed values of each segment
         seen = np.cumsum(obs, axis=1)
         before = np.take_along_axis(seen, np.maximum(seg_first - 1, 0), 1)
         before[seg_first == 0] = 0
-        base = seen - before <= baseline
+        base = (seen - before <= baseline[:, None]) | (baseline[:, None] == 0)
     else:
         base = np.ones_like(obs)
     key = np.arange(rows)[:, None] * length + seg_first
@@ -751,50 +862,42 @@ def _check_enough(obs: np.ndarray, mask: np.ndarray, baseline: int, chart: str, 
 
 # ---- spc ------------------------------------------------------------------------------------
 
-def _from_pandas(y, time, labels):
-    """Time from a Series' period or date index, labels and time from a DataFrame."""
-    import pandas as pd
-
-    def is_time(index):
-        return isinstance(index, (pd.PeriodIndex, pd.DatetimeIndex))
-
-    if isinstance(y, pd.DataFrame):
-        if labels is None:
-            labels = list(y.index)
-        if time is None and is_time(y.columns):
-            time = y.columns
-    elif isinstance(y, pd.Series) and time is None and is_time(y.index):
-        time = y.index
-    return time, labels
-
-
+@_frames.tidy(roles=("value", "n"), layout="series")
 def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=None,
-        improvement=None, screen=None, *, time=None, freq="M", labels=None,
-        nan_policy="raise", threads=None) -> SPCResult:
+        improvement=None, screen=None, *, time=None, freq=None, labels=None,
+        nan_policy="omit", threads=None) -> SPCResult:
     """SPC chart: centre line, limits and the special-cause signals of every point.
 
     Parameters
     ----------
-    y : array_like
+    y : array_like, pandas Series or DataFrame
         One series (1-D) or one series per row (2-D), in time order.  For ``"p"``, ``"u"``,
-        ``"c"``, ``"pp"``, ``"up"`` the counts (>= 0).  A pandas Series indexed by periods or
-        dates gives ``time``; a DataFrame gives ``labels`` (its index) and ``time`` (its
-        columns, when they are periods or dates).
+        ``"c"``, ``"pp"``, ``"up"`` the counts (>= 0).  A Series indexed by periods or dates
+        is one series on that time axis; a DataFrame with a PeriodIndex or DatetimeIndex holds
+        one series per column (pandas' layout), labelled by its columns; any other DataFrame
+        is refused.  A tidy table: ``spc(df, value=<column>, time=<column>, by=<column(s)>,
+        n=<column>)``, one series per ``by`` group (labelled by the ``by`` values), the time
+        column holding periods or dates.
     chart : {"xmr", "i", "p", "u", "c", "pp", "up", "run"}
         ``"xmr"``: Making Data Count XmR chart; ``"i"``: individuals chart (qicharts2);
         ``"p"``, ``"u"``, ``"c"``: proportion, rate and count charts; ``"pp"``, ``"up"``:
         Laney p' and u'; ``"run"``: run chart around the median.
-    n : array_like, optional
+    n : array_like, pandas Series or DataFrame, optional
         Denominators (> 0) for p, u, p', u' charts (trials for p, exposure for u); broadcast
-        against ``y``.  Not used by the other charts.
+        against ``y``, or in ``y``'s layout (the same time index, and the same columns for a
+        frame).  Not used by the other charts.
     rules : {"mdc", "anhoej", "western-electric"} or RuleSet
         The special-cause rules (see Notes).
-    baseline : int, optional
+    baseline : int, date, period or str, optional
         Set the limits on the first ``baseline`` observed points (of every segment) and freeze
-        them (as NHSRplotthedots' ``fix_after_n_points`` and qicharts2's ``freeze``).
-    rebase : int, sequence or list of sequences, optional
-        Positions (0-based; or periods, with ``time``) from which the limits are recalculated;
-        for several series, one sequence per series is allowed.
+        them (as NHSRplotthedots' ``fix_after_n_points`` and qicharts2's ``freeze``).  With a
+        time axis, a date, period or string (``"2024-03"``) sets them on the points up to and
+        including that period (for each series, its observed points there; later segments
+        use as many).
+    rebase : int, date, sequence or list of sequences, optional
+        Where the limits are recalculated from: 0-based positions or, with a time axis, dates,
+        periods or strings (``"2024-04"``); for several series, one sequence per series is
+        allowed.
     target : float or sequence, optional
         A target per series (or one for all), for the assurance.
     improvement : {"increase", "decrease", None} or sequence
@@ -803,16 +906,18 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
         Screen moving ranges (drop those >= 3.267 x their mean and recompute).  Default True,
         except under ``"western-electric"``.
     time : array_like, optional
-        Periods (or dates, or whole numbers) of the points; absent periods are inserted as
-        missing values, so that no rule joins the points either side of a gap.
-    freq : str
-        Frequency for dates in ``time`` (default monthly).
+        Times of the points when ``y`` has no time index: periods, dates, date strings or
+        whole numbers (e.g. years), in any order (the points are put in time order).  Not
+        with a time-indexed ``y``.
+    freq : str, optional
+        Read dates in ``time`` as periods of this frequency (e.g. ``"M"``); default: inferred
+        from the dates' spacing (monthly, quarterly, yearly, weekly, daily).
     labels : sequence, optional
-        Series names (several series).
-    nan_policy : {"raise", "omit", "propagate"}
-        Missing values (NaN in ``y`` or ``n``, or absent periods): ``"raise"`` refuses them;
-        ``"omit"`` charts them as gaps (see Notes); ``"propagate"`` gives NaN limits and no
-        signals for a series that has any.
+        Series names (several series); default: a frame's columns.
+    nan_policy : {"omit", "raise", "propagate"}
+        Missing values (NaN in ``y`` or ``n``, or periods absent from the time index):
+        ``"omit"`` (default) charts them as gaps (see Notes); ``"raise"`` refuses them;
+        ``"propagate"`` gives NaN limits and no signals for a series that has any.
     threads : int, optional
         Threads for many series (default: all cores when there are thousands).
 
@@ -826,7 +931,8 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
         values: y, or y / n), ``n_useful``, ``missing`` (periods or positions without a value),
         ``provisional`` (limits of the latest segment set on fewer than 13 points),
         ``chart``, ``improvement``, ``target``, ``baseline``, ``rebase`` (segment starts),
-        ``screen``, ``time``, ``labels``.
+        ``screen``, ``time`` (the periods), ``times`` (the times as given), ``labels``.
+        Per-point fields run over every period from the first to the last.
 
     Raises
     ------
@@ -836,9 +942,13 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
         above their denominators (p, p'); missing values under ``nan_policy="raise"``; a
         segment with fewer observed points than the chart needs (one for p, u, c and run
         charts; two consecutive, one moving range, for xmr, i, p', u'); ``baseline`` longer
-        than the series; ``rebase`` outside the series; a repeated period in ``time``.
+        than the series; ``baseline`` or ``rebase`` outside the series; a repeated period in
+        ``time`` or in y's index, or an unsorted index; ``n`` with another index or columns
+        than ``y``; times given both as y's index and ``time``; a missing column of a tidy
+        table.
     TypeError
-        Non-numeric input, a ``rules`` that is neither a name nor a RuleSet.
+        Non-numeric input, a ``rules`` that is neither a name nor a RuleSet, a DataFrame
+        without a time index.
 
     Notes
     -----
@@ -874,11 +984,14 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
     improvement means the process consistently ``"pass"``-es, on the other side ``"fail"``-s,
     between them it is ``"hit and miss"``; else None (as NHSRplotthedots).
 
-    Missing values (``nan_policy="omit"``) stay in place as gaps: they get no signal, are left
-    out of the centre and the moving ranges (no moving range spans a gap), and end every run
-    and window of the rules; in the runs analysis a gap ends a run and a change of side across
-    it is not a crossing (the crossings threshold then uses n minus the number of stretches
-    between gaps, in place of n - 1).  ``missing`` lists them.
+    Gaps.  With a time axis (y's index or ``time``) the chart runs over every period from the
+    first to the last: a period absent from the index is put in as a missing value, never
+    joined to its neighbours.  Missing values (``nan_policy="omit"``) stay in place as gaps:
+    they get no signal, are left out of the centre and the moving ranges (no moving range
+    spans a gap), and end every run and window of the rules; in the runs analysis a gap ends
+    a run and a change of side across it is not a crossing (the crossings threshold then uses
+    n minus the number of stretches between gaps, in place of n - 1).  ``missing`` lists
+    them, ``plot()`` shades them and ``narrative()`` names them.
 
     References
     ----------
@@ -894,6 +1007,26 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
     >>> res = spc([12, 15, 11, 14, 13, 12, 16, 14, 13, 15, 12, 30], improvement="decrease")
     >>> print(res.signals[-1], "|", res.variation)
     outside upper | special cause concerning
+
+    A monthly Series (April 2024 missing: a gap, not joined), limits frozen to the end of 2023:
+
+    >>> import pandas as pd
+    >>> months = pd.period_range("2023-01", periods=17, freq="M").delete(15)
+    >>> y = pd.Series([12, 15, 11, 14, 13, 12, 16, 14, 13, 15, 12, 14, 13, 15, 14, 30],
+    ...               index=months)
+    >>> res = spc(y, baseline="2023-12", improvement="decrease")
+    >>> [str(p) for p in res.missing], str(res.signals[-1])
+    (['2024-04'], 'outside upper')
+    >>> res.narrative().split(". ")[0]
+    'The value was 30 in May 2024'
+
+    A tidy table, one chart per force:
+
+    >>> df = pd.DataFrame({"force": ["A"] * 12 + ["B"] * 12,
+    ...                    "month": list(pd.period_range("2024-01", periods=12, freq="M")) * 2,
+    ...                    "crimes": [12, 15, 11, 14, 13, 12, 16, 14, 13, 15, 12, 30] * 2})
+    >>> spc(df, value="crimes", time="month", by="force").series_table()["force"].tolist()
+    ['A', 'B']
     """
     chart = _v.choice(chart, "chart", CHARTS)
     rule_set = _rule_set(rules)
@@ -901,59 +1034,78 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
     screen = (rule_set.name != "western-electric" if screen is None
               else _v.boolean(screen, "screen"))
     threads = _v.threads(threads)
-    ymat, nmat, time, labels, single, obs = _inputs(y, n, chart, time, freq, labels, nan_policy)
+    data = _inputs(y, n, chart, time, freq, labels, nan_policy)
+    ymat, obs = data.y, data.obs
     rows = ymat.shape[0]
-    baseline, mask, starts, improvements, targets = _settings(
-        baseline, rebase, improvement, target, ymat.shape, time, freq, single)
-
-    fit = obs.all(axis=1) if nan_policy == "propagate" else np.ones(rows, dtype=bool)
-    provisional = np.zeros(rows, dtype=bool)
-    if fit.any():
-        provisional[fit] = _check_enough(obs[fit], mask[fit], baseline or 0, chart, single)
-    out = _fit(ymat, nmat, mask, fit, chart, baseline or 0, screen, rule_set, threads)
-    return _result(out, obs, provisional, improvements, targets, starts, single,
-                   ymat=ymat, nmat=nmat, chart=chart, rules=rule_set, baseline=baseline,
-                   screen=screen, time=time, labels=labels)
-
-
-def _inputs(y, n, chart, time, freq, labels, nan_policy):
-    """The counts (series x points, absent periods inserted as NaN), the denominators, the time
-    index, the labels, whether there is one series, and which points are observed; missing
-    values refused under ``nan_policy="raise"``."""
-    if hasattr(y, "to_numpy") or hasattr(y, "columns"):
-        time, labels = _from_pandas(y, time, labels)
-    ymat, single = _v.series(y, "y", nan_policy="omit", nonneg=chart in _COUNTS,
-                             whole=chart in ("p", "pp"))
-    nmat = _denominators(n, chart, ymat)
-    if time is not None:
-        (ymat, nmat), time = _fill_gaps([ymat, nmat], time, freq)
-    rows, length = ymat.shape
-    if single and labels is not None:
-        _v.labels_for([labels] if isinstance(labels, str) or np.ndim(labels) == 0 else labels,
-                      1, unit="series")
-    labels = None if single else _v.labels_for(labels, rows, unit="series")
-    obs = np.isfinite(ymat) if nmat is None else np.isfinite(ymat) & np.isfinite(nmat)
-    if nan_policy == "raise":
-        series_names = labels if labels is not None else list(range(rows))
-        _v.no_missing(~obs, "y" if nmat is None else "y or n", series_names,
-                      _point_labels(time, length))
-    return ymat, nmat, time, labels, single, obs
-
-
-def _settings(baseline, rebase, improvement, target, shape, time, freq, single):
-    """The baseline, the segment-start mask and starts, and the improvement direction and target
-    of every series, checked against the series' shape (series x points)."""
-    rows, length = shape
-    baseline = _v.optional_whole(baseline, "baseline", minimum=1)
-    if baseline is not None and baseline > length:
-        raise ValueError(f"baseline must not exceed the length of the series ({baseline} > "
-                         f"{length} points)")
-    mask, starts = _segment_starts(rebase, rows, length, time, freq, single)
+    bases, baseline = _baseline(baseline, obs, data.axis, data.labels)
+    mask, starts = _segment_starts(rebase, rows, ymat.shape[1], data.axis, data.single)
     improvements = [None if v is None else _v.choice(v, "improvement", _IMPROVEMENT)
                     for v in _v.per_series(improvement, "improvement", rows)]
     targets = np.array([np.nan if t is None else _v.number(t, "target")
                         for t in _v.per_series(target, "target", rows)], dtype=float)
-    return baseline, mask, starts, improvements, targets
+
+    fit = obs.all(axis=1) if nan_policy == "propagate" else np.ones(rows, dtype=bool)
+    provisional = np.zeros(rows, dtype=bool)
+    if fit.any():
+        provisional[fit] = _check_enough(obs[fit], mask[fit], bases[fit], chart, data.single)
+    out = _fit(ymat, data.n, mask, fit, chart, bases, screen, rule_set, threads)
+    return _result(out, obs, provisional, improvements, targets, starts, data.single,
+                   ymat=ymat, nmat=data.n, chart=chart, rules=rule_set, baseline=baseline,
+                   screen=screen, time=data.time, times=data.times, labels=data.labels)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Input:
+    """The series of a call to :func:`spc`, on their calendar."""
+
+    y: np.ndarray                  # series x points (absent periods NaN)
+    n: np.ndarray | None           # the denominators, likewise
+    obs: np.ndarray                # which points are observed
+    single: bool                   # one series given (1-D)
+    labels: object                 # pandas Index or None
+    time: object = None            # the periods (or whole numbers) of the points
+    axis: TimeAxis | None = None   # their time axis
+
+    @property
+    def times(self):
+        return None if self.axis is None else self.axis.times
+
+
+def _inputs(y, n, chart, time, freq, labels, nan_policy) -> _Input:
+    """The counts (series x points, absent periods inserted as NaN), the denominators, the
+    calendar, the labels and which points are observed; missing values refused under
+    ``nan_policy="raise"``."""
+    import pandas as pd
+
+    got = _frames.series_input(y, "y")
+    if got.axis is None and isinstance(n, pd.DataFrame):
+        raise TypeError("n: a DataFrame of denominators needs y in the same layout (a "
+                        "DataFrame with the same time index and columns)")
+    n = _frames.wide_input(n, "n", got.axis, got.labels)
+    ymat, single = _v.series(got.values, "y", nan_policy="omit", nonneg=chart in _COUNTS,
+                             whole=chart in ("p", "pp"))
+    nmat = _denominators(n, chart, ymat)
+    calendar = _calendar(got.axis, time, freq, ymat.shape[1])
+    if calendar is not None:
+        ymat, nmat = calendar.fill(ymat), calendar.fill(nmat)
+    rows, length = ymat.shape
+    labels = got.labels if labels is None else labels
+    if single and labels is not None:
+        _v.labels_for([labels] if isinstance(labels, str) or np.ndim(labels) == 0 else labels,
+                      1, unit="series")
+    names = None if single else _v.labels_for(labels, rows, unit="series")
+    if names is not None and not isinstance(labels, pd.Index):
+        labels = pd.Index(names, tupleize_cols=False)
+    labels = None if names is None else labels
+    obs = np.isfinite(ymat) if nmat is None else np.isfinite(ymat) & np.isfinite(nmat)
+    if nan_policy == "raise":
+        series_names = ([_key_text(k) if isinstance(k, tuple) else k for k in labels]
+                        if labels is not None else list(range(rows)))
+        _v.no_missing(~obs, "y" if nmat is None else "y or n", series_names,
+                      _point_labels(None if calendar is None else calendar.time, length))
+    if calendar is None:
+        return _Input(ymat, nmat, obs, single, labels)
+    return _Input(ymat, nmat, obs, single, labels, calendar.time, calendar.axis)
 
 
 def _point_labels(time, length: int) -> list:
@@ -1023,18 +1175,20 @@ _SERIES_OUTPUTS = ("longest_run", "longest_run_max", "n_crossings", "n_crossings
 
 
 def _fit(ymat, nmat, mask, fit, chart, baseline, screen, rules, threads):
-    """The C kernel on the rows in ``fit``; NaN (and no signal) elsewhere."""
+    """The C kernel on the rows in ``fit`` (one call per baseline length, per series in
+    ``baseline``); NaN (and no signal) elsewhere."""
     rows, length = ymat.shape
     point = [np.full((rows, length), np.nan) for _ in range(6)]
     codes = np.zeros((rows, length), dtype=np.int8)
     series = [np.full(rows, np.nan) for _ in range(6)]
     series[5][:] = 0.0
-    if fit.any():
-        sub = fit if not fit.all() else slice(None)
-        two = _o.TWO_OF_THREE.codes[rules.two_of_three_style if rules.two_of_three else "off"]
+    two = _o.TWO_OF_THREE.codes[rules.two_of_three_style if rules.two_of_three else "off"]
+    for base in np.unique(baseline[fit]):
+        sub = fit & (baseline == base)
+        sub = sub if not sub.all() else slice(None)
         res = _core.spc_fit(np.ascontiguousarray(ymat[sub]),
                             None if nmat is None else np.ascontiguousarray(nmat[sub]),
-                            np.ascontiguousarray(mask[sub]), _o.CHART.codes[chart], baseline,
+                            np.ascontiguousarray(mask[sub]), _o.CHART.codes[chart], int(base),
                             screen, rules.outside, rules.trend or 0, two, rules.four_of_five,
                             rules.shift or 0, threads)
         for k, name in enumerate(_POINT_OUTPUTS):
@@ -1093,7 +1247,7 @@ def _lookup(option, indicator, key):
 
 
 def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseline=None,
-              target=None, improvement=None, screen=None, *, freq="M", nan_policy="raise",
+              target=None, improvement=None, screen=None, *, freq="M", nan_policy="omit",
               threads=None):
     """One row per series for many indicators x areas in a long DataFrame: the overview page.
 
@@ -1104,9 +1258,10 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
     value : str or list of str
         The column(s) to chart; each is an indicator (the ``indicator`` column of the result).
     time : str
-        The period column (periods, dates or whole numbers).  Every series is charted over the
-        same calendar, from the earliest to the latest period in ``df``: periods a series lacks
-        (inside it or at either end) are found and reported (see ``nan_policy``).
+        The period column (periods, dates or whole numbers; dates are read as periods of
+        ``freq``, monthly by default).  Every series is charted over the same calendar, from
+        the earliest to the latest period in ``df``: periods a series lacks (inside it or at
+        either end) are found and reported, and charted as gaps (see ``nan_policy``).
     by : str or list of str, optional
         Columns identifying a series within an indicator (e.g. ``"area"``).
     n : str or dict, optional
@@ -1114,8 +1269,11 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
     chart, target, improvement : value or dict
         As :func:`spc`; a dict gives one per indicator (keyed by the value column) or per
         series (keyed by the ``by`` value, or tuple of values).
-    rules, baseline, screen, freq, nan_policy, threads
-        As :func:`spc`, for every series.
+    rules, baseline, screen, nan_policy, threads
+        As :func:`spc`, for every series (``nan_policy="omit"`` by default: gaps are charted;
+        ``"raise"`` refuses them, naming the series).
+    freq : str
+        The frequency of dates in the ``time`` column (default ``"M"``).
 
     Returns
     -------
@@ -1157,40 +1315,41 @@ def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseli
               for c in _v.column_arguments(col, "n", several=False, optional=True)]
     for name, cols in (("value", values), ("by", by), ("time", [time]), ("n", n_cols)):
         _v.columns_present(df, cols, "df", given=name)
-    ords, make = _ordinals(df[time], freq, "time")
-    codes = (df.groupby(by, sort=False, dropna=False).ngroup().to_numpy() if by
-             else np.zeros(len(df), dtype=np.int64))
-    keys = (list(df[by].drop_duplicates().itertuples(index=False, name=None)) if by else [()])
-    frame = pd.DataFrame({"code": codes, "t": ords})
-    dup = frame.duplicated()
+    times = _time_index(df[time], freq, "time")
+    keyed = df.assign(**{c: _v.numeric_column(df, c) for c in dict.fromkeys(values + n_cols)},
+                      **{time: times})
+    dup = keyed.duplicated(subset=[time, *by]).to_numpy()
     if dup.any():
-        i = int(np.flatnonzero(dup.to_numpy())[0])
+        i = int(np.flatnonzero(dup)[0])
         hint = "" if by else "; by names the columns that tell its series apart"
         raise ValueError(f"{time} repeats a period within a series "
-                         f"({_key_text(keys[codes[i]])}: {df[time].iloc[i]}){hint}")
-    lo, length = int(ords.min()), int(ords.max() - ords.min() + 1)
-    grid = make(lo, length)
-    names = [_key_text(k) for k in keys]
+                         f"({_key_text(tuple(df[by].iloc[i]))}: {df[time].iloc[i]}){hint}")
+    order = (df[by[0]].drop_duplicates() if len(by) == 1 else
+             pd.MultiIndex.from_frame(df[by].drop_duplicates())) if by else None
     tables = []
     for indicator in values:
         chart_i = _v.choice(_lookup(chart, indicator, None), "chart", CHARTS)
         n_col = _lookup(n, indicator, None) if chart_i in _WITH_N else None
-        mats = []
-        for col in [indicator] + ([n_col] if n_col is not None else []):
-            mat = np.full((len(keys), length), np.nan)
-            mat[codes, ords - lo] = _v.numeric_column(df, col)
-            mats.append(mat)
+        wide = _frames.series_frame(keyed, indicator, time, by or None, {"n": n_col})
+        if by:
+            wide = {k: v.reindex(columns=order) for k, v in wide.items()}
+            columns = wide["y"].columns
+        else:
+            wide = {k: v.to_frame() for k, v in wide.items()}
+            columns = pd.Index(["overall"])
+        keys = [k if isinstance(k, tuple) else (k,) for k in columns] if by else [()]
+        names = [_key_text(k) for k in keys]
+        mats = {k: v.to_numpy(dtype=np.float64, na_value=np.nan).T for k, v in wide.items()}
         try:
-            res = spc(mats[0], chart=chart_i, n=mats[1] if n_col is not None else None,
-                      rules=rules, baseline=baseline, screen=screen,
+            res = spc(mats["y"], chart=chart_i, n=mats.get("n"), rules=rules,
+                      baseline=baseline, screen=screen,
                       target=[_lookup(target, indicator, k) for k in keys],
                       improvement=[_lookup(improvement, indicator, k) for k in keys],
-                      time=grid, labels=names, nan_policy=nan_policy, threads=threads)
+                      time=wide["y"].index, labels=columns, nan_policy=nan_policy,
+                      threads=threads)
         except ValueError as error:
             raise ValueError(_table_message(str(error), indicator, n_col, names)) from None
-        table = res.series_table().drop(columns="series")
-        for j, col in enumerate(by):
-            table.insert(j, col, [k[j] for k in keys])
+        table = res.series_table().drop(columns="series", errors="ignore")
         table.insert(0, "indicator", indicator)
         tables.append(table)
     return pd.concat(tables, ignore_index=True)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from . import _core
+from . import _frames
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -83,12 +84,18 @@ def _observed(value, n: int) -> np.ndarray:
 
 def _groups(value, n: int):
     """Group codes 0..k-1 (-1: missing) and the labels: a Categorical's categories in order
-    (unused ones dropped), else the sorted distinct values (R's factor levels)."""
+    (unused ones dropped), else the sorted distinct values (R's factor levels); tuples for
+    several ``by`` columns (a MultiIndex), missing where any of them is."""
     import pandas as pd
 
     if isinstance(value, (str, bytes)) or np.ndim(value) == 0:
         raise TypeError("group must hold one label per case (got a single value)")
-    if isinstance(getattr(value, "dtype", None), pd.CategoricalDtype):
+    if isinstance(value, pd.MultiIndex):
+        present = ~(np.asarray(value.codes) < 0).any(axis=0)
+        found, uniques = pd.factorize(pd.Series(value[present].to_numpy()), sort=True)
+        codes, labels = np.full(len(value), -1, dtype=np.int64), list(uniques)
+        codes[present] = found
+    elif isinstance(getattr(value, "dtype", None), pd.CategoricalDtype):
         cat = pd.Categorical(value).remove_unused_categories()
         codes, labels = np.asarray(cat.codes, dtype=np.int64), list(cat.categories)
     else:
@@ -107,8 +114,10 @@ def _groups(value, n: int):
 
 def _prepare(durations, observed, group, nan_policy: str):
     """Checked waits, flags and group codes (rows with a missing value dropped under
-    ``nan_policy="omit"``), and the group labels (None without groups)."""
-    policy = _v.choice(nan_policy, "nan_policy", ("raise", "omit"))
+    ``nan_policy="omit"``), and the group labels (None without groups).  Series arguments
+    must share one index (the cases)."""
+    policy = _v.choice(nan_policy, "nan_policy", ("omit", "raise"))
+    _frames.unit_index(durations=durations, observed=observed, group=group)
     t = _durations(durations)
     d = _observed(observed, t.size)
     codes, labels = (None, None) if group is None else _groups(group, t.size)
@@ -158,6 +167,34 @@ def _drop_empty(codes, labels):
 
 def _options(conf, conf_type):
     return _v.conf_level(conf), _v.choice(conf_type, "conf_type", CONF_TYPES)
+
+
+def _group_index(group, labels: list):
+    """The groups as a pandas Index named as ``group`` (a MultiIndex with the ``by`` columns'
+    names for several)."""
+    import pandas as pd
+
+    if isinstance(group, pd.MultiIndex):
+        return pd.MultiIndex.from_tuples(labels, names=group.names)
+    return pd.Index(labels, name=getattr(group, "name", None), tupleize_cols=False)
+
+
+def _group_columns(index, counts=1) -> dict:
+    """The columns naming each row's group: ``group``, or one per ``by`` column for several;
+    each group's name ``counts`` times (one count per group, or one for all)."""
+    import pandas as pd
+
+    if isinstance(index, pd.MultiIndex) and all(name is not None for name in index.names):
+        return {name: np.repeat(np.asarray(index.get_level_values(name), dtype=object), counts)
+                for name in index.names}
+    names = np.empty(len(index), dtype=object)
+    names[:] = list(index)
+    return {"group": np.repeat(names, counts)}
+
+
+def _group_text(group) -> str:
+    """A group's name in words (several ``by`` values joined by " / ")."""
+    return " / ".join(map(str, group)) if isinstance(group, tuple) else str(group)
 
 
 # ---- results ------------------------------------------------------------------------------------
@@ -216,7 +253,7 @@ class LogRankResult(TestResult):
         o, e = self.observed.to_numpy(), self.expected.to_numpy()
         v = np.diag(self.variance.to_numpy())
         with np.errstate(divide="ignore", invalid="ignore"):
-            frame = pd.DataFrame({"group": list(self.observed.index), "n": self.n.to_numpy(),
+            frame = pd.DataFrame({**_group_columns(self.observed.index), "n": self.n.to_numpy(),
                                   "observed": o, "expected": e, "oe2_e": (o - e) ** 2 / e,
                                   "oe2_v": (o - e) ** 2 / v})
         frame["statistic"], frame["df"], frame["pvalue"] = self.statistic, self.df, self.pvalue
@@ -245,8 +282,8 @@ class LogRankResult(TestResult):
                 continue
             counts = f" ({_n.number(o)} against {_n.number(e)})" if self.rho == 0 else ""
             side = ("fewer", "longer") if o < e else ("more", "shorter")
-            parts.append(f"in {g}, {side[0]} decisions than expected if all groups waited "
-                         f"alike{counts}: {side[1]} waits")
+            parts.append(f"in {_group_text(g)}, {side[0]} decisions than expected if all "
+                         f"groups waited alike{counts}: {side[1]} waits")
         if parts:
             text += " " + _n.capital("; ".join(parts)) + "."
         return text
@@ -272,8 +309,8 @@ class ShareResult(Result):
         The cases still waiting and followed at ``target``.
     target : float or numpy.ndarray
         The wait, in ``unit``.
-    group : list or None
-        The group of each entry (None without groups).
+    group : pandas.Index or None
+        The group of each entry, named as the groups (None without groups).
     conf : float
         The confidence level.
     conf_type : str
@@ -289,7 +326,7 @@ class ShareResult(Result):
     std_err: float | np.ndarray = _r.unit("group and target")
     n_risk: float | np.ndarray = _r.unit("group and target")
     target: float | np.ndarray = _r.unit("group and target")
-    group: list | None = _r.label()
+    group: pd.Index | None = _r.label()
     conf: float = _r.levels()
     conf_type: str = _r.scalar()
     unit: str = _r.scalar()
@@ -302,7 +339,8 @@ class ShareResult(Result):
                 ("target", "estimate", "lower", "upper", "std_err", "n_risk")}
         frame = pd.DataFrame(data)
         if self.group is not None:
-            frame.insert(0, "group", list(self.group))
+            for k, (name, values) in enumerate(_group_columns(self.group).items()):
+                frame.insert(k, name, values)
         frame["conf"], frame["conf_type"] = self.conf, self.conf_type
         return frame
 
@@ -322,7 +360,7 @@ class ShareResult(Result):
             lines.append(f"An estimated {_n.percent(r.estimate)} of {who} wait longer than "
                          f"{target} ({ci}; Kaplan-Meier, open cases counted as still waiting).")
         if self.group is not None:
-            lines = [_n.prefix(str(g), line) for g, line in zip(self.group, lines)]
+            lines = [_n.prefix(_group_text(g), line) for g, line in zip(self.group, lines)]
         return lines[0] if len(lines) == 1 else lines
 
 
@@ -340,9 +378,9 @@ class KaplanMeierResult(Result):
         (open cases since the previous decision time, as R's summary), ``survival`` (the
         share still waiting after ``time``), ``std_err`` (Greenwood's standard error of the
         cumulative hazard -log S, R's ``std.err``), ``lower``, ``upper`` (the band at
-        ``conf``); with groups, a ``group`` column first.  Where the curve reaches 0 (every
-        case left decided) ``std_err`` is infinite and ``lower``, ``upper`` NaN, as R's
-        ``survfit`` (Inf, NA).
+        ``conf``); with groups, a ``group`` column first (one column per ``by`` column for
+        several).  Where the curve reaches 0 (every case left decided) ``std_err`` is infinite
+        and ``lower``, ``upper`` NaN, as R's ``survfit`` (Inf, NA).
     median, median_lower, median_upper : float, None or pandas.Series
         The median wait and its interval as R prints them (``summary(fit)$table``): None
         where never reached; with groups, Series indexed by group, NaN where never reached.
@@ -358,6 +396,9 @@ class KaplanMeierResult(Result):
         The result of each group, by group (None without groups).
     logrank : LogRankResult or None
         The test that the groups wait alike (None without groups or test).
+    labels : pandas.Index or None
+        The groups, named as ``group`` (the ``by`` column; a MultiIndex for several), in the
+        order of ``groups`` (None without groups).
     """
 
     table: pd.DataFrame = _r.table()
@@ -372,6 +413,7 @@ class KaplanMeierResult(Result):
     unit: str = _r.scalar()
     groups: dict | None = _r.detail(default=None)
     logrank: LogRankResult | None = _r.detail(default=None)
+    labels: pd.Index | None = _r.label(default=None)
     _curve: dict | None = _r.hidden(default=None, compare=False)
 
     @property
@@ -480,7 +522,7 @@ class KaplanMeierResult(Result):
         one = not self.grouped and np.ndim(target) == 0
         vals = {k: (float(v[0]) if one else np.asarray(v, dtype=float))
                 for k, v in rows.items() if k != "group"}
-        labels = np.asarray(rows["group"], dtype=object) if self.grouped else None
+        labels = self.labels.repeat(targets.size) if self.grouped else None
         return ShareResult(**vals, group=labels, conf=self.conf, conf_type=self.conf_type,
                            unit=self.unit)
 
@@ -504,7 +546,7 @@ class KaplanMeierResult(Result):
             if target is not None:
                 share = r.share_past(target).narrative(noun=noun)
                 line += " " + (" ".join(share) if isinstance(share, list) else share)
-            lines.append(line if g is None else f"{g}: {line}")
+            lines.append(line if g is None else f"{_group_text(g)}: {line}")
         if self.grouped and self.logrank is not None:
             lines.append(self.logrank.narrative(alpha=alpha, noun=noun))
         return "\n".join(lines)
@@ -593,22 +635,33 @@ def _one(curve: dict, n: int, conf, conf_type, unit) -> KaplanMeierResult:
         _curve=curve)
 
 
+# The tidy form of the case-level functions: one row per case, its wait, whether it has been
+# decided and its group (one column, or several).
+_CASES = _frames.tidy(roles=("time", "event", "by"), layout="records",
+                      to={"time": "durations", "event": "observed", "by": "group"})
+
+
+@_CASES
 def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log", rho=0.0,
-                 test=True, timefix=True, nan_policy="raise", unit="days") -> KaplanMeierResult:
+                 test=True, timefix=True, nan_policy="omit", unit="days") -> KaplanMeierResult:
     """Kaplan-Meier estimate of the share of cases still waiting, counting open cases
     correctly; with groups, one curve per group and the log-rank test.
 
     Parameters
     ----------
-    durations : array_like
+    durations : array_like or pandas Series
         The wait of each case: to its decision, or, for a case still open, to the extract
-        date (finite, >= 0; timedeltas are read in days).
-    observed : array_like
-        1 (or True) for a decided case, 0 (or False) for one still open.
-    group : array_like, optional
+        date (finite, >= 0; timedeltas are read in days).  Or a tidy table, one row per case:
+        ``kaplan_meier(df, time=<wait column>, event=<decided column>, by=<group column(s)>)``.
+    observed : array_like or pandas Series
+        1 (or True) for a decided case, 0 (or False) for one still open.  Series given for
+        ``durations``, ``observed`` and ``group`` must have the same index (the cases).
+    group : array_like, pandas Series or DataFrame, optional
         A label per case (area, certificate type, ...): one curve per group, in the order of
         a Categorical's categories or of the sorted labels (as R's factor levels), and the
-        G-rho test of whether the groups wait alike.
+        G-rho test of whether the groups wait alike.  The groups are named as the Series
+        (``labels``); several columns (a DataFrame, or several ``by`` columns of a table) give
+        one group per combination, named by a MultiIndex.
     conf : float
         Confidence level of the band and of the intervals of quantiles, in (0, 1).
     conf_type : {"log", "log-log", "plain", "logit", "arcsin"}
@@ -620,9 +673,9 @@ def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log",
     timefix : bool
         Treat times that differ only by rounding error as tied (R's default ``timefix =
         TRUE``); False keeps every distinct value.
-    nan_policy : {"raise", "omit"}
-        A missing duration, flag or group raises, or ("omit") leaves the case out (R's
-        ``na.omit``).
+    nan_policy : {"omit", "raise"}
+        A case with a missing duration, flag or group is left out (``"omit"``, the default, as
+        R's ``na.omit``) or raises (``"raise"``).
     unit : str
         The unit of the durations, for the narrative and the plot.
 
@@ -630,15 +683,16 @@ def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log",
     -------
     KaplanMeierResult
         ``table``, ``median``, ``median_lower``, ``median_upper``, ``n``, ``n_events``,
-        ``n_open``, and with groups ``groups`` and ``logrank``; ``quantile(q)``,
+        ``n_open``, and with groups ``groups``, ``labels`` and ``logrank``; ``quantile(q)``,
         ``share_past(target)``, ``curve()``, ``plot()``, ``narrative()``.
 
     Raises
     ------
     ValueError
         Durations negative, infinite or missing (under "raise"); flags not 0 / 1; lengths that
-        differ; no case; no decided case at all; a group with a single level; ``conf``
-        outside (0, 1); an unknown ``conf_type``.
+        differ; Series with different indexes; no case; no decided case at all; a group with a
+        single level; ``conf`` outside (0, 1); an unknown ``conf_type``; a column of a tidy
+        table that is not in it.
     TypeError
         Durations or flags that are not numbers; ``conf`` not a number.
 
@@ -670,8 +724,24 @@ def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log",
     310.0
     >>> round(res.share_past(150).estimate, 3)
     0.833
+
+    A table with one row per application, by force:
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"force": ["North"] * 6 + ["South"] * 6,
+    ...                    "days": [120, 200, 200, 310, 400, 450, 60, 90, 95, 150, 170, 210],
+    ...                    "decided": [1, 1, 0, 1, 0, 1, 1, 1, 1, 0, 1, 1]})
+    >>> res = waits.kaplan_meier(df, time="days", event="decided", by="force")
+    >>> res.median.to_dict()
+    {'North': 310.0, 'South': 132.5}
+    >>> print(res.narrative(min_at_risk=0).splitlines()[1])  # doctest: +ELLIPSIS
+    South: Of 6 cases, 5 have been decided and 1 is still open ...
     """
     conf, conf_type = _options(conf, conf_type)
+    if hasattr(group, "columns"):          # several group columns: a group per combination
+        import pandas as pd
+
+        group = pd.MultiIndex.from_frame(group)
     t, d, codes, labels = _prepare(durations, observed, group, nan_policy)
     rho = _v.number(rho, "rho", minimum=0.0)
     test = _v.boolean(test, "test")
@@ -700,14 +770,11 @@ def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log",
     if codes is None:
         return parts[0]
     groups = dict(zip(labels, parts))
-    names = np.empty(k, dtype=object)
-    names[:] = labels
-    curve = {"group": np.repeat(names, rows), **full}
+    index = _group_index(group, labels)
+    curve = {**_group_columns(index, rows), **full}
     tables = [_table_rows(r._curve) for r in parts]
-    table = pd.DataFrame({"group": np.repeat(names, [len(t["time"]) for t in tables]),
+    table = pd.DataFrame({**_group_columns(index, [len(t["time"]) for t in tables]),
                           **{c: np.concatenate([t[c] for t in tables]) for c in full}})
-
-    index = pd.Index(labels)
 
     def series(field, dtype=float):
         values = [getattr(r, field) for r in parts]
@@ -729,11 +796,13 @@ def kaplan_meier(durations, observed, group=None, conf=0.95, *, conf_type="log",
         table=table, median=series("median"), median_lower=series("median_lower"),
         median_upper=series("median_upper"), n=series("n", np.int64),
         n_events=series("n_events", np.int64), n_open=series("n_open", np.int64), conf=conf,
-        conf_type=conf_type, unit=unit, groups=groups, logrank=logrank, _curve=curve)
+        conf_type=conf_type, unit=unit, groups=groups, logrank=logrank, labels=index,
+        _curve=curve)
 
 
+@_CASES
 def share_waiting_past(durations, observed, target, conf=0.95, *, group=None, conf_type="log",
-                       timefix=True, nan_policy="raise", unit="days") -> ShareResult:
+                       timefix=True, nan_policy="omit", unit="days") -> ShareResult:
     """The estimated share of cases that wait longer than ``target``, counting open cases
     correctly, with its confidence interval: the Kaplan-Meier S(target), as R
     ``summary(survfit(...), times = target)``.
@@ -745,7 +814,8 @@ def share_waiting_past(durations, observed, target, conf=0.95, *, group=None, co
     Parameters
     ----------
     durations, observed, group, conf, conf_type, timefix, nan_policy, unit
-        As :func:`kaplan_meier`.
+        As :func:`kaplan_meier`; a tidy table likewise: ``share_waiting_past(df,
+        time=<wait column>, event=<decided column>, target=150, by=<group column>)``.
     target : float or sequence of float
         The wait (in the unit of ``durations``) to compare against, >= 0.
 
@@ -786,6 +856,7 @@ def _days(idx) -> np.ndarray:
 
 
 def _received_decided(received, decided):
+    _frames.unit_index(received=received, decided=decided)
     rec = _dates(received, "received")
     dec = _dates(decided, "decided")
     if len(dec) != len(rec):
@@ -805,6 +876,7 @@ def _received_decided(received, decided):
     return rec, dec, r, d
 
 
+@_frames.tidy(roles=("received", "decided"), layout="records")
 def waiting_times(received, decided, as_of=None):
     """Waits in days from dates, with open cases censored at ``as_of``: the ``durations`` and
     ``observed`` for :func:`kaplan_meier`.
@@ -812,7 +884,9 @@ def waiting_times(received, decided, as_of=None):
     Parameters
     ----------
     received, decided : array_like of dates
-        When each case arrived and was decided (missing, NaT or None: still open).
+        When each case arrived and was decided (missing, NaT or None: still open).  Series
+        must have the same index; a table: ``waiting_times(df, received=<column>,
+        decided=<column>)``.
     as_of : date, optional
         The extract date: cases not decided by then are open and have waited to it (a case
         decided after ``as_of`` counts as open, which re-creates an earlier snapshot).
@@ -821,6 +895,8 @@ def waiting_times(received, decided, as_of=None):
     Returns
     -------
     (durations, observed) : (ndarray of float, ndarray of bool)
+        pandas Series named ``durations`` and ``observed``, indexed as ``received``, when it
+        is a Series (the cases keep their index).
 
     Examples
     --------
@@ -849,6 +925,11 @@ def waiting_times(received, decided, as_of=None):
                          f"{rec[int(late[0])].date()})")
     observed = ~open_ & (d <= end)
     durations = (np.where(observed, d, end) - r) / 86_400e9
+    if hasattr(received, "index") and hasattr(received, "to_numpy"):
+        import pandas as pd
+
+        return (pd.Series(durations, index=received.index, name="durations"),
+                pd.Series(observed, index=received.index, name="observed"))
     return durations, observed
 
 
@@ -924,13 +1005,16 @@ class BacklogResult(Result):
         return text
 
 
+@_frames.tidy(roles=("received", "decided"), layout="records")
 def backlog(received, decided, freq="M", *, start=None, end=None, target=None) -> BacklogResult:
     """Open cases (the backlog) at the end of each period, with arrivals and completions.
 
     Parameters
     ----------
     received, decided : array_like of dates
-        When each case arrived and was decided (missing, NaT or None: still open).
+        When each case arrived and was decided (missing, NaT or None: still open).  Series
+        must have the same index; a table: ``backlog(df, received=<column>,
+        decided=<column>)``.
     freq : str
         A pandas period frequency: "M" (default), "W", "Q", "Y", "D".
     start, end : period or date, optional
