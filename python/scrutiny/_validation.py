@@ -678,7 +678,10 @@ def no_missing(missing: np.ndarray, name: str, series_names, point_names) -> Non
 
 
 def numeric_column(df, col: str) -> np.ndarray:
-    """A DataFrame column as float64 (missing values, nullable integers included, become NaN)."""
+    """A DataFrame column as float64 (missing values, nullable integers included, become NaN);
+    complex numbers are refused, never silently made real."""
+    if getattr(df[col].dtype, "kind", "") == "c":
+        raise TypeError(f"column {col!r} must be numeric and real (got dtype {df[col].dtype})")
     try:
         return df[col].astype("float64").to_numpy()
     except (TypeError, ValueError):
