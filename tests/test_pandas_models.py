@@ -467,3 +467,12 @@ def test_its_with_t_as_dates():
     pd.testing.assert_series_equal(res.params, ref.params)
     assert res.narrative() == ref.narrative()
     assert time_index(res).equals(MONTHS.to_timestamp())
+
+
+def test_narrative_never_relabels_a_trend_per_another_unit():
+    months = pd.period_range("2022-01", periods=30, freq="M")
+    y = pd.Series(np.random.default_rng(5).poisson(50, 30).astype(float), index=months)
+    yearly = count_trend(y, period=12, per="year")
+    assert " a year" in yearly.narrative() and yearly.narrative(unit="year") != ""
+    with pytest.raises(ValueError, match="unit='month' would relabel a trend that is per year"):
+        yearly.narrative(unit="month")

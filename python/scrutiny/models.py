@@ -211,16 +211,17 @@ class LogLinearTrend:
         rose by 3.1% per month (95% CI +1.2% to +5.0%; p = 0.002): a rise more than chance
         would explain, significant at the 5% level."; for several series a list with one
         sentence each (named by ``labels``, by default the result's own).  Without ``unit``
-        a trend on a time axis is "a month" (its ``per``), else "per period".  A Poisson fit
+        a trend on a time axis is "a month" (its ``per``; another ``unit`` is refused rather
+        than relabel it), else "per period".  A Poisson fit
         whose counts vary more than Poisson allows says so.  ``measure`` names what is counted;
         ``adjust`` (a :func:`scrutiny.multiple_testing` method) decides on p-values adjusted
         across series.
         """
-        if unit is not None:
-            step = f"per {unit}"
-        else:
-            own = getattr(self, "per", None)
-            step = f"a {own}" if own else "per period"
+        own = getattr(self, "per", None)
+        if unit is not None and own and unit != own:
+            raise ValueError(f"unit={unit!r} would relabel a trend that is per {own}; fit it "
+                             f"with per={unit!r} to report it per {unit}")
+        step = f"per {unit}" if unit is not None else (f"a {own}" if own else "per period")
         labels = _label_texts(_r.unit_labels(self) if labels is None else labels)
         scalar = np.ndim(self.rate_ratio) == 0
         k = np.size(self.rate_ratio)
