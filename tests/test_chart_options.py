@@ -454,3 +454,22 @@ def test_real_xmr_of_anti_social_behaviour_is_floored():
     drawn = np.concatenate([ln.get_ydata() for ln in ax.lines if ln.get_linestyle() == "--"])
     assert np.nanmin(drawn) >= 0.0
     assert_room(ax.figure)
+
+
+def test_spc_small_multiples_options():
+    import scrutiny as sc
+
+    rng = np.random.default_rng(4)
+    y = rng.poisson(30, (3, 24)).astype(float)
+    res = sc.spc(y, labels=["North", "South", "West"])
+    axs = res.small_multiples(sharey=True, title="Crimes by area", xlabel="month",
+                              ylabel="crimes", highlight=["South"])
+    fig = axs.flat[0].figure
+    assert fig._suptitle.get_text() == "Crimes by area"
+    assert fig._supxlabel.get_text() == "month" and fig._supylabel.get_text() == "crimes"
+    bold = [ax.title.get_fontweight() for ax in axs.flat[:3]]
+    assert bold[1] == "bold" and bold[0] != "bold"
+    ylims = {ax.get_ylim() for ax in axs.flat[:3]}
+    assert len(ylims) == 1                                  # shared scales
+    with pytest.raises(ValueError, match="highlight"):
+        res.small_multiples(highlight=["East"])

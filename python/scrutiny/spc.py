@@ -475,9 +475,11 @@ class SPCResult(Result):
                                    value=view.value, missing=view.missing, time=view.time)
 
     def small_multiples(self, ncols: int = 4, series=None, sharey: bool = False,
-                        height: float = 2.2):
+                        height: float = 2.2, **options):
         """One small chart per series (or per name in ``series``), coloured as :meth:`plot`,
-        each titled with its series name and variation.  Returns the array of Axes."""
+        each titled with its series name and variation; ``options``: ``title``, ``xlabel``,
+        ``ylabel`` (of the figure) and ``highlight`` (series framed in bold).  Returns the
+        array of Axes."""
         from .graphics.spc import small_multiples
 
         rows = (list(range(self.n_series)) if series is None
@@ -485,7 +487,7 @@ class SPCResult(Result):
         ncols = _v.whole_number(ncols, "ncols", minimum=1)
         height = _v.number(height, "height", positive=True)
         return small_multiples([self._view(r) for r in rows], ncols=ncols, sharey=sharey,
-                               height=height)
+                               height=height, **options)
 
     def narrative(self, series=None, measure: str | None = None, per: float | None = None) -> str:
         """The chart in careful plain English: the latest point, what its variation means,

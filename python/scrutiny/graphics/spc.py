@@ -171,8 +171,11 @@ def _name_points(ax, s, opts) -> None:
                    lambda: _b.legend(ax, "below"))
 
 
-def small_multiples(views, ncols: int = 4, sharey: bool = False, height: float = 2.2):
-    """One compact chart per series view in ``views``; returns the 2-D array of Axes."""
+def small_multiples(views, ncols: int = 4, sharey: bool = False, height: float = 2.2, *,
+                    title=None, xlabel=None, ylabel=None, highlight=None):
+    """One compact chart per series view in ``views``, on shared scales with ``sharey``: the
+    figure's ``title`` and axis labels, the series named in ``highlight`` (names or positions)
+    framed and titled in bold; returns the 2-D array of Axes."""
     import matplotlib.pyplot as plt
 
     sharey = _v.boolean(sharey, "sharey")
@@ -188,6 +191,12 @@ def small_multiples(views, ncols: int = 4, sharey: bool = False, height: float =
         ax.set_title(f"{name}\n{text.removeprefix('variation: ')}", fontsize=8,
                      color="0.3" if colour == _b.PALETTE["common"] else colour)
         ax.tick_params(labelsize=7)
+    names_all = [str(s.label) if s.label is not None else str(s.index) for s in views]
+    for i in _b.unit_positions(names_all, highlight, "highlight") if highlight is not None else ():
+        ax = axs.flat[int(i)]
+        ax.title.set_fontweight("bold")
+        for spine in ax.spines.values():
+            spine.set_linewidth(1.6)
     for ax in list(axs.flat)[k:]:
         ax.set_visible(False)
     handles, names = {}, []
@@ -198,4 +207,10 @@ def small_multiples(views, ncols: int = 4, sharey: bool = False, height: float =
                 names.append(lab)
     fig.legend([handles[n] for n in names], names, loc="outside lower center",
                ncols=min(6, len(names)), fontsize=8, frameon=False)
+    if title is not None:
+        fig.suptitle(str(title), fontsize=_b.FONT["title"])
+    if xlabel is not None:
+        fig.supxlabel(str(xlabel), fontsize=_b.FONT["label"])
+    if ylabel is not None:
+        fig.supylabel(str(ylabel), fontsize=_b.FONT["label"])
     return axs
