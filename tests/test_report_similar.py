@@ -281,3 +281,27 @@ def test_settings(tmp_path):
     two = pd.DataFrame({"Falls within": ["A Police", "B Police"]})
     assert similar.force_column(s.measures[0].__class__(name="m", source="x", kind="count"),
                                 two) == "Falls within"
+
+
+def test_command_line(tmp_path, monkeypatch, capsys):
+    from scrutiny.report import cli
+
+    frame().to_csv(tmp_path / "panel.csv", index=False)
+    (tmp_path / "msg.csv").write_text(GROUPS)
+    (tmp_path / "s.toml").write_text(
+        '[sources.panel]\npath = "panel.csv"\n[[measure]]\nname = "Share solved"\n'
+        'source = "panel"\nkind = "proportion"\nnumerator = "hits"\ndenominator = "cases"\n'
+        'period = "month"\nsimilar = "force"\n')
+    monkeypatch.chdir(tmp_path)
+    status = cli.main(["--spec", "s.toml", "--force", "Northmoor", "--similar-groups",
+                       "msg.csv", "--out", "out", "--quiet"])
+    assert status == 0
+    rows = pd.read_csv(tmp_path / "out" / "results.csv")
+    rank = rows[(rows["analysis"] == "most similar group") & (rows["quantity"] == "rank")]
+    assert rank["value"].tolist() == [3]
+    assert "ranks 3rd of 5" in (tmp_path / "out" / "report.html").read_text()
+    # a groups file that does not exist: a data issue, the report written
+    status = cli.main(["--spec", "s.toml", "--force", "Northmoor", "--similar-groups",
+                       "none.csv", "--out", "out2", "--quiet"])
+    issues = pd.read_csv(tmp_path / "out2" / "data_issues.csv")
+    assert status == 0 and issues["problem"].str.contains("no file").any()
