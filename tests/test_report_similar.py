@@ -138,6 +138,8 @@ def test_results_csv_html_and_overview_unchanged(tmp_path):
     page = report.html.read_text()
     assert 'id="similar"' in page and "Most similar group" in page
     assert "Funnel plot of the most similar group (G)" in page
+    assert report.charts("Share solved")["Funnel plot of the most similar group (G)"][:4] == \
+        b"\x89PNG"
     plain = write_report(spec(tmp_path, groups=None), out=tmp_path / "plain",
                          frames={"panel": frame()})
     pd.testing.assert_frame_equal(plain.overview(), report.overview())
@@ -238,6 +240,10 @@ def test_bad_inputs(tmp_path):
     assert any("Ghostshire" in x.problem and "no rows" in x.problem for x in report.issues)
     assert any("Westdale Police" in x.problem and "1 of the 12 months" in x.problem
                for x in report.issues)
+    # a member naming several forces of the data
+    report = run(tmp_path, groups=GROUPS + "le,G\n")   # Eastvale and Westdale
+    assert len(report.results[0].similar.table) == 5
+    assert any("matches 2 forces" in x.problem for x in report.issues)
     # a file without force and group columns; an empty one
     for text in ("a,b,c\n1,2,3\n", "force,group\n"):
         report = run(tmp_path, groups=text)

@@ -97,11 +97,14 @@ class Report:
 
     def charts(self, name: str) -> dict:
         """The charts of measure ``name`` as PNG images: {title: PNG bytes}, in the order of
-        the page ("SPC chart", "Trend", "Waiting times", "Funnel plot by ...")."""
+        the page ("SPC chart", "Trend", "Waiting times", "Funnel plot by ...", "Funnel plot of
+        the most similar group (...)")."""
         import base64
 
-        return {title: base64.b64decode(uri.split(",", 1)[1])
-                for title, uri, _ in self.result(name).figures}
+        res = self.result(name)
+        figures = res.figures + ((res.similar.figure,) if res.similar is not None
+                                 and res.similar.figure is not None else ())
+        return {title: base64.b64decode(uri.split(",", 1)[1]) for title, uri, _ in figures}
 
 
 def _check_arguments(data, frames, only, progress) -> None:

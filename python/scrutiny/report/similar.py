@@ -250,8 +250,12 @@ def _members(m, values, force: str, group: str, groups: Groups, issues: list) ->
             issues.append(Issue(m.name, f"{name}, of the most similar group {group!r} of "
                                 f"{force}, has no rows in the data", "left out of the "
                                 "comparison with the most similar group"))
-        elif len(match) == 1 and str(match[0]) not in found:
-            found.append(str(match[0]))
+        elif len(match) > 1:
+            issues.append(Issue(m.name, f"{name}, of the most similar group {group!r} of "
+                                f"{force}, matches {len(match)} forces of the data "
+                                f"({_n.listing(match)})", "left out of the comparison"))
+        elif match[0] not in found:
+            found.append(match[0])
     return found
 
 
