@@ -333,9 +333,10 @@ def similar_section(results) -> str:
         figure = ("" if sim.figure is None else
                   f'<figure><img src="{sim.figure[1]}" alt="{esc(sim.figure[2])}" width="710" '
                   f'height="326"><figcaption>{esc(sim.figure[0])}</figcaption></figure>')
+        value = esc(m.measure_kind.area_value_name(m))
         parts.append(f"<h3>{esc(m.name)}</h3><p>{esc(sim.text)}</p>{figure}"
-                     f'<div class="wide"><table><tr><th>Force</th><th>{esc(m.measure_kind.area_value_name(m))}'
-                     "</th><th>95% CI</th><th>Funnel</th></tr>"
+                     f'<div class="wide"><table><tr><th>Force</th><th>{value}</th>'
+                     "<th>95% CI</th><th>Funnel</th></tr>"
                      f"{rows}</table></div>")
     if not parts:
         return ""
