@@ -354,7 +354,7 @@ def _text(m, kind, force, group, span, table, funnel, rank, best, overall) -> st
              f"{kind.format(overall, m)} for the group as a whole."]
     if funnel is not None:
         flag = str(funnel.flag[0])
-        where = ("within the funnel's limits" if flag == "within" else
+        where = ("within the limits of the group's funnel" if flag == "within" else
                  f"{'above' if flag.startswith('high') else 'below'} the "
                  f"{flag.split('(')[-1].rstrip(')')} limit of the group's funnel")
         others = [a for a, f in zip(table.index[1:], funnel.flag[1:]) if f != "within"]
