@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from .. import _validation as _v
-from . import charts, engine, html, overview
+from . import charts, engine, html, overview, similar
 from .issues import Issue
 from .sources import Sources
 from .spec import Measure, Spec, load_spec
@@ -97,11 +97,14 @@ class Report:
 
     def charts(self, name: str) -> dict:
         """The charts of measure ``name`` as PNG images: {title: PNG bytes}, in the order of
-        the page ("SPC chart", "Trend", "Waiting times", "Funnel plot by ...")."""
+        the page ("SPC chart", "Trend", "Waiting times", "Funnel plot by ...", "Funnel plot of
+        the most similar group (...)")."""
         import base64
 
-        return {title: base64.b64decode(uri.split(",", 1)[1])
-                for title, uri, _ in self.result(name).figures}
+        res = self.result(name)
+        figures = res.figures + ((res.similar.figure,) if res.similar is not None
+                                 and res.similar.figure is not None else ())
+        return {title: base64.b64decode(uri.split(",", 1)[1]) for title, uri, _ in figures}
 
 
 def _check_arguments(data, frames, only, progress) -> None:
@@ -123,6 +126,34 @@ def _check_arguments(data, frames, only, progress) -> None:
         _v.strings(only, "only", "measure names")
     if progress is not None and not callable(progress):
         raise TypeError(f"progress must be callable (got {type(progress).__name__})")
+
+
+def _groups(spec, sources, issues: list):
+    """The most similar groups named by the specification (None when none or unreadable)."""
+    from .issues import SourceError
+
+    if spec.similar_groups is None:
+        return None
+    try:
+        path = sources._path(spec.similar_groups)
+    except SourceError as exc:
+        issues.append(Issue(similar.WHERE, str(exc), "no comparison with the most similar "
+                            "group"))
+        return None
+    return similar.read_groups(path, issues)
+
+
+def _similar_chart(res, issues: list):
+    """The comparison with the most similar group with its funnel chart (when it has one)."""
+    sim = res.similar
+    if sim is None or sim.funnel is None:
+        return sim
+    try:
+        return dataclasses.replace(sim, figure=similar.chart(sim, res.measure))
+    except Exception as exc:  # the numbers remain in the report and the CSV
+        issues.append(Issue(res.measure.name, f"the funnel plot of the most similar group "
+                            f"could not be drawn ({exc})", "chart left out"))
+        return sim
 
 
 def output_folder(out) -> Path:
@@ -218,14 +249,23 @@ def write_report(spec=None, out="scrutiny-report", data=None, frames=None, only=
                                     f"({', '.join(names)})", "nothing analysed for it"))
         measures = [m for m in measures if m.name in set(only)]
     sources = Sources(spec, overrides=data, frames=frames)
+    groups = _groups(spec, sources, issues)
     results = []
     for i, m in enumerate(measures):
         if progress is not None:
             progress(i + 1, len(measures) + 1, m.name)
-        res = engine.analyse(m, sources, spec.levels, issues)
+        res = engine.analyse(m, sources, spec.levels, issues, groups=groups,
+                             force=spec.force or sources.force())
         if res.ok:
-            res = dataclasses.replace(res, figures=tuple(charts.charts(res, issues)))
+            res = dataclasses.replace(res, figures=tuple(charts.charts(res, issues)),
+                                      similar=_similar_chart(res, issues))
         results.append(res)
+    if groups is not None and not any(r.similar for r in results) and \
+            not any("most similar" in x.consequence for x in issues):
+        issues.append(Issue(similar.WHERE, "no measure compares forces (a measure does when "
+                            "its source holds several forces: see similar = in the "
+                            "specification)", "no comparison with the most similar group",
+                            note=True))
     if progress is not None:
         progress(len(measures) + 1, len(measures) + 1, "writing the report")
     issues[len(spec.issues):len(spec.issues)] = sources.issues

@@ -44,6 +44,9 @@ def add_arguments(parser: argparse.ArgumentParser, default_out: str) -> None:
                              "calendar, or UK financial (April to March, '2024/25 Q3')")
     parser.add_argument("--pdf", action="store_true",
                         help="also print the report to report.pdf (A4, with Debian's chromium)")
+    parser.add_argument("--similar-groups", dest="similar_groups", default=None, metavar="FILE",
+                        help="a CSV of force and group (e.g. the Home Office's Most Similar "
+                             "Groups): compare the force with its group")
     parser.add_argument("--as-at", dest="as_at", default=None, metavar="YYYY-MM",
                         help="the last month reported (later records are left out)")
 
@@ -109,9 +112,11 @@ def split_data(items, spec) -> dict:
 def run(args) -> int:
     try:
         output_folder(args.out)
+        groups = getattr(args, "similar_groups", None)
         spec = load_spec(args.spec).with_settings(
             **{k: getattr(args, k, None) for k in ("force", "areas", "title", "as_at",
-                                                   "quarters")})
+                                                   "quarters")},
+            similar_groups=None if groups is None else str(Path(groups).expanduser().absolute()))
         data = split_data(args.data, spec)
         missing = missing_paths(spec, data)
     except (ValueError, TypeError) as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from .. import _narrative as _n
-from . import aggregate, areas, steps
+from . import aggregate, areas, similar, steps
 from .issues import Issue, MeasureDataError, SourceError
 from .result import Change, Journal, Latest, MeasureResult
 
@@ -20,16 +20,26 @@ __all__ = ["analyse", "MeasureResult"]
 _NO_VALUE = Latest(value=float("nan"), lower=float("nan"), upper=float("nan"))
 
 
-def analyse(m, sources, levels, issues: list) -> MeasureResult:
-    """Run every analysis of measure ``m``; problems go to ``issues``."""
+def analyse(m, sources, levels, issues: list, groups=None, force=None) -> MeasureResult:
+    """Run every analysis of measure ``m``; problems go to ``issues``.  A measure whose source
+    holds several forces is analysed on the rows of ``force`` and compared with its most
+    similar group of ``groups`` (:mod:`.similar`)."""
     start = time.perf_counter()
     out = Journal(m)
     parts: dict = {}
     ok, error = False, ""
     try:
-        table = aggregate.tabulate(sources.get(m.source), m, issues)
+        frame = own = sources.get(m.source)
+        column = similar.force_column(m, frame)
+        if column is not None:
+            own, force = similar.own_rows(frame, column, force)
+        table = aggregate.tabulate(own, m, issues)
         _note_missing(m, table, issues)
         _run_steps(m, table, levels, out, issues, parts)
+        if column is not None:
+            parts["similar"] = steps.run(issues, m.name, "comparison with the most similar "
+                                         "group", similar.analyse, m, frame, column, force,
+                                         groups, parts.get("span"), out, levels, issues)
         ok = True
     except (SourceError, MeasureDataError) as exc:
         error = str(exc)

@@ -50,7 +50,7 @@ body{background:#fff;font-size:9.5pt}
 header{background:none;color:#1d2733;padding:0 0 4mm;border-bottom:2px solid #1d3557}
 main{max-width:none;padding:0}
 section{border:0;border-radius:0;padding:0;margin:0 0 5mm;break-inside:auto}
-section[id^=m]{break-before:page}
+section[id^=m],#similar{break-before:page}
 header,#overview{page:overview}#overview{break-after:page}
 #overview table{font-size:6.8pt;margin:0}#overview th,#overview td{padding:.12rem .22rem}
 #overview .note{font-size:6.8pt;margin:.2rem 0}#overview .icon{width:20px;height:20px}
@@ -117,6 +117,14 @@ METHODS = {
                "PHEindicatormethods and FunnelPlotR. Spiegelhalter DJ (2005), Statistics in "
                "Medicine 24:1185-1202; Spiegelhalter DJ et al. (2012), J R Stat Soc A "
                "175:1-47."),
+    "similar": ("Most similar group", "The force's value beside each force of its most "
+                "similar group (a file of groups supplied with the report, such as the Home "
+                "Office's Most Similar Groups), each with its 95% interval, over the force's "
+                "latest window; a funnel plot of the group; and the force's rank with a 95% "
+                "interval from 10,000 seeded draws of every force's value from its Jeffreys "
+                "posterior (Beta for proportions, Gamma for rates), ranked in each draw. "
+                "Marshall EC, Spiegelhalter DJ (1998), BMJ 316:1701-1705; Goldstein H, "
+                "Spiegelhalter DJ (1996), J R Stat Soc A 159:385-443."),
     "bh": ("Many areas at once", "Benjamini-Hochberg q-values across areas for the change on "
            "last year (as R p.adjust(method = 'BH')). Benjamini Y, Hochberg Y (1995), J R Stat "
            "Soc B 57:289-300."),
@@ -305,6 +313,39 @@ def measure_section(i: int, res, issues) -> str:
     return "".join(parts)
 
 
+def similar_section(results) -> str:
+    """The force beside its most similar group, one part per measure compared ('' when
+    none is)."""
+    parts = []
+    for res in results:
+        sim, m = res.similar, res.measure
+        if sim is None:
+            continue
+        fmt = m.measure_kind.bare(m)
+        rows = "".join(
+            f"<tr{' class=force' if name == sim.force else ''}><td>"
+            f"{'<strong>' + esc(name) + '</strong>' if name == sim.force else esc(name)}</td>"
+            f'<td class="num">{esc(fmt(row["value"]))}</td>'
+            f'<td class="num">{esc(fmt(row["lower"]))} to {esc(fmt(row["upper"]))}</td>'
+            f"<td>{esc(row.get('funnel', '—'))}</td></tr>"
+            for name, row in sim.table.sort_values("value", ascending=sim.best == "the lowest")
+            .iterrows())
+        figure = ("" if sim.figure is None else
+                  f'<figure><img src="{sim.figure[1]}" alt="{esc(sim.figure[2])}" width="710" '
+                  f'height="326"><figcaption>{esc(sim.figure[0])}</figcaption></figure>')
+        value = esc(m.measure_kind.area_value_name(m))
+        parts.append(f"<h3>{esc(m.name)}</h3><p>{esc(sim.text)}</p>{figure}"
+                     f'<div class="wide"><table><tr><th>Force</th><th>{value}</th>'
+                     "<th>95% CI</th><th>Funnel</th></tr>"
+                     f"{rows}</table></div>")
+    if not parts:
+        return ""
+    return ('<section id="similar"><h2>Most similar group</h2><p class="note">The force '
+            "beside the forces of its most similar group, over its latest window; rank 1 is "
+            'the best value (the highest without a direction). See <a href="#methods">'
+            f"methods</a>.</p>{''.join(parts)}</section>")
+
+
 def issues_section(issues) -> str:
     if not issues:
         return ('<section id="issues"><h2>Data issues</h2><p>No problem was found in the '
@@ -359,6 +400,7 @@ def page(spec, results, table, issues, sources_text, seconds: float) -> str:
         "common cause, blue improving, orange concerning (H/L: high or low); P pass, F fail, "
         '? hit and miss. See <a href="#methods">methods</a>.</p></section>',
         *(measure_section(i, r, issues) for i, r in enumerate(results)),
+        similar_section(results),
         issues_section(issues),
         methods_section(results, spec.levels),
         f'<section id="data"><h2>Data</h2><ul>{data_lines}</ul></section>',

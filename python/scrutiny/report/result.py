@@ -259,6 +259,8 @@ class MeasureResult:
         Wait measures: the Kaplan-Meier result charted.
     glance : Glance or None
         The latest month and quarter, and the sparkline's values.
+    similar : Similar or None
+        The force beside its most similar group (:class:`scrutiny.report.similar.Similar`).
     findings : tuple of (heading, text)
     rows : tuple of dict
         The tidy rows of ``results.csv``.
@@ -279,6 +281,7 @@ class MeasureResult:
     areas: Areas | None = None
     survival: object = None
     glance: Glance | None = None
+    similar: object = None
     findings: tuple = ()
     rows: tuple = ()
     methods: frozenset = frozenset()

@@ -32,10 +32,10 @@ MEASURE_KEYS = {"name", "source", "kind", "numerator", "denominator", "count", "
                 "per", "filter", "period", "freq", "area", "area_label", "target", "direction",
                 "unit", "weight", "latest", "chart", "overdispersion", "duration", "open",
                 "target_days", "description", "decimals", "label", "cases", "population_by",
-                "rebase", "area_filter"}
+                "rebase", "area_filter", "similar"}
 TOP_KEYS = {"title", "subtitle", "latest", "levels", "sources", "measure", "measures", "note",
             "force", "areas", "as_at", "area_share", "min_area_kept", "min_months", "max_gap",
-            "quarters"}
+            "quarters", "similar_groups"}
 QUARTERS = {"calendar": 1, "financial": 4}   # the month each year of quarters starts
 SOURCE_KEYS = {"sample", "path", "policeuk", "populations", "note"}
 # Defaults of the soundness thresholds (settings of the same names).
@@ -82,6 +82,7 @@ class Measure:
     min_months: float = MIN_MONTHS
     max_gap: int = MAX_GAP
     year_start: int = 1                  # 1: calendar quarters and years; 4: UK financial
+    similar: str | None = None           # the column naming each row's force (see .similar)
 
     @property
     def noun(self) -> str:
@@ -115,7 +116,7 @@ class Measure:
     def columns(self) -> set[str]:
         """Every column the measure reads."""
         used = {self.period} | ({self.area} if self.area else set())
-        used |= {self.weight, self.duration, self.open} - {None}
+        used |= {self.weight, self.duration, self.open, self.similar} - {None}
         used |= set(self.population_by or ())
         for text, what in ((self.filter, "filter"), (self.area_filter, "area_filter")):
             if text is not None:
@@ -139,6 +140,7 @@ class Spec:
     force: str | None = None        # the force of data.police.uk sources (None: from the files)
     areas: tuple | None = None      # its local authorities (None: from the files)
     area_share: float = AREA_SHARE
+    similar_groups: str | None = None   # the CSV of force -> most similar group (.similar)
 
     def for_force(self, force: str | None) -> "Spec":
         """The title, subtitle and note with ``{force}`` replaced by the force's name (as the
@@ -150,7 +152,8 @@ class Spec:
 
     def with_settings(self, **settings) -> "Spec":
         """This specification with top-level settings given on the command line (``force``,
-        ``areas``, ``title``, ``as_at``; None leaves one as it is), checked as in a file."""
+        ``areas``, ``title``, ``as_at``, ``quarters``, ``similar_groups``; None leaves one as it
+        is), checked as in a file."""
         given = {k: v for k, v in settings.items() if v is not None}
         if not given:
             return self
@@ -161,7 +164,7 @@ class Spec:
         measures = tuple(dataclasses.replace(m, **{k: top[k] for k in ("as_at", "year_start")
                                                    if k in top})
                          for m in self.measures)
-        fields = {k: top[k] for k in ("force", "areas") if k in top}
+        fields = {k: top[k] for k in ("force", "areas", "similar_groups") if k in top}
         if "title" in given:
             fields["title"] = str(given["title"])
         return dataclasses.replace(self, measures=measures, **fields)
@@ -288,7 +291,8 @@ def check(data: dict, base: Path, origin: str) -> Spec:
                 subtitle=str(data.get("subtitle", "")), measures=tuple(measures),
                 sources=sources, levels=levels, base=base, issues=tuple(issues), origin=origin,
                 note=str(data.get("note", "")), force=top.get("force"), areas=top.get("areas"),
-                area_share=top.get("area_share", AREA_SHARE))
+                area_share=top.get("area_share", AREA_SHARE),
+                similar_groups=top.get("similar_groups"))
 
 
 def _top_settings(data: dict, issues: list) -> dict:
@@ -299,6 +303,13 @@ def _top_settings(data: dict, issues: list) -> dict:
     out: dict = {}
     if data.get("force") is not None:
         out["force"] = str(data["force"]).strip()
+    groups = data.get("similar_groups")
+    if groups is not None:
+        if isinstance(groups, (str, os.PathLike)) and str(groups).strip():
+            out["similar_groups"] = str(groups).strip()
+        else:
+            issues.append(Issue("(specification)", f"similar_groups = {groups!r} must name a "
+                                "CSV file of force and group", "no most similar group compared"))
     areas = data.get("areas")
     if areas is not None:
         items = areas.split(",") if isinstance(areas, str) else areas
@@ -437,7 +448,7 @@ def _essentials(entry, name: str, latest: str) -> dict:
         if entry.get(key) is not None:
             fields[key] = str(entry[key])
     fields.update(KINDS[kind].inputs(entry))
-    for key in ("filter", "area", "weight", "area_filter"):
+    for key in ("filter", "area", "weight", "area_filter", "similar"):
         if entry.get(key) is not None:
             fields[key] = str(entry[key])
     for text, what in ((fields["numerator"], "numerator"), (fields.get("filter"), "filter"),
