@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from . import _core
+from . import distributed
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -1055,6 +1056,7 @@ def _lookup(option, indicator, key):
     return option
 
 
+@distributed.dask_aware
 def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseline=None,
               target=None, improvement=None, screen=None, *, freq="M", nan_policy="raise",
               threads=None):
