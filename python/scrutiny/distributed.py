@@ -28,11 +28,12 @@ def is_dask(value) -> bool:
 def dask_aware(func):
     """Let ``func`` take a Dask collection as its first argument (one dispatch for every
     family): the in-memory ``func`` then runs on blocks of series or after a first pass over
-    every unit, through the handler registered for its name in :data:`_HANDLERS`."""
+    every unit, through the handler registered for its name in :data:`_HANDLERS` (which is
+    given the decorated function: importable by name, so workers receive it by reference)."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         if args and is_dask(args[0]):
-            return _HANDLERS[func.__name__](func, *args, **kwargs)
+            return _HANDLERS[func.__name__](wrapper, *args, **kwargs)
         return func(*args, **kwargs)
     _FUNCTIONS[func.__name__] = wrapper
     return wrapper
@@ -148,7 +149,7 @@ def _combine(results: list):
             if isinstance(values[0].index, pd.RangeIndex):
                 joined = joined.reset_index(drop=True)
             fields[f.name] = joined
-        elif isinstance(values[0], pd.Index):
+        elif isinstance(values[0], pd.Index) and _results.role(f) == _results.LABEL:
             fields[f.name] = values[0].append(values[1:])
         else:
             fields[f.name] = values[0]
