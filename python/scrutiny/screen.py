@@ -73,18 +73,18 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
     if isinstance(data, (str, os.PathLike)):
         data = _read(Path(data), start, end)
     _v.data_frame(data, "data")
+    if area == "local_authority" and "local_authority" not in data.columns:
+        _v.columns_present(data, ["lsoa_name"], "data")
+        data = data.assign(local_authority=_local_authorities(data["lsoa_name"]))
     if COUNT in data.columns:
-        table = data
-        _v.columns_present(table, [FORCE, *keys, TYPE, MONTH, COUNT], "data")
-        table = table[[FORCE, *keys, TYPE, MONTH, COUNT]].copy()
+        _v.columns_present(data, [FORCE, *keys, TYPE, MONTH, COUNT], "data")
+        table = data[[FORCE, *keys, TYPE, MONTH, COUNT]].copy()
         if not isinstance(table[MONTH].dtype, pd.PeriodDtype):
             table[MONTH] = pd.PeriodIndex(table[MONTH].astype(str), freq="M")
+        table = table.groupby([FORCE, *keys, TYPE, MONTH], observed=True, sort=True)[COUNT] \
+            .sum(min_count=1).reset_index()    # LSOAs summed to their local authorities
     else:
-        records = data
-        if area == "local_authority" and "local_authority" not in records.columns:
-            _v.columns_present(records, ["lsoa_name"], "data")
-            records = records.assign(local_authority=_local_authorities(records["lsoa_name"]))
-        table = aggregate_policeuk(records, by=((FORCE, *keys), MONTH, TYPE))
+        table = aggregate_policeuk(data, by=((FORCE, *keys), MONTH, TYPE))
     kept = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
     table = table.copy()
     table.attrs = kept     # not the list of files: pandas copies attrs at every step
