@@ -96,7 +96,7 @@ def _same(a, b):
 
 @pytest.mark.parametrize("name, kwargs", [
     ("mann_kendall", {}), ("mann_kendall", {"method": "hamed_rao"}),
-    ("count_trend", {}), ("count_trend", {"period": 12}),
+    ("count_trend", {}), ("count_trend", {"period": 12}), ("sen_slope", {}),
     ("changepoints", {"cost": "poisson"}),
 ])
 def test_series_array(client, counts, name, kwargs):
@@ -109,8 +109,8 @@ def test_series_wide_frame(client, counts):
     wide = pd.DataFrame(counts.T, index=pd.period_range("2022-01", periods=36, freq="M"),
                         columns=[f"E{i:03d}" for i in range(len(counts))])
     lazy = dd.from_pandas(wide, npartitions=3)
-    for func in (sc.mann_kendall, sc.count_trend):
-        _same(func(wide), func(lazy))
+    for func in (sc.mann_kendall, sc.count_trend, sc.sen_slope):
+        _same(func(wide), func(lazy, series_per_block=16))
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +211,18 @@ def test_default_path_imports_no_dask():
                          check=True, env=os.environ | {"PYTHONPATH": str(
                              pathlib.Path(sc.__file__).parents[1])})
     assert out.stdout.strip() == "[]"
+
+
+def test_screen_on_the_cluster(client, tmp_path):
+    folder = tmp_path / "archive"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sc.data.write_policeuk_archive(folder, records=6_000, months=24,
+                                       forces=["durham", "cleveland"], seed=5)
+    from scrutiny.screen import counts_table, screen
+    table = counts_table(folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = screen(table)
+        got = screen(table, scheduler=client.scheduler.address)
+    pd.testing.assert_frame_equal(expected, got, check_exact=True)

@@ -161,29 +161,29 @@ def _has_init_false(result) -> bool:
     return any(not f.init for f in dataclasses.fields(result))
 
 
-def _series_blocks(collection):
-    """Delayed in-memory blocks of series: row blocks of a 2-D Dask Array (whole rows), the
-    column blocks of a wide Dask DataFrame (whole columns), or the whole of a 1-D array."""
+SERIES_PER_BLOCK = 25_000   # the series of one task when a wide frame is split by columns
+
+
+def _series_blocks(collection, width: int):
+    """Delayed in-memory blocks of series: row blocks of a 2-D Dask Array (whole rows, as
+    chunked), blocks of ``width`` columns of a wide Dask DataFrame, or a whole 1-D array."""
     import dask
     import pandas as pd
     if hasattr(collection, "columns"):           # wide frame: one series per column
         columns = list(collection.columns)
-        width = max(1, -(-len(columns) // max(1, collection.npartitions)))
-        whole = collection.repartition(npartitions=1)
-        return [dask.delayed(pd.DataFrame.__getitem__)(whole.to_delayed()[0],
-                                                       columns[i:i + width])
+        whole = collection.repartition(npartitions=1).to_delayed()[0]
+        return [dask.delayed(pd.DataFrame.__getitem__)(whole, columns[i:i + width])
                 for i in range(0, len(columns), width)]
     if collection.ndim == 1:
-        return [collection.to_delayed()[0] if collection.numblocks == (1,) else
-                collection.rechunk(-1).to_delayed()[0]]
+        return [collection.rechunk(-1).to_delayed()[0]]
     rows = collection.rechunk({1: -1})
     return list(rows.to_delayed()[:, 0])
 
 
-def _series(func, y, *args, scheduler=None, **kwargs):
+def _series(func, y, *args, scheduler=None, series_per_block=SERIES_PER_BLOCK, **kwargs):
     """A series function on every block of series, the results joined in order."""
     import dask
-    blocks = _series_blocks(y)
+    blocks = _series_blocks(y, series_per_block)
     parts = _compute(*[dask.delayed(func)(b, *args, **kwargs) for b in blocks],
                      scheduler=scheduler)
     return _combine(list(parts))
@@ -299,6 +299,7 @@ def _every_unit(func, *args, scheduler=None, **kwargs):
 _HANDLERS = {
     "aggregate_policeuk": _aggregate,
     "mann_kendall": _series,
+    "sen_slope": _series,
     "count_trend": _series,
     "changepoints": _series,
     "trend_table": _trend_table,

@@ -198,7 +198,9 @@ def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=
         First and last month read from files.
     scheduler : str, optional
         ``None`` or ``"local"`` (default): in this process.  Otherwise the address of a Dask
-        scheduler to run on (needs the ``dask`` extra).
+        scheduler (needs the ``dask`` extra): the months x series table is sent to its
+        workers and the trend tests, count trends and change points run there in blocks of
+        series (:mod:`scrutiny.distributed`), with the same results.
     progress : bool
         Show a ``tqdm`` progress bar over the steps.
     threads : int, optional
@@ -257,11 +259,12 @@ def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=
                 bar.set_description_str(steps[nxt])
 
     try:
-        with _cluster(scheduler):
+        with _cluster(scheduler) as client:
             table = counts_table(data, area, start=start, end=end)
             wide, out = _wide(table, [FORCE, *AREAS[area], TYPE])
             step("read and count")
-            out = _screen(wide, out, area, population, per, changes, threads, step)
+            out = _screen(wide, out, area, population, per, changes, threads, step,
+                          None if client is None else _on_cluster(wide))
     finally:
         if bar is not None:
             bar.close()
@@ -270,11 +273,20 @@ def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=
     return out
 
 
-def _screen(wide, out, area, population, per, changes, threads, step):
+def _on_cluster(wide):
+    """The months x series frame as a Dask DataFrame held by the cluster's workers, so that
+    the series functions below run there, block by block (:mod:`scrutiny.distributed`)."""
+    import dask.dataframe as dd
+    return dd.from_pandas(wide, npartitions=1).persist()
+
+
+def _screen(wide, out, area, population, per, changes, threads, step, lazy=None):
     """The screen's columns beside the series' labels ``out``, from the months x series
-    frame ``wide``; ``step(name)`` is called after each step."""
+    frame ``wide`` (its series analysed from ``lazy``, the same frame on a Dask cluster, when
+    given); ``step(name)`` is called after each step."""
     import pandas as pd
 
+    series = wide if lazy is None else lazy
     values = wide.to_numpy()
     latest = np.nansum(values[-LATEST:], axis=0)
     previous = (np.nansum(values[-2 * LATEST:-LATEST], axis=0) if len(wide.index) > LATEST
@@ -287,20 +299,20 @@ def _screen(wide, out, area, population, per, changes, threads, step):
         base = pd.Series(population).reindex(out[code].astype(object)).to_numpy(float)
         out["rate"] = latest / base * per
 
-    mk = mann_kendall(wide, threads=threads)
-    sen = sen_slope(wide, threads=threads)
+    mk = mann_kendall(series, threads=threads)
+    sen = sen_slope(series, threads=threads)
     out["mk_trend"], out["mk_pvalue"] = mk.trend, mk.pvalue
     out["mk_qvalue"] = multiple_testing(np.asarray(mk.pvalue, float), "bh")
     out["sen_slope"], out["sen_lower"], out["sen_upper"] = sen.slope, sen.lower, sen.upper
     step("Mann-Kendall and Sen")
     seasons = 12 if len(wide.index) >= 2 * LATEST else None
-    ct = count_trend(wide, period=seasons, per="year", threads=threads)
+    ct = count_trend(series, period=seasons, per="year", threads=threads)
     out["ct_rate_ratio"], out["ct_lower"], out["ct_upper"] = ct.rate_ratio, ct.lower, ct.upper
     out["ct_pvalue"] = ct.pvalue
     out["ct_qvalue"] = multiple_testing(np.asarray(ct.pvalue, float), "bh")
     step("seasonal Poisson trend")
     if changes:
-        cp = changepoints(wide, cost="poisson", threads=threads)
+        cp = changepoints(series, cost="poisson", threads=threads)
         out["cp_changes"] = cp.n_changes
         start = np.array([p[-1] + 1 if len(p) else 0 for p in cp.positions])
         out["cp_month"] = pd.Series(wide.index.take(start)).where(start > 0).array

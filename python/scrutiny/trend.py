@@ -697,6 +697,7 @@ class SenSlopeResult(Result):
         return _n.one_or_many(lines, scalar)
 
 
+@distributed.dask_aware
 @_frames.tidy(roles=("value",), layout="series")
 @_frames.keyword_only
 def sen_slope(y, t=None, conf=0.95, *, nan_policy="omit", per=None, errors="coerce",
