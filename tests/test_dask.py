@@ -21,10 +21,13 @@ da = pytest.importorskip("dask.array")
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 
-# The shared street files of one force, when a checkout sits beside them (../shared/data).
-POLICEUK = next((p / "shared" / "data" / "police-uk-city-of-london-street"
-                 for p in pathlib.Path(__file__).resolve().parents
-                 if (p / "shared" / "data" / "police-uk-city-of-london-street").is_dir()), None)
+# The shared street files of one force (``../shared/data`` beside the project, or
+# ``SCRUTINY_SHARED_DATA``), read too when present.
+SHARED = pathlib.Path(os.environ.get("SCRUTINY_SHARED_DATA",
+                                     pathlib.Path(__file__).resolve().parents[2] / "shared" /
+                                     "data"))
+POLICEUK = next((SHARED / name for name in ("police-uk-city-of-london-street",)
+                 if (SHARED / name).is_dir()), None)
 HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
           "LSOA name,Crime type,Last outcome category,Context")
 
