@@ -229,3 +229,14 @@ def test_screen_on_the_cluster(client, tmp_path):
         expected = screen(table)
         got = screen(table, scheduler=client.scheduler.address)
     pd.testing.assert_frame_equal(expected, got, check_exact=True)
+
+
+def test_read_one_file_and_months(client, street_folders):
+    folder = street_folders[0]
+    one = next(folder.rglob("*.csv"))
+    lazy = sc.data.read_policeuk(one, engine="dask")
+    assert lazy.npartitions == 1
+    assert len(lazy.compute()) == len(sc.data.read_policeuk(one))
+    some = sc.data.read_policeuk(folder, engine="dask", start="2024-02", end="2024-03")
+    assert some.npartitions == 3
+    assert sorted(some["month"].astype(str).unique().compute()) == ["2024-02", "2024-03"]

@@ -55,17 +55,23 @@ def _compute(*collections, scheduler=None):
 def read_policeuk_dask(reader, path, kind=None, *, start=None, end=None):
     """:func:`scrutiny.data.read_policeuk` as a Dask DataFrame, one partition per file.
 
-    ``reader`` is the in-memory reader, run on each file.
+    ``reader`` is the in-memory reader, run on each file of the folder ``path`` (or on the
+    one file ``path``; a zip archive is read in memory).  Files are told apart by their
+    names (``YYYY-MM-<force>-<kind>.csv``), ``start`` and ``end`` choose them by month.
     Each file is read by the in-memory reader (the same columns and dtypes; categorical
     columns keep the categories of their own file, so they are unknown to Dask until
-    computed).  The problems report of each file stays with its partition.
+    computed).  ``attrs`` (the problems report) do not pass through Dask: read in memory for
+    the report.
     """
     import dask.dataframe as dd
     from pathlib import Path
 
     root = Path(path)
-    files = sorted(p for p in (root.rglob("*") if root.is_dir() else [root]) if p.is_file()
-                   and p.name.lower().endswith((".csv", ".csv.gz")))
+    read = functools.partial(_read_file, kind=kind, start=start, end=end, reader=reader)
+    if not root.is_dir():                        # one file, or a zip archive: one partition
+        return dd.from_map(read, [str(root)], meta=_meta(read(root)), enforce_metadata=False)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and
+                   p.name.lower().endswith((".csv", ".csv.gz")))
     kinds = {k: [f for f in files if _kind_of(f.name) == k] for k in _KINDS}
     found = [k for k, f in kinds.items() if f]
     if kind is None and len(found) > 1:
@@ -78,13 +84,17 @@ def read_policeuk_dask(reader, path, kind=None, *, start=None, end=None):
     if not files:
         raise ValueError(f"path holds no data.police.uk {kind or ''} files (.csv, .csv.gz) "
                          f"in the months asked for ({path})")
-    read = functools.partial(_read_file, kind=kind, start=start, end=end,
-                             reader=reader)
-    meta = read(files[0]).iloc[:0]
+    return dd.from_map(read, [str(f) for f in files], meta=_meta(read(files[0])),
+                       enforce_metadata=False)
+
+
+def _meta(frame):
+    """The empty frame of a read's columns and dtypes, categories left unknown."""
+    meta = frame.iloc[:0].copy()
     for name in meta.columns:
         if isinstance(meta[name].dtype, _categorical()):
             meta[name] = meta[name].cat.set_categories([])
-    return dd.from_map(read, [str(f) for f in files], meta=meta, enforce_metadata=False)
+    return meta
 
 
 _KINDS = ("street", "outcomes", "stop-and-search")
@@ -140,7 +150,7 @@ def _combine(results: list):
     if len(results) == 1:
         return first
     fields = {}
-    for f in dataclasses.fields(first):
+    for f in (f for f in dataclasses.fields(first) if f.init):
         values = [getattr(r, f.name) for r in results]
         if isinstance(values[0], np.ndarray) and (_results.role(f) != _results.SCALAR):
             fields[f.name] = np.concatenate(values, axis=0)
@@ -153,12 +163,7 @@ def _combine(results: list):
             fields[f.name] = values[0].append(values[1:])
         else:
             fields[f.name] = values[0]
-    return dataclasses.replace(first, **fields) if not _has_init_false(first) else \
-        type(first)(**{k: v for k, v in fields.items()})
-
-
-def _has_init_false(result) -> bool:
-    return any(not f.init for f in dataclasses.fields(result))
+    return dataclasses.replace(first, **fields)
 
 
 SERIES_PER_BLOCK = 25_000   # the series of one task when a wide frame is split by columns
@@ -281,9 +286,12 @@ def _units(collection, scheduler=None):
 
 
 def _every_unit(func, *args, scheduler=None, **kwargs):
-    """funnel, shrink and q-values on Dask inputs: the per-unit columns are gathered in
-    order (the first pass, which also gives the pooled sums and the z-scores behind the
-    overdispersion the same operands in the same order), then the function runs on them."""
+    """funnel, shrink and q-values on Dask inputs.  These need every unit at once (the pooled
+    target and the quantiles of the z-scores behind the overdispersion; the ranks of the
+    p-values), and their results hold a value per unit: the per-unit columns are gathered
+    from every partition in their order (the first pass), then the in-memory function
+    computes the target and dispersion and, from them, the limits (the second).  The same
+    operands in the same order give the same floats."""
     positional = list(args)
     lazy = [i for i, a in enumerate(positional) if is_dask(a)]
     lazy_kw = [k for k, a in kwargs.items() if is_dask(a)]
