@@ -126,6 +126,14 @@ def tidy(counts):
     return long.reset_index(drop=True)
 
 
+@pytest.mark.parametrize("name", ["mann_kendall", "count_trend", "sen_slope"])
+def test_series_tidy_frame(client, tidy, name):
+    func = getattr(sc, name)
+    lazy = dd.from_pandas(tidy, npartitions=4)
+    kwargs = dict(value="crimes", time="month", by=["force", "area"])
+    _same(func(tidy, **kwargs), func(lazy, **kwargs))
+
+
 def test_trend_table(client, tidy):
     lazy = dd.from_pandas(tidy, npartitions=4)
     kwargs = dict(by=["force", "area"], time="month", value="crimes",

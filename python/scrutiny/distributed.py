@@ -188,10 +188,67 @@ def _series_blocks(collection, width: int):
 def _series(func, y, *args, scheduler=None, series_per_block=SERIES_PER_BLOCK, **kwargs):
     """A series function on every block of series, the results joined in order."""
     import dask
+    if "value" in kwargs:                      # the tidy form: whole groups per partition
+        return _tidy_series(func, y, args, kwargs, scheduler)
     blocks = _series_blocks(y, series_per_block)
     parts = _compute(*[dask.delayed(func)(b, *args, **kwargs) for b in blocks],
                      scheduler=scheduler)
     return _combine(list(parts))
+
+
+def _tidy_series(func, df, args, kwargs, scheduler):
+    """A series function's tidy form on a Dask DataFrame: each shuffled partition on the whole
+    table's time points, the results joined and put in the in-memory form's order (sorted
+    labels for one ``by`` column, the order of their first rows for several)."""
+    import pandas as pd
+    by = kwargs.get("by") if kwargs.get("by") is not None else kwargs.get("label")
+    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+    time = kwargs.get("time")
+    if not keys or time is None:
+        (whole,) = _compute(df, scheduler=scheduler)
+        return func(whole, *args, **kwargs)
+    (times,) = _compute(df[time].drop_duplicates(), scheduler=scheduler)
+    part = functools.partial(_table_part, func=functools.partial(func, *args), keys=keys,
+                             time=time, value=kwargs["value"],
+                             times=pd.Series(times.to_numpy()), kwargs=kwargs)
+
+    def run(frame):
+        result = part(frame)
+        if result is None:
+            return None
+        first = frame.groupby(keys, sort=False, observed=True)["_row"].min()
+        return result, first.reindex(_results.unit_labels(result)).to_numpy()
+    parts = _table_parts(_numbered(df), keys, run, scheduler)
+    joined = _combine([p[0] for p in parts])
+    labels = _results.unit_labels(joined)
+    order = labels.argsort() if len(keys) == 1 else np.argsort(
+        np.concatenate([p[1] for p in parts]), kind="stable")
+    return _take(joined, np.asarray(order, dtype=np.intp))
+
+
+def _numbered(df):
+    """The Dask DataFrame with a column ``_row``: each row's position in it (from 1)."""
+    numbered = df.assign(_row=1)
+    return numbered.assign(_row=numbered["_row"].cumsum())
+
+
+def _take(result, order: np.ndarray):
+    """The result with its series in the given order (fields by their roles)."""
+    import pandas as pd
+    n = order.size
+    fields = {}
+    for f in (f for f in dataclasses.fields(result) if f.init):
+        value = getattr(result, f.name)
+        if isinstance(value, np.ndarray) and _results.role(f) != _results.SCALAR and \
+                value.ndim and value.shape[0] == n:
+            fields[f.name] = value[order]
+        elif isinstance(value, pd.DataFrame) and len(value) == n:
+            taken = value.iloc[order]
+            fields[f.name] = taken.reset_index(drop=True) \
+                if isinstance(value.index, pd.RangeIndex) else taken
+        elif isinstance(value, pd.Index) and _results.role(f) == _results.LABEL:
+            fields[f.name] = value.take(order)
+    return dataclasses.replace(result, **fields)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,9 +313,6 @@ def _spc_table(func, df, value, time, by=None, *args, scheduler=None, **kwargs):
     if not keys:
         (whole,) = _compute(df, scheduler=scheduler)
         return func(whole, value, time, by, *args, **kwargs)
-    first = df.assign(_row=1)
-    first = first.assign(_row=first["_row"].cumsum())
-
     def run(frame):
         if len(frame) == 0:
             return None
@@ -268,7 +322,7 @@ def _spc_table(func, df, value, time, by=None, *args, scheduler=None, **kwargs):
         table["_row"] = order.reindex(pd.MultiIndex.from_frame(table[keys])).to_numpy() \
             if len(keys) > 1 else order.reindex(table[keys[0]]).to_numpy()
         return table
-    parts = _table_parts(first, keys, run, scheduler)
+    parts = _table_parts(_numbered(df), keys, run, scheduler)
     out = pd.concat(parts, ignore_index=True)
     out["_indicator"] = pd.Categorical(out["indicator"], categories=list(dict.fromkeys(
         [value] if isinstance(value, str) else value)))
