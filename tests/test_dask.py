@@ -114,6 +114,8 @@ def test_series_wide_frame(client, counts):
     lazy = dd.from_pandas(wide, npartitions=3)
     for func in (sc.mann_kendall, sc.count_trend, sc.sen_slope):
         _same(func(wide), func(lazy, series_per_block=16))
+    _same(sc.changepoints(wide, cost="poisson"),
+          sc.changepoints(lazy, cost="poisson", series_per_block=16))
 
 
 @pytest.fixture(scope="module")
@@ -126,11 +128,15 @@ def tidy(counts):
     return long.reset_index(drop=True)
 
 
-@pytest.mark.parametrize("name", ["mann_kendall", "count_trend", "sen_slope"])
-def test_series_tidy_frame(client, tidy, name):
+@pytest.mark.parametrize("name, by", [("mann_kendall", ["force", "area"]),
+                                      ("count_trend", ["force", "area"]),
+                                      ("sen_slope", "area"), ("changepoints", "area")])
+def test_series_tidy_frame(client, tidy, name, by):
     func = getattr(sc, name)
     lazy = dd.from_pandas(tidy, npartitions=4)
-    kwargs = dict(value="crimes", time="month", by=["force", "area"])
+    kwargs = dict(value="crimes", time="month", by=by)
+    if name == "changepoints":
+        kwargs["cost"] = "poisson"
     _same(func(tidy, **kwargs), func(lazy, **kwargs))
 
 
