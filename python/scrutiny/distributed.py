@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 
 import numpy as np
 
@@ -29,10 +30,15 @@ def dask_aware(func):
     """Let ``func`` take a Dask collection as its first argument (one dispatch for every
     family): the in-memory ``func`` then runs on blocks of series or after a first pass over
     every unit, through the handler registered for its name in :data:`_HANDLERS` (which is
-    given the decorated function: importable by name, so workers receive it by reference)."""
+    given the decorated function: importable by name, so workers receive it by reference).
+    Each task runs the C kernels on one thread unless ``threads`` is given."""
+    threads = "threads" in inspect.signature(func).parameters
+
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         if args and is_dask(args[0]):
+            if threads and kwargs.get("threads") is None:
+                kwargs["threads"] = 1           # a task a core: the workers' threads scale
             return _HANDLERS[func.__name__](wrapper, *args, **kwargs)
         return func(*args, **kwargs)
     _FUNCTIONS[func.__name__] = wrapper
