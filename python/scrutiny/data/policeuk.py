@@ -465,7 +465,7 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None, engine
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"path {str(path)!r} does not exist")
-    if engine == "dask":
+    if engine is not None and v.choice(engine, "engine", ("dask",)) == "dask":
         return distributed.read_policeuk_dask(read_policeuk, path, kind, start=start, end=end)
 
     archive = zipfile.ZipFile(path) if path.is_file() and zipfile.is_zipfile(path) else None
