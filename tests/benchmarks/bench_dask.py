@@ -8,6 +8,7 @@ on N series x 36 months of counts.
    thread each), the same N and the same answer (checked equal): target within 1.5x.  The
    Dask time includes sending the counts to the workers once (``persist``).
 2. The Dask screen from 50,000 to 500,000 series (``--sizes``): linear scaling expected.
+3. For comparison, Dask's threaded scheduler in this process (the kernels release the GIL).
 
 Run ``python tests/benchmarks/bench_dask.py [--sizes 50000,100000,200000,500000]`` (needs the
 ``dask`` extra).  Times are one run each after a warm-up on a small input.
@@ -51,6 +52,7 @@ def timed(func):
 
 
 def main() -> int:
+    import dask
     import dask.array as da
     import distributed
 
@@ -66,17 +68,21 @@ def main() -> int:
         screen(da.from_array(counts(2_000), chunks=(1_000, MONTHS)))        # warm-up
         screen(counts(2_000))
         print(f"{'series':>9} {'in memory s':>12} {'dask s':>9} {'dask/mem':>9} "
-              f"{'dask us/series':>15}")
+              f"{'dask us/series':>15} {'threads s':>10} {'thr/mem':>10}")
         for n in sizes:
             y = counts(n)
             t_mem, (mk, fit, q) = timed(lambda: screen(y))
             t_dask, (mk2, fit2, q2) = timed(
                 lambda: screen(da.from_array(y, chunks=(BLOCK, MONTHS)).persist()))
+            with dask.config.set(scheduler="threads"):
+                t_thr, (mk3, _, _) = timed(lambda: screen(da.from_array(y, chunks=(BLOCK,
+                                                                                  MONTHS))))
+            assert np.array_equal(mk.slope, mk3.slope, equal_nan=True)
             assert np.array_equal(mk.slope, mk2.slope, equal_nan=True)
             assert np.array_equal(fit.rate_ratio, fit2.rate_ratio, equal_nan=True)
             assert np.array_equal(q, q2, equal_nan=True)
             print(f"{n:>9,} {t_mem:>12.2f} {t_dask:>9.2f} {t_dask / t_mem:>9.2f} "
-                  f"{1e6 * t_dask / n:>15.2f}", flush=True)
+                  f"{1e6 * t_dask / n:>15.2f} {t_thr:>10.2f} {t_thr / t_mem:>10.2f}", flush=True)
     return 0
 
 
