@@ -130,20 +130,34 @@ def _read_file(file, *, kind, start, end, reader):
 
 
 def _aggregate(func, frame, by=("lsoa_code", "month", "crime_type"), *, complete=True):
-    """aggregate_policeuk on a Dask DataFrame: the ``by`` columns (the only ones read) are
-    computed to pandas and counted by the in-memory function, so zeros, types, order and the
-    problems report are the same."""
+    """aggregate_policeuk on a Dask DataFrame: the records are counted by a Dask groupby of
+    the ``by`` columns; the in-memory function then runs on one row per combination seen
+    (records with a missing key kept one a row, so that its notes count them), which gives
+    the zeros, types, order and notes, and the counts are put in."""
+    import pandas as pd
     groups = [tuple(g) if isinstance(g, (tuple, list)) else (g,) for g in by]
     keys = [key for group in groups for key in group]
     counts = (frame[keys].assign(_n=1).groupby(keys, dropna=False, observed=True)["_n"].sum())
     (table,) = _compute(counts)
-    records = table.index.to_frame(index=False)
+    seen = table.index.to_frame(index=False)
     for key in keys:   # the records' own types; categories sorted, as the reader makes them
         categorical = isinstance(frame[key].dtype, _categorical())
-        records[key] = records[key].astype(object).astype("category") if categorical else \
-            records[key].astype(frame[key].dtype)
-    records = records.loc[records.index.repeat(table.to_numpy())].reset_index(drop=True)
-    return func(records, by=by, complete=complete)
+        seen[key] = seen[key].astype(object).astype("category") if categorical else \
+            seen[key].astype(frame[key].dtype)
+    n = table.to_numpy()
+    missing = seen[keys].isna().any(axis=1).to_numpy()
+    out = func(seen.loc[seen.index.repeat(np.where(missing, n, 1))].reset_index(drop=True),
+               by=by, complete=complete)
+    found = pd.Series(n[~missing], index=_object_index(seen.loc[~missing, keys]))
+    out["count"] = found.reindex(_object_index(out[keys]), fill_value=0).to_numpy(np.int64)
+    return out
+
+
+def _object_index(frame):
+    """The rows of ``frame`` as a MultiIndex of plain values (categories and periods compared
+    by value)."""
+    import pandas as pd
+    return pd.MultiIndex.from_frame(frame.astype(object))
 
 
 # ---------------------------------------------------------------------------------------------
