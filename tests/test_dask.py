@@ -254,3 +254,11 @@ def test_read_one_file_and_months(client, street_folders):
     some = sc.data.read_policeuk(folder, engine="dask", start="2024-02", end="2024-03")
     assert some.npartitions == 3
     assert sorted(some["month"].astype(str).unique().compute()) == ["2024-02", "2024-03"]
+
+
+def test_funnel_tidy_frame(client, units):
+    x, n = units
+    table = pd.DataFrame({"area": [f"A{i:04d}" for i in range(x.size)], "x": x, "n": n})
+    lazy = dd.from_pandas(table, npartitions=3)
+    kwargs = dict(numerator="x", denominator="n", label="area", overdispersion="additive")
+    _same(sc.funnel(table, **kwargs), sc.funnel(lazy, **kwargs))
