@@ -45,6 +45,7 @@ from .harm import harm_funnel, harm_index, harm_trend, harm_weights, read_harm_w
 from . import data, report  # noqa: F401
 from .report import write_report  # noqa: F401
 from .data import aggregate_policeuk, join_population, lsoa_population, read_policeuk  # noqa: F401
+from .screen import screen  # noqa: F401  (the function; the module is scrutiny.screen)
 
 __version__ = "0.1.0"
 
@@ -63,4 +64,5 @@ __all__ = [
     "wdd", "poisson_etest",
     "harm_weights", "read_harm_weights", "harm_index", "harm_funnel", "harm_trend",
     "data", "report", "write_report", "read_policeuk", "aggregate_policeuk", "lsoa_population", "join_population",
+    "screen",
 ]

@@ -225,6 +225,19 @@ def _weights_file(rng, size, folder):
     return path
 
 
+def _screen_counts(rng, size):
+    """A counts table for the screen: ``size`` LSOAs of two forces, two crime types, 14 months."""
+    areas = max(size, 3)
+    months = pd.period_range("2023-01", periods=14, freq="M")
+    grid = pd.MultiIndex.from_product([range(2 * areas), ["Burglary", "Robbery"], months],
+                                      names=["area", "crime_type", "month"]).to_frame(index=False)
+    grid["falls_within"] = np.where(grid["area"] < areas, "Northmoor Police", "Southmoor Police")
+    grid["lsoa_code"] = [f"E01{k:06d}" for k in grid["area"]]
+    grid["lsoa_name"] = [f"Moor {k // 4 + 1:03d}{'ABCD'[k % 4]}" for k in grid["area"]]
+    grid["count"] = rng.poisson(6.0, len(grid))
+    return grid.drop(columns="area")
+
+
 def _records(rng, size):
     months = pd.PeriodIndex(rng.choice(["2024-01", "2024-02", "2024-03"], 5 * size), freq="M")
     return pd.DataFrame({"lsoa_code": rng.choice(["E01000001", "E01000002", "E01000003"], 5 * size),
@@ -531,6 +544,16 @@ ENTRIES = (
     Entry("aggregate_policeuk", (
         lambda rng, size, folder: call(_records(rng, size)),),
         (), frozenset({THREADS})),
+    Entry("data.write_policeuk_archive", (
+        lambda rng, size, folder: call(folder / "archive", records=500 * size, months=3,
+                                       forces=["west-mercia", "btp"],
+                                       seed=int(rng.integers(1000))),),
+        (), frozenset()),
+    Entry("screen", (
+        lambda rng, size, folder: call(_screen_counts(rng, size)),
+        lambda rng, size, folder: call(_screen_counts(rng, size), "local_authority",
+                                       changes=False),),
+        (), frozenset({THREADS, OPENMP})),
     Entry("lsoa_population", (
         lambda rng, size, folder: call(_population_file(rng, size, folder)),),
         (), frozenset({THREADS})),

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from . import _batch, _core, _frames, _funnel
+from . import distributed
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -359,6 +360,7 @@ def _funnel_target(target, num: np.ndarray, den: np.ndarray, kind: str) -> tuple
     return t, False
 
 
+@distributed.dask_aware
 @_frames.tidy(roles=("numerator", "denominator"), layout="units")
 def funnel(numerator, denominator, kind="proportion", target=None, levels=_funnel.LEVELS,
            method=None, overdispersion=None, trim=0.1, labels=None, better=None, *, per=None,
@@ -1035,6 +1037,7 @@ class ShrinkResult(Result):
         return lines
 
 
+@distributed.dask_aware
 @_frames.tidy(roles=("x", "n"), layout="units")
 def shrink(x, n, kind="proportion", method="mle", conf=0.95, *, labels=None) -> ShrinkResult:
     """Empirical-Bayes estimates of area proportions or rates, so small areas are not over-read.

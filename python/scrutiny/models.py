@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from ._timeaxis import TimeAxis
 
 from . import _batch, _core, _frames
+from . import distributed
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -352,6 +353,7 @@ class CountTrendResult(LogLinearTrend, Result):
         return count_trend_chart(self, self._data, ax=ax, **options)
 
 
+@distributed.dask_aware
 @_frames.tidy(roles=("value", "exposure"), layout="series")
 def count_trend(counts, exposure=None, t=None, period=None, season=None, family="poisson",
                 conf=0.95, *, per=None, nan_policy="omit", errors="coerce",

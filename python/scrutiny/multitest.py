@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import _validation as _v
+from . import distributed
 from ._results import scalar_or_array
 
 __all__ = ["multiple_testing", "METHODS"]
@@ -15,6 +16,7 @@ __all__ = ["multiple_testing", "METHODS"]
 METHODS = ("bh", "by", "holm", "bonferroni", "hochberg")
 
 
+@distributed.dask_aware
 def multiple_testing(pvalues, method="bh"):
     """Adjust p-values for multiple testing, as R ``p.adjust``.
 

@@ -14,6 +14,7 @@ import numbers
 import numpy as np
 
 from . import _batch, _core, _frames
+from . import distributed
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -246,6 +247,7 @@ def _segment_means(y: np.ndarray, mask: np.ndarray, status: np.ndarray):
     return [m if s == 0 else np.array([], dtype=float) for m, s in zip(per_row, status)]
 
 
+@distributed.dask_aware
 @_frames.tidy(roles=("value",), layout="series")
 def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_policy="omit",
                  t=None, errors="coerce", threads=None) -> ChangepointResult:

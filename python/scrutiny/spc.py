@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 from . import _core
 from . import _frames
+from . import distributed
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -1248,6 +1249,7 @@ def _lookup(option, indicator, key):
     return option
 
 
+@distributed.dask_aware
 def spc_table(df, value, time, by=None, n=None, chart="xmr", rules="mdc", baseline=None,
               target=None, improvement=None, screen=None, *, freq="M", nan_policy="omit",
               threads=None):

@@ -23,6 +23,7 @@ import dataclasses
 import numpy as np
 
 from . import _batch, _core, _frames
+from . import distributed
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
@@ -244,6 +245,7 @@ class MannKendallResult(TestResult):
         return _mk_narrative(self, "Mann-Kendall", labels, measure, unit, adjust, "time step")
 
 
+@distributed.dask_aware
 @_frames.tidy(roles=("value",), layout="series")
 @_frames.keyword_only
 def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, *, nan_policy="omit",
@@ -695,6 +697,7 @@ class SenSlopeResult(Result):
         return _n.one_or_many(lines, scalar)
 
 
+@distributed.dask_aware
 @_frames.tidy(roles=("value",), layout="series")
 @_frames.keyword_only
 def sen_slope(y, t=None, conf=0.95, *, nan_policy="omit", per=None, errors="coerce",
@@ -1039,6 +1042,7 @@ def _table_times(times, per) -> tuple[dict, str | None]:
     return {"slopes": dated, "dates": dated, "times": {"t": axis.times}}, unit
 
 
+@distributed.dask_aware
 def trend_table(df, by, time, value, exposure=None, tests=("mann_kendall", "sen_slope"), *,
                 per=None, options=None, threads=None):
     """Trend tests for every group of a long table, with Benjamini-Hochberg q-values.

@@ -8,10 +8,13 @@ in them so that an analysis has something real to find.
 :func:`read_policeuk` reads the files of data.police.uk, :func:`aggregate_policeuk` counts
 their records by area, month and crime type, and :func:`lsoa_population` and
 :func:`join_population` bring in the ONS resident populations of LSOAs and local authorities.
+:func:`write_policeuk_archive` writes a synthetic national archive of street files in the
+data.police.uk layout, with planted trends, for tests and benchmarks.
 """
 from __future__ import annotations
 
 from . import _calls, _firearms, _generate, _ksi, _victim_survey
+from .archive import write_policeuk_archive
 from .policeuk import aggregate_policeuk, read_policeuk
 from .population import join_population, lsoa_population
 
@@ -158,4 +161,4 @@ def sample(name: str):
 
 
 __all__ = ["available", "sample", "read_policeuk", "aggregate_policeuk", "lsoa_population",
-           "join_population"]
+           "join_population", "write_policeuk_archive"]

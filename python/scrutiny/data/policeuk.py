@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import _narrative as _n
+from .. import distributed
 from .. import _validation as v
 
 KINDS = ("street", "outcomes", "stop-and-search")
@@ -392,7 +393,7 @@ def _note_repeated_ids(ids, files: list[str], problems: _Problems) -> None:
                               f"more than one row ({len(twice):,} rows, e.g. {where}); kept")
 
 
-def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
+def read_policeuk(path, kind: str | None = None, *, start=None, end=None, engine=None):
     """Read data.police.uk street-level crime, outcomes or stop-and-search files.
 
     Parameters
@@ -408,6 +409,9 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
     start, end : str or pandas.Period, optional
         First and last month to keep (``"2024-01"``), inclusive.  Files whose names start
         with a month outside the range are not opened.
+    engine : {None, "dask"}
+        ``"dask"``: a Dask DataFrame with one partition per file of a folder (the
+        ``scrutiny[dask]`` extra; see :func:`scrutiny.distributed.read_policeuk_dask`).
 
     Returns
     -------
@@ -461,6 +465,8 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"path {str(path)!r} does not exist")
+    if engine is not None and v.choice(engine, "engine", ("dask",)) == "dask":
+        return distributed.read_policeuk_dask(read_policeuk, path, kind, start=start, end=end)
 
     archive = zipfile.ZipFile(path) if path.is_file() and zipfile.is_zipfile(path) else None
     if path.is_file() and archive is None:
@@ -576,6 +582,7 @@ def _month_list(months: list[str]) -> str:
     return ", ".join(runs)
 
 
+@distributed.dask_aware
 def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, complete: bool = True):
     """Count records by area, month and type, with zeros where a combination has none.
 

@@ -180,8 +180,8 @@ def _read_text_spec(text: str, suffix: str, origin: str) -> dict:
         try:
             data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
-            raise ValueError(f"spec: {origin} is not valid YAML ({' '.join(str(exc).split())})"
-                             ) from None
+            where = " ".join(str(exc).split())     # PyYAML's message spans several lines
+            raise ValueError(f"spec: {origin} is not valid YAML ({where})") from None
     else:
         if sys.version_info >= (3, 11):
             import tomllib

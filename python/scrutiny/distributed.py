@@ -1,0 +1,392 @@
+"""The analysis on Dask (the ``scrutiny[dask]`` extra): records read file by file into a Dask
+DataFrame, counts aggregated by a Dask groupby, the series functions mapped over blocks of
+series, and the functions that need every unit (funnels, shrinkage, q-values) as two passes.
+
+Nothing here imports Dask until a Dask collection is given: the family functions wear
+:func:`dask_aware`, which looks at the type of the first argument only, so the default path
+runs without Dask installed.  Results are computed to pandas / NumPy and equal the in-memory
+results (the same floats): each series is analysed by the same C kernel, and the quantities
+shared by every unit (pooled target, overdispersion, the ranks behind q-values) are gathered
+before the per-unit pass.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import inspect
+
+import numpy as np
+
+from . import _results
+
+
+def is_dask(value) -> bool:
+    """True when ``value`` is a Dask collection (checked without importing Dask)."""
+    module = type(value).__module__ or ""
+    return module.split(".")[0] in ("dask", "dask_expr")
+
+
+def dask_aware(func):
+    """Let ``func`` take a Dask collection as its first argument (one dispatch for every
+    family): the in-memory ``func`` then runs on blocks of series or after a first pass over
+    every unit, through the handler registered for its name in :data:`_HANDLERS` (which is
+    given the decorated function: importable by name, so workers receive it by reference).
+    Each task runs the C kernels on one thread unless ``threads`` is given."""
+    threads = "threads" in inspect.signature(func).parameters
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        if args and is_dask(args[0]):
+            if threads and kwargs.get("threads") is None:
+                kwargs["threads"] = 1           # a task a core: the workers' threads scale
+            return _HANDLERS[func.__name__](wrapper, *args, **kwargs)
+        return func(*args, **kwargs)
+    _FUNCTIONS[func.__name__] = wrapper
+    return wrapper
+
+
+# The functions wearing dask_aware, by name (so that a handler can call another family without
+# importing it).
+_FUNCTIONS: dict = {}
+
+
+def _compute(*collections, scheduler=None):
+    import dask
+    return dask.compute(*collections, scheduler=scheduler)
+
+
+# ---------------------------------------------------------------------------------------------
+# Records
+
+def read_policeuk_dask(reader, path, kind=None, *, start=None, end=None):
+    """:func:`scrutiny.data.read_policeuk` as a Dask DataFrame, one partition per file.
+
+    ``reader`` is the in-memory reader, run on each file of the folder ``path`` (or on the
+    one file ``path``; a zip archive is read in memory).  Files are told apart by their
+    names (``YYYY-MM-<force>-<kind>.csv``), ``start`` and ``end`` choose them by month.
+    Each file is read by the in-memory reader (the same columns and dtypes; categorical
+    columns keep the categories of their own file, so they are unknown to Dask until
+    computed).  ``attrs`` (the problems report) do not pass through Dask: read in memory for
+    the report.
+    """
+    import dask.dataframe as dd
+    from pathlib import Path
+
+    root = Path(path)
+    read = functools.partial(_read_file, kind=kind, start=start, end=end, reader=reader)
+    if not root.is_dir():                        # one file, or a zip archive: one partition
+        return dd.from_map(read, [str(root)], meta=_meta(read(root)), enforce_metadata=False)
+    files = sorted(p for p in root.rglob("*") if p.is_file() and
+                   p.name.lower().endswith((".csv", ".csv.gz")))
+    kinds = {k: [f for f in files if _kind_of(f.name) == k] for k in _KINDS}
+    found = [k for k, f in kinds.items() if f]
+    if kind is None and len(found) > 1:
+        raise ValueError(f"path holds files of several kinds ({', '.join(found)}): give kind")
+    files = kinds[kind or (found[0] if found else "street")]
+    first, last = (None if m is None else str(m) for m in (start, end))
+    files = [f for f in files if _month_of(f.name) is None or
+             ((first is None or _month_of(f.name) >= first) and
+              (last is None or _month_of(f.name) <= last))]
+    if not files:
+        raise ValueError(f"path holds no data.police.uk {kind or ''} files (.csv, .csv.gz) "
+                         f"in the months asked for ({path})")
+    return dd.from_map(read, [str(f) for f in files], meta=_meta(read(files[0])),
+                       enforce_metadata=False)
+
+
+def _meta(frame):
+    """The empty frame of a read's columns and dtypes, categories left unknown."""
+    meta = frame.iloc[:0].copy()
+    for name in meta.columns:
+        if isinstance(meta[name].dtype, _categorical()):
+            meta[name] = meta[name].cat.set_categories([])
+    return meta
+
+
+_KINDS = ("street", "outcomes", "stop-and-search")
+
+
+def _kind_of(name: str) -> str | None:
+    """The kind of a data.police.uk file from its name (``2024-01-<force>-street.csv``)."""
+    stem = name.lower().removesuffix(".gz").removesuffix(".csv")
+    return next((k for k in _KINDS if stem.endswith("-" + k)), None)
+
+
+def _month_of(name: str) -> str | None:
+    return name[:7] if len(name) > 7 and name[4] == "-" and name[:4].isdigit() else None
+
+
+def _categorical():
+    import pandas as pd
+    return pd.CategoricalDtype
+
+
+def _read_file(file, *, kind, start, end, reader):
+    import warnings
+    with warnings.catch_warnings():          # a file's own problems are in its attrs
+        warnings.simplefilter("ignore")
+        frame = reader(file, kind, start=start, end=end)
+    return frame
+
+
+def _aggregate(func, frame, by=("lsoa_code", "month", "crime_type"), *, complete=True):
+    """aggregate_policeuk on a Dask DataFrame: the records are counted by a Dask groupby of
+    the ``by`` columns; the in-memory function then runs on one row per combination seen
+    (records with a missing key kept one a row, so that its notes count them), which gives
+    the zeros, types, order and notes, and the counts are put in."""
+    import pandas as pd
+    groups = [tuple(g) if isinstance(g, (tuple, list)) else (g,) for g in by]
+    keys = [key for group in groups for key in group]
+    counts = (frame[keys].assign(_n=1).groupby(keys, dropna=False, observed=True)["_n"].sum())
+    (table,) = _compute(counts)
+    seen = table.index.to_frame(index=False)
+    for key in keys:   # the records' own types; categories sorted, as the reader makes them
+        categorical = isinstance(frame[key].dtype, _categorical())
+        seen[key] = seen[key].astype(object).astype("category") if categorical else \
+            seen[key].astype(frame[key].dtype)
+    n = table.to_numpy()
+    missing = seen[keys].isna().any(axis=1).to_numpy()
+    out = func(seen.loc[seen.index.repeat(np.where(missing, n, 1))].reset_index(drop=True),
+               by=by, complete=complete)
+    found = pd.Series(n[~missing], index=_object_index(seen.loc[~missing, keys]))
+    out["count"] = found.reindex(_object_index(out[keys]), fill_value=0).to_numpy(np.int64)
+    return out
+
+
+def _object_index(frame):
+    """The rows of ``frame`` as a MultiIndex of plain values (categories and periods compared
+    by value)."""
+    import pandas as pd
+    return pd.MultiIndex.from_frame(frame.astype(object))
+
+
+# ---------------------------------------------------------------------------------------------
+# Series: blocks of rows (arrays) or of columns (wide frames), one in-memory call per block
+
+def _combine(results: list):
+    """One result from the results of consecutive blocks of series (fields by their roles)."""
+    import pandas as pd
+    first = results[0]
+    if len(results) == 1:
+        return first
+    fields = {}
+    for f in (f for f in dataclasses.fields(first) if f.init):
+        values = [getattr(r, f.name) for r in results]
+        if isinstance(values[0], np.ndarray) and (_results.role(f) != _results.SCALAR):
+            fields[f.name] = np.concatenate(values, axis=0)
+        elif isinstance(values[0], pd.DataFrame):
+            joined = pd.concat(values)
+            if isinstance(values[0].index, pd.RangeIndex):
+                joined = joined.reset_index(drop=True)
+            fields[f.name] = joined
+        elif isinstance(values[0], pd.Index) and _results.role(f) == _results.LABEL:
+            fields[f.name] = values[0].append(values[1:])
+        else:
+            fields[f.name] = values[0]
+    return dataclasses.replace(first, **fields)
+
+
+SERIES_PER_BLOCK = 25_000   # the series of one task when a wide frame is split by columns
+
+
+def _series_blocks(collection, width: int):
+    """Delayed in-memory blocks of series: row blocks of a 2-D Dask Array (whole rows, as
+    chunked), blocks of ``width`` columns of a wide Dask DataFrame, or a whole 1-D array."""
+    import dask
+    import pandas as pd
+    if hasattr(collection, "columns"):           # wide frame: one series per column
+        columns = list(collection.columns)
+        whole = collection.repartition(npartitions=1).to_delayed()[0]
+        return [dask.delayed(pd.DataFrame.__getitem__)(whole, columns[i:i + width])
+                for i in range(0, len(columns), width)]
+    if collection.ndim == 1:
+        return [collection.rechunk(-1).to_delayed()[0]]
+    rows = collection.rechunk({1: -1})
+    return list(rows.to_delayed()[:, 0])
+
+
+def _series(func, y, *args, scheduler=None, series_per_block=SERIES_PER_BLOCK, **kwargs):
+    """A series function on every block of series, the results joined in order."""
+    import dask
+    if "value" in kwargs:                      # the tidy form: whole groups per partition
+        return _tidy_series(func, y, args, kwargs, scheduler)
+    blocks = _series_blocks(y, series_per_block)
+    parts = _compute(*[dask.delayed(func)(b, *args, **kwargs) for b in blocks],
+                     scheduler=scheduler)
+    return _combine(list(parts))
+
+
+def _tidy_series(func, df, args, kwargs, scheduler):
+    """A series function's tidy form on a Dask DataFrame: each shuffled partition on the whole
+    table's time points, the results joined and put in the in-memory form's order (sorted
+    labels for one ``by`` column, the order of their first rows for several)."""
+    import pandas as pd
+    by = kwargs.get("by") if kwargs.get("by") is not None else kwargs.get("label")
+    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+    time = kwargs.get("time")
+    if not keys or time is None:
+        (whole,) = _compute(df, scheduler=scheduler)
+        return func(whole, *args, **kwargs)
+    (times,) = _compute(df[time].drop_duplicates(), scheduler=scheduler)
+    part = functools.partial(_table_part, func=functools.partial(func, *args), keys=keys,
+                             time=time, value=kwargs["value"],
+                             times=pd.Series(times.to_numpy()), kwargs=kwargs)
+
+    def run(frame):
+        result = part(frame)
+        if result is None:
+            return None
+        first = frame.groupby(keys, sort=False, observed=True)["_row"].min()
+        return result, first.reindex(_results.unit_labels(result)).to_numpy()
+    parts = _table_parts(_numbered(df), keys, run, scheduler)
+    joined = _combine([p[0] for p in parts])
+    labels = _results.unit_labels(joined)
+    order = labels.argsort() if len(keys) == 1 else np.argsort(
+        np.concatenate([p[1] for p in parts]), kind="stable")
+    return _take(joined, np.asarray(order, dtype=np.intp))
+
+
+def _numbered(df):
+    """The Dask DataFrame with a column ``_row``: each row's position in it (from 1)."""
+    numbered = df.assign(_row=1)
+    return numbered.assign(_row=numbered["_row"].cumsum())
+
+
+def _take(result, order: np.ndarray):
+    """The result with its series in the given order (fields by their roles)."""
+    import pandas as pd
+    n = order.size
+    fields = {}
+    for f in (f for f in dataclasses.fields(result) if f.init):
+        value = getattr(result, f.name)
+        if isinstance(value, np.ndarray) and _results.role(f) != _results.SCALAR and \
+                value.ndim and value.shape[0] == n:
+            fields[f.name] = value[order]
+        elif isinstance(value, pd.DataFrame) and len(value) == n:
+            taken = value.iloc[order]
+            fields[f.name] = taken.reset_index(drop=True) \
+                if isinstance(value.index, pd.RangeIndex) else taken
+        elif isinstance(value, pd.Index) and _results.role(f) == _results.LABEL:
+            fields[f.name] = value.take(order)
+    return dataclasses.replace(result, **fields)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tidy tables: whole groups per partition (shuffled by ``by``), then the q-values over all
+
+def _with_all_times(frame, keys, time, value, times):
+    """The partition with a missing (NaN) value at every time point of the whole table that
+    none of its groups has, so that its groups share the whole table's time points."""
+    import pandas as pd
+    missing = times[~times.isin(frame[time])]
+    if len(frame) == 0 or len(missing) == 0:
+        return frame
+    fill = pd.DataFrame({time: missing})
+    for key in keys:
+        fill[key] = frame[key].iloc[0]
+    for column in frame.columns:
+        if column not in fill:
+            fill[column] = np.nan if column == value else frame[column].iloc[0]
+    fill = fill[list(frame.columns)].astype(frame.dtypes.to_dict())
+    return pd.concat([frame, fill], ignore_index=True)
+
+
+def _table_part(frame, func, keys, time, value, times, kwargs):
+    if len(frame) == 0:
+        return None
+    return func(_with_all_times(frame, keys, time, value, times), **kwargs)
+
+
+def _trend_table(func, df, by, time, value, exposure=None, tests=("mann_kendall", "sen_slope"),
+                 *, scheduler=None, **kwargs):
+    """trend_table on a Dask DataFrame: each shuffled partition tested on the whole table's
+    time points, then the Benjamini-Hochberg q-values over every group."""
+    import pandas as pd
+    keys = [by] if isinstance(by, str) else list(by)
+    (times,) = _compute(df[time].drop_duplicates(), scheduler=scheduler)
+    parts = _table_parts(df, keys, functools.partial(
+        _table_part, func=func, keys=keys, time=time, value=value,
+        times=pd.Series(times.to_numpy()),
+        kwargs=dict(by=by, time=time, value=value, exposure=exposure, tests=tests, **kwargs)),
+        scheduler)
+    out = pd.concat(parts, ignore_index=True).sort_values(keys, kind="stable")
+    out = out.reset_index(drop=True)
+    for column in [c for c in out.columns if c.endswith("_qvalue")]:
+        out[column] = _FUNCTIONS["multiple_testing"](
+            out[column[:-len("_qvalue")] + "_pvalue"].to_numpy(dtype=float), "bh")
+    return out
+
+
+def _table_parts(df, keys, run, scheduler):
+    import dask
+    shuffled = df.shuffle(on=keys) if df.npartitions > 1 else df
+    parts = _compute(*[dask.delayed(run)(p) for p in shuffled.to_delayed()],
+                     scheduler=scheduler)
+    return [p for p in parts if p is not None]
+
+
+def _spc_table(func, df, value, time, by=None, *args, scheduler=None, **kwargs):
+    """spc_table on a Dask DataFrame: whole series per shuffled partition, in the order of
+    their first row in ``df``."""
+    import pandas as pd
+    keys = [] if by is None else [by] if isinstance(by, str) else list(by)
+    if not keys:
+        (whole,) = _compute(df, scheduler=scheduler)
+        return func(whole, value, time, by, *args, **kwargs)
+    def run(frame):
+        if len(frame) == 0:
+            return None
+        frame = frame.sort_values("_row")
+        table = func(frame.drop(columns="_row"), value, time, by, *args, **kwargs)
+        order = frame.groupby(keys, sort=False, dropna=False)["_row"].min()
+        table["_row"] = order.reindex(pd.MultiIndex.from_frame(table[keys])).to_numpy() \
+            if len(keys) > 1 else order.reindex(table[keys[0]]).to_numpy()
+        return table
+    parts = _table_parts(_numbered(df), keys, run, scheduler)
+    out = pd.concat(parts, ignore_index=True)
+    out["_indicator"] = pd.Categorical(out["indicator"], categories=list(dict.fromkeys(
+        [value] if isinstance(value, str) else value)))
+    out = out.sort_values(["_indicator", "_row"], kind="stable")
+    return out.drop(columns=["_indicator", "_row"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Every unit: the per-unit columns gathered in order (pass one), then the in-memory pass
+
+def _units(collection, scheduler=None):
+    """A 1-D Dask Array or Series computed in order to NumPy (a Series keeps its index)."""
+    (value,) = _compute(collection, scheduler=scheduler)
+    return value
+
+
+def _every_unit(func, *args, scheduler=None, **kwargs):
+    """funnel, shrink and q-values on Dask inputs.  These need every unit at once (the pooled
+    target and the quantiles of the z-scores behind the overdispersion; the ranks of the
+    p-values), and their results hold a value per unit: the per-unit columns are gathered
+    from every partition in their order (the first pass), then the in-memory function
+    computes the target and dispersion and, from them, the limits (the second).  The same
+    operands in the same order give the same floats."""
+    positional = list(args)
+    lazy = [i for i, a in enumerate(positional) if is_dask(a)]
+    lazy_kw = [k for k, a in kwargs.items() if is_dask(a)]
+    values = _compute(*[positional[i] for i in lazy], *[kwargs[k] for k in lazy_kw],
+                      scheduler=scheduler)
+    for i, v in zip(lazy, values[:len(lazy)]):
+        positional[i] = v
+    for k, v in zip(lazy_kw, values[len(lazy):]):
+        kwargs[k] = v
+    return func(*positional, **kwargs)
+
+
+_HANDLERS = {
+    "aggregate_policeuk": _aggregate,
+    "mann_kendall": _series,
+    "sen_slope": _series,
+    "count_trend": _series,
+    "changepoints": _series,
+    "trend_table": _trend_table,
+    "spc_table": _spc_table,
+    "funnel": _every_unit,
+    "shrink": _every_unit,
+    "multiple_testing": _every_unit,
+}

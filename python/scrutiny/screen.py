@@ -1,0 +1,340 @@
+"""The national screen: every area x crime type of data.police.uk records, tested at once.
+
+:func:`screen` goes from street files (a folder, zip or file of data.police.uk), their records
+or a table of counts to one row per force x area x crime type: the latest 12 months' count
+(and rate, with populations), a Mann-Kendall test and Sen slope on the true monthly spacing, a
+seasonal Poisson trend, change points, Benjamini-Hochberg q-values across the whole screen, and
+funnel flags of each area within its force.  It is a composition of the families' batch
+functions on one time-indexed table of series (months x series), built once.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+from . import _validation as _v
+from .data.policeuk import aggregate_policeuk, read_policeuk
+from .disparity import funnel
+from .models import count_trend
+from .multitest import multiple_testing
+from .segmentation import changepoints
+from .trend import mann_kendall, sen_slope
+
+__all__ = ["screen"]
+
+AREAS = {"lsoa": ("lsoa_code", "lsoa_name"), "local_authority": ("local_authority",),
+         "force": ()}
+FORCE, TYPE, MONTH, COUNT = "falls_within", "crime_type", "month", "count"
+LATEST = 12          # months of the latest window
+_LSOA_SUFFIX = r" \d{3}[A-Z]$"   # "Leeds 012C" -> "Leeds"
+_KEPT = ("problems", "missing_months", "attribution")   # attrs of the records kept
+
+
+def _local_authorities(names):
+    """The local authority of each LSOA name ("Leeds 012C" -> "Leeds"), as a categorical."""
+    import pandas as pd
+
+    names = pd.Categorical(names)
+    authorities = np.append(np.asarray(names.categories.str.replace(_LSOA_SUFFIX, "",
+                                                                    regex=True), dtype=object),
+                            None)
+    return pd.Categorical(authorities[names.codes])   # code -1 (no name): None
+
+
+def counts_table(data, area: str = "lsoa", *, start=None, end=None):
+    """The counts a screen runs on: one row per force, area, crime type and month.
+
+    Parameters
+    ----------
+    data : str, os.PathLike or pandas.DataFrame
+        data.police.uk street files (a file, folder or zip, read with
+        :func:`scrutiny.data.read_policeuk`), their records (a frame with ``crime_type`` and
+        ``month``), or a counts table (a frame, or a CSV or Parquet file, with a ``count``
+        column).
+    area : {"lsoa", "local_authority", "force"}
+        The areas: LSOAs (``lsoa_code`` and ``lsoa_name``), local authorities (from the LSOA
+        names, "Leeds 012C" -> "Leeds") or whole forces.
+    start, end : str, optional
+        First and last month read from files.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``falls_within``, the area columns, ``crime_type``, ``month``, ``count`` (float64:
+        NaN for a month in which a force published no records at all), every combination of
+        a force's areas, the crime types and the months present.
+    """
+    import pandas as pd
+
+    keys = AREAS[_v.choice(area, "area", tuple(AREAS))]
+    if isinstance(data, (str, os.PathLike)):
+        data = _read(Path(data), start, end)
+    _v.data_frame(data, "data")
+    if area == "local_authority" and "local_authority" not in data.columns:
+        _v.columns_present(data, ["lsoa_name"], "data")
+        data = data.assign(local_authority=_local_authorities(data["lsoa_name"]))
+    if COUNT in data.columns:
+        _v.columns_present(data, [FORCE, *keys, TYPE, MONTH, COUNT], "data")
+        table = data[[FORCE, *keys, TYPE, MONTH, COUNT]].copy()
+        if not isinstance(table[MONTH].dtype, pd.PeriodDtype):
+            table[MONTH] = pd.PeriodIndex(table[MONTH].astype(str), freq="M")
+        table = table.groupby([FORCE, *keys, TYPE, MONTH], observed=True, sort=True)[COUNT] \
+            .sum(min_count=1).reset_index()    # LSOAs summed to their local authorities
+    else:
+        table = aggregate_policeuk(data, by=((FORCE, *keys), MONTH, TYPE))
+    kept = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
+    table = table.copy()
+    table.attrs = kept     # not the list of files: pandas copies attrs at every step
+    table[COUNT] = table[COUNT].astype(float)
+    # a month in which a force has no records at all was not published: missing, not zero
+    published = table.groupby([FORCE, MONTH], observed=True, sort=False)[COUNT].transform("sum")
+    table.loc[(published == 0).to_numpy(), COUNT] = np.nan
+    return table
+
+
+def _read(path: Path, start, end):
+    """Records of data.police.uk files, or a counts table from a CSV or Parquet file."""
+    import pandas as pd
+
+    if not path.exists():
+        raise FileNotFoundError(f"data {str(path)!r} does not exist")
+    name = path.name.lower()
+    if path.is_file() and name.endswith(".parquet"):
+        return pd.read_parquet(path)
+    if path.is_file() and name.endswith((".csv", ".csv.gz")):
+        head = pd.read_csv(path, nrows=0)
+        if COUNT in head.columns:
+            return pd.read_csv(path)
+    return read_policeuk(path, "street", start=start, end=end)
+
+
+def _wide(table, keys):
+    """The counts as a time-indexed frame, months x series (columns the ``keys``), with every
+    calendar month from the first to the last (a month missing for all is all NaN), and the
+    series' labels as a frame."""
+    import pandas as pd
+
+    groups = table.groupby(keys, sort=True, observed=True)
+    row = groups.ngroup().to_numpy()
+    labels = table.loc[~pd.Series(row).duplicated().to_numpy(), keys]
+    labels = labels.iloc[np.argsort(row[~pd.Series(row).duplicated().to_numpy()])]
+    months = pd.PeriodIndex(table[MONTH], freq="M")
+    first = months.min()
+    col = (months.asi8 - first.ordinal)
+    axis = pd.period_range(first, months.max(), freq="M")
+    values = np.full((axis.size, len(labels)), np.nan)
+    values[col, row] = table[COUNT].to_numpy(dtype=float)
+    columns = pd.MultiIndex.from_frame(labels.astype(object)) if len(keys) > 1 \
+        else pd.Index(labels[keys[0]].to_numpy(dtype=object), name=keys[0])
+    return pd.DataFrame(values, index=axis, columns=columns), labels.reset_index(drop=True)
+
+
+def _funnel_flags(latest, base, force, ctype, population, per):
+    """Funnel z-score and flag of each series among its force's areas (``force``: one group
+    for a screen of forces) for the same crime type: the latest 12 months as a rate of
+    ``population`` when given, otherwise as a share of the latest 24 months (an area whose
+    rise or fall stands out from its force's)."""
+    import pandas as pd
+
+    z = np.full(latest.size, np.nan)
+    flag = np.full(latest.size, "", dtype=object)
+    usable = np.isfinite(latest) & np.isfinite(base) & (base > 0)
+    groups = pd.Series(np.arange(latest.size))[usable].groupby(
+        [pd.Series(force)[usable], pd.Series(ctype)[usable]], sort=False, observed=True)
+    for _, members in groups:
+        rows = members.to_numpy()
+        num, den = latest[rows], base[rows]
+        if rows.size < 3 or num.sum() == 0 or (population is None and num.sum() == den.sum()):
+            continue
+        kind = "rate" if population is not None else "proportion"
+        result = funnel(num, den, kind=kind, **({"per": per} if kind == "rate" else {}))
+        z[rows] = result.z
+        flag[rows] = result.flag
+    return z, flag
+
+
+@contextlib.contextmanager
+def _cluster(scheduler):
+    """The Dask client named by ``scheduler`` while the screen runs (None or "local": none)."""
+    if scheduler is None or scheduler == "local":
+        yield None
+        return
+    try:
+        from dask.distributed import Client
+    except ImportError:
+        raise ImportError(f"scheduler={scheduler!r} needs Dask: pip install "
+                          "'scrutiny[dask]' (or leave scheduler as 'local')") from None
+    with Client(scheduler) as client:
+        yield client
+
+
+def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=None,
+           end=None, scheduler=None, progress=False, threads=None):
+    """Screen every force x area x crime type at once: latest count, trends, change points.
+
+    Parameters
+    ----------
+    data : str, os.PathLike or pandas.DataFrame
+        data.police.uk street files (one file, a folder, or a zip), their records as read by
+        :func:`scrutiny.data.read_policeuk`, or a counts table (a frame, or a CSV or Parquet
+        file) with ``falls_within``, the area columns, ``crime_type``, ``month`` and
+        ``count``.
+    area : {"lsoa", "local_authority", "force"}
+        Screen LSOAs (``lsoa_code``, ``lsoa_name``), local authorities (from the LSOA names)
+        or whole forces.
+    population : pandas.Series, optional
+        Residents of each area, indexed by its code (``lsoa_code``, ``local_authority`` or
+        ``falls_within``): gives ``rate`` (latest 12 months per ``per`` residents) and
+        funnels of rates.  Without it the funnels compare each area's share of its latest 24
+        months that fell in the latest 12 with its force's.
+    per : float
+        Rates per this many residents.
+    changes : bool
+        Look for change points (Poisson PELT, MBIC penalty); the slowest part of the screen.
+    start, end : str, optional
+        First and last month read from files.
+    scheduler : str, optional
+        ``None`` or ``"local"`` (default): in this process.  Otherwise the address of a Dask
+        scheduler (needs the ``dask`` extra): the months x series table is sent to its
+        workers and the trend tests, count trends and change points run there in blocks of
+        series (:mod:`scrutiny.distributed`), with the same results.
+    progress : bool
+        Show a ``tqdm`` progress bar over the steps.
+    threads : int, optional
+        Threads for the batch kernels (default: all cores).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per series: ``falls_within``, the area columns, ``crime_type``; ``months``
+        (months with a count), ``latest_12m`` (records in the latest 12 calendar months),
+        ``previous_12m`` (the 12 before), ``rate`` (with ``population``); ``mk_trend``,
+        ``mk_pvalue``, ``mk_qvalue``, ``sen_slope`` (records a month), ``sen_lower``,
+        ``sen_upper`` (Mann-Kendall and Sen on the true spacing: a missing month is a gap);
+        ``ct_rate_ratio`` (a year), ``ct_lower``, ``ct_upper``, ``ct_pvalue``, ``ct_qvalue``
+        (Poisson log-linear trend with calendar-month seasons); ``cp_changes`` and
+        ``cp_month`` (the first month of the latest level), with ``changes``; ``funnel_z`` and
+        ``funnel_flag`` (within the force and crime type).  q-values are Benjamini-Hochberg
+        across every series of the screen.  ``attrs`` carries ``problems`` and
+        ``missing_months`` of the records, and ``months`` (the screen's first and last).
+
+    Raises
+    ------
+    FileNotFoundError
+        If a path does not exist.
+    ValueError, TypeError
+        Files that are not data.police.uk street files, a table without the needed columns,
+        an unknown ``area``.
+    ImportError
+        A ``scheduler`` other than local without Dask installed.
+
+    Examples
+    --------
+    >>> import scrutiny as sc
+    >>> truth = sc.data.write_policeuk_archive("archive", records=50_000)   # doctest: +SKIP
+    >>> table = sc.screen("archive", area="local_authority")                # doctest: +SKIP
+    """
+    import pandas as pd
+
+    area = _v.choice(area, "area", tuple(AREAS))
+    per = _v.number(per, "per", positive=True)
+    changes = _v.boolean(changes, "changes")
+    progress = _v.boolean(progress, "progress")
+    steps = ["read and count", "Mann-Kendall and Sen", "seasonal Poisson trend",
+             "change points", "funnels"]
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(steps), unit="step", desc=steps[0])
+
+    def step(done: str) -> None:
+        if bar is not None:
+            bar.update()
+            nxt = steps.index(done) + 1
+            if nxt < len(steps):
+                bar.set_description_str(steps[nxt])
+
+    try:
+        with _cluster(scheduler) as client:
+            table = counts_table(data, area, start=start, end=end)
+            wide, out = _wide(table, [FORCE, *AREAS[area], TYPE])
+            step("read and count")
+            out = _screen(wide, out, area, population, per, changes, threads, step,
+                          None if client is None else _on_cluster(wide))
+    finally:
+        if bar is not None:
+            bar.close()
+    out.attrs = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
+    out.attrs["months"] = (str(wide.index[0]), str(wide.index[-1]))
+    return out
+
+
+def _on_cluster(wide):
+    """The months x series frame as a Dask DataFrame held by the cluster's workers, so that
+    the series functions below run there, block by block (:mod:`scrutiny.distributed`)."""
+    import dask.dataframe as dd
+    return dd.from_pandas(wide, npartitions=1).persist()
+
+
+def _screen(wide, out, area, population, per, changes, threads, step, lazy=None):
+    """The screen's columns beside the series' labels ``out``, from the months x series
+    frame ``wide`` (its series analysed from ``lazy``, the same frame on a Dask cluster, when
+    given); ``step(name)`` is called after each step."""
+    import pandas as pd
+
+    series = wide if lazy is None else lazy
+    values = wide.to_numpy()
+    latest = np.nansum(values[-LATEST:], axis=0)
+    previous = (np.nansum(values[-2 * LATEST:-LATEST], axis=0) if len(wide.index) > LATEST
+                else np.full(values.shape[1], np.nan))
+    out["months"] = np.sum(~np.isnan(values), axis=0)
+    out["latest_12m"], out["previous_12m"] = latest, previous
+    base = latest + np.nan_to_num(previous)
+    if population is not None:
+        code = (AREAS[area] or (FORCE,))[0]
+        base = pd.Series(population).reindex(out[code].astype(object)).to_numpy(float)
+        out["rate"] = latest / base * per
+
+    mk = mann_kendall(series, threads=threads)
+    sen = sen_slope(series, threads=threads)
+    out["mk_trend"], out["mk_pvalue"] = mk.trend, mk.pvalue
+    out["mk_qvalue"] = multiple_testing(np.asarray(mk.pvalue, float), "bh")
+    out["sen_slope"], out["sen_lower"], out["sen_upper"] = sen.slope, sen.lower, sen.upper
+    step("Mann-Kendall and Sen")
+    seasons = 12 if len(wide.index) >= 2 * LATEST else None
+    ct = count_trend(series, period=seasons, per="year", threads=threads)
+    out["ct_rate_ratio"], out["ct_lower"], out["ct_upper"] = ct.rate_ratio, ct.lower, ct.upper
+    out["ct_pvalue"] = ct.pvalue
+    out["ct_qvalue"] = multiple_testing(np.asarray(ct.pvalue, float), "bh")
+    step("seasonal Poisson trend")
+    if changes:
+        cp = changepoints(series, cost="poisson", threads=threads)
+        out["cp_changes"] = cp.n_changes
+        start = np.array([p[-1] + 1 if len(p) else 0 for p in cp.positions])
+        out["cp_month"] = pd.Series(wide.index.take(start)).where(start > 0).array
+    step("change points")
+    within = np.zeros(len(out)) if area == "force" else out[FORCE].to_numpy()
+    out["funnel_z"], out["funnel_flag"] = _funnel_flags(
+        latest, base, within, out[TYPE].to_numpy(), population, per)
+    step("funnels")
+    return out
+
+
+def write_screen(table, out) -> list[Path]:
+    """Write a screen as ``screen.csv`` and, with pyarrow installed, ``screen.parquet`` in the
+    folder ``out`` (made if needed); returns the paths written."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "screen.csv"]
+    table.to_csv(paths[0], index=False)
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return paths
+    paths.append(out / "screen.parquet")
+    table.to_parquet(paths[1], index=False)
+    return paths

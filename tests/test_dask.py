@@ -1,0 +1,264 @@
+"""The Dask paths (scrutiny.distributed) on a LocalCluster of two worker processes: every result
+equals the in-memory result exactly (the same floats), and the default path imports no Dask."""
+from __future__ import annotations
+
+import dataclasses
+import os
+import pathlib
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_array_equal
+
+import scrutiny as sc
+
+dask = pytest.importorskip("dask")
+da = pytest.importorskip("dask.array")
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+
+# The shared street files of one force (``../shared/data`` beside the project, or
+# ``SCRUTINY_SHARED_DATA``), read too when present.
+SHARED = pathlib.Path(os.environ.get("SCRUTINY_SHARED_DATA",
+                                     pathlib.Path(__file__).resolve().parents[2] / "shared" /
+                                     "data"))
+POLICEUK = next((SHARED / name for name in ("police-uk-city-of-london-street",)
+                 if (SHARED / name).is_dir()), None)
+HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+          "LSOA name,Crime type,Last outcome category,Context")
+
+
+def _street_folder(root: pathlib.Path) -> pathlib.Path:
+    """A small folder of street files (two forces, four months; blank LSOAs, a repeated
+    crime ID, a force missing a month)."""
+    rng = np.random.default_rng(11)
+    types = ["Burglary", "Drugs", "Robbery", "Shoplifting", "Vehicle crime"]
+    for month in ["2024-01", "2024-02", "2024-03", "2024-04"]:
+        for force in ["north-shire", "south-shire"]:
+            if force == "south-shire" and month == "2024-03":
+                continue
+            folder = root / month
+            folder.mkdir(parents=True, exist_ok=True)
+            lines = [HEADER]
+            for i in range(int(rng.integers(40, 80))):
+                lsoa = "" if i % 17 == 0 else f"E0100{int(rng.integers(0, 9))}"
+                name = f"Area {lsoa[-1]}" if lsoa else ""
+                crime_id = "abc" if i in (3, 4) else f"{month}{force}{i}"
+                lines.append(f"{crime_id},{month},{force},{force},-1.{i},52.{i},On or near X,"
+                             f"{lsoa},{name},{types[int(rng.integers(0, 5))]},"
+                             "Under investigation,")
+            (folder / f"{month}-{force}-street.csv").write_text("\n".join(lines) + "\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A LocalCluster of two single-threaded worker processes, and its client."""
+    with dask.config.set({"dataframe.convert-string": False,
+                          "distributed.worker.daemon": False}):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            cluster = distributed.LocalCluster(n_workers=2, processes=True,
+                                               threads_per_worker=1, dashboard_address=None)
+            with distributed.Client(cluster) as c:
+                yield c
+            cluster.close()
+
+
+@pytest.fixture(scope="module")
+def counts():
+    rng = np.random.default_rng(16)
+    base = rng.gamma(4.0, 3.0, (60, 1)) * np.exp(np.linspace(0, 0.4, 36))[None, :] * \
+        np.exp(rng.normal(0.0, 0.3, (60, 1)) * np.linspace(-1, 1, 36)[None, :])
+    return rng.poisson(base).astype(float)
+
+
+def _same(a, b):
+    """Every field of two results equal: arrays and frames exactly, the rest by ==."""
+    assert type(a) is type(b)
+    for f in dataclasses.fields(a):
+        x, y = getattr(a, f.name), getattr(b, f.name)
+        if isinstance(x, np.ndarray):
+            if x.dtype == object:
+                assert len(x) == len(y)
+                for u, v in zip(x, y):
+                    assert_array_equal(u, v, err_msg=f.name)
+            else:
+                assert_array_equal(x, y, err_msg=f.name)
+        elif isinstance(x, pd.DataFrame):
+            pd.testing.assert_frame_equal(x, y, check_exact=True)
+        elif isinstance(x, pd.Index):
+            assert x.equals(y), f.name
+        else:
+            assert x == y or (x is None and y is None), f.name
+
+
+@pytest.mark.parametrize("name, kwargs", [
+    ("mann_kendall", {}), ("mann_kendall", {"method": "hamed_rao"}),
+    ("count_trend", {}), ("count_trend", {"period": 12}), ("sen_slope", {}),
+    ("changepoints", {"cost": "poisson"}),
+])
+def test_series_array(client, counts, name, kwargs):
+    func = getattr(sc, name)
+    blocks = da.from_array(counts, chunks=(16, 36))
+    _same(func(counts, **kwargs), func(blocks, **kwargs))
+
+
+def test_series_wide_frame(client, counts):
+    wide = pd.DataFrame(counts.T, index=pd.period_range("2022-01", periods=36, freq="M"),
+                        columns=[f"E{i:03d}" for i in range(len(counts))])
+    lazy = dd.from_pandas(wide, npartitions=3)
+    for func in (sc.mann_kendall, sc.count_trend, sc.sen_slope):
+        _same(func(wide), func(lazy, series_per_block=16))
+    _same(sc.changepoints(wide, cost="poisson"),
+          sc.changepoints(lazy, cost="poisson", series_per_block=16))
+
+
+@pytest.fixture(scope="module")
+def tidy(counts):
+    wide = pd.DataFrame(counts.T, index=pd.period_range("2022-01", periods=36, freq="M"),
+                        columns=[f"E{i:03d}" for i in range(len(counts))])
+    long = wide.stack().rename("crimes").rename_axis(["month", "area"]).reset_index()
+    long["force"] = np.where(long["area"] < "E030", "north", "south")
+    long = long[(long["area"] != "E007") | (long["month"] != long["month"].iloc[0])]
+    return long.reset_index(drop=True)
+
+
+@pytest.mark.parametrize("name, by", [("mann_kendall", ["force", "area"]),
+                                      ("count_trend", ["force", "area"]),
+                                      ("sen_slope", "area"), ("changepoints", "area")])
+def test_series_tidy_frame(client, tidy, name, by):
+    func = getattr(sc, name)
+    lazy = dd.from_pandas(tidy, npartitions=4)
+    kwargs = dict(value="crimes", time="month", by=by)
+    if name == "changepoints":
+        kwargs["cost"] = "poisson"
+    _same(func(tidy, **kwargs), func(lazy, **kwargs))
+
+
+def test_trend_table(client, tidy):
+    lazy = dd.from_pandas(tidy, npartitions=4)
+    kwargs = dict(by=["force", "area"], time="month", value="crimes",
+                  tests=("mann_kendall", "sen_slope", "pettitt"))
+    pd.testing.assert_frame_equal(sc.trend_table(tidy, **kwargs),
+                                  sc.trend_table(lazy, **kwargs), check_exact=True)
+
+
+def test_spc_table(client, tidy):
+    whole = tidy[tidy["area"] != "E007"].reset_index(drop=True)
+    lazy = dd.from_pandas(whole, npartitions=4)
+    pd.testing.assert_frame_equal(sc.spc_table(whole, "crimes", "month", by="area"),
+                                  sc.spc_table(lazy, "crimes", "month", by="area"),
+                                  check_exact=True)
+
+
+@pytest.fixture(scope="module")
+def units():
+    rng = np.random.default_rng(7)
+    n = rng.integers(200, 5000, 2000).astype(float)
+    x = rng.binomial(n.astype(int), rng.beta(20, 180, n.size)).astype(float)
+    return x, n
+
+
+@pytest.mark.parametrize("kwargs", [
+    {}, {"overdispersion": "multiplicative"}, {"overdispersion": "additive", "method": "normal"},
+    {"kind": "rate", "overdispersion": "additive"},
+])
+def test_funnel(client, units, kwargs):
+    x, n = units
+    n = n * 1.37 if kwargs.get("kind") == "rate" else n     # exposures that are not whole
+    lazy = [da.from_array(v, chunks=300) for v in (x, n)]
+    _same(sc.funnel(x, n, **kwargs), sc.funnel(*lazy, **kwargs))
+
+
+def test_shrink(client, units):
+    x, n = units
+    _same(sc.shrink(x, n), sc.shrink(da.from_array(x, chunks=300), da.from_array(n, chunks=300)))
+
+
+def test_qvalues(client):
+    p = np.random.default_rng(3).uniform(size=5000) ** 3
+    p[::97] = p[1]                                  # ties
+    assert_array_equal(sc.multiple_testing(p, "bh"),
+                       sc.multiple_testing(da.from_array(p, chunks=700), "bh"))
+
+
+@pytest.fixture(scope="module")
+def street_folders(tmp_path_factory):
+    made = _street_folder(tmp_path_factory.mktemp("street"))
+    return [made] + ([POLICEUK] if POLICEUK is not None else [])
+
+
+def test_read_and_aggregate(client, street_folders):
+    for folder in street_folders:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            records = sc.data.read_policeuk(folder)
+        lazy = sc.data.read_policeuk(folder, engine="dask")
+        assert lazy.npartitions == len(records.attrs["files"])
+        assert list(lazy.columns) == list(records.columns)
+        assert [str(t) for t in lazy.dtypes] == [str(t) for t in records.dtypes]
+        whole = lazy.compute().reset_index(drop=True)
+        for column in records.columns:
+            pd.testing.assert_series_equal(whole[column].astype(object),
+                                           records[column].astype(object))
+        for by in (("lsoa_code", "month", "crime_type"), ("falls_within", "crime_type"),
+                   (("lsoa_code", "lsoa_name"), "month")):
+            expected = sc.data.aggregate_policeuk(records, by=by)
+            got = sc.data.aggregate_policeuk(lazy, by=by)
+            pd.testing.assert_frame_equal(expected, got, check_exact=True)
+            # the counting notes (records with no key); the reader's own notes stay per file
+            assert got.attrs["problems"] == expected.attrs["problems"][
+                len(records.attrs["problems"]):]
+            if "month" in by:
+                assert got.attrs["missing_months"] == expected.attrs["missing_months"]
+
+
+def test_default_path_imports_no_dask():
+    code = ("import sys, numpy as np, scrutiny as sc\n"
+            "sc.mann_kendall(np.arange(12.0)); sc.funnel([3, 4, 5], [30, 40, 50])\n"
+            "sc.trend_table\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('dask', 'distributed')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, env=os.environ | {"PYTHONPATH": str(
+                             pathlib.Path(sc.__file__).parents[1])})
+    assert out.stdout.strip() == "[]"
+
+
+def test_screen_on_the_cluster(client, tmp_path):
+    folder = tmp_path / "archive"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sc.data.write_policeuk_archive(folder, records=6_000, months=24,
+                                       forces=["durham", "cleveland"], seed=5)
+    from scrutiny.screen import counts_table, screen
+    table = counts_table(folder)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = screen(table)
+        got = screen(table, scheduler=client.scheduler.address)
+    pd.testing.assert_frame_equal(expected, got, check_exact=True)
+
+
+def test_read_one_file_and_months(client, street_folders):
+    folder = street_folders[0]
+    one = next(folder.rglob("*.csv"))
+    lazy = sc.data.read_policeuk(one, engine="dask")
+    assert lazy.npartitions == 1
+    assert len(lazy.compute()) == len(sc.data.read_policeuk(one))
+    some = sc.data.read_policeuk(folder, engine="dask", start="2024-02", end="2024-03")
+    assert some.npartitions == 3
+    assert sorted(some["month"].astype(str).unique().compute()) == ["2024-02", "2024-03"]
+
+
+def test_funnel_tidy_frame(client, units):
+    x, n = units
+    table = pd.DataFrame({"area": [f"A{i:04d}" for i in range(x.size)], "x": x, "n": n})
+    lazy = dd.from_pandas(table, npartitions=3)
+    kwargs = dict(numerator="x", denominator="n", label="area", overdispersion="additive")
+    _same(sc.funnel(table, **kwargs), sc.funnel(lazy, **kwargs))
