@@ -73,7 +73,8 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
     if isinstance(data, (str, os.PathLike)):
         data = _read(Path(data), start, end)
     _v.data_frame(data, "data")
-    if area == "local_authority" and "local_authority" not in data.columns:
+    derived = area == "local_authority" and "local_authority" not in data.columns
+    if derived:
         _v.columns_present(data, ["lsoa_name"], "data")
         data = data.assign(local_authority=_local_authorities(data["lsoa_name"]))
     if COUNT in data.columns:
@@ -81,8 +82,9 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
         table = data[[FORCE, *keys, TYPE, MONTH, COUNT]].copy()
         if not isinstance(table[MONTH].dtype, pd.PeriodDtype):
             table[MONTH] = pd.PeriodIndex(table[MONTH].astype(str), freq="M")
-        table = table.groupby([FORCE, *keys, TYPE, MONTH], observed=True, sort=True)[COUNT] \
-            .sum(min_count=1).reset_index()    # LSOAs summed to their local authorities
+        if derived:    # LSOAs' counts summed to their local authorities
+            table = table.groupby([FORCE, *keys, TYPE, MONTH], observed=True, sort=True)[
+                COUNT].sum(min_count=1).reset_index()
     else:
         table = aggregate_policeuk(data, by=((FORCE, *keys), MONTH, TYPE))
     kept = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
@@ -90,9 +92,21 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
     table.attrs = kept     # not the list of files: pandas copies attrs at every step
     table[COUNT] = table[COUNT].astype(float)
     # a month in which a force has no records at all was not published: missing, not zero
-    published = table.groupby([FORCE, MONTH], observed=True, sort=False)[COUNT].transform("sum")
-    table.loc[(published == 0).to_numpy(), COUNT] = np.nan
+    force, month = _codes(table[FORCE]), _codes(table[MONTH])
+    cell = force * (month.max() + 1) + month
+    published = np.bincount(cell, weights=np.nan_to_num(table[COUNT].to_numpy()))
+    table.loc[published[cell] == 0, COUNT] = np.nan
     return table
+
+
+def _codes(column) -> np.ndarray:
+    """Codes 0, 1, ... of a column's values in sorted order (missing values refused)."""
+    import pandas as pd
+
+    codes, _ = pd.factorize(column, sort=True)
+    if (codes < 0).any():
+        raise ValueError(f"data has missing values in column {column.name!r}")
+    return codes
 
 
 def _read(path: Path, start, end):
@@ -114,22 +128,20 @@ def _read(path: Path, start, end):
 def _wide(table, keys):
     """The counts as a time-indexed frame, months x series (columns the ``keys``), with every
     calendar month from the first to the last (a month missing for all is all NaN), and the
-    series' labels as a frame."""
+    series' labels as a frame; series in the order of their keys."""
     import pandas as pd
 
-    groups = table.groupby(keys, sort=True, observed=True)
-    row = groups.ngroup().to_numpy()
-    labels = table.loc[~pd.Series(row).duplicated().to_numpy(), keys]
-    labels = labels.iloc[np.argsort(row[~pd.Series(row).duplicated().to_numpy()])]
+    codes = [_codes(table[k]) for k in keys]
+    series = np.ravel_multi_index(codes, [c.max() + 1 for c in codes]) if codes[0].size \
+        else codes[0]
+    _, first, row = np.unique(series, return_index=True, return_inverse=True)
+    labels = table[keys].iloc[first].reset_index(drop=True)
     months = pd.PeriodIndex(table[MONTH], freq="M")
-    first = months.min()
-    col = (months.asi8 - first.ordinal)
-    axis = pd.period_range(first, months.max(), freq="M")
-    values = np.full((axis.size, len(labels)), np.nan)
-    values[col, row] = table[COUNT].to_numpy(dtype=float)
-    columns = pd.MultiIndex.from_frame(labels.astype(object)) if len(keys) > 1 \
-        else pd.Index(labels[keys[0]].to_numpy(dtype=object), name=keys[0])
-    return pd.DataFrame(values, index=axis, columns=columns), labels.reset_index(drop=True)
+    axis = pd.period_range(months.min(), months.max(), freq="M")
+    values = np.full((axis.size, first.size), np.nan)
+    values[months.asi8 - axis[0].ordinal, row] = table[COUNT].to_numpy(dtype=float)
+    columns = pd.MultiIndex.from_frame(labels.astype(object))
+    return pd.DataFrame(values, index=axis, columns=columns), labels
 
 
 def _funnel_flags(latest, base, force, ctype, population, per):
