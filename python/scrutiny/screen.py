@@ -152,7 +152,7 @@ def _funnel_flags(latest, base, force, ctype, population, per):
     import pandas as pd
 
     z = np.full(latest.size, np.nan)
-    flag = np.full(latest.size, "", dtype=object)
+    flag = np.full(latest.size, None, dtype=object)
     usable = np.isfinite(latest) & np.isfinite(base) & (base > 0)
     groups = pd.Series(np.arange(latest.size))[usable].groupby(
         [pd.Series(force)[usable], pd.Series(ctype)[usable]], sort=False, observed=True)
@@ -225,9 +225,11 @@ def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=
         ``mk_pvalue``, ``mk_qvalue``, ``sen_slope`` (records a month), ``sen_lower``,
         ``sen_upper`` (Mann-Kendall and Sen on the true spacing: a missing month is a gap);
         ``ct_rate_ratio`` (a year), ``ct_lower``, ``ct_upper``, ``ct_pvalue``, ``ct_qvalue``
-        (Poisson log-linear trend with calendar-month seasons); ``cp_changes`` and
-        ``cp_month`` (the first month of the latest level), with ``changes``; ``funnel_z`` and
-        ``funnel_flag`` (within the force and crime type).  q-values are Benjamini-Hochberg
+        (Poisson log-linear trend, with calendar-month seasons when a series has 24 months
+        or more); ``cp_changes`` and ``cp_month`` (the first month of the latest level),
+        with ``changes``; ``funnel_z`` and ``funnel_flag`` (within the force and crime
+        type: ``"within"``, ``"high (95%)"``, ...; missing for a series not compared, e.g.
+        one of fewer than 3 areas, or with no records).  q-values are Benjamini-Hochberg
         across every series of the screen.  ``attrs`` carries ``problems`` and
         ``missing_months`` of the records, and ``months`` (the screen's first and last).
 
@@ -305,7 +307,7 @@ def _screen(wide, out, area, population, per, changes, threads, step):
     out["mk_qvalue"] = multiple_testing(np.asarray(mk.pvalue, float), "bh")
     out["sen_slope"], out["sen_lower"], out["sen_upper"] = sen.slope, sen.lower, sen.upper
     step("Mann-Kendall and Sen")
-    seasons = 12 if len(wide.index) >= 2 * LATEST else None
+    seasons = 12 if out["months"].max() >= 2 * LATEST else None   # two years to see seasons
     ct = count_trend(wide, period=seasons, per="year", threads=threads)
     out["ct_rate_ratio"], out["ct_lower"], out["ct_upper"] = ct.rate_ratio, ct.lower, ct.upper
     out["ct_pvalue"] = ct.pvalue

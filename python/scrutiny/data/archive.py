@@ -456,8 +456,8 @@ def write_policeuk_archive(folder, records=100_000, months=36, forces=None, seed
     Examples
     --------
     >>> import scrutiny as sc
-    >>> truth = sc.data.write_policeuk_archive("archive", records=5_000, months=12)  # doctest: +SKIP
-    >>> crimes = sc.data.read_policeuk("archive")                                      # doctest: +SKIP
+    >>> truth = sc.data.write_policeuk_archive("archive", records=5_000)  # doctest: +SKIP
+    >>> crimes = sc.data.read_policeuk("archive")                          # doctest: +SKIP
     """
     import pandas as pd
 
