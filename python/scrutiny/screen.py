@@ -72,7 +72,7 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
     keys = AREAS[_v.choice(area, "area", tuple(AREAS))]
     if isinstance(data, (str, os.PathLike)):
         data = _read(Path(data), start, end)
-    _v.data_frame(data, "data")
+    _v.data_frame(data, "data", allow_empty=False)
     derived = area == "local_authority" and "local_authority" not in data.columns
     if derived:
         _v.columns_present(data, ["lsoa_name"], "data")
@@ -90,7 +90,9 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
     kept = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
     table = table.copy()
     table.attrs = kept     # not the list of files: pandas copies attrs at every step
-    table[COUNT] = table[COUNT].astype(float)
+    values = _v.as_float_array(table[COUNT], "count", allow_empty=True)
+    _v.counts(values[~np.isnan(values)], "count", allow_empty=True)   # missing: not published
+    table[COUNT] = values
     # a month in which a force has no records at all was not published: missing, not zero
     force, month = _codes(table[FORCE]), _codes(table[MONTH])
     cell = force * (month.max() + 1) + month
@@ -114,7 +116,7 @@ def _read(path: Path, start, end):
     import pandas as pd
 
     if not path.exists():
-        raise FileNotFoundError(f"data {str(path)!r} does not exist")
+        raise ValueError(f"data {str(path)!r} is not a file or folder that exists")
     name = path.name.lower()
     if path.is_file() and name.endswith(".parquet"):
         return pd.read_parquet(path)
@@ -168,18 +170,36 @@ def _funnel_flags(latest, base, force, ctype, population, per):
     return z, flag
 
 
+def _population(population):
+    """``population`` checked: a Series of positive residents indexed by area."""
+    import pandas as pd
+
+    if not isinstance(population, pd.Series):
+        raise TypeError(f"population must be a pandas Series of residents indexed by area "
+                        f"(got {type(population).__name__})")
+    values = _v.positive(population, "population")
+    return pd.Series(values, index=population.index.astype(str))
+
+
 @contextlib.contextmanager
 def _cluster(scheduler):
     """The Dask client named by ``scheduler`` while the screen runs (None or "local": none)."""
-    if scheduler is None or scheduler == "local":
+    if scheduler is None or (isinstance(scheduler, str) and scheduler == "local"):
         yield None
         return
+    if not isinstance(scheduler, str):
+        raise TypeError(f"scheduler must be None, 'local' or the address of a Dask scheduler "
+                        f"(got {type(scheduler).__name__})")
     try:
         from dask.distributed import Client
     except ImportError:
         raise ImportError(f"scheduler={scheduler!r} needs Dask: pip install "
                           "'scrutiny[dask]' (or leave scheduler as 'local')") from None
-    with Client(scheduler) as client:
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, ValueError, TimeoutError) as exc:
+        raise ValueError(f"scheduler {scheduler!r} cannot be reached ({exc})") from None
+    with client:
         yield client
 
 
@@ -229,17 +249,18 @@ def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=
         or more); ``cp_changes`` and ``cp_month`` (the first month of the latest level),
         with ``changes``; ``funnel_z`` and ``funnel_flag`` (within the force and crime
         type: ``"within"``, ``"high (95%)"``, ...; missing for a series not compared, e.g.
-        one of fewer than 3 areas, or with no records).  q-values are Benjamini-Hochberg
-        across every series of the screen.  ``attrs`` carries ``problems`` and
+        one of fewer than 3 areas, or with no records); ``mk_status``, ``sen_status``,
+        ``ct_status`` and ``cp_status`` say "ok" or why a series has no result.  q-values
+        are Benjamini-Hochberg across every series of the screen.  ``attrs`` carries ``problems`` and
         ``missing_months`` of the records, and ``months`` (the screen's first and last).
 
     Raises
     ------
-    FileNotFoundError
-        If a path does not exist.
     ValueError, TypeError
-        Files that are not data.police.uk street files, a table without the needed columns,
-        an unknown ``area``.
+        A path that does not exist, files that are not data.police.uk street files, a table
+        without the needed columns or with counts that are not whole numbers >= 0, an
+        unknown ``area``, a ``population`` that is not a Series of positive numbers, a
+        ``scheduler`` that cannot be reached.
     ImportError
         A ``scheduler`` other than local without Dask installed.
 
@@ -253,6 +274,8 @@ def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=
 
     area = _v.choice(area, "area", tuple(AREAS))
     per = _v.number(per, "per", positive=True)
+    if population is not None:
+        population = _population(population)
     changes = _v.boolean(changes, "changes")
     progress = _v.boolean(progress, "progress")
     steps = ["read and count", "Mann-Kendall and Sen", "seasonal Poisson trend",
@@ -298,24 +321,26 @@ def _screen(wide, out, area, population, per, changes, threads, step):
     base = latest + np.nan_to_num(previous)
     if population is not None:
         code = (AREAS[area] or (FORCE,))[0]
-        base = pd.Series(population).reindex(out[code].astype(object)).to_numpy(float)
+        base = population.reindex(out[code].astype(str)).to_numpy(float)
         out["rate"] = latest / base * per
 
     mk = mann_kendall(wide, threads=threads)
     sen = sen_slope(wide, threads=threads)
-    out["mk_trend"], out["mk_pvalue"] = mk.trend, mk.pvalue
+    out["mk_trend"], out["mk_pvalue"], out["mk_status"] = mk.trend, mk.pvalue, mk.status
     out["mk_qvalue"] = multiple_testing(np.asarray(mk.pvalue, float), "bh")
     out["sen_slope"], out["sen_lower"], out["sen_upper"] = sen.slope, sen.lower, sen.upper
+    out["sen_status"] = sen.status
     step("Mann-Kendall and Sen")
     seasons = 12 if out["months"].max() >= 2 * LATEST else None   # two years to see seasons
     ct = count_trend(wide, period=seasons, per="year", threads=threads)
     out["ct_rate_ratio"], out["ct_lower"], out["ct_upper"] = ct.rate_ratio, ct.lower, ct.upper
     out["ct_pvalue"] = ct.pvalue
+    out["ct_status"] = ct.status
     out["ct_qvalue"] = multiple_testing(np.asarray(ct.pvalue, float), "bh")
     step("seasonal Poisson trend")
     if changes:
         cp = changepoints(wide, cost="poisson", threads=threads)
-        out["cp_changes"] = cp.n_changes
+        out["cp_changes"], out["cp_status"] = cp.n_changes, cp.status
         start = np.array([p[-1] + 1 if len(p) else 0 for p in cp.positions])
         out["cp_month"] = pd.Series(wide.index.take(start)).where(start > 0).array
     step("change points")
