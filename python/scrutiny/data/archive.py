@@ -216,7 +216,7 @@ class _Layout:
     """The national layout drawn once from the seed: LSOAs of every force, their points,
     each LSOA x crime type series' share of its force's records, and the planted series."""
 
-    def __init__(self, seed: int, lsoas: int, months: int):
+    def __init__(self, seed: int, lsoas: int):
         rng = np.random.default_rng(np.random.SeedSequence([seed, 0]))
         weights = np.array([f[2] for f in FORCES], dtype=float)
         territorial = [i for i, f in enumerate(FORCES) if f[3]]
@@ -487,7 +487,7 @@ def write_policeuk_archive(folder, records=100_000, months=36, forces=None, seed
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
 
-    layout = _Layout(seed, lsoas, months)
+    layout = _Layout(seed, lsoas)
     profile = layout.profile(start, months)
     missing = _missing(layout.rng, keys, months, start) if quirks else {}
     # scale: records expected per unit of FORCES' monthly volume, over the months written
