@@ -73,7 +73,7 @@ def run_screen(args) -> int:
                        end=args.end, scheduler=args.scheduler,
                        progress=not args.quiet and sys.stderr.isatty())
         paths = write_screen(table, args.out)
-    except (FileNotFoundError, ValueError, TypeError, ImportError) as exc:
+    except (OSError, ValueError, TypeError, ImportError) as exc:
         print(f"scrutiny screen: {exc}", file=sys.stderr)
         return 2
     for path in paths:

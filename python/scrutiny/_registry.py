@@ -578,6 +578,13 @@ _ITS_RELATIVE = dict.fromkeys(
     "undefined when the fitted or counterfactual total after the intervention is not positive "
     "(a normal line below 0)")
 NONFINITE = {
+    "screen": {"previous_12m": "unknown when the data hold 12 months or fewer",
+               "rate": "for an area the population does not name",
+               "funnel_z": "for a series not compared in a funnel (fewer than 3 areas in its "
+                           "force, or no records)",
+               **dict.fromkeys(("sen_lower", "sen_upper"), "Sen's interval is undefined for a "
+                               "series too short for its rank bounds (as sen_slope)"),
+               "ct_upper": "unbounded for a series of zeros or nearly so (as count_trend)"},
     "compare_proportions": {"ratio": "p1 / p2 is infinite when x2 is 0 (as R)"},
     "compare_rates": {"ratio": "the rate ratio is infinite when count2 is 0 (as R poisson.test)",
                       "upper": "the rate ratio's upper limit is infinite when count2 is 0"},

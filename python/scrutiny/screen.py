@@ -72,8 +72,9 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
     keys = AREAS[_v.choice(area, "area", tuple(AREAS))]
     if isinstance(data, (str, os.PathLike)):
         data = _read(Path(data), start, end)
-    _v.data_frame(data, "data")
-    if area == "local_authority" and "local_authority" not in data.columns:
+    _v.data_frame(data, "data", allow_empty=False)
+    derived = area == "local_authority" and "local_authority" not in data.columns
+    if derived:
         _v.columns_present(data, ["lsoa_name"], "data")
         data = data.assign(local_authority=_local_authorities(data["lsoa_name"]))
     if COUNT in data.columns:
@@ -81,18 +82,33 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
         table = data[[FORCE, *keys, TYPE, MONTH, COUNT]].copy()
         if not isinstance(table[MONTH].dtype, pd.PeriodDtype):
             table[MONTH] = pd.PeriodIndex(table[MONTH].astype(str), freq="M")
-        table = table.groupby([FORCE, *keys, TYPE, MONTH], observed=True, sort=True)[COUNT] \
-            .sum(min_count=1).reset_index()    # LSOAs summed to their local authorities
+        if derived:    # LSOAs' counts summed to their local authorities
+            table = table.groupby([FORCE, *keys, TYPE, MONTH], observed=True, sort=True)[
+                COUNT].sum(min_count=1).reset_index()
     else:
         table = aggregate_policeuk(data, by=((FORCE, *keys), MONTH, TYPE))
     kept = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
     table = table.copy()
     table.attrs = kept     # not the list of files: pandas copies attrs at every step
-    table[COUNT] = table[COUNT].astype(float)
+    values = _v.as_float_array(table[COUNT], "count", allow_empty=True)
+    _v.counts(values[~np.isnan(values)], "count", allow_empty=True)   # missing: not published
+    table[COUNT] = values
     # a month in which a force has no records at all was not published: missing, not zero
-    published = table.groupby([FORCE, MONTH], observed=True, sort=False)[COUNT].transform("sum")
-    table.loc[(published == 0).to_numpy(), COUNT] = np.nan
+    force, month = _codes(table[FORCE]), _codes(table[MONTH])
+    cell = force * (month.max() + 1) + month
+    published = np.bincount(cell, weights=np.nan_to_num(table[COUNT].to_numpy()))
+    table.loc[published[cell] == 0, COUNT] = np.nan
     return table
+
+
+def _codes(column) -> np.ndarray:
+    """Codes 0, 1, ... of a column's values in sorted order (missing values refused)."""
+    import pandas as pd
+
+    codes, _ = pd.factorize(column, sort=True)
+    if (codes < 0).any():
+        raise ValueError(f"data has missing values in column {column.name!r}")
+    return codes
 
 
 def _read(path: Path, start, end):
@@ -100,7 +116,7 @@ def _read(path: Path, start, end):
     import pandas as pd
 
     if not path.exists():
-        raise FileNotFoundError(f"data {str(path)!r} does not exist")
+        raise ValueError(f"data {str(path)!r} is not a file or folder that exists")
     name = path.name.lower()
     if path.is_file() and name.endswith(".parquet"):
         return pd.read_parquet(path)
@@ -114,22 +130,20 @@ def _read(path: Path, start, end):
 def _wide(table, keys):
     """The counts as a time-indexed frame, months x series (columns the ``keys``), with every
     calendar month from the first to the last (a month missing for all is all NaN), and the
-    series' labels as a frame."""
+    series' labels as a frame; series in the order of their keys."""
     import pandas as pd
 
-    groups = table.groupby(keys, sort=True, observed=True)
-    row = groups.ngroup().to_numpy()
-    labels = table.loc[~pd.Series(row).duplicated().to_numpy(), keys]
-    labels = labels.iloc[np.argsort(row[~pd.Series(row).duplicated().to_numpy()])]
+    codes = [_codes(table[k]) for k in keys]
+    series = np.ravel_multi_index(codes, [c.max() + 1 for c in codes]) if codes[0].size \
+        else codes[0]
+    _, first, row = np.unique(series, return_index=True, return_inverse=True)
+    labels = table[keys].iloc[first].reset_index(drop=True)
     months = pd.PeriodIndex(table[MONTH], freq="M")
-    first = months.min()
-    col = (months.asi8 - first.ordinal)
-    axis = pd.period_range(first, months.max(), freq="M")
-    values = np.full((axis.size, len(labels)), np.nan)
-    values[col, row] = table[COUNT].to_numpy(dtype=float)
-    columns = pd.MultiIndex.from_frame(labels.astype(object)) if len(keys) > 1 \
-        else pd.Index(labels[keys[0]].to_numpy(dtype=object), name=keys[0])
-    return pd.DataFrame(values, index=axis, columns=columns), labels.reset_index(drop=True)
+    axis = pd.period_range(months.min(), months.max(), freq="M")
+    values = np.full((axis.size, first.size), np.nan)
+    values[months.asi8 - axis[0].ordinal, row] = table[COUNT].to_numpy(dtype=float)
+    columns = pd.MultiIndex.from_frame(labels.astype(object))
+    return pd.DataFrame(values, index=axis, columns=columns), labels
 
 
 def _funnel_flags(latest, base, force, ctype, population, per):
@@ -140,7 +154,7 @@ def _funnel_flags(latest, base, force, ctype, population, per):
     import pandas as pd
 
     z = np.full(latest.size, np.nan)
-    flag = np.full(latest.size, "", dtype=object)
+    flag = np.full(latest.size, None, dtype=object)
     usable = np.isfinite(latest) & np.isfinite(base) & (base > 0)
     groups = pd.Series(np.arange(latest.size))[usable].groupby(
         [pd.Series(force)[usable], pd.Series(ctype)[usable]], sort=False, observed=True)
@@ -156,18 +170,36 @@ def _funnel_flags(latest, base, force, ctype, population, per):
     return z, flag
 
 
+def _population(population):
+    """``population`` checked: a Series of positive residents indexed by area."""
+    import pandas as pd
+
+    if not isinstance(population, pd.Series):
+        raise TypeError(f"population must be a pandas Series of residents indexed by area "
+                        f"(got {type(population).__name__})")
+    values = _v.positive(population, "population")
+    return pd.Series(values, index=population.index.astype(str))
+
+
 @contextlib.contextmanager
 def _cluster(scheduler):
     """The Dask client named by ``scheduler`` while the screen runs (None or "local": none)."""
-    if scheduler is None or scheduler == "local":
+    if scheduler is None or (isinstance(scheduler, str) and scheduler == "local"):
         yield None
         return
+    if not isinstance(scheduler, str):
+        raise TypeError(f"scheduler must be None, 'local' or the address of a Dask scheduler "
+                        f"(got {type(scheduler).__name__})")
     try:
         from dask.distributed import Client
     except ImportError:
         raise ImportError(f"scheduler={scheduler!r} needs Dask: pip install "
                           "'scrutiny[dask]' (or leave scheduler as 'local')") from None
-    with Client(scheduler) as client:
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, ValueError, TimeoutError) as exc:
+        raise ValueError(f"scheduler {scheduler!r} cannot be reached ({exc})") from None
+    with client:
         yield client
 
 
@@ -215,19 +247,22 @@ def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=
         ``mk_pvalue``, ``mk_qvalue``, ``sen_slope`` (records a month), ``sen_lower``,
         ``sen_upper`` (Mann-Kendall and Sen on the true spacing: a missing month is a gap);
         ``ct_rate_ratio`` (a year), ``ct_lower``, ``ct_upper``, ``ct_pvalue``, ``ct_qvalue``
-        (Poisson log-linear trend with calendar-month seasons); ``cp_changes`` and
-        ``cp_month`` (the first month of the latest level), with ``changes``; ``funnel_z`` and
-        ``funnel_flag`` (within the force and crime type).  q-values are Benjamini-Hochberg
-        across every series of the screen.  ``attrs`` carries ``problems`` and
+        (Poisson log-linear trend, with calendar-month seasons when a series has 24 months
+        or more); ``cp_changes`` and ``cp_month`` (the first month of the latest level),
+        with ``changes``; ``funnel_z`` and ``funnel_flag`` (within the force and crime
+        type: ``"within"``, ``"high (95%)"``, ...; missing for a series not compared, e.g.
+        one of fewer than 3 areas, or with no records); ``mk_status``, ``sen_status``,
+        ``ct_status`` and ``cp_status`` say "ok" or why a series has no result.  q-values
+        are Benjamini-Hochberg across every series of the screen.  ``attrs`` carries ``problems`` and
         ``missing_months`` of the records, and ``months`` (the screen's first and last).
 
     Raises
     ------
-    FileNotFoundError
-        If a path does not exist.
     ValueError, TypeError
-        Files that are not data.police.uk street files, a table without the needed columns,
-        an unknown ``area``.
+        A path that does not exist, files that are not data.police.uk street files, a table
+        without the needed columns or with counts that are not whole numbers >= 0, an
+        unknown ``area``, a ``population`` that is not a Series of positive numbers, a
+        ``scheduler`` that cannot be reached.
     ImportError
         A ``scheduler`` other than local without Dask installed.
 
@@ -241,6 +276,8 @@ def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=
 
     area = _v.choice(area, "area", tuple(AREAS))
     per = _v.number(per, "per", positive=True)
+    if population is not None:
+        population = _population(population)
     changes = _v.boolean(changes, "changes")
     progress = _v.boolean(progress, "progress")
     steps = ["read and count", "Mann-Kendall and Sen", "seasonal Poisson trend",
@@ -296,24 +333,26 @@ def _screen(wide, out, area, population, per, changes, threads, step, lazy=None)
     base = latest + np.nan_to_num(previous)
     if population is not None:
         code = (AREAS[area] or (FORCE,))[0]
-        base = pd.Series(population).reindex(out[code].astype(object)).to_numpy(float)
+        base = population.reindex(out[code].astype(str)).to_numpy(float)
         out["rate"] = latest / base * per
 
     mk = mann_kendall(series, threads=threads)
     sen = sen_slope(series, threads=threads)
-    out["mk_trend"], out["mk_pvalue"] = mk.trend, mk.pvalue
+    out["mk_trend"], out["mk_pvalue"], out["mk_status"] = mk.trend, mk.pvalue, mk.status
     out["mk_qvalue"] = multiple_testing(np.asarray(mk.pvalue, float), "bh")
     out["sen_slope"], out["sen_lower"], out["sen_upper"] = sen.slope, sen.lower, sen.upper
+    out["sen_status"] = sen.status
     step("Mann-Kendall and Sen")
-    seasons = 12 if len(wide.index) >= 2 * LATEST else None
+    seasons = 12 if out["months"].max() >= 2 * LATEST else None   # two years to see seasons
     ct = count_trend(series, period=seasons, per="year", threads=threads)
     out["ct_rate_ratio"], out["ct_lower"], out["ct_upper"] = ct.rate_ratio, ct.lower, ct.upper
     out["ct_pvalue"] = ct.pvalue
+    out["ct_status"] = ct.status
     out["ct_qvalue"] = multiple_testing(np.asarray(ct.pvalue, float), "bh")
     step("seasonal Poisson trend")
     if changes:
         cp = changepoints(series, cost="poisson", threads=threads)
-        out["cp_changes"] = cp.n_changes
+        out["cp_changes"], out["cp_status"] = cp.n_changes, cp.status
         start = np.array([p[-1] + 1 if len(p) else 0 for p in cp.positions])
         out["cp_month"] = pd.Series(wide.index.take(start)).where(start > 0).array
     step("change points")

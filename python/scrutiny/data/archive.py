@@ -25,6 +25,7 @@ gives the same bytes.
 from __future__ import annotations
 
 import binascii
+import os
 from pathlib import Path
 
 import numpy as np
@@ -169,6 +170,9 @@ POINTS_PER_LSOA = 6     # anonymised map points per LSOA, as data.police.uk snap
 BLANK_LSOA = 0.015      # share of records with no location (and no LSOA); BTP 10 times more
 DUPLICATE_IDS = 0.0005  # share of crimes whose ID is also another row's
 MIN_PLANTED_MEAN = 3.0  # planted series have at least this many records a month to begin with
+MAX_RECORDS = 10**9     # bounds of the arguments (a billion records is some 200 GB of files)
+MAX_MONTHS = 1200
+MAX_LSOAS = 10 * LSOAS_ENGLAND_AND_WALES
 
 README = """\
 SYNTHETIC DATA - NOT REAL POLICE RECORDS
@@ -212,7 +216,7 @@ class _Layout:
     """The national layout drawn once from the seed: LSOAs of every force, their points,
     each LSOA x crime type series' share of its force's records, and the planted series."""
 
-    def __init__(self, seed: int, lsoas: int, months: int):
+    def __init__(self, seed: int, lsoas: int):
         rng = np.random.default_rng(np.random.SeedSequence([seed, 0]))
         weights = np.array([f[2] for f in FORCES], dtype=float)
         territorial = [i for i, f in enumerate(FORCES) if f[3]]
@@ -456,29 +460,34 @@ def write_policeuk_archive(folder, records=100_000, months=36, forces=None, seed
     Examples
     --------
     >>> import scrutiny as sc
-    >>> truth = sc.data.write_policeuk_archive("archive", records=5_000, months=12)  # doctest: +SKIP
-    >>> crimes = sc.data.read_policeuk("archive")                                      # doctest: +SKIP
+    >>> truth = sc.data.write_policeuk_archive("archive", records=5_000)  # doctest: +SKIP
+    >>> crimes = sc.data.read_policeuk("archive")                          # doctest: +SKIP
     """
     import pandas as pd
 
-    records = v.whole_number(records, "records", minimum=1, maximum=None)
-    months = v.whole_number(months, "months", minimum=1)
+    if not isinstance(folder, (str, os.PathLike)):
+        raise TypeError(f"folder must be a folder name (got {type(folder).__name__})")
+    records = v.whole_number(records, "records", minimum=1, maximum=MAX_RECORDS)
+    months = v.whole_number(months, "months", minimum=1, maximum=MAX_MONTHS)
     seed = v.whole_number(seed, "seed", maximum=None)
+    quirks, progress = v.boolean(quirks, "quirks"), v.boolean(progress, "progress")
     try:
-        start = pd.Period(first, freq="M")
+        start = pd.Period(first, freq="M") if isinstance(first, str) else None
     except (ValueError, TypeError):
-        raise ValueError(f"first must be a month as 'YYYY-MM' (got {first!r})") from None
+        start = None
+    if start is None or pd.isna(start):
+        raise ValueError(f"first must be a month as 'YYYY-MM' (got {first!r})")
     if not (isinstance(planted, (int, float)) and 0 <= planted <= 0.5):
         raise ValueError(f"planted must be a share between 0 and 0.5 (got {planted!r})")
     keys = _force_keys(forces)
     if lsoas is None:
         lsoas = int(np.clip(round(records / months / RECORDS_PER_LSOA_MONTH), 1,
                             LSOAS_ENGLAND_AND_WALES))
-    lsoas = v.whole_number(lsoas, "lsoas", minimum=1)
+    lsoas = v.whole_number(lsoas, "lsoas", minimum=1, maximum=MAX_LSOAS)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
 
-    layout = _Layout(seed, lsoas, months)
+    layout = _Layout(seed, lsoas)
     profile = layout.profile(start, months)
     missing = _missing(layout.rng, keys, months, start) if quirks else {}
     # scale: records expected per unit of FORCES' monthly volume, over the months written
