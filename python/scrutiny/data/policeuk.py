@@ -6,6 +6,13 @@ outcome of a crime) and ``YYYY-MM-<force>-stop-and-search.csv`` (one row per sea
 archive as downloaded is a zip of ``YYYY-MM/`` folders holding those files.  The kind of each
 file is told by its header, not its name.
 
+Files are read one at a time with Arrow (``pyarrow.csv``) straight into typed and categorical
+columns; a file Arrow cannot read as it stands (a line with the wrong number of fields, a
+coordinate that is not a number, text that is not UTF-8) is read by the pandas parser instead,
+which places and reports every such line.  ``engine="pandas"`` reads every file that way.
+:func:`aggregate_policeuk` given a path counts each file as it is read, so its memory is that of
+the counts plus one file.
+
 Malformed rows never stop a read: they are left out or blanked, and each is described in plain
 English in ``frame.attrs["problems"]`` (file, line numbers, what was wrong, what was done), for
 a report's "data issues" section.
@@ -67,6 +74,9 @@ _BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _SPARE = 4      # spare columns read beyond the header, to catch rows with extra fields
 _SHOW_LINES = 5
 _HEADER_SEARCH = 1000   # blank lines looked through for the header
+ENGINES = ("pyarrow", "pandas")
+# Text columns with few distinct values, categorical when read with Arrow (besides "category").
+_CODED = {"Location", "LSOA code", "LSOA name"}
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
@@ -188,6 +198,33 @@ class _Problems:
             self.add(files[int(f)], group["_line"], what, done)
 
 
+class _FileProblems(_Problems):
+    """The notes of files typed one at a time, put back in the order a read of all of them at
+    once gives: every note of the parse first, then those of each check in turn, each file in
+    order within a check."""
+
+    def __init__(self):
+        super().__init__()
+        self.staged: list[tuple[int, int, str]] = []
+        self.file = self.stage = 0
+
+    def start(self, file: int) -> None:
+        self.file, self.stage = file, 0
+
+    def by_file(self, *args) -> None:
+        self.stage += 1
+        super().by_file(*args)
+
+    def add(self, file: str, lines, what: str, done: str) -> None:
+        before = len(self.notes)
+        super().add(file, lines, what, done)
+        self.staged += [(self.stage, self.file, note) for note in self.notes[before:]]
+        del self.notes[before:]
+
+    def ordered(self) -> list[str]:
+        return self.notes + [n for _, _, n in sorted(self.staged, key=lambda s: s[:2])]
+
+
 class _BlankLines(io.RawIOBase):
     """A binary stream passed through unchanged, noting its runs of blank lines (nothing but
     spaces, tabs and carriage returns, as the CSV parser skips them): ``runs`` holds the
@@ -285,15 +322,165 @@ def _read_one(source: _Source, header: list[str], index: int, problems: _Problem
     return table.loc[~long & ~blank].drop(columns=spare)
 
 
+def _arrow_types(header: list[str], kind: str) -> dict:
+    """The Arrow type each column of a file is read as."""
+    import pyarrow as pa
+
+    coded = pa.dictionary(pa.int32(), pa.string())
+    types = {}
+    for name in header:
+        how = COLUMNS[kind].get(name, "str")
+        types[name] = (pa.float64() if how in _BOUNDS else
+                       coded if how in ("category", "month") or name in _CODED else pa.string())
+    return types
+
+
+@contextlib.contextmanager
+def _arrow_stream(source: _Source):
+    """The file's bytes for Arrow: unzipped by Arrow when on disk, by Python in an archive."""
+    import pyarrow as pa
+
+    if source.archive is not None:
+        with source.open() as raw:
+            yield raw
+    else:
+        gz = source.name.lower().endswith(".gz")
+        with pa.input_stream(str(source.path), compression="gzip" if gz else None) as raw:
+            yield raw
+
+
+def _categorical(array):
+    """An Arrow dictionary column as a pandas Categorical of its values in use, sorted (as
+    ``astype("category")`` gives)."""
+    import pandas as pd
+
+    codes = array.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    names = np.asarray(array.dictionary.to_pylist(), dtype=object)
+    used = np.zeros(len(names) + 1, dtype=bool)
+    used[codes] = True                          # codes of -1 mark the spare last slot
+    kept = np.flatnonzero(used[:-1])
+    order = kept[np.argsort(names[kept].astype(str), kind="stable")]
+    rank = np.full(len(names) + 1, -1, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    return pd.Categorical.from_codes(rank[codes], pd.Index(names[order].tolist(), dtype="str"))
+
+
+def _arrow_one(source: _Source, header: list[str], index: int, kind: str):
+    """One file read by Arrow, laid out as :func:`_read_one` gives it (text columns of few
+    values categorical, coordinates float64); None when Arrow cannot read it as it stands (a
+    line with the wrong number of fields or of spaces only, text that is not UTF-8, a
+    coordinate that is not a number, the header after blank lines), to be read by
+    :func:`_read_one`, which places and reports each such line.
+
+    Empty lines are read as rows of nothing and left out a block at a time, so that the
+    position of each row is its line in the file.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    if source.header_line != 1 or len(set(header)) != len(header):
+        return None
+    types = _arrow_types(header, kind)
+    options = dict(
+        read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
+        parse_options=pcsv.ParseOptions(ignore_empty_lines=False),
+        convert_options=pcsv.ConvertOptions(column_types=types, null_values=[""],
+                                            strings_can_be_null=True, check_utf8=True))
+    blocks, lines, line = [], [], 2
+    try:
+        with _arrow_stream(source) as raw:
+            reader = pcsv.open_csv(raw, **options)
+            for block in reader:
+                filled = pc.is_valid(block.column(0))
+                for column in block.columns[1:]:
+                    filled = pc.or_(filled, pc.is_valid(column))
+                rows = np.flatnonzero(filled.to_numpy(zero_copy_only=False))
+                blocks.append(block.take(rows) if len(rows) < block.num_rows else block)
+                lines.append(line + rows)
+                line += block.num_rows
+            schema = reader.schema
+    except (pa.ArrowException, OSError, EOFError, zlib.error):
+        return None
+    table = pa.Table.from_batches(blocks, schema=schema).unify_dictionaries()
+    part = {}
+    for name in header:
+        column = table.column(name)
+        if pa.types.is_dictionary(column.type):
+            part[name] = _categorical(column.combine_chunks())
+        elif pa.types.is_floating(column.type):
+            values = column.to_numpy()
+            if np.isnan(values[pc.is_valid(column).to_numpy(zero_copy_only=False)]).any():
+                return None         # "nan" in the file: a number for Arrow, text for pandas
+            part[name] = values
+        else:
+            part[name] = column.to_pandas()
+    part = pd.DataFrame(part, index=pd.RangeIndex(table.num_rows))
+    part["_line"] = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
+    part["_file"] = index
+    return part
+
+
+def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[str], first, last,
+                 problems: _FileProblems, ids: list):
+    """The typed records of each file in turn, within ``first`` to ``last``; their crime IDs
+    are put in ``ids``."""
+    import pandas as pd
+
+    for i, source in enumerate(chosen):
+        problems.start(i)
+        header = headers[source.name]
+        table = _arrow_one(source, header, i, kind)
+        if table is None:
+            table = _read_one(source, header, i, problems)
+        frame = _typed(table, kind, files, chosen, problems, ids=ids)
+        frame = _within(frame, first, last)
+        for name in frame.columns:
+            if isinstance(frame[name].dtype, pd.CategoricalDtype):
+                frame[name] = frame[name].cat.remove_unused_categories()
+        yield frame
+
+
+def _within(frame, first, last):
+    """The records from month ``first`` to month ``last`` (either None: no bound)."""
+    if first is None and last is None:
+        return frame
+    months = frame["month"]
+    inside = np.ones(len(frame), dtype=bool)
+    if first is not None:
+        inside &= (months >= first).to_numpy()
+    if last is not None:
+        inside &= (months <= last).to_numpy()
+    return frame.loc[inside].reset_index(drop=True)
+
+
+def _concat(frames: list):
+    """Typed records of several files as one frame, each categorical column over the sorted
+    union of the files' categories."""
+    import pandas as pd
+
+    filled = [f for f in frames if len(f)] or frames[:1]
+    if len(filled) == 1:
+        return filled[0]
+    for name in filled[0].columns:
+        if isinstance(filled[0][name].dtype, pd.CategoricalDtype):
+            union = sorted(set().union(*(f[name].cat.categories for f in filled)))
+            union = pd.Index(union, dtype="str")
+            filled = [f.assign(**{name: f[name].cat.set_categories(union)}) for f in filled]
+    return pd.concat(filled, ignore_index=True)
+
+
 def _months(values):
     """``"YYYY-MM"`` strings as monthly periods, and a mask of the rows that are months."""
     import pandas as pd
 
     codes, uniques = pd.factorize(values)
-    ok = np.array([bool(_MONTH.match(str(u))) for u in uniques], dtype=bool)
+    uniques = [str(u).strip() for u in uniques]
+    ok = np.array([bool(_MONTH.match(u)) for u in uniques], dtype=bool)
     ordinals = np.array([pd.Period(u, freq="M").ordinal if k else 0
                          for u, k in zip(uniques, ok)] or [0], dtype=np.int64)  # [0]: no month
-    valid = (codes >= 0) & (ok[np.maximum(codes, 0)] if uniques.size else False)
+    valid = (codes >= 0) & (ok[np.maximum(codes, 0)] if uniques else False)
     return pd.PeriodIndex.from_ordinals(ordinals[np.maximum(codes, 0)], freq="M"), valid
 
 
@@ -325,8 +512,11 @@ def _boolean(column, table, files, problems: _Problems):
     return pd.array(values.to_numpy(dtype=object), dtype="boolean")
 
 
-def _typed(table, kind: str, files: list[str], sources: list[_Source], problems: _Problems):
-    """The raw string table of one kind as the typed frame ``read_policeuk`` returns."""
+def _typed(table, kind: str, files: list[str], sources: list[_Source], problems: _Problems,
+           ids: list | None = None):
+    """The raw string table of one kind as the typed frame ``read_policeuk`` returns (columns
+    already categorical are kept so).  The crime IDs of the rows kept are noted when repeated,
+    or put in ``ids`` when given (to be checked with those of other files)."""
     import pandas as pd
 
     for name in COLUMNS[kind]:
@@ -342,7 +532,7 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
         keep &= ~bad_date
         month, valid = _months(raw_date.str[:7].where(~bad_date))   # the published month
     else:
-        month, valid = _months(table["Month"].str.strip())
+        month, valid = _months(table["Month"])
         problems.by_file(table, ~valid, files, "had a month that is not YYYY-MM", "left out")
     keep &= valid
     for name in _NEEDED[kind]:
@@ -362,6 +552,8 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
         elif how == "date":
             out["date"] = date.dt.as_unit("ns").array
             out["month"] = month
+        elif isinstance(column.dtype, pd.CategoricalDtype):
+            out[snake_case(name)] = column.array
         else:
             out[snake_case(name)] = column.to_numpy()
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(table)))
@@ -375,12 +567,17 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
     if kind == "stop-and-search":
         frame["force"] = frame["force"].astype("category")
     if kind == "street":
-        _note_repeated_ids(table.loc[keep, ["Crime ID", "_file", "_line"]], files, problems)
+        kept = table.loc[keep, ["Crime ID", "_file", "_line"]]
+        if ids is None:
+            _note_repeated_ids(kept, files, problems)
+        else:
+            ids.append(kept.dropna(subset=["Crime ID"]))
     return frame
 
 
 def _note_repeated_ids(ids, files: list[str], problems: _Problems) -> None:
-    """One note on crime IDs found on more than one row (they are kept), with an example."""
+    """One note on crime IDs found on more than one row (they are kept), with an example
+    (the IDs may be given as their hashes)."""
     ids = ids.dropna(subset=["Crime ID"])
     twice = ids.loc[ids["Crime ID"].duplicated(keep=False).to_numpy()]
     if len(twice):
@@ -392,7 +589,7 @@ def _note_repeated_ids(ids, files: list[str], problems: _Problems) -> None:
                               f"more than one row ({len(twice):,} rows, e.g. {where}); kept")
 
 
-def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
+def read_policeuk(path, kind: str | None = None, *, start=None, end=None, engine="pyarrow"):
     """Read data.police.uk street-level crime, outcomes or stop-and-search files.
 
     Parameters
@@ -408,6 +605,14 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
     start, end : str or pandas.Period, optional
         First and last month to keep (``"2024-01"``), inclusive.  Files whose names start
         with a month outside the range are not opened.
+    engine : {"pyarrow", "pandas"}
+        How files are parsed.  ``"pyarrow"`` (the default) reads each file with Arrow into
+        typed columns, and ``location``, ``lsoa_code`` and ``lsoa_name`` are categorical too
+        (otherwise the frame, its rows and its ``attrs`` are those of ``"pandas"``); a file
+        Arrow cannot read as it stands (a line with the wrong number of fields, text that is
+        not UTF-8, a coordinate that is not a number) is read with pandas.  ``"pandas"``
+        reads every file with pandas' parser, all text columns but the categorical ones as
+        strings.
 
     Returns
     -------
@@ -450,6 +655,17 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
     >>> crimes.attrs["kind"], str(crimes["month"].dtype)                 # doctest: +SKIP
     ('street', 'period[M]')
     """
+    engine = v.choice(engine, "engine", ENGINES)
+    # other engines are dispatched here, before any file is opened
+    with _opened(path, kind, start, end) as (path, sources, kind, first, last, single):
+        return _read(path, sources, kind, first, last, single, engine)
+
+
+@contextlib.contextmanager
+def _opened(path, kind, start, end):
+    """The arguments of a read checked, and the CSV files under ``path``: yields the path,
+    the files, ``kind``, the first and last months, and whether ``path`` is one CSV file.
+    Damaged compressed files met inside the ``with`` block are named in a ValueError."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a file or folder name (got {type(path).__name__})")
     if kind is not None and (not isinstance(kind, str) or kind not in KINDS):
@@ -469,11 +685,9 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
                 raise ValueError(f"path {str(path)!r} is a zip archive that cannot be opened "
                                  "(damaged or cut short)")
     try:
-        if path.is_file() and archive is None:
-            sources = [_Source(path.name, path=path)]
-        else:
-            sources = _sources(path, archive)
-        return _read(path, sources, kind, first, last, single=path.is_file() and archive is None)
+        single = path.is_file() and archive is None
+        sources = [_Source(path.name, path=path)] if single else _sources(path, archive)
+        yield path, sources, kind, first, last, single
     except (EOFError, zlib.error, zipfile.BadZipFile) as exc:
         raise ValueError(f"path {str(path)!r}: a compressed file is damaged or cut short "
                          f"({exc})") from None
@@ -482,10 +696,39 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None):
             archive.close()
 
 
-def _read(path: Path, sources, kind, first, last, single: bool):
+def _read(path: Path, sources, kind, first, last, single: bool, engine: str):
     import pandas as pd
 
-    problems = _Problems()
+    problems = _Problems() if engine == "pandas" else _FileProblems()
+    kind, chosen, headers = _choose(path, sources, kind, first, last, single, problems)
+    files = [s.name for s in chosen]
+    if engine == "pandas":
+        parts = [_read_one(s, headers[s.name], i, problems) for i, s in enumerate(chosen)]
+        filled = [part for part in parts if len(part)] or parts[:1]
+        table = (pd.concat(filled, ignore_index=True) if filled
+                 else pd.DataFrame({"_file": [], "_line": []}))
+        frame = _within(_typed(table, kind, files, chosen, problems), first, last)
+        notes = problems.notes
+    else:
+        ids = []
+        frame = _concat(list(_typed_files(chosen, headers, kind, files, first, last,
+                                          problems, ids)))
+        notes = problems.ordered()
+        problems.notes = []
+        if ids:
+            _note_repeated_ids(pd.concat(ids, ignore_index=True), files, problems)
+        notes += problems.notes
+    forces = (frame["falls_within"].dropna().unique().tolist()
+              if "falls_within" in frame else [])
+    frame.attrs.update(_attrs(path, kind, files, notes, frame["month"], forces))
+    return frame
+
+
+def _choose(path: Path, sources, kind, first, last, single: bool, problems: _Problems):
+    """The kind to read, the files of that kind within ``first`` to ``last`` (by their names'
+    months) and the header of every file; files that are not data.police.uk files noted."""
+    import pandas as pd
+
     where = "folder" if path.is_dir() else "archive"
     if not sources:
         raise ValueError(f"path {str(path)!r}: no CSV files (.csv or .csv.gz) in the {where}")
@@ -518,37 +761,23 @@ def _read(path: Path, sources, kind, first, last, single: bool):
         raise ValueError(f"kind={kind!r} but path {str(path)!r} holds no {kind} file, only {held}")
     for note in refused:
         problems.notes.append(note + "; skipped")
-
     chosen = [s for s in found[kind] if s.month is None
               or ((first is None or pd.Period(s.month, freq="M") >= first)
                   and (last is None or pd.Period(s.month, freq="M") <= last))]
-    files = [s.name for s in chosen]
-    parts = [_read_one(s, headers[s.name], i, problems) for i, s in enumerate(chosen)]
-    filled = [part for part in parts if len(part)] or parts[:1]
-    table = (pd.concat(filled, ignore_index=True) if filled
-             else pd.DataFrame({"_file": [], "_line": []}))
-    frame = _typed(table, kind, files, chosen, problems)
-    if first is not None or last is not None:
-        months = frame["month"]
-        inside = np.ones(len(frame), dtype=bool)
-        if first is not None:
-            inside &= (months >= first).to_numpy()
-        if last is not None:
-            inside &= (months <= last).to_numpy()
-        frame = frame.loc[inside].reset_index(drop=True)
+    return kind, chosen, headers
 
-    missing = missing_months(frame["month"])
+
+def _attrs(path: Path, kind: str, files: list[str], notes: list[str], months, forces) -> dict:
+    """The ``attrs`` of a read: the notes extended with the months missing from ``months``."""
+    missing = missing_months(months)
     if missing:
-        months = _n.plural(len(missing), "month")
-        problems.notes.append(f"no records for {months} between the first and the last: "
-                              f"{_month_list(missing)}")
-    forces = (sorted(frame["falls_within"].dropna().unique().tolist())
-              if "falls_within" in frame else [])
+        count = _n.plural(len(missing), "month")
+        notes = [*notes, f"no records for {count} between the first and the last: "
+                         f"{_month_list(missing)}"]
+    forces = sorted(set(forces))
     source = "data.police.uk" + (f" ({', '.join(forces)})" if forces else "")
-    frame.attrs.update({"kind": kind, "source": str(path), "files": files,
-                        "problems": problems.notes, "missing_months": missing,
-                        "attribution": f"{OGL} Source: {source}."})
-    return frame
+    return {"kind": kind, "source": str(path), "files": files, "problems": notes,
+            "missing_months": missing, "attribution": f"{OGL} Source: {source}."}
 
 
 def missing_months(months) -> list[str]:
