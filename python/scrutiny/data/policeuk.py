@@ -75,6 +75,7 @@ _SPARE = 4      # spare columns read beyond the header, to catch rows with extra
 _SHOW_LINES = 5
 _HEADER_SEARCH = 1000   # blank lines looked through for the header
 ENGINES = ("pyarrow", "pandas")
+_BATCH = 500_000    # records typed at once, at most one file more, when read with Arrow
 # Text columns with few distinct values, categorical when read with Arrow (besides "category").
 _CODED = {"Location", "LSOA code", "LSOA name"}
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -199,17 +200,19 @@ class _Problems:
 
 
 class _FileProblems(_Problems):
-    """The notes of files typed one at a time, put back in the order a read of all of them at
-    once gives: every note of the parse first, then those of each check in turn, each file in
-    order within a check."""
+    """The notes of files typed a few at a time, put back in the order a read of all of them
+    at once gives: every note of the parse first, then those of each check in turn, each file
+    in order within a check."""
 
-    def __init__(self):
+    def __init__(self, files: list[str]):
         super().__init__()
         self.staged: list[tuple[int, int, str]] = []
-        self.file = self.stage = 0
+        self.position = {name: i for i, name in enumerate(files)}
+        self.stage = 0
 
-    def start(self, file: int) -> None:
-        self.file, self.stage = file, 0
+    def start(self) -> None:
+        """Notes of the next files to be typed follow."""
+        self.stage = 0
 
     def by_file(self, *args) -> None:
         self.stage += 1
@@ -218,7 +221,7 @@ class _FileProblems(_Problems):
     def add(self, file: str, lines, what: str, done: str) -> None:
         before = len(self.notes)
         super().add(file, lines, what, done)
-        self.staged += [(self.stage, self.file, note) for note in self.notes[before:]]
+        self.staged += [(self.stage, self.position[file], note) for note in self.notes[before:]]
         del self.notes[before:]
 
     def ordered(self) -> list[str]:
@@ -350,44 +353,41 @@ def _arrow_stream(source: _Source):
 
 
 def _categorical(array):
-    """An Arrow dictionary column as a pandas Categorical of its values in use, sorted (as
-    ``astype("category")`` gives)."""
+    """An Arrow dictionary column as a pandas Categorical with its categories sorted (as
+    ``astype("category")`` gives them, once those not in use are removed)."""
     import pandas as pd
+    import pyarrow.compute as pc
 
-    codes = array.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
-    names = np.asarray(array.dictionary.to_pylist(), dtype=object)
-    used = np.zeros(len(names) + 1, dtype=bool)
-    used[codes] = True                          # codes of -1 mark the spare last slot
-    kept = np.flatnonzero(used[:-1])
-    order = kept[np.argsort(names[kept].astype(str), kind="stable")]
-    rank = np.full(len(names) + 1, -1, dtype=np.int64)
-    rank[order] = np.arange(len(order))
-    return pd.Categorical.from_codes(rank[codes], pd.Index(names[order].tolist(), dtype="str"))
+    order = pc.array_sort_indices(array.dictionary).to_numpy()
+    rank = np.empty(len(order) + 1, dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    rank[-1] = -1                                # missing values: code -1
+    codes = array.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    categories = pd.Index(array.dictionary.take(order).to_pandas(), dtype="str")
+    return pd.Categorical.from_codes(rank[codes], categories, validate=False)
 
 
-def _arrow_one(source: _Source, header: list[str], index: int, kind: str):
-    """One file read by Arrow, laid out as :func:`_read_one` gives it (text columns of few
-    values categorical, coordinates float64); None when Arrow cannot read it as it stands (a
-    line with the wrong number of fields or of spaces only, text that is not UTF-8, a
-    coordinate that is not a number, the header after blank lines), to be read by
+def _arrow_one(source: _Source, header: list[str], kind: str):
+    """One file read by Arrow: its table of typed columns (text of few values dictionary
+    encoded, coordinates float64) and the line of each row; None when Arrow cannot read it as
+    it stands (a line with the wrong number of fields or of spaces only, text that is not
+    UTF-8, a coordinate that is not a number, the header after blank lines), to be read by
     :func:`_read_one`, which places and reports each such line.
 
     Empty lines are read as rows of nothing and left out a block at a time, so that the
     position of each row is its line in the file.
     """
-    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
     if source.header_line != 1 or len(set(header)) != len(header):
         return None
-    types = _arrow_types(header, kind)
     options = dict(
         read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
         parse_options=pcsv.ParseOptions(ignore_empty_lines=False),
-        convert_options=pcsv.ConvertOptions(column_types=types, null_values=[""],
-                                            strings_can_be_null=True, check_utf8=True))
+        convert_options=pcsv.ConvertOptions(column_types=_arrow_types(header, kind),
+                                            null_values=[""], strings_can_be_null=True))
     blocks, lines, line = [], [], 2
     try:
         with _arrow_stream(source) as raw:
@@ -400,46 +400,72 @@ def _arrow_one(source: _Source, header: list[str], index: int, kind: str):
                 blocks.append(block.take(rows) if len(rows) < block.num_rows else block)
                 lines.append(line + rows)
                 line += block.num_rows
-            schema = reader.schema
+            table = pa.Table.from_batches(blocks, schema=reader.schema)
     except (pa.ArrowException, OSError, EOFError, zlib.error):
         return None
-    table = pa.Table.from_batches(blocks, schema=schema).unify_dictionaries()
-    part = {}
     for name in header:
+        column = table.column(name)
+        if pa.types.is_floating(column.type) and pc.any(pc.is_nan(column)).as_py():
+            return None         # "nan" in the file: a number for Arrow, text for pandas
+    return table, np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
+
+
+def _arrow_frame(read: list):
+    """Files read by :func:`_arrow_one`, as ``(position, (table, lines))`` with one header,
+    as one frame laid out as :func:`_read_one` gives it (dictionary columns categorical)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    table = pa.concat_tables([t for _, (t, _) in read]).unify_dictionaries()
+    part = {}
+    for name in table.column_names:
         column = table.column(name)
         if pa.types.is_dictionary(column.type):
             part[name] = _categorical(column.combine_chunks())
         elif pa.types.is_floating(column.type):
-            values = column.to_numpy()
-            if np.isnan(values[pc.is_valid(column).to_numpy(zero_copy_only=False)]).any():
-                return None         # "nan" in the file: a number for Arrow, text for pandas
-            part[name] = values
+            part[name] = column.to_numpy()
         else:
             part[name] = column.to_pandas()
     part = pd.DataFrame(part, index=pd.RangeIndex(table.num_rows))
-    part["_line"] = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
-    part["_file"] = index
+    part["_line"] = np.concatenate([lines for _, (_, lines) in read])
+    part["_file"] = np.repeat([i for i, _ in read], [len(lines) for _, (_, lines) in read])
+    part.attrs["arrow"] = True
     return part
 
 
 def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[str], first, last,
                  problems: _FileProblems, ids: list):
-    """The typed records of each file in turn, within ``first`` to ``last``; their crime IDs
-    are put in ``ids``."""
+    """The typed records of the files, within ``first`` to ``last``, a few files (about
+    ``_BATCH`` records) at a time; their crime IDs are put in ``ids``."""
     import pandas as pd
 
-    for i, source in enumerate(chosen):
-        problems.start(i)
-        header = headers[source.name]
-        table = _arrow_one(source, header, i, kind)
-        if table is None:
-            table = _read_one(source, header, i, problems)
-        frame = _typed(table, kind, files, chosen, problems, ids=ids)
-        frame = _within(frame, first, last)
+    def typed(table):
+        frame = _within(_typed(table, kind, files, chosen, problems, ids=ids), first, last)
         for name in frame.columns:
             if isinstance(frame[name].dtype, pd.CategoricalDtype):
                 frame[name] = frame[name].cat.remove_unused_categories()
-        yield frame
+        problems.start()
+        return frame
+
+    read, rows = [], 0
+    for i, source in enumerate(chosen):
+        header = headers[source.name]
+        got = _arrow_one(source, header, kind)
+        if read and (got is None or header != headers[chosen[read[0][0]].name]):
+            yield typed(_arrow_frame(read))
+            read, rows = [], 0
+        if got is None:
+            yield typed(_read_one(source, header, i, problems))
+            continue
+        read.append((i, got))
+        rows += got[0].num_rows
+        if rows >= _BATCH:
+            yield typed(_arrow_frame(read))
+            read, rows = [], 0
+    if read:
+        yield typed(_arrow_frame(read))
+    if not chosen:
+        yield typed(pd.DataFrame({"_file": [], "_line": []}))
 
 
 def _within(frame, first, last):
@@ -463,12 +489,14 @@ def _concat(frames: list):
     filled = [f for f in frames if len(f)] or frames[:1]
     if len(filled) == 1:
         return filled[0]
-    for name in filled[0].columns:
-        if isinstance(filled[0][name].dtype, pd.CategoricalDtype):
-            union = sorted(set().union(*(f[name].cat.categories for f in filled)))
-            union = pd.Index(union, dtype="str")
-            filled = [f.assign(**{name: f[name].cat.set_categories(union)}) for f in filled]
-    return pd.concat(filled, ignore_index=True)
+    columns = filled[0].columns
+    coded = {name: pd.api.types.union_categoricals([f[name] for f in filled],
+                                                   sort_categories=True)
+             for name in columns if isinstance(filled[0][name].dtype, pd.CategoricalDtype)}
+    frame = pd.concat([f.drop(columns=list(coded)) for f in filled], ignore_index=True)
+    for name, values in coded.items():
+        frame[name] = values
+    return frame[columns]
 
 
 def _months(values):
@@ -519,6 +547,7 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
     or put in ``ids`` when given (to be checked with those of other files)."""
     import pandas as pd
 
+    arrow = table.attrs.get("arrow", False)
     for name in COLUMNS[kind]:
         if name not in table.columns:
             table[name] = pd.Series(np.nan, index=table.index, dtype=object)
@@ -552,7 +581,7 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
         elif how == "date":
             out["date"] = date.dt.as_unit("ns").array
             out["month"] = month
-        elif isinstance(column.dtype, pd.CategoricalDtype):
+        elif isinstance(column.dtype, pd.CategoricalDtype) or (arrow and column.notna().any()):
             out[snake_case(name)] = column.array
         else:
             out[snake_case(name)] = column.to_numpy()
@@ -573,6 +602,21 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
         else:
             ids.append(kept.dropna(subset=["Crime ID"]))
     return frame
+
+
+def _repeated(ids: list):
+    """The rows of the tables of crime IDs ``ids`` whose ID is found more than once."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def text(table):
+        return pa.array(table["Crime ID"], from_pandas=True).cast(pa.large_string())
+
+    counts = pc.value_counts(pa.chunked_array([text(t) for t in ids], pa.large_string()))
+    twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    rows = [t.loc[pc.is_in(text(t), twice).to_numpy(zero_copy_only=False)] for t in ids]
+    return pd.concat(rows, ignore_index=True)
 
 
 def _note_repeated_ids(ids, files: list[str], problems: _Problems) -> None:
@@ -699,7 +743,7 @@ def _opened(path, kind, start, end):
 def _read(path: Path, sources, kind, first, last, single: bool, engine: str):
     import pandas as pd
 
-    problems = _Problems() if engine == "pandas" else _FileProblems()
+    problems = _Problems()
     kind, chosen, headers = _choose(path, sources, kind, first, last, single, problems)
     files = [s.name for s in chosen]
     if engine == "pandas":
@@ -710,13 +754,14 @@ def _read(path: Path, sources, kind, first, last, single: bool, engine: str):
         frame = _within(_typed(table, kind, files, chosen, problems), first, last)
         notes = problems.notes
     else:
-        ids = []
+        ids, staged = [], _FileProblems(files)
+        staged.notes = problems.notes
         frame = _concat(list(_typed_files(chosen, headers, kind, files, first, last,
-                                          problems, ids)))
-        notes = problems.ordered()
+                                          staged, ids)))
+        notes = staged.ordered()
         problems.notes = []
         if ids:
-            _note_repeated_ids(pd.concat(ids, ignore_index=True), files, problems)
+            _note_repeated_ids(_repeated(ids), files, problems)
         notes += problems.notes
     forces = (frame["falls_within"].dropna().unique().tolist()
               if "falls_within" in frame else [])
