@@ -850,13 +850,18 @@ def _month_list(months: list[str]) -> str:
     return ", ".join(runs)
 
 
-def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, complete: bool = True):
+def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, complete: bool = True,
+                       kind: str | None = None, start=None, end=None):
     """Count records by area, month and type, with zeros where a combination has none.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        Records, e.g. from :func:`read_policeuk`.  Not modified.
+    frame : pandas.DataFrame, str or os.PathLike
+        Records, e.g. from :func:`read_policeuk`, not modified; or the files themselves, as
+        ``path`` of :func:`read_policeuk`: they are then counted as they are read, a few at a
+        time, so that memory holds the counts, one batch of files (about 500,000 records)
+        and 16 bytes a record for the check of repeated crime IDs, not the records.  The
+        counts equal those of the frame :func:`read_policeuk` reads.
     by : sequence of str or of tuples of str
         The columns to count by, e.g. ``("lsoa_code", "month", "crime_type")`` or
         ``("falls_within", "month", "last_outcome_category")``.  A tuple groups columns that
@@ -867,6 +872,8 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
         (or tuple) gets a row, with count 0 where there are no records.  Months are the months with
         records: a month missing from the data is not filled with zeros (it is listed in
         ``attrs["missing_months"]`` instead).
+    kind, start, end : optional
+        As for :func:`read_policeuk`, when ``frame`` is a path.
 
     Returns
     -------
@@ -880,9 +887,10 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     Raises
     ------
     TypeError
-        If ``frame`` is not a DataFrame, or ``by`` not a sequence of column names.
+        If ``frame`` is not a DataFrame or a path, or ``by`` not a sequence of column names.
     ValueError
-        If a ``by`` column is not in ``frame``.
+        If a ``by`` column is not in ``frame``; as :func:`read_policeuk` for a path; if
+        ``kind``, ``start`` or ``end`` is given with a DataFrame.
 
     Examples
     --------
@@ -895,20 +903,14 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     [1, 0, 1, 0, 0, 1, 0, 0]
     """
 
+    if isinstance(frame, (str, os.PathLike)):
+        return _aggregate_files(frame, by, v.boolean(complete, "complete"), kind, start, end)
+    for name, value in (("kind", kind), ("start", start), ("end", end)):
+        if value is not None:
+            raise ValueError(f"{name} applies only when frame is a path to read")
     v.data_frame(frame, "frame")
     v.distinct_columns(frame, "frame")
-    groups = [tuple(v.column_names(g, "by")) if isinstance(g, (tuple, list)) else (g,)
-              for g in v.column_names(by, "by")]
-    keys = [key for group in groups for key in group]
-    for key in keys:
-        if not isinstance(key, Hashable) or isinstance(key, (tuple, list)):
-            raise TypeError(f"by must hold column names, or tuples of column names (got "
-                            f"{key!r})")
-        if key not in frame.columns:
-            raise ValueError(f"by names column {key!r}, which frame does not have "
-                             f"(its columns: {', '.join(map(str, frame.columns))})")
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"by names a column twice ({', '.join(map(str, keys))})")
+    groups, keys = _groups(by, frame.columns)
     complete = v.boolean(complete, "complete")
     try:
         return _aggregate(frame, groups, keys, complete)
@@ -922,23 +924,81 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
         raise
 
 
+def _groups(by, columns):
+    """``by`` checked against the names ``columns``: its groups of columns (tuples) and all
+    their columns."""
+    groups = [tuple(v.column_names(g, "by")) if isinstance(g, (tuple, list)) else (g,)
+              for g in v.column_names(by, "by")]
+    keys = [key for group in groups for key in group]
+    for key in keys:
+        if not isinstance(key, Hashable) or isinstance(key, (tuple, list)):
+            raise TypeError(f"by must hold column names, or tuples of column names (got "
+                            f"{key!r})")
+        if key not in columns:
+            raise ValueError(f"by names column {key!r}, which frame does not have "
+                             f"(its columns: {', '.join(map(str, columns))})")
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"by names a column twice ({', '.join(map(str, keys))})")
+    return groups, keys
+
+
+def _aggregate_files(path, by, complete: bool, kind, start, end):
+    """The counts of :func:`aggregate_policeuk` of the files under ``path``, counted a batch of
+    files at a time; the ``attrs`` those of the frame :func:`read_policeuk` would read."""
+    import pandas as pd
+
+    with _opened(path, kind, start, end) as (path, sources, kind, first, last, single):
+        problems = _Problems()
+        kind, chosen, headers = _choose(path, sources, kind, first, last, single, problems)
+        files = [s.name for s in chosen]
+        empty = _typed(pd.DataFrame({"_file": [], "_line": []}), kind, [], [], _Problems())
+        groups, keys = _groups(by, empty.columns)
+        staged, ids = _FileProblems(files), []
+        staged.notes = problems.notes
+        counts, months, forces = [], [], set()
+        for frame in _typed_files(chosen, headers, kind, files, first, last, staged, ids):
+            if ids and ids[-1]["Crime ID"].dtype != np.uint64:  # the IDs as 64-bit hashes
+                ids[-1] = pd.DataFrame({
+                    "Crime ID": pd.util.hash_array(ids[-1]["Crime ID"].to_numpy(dtype=object)),
+                    "_file": ids[-1]["_file"].to_numpy(dtype=np.int32),
+                    "_line": ids[-1]["_line"].to_numpy(dtype=np.int32)})
+            months.append(frame["month"].unique())
+            if "falls_within" in frame:
+                forces.update(frame["falls_within"].dropna().unique().tolist())
+            counts.append(frame.groupby(keys, observed=True, dropna=False, sort=False)
+                          .size().rename("_n").reset_index())
+        notes = staged.ordered()
+        if ids:
+            every = pd.concat(ids, ignore_index=True)
+            problems.notes = []
+            _note_repeated_ids(every.loc[every["Crime ID"].duplicated(keep=False).to_numpy()],
+                               files, problems)
+            notes += problems.notes
+        total = _concat(counts)
+        total.attrs.update(_attrs(path, kind, files, notes,
+                                  pd.PeriodIndex(np.concatenate(months), freq="M"), forces))
+        return _aggregate(total, groups, keys, complete, weights="_n")
+
+
 def _hashable(value) -> bool:
     return isinstance(value, Hashable)
 
 
-def _aggregate(frame, groups, keys, complete):
-    """The counts of :func:`aggregate_policeuk`, its arguments checked."""
+def _aggregate(frame, groups, keys, complete, weights=None):
+    """The counts of :func:`aggregate_policeuk`, its arguments checked; each row of ``frame``
+    stands for the number of records in its column ``weights`` when given, one otherwise."""
     import pandas as pd
 
     problems = list(frame.attrs.get("problems", []))
     absent = frame[keys].isna()
     noted = np.zeros(len(frame), dtype=bool)
+    size = np.ones(len(frame), dtype=np.int64) if weights is None else frame[weights].to_numpy()
     for key in keys:  # each record not counted is noted once, for its first missing key
-        n = int((absent[key].to_numpy() & ~noted).sum())
+        n = int(size[absent[key].to_numpy() & ~noted].sum())
         noted |= absent[key].to_numpy()
         if n:
             problems.append(f"{_n.plural(n, 'record')} with no {key} not counted")
-    counted = frame.loc[~absent.any(axis=1).to_numpy(), keys]
+    counted = frame.loc[~absent.any(axis=1).to_numpy(), keys + ([weights] if weights else [])]
     full = None
     if complete:  # every combination of the values (or value tuples) seen in each group
         for group in groups:
@@ -954,7 +1014,8 @@ def _aggregate(frame, groups, keys, complete):
             counted = counted.assign(**{key: counted[key].astype(object)})
             if full is not None:
                 full = full.assign(**{key: full[key].astype(object)})
-    sizes = counted.groupby(keys, sort=True).size()
+    sizes = (counted.groupby(keys, sort=True).size() if weights is None
+             else counted.groupby(keys, sort=True)[weights].sum())
     if full is not None:
         sizes = sizes.reindex(pd.MultiIndex.from_frame(full), fill_value=0)
     out = sizes.rename("count").astype(np.int64).reset_index()
