@@ -417,6 +417,9 @@ def _arrow_frame(read: list):
     import pyarrow as pa
 
     table = pa.concat_tables([t for _, (t, _) in read]).unify_dictionaries()
+    if table.num_rows == 0:     # typed as the pandas reader types a file of no rows
+        return pd.DataFrame({name: np.empty(0, dtype=object)
+                             for name in [*table.column_names, "_line", "_file"]})
     part = {}
     for name in table.column_names:
         column = table.column(name)
@@ -439,11 +442,15 @@ def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[st
     ``_BATCH`` records) at a time; their crime IDs are put in ``ids``."""
     import pandas as pd
 
+    coded = {snake_case(name) for name in _CODED}
+
     def typed(table):
         frame = _within(_typed(table, kind, files, chosen, problems, ids=ids), first, last)
         for name in frame.columns:
             if isinstance(frame[name].dtype, pd.CategoricalDtype):
                 frame[name] = frame[name].cat.remove_unused_categories()
+            elif name in coded:     # a file read by pandas, or of no rows
+                frame[name] = frame[name].astype("category")
         problems.start()
         return frame
 
@@ -490,9 +497,15 @@ def _concat(frames: list):
     if len(filled) == 1:
         return filled[0]
     columns = filled[0].columns
-    coded = {name: pd.api.types.union_categoricals([f[name] for f in filled],
-                                                   sort_categories=True)
-             for name in columns if isinstance(filled[0][name].dtype, pd.CategoricalDtype)}
+    coded = {}
+    for name in columns:
+        if isinstance(filled[0][name].dtype, pd.CategoricalDtype):
+            text = [f[name].array.rename_categories(f[name].cat.categories.astype("str"))
+                    for f in filled]
+            union = pd.api.types.union_categoricals(text, sort_categories=True)
+            # no value in any file: categories of no type, as pandas gives them
+            coded[name] = (union if len(union.categories) else
+                           pd.Categorical(union, categories=pd.Index([], dtype=object)))
     frame = pd.concat([f.drop(columns=list(coded)) for f in filled], ignore_index=True)
     for name, values in coded.items():
         frame[name] = values
@@ -732,7 +745,7 @@ def _opened(path, kind, start, end):
         single = path.is_file() and archive is None
         sources = [_Source(path.name, path=path)] if single else _sources(path, archive)
         yield path, sources, kind, first, last, single
-    except (EOFError, zlib.error, zipfile.BadZipFile) as exc:
+    except (EOFError, zlib.error, gzip.BadGzipFile, zipfile.BadZipFile) as exc:
         raise ValueError(f"path {str(path)!r}: a compressed file is damaged or cut short "
                          f"({exc})") from None
     finally:
