@@ -367,6 +367,19 @@ def _categorical(array):
     return pd.Categorical.from_codes(rank[codes], categories, validate=False)
 
 
+def _in_use(values):
+    """A Categorical without its categories not in use (found without a sort)."""
+    import pandas as pd
+
+    codes = values.codes
+    used = np.bincount(codes + 1, minlength=len(values.categories) + 1)[1:] > 0
+    if used.all():
+        return values
+    rank = np.full(len(used) + 1, -1, dtype=codes.dtype)
+    rank[np.flatnonzero(used)] = np.arange(used.sum(), dtype=codes.dtype)
+    return pd.Categorical.from_codes(rank[codes], values.categories[used], validate=False)
+
+
 def _arrow_one(source: _Source, header: list[str], kind: str):
     """One file read by Arrow: its table of typed columns (text of few values dictionary
     encoded, coordinates float64) and the line of each row; None when Arrow cannot read it as
@@ -393,13 +406,17 @@ def _arrow_one(source: _Source, header: list[str], kind: str):
         with _arrow_stream(source) as raw:
             reader = pcsv.open_csv(raw, **options)
             for block in reader:
-                filled = pc.is_valid(block.column(0))
-                for column in block.columns[1:]:
-                    filled = pc.or_(filled, pc.is_valid(column))
-                rows = np.flatnonzero(filled.to_numpy(zero_copy_only=False))
-                blocks.append(block.take(rows) if len(rows) < block.num_rows else block)
-                lines.append(line + rows)
-                line += block.num_rows
+                count, rows = block.num_rows, None
+                if all(column.null_count for column in block.columns):  # maybe empty lines
+                    filled = pc.is_valid(block.column(0))
+                    for column in block.columns[1:]:
+                        filled = pc.or_(filled, pc.is_valid(column))
+                    kept = np.flatnonzero(filled.to_numpy(zero_copy_only=False))
+                    if len(kept) < count:
+                        block, rows = block.take(kept), kept
+                blocks.append(block)
+                lines.append(line + (np.arange(count) if rows is None else rows))
+                line += count
             table = pa.Table.from_batches(blocks, schema=reader.schema)
     except (pa.ArrowException, OSError, EOFError, zlib.error):
         return None
@@ -448,7 +465,7 @@ def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[st
         frame = _within(_typed(table, kind, files, chosen, problems, ids=ids), first, last)
         for name in frame.columns:
             if isinstance(frame[name].dtype, pd.CategoricalDtype):
-                frame[name] = frame[name].cat.remove_unused_categories()
+                frame[name] = _in_use(frame[name].array)
             elif name in coded:     # a file read by pandas, or of no rows
                 frame[name] = frame[name].astype("category")
         problems.start()
