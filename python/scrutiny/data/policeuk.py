@@ -75,7 +75,7 @@ _SPARE = 4      # spare columns read beyond the header, to catch rows with extra
 _SHOW_LINES = 5
 _HEADER_SEARCH = 1000   # blank lines looked through for the header
 ENGINES = ("pyarrow", "pandas")
-_BATCH = 500_000    # records typed at once, at most one file more, when read with Arrow
+_BATCH = 100_000    # records typed at once, at most one file more, when read with Arrow
 # Text columns with few distinct values, categorical when read with Arrow (besides "category").
 _CODED = {"Location", "LSOA code", "LSOA name"}
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -889,7 +889,7 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     frame : pandas.DataFrame, str or os.PathLike
         Records, e.g. from :func:`read_policeuk`, not modified; or the files themselves, as
         ``path`` of :func:`read_policeuk`: they are then counted as they are read, a few at a
-        time, so that memory holds the counts, one batch of files (about 500,000 records)
+        time, so that memory holds the counts, one batch of files (about 100,000 records)
         and 16 bytes a record for the check of repeated crime IDs, not the records.  The
         counts equal those of the frame :func:`read_policeuk` reads.
     by : sequence of str or of tuples of str
