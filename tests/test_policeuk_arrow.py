@@ -308,7 +308,8 @@ def test_streaming_aggregate_arguments(tmp_path):
         sc.data.aggregate_policeuk(path, complete="yes")
     with pytest.raises(ValueError, match="start applies only when frame is a path"):
         sc.data.aggregate_policeuk(frame, start="2024-01")
-    with pytest.raises(FileNotFoundError, match="does not exist"):
+    with pytest.raises(ValueError, match="frame must be a pandas DataFrame or a file or folder "
+                                         "that exists .*nowhere', which does not exist"):
         sc.data.aggregate_policeuk(tmp_path / "nowhere")
     with pytest.raises(ValueError, match="kind='outcomes' but path"):
         sc.data.aggregate_policeuk(path, kind="outcomes")

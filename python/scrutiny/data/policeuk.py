@@ -7,11 +7,11 @@ archive as downloaded is a zip of ``YYYY-MM/`` folders holding those files.  The
 file is told by its header, not its name.
 
 Files are read one at a time with Arrow (``pyarrow.csv``) straight into typed and categorical
-columns; a file Arrow cannot read as it stands (a line with the wrong number of fields, a
-coordinate that is not a number, text that is not UTF-8) is read by the pandas parser instead,
-which places and reports every such line.  ``engine="pandas"`` reads every file that way.
-:func:`aggregate_policeuk` given a path counts each file as it is read, so its memory is that of
-the counts plus one file.
+columns, and typed a batch of files at a time; a file Arrow cannot read as it stands (a line
+with the wrong number of fields, a coordinate that is not a number, text that is not UTF-8) is
+read by the pandas parser instead, which places and reports every such line.
+``engine="pandas"`` reads every file that way.  :func:`aggregate_policeuk` given a path counts
+each batch as it is read, so its memory is that of the counts plus one batch.
 
 Malformed rows never stop a read: they are left out or blanked, and each is described in plain
 English in ``frame.attrs["problems"]`` (file, line numbers, what was wrong, what was done), for
@@ -730,7 +730,7 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None, engine
     ('street', 'period[M]')
     """
     engine = v.choice(engine, "engine", ENGINES)
-    # other engines are dispatched here, before any file is opened
+    # engines giving other than a pandas DataFrame are dispatched here, before any file is read
     with _opened(path, kind, start, end) as (path, sources, kind, first, last, single):
         return _read(path, sources, kind, first, last, single, engine)
 
@@ -920,7 +920,8 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
         If ``frame`` is not a DataFrame or a path, or ``by`` not a sequence of column names.
     ValueError
         If a ``by`` column is not in ``frame``; as :func:`read_policeuk` for a path; if
-        ``kind``, ``start`` or ``end`` is given with a DataFrame.
+        ``kind``, ``start`` or ``end`` is given with a DataFrame, or ``frame`` is a path
+        that does not exist.
 
     Examples
     --------
@@ -934,6 +935,9 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     """
 
     if isinstance(frame, (str, os.PathLike)):
+        if not Path(frame).exists():
+            raise ValueError(f"frame must be a pandas DataFrame or a file or folder that exists "
+                             f"(got {str(frame)!r}, which does not exist)")
         return _aggregate_files(frame, by, v.boolean(complete, "complete"), kind, start, end)
     for name, value in (("kind", kind), ("start", start), ("end", end)):
         if value is not None:
