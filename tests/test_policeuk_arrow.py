@@ -180,7 +180,7 @@ def test_download_folder_and_zip(tmp_path):
     assert "several kinds" in same_error(root)
 
 
-def test_malformed_rows_give_the_same_problems(tmp_path):
+def test_malformed_rows_give_the_same_problems(tmp_path, monkeypatch):
     rows = [
         STREET_ROWS[0],
         STREET_ROWS[1] + ",extra",
@@ -209,6 +209,9 @@ def test_malformed_rows_give_the_same_problems(tmp_path):
         f"d1,2024-04,{FORCE},-2.1,95,On or near X,E01000001,Northmoor 001A,Burglary,,",
         f"d2,2024-04,{FORCE},-2.1,52.1,On or near X,E01000009,Northmoor 001B,,,",
         f"d3,2024-04,{FORCE},-2.1,52.1,On or near X,E01000001,Northmoor 001A,Robbery,,"])
+    write(folder / "2024-05-n-street.csv", STREET, [     # no crime ID at all
+        f",2024-05,{FORCE},-2.1,52.1,On or near X,E01000001,Northmoor 001A,Anti-social behaviour,,"])
+    monkeypatch.setattr(policeuk, "_BATCH", 1)        # each file typed alone
     frame = same(folder)
     assert len(frame.attrs["problems"]) > 8
     counted = sc.data.aggregate_policeuk(folder)

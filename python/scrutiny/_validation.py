@@ -674,6 +674,8 @@ def no_missing(missing: np.ndarray, name: str, series_names, point_names) -> Non
 
 def numeric_column(df, col: str) -> np.ndarray:
     """A DataFrame column as float64 (missing values, nullable integers included, become NaN)."""
+    if getattr(df[col].dtype, "kind", "") == "c":
+        raise TypeError(f"column {col!r} must be numeric and real (got dtype {df[col].dtype})")
     try:
         return df[col].astype("float64").to_numpy()
     except (TypeError, ValueError):

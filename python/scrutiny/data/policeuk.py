@@ -526,6 +526,9 @@ def _concat(frames: list):
     frame = pd.concat([f.drop(columns=list(coded)) for f in filled], ignore_index=True)
     for name, values in coded.items():
         frame[name] = values
+    for name in frame.columns:  # text in some files, nothing in others: text, as pandas has it
+        if frame[name].dtype == object and any(f[name].dtype == "str" for f in filled):
+            frame[name] = frame[name].astype("str")
     return frame[columns]
 
 
