@@ -13,7 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -210,7 +209,8 @@ def test_malformed_rows_give_the_same_problems(tmp_path, monkeypatch):
         f"d2,2024-04,{FORCE},-2.1,52.1,On or near X,E01000009,Northmoor 001B,,,",
         f"d3,2024-04,{FORCE},-2.1,52.1,On or near X,E01000001,Northmoor 001A,Robbery,,"])
     write(folder / "2024-05-n-street.csv", STREET, [     # no crime ID at all
-        f",2024-05,{FORCE},-2.1,52.1,On or near X,E01000001,Northmoor 001A,Anti-social behaviour,,"])
+        f",2024-05,{FORCE},-2.1,52.1,On or near X,E01000001,Northmoor 001A,"
+        "Anti-social behaviour,,"])
     monkeypatch.setattr(policeuk, "_BATCH", 1)        # each file typed alone
     frame = same(folder)
     assert len(frame.attrs["problems"]) > 8
@@ -358,6 +358,8 @@ print(max(peak, resident()) - base, counts.memory_usage(deep=True).sum())
 """
 
 
+@pytest.mark.skipif(not Path("/proc/self/statm").exists(), reason="resident memory read from "
+                    "/proc/self/statm (Linux)")
 def test_streaming_aggregate_peak_memory(tmp_path):
     """24 files of 30,000 records: counting as reading holds the counts and a batch of files,
     reading first holds every record (resident memory sampled every 2 ms, above that before

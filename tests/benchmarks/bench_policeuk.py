@@ -18,7 +18,6 @@ issue is 20,000,000).  No timing is asserted.  Run ``python tests/benchmarks/ben
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
 import tempfile
