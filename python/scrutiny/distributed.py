@@ -137,7 +137,11 @@ def _aggregate(func, frame, by=("lsoa_code", "month", "crime_type"), *, complete
     import pandas as pd
     groups = [tuple(g) if isinstance(g, (tuple, list)) else (g,) for g in by]
     keys = [key for group in groups for key in group]
-    counts = (frame[keys].assign(_n=1).groupby(keys, dropna=False, observed=True)["_n"].sum())
+    # categories compared as text: each file's own dictionary of codes cannot be combined
+    text = {k: frame[k].astype("string") for k in keys
+            if isinstance(frame[k].dtype, _categorical())}
+    counts = (frame[keys].assign(_n=1, **text).groupby(keys, dropna=False, observed=True)["_n"]
+              .sum())
     (table,) = _compute(counts)
     seen = table.index.to_frame(index=False)
     for key in keys:   # the records' own types; categories sorted, as the reader makes them

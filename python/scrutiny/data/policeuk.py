@@ -6,6 +6,13 @@ outcome of a crime) and ``YYYY-MM-<force>-stop-and-search.csv`` (one row per sea
 archive as downloaded is a zip of ``YYYY-MM/`` folders holding those files.  The kind of each
 file is told by its header, not its name.
 
+Files are read one at a time with Arrow (``pyarrow.csv``) straight into typed and categorical
+columns, and typed a batch of files at a time; a file Arrow cannot read as it stands (a line
+with the wrong number of fields, a coordinate that is not a number, text that is not UTF-8) is
+read by the pandas parser instead, which places and reports every such line.
+``engine="pandas"`` reads every file that way.  :func:`aggregate_policeuk` given a path counts
+each batch as it is read, so its memory is that of the counts plus one batch.
+
 Malformed rows never stop a read: they are left out or blanked, and each is described in plain
 English in ``frame.attrs["problems"]`` (file, line numbers, what was wrong, what was done), for
 a report's "data issues" section.
@@ -68,6 +75,10 @@ _BAD_LINE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 _SPARE = 4      # spare columns read beyond the header, to catch rows with extra fields
 _SHOW_LINES = 5
 _HEADER_SEARCH = 1000   # blank lines looked through for the header
+ENGINES = ("pyarrow", "pandas", "dask")
+_BATCH = 100_000    # records typed at once, at most one file more, when read with Arrow
+# Text columns with few distinct values, categorical when read with Arrow (besides "category").
+_CODED = {"Location", "LSOA code", "LSOA name"}
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
@@ -189,6 +200,35 @@ class _Problems:
             self.add(files[int(f)], group["_line"], what, done)
 
 
+class _FileProblems(_Problems):
+    """The notes of files typed a few at a time, put back in the order a read of all of them
+    at once gives: every note of the parse first, then those of each check in turn, each file
+    in order within a check."""
+
+    def __init__(self, files: list[str]):
+        super().__init__()
+        self.staged: list[tuple[int, int, str]] = []
+        self.position = {name: i for i, name in enumerate(files)}
+        self.stage = 0
+
+    def start(self) -> None:
+        """Notes of the next files to be typed follow."""
+        self.stage = 0
+
+    def by_file(self, *args) -> None:
+        self.stage += 1
+        super().by_file(*args)
+
+    def add(self, file: str, lines, what: str, done: str) -> None:
+        before = len(self.notes)
+        super().add(file, lines, what, done)
+        self.staged += [(self.stage, self.position[file], note) for note in self.notes[before:]]
+        del self.notes[before:]
+
+    def ordered(self) -> list[str]:
+        return self.notes + [n for _, _, n in sorted(self.staged, key=lambda s: s[:2])]
+
+
 class _BlankLines(io.RawIOBase):
     """A binary stream passed through unchanged, noting its runs of blank lines (nothing but
     spaces, tabs and carriage returns, as the CSV parser skips them): ``runs`` holds the
@@ -286,15 +326,223 @@ def _read_one(source: _Source, header: list[str], index: int, problems: _Problem
     return table.loc[~long & ~blank].drop(columns=spare)
 
 
+def _arrow_types(header: list[str], kind: str) -> dict:
+    """The Arrow type each column of a file is read as."""
+    import pyarrow as pa
+
+    coded = pa.dictionary(pa.int32(), pa.string())
+    types = {}
+    for name in header:
+        how = COLUMNS[kind].get(name, "str")
+        types[name] = (pa.float64() if how in _BOUNDS else
+                       coded if how in ("category", "month") or name in _CODED else pa.string())
+    return types
+
+
+@contextlib.contextmanager
+def _arrow_stream(source: _Source):
+    """The file's bytes for Arrow: unzipped by Arrow when on disk, by Python in an archive."""
+    import pyarrow as pa
+
+    if source.archive is not None:
+        with source.open() as raw:
+            yield raw
+    else:
+        gz = source.name.lower().endswith(".gz")
+        with pa.input_stream(str(source.path), compression="gzip" if gz else None) as raw:
+            yield raw
+
+
+def _categorical(array):
+    """An Arrow dictionary column as a pandas Categorical with its categories sorted (as
+    ``astype("category")`` gives them, once those not in use are removed)."""
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    order = pc.array_sort_indices(array.dictionary).to_numpy()
+    rank = np.empty(len(order) + 1, dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    rank[-1] = -1                                # missing values: code -1
+    codes = array.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    categories = pd.Index(array.dictionary.take(order).to_pandas(), dtype="str")
+    return pd.Categorical.from_codes(rank[codes], categories, validate=False)
+
+
+def _in_use(values):
+    """A Categorical without its categories not in use (found without a sort)."""
+    import pandas as pd
+
+    codes = values.codes
+    used = np.bincount(codes + 1, minlength=len(values.categories) + 1)[1:] > 0
+    if used.all():
+        return values
+    rank = np.full(len(used) + 1, -1, dtype=codes.dtype)
+    rank[np.flatnonzero(used)] = np.arange(used.sum(), dtype=codes.dtype)
+    return pd.Categorical.from_codes(rank[codes], values.categories[used], validate=False)
+
+
+def _arrow_one(source: _Source, header: list[str], kind: str):
+    """One file read by Arrow: its table of typed columns (text of few values dictionary
+    encoded, coordinates float64) and the line of each row; None when Arrow cannot read it as
+    it stands (a line with the wrong number of fields or of spaces only, text that is not
+    UTF-8, a coordinate that is not a number, the header after blank lines), to be read by
+    :func:`_read_one`, which places and reports each such line.
+
+    Empty lines are read as rows of nothing and left out a block at a time, so that the
+    position of each row is its line in the file.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
+
+    if source.header_line != 1 or len(set(header)) != len(header):
+        return None
+    options = dict(
+        read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
+        parse_options=pcsv.ParseOptions(ignore_empty_lines=False),
+        convert_options=pcsv.ConvertOptions(column_types=_arrow_types(header, kind),
+                                            null_values=[""], strings_can_be_null=True))
+    blocks, lines, line = [], [], 2
+    try:
+        with _arrow_stream(source) as raw:
+            reader = pcsv.open_csv(raw, **options)
+            for block in reader:
+                count, rows = block.num_rows, None
+                if all(column.null_count for column in block.columns):  # maybe empty lines
+                    filled = pc.is_valid(block.column(0))
+                    for column in block.columns[1:]:
+                        filled = pc.or_(filled, pc.is_valid(column))
+                    kept = np.flatnonzero(filled.to_numpy(zero_copy_only=False))
+                    if len(kept) < count:
+                        block, rows = block.take(kept), kept
+                blocks.append(block)
+                lines.append(line + (np.arange(count) if rows is None else rows))
+                line += count
+            table = pa.Table.from_batches(blocks, schema=reader.schema)
+    except (pa.ArrowException, OSError, EOFError, zlib.error):
+        return None
+    for name in header:
+        column = table.column(name)
+        if pa.types.is_floating(column.type) and pc.any(pc.is_nan(column)).as_py():
+            return None         # "nan" in the file: a number for Arrow, text for pandas
+    return table, np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
+
+
+def _arrow_frame(read: list):
+    """Files read by :func:`_arrow_one`, as ``(position, (table, lines))`` with one header,
+    as one frame laid out as :func:`_read_one` gives it (dictionary columns categorical)."""
+    import pandas as pd
+    import pyarrow as pa
+
+    table = pa.concat_tables([t for _, (t, _) in read]).unify_dictionaries()
+    if table.num_rows == 0:     # typed as the pandas reader types a file of no rows
+        return pd.DataFrame({name: np.empty(0, dtype=object)
+                             for name in [*table.column_names, "_line", "_file"]})
+    part = {}
+    for name in table.column_names:
+        column = table.column(name)
+        if pa.types.is_dictionary(column.type):
+            part[name] = _categorical(column.combine_chunks())
+        elif pa.types.is_floating(column.type):
+            part[name] = column.to_numpy()
+        else:
+            part[name] = column.to_pandas()
+    part = pd.DataFrame(part, index=pd.RangeIndex(table.num_rows))
+    part["_line"] = np.concatenate([lines for _, (_, lines) in read])
+    part["_file"] = np.repeat([i for i, _ in read], [len(lines) for _, (_, lines) in read])
+    part.attrs["arrow"] = True
+    return part
+
+
+def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[str], first, last,
+                 problems: _FileProblems, ids: list):
+    """The typed records of the files, within ``first`` to ``last``, a few files (about
+    ``_BATCH`` records) at a time; their crime IDs are put in ``ids``."""
+    import pandas as pd
+
+    coded = {snake_case(name) for name in _CODED}
+
+    def typed(table):
+        frame = _within(_typed(table, kind, files, chosen, problems, ids=ids), first, last)
+        for name in frame.columns:
+            if isinstance(frame[name].dtype, pd.CategoricalDtype):
+                frame[name] = _in_use(frame[name].array)
+            elif name in coded:     # a file read by pandas, or of no rows
+                frame[name] = frame[name].astype("category")
+        problems.start()
+        return frame
+
+    read, rows = [], 0
+    for i, source in enumerate(chosen):
+        header = headers[source.name]
+        got = _arrow_one(source, header, kind)
+        if read and (got is None or header != headers[chosen[read[0][0]].name]):
+            yield typed(_arrow_frame(read))
+            read, rows = [], 0
+        if got is None:
+            yield typed(_read_one(source, header, i, problems))
+            continue
+        read.append((i, got))
+        rows += got[0].num_rows
+        if rows >= _BATCH:
+            yield typed(_arrow_frame(read))
+            read, rows = [], 0
+    if read:
+        yield typed(_arrow_frame(read))
+    if not chosen:
+        yield typed(pd.DataFrame({"_file": [], "_line": []}))
+
+
+def _within(frame, first, last):
+    """The records from month ``first`` to month ``last`` (either None: no bound)."""
+    if first is None and last is None:
+        return frame
+    months = frame["month"]
+    inside = np.ones(len(frame), dtype=bool)
+    if first is not None:
+        inside &= (months >= first).to_numpy()
+    if last is not None:
+        inside &= (months <= last).to_numpy()
+    return frame.loc[inside].reset_index(drop=True)
+
+
+def _concat(frames: list):
+    """Typed records of several files as one frame, each categorical column over the sorted
+    union of the files' categories."""
+    import pandas as pd
+
+    filled = [f for f in frames if len(f)] or frames[:1]
+    if len(filled) == 1:
+        return filled[0]
+    columns = filled[0].columns
+    coded = {}
+    for name in columns:
+        if isinstance(filled[0][name].dtype, pd.CategoricalDtype):
+            text = [f[name].array.rename_categories(f[name].cat.categories.astype("str"))
+                    for f in filled]
+            union = pd.api.types.union_categoricals(text, sort_categories=True)
+            # no value in any file: categories of no type, as pandas gives them
+            coded[name] = (union if len(union.categories) else
+                           pd.Categorical(union, categories=pd.Index([], dtype=object)))
+    frame = pd.concat([f.drop(columns=list(coded)) for f in filled], ignore_index=True)
+    for name, values in coded.items():
+        frame[name] = values
+    for name in frame.columns:  # text in some files, nothing in others: text, as pandas has it
+        if frame[name].dtype == object and any(f[name].dtype == "str" for f in filled):
+            frame[name] = frame[name].astype("str")
+    return frame[columns]
+
+
 def _months(values):
     """``"YYYY-MM"`` strings as monthly periods, and a mask of the rows that are months."""
     import pandas as pd
 
     codes, uniques = pd.factorize(values)
-    ok = np.array([bool(_MONTH.match(str(u))) for u in uniques], dtype=bool)
+    uniques = [str(u).strip() for u in uniques]
+    ok = np.array([bool(_MONTH.match(u)) for u in uniques], dtype=bool)
     ordinals = np.array([pd.Period(u, freq="M").ordinal if k else 0
                          for u, k in zip(uniques, ok)] or [0], dtype=np.int64)  # [0]: no month
-    valid = (codes >= 0) & (ok[np.maximum(codes, 0)] if uniques.size else False)
+    valid = (codes >= 0) & (ok[np.maximum(codes, 0)] if uniques else False)
     return pd.PeriodIndex.from_ordinals(ordinals[np.maximum(codes, 0)], freq="M"), valid
 
 
@@ -326,10 +574,14 @@ def _boolean(column, table, files, problems: _Problems):
     return pd.array(values.to_numpy(dtype=object), dtype="boolean")
 
 
-def _typed(table, kind: str, files: list[str], sources: list[_Source], problems: _Problems):
-    """The raw string table of one kind as the typed frame ``read_policeuk`` returns."""
+def _typed(table, kind: str, files: list[str], sources: list[_Source], problems: _Problems,
+           ids: list | None = None):
+    """The raw string table of one kind as the typed frame ``read_policeuk`` returns (columns
+    already categorical are kept so).  The crime IDs of the rows kept are noted when repeated,
+    or put in ``ids`` when given (to be checked with those of other files)."""
     import pandas as pd
 
+    arrow = table.attrs.get("arrow", False)
     for name in COLUMNS[kind]:
         if name not in table.columns:
             table[name] = pd.Series(np.nan, index=table.index, dtype=object)
@@ -343,7 +595,7 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
         keep &= ~bad_date
         month, valid = _months(raw_date.str[:7].where(~bad_date))   # the published month
     else:
-        month, valid = _months(table["Month"].str.strip())
+        month, valid = _months(table["Month"])
         problems.by_file(table, ~valid, files, "had a month that is not YYYY-MM", "left out")
     keep &= valid
     for name in _NEEDED[kind]:
@@ -363,6 +615,8 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
         elif how == "date":
             out["date"] = date.dt.as_unit("ns").array
             out["month"] = month
+        elif isinstance(column.dtype, pd.CategoricalDtype) or (arrow and column.notna().any()):
+            out[snake_case(name)] = column.array
         else:
             out[snake_case(name)] = column.to_numpy()
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(table)))
@@ -376,12 +630,32 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
     if kind == "stop-and-search":
         frame["force"] = frame["force"].astype("category")
     if kind == "street":
-        _note_repeated_ids(table.loc[keep, ["Crime ID", "_file", "_line"]], files, problems)
+        kept = table.loc[keep, ["Crime ID", "_file", "_line"]]
+        if ids is None:
+            _note_repeated_ids(kept, files, problems)
+        else:
+            ids.append(kept.dropna(subset=["Crime ID"]))
     return frame
 
 
+def _repeated(ids: list):
+    """The rows of the tables of crime IDs ``ids`` whose ID is found more than once."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    def text(table):
+        return pa.array(table["Crime ID"], from_pandas=True).cast(pa.large_string())
+
+    counts = pc.value_counts(pa.chunked_array([text(t) for t in ids], pa.large_string()))
+    twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
+    rows = [t.loc[pc.is_in(text(t), twice).to_numpy(zero_copy_only=False)] for t in ids]
+    return pd.concat(rows, ignore_index=True)
+
+
 def _note_repeated_ids(ids, files: list[str], problems: _Problems) -> None:
-    """One note on crime IDs found on more than one row (they are kept), with an example."""
+    """One note on crime IDs found on more than one row (they are kept), with an example
+    (the IDs may be given as their hashes)."""
     ids = ids.dropna(subset=["Crime ID"])
     twice = ids.loc[ids["Crime ID"].duplicated(keep=False).to_numpy()]
     if len(twice):
@@ -393,7 +667,7 @@ def _note_repeated_ids(ids, files: list[str], problems: _Problems) -> None:
                               f"more than one row ({len(twice):,} rows, e.g. {where}); kept")
 
 
-def read_policeuk(path, kind: str | None = None, *, start=None, end=None, engine=None):
+def read_policeuk(path, kind: str | None = None, *, start=None, end=None, engine="pyarrow"):
     """Read data.police.uk street-level crime, outcomes or stop-and-search files.
 
     Parameters
@@ -409,8 +683,14 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None, engine
     start, end : str or pandas.Period, optional
         First and last month to keep (``"2024-01"``), inclusive.  Files whose names start
         with a month outside the range are not opened.
-    engine : {None, "dask"}
-        ``"dask"``: a Dask DataFrame with one partition per file of a folder (the
+    engine : {"pyarrow", "pandas", "dask"}
+        How files are parsed.  ``"pyarrow"`` (the default) reads each file with Arrow into
+        typed columns, and ``location``, ``lsoa_code`` and ``lsoa_name`` are categorical too
+        (otherwise the frame, its rows and its ``attrs`` are those of ``"pandas"``); a file
+        Arrow cannot read as it stands (a line with the wrong number of fields, text that is
+        not UTF-8, a coordinate that is not a number) is read with pandas.  ``"pandas"``
+        reads every file with pandas' parser, all text columns but the categorical ones as
+        strings.  ``"dask"``: a Dask DataFrame with one partition per file of a folder (the
         ``scrutiny[dask]`` extra; see :func:`scrutiny.distributed.read_policeuk_dask`).
 
     Returns
@@ -454,6 +734,18 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None, engine
     >>> crimes.attrs["kind"], str(crimes["month"].dtype)                 # doctest: +SKIP
     ('street', 'period[M]')
     """
+    engine = v.choice(engine, "engine", ENGINES)
+    if engine == "dask":       # a Dask DataFrame, one partition per file (the dask extra)
+        return distributed.read_policeuk_dask(read_policeuk, path, kind, start=start, end=end)
+    with _opened(path, kind, start, end) as (path, sources, kind, first, last, single):
+        return _read(path, sources, kind, first, last, single, engine)
+
+
+@contextlib.contextmanager
+def _opened(path, kind, start, end):
+    """The arguments of a read checked, and the CSV files under ``path``: yields the path,
+    the files, ``kind``, the first and last months, and whether ``path`` is one CSV file.
+    Damaged compressed files met inside the ``with`` block are named in a ValueError."""
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a file or folder name (got {type(path).__name__})")
     if kind is not None and (not isinstance(kind, str) or kind not in KINDS):
@@ -465,9 +757,6 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None, engine
     path = Path(path)
     if not path.exists():
         raise FileNotFoundError(f"path {str(path)!r} does not exist")
-    if engine is not None and v.choice(engine, "engine", ("dask",)) == "dask":
-        return distributed.read_policeuk_dask(read_policeuk, path, kind, start=start, end=end)
-
     archive = zipfile.ZipFile(path) if path.is_file() and zipfile.is_zipfile(path) else None
     if path.is_file() and archive is None:
         with open(path, "rb") as raw:
@@ -475,12 +764,10 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None, engine
                 raise ValueError(f"path {str(path)!r} is a zip archive that cannot be opened "
                                  "(damaged or cut short)")
     try:
-        if path.is_file() and archive is None:
-            sources = [_Source(path.name, path=path)]
-        else:
-            sources = _sources(path, archive)
-        return _read(path, sources, kind, first, last, single=path.is_file() and archive is None)
-    except (EOFError, zlib.error, zipfile.BadZipFile) as exc:
+        single = path.is_file() and archive is None
+        sources = [_Source(path.name, path=path)] if single else _sources(path, archive)
+        yield path, sources, kind, first, last, single
+    except (EOFError, zlib.error, gzip.BadGzipFile, zipfile.BadZipFile) as exc:
         raise ValueError(f"path {str(path)!r}: a compressed file is damaged or cut short "
                          f"({exc})") from None
     finally:
@@ -488,10 +775,40 @@ def read_policeuk(path, kind: str | None = None, *, start=None, end=None, engine
             archive.close()
 
 
-def _read(path: Path, sources, kind, first, last, single: bool):
+def _read(path: Path, sources, kind, first, last, single: bool, engine: str):
     import pandas as pd
 
     problems = _Problems()
+    kind, chosen, headers = _choose(path, sources, kind, first, last, single, problems)
+    files = [s.name for s in chosen]
+    if engine == "pandas":
+        parts = [_read_one(s, headers[s.name], i, problems) for i, s in enumerate(chosen)]
+        filled = [part for part in parts if len(part)] or parts[:1]
+        table = (pd.concat(filled, ignore_index=True) if filled
+                 else pd.DataFrame({"_file": [], "_line": []}))
+        frame = _within(_typed(table, kind, files, chosen, problems), first, last)
+        notes = problems.notes
+    else:
+        ids, staged = [], _FileProblems(files)
+        staged.notes = problems.notes
+        frame = _concat(list(_typed_files(chosen, headers, kind, files, first, last,
+                                          staged, ids)))
+        notes = staged.ordered()
+        problems.notes = []
+        if ids:
+            _note_repeated_ids(_repeated(ids), files, problems)
+        notes += problems.notes
+    forces = (frame["falls_within"].dropna().unique().tolist()
+              if "falls_within" in frame else [])
+    frame.attrs.update(_attrs(path, kind, files, notes, frame["month"], forces))
+    return frame
+
+
+def _choose(path: Path, sources, kind, first, last, single: bool, problems: _Problems):
+    """The kind to read, the files of that kind within ``first`` to ``last`` (by their names'
+    months) and the header of every file; files that are not data.police.uk files noted."""
+    import pandas as pd
+
     where = "folder" if path.is_dir() else "archive"
     if not sources:
         raise ValueError(f"path {str(path)!r}: no CSV files (.csv or .csv.gz) in the {where}")
@@ -524,37 +841,23 @@ def _read(path: Path, sources, kind, first, last, single: bool):
         raise ValueError(f"kind={kind!r} but path {str(path)!r} holds no {kind} file, only {held}")
     for note in refused:
         problems.notes.append(note + "; skipped")
-
     chosen = [s for s in found[kind] if s.month is None
               or ((first is None or pd.Period(s.month, freq="M") >= first)
                   and (last is None or pd.Period(s.month, freq="M") <= last))]
-    files = [s.name for s in chosen]
-    parts = [_read_one(s, headers[s.name], i, problems) for i, s in enumerate(chosen)]
-    filled = [part for part in parts if len(part)] or parts[:1]
-    table = (pd.concat(filled, ignore_index=True) if filled
-             else pd.DataFrame({"_file": [], "_line": []}))
-    frame = _typed(table, kind, files, chosen, problems)
-    if first is not None or last is not None:
-        months = frame["month"]
-        inside = np.ones(len(frame), dtype=bool)
-        if first is not None:
-            inside &= (months >= first).to_numpy()
-        if last is not None:
-            inside &= (months <= last).to_numpy()
-        frame = frame.loc[inside].reset_index(drop=True)
+    return kind, chosen, headers
 
-    missing = missing_months(frame["month"])
+
+def _attrs(path: Path, kind: str, files: list[str], notes: list[str], months, forces) -> dict:
+    """The ``attrs`` of a read: the notes extended with the months missing from ``months``."""
+    missing = missing_months(months)
     if missing:
-        months = _n.plural(len(missing), "month")
-        problems.notes.append(f"no records for {months} between the first and the last: "
-                              f"{_month_list(missing)}")
-    forces = (sorted(frame["falls_within"].dropna().unique().tolist())
-              if "falls_within" in frame else [])
+        count = _n.plural(len(missing), "month")
+        notes = [*notes, f"no records for {count} between the first and the last: "
+                         f"{_month_list(missing)}"]
+    forces = sorted(set(forces))
     source = "data.police.uk" + (f" ({', '.join(forces)})" if forces else "")
-    frame.attrs.update({"kind": kind, "source": str(path), "files": files,
-                        "problems": problems.notes, "missing_months": missing,
-                        "attribution": f"{OGL} Source: {source}."})
-    return frame
+    return {"kind": kind, "source": str(path), "files": files, "problems": notes,
+            "missing_months": missing, "attribution": f"{OGL} Source: {source}."}
 
 
 def missing_months(months) -> list[str]:
@@ -583,13 +886,18 @@ def _month_list(months: list[str]) -> str:
 
 
 @distributed.dask_aware
-def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, complete: bool = True):
+def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, complete: bool = True,
+                       kind: str | None = None, start=None, end=None):
     """Count records by area, month and type, with zeros where a combination has none.
 
     Parameters
     ----------
-    frame : pandas.DataFrame
-        Records, e.g. from :func:`read_policeuk`.  Not modified.
+    frame : pandas.DataFrame, str or os.PathLike
+        Records, e.g. from :func:`read_policeuk`, not modified; or the files themselves, as
+        ``path`` of :func:`read_policeuk`: they are then counted as they are read, a few at a
+        time, so that memory holds the counts, one batch of files (about 100,000 records)
+        and 16 bytes a record for the check of repeated crime IDs, not the records.  The
+        counts equal those of the frame :func:`read_policeuk` reads.
     by : sequence of str or of tuples of str
         The columns to count by, e.g. ``("lsoa_code", "month", "crime_type")`` or
         ``("falls_within", "month", "last_outcome_category")``.  A tuple groups columns that
@@ -600,6 +908,8 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
         (or tuple) gets a row, with count 0 where there are no records.  Months are the months with
         records: a month missing from the data is not filled with zeros (it is listed in
         ``attrs["missing_months"]`` instead).
+    kind, start, end : optional
+        As for :func:`read_policeuk`, when ``frame`` is a path.
 
     Returns
     -------
@@ -613,9 +923,11 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     Raises
     ------
     TypeError
-        If ``frame`` is not a DataFrame, or ``by`` not a sequence of column names.
+        If ``frame`` is not a DataFrame or a path, or ``by`` not a sequence of column names.
     ValueError
-        If a ``by`` column is not in ``frame``.
+        If a ``by`` column is not in ``frame``; as :func:`read_policeuk` for a path; if
+        ``kind``, ``start`` or ``end`` is given with a DataFrame, or ``frame`` is a path
+        that does not exist.
 
     Examples
     --------
@@ -628,20 +940,17 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     [1, 0, 1, 0, 0, 1, 0, 0]
     """
 
+    if isinstance(frame, (str, os.PathLike)):
+        if not Path(frame).exists():
+            raise ValueError(f"frame must be a pandas DataFrame or a file or folder that exists "
+                             f"(got {str(frame)!r}, which does not exist)")
+        return _aggregate_files(frame, by, v.boolean(complete, "complete"), kind, start, end)
+    for name, value in (("kind", kind), ("start", start), ("end", end)):
+        if value is not None:
+            raise ValueError(f"{name} applies only when frame is a path to read")
     v.data_frame(frame, "frame")
     v.distinct_columns(frame, "frame")
-    groups = [tuple(v.column_names(g, "by")) if isinstance(g, (tuple, list)) else (g,)
-              for g in v.column_names(by, "by")]
-    keys = [key for group in groups for key in group]
-    for key in keys:
-        if not isinstance(key, Hashable) or isinstance(key, (tuple, list)):
-            raise TypeError(f"by must hold column names, or tuples of column names (got "
-                            f"{key!r})")
-        if key not in frame.columns:
-            raise ValueError(f"by names column {key!r}, which frame does not have "
-                             f"(its columns: {', '.join(map(str, frame.columns))})")
-    if len(set(keys)) != len(keys):
-        raise ValueError(f"by names a column twice ({', '.join(map(str, keys))})")
+    groups, keys = _groups(by, frame.columns)
     complete = v.boolean(complete, "complete")
     try:
         return _aggregate(frame, groups, keys, complete)
@@ -655,23 +964,81 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
         raise
 
 
+def _groups(by, columns):
+    """``by`` checked against the names ``columns``: its groups of columns (tuples) and all
+    their columns."""
+    groups = [tuple(v.column_names(g, "by")) if isinstance(g, (tuple, list)) else (g,)
+              for g in v.column_names(by, "by")]
+    keys = [key for group in groups for key in group]
+    for key in keys:
+        if not isinstance(key, Hashable) or isinstance(key, (tuple, list)):
+            raise TypeError(f"by must hold column names, or tuples of column names (got "
+                            f"{key!r})")
+        if key not in columns:
+            raise ValueError(f"by names column {key!r}, which frame does not have "
+                             f"(its columns: {', '.join(map(str, columns))})")
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"by names a column twice ({', '.join(map(str, keys))})")
+    return groups, keys
+
+
+def _aggregate_files(path, by, complete: bool, kind, start, end):
+    """The counts of :func:`aggregate_policeuk` of the files under ``path``, counted a batch of
+    files at a time; the ``attrs`` those of the frame :func:`read_policeuk` would read."""
+    import pandas as pd
+
+    with _opened(path, kind, start, end) as (path, sources, kind, first, last, single):
+        problems = _Problems()
+        kind, chosen, headers = _choose(path, sources, kind, first, last, single, problems)
+        files = [s.name for s in chosen]
+        empty = _typed(pd.DataFrame({"_file": [], "_line": []}), kind, [], [], _Problems())
+        groups, keys = _groups(by, empty.columns)
+        staged, ids = _FileProblems(files), []
+        staged.notes = problems.notes
+        counts, months, forces = [], [], set()
+        for frame in _typed_files(chosen, headers, kind, files, first, last, staged, ids):
+            if ids and ids[-1]["Crime ID"].dtype != np.uint64:  # the IDs as 64-bit hashes
+                ids[-1] = pd.DataFrame({
+                    "Crime ID": pd.util.hash_array(ids[-1]["Crime ID"].to_numpy(dtype=object)),
+                    "_file": ids[-1]["_file"].to_numpy(dtype=np.int32),
+                    "_line": ids[-1]["_line"].to_numpy(dtype=np.int32)})
+            months.append(frame["month"].unique())
+            if "falls_within" in frame:
+                forces.update(frame["falls_within"].dropna().unique().tolist())
+            counts.append(frame.groupby(keys, observed=True, dropna=False, sort=False)
+                          .size().rename("_n").reset_index())
+        notes = staged.ordered()
+        if ids:
+            every = pd.concat(ids, ignore_index=True)
+            problems.notes = []
+            _note_repeated_ids(every.loc[every["Crime ID"].duplicated(keep=False).to_numpy()],
+                               files, problems)
+            notes += problems.notes
+        total = _concat(counts)
+        total.attrs.update(_attrs(path, kind, files, notes,
+                                  pd.PeriodIndex(np.concatenate(months), freq="M"), forces))
+        return _aggregate(total, groups, keys, complete, weights="_n")
+
+
 def _hashable(value) -> bool:
     return isinstance(value, Hashable)
 
 
-def _aggregate(frame, groups, keys, complete):
-    """The counts of :func:`aggregate_policeuk`, its arguments checked."""
+def _aggregate(frame, groups, keys, complete, weights=None):
+    """The counts of :func:`aggregate_policeuk`, its arguments checked; each row of ``frame``
+    stands for the number of records in its column ``weights`` when given, one otherwise."""
     import pandas as pd
 
     problems = list(frame.attrs.get("problems", []))
     absent = frame[keys].isna()
     noted = np.zeros(len(frame), dtype=bool)
+    size = np.ones(len(frame), dtype=np.int64) if weights is None else frame[weights].to_numpy()
     for key in keys:  # each record not counted is noted once, for its first missing key
-        n = int((absent[key].to_numpy() & ~noted).sum())
+        n = int(size[absent[key].to_numpy() & ~noted].sum())
         noted |= absent[key].to_numpy()
         if n:
             problems.append(f"{_n.plural(n, 'record')} with no {key} not counted")
-    counted = frame.loc[~absent.any(axis=1).to_numpy(), keys]
+    counted = frame.loc[~absent.any(axis=1).to_numpy(), keys + ([weights] if weights else [])]
     full = None
     if complete:  # every combination of the values (or value tuples) seen in each group
         for group in groups:
@@ -687,7 +1054,8 @@ def _aggregate(frame, groups, keys, complete):
             counted = counted.assign(**{key: counted[key].astype(object)})
             if full is not None:
                 full = full.assign(**{key: full[key].astype(object)})
-    sizes = counted.groupby(keys, sort=True).size()
+    sizes = (counted.groupby(keys, sort=True).size() if weights is None
+             else counted.groupby(keys, sort=True)[weights].sum())
     if full is not None:
         sizes = sizes.reindex(pd.MultiIndex.from_frame(full), fill_value=0)
     out = sizes.rename("count").astype(np.int64).reset_index()
