@@ -37,6 +37,7 @@ from . import distributed
 from . import _narrative as _n
 from . import _options as _o
 from . import _results as _r
+from . import _timeaxis
 from . import _validation as _v
 from ._results import Result
 
@@ -219,7 +220,7 @@ class LogLinearTrend:
         across series.
         """
         own = getattr(self, "per", None)
-        if unit is not None and own and unit != own:
+        if unit is not None and own in _timeaxis.UNITS and unit != own:
             raise ValueError(f"unit={unit!r} would relabel a trend that is per {own}; fit it "
                              f"with per={unit!r} to report it per {unit}")
         step = f"per {unit}" if unit is not None else (f"a {own}" if own else "per period")
