@@ -95,23 +95,23 @@ bench: install
 
 # The extension rebuilt with AddressSanitizer + UBSan, the suite run under it (the bad-input
 # matrix's workers too), then the fuzz of every `_core` entry point, then a normal rebuild.
-# Notebook kernels and the headless browser are child processes the preloaded sanitizer would
-# enter too, so those tests are left to `make test`. A huge allocation is refused (MemoryError),
-# not a sanitizer abort.
+# Notebook kernels and the headless browser (the browser and PDF tests) are child processes the
+# preloaded sanitizer would enter too, so those tests are left to `make test`. A huge allocation
+# is refused (MemoryError), not a sanitizer abort.
 SANITIZED := LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allocator_may_return_null=1 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 SCRUTINY_HOSTILE_TIMEOUT=60
 asan: install
 	rm -f $(STAMP)
 	$(MAKE) install EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g" EXTRA_LDFLAGS="-fsanitize=address,undefined"
-	$(SANITIZED) $(PY) -m pytest -x -p no:cacheprovider --ignore=tests/test_notebooks.py --ignore=tests/test_report_browser.py $(PYTEST_ARGS) && \
+	$(SANITIZED) $(PY) -m pytest -x -p no:cacheprovider --ignore=tests/test_notebooks.py --ignore=tests/test_report_browser.py --ignore=tests/test_report_pdf.py $(PYTEST_ARGS) && \
 	  $(SANITIZED) $(PY) tests/fuzz_core.py; \
 	status=$$?; rm -f $(STAMP); $(MAKE) install; exit $$status
 
 # The suite under valgrind's memcheck (slow: C-level tests only).
 valgrind: install
 	PYTHONMALLOC=malloc valgrind --error-exitcode=1 --leak-check=no -q \
-	  $(PY) -m pytest -x -q --ignore=tests/test_notebooks.py --ignore=tests/test_report_browser.py $(PYTEST_ARGS)
+	  $(PY) -m pytest -x -q --ignore=tests/test_notebooks.py --ignore=tests/test_report_browser.py --ignore=tests/test_report_pdf.py $(PYTEST_ARGS)
 
 clean:
 	rm -rf build $(VENV) python/scrutiny/_core*.so python/*.egg-info scrutiny-output gallery
