@@ -9,17 +9,16 @@ import subprocess
 import sys
 import warnings
 
+import dask
+import dask.array as da
+import dask.dataframe as dd
+import distributed
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_array_equal
 
 import scrutiny as sc
-
-dask = pytest.importorskip("dask")
-da = pytest.importorskip("dask.array")
-dd = pytest.importorskip("dask.dataframe")
-distributed = pytest.importorskip("distributed")
 
 # The shared street files of one force (``../shared/data`` beside the project, or
 # ``SCRUTINY_SHARED_DATA``), read too when present.

@@ -140,7 +140,6 @@ def test_command_writes_the_files(archive, tmp_path, capsys):
     assert (out / "screen.csv").is_file() and str(out / "screen.csv") in printed
     csv = pd.read_csv(out / "screen.csv")
     assert len(csv) and {"mk_qvalue", "ct_qvalue", "cp_month", "funnel_flag"} <= set(csv)
-    pytest.importorskip("pyarrow")
     parquet = pd.read_parquet(out / "screen.parquet")
     assert len(parquet) == len(csv)
     np.testing.assert_allclose(parquet["mk_pvalue"], csv["mk_pvalue"])
