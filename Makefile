@@ -13,7 +13,7 @@ WARN += -Werror
 endif
 PYTEST_ARGS ?=
 
-.PHONY: install gsl demo gallery test ctest bench asan valgrind clean
+.PHONY: install gsl demo gallery docs test ctest bench asan valgrind clean
 
 install: $(STAMP)
 
@@ -30,7 +30,7 @@ $(PY):
 
 $(STAMP): pyproject.toml setup.py $(CSRC) | gsl $(PY)
 	SCRUTINY_CFLAGS="$(WARN) $(EXTRA_CFLAGS)" SCRUTINY_LDFLAGS="$(EXTRA_LDFLAGS)" \
-	  $(PY) -m pip install -q --no-build-isolation -e ".[test]"
+	  $(PY) -m pip install -q --no-build-isolation -e ".[test,docs]"
 	touch $@
 
 # The performance report on the bundled synthetic data; prints the path of report.html.
@@ -41,6 +41,11 @@ demo: install
 # SVG with gallery/index.html; prints the path of the page.
 gallery: install
 	$(PY) -m scrutiny.gallery --out gallery
+
+# The documentation site, into docs/_build/html (warnings are errors).
+docs: install
+	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
+	@echo "docs/_build/html/index.html"
 
 # The browser and PDF tests render the report in Debian's chromium and read the PDF back with
 # poppler's pdftotext (both installed here when missing, non-interactively; no browser is ever
