@@ -983,9 +983,10 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
     ``"common cause"``; with ``improvement``, ``"special cause improving"`` or ``"special
     cause concerning"`` by the side of the signal (above, or a rising trend, is an increase);
     without, ``"special cause"``.  ``assurance`` (with ``target`` and ``improvement``), from
-    the limits at the last observed point: the target beyond the limits on the side of
-    improvement means the process consistently ``"pass"``-es, on the other side ``"fail"``-s,
-    between them it is ``"hit and miss"``; else None (as NHSRplotthedots).
+    the limits at the last observed point: both limits beyond the target on the side of
+    improvement mean the process consistently ``"pass"``-es, both on the other side that it
+    ``"fail"``-s, the target between them that it is ``"hit and miss"``; else None (as
+    NHSRplotthedots).
 
     Gaps.  With a time axis (y's index or ``time``) the chart runs over every period from the
     first to the last: a period absent from the index is put in as a missing value, never
