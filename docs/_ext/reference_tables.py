@@ -161,8 +161,10 @@ def _tolerances(fn, constants: dict) -> list[str]:
     for node in ast.walk(fn):
         if isinstance(node, ast.keyword) and node.arg in TOLERANCES:
             value = node.value
+            if isinstance(value, ast.Name) and value.id not in constants:
+                continue   # a parameter of the test: its values are in the parametrisation
             text = (f"{constants[value.id]:g}" if isinstance(value, ast.Name)
-                    and value.id in constants else ast.unparse(value))
+                    else ast.unparse(value))
             shown = f"{node.arg} {text}"
             if shown not in tols:
                 tols.append(shown)
