@@ -1,5 +1,9 @@
 """Sphinx configuration of the scrutiny documentation (``make docs`` writes docs/_build/html)."""
+import sys
 from importlib.metadata import version as _version
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / "_ext"))
 
 project = "scrutiny"
 author = "The scrutiny developers"
@@ -10,6 +14,7 @@ version = release
 extensions = [
     "myst_nb",
     "numpydoc",
+    "reference_tables",
     "sphinx.ext.autodoc",
     "sphinx.ext.autosummary",
     "sphinx.ext.mathjax",

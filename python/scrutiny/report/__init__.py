@@ -68,6 +68,9 @@ class Report:
             data when not all), ``periods with data``, ``periods in window``, ``latest
             value`` (in words and units), ``value``, ``lower``, ``upper`` (the estimate and
             its 95% CI: a proportion, a rate per ``per``, a count, or a median wait in days),
+            ``latest month``, ``month value``, ``latest quarter`` and ``quarter value`` (the
+            last month and last whole quarter, named with their value beside a year
+            earlier's, e.g. "Mar 2025: 33.5% (Mar 2024: 34.6%)", and the value),
             ``target`` (in words), ``against target``, ``change on last year`` (the verdicts:
             e.g. "better", "not significantly different", "not assessed"), ``change`` (its
             size, e.g. "-3.2%"), ``trend``, ``variation`` and ``variation side`` (SPC, Making
