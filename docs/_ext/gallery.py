@@ -3,9 +3,9 @@ the build into ``docs/gallery/`` (ignored by git), as PNG images with ``index.md
 each with its caption."""
 from pathlib import Path
 
-INTRO = ("Every chart the package draws, made by ``make gallery`` (``python -m scrutiny.gallery"
-         " --out DIR``) and redrawn at each build of this site. Each caption names the chart "
-         "function, in ``scrutiny.graphics``; every chart is drawn by a result's ``plot()``.")
+INTRO = ("Every chart the package draws, made by `make gallery` (`python -m scrutiny.gallery"
+         " --out DIR`) and redrawn at each build of this site. Each caption names the chart "
+         "function, in `scrutiny.graphics`; every chart is drawn by a result's `plot()`.")
 
 
 def _write(app, config):
