@@ -43,6 +43,8 @@ extensions = [
     "sphinx.ext.mathjax",
     "gallery",
 ]
+# Extensions of docs/_ext/ that pages may bring (the validation page's reference tables).
+extensions += [name for name in ("reference_tables",) if (DOCS / "_ext" / f"{name}.py").is_file()]
 # .rst first: autosummary writes its stubs with the first suffix
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "_templates"]
