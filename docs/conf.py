@@ -13,7 +13,8 @@ jupytext header ``file_format: mystnb`` and ``kernelspec: python3``, holding
 ``{code-cell} ipython3`` cells) is executed afresh at each build in a python3 kernel of the
 interpreter running Sphinx, from the folder of its page (``docs/notebooks/`` for the
 notebooks, ``docs/guides/`` for a guide); a cell that raises fails the build, as does a cell
-running longer than ``nb_execution_timeout`` seconds.  The shared data folder
+running longer than ``nb_execution_timeout`` seconds, and so does any output to stderr (a
+warning printed by a cell is a warning of the build).  The shared data folder
 (``shared/data`` beside the project) is passed to the kernels as ``SCRUTINY_SHARED_DATA``
 when it is there, so the notebooks find it as they do from ``notebooks/``; without it they
 fall back to the bundled synthetic data.  Read data relative to the page, or through
@@ -70,6 +71,7 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_in_temp = False
 nb_merge_streams = True
+nb_output_stderr = "warn"
 nb_kernel_rgx_aliases = {".*": "python3"}
 
 _SHARED = ROOT.parent / "shared" / "data"
