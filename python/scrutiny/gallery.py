@@ -4,7 +4,8 @@ showing them all with their captions, for reviewing every chart at a glance.
 
 ``python -m scrutiny.gallery --out gallery/`` (``make gallery``) writes it; ``--bundled-only``
 leaves the real data out.  Each chart is drawn through a result's public ``plot()``, as an
-analyst would.
+analyst would.  The documentation site's gallery page is made from the same entries
+(:func:`sections`, :func:`draw`, :func:`markdown`).
 """
 from __future__ import annotations
 
