@@ -13,7 +13,7 @@ WARN += -Werror
 endif
 PYTEST_ARGS ?=
 
-.PHONY: install gsl demo gallery docs test ctest bench asan valgrind clean
+.PHONY: install gsl demo gallery docs notebook test ctest bench asan valgrind clean
 
 install: $(STAMP)
 
@@ -42,10 +42,21 @@ demo: install
 gallery: install
 	$(PY) -m scrutiny.gallery --out gallery
 
-# The documentation site, into docs/_build/html (warnings are errors).
+# The documentation site, into docs/_build/html (warnings are errors): the notebooks executed,
+# the gallery drawn and the API reference generated at each build (docs/conf.py).
 docs: install
-	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 	@echo "docs/_build/html/index.html"
+
+# JupyterLab on notebooks/ with the package installed (the notebook extra, installed once).
+NOTEBOOK_STAMP := $(VENV)/.scrutiny-notebook
+$(NOTEBOOK_STAMP): $(STAMP)
+	SCRUTINY_CFLAGS="$(WARN) $(EXTRA_CFLAGS)" SCRUTINY_LDFLAGS="$(EXTRA_LDFLAGS)" \
+	  $(PY) -m pip install -q --no-build-isolation -e ".[test,docs,notebook]"
+	touch $@
+
+notebook: $(NOTEBOOK_STAMP)
+	$(PY) -m jupyterlab --ServerApp.root_dir=notebooks
 
 # The browser and PDF tests render the report in Debian's chromium and read the PDF back with
 # poppler's pdftotext (both installed here when missing, non-interactively; no browser is ever
@@ -100,8 +111,9 @@ bench: install
 
 # The extension rebuilt with AddressSanitizer + UBSan, the suite run under it (the bad-input
 # matrix's workers too), then the fuzz of every `_core` entry point, then a normal rebuild.
-# Notebook kernels and the headless browser (the browser and PDF tests) are child processes the
-# preloaded sanitizer would enter too, so those tests are left to `make test`. A huge allocation
+# Notebook kernels (the notebook and documentation tests) and the headless browser (the browser
+# and PDF tests) are child processes the preloaded sanitizer would enter too, so those tests are
+# left to `make test`. A huge allocation
 # is refused (MemoryError), not a sanitizer abort.
 SANITIZED := LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-name=libubsan.so)" \
   ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:allocator_may_return_null=1 \
@@ -109,14 +121,15 @@ SANITIZED := LD_PRELOAD="$$(gcc -print-file-name=libasan.so) $$(gcc -print-file-
 asan: install
 	rm -f $(STAMP)
 	$(MAKE) install EXTRA_CFLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -O1 -g" EXTRA_LDFLAGS="-fsanitize=address,undefined"
-	$(SANITIZED) $(PY) -m pytest -x -p no:cacheprovider --ignore=tests/test_notebooks.py --ignore=tests/test_report_browser.py --ignore=tests/test_report_pdf.py $(PYTEST_ARGS) && \
+	$(SANITIZED) $(PY) -m pytest -x -p no:cacheprovider --ignore=tests/test_notebooks.py --ignore=tests/test_docs.py --ignore=tests/test_report_browser.py --ignore=tests/test_report_pdf.py $(PYTEST_ARGS) && \
 	  $(SANITIZED) $(PY) tests/fuzz_core.py; \
 	status=$$?; rm -f $(STAMP); $(MAKE) install; exit $$status
 
 # The suite under valgrind's memcheck (slow: C-level tests only).
 valgrind: install
 	PYTHONMALLOC=malloc valgrind --error-exitcode=1 --leak-check=no -q \
-	  $(PY) -m pytest -x -q --ignore=tests/test_notebooks.py --ignore=tests/test_report_browser.py --ignore=tests/test_report_pdf.py $(PYTEST_ARGS)
+	  $(PY) -m pytest -x -q --ignore=tests/test_notebooks.py --ignore=tests/test_docs.py --ignore=tests/test_report_browser.py --ignore=tests/test_report_pdf.py $(PYTEST_ARGS)
 
 clean:
-	rm -rf build $(VENV) python/scrutiny/_core*.so python/*.egg-info scrutiny-output gallery
+	rm -rf build $(VENV) python/scrutiny/_core*.so python/*.egg-info scrutiny-output gallery \
+	  docs/_build docs/api/generated docs/gallery docs/notebooks/*.ipynb

@@ -1246,6 +1246,7 @@ class PatienceResult(Result):
     method: str = _r.scalar(default="exponential, answered calls censored (exact Poisson limits)")
 
     def narrative(self) -> str:
+        """The mean patience in words, with its interval and the model it assumes."""
         ci = _n.interval(self.lower, self.upper, self.conf, _seconds)
         return (f"Callers hung up after {_seconds(self.estimate)} of waiting on average ({ci}), "
                 f"from {_n.plural(self.abandoned, 'abandoned call')} over "

@@ -869,7 +869,7 @@ def disparity_indices(x, n, bootstrap=0, conf=0.95, seed=None, weights=None,
     -----
     With rates r_i = x_i / n_i, weights w_i, W = sum w and mean m = sum w r / W:
     CV = sqrt(sum w (r - m)^2 / W) / m (population SD, as ineq's ``var.coeff``);
-    Gini = sum_ij w_i w_j |r_i - r_j| / (2 W^2 m) (ineq's ``Gini``, uncorrected);
+    Gini = ``sum_ij w_i w_j |r_i - r_j| / (2 W^2 m)`` (ineq's ``Gini``, uncorrected);
     Theil = sum w (r/m) log(r/m) / W, with 0 log 0 = 0 (ineq's ``Theil(parameter = 0)`` drops
     zero rates before taking the mean, so differs when a rate is 0);
     MLD = sum w log(m / r) / W (ineq's ``Theil(parameter = 1)``).

@@ -4,7 +4,8 @@ showing them all with their captions, for reviewing every chart at a glance.
 
 ``python -m scrutiny.gallery --out gallery/`` (``make gallery``) writes it; ``--bundled-only``
 leaves the real data out.  Each chart is drawn through a result's public ``plot()``, as an
-analyst would.
+analyst would.  The documentation site's gallery page is made from the same entries
+(:func:`sections`, :func:`draw`, :func:`markdown`).
 """
 from __future__ import annotations
 
@@ -268,33 +269,59 @@ def _figure(drawn):
     return first.figure
 
 
+def sections(real: bool = True, shared: Path | None = None) -> list:
+    """The gallery's sections, ``(title, note, entries)``: the bundled data, then the real data
+    of ``shared`` (default: the shared data folder) when ``real`` and any is there."""
+    from .data.population import shared_data_folder
+
+    found = [("Bundled synthetic data", "scrutiny.data.sample(...): made up, not real "
+              "figures.", bundled_entries())]
+    if real:
+        folder = Path(shared) if shared is not None else shared_data_folder()
+        entries = real_entries(folder) if folder.is_dir() else []
+        if entries:
+            found.append(("Real data", "From the shared data folder; each caption names its "
+                          "source and licence.", entries))
+    return found
+
+
+def draw(out, parts, suffixes=("png", "svg")) -> None:
+    """Draw every entry of the sections ``parts`` into the folder ``out``, one file per
+    suffix, named after the entry."""
+    import matplotlib.pyplot as plt
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    for _, _, entries in parts:
+        for entry in entries:
+            fig = _figure(entry.draw())
+            for suffix in suffixes:
+                fig.savefig(out / f"{entry.name}.{suffix}", dpi=DPI)
+            plt.close(fig)
+
+
 def write(out, real: bool = True, shared: Path | None = None) -> Path:
     """Draw every entry into ``out`` (PNG and SVG each) and write ``index.html``; the real
     data are read from ``shared`` (default: the shared data folder) when ``real``.  Returns the
     path of ``index.html``."""
-    import matplotlib.pyplot as plt
-
-    from .data.population import shared_data_folder
-
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    sections = [("Bundled synthetic data", "scrutiny.data.sample(...): made up, not real "
-                 "figures.", bundled_entries())]
-    if real:
-        folder = Path(shared) if shared is not None else shared_data_folder()
-        found = real_entries(folder) if folder.is_dir() else []
-        if found:
-            sections.append(("Real data", "From the shared data folder; each caption names its "
-                             "source and licence.", found))
-    for _, _, entries in sections:
-        for entry in entries:
-            fig = _figure(entry.draw())
-            for suffix in ("png", "svg"):
-                fig.savefig(out / f"{entry.name}.{suffix}", dpi=DPI)
-            plt.close(fig)
-    index = out / "index.html"
-    index.write_text(_html(sections), encoding="utf-8")
+    parts = sections(real, shared)
+    draw(out, parts)
+    index = Path(out) / "index.html"
+    index.write_text(_html(parts), encoding="utf-8")
     return index
+
+
+def markdown(parts, title: str = "Chart gallery", intro: str = "") -> str:
+    """A MyST Markdown page of the sections ``parts``: each chart (``<name>.png`` beside the
+    page) with its caption and the chart function that draws it."""
+    lines = [f"# {title}", ""] + ([intro, ""] if intro else [])
+    for heading, note, entries in parts:
+        lines += [f"## {heading}", "", note, ""]
+        for e in entries:
+            lines += [f":::{{figure}} {e.name}.png", f":name: gallery-{e.name.replace('_', '-')}",
+                      f":alt: {e.caption}", "",
+                      f"{e.caption} `{e.chart}`", ":::", ""]
+    return "\n".join(lines)
 
 
 def _html(sections) -> str:

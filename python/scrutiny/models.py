@@ -456,7 +456,7 @@ def count_trend(counts, exposure=None, t=None, period=None, season=None, family=
     Notes
     -----
     Iteratively reweighted least squares as R's ``glm.fit``: start mu = y + 0.1, stop when
-    |dev - dev_old| / (|dev| + 0.1) < 1e-8 (at most 25 iterations), step halving on a
+    ``|dev - dev_old| / (|dev| + 0.1) < 1e-8`` (at most 25 iterations), step halving on a
     non-finite deviance.  The negative binomial alternates IRLS with the Newton
     maximum-likelihood theta (``theta.ml``) until the log-likelihood and theta settle, as
     ``glm.nb``.  Standard errors come from the last weighted normal equations, as R's

@@ -956,7 +956,7 @@ def spc(y, chart="xmr", n=None, rules="mdc", baseline=None, rebase=None, target=
     Notes
     -----
     Limits, per segment (from its first ``baseline`` observed points, or all), with m the mean
-    moving range |y_i - y_(i-1)| of consecutive observed baseline points (screened if asked):
+    moving range ``|y_i - y_(i-1)|`` of consecutive observed baseline points (screened if asked):
 
     * ``"xmr"``: mean +- 2.66 m; 2-sigma lines +- (2/3) 2.66 m (NHSRplotthedots 0.2).
     * ``"i"``: mean +- 3 m / 1.128 (qicharts2 0.7 ``qic.i``).

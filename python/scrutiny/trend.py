@@ -317,7 +317,7 @@ def mann_kendall(y, t=None, method="original", alpha=0.05, lag=None, *, nan_poli
     -----
     For the m values x used, S = sum_{i<j} sgn(x_j - x_i) and
     var(S) = [m(m-1)(2m+5) - sum_g t_g(t_g-1)(2t_g+5)] / 18 over groups of t_g tied values;
-    z = (S - sgn S) / sqrt(var S) and the two-sided p-value is erfc(|z| / sqrt 2).
+    z = (S - sgn S) / sqrt(var S) and the two-sided p-value is ``erfc(|z| / sqrt 2)``.
     ``tau`` = S / (m(m-1)/2) (as pymannkendall) and ``tau_b`` = S / sqrt((m(m-1)/2 - sum_g
     t_g(t_g-1)/2) m(m-1)/2) (as R ``trend::mk.test``).  ``slope`` is the median of the
     pairwise slopes (x_j - x_i) / (t_j - t_i) of the original series and ``intercept`` =
@@ -926,9 +926,9 @@ def pettitt(y, *, nan_policy="omit", t=None, errors="coerce", threads=None) -> P
 
     Notes
     -----
-    With r_i the mid-ranks of the m values, U_k = 2 sum_{i<=k} r_i - k(m+1), U* = max_k |U_k|
+    With r_i the mid-ranks of the m values, U_k = 2 sum_{i<=k} r_i - k(m+1), ``U* = max_k |U_k|``
     and p = min(1, 2 exp(-6 U*^2 / (m^3 + m^2))).  The change is placed after the first k at
-    which |U_k| is largest.  The approximate p-value is good for p <= 0.5.
+    which ``|U_k|`` is largest.  The approximate p-value is good for p <= 0.5.
 
     References
     ----------

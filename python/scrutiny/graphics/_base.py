@@ -67,14 +67,15 @@ def draw_points(ax, x, y, kinds, words: Mapping[str, str], size: float = 24, hol
                 emphasis=None, zorder: float = 3) -> dict:
     """Scatter the points of each meaning in ``kinds`` (see :func:`meaning`) in its colour and
     shape, labelled ``words[kind]`` in the legend; points in the mask ``hollow`` drawn open
-    (excluded), in ``emphasis`` larger with a black edge.  Returns {kind: PathCollection}."""
+    (excluded), in ``emphasis`` larger with a black edge; missing values (NaN) not drawn.
+    Returns {kind: PathCollection}."""
     x, y = np.asarray(x), np.asarray(y, dtype=float)
     kinds = np.asarray(kinds, dtype=object)
     hollow = np.zeros(y.shape, bool) if hollow is None else np.asarray(hollow, bool)
     emphasis = np.zeros(y.shape, bool) if emphasis is None else np.asarray(emphasis, bool)
     drawn = {}
     for kind in ("common", "neutral", "concern", "improvement"):
-        mask = kinds == kind
+        mask = (kinds == kind) & np.isfinite(y)
         if not mask.any():
             continue
         colour = PALETTE[kind]

@@ -29,11 +29,26 @@ FILES = {"html": "report.html", "csv": "results.csv", "issues_csv": "data_issues
 @dataclasses.dataclass(frozen=True)
 class Report:
     """What :func:`write_report` wrote to ``folder``: the measure results, every ``issues``
-    entry and how long it took; ``html``, ``csv`` and ``issues_csv`` are the paths of its
-    files and ``analysed`` how many measures could be analysed.
+    entry and how long it took.
 
     :meth:`overview` gives the overview table as data, :meth:`result` one measure's results
     and :meth:`charts` its charts as PNG images.
+
+    Attributes
+    ----------
+    folder : pathlib.Path
+        The folder the report was written to.
+    results : tuple of MeasureResult
+        One per measure, in the order of the specification
+        (:class:`scrutiny.report.result.MeasureResult`).
+    issues : tuple of Issue
+        The data issues, as listed in the report.
+    seconds : float
+        How long the report took.
+    html, csv, issues_csv : pathlib.Path
+        The paths of ``report.html``, ``results.csv`` and ``data_issues.csv``.
+    analysed : int
+        How many measures could be analysed.
 
     Examples
     --------
