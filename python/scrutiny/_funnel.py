@@ -53,12 +53,13 @@ def dispersion(z: np.ndarray, s: np.ndarray, method: str, trim: float) -> tuple[
 
 
 def limits(denominator, kind: str, method: str, overdispersion, target: float,
-           levels: np.ndarray, phi: float, tau2: float):
-    """(lower, upper) limits at the given denominators, as :func:`fit` drew them."""
+           levels: np.ndarray, phi: float, tau2: float, threads: int = _ALL_CORES):
+    """(lower, upper) limits at the given denominators, as :func:`fit` drew them (on
+    ``threads`` threads; 0: every core)."""
     return _core.funnel_limits(denominator, _o.FUNNEL_KIND.codes[kind],
                                _o.FUNNEL_METHOD.codes[method],
                                _o.OVERDISPERSION.codes[overdispersion or "none"], target,
-                               levels, phi, tau2, _ALL_CORES)
+                               levels, phi, tau2, threads)
 
 
 def flags(high: np.ndarray, low: np.ndarray, levels) -> np.ndarray:

@@ -388,11 +388,11 @@ def _funnel_units(numerator, denominator, o: _funnel.Options):
 
 
 def _funnel_limits(num, den, z, t: float, pooled: bool, phi: float, tau2: float,
-                   o: _funnel.Options, labels=None):
+                   o: _funnel.Options, labels=None, threads=_ALL_CORES):
     """(value, lower, upper, flag codes) of some units, times ``per``, once the target and the
     dispersion are known."""
     lower, upper = _funnel.limits(den, o.kind, o.method, o.overdispersion, t, o.levels, phi,
-                                  tau2)
+                                  tau2, threads)
     with np.errstate(over="ignore"):
         value = num / den
     _v.representable(value, "numerator / denominator", "denominator", labels)
