@@ -183,15 +183,27 @@ def _combine(results: list):
         if isinstance(values[0], np.ndarray) and (_results.role(f) != _results.SCALAR):
             fields[f.name] = np.concatenate(values, axis=0)
         elif isinstance(values[0], pd.DataFrame):
-            joined = pd.concat(values)
-            if isinstance(values[0].index, pd.RangeIndex):
-                joined = joined.reset_index(drop=True)
-            fields[f.name] = joined
+            fields[f.name] = _concat_frames(values)
         elif isinstance(values[0], pd.Index) and _results.role(f) == _results.LABEL:
             fields[f.name] = values[0].append(values[1:])
         else:
             fields[f.name] = values[0]
     return dataclasses.replace(first, **fields)
+
+
+def _concat_frames(frames: list):
+    """Frames of the same columns one below the other (a range index renumbered); one copy of
+    the values when every column has the same dtype."""
+    import pandas as pd
+    first = frames[0]
+    ranged = isinstance(first.index, pd.RangeIndex)
+    if len(set(first.dtypes)) != 1 or first.columns.nlevels > 1:
+        joined = pd.concat(frames)
+        return joined.reset_index(drop=True) if ranged else joined
+    index = pd.RangeIndex(sum(len(f) for f in frames)) if ranged else \
+        first.index.append([f.index for f in frames[1:]])
+    values = np.concatenate([f.to_numpy() for f in frames])
+    return pd.DataFrame(values, index=index, columns=first.columns, copy=False)
 
 
 SERIES_PER_BLOCK = 25_000   # the series of one task when a wide frame is split by columns
