@@ -426,9 +426,10 @@ def _labels(index, scheduler):
         list(blocks[1:])) if len(blocks) > 1 else blocks[0])
 
 
-def _persist(*collections):
+def _persist(*collections, scheduler=None):
+    """The collections computed and kept where they are (on a cluster's workers)."""
     import dask
-    return dask.persist(*collections)
+    return dask.persist(*collections, scheduler=scheduler)
 
 
 def _funnel(func, *args, scheduler=None, **kwargs):
@@ -457,7 +458,8 @@ def _funnel(func, *args, scheduler=None, **kwargs):
     o = steps._funnel_options(a["kind"], a["method"], a["overdispersion"], a["trim"],
                               a["better"], a["levels"], a["conf"], a["per"])
     blocks, index = _unit_blocks(a["numerator"], a["denominator"])
-    units = _persist(*[dask.delayed(steps._funnel_units)(x, n, o) for x, n in blocks])
+    units = _persist(*[dask.delayed(steps._funnel_units)(x, n, o) for x, n in blocks],
+                     scheduler=scheduler)
     first = _compute(*[dask.delayed(_funnel_totals)(u, steps._funnel.sum_parts) for u in units],
                      scheduler=scheduler)
     size = sum(f[0] for f in first)
@@ -466,9 +468,8 @@ def _funnel(func, *args, scheduler=None, **kwargs):
                           "units to estimate overdispersion")
     total = [math.fsum(p for f in first for p in f[i]) for i in (1, 2)]
     t, pooled = steps._funnel_target(a["target"], o.kind, *total, any(f[3] for f in first))
-    scores = _persist(*[dask.delayed(steps._funnel.scores)(u[0], u[1], o.kind,
-                                                                    o.method, t)
-                        for u in units])
+    scores = _persist(*[dask.delayed(steps._funnel.scores)(u[0], u[1], o.kind, o.method, t)
+                        for u in units], scheduler=scheduler)
     gathered = _compute(*scores, scheduler=scheduler)
     z, se = (np.concatenate([g[i] for g in gathered]) for i in (0, 1))
     phi, tau2 = steps._funnel.dispersion(z, se, o.method, o.trim)
@@ -518,7 +519,8 @@ def _shrink(func, *args, scheduler=None, **kwargs):
     method = steps._v.choice(a["method"], "method", steps._o.SHRINK_METHOD.names)
     conf = steps._v.conf_level(a["conf"])
     blocks, index = _unit_blocks(a["x"], a["n"])
-    units = _persist(*[dask.delayed(steps._shrink_units)(x, n, kind) for x, n in blocks])
+    units = _persist(*[dask.delayed(steps._shrink_units)(x, n, kind) for x, n in blocks],
+                     scheduler=scheduler)
     gathered = _compute(*units, scheduler=scheduler)
     xs, ns = (np.concatenate([g[i] for g in gathered]) for i in (0, 1))
     steps._v.at_least(xs, "x", 2)
