@@ -416,8 +416,8 @@ def _index_of(part):
 
 
 def _labels(index, scheduler):
-    """The units' index as pandas Series of no values, for the in-memory labelling (or None
-    when the units came as arrays)."""
+    """The units' index on a Series of zeros, for the in-memory labelling (or None when the
+    units came as arrays)."""
     import pandas as pd
     if index is None:
         return None
@@ -430,6 +430,15 @@ def _persist(*collections, scheduler=None):
     """The collections computed and kept where they are (on a cluster's workers)."""
     import dask
     return dask.persist(*collections, scheduler=scheduler)
+
+
+def _checked(check, blocks, index, *args, scheduler=None):
+    """Pass one's start: ``check(*block, *args)`` on every block, and the blocks' index, kept
+    on the workers (the input read once): (checked blocks, index blocks or None)."""
+    import dask
+    done = _persist(*[dask.delayed(check)(*b, *args) for b in blocks], *(index or []),
+                    scheduler=scheduler)
+    return done[:len(blocks)], (None if index is None else done[len(blocks):])
 
 
 def _funnel(func, *args, scheduler=None, **kwargs):
@@ -458,8 +467,7 @@ def _funnel(func, *args, scheduler=None, **kwargs):
     o = steps._funnel_options(a["kind"], a["method"], a["overdispersion"], a["trim"],
                               a["better"], a["levels"], a["conf"], a["per"])
     blocks, index = _unit_blocks(a["numerator"], a["denominator"])
-    units = _persist(*[dask.delayed(steps._funnel_units)(x, n, o) for x, n in blocks],
-                     scheduler=scheduler)
+    units, index = _checked(steps._funnel_units, blocks, index, o, scheduler=scheduler)
     first = _compute(*[dask.delayed(_funnel_totals)(u, steps._funnel.sum_parts) for u in units],
                      scheduler=scheduler)
     size = sum(f[0] for f in first)
@@ -519,8 +527,7 @@ def _shrink(func, *args, scheduler=None, **kwargs):
     method = steps._v.choice(a["method"], "method", steps._o.SHRINK_METHOD.names)
     conf = steps._v.conf_level(a["conf"])
     blocks, index = _unit_blocks(a["x"], a["n"])
-    units = _persist(*[dask.delayed(steps._shrink_units)(x, n, kind) for x, n in blocks],
-                     scheduler=scheduler)
+    units, index = _checked(steps._shrink_units, blocks, index, kind, scheduler=scheduler)
     gathered = _compute(*units, scheduler=scheduler)
     xs, ns = (np.concatenate([g[i] for g in gathered]) for i in (0, 1))
     steps._v.at_least(xs, "x", 2)
