@@ -3,6 +3,7 @@ equals the in-memory result exactly (the same floats), and the default path impo
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import pathlib
 import subprocess
@@ -163,20 +164,135 @@ def units():
     return x, n
 
 
-@pytest.mark.parametrize("kwargs", [
-    {}, {"overdispersion": "multiplicative"}, {"overdispersion": "additive", "method": "normal"},
-    {"kind": "rate", "overdispersion": "additive"},
-])
-def test_funnel(client, units, kwargs):
-    x, n = units
-    n = n * 1.37 if kwargs.get("kind") == "rate" else n     # exposures that are not whole
-    lazy = [da.from_array(v, chunks=300) for v in (x, n)]
-    _same(sc.funnel(x, n, **kwargs), sc.funnel(*lazy, **kwargs))
+@pytest.fixture(scope="module")
+def overdispersed():
+    """Units whose rates vary more than chance: counts, trials, exposures that are not whole,
+    expected counts."""
+    rng = np.random.default_rng(29)
+    n = rng.integers(20, 4000, 1500).astype(float)
+    x = rng.binomial(n.astype(int), rng.beta(4, 30, n.size)).astype(float)
+    exposure = n * rng.uniform(0.3, 3.0, n.size)
+    expected = rng.gamma(3.0, 8.0, n.size)
+    observed = rng.poisson(expected * rng.gamma(6.0, 1 / 6.0, n.size)).astype(float) + 1.0
+    return x, n, exposure, expected, observed
 
 
-def test_shrink(client, units):
+FUNNELS = [dict(kind=kind, method=method, overdispersion=od, **extra)
+           for kind, methods in (("proportion", ("exact", "normal", "arcsine", "wilson")),
+                                 ("rate", ("exact", "normal")),
+                                 ("ratio", ("exact", "log", "sqrt")))
+           for method in methods
+           for od in (None, "multiplicative", "additive")
+           for extra in ({},) + (({"trim": 0.05, "per": 1000, "levels": (0.9, 0.99, 0.999)},)
+                                 if od == "additive" else ())]
+
+
+@pytest.mark.parametrize("kwargs", FUNNELS, ids=lambda k: "-".join(str(v) for v in k.values()))
+def test_funnel(client, overdispersed, kwargs):
+    x, n, exposure, expected, observed = overdispersed
+    num, den = {"proportion": (x, n), "rate": (x, exposure),
+                "ratio": (observed, expected)}[kwargs["kind"]]
+    lazy = [da.from_array(v, chunks=97) for v in (num, den)]       # 16 blocks
+    _same(sc.funnel(num, den, **kwargs), sc.funnel(*lazy, **kwargs))
+
+
+def test_funnel_target_of_many_blocks():
+    """The pooled target is the correctly rounded total, however the units are split."""
+    from scrutiny import _funnel
+    rng = np.random.default_rng(5)
+    values = rng.uniform(0, 1, 10_000) * 10.0 ** rng.integers(-6, 9, 10_000)
+    cuts = np.sort(rng.choice(values.size, 40, replace=False))
+    parts = [p for block in np.split(values, cuts) for p in _funnel.sum_parts(block)]
+    assert math.fsum(parts) == _funnel.total(values) == math.fsum(values)
+    whole = rng.integers(0, 1000, 10_000).astype(float)
+    assert _funnel.sum_parts(whole) == [whole.sum()] and _funnel.total(whole) == whole.sum()
+
+
+def test_funnel_series_and_labels(client, units):
     x, n = units
-    _same(sc.shrink(x, n), sc.shrink(da.from_array(x, chunks=300), da.from_array(n, chunks=300)))
+    index = pd.Index([f"E{i:05d}" for i in range(x.size)], name="lsoa")
+    frame = pd.DataFrame({"x": x, "n": n}, index=index)
+    lazy = dd.from_pandas(frame, npartitions=7)
+    _same(sc.funnel(frame["x"], frame["n"], overdispersion="additive"),
+          sc.funnel(lazy["x"], lazy["n"], overdispersion="additive"))
+    names = [f"A{i}" for i in range(x.size)]
+    _same(sc.funnel(x, n, labels=names),
+          sc.funnel(da.from_array(x, chunks=300), da.from_array(n, chunks=300), labels=names))
+    _same(sc.shrink(frame["x"], frame["n"]), sc.shrink(lazy["x"], lazy["n"]))
+
+
+class _Gathered:
+    """What each compute of the client brings back (its arrays' sizes)."""
+
+    def __init__(self, monkeypatch):
+        self.floats = []
+        compute = sc.distributed._compute
+
+        def recording(*collections, scheduler=None):
+            out = compute(*collections, scheduler=scheduler)
+            self.floats.append(sum(a.size for a in _arrays(out)))
+            return out
+        monkeypatch.setattr(sc.distributed, "_compute", recording)
+
+
+def _arrays(value):
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, (tuple, list)):
+        return [a for v in value for a in _arrays(v)]
+    if isinstance(value, float):
+        return [np.array(value)]
+    return []
+
+
+@pytest.mark.parametrize("overdispersion, method", [(None, "exact"), ("additive", "exact"),
+                                                    ("multiplicative", "log")])
+def test_funnel_two_passes(client, overdispersed, monkeypatch, overdispersion, method):
+    """The target from a few floats a block, the dispersion from z and s; the limits never on
+    the client."""
+    x, n, exposure, expected, observed = overdispersed
+    num, den = (observed, expected) if method == "log" else (x, n)
+    kind = "ratio" if method == "log" else "proportion"
+    expected_result = sc.funnel(num, den, kind=kind, method=method,
+                                overdispersion=overdispersion)
+    gathered = _Gathered(monkeypatch)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("limits computed on the client")
+    monkeypatch.setattr(sc._funnel, "limits", refused)
+    got = sc.funnel(da.from_array(num, chunks=97), da.from_array(den, chunks=97), kind=kind,
+                    method=method, overdispersion=overdispersion)
+    _same(expected_result, got)
+    totals, scores, columns = gathered.floats
+    assert totals <= 4 * 16                          # a few floats per block
+    assert scores == 2 * num.size                    # z and s
+    assert columns == num.size * (4 + 2 * 2)         # the result's columns (2 levels)
+
+
+def test_shrink_two_passes(client, overdispersed, monkeypatch):
+    """The prior from every area's count and denominator; the posterior never on the
+    client."""
+    x, n, exposure = overdispersed[:3]
+    expected_result = sc.shrink(x, exposure, kind="rate")
+    gathered = _Gathered(monkeypatch)
+
+    def refused(*args, **kwargs):
+        raise AssertionError("posterior computed on the client")
+    monkeypatch.setattr(sc._core, "disparity_shrink_posterior", refused)
+    got = sc.shrink(da.from_array(x, chunks=97), da.from_array(exposure, chunks=97),
+                    kind="rate")
+    _same(expected_result, got)
+    assert gathered.floats == [2 * x.size, 4 * x.size]
+
+
+@pytest.mark.parametrize("kind, method", [("proportion", "mle"), ("proportion", "moments"),
+                                          ("rate", "mle"), ("rate", "moments")])
+def test_shrink(client, overdispersed, kind, method):
+    x, n, exposure = overdispersed[:3]
+    den = n if kind == "proportion" else exposure
+    lazy = [da.from_array(v, chunks=97) for v in (x, den)]
+    _same(sc.shrink(x, den, kind=kind, method=method, conf=0.9),
+          sc.shrink(*lazy, kind=kind, method=method, conf=0.9))
 
 
 def test_qvalues(client):

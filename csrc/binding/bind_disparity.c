@@ -1,5 +1,5 @@
 /* Binding of the disparity kernels (sc_disparity): disparity_indices, disparity_bootstrap,
- * disparity_shrink. */
+ * disparity_shrink_fit, disparity_shrink_posterior. */
 #include "bind.h"
 
 
@@ -67,40 +67,60 @@ static PyObject *py_disparity_bootstrap(PyObject *self, PyObject *args)
     return sc_py_finish(status, "disparity_indices", 3, in, 3, out);
 }
 
-static PyObject *py_disparity_shrink(PyObject *self, PyObject *args)
+/* The prior of a shrink from its fields (a tuple as disparity_shrink_fit returns them). */
+static PyObject *prior_tuple(const sc_shrink_prior *p)
+{
+    return Py_BuildValue("ddddiN", p->alpha, p->beta, p->mean, p->loglik, p->iterations,
+                         PyBool_FromLong(p->pooled));
+}
+
+static PyObject *py_disparity_shrink_fit(PyObject *self, PyObject *args)
 {
     (void)self;
     PyObject *objs[2];
-    double conf;
-    int model, fit, threads = 0;
-    if (!PyArg_ParseTuple(args, "OOiid|i", &objs[0], &objs[1], &model, &fit, &conf, &threads))
-        return NULL;
+    int model, fit;
+    if (!PyArg_ParseTuple(args, "OOii", &objs[0], &objs[1], &model, &fit)) return NULL;
     if (sc_py_code(model, SC_SHRINK_GAMMA_POISSON + 1, "kind") < 0 ||
         sc_py_code(fit, SC_SHRINK_MOMENTS + 1, "method") < 0)
         return NULL;
     const char *names[2] = {"x", "n"};
-    PyArrayObject *in[2], *out[3];                       /* out: estimate, lower, upper */
+    PyArrayObject *in[2];
     npy_intp n;
-    if (sc_py_prepare(2, objs, names, in, &n, 3, 0, out) < 0) return NULL;
+    if (sc_py_double_arrays(2, objs, names, in, &n) < 0) return NULL;
     sc_shrink_prior prior;
     int status;
     Py_BEGIN_ALLOW_THREADS
     status = sc_disparity_shrink_fit(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)n,
                                      (sc_shrink_model)model, (sc_shrink_fit)fit, &prior);
-    if (status == SC_SUCCESS)
-        status = sc_disparity_shrink_posterior(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)n,
-                                               (sc_shrink_model)model, &prior, conf, threads,
-                                               SC_DATA(out[0]), SC_DATA(out[1]),
-                                               SC_DATA(out[2]));
     Py_END_ALLOW_THREADS
-    if (sc_py_done(status, "shrink", 2, in, 3, out) < 0) return NULL;
-    static const char *const out_names[] = {"estimate", "lower", "upper", "alpha", "beta",
-                                            "mean", "loglik", "iterations", "pooled"};
-    PyObject *values[9] = {(PyObject *)out[0], (PyObject *)out[1], (PyObject *)out[2],
-                           PyFloat_FromDouble(prior.alpha), PyFloat_FromDouble(prior.beta),
-                           PyFloat_FromDouble(prior.mean), PyFloat_FromDouble(prior.loglik),
-                           PyLong_FromLong(prior.iterations), PyBool_FromLong(prior.pooled)};
-    return sc_py_named(9, out_names, values);
+    if (sc_py_done(status, "shrink", 2, in, 0, NULL) < 0) return NULL;
+    return prior_tuple(&prior);
+}
+
+static PyObject *py_disparity_shrink_posterior(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *objs[2];
+    sc_shrink_prior prior;
+    double conf;
+    int model, pooled, threads = 0;
+    if (!PyArg_ParseTuple(args, "OOi(ddddip)d|i", &objs[0], &objs[1], &model, &prior.alpha,
+                          &prior.beta, &prior.mean, &prior.loglik, &prior.iterations, &pooled,
+                          &conf, &threads))
+        return NULL;
+    prior.pooled = pooled;
+    if (sc_py_code(model, SC_SHRINK_GAMMA_POISSON + 1, "kind") < 0) return NULL;
+    const char *names[2] = {"x", "n"};
+    PyArrayObject *in[2], *out[3];                       /* out: estimate, lower, upper */
+    npy_intp n;
+    if (sc_py_prepare(2, objs, names, in, &n, 3, 0, out) < 0) return NULL;
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_disparity_shrink_posterior(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)n,
+                                           (sc_shrink_model)model, &prior, conf, threads,
+                                           SC_DATA(out[0]), SC_DATA(out[1]), SC_DATA(out[2]));
+    Py_END_ALLOW_THREADS
+    return sc_py_finish(status, "shrink", 2, in, 3, out);
 }
 
 PyMethodDef sc_disparity_methods[] = {
@@ -109,8 +129,11 @@ PyMethodDef sc_disparity_methods[] = {
     {"disparity_bootstrap", py_disparity_bootstrap, METH_VARARGS,
      "disparity_bootstrap(x, n, weights, resample code, reps, seed, conf[, threads])"
      " -> (replicates, lower, upper)"},
-    {"disparity_shrink", py_disparity_shrink, METH_VARARGS,
-     "disparity_shrink(x, n, kind code, method code, conf[, threads])"
-     " -> {estimate, lower, upper, alpha, beta, mean, loglik, iterations, pooled}"},
+    {"disparity_shrink_fit", py_disparity_shrink_fit, METH_VARARGS,
+     "disparity_shrink_fit(x, n, kind code, method code)"
+     " -> (alpha, beta, mean, loglik, iterations, pooled): the prior"},
+    {"disparity_shrink_posterior", py_disparity_shrink_posterior, METH_VARARGS,
+     "disparity_shrink_posterior(x, n, kind code, prior, conf[, threads])"
+     " -> (estimate, lower, upper)"},
     {NULL, NULL, 0, NULL},
 };

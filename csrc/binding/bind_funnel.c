@@ -1,4 +1,5 @@
-/* Binding of the funnel kernels (sc_funnel): funnel_fit, funnel_limits, funnel_ratio_ci. */
+/* Binding of the funnel kernels (sc_funnel): funnel_scores, funnel_dispersion,
+ * funnel_limits, funnel_ratio_ci. */
 #include "bind.h"
 
 #include <math.h>
@@ -25,40 +26,60 @@ static int make_spec(sc_funnel_spec *spec, int k, int m, int o, double target, d
     return 0;
 }
 
-static PyObject *py_funnel_fit(PyObject *self, PyObject *args)
+/* A spec for the scores and the dispersion, which use no levels. */
+static int plain_spec(sc_funnel_spec *spec, int k, int m, double target, double trim)
+{
+    if (sc_py_code(k, SC_FUNNEL_RATIO + 1, "kind") < 0 ||
+        sc_py_code(m, SC_FUNNEL_SQRT + 1, "method") < 0)
+        return -1;
+    *spec = (sc_funnel_spec){.kind = (sc_funnel_kind)k, .method = (sc_funnel_method)m,
+                             .overdispersion = SC_FUNNEL_OD_NONE, .target = target,
+                             .trim = trim, .levels = NULL, .n_levels = 0, .threads = 1};
+    return 0;
+}
+
+static PyObject *py_funnel_scores(PyObject *self, PyObject *args)
 {
     (void)self;
-    PyObject *objs[2], *levels_obj;
-    int kind, method, od, threads = 0;
-    double target, trim;
-    if (!PyArg_ParseTuple(args, "OOiiiddO|i", &objs[0], &objs[1], &kind, &method, &od, &target,
-                          &trim, &levels_obj, &threads))
+    PyObject *objs[2];
+    int kind, method;
+    double target;
+    if (!PyArg_ParseTuple(args, "OOiid", &objs[0], &objs[1], &kind, &method, &target))
         return NULL;
-    const char *names[2] = {"numerator", "denominator"};
-    PyArrayObject *in[3], *out[4];               /* in[2]: levels; out: z, s, lower, upper */
-    npy_intp n;
-    if (sc_py_double_arrays(2, objs, names, in, &n) < 0) return NULL;
     sc_funnel_spec spec;
-    if ((in[2] = sc_py_double_array(levels_obj, "levels")) == NULL ||
-        make_spec(&spec, kind, method, od, target, trim, in[2], threads) < 0)
-        return sc_py_fail(3, in, 0, NULL);
-    const npy_intp m = (npy_intp)spec.n_levels, cols[4] = {0, 0, m, m};
-    if (sc_py_outputs(4, NULL, cols, n, out) < 0) return sc_py_fail(3, in, 0, NULL);
-    double *z = SC_DATA(out[0]), *s = SC_DATA(out[1]), phi = NAN, tau2 = NAN;
+    if (plain_spec(&spec, kind, method, target, 0.0) < 0) return NULL;
+    const char *names[2] = {"numerator", "denominator"};
+    PyArrayObject *in[2], *out[2];                       /* out: z, s */
+    npy_intp n;
+    if (sc_py_prepare(2, objs, names, in, &n, 2, 0, out) < 0) return NULL;
     int status;
     Py_BEGIN_ALLOW_THREADS
-    status = sc_funnel_scores(SC_DATA(in[0]), 1, SC_DATA(in[1]), 1, (size_t)n, &spec, z, s);
-    if (status == SC_SUCCESS)
-        status = sc_funnel_dispersion(z, s, (size_t)n, &spec, &phi, &tau2);
-    if (status == SC_SUCCESS)
-        status = sc_funnel_limits(SC_DATA(in[1]), 1, (size_t)n, &spec, phi, tau2,
-                                  SC_DATA(out[2]), SC_DATA(out[3]));
+    status = sc_funnel_scores(SC_DATA(in[0]), 1, SC_DATA(in[1]), 1, (size_t)n, &spec,
+                              SC_DATA(out[0]), SC_DATA(out[1]));
     Py_END_ALLOW_THREADS
-    if (sc_py_done(status, "funnel", 3, in, 4, out) < 0) return NULL;
-    static const char *const out_names[] = {"z", "s", "lower", "upper", "phi", "tau2"};
-    PyObject *values[6] = {(PyObject *)out[0], (PyObject *)out[1], (PyObject *)out[2],
-                           (PyObject *)out[3], PyFloat_FromDouble(phi), PyFloat_FromDouble(tau2)};
-    return sc_py_named(6, out_names, values);
+    return sc_py_finish(status, "funnel", 2, in, 2, out);
+}
+
+static PyObject *py_funnel_dispersion(PyObject *self, PyObject *args)
+{
+    (void)self;
+    PyObject *objs[2];
+    int method;
+    double trim;
+    if (!PyArg_ParseTuple(args, "OOid", &objs[0], &objs[1], &method, &trim)) return NULL;
+    sc_funnel_spec spec;
+    if (plain_spec(&spec, SC_FUNNEL_PROPORTION, method, 0.5, trim) < 0) return NULL;
+    const char *names[2] = {"z", "s"};
+    PyArrayObject *in[2];
+    npy_intp n;
+    if (sc_py_double_arrays(2, objs, names, in, &n) < 0) return NULL;
+    double phi = NAN, tau2 = NAN;
+    int status;
+    Py_BEGIN_ALLOW_THREADS
+    status = sc_funnel_dispersion(SC_DATA(in[0]), SC_DATA(in[1]), (size_t)n, &spec, &phi, &tau2);
+    Py_END_ALLOW_THREADS
+    if (sc_py_done(status, "funnel", 2, in, 0, NULL) < 0) return NULL;
+    return Py_BuildValue("dd", phi, tau2);
 }
 
 static PyObject *py_funnel_limits(PyObject *self, PyObject *args)
@@ -109,9 +130,10 @@ static PyObject *py_funnel_ratio_ci(PyObject *self, PyObject *args)
 }
 
 PyMethodDef sc_funnel_methods[] = {
-    {"funnel_fit", py_funnel_fit, METH_VARARGS,
-     "funnel_fit(numerator, denominator, kind, method, overdispersion (codes), target, trim,"
-     " levels[, threads]) -> {z, s, lower, upper, phi, tau2}"},
+    {"funnel_scores", py_funnel_scores, METH_VARARGS,
+     "funnel_scores(numerator, denominator, kind, method (codes), target) -> (z, s)"},
+    {"funnel_dispersion", py_funnel_dispersion, METH_VARARGS,
+     "funnel_dispersion(z, s, method code, trim) -> (phi, tau2)"},
     {"funnel_limits", py_funnel_limits, METH_VARARGS,
      "funnel_limits(denominator, kind, method, overdispersion (codes), target, levels, phi, tau2"
      "[, threads]) -> (lower, upper)"},

@@ -3,6 +3,9 @@
 core, and the flag of each unit."""
 from __future__ import annotations
 
+import math
+from typing import NamedTuple
+
 import numpy as np
 
 from . import _core
@@ -30,30 +33,96 @@ def levels(levels, conf=None) -> tuple[np.ndarray, bool]:
 def fit(numerator, denominator, kind: str, method: str, overdispersion, target: float,
         trim: float, levels: np.ndarray) -> dict:
     """z-scores ``z``, their scale ``s``, ``phi``, ``tau2`` and the (unit x level) ``lower``
-    and ``upper`` limits of a funnel (``overdispersion`` None: none)."""
-    return _core.funnel_fit(numerator, denominator, _o.FUNNEL_KIND.codes[kind],
-                            _o.FUNNEL_METHOD.codes[method],
-                            _o.OVERDISPERSION.codes[overdispersion or "none"], target, trim,
-                            levels, _ALL_CORES)
+    and ``upper`` limits of a funnel (``overdispersion`` None: none): :func:`scores`, then
+    :func:`dispersion`, then :func:`limits`."""
+    z, s = scores(numerator, denominator, kind, method, target)
+    phi, tau2 = dispersion(z, s, method, trim)
+    lower, upper = limits(denominator, kind, method, overdispersion, target, levels, phi, tau2)
+    return {"z": z, "s": s, "phi": phi, "tau2": tau2, "lower": lower, "upper": upper}
+
+
+def scores(numerator, denominator, kind: str, method: str, target: float):
+    """(z, s): each unit's z-score and its standard error at the target (unit by unit)."""
+    return _core.funnel_scores(numerator, denominator, _o.FUNNEL_KIND.codes[kind],
+                               _o.FUNNEL_METHOD.codes[method], target)
+
+
+def dispersion(z: np.ndarray, s: np.ndarray, method: str, trim: float) -> tuple[float, float]:
+    """(phi, tau2) from every unit's z-score and standard error, in the units' order."""
+    return _core.funnel_dispersion(z, s, _o.FUNNEL_METHOD.codes[method], trim)
 
 
 def limits(denominator, kind: str, method: str, overdispersion, target: float,
-           levels: np.ndarray, phi: float, tau2: float):
-    """(lower, upper) limits at the given denominators, as :func:`fit` drew them."""
+           levels: np.ndarray, phi: float, tau2: float, threads: int = _ALL_CORES):
+    """(lower, upper) limits at the given denominators, as :func:`fit` drew them (on
+    ``threads`` threads; 0: every core)."""
     return _core.funnel_limits(denominator, _o.FUNNEL_KIND.codes[kind],
                                _o.FUNNEL_METHOD.codes[method],
                                _o.OVERDISPERSION.codes[overdispersion or "none"], target,
-                               levels, phi, tau2, _ALL_CORES)
+                               levels, phi, tau2, threads)
 
 
 def flags(high: np.ndarray, low: np.ndarray, levels) -> np.ndarray:
     """Per-unit labels from (unit x level) masks, named after the widest level exceeded:
     ``"within"``, ``"high (99.8%)"``, ``"low (95%)"``."""
+    return flag_names(levels)[flag_codes(high, low, levels)]
+
+
+def flag_names(levels) -> np.ndarray:
+    """The labels :func:`flag_codes` number: ``"within"``, then high and low at each level,
+    narrowest first."""
     names = ["within"]
-    code = np.zeros(high.shape[0], dtype=np.intp)
-    for j in np.argsort(levels):                 # narrowest first: wider levels overwrite
+    for j in np.argsort(levels):
         label = _n.level(levels[j])
         names += [f"high ({label})", f"low ({label})"]
-        code[high[:, j]] = len(names) - 2
-        code[low[:, j]] = len(names) - 1
-    return np.array(names, dtype=object)[code]
+    return np.array(names, dtype=object)
+
+
+def flag_codes(high: np.ndarray, low: np.ndarray, levels) -> np.ndarray:
+    """Per-unit positions in :func:`flag_names` (int8)."""
+    code = np.zeros(high.shape[0], dtype=np.int8)
+    for i, j in enumerate(np.argsort(levels)):   # narrowest first: wider levels overwrite
+        code[high[:, j]] = 2 * i + 1
+        code[low[:, j]] = 2 * i + 2
+    return code
+
+
+# ---- exact totals: the pooled target is the same float however the units are split ----------
+
+def _whole_below_2_53(values: np.ndarray) -> bool:
+    """Whether NumPy's sum of these non-negative values is exact (whole values, total below
+    2**53: every partial sum is then a float)."""
+    return bool(np.sum(values) < 2.0 ** 53) and bool(np.all(values == np.trunc(values)))
+
+
+def total(values: np.ndarray) -> float:
+    """The sum of non-negative values correctly rounded (so independent of their order and
+    of how they are split: :func:`sum_parts`)."""
+    return float(np.sum(values)) if _whole_below_2_53(values) else math.fsum(values)
+
+
+def sum_parts(values: np.ndarray) -> list[float]:
+    """A few floats whose exact sum is the exact sum of ``values`` (non-negative): the total
+    of a block of units, so that ``math.fsum`` of every block's parts equals :func:`total`
+    of all the units.  One part when NumPy's sum is exact; else ``math.fsum``'s rounded sum
+    and then the rounded remainders until none is left."""
+    if _whole_below_2_53(values):
+        return [float(np.sum(values))]
+    parts: list[float] = []
+    while True:
+        rest = math.fsum(np.concatenate([values, -np.asarray(parts, dtype=float)]))
+        if rest == 0.0:
+            return parts
+        parts.append(rest)
+
+
+class Options(NamedTuple):
+    """A funnel's checked options (see :func:`scrutiny.funnel`)."""
+
+    kind: str
+    method: str
+    overdispersion: str | None
+    trim: float
+    better: str | None
+    levels: np.ndarray
+    scale: float

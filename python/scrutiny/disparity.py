@@ -346,18 +346,79 @@ def _funnel_inputs(numerator, denominator, kind: str):
     return num, den
 
 
-def _funnel_target(target, num: np.ndarray, den: np.ndarray, kind: str) -> tuple[float, bool]:
+def _funnel_target(target, kind: str, num_total: float, den_total: float, below: bool
+                   ) -> tuple[float, bool]:
+    """The centre line and whether it is pooled, from the totals of the numerators and the
+    denominators (:func:`_funnel.total`) and whether any numerator is below its
+    denominator."""
     if target is None:
         if kind == "ratio":
             return 1.0, False
-        _v.positive_total(num, "numerator")
+        _v.positive_total(np.array([num_total]), "numerator")
         if kind == "proportion":
-            _v.not_all_full(num, den, "numerator", "denominator")
-        return float(num.sum() / den.sum()), True
+            _v.not_all_full(np.array([float(not below)]), np.array([1.0]), "numerator",
+                            "denominator")
+        return num_total / den_total, True
     t = _v.number(target, "target", positive=True)
     if kind == "proportion":
         _v.probability(t, "target")
     return t, False
+
+
+def _funnel_options(kind, method, overdispersion, trim, better, levels, conf,
+                    per) -> _funnel.Options:
+    scale = _per(per)
+    kind = _v.choice(kind, "kind", tuple(_METHODS))
+    method = _v.choice("exact" if method is None else method, f"method (for kind={kind!r})",
+                       _METHODS[kind])
+    if overdispersion is not None:
+        overdispersion = _v.choice(overdispersion, "overdispersion", _OVERDISPERSION)
+    trim = _v.number_in(trim, "trim", 0.0, 0.5)
+    better = _v.better(better)
+    level_arr, _ = _funnel.levels(levels, conf)
+    return _funnel.Options(kind, method, overdispersion, trim, better, level_arr, scale)
+
+
+def _funnel_units(numerator, denominator, o: _funnel.Options):
+    """The checked numerators and denominators of some units (1-D arrays)."""
+    num, den = _funnel_inputs(numerator, denominator, o.kind)
+    if o.method == "log":
+        _v.positive(num, "numerator")          # log(0) is undefined: use "sqrt" or "exact"
+    return num, den
+
+
+def _funnel_limits(num, den, z, t: float, pooled: bool, phi: float, tau2: float,
+                   o: _funnel.Options, labels=None, threads=_ALL_CORES):
+    """(value, lower, upper, flag codes) of some units, times ``per``, once the target and the
+    dispersion are known."""
+    lower, upper = _funnel.limits(den, o.kind, o.method, o.overdispersion, t, o.levels, phi,
+                                  tau2, threads)
+    with np.errstate(over="ignore"):
+        value = num / den
+    _v.representable(value, "numerator / denominator", "denominator", labels)
+    _v.representable(z, "the z-score", "numerator or denominator" if pooled else
+                     "numerator, denominator or target", labels)
+    code = _funnel.flag_codes(value[:, None] > upper, value[:, None] < lower, o.levels)
+    if o.scale != 1.0:
+        with np.errstate(over="ignore"):
+            value, lower, upper = value * o.scale, lower * o.scale, upper * o.scale
+            scaled = t * o.scale
+        _v.representable(np.concatenate([value, lower.ravel(), upper.ravel(), [scaled]]),
+                         "a value or limit times per", "per")
+    return value, lower, upper, code
+
+
+def _funnel_result(o: _funnel.Options, t, pooled, phi, tau2, num, den, z, s, value, lower,
+                   upper, code, labels) -> FunnelResult:
+    flag = _funnel.flag_names(o.levels)[code]
+    levels_out = tuple(float(v) for v in o.levels)
+    return FunnelResult(
+        target=t * o.scale if o.scale != 1.0 else t, z=z, phi=float(phi), tau2=float(tau2),
+        levels=levels_out, lower=lower, upper=upper, flag=flag,
+        table=_funnel_table(labels, num, den, value, z, lower, upper, flag, levels_out),
+        value=value, se=s, kind=o.kind, method=o.method, overdispersion=o.overdispersion,
+        trim=o.trim, pooled_target=pooled, per=o.scale, numerator=num, denominator=den,
+        labels=labels, better=o.better)
 
 
 @distributed.dask_aware
@@ -492,45 +553,19 @@ def funnel(numerator, denominator, kind="proportion", target=None, levels=_funne
     1    B  0.333333  within
     2    C  0.338889  within
     """
-    scale = _per(per)
-    kind = _v.choice(kind, "kind", tuple(_METHODS))
-    method = _v.choice("exact" if method is None else method, f"method (for kind={kind!r})",
-                       _METHODS[kind])
-    if overdispersion is not None:
-        overdispersion = _v.choice(overdispersion, "overdispersion", _OVERDISPERSION)
-    trim = _v.number_in(trim, "trim", 0.0, 0.5)
-    better = _v.better(better)
-    level_arr, _ = _funnel.levels(levels, conf)
-    num, den = _funnel_inputs(numerator, denominator, kind)
+    o = _funnel_options(kind, method, overdispersion, trim, better, levels, conf, per)
+    num, den = _funnel_units(numerator, denominator, o)
     labels = _frames.result_labels(num.size, labels, numerator=numerator,
                                    denominator=denominator)
-    if method == "log":
-        _v.positive(num, "numerator")          # log(0) is undefined: use "sqrt" or "exact"
-    if overdispersion is not None:
+    if o.overdispersion is not None:
         _v.at_least(num, "numerator", 3, "units to estimate overdispersion")
-    t, pooled = _funnel_target(target, num, den, kind)
-    out = _funnel.fit(num, den, kind, method, overdispersion, t, trim, level_arr)
-    z, se, phi, tau2, lower, upper = (out[k] for k in ("z", "s", "phi", "tau2", "lower",
-                                                       "upper"))
-    with np.errstate(over="ignore"):
-        value = num / den
-    _v.representable(value, "numerator / denominator", "denominator", labels)
-    _v.representable(z, "the z-score", "numerator or denominator" if pooled else
-                     "numerator, denominator or target", labels)
-    flag = _funnel.flags(value[:, None] > upper, value[:, None] < lower, level_arr)
-    levels_out = tuple(float(v) for v in level_arr)
-    if scale != 1.0:
-        with np.errstate(over="ignore"):
-            t, value, lower, upper = t * scale, value * scale, lower * scale, upper * scale
-        _v.representable(np.concatenate([value, lower.ravel(), upper.ravel(), [t]]),
-                         "a value or limit times per", "per")
-    return FunnelResult(
-        target=t, z=z, phi=float(phi), tau2=float(tau2), levels=levels_out, lower=lower,
-        upper=upper, flag=flag,
-        table=_funnel_table(labels, num, den, value, z, lower, upper, flag, levels_out),
-        value=value, se=se, kind=kind, method=method, overdispersion=overdispersion, trim=trim,
-        pooled_target=pooled, per=scale, numerator=num, denominator=den, labels=labels,
-        better=better)
+    t, pooled = _funnel_target(target, o.kind, _funnel.total(num), _funnel.total(den),
+                               bool(np.any(num < den)))
+    z, se = _funnel.scores(num, den, o.kind, o.method, t)
+    phi, tau2 = _funnel.dispersion(z, se, o.method, o.trim)
+    value, lower, upper, code = _funnel_limits(num, den, z, t, pooled, phi, tau2, o, labels)
+    return _funnel_result(o, t, pooled, phi, tau2, num, den, z, se, value, lower, upper, code,
+                          labels)
 
 
 def _funnel_table(labels, num, den, value, z, lower, upper, flag, levels):
@@ -1109,25 +1144,49 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95, *, labels=None) -> 
     kind = _v.choice(kind, "kind", _o.SHRINK_KIND.names)
     method = _v.choice(method, "method", _o.SHRINK_METHOD.names)
     conf = _v.conf_level(conf)
+    xs, ns = _shrink_units(x, n, kind)
+    _v.at_least(xs, "x", 2)
+    labels = _frames.result_labels(xs.size, labels, x=x, n=n)
+    if kind == "proportion":
+        _v.not_all_full(xs, ns, "x", "n")
+    _v.positive_total(xs, "x")
+    prior = _shrink_prior(xs, ns, kind, method)
+    est, lower, upper, weight = _shrink_posterior(xs, ns, kind, prior, conf)
+    return _shrink_result(prior, conf, kind, method, xs, ns, est, lower, upper, weight, labels)
+
+
+def _shrink_units(x, n, kind: str):
+    """The checked counts and denominators of some areas (1-D arrays)."""
     xs = _v.counts(x, "x")
     if kind == "proportion":
         ns = _v.counts(n, "n", positive=True)
     else:
         ns = _v.positive(n, "n")
     xs, ns = _one_dimensional(x=xs, n=ns)
-    _v.at_least(xs, "x", 2)
-    labels = _frames.result_labels(xs.size, labels, x=x, n=n)
     if kind == "proportion":
         _v.numerator_within(xs, ns, "x", "n")
-        _v.not_all_full(xs, ns, "x", "n")
-    _v.positive_total(xs, "x")
-    out = _core.disparity_shrink(xs, ns, _o.SHRINK_KIND.codes[kind],
-                                 _o.SHRINK_METHOD.codes[method], conf, _ALL_CORES)
-    est, lower, upper, alpha, beta, mean, loglik, iters, pooled = (
-        out[k] for k in ("estimate", "lower", "upper", "alpha", "beta", "mean", "loglik",
-                         "iterations", "pooled"))
+    return xs, ns
+
+
+def _shrink_prior(xs, ns, kind: str, method: str) -> tuple:
+    """The prior fitted to every area: (alpha, beta, mean, loglik, iterations, pooled)."""
+    return _core.disparity_shrink_fit(xs, ns, _o.SHRINK_KIND.codes[kind],
+                                      _o.SHRINK_METHOD.codes[method])
+
+
+def _shrink_posterior(xs, ns, kind: str, prior: tuple, conf: float, threads=_ALL_CORES):
+    """(estimate, lower, upper, weight) of some areas under the fitted prior."""
+    est, lower, upper = _core.disparity_shrink_posterior(
+        xs, ns, _o.SHRINK_KIND.codes[kind], prior, conf, threads)
+    alpha, beta, pooled = prior[0], prior[1], prior[5]
     strength = alpha + beta if kind == "proportion" else beta
     weight = np.zeros_like(ns) if pooled else ns / (ns + strength)
+    return est, lower, upper, weight
+
+
+def _shrink_result(prior, conf, kind, method, xs, ns, est, lower, upper, weight,
+                   labels) -> ShrinkResult:
+    alpha, beta, mean, loglik, iters, pooled = prior
     return ShrinkResult(
         estimate=est, raw=xs / ns, lower=lower, upper=upper, weight=weight, conf=conf,
         prior_alpha=float(alpha), prior_beta=float(beta), prior_mean=float(mean),

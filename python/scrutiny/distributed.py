@@ -1,19 +1,23 @@
 """The analysis on Dask (the ``scrutiny[dask]`` extra): records read file by file into a Dask
 DataFrame, counts aggregated by a Dask groupby, the series functions mapped over blocks of
-series, and the functions that need every unit (funnels, shrinkage, q-values) as two passes.
+series, and the functions that need every unit (funnels, shrinkage) as two passes over blocks
+of units.
 
 Nothing here imports Dask until a Dask collection is given: the family functions wear
 :func:`dask_aware`, which looks at the type of the first argument only, so the default path
 runs without Dask installed.  Results are computed to pandas / NumPy and equal the in-memory
-results (the same floats): each series is analysed by the same C kernel, and the quantities
-shared by every unit (pooled target, overdispersion, the ranks behind q-values) are gathered
-before the per-unit pass.
+results (the same floats): each series or block of units goes through the same steps of the
+in-memory function, and the quantities shared by every unit (pooled target, overdispersion,
+prior, the ranks behind q-values) are formed on the client from what each block sends back,
+with the in-memory code, before the per-unit pass.
 """
 from __future__ import annotations
 
 import dataclasses
 import functools
 import inspect
+import math
+import sys
 
 import numpy as np
 
@@ -179,15 +183,27 @@ def _combine(results: list):
         if isinstance(values[0], np.ndarray) and (_results.role(f) != _results.SCALAR):
             fields[f.name] = np.concatenate(values, axis=0)
         elif isinstance(values[0], pd.DataFrame):
-            joined = pd.concat(values)
-            if isinstance(values[0].index, pd.RangeIndex):
-                joined = joined.reset_index(drop=True)
-            fields[f.name] = joined
+            fields[f.name] = _concat_frames(values)
         elif isinstance(values[0], pd.Index) and _results.role(f) == _results.LABEL:
             fields[f.name] = values[0].append(values[1:])
         else:
             fields[f.name] = values[0]
     return dataclasses.replace(first, **fields)
+
+
+def _concat_frames(frames: list):
+    """Frames of the same columns one below the other (a range index renumbered); one copy of
+    the values when every column has the same dtype."""
+    import pandas as pd
+    first = frames[0]
+    ranged = isinstance(first.index, pd.RangeIndex)
+    if len(set(first.dtypes)) != 1 or first.columns.nlevels > 1:
+        joined = pd.concat(frames)
+        return joined.reset_index(drop=True) if ranged else joined
+    index = pd.RangeIndex(sum(len(f) for f in frames)) if ranged else \
+        first.index.append([f.index for f in frames[1:]])
+    values = np.concatenate([f.to_numpy() for f in frames])
+    return pd.DataFrame(values, index=index, columns=first.columns, copy=False)
 
 
 SERIES_PER_BLOCK = 25_000   # the series of one task when a wide frame is split by columns
@@ -355,21 +371,13 @@ def _spc_table(func, df, value, time, by=None, *args, scheduler=None, **kwargs):
 
 
 # ---------------------------------------------------------------------------------------------
-# Every unit: the per-unit columns gathered in order (pass one), then the in-memory pass
-
-def _units(collection, scheduler=None):
-    """A 1-D Dask Array or Series computed in order to NumPy (a Series keeps its index)."""
-    (value,) = _compute(collection, scheduler=scheduler)
-    return value
-
+# Every unit: two passes over blocks of units, only what the shared quantities need gathered
 
 def _every_unit(func, *args, scheduler=None, **kwargs):
-    """funnel, shrink and q-values on Dask inputs.  These need every unit at once (the pooled
-    target and the quantiles of the z-scores behind the overdispersion; the ranks of the
-    p-values), and their results hold a value per unit: the per-unit columns are gathered
-    from every partition in their order (the first pass), then the in-memory function
-    computes the target and dispersion and, from them, the limits (the second).  The same
-    operands in the same order give the same floats."""
+    """``func`` on its Dask arguments computed whole (in order), for what has no two-pass
+    form: a tidy Dask DataFrame of units (its table is computed, then the in-memory function
+    runs), and q-values, whose every value depends on the ranks of all the p-values (the
+    p-values are the one column gathered; the adjustment runs in memory)."""
     positional = list(args)
     lazy = [i for i, a in enumerate(positional) if is_dask(a)]
     lazy_kw = [k for k, a in kwargs.items() if is_dask(a)]
@@ -382,6 +390,166 @@ def _every_unit(func, *args, scheduler=None, **kwargs):
     return func(*positional, **kwargs)
 
 
+def _unit_blocks(*collections):
+    """Aligned blocks of units of 1-D Dask Arrays or Series (or of array-likes broadcast to
+    them): (a list of delayed tuples, one value a collection; the Dask Series' index as a
+    delayed list of blocks, or None).  Series must share their partitions."""
+    import dask
+    import dask.array as da
+    series = [c for c in collections if hasattr(c, "to_delayed") and hasattr(c, "index")
+              and is_dask(c)]
+    if series:
+        if any(not is_dask(c) or not hasattr(c, "index") for c in collections) or \
+                len({c.npartitions for c in series}) > 1:
+            raise ValueError("give Dask Series of the same partitions (or Dask Arrays)")
+        parts = [c.to_delayed() for c in collections]
+        index = [dask.delayed(_index_of)(p) for p in parts[0]]
+        return [tuple(p) for p in zip(*parts)], index
+    arrays = da.broadcast_arrays(*[da.asarray(c) for c in collections])
+    chunks = arrays[0].chunks
+    arrays = [a.rechunk(chunks) for a in arrays]
+    return [tuple(p) for p in zip(*[a.to_delayed().ravel() for a in arrays])], None
+
+
+def _index_of(part):
+    return part.index
+
+
+def _labels(index, scheduler):
+    """The units' index on a Series of zeros, for the in-memory labelling (or None when the
+    units came as arrays)."""
+    import pandas as pd
+    if index is None:
+        return None
+    blocks = _compute(*index, scheduler=scheduler)
+    return pd.Series(np.zeros(sum(len(b) for b in blocks)), index=blocks[0].append(
+        list(blocks[1:])) if len(blocks) > 1 else blocks[0])
+
+
+def _persist(*collections, scheduler=None):
+    """The collections computed and kept where they are (on a cluster's workers)."""
+    import dask
+    return dask.persist(*collections, scheduler=scheduler)
+
+
+def _checked(check, blocks, index, *args, scheduler=None):
+    """Pass one's start: ``check(*block, *args)`` on every block, and the blocks' index, kept
+    on the workers (the input read once): (checked blocks, index blocks or None)."""
+    import dask
+    done = _persist(*[dask.delayed(check)(*b, *args) for b in blocks], *(index or []),
+                    scheduler=scheduler)
+    return done[:len(blocks)], (None if index is None else done[len(blocks):])
+
+
+def _funnel(func, *args, scheduler=None, **kwargs):
+    """funnel on Dask inputs in two passes over blocks of units, with the in-memory function's
+    own steps (so the same floats).
+
+    1. Each block is checked and sends back its number of units, whether any numerator is
+       below its denominator, and its totals as a few floats whose exact sum is the block's
+       exact sum (:func:`scrutiny._funnel.sum_parts`): the client forms the pooled target,
+       correctly rounded like the in-memory total.  Each block then computes its z-scores
+       and their standard errors at the target, and these two floats per unit are gathered
+       for the overdispersion factor and the between-unit variance (the z quantiles, or the
+       z ranks for ``"log"``, and the sums behind ``tau2`` over every unit in order).
+    2. Each block computes its limits, values and flags with ``phi``, ``tau2`` and the target
+       broadcast; the client gathers the per-unit columns of the result (numerator,
+       denominator, value, limits, flag codes) and assembles it.
+
+    A tidy Dask DataFrame of units is computed whole (see :func:`_every_unit`)."""
+    import dask
+    if hasattr(args[0], "columns"):          # a tidy table of units
+        return _every_unit(func, *args, scheduler=scheduler, **kwargs)
+    bound = inspect.signature(func).bind(*args, **kwargs)
+    bound.apply_defaults()
+    a = bound.arguments
+    steps = _steps(func)
+    o = steps._funnel_options(a["kind"], a["method"], a["overdispersion"], a["trim"],
+                              a["better"], a["levels"], a["conf"], a["per"])
+    blocks, index = _unit_blocks(a["numerator"], a["denominator"])
+    units, index = _checked(steps._funnel_units, blocks, index, o, scheduler=scheduler)
+    first = _compute(*[dask.delayed(_funnel_totals)(u, steps._funnel.sum_parts) for u in units],
+                     scheduler=scheduler)
+    size = sum(f[0] for f in first)
+    if o.overdispersion is not None:
+        steps._v.at_least(np.broadcast_to(0.0, (size,)), "numerator", 3,
+                          "units to estimate overdispersion")
+    total = [math.fsum(p for f in first for p in f[i]) for i in (1, 2)]
+    t, pooled = steps._funnel_target(a["target"], o.kind, *total, any(f[3] for f in first))
+    scores = _persist(*[dask.delayed(steps._funnel.scores)(u[0], u[1], o.kind, o.method, t)
+                        for u in units], scheduler=scheduler)
+    gathered = _compute(*scores, scheduler=scheduler)
+    z, se = (np.concatenate([g[i] for g in gathered]) for i in (0, 1))
+    phi, tau2 = steps._funnel.dispersion(z, se, o.method, o.trim)
+    second = _compute(*[dask.delayed(_funnel_second)(u, zs[0], t, pooled, phi, tau2, o,
+                                                        steps._funnel_limits)
+                        for u, zs in zip(units, scores)], scheduler=scheduler)
+    num, den, value, lower, upper, code = (np.concatenate([p[i] for p in second])
+                                           for i in range(6))
+    labelled = _labels(index, scheduler)
+    labels = steps._frames.result_labels(num.size, a["labels"], numerator=labelled,
+                                         denominator=labelled)
+    return steps._funnel_result(o, t, pooled, phi, tau2, num, den, z, se, value, lower, upper,
+                                code, labels)
+
+
+def _funnel_totals(units, sum_parts):
+    """Pass one of a block: (units, numerator parts, denominator parts, any below)."""
+    num, den = units
+    return num.size, sum_parts(num), sum_parts(den), bool(np.any(num < den))
+
+
+def _funnel_second(units, z, t, pooled, phi, tau2, o, limits):
+    """Pass two of a block: its inputs and limits, values and flag codes."""
+    num, den = units
+    return (num, den, *limits(num, den, z, t, pooled, phi, tau2, o, threads=1))
+
+
+def _shrink(func, *args, scheduler=None, **kwargs):
+    """shrink on Dask inputs in two passes over blocks of areas, with the in-memory function's
+    own steps (so the same floats).
+
+    1. Each block is checked; the prior is fitted to every area by marginal likelihood (or
+       moments), which needs each area's count and denominator: these two floats per area are
+       gathered and the prior fitted on the client, as in memory.
+    2. Each block computes its posterior means, intervals (the beta or gamma quantiles) and
+       weights with the prior broadcast; the client gathers them and assembles the result.
+
+    A tidy Dask DataFrame of areas is computed whole (see :func:`_every_unit`)."""
+    import dask
+    if hasattr(args[0], "columns"):          # a tidy table of units
+        return _every_unit(func, *args, scheduler=scheduler, **kwargs)
+    bound = inspect.signature(func).bind(*args, **kwargs)
+    bound.apply_defaults()
+    a = bound.arguments
+    steps = _steps(func)
+    kind = steps._v.choice(a["kind"], "kind", steps._o.SHRINK_KIND.names)
+    method = steps._v.choice(a["method"], "method", steps._o.SHRINK_METHOD.names)
+    conf = steps._v.conf_level(a["conf"])
+    blocks, index = _unit_blocks(a["x"], a["n"])
+    units, index = _checked(steps._shrink_units, blocks, index, kind, scheduler=scheduler)
+    gathered = _compute(*units, scheduler=scheduler)
+    xs, ns = (np.concatenate([g[i] for g in gathered]) for i in (0, 1))
+    steps._v.at_least(xs, "x", 2)
+    labelled = _labels(index, scheduler)
+    labels = steps._frames.result_labels(xs.size, a["labels"], x=labelled, n=labelled)
+    if kind == "proportion":
+        steps._v.not_all_full(xs, ns, "x", "n")
+    steps._v.positive_total(xs, "x")
+    prior = steps._shrink_prior(xs, ns, kind, method)
+    second = _compute(*[dask.delayed(steps._shrink_posterior)(u[0], u[1], kind, prior, conf, 1)
+                        for u in units], scheduler=scheduler)
+    est, lower, upper, weight = (np.concatenate([p[i] for p in second]) for i in range(4))
+    return steps._shrink_result(prior, conf, kind, method, xs, ns, est, lower, upper, weight,
+                                labels)
+
+
+def _steps(func):
+    """The module of an in-memory function, whose steps a two-pass handler runs (named in the
+    handler; the module is not imported here, which would make a cycle)."""
+    return sys.modules[func.__module__]
+
+
 _HANDLERS = {
     "aggregate_policeuk": _aggregate,
     "mann_kendall": _series,
@@ -390,7 +558,7 @@ _HANDLERS = {
     "changepoints": _series,
     "trend_table": _trend_table,
     "spc_table": _spc_table,
-    "funnel": _every_unit,
-    "shrink": _every_unit,
+    "funnel": _funnel,
+    "shrink": _shrink,
     "multiple_testing": _every_unit,
 }
