@@ -20,7 +20,7 @@ from .data.policeuk import aggregate_policeuk, read_policeuk
 from .disparity import funnel
 from .models import count_trend
 from .multitest import multiple_testing
-from .segmentation import changepoints
+from .segmentation import _segment, changepoints
 from .trend import mann_kendall, sen_slope
 
 __all__ = ["screen"]
@@ -351,9 +351,14 @@ def _screen(wide, out, area, population, per, changes, threads, step, lazy=None)
     out["ct_qvalue"] = multiple_testing(np.asarray(ct.pvalue, float), "bh")
     step("seasonal Poisson trend")
     if changes:
-        cp = changepoints(series, cost="poisson", threads=threads)
-        out["cp_changes"], out["cp_status"] = cp.n_changes, cp.status
-        start = np.array([p[-1] + 1 if len(p) else 0 for p in cp.positions])
+        if lazy is None:      # the arrays alone: no result object of 500,000 series
+            seg = _segment(wide, cost="poisson", threads=threads)
+            out["cp_changes"], out["cp_status"] = seg.n_changes, seg.labels
+            start = seg.last_positions() + 1
+        else:
+            cp = changepoints(series, cost="poisson", threads=threads)
+            out["cp_changes"], out["cp_status"] = cp.n_changes, cp.status
+            start = np.array([p[-1] + 1 if len(p) else 0 for p in cp.positions])
         out["cp_month"] = pd.Series(wide.index.take(start)).where(start > 0).array
     step("change points")
     within = np.zeros(len(out)) if area == "force" else out[FORCE].to_numpy()
