@@ -17,7 +17,7 @@ import numpy as np
 
 from . import _validation as _v
 from .data.policeuk import aggregate_policeuk, read_policeuk
-from .disparity import funnel
+from . import _funnel
 from .models import count_trend
 from .multitest import multiple_testing
 from .segmentation import _segment, changepoints
@@ -87,28 +87,41 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
                 COUNT].sum(min_count=1).reset_index()
     else:
         table = aggregate_policeuk(data, by=((FORCE, *keys), MONTH, TYPE))
-    kept = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
-    table = table.copy()
-    table.attrs = kept     # not the list of files: pandas copies attrs at every step
+    # not the list of files: pandas copies attrs at every step (the table is a new frame)
+    table.attrs = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
     values = _v.as_float_array(table[COUNT], "count", allow_empty=True)
-    _v.counts(values[~np.isnan(values)], "count", allow_empty=True)   # missing: not published
-    table[COUNT] = values
+    missing = np.isnan(values)
+    _v.counts(values[~missing], "count", allow_empty=True)   # missing: not published
     # a month in which a force has no records at all was not published: missing, not zero
-    force, month = _codes(table[FORCE]), _codes(table[MONTH])
+    force, month = _factorize(table[FORCE])[0], _month_numbers(table[MONTH])
     cell = force * (month.max() + 1) + month
-    published = np.bincount(cell, weights=np.nan_to_num(table[COUNT].to_numpy()))
-    table.loc[published[cell] == 0, COUNT] = np.nan
+    published = np.bincount(cell, weights=np.where(missing, 0.0, values))
+    table[COUNT] = np.where(published[cell] == 0, np.nan, values)
     return table
 
 
-def _codes(column) -> np.ndarray:
-    """Codes 0, 1, ... of a column's values in sorted order (missing values refused)."""
+def _factorize(column):
+    """Codes 0, 1, ... of a column's values in sorted order, and the values (missing values
+    refused)."""
     import pandas as pd
 
-    codes, _ = pd.factorize(column, sort=True)
+    codes, uniques = pd.factorize(column, sort=True)
     if (codes < 0).any():
         raise ValueError(f"data has missing values in column {column.name!r}")
-    return codes
+    return codes, uniques
+
+
+def _month_numbers(column) -> np.ndarray:
+    """The periods of a column counted from its first, 0, 1, ... (missing ones refused); the
+    codes of other months (e.g. strings)."""
+    import pandas as pd
+
+    if not isinstance(column.dtype, pd.PeriodDtype):
+        return _factorize(column)[0]
+    if column.isna().any():
+        raise ValueError(f"data has missing values in column {column.name!r}")
+    ordinals = column.array.asi8
+    return ordinals - ordinals.min()
 
 
 def _read(path: Path, start, end):
@@ -127,46 +140,78 @@ def _read(path: Path, start, end):
     return read_policeuk(path, "street", start=start, end=end)
 
 
+def _combined(codes: np.ndarray, more: np.ndarray, size: int) -> np.ndarray:
+    """Codes 0, 1, ... of the pairs (``codes``, ``more``) in sorted order (``more`` < ``size``):
+    ``codes`` unchanged when ``more`` is the same for every row of a code, otherwise ranked
+    through a table of every pair when it is small, or by hashing."""
+    by_code = np.zeros(codes.max() + 1 if codes.size else 0, dtype=more.dtype)
+    by_code[codes] = more
+    if np.array_equal(by_code[codes], more):
+        return codes
+    pairs = codes * np.int64(size) + more
+    if by_code.size * size <= 4 * pairs.size + 1024:
+        seen = np.zeros(by_code.size * size, dtype=bool)
+        seen[pairs] = True
+        return (np.cumsum(seen) - 1)[pairs]
+    import pandas as pd
+
+    return pd.factorize(pairs, sort=True)[0]
+
+
 def _wide(table, keys):
     """The counts as a time-indexed frame, months x series (columns the ``keys``), with every
     calendar month from the first to the last (a month missing for all is all NaN), and the
     series' labels as a frame; series in the order of their keys."""
     import pandas as pd
 
-    codes = [_codes(table[k]) for k in keys]
-    series = np.ravel_multi_index(codes, [c.max() + 1 for c in codes]) if codes[0].size \
-        else codes[0]
-    _, first, row = np.unique(series, return_index=True, return_inverse=True)
+    factors = [_factorize(table[k]) for k in keys]
+    row = factors[0][0]
+    for codes, uniques in factors[1:]:
+        row = _combined(row, codes, len(uniques))
+    size = row.max() + 1 if row.size else 0
+    first = np.empty(size, dtype=np.intp)
+    first[row] = np.arange(row.size)     # a row of each series (their keys are the same)
     labels = table[keys].iloc[first].reset_index(drop=True)
     months = pd.PeriodIndex(table[MONTH], freq="M")
     axis = pd.period_range(months.min(), months.max(), freq="M")
-    values = np.full((axis.size, first.size), np.nan)
+    values = np.full((axis.size, size), np.nan)
     values[months.asi8 - axis[0].ordinal, row] = table[COUNT].to_numpy(dtype=float)
-    columns = pd.MultiIndex.from_frame(labels.astype(object))
+    columns = pd.MultiIndex(levels=[pd.Index(np.asarray(u, dtype=object), dtype=object)
+                                    for _, u in factors],
+                            codes=[c[first] for c, _ in factors], names=keys,
+                            verify_integrity=False)
     return pd.DataFrame(values, index=axis, columns=columns), labels
 
 
-def _funnel_flags(latest, base, force, ctype, population, per):
+def _funnel_flags(latest, base, force, ctype, population):
     """Funnel z-score and flag of each series among its force's areas (``force``: one group
     for a screen of forces) for the same crime type: the latest 12 months as a rate of
     ``population`` when given, otherwise as a share of the latest 24 months (an area whose
-    rise or fall stands out from its force's)."""
+    rise or fall stands out from its force's).  Each group is one :func:`scrutiny.funnel`
+    (exact limits, pooled target, default levels), through its array steps: the groups are
+    checked here (counts, positive bases) rather than by the public function."""
     import pandas as pd
 
     z = np.full(latest.size, np.nan)
     flag = np.full(latest.size, None, dtype=object)
-    usable = np.isfinite(latest) & np.isfinite(base) & (base > 0)
-    groups = pd.Series(np.arange(latest.size))[usable].groupby(
-        [pd.Series(force)[usable], pd.Series(ctype)[usable]], sort=False, observed=True)
-    for _, members in groups:
-        rows = members.to_numpy()
+    usable = np.flatnonzero(np.isfinite(latest) & np.isfinite(base) & (base > 0))
+    kind = "rate" if population is not None else "proportion"
+    levels = _funnel.levels(_funnel.LEVELS)[0]
+    group = (pd.factorize(force[usable])[0] * np.int64(len(ctype) + 1)
+             + pd.factorize(ctype[usable])[0])
+    order = usable[np.argsort(group, kind="stable")]
+    bounds = np.flatnonzero(np.diff(np.sort(group))) + 1
+    for rows in np.split(order, bounds):
         num, den = latest[rows], base[rows]
-        if rows.size < 3 or num.sum() == 0 or (population is None and num.sum() == den.sum()):
+        total = num.sum()
+        if rows.size < 3 or total == 0 or (population is None and total == den.sum()):
             continue
-        kind = "rate" if population is not None else "proportion"
-        result = funnel(num, den, kind=kind, **({"per": per} if kind == "rate" else {}))
-        z[rows] = result.z
-        flag[rows] = result.flag
+        fit = _funnel.fit(num, den, kind, "exact", None, float(total / den.sum()), 0.1,
+                          levels)
+        value = num / den
+        z[rows] = fit["z"]
+        flag[rows] = _funnel.flags(value[:, None] > fit["upper"],
+                                   value[:, None] < fit["lower"], levels)
     return z, flag
 
 
@@ -363,7 +408,7 @@ def _screen(wide, out, area, population, per, changes, threads, step, lazy=None)
     step("change points")
     within = np.zeros(len(out)) if area == "force" else out[FORCE].to_numpy()
     out["funnel_z"], out["funnel_flag"] = _funnel_flags(
-        latest, base, within, out[TYPE].to_numpy(), population, per)
+        latest, base, within, out[TYPE].to_numpy(), population)
     step("funnels")
     return out
 
