@@ -368,49 +368,51 @@ def _screen(wide, out, area, population, per, changes, threads, step, lazy=None)
     given); ``step(name)`` is called after each step."""
     import pandas as pd
 
-    series = wide if lazy is None else lazy
     values = wide.to_numpy()
+    if lazy is None:   # one series per row, dated by the months: no labels to carry
+        series, dated = np.ascontiguousarray(values.T), {"t": wide.index}
+    else:
+        series, dated = lazy, {}
     latest = np.nansum(values[-LATEST:], axis=0)
     previous = (np.nansum(values[-2 * LATEST:-LATEST], axis=0) if len(wide.index) > LATEST
                 else np.full(values.shape[1], np.nan))
-    out["months"] = np.sum(~np.isnan(values), axis=0)
-    out["latest_12m"], out["previous_12m"] = latest, previous
+    months = np.sum(~np.isnan(values), axis=0)
+    col = {"months": months, "latest_12m": latest, "previous_12m": previous}
     base = latest + np.nan_to_num(previous)
     if population is not None:
         code = (AREAS[area] or (FORCE,))[0]
         base = population.reindex(out[code].astype(str)).to_numpy(float)
-        out["rate"] = latest / base * per
+        col["rate"] = latest / base * per
 
-    mk = mann_kendall(series, threads=threads)
-    sen = sen_slope(series, threads=threads)
-    out["mk_trend"], out["mk_pvalue"], out["mk_status"] = mk.trend, mk.pvalue, mk.status
-    out["mk_qvalue"] = multiple_testing(np.asarray(mk.pvalue, float), "bh")
-    out["sen_slope"], out["sen_lower"], out["sen_upper"] = sen.slope, sen.lower, sen.upper
-    out["sen_status"] = sen.status
+    mk = mann_kendall(series, threads=threads, **dated)
+    sen = sen_slope(series, threads=threads, **dated)
+    col.update(mk_trend=mk.trend, mk_pvalue=mk.pvalue, mk_status=mk.status,
+               mk_qvalue=multiple_testing(np.asarray(mk.pvalue, float), "bh"),
+               sen_slope=sen.slope, sen_lower=sen.lower, sen_upper=sen.upper,
+               sen_status=sen.status)
     step("Mann-Kendall and Sen")
-    seasons = 12 if out["months"].max() >= 2 * LATEST else None   # two years to see seasons
-    ct = count_trend(series, period=seasons, per="year", threads=threads)
-    out["ct_rate_ratio"], out["ct_lower"], out["ct_upper"] = ct.rate_ratio, ct.lower, ct.upper
-    out["ct_pvalue"] = ct.pvalue
-    out["ct_status"] = ct.status
-    out["ct_qvalue"] = multiple_testing(np.asarray(ct.pvalue, float), "bh")
+    seasons = 12 if months.max() >= 2 * LATEST else None   # two years to see seasons
+    ct = count_trend(series, period=seasons, per="year", threads=threads, **dated)
+    col.update(ct_rate_ratio=ct.rate_ratio, ct_lower=ct.lower, ct_upper=ct.upper,
+               ct_pvalue=ct.pvalue, ct_status=ct.status,
+               ct_qvalue=multiple_testing(np.asarray(ct.pvalue, float), "bh"))
     step("seasonal Poisson trend")
     if changes:
         if lazy is None:      # the arrays alone: no result object of 500,000 series
-            seg = _segment(wide, cost="poisson", threads=threads)
-            out["cp_changes"], out["cp_status"] = seg.n_changes, seg.labels
+            seg = _segment(series, cost="poisson", threads=threads, **dated)
+            col.update(cp_changes=seg.n_changes, cp_status=seg.labels)
             start = seg.last_positions() + 1
         else:
             cp = changepoints(series, cost="poisson", threads=threads)
-            out["cp_changes"], out["cp_status"] = cp.n_changes, cp.status
+            col.update(cp_changes=cp.n_changes, cp_status=cp.status)
             start = np.array([p[-1] + 1 if len(p) else 0 for p in cp.positions])
-        out["cp_month"] = pd.Series(wide.index.take(start)).where(start > 0).array
+        col["cp_month"] = pd.Series(wide.index.take(start)).where(start > 0).array
     step("change points")
     within = np.zeros(len(out)) if area == "force" else out[FORCE].to_numpy()
-    out["funnel_z"], out["funnel_flag"] = _funnel_flags(
+    col["funnel_z"], col["funnel_flag"] = _funnel_flags(
         latest, base, within, out[TYPE].to_numpy(), population)
     step("funnels")
-    return out
+    return pd.concat([out, pd.DataFrame(col, index=out.index)], axis=1)
 
 
 def write_screen(table, out) -> list[Path]:
