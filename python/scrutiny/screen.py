@@ -180,7 +180,7 @@ def _wide(table, keys):
                                     for _, u in factors],
                             codes=[c[first] for c, _ in factors], names=keys,
                             verify_integrity=False)
-    return pd.DataFrame(values, index=axis, columns=columns), labels
+    return pd.DataFrame(values, index=axis, columns=columns, copy=False), labels
 
 
 def _funnel_flags(latest, base, force, ctype, population):
