@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _funnel
 from . import _validation as _v
 from .data.policeuk import aggregate_policeuk, read_policeuk
-from . import _funnel
 from .models import count_trend
 from .multitest import multiple_testing
 from .segmentation import _segment, changepoints
@@ -199,15 +199,15 @@ def _funnel_flags(latest, base, force, ctype, population):
     levels = _funnel.levels(_funnel.LEVELS)[0]
     group = (pd.factorize(force[usable])[0] * np.int64(len(ctype) + 1)
              + pd.factorize(ctype[usable])[0])
-    order = usable[np.argsort(group, kind="stable")]
-    bounds = np.flatnonzero(np.diff(np.sort(group))) + 1
-    for rows in np.split(order, bounds):
+    sorter = np.argsort(group, kind="stable")       # each group's rows in their order
+    bounds = np.flatnonzero(np.diff(group[sorter])) + 1
+    for rows in np.split(usable[sorter], bounds):
         num, den = latest[rows], base[rows]
         total = num.sum()
         if rows.size < 3 or total == 0 or (population is None and total == den.sum()):
             continue
-        fit = _funnel.fit(num, den, kind, "exact", None, float(total / den.sum()), 0.1,
-                          levels)
+        fit = _funnel.fit(num, den, kind, "exact", None, float(total / den.sum()),
+                          0.1, levels)         # funnel's default trim (for phi, not used)
         value = num / den
         z[rows] = fit["z"]
         flag[rows] = _funnel.flags(value[:, None] > fit["upper"],
