@@ -5,7 +5,7 @@ import pytest
 
 import scrutiny as sc
 from scrutiny.__main__ import main
-from scrutiny.screen import _combined, _wide, counts_table
+from scrutiny.screen import _series_codes, _wide, counts_table
 
 KEYS = ["falls_within", "lsoa_code", "crime_type"]
 FORCES = ["west-mercia", "kent", "metropolitan", "dyfed-powys", "btp"]
@@ -113,13 +113,15 @@ def test_series_of_keys_that_do_not_follow_each_other(records):
     np.testing.assert_array_equal(np.nansum(wide.to_numpy(), axis=0), sums.to_numpy())
 
 
-@pytest.mark.parametrize("size", [1, 7, 10**6])   # a key that follows; a table of pairs; hashing
-def test_pairs_of_codes_ranked_in_order(size):
+@pytest.mark.parametrize("columns", [1, 2, 6])    # 6: too many combinations for one integer
+def test_series_codes_rank_the_combinations_in_order(columns):
     rng = np.random.default_rng(2)
-    codes = rng.integers(0, 50, 2000)
-    more = codes % 3 if size == 1 else rng.integers(0, size, 2000)
-    _, expected = np.unique(codes * max(size, 3) + more, return_inverse=True)
-    np.testing.assert_array_equal(_combined(codes, more, max(size, 3)), expected)
+    numbers = [rng.integers(0, 10**6 if columns > 1 else 7, 3000) for _ in range(columns)]
+    kinds = pd.Series(pd.Categorical.from_codes(rng.integers(0, 3, 3000), ["c", "a", "b"]))
+    _, expected = np.unique(np.stack([*numbers, kinds.cat.codes.to_numpy()], axis=1), axis=0,
+                            return_inverse=True)
+    got = _series_codes([*map(pd.Series, numbers), kinds])
+    np.testing.assert_array_equal(got, expected.ravel())
 
 
 def test_funnels_within_each_force(screened):

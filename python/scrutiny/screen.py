@@ -140,22 +140,34 @@ def _read(path: Path, start, end):
     return read_policeuk(path, "street", start=start, end=end)
 
 
-def _combined(codes: np.ndarray, more: np.ndarray, size: int) -> np.ndarray:
-    """Codes 0, 1, ... of the pairs (``codes``, ``more``) in sorted order (``more`` < ``size``):
-    ``codes`` unchanged when ``more`` is the same for every row of a code, otherwise ranked
-    through a table of every pair when it is small, or by hashing."""
-    by_code = np.zeros(codes.max() + 1 if codes.size else 0, dtype=more.dtype)
-    by_code[codes] = more
-    if np.array_equal(by_code[codes], more):
-        return codes
-    pairs = codes * np.int64(size) + more
-    if by_code.size * size <= 4 * pairs.size + 1024:
-        seen = np.zeros(by_code.size * size, dtype=bool)
-        seen[pairs] = True
-        return (np.cumsum(seen) - 1)[pairs]
+def _ordered_codes(column) -> np.ndarray:
+    """Whole numbers in the order of a column's values as :func:`_factorize` sorts them, not
+    necessarily consecutive: a categorical's own codes (it sorts by category), else
+    :func:`_factorize`'s."""
     import pandas as pd
 
-    return pd.factorize(pairs, sort=True)[0]
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return _factorize(column)[0]
+    codes = column.cat.codes.to_numpy()
+    if (codes < 0).any():
+        raise ValueError(f"data has missing values in column {column.name!r}")
+    return codes
+
+
+def _series_codes(columns) -> np.ndarray:
+    """Codes 0, 1, ... of every row's combination of the ``columns``' values, in sorted
+    order: one integer per row from their codes, ranked by hashing (no sort of the rows)."""
+    import pandas as pd
+
+    key, size = np.zeros(len(columns[0]), dtype=np.int64), 1
+    for column in columns:
+        codes = _ordered_codes(column)
+        n = int(codes.max()) + 1 if codes.size else 1
+        if size * n >= 2 ** 62:             # too many combinations for one integer: rank first
+            key = pd.factorize(key, sort=True)[0]
+            size = int(key.max()) + 1
+        key, size = key * n + codes, size * n
+    return pd.factorize(key, sort=True)[0]
 
 
 def _wide(table, keys):
@@ -164,10 +176,7 @@ def _wide(table, keys):
     series' labels as a frame; series in the order of their keys."""
     import pandas as pd
 
-    factors = [_factorize(table[k]) for k in keys]
-    row = factors[0][0]
-    for codes, uniques in factors[1:]:
-        row = _combined(row, codes, len(uniques))
+    row = _series_codes([table[k] for k in keys])
     size = row.max() + 1 if row.size else 0
     first = np.empty(size, dtype=np.intp)
     first[row] = np.arange(row.size)     # a row of each series (their keys are the same)
@@ -176,10 +185,7 @@ def _wide(table, keys):
     axis = pd.period_range(months.min(), months.max(), freq="M")
     values = np.full((axis.size, size), np.nan)
     values[months.asi8 - axis[0].ordinal, row] = table[COUNT].to_numpy(dtype=float)
-    columns = pd.MultiIndex(levels=[pd.Index(np.asarray(u, dtype=object), dtype=object)
-                                    for _, u in factors],
-                            codes=[c[first] for c, _ in factors], names=keys,
-                            verify_integrity=False)
+    columns = pd.MultiIndex.from_frame(labels.astype(object))
     return pd.DataFrame(values, index=axis, columns=columns, copy=False), labels
 
 
