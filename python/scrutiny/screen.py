@@ -93,7 +93,8 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
     missing = np.isnan(values)
     _v.counts(values[~missing], "count", allow_empty=True)   # missing: not published
     # a month in which a force has no records at all was not published: missing, not zero
-    force, month = _factorize(table[FORCE])[0], _month_numbers(table[MONTH])
+    force = _ordered_codes(table[FORCE]).astype(np.int64)
+    month = _month_numbers(table[MONTH])
     cell = force * (month.max() + 1) + month
     published = np.bincount(cell, weights=np.where(missing, 0.0, values))
     table[COUNT] = np.where(published[cell] == 0, np.nan, values)
