@@ -91,13 +91,15 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
     table.attrs = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
     values = _v.as_float_array(table[COUNT], "count", allow_empty=True)
     missing = np.isnan(values)
-    _v.counts(values[~missing], "count", allow_empty=True)   # missing: not published
+    observed = np.where(missing, 0.0, values) if missing.any() else values
+    _v.counts(values[~missing] if observed is not values else values, "count",
+              allow_empty=True)                              # missing: not published
     # a month in which a force has no records at all was not published: missing, not zero
     force = _ordered_codes(table[FORCE]).astype(np.int64)
     month = _month_numbers(table[MONTH])
     cell = force * (month.max() + 1) + month
-    published = np.bincount(cell, weights=np.where(missing, 0.0, values))
-    table[COUNT] = np.where(published[cell] == 0, np.nan, values)
+    unpublished = np.bincount(cell, weights=observed) == 0
+    table[COUNT] = np.where(unpublished[cell], np.nan, values) if unpublished.any() else values
     return table
 
 
