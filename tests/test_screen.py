@@ -5,7 +5,7 @@ import pytest
 
 import scrutiny as sc
 from scrutiny.__main__ import main
-from scrutiny.screen import counts_table
+from scrutiny.screen import _series_codes, _wide, counts_table
 
 KEYS = ["falls_within", "lsoa_code", "crime_type"]
 FORCES = ["west-mercia", "kent", "metropolitan", "dyfed-powys", "btp"]
@@ -91,6 +91,37 @@ def test_equals_the_family_functions_by_hand(records):
     got = table.set_index(pd.MultiIndex.from_frame(table[KEYS].astype(object)))
     got = got.loc[by_hand.index, by_hand.columns]
     pd.testing.assert_frame_equal(got, by_hand, check_dtype=False, rtol=0, atol=0)
+
+
+def test_series_whatever_the_row_order(records):
+    counts = counts_table(records)
+    shuffled = counts.sample(frac=1, random_state=3)
+    pd.testing.assert_frame_equal(sc.screen(shuffled, changes=False),
+                                  sc.screen(counts, changes=False))
+
+
+def test_series_of_keys_that_do_not_follow_each_other(records):
+    keys = ["falls_within", "lsoa_code", "lsoa_name", "crime_type"]
+    counts = counts_table(records).astype({"lsoa_name": object})
+    robbery = counts["crime_type"] == "Robbery"     # one name over many codes, two per code
+    counts.loc[robbery, "lsoa_name"] = "Elsewhere 001A"
+    wide, labels = _wide(counts, keys)
+    expected = counts[keys].astype(object).drop_duplicates().sort_values(keys)
+    pd.testing.assert_frame_equal(labels.astype(object), expected.reset_index(drop=True))
+    assert wide.columns.equals(pd.MultiIndex.from_frame(expected))
+    sums = counts.groupby(keys, observed=True, sort=True)["count"].sum()
+    np.testing.assert_array_equal(np.nansum(wide.to_numpy(), axis=0), sums.to_numpy())
+
+
+@pytest.mark.parametrize("columns", [1, 2, 6])    # 6: too many combinations for one integer
+def test_series_codes_rank_the_combinations_in_order(columns):
+    rng = np.random.default_rng(2)
+    numbers = [rng.integers(0, 10**6 if columns > 1 else 7, 3000) for _ in range(columns)]
+    kinds = pd.Series(pd.Categorical.from_codes(rng.integers(0, 3, 3000), ["c", "a", "b"]))
+    _, expected = np.unique(np.stack([*numbers, kinds.cat.codes.to_numpy()], axis=1), axis=0,
+                            return_inverse=True)
+    got = _series_codes([*map(pd.Series, numbers), kinds])
+    np.testing.assert_array_equal(got, expected.ravel())
 
 
 def test_funnels_within_each_force(screened):

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _funnel
 from . import _validation as _v
 from .data.policeuk import aggregate_policeuk, read_policeuk
-from .disparity import funnel
 from .models import count_trend
 from .multitest import multiple_testing
-from .segmentation import changepoints
+from .segmentation import _segment, changepoints
 from .trend import mann_kendall, sen_slope
 
 __all__ = ["screen"]
@@ -87,28 +87,44 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
                 COUNT].sum(min_count=1).reset_index()
     else:
         table = aggregate_policeuk(data, by=((FORCE, *keys), MONTH, TYPE))
-    kept = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
-    table = table.copy()
-    table.attrs = kept     # not the list of files: pandas copies attrs at every step
+    # not the list of files: pandas copies attrs at every step (the table is a new frame)
+    table.attrs = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
     values = _v.as_float_array(table[COUNT], "count", allow_empty=True)
-    _v.counts(values[~np.isnan(values)], "count", allow_empty=True)   # missing: not published
-    table[COUNT] = values
+    missing = np.isnan(values)
+    observed = np.where(missing, 0.0, values) if missing.any() else values
+    _v.counts(values[~missing] if observed is not values else values, "count",
+              allow_empty=True)                              # missing: not published
     # a month in which a force has no records at all was not published: missing, not zero
-    force, month = _codes(table[FORCE]), _codes(table[MONTH])
+    force = _ordered_codes(table[FORCE]).astype(np.int64)
+    month = _month_numbers(table[MONTH])
     cell = force * (month.max() + 1) + month
-    published = np.bincount(cell, weights=np.nan_to_num(table[COUNT].to_numpy()))
-    table.loc[published[cell] == 0, COUNT] = np.nan
+    unpublished = np.bincount(cell, weights=observed) == 0
+    table[COUNT] = np.where(unpublished[cell], np.nan, values) if unpublished.any() else values
     return table
 
 
-def _codes(column) -> np.ndarray:
-    """Codes 0, 1, ... of a column's values in sorted order (missing values refused)."""
+def _factorize(column):
+    """Codes 0, 1, ... of a column's values in sorted order, and the values (missing values
+    refused)."""
     import pandas as pd
 
-    codes, _ = pd.factorize(column, sort=True)
+    codes, uniques = pd.factorize(column, sort=True)
     if (codes < 0).any():
         raise ValueError(f"data has missing values in column {column.name!r}")
-    return codes
+    return codes, uniques
+
+
+def _month_numbers(column) -> np.ndarray:
+    """The periods of a column counted from its first, 0, 1, ... (missing ones refused); the
+    codes of other months (e.g. strings)."""
+    import pandas as pd
+
+    if not isinstance(column.dtype, pd.PeriodDtype):
+        return _factorize(column)[0]
+    if column.isna().any():
+        raise ValueError(f"data has missing values in column {column.name!r}")
+    ordinals = column.array.asi8
+    return ordinals - ordinals.min()
 
 
 def _read(path: Path, start, end):
@@ -127,46 +143,84 @@ def _read(path: Path, start, end):
     return read_policeuk(path, "street", start=start, end=end)
 
 
+def _ordered_codes(column) -> np.ndarray:
+    """Whole numbers in the order of a column's values as :func:`_factorize` sorts them, not
+    necessarily consecutive: a categorical's own codes (it sorts by category), else
+    :func:`_factorize`'s."""
+    import pandas as pd
+
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return _factorize(column)[0]
+    codes = column.cat.codes.to_numpy()
+    if (codes < 0).any():
+        raise ValueError(f"data has missing values in column {column.name!r}")
+    return codes
+
+
+def _series_codes(columns) -> np.ndarray:
+    """Codes 0, 1, ... of every row's combination of the ``columns``' values, in sorted
+    order: one integer per row from their codes, ranked by hashing (no sort of the rows)."""
+    import pandas as pd
+
+    key, size = np.zeros(len(columns[0]), dtype=np.int64), 1
+    for column in columns:
+        codes = _ordered_codes(column)
+        n = int(codes.max()) + 1 if codes.size else 1
+        if size * n >= 2 ** 62:             # too many combinations for one integer: rank first
+            key = pd.factorize(key, sort=True)[0]
+            size = int(key.max()) + 1
+        key, size = key * n + codes, size * n
+    return pd.factorize(key, sort=True)[0]
+
+
 def _wide(table, keys):
     """The counts as a time-indexed frame, months x series (columns the ``keys``), with every
     calendar month from the first to the last (a month missing for all is all NaN), and the
     series' labels as a frame; series in the order of their keys."""
     import pandas as pd
 
-    codes = [_codes(table[k]) for k in keys]
-    series = np.ravel_multi_index(codes, [c.max() + 1 for c in codes]) if codes[0].size \
-        else codes[0]
-    _, first, row = np.unique(series, return_index=True, return_inverse=True)
+    row = _series_codes([table[k] for k in keys])
+    size = row.max() + 1 if row.size else 0
+    first = np.empty(size, dtype=np.intp)
+    first[row] = np.arange(row.size)     # a row of each series (their keys are the same)
     labels = table[keys].iloc[first].reset_index(drop=True)
     months = pd.PeriodIndex(table[MONTH], freq="M")
     axis = pd.period_range(months.min(), months.max(), freq="M")
-    values = np.full((axis.size, first.size), np.nan)
+    values = np.full((axis.size, size), np.nan)
     values[months.asi8 - axis[0].ordinal, row] = table[COUNT].to_numpy(dtype=float)
     columns = pd.MultiIndex.from_frame(labels.astype(object))
-    return pd.DataFrame(values, index=axis, columns=columns), labels
+    return pd.DataFrame(values, index=axis, columns=columns, copy=False), labels
 
 
-def _funnel_flags(latest, base, force, ctype, population, per):
+def _funnel_flags(latest, base, force, ctype, population):
     """Funnel z-score and flag of each series among its force's areas (``force``: one group
     for a screen of forces) for the same crime type: the latest 12 months as a rate of
     ``population`` when given, otherwise as a share of the latest 24 months (an area whose
-    rise or fall stands out from its force's)."""
+    rise or fall stands out from its force's).  Each group is one :func:`scrutiny.funnel`
+    (exact limits, pooled target, default levels), through its array steps: the groups are
+    checked here (counts, positive bases) rather than by the public function."""
     import pandas as pd
 
     z = np.full(latest.size, np.nan)
     flag = np.full(latest.size, None, dtype=object)
-    usable = np.isfinite(latest) & np.isfinite(base) & (base > 0)
-    groups = pd.Series(np.arange(latest.size))[usable].groupby(
-        [pd.Series(force)[usable], pd.Series(ctype)[usable]], sort=False, observed=True)
-    for _, members in groups:
-        rows = members.to_numpy()
+    usable = np.flatnonzero(np.isfinite(latest) & np.isfinite(base) & (base > 0))
+    kind = "rate" if population is not None else "proportion"
+    levels = _funnel.levels(_funnel.LEVELS)[0]
+    group = (pd.factorize(force[usable])[0] * np.int64(len(ctype) + 1)
+             + pd.factorize(ctype[usable])[0])
+    sorter = np.argsort(group, kind="stable")       # each group's rows in their order
+    bounds = np.flatnonzero(np.diff(group[sorter])) + 1
+    for rows in np.split(usable[sorter], bounds):
         num, den = latest[rows], base[rows]
-        if rows.size < 3 or num.sum() == 0 or (population is None and num.sum() == den.sum()):
+        total = num.sum()
+        if rows.size < 3 or total == 0 or (population is None and total == den.sum()):
             continue
-        kind = "rate" if population is not None else "proportion"
-        result = funnel(num, den, kind=kind, **({"per": per} if kind == "rate" else {}))
-        z[rows] = result.z
-        flag[rows] = result.flag
+        fit = _funnel.fit(num, den, kind, "exact", None, float(total / den.sum()),
+                          0.1, levels)         # funnel's default trim (for phi, not used)
+        value = num / den
+        z[rows] = fit["z"]
+        flag[rows] = _funnel.flags(value[:, None] > fit["upper"],
+                                   value[:, None] < fit["lower"], levels)
     return z, flag
 
 
@@ -323,44 +377,51 @@ def _screen(wide, out, area, population, per, changes, threads, step, lazy=None)
     given); ``step(name)`` is called after each step."""
     import pandas as pd
 
-    series = wide if lazy is None else lazy
     values = wide.to_numpy()
+    if lazy is None:   # one series per row, dated by the months: no labels to carry
+        series, dated = np.ascontiguousarray(values.T), {"t": wide.index}
+    else:
+        series, dated = lazy, {}
     latest = np.nansum(values[-LATEST:], axis=0)
     previous = (np.nansum(values[-2 * LATEST:-LATEST], axis=0) if len(wide.index) > LATEST
                 else np.full(values.shape[1], np.nan))
-    out["months"] = np.sum(~np.isnan(values), axis=0)
-    out["latest_12m"], out["previous_12m"] = latest, previous
+    months = np.sum(~np.isnan(values), axis=0)
+    col = {"months": months, "latest_12m": latest, "previous_12m": previous}
     base = latest + np.nan_to_num(previous)
     if population is not None:
         code = (AREAS[area] or (FORCE,))[0]
         base = population.reindex(out[code].astype(str)).to_numpy(float)
-        out["rate"] = latest / base * per
+        col["rate"] = latest / base * per
 
-    mk = mann_kendall(series, threads=threads)
-    sen = sen_slope(series, threads=threads)
-    out["mk_trend"], out["mk_pvalue"], out["mk_status"] = mk.trend, mk.pvalue, mk.status
-    out["mk_qvalue"] = multiple_testing(np.asarray(mk.pvalue, float), "bh")
-    out["sen_slope"], out["sen_lower"], out["sen_upper"] = sen.slope, sen.lower, sen.upper
-    out["sen_status"] = sen.status
+    mk = mann_kendall(series, threads=threads, **dated)
+    sen = sen_slope(series, threads=threads, **dated)
+    col.update(mk_trend=mk.trend, mk_pvalue=mk.pvalue, mk_status=mk.status,
+               mk_qvalue=multiple_testing(np.asarray(mk.pvalue, float), "bh"),
+               sen_slope=sen.slope, sen_lower=sen.lower, sen_upper=sen.upper,
+               sen_status=sen.status)
     step("Mann-Kendall and Sen")
-    seasons = 12 if out["months"].max() >= 2 * LATEST else None   # two years to see seasons
-    ct = count_trend(series, period=seasons, per="year", threads=threads)
-    out["ct_rate_ratio"], out["ct_lower"], out["ct_upper"] = ct.rate_ratio, ct.lower, ct.upper
-    out["ct_pvalue"] = ct.pvalue
-    out["ct_status"] = ct.status
-    out["ct_qvalue"] = multiple_testing(np.asarray(ct.pvalue, float), "bh")
+    seasons = 12 if months.max() >= 2 * LATEST else None   # two years to see seasons
+    ct = count_trend(series, period=seasons, per="year", threads=threads, **dated)
+    col.update(ct_rate_ratio=ct.rate_ratio, ct_lower=ct.lower, ct_upper=ct.upper,
+               ct_pvalue=ct.pvalue, ct_status=ct.status,
+               ct_qvalue=multiple_testing(np.asarray(ct.pvalue, float), "bh"))
     step("seasonal Poisson trend")
     if changes:
-        cp = changepoints(series, cost="poisson", threads=threads)
-        out["cp_changes"], out["cp_status"] = cp.n_changes, cp.status
-        start = np.array([p[-1] + 1 if len(p) else 0 for p in cp.positions])
-        out["cp_month"] = pd.Series(wide.index.take(start)).where(start > 0).array
+        if lazy is None:      # the arrays alone: no result object of 500,000 series
+            seg = _segment(series, cost="poisson", threads=threads, **dated)
+            col.update(cp_changes=seg.n_changes, cp_status=seg.labels)
+            start = seg.last_positions() + 1
+        else:
+            cp = changepoints(series, cost="poisson", threads=threads)
+            col.update(cp_changes=cp.n_changes, cp_status=cp.status)
+            start = np.array([p[-1] + 1 if len(p) else 0 for p in cp.positions])
+        col["cp_month"] = pd.Series(wide.index.take(start)).where(start > 0).array
     step("change points")
     within = np.zeros(len(out)) if area == "force" else out[FORCE].to_numpy()
-    out["funnel_z"], out["funnel_flag"] = _funnel_flags(
-        latest, base, within, out[TYPE].to_numpy(), population, per)
+    col["funnel_z"], col["funnel_flag"] = _funnel_flags(
+        latest, base, within, out[TYPE].to_numpy(), population)
     step("funnels")
-    return out
+    return pd.concat([out, pd.DataFrame(col, index=out.index)], axis=1)
 
 
 def write_screen(table, out) -> list[Path]:

@@ -229,9 +229,55 @@ class ChangepointResult(Result):
         return changepoint_chart(self, self._y[0], ax=ax, **options)
 
 
-def _segment_means(y: np.ndarray, mask: np.ndarray, status: np.ndarray):
-    """Per series, the means of the observed values of each segment (segments end where mask
-    is 1 and at the end of the row)."""
+@dataclasses.dataclass(frozen=True)
+class _Segmentation:
+    """PELT on every row of ``mat``, as arrays (the batch path of :func:`changepoints` and of
+    the national screen): ``mask`` marks the last point of every segment but the final one,
+    per row; ``status`` holds the core's codes and ``labels`` their words."""
+
+    src: _frames.SeriesInput
+    mat: np.ndarray
+    single: bool
+    cost: str
+    penalty_name: str
+    min_size: int
+    mask: np.ndarray
+    objective: np.ndarray
+    penalty: np.ndarray
+    changes: np.ndarray
+    status: np.ndarray
+    labels: np.ndarray
+
+    @property
+    def n_changes(self) -> np.ndarray:
+        """The number of change points per row, NaN where a row was not segmented."""
+        return np.where(self.status == 0, self.changes, np.nan)
+
+    def last_positions(self) -> np.ndarray:
+        """Per row, the 0-based position of its last change point (-1: none, or not
+        segmented)."""
+        marked = self.mask.astype(bool) & (self.status == 0)[:, None]
+        last = self.mask.shape[1] - 1 - np.argmax(marked[:, ::-1], axis=1)
+        return np.where(marked.any(axis=1), last, -1)
+
+    def ragged(self):
+        """Per row, the positions of its change points and the means of its segments (empty
+        where a row was not segmented), each as a flat array with the ``offsets`` of every
+        row's first entry (one more than the rows)."""
+        ok = self.status == 0
+        rows, positions = np.nonzero(self.mask.astype(bool) & ok[:, None])
+        offsets = np.zeros(len(ok) + 1, dtype=np.intp)
+        np.cumsum(np.bincount(rows, minlength=len(ok)), out=offsets[1:])
+        means, counts = _segment_means(self.mat, self.mask)
+        kept = np.repeat(ok, counts)
+        mean_offsets = np.zeros(len(ok) + 1, dtype=np.intp)
+        np.cumsum(np.where(ok, counts, 0), out=mean_offsets[1:])
+        return positions, offsets, means[kept], mean_offsets
+
+
+def _segment_means(y: np.ndarray, mask: np.ndarray):
+    """The means of the observed values of every segment (segments end where mask is 1 and at
+    the end of each row), row after row, and the number of segments of each row."""
     rows, n = y.shape
     ends = mask.astype(bool)
     ends[:, -1] = True
@@ -243,8 +289,52 @@ def _segment_means(y: np.ndarray, mask: np.ndarray, status: np.ndarray):
              else np.diff(np.append(starts, flat.size)))
     with np.errstate(invalid="ignore", divide="ignore"):
         means = sums / sizes
-    per_row = np.split(means, np.cumsum(ends.sum(axis=1))[:-1])
-    return [m if s == 0 else np.array([], dtype=float) for m, s in zip(per_row, status)]
+    return means, ends.sum(axis=1)
+
+
+def _split(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """An object array of the pieces ``flat[offsets[i]:offsets[i + 1]]``."""
+    out = np.empty(len(offsets) - 1, dtype=object)
+    out[:] = np.split(flat, offsets[1:-1]) if len(out) else []
+    return out
+
+
+def _segment(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_policy="omit", t=None,
+             errors="coerce", threads=None) -> _Segmentation:
+    """The arguments of :func:`changepoints` checked and every series segmented."""
+    cost = _v.choice(cost, "cost", _o.COST.names)
+    if isinstance(penalty, str):
+        pen_name, pen_value = _v.choice(penalty, "penalty", _PENALTIES), 0.0
+    elif isinstance(penalty, numbers.Real) and not isinstance(penalty, (bool, np.bool_)):
+        pen_name, pen_value = "manual", _v.number(penalty, "penalty", minimum=0.0)
+    else:
+        raise TypeError(f"penalty must be 'mbic', 'bic', 'aic' or a number (got {penalty!r})")
+    size = _v.whole_number(min_size, "min_size", minimum=1)
+    if cost == "normal-meanvar":
+        size = max(size, 2)
+    policy = _v.nan_policy(nan_policy)
+    errors = _v.choice(errors, "errors", _batch.ERRORS)
+    nthreads = _v.threads(threads)
+    poisson = cost == "poisson"
+    src = _frames.dated_series_input(y, "y", t)
+    mat, single = _v.series(src.values, "y", nan_policy=policy, nonneg=poisson, whole=poisson)
+    _v.series_length(mat.shape[1], "y", 2 * size, f"two segments of min_size {size}")
+    if cost == "normal-mean":
+        noise = _count_noise(mat)
+        loud = noise > _UNIT_VARIANCE_LIMIT
+        if loud.any():
+            i = int(np.flatnonzero(loud)[0])
+            which = "" if single else f"; {loud.sum():,} of {len(loud):,} series, first {i}"
+            _n.caution("changepoints", f"cost='normal-mean' on counts (whole numbers >= 0"
+                       f"{which}): {_unit_variance_text(noise[i])}")
+    out = _core.changepoint_pelt(mat, _o.COST.codes[cost], _o.PENALTY.codes[pen_name],
+                                 pen_value, size, policy == "omit", nthreads)
+    mask, objective, pen, n_changes, status = (
+        out[k] for k in ("mask", "objective", "penalty", "n_changes", "status"))
+    _v.computed(np.where(status == 0, objective, 0.0), "the objective", "y", "series")
+    labels = _batch.statuses(status, _row_status(size), "changepoints", errors)
+    return _Segmentation(src, mat, single, cost, pen_name, size, mask, objective, pen,
+                         n_changes, status, labels)
 
 
 @distributed.dask_aware
@@ -352,65 +442,31 @@ def changepoints(y, cost="normal-mean", penalty="mbic", min_size=1, *, nan_polic
     where the level most plausibly shifted given the penalty; it is not a significance test,
     and it does not say what caused the shift.
     """
-    cost = _v.choice(cost, "cost", _o.COST.names)
-    if isinstance(penalty, str):
-        pen_name, pen_value = _v.choice(penalty, "penalty", _PENALTIES), 0.0
-    elif isinstance(penalty, numbers.Real) and not isinstance(penalty, (bool, np.bool_)):
-        pen_name, pen_value = "manual", _v.number(penalty, "penalty", minimum=0.0)
-    else:
-        raise TypeError(f"penalty must be 'mbic', 'bic', 'aic' or a number (got {penalty!r})")
-    size = _v.whole_number(min_size, "min_size", minimum=1)
-    if cost == "normal-meanvar":
-        size = max(size, 2)
-    policy = _v.nan_policy(nan_policy)
-    errors = _v.choice(errors, "errors", _batch.ERRORS)
-    nthreads = _v.threads(threads)
-    poisson = cost == "poisson"
-    src = _frames.dated_series_input(y, "y", t)
-    mat, single = _v.series(src.values, "y", nan_policy=policy, nonneg=poisson, whole=poisson)
-    _v.series_length(mat.shape[1], "y", 2 * size, f"two segments of min_size {size}")
-    if cost == "normal-mean":
-        noise = _count_noise(mat)
-        loud = noise > _UNIT_VARIANCE_LIMIT
-        if loud.any():
-            i = int(np.flatnonzero(loud)[0])
-            which = "" if single else f"; {loud.sum():,} of {len(loud):,} series, first {i}"
-            _n.caution("changepoints", f"cost='normal-mean' on counts (whole numbers >= 0"
-                       f"{which}): {_unit_variance_text(noise[i])}")
-    out = _core.changepoint_pelt(mat, _o.COST.codes[cost], _o.PENALTY.codes[pen_name],
-                                 pen_value, size, policy == "omit", nthreads)
-    mask, objective, pen, n_changes, status = (
-        out[k] for k in ("mask", "objective", "penalty", "n_changes", "status"))
-    _v.computed(np.where(status == 0, objective, 0.0), "the objective", "y", "series")
-    labels = _batch.statuses(status, _row_status(size), "changepoints", errors)
-    means = _segment_means(mat, mask, status)
-    locations = [np.flatnonzero(row) if s == 0 else np.array([], dtype=np.intp)
-                 for row, s in zip(mask, status)]
-    method = f"PELT ({cost} cost, {pen_name} penalty), as R changepoint"
+    seg = _segment(y, cost, penalty, min_size, nan_policy=nan_policy, t=t, errors=errors,
+                   threads=threads)
+    positions, offsets, means, mean_offsets = seg.ragged()
+    times = seg.src.times_at(positions)
+    single = seg.single
 
     def per_series(values):
         return _batch.single(values, single)
 
-    def ragged(items):
-        if single:
-            return items[0]
-        out = np.empty(len(items), dtype=object)
-        out[:] = items
-        return out
+    def ragged(flat, at):
+        return flat[at[0]:at[1]] if single else _split(flat, at)
 
     return ChangepointResult(
-        locations=ragged([src.times_at(p) for p in locations]),
-        positions=ragged(locations),
-        segment_means=ragged(means),
-        objective=per_series(objective),
-        n_changes=per_series(np.where(status == 0, n_changes, np.nan)) if not single else
-        (int(n_changes[0]) if status[0] == 0 else float("nan")),
-        penalty=per_series(pen),
-        cost=cost,
-        min_size=size,
-        status=per_series(labels),
-        method=method,
-        _y=mat,
-        labels=src.labels,
-        times=src.times,
+        locations=ragged(times, offsets),
+        positions=ragged(positions, offsets),
+        segment_means=ragged(means, mean_offsets),
+        objective=per_series(seg.objective),
+        n_changes=per_series(seg.n_changes) if not single else
+        (int(seg.changes[0]) if seg.status[0] == 0 else float("nan")),
+        penalty=per_series(seg.penalty),
+        cost=seg.cost,
+        min_size=seg.min_size,
+        status=per_series(seg.labels),
+        method=f"PELT ({seg.cost} cost, {seg.penalty_name} penalty), as R changepoint",
+        _y=seg.mat,
+        labels=seg.src.labels,
+        times=seg.src.times,
     )
