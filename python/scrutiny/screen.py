@@ -70,14 +70,24 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
     import pandas as pd
 
     keys = AREAS[_v.choice(area, "area", tuple(AREAS))]
+    by = ((FORCE, *keys), MONTH, TYPE)
+    counted = None
     if isinstance(data, (str, os.PathLike)):
         data = _read(Path(data), start, end)
+        if isinstance(data, Path):     # police.uk files: counted as read, unless the areas
+            if area == "local_authority":   # are derived from the records' LSOA names
+                data = read_policeuk(data, "street", start=start, end=end)
+            else:
+                counted = aggregate_policeuk(data, by=by, kind="street", start=start, end=end)
+                data = counted
     _v.data_frame(data, "data", allow_empty=False)
     derived = area == "local_authority" and "local_authority" not in data.columns
     if derived:
         _v.columns_present(data, ["lsoa_name"], "data")
         data = data.assign(local_authority=_local_authorities(data["lsoa_name"]))
-    if COUNT in data.columns:
+    if counted is not None:
+        table = counted
+    elif COUNT in data.columns:
         _v.columns_present(data, [FORCE, *keys, TYPE, MONTH, COUNT], "data")
         table = data[[FORCE, *keys, TYPE, MONTH, COUNT]].copy()
         if not isinstance(table[MONTH].dtype, pd.PeriodDtype):
@@ -86,7 +96,7 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
             table = table.groupby([FORCE, *keys, TYPE, MONTH], observed=True, sort=True)[
                 COUNT].sum(min_count=1).reset_index()
     else:
-        table = aggregate_policeuk(data, by=((FORCE, *keys), MONTH, TYPE))
+        table = aggregate_policeuk(data, by=by)
     # not the list of files: pandas copies attrs at every step (the table is a new frame)
     table.attrs = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
     values = _v.as_float_array(table[COUNT], "count", allow_empty=True)
@@ -128,7 +138,8 @@ def _month_numbers(column) -> np.ndarray:
 
 
 def _read(path: Path, start, end):
-    """Records of data.police.uk files, or a counts table from a CSV or Parquet file."""
+    """A counts table from a CSV or Parquet file, or else ``path`` itself (data.police.uk
+    files)."""
     import pandas as pd
 
     if not path.exists():
@@ -140,7 +151,7 @@ def _read(path: Path, start, end):
         head = pd.read_csv(path, nrows=0)
         if COUNT in head.columns:
             return pd.read_csv(path)
-    return read_policeuk(path, "street", start=start, end=end)
+    return path
 
 
 def _ordered_codes(column) -> np.ndarray:
