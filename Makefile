@@ -56,7 +56,7 @@ $(NOTEBOOK_STAMP): $(STAMP)
 	touch $@
 
 notebook: $(NOTEBOOK_STAMP)
-	$(PY) -m jupyterlab --ServerApp.root_dir=notebooks
+	$(PY) -m jupyterlab --ServerApp.root_dir=notebooks $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # The browser and PDF tests render the report in Debian's chromium and read the PDF back with
 # poppler's pdftotext (both installed here when missing, non-interactively; no browser is ever
