@@ -460,10 +460,7 @@ def _funnel(func, *args, scheduler=None, **kwargs):
     import dask
     if hasattr(args[0], "columns"):          # a tidy table of units
         return _every_unit(func, *args, scheduler=scheduler, **kwargs)
-    bound = inspect.signature(func).bind(*args, **kwargs)
-    bound.apply_defaults()
-    a = bound.arguments
-    steps = _steps(func)
+    a, steps = _arguments(func, args, kwargs)
     o = steps._funnel_options(a["kind"], a["method"], a["overdispersion"], a["trim"],
                               a["better"], a["levels"], a["conf"], a["per"])
     blocks, index = _unit_blocks(a["numerator"], a["denominator"])
@@ -493,6 +490,14 @@ def _funnel(func, *args, scheduler=None, **kwargs):
                                 code, labels)
 
 
+def _arguments(func, args, kwargs):
+    """Every argument of a call of ``func`` by name (defaults filled in), and the module
+    holding its in-memory steps."""
+    bound = inspect.signature(func).bind(*args, **kwargs)
+    bound.apply_defaults()
+    return bound.arguments, _steps(func)
+
+
 def _funnel_totals(units, sum_parts):
     """Pass one of a block: (units, numerator parts, denominator parts, any below)."""
     num, den = units
@@ -519,10 +524,7 @@ def _shrink(func, *args, scheduler=None, **kwargs):
     import dask
     if hasattr(args[0], "columns"):          # a tidy table of units
         return _every_unit(func, *args, scheduler=scheduler, **kwargs)
-    bound = inspect.signature(func).bind(*args, **kwargs)
-    bound.apply_defaults()
-    a = bound.arguments
-    steps = _steps(func)
+    a, steps = _arguments(func, args, kwargs)
     kind = steps._v.choice(a["kind"], "kind", steps._o.SHRINK_KIND.names)
     method = steps._v.choice(a["method"], "method", steps._o.SHRINK_METHOD.names)
     conf = steps._v.conf_level(a["conf"])
