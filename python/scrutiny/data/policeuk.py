@@ -66,6 +66,8 @@ _MARKERS = {"street": {"Crime type", "Last outcome category"}, "outcomes": {"Out
             "stop-and-search": {"Object of search", "Officer-defined ethnicity", "Legislation"}}
 # A row without one of these cannot be counted: it is left out (and reported).
 _NEEDED = {"street": ("Crime type",), "outcomes": ("Outcome type",), "stop-and-search": ()}
+# Types whose values are checked (and bad ones noted) as they are read; the crime ID too.
+_CHECKED = ("month", "date", "longitude", "latitude", "bool")
 _BOUNDS = {"longitude": (-180.0, 180.0), "latitude": (-90.0, 90.0)}
 _SUFFIXES = (".csv", ".csv.gz")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -76,7 +78,10 @@ _SPARE = 4      # spare columns read beyond the header, to catch rows with extra
 _SHOW_LINES = 5
 _HEADER_SEARCH = 1000   # blank lines looked through for the header
 ENGINES = ("pyarrow", "pandas", "dask")
+_ID_SIZE = 64       # characters of a published crime ID
 _BATCH = 100_000    # records typed at once, at most one file more, when read with Arrow
+_BLOCK = 4 << 20    # bytes of a file Arrow parses at a time
+_THREADS, _AHEAD = 2, 4     # files read at once by Arrow, and read ahead of the one typed
 # Text columns with few distinct values, categorical when read with Arrow (besides "category").
 _CODED = {"Location", "LSOA code", "LSOA name"}
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
@@ -381,15 +386,18 @@ def _in_use(values):
     return pd.Categorical.from_codes(rank[codes], values.categories[used], validate=False)
 
 
-def _arrow_one(source: _Source, header: list[str], kind: str):
+def _arrow_one(source: _Source, header: list[str], kind: str, columns=None,
+               threads: bool = True):
     """One file read by Arrow: its table of typed columns (text of few values dictionary
     encoded, coordinates float64) and the line of each row; None when Arrow cannot read it as
     it stands (a line with the wrong number of fields or of spaces only, text that is not
     UTF-8, a coordinate that is not a number, the header after blank lines), to be read by
     :func:`_read_one`, which places and reports each such line.
 
-    Empty lines are read as rows of nothing and left out a block at a time, so that the
-    position of each row is its line in the file.
+    ``columns``, when given, are the only columns read (those of them in the file).  Empty
+    lines are read as rows of nothing and left out, so that the position of each row is its
+    line in the file; a row empty in ``columns`` alone may not be, and the file is then read
+    whole.  ``threads``: Arrow parses the file's blocks in parallel.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -397,35 +405,57 @@ def _arrow_one(source: _Source, header: list[str], kind: str):
 
     if source.header_line != 1 or len(set(header)) != len(header):
         return None
+    if columns is not None:
+        columns = [name for name in header if name in columns]
     options = dict(
-        read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
+        read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, use_threads=threads,
+                                      block_size=_BLOCK),
         parse_options=pcsv.ParseOptions(ignore_empty_lines=False),
         convert_options=pcsv.ConvertOptions(column_types=_arrow_types(header, kind),
-                                            null_values=[""], strings_can_be_null=True))
-    blocks, lines, line = [], [], 2
+                                            null_values=[""], strings_can_be_null=True,
+                                            include_columns=columns))
     try:
         with _arrow_stream(source) as raw:
-            reader = pcsv.open_csv(raw, **options)
-            for block in reader:
-                count, rows = block.num_rows, None
-                if all(column.null_count for column in block.columns):  # maybe empty lines
-                    filled = pc.is_valid(block.column(0))
-                    for column in block.columns[1:]:
-                        filled = pc.or_(filled, pc.is_valid(column))
-                    kept = np.flatnonzero(filled.to_numpy(zero_copy_only=False))
-                    if len(kept) < count:
-                        block, rows = block.take(kept), kept
-                blocks.append(block)
-                lines.append(line + (np.arange(count) if rows is None else rows))
-                line += count
-            table = pa.Table.from_batches(blocks, schema=reader.schema)
+            table = pcsv.read_csv(raw, **options)
     except (pa.ArrowException, OSError, EOFError, zlib.error):
         return None
-    for name in header:
+    lines = np.arange(2, 2 + table.num_rows)
+    if table.num_columns and all(column.null_count for column in table.columns):
+        filled = pc.is_valid(table.column(0))       # maybe empty lines
+        for column in table.columns[1:]:
+            filled = pc.or_(filled, pc.is_valid(column))
+        kept = np.flatnonzero(filled.to_numpy(zero_copy_only=False))
+        if len(kept) < table.num_rows:
+            if columns is not None:
+                return _arrow_one(source, header, kind, threads=threads)
+            table, lines = table.take(kept), lines[kept]
+    for name in table.column_names:
         column = table.column(name)
         if pa.types.is_floating(column.type) and pc.any(pc.is_nan(column)).as_py():
             return None         # "nan" in the file: a number for Arrow, text for pandas
-    return table, np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
+    return table, lines
+
+
+def _arrow_all(chosen: list[_Source], headers: dict, kind: str, columns=None):
+    """:func:`_arrow_one` of each file in turn, files on disk read two at a time (Arrow
+    works without the GIL), a few ahead of the one yielded."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    if any(source.archive is not None for source in chosen) or len(chosen) < 2:
+        for source in chosen:
+            yield _arrow_one(source, headers[source.name], kind, columns)
+        return
+    with ThreadPoolExecutor(_THREADS) as pool:
+        ahead = [pool.submit(_arrow_one, source, headers[source.name], kind, columns, False)
+                 for source in chosen[:_AHEAD]]
+        for i in range(len(chosen)):
+            got = ahead[i].result()
+            ahead[i] = None
+            if i + _AHEAD < len(chosen):
+                source = chosen[i + _AHEAD]
+                ahead.append(pool.submit(_arrow_one, source, headers[source.name], kind,
+                                         columns, False))
+            yield got
 
 
 def _arrow_frame(read: list):
@@ -455,9 +485,13 @@ def _arrow_frame(read: list):
 
 
 def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[str], first, last,
-                 problems: _FileProblems, ids: list):
+                 problems: _FileProblems, ids: list, columns=None, quick=None):
     """The typed records of the files, within ``first`` to ``last``, a few files (about
-    ``_BATCH`` records) at a time; their crime IDs are put in ``ids``."""
+    ``_BATCH`` records) at a time; their crime IDs are put in ``ids``.  ``columns``: the
+    published columns needed, when not all (files read by Arrow hold those alone).
+    ``quick(position, table, lines)``, when given, is offered each file Arrow reads, and
+    returns None or a function that deals with the file (which is then not typed), called
+    when the files before it have been."""
     import pandas as pd
 
     coded = {snake_case(name) for name in _CODED}
@@ -473,14 +507,20 @@ def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[st
         return frame
 
     read, rows = [], 0
-    for i, source in enumerate(chosen):
+    for i, (source, got) in enumerate(zip(chosen, _arrow_all(chosen, headers, kind, columns))):
         header = headers[source.name]
-        got = _arrow_one(source, header, kind)
         if read and (got is None or header != headers[chosen[read[0][0]].name]):
             yield typed(_arrow_frame(read))
             read, rows = [], 0
         if got is None:
             yield typed(_read_one(source, header, i, problems))
+            continue
+        done = quick(i, *got) if quick is not None else None
+        if done is not None:
+            if read:    # the files before it first, so that crime IDs stay in file order
+                yield typed(_arrow_frame(read))
+                read, rows = [], 0
+            done()
             continue
         read.append((i, got))
         rows += got[0].num_rows
@@ -638,19 +678,67 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
     return frame
 
 
+def _id_hashes(values) -> np.ndarray:
+    """64-bit hashes of crime IDs (text, none missing): a 64-character ID (as published, a
+    SHA-256 in hex) hashed from its bytes in bulk, any other by pandas."""
+    import pandas as pd
+    import pyarrow as pa
+
+    text = (values if isinstance(values, (pa.Array, pa.ChunkedArray))
+            else pa.array(values, from_pandas=True))
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        text = text.cast(pa.large_string())
+    out = np.empty(len(text), dtype=np.uint64)
+    if not len(text):
+        return out
+    sized = np.diff(_offsets(text)) == _ID_SIZE
+    if sized.any():
+        ids = text if sized.all() else text.filter(pa.array(sized))
+        offsets = _offsets(ids)
+        words = np.frombuffer(ids.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+        words = words.view("<u8").reshape(len(ids), _ID_SIZE // 8)
+        mixed = np.full(len(ids), 0x9E3779B97F4A7C15, dtype=np.uint64)
+        for k in range(_ID_SIZE // 8):
+            mixed = (mixed ^ words[:, k]) * np.uint64(0xFF51AFD7ED558CCD)
+            mixed ^= mixed >> np.uint64(31)
+        out[sized] = mixed
+    if not sized.all():
+        rest = text.filter(pa.array(~sized)).to_numpy(zero_copy_only=False)
+        out[~sized] = pd.util.hash_array(rest.astype(object))
+    return out
+
+
+def _offsets(text) -> np.ndarray:
+    """Where each string of an Arrow string array starts in its data, and where the last ends."""
+    import pyarrow as pa
+
+    wide = pa.types.is_large_string(text.type)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64 if wide else np.int32)
+    return offsets[text.offset:text.offset + len(text) + 1]
+
+
+def _twice(hashes: np.ndarray) -> np.ndarray:
+    """Where a hash is found more than once."""
+    order = np.argsort(hashes, kind="stable")
+    ranked = hashes[order]
+    same = ranked[1:] == ranked[:-1]
+    hit = np.zeros(len(hashes), dtype=bool)
+    hit[order[1:][same]] = True
+    hit[order[:-1][same]] = True
+    return hit
+
+
 def _repeated(ids: list):
     """The rows of the tables of crime IDs ``ids`` whose ID is found more than once."""
     import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    def text(table):
-        return pa.array(table["Crime ID"], from_pandas=True).cast(pa.large_string())
-
-    counts = pc.value_counts(pa.chunked_array([text(t) for t in ids], pa.large_string()))
-    twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
-    rows = [t.loc[pc.is_in(text(t), twice).to_numpy(zero_copy_only=False)] for t in ids]
-    return pd.concat(rows, ignore_index=True)
+    every = pd.concat(ids, ignore_index=True)
+    if not len(every):
+        return every
+    maybe = every.loc[_twice(_id_hashes(every["Crime ID"]))]
+    return maybe.loc[maybe["Crime ID"].duplicated(keep=False).to_numpy()]
 
 
 def _note_repeated_ids(ids, files: list[str], problems: _Problems) -> None:
@@ -995,11 +1083,22 @@ def _aggregate_files(path, by, complete: bool, kind, start, end):
         groups, keys = _groups(by, empty.columns)
         staged, ids = _FileProblems(files), []
         staged.notes = problems.notes
-        counts, months, forces = [], [], set()
-        for frame in _typed_files(chosen, headers, kind, files, first, last, staged, ids):
+        counts, arrow, months, forces = [], [], [], set()
+        needed = {name for name, how in COLUMNS[kind].items() if how in _CHECKED
+                  or snake_case(name) in keys} | set(_NEEDED[kind]) | {"Crime ID", "Falls within"}
+
+        def quick(position, table, lines):
+            got = _count_clean(table, lines, position, kind, keys, first, last)
+            if got is None:
+                return None
+            return lambda: (arrow.append(got[0]), months.append(got[1]),
+                            forces.update(got[2]), got[3] is not None and ids.append(got[3]))
+
+        for frame in _typed_files(chosen, headers, kind, files, first, last, staged, ids,
+                                  needed, quick):
             if ids and ids[-1]["Crime ID"].dtype != np.uint64:  # the IDs as 64-bit hashes
                 ids[-1] = pd.DataFrame({
-                    "Crime ID": pd.util.hash_array(ids[-1]["Crime ID"].to_numpy(dtype=object)),
+                    "Crime ID": _id_hashes(ids[-1]["Crime ID"]),
                     "_file": ids[-1]["_file"].to_numpy(dtype=np.int32),
                     "_line": ids[-1]["_line"].to_numpy(dtype=np.int32)})
             months.append(frame["month"].unique())
@@ -1011,13 +1110,95 @@ def _aggregate_files(path, by, complete: bool, kind, start, end):
         if ids:
             every = pd.concat(ids, ignore_index=True)
             problems.notes = []
-            _note_repeated_ids(every.loc[every["Crime ID"].duplicated(keep=False).to_numpy()],
-                               files, problems)
+            _note_repeated_ids(every.loc[_twice(every["Crime ID"].to_numpy())], files,
+                               problems)
             notes += problems.notes
+        if arrow:
+            counts.append(_counts_frame(arrow, keys, kind))
         total = _concat(counts)
         total.attrs.update(_attrs(path, kind, files, notes,
                                   pd.PeriodIndex(np.concatenate(months), freq="M"), forces))
         return _aggregate(total, groups, keys, complete, weights="_n")
+
+
+def _count_clean(table, lines, position: int, kind: str, keys: list, first, last):
+    """The counts by ``keys`` of a file read by Arrow, counted by Arrow when none of its
+    records would be left out or noted (a month that is not YYYY-MM or outside ``first`` to
+    ``last``, no crime type, a coordinate out of range) and every key is a month or text of
+    few values; with its months, its forces and its crime IDs (hashed, with their lines).
+    None otherwise: the file is then typed as :func:`read_policeuk` types it."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = {snake_case(name): name for name in COLUMNS[kind]}
+    how = {key: COLUMNS[kind].get(names.get(key), "") for key in keys}
+    if kind == "stop-and-search" or any(
+            names.get(key) not in table.column_names
+            or not (how[key] in ("month", "category") or names[key] in _CODED) for key in keys):
+        return None
+    month = table.column("Month")
+    seen = pc.unique(month).cast(pa.string()).to_pylist()
+    if month.null_count or not all(_MONTH.fullmatch(m) for m in seen):
+        return None
+    periods = pd.PeriodIndex(seen, freq="M")
+    if ((first is not None and (periods < first).any())
+            or (last is not None and (periods > last).any())):
+        return None
+    for name in _NEEDED[kind]:
+        if table.column(name).null_count:
+            return None
+    for name in table.column_names:
+        if COLUMNS[kind].get(name) in _BOUNDS:
+            low, high = _BOUNDS[COLUMNS[kind][name]]
+            span = pc.min_max(table.column(name))
+            if span["min"].is_valid and (span["min"].as_py() < low
+                                         or span["max"].as_py() > high):
+                return None
+    columns = [names[key] for key in keys]
+    grouped = (table.select(columns).unify_dictionaries().combine_chunks()
+               .group_by(columns, use_threads=False).aggregate([([], "count_all")]))
+    for i, name in enumerate(columns):  # keys rebuilt: Arrow's own crash when concatenated
+        column = grouped.column(name).combine_chunks()
+        if pa.types.is_dictionary(column.type):
+            codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            grouped = grouped.set_column(i, name, pa.DictionaryArray.from_arrays(
+                pa.array(codes, mask=codes < 0), column.dictionary))
+    forces = set()
+    if "Falls within" in table.column_names:
+        forces = set(pc.drop_null(pc.unique(table.column("Falls within")).cast(pa.string()))
+                     .to_pylist())
+    ids = None
+    if kind == "street" and "Crime ID" in table.column_names:
+        crime = table.column("Crime ID")
+        has = pc.is_valid(crime).to_numpy(zero_copy_only=False)
+        ids = pd.DataFrame({"Crime ID": _id_hashes(pc.drop_null(crime)),
+                            "_file": np.full(int(has.sum()), position, dtype=np.int32),
+                            "_line": lines[has].astype(np.int32)})
+    return grouped, periods.to_numpy(), forces, ids
+
+
+def _counts_frame(tables: list, keys: list, kind: str):
+    """Counts of files counted by Arrow (:func:`_count_clean`) as one frame, typed as those of
+    files typed by pandas: months as periods, text as categoricals."""
+    import pandas as pd
+    import pyarrow as pa
+
+    names = {snake_case(name): name for name in COLUMNS[kind]}
+    table = pa.concat_tables(tables).unify_dictionaries().combine_chunks()
+    out = {}
+    for key in keys:
+        column = table.column(names[key])
+        column = column.chunk(0) if column.num_chunks else pa.array([], column.type)
+        if not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()
+        if COLUMNS[kind][names[key]] == "month":
+            periods = _months(column.dictionary.to_numpy(zero_copy_only=False))[0]
+            out[key] = periods[column.indices.to_numpy(zero_copy_only=False)]
+        else:
+            out[key] = _categorical(column)
+    out["_n"] = table.column("count_all").to_numpy().astype(np.int64)
+    return pd.DataFrame(out, index=pd.RangeIndex(table.num_rows))
 
 
 def _hashable(value) -> bool:
