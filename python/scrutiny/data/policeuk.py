@@ -1220,6 +1220,86 @@ def _aggregate(frame, groups, keys, complete, weights=None):
         if n:
             problems.append(f"{_n.plural(n, 'record')} with no {key} not counted")
     counted = frame.loc[~absent.any(axis=1).to_numpy(), keys + ([weights] if weights else [])]
+    out = _aggregate_coded(counted, groups, keys, complete, weights)
+    if out is None:
+        out = _aggregate_values(counted, groups, keys, complete, weights)
+    out.attrs.update(frame.attrs)
+    out.attrs["problems"] = problems
+    if "month" in keys:
+        out.attrs["missing_months"] = missing_months(counted["month"])
+    return out
+
+
+def _codes(values):
+    """Sorted values as codes ``0..n-1`` over those seen, and the values seen: for a
+    categorical of text categories in order, or periods; None for other values."""
+    import pandas as pd
+
+    dtype = values.dtype
+    if isinstance(dtype, pd.PeriodDtype):
+        seen, codes = np.unique(values.array.asi8, return_inverse=True)
+        return codes.reshape(-1), pd.PeriodIndex.from_ordinals(seen, freq=dtype.freq)
+    if not isinstance(dtype, pd.CategoricalDtype):
+        return None
+    categories = dtype.categories
+    if (categories.inferred_type != "string" if len(categories) else dtype.ordered) or \
+            not categories.is_monotonic_increasing:
+        return None
+    codes = values.cat.codes.to_numpy()
+    used = np.bincount(codes, minlength=len(categories)) > 0
+    rank = np.cumsum(used) - 1
+    return rank[codes], categories[used]
+
+
+def _aggregate_coded(counted, groups, keys, complete, weights):
+    """The counts of :func:`_aggregate` by integer codes, without a sort of values, when every
+    key is a period or a categorical of sorted text (None otherwise); every combination of
+    the groups is a cell of one array, in the order of the keys."""
+    import pandas as pd
+
+    coded = {key: _codes(counted[key]) for key in keys}
+    if not len(counted) or any(c is None for c in coded.values()):
+        return None
+    size = (np.ones(len(counted), dtype=np.int64) if weights is None
+            else counted[weights].to_numpy(dtype=np.int64))
+    cell, parts = np.zeros(len(counted), dtype=np.int64), []
+    for group in groups:    # each group: the value tuples seen, in order, and each row's
+        code = np.zeros(len(counted), dtype=np.int64)
+        for key in group:
+            code = code * len(coded[key][1]) + coded[key][0]
+        seen, code = np.unique(code, return_inverse=True)
+        parts.append((group, seen))
+        cell = cell * len(seen) + code.reshape(-1)
+    if complete:
+        total = int(np.prod([len(seen) for _, seen in parts]))
+        counts = np.bincount(cell, weights=size, minlength=total)
+        cells = np.arange(total)
+    else:
+        cells, cell = np.unique(cell, return_inverse=True)
+        counts = np.bincount(cell.reshape(-1), weights=size, minlength=len(cells))
+    out = {}
+    for i, (group, seen) in enumerate(reversed(parts)):    # the group of each cell
+        which = cells % len(seen)
+        cells = cells // len(seen)
+        tuple_code = seen[which]
+        for key in reversed(group):
+            code = tuple_code % len(coded[key][1])
+            tuple_code = tuple_code // len(coded[key][1])
+            values = coded[key][1]
+            if isinstance(values, pd.PeriodIndex):
+                out[key] = values[code]
+            else:
+                dtype = pd.CategoricalDtype(values.tolist(), counted[key].cat.ordered)
+                out[key] = pd.Categorical.from_codes(code, dtype=dtype)
+    out = pd.DataFrame({key: out[key] for key in keys})
+    out["count"] = np.rint(counts).astype(np.int64)
+    return out
+
+
+def _aggregate_values(counted, groups, keys, complete, weights):
+    """The counts of :func:`_aggregate` by the values of the keys."""
+    import pandas as pd
+
     full = None
     if complete:  # every combination of the values (or value tuples) seen in each group
         for group in groups:
@@ -1242,10 +1322,6 @@ def _aggregate(frame, groups, keys, complete, weights=None):
     out = sizes.rename("count").astype(np.int64).reset_index()
     for key, (used, ordered) in categories.items():
         out[key] = pd.Categorical(out[key], categories=used, ordered=ordered)
-    out.attrs.update(frame.attrs)
-    out.attrs["problems"] = problems
-    if "month" in keys:
-        out.attrs["missing_months"] = missing_months(counted["month"])
     return out
 
 
