@@ -200,6 +200,8 @@ class _Problems:
 
     def by_file(self, table, mask: np.ndarray, files: list[str], what: str, done: str) -> None:
         """One note per file for the rows of ``table`` where ``mask`` holds."""
+        if not mask.any():
+            return
         hit = table.loc[mask, ["_file", "_line"]]
         for f, group in hit.groupby("_file", sort=True):
             self.add(files[int(f)], group["_line"], what, done)
@@ -663,14 +665,16 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
     if kind == "stop-and-search":
         forces = np.array([s.force for s in sources] + [None], dtype=object)
         frame["force"] = forces[table["_file"].to_numpy(dtype=np.int64)]
-    frame = frame.loc[keep].reset_index(drop=True)
+    if not keep.all():
+        frame = frame.loc[keep].reset_index(drop=True)
     for name, how in COLUMNS[kind].items():
         if how == "category":
             frame[snake_case(name)] = frame[snake_case(name)].astype("category")
     if kind == "stop-and-search":
         frame["force"] = frame["force"].astype("category")
     if kind == "street":
-        kept = table.loc[keep, ["Crime ID", "_file", "_line"]]
+        kept = table[["Crime ID", "_file", "_line"]]
+        kept = kept if keep.all() else kept.loc[keep]
         if ids is None:
             _note_repeated_ids(kept, files, problems)
         else:
