@@ -678,15 +678,16 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
         if ids is None:
             _note_repeated_ids(kept, files, problems)
         else:
-            ids.append(kept.dropna(subset=["Crime ID"]))
+            ids.append(kept)
     return frame
 
 
 def _id_hashes(values) -> np.ndarray:
-    """64-bit hashes of crime IDs (text, none missing): a 64-character ID (as published, a
-    SHA-256 in hex) hashed from its bytes in bulk, any other by pandas."""
+    """64-bit hashes of the crime IDs (text) present in ``values``: a 64-character ID (as
+    published, a SHA-256 in hex) hashed from its bytes in bulk, any other by pandas."""
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     text = (values if isinstance(values, (pa.Array, pa.ChunkedArray))
             else pa.array(values, from_pandas=True))
@@ -694,6 +695,8 @@ def _id_hashes(values) -> np.ndarray:
         text = text.combine_chunks()
     if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
         text = text.cast(pa.large_string())
+    if text.null_count:
+        text = pc.drop_null(text)
     out = np.empty(len(text), dtype=np.uint64)
     if not len(text):
         return out
@@ -725,23 +728,32 @@ def _offsets(text) -> np.ndarray:
 
 def _twice(hashes: np.ndarray) -> np.ndarray:
     """Where a hash is found more than once."""
-    order = np.argsort(hashes, kind="stable")
-    ranked = hashes[order]
-    same = ranked[1:] == ranked[:-1]
-    hit = np.zeros(len(hashes), dtype=bool)
-    hit[order[1:][same]] = True
-    hit[order[:-1][same]] = True
-    return hit
+    import pandas as pd
+
+    return pd.Index(hashes).duplicated(keep=False)
+
+
+def _hashed(ids):
+    """A table of crime IDs (``Crime ID``, ``_file``, ``_line``) without its missing IDs,
+    the IDs as 64-bit hashes."""
+    import pandas as pd
+
+    has = ids["Crime ID"].notna().to_numpy()
+    return pd.DataFrame({"Crime ID": _id_hashes(ids["Crime ID"]),
+                         "_file": ids["_file"].to_numpy(dtype=np.int32)[has],
+                         "_line": ids["_line"].to_numpy(dtype=np.int32)[has]})
 
 
 def _repeated(ids: list):
     """The rows of the tables of crime IDs ``ids`` whose ID is found more than once."""
     import pandas as pd
 
-    every = pd.concat(ids, ignore_index=True)
-    if not len(every):
-        return every
-    maybe = every.loc[_twice(_id_hashes(every["Crime ID"]))]
+    present = [np.flatnonzero(t["Crime ID"].notna().to_numpy()) for t in ids]
+    twice = _twice(np.concatenate([_id_hashes(t["Crime ID"]) for t in ids]))
+    ends = np.cumsum([len(rows) for rows in present])[:-1]
+    maybe = pd.concat([t.iloc[rows[hit]] for t, rows, hit in zip(ids, present,
+                                                                   np.split(twice, ends))],
+                      ignore_index=True)
     return maybe.loc[maybe["Crime ID"].duplicated(keep=False).to_numpy()]
 
 
@@ -1101,10 +1113,7 @@ def _aggregate_files(path, by, complete: bool, kind, start, end):
         for frame in _typed_files(chosen, headers, kind, files, first, last, staged, ids,
                                   needed, quick):
             if ids and ids[-1]["Crime ID"].dtype != np.uint64:  # the IDs as 64-bit hashes
-                ids[-1] = pd.DataFrame({
-                    "Crime ID": _id_hashes(ids[-1]["Crime ID"]),
-                    "_file": ids[-1]["_file"].to_numpy(dtype=np.int32),
-                    "_line": ids[-1]["_line"].to_numpy(dtype=np.int32)})
+                ids[-1] = _hashed(ids[-1])
             months.append(frame["month"].unique())
             if "falls_within" in frame:
                 forces.update(frame["falls_within"].dropna().unique().tolist())
