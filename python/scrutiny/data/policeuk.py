@@ -1283,30 +1283,37 @@ def _aggregate_coded(counted, groups, keys, complete, weights):
         seen, code = np.unique(code, return_inverse=True)
         parts.append((group, seen))
         cell = cell * len(seen) + code.reshape(-1)
-    if complete:
-        total = int(np.prod([len(seen) for _, seen in parts]))
-        counts = np.bincount(cell, weights=size, minlength=total)
-        cells = np.arange(total)
+    sizes = [len(seen) for _, seen in parts]
+    if complete:    # every cell, the groups' codes laid out by repeats, not from the cells
+        counts = np.bincount(cell, weights=size, minlength=int(np.prod(sizes)))
+        within = [np.arange(n) for n in sizes]
+        lay = [(int(np.prod(sizes[j + 1:])), int(np.prod(sizes[:j]))) for j in range(len(parts))]
     else:
         cells, cell = np.unique(cell, return_inverse=True)
         counts = np.bincount(cell.reshape(-1), weights=size, minlength=len(cells))
+        within = []
+        for n in reversed(sizes):
+            within.insert(0, cells % n)
+            cells = cells // n
+        lay = [(1, 1)] * len(parts)
+    del cell, size
     out = {}
-    for i, (group, seen) in enumerate(reversed(parts)):    # the group of each cell
-        which = cells % len(seen)
-        cells = cells // len(seen)
-        tuple_code = seen[which]
+    for (group, seen), which, (repeat, tile) in zip(parts, within, lay):
+        code = seen[which]      # each key's code, of the group's value tuple
         for key in reversed(group):
-            code = tuple_code % len(coded[key][1])
-            tuple_code = tuple_code // len(coded[key][1])
             values = coded[key][1]
+            small = (code % len(values)).astype(np.min_scalar_type(max(len(values), 1)))
+            code = code // len(values)
+            if repeat > 1 or tile > 1:
+                small = np.tile(np.repeat(small, repeat), tile)
             if isinstance(values, pd.PeriodIndex):
-                out[key] = values[code]
+                out[key] = values[small]
             else:
                 dtype = pd.CategoricalDtype(values.tolist(), counted[key].cat.ordered)
-                out[key] = pd.Categorical.from_codes(code, dtype=dtype)
-    out = pd.DataFrame({key: out[key] for key in keys})
-    out["count"] = np.rint(counts).astype(np.int64)
-    return out
+                out[key] = pd.Categorical.from_codes(small, dtype=dtype)
+    out["count"] = counts.astype(np.int64)     # sums of integers, exact in float64
+    del counts
+    return pd.DataFrame({key: out[key] for key in [*keys, "count"]}, copy=False)
 
 
 def _aggregate_values(counted, groups, keys, complete, weights):
