@@ -6,12 +6,13 @@ outcome of a crime) and ``YYYY-MM-<force>-stop-and-search.csv`` (one row per sea
 archive as downloaded is a zip of ``YYYY-MM/`` folders holding those files.  The kind of each
 file is told by its header, not its name.
 
-Files are read one at a time with Arrow (``pyarrow.csv``) straight into typed and categorical
-columns, and typed a batch of files at a time; a file Arrow cannot read as it stands (a line
-with the wrong number of fields, a coordinate that is not a number, text that is not UTF-8) is
-read by the pandas parser instead, which places and reports every such line.
-``engine="pandas"`` reads every file that way.  :func:`aggregate_policeuk` given a path counts
-each batch as it is read, so its memory is that of the counts plus one batch.
+Files are read with Arrow (``pyarrow.csv``, two files at a time on disk) straight into typed
+and categorical columns, and typed a batch of files at a time; a file Arrow cannot read as it
+stands (a line with the wrong number of fields, a coordinate that is not a number, text that is
+not UTF-8) is read by the pandas parser instead, which places and reports every such line.
+``engine="pandas"`` reads every file that way.  :func:`aggregate_policeuk` given a path reads
+only the columns it needs and counts each file as it is read (with Arrow when nothing in the
+file is to be noted), so its memory is that of the counts plus a few files.
 
 Malformed rows never stop a read: they are left out or blanked, and each is described in plain
 English in ``frame.attrs["problems"]`` (file, line numbers, what was wrong, what was done), for
@@ -79,7 +80,7 @@ _SHOW_LINES = 5
 _HEADER_SEARCH = 1000   # blank lines looked through for the header
 ENGINES = ("pyarrow", "pandas", "dask")
 _ID_SIZE = 64       # characters of a published crime ID
-_BATCH = 100_000    # records typed at once, at most one file more, when read with Arrow
+_BATCH = 250_000    # records typed at once, at most one file more, when read with Arrow
 _BLOCK = 4 << 20    # bytes of a file Arrow parses at a time
 _THREADS, _AHEAD = 2, 4     # files read at once by Arrow, and read ahead of the one typed
 # Text columns with few distinct values, categorical when read with Arrow (besides "category").
@@ -443,6 +444,8 @@ def _arrow_all(chosen: list[_Source], headers: dict, kind: str, columns=None):
     works without the GIL), a few ahead of the one yielded."""
     from concurrent.futures import ThreadPoolExecutor
 
+    import pyarrow as pa
+
     if any(source.archive is not None for source in chosen) or len(chosen) < 2:
         for source in chosen:
             yield _arrow_one(source, headers[source.name], kind, columns)
@@ -458,6 +461,8 @@ def _arrow_all(chosen: list[_Source], headers: dict, kind: str, columns=None):
                 ahead.append(pool.submit(_arrow_one, source, headers[source.name], kind,
                                          columns, False))
             yield got
+            if i % _AHEAD == 0:     # memory of the files read handed back to the system
+                pa.default_memory_pool().release_unused()
 
 
 def _arrow_frame(read: list):
@@ -998,10 +1003,10 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     ----------
     frame : pandas.DataFrame, str or os.PathLike
         Records, e.g. from :func:`read_policeuk`, not modified; or the files themselves, as
-        ``path`` of :func:`read_policeuk`: they are then counted as they are read, a few at a
-        time, so that memory holds the counts, one batch of files (about 100,000 records)
-        and 16 bytes a record for the check of repeated crime IDs, not the records.  The
-        counts equal those of the frame :func:`read_policeuk` reads.
+        ``path`` of :func:`read_policeuk`: they are then counted as they are read, file by
+        file, only the columns needed, so that memory holds the counts, a few files and 16
+        bytes a record for the check of repeated crime IDs, not the records.  The counts
+        equal those of the frame :func:`read_policeuk` reads.
     by : sequence of str or of tuples of str
         The columns to count by, e.g. ``("lsoa_code", "month", "crime_type")`` or
         ``("falls_within", "month", "last_outcome_category")``.  A tuple groups columns that
@@ -1122,13 +1127,17 @@ def _aggregate_files(path, by, complete: bool, kind, start, end):
         notes = staged.ordered()
         if ids:
             every = pd.concat(ids, ignore_index=True)
+            ids.clear()
             problems.notes = []
             _note_repeated_ids(every.loc[_twice(every["Crime ID"].to_numpy())], files,
                                problems)
             notes += problems.notes
+            del every
         if arrow:
             counts.append(_counts_frame(arrow, keys, kind))
+            arrow.clear()
         total = _concat(counts)
+        counts.clear()
         total.attrs.update(_attrs(path, kind, files, notes,
                                   pd.PeriodIndex(np.concatenate(months), freq="M"), forces))
         return _aggregate(total, groups, keys, complete, weights="_n")
@@ -1232,7 +1241,11 @@ def _aggregate(frame, groups, keys, complete, weights=None):
         noted |= absent[key].to_numpy()
         if n:
             problems.append(f"{_n.plural(n, 'record')} with no {key} not counted")
-    counted = frame.loc[~absent.any(axis=1).to_numpy(), keys + ([weights] if weights else [])]
+    present = ~absent.any(axis=1).to_numpy()
+    counted = frame[keys + ([weights] if weights else [])]
+    if not present.all():
+        counted = counted.loc[present]
+    del absent, present
     out = _aggregate_coded(counted, groups, keys, complete, weights)
     if out is None:
         out = _aggregate_values(counted, groups, keys, complete, weights)
