@@ -439,27 +439,30 @@ def _arrow_one(source: _Source, header: list[str], kind: str, columns=None,
     return table, lines
 
 
-def _arrow_all(chosen: list[_Source], headers: dict, kind: str, columns=None):
-    """:func:`_arrow_one` of each file in turn, files on disk read two at a time (Arrow
-    works without the GIL), a few ahead of the one yielded."""
+def _arrow_all(chosen: list[_Source], headers: dict, kind: str, columns=None, quick=None):
+    """:func:`_arrow_one` of each file in turn, and ``quick`` (see :func:`_typed_files`) of
+    what it read; files on disk read two at a time (Arrow works without the GIL), a few ahead
+    of the one yielded."""
     from concurrent.futures import ThreadPoolExecutor
 
     import pyarrow as pa
 
+    def one(position: int, threads: bool = True):
+        source = chosen[position]
+        got = _arrow_one(source, headers[source.name], kind, columns, threads)
+        return got, (quick(position, *got) if got is not None and quick is not None else None)
+
     if any(source.archive is not None for source in chosen) or len(chosen) < 2:
-        for source in chosen:
-            yield _arrow_one(source, headers[source.name], kind, columns)
+        for i in range(len(chosen)):
+            yield one(i)
         return
     with ThreadPoolExecutor(_THREADS) as pool:
-        ahead = [pool.submit(_arrow_one, source, headers[source.name], kind, columns, False)
-                 for source in chosen[:_AHEAD]]
+        ahead = [pool.submit(one, i, False) for i in range(min(_AHEAD, len(chosen)))]
         for i in range(len(chosen)):
             got = ahead[i].result()
             ahead[i] = None
             if i + _AHEAD < len(chosen):
-                source = chosen[i + _AHEAD]
-                ahead.append(pool.submit(_arrow_one, source, headers[source.name], kind,
-                                         columns, False))
+                ahead.append(pool.submit(one, i + _AHEAD, False))
             yield got
             if i % _AHEAD == 0:     # memory of the files read handed back to the system
                 pa.default_memory_pool().release_unused()
@@ -496,9 +499,9 @@ def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[st
     """The typed records of the files, within ``first`` to ``last``, a few files (about
     ``_BATCH`` records) at a time; their crime IDs are put in ``ids``.  ``columns``: the
     published columns needed, when not all (files read by Arrow hold those alone).
-    ``quick(position, table, lines)``, when given, is offered each file Arrow reads, and
-    returns None or a function that deals with the file (which is then not typed), called
-    when the files before it have been."""
+    ``quick(position, table, lines)``, when given, is offered each file Arrow reads (in the
+    thread that read it), and returns None or a function that deals with the file (which is
+    then not typed), called in order, when the files before it have been."""
     import pandas as pd
 
     coded = {snake_case(name) for name in _CODED}
@@ -514,7 +517,8 @@ def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[st
         return frame
 
     read, rows = [], 0
-    for i, (source, got) in enumerate(zip(chosen, _arrow_all(chosen, headers, kind, columns))):
+    for i, (source, (got, done)) in enumerate(zip(chosen, _arrow_all(chosen, headers, kind,
+                                                                      columns, quick))):
         header = headers[source.name]
         if read and (got is None or header != headers[chosen[read[0][0]].name]):
             yield typed(_arrow_frame(read))
@@ -522,7 +526,6 @@ def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[st
         if got is None:
             yield typed(_read_one(source, header, i, problems))
             continue
-        done = quick(i, *got) if quick is not None else None
         if done is not None:
             if read:    # the files before it first, so that crime IDs stay in file order
                 yield typed(_arrow_frame(read))
