@@ -1,7 +1,8 @@
 """Benchmark: ingest of a generated police.uk folder with the Arrow reader, against the pandas
 reader it replaced, and the peak memory of counting as reading.
 
-1. A synthetic download (``YYYY-MM/YYYY-MM-<force>-street.csv.gz``, 36 months, about 13,000
+1. A synthetic download (``YYYY-MM/YYYY-MM-<force>-street.csv``, plain CSV as police.uk
+   serves it (``--gzip`` for gzipped files), 36 months, about 13,000
    records a file, as many forces as the size asks; written by ``street_folder`` of
    ``tests/test_policeuk_arrow.py``) read with ``read_policeuk(engine="pyarrow")`` and
    ``engine="pandas"`` in this process, one after the other; the ratio is pandas' time over
@@ -61,6 +62,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--gzip", action="store_true", help="gzipped files (.csv.gz)")
     parser.add_argument("--no-machine", action="store_true")
     args = parser.parse_args()
     forces = max(1, round(args.records / (PER_FILE * MONTHS)))
@@ -69,11 +71,11 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "archive"
         start = time.perf_counter()
-        street_folder(root, forces=forces, months=MONTHS, rows=rows, lsoas=800)
-        files = sorted(root.rglob("*.csv.gz"))
+        street_folder(root, forces=forces, months=MONTHS, rows=rows, lsoas=800, gz=args.gzip)
+        files = sorted(root.rglob("*.csv.gz" if args.gzip else "*.csv"))
         size = sum(f.stat().st_size for f in files)
         print(f"Generated {forces} forces x {MONTHS} months, {len(files):,} files "
-              f"({size / mib:.0f} MiB gzipped) in {time.perf_counter() - start:.1f} s; "
+              f"({size / mib:.0f} MiB{' gzipped' if args.gzip else ''}) in {time.perf_counter() - start:.1f} s; "
               f"median of {args.repeats}", flush=True)
 
         t_arrow, arrow = median(lambda: sc.data.read_policeuk(root), args.repeats)
