@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import ctypes
+import ctypes.util
 import gzip
 import io
 import os
@@ -85,6 +87,10 @@ _BLOCK = 4 << 20    # bytes of a file Arrow parses at a time
 _THREADS, _AHEAD = 2, 4     # files read at once by Arrow, and read ahead of the one typed
 # Text columns with few distinct values, categorical when read with Arrow (besides "category").
 _CODED = {"Location", "LSOA code", "LSOA name"}
+try:    # malloc_trim: glibc's allocator hands freed memory back
+    _TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+except (OSError, AttributeError, TypeError):
+    _TRIM = None
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
@@ -445,8 +451,6 @@ def _arrow_all(chosen: list[_Source], headers: dict, kind: str, columns=None, qu
     of the one yielded."""
     from concurrent.futures import ThreadPoolExecutor
 
-    import pyarrow as pa
-
     def one(position: int, threads: bool = True):
         source = chosen[position]
         got = _arrow_one(source, headers[source.name], kind, columns, threads)
@@ -465,7 +469,17 @@ def _arrow_all(chosen: list[_Source], headers: dict, kind: str, columns=None, qu
                 ahead.append(pool.submit(one, i + _AHEAD, False))
             yield got
             if i % _AHEAD == 0:     # memory of the files read handed back to the system
-                pa.default_memory_pool().release_unused()
+                _release()
+
+
+def _release() -> None:
+    """Memory freed but kept by Arrow's pool, and by the C library's allocator where it is
+    glibc's, handed back to the system."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def _arrow_frame(read: list):
@@ -735,21 +749,59 @@ def _offsets(text) -> np.ndarray:
 
 
 def _twice(hashes: np.ndarray) -> np.ndarray:
-    """Where a hash is found more than once."""
-    import pandas as pd
+    """Where a hash is found more than once (found by a sort, lighter than a hash table)."""
+    ordered = np.sort(hashes)
+    same = ordered[1:] == ordered[:-1]
+    repeats = np.unique(ordered[1:][same])
+    del ordered, same
+    if not len(repeats):
+        return np.zeros(len(hashes), dtype=bool)
+    at = np.searchsorted(repeats, hashes)
+    np.minimum(at, len(repeats) - 1, out=at)
+    return repeats[at] == hashes
 
-    return pd.Index(hashes).duplicated(keep=False)
 
+class _HashedIds:
+    """The crime IDs of files, as 64-bit hashes: 8 bytes a record, with the file and lines of
+    each run of records of one file (the first line alone when the lines follow on)."""
 
-def _hashed(ids):
-    """A table of crime IDs (``Crime ID``, ``_file``, ``_line``) without its missing IDs,
-    the IDs as 64-bit hashes."""
-    import pandas as pd
+    def __init__(self):
+        self.hashes: list[np.ndarray] = []
+        self.runs: list[tuple[int, int, int | np.ndarray]] = []
 
-    has = ids["Crime ID"].notna().to_numpy()
-    return pd.DataFrame({"Crime ID": _id_hashes(ids["Crime ID"]),
-                         "_file": ids["_file"].to_numpy(dtype=np.int32)[has],
-                         "_line": ids["_line"].to_numpy(dtype=np.int32)[has]})
+    def add(self, hashes: np.ndarray, files: np.ndarray, lines: np.ndarray) -> None:
+        """The hashes of records, in order, with their files (positions, in order) and lines."""
+        self.hashes.append(hashes)
+        cut = np.flatnonzero(np.diff(files)) + 1
+        for file, run in zip(files[np.concatenate([[0], cut])] if len(files) else [],
+                             np.split(lines, cut)):
+            follow = int(run[-1]) - int(run[0]) == len(run) - 1
+            self.runs.append((int(file), len(run), int(run[0]) if follow
+                              else run.astype(np.int32)))
+
+    def repeated(self):
+        """The records whose hash is found more than once, as a table of ``Crime ID`` (the
+        hash), ``_file`` and ``_line``, in order; the hashes are let go."""
+        import pandas as pd
+
+        hashes = np.concatenate(self.hashes) if self.hashes else np.empty(0, np.uint64)
+        self.hashes = []
+        where = np.flatnonzero(_twice(hashes))
+        found = hashes[where]
+        del hashes
+        sizes = np.array([n for _, n, _ in self.runs] or [0], dtype=np.int64)
+        ends = np.cumsum(sizes)
+        run = np.searchsorted(ends, where, side="right")
+        within = where - (ends - sizes)[run]
+        files = np.empty(len(where), dtype=np.int32)
+        lines = np.empty(len(where), dtype=np.int32)
+        for r in np.unique(run):
+            hit = run == r
+            file, _, first = self.runs[r]
+            files[hit] = file
+            lines[hit] = (first + within[hit] if isinstance(first, int)
+                          else first[within[hit]])
+        return pd.DataFrame({"Crime ID": found, "_file": files, "_line": lines})
 
 
 def _repeated(ids: list):
@@ -1105,7 +1157,7 @@ def _aggregate_files(path, by, complete: bool, kind, start, end):
         files = [s.name for s in chosen]
         empty = _typed(pd.DataFrame({"_file": [], "_line": []}), kind, [], [], _Problems())
         groups, keys = _groups(by, empty.columns)
-        staged, ids = _FileProblems(files), []
+        staged, ids, hashed = _FileProblems(files), [], _HashedIds()
         staged.notes = problems.notes
         counts, arrow, months, forces = [], [], [], set()
         needed = {name for name, how in COLUMNS[kind].items() if how in _CHECKED
@@ -1116,31 +1168,35 @@ def _aggregate_files(path, by, complete: bool, kind, start, end):
             if got is None:
                 return None
             return lambda: (arrow.append(got[0]), months.append(got[1]),
-                            forces.update(got[2]), got[3] is not None and ids.append(got[3]))
+                            forces.update(got[2]), got[3] is not None and hashed.add(*got[3]))
 
         for frame in _typed_files(chosen, headers, kind, files, first, last, staged, ids,
                                   needed, quick):
-            if ids and ids[-1]["Crime ID"].dtype != np.uint64:  # the IDs as 64-bit hashes
-                ids[-1] = _hashed(ids[-1])
+            if ids:     # the crime IDs of the records typed, as 64-bit hashes
+                kept = ids.pop()
+                has = kept["Crime ID"].notna().to_numpy()
+                hashed.add(_id_hashes(kept["Crime ID"]),
+                           kept["_file"].to_numpy(dtype=np.int32)[has],
+                           kept["_line"].to_numpy(dtype=np.int32)[has])
+                del kept
             months.append(frame["month"].unique())
             if "falls_within" in frame:
                 forces.update(frame["falls_within"].dropna().unique().tolist())
             counts.append(frame.groupby(keys, observed=True, dropna=False, sort=False)
                           .size().rename("_n").reset_index())
         notes = staged.ordered()
-        if ids:
-            every = pd.concat(ids, ignore_index=True)
-            ids.clear()
+        _release()
+        if hashed.hashes:
             problems.notes = []
-            _note_repeated_ids(every.loc[_twice(every["Crime ID"].to_numpy())], files,
-                               problems)
+            _note_repeated_ids(hashed.repeated(), files, problems)
             notes += problems.notes
-            del every
+        _release()
         if arrow:
             counts.append(_counts_frame(arrow, keys, kind))
             arrow.clear()
         total = _concat(counts)
         counts.clear()
+        _release()
         total.attrs.update(_attrs(path, kind, files, notes,
                                   pd.PeriodIndex(np.concatenate(months), freq="M"), forces))
         return _aggregate(total, groups, keys, complete, weights="_n")
@@ -1197,9 +1253,8 @@ def _count_clean(table, lines, position: int, kind: str, keys: list, first, last
     if kind == "street" and "Crime ID" in table.column_names:
         crime = table.column("Crime ID")
         has = pc.is_valid(crime).to_numpy(zero_copy_only=False)
-        ids = pd.DataFrame({"Crime ID": _id_hashes(pc.drop_null(crime)),
-                            "_file": np.full(int(has.sum()), position, dtype=np.int32),
-                            "_line": lines[has].astype(np.int32)})
+        ids = (_id_hashes(pc.drop_null(crime)), np.full(int(has.sum()), position,
+                                                        dtype=np.int32), lines[has])
     return grouped, periods.to_numpy(), forces, ids
 
 
@@ -1245,7 +1300,8 @@ def _aggregate(frame, groups, keys, complete, weights=None):
         if n:
             problems.append(f"{_n.plural(n, 'record')} with no {key} not counted")
     present = ~absent.any(axis=1).to_numpy()
-    counted = frame[keys + ([weights] if weights else [])]
+    columns = keys + ([weights] if weights else [])
+    counted = frame if list(frame.columns) == columns else frame[columns]
     if not present.all():
         counted = counted.loc[present]
     del absent, present
@@ -1266,18 +1322,33 @@ def _codes(values):
 
     dtype = values.dtype
     if isinstance(dtype, pd.PeriodDtype):
-        seen, codes = np.unique(values.array.asi8, return_inverse=True)
-        return codes.reshape(-1), pd.PeriodIndex.from_ordinals(seen, freq=dtype.freq)
+        ordinals = values.array.asi8
+        low = ordinals.min() if len(ordinals) else 0
+        seen, codes = _dense(ordinals - low, int(ordinals.max() - low + 1) if len(ordinals) else 0)
+        return codes, pd.PeriodIndex.from_ordinals(seen + low, freq=dtype.freq)
     if not isinstance(dtype, pd.CategoricalDtype):
         return None
     categories = dtype.categories
     if (categories.inferred_type != "string" if len(categories) else dtype.ordered) or \
             not categories.is_monotonic_increasing:
         return None
-    codes = values.cat.codes.to_numpy()
-    used = np.bincount(codes, minlength=len(categories)) > 0
-    rank = np.cumsum(used) - 1
-    return rank[codes], categories[used]
+    seen, codes = _dense(values.cat.codes.to_numpy(), len(categories))
+    return codes, categories[seen]
+
+
+def _dense(codes: np.ndarray, span: int):
+    """The distinct values of ``codes`` (integers from 0 to ``span - 1``) in order, and the
+    position of each code among them, as ``np.unique(codes, return_inverse=True)`` gives them
+    (positions as int32 when they fit); by a count of each value when ``span`` is not much
+    more than the codes, without a sort."""
+    if span > 4 * len(codes) + (1 << 16):
+        seen, inverse = np.unique(codes, return_inverse=True)
+        return seen, inverse.reshape(-1)
+    used = np.bincount(codes, minlength=span) > 0
+    rank = np.cumsum(used, dtype=np.int64) - 1
+    if span < 2 ** 31:
+        rank = rank.astype(np.int32)
+    return np.flatnonzero(used), rank[codes]
 
 
 def _aggregate_coded(counted, groups, keys, complete, weights):
@@ -1293,20 +1364,22 @@ def _aggregate_coded(counted, groups, keys, complete, weights):
             else counted[weights].to_numpy(dtype=np.int64))
     cell, parts = np.zeros(len(counted), dtype=np.int64), []
     for group in groups:    # each group: the value tuples seen, in order, and each row's
-        code = np.zeros(len(counted), dtype=np.int64)
+        code, span = np.zeros(len(counted), dtype=np.int64), 1
         for key in group:
             code = code * len(coded[key][1]) + coded[key][0]
-        seen, code = np.unique(code, return_inverse=True)
+            span *= len(coded[key][1])
+        seen, code = _dense(code, span)
         parts.append((group, seen))
-        cell = cell * len(seen) + code.reshape(-1)
+        cell = cell * len(seen) + code
+        del code
     sizes = [len(seen) for _, seen in parts]
     if complete:    # every cell, the groups' codes laid out by repeats, not from the cells
         counts = np.bincount(cell, weights=size, minlength=int(np.prod(sizes)))
         within = [np.arange(n) for n in sizes]
         lay = [(int(np.prod(sizes[j + 1:])), int(np.prod(sizes[:j]))) for j in range(len(parts))]
     else:
-        cells, cell = np.unique(cell, return_inverse=True)
-        counts = np.bincount(cell.reshape(-1), weights=size, minlength=len(cells))
+        cells, cell = _dense(cell, int(np.prod(sizes)))
+        counts = np.bincount(cell, weights=size, minlength=len(cells))
         within = []
         for n in reversed(sizes):
             within.insert(0, cells % n)
