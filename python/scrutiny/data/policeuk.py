@@ -1311,8 +1311,23 @@ def _aggregate(frame, groups, keys, complete, weights=None):
     out.attrs.update(frame.attrs)
     out.attrs["problems"] = problems
     if "month" in keys:
-        out.attrs["missing_months"] = missing_months(counted["month"])
+        out.attrs["missing_months"] = missing_months(_seen_months(counted["month"]))
     return out
+
+
+def _seen_months(months):
+    """The distinct months of ``months`` (periods), found by a count of each when they span
+    few months; ``months`` as they are otherwise."""
+    import pandas as pd
+
+    if not isinstance(months.dtype, pd.PeriodDtype) or not len(months) or months.isna().any():
+        return months
+    ordinals = months.array.asi8
+    low = int(ordinals.min())
+    if int(ordinals.max()) - low > 4 * len(ordinals) + (1 << 16):
+        return months
+    seen = np.flatnonzero(np.bincount(ordinals - low)) + low
+    return pd.PeriodIndex.from_ordinals(seen, freq=months.dtype.freq)
 
 
 def _codes(values):
