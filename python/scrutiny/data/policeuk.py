@@ -1059,8 +1059,8 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     frame : pandas.DataFrame, str or os.PathLike
         Records, e.g. from :func:`read_policeuk`, not modified; or the files themselves, as
         ``path`` of :func:`read_policeuk`: they are then counted as they are read, file by
-        file, only the columns needed, so that memory holds the counts, a few files and 16
-        bytes a record for the check of repeated crime IDs, not the records.  The counts
+        file, only the columns needed, so that memory holds the counts, a few files and 8 to
+        12 bytes a record for the check of repeated crime IDs, not the records.  The counts
         equal those of the frame :func:`read_policeuk` reads.
     by : sequence of str or of tuples of str
         The columns to count by, e.g. ``("lsoa_code", "month", "crime_type")`` or
