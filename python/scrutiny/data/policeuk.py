@@ -451,10 +451,17 @@ def _arrow_all(chosen: list[_Source], headers: dict, kind: str, columns=None, qu
     of the one yielded."""
     from concurrent.futures import ThreadPoolExecutor
 
+    import pyarrow as pa
+
     def one(position: int, threads: bool = True):
         source = chosen[position]
         got = _arrow_one(source, headers[source.name], kind, columns, threads)
-        return got, (quick(position, *got) if got is not None and quick is not None else None)
+        done = quick(position, *got) if got is not None and quick is not None else None
+        if done is not None:
+            del got     # the file's memory handed back by the thread that read it
+            pa.default_memory_pool().release_unused()
+            return None, done
+        return got, done
 
     if any(source.archive is not None for source in chosen) or len(chosen) < 2:
         for i in range(len(chosen)):
@@ -534,17 +541,17 @@ def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[st
     for i, (source, (got, done)) in enumerate(zip(chosen, _arrow_all(chosen, headers, kind,
                                                                       columns, quick))):
         header = headers[source.name]
-        if read and (got is None or header != headers[chosen[read[0][0]].name]):
-            yield typed(_arrow_frame(read))
-            read, rows = [], 0
-        if got is None:
-            yield typed(_read_one(source, header, i, problems))
-            continue
         if done is not None:
             if read:    # the files before it first, so that crime IDs stay in file order
                 yield typed(_arrow_frame(read))
                 read, rows = [], 0
             done()
+            continue
+        if read and (got is None or header != headers[chosen[read[0][0]].name]):
+            yield typed(_arrow_frame(read))
+            read, rows = [], 0
+        if got is None:
+            yield typed(_read_one(source, header, i, problems))
             continue
         read.append((i, got))
         rows += got[0].num_rows
