@@ -1272,10 +1272,14 @@ def _counts_frame(tables: list, keys: list, kind: str):
     import pyarrow as pa
 
     names = {snake_case(name): name for name in COLUMNS[kind]}
-    table = pa.concat_tables(tables).unify_dictionaries().combine_chunks()
-    out = {}
+    table = pa.concat_tables(tables)
+    tables.clear()      # the files' tables let go as they are combined
+    table = table.unify_dictionaries()
+    table = table.combine_chunks()
+    rows, out = table.num_rows, {}
     for key in keys:
         column = table.column(names[key])
+        table = table.drop_columns([names[key]])
         column = column.chunk(0) if column.num_chunks else pa.array([], column.type)
         if not pa.types.is_dictionary(column.type):
             column = column.dictionary_encode()
@@ -1284,8 +1288,10 @@ def _counts_frame(tables: list, keys: list, kind: str):
             out[key] = periods[column.indices.to_numpy(zero_copy_only=False)]
         else:
             out[key] = _categorical(column)
+        del column
     out["_n"] = table.column("count_all").to_numpy().astype(np.int64)
-    return pd.DataFrame(out, index=pd.RangeIndex(table.num_rows))
+    del table
+    return pd.DataFrame(out, index=pd.RangeIndex(rows))
 
 
 def _hashable(value) -> bool:
@@ -1408,11 +1414,13 @@ def _aggregate_coded(counted, groups, keys, complete, weights):
             cells = cells // n
         lay = [(1, 1)] * len(parts)
     del cell, size
+    counts = counts.astype(np.int64)    # sums of integers, exact in float64
+    coded = {key: values for key, (_, values) in coded.items()}     # the codes let go
     out = {}
     for (group, seen), which, (repeat, tile) in zip(parts, within, lay):
         code = seen[which]      # each key's code, of the group's value tuple
         for key in reversed(group):
-            values = coded[key][1]
+            values = coded[key]
             small = (code % len(values)).astype(np.min_scalar_type(max(len(values), 1)))
             code = code // len(values)
             if repeat > 1 or tile > 1:
@@ -1422,7 +1430,7 @@ def _aggregate_coded(counted, groups, keys, complete, weights):
             else:
                 dtype = pd.CategoricalDtype(values.tolist(), counted[key].cat.ordered)
                 out[key] = pd.Categorical.from_codes(small, dtype=dtype)
-    out["count"] = counts.astype(np.int64)     # sums of integers, exact in float64
+    out["count"] = counts
     del counts
     return pd.DataFrame({key: out[key] for key in [*keys, "count"]}, copy=False)
 
