@@ -476,7 +476,7 @@ def _arrow_all(chosen: list[_Source], headers: dict, kind: str, columns=None, qu
                 ahead.append(pool.submit(one, i + _AHEAD, False))
             yield got
             if i % _AHEAD == 0:     # memory of the files read handed back to the system
-                _release()
+                pa.default_memory_pool().release_unused()
 
 
 def _release() -> None:
