@@ -323,9 +323,11 @@ def test_streaming_aggregate_arguments(tmp_path):
 
 
 # argv: one file (a warm-up), "stream" or "frame", the folder, and the batch size or "default";
-# prints the peak resident memory above that before the call, and the size of the counts
+# prints the peak resident memory above that before the call, the size of the counts and the
+# peak of Arrow's memory pool
 PEAK = """
 import os, sys, threading, time
+import pyarrow as pa
 import scrutiny as sc
 from scrutiny.data import policeuk
 if sys.argv[4] != "default":
@@ -354,7 +356,8 @@ else:
     counts = sc.data.aggregate_policeuk(sc.data.read_policeuk(sys.argv[3]))
 done = True
 watcher.join()
-print(max(peak, resident()) - base, counts.memory_usage(deep=True).sum())
+print(max(peak, resident()) - base, counts.memory_usage(deep=True).sum(),
+      pa.default_memory_pool().max_memory())
 """
 
 
@@ -374,8 +377,8 @@ def test_streaming_aggregate_peak_memory(tmp_path):
         assert done.returncode == 0, done.stderr[-2000:]
         return [int(x) for x in done.stdout.split()]
 
-    streamed, output = peak("stream")
-    whole, _ = peak("frame")
+    streamed, output, _ = peak("stream")
+    whole, _, _ = peak("frame")
     print(f"peak above baseline: streaming {streamed / 2**20:.0f} MiB, reading first "
           f"{whole / 2**20:.0f} MiB; counts {output / 2**20:.1f} MiB")
     assert streamed < 0.6 * whole

@@ -6,12 +6,13 @@ outcome of a crime) and ``YYYY-MM-<force>-stop-and-search.csv`` (one row per sea
 archive as downloaded is a zip of ``YYYY-MM/`` folders holding those files.  The kind of each
 file is told by its header, not its name.
 
-Files are read one at a time with Arrow (``pyarrow.csv``) straight into typed and categorical
-columns, and typed a batch of files at a time; a file Arrow cannot read as it stands (a line
-with the wrong number of fields, a coordinate that is not a number, text that is not UTF-8) is
-read by the pandas parser instead, which places and reports every such line.
-``engine="pandas"`` reads every file that way.  :func:`aggregate_policeuk` given a path counts
-each batch as it is read, so its memory is that of the counts plus one batch.
+Files are read with Arrow (``pyarrow.csv``, two files at a time on disk) straight into typed
+and categorical columns, and typed a batch of files at a time; a file Arrow cannot read as it
+stands (a line with the wrong number of fields, a coordinate that is not a number, text that is
+not UTF-8) is read by the pandas parser instead, which places and reports every such line.
+``engine="pandas"`` reads every file that way.  :func:`aggregate_policeuk` given a path reads
+only the columns it needs and counts each file as it is read (with Arrow when nothing in the
+file is to be noted), so its memory is that of the counts plus a few files.
 
 Malformed rows never stop a read: they are left out or blanked, and each is described in plain
 English in ``frame.attrs["problems"]`` (file, line numbers, what was wrong, what was done), for
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import ctypes
+import ctypes.util
 import gzip
 import io
 import os
@@ -66,6 +69,8 @@ _MARKERS = {"street": {"Crime type", "Last outcome category"}, "outcomes": {"Out
             "stop-and-search": {"Object of search", "Officer-defined ethnicity", "Legislation"}}
 # A row without one of these cannot be counted: it is left out (and reported).
 _NEEDED = {"street": ("Crime type",), "outcomes": ("Outcome type",), "stop-and-search": ()}
+# Types whose values are checked (and bad ones noted) as they are read; the crime ID too.
+_CHECKED = ("month", "date", "longitude", "latitude", "bool")
 _BOUNDS = {"longitude": (-180.0, 180.0), "latitude": (-90.0, 90.0)}
 _SUFFIXES = (".csv", ".csv.gz")
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -76,9 +81,16 @@ _SPARE = 4      # spare columns read beyond the header, to catch rows with extra
 _SHOW_LINES = 5
 _HEADER_SEARCH = 1000   # blank lines looked through for the header
 ENGINES = ("pyarrow", "pandas", "dask")
-_BATCH = 100_000    # records typed at once, at most one file more, when read with Arrow
+_ID_SIZE = 64       # characters of a published crime ID
+_BATCH = 250_000    # records typed at once, at most one file more, when read with Arrow
+_BLOCK = 4 << 20    # bytes of a file Arrow parses at a time
+_THREADS, _AHEAD = 2, 4     # files read at once by Arrow, and read ahead of the one typed
 # Text columns with few distinct values, categorical when read with Arrow (besides "category").
 _CODED = {"Location", "LSOA code", "LSOA name"}
+try:    # malloc_trim: glibc's allocator hands freed memory back
+    _TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+except (OSError, AttributeError, TypeError):
+    _TRIM = None
 OGL = "Contains public sector information licensed under the Open Government Licence v3.0."
 
 
@@ -195,6 +207,8 @@ class _Problems:
 
     def by_file(self, table, mask: np.ndarray, files: list[str], what: str, done: str) -> None:
         """One note per file for the rows of ``table`` where ``mask`` holds."""
+        if not mask.any():
+            return
         hit = table.loc[mask, ["_file", "_line"]]
         for f, group in hit.groupby("_file", sort=True):
             self.add(files[int(f)], group["_line"], what, done)
@@ -381,15 +395,18 @@ def _in_use(values):
     return pd.Categorical.from_codes(rank[codes], values.categories[used], validate=False)
 
 
-def _arrow_one(source: _Source, header: list[str], kind: str):
+def _arrow_one(source: _Source, header: list[str], kind: str, columns=None,
+               threads: bool = True):
     """One file read by Arrow: its table of typed columns (text of few values dictionary
     encoded, coordinates float64) and the line of each row; None when Arrow cannot read it as
     it stands (a line with the wrong number of fields or of spaces only, text that is not
     UTF-8, a coordinate that is not a number, the header after blank lines), to be read by
     :func:`_read_one`, which places and reports each such line.
 
-    Empty lines are read as rows of nothing and left out a block at a time, so that the
-    position of each row is its line in the file.
+    ``columns``, when given, are the only columns read (those of them in the file).  Empty
+    lines are read as rows of nothing and left out, so that the position of each row is its
+    line in the file; a row empty in ``columns`` alone may not be, and the file is then read
+    whole.  ``threads``: Arrow parses the file's blocks in parallel.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -397,35 +414,79 @@ def _arrow_one(source: _Source, header: list[str], kind: str):
 
     if source.header_line != 1 or len(set(header)) != len(header):
         return None
+    if columns is not None:
+        columns = [name for name in header if name in columns]
     options = dict(
-        read_options=pcsv.ReadOptions(column_names=header, skip_rows=1),
+        read_options=pcsv.ReadOptions(column_names=header, skip_rows=1, use_threads=threads,
+                                      block_size=_BLOCK),
         parse_options=pcsv.ParseOptions(ignore_empty_lines=False),
         convert_options=pcsv.ConvertOptions(column_types=_arrow_types(header, kind),
-                                            null_values=[""], strings_can_be_null=True))
-    blocks, lines, line = [], [], 2
+                                            null_values=[""], strings_can_be_null=True,
+                                            include_columns=columns))
     try:
         with _arrow_stream(source) as raw:
-            reader = pcsv.open_csv(raw, **options)
-            for block in reader:
-                count, rows = block.num_rows, None
-                if all(column.null_count for column in block.columns):  # maybe empty lines
-                    filled = pc.is_valid(block.column(0))
-                    for column in block.columns[1:]:
-                        filled = pc.or_(filled, pc.is_valid(column))
-                    kept = np.flatnonzero(filled.to_numpy(zero_copy_only=False))
-                    if len(kept) < count:
-                        block, rows = block.take(kept), kept
-                blocks.append(block)
-                lines.append(line + (np.arange(count) if rows is None else rows))
-                line += count
-            table = pa.Table.from_batches(blocks, schema=reader.schema)
+            table = pcsv.read_csv(raw, **options)
     except (pa.ArrowException, OSError, EOFError, zlib.error):
         return None
-    for name in header:
+    lines = np.arange(2, 2 + table.num_rows)
+    if table.num_columns and all(column.null_count for column in table.columns):
+        filled = pc.is_valid(table.column(0))       # maybe empty lines
+        for column in table.columns[1:]:
+            filled = pc.or_(filled, pc.is_valid(column))
+        kept = np.flatnonzero(filled.to_numpy(zero_copy_only=False))
+        if len(kept) < table.num_rows:
+            if columns is not None:
+                return _arrow_one(source, header, kind, threads=threads)
+            table, lines = table.take(kept), lines[kept]
+    for name in table.column_names:
         column = table.column(name)
         if pa.types.is_floating(column.type) and pc.any(pc.is_nan(column)).as_py():
             return None         # "nan" in the file: a number for Arrow, text for pandas
-    return table, np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
+    return table, lines
+
+
+def _arrow_all(chosen: list[_Source], headers: dict, kind: str, columns=None, quick=None):
+    """:func:`_arrow_one` of each file in turn, and ``quick`` (see :func:`_typed_files`) of
+    what it read; files on disk read two at a time (Arrow works without the GIL), a few ahead
+    of the one yielded."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow as pa
+
+    def one(position: int, threads: bool = True):
+        source = chosen[position]
+        got = _arrow_one(source, headers[source.name], kind, columns, threads)
+        done = quick(position, *got) if got is not None and quick is not None else None
+        if done is not None:
+            del got     # the file's memory handed back by the thread that read it
+            pa.default_memory_pool().release_unused()
+            return None, done
+        return got, done
+
+    if any(source.archive is not None for source in chosen) or len(chosen) < 2:
+        for i in range(len(chosen)):
+            yield one(i)
+        return
+    with ThreadPoolExecutor(_THREADS) as pool:
+        ahead = [pool.submit(one, i, False) for i in range(min(_AHEAD, len(chosen)))]
+        for i in range(len(chosen)):
+            got = ahead[i].result()
+            ahead[i] = None
+            if i + _AHEAD < len(chosen):
+                ahead.append(pool.submit(one, i + _AHEAD, False))
+            yield got
+            if i % _AHEAD == 0:     # memory of the files read handed back to the system
+                pa.default_memory_pool().release_unused()
+
+
+def _release() -> None:
+    """Memory freed but kept by Arrow's pool, and by the C library's allocator where it is
+    glibc's, handed back to the system."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+    if _TRIM is not None:
+        _TRIM(0)
 
 
 def _arrow_frame(read: list):
@@ -455,9 +516,13 @@ def _arrow_frame(read: list):
 
 
 def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[str], first, last,
-                 problems: _FileProblems, ids: list):
+                 problems: _FileProblems, ids: list, columns=None, quick=None):
     """The typed records of the files, within ``first`` to ``last``, a few files (about
-    ``_BATCH`` records) at a time; their crime IDs are put in ``ids``."""
+    ``_BATCH`` records) at a time; their crime IDs are put in ``ids``.  ``columns``: the
+    published columns needed, when not all (files read by Arrow hold those alone).
+    ``quick(position, table, lines)``, when given, is offered each file Arrow reads (in the
+    thread that read it), and returns None or a function that deals with the file (which is
+    then not typed), called in order, when the files before it have been."""
     import pandas as pd
 
     coded = {snake_case(name) for name in _CODED}
@@ -473,9 +538,15 @@ def _typed_files(chosen: list[_Source], headers: dict, kind: str, files: list[st
         return frame
 
     read, rows = [], 0
-    for i, source in enumerate(chosen):
+    for i, (source, (got, done)) in enumerate(zip(chosen, _arrow_all(chosen, headers, kind,
+                                                                      columns, quick))):
         header = headers[source.name]
-        got = _arrow_one(source, header, kind)
+        if done is not None:
+            if read:    # the files before it first, so that crime IDs stay in file order
+                yield typed(_arrow_frame(read))
+                read, rows = [], 0
+            done()
+            continue
         if read and (got is None or header != headers[chosen[read[0][0]].name]):
             yield typed(_arrow_frame(read))
             read, rows = [], 0
@@ -623,34 +694,134 @@ def _typed(table, kind: str, files: list[str], sources: list[_Source], problems:
     if kind == "stop-and-search":
         forces = np.array([s.force for s in sources] + [None], dtype=object)
         frame["force"] = forces[table["_file"].to_numpy(dtype=np.int64)]
-    frame = frame.loc[keep].reset_index(drop=True)
+    if not keep.all():
+        frame = frame.loc[keep].reset_index(drop=True)
     for name, how in COLUMNS[kind].items():
         if how == "category":
             frame[snake_case(name)] = frame[snake_case(name)].astype("category")
     if kind == "stop-and-search":
         frame["force"] = frame["force"].astype("category")
     if kind == "street":
-        kept = table.loc[keep, ["Crime ID", "_file", "_line"]]
+        kept = table[["Crime ID", "_file", "_line"]]
+        kept = kept if keep.all() else kept.loc[keep]
         if ids is None:
             _note_repeated_ids(kept, files, problems)
         else:
-            ids.append(kept.dropna(subset=["Crime ID"]))
+            ids.append(kept)
     return frame
+
+
+def _id_hashes(values) -> np.ndarray:
+    """64-bit hashes of the crime IDs (text) present in ``values``: a 64-character ID (as
+    published, a SHA-256 in hex) hashed from its bytes in bulk, any other by pandas."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = (values if isinstance(values, (pa.Array, pa.ChunkedArray))
+            else pa.array(values, from_pandas=True))
+    if isinstance(text, pa.ChunkedArray):
+        text = text.combine_chunks()
+    if not (pa.types.is_string(text.type) or pa.types.is_large_string(text.type)):
+        text = text.cast(pa.large_string())
+    if text.null_count:
+        text = pc.drop_null(text)
+    out = np.empty(len(text), dtype=np.uint64)
+    if not len(text):
+        return out
+    sized = np.diff(_offsets(text)) == _ID_SIZE
+    if sized.any():
+        ids = text if sized.all() else text.filter(pa.array(sized))
+        offsets = _offsets(ids)
+        words = np.frombuffer(ids.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+        words = words.view("<u8").reshape(len(ids), _ID_SIZE // 8)
+        mixed = np.full(len(ids), 0x9E3779B97F4A7C15, dtype=np.uint64)
+        for k in range(_ID_SIZE // 8):
+            mixed = (mixed ^ words[:, k]) * np.uint64(0xFF51AFD7ED558CCD)
+            mixed ^= mixed >> np.uint64(31)
+        out[sized] = mixed
+    if not sized.all():
+        rest = text.filter(pa.array(~sized)).to_numpy(zero_copy_only=False)
+        out[~sized] = pd.util.hash_array(rest.astype(object))
+    return out
+
+
+def _offsets(text) -> np.ndarray:
+    """Where each string of an Arrow string array starts in its data, and where the last ends."""
+    import pyarrow as pa
+
+    wide = pa.types.is_large_string(text.type)
+    offsets = np.frombuffer(text.buffers()[1], dtype=np.int64 if wide else np.int32)
+    return offsets[text.offset:text.offset + len(text) + 1]
+
+
+def _twice(hashes: np.ndarray) -> np.ndarray:
+    """Where a hash is found more than once (found by a sort, lighter than a hash table)."""
+    ordered = np.sort(hashes)
+    same = ordered[1:] == ordered[:-1]
+    repeats = np.unique(ordered[1:][same])
+    del ordered, same
+    if not len(repeats):
+        return np.zeros(len(hashes), dtype=bool)
+    at = np.searchsorted(repeats, hashes)
+    np.minimum(at, len(repeats) - 1, out=at)
+    return repeats[at] == hashes
+
+
+class _HashedIds:
+    """The crime IDs of files, as 64-bit hashes: 8 bytes a record, with the file and lines of
+    each run of records of one file (the first line alone when the lines follow on)."""
+
+    def __init__(self):
+        self.hashes: list[np.ndarray] = []
+        self.runs: list[tuple[int, int, int | np.ndarray]] = []
+
+    def add(self, hashes: np.ndarray, files: np.ndarray, lines: np.ndarray) -> None:
+        """The hashes of records, in order, with their files (positions, in order) and lines."""
+        self.hashes.append(hashes)
+        cut = np.flatnonzero(np.diff(files)) + 1
+        for file, run in zip(files[np.concatenate([[0], cut])] if len(files) else [],
+                             np.split(lines, cut)):
+            follow = int(run[-1]) - int(run[0]) == len(run) - 1
+            self.runs.append((int(file), len(run), int(run[0]) if follow
+                              else run.astype(np.int32)))
+
+    def repeated(self):
+        """The records whose hash is found more than once, as a table of ``Crime ID`` (the
+        hash), ``_file`` and ``_line``, in order; the hashes are let go."""
+        import pandas as pd
+
+        hashes = np.concatenate(self.hashes) if self.hashes else np.empty(0, np.uint64)
+        self.hashes = []
+        where = np.flatnonzero(_twice(hashes))
+        found = hashes[where]
+        del hashes
+        sizes = np.array([n for _, n, _ in self.runs] or [0], dtype=np.int64)
+        ends = np.cumsum(sizes)
+        run = np.searchsorted(ends, where, side="right")
+        within = where - (ends - sizes)[run]
+        files = np.empty(len(where), dtype=np.int32)
+        lines = np.empty(len(where), dtype=np.int32)
+        for r in np.unique(run):
+            hit = run == r
+            file, _, first = self.runs[r]
+            files[hit] = file
+            lines[hit] = (first + within[hit] if isinstance(first, int)
+                          else first[within[hit]])
+        return pd.DataFrame({"Crime ID": found, "_file": files, "_line": lines})
 
 
 def _repeated(ids: list):
     """The rows of the tables of crime IDs ``ids`` whose ID is found more than once."""
     import pandas as pd
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
-    def text(table):
-        return pa.array(table["Crime ID"], from_pandas=True).cast(pa.large_string())
-
-    counts = pc.value_counts(pa.chunked_array([text(t) for t in ids], pa.large_string()))
-    twice = counts.field("values").filter(pc.greater(counts.field("counts"), 1))
-    rows = [t.loc[pc.is_in(text(t), twice).to_numpy(zero_copy_only=False)] for t in ids]
-    return pd.concat(rows, ignore_index=True)
+    present = [np.flatnonzero(t["Crime ID"].notna().to_numpy()) for t in ids]
+    twice = _twice(np.concatenate([_id_hashes(t["Crime ID"]) for t in ids]))
+    ends = np.cumsum([len(rows) for rows in present])[:-1]
+    maybe = pd.concat([t.iloc[rows[hit]] for t, rows, hit in zip(ids, present,
+                                                                   np.split(twice, ends))],
+                      ignore_index=True)
+    return maybe.loc[maybe["Crime ID"].duplicated(keep=False).to_numpy()]
 
 
 def _note_repeated_ids(ids, files: list[str], problems: _Problems) -> None:
@@ -894,10 +1065,10 @@ def aggregate_policeuk(frame, by=("lsoa_code", "month", "crime_type"), *, comple
     ----------
     frame : pandas.DataFrame, str or os.PathLike
         Records, e.g. from :func:`read_policeuk`, not modified; or the files themselves, as
-        ``path`` of :func:`read_policeuk`: they are then counted as they are read, a few at a
-        time, so that memory holds the counts, one batch of files (about 100,000 records)
-        and 16 bytes a record for the check of repeated crime IDs, not the records.  The
-        counts equal those of the frame :func:`read_policeuk` reads.
+        ``path`` of :func:`read_policeuk`: they are then counted as they are read, file by
+        file, only the columns needed, so that memory holds the counts, a few files and 8 to
+        12 bytes a record for the check of repeated crime IDs, not the records.  The counts
+        equal those of the frame :func:`read_policeuk` reads.
     by : sequence of str or of tuples of str
         The columns to count by, e.g. ``("lsoa_code", "month", "crime_type")`` or
         ``("falls_within", "month", "last_outcome_category")``.  A tuple groups columns that
@@ -993,31 +1164,134 @@ def _aggregate_files(path, by, complete: bool, kind, start, end):
         files = [s.name for s in chosen]
         empty = _typed(pd.DataFrame({"_file": [], "_line": []}), kind, [], [], _Problems())
         groups, keys = _groups(by, empty.columns)
-        staged, ids = _FileProblems(files), []
+        staged, ids, hashed = _FileProblems(files), [], _HashedIds()
         staged.notes = problems.notes
-        counts, months, forces = [], [], set()
-        for frame in _typed_files(chosen, headers, kind, files, first, last, staged, ids):
-            if ids and ids[-1]["Crime ID"].dtype != np.uint64:  # the IDs as 64-bit hashes
-                ids[-1] = pd.DataFrame({
-                    "Crime ID": pd.util.hash_array(ids[-1]["Crime ID"].to_numpy(dtype=object)),
-                    "_file": ids[-1]["_file"].to_numpy(dtype=np.int32),
-                    "_line": ids[-1]["_line"].to_numpy(dtype=np.int32)})
+        counts, arrow, months, forces = [], [], [], set()
+        needed = {name for name, how in COLUMNS[kind].items() if how in _CHECKED
+                  or snake_case(name) in keys} | set(_NEEDED[kind]) | {"Crime ID", "Falls within"}
+
+        def quick(position, table, lines):
+            got = _count_clean(table, lines, position, kind, keys, first, last)
+            if got is None:
+                return None
+            return lambda: (arrow.append(got[0]), months.append(got[1]),
+                            forces.update(got[2]), got[3] is not None and hashed.add(*got[3]))
+
+        for frame in _typed_files(chosen, headers, kind, files, first, last, staged, ids,
+                                  needed, quick):
+            if ids:     # the crime IDs of the records typed, as 64-bit hashes
+                kept = ids.pop()
+                has = kept["Crime ID"].notna().to_numpy()
+                hashed.add(_id_hashes(kept["Crime ID"]),
+                           kept["_file"].to_numpy(dtype=np.int32)[has],
+                           kept["_line"].to_numpy(dtype=np.int32)[has])
+                del kept
             months.append(frame["month"].unique())
             if "falls_within" in frame:
                 forces.update(frame["falls_within"].dropna().unique().tolist())
             counts.append(frame.groupby(keys, observed=True, dropna=False, sort=False)
                           .size().rename("_n").reset_index())
         notes = staged.ordered()
-        if ids:
-            every = pd.concat(ids, ignore_index=True)
+        _release()
+        if hashed.hashes:
             problems.notes = []
-            _note_repeated_ids(every.loc[every["Crime ID"].duplicated(keep=False).to_numpy()],
-                               files, problems)
+            _note_repeated_ids(hashed.repeated(), files, problems)
             notes += problems.notes
+        _release()
+        if arrow:
+            counts.append(_counts_frame(arrow, keys, kind))
+            arrow.clear()
         total = _concat(counts)
+        counts.clear()
+        _release()
         total.attrs.update(_attrs(path, kind, files, notes,
                                   pd.PeriodIndex(np.concatenate(months), freq="M"), forces))
         return _aggregate(total, groups, keys, complete, weights="_n")
+
+
+def _count_clean(table, lines, position: int, kind: str, keys: list, first, last):
+    """The counts by ``keys`` of a file read by Arrow, counted by Arrow when none of its
+    records would be left out or noted (a month that is not YYYY-MM or outside ``first`` to
+    ``last``, no crime type, a coordinate out of range) and every key is a month or text of
+    few values; with its months, its forces and its crime IDs (hashed, with their lines).
+    None otherwise: the file is then typed as :func:`read_policeuk` types it."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = {snake_case(name): name for name in COLUMNS[kind]}
+    how = {key: COLUMNS[kind].get(names.get(key), "") for key in keys}
+    if kind == "stop-and-search" or any(
+            names.get(key) not in table.column_names
+            or not (how[key] in ("month", "category") or names[key] in _CODED) for key in keys):
+        return None
+    month = table.column("Month")
+    seen = pc.unique(month).cast(pa.string()).to_pylist()
+    if month.null_count or not all(_MONTH.fullmatch(m) for m in seen):
+        return None
+    periods = pd.PeriodIndex(seen, freq="M")
+    if ((first is not None and (periods < first).any())
+            or (last is not None and (periods > last).any())):
+        return None
+    for name in _NEEDED[kind]:
+        if table.column(name).null_count:
+            return None
+    for name in table.column_names:
+        if COLUMNS[kind].get(name) in _BOUNDS:
+            low, high = _BOUNDS[COLUMNS[kind][name]]
+            span = pc.min_max(table.column(name))
+            if span["min"].is_valid and (span["min"].as_py() < low
+                                         or span["max"].as_py() > high):
+                return None
+    columns = [names[key] for key in keys]
+    grouped = (table.select(columns).unify_dictionaries().combine_chunks()
+               .group_by(columns, use_threads=False).aggregate([([], "count_all")]))
+    for i, name in enumerate(columns):  # keys rebuilt: Arrow's own crash when concatenated
+        column = grouped.column(name).combine_chunks()
+        if pa.types.is_dictionary(column.type):
+            codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+            grouped = grouped.set_column(i, name, pa.DictionaryArray.from_arrays(
+                pa.array(codes, mask=codes < 0), column.dictionary))
+    forces = set()
+    if "Falls within" in table.column_names:
+        forces = set(pc.drop_null(pc.unique(table.column("Falls within")).cast(pa.string()))
+                     .to_pylist())
+    ids = None
+    if kind == "street" and "Crime ID" in table.column_names:
+        crime = table.column("Crime ID")
+        has = pc.is_valid(crime).to_numpy(zero_copy_only=False)
+        ids = (_id_hashes(pc.drop_null(crime)), np.full(int(has.sum()), position,
+                                                        dtype=np.int32), lines[has])
+    return grouped, periods.to_numpy(), forces, ids
+
+
+def _counts_frame(tables: list, keys: list, kind: str):
+    """Counts of files counted by Arrow (:func:`_count_clean`) as one frame, typed as those of
+    files typed by pandas: months as periods, text as categoricals."""
+    import pandas as pd
+    import pyarrow as pa
+
+    names = {snake_case(name): name for name in COLUMNS[kind]}
+    table = pa.concat_tables(tables)
+    tables.clear()      # the files' tables let go as they are combined
+    table = table.unify_dictionaries()
+    table = table.combine_chunks()
+    rows, out = table.num_rows, {}
+    for key in keys:
+        column = table.column(names[key])
+        table = table.drop_columns([names[key]])
+        column = column.chunk(0) if column.num_chunks else pa.array([], column.type)
+        if not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()
+        if COLUMNS[kind][names[key]] == "month":
+            periods = _months(column.dictionary.to_numpy(zero_copy_only=False))[0]
+            out[key] = periods[column.indices.to_numpy(zero_copy_only=False)]
+        else:
+            out[key] = _categorical(column)
+        del column
+    out["_n"] = table.column("count_all").to_numpy().astype(np.int64)
+    del table
+    return pd.DataFrame(out, index=pd.RangeIndex(rows))
 
 
 def _hashable(value) -> bool:
@@ -1038,7 +1312,133 @@ def _aggregate(frame, groups, keys, complete, weights=None):
         noted |= absent[key].to_numpy()
         if n:
             problems.append(f"{_n.plural(n, 'record')} with no {key} not counted")
-    counted = frame.loc[~absent.any(axis=1).to_numpy(), keys + ([weights] if weights else [])]
+    present = ~absent.any(axis=1).to_numpy()
+    columns = keys + ([weights] if weights else [])
+    counted = frame if list(frame.columns) == columns else frame[columns]
+    if not present.all():
+        counted = counted.loc[present]
+    del absent, present
+    out = _aggregate_coded(counted, groups, keys, complete, weights)
+    if out is None:
+        out = _aggregate_values(counted, groups, keys, complete, weights)
+    out.attrs.update(frame.attrs)
+    out.attrs["problems"] = problems
+    if "month" in keys:
+        out.attrs["missing_months"] = missing_months(_seen_months(counted["month"]))
+    return out
+
+
+def _seen_months(months):
+    """The distinct months of ``months`` (periods), found by a count of each when they span
+    few months; ``months`` as they are otherwise."""
+    import pandas as pd
+
+    if not isinstance(months.dtype, pd.PeriodDtype) or not len(months) or months.isna().any():
+        return months
+    ordinals = months.array.asi8
+    low = int(ordinals.min())
+    if int(ordinals.max()) - low > 4 * len(ordinals) + (1 << 16):
+        return months
+    seen = np.flatnonzero(np.bincount(ordinals - low)) + low
+    return pd.PeriodIndex.from_ordinals(seen, freq=months.dtype.freq)
+
+
+def _codes(values):
+    """Sorted values as codes ``0..n-1`` over those seen, and the values seen: for a
+    categorical of text categories in order, or periods; None for other values."""
+    import pandas as pd
+
+    dtype = values.dtype
+    if isinstance(dtype, pd.PeriodDtype):
+        ordinals = values.array.asi8
+        low = ordinals.min() if len(ordinals) else 0
+        seen, codes = _dense(ordinals - low, int(ordinals.max() - low + 1) if len(ordinals) else 0)
+        return codes, pd.PeriodIndex.from_ordinals(seen + low, freq=dtype.freq)
+    if not isinstance(dtype, pd.CategoricalDtype):
+        return None
+    categories = dtype.categories
+    if (categories.inferred_type != "string" if len(categories) else dtype.ordered) or \
+            not categories.is_monotonic_increasing:
+        return None
+    seen, codes = _dense(values.cat.codes.to_numpy(), len(categories))
+    return codes, categories[seen]
+
+
+def _dense(codes: np.ndarray, span: int):
+    """The distinct values of ``codes`` (integers from 0 to ``span - 1``) in order, and the
+    position of each code among them, as ``np.unique(codes, return_inverse=True)`` gives them
+    (positions as int32 when they fit); by a count of each value when ``span`` is not much
+    more than the codes, without a sort."""
+    if span > 4 * len(codes) + (1 << 16):
+        seen, inverse = np.unique(codes, return_inverse=True)
+        return seen, inverse.reshape(-1)
+    used = np.bincount(codes, minlength=span) > 0
+    rank = np.cumsum(used, dtype=np.int64) - 1
+    if span < 2 ** 31:
+        rank = rank.astype(np.int32)
+    return np.flatnonzero(used), rank[codes]
+
+
+def _aggregate_coded(counted, groups, keys, complete, weights):
+    """The counts of :func:`_aggregate` by integer codes, without a sort of values, when every
+    key is a period or a categorical of sorted text (None otherwise); every combination of
+    the groups is a cell of one array, in the order of the keys."""
+    import pandas as pd
+
+    coded = {key: _codes(counted[key]) for key in keys}
+    if not len(counted) or any(c is None for c in coded.values()):
+        return None
+    size = (np.ones(len(counted), dtype=np.int64) if weights is None
+            else counted[weights].to_numpy(dtype=np.int64))
+    cell, parts = np.zeros(len(counted), dtype=np.int64), []
+    for group in groups:    # each group: the value tuples seen, in order, and each row's
+        code, span = np.zeros(len(counted), dtype=np.int64), 1
+        for key in group:
+            code = code * len(coded[key][1]) + coded[key][0]
+            span *= len(coded[key][1])
+        seen, code = _dense(code, span)
+        parts.append((group, seen))
+        cell = cell * len(seen) + code
+        del code
+    sizes = [len(seen) for _, seen in parts]
+    if complete:    # every cell, the groups' codes laid out by repeats, not from the cells
+        counts = np.bincount(cell, weights=size, minlength=int(np.prod(sizes)))
+        within = [np.arange(n) for n in sizes]
+        lay = [(int(np.prod(sizes[j + 1:])), int(np.prod(sizes[:j]))) for j in range(len(parts))]
+    else:
+        cells, cell = _dense(cell, int(np.prod(sizes)))
+        counts = np.bincount(cell, weights=size, minlength=len(cells))
+        within = []
+        for n in reversed(sizes):
+            within.insert(0, cells % n)
+            cells = cells // n
+        lay = [(1, 1)] * len(parts)
+    del cell, size
+    counts = counts.astype(np.int64)    # sums of integers, exact in float64
+    coded = {key: values for key, (_, values) in coded.items()}     # the codes let go
+    out = {}
+    for (group, seen), which, (repeat, tile) in zip(parts, within, lay):
+        code = seen[which]      # each key's code, of the group's value tuple
+        for key in reversed(group):
+            values = coded[key]
+            small = (code % len(values)).astype(np.min_scalar_type(max(len(values), 1)))
+            code = code // len(values)
+            if repeat > 1 or tile > 1:
+                small = np.tile(np.repeat(small, repeat), tile)
+            if isinstance(values, pd.PeriodIndex):
+                out[key] = values[small]
+            else:
+                dtype = pd.CategoricalDtype(values.tolist(), counted[key].cat.ordered)
+                out[key] = pd.Categorical.from_codes(small, dtype=dtype)
+    out["count"] = counts
+    del counts
+    return pd.DataFrame({key: out[key] for key in [*keys, "count"]}, copy=False)
+
+
+def _aggregate_values(counted, groups, keys, complete, weights):
+    """The counts of :func:`_aggregate` by the values of the keys."""
+    import pandas as pd
+
     full = None
     if complete:  # every combination of the values (or value tuples) seen in each group
         for group in groups:
@@ -1061,10 +1461,6 @@ def _aggregate(frame, groups, keys, complete, weights=None):
     out = sizes.rename("count").astype(np.int64).reset_index()
     for key, (used, ordered) in categories.items():
         out[key] = pd.Categorical(out[key], categories=used, ordered=ordered)
-    out.attrs.update(frame.attrs)
-    out.attrs["problems"] = problems
-    if "month" in keys:
-        out.attrs["missing_months"] = missing_months(counted["month"])
     return out
 
 

@@ -1,0 +1,104 @@
+"""Counting as reading: ``aggregate_policeuk`` of a path counts the files that need no note
+with Arrow and types the others as ``read_policeuk`` does; either way it gives the counts and
+``attrs`` of counting the frame read.  The pieces: crime IDs compared by 64-bit hashes, and the
+counts by integer codes, which equal the counts by values."""
+import numpy as np
+import pandas as pd
+import pytest
+from test_policeuk import FORCE, STREET, STREET_ROWS, write
+
+import scrutiny as sc
+from scrutiny.data import policeuk
+
+BY = [("lsoa_code", "month", "crime_type"), (("lsoa_code", "lsoa_name"), "month", "crime_type"),
+      ("falls_within", "month", "last_outcome_category"), ("month",)]
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """A generated national archive with its quirks: blank LSOAs, months missing for two
+    forces, crime IDs on more than one row, LSOA names with commas."""
+    folder = tmp_path_factory.mktemp("archive")
+    sc.data.write_policeuk_archive(folder, records=20_000, months=6, seed=3)
+    return folder
+
+
+@pytest.mark.parametrize("by", BY, ids=str)
+def test_counting_as_reading_equals_counting_the_frame(archive, by):
+    frame = sc.data.read_policeuk(archive)
+    for complete in (True, False):
+        counted = sc.data.aggregate_policeuk(archive, by=by, complete=complete)
+        expected = sc.data.aggregate_policeuk(frame, by=by, complete=complete)
+        pd.testing.assert_frame_equal(counted, expected)
+        assert counted.attrs == expected.attrs
+    assert any("crime_id value" in note for note in counted.attrs["problems"])
+    assert counted.attrs["missing_months"] == frame.attrs["missing_months"]
+
+
+def test_clean_and_noted_files_in_one_count(tmp_path, monkeypatch):
+    """Files counted by Arrow and files typed by pandas (a bad month, an extra field, no crime
+    type) between them: the same counts, notes and order of notes as the frame read."""
+    counted_by_arrow = []
+    count_clean = policeuk._count_clean
+
+    def spy(*args):
+        got = count_clean(*args)
+        counted_by_arrow.append(got is not None)
+        return got
+
+    monkeypatch.setattr(policeuk, "_count_clean", spy)
+    folder = tmp_path / "mixed"
+    rows = [STREET_ROWS[0], STREET_ROWS[1] + ",extra",
+            f"b2,2024-13,{FORCE},-2.1,52.1,On or near X,E01000001,Northmoor 001A,Burglary,,"]
+    noted = [f"b5,2024-03,{FORCE},-2.1,52.1,On or near X,E01000001,Northmoor 001A,,,",
+             f"b6,2024-03,{FORCE},-2.1,91,On or near X,E01000001,Northmoor 001A,Drugs,,"]
+    write(folder / "2024-01-n-street.csv", STREET, STREET_ROWS)
+    write(folder / "2024-02-n-street.csv", STREET, [r.replace("2024-01", "2024-02")
+                                                    for r in rows])
+    write(folder / "2024-03-n-street.csv", STREET, [r.replace("2024-01", "2024-03")
+                                                    for r in STREET_ROWS] + noted)
+    write(folder / "2024-04-n-street.csv", STREET, [r.replace("2024-01", "2024-05")
+                                                    for r in STREET_ROWS])   # month outside
+    for options in ({}, {"start": "2024-02", "end": "2024-03"}):
+        frame = sc.data.read_policeuk(folder, **options)
+        for by in BY:
+            counted = sc.data.aggregate_policeuk(folder, by=by, **options)
+            pd.testing.assert_frame_equal(counted, sc.data.aggregate_policeuk(frame, by=by))
+            assert counted.attrs == sc.data.aggregate_policeuk(frame, by=by).attrs
+    assert len(frame.attrs["problems"]) >= 4
+    assert any(counted_by_arrow) and not all(counted_by_arrow)
+
+
+def test_id_hashes_depend_on_the_id_alone():
+    long_ids = [f"{i:064x}" for i in range(1000)]
+    mixed = pd.Series(long_ids[:500] + ["short", "x" * 63, "é" * 32], dtype="str")
+    alone = policeuk._id_hashes(pd.Series(long_ids, dtype="str"))
+    with_others = policeuk._id_hashes(mixed)
+    assert (with_others[:500] == alone[:500]).all()
+    assert len(np.unique(alone)) == 1000 and len(np.unique(with_others)) == 503
+    assert policeuk._id_hashes(pd.Series([], dtype="str")).shape == (0,)
+    twice = policeuk._twice(np.array([5, 3, 5, 9, 3, 1], dtype=np.uint64))
+    assert twice.tolist() == [True, True, True, False, True, False]
+
+
+@pytest.mark.parametrize("complete", [True, False])
+def test_counts_by_codes_equal_counts_by_values(complete):
+    rng = np.random.default_rng(5)
+    n = 5_000
+    frame = pd.DataFrame({
+        "area": pd.Categorical(rng.choice([f"E{i:03d}" for i in range(40)], n),
+                               categories=sorted(f"E{i:03d}" for i in range(45))),
+        "name": pd.Categorical(rng.choice(["North", "South"], n)),
+        "month": pd.PeriodIndex(rng.choice(["2024-01", "2024-03", "2023-12"], n), freq="M"),
+        "kind": pd.Categorical(rng.choice(["b", "a", "c"], n), categories=["a", "b", "c"],
+                               ordered=True),
+        "_n": rng.integers(1, 4, n)})
+    for groups in ([("area",), ("month",), ("kind",)], [("area", "name"), ("month",)],
+                   [("kind", "month")]):
+        keys = [k for g in groups for k in g]
+        for weights in (None, "_n"):
+            coded = policeuk._aggregate_coded(frame, groups, keys, complete, weights)
+            pd.testing.assert_frame_equal(
+                coded, policeuk._aggregate_values(frame, groups, keys, complete, weights))
+    unsorted = frame.assign(kind=frame["kind"].cat.reorder_categories(["c", "a", "b"]))
+    assert policeuk._aggregate_coded(unsorted, [("kind",)], ["kind"], complete, None) is None
