@@ -22,7 +22,7 @@ from test_policeuk import (CITY, FORCE, OUTCOME_ROWS, OUTCOMES, SEARCH, SEARCH_R
                            STREET_ROWS, WEST_MERCIA, write)
 
 import scrutiny as sc
-from scrutiny.data import policeuk
+from scrutiny.data import _policeuk_arrow, _policeuk_files
 
 SHARED_FOLDERS = [f for f in (WEST_MERCIA, CITY) if f.is_dir()]
 SHARED_FILES = sorted(p for f in SHARED_FOLDERS for p in f.glob("*.csv.gz"))
@@ -211,7 +211,7 @@ def test_malformed_rows_give_the_same_problems(tmp_path, monkeypatch):
     write(folder / "2024-05-n-street.csv", STREET, [     # no crime ID at all
         f",2024-05,{FORCE},-2.1,52.1,On or near X,E01000001,Northmoor 001A,"
         "Anti-social behaviour,,"])
-    monkeypatch.setattr(policeuk, "_BATCH", 1)        # each file typed alone
+    monkeypatch.setattr(_policeuk_arrow, "_BATCH", 1)        # each file typed alone
     frame = same(folder)
     assert len(frame.attrs["problems"]) > 8
     counted = sc.data.aggregate_policeuk(folder)
@@ -236,8 +236,8 @@ def test_bad_lines_blank_lines_and_line_numbers(tmp_path):
     assert frame.attrs["problems"] == [
         "u.csv: 1 row had a month that is not YYYY-MM (line 8); left out",
         "1 crime_id value appears on more than one row (2 rows, e.g. u.csv lines 2, 7); kept"]
-    assert policeuk._arrow_one(policeuk._Source("u.csv", path=tmp_path / "u.csv"),
-                               STREET.split(","), "street") is not None
+    assert _policeuk_arrow._arrow_one(_policeuk_files._Source("u.csv", path=tmp_path / "u.csv"),
+                                      STREET.split(","), "street") is not None
 
 
 def test_bad_values_and_encodings(tmp_path):
@@ -288,7 +288,7 @@ def test_hostile_files_give_the_same_errors(tmp_path):
 
 def test_streaming_aggregate_equals_in_memory_on_a_generated_folder(tmp_path, monkeypatch):
     root = street_folder(tmp_path / "archive", forces=2, months=5, rows=1_500)
-    monkeypatch.setattr(policeuk, "_BATCH", 2_000)     # a few files at a time
+    monkeypatch.setattr(_policeuk_arrow, "_BATCH", 2_000)     # a few files at a time
     frame = same(root)
     assert frame.attrs["problems"][0].startswith("10 crime_id values appear on more than one row")
     for options in ({}, {"start": "2023-02", "end": "2023-04"}):
@@ -329,9 +329,9 @@ PEAK = """
 import os, sys, threading, time
 import pyarrow as pa
 import scrutiny as sc
-from scrutiny.data import policeuk
+from scrutiny.data import _policeuk_arrow
 if sys.argv[4] != "default":
-    policeuk._BATCH = int(sys.argv[4])
+    _policeuk_arrow._BATCH = int(sys.argv[4])
 page = os.sysconf("SC_PAGE_SIZE")
 
 def resident():

@@ -8,7 +8,7 @@ import pytest
 from test_policeuk import FORCE, STREET, STREET_ROWS, write
 
 import scrutiny as sc
-from scrutiny.data import policeuk
+from scrutiny.data import _policeuk_count
 
 BY = [("lsoa_code", "month", "crime_type"), (("lsoa_code", "lsoa_name"), "month", "crime_type"),
       ("falls_within", "month", "last_outcome_category"), ("month",)]
@@ -39,14 +39,14 @@ def test_clean_and_noted_files_in_one_count(tmp_path, monkeypatch):
     """Files counted by Arrow and files typed by pandas (a bad month, an extra field, no crime
     type) between them: the same counts, notes and order of notes as the frame read."""
     counted_by_arrow = []
-    count_clean = policeuk._count_clean
+    count_clean = _policeuk_count._count_clean
 
     def spy(*args):
         got = count_clean(*args)
         counted_by_arrow.append(got is not None)
         return got
 
-    monkeypatch.setattr(policeuk, "_count_clean", spy)
+    monkeypatch.setattr(_policeuk_count, "_count_clean", spy)
     folder = tmp_path / "mixed"
     rows = [STREET_ROWS[0], STREET_ROWS[1] + ",extra",
             f"b2,2024-13,{FORCE},-2.1,52.1,On or near X,E01000001,Northmoor 001A,Burglary,,"]
@@ -72,12 +72,12 @@ def test_clean_and_noted_files_in_one_count(tmp_path, monkeypatch):
 def test_id_hashes_depend_on_the_id_alone():
     long_ids = [f"{i:064x}" for i in range(1000)]
     mixed = pd.Series(long_ids[:500] + ["short", "x" * 63, "é" * 32], dtype="str")
-    alone = policeuk._id_hashes(pd.Series(long_ids, dtype="str"))
-    with_others = policeuk._id_hashes(mixed)
+    alone = _policeuk_count._id_hashes(pd.Series(long_ids, dtype="str"))
+    with_others = _policeuk_count._id_hashes(mixed)
     assert (with_others[:500] == alone[:500]).all()
     assert len(np.unique(alone)) == 1000 and len(np.unique(with_others)) == 503
-    assert policeuk._id_hashes(pd.Series([], dtype="str")).shape == (0,)
-    twice = policeuk._twice(np.array([5, 3, 5, 9, 3, 1], dtype=np.uint64))
+    assert _policeuk_count._id_hashes(pd.Series([], dtype="str")).shape == (0,)
+    twice = _policeuk_count._twice(np.array([5, 3, 5, 9, 3, 1], dtype=np.uint64))
     assert twice.tolist() == [True, True, True, False, True, False]
 
 
@@ -97,8 +97,8 @@ def test_counts_by_codes_equal_counts_by_values(complete):
                    [("kind", "month")]):
         keys = [k for g in groups for k in g]
         for weights in (None, "_n"):
-            coded = policeuk._aggregate_coded(frame, groups, keys, complete, weights)
+            coded = _policeuk_count._aggregate_coded(frame, groups, keys, complete, weights)
             pd.testing.assert_frame_equal(
-                coded, policeuk._aggregate_values(frame, groups, keys, complete, weights))
+                coded, _policeuk_count._aggregate_values(frame, groups, keys, complete, weights))
     unsorted = frame.assign(kind=frame["kind"].cat.reorder_categories(["c", "a", "b"]))
-    assert policeuk._aggregate_coded(unsorted, [("kind",)], ["kind"], complete, None) is None
+    assert _policeuk_count._aggregate_coded(unsorted, [("kind",)], ["kind"], complete, None) is None
