@@ -83,6 +83,8 @@ os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 html_theme = "pydata_sphinx_theme"
 html_title = "scrutiny"
 html_theme_options = {"navigation_depth": 2, "show_toc_level": 2}
+html_static_path = ["_static"]
+html_css_files = ["scrutiny.css"]
 
 
 def _copy_notebooks(app, config):
