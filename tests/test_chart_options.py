@@ -259,10 +259,11 @@ def test_xmr_limits_of_counts_are_floored_at_zero():
 def test_proportion_limits_and_trends_stay_within_0_and_100_percent():
     res = sc.funnel([0, 1, 2, 30], [5, 8, 12, 40])
     ax = res.plot()
-    for coll in ax.collections:
-        for path in coll.get_paths() if isinstance(coll, PolyCollection) else ():  # the bands
-            if len(path.vertices):
-                assert path.vertices[:, 1].min() >= 0 and path.vertices[:, 1].max() <= 1
+    bands = [path.vertices[:, 1] for coll in ax.collections if isinstance(coll, PolyCollection)
+             for path in coll.get_paths() if len(path.vertices)]
+    assert bands, "the funnel draws no band"
+    for band in bands:
+        assert band.min() >= 0 and band.max() <= 1
     from scrutiny.report.result import Trend
     periods = pd.period_range("2022-01", periods=24, freq="M")
     value = np.r_[np.linspace(0.2, 0.01, 12), np.zeros(12)]
