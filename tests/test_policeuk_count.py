@@ -102,3 +102,76 @@ def test_counts_by_codes_equal_counts_by_values(complete):
                 coded, _policeuk_count._aggregate_values(frame, groups, keys, complete, weights))
     unsorted = frame.assign(kind=frame["kind"].cat.reorder_categories(["c", "a", "b"]))
     assert _policeuk_count._aggregate_coded(unsorted, [("kind",)], ["kind"], complete, None) is None
+
+
+def test_counting_with_every_record_missing_a_key(tmp_path):
+    """No record has an LSOA (blank in every file, clean and noted files alike): nothing is
+    counted, and the notes, months and empty table are those of counting the frame read."""
+    folder = tmp_path / "blank"
+    blank = [",".join(r.split(",")[:7] + ["", ""] + r.split(",")[9:]) for r in STREET_ROWS]
+    write(folder / "2024-01-n-street.csv", STREET, blank)
+    write(folder / "2024-02-n-street.csv", STREET,
+          [r.replace("2024-01", "2024-02") for r in blank] + [blank[0] + ",extra"])
+    frame = sc.data.read_policeuk(folder)
+    for by in BY[:2]:
+        for complete in (True, False):
+            counted = sc.data.aggregate_policeuk(folder, by=by, complete=complete)
+            expected = sc.data.aggregate_policeuk(frame, by=by, complete=complete)
+            assert len(counted) == 0
+            pd.testing.assert_frame_equal(counted, expected)
+            assert counted.attrs == expected.attrs
+            assert any("with no lsoa_code not counted" in n for n in counted.attrs["problems"])
+
+
+def test_repeated_hashes_found_a_part_of_the_range_at_a_time():
+    """Hashes over the whole 64-bit range, in pieces of every size (empty ones too): the
+    repeats found part by part are those of one sort of them all."""
+    rng = np.random.default_rng(11)
+    pieces = [rng.integers(0, 2 ** 64, size, dtype=np.uint64, endpoint=False)
+              for size in (0, 1, 500, 7, 3_000, 0, 64)]
+    pieces[1][0] = pieces[2][10]
+    pieces[3][:3] = pieces[4][[5, 6, 7]]
+    pieces[4][100] = pieces[4][200] = pieces[6][0] = np.uint64(2 ** 64 - 1)
+    everything = np.concatenate(pieces)
+    expected = _policeuk_count._repeats(np.sort(everything))
+    assert len(expected) == 5
+    for parts in (1, 2, 8, 16):
+        found = _policeuk_count._repeats_among(pieces, parts)
+        assert found.dtype == np.uint64 and np.array_equal(found, expected)
+    assert _policeuk_count._repeats_among([]).shape == (0,)
+
+
+def test_hashes_kept_in_blocks_across_their_ends(monkeypatch):
+    """Hashes copied into blocks (made small here), file by file: the records found twice, and
+    their files and lines, do not depend on where a block ends."""
+    rng = np.random.default_rng(12)
+    files = [rng.integers(0, 50, size).astype(np.uint64) for size in (7, 0, 13, 5, 21)]
+
+    def found(block):
+        monkeypatch.setattr(_policeuk_count._HashedIds, "BLOCK", block)
+        kept = _policeuk_count._HashedIds()
+        for position, hashes in enumerate(files):
+            kept.add(hashes, np.full(len(hashes), position, np.int32),
+                     np.arange(2, 2 + len(hashes), dtype=np.int32))
+        assert np.array_equal(np.concatenate(kept.hashes), np.concatenate(files))
+        return kept.repeated()
+
+    everything = np.concatenate(files)
+    twice = _policeuk_count._twice(everything)
+    expected = found(1 << 18)
+    assert np.array_equal(expected["Crime ID"].to_numpy(), everything[twice])
+    for block in (1, 4, 13, 61):
+        pd.testing.assert_frame_equal(found(block), expected)
+
+
+@pytest.mark.parametrize("by", [("longitude", "month"), ("crime_id",), ("context", "crime_type")],
+                         ids=str)
+def test_counting_by_keys_not_coded(archive, by):
+    """Keys that are not months or text of few values are counted from the typed records (not
+    tallied by codes): the same counts and notes as counting the frame read."""
+    frame = sc.data.read_policeuk(archive)
+    for complete in (True, False):
+        counted = sc.data.aggregate_policeuk(archive, by=by, complete=complete)
+        expected = sc.data.aggregate_policeuk(frame, by=by, complete=complete)
+        pd.testing.assert_frame_equal(counted, expected)
+        assert counted.attrs == expected.attrs

@@ -158,7 +158,7 @@ def _arrow_all(chosen: list[_Source], headers: dict, kind: str, columns=None, qu
                 ahead.append(pool.submit(one, i + _AHEAD, False))
             yield got
             if i % _AHEAD == 0:     # memory of the files read handed back to the system
-                pa.default_memory_pool().release_unused()
+                _release()
 
 
 def _release() -> None:

@@ -6,13 +6,12 @@ from collections.abc import Hashable
 
 import numpy as np
 
-from .. import _narrative as _n
 from .. import _validation as v
-from ._policeuk_arrow import _categorical, _release, _typed_files
+from ._policeuk_arrow import _release, _typed_files
 from ._policeuk_files import (_BOUNDS, _choose, _CODED, COLUMNS, _MONTH, _NEEDED, _opened,
                               snake_case)
-from ._policeuk_problems import (_attrs, _FileProblems, missing_months, _note_repeated_ids,
-                                 _Problems)
+from ._policeuk_problems import _attrs, _FileProblems, _note_repeated_ids, _Problems
+from ._policeuk_tally import _coded_table, _dense, _Tally, absent_notes, finished
 from ._policeuk_types import _concat, _months, _typed
 
 # Types whose values are checked (and bad ones noted) as they are read; the crime ID too.
@@ -66,10 +65,30 @@ def _offsets(text) -> np.ndarray:
 
 def _twice(hashes: np.ndarray) -> np.ndarray:
     """Where a hash is found more than once (found by a sort, lighter than a hash table)."""
-    ordered = np.sort(hashes)
+    return _among(hashes, _repeats(np.sort(hashes)))
+
+
+def _repeats(ordered: np.ndarray) -> np.ndarray:
+    """The hashes found more than once in the sorted hashes ``ordered``, once each."""
     same = ordered[1:] == ordered[:-1]
-    repeats = np.unique(ordered[1:][same])
-    del ordered, same
+    return np.unique(ordered[1:][same])
+
+
+def _repeats_among(pieces: list, parts: int = 8) -> np.ndarray:
+    """The hashes found more than once among the arrays of hashes ``pieces``, sorted; found a
+    ``parts``-th of the range of hashes at a time, so that the sort copies about that share."""
+    shift = np.uint64(64 - int(parts - 1).bit_length())
+    tops = [(piece >> shift).astype(np.uint8) for piece in pieces]     # each hash's part
+    found = []
+    for part in range(parts):
+        chosen = [piece[top == part] for piece, top in zip(pieces, tops)]
+        found.append(_repeats(np.sort(np.concatenate(chosen or [np.empty(0, np.uint64)]))))
+        del chosen
+    return np.concatenate(found)
+
+
+def _among(hashes: np.ndarray, repeats: np.ndarray) -> np.ndarray:
+    """Where ``hashes`` are among the sorted ``repeats``."""
     if not len(repeats):
         return np.zeros(len(hashes), dtype=bool)
     at = np.searchsorted(repeats, hashes)
@@ -79,15 +98,32 @@ def _twice(hashes: np.ndarray) -> np.ndarray:
 
 class _HashedIds:
     """The crime IDs of files, as 64-bit hashes: 8 bytes a record, with the file and lines of
-    each run of records of one file (the first line alone when the lines follow on)."""
+    each run of records of one file (the first line alone when the lines follow on).  The
+    hashes are copied into blocks made here: arrays made by the threads reading files would
+    keep the memory those threads free around them from being handed back."""
+
+    BLOCK = 1 << 18     # hashes a block (2 MiB)
 
     def __init__(self):
-        self.hashes: list[np.ndarray] = []
+        self.blocks: list[np.ndarray] = []
+        self.filled = 0     # hashes in the last block
         self.runs: list[tuple[int, int, int | np.ndarray]] = []
+
+    @property
+    def hashes(self) -> list[np.ndarray]:
+        """The hashes kept, in order, as views of the blocks."""
+        return [*self.blocks[:-1], self.blocks[-1][:self.filled]] if self.blocks else []
 
     def add(self, hashes: np.ndarray, files: np.ndarray, lines: np.ndarray) -> None:
         """The hashes of records, in order, with their files (positions, in order) and lines."""
-        self.hashes.append(hashes)
+        at = 0
+        while at < len(hashes):
+            if not self.blocks or self.filled == self.BLOCK:
+                self.blocks.append(np.empty(self.BLOCK, dtype=np.uint64))
+                self.filled = 0
+            n = min(len(hashes) - at, self.BLOCK - self.filled)
+            self.blocks[-1][self.filled:self.filled + n] = hashes[at:at + n]
+            self.filled, at = self.filled + n, at + n
         cut = np.flatnonzero(np.diff(files)) + 1
         for file, run in zip(files[np.concatenate([[0], cut])] if len(files) else [],
                              np.split(lines, cut)):
@@ -100,11 +136,14 @@ class _HashedIds:
         hash), ``_file`` and ``_line``, in order; the hashes are let go."""
         import pandas as pd
 
-        hashes = np.concatenate(self.hashes) if self.hashes else np.empty(0, np.uint64)
-        self.hashes = []
-        where = np.flatnonzero(_twice(hashes))
-        found = hashes[where]
-        del hashes
+        pieces, self.blocks, self.filled = self.hashes, [], 0
+        repeats = _repeats_among(pieces)
+        twice = [_among(piece, repeats) for piece in pieces]
+        found = np.concatenate([piece[hit] for piece, hit in zip(pieces, twice)] or
+                               [np.empty(0, np.uint64)])
+        del pieces
+        where = np.flatnonzero(np.concatenate(twice or [np.empty(0, bool)]))
+        del twice
         sizes = np.array([n for _, n, _ in self.runs] or [0], dtype=np.int64)
         ends = np.cumsum(sizes)
         run = np.searchsorted(ends, where, side="right")
@@ -164,15 +203,19 @@ def _aggregate_files(path, by, complete: bool, kind, start, end):
         groups, keys = _groups(by, empty.columns)
         staged, ids, hashed = _FileProblems(files), [], _HashedIds()
         staged.notes = problems.notes
-        counts, arrow, months, forces = [], [], [], set()
+        months, forces = [], set()
+        coded = _coded_keys(keys, kind)
+        tally = None if coded is None else _Tally(keys, coded)
+        counts = []     # counts of the files typed, when not tallied
         needed = {name for name, how in COLUMNS[kind].items() if how in _CHECKED
                   or snake_case(name) in keys} | set(_NEEDED[kind]) | {"Crime ID", "Falls within"}
 
         def quick(position, table, lines):
-            got = _count_clean(table, lines, position, kind, keys, first, last)
+            got = None if tally is None else _count_clean(table, lines, position, kind, keys,
+                                                          first, last)
             if got is None:
                 return None
-            return lambda: (arrow.append(got[0]), months.append(got[1]),
+            return lambda: (tally.add(*got[0]), months.append(got[1]),
                             forces.update(got[2]), got[3] is not None and hashed.add(*got[3]))
 
         for frame in _typed_files(chosen, headers, kind, files, first, last, staged, ids,
@@ -187,8 +230,15 @@ def _aggregate_files(path, by, complete: bool, kind, start, end):
             months.append(frame["month"].unique())
             if "falls_within" in frame:
                 forces.update(frame["falls_within"].dropna().unique().tolist())
-            counts.append(frame.groupby(keys, observed=True, dropna=False, sort=False)
-                          .size().rename("_n").reset_index())
+            grouped = (frame.groupby(keys, observed=True, dropna=False, sort=False)
+                       .size().rename("_n").reset_index())
+            grouped = grouped.astype({key: frame[key].dtype for key in keys  # as the records'
+                                      if grouped[key].dtype != frame[key].dtype})  # (no value)
+            del frame
+            if tally is None:
+                counts.append(grouped)
+            else:
+                tally.add_frame(grouped, "_n")
         notes = staged.ordered()
         _release()
         if hashed.hashes:
@@ -196,15 +246,25 @@ def _aggregate_files(path, by, complete: bool, kind, start, end):
             _note_repeated_ids(hashed.repeated(), files, problems)
             notes += problems.notes
         _release()
-        if arrow:
-            counts.append(_counts_frame(arrow, keys, kind))
-            arrow.clear()
+        attrs = _attrs(path, kind, files, notes,
+                       pd.PeriodIndex(np.concatenate(months), freq="M"), forces)
+        if tally is not None:
+            return tally.table(groups, complete, attrs)
         total = _concat(counts)
         counts.clear()
-        _release()
-        total.attrs.update(_attrs(path, kind, files, notes,
-                                  pd.PeriodIndex(np.concatenate(months), freq="M"), forces))
+        total.attrs.update(attrs)
         return _aggregate(total, groups, keys, complete, weights="_n")
+
+
+def _coded_keys(keys: list, kind: str):
+    """The keys that are months, when every key of ``keys`` is a month or text of few values
+    (counted by codes, file by file, see :class:`_Tally`); None otherwise."""
+    names = {snake_case(name): name for name in COLUMNS[kind]}
+    how = {key: COLUMNS[kind].get(names.get(key), "") for key in keys}
+    if kind == "stop-and-search" or any(
+            not (how[key] in ("month", "category") or names.get(key) in _CODED) for key in keys):
+        return None
+    return {key for key in keys if how[key] == "month"}
 
 
 def _count_clean(table, lines, position: int, kind: str, keys: list, first, last):
@@ -218,10 +278,8 @@ def _count_clean(table, lines, position: int, kind: str, keys: list, first, last
     import pyarrow.compute as pc
 
     names = {snake_case(name): name for name in COLUMNS[kind]}
-    how = {key: COLUMNS[kind].get(names.get(key), "") for key in keys}
-    if kind == "stop-and-search" or any(
-            names.get(key) not in table.column_names
-            or not (how[key] in ("month", "category") or names[key] in _CODED) for key in keys):
+    months = _coded_keys(keys, kind)
+    if months is None or any(names[key] not in table.column_names for key in keys):
         return None
     month = table.column("Month")
     seen = pc.unique(month).cast(pa.string()).to_pylist()
@@ -244,12 +302,16 @@ def _count_clean(table, lines, position: int, kind: str, keys: list, first, last
     columns = [names[key] for key in keys]
     grouped = (table.select(columns).unify_dictionaries().combine_chunks()
                .group_by(columns, use_threads=False).aggregate([([], "count_all")]))
-    for i, name in enumerate(columns):  # keys rebuilt: Arrow's own crash when concatenated
+    counted = []    # each key: the codes of the rows (-1: missing) into its values
+    for key, name in zip(keys, columns):
         column = grouped.column(name).combine_chunks()
-        if pa.types.is_dictionary(column.type):
-            codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-            grouped = grouped.set_column(i, name, pa.DictionaryArray.from_arrays(
-                pa.array(codes, mask=codes < 0), column.dictionary))
+        if not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()
+        values = column.dictionary.cast(pa.string()).to_pylist()
+        if key in months:
+            values = _months(np.array(values, dtype=object))[0].asi8.tolist()
+        counted.append((column.indices.fill_null(-1).to_numpy(zero_copy_only=False), values))
+    sizes = grouped.column("count_all").to_numpy()
     forces = set()
     if "Falls within" in table.column_names:
         forces = set(pc.drop_null(pc.unique(table.column("Falls within")).cast(pa.string()))
@@ -260,52 +322,15 @@ def _count_clean(table, lines, position: int, kind: str, keys: list, first, last
         has = pc.is_valid(crime).to_numpy(zero_copy_only=False)
         ids = (_id_hashes(pc.drop_null(crime)), np.full(int(has.sum()), position,
                                                         dtype=np.int32), lines[has])
-    return grouped, periods.to_numpy(), forces, ids
-
-
-def _counts_frame(tables: list, keys: list, kind: str):
-    """Counts of files counted by Arrow (:func:`_count_clean`) as one frame, typed as those of
-    files typed by pandas: months as periods, text as categoricals."""
-    import pandas as pd
-    import pyarrow as pa
-
-    names = {snake_case(name): name for name in COLUMNS[kind]}
-    table = pa.concat_tables(tables)
-    tables.clear()      # the files' tables let go as they are combined
-    table = table.unify_dictionaries()
-    table = table.combine_chunks()
-    rows, out = table.num_rows, {}
-    for key in keys:
-        column = table.column(names[key])
-        table = table.drop_columns([names[key]])
-        column = column.chunk(0) if column.num_chunks else pa.array([], column.type)
-        if not pa.types.is_dictionary(column.type):
-            column = column.dictionary_encode()
-        if COLUMNS[kind][names[key]] == "month":
-            periods = _months(column.dictionary.to_numpy(zero_copy_only=False))[0]
-            out[key] = periods[column.indices.to_numpy(zero_copy_only=False)]
-        else:
-            out[key] = _categorical(column)
-        del column
-    out["_n"] = table.column("count_all").to_numpy().astype(np.int64)
-    del table
-    return pd.DataFrame(out, index=pd.RangeIndex(rows))
+    return (counted, sizes), periods.to_numpy(), forces, ids
 
 
 def _aggregate(frame, groups, keys, complete, weights=None):
     """The counts of :func:`aggregate_policeuk`, its arguments checked; each row of ``frame``
     stands for the number of records in its column ``weights`` when given, one otherwise."""
-    import pandas as pd
-
-    problems = list(frame.attrs.get("problems", []))
     absent = frame[keys].isna()
-    noted = np.zeros(len(frame), dtype=bool)
     size = np.ones(len(frame), dtype=np.int64) if weights is None else frame[weights].to_numpy()
-    for key in keys:  # each record not counted is noted once, for its first missing key
-        n = int(size[absent[key].to_numpy() & ~noted].sum())
-        noted |= absent[key].to_numpy()
-        if n:
-            problems.append(f"{_n.plural(n, 'record')} with no {key} not counted")
+    notes = absent_notes([absent[key].to_numpy() for key in keys], size, keys)
     present = ~absent.any(axis=1).to_numpy()
     columns = keys + ([weights] if weights else [])
     counted = frame if list(frame.columns) == columns else frame[columns]
@@ -315,11 +340,8 @@ def _aggregate(frame, groups, keys, complete, weights=None):
     out = _aggregate_coded(counted, groups, keys, complete, weights)
     if out is None:
         out = _aggregate_values(counted, groups, keys, complete, weights)
-    out.attrs.update(frame.attrs)
-    out.attrs["problems"] = problems
-    if "month" in keys:
-        out.attrs["missing_months"] = missing_months(_seen_months(counted["month"]))
-    return out
+    return finished(out, frame.attrs, notes,
+                    _seen_months(counted["month"]) if "month" in keys else None)
 
 
 def _seen_months(months):
@@ -358,25 +380,10 @@ def _codes(values):
     return codes, categories[seen]
 
 
-def _dense(codes: np.ndarray, span: int):
-    """The distinct values of ``codes`` (integers from 0 to ``span - 1``) in order, and the
-    position of each code among them, as ``np.unique(codes, return_inverse=True)`` gives them
-    (positions as int32 when they fit); by a count of each value when ``span`` is not much
-    more than the codes, without a sort."""
-    if span > 4 * len(codes) + (1 << 16):
-        seen, inverse = np.unique(codes, return_inverse=True)
-        return seen, inverse.reshape(-1)
-    used = np.bincount(codes, minlength=span) > 0
-    rank = np.cumsum(used, dtype=np.int64) - 1
-    if span < 2 ** 31:
-        rank = rank.astype(np.int32)
-    return np.flatnonzero(used), rank[codes]
-
-
 def _aggregate_coded(counted, groups, keys, complete, weights):
-    """The counts of :func:`_aggregate` by integer codes, without a sort of values, when every
-    key is a period or a categorical of sorted text (None otherwise); every combination of
-    the groups is a cell of one array, in the order of the keys."""
+    """The counts of :func:`_aggregate` by integer codes (:func:`_coded_table`), without a
+    sort of values, when every key is a period or a categorical of sorted text (None
+    otherwise)."""
     import pandas as pd
 
     coded = {key: _codes(counted[key]) for key in keys}
@@ -384,49 +391,9 @@ def _aggregate_coded(counted, groups, keys, complete, weights):
         return None
     size = (np.ones(len(counted), dtype=np.int64) if weights is None
             else counted[weights].to_numpy(dtype=np.int64))
-    cell, parts = np.zeros(len(counted), dtype=np.int64), []
-    for group in groups:    # each group: the value tuples seen, in order, and each row's
-        code, span = np.zeros(len(counted), dtype=np.int64), 1
-        for key in group:
-            code = code * len(coded[key][1]) + coded[key][0]
-            span *= len(coded[key][1])
-        seen, code = _dense(code, span)
-        parts.append((group, seen))
-        cell = cell * len(seen) + code
-        del code
-    sizes = [len(seen) for _, seen in parts]
-    if complete:    # every cell, the groups' codes laid out by repeats, not from the cells
-        counts = np.bincount(cell, weights=size, minlength=int(np.prod(sizes)))
-        within = [np.arange(n) for n in sizes]
-        lay = [(int(np.prod(sizes[j + 1:])), int(np.prod(sizes[:j]))) for j in range(len(parts))]
-    else:
-        cells, cell = _dense(cell, int(np.prod(sizes)))
-        counts = np.bincount(cell, weights=size, minlength=len(cells))
-        within = []
-        for n in reversed(sizes):
-            within.insert(0, cells % n)
-            cells = cells // n
-        lay = [(1, 1)] * len(parts)
-    del cell, size
-    counts = counts.astype(np.int64)    # sums of integers, exact in float64
-    coded = {key: values for key, (_, values) in coded.items()}     # the codes let go
-    out = {}
-    for (group, seen), which, (repeat, tile) in zip(parts, within, lay):
-        code = seen[which]      # each key's code, of the group's value tuple
-        for key in reversed(group):
-            values = coded[key]
-            small = (code % len(values)).astype(np.min_scalar_type(max(len(values), 1)))
-            code = code // len(values)
-            if repeat > 1 or tile > 1:
-                small = np.tile(np.repeat(small, repeat), tile)
-            if isinstance(values, pd.PeriodIndex):
-                out[key] = values[small]
-            else:
-                dtype = pd.CategoricalDtype(values.tolist(), counted[key].cat.ordered)
-                out[key] = pd.Categorical.from_codes(small, dtype=dtype)
-    out["count"] = counts
-    del counts
-    return pd.DataFrame({key: out[key] for key in [*keys, "count"]}, copy=False)
+    ordered = {key: counted[key].cat.ordered for key in keys
+               if isinstance(counted[key].dtype, pd.CategoricalDtype)}
+    return _coded_table(coded, size, groups, keys, complete, ordered)
 
 
 def _aggregate_values(counted, groups, keys, complete, weights):
