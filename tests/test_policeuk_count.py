@@ -23,7 +23,11 @@ def archive(tmp_path_factory):
     return folder
 
 
-@pytest.mark.parametrize("by", BY, ids=str)
+# keys that are not months or text of few values: counted from the typed records, not tallied
+NOT_CODED = [("longitude", "month"), ("crime_id",), ("context", "crime_type")]
+
+
+@pytest.mark.parametrize("by", BY + NOT_CODED, ids=str)
 def test_counting_as_reading_equals_counting_the_frame(archive, by):
     frame = sc.data.read_policeuk(archive)
     for complete in (True, False):
@@ -163,15 +167,3 @@ def test_hashes_kept_in_blocks_across_their_ends(monkeypatch):
     for block in (1, 4, 13, 61):
         pd.testing.assert_frame_equal(found(block), expected)
 
-
-@pytest.mark.parametrize("by", [("longitude", "month"), ("crime_id",), ("context", "crime_type")],
-                         ids=str)
-def test_counting_by_keys_not_coded(archive, by):
-    """Keys that are not months or text of few values are counted from the typed records (not
-    tallied by codes): the same counts and notes as counting the frame read."""
-    frame = sc.data.read_policeuk(archive)
-    for complete in (True, False):
-        counted = sc.data.aggregate_policeuk(archive, by=by, complete=complete)
-        expected = sc.data.aggregate_policeuk(frame, by=by, complete=complete)
-        pd.testing.assert_frame_equal(counted, expected)
-        assert counted.attrs == expected.attrs
