@@ -232,8 +232,9 @@ def _aggregate_files(path, by, complete: bool, kind, start, end):
                 forces.update(frame["falls_within"].dropna().unique().tolist())
             grouped = (frame.groupby(keys, observed=True, dropna=False, sort=False)
                        .size().rename("_n").reset_index())
-            grouped = grouped.astype({key: frame[key].dtype for key in keys  # as the records'
-                                      if grouped[key].dtype != frame[key].dtype})  # (no value)
+            # keys of the records' own types (a key with no value is not made float)
+            grouped = grouped.astype({key: frame[key].dtype for key in keys
+                                      if grouped[key].dtype != frame[key].dtype})
             del frame
             if tally is None:
                 counts.append(grouped)
