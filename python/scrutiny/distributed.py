@@ -252,7 +252,8 @@ def _homes(client, collection, blocks: list) -> list:
     than its share of the blocks (by its threads), and the rest go to the workers with the
     least, so that none is left waiting while another works."""
     homes = [None] * len(blocks)
-    held = {} if client is None else client.who_has(collection)
+    kept = [] if client is None else client.futures_of(collection)
+    held = client.who_has(kept) if kept else {}
     if not held:
         return homes
     threads = client.nthreads()
