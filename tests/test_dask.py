@@ -118,6 +118,80 @@ def test_series_wide_frame(client, counts):
           sc.changepoints(lazy, cost="poisson", series_per_block=16))
 
 
+SERIES = [("mann_kendall", {}), ("sen_slope", {"conf": (0.9, 0.95)}),
+          ("count_trend", {"period": 12}), ("changepoints", {"cost": "poisson"})]
+
+
+@pytest.fixture(scope="module")
+def gappy(counts):
+    """The counts with missing months, one series constant and one too short (statuses other
+    than ok, in some blocks of 16 series only)."""
+    y = counts.copy()
+    y[5, :30] = np.nan
+    y[20] = 0.0
+    y[40:, ::7] = np.nan
+    y[50, 2:] = np.nan
+    return y
+
+
+@pytest.mark.parametrize("name, kwargs", SERIES)
+def test_blocks_combine_to_the_whole(gappy, name, kwargs):
+    """The results of consecutive blocks of series (rows, or a wide frame's columns) combine
+    to the result of every series, whose arrays are read-only and whose frames hold no memory
+    of the blocks' results."""
+    from scrutiny.distributed import _combine
+    func = getattr(sc, name)
+    wide = pd.DataFrame(gappy.T, index=pd.period_range("2022-01", periods=36, freq="M"),
+                        columns=[f"E{i:03d}" for i in range(len(gappy))])
+    for data, block in ((gappy, lambda i: gappy[i:i + 16]),
+                        (wide, lambda i: wide.iloc[:, i:i + 16])):
+        whole = func(data, **kwargs)
+        parts = [func(block(i), **kwargs) for i in range(0, len(gappy), 16)]
+        joined = _combine(parts)
+        _same(whole, joined)
+        for f in dataclasses.fields(whole):
+            value = getattr(joined, f.name)
+            if isinstance(value, np.ndarray):
+                assert not value.flags.writeable, f.name
+            if isinstance(value, pd.DataFrame):
+                assert not any(np.shares_memory(value.to_numpy(), getattr(p, f.name).to_numpy())
+                               for p in parts), f.name
+
+
+def test_series_gathered_one_by_one(client, counts, monkeypatch):
+    """On a distributed client the blocks' results come back as each task ends (not by
+    dask.compute); with another scheduler, by dask.compute."""
+    from scrutiny.distributed import _client
+    assert _client(None) is client and _client(client) is client
+    assert _client("threads") is None and _client("sync") is None
+    computed = []
+    compute = sc.distributed._compute
+    monkeypatch.setattr(sc.distributed, "_compute",
+                        lambda *c, scheduler=None: computed.append(scheduler) or
+                        compute(*c, scheduler=scheduler))
+    blocks = da.from_array(counts, chunks=(16, 36))
+    _same(sc.count_trend(counts), sc.count_trend(blocks))
+    assert computed == []
+    _same(sc.count_trend(counts), sc.count_trend(blocks, scheduler="threads"))
+    assert computed == ["threads"]
+
+
+def test_series_blocks_shared_between_workers(client, counts):
+    """Blocks kept on one worker are shared out: each worker runs its share of them."""
+    from scrutiny.distributed import _homes, _series_blocks
+    first, second = sorted(client.nthreads())
+    lazy = client.persist(da.from_array(counts, chunks=(6, 36)), workers=[first])  # 10 blocks
+    distributed.wait(lazy)
+    homes = _homes(client, lazy, _series_blocks(lazy, 100))
+    assert homes.count(first) == homes.count(second) == 5 and homes[:5] == [first] * 5
+    with distributed.get_task_stream(client) as stream:
+        _same(sc.count_trend(counts), sc.count_trend(lazy))
+    ran = [t["worker"] for t in stream.data if str(t["key"]).startswith("count_trend")]
+    assert sorted(ran) == sorted(homes)
+    assert _homes(client, da.from_array(counts, chunks=(6, 36)), _series_blocks(lazy, 100)) == \
+        [None] * 10                                  # not on the cluster: the scheduler places
+
+
 @pytest.fixture(scope="module")
 def tidy(counts):
     wide = pd.DataFrame(counts.T, index=pd.period_range("2022-01", periods=36, freq="M"),

@@ -172,23 +172,26 @@ def _object_index(frame):
 # Series: blocks of rows (arrays) or of columns (wide frames), one in-memory call per block
 
 def _combine(results: list):
-    """One result from the results of consecutive blocks of series (fields by their roles)."""
+    """One result from the results of consecutive blocks of series (fields by their roles).
+    The joined frames are the result's own: they skip the copy that a frame given to a result
+    gets (one copy of the values, not two)."""
     import pandas as pd
     first = results[0]
     if len(results) == 1:
         return first
-    fields = {}
+    fields, frames = {}, {}
     for f in (f for f in dataclasses.fields(first) if f.init):
         values = [getattr(r, f.name) for r in results]
         if isinstance(values[0], np.ndarray) and (_results.role(f) != _results.SCALAR):
             fields[f.name] = np.concatenate(values, axis=0)
         elif isinstance(values[0], pd.DataFrame):
-            fields[f.name] = _concat_frames(values)
+            frames[f.name] = _concat_frames(values)
         elif isinstance(values[0], pd.Index) and _results.role(f) == _results.LABEL:
             fields[f.name] = values[0].append(values[1:])
-        else:
-            fields[f.name] = values[0]
-    return dataclasses.replace(first, **fields)
+    result = dataclasses.replace(first, **fields, **dict.fromkeys(frames))
+    for name, frame in frames.items():
+        object.__setattr__(result, name, frame)
+    return result
 
 
 def _concat_frames(frames: list):
@@ -231,9 +234,66 @@ def _series(func, y, *args, scheduler=None, series_per_block=SERIES_PER_BLOCK, *
     if "value" in kwargs:                      # the tidy form: whole groups per partition
         return _tidy_series(func, y, args, kwargs, scheduler)
     blocks = _series_blocks(y, series_per_block)
-    parts = _compute(*[dask.delayed(func)(b, *args, **kwargs) for b in blocks],
-                     scheduler=scheduler)
-    return _combine(list(parts))
+    client = _client(scheduler)
+    tasks = []
+    for block, home in zip(blocks, _homes(client, y, blocks)):
+        with dask.annotate(**({} if home is None else
+                              {"workers": [home], "allow_other_workers": True})):
+            tasks.append(dask.delayed(func)(block, *args, **kwargs))
+    return _combine(_gathered(tasks, client, scheduler))
+
+
+def _homes(client, collection, blocks: list) -> list:
+    """The worker to run each block of series on, when the blocks are chunks of a collection
+    kept on the cluster of ``client`` (None for the others: the scheduler places them).
+
+    The scheduler runs a task where its input is, and a cluster may keep 6 blocks on one
+    worker and 4 on the other: a block stays on a worker holding it while that worker has less
+    than its share of the blocks (by its threads), and the rest go to the workers with the
+    least, so that none is left waiting while another works."""
+    homes = [None] * len(blocks)
+    kept = [] if client is None else client.futures_of(collection)
+    held = client.who_has(kept) if kept else {}
+    if not held:
+        return homes
+    threads = client.nthreads()
+    share = {w: math.ceil(len(blocks) * t / sum(threads.values())) for w, t in threads.items()}
+    load = dict.fromkeys(threads, 0)
+    for i, block in enumerate(blocks):
+        home = next((w for w in held.get(block.key, ()) if w in load and load[w] < share[w]),
+                    None)
+        if home is not None:
+            homes[i], load[home] = home, load[home] + 1
+    for i in [i for i, b in enumerate(blocks) if homes[i] is None and held.get(b.key)]:
+        home = min(load, key=lambda w: load[w] / threads[w])
+        homes[i], load[home] = home, load[home] + 1
+    return homes
+
+
+def _gathered(tasks: list, client, scheduler) -> list:
+    """The values of delayed ``tasks``, in order.  On the cluster of a distributed ``client``
+    each value is brought back as soon as its task is done, while the others run, and let go
+    of there (``dask.compute``, for other schedulers, brings them once every task is done)."""
+    if client is None:
+        return list(_compute(*tasks, scheduler=scheduler))
+    from distributed import as_completed
+    futures = client.compute(tasks)
+    values = {}
+    for future, value in as_completed(futures, with_results=True):
+        values[future.key] = value
+        future.release()
+    return [values[f.key] for f in futures]
+
+
+def _client(scheduler):
+    """The distributed Client that a compute with ``scheduler`` would run on, or None."""
+    import dask
+    distributed = sys.modules.get("distributed")
+    if distributed is None:
+        return None
+    found = dask.base.get_scheduler(scheduler=scheduler)
+    found = getattr(found, "__self__", found)          # a client's get method, or a client
+    return found if isinstance(found, distributed.Client) else None
 
 
 def _tidy_series(func, df, args, kwargs, scheduler):
