@@ -451,3 +451,45 @@ def test_funnel_tidy_frame(client, units):
     lazy = dd.from_pandas(table, npartitions=3)
     kwargs = dict(numerator="x", denominator="n", label="area", overdispersion="additive")
     _same(sc.funnel(table, **kwargs), sc.funnel(lazy, **kwargs))
+
+
+
+def _recording_scans(monkeypatch) -> list:
+    """(thread count, values) of each C scan of inputs, recorded as they run."""
+    from scrutiny import _core, _validation
+    seen = []
+
+    def values(x, rules, threads=0):
+        seen.append((threads, x.size))
+        return check_values(x, rules, threads)
+
+    def not_above(num, den, threads=0):
+        seen.append((threads, num.size))
+        return check_not_above(num, den, threads)
+    check_values, check_not_above = _core.check_values, _core.check_not_above
+    monkeypatch.setattr(_validation._core, "check_values", values)
+    monkeypatch.setattr(_validation._core, "check_not_above", not_above)
+    return seen
+
+
+def test_inputs_scanned_on_the_threads_of_the_call(monkeypatch):
+    """A call given ``threads`` scans its inputs on as many threads (a Dask task: one), and
+    the setting ends with the call; a call without it scans on every core (0)."""
+    seen = _recording_scans(monkeypatch)
+    y = np.random.default_rng(3).poisson(9.0, (40, 24)).astype(float)
+
+    def threads_of(call, size):
+        seen.clear()
+        call()
+        return {t for t, n in seen if n == size}
+
+    assert threads_of(lambda: sc.mann_kendall(y, threads=1), y.size) == {1}
+    assert threads_of(lambda: sc.count_trend(y, period=12, threads=2), y.size) == {2}
+    assert threads_of(lambda: sc.mann_kendall(y), y.size) == {0}
+    blocks = da.from_array(y, chunks=(10, 24))
+    assert threads_of(lambda: sc.mann_kendall(blocks, scheduler="threads"), 240) == {1}
+    num = da.from_array(np.arange(1.0, 41.0), chunks=10)
+    assert threads_of(lambda: sc.funnel(num, num * 3, scheduler="threads"), 10) == {1}
+    with pytest.raises(ValueError, match="must be non-negative"):
+        sc.count_trend(-y, period=12, threads=1)
+    assert threads_of(lambda: sc.mann_kendall(y), y.size) == {0}

@@ -31,11 +31,11 @@ static int block_broken(const double *x, size_t m, int rules)
     return bad;
 }
 
-size_t sc_check_values(const double *x, size_t n, int rules, int *rule)
+size_t sc_check_values(const double *x, size_t n, int rules, int threads, int *rule)
 {
     const size_t nblocks = (n + CHECK_BLOCK - 1) / CHECK_BLOCK;
     size_t first_block = nblocks;
-    #pragma omp parallel for num_threads(sc_threads(0, n)) schedule(static) reduction(min : first_block)
+    #pragma omp parallel for num_threads(sc_threads(threads, n)) schedule(static) reduction(min : first_block)
     for (size_t b = 0; b < nblocks; b++) {
         size_t start = b * CHECK_BLOCK, m = n - start < CHECK_BLOCK ? n - start : CHECK_BLOCK;
         if (b < first_block && block_broken(x + start, m, rules)) first_block = b;
@@ -51,11 +51,11 @@ size_t sc_check_values(const double *x, size_t n, int rules, int *rule)
     return n;
 }
 
-size_t sc_check_not_above(const double *num, const double *den, size_t n)
+size_t sc_check_not_above(const double *num, const double *den, size_t n, int threads)
 {
     const size_t nblocks = (n + CHECK_BLOCK - 1) / CHECK_BLOCK;
     size_t first_block = nblocks;
-    #pragma omp parallel for num_threads(sc_threads(0, n)) schedule(static) reduction(min : first_block)
+    #pragma omp parallel for num_threads(sc_threads(threads, n)) schedule(static) reduction(min : first_block)
     for (size_t b = 0; b < nblocks; b++) {
         size_t start = b * CHECK_BLOCK, end = n - start < CHECK_BLOCK ? n : start + CHECK_BLOCK;
         int bad = 0;

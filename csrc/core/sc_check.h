@@ -30,11 +30,13 @@ static inline int sc_is_whole(double v)
 
 /* Given x[0..n-1] and a set of rules.  Returned: the index of the first value that breaks a
  * rule (n when none does); *rule receives that rule's bit (0 when none).  Rules are tested in
- * the order above, so a NaN is reported as not finite. */
-size_t sc_check_values(const double *x, size_t n, int rules, int *rule);
-/* (runs on several threads for long inputs; the first breaking index is still the one reported) */
+ * the order above, so a NaN is reported as not finite.  Long inputs are scanned on
+ * sc_threads(threads, n) threads (threads <= 0: all cores); the first breaking index is still
+ * the one reported. */
+size_t sc_check_values(const double *x, size_t n, int rules, int threads, int *rule);
 
-/* Given num and den of length n.  Returned: the first index with num > den (n when none). */
-size_t sc_check_not_above(const double *num, const double *den, size_t n);
+/* Given num and den of length n.  Returned: the first index with num > den (n when none).
+ * Threads as for sc_check_values. */
+size_t sc_check_not_above(const double *num, const double *den, size_t n, int threads);
 
 #endif

@@ -9,6 +9,7 @@ arrays; they never modify their input.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import math
 import numbers
 from collections.abc import Sequence
@@ -96,9 +97,24 @@ def as_float_array(value, name: str, *, allow_empty: bool = False, ndim: int | N
     return arr
 
 
+# the threads the C scans of inputs run on (0: all cores); see scans_on
+_SCAN_THREADS = contextvars.ContextVar("scan_threads", default=0)
+
+
+@contextlib.contextmanager
+def scans_on(threads):
+    """The inputs scanned on ``threads`` threads (None: all cores) within the block, as the
+    call given that thread count computes: ``threads=1`` keeps the whole call on one core."""
+    token = _SCAN_THREADS.set(0 if threads is None else int(threads))
+    try:
+        yield
+    finally:
+        _SCAN_THREADS.reset(token)
+
+
 def _scan(arr: np.ndarray, rules: int) -> tuple[int, int]:
     """(index of the first value breaking one of ``rules``, that rule), or (-1, 0): one C pass."""
-    return _core.check_values(arr.ravel(), rules)
+    return _core.check_values(arr.ravel(), rules, _SCAN_THREADS.get())
 
 
 def _fail(name: str, arr: np.ndarray, index: int, rule: int, labels=None) -> None:
@@ -145,7 +161,7 @@ def positive(value, name: str, *, labels=None, allow_empty: bool = False) -> np.
 
 def numerator_within(num: np.ndarray, den: np.ndarray, num_name: str, den_name: str, labels=None) -> None:
     """``den >= num`` elementwise (arrays already broadcast)."""
-    i = _core.check_not_above(np.ravel(num), np.ravel(den))
+    i = _core.check_not_above(np.ravel(num), np.ravel(den), _SCAN_THREADS.get())
     if i >= 0:
         raise ValueError(
             f"{den_name} must be >= {num_name} ({_where(i, labels)}: "

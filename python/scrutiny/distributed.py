@@ -22,6 +22,7 @@ import sys
 import numpy as np
 
 from . import _results
+from . import _validation
 
 
 def is_dask(value) -> bool:
@@ -35,7 +36,8 @@ def dask_aware(func):
     family): the in-memory ``func`` then runs on blocks of series or after a first pass over
     every unit, through the handler registered for its name in :data:`_HANDLERS` (which is
     given the decorated function: importable by name, so workers receive it by reference).
-    Each task runs the C kernels on one thread unless ``threads`` is given."""
+    Each task runs the C kernels on one thread unless ``threads`` is given.  A call given
+    ``threads`` scans its inputs on as many threads (see :func:`_validation.scans_on`)."""
     threads = "threads" in inspect.signature(func).parameters
 
     @functools.wraps(func)
@@ -44,6 +46,9 @@ def dask_aware(func):
             if threads and kwargs.get("threads") is None:
                 kwargs["threads"] = 1           # a task a core: the workers' threads scale
             return _HANDLERS[func.__name__](wrapper, *args, **kwargs)
+        if kwargs.get("threads") is not None:
+            with _validation.scans_on(kwargs["threads"]):
+                return func(*args, **kwargs)
         return func(*args, **kwargs)
     _FUNCTIONS[func.__name__] = wrapper
     return wrapper
@@ -496,9 +501,15 @@ def _checked(check, blocks, index, *args, scheduler=None):
     """Pass one's start: ``check(*block, *args)`` on every block, and the blocks' index, kept
     on the workers (the input read once): (checked blocks, index blocks or None)."""
     import dask
-    done = _persist(*[dask.delayed(check)(*b, *args) for b in blocks], *(index or []),
-                    scheduler=scheduler)
+    done = _persist(*[dask.delayed(_on_one_core)(check, *b, *args) for b in blocks],
+                    *(index or []), scheduler=scheduler)
     return done[:len(blocks)], (None if index is None else done[len(blocks):])
+
+
+def _on_one_core(func, *args):
+    """``func(*args)`` with its inputs scanned on one thread, as a task's kernels run."""
+    with _validation.scans_on(1):
+        return func(*args)
 
 
 def _funnel(func, *args, scheduler=None, **kwargs):
