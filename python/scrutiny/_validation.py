@@ -102,10 +102,11 @@ _SCAN_THREADS = contextvars.ContextVar("scan_threads", default=0)
 
 
 @contextlib.contextmanager
-def scans_on(threads):
-    """The inputs scanned on ``threads`` threads (None: all cores) within the block, as the
-    call given that thread count computes: ``threads=1`` keeps the whole call on one core."""
-    token = _SCAN_THREADS.set(0 if threads is None else int(threads))
+def scans_on(count):
+    """The inputs scanned on ``count`` threads (checked as the argument ``threads``; None: all
+    cores) within the block, as the call given that thread count computes: ``threads=1``
+    keeps the whole call on one core."""
+    token = _SCAN_THREADS.set(threads(count))
     try:
         yield
     finally:
