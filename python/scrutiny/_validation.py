@@ -338,13 +338,16 @@ def size_is(arr: np.ndarray, name: str, n: int, meaning: str) -> None:
         raise ValueError(f"{name} must hold {meaning} ({n} values), got shape {arr.shape}")
 
 
-def at_least(arr: np.ndarray, name: str, k: int, unit: str = "areas") -> None:
-    if arr.size < k:
-        raise ValueError(f"{name} must hold at least {k} {unit} (got {arr.size})")
+def at_least(arr, name: str, k: int, unit: str = "areas") -> None:
+    """At least ``k`` values in ``arr`` (an array, or its number of values)."""
+    size = arr if isinstance(arr, (int, np.integer)) else arr.size
+    if size < k:
+        raise ValueError(f"{name} must hold at least {k} {unit} (got {size})")
 
 
-def positive_total(arr: np.ndarray, name: str) -> None:
-    if not arr.sum() > 0:
+def positive_total(arr, name: str) -> None:
+    """A positive total of ``arr`` (values, or their total)."""
+    if not np.sum(arr) > 0:
         raise ValueError(f"{name} must have a positive total")
 
 
@@ -468,7 +471,12 @@ def computed(values, what: str, names: str, where: str = "area") -> None:
 
 def not_all_full(num: np.ndarray, den: np.ndarray, num_name: str, den_name: str) -> None:
     """``num < den`` in at least one area (the pooled proportion is below 1)."""
-    if np.all(num >= den):
+    some_below(bool(np.any(num < den)), num_name, den_name)
+
+
+def some_below(below: bool, num_name: str, den_name: str) -> None:
+    """:func:`not_all_full`, told whether any numerator is below its denominator."""
+    if not below:
         raise ValueError(f"{num_name} equals {den_name} in every area (the pooled proportion is 1)")
 
 

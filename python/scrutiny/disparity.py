@@ -354,10 +354,9 @@ def _funnel_target(target, kind: str, num_total: float, den_total: float, below:
     if target is None:
         if kind == "ratio":
             return 1.0, False
-        _v.positive_total(np.array([num_total]), "numerator")
+        _v.positive_total(num_total, "numerator")
         if kind == "proportion":
-            _v.not_all_full(np.array([float(not below)]), np.array([1.0]), "numerator",
-                            "denominator")
+            _v.some_below(below, "numerator", "denominator")
         return num_total / den_total, True
     t = _v.number(target, "target", positive=True)
     if kind == "proportion":
@@ -1141,18 +1140,19 @@ def shrink(x, n, kind="proportion", method="mle", conf=0.95, *, labels=None) -> 
     >>> sc.shrink(x, n).to_frame()["area"].tolist()
     ['Malvern', 'Redditch', 'Wyre']
     """
-    kind = _v.choice(kind, "kind", _o.SHRINK_KIND.names)
-    method = _v.choice(method, "method", _o.SHRINK_METHOD.names)
-    conf = _v.conf_level(conf)
+    kind, method, conf = _shrink_options(kind, method, conf)
     xs, ns = _shrink_units(x, n, kind)
     _v.at_least(xs, "x", 2)
     labels = _frames.result_labels(xs.size, labels, x=x, n=n)
-    if kind == "proportion":
-        _v.not_all_full(xs, ns, "x", "n")
-    _v.positive_total(xs, "x")
     prior = _shrink_prior(xs, ns, kind, method)
     est, lower, upper, weight = _shrink_posterior(xs, ns, kind, prior, conf)
     return _shrink_result(prior, conf, kind, method, xs, ns, est, lower, upper, weight, labels)
+
+
+def _shrink_options(kind, method, conf) -> tuple[str, str, float]:
+    """The checked ``kind``, ``method`` and ``conf`` of :func:`shrink`."""
+    return (_v.choice(kind, "kind", _o.SHRINK_KIND.names),
+            _v.choice(method, "method", _o.SHRINK_METHOD.names), _v.conf_level(conf))
 
 
 def _shrink_units(x, n, kind: str):
@@ -1169,7 +1169,11 @@ def _shrink_units(x, n, kind: str):
 
 
 def _shrink_prior(xs, ns, kind: str, method: str) -> tuple:
-    """The prior fitted to every area: (alpha, beta, mean, loglik, iterations, pooled)."""
+    """The prior fitted to every area: (alpha, beta, mean, loglik, iterations, pooled); the
+    areas checked first (a positive total; proportions not all full)."""
+    if kind == "proportion":
+        _v.not_all_full(xs, ns, "x", "n")
+    _v.positive_total(xs, "x")
     return _core.disparity_shrink_fit(xs, ns, _o.SHRINK_KIND.codes[kind],
                                       _o.SHRINK_METHOD.codes[method])
 

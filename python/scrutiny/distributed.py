@@ -540,8 +540,7 @@ def _funnel(func, *args, scheduler=None, **kwargs):
                      scheduler=scheduler)
     size = sum(f[0] for f in first)
     if o.overdispersion is not None:
-        steps._v.at_least(np.broadcast_to(0.0, (size,)), "numerator", 3,
-                          "units to estimate overdispersion")
+        steps._v.at_least(size, "numerator", 3, "units to estimate overdispersion")
     total = [math.fsum(p for f in first for p in f[i]) for i in (1, 2)]
     t, pooled = steps._funnel_target(a["target"], o.kind, *total, any(f[3] for f in first))
     scores = _persist(*[dask.delayed(steps._funnel.scores)(u[0], u[1], o.kind, o.method, t)
@@ -596,9 +595,7 @@ def _shrink(func, *args, scheduler=None, **kwargs):
     if hasattr(args[0], "columns"):          # a tidy table of units
         return _every_unit(func, *args, scheduler=scheduler, **kwargs)
     a, steps = _arguments(func, args, kwargs)
-    kind = steps._v.choice(a["kind"], "kind", steps._o.SHRINK_KIND.names)
-    method = steps._v.choice(a["method"], "method", steps._o.SHRINK_METHOD.names)
-    conf = steps._v.conf_level(a["conf"])
+    kind, method, conf = steps._shrink_options(a["kind"], a["method"], a["conf"])
     blocks, index = _unit_blocks(a["x"], a["n"])
     units, index = _checked(steps._shrink_units, blocks, index, kind, scheduler=scheduler)
     gathered = _compute(*units, scheduler=scheduler)
@@ -606,9 +603,6 @@ def _shrink(func, *args, scheduler=None, **kwargs):
     steps._v.at_least(xs, "x", 2)
     labelled = _labels(index, scheduler)
     labels = steps._frames.result_labels(xs.size, a["labels"], x=labelled, n=labelled)
-    if kind == "proportion":
-        steps._v.not_all_full(xs, ns, "x", "n")
-    steps._v.positive_total(xs, "x")
     prior = steps._shrink_prior(xs, ns, kind, method)
     second = _compute(*[dask.delayed(steps._shrink_posterior)(u[0], u[1], kind, prior, conf, 1)
                         for u in units], scheduler=scheduler)
