@@ -89,16 +89,18 @@ def flag_codes(high: np.ndarray, low: np.ndarray, levels) -> np.ndarray:
 
 # ---- exact totals: the pooled target is the same float however the units are split ----------
 
-def _whole_below_2_53(values: np.ndarray) -> bool:
-    """Whether NumPy's sum of these non-negative values is exact (whole values, total below
-    2**53: every partial sum is then a float)."""
-    return bool(np.sum(values) < 2.0 ** 53) and bool(np.all(values == np.trunc(values)))
+def _exact_sum(values: np.ndarray) -> float | None:
+    """NumPy's sum of these non-negative values when it is exact (whole values, total below
+    2**53: every partial sum is then a float), else None."""
+    whole = float(np.sum(values))
+    return whole if whole < 2.0 ** 53 and np.all(values == np.trunc(values)) else None
 
 
 def total(values: np.ndarray) -> float:
     """The sum of non-negative values correctly rounded (so independent of their order and
     of how they are split: :func:`sum_parts`)."""
-    return float(np.sum(values)) if _whole_below_2_53(values) else math.fsum(values)
+    exact = _exact_sum(values)
+    return math.fsum(values) if exact is None else exact
 
 
 def sum_parts(values: np.ndarray) -> list[float]:
@@ -106,8 +108,9 @@ def sum_parts(values: np.ndarray) -> list[float]:
     of a block of units, so that ``math.fsum`` of every block's parts equals :func:`total`
     of all the units.  One part when NumPy's sum is exact; else ``math.fsum``'s rounded sum
     and then the rounded remainders until none is left."""
-    if _whole_below_2_53(values):
-        return [float(np.sum(values))]
+    exact = _exact_sum(values)
+    if exact is not None:
+        return [exact]
     parts: list[float] = []
     while True:
         rest = math.fsum(np.concatenate([values, -np.asarray(parts, dtype=float)]))

@@ -102,7 +102,7 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
     values = _v.as_float_array(table[COUNT], "count", allow_empty=True)
     missing = np.isnan(values)
     observed = np.where(missing, 0.0, values) if missing.any() else values
-    _v.counts(values[~missing] if observed is not values else values, "count",
+    _v.counts(values[~missing] if missing.any() else values, "count",
               allow_empty=True)                              # missing: not published
     # a month in which a force has no records at all was not published: missing, not zero
     force = _ordered_codes(table[FORCE]).astype(np.int64)
