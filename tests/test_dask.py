@@ -139,7 +139,7 @@ def test_blocks_combine_to_the_whole(gappy, name, kwargs):
     """The results of consecutive blocks of series (rows, or a wide frame's columns) combine
     to the result of every series, whose arrays are read-only and whose frames hold no memory
     of the blocks' results."""
-    from scrutiny.distributed import _combine
+    from scrutiny._joined import Joined, join
     func = getattr(sc, name)
     wide = pd.DataFrame(gappy.T, index=pd.period_range("2022-01", periods=36, freq="M"),
                         columns=[f"E{i:03d}" for i in range(len(gappy))])
@@ -147,8 +147,15 @@ def test_blocks_combine_to_the_whole(gappy, name, kwargs):
                         (wide, lambda i: wide.iloc[:, i:i + 16])):
         whole = func(data, **kwargs)
         parts = [func(block(i), **kwargs) for i in range(0, len(gappy), 16)]
-        joined = _combine(parts)
+        joined = join(parts)
         _same(whole, joined)
+        sizes = [len(data[i:i + 16]) if data is gappy else data.iloc[:, i:i + 16].shape[1]
+                 for i in range(0, len(gappy), 16)]
+        for order in (range(len(parts))[::-1], np.random.default_rng(3).permutation(len(parts))):
+            placed = Joined(sizes)                  # blocks as their tasks end: any order
+            for i in order:
+                placed.add(int(i), parts[i])
+            _same(whole, placed.result())
         for f in dataclasses.fields(whole):
             value = getattr(joined, f.name)
             if isinstance(value, np.ndarray):
@@ -156,6 +163,51 @@ def test_blocks_combine_to_the_whole(gappy, name, kwargs):
             if isinstance(value, pd.DataFrame):
                 assert not any(np.shares_memory(value.to_numpy(), getattr(p, f.name).to_numpy())
                                for p in parts), f.name
+
+
+@dataclasses.dataclass(frozen=True, repr=False)
+class _Blocky(sc._results.Result):
+    """A result whose blocks differ in type: names of several widths, whole and decimal
+    numbers, a frame of one type in some blocks and of two in others."""
+    status: np.ndarray = sc._results.series()
+    value: np.ndarray = sc._results.series()
+    table: object = sc._results.detail()
+    method: str = sc._results.scalar()
+
+
+def _blocky(i: int, n: int):
+    rows = np.arange(n)
+    table = pd.DataFrame({"a": rows * 1.0, "b": rows * 2.0})
+    if i == 2:
+        table["b"] = table["b"].astype(np.int64)
+    return _Blocky(status=np.array(["ok" if i else "too short"] * n),
+                   value=(rows + 10 * i).astype(np.int32 if i % 2 else np.float64),
+                   table=table, method="m")
+
+
+def test_blocks_of_different_types_join_as_concatenated():
+    """Blocks whose arrays differ in type join to the common type, and frames of mixed
+    types are joined by pandas, in any order of arrival: the same as concatenating."""
+    from scrutiny._joined import Joined
+    sizes = [3, 4, 2, 5]
+    parts = [_blocky(i, n) for i, n in enumerate(sizes)]
+    expected = dict(status=np.concatenate([p.status for p in parts]),
+                    value=np.concatenate([p.value for p in parts]),
+                    table=pd.concat([p.table for p in parts]).reset_index(drop=True))
+    for order in ([0, 1, 2, 3], [3, 1, 0, 2], [2, 3, 1, 0]):
+        for known in (sizes, None):
+            joined = Joined(known)
+            for i in order:
+                joined.add(i, parts[i])
+            out = joined.result()
+            assert out.status.dtype == expected["status"].dtype
+            assert_array_equal(out.status, expected["status"])
+            assert out.value.dtype == expected["value"].dtype
+            assert_array_equal(out.value, expected["value"])
+            pd.testing.assert_frame_equal(out.table, expected["table"], check_exact=True)
+            assert out.method == "m"
+    with pytest.raises(ValueError, match="a block of 4 series gave 3 rows"):
+        Joined([4, 3]).add(0, parts[0])
 
 
 def test_series_gathered_one_by_one(client, counts, monkeypatch):
@@ -176,19 +228,40 @@ def test_series_gathered_one_by_one(client, counts, monkeypatch):
     assert computed == ["threads"]
 
 
+def test_values_fetched_from_the_workers(client, counts, monkeypatch):
+    """Values come from the workers holding them (pickle protocol 5: arrays as they are), not
+    through the scheduler (protocol 4: every array copied into the pickle and out of it),
+    unless the client was made with direct_to_workers=False."""
+    asked = []
+    gather = client.gather
+    monkeypatch.setattr(client, "gather", lambda futures, direct=None, **kw:
+                        asked.append(direct) or gather(futures, direct=direct, **kw))
+    blocks = da.from_array(counts, chunks=(16, 36))
+    _same(sc.count_trend(counts), sc.count_trend(blocks))
+    x, n = counts[:, 0], counts[:, 0] + 50
+    _same(sc.funnel(x, n), sc.funnel(da.from_array(x, chunks=20), da.from_array(n, chunks=20)))
+    assert len(asked) > 3 and all(d is True for d in asked)
+    asked.clear()
+    monkeypatch.setattr(client, "direct_to_workers", False)
+    _same(sc.count_trend(counts), sc.count_trend(blocks))
+    assert asked and all(d is False for d in asked)
+
+
 def test_series_blocks_shared_between_workers(client, counts):
     """Blocks kept on one worker are shared out: each worker runs its share of them."""
     from scrutiny.distributed import _homes, _series_blocks
     first, second = sorted(client.nthreads())
     lazy = client.persist(da.from_array(counts, chunks=(6, 36)), workers=[first])  # 10 blocks
     distributed.wait(lazy)
-    homes = _homes(client, lazy, _series_blocks(lazy, 100))
+    homes = _homes(client, lazy, _series_blocks(lazy, 100)[0])
     assert homes.count(first) == homes.count(second) == 5 and homes[:5] == [first] * 5
     with distributed.get_task_stream(client) as stream:
         _same(sc.count_trend(counts), sc.count_trend(lazy))
     ran = [t["worker"] for t in stream.data if str(t["key"]).startswith("count_trend")]
     assert sorted(ran) == sorted(homes)
-    assert _homes(client, da.from_array(counts, chunks=(6, 36)), _series_blocks(lazy, 100)) == \
+    blocks, sizes = _series_blocks(lazy, 100)
+    assert sizes == [6] * 10
+    assert _homes(client, da.from_array(counts, chunks=(6, 36)), blocks) == \
         [None] * 10                                  # not on the cluster: the scheduler places
 
 

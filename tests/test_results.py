@@ -131,6 +131,36 @@ def test_a_table_field_is_the_frame_and_stays_out_of_repr():
     assert "table" not in repr(res) and "table" in res.to_dict()
 
 
+def test_a_fresh_frame_is_held_and_any_other_copied():
+    """A frame made on a block the core has just returned (marked fresh) is the result's
+    own, uncopied; any other frame given to a result is copied, so the caller's stays apart."""
+    given = pd.DataFrame({"a": [1.0, 2.0]})
+    fresh = _r.fresh(pd.DataFrame(np.array([[1.0], [2.0]]), columns=["a"], copy=False))
+    held = dataclasses.replace(toy(), table_of=given)
+    assert held.table_of is not given and not np.shares_memory(held.table_of.to_numpy(),
+                                                                given.to_numpy())
+    assert dataclasses.replace(toy(), table_of=fresh).table_of is fresh
+
+
+def test_count_trend_holds_its_coefficient_frames_uncopied():
+    """The coefficient frames of several series are the core's blocks: counting the result's
+    memory at its peak finds the output (and the kernel's scratch), not a second copy of the
+    three 13-column frames (which took the peak to 1.8x the output)."""
+    import tracemalloc
+    y = np.random.default_rng(5).poisson(10.0, (20_000, 36)).astype(float)
+    scrutiny.count_trend(y[:10], period=12)
+    tracemalloc.start()
+    try:
+        res = scrutiny.count_trend(y, period=12, threads=1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    output = sum(v.nbytes if isinstance(v, np.ndarray) else v.memory_usage(index=False).sum()
+                 for v in vars(res).values() if isinstance(v, (np.ndarray, pd.DataFrame)))
+    assert output > 20_000 * 3 * 13 * 8
+    assert peak < 1.2 * output, (peak, output)
+
+
 def test_none_in_a_per_unit_field_is_a_column_of_nan():
     res = scrutiny.disparity_indices([12, 30, 18], [1000, 1500, 1200])
     assert res.lower is None

@@ -197,15 +197,16 @@ def _values(value) -> np.ndarray:
     return np.asarray(value)
 
 
-# Arrays the C core has just made, that no caller can hold (by id, held weakly): views of them
-# need no copy.  See :func:`fresh`.
+# Arrays the C core has just made, and pandas objects made on them alone, that no caller can
+# hold (by id, held weakly): a result holds them (or views of them) uncopied.  See :func:`fresh`.
 _FRESH: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
 
 
-def fresh(block: np.ndarray) -> np.ndarray:
-    """Mark ``block``, an array the core has just returned, as fresh: a result may hold views
-    of it (e.g. the estimates and limits of one output block) without the copy that every
-    other view gets.  Returns ``block``."""
+def fresh(block):
+    """Mark ``block`` as fresh: an array the core has just returned, whose views a result may
+    hold (e.g. the estimates and limits of one output block) without the copy that every other
+    view gets; or a pandas object made on such an array, which a result holds without the copy
+    that every other pandas object gets.  Returns ``block``."""
     _FRESH[id(block)] = block
     return block
 
@@ -219,14 +220,14 @@ def _root(value: np.ndarray) -> np.ndarray:
 def _owned(value):
     """``value`` holding no memory of anything else: an array that is a view becomes a copy
     (unless it views a :func:`fresh` block), and arrays are made read-only; a pandas object is
-    copied; tuples, lists and dicts of them likewise."""
+    copied (unless it is fresh); tuples, lists and dicts of them likewise."""
     if isinstance(value, np.ndarray):
         if value.base is not None and _FRESH.get(id(root := _root(value))) is not root:
             value = value.copy()
         value.flags.writeable = False
         return value
     if hasattr(value, "to_numpy") and hasattr(value, "copy") and hasattr(value, "index"):
-        return value.copy(deep=True)
+        return value if _FRESH.get(id(value)) is value else value.copy(deep=True)
     if isinstance(value, (tuple, list)):
         items = [_owned(v) for v in value]
         if any(a is not b for a, b in zip(items, value)):

@@ -21,6 +21,7 @@ import sys
 
 import numpy as np
 
+from . import _joined
 from . import _results
 from . import _validation
 
@@ -60,8 +61,26 @@ _FUNCTIONS: dict = {}
 
 
 def _compute(*collections, scheduler=None):
+    """The collections computed (``dask.compute``); on the cluster of a distributed client,
+    the values are fetched from the workers directly (see :func:`_fetch`)."""
     import dask
-    return dask.compute(*collections, scheduler=scheduler)
+    client = _client(scheduler)
+    if client is None:
+        return dask.compute(*collections, scheduler=scheduler)
+    futures = client.compute(list(collections))
+    values = _fetch(client, futures)
+    for future in futures:
+        future.release()
+    return tuple(values)
+
+
+def _fetch(client, futures):
+    """The values of ``futures``, fetched from the workers holding them, not through the
+    scheduler (unless the client was made with ``direct_to_workers=False``; the client falls
+    back to the scheduler for values it cannot fetch).  The scheduler passes values on as
+    pickle protocol 4, which copies every array into the pickle (on the worker, and again
+    out of it here), while a worker sends them with protocol 5: the arrays as they are."""
+    return client.gather(futures, direct=client.direct_to_workers is not False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -176,61 +195,27 @@ def _object_index(frame):
 # ---------------------------------------------------------------------------------------------
 # Series: blocks of rows (arrays) or of columns (wide frames), one in-memory call per block
 
-def _combine(results: list):
-    """One result from the results of consecutive blocks of series (fields by their roles).
-    The joined frames are the result's own: they skip the copy that a frame given to a result
-    gets (one copy of the values, not two)."""
-    import pandas as pd
-    first = results[0]
-    if len(results) == 1:
-        return first
-    fields, frames = {}, {}
-    for f in (f for f in dataclasses.fields(first) if f.init):
-        values = [getattr(r, f.name) for r in results]
-        if isinstance(values[0], np.ndarray) and (_results.role(f) != _results.SCALAR):
-            fields[f.name] = np.concatenate(values, axis=0)
-        elif isinstance(values[0], pd.DataFrame):
-            frames[f.name] = _concat_frames(values)
-        elif isinstance(values[0], pd.Index) and _results.role(f) == _results.LABEL:
-            fields[f.name] = values[0].append(values[1:])
-    result = dataclasses.replace(first, **fields, **dict.fromkeys(frames))
-    for name, frame in frames.items():
-        object.__setattr__(result, name, frame)
-    return result
-
-
-def _concat_frames(frames: list):
-    """Frames of the same columns one below the other (a range index renumbered); one copy of
-    the values when every column has the same dtype."""
-    import pandas as pd
-    first = frames[0]
-    ranged = isinstance(first.index, pd.RangeIndex)
-    if len(set(first.dtypes)) != 1 or first.columns.nlevels > 1:
-        joined = pd.concat(frames)
-        return joined.reset_index(drop=True) if ranged else joined
-    index = pd.RangeIndex(sum(len(f) for f in frames)) if ranged else \
-        first.index.append([f.index for f in frames[1:]])
-    values = np.concatenate([f.to_numpy() for f in frames])
-    return pd.DataFrame(values, index=index, columns=first.columns, copy=False)
-
-
 SERIES_PER_BLOCK = 25_000   # the series of one task when a wide frame is split by columns
 
 
 def _series_blocks(collection, width: int):
     """Delayed in-memory blocks of series: row blocks of a 2-D Dask Array (whole rows, as
-    chunked), blocks of ``width`` columns of a wide Dask DataFrame, or a whole 1-D array."""
+    chunked), blocks of ``width`` columns of a wide Dask DataFrame, or a whole 1-D array; and
+    the number of series of each block (None when the chunks are unknown)."""
     import dask
     import pandas as pd
     if hasattr(collection, "columns"):           # wide frame: one series per column
         columns = list(collection.columns)
         whole = collection.repartition(npartitions=1).to_delayed()[0]
-        return [dask.delayed(pd.DataFrame.__getitem__)(whole, columns[i:i + width])
-                for i in range(0, len(columns), width)]
+        starts = range(0, len(columns), width)
+        return ([dask.delayed(pd.DataFrame.__getitem__)(whole, columns[i:i + width])
+                 for i in starts], [len(columns[i:i + width]) for i in starts])
     if collection.ndim == 1:
-        return [collection.rechunk(-1).to_delayed()[0]]
+        return [collection.rechunk(-1).to_delayed()[0]], [1]
     rows = collection.rechunk({1: -1})
-    return list(rows.to_delayed()[:, 0])
+    sizes = rows.chunks[0]
+    return list(rows.to_delayed()[:, 0]), \
+        None if any(math.isnan(s) for s in sizes) else list(sizes)
 
 
 def _series(func, y, *args, scheduler=None, series_per_block=SERIES_PER_BLOCK, **kwargs):
@@ -238,14 +223,18 @@ def _series(func, y, *args, scheduler=None, series_per_block=SERIES_PER_BLOCK, *
     import dask
     if "value" in kwargs:                      # the tidy form: whole groups per partition
         return _tidy_series(func, y, args, kwargs, scheduler)
-    blocks = _series_blocks(y, series_per_block)
+    blocks, sizes = _series_blocks(y, series_per_block)
     client = _client(scheduler)
     tasks = []
     for block, home in zip(blocks, _homes(client, y, blocks)):
         with dask.annotate(**({} if home is None else
                               {"workers": [home], "allow_other_workers": True})):
             tasks.append(dask.delayed(func)(block, *args, **kwargs))
-    return _combine(_gathered(tasks, client, scheduler))
+    joined = _joined.Joined(sizes)
+    for i, result in _each_done(tasks, client, scheduler):
+        joined.add(i, result)
+        del result                              # a placed block is let go of
+    return joined.result()
 
 
 def _homes(client, collection, blocks: list) -> list:
@@ -275,19 +264,23 @@ def _homes(client, collection, blocks: list) -> list:
     return homes
 
 
-def _gathered(tasks: list, client, scheduler) -> list:
-    """The values of delayed ``tasks``, in order.  On the cluster of a distributed ``client``
-    each value is brought back as soon as its task is done, while the others run, and let go
-    of there (``dask.compute``, for other schedulers, brings them once every task is done)."""
+def _each_done(tasks: list, client, scheduler):
+    """(position, value) of each of the delayed ``tasks``.  On the cluster of a distributed
+    ``client`` the values are brought back as their tasks end, while the others run (those
+    done since the last fetch in one fetch), and let go of there (``dask.compute``, for other
+    schedulers, brings them once every task is done)."""
     if client is None:
-        return list(_compute(*tasks, scheduler=scheduler))
+        yield from enumerate(_compute(*tasks, scheduler=scheduler))
+        return
     from distributed import as_completed
     futures = client.compute(tasks)
-    values = {}
-    for future, value in as_completed(futures, with_results=True):
-        values[future.key] = value
-        future.release()
-    return [values[f.key] for f in futures]
+    position = {f.key: i for i, f in enumerate(futures)}
+    for done in as_completed(futures).batches():      # those done since the last fetch
+        values = dict(zip([f.key for f in done], _fetch(client, done)))
+        for future in done:
+            future.release()
+        for key in list(values):                         # each let go of once placed
+            yield position[key], values.pop(key)
 
 
 def _client(scheduler):
@@ -324,7 +317,7 @@ def _tidy_series(func, df, args, kwargs, scheduler):
         first = frame.groupby(keys, sort=False, observed=True)["_row"].min()
         return result, first.reindex(_results.unit_labels(result)).to_numpy()
     parts = _table_parts(_numbered(df), keys, run, scheduler)
-    joined = _combine([p[0] for p in parts])
+    joined = _joined.join([p[0] for p in parts])
     labels = _results.unit_labels(joined)
     order = labels.argsort() if len(keys) == 1 else np.argsort(
         np.concatenate([p[1] for p in parts]), kind="stable")

@@ -169,12 +169,13 @@ def _warn_collapsed(func: str, fit: dict, collapsed: np.ndarray, p: int, single:
 
 def _frame_or_series(values: np.ndarray, names, single: bool, labels=None):
     """One series' coefficients as a Series by term; several as a DataFrame (series, indexed
-    by their ``labels`` when they have them, x terms)."""
+    by their ``labels`` when they have them, x terms) on ``values``, a block the core has just
+    returned, which the result holds uncopied."""
     import pandas as pd
 
     if single:
         return pd.Series(values[0], index=names)
-    return pd.DataFrame(values, columns=names, index=labels, copy=False)
+    return _r.fresh(pd.DataFrame(values, columns=names, index=labels, copy=False))
 
 
 _out = _batch.single
