@@ -492,7 +492,10 @@ def test_default_path_imports_no_dask():
     assert out.stdout.strip() == "[]"
 
 
-def test_screen_on_the_cluster(client, tmp_path):
+def test_screen_on_the_cluster(client, tmp_path, monkeypatch):
+    """The screen with a scheduler equals the screen in memory; its series go to the workers
+    as an array in blocks, each block's trend tests, count trend and change points a task."""
+    monkeypatch.setattr(sc.distributed, "SERIES_PER_BLOCK", 20)
     folder = tmp_path / "archive"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -503,8 +506,14 @@ def test_screen_on_the_cluster(client, tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         expected = screen(table)
-        got = screen(table, scheduler=client.scheduler.address)
+        with distributed.get_task_stream(client) as stream:
+            got = screen(table, scheduler=client.scheduler.address)
     pd.testing.assert_frame_equal(expected, got, check_exact=True)
+    blocks = -(-len(expected) // 20)
+    assert blocks > 2
+    ran = [str(t["key"]).split("-")[0] for t in stream.data]
+    for name in ("mann_kendall", "sen_slope", "count_trend", "changepoints"):
+        assert ran.count(name) == blocks, name
 
 
 def test_read_one_file_and_months(client, street_folders):

@@ -161,6 +161,38 @@ def test_count_trend_holds_its_coefficient_frames_uncopied():
     assert peak < 1.2 * output, (peak, output)
 
 
+def test_results_pickle_whole_with_small_arrays_per_unit_packed():
+    """A result pickles and unpickles to the same fields (as sent between a Dask cluster's
+    processes), read-only; a field of one small array per series (change positions, segment
+    means) is packed as one array, so its pickle does not grow by an array a series."""
+    import pickle
+    rng = np.random.default_rng(8)
+    y = rng.poisson(np.repeat([[5.0] * 18 + [12.0] * 18], 2_000, axis=0)).astype(float)
+    y[0] = 3.0                                      # a constant series: no change
+    res = scrutiny.changepoints(y, cost="poisson")
+    buffers = []
+    data = pickle.dumps(res, protocol=5, buffer_callback=buffers.append)
+    assert len(data) < 20_000 + 60 * len(y)        # strings of status; not an array a series
+    back = pickle.loads(data, buffers=buffers)
+    assert type(back) is type(res)
+    for f in dataclasses.fields(res):
+        a, b = getattr(res, f.name), getattr(back, f.name)
+        if isinstance(a, np.ndarray):
+            assert not b.flags.writeable, f.name
+            if a.dtype == object:
+                assert all(type(u) is type(v) and np.array_equal(u, v) and
+                           getattr(u, "dtype", None) == getattr(v, "dtype", None)
+                           for u, v in zip(a, b)), f.name
+            else:
+                np.testing.assert_array_equal(a, b, err_msg=f.name)
+        else:
+            assert a == b or (a is None and b is None), f.name
+    assert len(back.positions[0]) == 0 and len(back.positions[1]) >= 1
+    mixed = np.empty(3, dtype=object)
+    mixed[:] = [np.arange(2), np.arange(3.0), None]     # not one numeric type: left as is
+    assert _r._Ragged.packed(mixed) is mixed
+
+
 def test_none_in_a_per_unit_field_is_a_column_of_nan():
     res = scrutiny.disparity_indices([12, 30, 18], [1000, 1500, 1200])
     assert res.lower is None

@@ -217,6 +217,36 @@ def _root(value: np.ndarray) -> np.ndarray:
     return value
 
 
+@dataclasses.dataclass(frozen=True)
+class _Ragged:
+    """A 1-D object array of 1-D arrays of one numeric type, as one array and their lengths."""
+
+    flat: np.ndarray
+    lengths: np.ndarray
+    writeable: bool
+
+    @classmethod
+    def packed(cls, value):
+        """``value`` packed when it is such an array (of two or more), else ``value``."""
+        if not (isinstance(value, np.ndarray) and value.dtype == object and value.ndim == 1
+                and value.size > 1):
+            return value
+        items = value.tolist()
+        kind = getattr(items[0], "dtype", None)
+        if kind is None or kind == object or not all(
+                type(a) is np.ndarray and a.ndim == 1 and a.dtype == kind for a in items):
+            return value
+        return cls(np.concatenate(items), np.fromiter(map(len, items), np.int64, len(items)),
+                   bool(value.flags.writeable))
+
+    def unpacked(self) -> np.ndarray:
+        out = np.empty(self.lengths.size, dtype=object)
+        for i, part in enumerate(np.split(self.flat, np.cumsum(self.lengths)[:-1])):
+            out[i] = part
+        out.flags.writeable = self.writeable
+        return out
+
+
 def _owned(value):
     """``value`` holding no memory of anything else: an array that is a view becomes a copy
     (unless it views a :func:`fresh` block), and arrays are made read-only; a pandas object is
@@ -251,6 +281,20 @@ class Result:
             owned = _owned(value)
             if owned is not value:
                 object.__setattr__(self, f.name, owned)
+
+    def __getstate__(self):
+        """The attributes to pickle (as for a result sent between the processes of a Dask
+        cluster), a field of small arrays one per unit (change positions, segment means ...)
+        packed as one array and their lengths: pickled in one piece, not one per unit."""
+        return {name: _Ragged.packed(value) for name, value in self.__dict__.items()}
+
+    def __setstate__(self, state):
+        for name, value in state.items():
+            if isinstance(value, _Ragged):
+                value = value.unpacked()
+            elif isinstance(value, np.ndarray):
+                value.flags.writeable = False        # read-only, as every result's arrays
+            object.__setattr__(self, name, value)
 
     @classmethod
     def _fields_with(cls, *roles: str) -> list[dataclasses.Field]:

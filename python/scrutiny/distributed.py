@@ -67,11 +67,7 @@ def _compute(*collections, scheduler=None):
     client = _client(scheduler)
     if client is None:
         return dask.compute(*collections, scheduler=scheduler)
-    futures = client.compute(list(collections))
-    values = _fetch(client, futures)
-    for future in futures:
-        future.release()
-    return tuple(values)
+    return tuple(_fetch(client, client.compute(list(collections))))
 
 
 def _fetch(client, futures):

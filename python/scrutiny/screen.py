@@ -376,23 +376,27 @@ def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=
 
 
 def _on_cluster(wide):
-    """The months x series frame as a Dask DataFrame held by the cluster's workers, so that
-    the series functions below run there, block by block (:mod:`scrutiny.distributed`)."""
-    import dask.dataframe as dd
-    return dd.from_pandas(wide, npartitions=1).persist()
+    """The series of the months x series frame as a Dask Array held by the cluster's workers
+    (one series a row, in blocks of :data:`scrutiny.distributed.SERIES_PER_BLOCK`), so that
+    the series functions below run there, block by block (:mod:`scrutiny.distributed`).  An
+    array, not a frame of as many columns as series: Dask's frames are made for many rows
+    of few columns, and a frame of 500,000 columns took a minute a function."""
+    import dask.array as da
+    from .distributed import SERIES_PER_BLOCK
+    series = np.ascontiguousarray(wide.to_numpy(dtype=float).T)
+    return da.from_array(series, chunks=(SERIES_PER_BLOCK, -1), name=False).persist()
 
 
 def _screen(wide, out, area, population, per, changes, threads, step, lazy=None):
     """The screen's columns beside the series' labels ``out``, from the months x series
-    frame ``wide`` (its series analysed from ``lazy``, the same frame on a Dask cluster, when
-    given); ``step(name)`` is called after each step."""
+    frame ``wide`` (its series analysed from ``lazy``, the same series as a Dask Array on a
+    cluster, when given); ``step(name)`` is called after each step."""
     import pandas as pd
 
     values = wide.to_numpy()
-    if lazy is None:   # one series per row, dated by the months: no labels to carry
-        series, dated = np.ascontiguousarray(values.T), {"t": wide.index}
-    else:
-        series, dated = lazy, {}
+    # one series per row, dated by the months: no labels to carry
+    series = np.ascontiguousarray(values.T) if lazy is None else lazy
+    dated = {"t": wide.index}
     latest = np.nansum(values[-LATEST:], axis=0)
     previous = (np.nansum(values[-2 * LATEST:-LATEST], axis=0) if len(wide.index) > LATEST
                 else np.full(values.shape[1], np.nan))
