@@ -118,6 +118,20 @@ def test_series_wide_frame(client, counts):
           sc.changepoints(lazy, cost="poisson", series_per_block=16))
 
 
+def test_series_wide_frame_kept_on_the_cluster(client, counts):
+    """A wide frame of one partition kept on the cluster is used as kept: each task takes its
+    columns from it, and nothing computes the frame again (under a new key, where the worker
+    would measure it column by column) or keeps a block of columns as a frame of its own."""
+    wide = pd.DataFrame(counts.T, index=pd.period_range("2022-01", periods=36, freq="M"),
+                        columns=[f"E{i:03d}" for i in range(len(counts))])
+    kept = dd.from_pandas(wide, npartitions=1).persist()
+    distributed.wait(kept)
+    with distributed.get_task_stream(client) as stream:
+        _same(sc.count_trend(wide, period=12), sc.count_trend(kept, period=12,
+                                                              series_per_block=16))
+    assert sorted(str(t["key"]).split("-")[0] for t in stream.data) == ["_columns"] * 4
+
+
 SERIES = [("mann_kendall", {}), ("sen_slope", {"conf": (0.9, 0.95)}),
           ("count_trend", {"period": 12}), ("changepoints", {"cost": "poisson"})]
 
@@ -253,13 +267,13 @@ def test_series_blocks_shared_between_workers(client, counts):
     first, second = sorted(client.nthreads())
     lazy = client.persist(da.from_array(counts, chunks=(6, 36)), workers=[first])  # 10 blocks
     distributed.wait(lazy)
-    homes = _homes(client, lazy, _series_blocks(lazy, 100)[0])
+    homes = _homes(client, lazy, _series_blocks(lazy)[0])
     assert homes.count(first) == homes.count(second) == 5 and homes[:5] == [first] * 5
     with distributed.get_task_stream(client) as stream:
         _same(sc.count_trend(counts), sc.count_trend(lazy))
     ran = [t["worker"] for t in stream.data if str(t["key"]).startswith("count_trend")]
     assert sorted(ran) == sorted(homes)
-    blocks, sizes = _series_blocks(lazy, 100)
+    blocks, sizes = _series_blocks(lazy)
     assert sizes == [6] * 10
     assert _homes(client, da.from_array(counts, chunks=(6, 36)), blocks) == \
         [None] * 10                                  # not on the cluster: the scheduler places

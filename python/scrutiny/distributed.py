@@ -194,18 +194,10 @@ def _object_index(frame):
 SERIES_PER_BLOCK = 25_000   # the series of one task when a wide frame is split by columns
 
 
-def _series_blocks(collection, width: int):
-    """Delayed in-memory blocks of series: row blocks of a 2-D Dask Array (whole rows, as
-    chunked), blocks of ``width`` columns of a wide Dask DataFrame, or a whole 1-D array; and
-    the number of series of each block (None when the chunks are unknown)."""
-    import dask
-    import pandas as pd
-    if hasattr(collection, "columns"):           # wide frame: one series per column
-        columns = list(collection.columns)
-        whole = collection.repartition(npartitions=1).to_delayed()[0]
-        starts = range(0, len(columns), width)
-        return ([dask.delayed(pd.DataFrame.__getitem__)(whole, columns[i:i + width])
-                 for i in starts], [len(columns[i:i + width]) for i in starts])
+def _series_blocks(collection):
+    """Delayed in-memory blocks of series of a Dask Array: row blocks of a 2-D array (whole
+    rows, as chunked) or the whole of a 1-D array; and the number of series of each block
+    (None when the chunks are unknown)."""
     if collection.ndim == 1:
         return [collection.rechunk(-1).to_delayed()[0]], [1]
     rows = collection.rechunk({1: -1})
@@ -214,18 +206,43 @@ def _series_blocks(collection, width: int):
         None if any(math.isnan(s) for s in sizes) else list(sizes)
 
 
+def _column_blocks(func, frame, width: int, args, kwargs, client=None):
+    """Delayed calls of ``func`` on blocks of ``width`` columns of a wide Dask DataFrame (one
+    series a column), and the number of series of each.  Each task takes its columns from the
+    whole frame itself: a block made a frame of its own, kept on a worker, would be measured
+    there column by column (Dask's ``sizeof``: seconds for 100,000 columns).  A frame of one
+    partition kept on the cluster of ``client`` is used as kept (``to_delayed`` would copy it
+    under a new key, measured again)."""
+    import dask
+    n = len(frame.columns)
+    kept = client.futures_of(frame) if client is not None and frame.npartitions == 1 else []
+    whole = kept[0] if len(kept) == 1 else \
+        frame.repartition(npartitions=1).to_delayed()[0]
+    starts = range(0, n, width)
+    return ([dask.delayed(_columns)(func, whole, i, min(i + width, n), args, kwargs)
+             for i in starts], [min(width, n - i) for i in starts])
+
+
+def _columns(func, frame, lo: int, hi: int, args, kwargs):
+    """``func`` on the columns lo:hi of a wide frame."""
+    return func(frame.iloc[:, lo:hi], *args, **kwargs)
+
+
 def _series(func, y, *args, scheduler=None, series_per_block=SERIES_PER_BLOCK, **kwargs):
     """A series function on every block of series, the results joined in order."""
     import dask
     if "value" in kwargs:                      # the tidy form: whole groups per partition
         return _tidy_series(func, y, args, kwargs, scheduler)
-    blocks, sizes = _series_blocks(y, series_per_block)
     client = _client(scheduler)
-    tasks = []
-    for block, home in zip(blocks, _homes(client, y, blocks)):
-        with dask.annotate(**({} if home is None else
-                              {"workers": [home], "allow_other_workers": True})):
-            tasks.append(dask.delayed(func)(block, *args, **kwargs))
+    if hasattr(y, "columns"):                  # wide frame: one series per column
+        tasks, sizes = _column_blocks(func, y, series_per_block, args, kwargs, client)
+    else:
+        blocks, sizes = _series_blocks(y)
+        tasks = []
+        for block, home in zip(blocks, _homes(client, y, blocks)):
+            with dask.annotate(**({} if home is None else
+                                  {"workers": [home], "allow_other_workers": True})):
+                tasks.append(dask.delayed(func)(block, *args, **kwargs))
     joined = _joined.Joined(sizes)
     for i, result in _each_done(tasks, client, scheduler):
         joined.add(i, result)
