@@ -7,6 +7,11 @@
    (``--series``): the time per series shows whether the screen scales linearly.  The
    table step (counts table checked, series laid out as months x series) and each family's
    step are timed too.
+   With Dask installed (and without ``--no-cluster``), the same screens run with
+   ``scheduler=`` a ``distributed.LocalCluster`` of 2 worker processes (one thread each),
+   started here: the series go to the workers as a Dask Array and the trend tests, count
+   trends and change points run there (target: within 1.5x of in memory); the tables are
+   checked equal.
 2. Files to screen, end to end: a synthetic archive of R records x 36 months
    (``scrutiny.data.write_policeuk_archive``, timed too) read and counted by LSOA
    (``counts_table`` of the folder: ``read_policeuk`` + ``aggregate_policeuk``), then the
@@ -19,6 +24,7 @@ Times are medians of ``--repeats`` runs (default 3).  Run
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
@@ -65,6 +71,26 @@ def counts(rng, series: int) -> pd.DataFrame:
         "count": values})
 
 
+@contextlib.contextmanager
+def local_cluster(wanted: bool):
+    """The address of a LocalCluster of 2 single-threaded worker processes (None when not
+    wanted or Dask is not installed)."""
+    try:
+        import dask
+        import distributed
+    except ImportError:
+        wanted = False
+    if not wanted:
+        yield None
+        return
+    quiet = {"distributed.worker.profile.enabled": False,
+             "distributed.admin.system-monitor.gil.enabled": False}
+    with dask.config.set(quiet), distributed.LocalCluster(
+            n_workers=2, processes=True, threads_per_worker=1,
+            dashboard_address=None) as cluster:
+        yield cluster.scheduler_address
+
+
 def median_of(func, repeats: int):
     """Median wall time of ``repeats`` calls of ``func()``, and the last result."""
     times, result = [], None
@@ -89,7 +115,7 @@ def steps(table) -> dict:
     return out
 
 
-def in_memory(sizes, repeats: int) -> None:
+def in_memory(sizes, repeats: int, cluster=None) -> None:
     print(f"Screen of N series x {N_MONTHS} months from a counts table in memory, change "
           f"points included (target: {TARGET_SERIES:,} in <= {TARGET_SECONDS:g} s on 2 cores)")
     first = None
@@ -102,6 +128,11 @@ def in_memory(sizes, repeats: int) -> None:
         print(f"  {len(out):>9,} series: {seconds:6.2f} s ({per * 1e6:5.1f} us a series, "
               f"{per / first:4.2f} x the first size's; {per * TARGET_SERIES:5.1f} s at "
               f"{TARGET_SERIES:,}); steps alone: {parts}", flush=True)
+        if cluster is not None:
+            on, got = median_of(lambda: sc.screen(table, scheduler=cluster), repeats)
+            pd.testing.assert_frame_equal(out, got, check_exact=True)
+            print(f"  {'':>9}  on a LocalCluster of 2 worker processes: {on:6.2f} s, "
+                  f"{on / seconds:.2f} x in memory (target <= 1.5 x)", flush=True)
 
 
 def from_files(records: int, repeats: int) -> None:
@@ -132,6 +163,8 @@ def main(argv=None) -> int:
     parser.add_argument("--records", type=int, default=20_000_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-machine", action="store_true")
+    parser.add_argument("--no-cluster", action="store_true",
+                        help="skip the screens on a Dask LocalCluster")
     args = parser.parse_args(argv)
     if not args.no_machine:
         from run import machine_summary
@@ -139,7 +172,8 @@ def main(argv=None) -> int:
         print(machine_summary())
     print(f"Load average: {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
     warnings.simplefilter("ignore")    # series too short or all zero: statuses, not news
-    in_memory(args.series, args.repeats)
+    with local_cluster(not args.no_cluster) as address:
+        in_memory(args.series, args.repeats, address)
     if args.records:
         from_files(args.records, args.repeats)
     return 0
