@@ -118,6 +118,15 @@ def test_series_wide_frame(client, counts):
           sc.changepoints(lazy, cost="poisson", series_per_block=16))
 
 
+def test_series_of_unknown_chunk_sizes(client, counts):
+    """Row blocks of unknown sizes (an array from a frame's partitions) are kept until every
+    block is in, then joined in order."""
+    from scrutiny.distributed import _series_blocks
+    lazy = dd.from_pandas(pd.DataFrame(counts), npartitions=3).to_dask_array()
+    assert _series_blocks(lazy)[1] is None
+    _same(sc.count_trend(counts, period=12), sc.count_trend(lazy, period=12))
+
+
 def test_series_wide_frame_kept_on_the_cluster(client, counts):
     """A wide frame of one partition kept on the cluster is used as kept: each task takes its
     columns from it, and nothing computes the frame again (under a new key, where the worker
