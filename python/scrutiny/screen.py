@@ -20,7 +20,7 @@ from . import _validation as _v
 from .data.policeuk import aggregate_policeuk, read_policeuk
 from .models import count_trend
 from .multitest import multiple_testing
-from .segmentation import _segment, changepoints
+from .segmentation import _segment
 from .trend import mann_kendall, sen_slope
 
 __all__ = ["screen"]
@@ -366,7 +366,7 @@ def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=
             wide, out = _wide(table, [FORCE, *AREAS[area], TYPE])
             step("read and count")
             out = _screen(wide, out, area, population, per, changes, threads, step,
-                          None if client is None else _on_cluster(wide))
+                          None if client is None else _on_cluster(wide, client))
     finally:
         if bar is not None:
             bar.close()
@@ -375,16 +375,20 @@ def screen(data, area="lsoa", *, population=None, per=1000, changes=True, start=
     return out
 
 
-def _on_cluster(wide):
-    """The series of the months x series frame as a Dask Array held by the cluster's workers
-    (one series a row, in blocks of :data:`scrutiny.distributed.SERIES_PER_BLOCK`), so that
-    the series functions below run there, block by block (:mod:`scrutiny.distributed`).  An
-    array, not a frame of as many columns as series: Dask's frames are made for many rows
-    of few columns, and a frame of 500,000 columns took a minute a function."""
+def _on_cluster(wide, client):
+    """The series of the months x series frame as a Dask Array held by the workers of
+    ``client``'s cluster (one series a row), so that the series functions below run there,
+    block by block (:mod:`scrutiny.distributed`).  An array, not a frame of as many columns
+    as series: Dask's frames are made for many rows of few columns, and a frame of 500,000
+    columns took a minute a function.  Blocks of a quarter of a thread's share of the
+    series (so that a slow worker is caught up), from 2,000 to
+    :data:`scrutiny.distributed.SERIES_PER_BLOCK`."""
     import dask.array as da
     from .distributed import SERIES_PER_BLOCK
     series = np.ascontiguousarray(wide.to_numpy(dtype=float).T)
-    return da.from_array(series, chunks=(SERIES_PER_BLOCK, -1), name=False).persist()
+    threads = max(1, sum(client.nthreads().values()))
+    block = min(SERIES_PER_BLOCK, max(2_000, -(-len(series) // (4 * threads))))
+    return da.from_array(series, chunks=(block, -1), name=False).persist()
 
 
 def _screen(wide, out, area, population, per, changes, threads, step, lazy=None):
@@ -421,15 +425,10 @@ def _screen(wide, out, area, population, per, changes, threads, step, lazy=None)
                ct_pvalue=ct.pvalue, ct_status=ct.status,
                ct_qvalue=multiple_testing(np.asarray(ct.pvalue, float), "bh"))
     step("seasonal Poisson trend")
-    if changes:
-        if lazy is None:      # the arrays alone: no result object of 500,000 series
-            seg = _segment(series, cost="poisson", threads=threads, **dated)
-            col.update(cp_changes=seg.n_changes, cp_status=seg.labels)
-            start = seg.last_positions() + 1
-        else:
-            cp = changepoints(series, cost="poisson", threads=threads)
-            col.update(cp_changes=cp.n_changes, cp_status=cp.status)
-            start = np.array([p[-1] + 1 if len(p) else 0 for p in cp.positions])
+    if changes:           # the arrays alone: no result object of 500,000 series
+        found = _changes(series, wide.index, threads) if lazy is None else \
+            _changes_on_cluster(lazy, wide.index, threads)
+        col["cp_changes"], col["cp_status"], start = found
         col["cp_month"] = pd.Series(wide.index.take(start)).where(start > 0).array
     step("change points")
     within = np.zeros(len(out)) if area == "force" else out[FORCE].to_numpy()
@@ -437,6 +436,25 @@ def _screen(wide, out, area, population, per, changes, threads, step, lazy=None)
         latest, base, within, out[TYPE].to_numpy(), population)
     step("funnels")
     return pd.concat([out, pd.DataFrame(col, index=out.index)], axis=1)
+
+
+def _changes(series, months, threads):
+    """The screen's change points of series (one a row): their number, status and the
+    position of the first month of the latest level (0 without a change)."""
+    seg = _segment(series, cost="poisson", threads=threads, t=months)
+    return seg.n_changes, seg.labels, seg.last_positions() + 1
+
+
+def _changes_on_cluster(lazy, months, threads):
+    """:func:`_changes` on each block of series of a Dask Array on the workers (segmented on
+    ``threads`` threads, one by default, and scanned on one, as the series functions' tasks),
+    the blocks' arrays joined in order."""
+    import dask
+    from . import distributed
+    blocks = lazy.rechunk({1: -1}).to_delayed()[:, 0]
+    parts = distributed._compute(*[dask.delayed(distributed._on_one_core)(
+        _changes, block, months, threads or 1) for block in blocks])
+    return [np.concatenate([p[i] for p in parts]) for i in range(3)]
 
 
 def write_screen(table, out) -> list[Path]:
