@@ -398,9 +398,6 @@ def _screen(wide, out, area, population, per, changes, threads, step, lazy=None)
     import pandas as pd
 
     values = wide.to_numpy()
-    # one series per row, dated by the months: no labels to carry
-    series = np.ascontiguousarray(values.T) if lazy is None else lazy
-    dated = {"t": wide.index}
     latest = np.nansum(values[-LATEST:], axis=0)
     previous = (np.nansum(values[-2 * LATEST:-LATEST], axis=0) if len(wide.index) > LATEST
                 else np.full(values.shape[1], np.nan))
@@ -412,25 +409,22 @@ def _screen(wide, out, area, population, per, changes, threads, step, lazy=None)
         base = population.reindex(out[code].astype(str)).to_numpy(float)
         col["rate"] = latest / base * per
 
-    mk = mann_kendall(series, threads=threads, **dated)
-    sen = sen_slope(series, threads=threads, **dated)
-    col.update(mk_trend=mk.trend, mk_pvalue=mk.pvalue, mk_status=mk.status,
-               mk_qvalue=multiple_testing(np.asarray(mk.pvalue, float), "bh"),
-               sen_slope=sen.slope, sen_lower=sen.lower, sen_upper=sen.upper,
-               sen_status=sen.status)
-    step("Mann-Kendall and Sen")
     seasons = 12 if months.max() >= 2 * LATEST else None   # two years to see seasons
-    ct = count_trend(series, period=seasons, per="year", threads=threads, **dated)
-    col.update(ct_rate_ratio=ct.rate_ratio, ct_lower=ct.lower, ct_upper=ct.upper,
-               ct_pvalue=ct.pvalue, ct_status=ct.status,
-               ct_qvalue=multiple_testing(np.asarray(ct.pvalue, float), "bh"))
-    step("seasonal Poisson trend")
-    if changes:           # the arrays alone: no result object of 500,000 series
-        found = _changes(series, wide.index, threads) if lazy is None else \
-            _changes_on_cluster(lazy, wide.index, threads)
-        col["cp_changes"], col["cp_status"], start = found
+    if lazy is None:   # one series per row, dated by the months: no labels to carry
+        found = _series_columns(np.ascontiguousarray(values.T), wide.index, seasons, changes,
+                                threads, step)
+    else:
+        found = _series_columns_on_cluster(lazy, wide.index, seasons, changes, threads)
+        for name in ("Mann-Kendall and Sen", "seasonal Poisson trend", "change points"):
+            step(name)
+    start = found.pop("cp_start", None)
+    for name, value in found.items():
+        col[name] = value
+        if name in ("mk_status", "ct_status"):   # q-values across every series
+            col[name[:3] + "qvalue"] = multiple_testing(
+                np.asarray(found[name[:3] + "pvalue"], float), "bh")
+    if start is not None:
         col["cp_month"] = pd.Series(wide.index.take(start)).where(start > 0).array
-    step("change points")
     within = np.zeros(len(out)) if area == "force" else out[FORCE].to_numpy()
     col["funnel_z"], col["funnel_flag"] = _funnel_flags(
         latest, base, within, out[TYPE].to_numpy(), population)
@@ -438,23 +432,43 @@ def _screen(wide, out, area, population, per, changes, threads, step, lazy=None)
     return pd.concat([out, pd.DataFrame(col, index=out.index)], axis=1)
 
 
-def _changes(series, months, threads):
-    """The screen's change points of series (one a row): their number, status and the
-    position of the first month of the latest level (0 without a change)."""
-    seg = _segment(series, cost="poisson", threads=threads, t=months)
-    return seg.n_changes, seg.labels, seg.last_positions() + 1
+def _series_columns(series, months, seasons, changes, threads, step=None) -> dict:
+    """The screen's columns of series (one a row, dated by ``months``) from Mann-Kendall and
+    Sen, the count trend and the change points (as arrays alone: no result object of 500,000
+    series), in order; the change points' ``cp_start``, the position of the first month of
+    the latest level (0 without a change).  q-values are left to the caller: they need every
+    series.  ``step(name)`` is called after each step."""
+    mk = mann_kendall(series, threads=threads, t=months)
+    sen = sen_slope(series, threads=threads, t=months)
+    col = dict(mk_trend=mk.trend, mk_pvalue=mk.pvalue, mk_status=mk.status,
+               sen_slope=sen.slope, sen_lower=sen.lower, sen_upper=sen.upper,
+               sen_status=sen.status)
+    if step is not None:
+        step("Mann-Kendall and Sen")
+    ct = count_trend(series, period=seasons, per="year", threads=threads, t=months)
+    col.update(ct_rate_ratio=ct.rate_ratio, ct_lower=ct.lower, ct_upper=ct.upper,
+               ct_pvalue=ct.pvalue, ct_status=ct.status)
+    if step is not None:
+        step("seasonal Poisson trend")
+    if changes:
+        seg = _segment(series, cost="poisson", threads=threads, t=months)
+        col.update(cp_changes=seg.n_changes, cp_status=seg.labels,
+                   cp_start=seg.last_positions() + 1)
+    if step is not None:
+        step("change points")
+    return col
 
 
-def _changes_on_cluster(lazy, months, threads):
-    """:func:`_changes` on each block of series of a Dask Array on the workers (segmented on
-    ``threads`` threads, one by default, and scanned on one, as the series functions' tasks),
-    the blocks' arrays joined in order."""
+def _series_columns_on_cluster(lazy, months, seasons, changes, threads) -> dict:
+    """:func:`_series_columns` of each block of series of a Dask Array, on the workers (on
+    ``threads`` threads, one by default, the inputs scanned on one, as the series functions'
+    tasks): one task a block, whose columns alone come back; joined in order."""
     import dask
     from . import distributed
     blocks = lazy.rechunk({1: -1}).to_delayed()[:, 0]
     parts = distributed._compute(*[dask.delayed(distributed._on_one_core)(
-        _changes, block, months, threads or 1) for block in blocks])
-    return [np.concatenate([p[i] for p in parts]) for i in range(3)]
+        _series_columns, block, months, seasons, changes, threads or 1) for block in blocks])
+    return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
 
 
 def write_screen(table, out) -> list[Path]:
