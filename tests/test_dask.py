@@ -139,6 +139,9 @@ def test_series_wide_frame_kept_on_the_cluster(client, counts):
         _same(sc.count_trend(wide, period=12), sc.count_trend(kept, period=12,
                                                               series_per_block=16))
     assert sorted(str(t["key"]).split("-")[0] for t in stream.data) == ["_columns"] * 4
+    some = [f"E{i:03d}" for i in range(50, 10, -3)]         # a frame made from the kept one
+    _same(sc.count_trend(wide[some], period=12),
+          sc.count_trend(kept[some], period=12, series_per_block=4))
 
 
 SERIES = [("mann_kendall", {}), ("sen_slope", {"conf": (0.9, 0.95)}),

@@ -215,12 +215,23 @@ def _column_blocks(func, frame, width: int, args, kwargs, client=None):
     under a new key, measured again)."""
     import dask
     n = len(frame.columns)
-    kept = client.futures_of(frame) if client is not None and frame.npartitions == 1 else []
-    whole = kept[0] if len(kept) == 1 else \
-        frame.repartition(npartitions=1).to_delayed()[0]
+    whole = _kept_whole(frame, client)
+    if whole is None:
+        whole = frame.repartition(npartitions=1).to_delayed()[0]
     starts = range(0, n, width)
     return ([dask.delayed(_columns)(func, whole, i, min(i + width, n), args, kwargs)
              for i in starts], [min(width, n - i) for i in starts])
+
+
+def _kept_whole(frame, client):
+    """The future of a Dask DataFrame of one partition that is itself kept on the cluster of
+    ``client`` (persisted; not a frame made from a kept one, whose futures are those of the
+    frame it was made from), or None."""
+    if client is None or frame.npartitions != 1 or \
+            type(getattr(frame, "expr", None)).__name__ != "FromGraph":
+        return None
+    kept = client.futures_of(frame)
+    return kept[0] if len(kept) == 1 else None
 
 
 def _columns(func, frame, lo: int, hi: int, args, kwargs):
