@@ -101,8 +101,9 @@ def counts_table(data, area: str = "lsoa", *, start=None, end=None):
     table.attrs = {k: table.attrs[k] for k in _KEPT if k in table.attrs}
     values = _v.as_float_array(table[COUNT], "count", allow_empty=True)
     missing = np.isnan(values)
-    observed = np.where(missing, 0.0, values) if missing.any() else values
-    _v.counts(values[~missing] if missing.any() else values, "count",
+    gaps = bool(missing.any())
+    observed = np.where(missing, 0.0, values) if gaps else values
+    _v.counts(values[~missing] if gaps else values, "count",
               allow_empty=True)                              # missing: not published
     # a month in which a force has no records at all was not published: missing, not zero
     force = _ordered_codes(table[FORCE]).astype(np.int64)
@@ -432,7 +433,11 @@ def _screen(wide, out, area, population, per, changes, threads, step, lazy=None)
     return pd.concat([out, pd.DataFrame(col, index=out.index)], axis=1)
 
 
-def _series_columns(series, months, seasons, changes, threads, step=None) -> dict:
+def _no_step(name: str) -> None:
+    """A step done, told to no one."""
+
+
+def _series_columns(series, months, seasons, changes, threads, step=_no_step) -> dict:
     """The screen's columns of series (one a row, dated by ``months``) from Mann-Kendall and
     Sen, the count trend and the change points (as arrays alone: no result object of 500,000
     series), in order; the change points' ``cp_start``, the position of the first month of
@@ -443,19 +448,16 @@ def _series_columns(series, months, seasons, changes, threads, step=None) -> dic
     col = dict(mk_trend=mk.trend, mk_pvalue=mk.pvalue, mk_status=mk.status,
                sen_slope=sen.slope, sen_lower=sen.lower, sen_upper=sen.upper,
                sen_status=sen.status)
-    if step is not None:
-        step("Mann-Kendall and Sen")
+    step("Mann-Kendall and Sen")
     ct = count_trend(series, period=seasons, per="year", threads=threads, t=months)
     col.update(ct_rate_ratio=ct.rate_ratio, ct_lower=ct.lower, ct_upper=ct.upper,
                ct_pvalue=ct.pvalue, ct_status=ct.status)
-    if step is not None:
-        step("seasonal Poisson trend")
+    step("seasonal Poisson trend")
     if changes:
         seg = _segment(series, cost="poisson", threads=threads, t=months)
         col.update(cp_changes=seg.n_changes, cp_status=seg.labels,
                    cp_start=seg.last_positions() + 1)
-    if step is not None:
-        step("change points")
+    step("change points")
     return col
 
 
@@ -465,7 +467,7 @@ def _series_columns_on_cluster(lazy, months, seasons, changes, threads) -> dict:
     tasks): one task a block, whose columns alone come back; joined in order."""
     import dask
     from . import distributed
-    blocks = lazy.rechunk({1: -1}).to_delayed()[:, 0]
+    blocks, _ = distributed._series_blocks(lazy)
     parts = distributed._compute(*[dask.delayed(distributed._on_one_core)(
         _series_columns, block, months, seasons, changes, threads or 1) for block in blocks])
     return {name: np.concatenate([p[name] for p in parts]) for name in parts[0]}
